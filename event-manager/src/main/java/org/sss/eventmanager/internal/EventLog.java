@@ -1,0 +1,307 @@
+package org.sss.eventmanager.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.sss.lib.store.Migration;
+import org.sss.lib.store.SqliteDatabase;
+import org.sss.schema.EventType;
+import org.sss.schema.FilterType;
+
+/**
+ * The durable event log and the subscription records, in one SQLite database.
+ *
+ * <p>Each event gets a sequence number that is never reused, even after retention removed older events
+ * ({@code AUTOINCREMENT}). {@link #append} returns only after the events are committed. Thread-safe.
+ */
+public final class EventLog implements AutoCloseable {
+    private static final int SCAN_CHUNK = 1000;
+    private static final List<Migration> MIGRATIONS = List.of(
+            new Migration(1, "event log and subscriptions", List.of(
+                    "CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, time_ms INTEGER NOT NULL,"
+                            + " component TEXT NOT NULL, msg TEXT NOT NULL, data TEXT)",
+                    "CREATE INDEX events_time ON events(time_ms)",
+                    "CREATE TABLE subscriptions (subscriber TEXT PRIMARY KEY, host TEXT NOT NULL, port INTEGER NOT NULL,"
+                            + " acked INTEGER NOT NULL, created_ms INTEGER NOT NULL)",
+                    "CREATE TABLE subscription_filters (subscriber TEXT NOT NULL REFERENCES subscriptions(subscriber)"
+                            + " ON DELETE CASCADE, position INTEGER NOT NULL, component TEXT, msg TEXT, data TEXT,"
+                            + " PRIMARY KEY (subscriber, position))")));
+
+    private final SqliteDatabase database;
+    private final AtomicLong head = new AtomicLong();
+
+    private EventLog(SqliteDatabase database) throws SQLException {
+        this.database = database;
+        this.head.set(database.read(EventLog::maxSeq));
+    }
+
+    /**
+     * @param file the database file
+     * @return the open log
+     * @throws IOException if it cannot be opened or migrated
+     */
+    public static EventLog open(Path file) throws IOException {
+        SqliteDatabase database = SqliteDatabase.open(file, MIGRATIONS);
+        try {
+            return new EventLog(database);
+        } catch (SQLException e) {
+            database.close();
+            throw new IOException("cannot read event log " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** @return the highest sequence number assigned so far (0 for an empty log) */
+    public long head() {
+        return head.get();
+    }
+
+    /**
+     * Appends events durably.
+     *
+     * @param events events to log (their seq is ignored; time defaults to now)
+     * @return the sequence number of the last one
+     * @throws SQLException if the write failed; nothing of it is logged then
+     */
+    public long append(List<EventType> events) throws SQLException {
+        long last = database.write(connection -> {
+            long seq = 0;
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO events(time_ms, component, msg, data) VALUES (?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                for (EventType event : events) {
+                    Instant time = event.getTime() != null ? event.getTime() : Instant.now();
+                    insert.setLong(1, time.toEpochMilli());
+                    insert.setString(2, event.getComponent());
+                    insert.setString(3, event.getMsg());
+                    insert.setString(4, event.getData());
+                    insert.executeUpdate();
+                    try (ResultSet keys = insert.getGeneratedKeys()) {
+                        keys.next();
+                        seq = keys.getLong(1);
+                    }
+                }
+            }
+            return seq;
+        });
+        head.accumulateAndGet(last, Math::max);
+        return last;
+    }
+
+    /** A page of matching events and how far the scan got. */
+    public record Page(List<EventType> events, long scannedTo, boolean more) {
+    }
+
+    /**
+     * Reads events after a sequence number that match any of the filters.
+     *
+     * @param since   return events with a greater sequence number
+     * @param limit   at most this many
+     * @param filters none means every event
+     * @return the events, the sequence number to continue after, and whether more may match
+     * @throws SQLException if the read failed
+     */
+    public Page read(long since, int limit, List<FilterType> filters) throws SQLException {
+        List<EventType> found = new ArrayList<>();
+        long cursor = since;
+        long end = head.get();
+        while (found.size() < limit && cursor < end) {
+            List<EventType> chunk = chunk(cursor, SCAN_CHUNK);
+            if (chunk.isEmpty()) {
+                cursor = end;
+                break;
+            }
+            for (EventType event : chunk) {
+                cursor = event.getSeq();
+                if (EventFilters.matches(filters, event)) {
+                    found.add(event);
+                    if (found.size() == limit) {
+                        break;
+                    }
+                }
+            }
+        }
+        return new Page(found, Math.max(cursor, since), cursor < head.get());
+    }
+
+    private List<EventType> chunk(long since, int size) throws SQLException {
+        return database.read(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT seq, time_ms, component, msg, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?")) {
+                query.setLong(1, since);
+                query.setInt(2, size);
+                List<EventType> events = new ArrayList<>();
+                try (ResultSet rs = query.executeQuery()) {
+                    while (rs.next()) {
+                        EventType event = new EventType();
+                        event.setSeq(rs.getLong(1));
+                        event.setTime(Instant.ofEpochMilli(rs.getLong(2)));
+                        event.setComponent(rs.getString(3));
+                        event.setMsg(rs.getString(4));
+                        event.setData(rs.getString(5));
+                        events.add(event);
+                    }
+                }
+                return events;
+            }
+        });
+    }
+
+    /**
+     * @return the lowest sequence number still in the log, or {@link #head()} + 1 if it is empty
+     * @throws SQLException if the read failed
+     */
+    public long oldest() throws SQLException {
+        return database.read(connection -> {
+            try (Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT MIN(seq) FROM events")) {
+                long min = rs.next() ? rs.getLong(1) : 0;
+                return min == 0 ? head.get() + 1 : min;
+            }
+        });
+    }
+
+    /**
+     * Removes events beyond the retention limits.
+     *
+     * @param keepEvents most events to keep
+     * @param keepAge    oldest events to keep
+     * @return how many were removed
+     * @throws SQLException if the delete failed
+     */
+    public int applyRetention(long keepEvents, Duration keepAge) throws SQLException {
+        long cutoffSeq = head.get() - keepEvents;
+        long cutoffTime = Instant.now().minus(keepAge).toEpochMilli();
+        return database.write(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM events WHERE seq <= ? OR time_ms < ?")) {
+                delete.setLong(1, cutoffSeq);
+                delete.setLong(2, cutoffTime);
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Creates or replaces a subscription.
+     *
+     * @param subscription the subscription, with the position to deliver after
+     * @throws SQLException if the write failed
+     */
+    public void saveSubscription(SubscriptionRecord subscription) throws SQLException {
+        database.write(connection -> {
+            try (PreparedStatement upsert = connection.prepareStatement(
+                    "INSERT INTO subscriptions(subscriber, host, port, acked, created_ms) VALUES (?, ?, ?, ?, ?)"
+                            + " ON CONFLICT(subscriber) DO UPDATE SET host = excluded.host, port = excluded.port,"
+                            + " acked = excluded.acked");
+                 PreparedStatement clear = connection.prepareStatement("DELETE FROM subscription_filters WHERE subscriber = ?");
+                 PreparedStatement filter = connection.prepareStatement(
+                         "INSERT INTO subscription_filters(subscriber, position, component, msg, data) VALUES (?, ?, ?, ?, ?)")) {
+                upsert.setString(1, subscription.subscriber());
+                upsert.setString(2, subscription.host());
+                upsert.setInt(3, subscription.port());
+                upsert.setLong(4, subscription.acked());
+                upsert.setLong(5, System.currentTimeMillis());
+                upsert.executeUpdate();
+                clear.setString(1, subscription.subscriber());
+                clear.executeUpdate();
+                int position = 0;
+                for (FilterType f : subscription.filters()) {
+                    filter.setString(1, subscription.subscriber());
+                    filter.setInt(2, position++);
+                    filter.setString(3, f.getComponent());
+                    filter.setString(4, f.getMsg());
+                    filter.setString(5, f.getData());
+                    filter.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Records a subscriber's acknowledged position without waiting for the commit (a lost update only means
+     * some events are pushed again after a crash).
+     *
+     * @param subscriber the subscriber
+     * @param acked      the highest acknowledged sequence number
+     */
+    public void saveAckedLater(String subscriber, long acked) {
+        database.writer().submit(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE subscriptions SET acked = MAX(acked, ?) WHERE subscriber = ?")) {
+                update.setLong(1, acked);
+                update.setString(2, subscriber);
+                return update.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * @param subscriber the subscriber
+     * @return whether a subscription was removed
+     * @throws SQLException if the delete failed
+     */
+    public boolean deleteSubscription(String subscriber) throws SQLException {
+        return database.write(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM subscriptions WHERE subscriber = ?")) {
+                delete.setString(1, subscriber);
+                return delete.executeUpdate() > 0;
+            }
+        });
+    }
+
+    /**
+     * @return every stored subscription
+     * @throws SQLException if the read failed
+     */
+    public List<SubscriptionRecord> subscriptions() throws SQLException {
+        return database.read(connection -> {
+            List<SubscriptionRecord> records = new ArrayList<>();
+            try (Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT subscriber, host, port, acked FROM subscriptions ORDER BY subscriber")) {
+                while (rs.next()) {
+                    records.add(new SubscriptionRecord(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4),
+                            filtersOf(connection, rs.getString(1))));
+                }
+            }
+            return records;
+        });
+    }
+
+    private static List<FilterType> filtersOf(Connection connection, String subscriber) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT component, msg, data FROM subscription_filters WHERE subscriber = ? ORDER BY position")) {
+            query.setString(1, subscriber);
+            List<FilterType> filters = new ArrayList<>();
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    FilterType filter = new FilterType();
+                    filter.setComponent(rs.getString(1));
+                    filter.setMsg(rs.getString(2));
+                    filter.setData(rs.getString(3));
+                    filters.add(filter);
+                }
+            }
+            return filters;
+        }
+    }
+
+    private static long maxSeq(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+}

@@ -1,0 +1,154 @@
+package org.sss.eventmanager.internal;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.sss.lib.client.SssClient;
+import org.sss.lib.error.SssException;
+import org.sss.lib.wire.Endpoint;
+import org.sss.schema.EventOk;
+import org.sss.schema.Events;
+import org.sss.schema.SubscriptionType;
+
+/**
+ * Pushes one subscriber's events, in sequence order, one batch at a time: the next batch goes only after the
+ * subscriber acknowledged the previous one with {@code <event-ok/>}. A failed push is retried with back-off
+ * (0.1 s doubling to {@code retry-max}) from the same position, so nothing is skipped. Runs on its own virtual
+ * thread until {@link #close()}.
+ */
+public final class SubscriberDelivery implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SubscriberDelivery.class);
+    private static final long IDLE_WAIT_MILLIS = 1000;
+    private static final long PERSIST_SCAN_EVERY = 1000;
+
+    private final SubscriptionRecord subscription;
+    private final EventLog log;
+    private final SssClient client;
+    private final NewEventSignal signal;
+    private final int batch;
+    private final Duration retryMax;
+    private final Thread thread;
+    private volatile long acked;
+    private volatile int failures;
+    private volatile String lastError;
+    private volatile boolean closed;
+
+    /**
+     * @param subscription what to deliver, from which position
+     * @param log          the event log
+     * @param client       the wire client pushes go through
+     * @param signal       wakes the loop when events arrive
+     * @param batch        events per push
+     * @param retryMax     longest back-off between failed pushes
+     */
+    public SubscriberDelivery(SubscriptionRecord subscription, EventLog log, SssClient client, NewEventSignal signal,
+                              int batch, Duration retryMax) {
+        this.subscription = subscription;
+        this.log = log;
+        this.client = client;
+        this.signal = signal;
+        this.batch = batch;
+        this.retryMax = retryMax;
+        this.acked = subscription.acked();
+        this.thread = Thread.ofVirtual().name("sss-push-" + subscription.subscriber()).start(this::loop);
+    }
+
+    /** @return the subscription as delivered now */
+    public SubscriptionRecord record() {
+        return new SubscriptionRecord(subscription.subscriber(), subscription.host(), subscription.port(), acked,
+                subscription.filters());
+    }
+
+    /** @return the subscription's state as a reply element */
+    public SubscriptionType describe() {
+        SubscriptionType xml = new SubscriptionType();
+        xml.setSubscriber(subscription.subscriber());
+        xml.setHost(subscription.host());
+        xml.setPort(subscription.port());
+        xml.setAcked(acked);
+        xml.getFilter().addAll(subscription.filters());
+        xml.setFailures(failures);
+        xml.setLastError(lastError);
+        return xml;
+    }
+
+    private void loop() {
+        MDC.put("component", "event-manager");
+        Endpoint endpoint = new Endpoint(subscription.host(), subscription.port());
+        long backoff = 100;
+        long scanned = acked;
+        long persistedScan = acked;
+        while (!closed) {
+            try {
+                EventLog.Page page = log.read(scanned, batch, subscription.filters());
+                if (page.events().isEmpty()) {
+                    scanned = page.scannedTo();
+                    if (scanned - persistedScan >= PERSIST_SCAN_EVERY) {
+                        acked = scanned;
+                        log.saveAckedLater(subscription.subscriber(), scanned);
+                        persistedScan = scanned;
+                    }
+                    signal.awaitAfter(scanned, IDLE_WAIT_MILLIS);
+                    continue;
+                }
+                Events push = new Events();
+                push.setSubscriber(subscription.subscriber());
+                push.getEvent().addAll(page.events());
+                long last = page.events().getLast().getSeq();
+                push.setNext(last);
+                client.call(endpoint, push, EventOk.class);
+                acked = last;
+                scanned = last;
+                log.saveAckedLater(subscription.subscriber(), last);
+                if (failures > 0) {
+                    LOG.info("event-manager: pushes to {} at {} work again after {} failures", subscription.subscriber(),
+                            endpoint, failures);
+                }
+                failures = 0;
+                lastError = null;
+                backoff = 100;
+            } catch (SssException e) {
+                failures++;
+                lastError = e.getMessage();
+                if (failures == 1) {
+                    LOG.warn("event-manager: push to {} at {} failed, retrying: {}", subscription.subscriber(), endpoint,
+                            e.getMessage());
+                }
+                if (!pause(backoff)) {
+                    return;
+                }
+                backoff = Math.min(backoff * 2, retryMax.toMillis());
+            } catch (SQLException e) {
+                LOG.error("event-manager: cannot read the log for {}: {}", subscription.subscriber(), e.getMessage());
+                if (!pause(retryMax.toMillis())) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private boolean pause(long millis) {
+        try {
+            signal.awaitAfter(Long.MAX_VALUE, millis);
+            return !closed;
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+
+    /** Stops pushing; the position reached is kept in the log. */
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        try {
+            thread.join(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package org.sss.servicedirectory;
+
+import org.sss.lib.runtime.ComponentMain;
+
+/** {@code service-directory [--config FILE]}: runs the service directory in the foreground. */
+public final class ServiceDirectoryMain {
+    private ServiceDirectoryMain() {
+    }
+
+    /** @param args the command line */
+    public static void main(String[] args) {
+        ComponentMain.run(ServiceDirectory.NAME, "Runs the SSS service directory: where components register and find each other.",
+                args, config -> {
+                    ComponentMain.logLevel(config.serviceDirectory().component().logLevel());
+                    return ServiceDirectory.start(config);
+                });
+    }
+}

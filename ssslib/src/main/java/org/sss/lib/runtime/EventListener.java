@@ -1,0 +1,17 @@
+package org.sss.lib.runtime;
+
+import org.sss.schema.EventType;
+
+/**
+ * Receives pushed events of a subscription, in sequence order. Delivery is at least once: an event whose
+ * delivery failed (the listener threw, or the acknowledgement was lost) is pushed again, and the runtime drops
+ * events it has already passed on in this process.
+ */
+@FunctionalInterface
+public interface EventListener {
+    /**
+     * @param event the event, with its sequence number
+     * @throws RuntimeException to refuse the push; the event manager retries it later
+     */
+    void onEvent(EventType event);
+}

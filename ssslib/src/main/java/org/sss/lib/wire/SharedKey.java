@@ -1,0 +1,148 @@
+package org.sss.lib.wire;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * A named shared secret and the principal it authenticates.
+ *
+ * <p>Keys are read from files that only their owner may read or write (mode 0600 or 0400): a file with any
+ * group or other permission is refused, as MPD refused a world-readable {@code .mpd.conf}. The file holds the
+ * secret on its first line; surrounding whitespace is ignored.
+ */
+public final class SharedKey {
+    private static final int MAX_KEY_FILE_BYTES = 4096;
+    private static final Set<PosixFilePermission> FORBIDDEN = EnumSet.of(
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+
+    private final String name;
+    private final byte[] secret;
+    private final Principal principal;
+
+    /**
+     * @param name      the key's name in the configuration
+     * @param secret    the secret bytes (copied)
+     * @param principal who presents this key
+     */
+    public SharedKey(String name, byte[] secret, Principal principal) {
+        if (secret.length == 0) {
+            throw new IllegalArgumentException("key " + name + " is empty");
+        }
+        this.name = name;
+        this.secret = secret.clone();
+        this.principal = principal;
+    }
+
+    /**
+     * Reads a key file, refusing one that others could read.
+     *
+     * @param name      the key's name
+     * @param file      the file
+     * @param principal who presents this key
+     * @return the key
+     * @throws IOException with a one-line reason naming the file: missing, not a regular file, group- or
+     *                     world-accessible, unreadable, empty or too large
+     */
+    public static SharedKey load(String name, Path file, Principal principal) throws IOException {
+        try {
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                if (Files.notExists(file)) {
+                    throw new NoSuchFileException(file.toString(), null, "key file does not exist");
+                }
+                throw new IOException("key file " + file + " is not a regular file");
+            }
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+            Set<PosixFilePermission> wrong = EnumSet.noneOf(PosixFilePermission.class);
+            wrong.addAll(permissions);
+            wrong.retainAll(FORBIDDEN);
+            if (!wrong.isEmpty()) {
+                throw new IOException("key file " + file + " has mode " + octal(permissions)
+                        + "; it must be readable by its owner only (chmod 600 " + file + ")");
+            }
+            if (Files.size(file) > MAX_KEY_FILE_BYTES) {
+                throw new IOException("key file " + file + " is larger than " + MAX_KEY_FILE_BYTES + " bytes");
+            }
+            String text = Files.readString(file, StandardCharsets.UTF_8).strip();
+            int newline = text.indexOf('\n');
+            String line = (newline >= 0 ? text.substring(0, newline) : text).strip();
+            if (line.isEmpty()) {
+                throw new IOException("key file " + file + " is empty");
+            }
+            return new SharedKey(name, line.getBytes(StandardCharsets.UTF_8), principal);
+        } catch (NoSuchFileException e) {
+            throw new IOException("key file " + file + " does not exist", e);
+        } catch (UnsupportedOperationException e) {
+            throw new IOException("key file " + file + " is on a file system without POSIX permissions", e);
+        }
+    }
+
+    /**
+     * Writes a new random key file with mode 0600, creating parent directories (mode 0700).
+     *
+     * @param file where to write; must not exist
+     * @throws IOException if the file exists or cannot be written
+     */
+    public static void generate(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && Files.notExists(parent)) {
+            Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        String text = java.util.HexFormat.of().formatHex(random) + "\n";
+        Files.writeString(Files.createFile(file,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))), text);
+    }
+
+    private static String octal(Set<PosixFilePermission> permissions) {
+        int mode = 0;
+        for (PosixFilePermission p : permissions) {
+            mode |= 1 << (8 - p.ordinal());
+        }
+        return String.format("%04o", mode);
+    }
+
+    /** @return the key's name */
+    public String name() {
+        return name;
+    }
+
+    /** @return who presents this key */
+    public Principal principal() {
+        return principal;
+    }
+
+    /**
+     * @param digest    the digest in use
+     * @param challenge the challenge text
+     * @return this key's answer to the challenge
+     */
+    public String answer(Digest digest, String challenge) {
+        return digest.answer(challenge, secret);
+    }
+
+    @Override
+    public String toString() {
+        return "SharedKey[" + name + ", " + principal + "]";
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof SharedKey key && key.name.equals(name) && Arrays.equals(key.secret, secret);
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode();
+    }
+}
