@@ -9,12 +9,13 @@ import org.xml.sax.SAXParseException;
 /**
  * Collects a validator's errors and stops validation once the first one is fully described.
  *
- * <p>Xerces reports a bad attribute value as two errors at the same place: the datatype error, which does not
- * name the attribute, then one that does. This handler keeps the first error and throws at the next, so the
- * reported message names the field; any other first error throws at once. Not thread-safe; {@link #reset}
- * before each document.
+ * <p>Xerces reports a bad value as two errors at the same place: the datatype or facet error
+ * ({@code cvc-datatype-valid}, {@code cvc-pattern-valid}, …), which does not name the attribute or element, then
+ * one that does. This handler keeps such a first error and throws at the next, so the reported message names the
+ * field; any other first error throws at once. Not thread-safe; {@link #reset} before each document.
  */
 public final class ValidationErrors implements ErrorHandler {
+    private static final java.util.regex.Pattern VALUE_ERROR = java.util.regex.Pattern.compile("^cvc-[A-Za-z]+-valid");
     private final List<SAXParseException> errors = new ArrayList<>(2);
 
     /** Forgets earlier errors. */
@@ -30,7 +31,7 @@ public final class ValidationErrors implements ErrorHandler {
     @Override
     public void error(SAXParseException exception) throws SAXException {
         errors.add(exception);
-        if (errors.size() > 1 || !exception.getMessage().startsWith("cvc-datatype-valid")) {
+        if (errors.size() > 1 || !VALUE_ERROR.matcher(exception.getMessage()).find()) {
             throw new SchemaViolationException(describe(), exception);
         }
     }
