@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sss.lib.client.Location;
-import org.sss.lib.runtime.EventPublisher;
+import org.sss.lib.runtime.EventSink;
 
 /**
  * Removes registrations whose lease ran out, every sweep interval, logging each and publishing
@@ -17,7 +17,7 @@ import org.sss.lib.runtime.EventPublisher;
 public final class LeaseSweeper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseSweeper.class);
     private final LocationTable table;
-    private final EventPublisher events;
+    private final EventSink events;
     private final Clock clock;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("sss-lease-sweeper").factory());
@@ -28,7 +28,7 @@ public final class LeaseSweeper implements AutoCloseable {
      * @param clock    the lease clock
      * @param interval how often to look
      */
-    public LeaseSweeper(LocationTable table, EventPublisher events, Clock clock, Duration interval) {
+    public LeaseSweeper(LocationTable table, EventSink events, Clock clock, Duration interval) {
         this.table = table;
         this.events = events;
         this.clock = clock;

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.sss.lib.client.Location;
 import org.sss.lib.error.SssException;
 import org.sss.lib.runtime.EventPublisher;
+import org.sss.lib.runtime.EventSink;
 import org.sss.lib.server.MessageDispatcher;
 import org.sss.lib.server.RequestContext;
 import org.sss.schema.AddLocation;
@@ -31,7 +32,7 @@ public final class LocationOperations {
     private static final Logger LOG = LoggerFactory.getLogger(LocationOperations.class);
 
     private final LocationTable table;
-    private final EventPublisher events;
+    private final EventSink events;
     private final Clock clock;
 
     /**
@@ -39,7 +40,7 @@ public final class LocationOperations {
      * @param events where component-up and component-down go
      * @param clock  the lease clock
      */
-    public LocationOperations(LocationTable table, EventPublisher events, Clock clock) {
+    public LocationOperations(LocationTable table, EventSink events, Clock clock) {
         this.table = table;
         this.events = events;
         this.clock = clock;

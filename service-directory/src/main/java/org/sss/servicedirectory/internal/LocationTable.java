@@ -56,7 +56,7 @@ public final class LocationTable {
 
     /**
      * @param restriction fields given select (see {@link Restriction})
-     * @return matching registrations, whole
+     * @return matching registrations, whole, newest first
      */
     public synchronized List<Location> find(Location restriction) {
         List<Location> found = new ArrayList<>();
@@ -65,7 +65,7 @@ public final class LocationTable {
                 found.add(entry.location);
             }
         }
-        return found;
+        return found.reversed();
     }
 
     /**

@@ -1,14 +1,15 @@
 package org.sss.lib.client;
 
+import java.util.List;
 import org.sss.lib.error.SssException;
 import org.sss.lib.error.TransportException;
 import org.sss.lib.wire.Endpoint;
 
 /**
- * Calls components by name: finds each through the service directory and calls it. When the cached location
- * cannot be reached (the component moved or restarted on another port), it is dropped, looked up again and the
- * call is made once more; a call whose request may already have reached the component is never repeated.
- * Thread-safe.
+ * Calls components by name: finds each through the service directory and calls it. A component may be listed
+ * more than once (restarted on another port before its old lease expired): its endpoints are tried newest first
+ * until one accepts the connection. When none can be reached the cached list is dropped, looked up again and
+ * tried once more. A call whose request may already have reached a component is never repeated. Thread-safe.
  */
 public final class ComponentClient {
     private final SssClient client;
@@ -42,17 +43,33 @@ public final class ComponentClient {
      * @throws SssException the component's error reply, not-found if it is not registered, or a transport failure
      */
     public <R> R call(String component, Object request, Class<R> replyType) throws SssException {
-        Endpoint endpoint = directory.locate(component);
         try {
-            return client.call(endpoint, request, replyType);
-        } catch (TransportException first) {
-            directory.invalidate(component);
-            client.forget(endpoint);
-            if (first.requestSent()) {
-                throw first;
+            return callAny(component, directory.locateAll(component), request, replyType);
+        } catch (TransportException unreachable) {
+            if (unreachable.requestSent()) {
+                throw unreachable;
             }
-            Endpoint again = directory.locate(component);
-            return client.call(again, request, replyType);
+            directory.invalidate(component);
+            return callAny(component, directory.locateAll(component), request, replyType);
         }
+    }
+
+    private <R> R callAny(String component, List<Endpoint> endpoints, Object request, Class<R> replyType)
+            throws SssException {
+        TransportException last = null;
+        for (Endpoint endpoint : endpoints) {
+            try {
+                R reply = client.call(endpoint, request, replyType);
+                directory.prefer(component, endpoint);
+                return reply;
+            } catch (TransportException e) {
+                client.forget(endpoint);
+                if (e.requestSent()) {
+                    throw e;
+                }
+                last = e;
+            }
+        }
+        throw last;
     }
 }

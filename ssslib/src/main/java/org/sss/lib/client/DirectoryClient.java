@@ -1,6 +1,7 @@
 package org.sss.lib.client;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,13 +87,25 @@ public final class DirectoryClient {
      * Finds where a component listens.
      *
      * @param component the component's name
-     * @return its endpoint
+     * @return its endpoint (the newest registration when there are several)
      * @throws SssException {@code not-found} if it is not registered, or the directory's failure
      */
     public Endpoint locate(String component) throws SssException {
+        return locateAll(component).getFirst();
+    }
+
+    /**
+     * Finds every registration of a component, newest first (a component restarted on another port is listed
+     * twice until the old registration's lease runs out).
+     *
+     * @param component the component's name
+     * @return its endpoints, never empty
+     * @throws SssException {@code not-found} if it is not registered, or the directory's failure
+     */
+    public List<Endpoint> locateAll(String component) throws SssException {
         Cached cached = cache.get(component);
         if (cached != null && System.nanoTime() - cached.atNanos < cacheFor.toNanos()) {
-            return cached.endpoint;
+            return cached.endpoints;
         }
         GetLocation request = new GetLocation();
         LocationType restriction = new LocationType();
@@ -101,15 +114,36 @@ public final class DirectoryClient {
         restriction.setPort("*");
         request.getLocation().add(restriction);
         Locations reply = client.call(directory.get(), request, Locations.class);
+        List<Endpoint> endpoints = new ArrayList<>();
         for (LocationType found : reply.getLocation()) {
             Location location = Location.from(found);
             if (location.host() != null && location.port() != null) {
-                Endpoint endpoint = location.endpoint();
-                cache.put(component, new Cached(endpoint, System.nanoTime()));
-                return endpoint;
+                endpoints.add(location.endpoint());
             }
         }
-        throw SssException.notFound(component + " is not registered with the service directory at " + directory.get());
+        if (endpoints.isEmpty()) {
+            throw SssException.notFound(component + " is not registered with the service directory at " + directory.get());
+        }
+        cache.put(component, new Cached(List.copyOf(endpoints), System.nanoTime()));
+        return endpoints;
+    }
+
+    /**
+     * Moves an endpoint that just worked to the front of the cached list.
+     *
+     * @param component the component
+     * @param endpoint  the endpoint that answered
+     */
+    void prefer(String component, Endpoint endpoint) {
+        cache.computeIfPresent(component, (name, cached) -> {
+            if (cached.endpoints.getFirst().equals(endpoint)) {
+                return cached;
+            }
+            List<Endpoint> reordered = new ArrayList<>(cached.endpoints.size());
+            reordered.add(endpoint);
+            cached.endpoints.stream().filter(e -> !e.equals(endpoint)).forEach(reordered::add);
+            return new Cached(List.copyOf(reordered), cached.atNanos);
+        });
     }
 
     /**
@@ -135,6 +169,6 @@ public final class DirectoryClient {
         cache.remove(component);
     }
 
-    private record Cached(Endpoint endpoint, long atNanos) {
+    private record Cached(List<Endpoint> endpoints, long atNanos) {
     }
 }

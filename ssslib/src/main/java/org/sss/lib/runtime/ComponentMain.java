@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sss.lib.config.ConfigException;
@@ -101,20 +102,36 @@ public final class ComponentMain {
             System.err.println(component + ": cannot start: " + e.getMessage());
             return EXIT_FAILURE;
         }
-        Thread hook = Thread.ofPlatform().unstarted(stop::countDown);
+        AtomicBoolean stopped = new AtomicBoolean();
+        Runnable stopOnce = () -> {
+            if (stopped.compareAndSet(false, true)) {
+                log.info("{}: stopping", component);
+                try {
+                    running.close();
+                } catch (Exception e) {
+                    log.warn("{}: stop was not clean: {}", component, e.toString());
+                }
+                log.info("{}: stopped", component);
+            }
+        };
+        // SIGTERM and SIGINT run the hook: the JVM ends when the hooks return, so the clean stop happens in the
+        // hook itself, and the exit status is then 0 rather than 128+signal.
+        Thread hook = Thread.ofPlatform().name("sss-shutdown").unstarted(() -> {
+            stopOnce.run();
+            Runtime.getRuntime().halt(EXIT_OK);
+        });
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             stop.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        log.info("{}: stopping", component);
+        stopOnce.run();
         try {
-            running.close();
-        } catch (Exception e) {
-            log.warn("{}: stop was not clean: {}", component, e.toString());
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            log.debug("{}: already shutting down", component);
         }
-        log.info("{}: stopped", component);
         return EXIT_OK;
     }
 

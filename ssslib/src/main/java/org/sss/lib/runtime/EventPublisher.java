@@ -26,7 +26,7 @@ import org.sss.schema.EventType;
  * Events are the event manager's to keep once it has acknowledged them; until then they live only in this
  * process. Thread-safe.
  */
-public final class EventPublisher implements AutoCloseable {
+public final class EventPublisher implements EventSink, AutoCloseable {
     /** The event manager's component name. */
     public static final String EVENT_MANAGER = "event-manager";
     private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
@@ -70,6 +70,7 @@ public final class EventPublisher implements AutoCloseable {
      * @param msg       what happened
      * @param data      details, may be {@code null}
      */
+    @Override
     public void publish(String component, String msg, String data) {
         if (closed) {
             LOG.warn("{}: event {} {} not published: publisher is closed", source, component, msg);
@@ -104,6 +105,7 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     /** Ends a retry back-off now: the event manager may have become reachable. */
+    @Override
     public void wake() {
         wakeups.release();
     }

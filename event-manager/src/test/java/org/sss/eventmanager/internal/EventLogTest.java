@@ -1,0 +1,114 @@
+package org.sss.eventmanager.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sss.lib.runtime.Subscriptions;
+import org.sss.schema.EventType;
+import org.sss.schema.FilterType;
+
+class EventLogTest {
+    @TempDir
+    Path dir;
+
+    private static EventType event(String component, String msg, String data) {
+        EventType event = new EventType();
+        event.setComponent(component);
+        event.setMsg(msg);
+        event.setData(data);
+        return event;
+    }
+
+    @Test
+    void appendAssignsIncreasingSequenceNumbersAndReadReturnsThemInOrder() throws Exception {
+        try (EventLog log = EventLog.open(dir.resolve("em.db"))) {
+            assertThat(log.head()).isZero();
+            assertThat(log.append(List.of(event("qm", "job-submitted", "1"), event("qm", "job-started", "1")))).isEqualTo(2);
+            assertThat(log.append(List.of(event("sd", "component-up", "qm")))).isEqualTo(3);
+            EventLog.Page page = log.read(0, 10, List.of());
+            assertThat(page.events()).extracting(EventType::getSeq).containsExactly(1L, 2L, 3L);
+            assertThat(page.events().getFirst().getTime()).isNotNull();
+            assertThat(page.more()).isFalse();
+            assertThat(log.read(1, 10, List.of()).events()).extracting(EventType::getMsg)
+                    .containsExactly("job-started", "component-up");
+        }
+    }
+
+    @Test
+    void filtersWithWildcardsSelectAndTheScanPositionAdvancesPastNonMatches() throws Exception {
+        try (EventLog log = EventLog.open(dir.resolve("em.db"))) {
+            List<EventType> batch = new ArrayList<>();
+            for (int i = 0; i < 3000; i++) {
+                batch.add(event(i % 3 == 0 ? "queue-manager" : "mpd", i % 2 == 0 ? "job-started" : "node-down", "n" + i));
+            }
+            log.append(batch);
+            List<FilterType> jobsOfTheQueueManager = List.of(Subscriptions.filter("queue-*", "job-*", null));
+            EventLog.Page page = log.read(0, 100, jobsOfTheQueueManager);
+            assertThat(page.events()).hasSize(100).allSatisfy(e -> {
+                assertThat(e.getComponent()).isEqualTo("queue-manager");
+                assertThat(e.getMsg()).isEqualTo("job-started");
+            });
+            assertThat(page.more()).isTrue();
+            EventLog.Page none = log.read(0, 100, List.of(Subscriptions.filter("nobody", null, null)));
+            assertThat(none.events()).isEmpty();
+            assertThat(none.scannedTo()).isEqualTo(3000);
+            assertThat(none.more()).isFalse();
+        }
+    }
+
+    @Test
+    void retentionRemovesTheOldestButSequenceNumbersAreNeverReused() throws Exception {
+        try (EventLog log = EventLog.open(dir.resolve("em.db"))) {
+            for (int i = 0; i < 10; i++) {
+                log.append(List.of(event("c", "m", Integer.toString(i))));
+            }
+            assertThat(log.applyRetention(4, Duration.ofDays(1))).isEqualTo(6);
+            assertThat(log.oldest()).isEqualTo(7);
+            assertThat(log.read(0, 100, List.of()).events()).extracting(EventType::getSeq).containsExactly(7L, 8L, 9L, 10L);
+            EventType old = event("c", "m", "ancient");
+            old.setTime(Instant.now().minus(Duration.ofDays(3)));
+            log.append(List.of(old));
+            assertThat(log.applyRetention(1000, Duration.ofDays(1))).isEqualTo(1);
+        }
+        try (EventLog reopened = EventLog.open(dir.resolve("em.db"))) {
+            assertThat(reopened.head()).isEqualTo(11);
+            assertThat(reopened.append(List.of(event("c", "m", "next")))).isEqualTo(12);
+        }
+    }
+
+    @Test
+    void subscriptionsAndTheirPositionsSurviveReopening() throws Exception {
+        try (EventLog log = EventLog.open(dir.resolve("em.db"))) {
+            log.saveSubscription(new SubscriptionRecord("scheduler", "h", 9, 0,
+                    List.of(Subscriptions.filter(null, "job-*", null), Subscriptions.filter("sd", null, null))));
+            log.saveAckedLater("scheduler", 42);
+            log.saveSubscription(new SubscriptionRecord("gone", "h", 10, 0, List.of()));
+            assertThat(log.deleteSubscription("gone")).isTrue();
+            assertThat(log.deleteSubscription("gone")).isFalse();
+        }
+        try (EventLog log = EventLog.open(dir.resolve("em.db"))) {
+            List<SubscriptionRecord> subscriptions = log.subscriptions();
+            assertThat(subscriptions).hasSize(1);
+            SubscriptionRecord scheduler = subscriptions.getFirst();
+            assertThat(scheduler.acked()).isEqualTo(42);
+            assertThat(scheduler.filters()).hasSize(2);
+            assertThat(scheduler.filters().getFirst().getMsg()).isEqualTo("job-*");
+            assertThat(scheduler.filters().getLast().getComponent()).isEqualTo("sd");
+        }
+    }
+
+    @Test
+    void anEventMatchesWhenAnyFilterMatchesAndNoFiltersMatchAll() {
+        EventType up = event("service-directory", "component-up", "qm");
+        assertThat(EventFilters.matches(List.of(), up)).isTrue();
+        assertThat(EventFilters.matches(List.of(Subscriptions.filter("x", null, null),
+                Subscriptions.filter("*", "component-*", "q*")), up)).isTrue();
+        assertThat(EventFilters.matches(List.of(Subscriptions.filter("*", "component-down", null)), up)).isFalse();
+    }
+}
