@@ -1,0 +1,107 @@
+# Shared by the bin/ scripts: finds a JDK 25+, builds the suite when the build is missing or stale, and knows
+# each program's main class and classpath. Source it; it sets SSS_HOME and JAVA.
+
+SSS_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export SSS_HOME
+SSS_VAR="${SSS_VAR:-$SSS_HOME/var}"
+SSS_STAMP="$SSS_HOME/target/.sss-build-stamp"
+
+sss_die() {
+  echo "$(basename "$0"): $*" >&2
+  exit "${SSS_DIE_STATUS:-1}"
+}
+
+# The major version of a java binary, or 0.
+sss_java_major() {
+  local v
+  v="$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n 1)"
+  case "$v" in
+    1.*) echo "${v#1.}" | cut -d. -f1 ;;
+    [0-9]*) echo "$v" | cut -d. -f1 ;;
+    *) echo 0 ;;
+  esac
+}
+
+# Sets JAVA_HOME and JAVA: JAVA_HOME if it is 25 or newer, else the newest JDK 25+ under /usr/lib/jvm.
+sss_find_java() {
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] && [ "$(sss_java_major "$JAVA_HOME/bin/java")" -ge 25 ]; then
+    JAVA="$JAVA_HOME/bin/java"
+    return
+  fi
+  local best="" best_major=0 dir major
+  for dir in /usr/lib/jvm/*/; do
+    dir="${dir%/}"
+    [ -x "$dir/bin/java" ] && [ -x "$dir/bin/javac" ] || continue
+    major="$(sss_java_major "$dir/bin/java")"
+    if [ "$major" -ge 25 ] && [ "$major" -gt "$best_major" ]; then
+      best="$dir"
+      best_major="$major"
+    fi
+  done
+  if [ -z "$best" ]; then
+    sss_die "needs a Java 25 (or newer) JDK: none in JAVA_HOME or under /usr/lib/jvm.
+  Install Eclipse Temurin 25 (Debian package temurin-25-jdk from https://packages.adoptium.net/artifactory/deb)
+  or Debian's openjdk-25-jdk where your release has it, or point JAVA_HOME at a JDK 25."
+  fi
+  export JAVA_HOME="$best"
+  JAVA="$best/bin/java"
+}
+
+# True when sources, schemas or poms changed since the last build (or there was none).
+sss_build_is_stale() {
+  [ -f "$SSS_STAMP" ] || return 0
+  [ -n "$(find "$SSS_HOME" \( -path "$SSS_HOME/.git" -o -path "$SSS_HOME/var" -o -name target \) -prune -o \
+    \( -name pom.xml -o -path '*/src/main/*' -o -path "$SSS_HOME/schemas/*" \) -newer "$SSS_STAMP" -print -quit)" ]
+}
+
+sss_build() {
+  echo "$(basename "$0"): building the suite (./mvnw package)..." >&2
+  (cd "$SSS_HOME" && ./mvnw -q -B -DskipTests package) || sss_die "the build failed"
+  mkdir -p "$SSS_HOME/target" && touch "$SSS_STAMP"
+}
+
+sss_ensure_built() {
+  if sss_build_is_stale; then
+    sss_build
+  fi
+}
+
+# program name -> "module main-class"
+sss_program() {
+  case "$1" in
+    service-directory) echo "service-directory org.sss.servicedirectory.ServiceDirectoryMain" ;;
+    event-manager) echo "event-manager org.sss.eventmanager.EventManagerMain" ;;
+    ssssend) echo "ssslib org.sss.lib.tool.SsssendMain" ;;
+    sss-status) echo "ssslib org.sss.lib.tool.SuiteStatusMain" ;;
+    *) return 1 ;;
+  esac
+}
+
+# The components bin/sss starts, in start order.
+SSS_COMPONENTS="service-directory event-manager"
+
+# Runs a program in the foreground (replacing this shell).
+sss_exec() {
+  local program="$1"; shift
+  local spec module main
+  spec="$(sss_program "$program")" || sss_die "unknown program '$program'"
+  read -r module main <<<"$spec"
+  exec "$JAVA" $(sss_jvm_options "$program") -cp "$SSS_HOME/$module/target/classes:$SSS_HOME/$module/target/lib/*" "$main" "$@"
+}
+
+# Command-line tools start small and fast; daemons take the JVM's defaults.
+sss_jvm_options() {
+  case "$1" in
+    ssssend|sss-status) echo "--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto" ;;
+    *) echo "--enable-native-access=ALL-UNNAMED" ;;
+  esac
+}
+
+# Command line for a program, for starting it in the background.
+sss_command() {
+  local program="$1"; shift
+  local spec module main
+  spec="$(sss_program "$program")" || return 1
+  read -r module main <<<"$spec"
+  echo "$JAVA $(sss_jvm_options "$program") -cp $SSS_HOME/$module/target/classes:$SSS_HOME/$module/target/lib/* $main"
+}

@@ -1,0 +1,130 @@
+package org.sss.lib.tool;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.sss.lib.client.DirectoryClient;
+import org.sss.lib.client.Location;
+import org.sss.lib.client.SssClient;
+import org.sss.lib.config.ConfigException;
+import org.sss.lib.config.SssConfig;
+import org.sss.lib.error.SssException;
+import org.sss.lib.runtime.ComponentMain;
+
+/**
+ * {@code sss-status [--config FILE] [--await COMPONENT... [--timeout SECONDS]]}: lists what is registered with
+ * the service directory, or waits until the named components are. {@code bin/sss start} and {@code status} use it.
+ * Exit status: 0 listed (or all registered in time), 1 directory unreachable or timeout, 2 usage or configuration.
+ */
+public final class SuiteStatusMain {
+    private SuiteStatusMain() {
+    }
+
+    /** @param args the command line */
+    public static void main(String[] args) {
+        ComponentMain.logLevel("error");
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Path config = null;
+        Set<String> await = new LinkedHashSet<>();
+        Duration timeout = Duration.ofSeconds(60);
+        boolean awaiting = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--help", "-h" -> {
+                    out.println("usage: sss-status [--config FILE] [--await COMPONENT... [--timeout SECONDS]]");
+                    return 0;
+                }
+                case "--config", "-c" -> {
+                    if (++i >= args.length) {
+                        err.println("sss-status: --config needs a file");
+                        return 2;
+                    }
+                    config = Path.of(args[i]);
+                    awaiting = false;
+                }
+                case "--timeout" -> {
+                    try {
+                        timeout = Duration.ofMillis((long) (Double.parseDouble(args[++i]) * 1000));
+                    } catch (RuntimeException e) {
+                        err.println("sss-status: --timeout needs seconds");
+                        return 2;
+                    }
+                    awaiting = false;
+                }
+                case "--await" -> awaiting = true;
+                default -> {
+                    if (!awaiting) {
+                        err.println("sss-status: unexpected argument '" + args[i] + "'");
+                        return 2;
+                    }
+                    await.add(args[i]);
+                }
+            }
+        }
+        SssConfig loaded;
+        try {
+            loaded = ToolConfig.load(config, null);
+        } catch (ConfigException e) {
+            err.println("sss-status: " + e.getMessage());
+            return 2;
+        }
+        try (SssClient client = SssClient.fromConfig(loaded)) {
+            DirectoryClient directory = new DirectoryClient(client, loaded.directoryEndpoint());
+            if (await.isEmpty()) {
+                print(out, directory.list());
+                return 0;
+            }
+            return awaitAll(directory, await, timeout, out, err);
+        } catch (SssException e) {
+            err.println("sss-status: service directory at " + loaded.directoryEndpoint() + " unreachable: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int awaitAll(DirectoryClient directory, Set<String> wanted, Duration timeout, PrintStream out,
+                                PrintStream err) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String lastProblem = "";
+        while (true) {
+            try {
+                List<Location> registered = directory.list();
+                Set<String> missing = new LinkedHashSet<>(wanted);
+                registered.forEach(location -> missing.remove(location.component()));
+                if (missing.isEmpty()) {
+                    List<Location> shown = new ArrayList<>();
+                    registered.stream().filter(l -> wanted.contains(l.component())).forEach(shown::add);
+                    print(out, shown);
+                    return 0;
+                }
+                lastProblem = "not registered: " + String.join(", ", missing);
+            } catch (SssException e) {
+                lastProblem = "service directory unreachable: " + e.getMessage();
+            }
+            if (System.nanoTime() > deadline) {
+                err.println("sss-status: gave up after " + timeout.toSeconds() + " s; " + lastProblem);
+                return 1;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
+            }
+        }
+    }
+
+    private static void print(PrintStream out, List<Location> locations) {
+        out.printf("%-20s %-24s %6s  %s%n", "COMPONENT", "HOST", "PORT", "PROTOCOL");
+        for (Location location : locations) {
+            out.printf("%-20s %-24s %6s  %s%n", location.component(), location.host(), location.port(),
+                    location.protocol() == null ? "" : location.protocol());
+        }
+    }
+}
