@@ -6,7 +6,6 @@ import jakarta.xml.bind.JAXBIntrospector;
 import jakarta.xml.bind.Marshaller;
 import jakarta.xml.bind.Unmarshaller;
 import jakarta.xml.bind.UnmarshallerHandler;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -17,6 +16,7 @@ import org.sss.lib.error.SssException;
 import org.sss.lib.xml.internal.HardenedXml;
 import org.sss.lib.xml.internal.LimitingHandler;
 import org.sss.lib.xml.internal.ValidationErrors;
+import org.sss.lib.xml.internal.XmlWriter;
 import org.xml.sax.ErrorHandler;
 import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
@@ -184,6 +184,9 @@ public final class MessageCodec {
         private final XMLReader reader = HardenedXml.newReader();
         private final ValidatorHandler validator = HardenedXml.newValidator(binding.schema());
         private final ValidationErrors validationErrors = new ValidationErrors();
+        private final ValidatorHandler outboundValidator = HardenedXml.newValidator(binding.schema());
+        private final ValidationErrors outboundErrors = new ValidationErrors();
+        private final XmlWriter writer = new XmlWriter();
         private final LimitingHandler limiter = new LimitingHandler(limits);
         private final Unmarshaller unmarshaller;
         private final Marshaller marshaller;
@@ -193,15 +196,14 @@ public final class MessageCodec {
                 unmarshaller = binding.context().createUnmarshaller();
                 unmarshaller.setEventHandler(event -> false);
                 marshaller = binding.context().createMarshaller();
-                marshaller.setSchema(binding.schema());
-                marshaller.setProperty(Marshaller.JAXB_FRAGMENT, Boolean.TRUE);
-                marshaller.setProperty(Marshaller.JAXB_ENCODING, "UTF-8");
                 marshaller.setEventHandler(event -> false);
             } catch (JAXBException e) {
                 throw new IllegalStateException("cannot create JAXB (un)marshallers: " + e, e);
             }
             validator.setErrorHandler(validationErrors);
             reader.setErrorHandler(new FailFast());
+            outboundValidator.setErrorHandler(outboundErrors);
+            outboundValidator.setContentHandler(writer);
         }
 
         Object decode(byte[] payload) throws SAXException, IOException, JAXBException {
@@ -216,9 +218,15 @@ public final class MessageCodec {
         }
 
         byte[] encode(Object message) throws JAXBException {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-            marshaller.marshal(message, out);
-            return out.toByteArray();
+            outboundErrors.reset();
+            writer.reset();
+            marshaller.marshal(message, outboundValidator);
+            try {
+                outboundErrors.throwIfAny();
+            } catch (ValidationErrors.SchemaViolationException e) {
+                throw new jakarta.xml.bind.MarshalException(e.getMessage(), e);
+            }
+            return writer.toBytes();
         }
     }
 

@@ -1,0 +1,141 @@
+package org.sss.lib.xml.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import org.xml.sax.Attributes;
+import org.xml.sax.ContentHandler;
+import org.xml.sax.Locator;
+
+/**
+ * The last SAX stage of encoding: writes the events as compact UTF-8 XML (no declaration, no indentation; an
+ * element without content is written {@code <e/>}). Escapes {@code & < >} in text and {@code & < " \t \n \r} in
+ * attribute values, so the output parses back to the same infoset. Namespace declarations are written where
+ * prefixes are mapped. Not thread-safe; {@link #reset} before each document.
+ */
+public final class XmlWriter implements ContentHandler {
+    private final StringBuilder text = new StringBuilder(512);
+    private final StringBuilder pendingNamespaces = new StringBuilder();
+    private boolean startTagOpen;
+
+    /** Forgets the previous document. */
+    public void reset() {
+        text.setLength(0);
+        pendingNamespaces.setLength(0);
+        startTagOpen = false;
+    }
+
+    /** @return the document written since {@link #reset}, as UTF-8 */
+    public byte[] toBytes() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(text.length() + 16);
+        out.writeBytes(text.toString().getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    private void closeStartTag() {
+        if (startTagOpen) {
+            text.append('>');
+            startTagOpen = false;
+        }
+    }
+
+    @Override
+    public void startPrefixMapping(String prefix, String uri) {
+        pendingNamespaces.append(prefix.isEmpty() ? " xmlns=\"" : " xmlns:" + prefix + "=\"");
+        escapeAttribute(uri, pendingNamespaces);
+        pendingNamespaces.append('"');
+    }
+
+    @Override
+    public void startElement(String uri, String localName, String qName, Attributes atts) {
+        closeStartTag();
+        text.append('<').append(qName.isEmpty() ? localName : qName);
+        text.append(pendingNamespaces);
+        pendingNamespaces.setLength(0);
+        for (int i = 0; i < atts.getLength(); i++) {
+            String name = atts.getQName(i);
+            text.append(' ').append(name.isEmpty() ? atts.getLocalName(i) : name).append("=\"");
+            escapeAttribute(atts.getValue(i), text);
+            text.append('"');
+        }
+        startTagOpen = true;
+    }
+
+    @Override
+    public void endElement(String uri, String localName, String qName) {
+        if (startTagOpen) {
+            text.append("/>");
+            startTagOpen = false;
+        } else {
+            text.append("</").append(qName.isEmpty() ? localName : qName).append('>');
+        }
+    }
+
+    @Override
+    public void characters(char[] ch, int start, int length) {
+        if (length == 0) {
+            return;
+        }
+        closeStartTag();
+        for (int i = start; i < start + length; i++) {
+            char c = ch[i];
+            switch (c) {
+                case '&' -> text.append("&amp;");
+                case '<' -> text.append("&lt;");
+                case '>' -> text.append("&gt;");
+                case '\r' -> text.append("&#13;");
+                default -> text.append(c);
+            }
+        }
+    }
+
+    private static void escapeAttribute(String value, StringBuilder out) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '"' -> out.append("&quot;");
+                case '\t' -> out.append("&#9;");
+                case '\n' -> out.append("&#10;");
+                case '\r' -> out.append("&#13;");
+                default -> out.append(c);
+            }
+        }
+    }
+
+    @Override
+    public void ignorableWhitespace(char[] ch, int start, int length) {
+        characters(ch, start, length);
+    }
+
+    @Override
+    public void setDocumentLocator(Locator locator) {
+        // Positions are not written.
+    }
+
+    @Override
+    public void startDocument() {
+        reset();
+    }
+
+    @Override
+    public void endDocument() {
+        closeStartTag();
+    }
+
+    @Override
+    public void endPrefixMapping(String prefix) {
+        // Declarations are written with the element that opens their scope.
+    }
+
+    @Override
+    public void processingInstruction(String target, String data) {
+        closeStartTag();
+        text.append("<?").append(target).append(' ').append(data).append("?>");
+    }
+
+    @Override
+    public void skippedEntity(String name) {
+        // Nothing is skipped when encoding objects.
+    }
+}
