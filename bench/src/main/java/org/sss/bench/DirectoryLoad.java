@@ -32,7 +32,7 @@ public final class DirectoryLoad {
     }
 
     /** @param args see the class comment */
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) throws InterruptedException {
         ComponentMain.logLevel("warn");
         Path config = null;
         int clients = 8;
@@ -70,7 +70,7 @@ public final class DirectoryLoad {
         return request;
     }
 
-    private static void run(SssConfig config, int clients, int calls, int warmup, boolean raw) throws Exception {
+    private static void run(SssConfig config, int clients, int calls, int warmup, boolean raw) throws InterruptedException {
         Endpoint directory = config.directoryEndpoint();
         long[][] latencies = new long[clients][calls];
         CountDownLatch warmedUp = new CountDownLatch(clients);

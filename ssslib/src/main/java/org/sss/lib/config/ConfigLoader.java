@@ -25,6 +25,7 @@ import org.sss.lib.wire.Role;
 import org.sss.lib.wire.SharedKey;
 import org.sss.lib.xml.XmlBinding;
 import org.sss.lib.xml.XmlLimits;
+import org.sss.lib.xml.internal.FailFast;
 import org.sss.lib.xml.internal.HardenedXml;
 import org.sss.lib.xml.internal.LimitingHandler;
 import org.sss.lib.xml.internal.ValidationErrors;
@@ -35,7 +36,6 @@ import org.sss.schema.config.RegistrationType;
 import org.sss.schema.config.ServiceDirectoryType;
 import org.sss.schema.config.Sss;
 import org.sss.schema.config.WireType;
-import org.xml.sax.ErrorHandler;
 import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
 import org.xml.sax.XMLReader;
@@ -89,22 +89,7 @@ public final class ConfigLoader {
             validator.setContentHandler(target);
             limiter.reset(validator);
             reader.setContentHandler(limiter);
-            reader.setErrorHandler(new ErrorHandler() {
-                @Override
-                public void warning(SAXParseException exception) {
-                    // Parser warnings carry no decision.
-                }
-
-                @Override
-                public void error(SAXParseException exception) throws SAXException {
-                    throw exception;
-                }
-
-                @Override
-                public void fatalError(SAXParseException exception) throws SAXException {
-                    throw exception;
-                }
-            });
+            reader.setErrorHandler(FailFast.INSTANCE);
             reader.parse(HardenedXml.source(bytes));
             errors.throwIfAny();
             Object result = target.getResult();

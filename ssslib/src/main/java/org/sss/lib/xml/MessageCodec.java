@@ -13,11 +13,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.xml.validation.ValidatorHandler;
 import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
+import org.sss.lib.xml.internal.FailFast;
 import org.sss.lib.xml.internal.HardenedXml;
 import org.sss.lib.xml.internal.LimitingHandler;
 import org.sss.lib.xml.internal.ValidationErrors;
 import org.sss.lib.xml.internal.XmlWriter;
-import org.xml.sax.ErrorHandler;
 import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
 import org.xml.sax.XMLReader;
@@ -201,7 +201,7 @@ public final class MessageCodec {
                 throw new IllegalStateException("cannot create JAXB (un)marshallers: " + e, e);
             }
             validator.setErrorHandler(validationErrors);
-            reader.setErrorHandler(new FailFast());
+            reader.setErrorHandler(FailFast.INSTANCE);
             outboundValidator.setErrorHandler(outboundErrors);
             outboundValidator.setContentHandler(writer);
         }
@@ -227,24 +227,6 @@ public final class MessageCodec {
                 throw new jakarta.xml.bind.MarshalException(e.getMessage(), e);
             }
             return writer.toBytes();
-        }
-    }
-
-    /** Stops parsing at the first well-formedness error. */
-    private static final class FailFast implements ErrorHandler {
-        @Override
-        public void warning(SAXParseException exception) {
-            // Parser warnings carry no decision.
-        }
-
-        @Override
-        public void error(SAXParseException exception) throws SAXException {
-            throw exception;
-        }
-
-        @Override
-        public void fatalError(SAXParseException exception) throws SAXException {
-            throw exception;
         }
     }
 }
