@@ -1,0 +1,242 @@
+package org.sss.mpd.internal;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches every local rank of an mpd with one thread: a {@code poll} loop over each rank's stdout and stderr
+ * pipes and a pidfd per rank. Output is handed to the rank's {@link Watcher} as it is read (chunks of up to
+ * 64 KiB, never held back for a newline); when the rank exits, whatever it wrote before exiting is read first,
+ * then the exit is reported once. Pipes still held open by a rank's leftover children are closed at its exit.
+ */
+public final class ProcessReactor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessReactor.class);
+    private static final int CHUNK = 65536;
+    private static final int POLLFD = 8;
+
+    /** Receives one process's output and exit, on the reactor's thread; must not block for long. */
+    public interface Watcher {
+        /**
+         * @param stream 1 for standard output, 2 for standard error
+         * @param data   the bytes read
+         */
+        void output(int stream, byte[] data);
+
+        /** @param waitStatus the raw wait status (see {@link Posix#exitCode}) */
+        void exited(int waitStatus);
+    }
+
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<Entry> added = new ConcurrentLinkedQueue<>();
+    private final int wakeRead;
+    private final int wakeWrite;
+    private volatile boolean closed;
+
+    /**
+     * @param name the mpd's id, for the thread name
+     * @throws IOException if the wake-up pipe cannot be made
+     */
+    public ProcessReactor(String name) throws IOException {
+        int[] wake = Posix.pipe(true);
+        this.wakeRead = wake[0];
+        this.wakeWrite = wake[1];
+        this.thread = Thread.ofPlatform().daemon().name("mpd-io-" + name).start(this::loop);
+    }
+
+    /**
+     * Starts watching a process.
+     *
+     * @param process what {@link Posix#spawn} returned (this reactor now owns its stdout and stderr)
+     * @param watcher where its output and exit go
+     * @throws IOException if its pidfd cannot be opened
+     */
+    public void watch(Posix.Spawned process, Watcher watcher) throws IOException {
+        int pidfd = Posix.pidfdOpen(process.pid());
+        added.add(new Entry(process.pid(), process.stdout(), process.stderr(), pidfd, watcher));
+        Posix.poke(wakeWrite);
+    }
+
+    private void loop() {
+        List<Entry> entries = new ArrayList<>();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buffer = arena.allocate(CHUNK);
+            MemorySegment pollfds = arena.allocate((long) POLLFD * 4);
+            int capacity = 4;
+            while (!closed) {
+                for (Entry entry; (entry = added.poll()) != null; ) {
+                    entries.add(entry);
+                }
+                int needed = 1 + entries.size() * 3;
+                if (needed > capacity) {
+                    capacity = Math.max(needed, capacity * 2);
+                    pollfds = arena.allocate((long) POLLFD * capacity);
+                }
+                int count = 0;
+                count = set(pollfds, count, wakeRead);
+                for (Entry entry : entries) {
+                    count = set(pollfds, count, entry.stdout);
+                    count = set(pollfds, count, entry.stderr);
+                    count = set(pollfds, count, entry.pidfd);
+                }
+                if (Posix.poll(pollfds, count, -1) <= 0) {
+                    continue;
+                }
+                if (ready(pollfds, 0)) {
+                    Posix.drain(wakeRead);
+                }
+                int index = 1;
+                for (Entry entry : entries) {
+                    boolean out = ready(pollfds, index++);
+                    boolean err = ready(pollfds, index++);
+                    boolean exit = ready(pollfds, index++);
+                    if (out) {
+                        entry.readOnce(1, buffer);
+                    }
+                    if (err) {
+                        entry.readOnce(2, buffer);
+                    }
+                    if (exit) {
+                        entry.finish(buffer, arena);
+                    }
+                }
+                entries.removeIf(Entry::done);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.error("mpd: process watcher stopped: {}", e.toString());
+        } finally {
+            for (Entry entry : entries) {
+                entry.closeAll();
+            }
+        }
+    }
+
+    private static int set(MemorySegment pollfds, int index, int fd) {
+        long base = (long) index * POLLFD;
+        pollfds.set(JAVA_INT, base, fd);
+        pollfds.set(JAVA_SHORT, base + 4, fd < 0 ? 0 : Posix.POLLIN);
+        pollfds.set(JAVA_SHORT, base + 6, (short) 0);
+        return index + 1;
+    }
+
+    private static boolean ready(MemorySegment pollfds, int index) {
+        long base = (long) index * POLLFD;
+        return pollfds.get(JAVA_INT, base) >= 0 && pollfds.get(JAVA_SHORT, base + 6) != 0;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Posix.poke(wakeWrite);
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Posix.close(wakeRead);
+        Posix.close(wakeWrite);
+    }
+
+    /** One watched process. A closed descriptor is -1, which poll skips. */
+    private static final class Entry {
+        final int pid;
+        final Watcher watcher;
+        int stdout;
+        int stderr;
+        int pidfd;
+        boolean reported;
+
+        Entry(int pid, int stdout, int stderr, int pidfd, Watcher watcher) {
+            this.pid = pid;
+            this.stdout = stdout;
+            this.stderr = stderr;
+            this.pidfd = pidfd;
+            this.watcher = watcher;
+        }
+
+        void readOnce(int stream, MemorySegment buffer) {
+            int fd = stream == 1 ? stdout : stderr;
+            if (fd < 0) {
+                return;
+            }
+            long n;
+            try {
+                n = Posix.read(fd, buffer);
+            } catch (IOException e) {
+                n = 0;
+            }
+            if (n > 0) {
+                deliver(stream, buffer.asSlice(0, n).toArray(JAVA_BYTE));
+            } else {
+                Posix.close(fd);
+                if (stream == 1) {
+                    stdout = -1;
+                } else {
+                    stderr = -1;
+                }
+            }
+        }
+
+        private void deliver(int stream, byte[] data) {
+            try {
+                watcher.output(stream, data);
+            } catch (RuntimeException e) {
+                LOG.warn("mpd: output of pid {} could not be passed on: {}", pid, e.toString());
+            }
+        }
+
+        /** The process exited: read what it left in the pipes, then report the exit. */
+        void finish(MemorySegment buffer, Arena arena) throws IOException {
+            MemorySegment pipes = arena.allocate(POLLFD * 2L);
+            while (stdout >= 0 || stderr >= 0) {
+                set(pipes, 0, stdout);
+                set(pipes, 1, stderr);
+                if (Posix.poll(pipes, 2, 0) <= 0) {
+                    break;
+                }
+                if (ready(pipes, 0)) {
+                    readOnce(1, buffer);
+                }
+                if (ready(pipes, 1)) {
+                    readOnce(2, buffer);
+                }
+            }
+            int status = Posix.reap(pid);
+            closeAll();
+            reported = true;
+            try {
+                watcher.exited(status < 0 ? 0 : status);
+            } catch (RuntimeException e) {
+                LOG.warn("mpd: exit of pid {} could not be passed on: {}", pid, e.toString());
+            }
+        }
+
+        boolean done() {
+            return reported;
+        }
+
+        void closeAll() {
+            if (stdout >= 0) {
+                Posix.close(stdout);
+                stdout = -1;
+            }
+            if (stderr >= 0) {
+                Posix.close(stderr);
+                stderr = -1;
+            }
+            if (pidfd >= 0) {
+                Posix.close(pidfd);
+                pidfd = -1;
+            }
+        }
+    }
+}

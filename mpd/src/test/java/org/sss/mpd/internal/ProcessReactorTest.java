@@ -1,0 +1,146 @@
+package org.sss.mpd.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcessReactorTest {
+    private final ProcessReactor reactor;
+
+    ProcessReactorTest() throws IOException {
+        reactor = new ProcessReactor("test");
+    }
+
+    @AfterEach
+    void close() {
+        reactor.close();
+    }
+
+    /** Collects one process's output and exit. */
+    static final class Recorder implements ProcessReactor.Watcher {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final CompletableFuture<Integer> exit = new CompletableFuture<>();
+
+        @Override
+        public synchronized void output(int stream, byte[] data) {
+            (stream == 1 ? out : err).writeBytes(data);
+        }
+
+        @Override
+        public void exited(int waitStatus) {
+            exit.complete(waitStatus);
+        }
+
+        synchronized String out() {
+            return out.toString(StandardCharsets.UTF_8);
+        }
+
+        synchronized String err() {
+            return err.toString(StandardCharsets.UTF_8);
+        }
+
+        int exitCode() throws Exception {
+            return Posix.exitCode(exit.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    private Recorder run(String script, List<String> env, String cwd) throws IOException {
+        Posix.Spawned spawned = Posix.spawn("/bin/sh", List.of("sh", "-c", script), env, cwd);
+        Posix.close(spawned.stdin());
+        Recorder recorder = new Recorder();
+        reactor.watch(spawned, recorder);
+        return recorder;
+    }
+
+    @Test
+    void outputOfBothStreamsAndTheExitCodeArrive() throws Exception {
+        Recorder r = run("echo out; echo err >&2; exit 3", List.of("PATH=/usr/bin:/bin"), null);
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.out()).isEqualTo("out\n");
+        assertThat(r.err()).isEqualTo("err\n");
+    }
+
+    @Test
+    void theEnvironmentAndWorkingDirectoryAreTheGivenOnes(@TempDir Path dir) throws Exception {
+        Recorder r = run("echo $FOO; pwd; echo ${HOME:-unset}", List.of("FOO=bar baz", "PATH=/usr/bin:/bin"), dir.toString());
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).isEqualTo("bar baz\n" + dir.toRealPath() + "\nunset\n");
+    }
+
+    @Test
+    void aRankInheritsOnlyItsThreeStandardDescriptorsAndLeadsItsOwnSession() throws Exception {
+        Recorder r = run("ls /proc/$$/fd | sort -n | tr '\\n' ' '; echo; ps -o pid=,pgid=,sid= -p $$", List.of("PATH=/usr/bin:/bin"), null);
+        assertThat(r.exitCode()).isZero();
+        String[] lines = r.out().split("\n");
+        assertThat(lines[0].trim()).isEqualTo("0 1 2");
+        String[] ids = lines[1].trim().split("\\s+");
+        assertThat(ids[0]).isEqualTo(ids[1]).isEqualTo(ids[2]);
+    }
+
+    @Test
+    void aGroupSignalReachesTheRanksChildren() throws Exception {
+        Posix.Spawned spawned = Posix.spawn("/bin/sh", List.of("sh", "-c", "sleep 100 & echo $!; wait"),
+                List.of("PATH=/usr/bin:/bin"), null);
+        Posix.close(spawned.stdin());
+        Recorder r = new Recorder();
+        reactor.watch(spawned, r);
+        await().atMost(Duration.ofSeconds(10)).until(() -> r.out().endsWith("\n"));
+        int grandchild = Integer.parseInt(r.out().trim());
+        assertThat(Posix.kill(-spawned.pid(), Signals.TERM)).isZero();
+        assertThat(r.exitCode()).isEqualTo(128 + Signals.TERM);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gone(grandchild));
+    }
+
+    static boolean gone(int pid) throws IOException {
+        Path stat = Path.of("/proc/" + pid + "/stat");
+        if (!Files.exists(stat)) {
+            return true;
+        }
+        try {
+            String text = Files.readString(stat);
+            return text.substring(text.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException vanished) {
+            return true;
+        }
+    }
+
+    @Test
+    void aMissingProgramIsAnIoErrorNamingTheCause() {
+        assertThatThrownBy(() -> Posix.spawn("/no/such/program", List.of("x"), List.of(), null))
+                .isInstanceOf(IOException.class).hasMessageContaining("no such file");
+    }
+
+    @Test
+    void manyRanksAtOnceAreAllWatchedToTheirEnd() throws Exception {
+        List<Recorder> recorders = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            recorders.add(run("echo " + i + "; exit " + (i % 7), List.of(), null));
+        }
+        for (int i = 0; i < 200; i++) {
+            assertThat(recorders.get(i).exitCode()).isEqualTo(i % 7);
+            assertThat(recorders.get(i).out()).isEqualTo(i + "\n");
+        }
+    }
+
+    @Test
+    void largeOutputIsDeliveredWhole() throws Exception {
+        Recorder r = run("head -c 1000000 /dev/zero | tr '\\0' x", List.of("PATH=/usr/bin:/bin"), null);
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).hasSize(1_000_000);
+    }
+}
