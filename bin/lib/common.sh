@@ -73,6 +73,14 @@ sss_program() {
     event-manager) echo "event-manager org.sss.eventmanager.EventManagerMain" ;;
     ssssend) echo "ssslib org.sss.lib.tool.SsssendMain" ;;
     sss-status) echo "ssslib org.sss.lib.tool.SuiteStatusMain" ;;
+    mpd) echo "mpd org.sss.mpd.MpdMain" ;;
+    mpdboot) echo "mpd org.sss.mpd.tools.MpdBootMain" ;;
+    mpdtrace) echo "mpd org.sss.mpd.tools.MpdTraceMain" ;;
+    mpdringtest) echo "mpd org.sss.mpd.tools.MpdRingTestMain" ;;
+    mpdlistjobs) echo "mpd org.sss.mpd.tools.MpdListJobsMain" ;;
+    mpdsigjob) echo "mpd org.sss.mpd.tools.MpdSigJobMain" ;;
+    mpdkilljob) echo "mpd org.sss.mpd.tools.MpdKillJobMain" ;;
+    mpdallexit) echo "mpd org.sss.mpd.tools.MpdAllExitMain" ;;
     *) return 1 ;;
   esac
 }
@@ -89,10 +97,13 @@ sss_exec() {
   exec "$JAVA" $(sss_jvm_options "$program") -cp "$SSS_HOME/$module/target/classes:$SSS_HOME/$module/target/lib/*" "$main" "$@"
 }
 
-# Command-line tools start small and fast; daemons take the JVM's defaults.
+# Command-line tools start small and fast; an mpd (dozens may share a machine) keeps a small heap;
+# the components take the JVM's defaults.
 sss_jvm_options() {
   case "$1" in
-    ssssend|sss-status) echo "--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto" ;;
+    ssssend|sss-status|mpdboot|mpdtrace|mpdringtest|mpdlistjobs|mpdsigjob|mpdkilljob|mpdallexit)
+      echo "--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto" ;;
+    mpd) echo "--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms16m -Xmx256m -Xss512k" ;;
     *) echo "--enable-native-access=ALL-UNNAMED" ;;
   esac
 }

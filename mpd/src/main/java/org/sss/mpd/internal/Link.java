@@ -22,8 +22,17 @@ import org.sss.lib.wire.SharedKey;
  * may send at any time ({@link #send} writes the frame directly, synchronised, so a forwarding thread pays no
  * hand-off), and the owner runs one reader loop over {@link #receive}. Authentication is the SSSlib challenge with
  * the ring's secret.
+ *
+ * <p>Sockets stay in blocking mode (one read system call per message): the JDK switches a socket to non-blocking
+ * mode for good after any timed operation, which would cost a poll per read on every ring hop. Time limits are
+ * therefore kept by a watchdog: the handshake must finish within its timeout or the socket is closed, and a peer
+ * that stops in the middle of a message is dropped by {@link #stalled()} checks.
  */
 public final class Link implements AutoCloseable {
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("mpd-link-watchdog").factory());
+    private static final long FRAME_TIMEOUT_NANOS = Duration.ofSeconds(30).toNanos();
     /** Largest message on a link (output chunks and launch requests stay well below it). */
     public static final int MAX_MESSAGE = 16 * 1024 * 1024;
     private final Socket socket;
@@ -34,13 +43,45 @@ public final class Link implements AutoCloseable {
     private final FrameWriter writer = new FrameWriter(MAX_MESSAGE);
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String peerId;
+    private volatile long frameDeadline;
 
-    private Link(Socket socket, InputStream in, OutputStream out, Duration idle) {
+    private Link(Socket socket, InputStream in, OutputStream out) {
         this.socket = socket;
         this.peer = socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
         this.in = in;
         this.out = out;
-        this.reader = new FrameReader(in, MAX_MESSAGE, ReadTimeouts.of(socket, idle, Duration.ofSeconds(30)));
+        this.reader = new FrameReader(in, MAX_MESSAGE, new ReadTimeouts() {
+            @Override
+            public void awaitingFrame() {
+                frameDeadline = 0;
+            }
+
+            @Override
+            public void insideFrame(long deadlineNanos) {
+                frameDeadline = deadlineNanos;
+            }
+
+            @Override
+            public Duration frameTimeout() {
+                return Duration.ofNanos(FRAME_TIMEOUT_NANOS);
+            }
+        });
+    }
+
+    /** @return whether the peer started a message and has not finished it within 30 s */
+    public boolean stalled() {
+        long deadline = frameDeadline;
+        return deadline != 0 && System.nanoTime() - deadline > 0;
+    }
+
+    private static java.util.concurrent.ScheduledFuture<?> closeAfter(Socket socket, Duration timeout) {
+        return WATCHDOG.schedule(() -> {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // already closed
+            }
+        }, timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -50,23 +91,29 @@ public final class Link implements AutoCloseable {
      * @param handshake the challenge protocol
      * @param secret    the ring's secret
      * @param timeout   longest wait for the connection and the handshake
-     * @param idle      longest silence before {@link #receive} times out
      * @return the open link
      * @throws IOException if the peer cannot be reached or refuses the secret
      */
-    public static Link connect(Endpoint endpoint, ChallengeHandshake handshake, SharedKey secret, Duration timeout,
-                               Duration idle) throws IOException {
+    public static Link connect(Endpoint endpoint, ChallengeHandshake handshake, SharedKey secret, Duration timeout)
+            throws IOException {
         Socket socket = new Socket();
+        var watchdog = closeAfter(socket, timeout);
         try {
             socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), (int) timeout.toMillis());
-            socket.setSoTimeout((int) timeout.toMillis());
+            socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()));
             InputStream in = new BufferedInputStream(socket.getInputStream(), 65536);
             OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 65536);
             handshake.present(in, out, secret);
-            return new Link(socket, in, out, idle);
+            if (!watchdog.cancel(false)) {
+                throw new java.net.SocketTimeoutException("no answer from " + endpoint + " within " + timeout.toMillis() + " ms");
+            }
+            return new Link(socket, in, out);
         } catch (IOException | RuntimeException e) {
+            watchdog.cancel(false);
             socket.close();
+            if (e instanceof java.net.SocketException && socket.isClosed() && watchdog.isDone() && !watchdog.isCancelled()) {
+                throw new java.net.SocketTimeoutException("no answer from " + endpoint + " within " + timeout.toMillis() + " ms");
+            }
             throw e;
         }
     }
@@ -78,20 +125,23 @@ public final class Link implements AutoCloseable {
      * @param handshake the challenge protocol
      * @param secret    the ring's secret, as a key ring of one
      * @param timeout   longest wait for the answer
-     * @param idle      longest silence before {@link #receive} times out
      * @return the authenticated link
-     * @throws IOException if the peer does not know the secret (it has been told {@code 0})
+     * @throws IOException if the peer does not know the secret (it has been told {@code 0}) or is too slow
      */
-    public static Link accept(Socket socket, ChallengeHandshake handshake, KeyRing secret, Duration timeout, Duration idle)
+    public static Link accept(Socket socket, ChallengeHandshake handshake, KeyRing secret, Duration timeout)
             throws IOException {
+        var watchdog = closeAfter(socket, timeout);
         try {
             socket.setTcpNoDelay(true);
-            socket.setSoTimeout((int) timeout.toMillis());
             InputStream in = new BufferedInputStream(socket.getInputStream(), 65536);
             OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 65536);
             handshake.accept(in, out, secret);
-            return new Link(socket, in, out, idle);
+            if (!watchdog.cancel(false)) {
+                throw new java.net.SocketTimeoutException("handshake not finished within " + timeout.toMillis() + " ms");
+            }
+            return new Link(socket, in, out);
         } catch (IOException | RuntimeException e) {
+            watchdog.cancel(false);
             socket.close();
             throw e;
         }
@@ -104,7 +154,7 @@ public final class Link implements AutoCloseable {
      * @throws IOException if the link is broken
      */
     public void send(MpdMessage message) throws IOException {
-        byte[] payload = message.encode();
+        byte[] payload = message.payload();
         synchronized (out) {
             if (closed.get()) {
                 throw new IOException("link to " + describe() + " is closed");
@@ -139,15 +189,6 @@ public final class Link implements AutoCloseable {
     public MpdMessage receive() throws IOException, MalformedMessageException {
         byte[] payload = reader.read();
         return payload == null ? null : MpdMessage.parse(payload);
-    }
-
-    /** @param idle the longest silence {@link #receive} now accepts */
-    public void idleTimeout(Duration idle) {
-        try {
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, idle.toMillis()));
-        } catch (IOException e) {
-            close();
-        }
     }
 
     /** @return the peer's address */

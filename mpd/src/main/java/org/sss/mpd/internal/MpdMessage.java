@@ -22,11 +22,18 @@ public final class MpdMessage {
     private final String cmd;
     private final Map<String, String> fields;
     private final byte[] body;
+    private final byte[] received;
 
-    private MpdMessage(String cmd, Map<String, String> fields, byte[] body) {
+    private MpdMessage(String cmd, Map<String, String> fields, byte[] body, byte[] received) {
         this.cmd = cmd;
         this.fields = Collections.unmodifiableMap(fields);
         this.body = body;
+        this.received = received;
+    }
+
+    /** @return the bytes to send: as received for a message being passed on (no re-encoding), else encoded */
+    public byte[] payload() {
+        return received != null ? received : encode();
     }
 
     /**
@@ -163,7 +170,7 @@ public final class MpdMessage {
             throw new MalformedMessageException("message without cmd");
         }
         byte[] body = newline < 0 ? NO_BODY : java.util.Arrays.copyOfRange(payload, newline + 1, payload.length);
-        return new MpdMessage(cmd, fields, body);
+        return new MpdMessage(cmd, fields, body, payload);
     }
 
     private static void checkKey(String key) throws MalformedMessageException {
@@ -267,7 +274,7 @@ public final class MpdMessage {
 
         /** @return the message */
         public MpdMessage build() {
-            return new MpdMessage(cmd, new LinkedHashMap<>(fields), body);
+            return new MpdMessage(cmd, new LinkedHashMap<>(fields), body, null);
         }
     }
 }

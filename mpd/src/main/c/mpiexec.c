@@ -1,0 +1,791 @@
+/*
+ * mpiexec: starts a parallel job on the mpd ring, with MPICH's flags, and stays until it ends.
+ *
+ * It parses the command line, connects to the local mpd (its address from --mpd, $MPD_CONSOLE, or the console
+ * file mpdboot writes), answers the ring's challenge with HMAC-SHA256 of the secret ($MPD_CONF_FILE or
+ * ~/.mpd.conf, mode 0600), and sends one `launch` message. Then it prints the ranks' output as it arrives (with
+ * -l, each line as "RANK: line"), feeds its standard input to rank 0, forwards SIGINT and SIGTERM to the job
+ * (a second one sends SIGKILL), and exits with the job's status: 0 when every rank exited 0, else the first
+ * failing rank's status (128 + signal for a signal), after a line naming the rank and host. Exit 2 for a usage
+ * error, 255 when the mpd cannot be reached or refuses the job.
+ *
+ * Written in C, not Java, because mpiexec starts once per job: a JVM costs 35-80 ms here, this 1 ms.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sha256.h"
+
+#define EXIT_USAGE 2
+#define EXIT_INFRA 255
+#define MAX_FRAME (16 * 1024 * 1024)
+
+extern char **environ;
+
+/* ------------------------------------------------------------------ small utilities */
+
+static void die(int status, const char *format, ...) {
+    va_list args;
+    va_start(args, format);
+    fputs("mpiexec: ", stderr);
+    vfprintf(stderr, format, args);
+    fputc('\n', stderr);
+    va_end(args);
+    exit(status);
+}
+
+typedef struct {
+    char *data;
+    size_t size;
+    size_t capacity;
+} buffer;
+
+static void buf_reserve(buffer *b, size_t extra) {
+    if (b->size + extra + 1 > b->capacity) {
+        size_t capacity = b->capacity ? b->capacity : 256;
+        while (capacity < b->size + extra + 1) {
+            capacity *= 2;
+        }
+        b->data = realloc(b->data, capacity);
+        if (!b->data) {
+            die(EXIT_INFRA, "out of memory");
+        }
+        b->capacity = capacity;
+    }
+}
+
+static void buf_add(buffer *b, const void *data, size_t size) {
+    buf_reserve(b, size);
+    memcpy(b->data + b->size, data, size);
+    b->size += size;
+    b->data[b->size] = 0;
+}
+
+static void buf_str(buffer *b, const char *text) { buf_add(b, text, strlen(text)); }
+
+/* A job-spec line: key=value with bytes below 0x20, 0x7f and '%' escaped, then a newline. */
+static void spec_line(buffer *b, const char *key, const char *value) {
+    buf_str(b, key);
+    buf_add(b, "=", 1);
+    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+        if (*p < 0x20 || *p == '%' || *p == 0x7f) {
+            char hex[4];
+            snprintf(hex, sizeof hex, "%%%02x", *p);
+            buf_add(b, hex, 3);
+        } else {
+            buf_add(b, p, 1);
+        }
+    }
+    buf_add(b, "\n", 1);
+}
+
+static void spec_pair(buffer *b, const char *key, const char *name, const char *value) {
+    buffer pair = {0};
+    buf_str(&pair, name);
+    buf_add(&pair, "=", 1);
+    buf_str(&pair, value);
+    spec_line(b, key, pair.data);
+    free(pair.data);
+}
+
+static void write_all(int fd, const void *data, size_t size) {
+    const char *p = data;
+    while (size > 0) {
+        ssize_t n = write(fd, p, size);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            if (fd == 1 || fd == 2) {
+                return; /* our reader went away; keep running the job to its end */
+            }
+            die(EXIT_INFRA, "lost the connection to the mpd: %s", strerror(errno));
+        }
+        p += n;
+        size -= (size_t)n;
+    }
+}
+
+/* ------------------------------------------------------------------ command line */
+
+typedef struct rank_set {
+    int count;
+    const char *exec;
+    const char **args;
+    int nargs;
+    const char **env; /* name, value pairs */
+    int nenv;
+    struct rank_set *next;
+} rank_set;
+
+typedef struct {
+    const char **genv; /* name, value pairs */
+    int ngenv;
+    int envnone;
+    const char *wdir;
+    const char *hosts;
+    const char *machinefile;
+    int ppn;
+    int label;
+    const char *output;
+    const char *mpd;
+    rank_set *sets;
+} options;
+
+static void usage(FILE *out) {
+    fputs("usage: mpiexec [global options] [local options] PROGRAM [ARGS] [: [local options] PROGRAM [ARGS] ...]\n"
+          "Starts a parallel job on the mpd ring and waits for it to end.\n\n"
+          "global options:\n"
+          "  -f, -machinefile FILE  hosts to use, one per line as host[:count]\n"
+          "  -hosts H1,H2,...       hosts to use (mpd ids or host names, see mpdtrace)\n"
+          "  -ppn N                 ranks per host (default: one per host, round-robin over the ring)\n"
+          "  -l                     label every output line with its rank: \"RANK: line\"\n"
+          "  -genv NAME VALUE       set a variable for every rank\n"
+          "  -genvnone              do not pass mpiexec's environment to the ranks\n"
+          "  -wdir DIR              working directory of the ranks (default: the current one)\n"
+          "  -discard               drop the ranks' output\n"
+          "  --mpd ADDR:PORT        the mpd to use (default: $MPD_CONSOLE, else the file mpdboot writes)\n"
+          "local options (per : separated set):\n"
+          "  -n, -np N              number of ranks (default 1)\n"
+          "  -env NAME VALUE        set a variable for this set's ranks\n\n"
+          "Exit status: the job's (0, or the first failing rank's; 128+signal for a signal),\n"
+          "2 for a usage error, 255 when the mpd cannot be reached or refuses the job.\n",
+          out);
+}
+
+static int parse_count(const char *option, const char *text) {
+    char *end;
+    long value = strtol(text, &end, 10);
+    if (*text == 0 || *end != 0 || value < 1 || value > 10000000) {
+        fprintf(stderr, "mpiexec: %s needs a positive number, got '%s' (try --help)\n", option, text);
+        exit(EXIT_USAGE);
+    }
+    return (int)value;
+}
+
+static const char *need(int argc, char **argv, int i, const char *option) {
+    if (i >= argc) {
+        fprintf(stderr, "mpiexec: %s needs a value (try --help)\n", option);
+        exit(EXIT_USAGE);
+    }
+    return argv[i];
+}
+
+static void parse(int argc, char **argv, options *o) {
+    memset(o, 0, sizeof *o);
+    o->output = "merged";
+    o->genv = calloc((size_t)argc * 2 + 2, sizeof(char *));
+    rank_set **tail = &o->sets;
+    int i = 1;
+    while (i < argc) {
+        rank_set *set = calloc(1, sizeof *set);
+        set->count = 1;
+        set->args = calloc((size_t)argc + 1, sizeof(char *));
+        set->env = calloc((size_t)argc * 2 + 2, sizeof(char *));
+        while (i < argc && argv[i][0] == '-') {
+            const char *a = argv[i];
+            if (!strcmp(a, "-n") || !strcmp(a, "-np")) {
+                set->count = parse_count(a, need(argc, argv, ++i, a));
+            } else if (!strcmp(a, "-env")) {
+                set->env[set->nenv * 2] = need(argc, argv, ++i, a);
+                set->env[set->nenv * 2 + 1] = need(argc, argv, ++i, a);
+                set->nenv++;
+            } else if (!strcmp(a, "-genv")) {
+                o->genv[o->ngenv * 2] = need(argc, argv, ++i, a);
+                o->genv[o->ngenv * 2 + 1] = need(argc, argv, ++i, a);
+                o->ngenv++;
+            } else if (!strcmp(a, "-genvall")) {
+                o->envnone = 0;
+            } else if (!strcmp(a, "-genvnone")) {
+                o->envnone = 1;
+            } else if (!strcmp(a, "-f") || !strcmp(a, "-machinefile")) {
+                o->machinefile = need(argc, argv, ++i, a);
+            } else if (!strcmp(a, "-hosts") || !strcmp(a, "-host")) {
+                o->hosts = need(argc, argv, ++i, a);
+            } else if (!strcmp(a, "-ppn")) {
+                o->ppn = parse_count(a, need(argc, argv, ++i, a));
+            } else if (!strcmp(a, "-wdir") || !strcmp(a, "-dir")) {
+                o->wdir = need(argc, argv, ++i, a);
+            } else if (!strcmp(a, "-l") || !strcmp(a, "-prepend-rank")) {
+                o->label = 1;
+            } else if (!strcmp(a, "-discard")) {
+                o->output = "discard";
+            } else if (!strcmp(a, "--mpd")) {
+                o->mpd = need(argc, argv, ++i, a);
+            } else if (!strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "-help")) {
+                usage(stdout);
+                exit(0);
+            } else {
+                fprintf(stderr, "mpiexec: unknown option %s (try --help)\n", a);
+                exit(EXIT_USAGE);
+            }
+            i++;
+        }
+        if (i >= argc || !strcmp(argv[i], ":")) {
+            fprintf(stderr, "mpiexec: no program given%s (try --help)\n", o->sets ? " after ':'" : "");
+            exit(EXIT_USAGE);
+        }
+        set->exec = argv[i++];
+        while (i < argc && strcmp(argv[i], ":")) {
+            set->args[set->nargs++] = argv[i++];
+        }
+        if (i < argc) {
+            i++; /* skip ':' */
+            if (i >= argc) {
+                fprintf(stderr, "mpiexec: no program given after ':' (try --help)\n");
+                exit(EXIT_USAGE);
+            }
+        }
+        *tail = set;
+        tail = &set->next;
+    }
+    if (!o->sets) {
+        fprintf(stderr, "mpiexec: no program given (try --help)\n");
+        exit(EXIT_USAGE);
+    }
+    if (o->label && !strcmp(o->output, "merged")) {
+        o->output = "label";
+    }
+}
+
+/* ------------------------------------------------------------------ the job spec (see JobSpec.java) */
+
+static void build_spec(const options *o, buffer *spec) {
+    char cwd[4096];
+    const char *wdir = o->wdir;
+    if (!wdir) {
+        wdir = getcwd(cwd, sizeof cwd) ? cwd : "/";
+    }
+    struct passwd *pw = getpwuid(getuid());
+    spec_line(spec, "user", pw ? pw->pw_name : "unknown");
+    spec_line(spec, "wdir", wdir);
+    spec_line(spec, "output", o->output);
+    char number[32];
+    snprintf(number, sizeof number, "%d", o->ppn);
+    spec_line(spec, "ppn", number);
+    if (!o->envnone) {
+        for (char **e = environ; *e; e++) {
+            spec_line(spec, "env", *e);
+        }
+    }
+    for (int g = 0; g < o->ngenv; g++) {
+        spec_pair(spec, "env", o->genv[g * 2], o->genv[g * 2 + 1]);
+    }
+    if (o->hosts) {
+        char *copy = strdup(o->hosts);
+        for (char *save = NULL, *h = strtok_r(copy, ",", &save); h; h = strtok_r(NULL, ",", &save)) {
+            if (*h) {
+                spec_line(spec, "host", h);
+            }
+        }
+        free(copy);
+    }
+    if (o->machinefile) {
+        FILE *file = fopen(o->machinefile, "r");
+        if (!file) {
+            die(EXIT_USAGE, "cannot read machinefile %s: %s", o->machinefile, strerror(errno));
+        }
+        char line[4096];
+        int entries = 0;
+        while (fgets(line, sizeof line, file)) {
+            char *hash = strchr(line, '#');
+            if (hash) {
+                *hash = 0;
+            }
+            char *start = line;
+            while (*start == ' ' || *start == '\t') {
+                start++;
+            }
+            char *end = start + strlen(start);
+            while (end > start && (end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r')) {
+                *--end = 0;
+            }
+            if (*start) {
+                spec_line(spec, "machine", start);
+                entries++;
+            }
+        }
+        fclose(file);
+        if (entries == 0) {
+            die(EXIT_USAGE, "machinefile %s names no host", o->machinefile);
+        }
+    }
+    for (const rank_set *s = o->sets; s; s = s->next) {
+        snprintf(number, sizeof number, "%d", s->count);
+        spec_line(spec, "set", number);
+        spec_line(spec, "exec", s->exec);
+        for (int a = 0; a < s->nargs; a++) {
+            spec_line(spec, "arg", s->args[a]);
+        }
+        for (int e = 0; e < s->nenv; e++) {
+            spec_pair(spec, "setenv", s->env[e * 2], s->env[e * 2 + 1]);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ connecting and authenticating */
+
+static void trim(char *text) {
+    size_t n = strlen(text);
+    while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' ' || text[n - 1] == '\t')) {
+        text[--n] = 0;
+    }
+}
+
+static void console_address(const options *o, char *host, size_t host_size, char *port, size_t port_size) {
+    char text[512] = {0};
+    if (o->mpd) {
+        snprintf(text, sizeof text, "%s", o->mpd);
+    } else if (getenv("MPD_CONSOLE") && *getenv("MPD_CONSOLE")) {
+        snprintf(text, sizeof text, "%s", getenv("MPD_CONSOLE"));
+    } else {
+        char path[4096];
+        const char *file = getenv("MPD_CONSOLE_FILE");
+        if (!file || !*file) {
+            const char *tmp = getenv("TMPDIR");
+            struct passwd *pw = getpwuid(getuid());
+            snprintf(path, sizeof path, "%s/sss-mpd-%s.console", tmp && *tmp ? tmp : "/tmp", pw ? pw->pw_name : "unknown");
+            file = path;
+        }
+        FILE *f = fopen(file, "r");
+        if (!f) {
+            die(EXIT_INFRA, "no mpd to talk to: start a ring with mpdboot, or set MPD_CONSOLE=ADDR:PORT (%s: %s)", file,
+                strerror(errno));
+        }
+        if (!fgets(text, sizeof text, f)) {
+            text[0] = 0;
+        }
+        fclose(f);
+    }
+    trim(text);
+    char *colon = strrchr(text, ':');
+    if (!colon || colon == text || !colon[1]) {
+        die(EXIT_INFRA, "the mpd address '%s' is not ADDR:PORT", text);
+    }
+    *colon = 0;
+    snprintf(host, host_size, "%s", text);
+    snprintf(port, port_size, "%s", colon + 1);
+}
+
+static size_t load_secret(char *secret, size_t size) {
+    char path[4096];
+    const char *file = getenv("MPD_CONF_FILE");
+    if (!file || !*file) {
+        const char *home = getenv("HOME");
+        struct passwd *pw = getpwuid(getuid());
+        snprintf(path, sizeof path, "%s/.mpd.conf", home && *home ? home : pw ? pw->pw_dir : "");
+        file = path;
+    }
+    struct stat st;
+    if (lstat(file, &st) != 0) {
+        die(EXIT_INFRA, "secret file %s: %s", file, strerror(errno));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        die(EXIT_INFRA, "secret file %s is not a regular file", file);
+    }
+    if (st.st_mode & 077) {
+        die(EXIT_INFRA, "secret file %s has mode %04o; it must be readable by its owner only (chmod 600 %s)", file,
+            st.st_mode & 07777, file);
+    }
+    FILE *f = fopen(file, "r");
+    if (!f) {
+        die(EXIT_INFRA, "cannot read secret file %s: %s", file, strerror(errno));
+    }
+    char line[4096] = {0};
+    while (fgets(line, sizeof line, f)) {
+        trim(line);
+        if (line[0]) {
+            break;
+        }
+    }
+    fclose(f);
+    char *start = line;
+    while (*start == ' ' || *start == '\t') {
+        start++;
+    }
+    const char *prefixes[] = {"MPD_SECRETWORD=", "secretword="};
+    for (int p = 0; p < 2; p++) {
+        if (!strncmp(start, prefixes[p], strlen(prefixes[p]))) {
+            start += strlen(prefixes[p]);
+            while (*start == ' ' || *start == '\t') {
+                start++;
+            }
+        }
+    }
+    if (!*start) {
+        die(EXIT_INFRA, "secret file %s is empty", file);
+    }
+    snprintf(secret, size, "%s", start);
+    return strlen(secret);
+}
+
+static int connect_mpd(const char *host, const char *port) {
+    struct addrinfo hints = {0}, *found;
+    hints.ai_socktype = SOCK_STREAM;
+    int rc = getaddrinfo(host, port, &hints, &found);
+    if (rc != 0) {
+        die(EXIT_INFRA, "cannot resolve the mpd address %s:%s: %s", host, port, gai_strerror(rc));
+    }
+    int fd = -1;
+    for (struct addrinfo *a = found; a; a = a->ai_next) {
+        fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+        if (fd < 0) {
+            continue;
+        }
+        if (connect(fd, a->ai_addr, a->ai_addrlen) == 0) {
+            break;
+        }
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(found);
+    if (fd < 0) {
+        die(EXIT_INFRA, "cannot reach the mpd at %s:%s: %s (is the ring up? mpdtrace)", host, port, strerror(errno));
+    }
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    return fd;
+}
+
+static int read_byte(int fd) {
+    unsigned char c;
+    for (;;) {
+        ssize_t n = read(fd, &c, 1);
+        if (n == 1) {
+            return c;
+        }
+        if (n == 0) {
+            return -1;
+        }
+        if (errno != EINTR) {
+            return -1;
+        }
+    }
+}
+
+static void authenticate(int fd, const char *secret, size_t secret_size) {
+    char challenge[1100];
+    size_t n = 0;
+    for (;;) {
+        int c = read_byte(fd);
+        if (c < 0) {
+            die(EXIT_INFRA, "the mpd closed the connection during the handshake");
+        }
+        if (c == '\n') {
+            break;
+        }
+        if (n >= 1024) {
+            die(EXIT_INFRA, "the mpd sent an overlong challenge");
+        }
+        challenge[n++] = (char)c;
+    }
+    if (n > 0 && challenge[n - 1] == '\r') {
+        n--;
+    }
+    uint8_t mac[32];
+    hmac_sha256((const uint8_t *)secret, secret_size, (const uint8_t *)challenge, n, mac);
+    char answer[66];
+    for (int i = 0; i < 32; i++) {
+        snprintf(answer + 2 * i, 3, "%02x", mac[i]);
+    }
+    answer[64] = '\n';
+    write_all(fd, answer, 65);
+    if (read_byte(fd) != '1') {
+        die(EXIT_INFRA, "the mpd refused our secret (is MPD_CONF_FILE the ring's secret?)");
+    }
+}
+
+static void send_frame(int fd, const char *header, const void *body, size_t body_size) {
+    size_t header_size = strlen(header);
+    size_t total = header_size + (body_size ? 1 + body_size : 0);
+    char prefix[32];
+    int prefix_size = snprintf(prefix, sizeof prefix, "%zu ", total);
+    buffer frame = {0};
+    buf_add(&frame, prefix, (size_t)prefix_size);
+    buf_add(&frame, header, header_size);
+    if (body_size) {
+        buf_add(&frame, "\n", 1);
+        buf_add(&frame, body, body_size);
+    }
+    write_all(fd, frame.data, frame.size);
+    free(frame.data);
+}
+
+/* ------------------------------------------------------------------ messages from the mpd */
+
+typedef struct {
+    char *header;
+    char *body;
+    size_t body_size;
+} message;
+
+/* Reads frames from a non-blocking socket into `in`; returns 1 when a whole frame is at the front. */
+static int frame_ready(buffer *in, size_t *payload_start, size_t *payload_size) {
+    size_t i = 0, length = 0;
+    while (i < in->size && in->data[i] != ' ') {
+        if (in->data[i] < '0' || in->data[i] > '9' || i > 9) {
+            die(EXIT_INFRA, "the mpd sent a malformed frame");
+        }
+        length = length * 10 + (size_t)(in->data[i] - '0');
+        i++;
+    }
+    if (i >= in->size) {
+        return 0;
+    }
+    if (length == 0 || length > MAX_FRAME) {
+        die(EXIT_INFRA, "the mpd sent a frame of %zu bytes", length);
+    }
+    if (in->size - i - 1 < length) {
+        return 0;
+    }
+    *payload_start = i + 1;
+    *payload_size = length;
+    return 1;
+}
+
+static void parse_message(char *payload, size_t size, message *m) {
+    char *newline = memchr(payload, '\n', size);
+    if (newline) {
+        *newline = 0;
+        m->body = newline + 1;
+        m->body_size = size - (size_t)(newline + 1 - payload);
+    } else {
+        payload[size] = 0;
+        m->body = NULL;
+        m->body_size = 0;
+    }
+    m->header = payload;
+}
+
+/* The value of `key` in a header (decoded into `out`), or NULL. */
+static const char *field(const message *m, const char *key, char *out, size_t out_size) {
+    size_t key_size = strlen(key);
+    const char *p = m->header;
+    while (p && *p) {
+        const char *end = strchr(p, ' ');
+        size_t token = end ? (size_t)(end - p) : strlen(p);
+        if (token > key_size && !strncmp(p, key, key_size) && p[key_size] == '=') {
+            size_t o = 0;
+            for (size_t i = key_size + 1; i < token && o + 1 < out_size; i++) {
+                if (p[i] == '%' && i + 2 < token) {
+                    char hex[3] = {p[i + 1], p[i + 2], 0};
+                    out[o++] = (char)strtol(hex, NULL, 16);
+                    i += 2;
+                } else {
+                    out[o++] = p[i];
+                }
+            }
+            out[o] = 0;
+            return out;
+        }
+        p = end ? end + 1 : NULL;
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ output with -l labels */
+
+typedef struct {
+    buffer partial[2]; /* stdout, stderr: bytes after the last newline */
+} rank_output;
+
+static rank_output *outputs;
+static int nranks;
+static int label;
+
+static void emit(int rank, int stream, const char *data, size_t size) {
+    int fd = stream == 2 ? 2 : 1;
+    if (!label || rank < 0 || rank >= nranks) {
+        write_all(fd, data, size);
+        return;
+    }
+    buffer *partial = &outputs[rank].partial[stream == 2 ? 1 : 0];
+    buffer out = {0};
+    char prefix[32];
+    int prefix_size = snprintf(prefix, sizeof prefix, "%d: ", rank);
+    size_t start = 0;
+    for (size_t i = 0; i < size; i++) {
+        if (data[i] == '\n') {
+            buf_add(&out, prefix, (size_t)prefix_size);
+            if (partial->size) {
+                buf_add(&out, partial->data, partial->size);
+                partial->size = 0;
+            }
+            buf_add(&out, data + start, i - start + 1);
+            start = i + 1;
+        }
+    }
+    if (start < size) {
+        buf_add(partial, data + start, size - start);
+    }
+    if (out.size) {
+        write_all(fd, out.data, out.size);
+    }
+    free(out.data);
+}
+
+static void flush_labels(void) {
+    for (int r = 0; label && r < nranks; r++) {
+        for (int s = 0; s < 2; s++) {
+            buffer *partial = &outputs[r].partial[s];
+            if (partial->size) {
+                char prefix[32];
+                int prefix_size = snprintf(prefix, sizeof prefix, "%d: ", r);
+                write_all(s ? 2 : 1, prefix, (size_t)prefix_size);
+                write_all(s ? 2 : 1, partial->data, partial->size);
+                write_all(s ? 2 : 1, "\n", 1);
+                partial->size = 0;
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ signals */
+
+static int signal_pipe[2];
+
+static void on_signal(int signo) {
+    int saved = errno;
+    unsigned char s = (unsigned char)signo;
+    if (write(signal_pipe[1], &s, 1) < 0) {
+        /* the pipe is full: a signal is already pending */
+    }
+    errno = saved;
+}
+
+/* ------------------------------------------------------------------ main */
+
+int main(int argc, char **argv) {
+    options o;
+    parse(argc, argv, &o);
+    int size = 0;
+    for (const rank_set *s = o.sets; s; s = s->next) {
+        size += s->count;
+    }
+    label = o.label;
+    nranks = size;
+    outputs = calloc((size_t)size, sizeof *outputs);
+
+    buffer spec = {0};
+    build_spec(&o, &spec);
+    char host[256], port[32], secret[4096];
+    console_address(&o, host, sizeof host, port, sizeof port);
+    size_t secret_size = load_secret(secret, sizeof secret);
+
+    if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+        die(EXIT_INFRA, "pipe: %s", strerror(errno));
+    }
+    struct sigaction action = {0};
+    action.sa_handler = on_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    int fd = connect_mpd(host, port);
+    authenticate(fd, secret, secret_size);
+    memset(secret, 0, sizeof secret);
+    send_frame(fd, "cmd=launch", spec.data, spec.size);
+    free(spec.data);
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+
+    buffer in = {0};
+    char jid[256] = {0};
+    int stdin_open = 1, signals_sent = 0;
+    for (;;) {
+        struct pollfd fds[3] = {{fd, POLLIN, 0}, {signal_pipe[0], POLLIN, 0}, {0, POLLIN, 0}};
+        int count = (stdin_open && jid[0]) ? 3 : 2;
+        if (poll(fds, (nfds_t)count, -1) < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            die(EXIT_INFRA, "poll: %s", strerror(errno));
+        }
+        if (fds[1].revents) {
+            unsigned char s;
+            while (read(signal_pipe[0], &s, 1) == 1) {
+                if (!jid[0]) {
+                    fprintf(stderr, "mpiexec: interrupted before the job started\n");
+                    exit(128 + s);
+                }
+                char header[400];
+                int sig = signals_sent++ == 0 ? s : SIGKILL;
+                snprintf(header, sizeof header, "cmd=kill jid=%s signal=%d", jid, sig);
+                send_frame(fd, header, NULL, 0);
+            }
+        }
+        if (count == 3 && fds[2].revents) {
+            char data[65536];
+            ssize_t n = read(0, data, sizeof data);
+            char header[400];
+            if (n > 0) {
+                snprintf(header, sizeof header, "cmd=stdin jid=%s", jid);
+                send_frame(fd, header, data, (size_t)n);
+            } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+                snprintf(header, sizeof header, "cmd=stdin jid=%s eof=1", jid);
+                send_frame(fd, header, NULL, 0);
+                stdin_open = 0;
+            }
+        }
+        if (fds[0].revents) {
+            buf_reserve(&in, 65536);
+            ssize_t n = read(fd, in.data + in.size, 65536);
+            if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+                flush_labels();
+                die(EXIT_INFRA, "lost the connection to the mpd%s%s", jid[0] ? " running job " : "", jid);
+            }
+            if (n > 0) {
+                in.size += (size_t)n;
+            }
+            size_t start, payload_size;
+            while (frame_ready(&in, &start, &payload_size)) {
+                message m;
+                char value[4096];
+                buf_reserve(&in, 1);
+                char saved = in.data[start + payload_size];
+                parse_message(in.data + start, payload_size, &m);
+                const char *cmd = field(&m, "cmd", value, sizeof value);
+                if (!cmd) {
+                    die(EXIT_INFRA, "the mpd sent a message without a command");
+                } else if (!strcmp(cmd, "job-out")) {
+                    char r[32], s[32];
+                    int rank = field(&m, "rank", r, sizeof r) ? atoi(r) : -1;
+                    int stream = field(&m, "fd", s, sizeof s) ? atoi(s) : 1;
+                    emit(rank, stream, m.body ? m.body : "", m.body_size);
+                } else if (!strcmp(cmd, "job-launched")) {
+                    field(&m, "jid", jid, sizeof jid);
+                } else if (!strcmp(cmd, "job-done")) {
+                    char status[32], reason[4096];
+                    int code = field(&m, "status", status, sizeof status) ? atoi(status) : EXIT_INFRA;
+                    flush_labels();
+                    if (code != 0) {
+                        fprintf(stderr, "mpiexec: job %s: %s\n", jid,
+                                field(&m, "reason", reason, sizeof reason) ? reason : "failed");
+                    }
+                    return code;
+                } else if (!strcmp(cmd, "error")) {
+                    char msg[4096];
+                    flush_labels();
+                    die(EXIT_INFRA, "%s", field(&m, "msg", msg, sizeof msg) ? msg : "the mpd refused the job");
+                }
+                in.data[start + payload_size] = saved;
+                memmove(in.data, in.data + start + payload_size, in.size - start - payload_size);
+                in.size -= start + payload_size;
+            }
+        }
+    }
+}

@@ -1,0 +1,310 @@
+package org.sss.mpd;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sss.lib.wire.AuthenticationException;
+import org.sss.lib.wire.ChallengeHandshake;
+import org.sss.lib.wire.Digest;
+import org.sss.lib.wire.Endpoint;
+import org.sss.lib.wire.KeyRing;
+import org.sss.lib.wire.SharedKey;
+import org.sss.mpd.internal.JobManager;
+import org.sss.mpd.internal.Link;
+import org.sss.mpd.internal.LinkHandler;
+import org.sss.mpd.internal.MalformedMessageException;
+import org.sss.mpd.internal.Member;
+import org.sss.mpd.internal.Membership;
+import org.sss.mpd.internal.MpdMessage;
+import org.sss.mpd.internal.Peers;
+import org.sss.mpd.internal.ProcessReactor;
+import org.sss.mpd.internal.Ring;
+
+/**
+ * One mpd: a member of the daemon ring that starts and watches the ranks of parallel jobs on its host.
+ *
+ * <p>It listens on one TCP port for other mpds and for console clients (mpiexec and the mpd tools); every
+ * connection is authenticated with the ring's secret by the SSSlib challenge handshake (HMAC-SHA256). It starts a
+ * new ring or joins one, keeps its membership current and repairs it when a member dies (see {@link Ring}), and
+ * runs jobs (see {@link JobManager}). {@link #awaitExit()} returns when it leaves (mpdallexit, or {@link #close()}).
+ */
+public final class Mpd implements AutoCloseable, LinkHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(Mpd.class);
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final MpdSettings settings;
+    private final ServerSocket server;
+    private final Member self;
+    private final ChallengeHandshake handshake = new ChallengeHandshake(Digest.HMAC_SHA256);
+    private final KeyRing secretRing;
+    private final Peers peers;
+    private final Ring ring;
+    private final ProcessReactor reactor;
+    private final JobManager jobs;
+    private final CountDownLatch exited = new CountDownLatch(1);
+    private final Thread acceptor;
+    private volatile boolean closing;
+
+    private Mpd(MpdSettings settings, SharedKey secret, ServerSocket server) throws IOException {
+        this.settings = settings;
+        this.server = server;
+        this.self = new Member(settings.id(), settings.host(), new Endpoint(settings.listenAddress(), server.getLocalPort()));
+        this.secretRing = MpdSecret.ring(secret);
+        this.peers = new Peers(self.id(), handshake, secret, this);
+        this.reactor = new ProcessReactor(self.id());
+        Ring.Listener listener = (lost, died) -> jobs().membersGone(lost);
+        this.ring = new Ring(self, peers, handshake, secret, settings.watchTimeout(), listener);
+        this.jobs = new JobManager(ring, peers, reactor, settings.fanout(), settings.killGrace().toMillis());
+        this.acceptor = Thread.ofPlatform().daemon().name("mpd-accept-" + self.id()).unstarted(this::acceptLoop);
+    }
+
+    private JobManager jobs() {
+        return jobs;
+    }
+
+    /**
+     * Starts an mpd: loads the secret, binds, starts a ring or joins one, writes its console file.
+     *
+     * @param settings how
+     * @return the running mpd
+     * @throws IOException if the secret is unusable, the address cannot be bound or the join fails
+     */
+    public static Mpd start(MpdSettings settings) throws IOException {
+        SharedKey secret = MpdSecret.load(settings.secretFile());
+        ServerSocket server = new ServerSocket();
+        try {
+            server.setReuseAddress(true);
+            server.bind(new InetSocketAddress(InetAddress.getByName(settings.listenAddress()), settings.listenPort()), 1024);
+        } catch (IOException e) {
+            server.close();
+            throw new IOException("cannot listen on " + settings.listenAddress() + ":" + settings.listenPort() + ": "
+                    + e.getMessage(), e);
+        }
+        Mpd mpd = new Mpd(settings, secret, server);
+        mpd.acceptor.start();
+        try {
+            if (settings.join() != null) {
+                mpd.ring.join(settings.join());
+            }
+            if (settings.consoleFile() != null) {
+                writeConsoleFile(settings.consoleFile(), mpd.self.endpoint());
+            }
+        } catch (IOException e) {
+            mpd.close();
+            throw e;
+        }
+        LOG.info("mpd {}: listening on {} ({} ring of {})", mpd.self.id(), mpd.self.endpoint(),
+                settings.join() == null ? "new" : "joined", mpd.ring.membership().size());
+        return mpd;
+    }
+
+    private static void writeConsoleFile(Path file, Endpoint endpoint) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(temporary, endpoint + "\n");
+        Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
+        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** @return this mpd as a ring member */
+    public Member self() {
+        return self;
+    }
+
+    /** @return the ring as this mpd knows it */
+    public Membership membership() {
+        return ring.membership();
+    }
+
+    /** @return the number of jobs it takes part in */
+    public int jobCount() {
+        return jobs.jobCount();
+    }
+
+    private void acceptLoop() {
+        while (!closing) {
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (IOException e) {
+                if (!closing) {
+                    LOG.warn("mpd {}: accept failed: {}", self.id(), e.getMessage());
+                }
+                continue;
+            }
+            // A platform thread: on a virtual thread the JDK would turn the socket non-blocking for good.
+            Thread.ofPlatform().daemon().name("mpd-handshake").start(() -> authenticate(socket));
+        }
+    }
+
+    private void authenticate(Socket socket) {
+        String peer = socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
+        try {
+            Link link = Link.accept(socket, handshake, secretRing, HANDSHAKE_TIMEOUT);
+            peers.adopt(link);
+        } catch (AuthenticationException e) {
+            LOG.warn("mpd {}: refused connection from {}: {}", self.id(), peer, e.getMessage());
+        } catch (IOException e) {
+            LOG.info("mpd {}: connection from {} ended during the handshake: {}", self.id(), peer, e.getMessage());
+        }
+    }
+
+    @Override
+    public void message(Link link, MpdMessage message) throws MalformedMessageException {
+        switch (message.cmd()) {
+            case "hello" -> link.peerId(message.require("id"));
+            case "ping" -> ring.onPing(link, message);
+            case "pong" -> ring.onPong(link);
+            case "expelled" -> ring.onExpelled(link);
+            case "ringtest" -> ring.onRingTest(message);
+            case "members" -> ring.onMembers(message);
+            case "join" -> ring.onJoin(link, message);
+            case "lost" -> ring.onLost(message);
+            case "leave" -> ring.onLeave(link, message);
+            case "leave-ok" -> LOG.debug("mpd {}: departure acknowledged", self.id());
+            case "exit-all" -> exitAll(link, false);
+            case "job-start" -> jobs.onStart(message);
+            case "job-out", "job-exit", "job-host-failed" -> jobs.onUpward(message);
+            case "job-kill" -> jobs.onKill(message);
+            case "job-signal" -> jobs.onSignal(message);
+            case "job-forget" -> jobs.onForget(message);
+            case "job-stdin" -> jobs.onStdin(message);
+            case "job-request" -> jobs.onRequest(message);
+            case "jobs-query" -> link.trySend(MpdMessage.of("jobs-info").with("host", self.id())
+                    .body(String.join("\n", jobs.localRanks()).getBytes(StandardCharsets.UTF_8)).build());
+            default -> console(link, message);
+        }
+    }
+
+    /** Console commands: from mpiexec and the mpd tools. */
+    private void console(Link link, MpdMessage message) throws MalformedMessageException {
+        switch (message.cmd()) {
+            case "launch" -> jobs.launch(link, message);
+            case "kill", "sigjob", "stdin" -> {
+                if (!jobs.consoleRequest(link, message) && !"stdin".equals(message.cmd())) {
+                    link.trySend(MpdMessage.of("error").with("msg", "no job " + message.get("jid")).build());
+                } else if (!"stdin".equals(message.cmd())) {
+                    link.trySend(MpdMessage.of("ok").build());
+                }
+            }
+            case "trace" -> {
+                Membership m = ring.membership();
+                link.trySend(MpdMessage.of("trace").with("epoch", m.epoch()).with("members", Member.encodeAll(m.members()))
+                        .with("self", self.id()).build());
+            }
+            case "ringtest-start" -> ring.startRingTest(message.number("loops"), result -> link.trySend(
+                    MpdMessage.of("ringtest-done").with("loops", result.loops()).with("nanos", result.elapsedNanos())
+                            .with("hops", result.hops()).with("size", result.size()).build()));
+            case "listjobs" -> listJobs(link);
+            case "allexit" -> exitAll(link, true);
+            default -> throw new MalformedMessageException("unknown command " + message.cmd());
+        }
+    }
+
+    private void listJobs(Link console) {
+        Thread.ofPlatform().daemon().name("mpd-listjobs").start(() -> {
+            StringBuilder all = new StringBuilder();
+            for (String line : jobs.localRanks()) {
+                all.append(self.id()).append(' ').append(line).append('\n');
+            }
+            for (Member member : ring.membership().members()) {
+                if (member.id().equals(self.id())) {
+                    continue;
+                }
+                try (Link link = Link.connect(member.endpoint(), handshake, secretRingKey(), HANDSHAKE_TIMEOUT)) {
+                    link.send(MpdMessage.of("jobs-query").build());
+                    MpdMessage reply = link.receive();
+                    if (reply != null && reply.body().length > 0) {
+                        for (String line : new String(reply.body(), StandardCharsets.UTF_8).split("\n")) {
+                            all.append(member.id()).append(' ').append(line).append('\n');
+                        }
+                    }
+                } catch (IOException | MalformedMessageException e) {
+                    all.append(member.id()).append(" ? unreachable: ").append(e.getMessage()).append('\n');
+                }
+            }
+            console.trySend(MpdMessage.of("jobs").body(all.toString().getBytes(StandardCharsets.UTF_8)).build());
+        });
+    }
+
+    private SharedKey secretRingKey() {
+        return secretRing.clientKey();
+    }
+
+    /** Ends every mpd of the ring: tells each one directly, then stops this one. */
+    private void exitAll(Link from, boolean origin) {
+        ring.exiting();
+        if (origin) {
+            LOG.info("mpd {}: mpdallexit from {}: stopping the whole ring", self.id(), from.describe());
+            List<Member> members = ring.membership().members();
+            for (Member member : members) {
+                if (!member.id().equals(self.id())) {
+                    peers.send(member, MpdMessage.of("exit-all").with("from", self.id()).build());
+                }
+            }
+            from.trySend(MpdMessage.of("ok").with("stopped", members.size()).build());
+        } else {
+            LOG.info("mpd {}: the ring is exiting (asked by {})", self.id(), from.describe());
+        }
+        Thread.ofPlatform().start(this::close);
+    }
+
+    @Override
+    public void closed(Link link, String reason) {
+        LOG.debug("mpd {}: link with {} closed: {}", self.id(), link.describe(), reason);
+        ring.linkClosed(link);
+        jobs.consoleClosed(link);
+    }
+
+    /** Blocks until this mpd has stopped. */
+    public void awaitExit() {
+        try {
+            exited.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Leaves the ring cleanly, kills local ranks and stops. */
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        ring.leave();
+        jobs.close();
+        ring.close();
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.debug("mpd {}: closing the listener: {}", self.id(), e.getMessage());
+        }
+        peers.close();
+        reactor.close();
+        if (settings.consoleFile() != null) {
+            try {
+                Files.deleteIfExists(settings.consoleFile());
+            } catch (IOException e) {
+                LOG.debug("mpd {}: could not remove {}: {}", self.id(), settings.consoleFile(), e.getMessage());
+            }
+        }
+        LOG.info("mpd {}: stopped", self.id());
+        exited.countDown();
+    }
+}

@@ -1,0 +1,148 @@
+package org.sss.mpd.internal;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sss.lib.wire.ChallengeHandshake;
+import org.sss.lib.wire.SharedKey;
+
+/**
+ * An mpd's connections: one outgoing link per other member (opened on first use and kept), and the links others
+ * opened to it. Each link gets a reader thread (a platform thread, so a forwarded ring message costs no hand-off)
+ * that passes messages to the {@link LinkHandler}. Thread-safe.
+ */
+public final class Peers implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Peers.class);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofMillis(1500);
+
+    private final String selfId;
+    private final ChallengeHandshake handshake;
+    private final SharedKey secret;
+    private final LinkHandler handler;
+    private final Map<String, Link> outgoing = new ConcurrentHashMap<>();
+    private final Set<Link> all = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    /**
+     * @param selfId    this mpd's id, announced on every outgoing link
+     * @param handshake the challenge protocol
+     * @param secret    the ring's secret
+     * @param handler   what to do with received messages
+     */
+    public Peers(String selfId, ChallengeHandshake handshake, SharedKey secret, LinkHandler handler) {
+        this.selfId = selfId;
+        this.handshake = handshake;
+        this.secret = secret;
+        this.handler = handler;
+    }
+
+    /**
+     * @param member another member
+     * @return the open link to it, connecting first if there is none
+     * @throws IOException if it cannot be reached or refuses the secret
+     */
+    public Link link(Member member) throws IOException {
+        Link existing = outgoing.get(member.id());
+        if (existing != null && !existing.isClosed()) {
+            return existing;
+        }
+        synchronized (this) {
+            existing = outgoing.get(member.id());
+            if (existing != null && !existing.isClosed()) {
+                return existing;
+            }
+            if (closed) {
+                throw new IOException("mpd is stopping");
+            }
+            Link link = Link.connect(member.endpoint(), handshake, secret, CONNECT_TIMEOUT);
+            link.peerId(member.id());
+            link.send(MpdMessage.of("hello").with("id", selfId).build());
+            outgoing.put(member.id(), link);
+            read(link);
+            return link;
+        }
+    }
+
+    /**
+     * Sends to a member, connecting if needed.
+     *
+     * @param member  the member
+     * @param message the message
+     * @return whether it was sent
+     */
+    public boolean send(Member member, MpdMessage message) {
+        try {
+            link(member).send(message);
+            return true;
+        } catch (IOException e) {
+            LOG.debug("mpd {}: cannot send {} to {}: {}", selfId, message.cmd(), member.id(), e.getMessage());
+            forget(member.id());
+            return false;
+        }
+    }
+
+    /** @param accepted a link another process opened; its reader starts now */
+    public void adopt(Link accepted) {
+        read(accepted);
+    }
+
+    /** Drops links whose peer stopped in the middle of a message; called periodically. */
+    public void dropStalled() {
+        for (Link link : all) {
+            if (link.stalled()) {
+                LOG.warn("mpd {}: dropped link with {}: it stopped in the middle of a message", selfId, link.describe());
+                link.close();
+            }
+        }
+    }
+
+    /** Closes the outgoing link to a member (it left or died). */
+    public void forget(String memberId) {
+        Link link = outgoing.remove(memberId);
+        if (link != null) {
+            link.close();
+        }
+    }
+
+    private void read(Link link) {
+        all.add(link);
+        Thread.ofPlatform().daemon().name("mpd-link-" + selfId + "-" + link.describe()).start(() -> {
+            String reason = "closed by peer";
+            try {
+                MpdMessage message;
+                while ((message = link.receive()) != null) {
+                    handler.message(link, message);
+                }
+            } catch (MalformedMessageException e) {
+                reason = "protocol violation: " + e.getMessage();
+                LOG.warn("mpd {}: dropped link with {}: {}", selfId, link.describe(), reason);
+            } catch (IOException e) {
+                reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            } catch (RuntimeException e) {
+                reason = "internal error: " + e;
+                LOG.error("mpd {}: error handling a message from {}", selfId, link.describe(), e);
+            } finally {
+                link.close();
+                all.remove(link);
+                String id = link.peerId();
+                if (id != null) {
+                    outgoing.remove(id, link);
+                }
+                if (!closed) {
+                    handler.closed(link, reason);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        all.forEach(Link::close);
+        outgoing.clear();
+    }
+}

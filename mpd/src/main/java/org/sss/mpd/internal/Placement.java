@@ -1,0 +1,113 @@
+package org.sss.mpd.internal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where the ranks of a job go, decided by the root mpd from the ring and mpiexec's wishes:
+ * <ul>
+ *   <li>a machinefile ({@code -f}): its hosts in order, each taking its count of consecutive ranks (1 when no
+ *       {@code :count}), wrapping around until every rank is placed (as MPICH's Hydra does);</li>
+ *   <li>{@code -ppn P}: P consecutive ranks per host, hosts in order, wrapping around;</li>
+ *   <li>otherwise round-robin: rank r on the r-th host (wrapping), as MPD placed them.</li>
+ * </ul>
+ * Hosts are the ring's members starting at the root and going round the ring, or the {@code -hosts} list (by mpd
+ * id or host name) in its order. The result lists the hosts in launch-tree order: the root first (it leads the
+ * tree even when it runs no rank), then the others in the order they first receive a rank.
+ *
+ * @param tree     member ids in tree order
+ * @param rankHost each rank's index in {@code tree}
+ */
+public record Placement(List<String> tree, int[] rankHost) {
+
+    /**
+     * @param spec the job (size, hosts wanted, ppn, machinefile entries)
+     * @param ring the current membership
+     * @param root the root mpd's id
+     * @return the placement
+     * @throws IllegalArgumentException naming an unknown host or a bad machinefile entry
+     */
+    public static Placement of(JobSpec spec, Membership ring, String root) {
+        List<Member> order = ringFrom(ring, root);
+        List<Member> hosts = new ArrayList<>();
+        List<Integer> slots = new ArrayList<>();
+        if (!spec.machines().isEmpty()) {
+            for (String entry : spec.machines()) {
+                int colon = entry.lastIndexOf(':');
+                String name = colon > 0 ? entry.substring(0, colon) : entry;
+                int count = 1;
+                if (colon > 0) {
+                    try {
+                        count = Integer.parseInt(entry.substring(colon + 1).trim());
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("machinefile entry '" + entry + "' has a bad count");
+                    }
+                    if (count < 1) {
+                        throw new IllegalArgumentException("machinefile entry '" + entry + "' has a count below 1");
+                    }
+                }
+                hosts.add(find(order, name.trim()));
+                slots.add(count);
+            }
+        } else if (!spec.hostsWanted().isEmpty()) {
+            for (String name : spec.hostsWanted()) {
+                hosts.add(find(order, name));
+                slots.add(Math.max(1, spec.ppn()));
+            }
+        } else {
+            hosts.addAll(order);
+            hosts.forEach(h -> slots.add(Math.max(1, spec.ppn())));
+        }
+        int size = spec.size();
+        Member[] assigned = new Member[size];
+        int rank = 0;
+        while (rank < size) {
+            for (int h = 0; h < hosts.size() && rank < size; h++) {
+                for (int s = 0; s < slots.get(h) && rank < size; s++) {
+                    assigned[rank++] = hosts.get(h);
+                }
+            }
+        }
+        Map<String, Integer> index = new LinkedHashMap<>();
+        index.put(root, 0);
+        for (Member member : assigned) {
+            index.putIfAbsent(member.id(), index.size());
+        }
+        int[] rankHost = new int[size];
+        for (int r = 0; r < size; r++) {
+            rankHost[r] = index.get(assigned[r].id());
+        }
+        return new Placement(List.copyOf(index.keySet()), rankHost);
+    }
+
+    private static List<Member> ringFrom(Membership ring, String root) {
+        List<Member> members = ring.members();
+        int start = 0;
+        for (int i = 0; i < members.size(); i++) {
+            if (members.get(i).id().equals(root)) {
+                start = i;
+            }
+        }
+        List<Member> order = new ArrayList<>(members.size());
+        for (int i = 0; i < members.size(); i++) {
+            order.add(members.get((start + i) % members.size()));
+        }
+        return order;
+    }
+
+    private static Member find(List<Member> members, String name) {
+        for (Member member : members) {
+            if (member.id().equals(name)) {
+                return member;
+            }
+        }
+        for (Member member : members) {
+            if (member.host().equals(name)) {
+                return member;
+            }
+        }
+        throw new IllegalArgumentException("host " + name + " is not in the ring (mpdtrace lists it)");
+    }
+}

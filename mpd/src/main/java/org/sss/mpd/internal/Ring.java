@@ -1,0 +1,513 @@
+package org.sss.mpd.internal;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sss.lib.wire.ChallengeHandshake;
+import org.sss.lib.wire.Endpoint;
+import org.sss.lib.wire.SharedKey;
+
+/**
+ * Ring membership and repair for one mpd.
+ *
+ * <p>Every member knows the whole ring (a {@link Membership}: members in ring order and an epoch). The first
+ * member leads: it applies joins, departures and losses one at a time and circulates the new membership around
+ * the ring; a member adopts a membership with a higher epoch, rewires its link to its right neighbour if that
+ * changed, and passes it on. Each member watches its right neighbour over the link it opened to it: a ping every
+ * quarter second answered by a pong. When the link breaks (a killed mpd's socket is closed by the kernel) or no
+ * pong comes within the watch timeout, the member connects to the next member that answers, re-knitting the ring
+ * at once, and reports the lost members to the leader (or applies the loss itself if it now leads). A member that
+ * learns it was dropped while alive (a partition) rejoins. Thread-safe: membership changes happen under this
+ * object's lock.
+ */
+public final class Ring implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Ring.class);
+    private static final Duration PING_INTERVAL = Duration.ofMillis(250);
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Told when members disappear from the ring. */
+    public interface Listener {
+        /**
+         * @param lost     ids of the members that left or died
+         * @param died     whether they were lost (true) rather than departed cleanly
+         */
+        void membersGone(Set<String> lost, boolean died);
+    }
+
+    private final Member self;
+    private final Peers peers;
+    private final ChallengeHandshake handshake;
+    private final SharedKey secret;
+    private final Duration watchTimeout;
+    private final Listener listener;
+    private final ScheduledExecutorService timer;
+    private Membership membership;
+    private Link rightLink;
+    private String rightId;
+    private volatile long lastPongNanos = System.nanoTime();
+    private volatile boolean exiting;
+    private boolean rejoining;
+    private final List<RingTest> ringTests = new ArrayList<>();
+
+    /**
+     * @param self         this mpd
+     * @param peers        its connections
+     * @param handshake    the challenge protocol (for joining)
+     * @param secret       the ring's secret (for joining)
+     * @param watchTimeout a right neighbour without a pong this long is lost
+     * @param listener     told about lost members
+     */
+    public Ring(Member self, Peers peers, ChallengeHandshake handshake, SharedKey secret, Duration watchTimeout,
+                Listener listener) {
+        this.self = self;
+        this.peers = peers;
+        this.handshake = handshake;
+        this.secret = secret;
+        this.watchTimeout = watchTimeout;
+        this.listener = listener;
+        this.membership = Membership.alone(self);
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("mpd-ring-" + self.id()).factory());
+        timer.scheduleWithFixedDelay(this::tick, PING_INTERVAL.toMillis(), PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** @return this mpd */
+    public Member self() {
+        return self;
+    }
+
+    /** @return the current membership */
+    public synchronized Membership membership() {
+        return membership;
+    }
+
+    /** @return whether this mpd leads the ring */
+    public synchronized boolean leads() {
+        return membership.leader().id().equals(self.id());
+    }
+
+    /**
+     * Joins the ring a member belongs to, blocking until this mpd is in it.
+     *
+     * @param sponsor any member's endpoint
+     * @throws IOException if no member accepts it (the message says why)
+     */
+    public void join(Endpoint sponsor) throws IOException {
+        Endpoint target = sponsor;
+        for (int redirects = 0; redirects < 4; redirects++) {
+            try (Link link = Link.connect(target, handshake, secret, JOIN_TIMEOUT)) {
+                link.send(MpdMessage.of("join").with("id", self.id()).with("host", self.host())
+                        .with("addr", self.endpoint()).build());
+                MpdMessage reply = link.receive();
+                if (reply == null) {
+                    throw new IOException("the mpd at " + target + " closed the connection instead of answering the join");
+                }
+                switch (reply.cmd()) {
+                    case "join-ok" -> {
+                        Membership joined = new Membership(reply.number("epoch"), Member.decodeAll(reply.require("members")));
+                        synchronized (this) {
+                            adopt(joined, false);
+                            rejoining = false;
+                        }
+                        LOG.info("mpd {}: joined the ring of {} through {}", self.id(), joined.size(), target);
+                        return;
+                    }
+                    case "join-redirect" -> target = Endpoint.parse(reply.require("leader"));
+                    case "join-refused" -> throw new IOException("the ring refused this mpd: " + reply.get("reason"));
+                    default -> throw new IOException("unexpected answer to join: " + reply.cmd());
+                }
+            } catch (MalformedMessageException e) {
+                throw new IOException("bad answer to join from " + target + ": " + e.getMessage(), e);
+            }
+        }
+        throw new IOException("too many redirects while joining through " + sponsor);
+    }
+
+    /** Handles {@code join} from a new mpd: redirects it to the leader, or (leading) adds it and answers. */
+    public void onJoin(Link link, MpdMessage message) throws MalformedMessageException {
+        Member joining = Member.decode(message.require("id") + "|" + message.require("host") + "|" + message.require("addr"));
+        MpdMessage reply;
+        synchronized (this) {
+            Member leader = membership.leader();
+            if (!leader.id().equals(self.id())) {
+                reply = MpdMessage.of("join-redirect").with("leader", leader.endpoint()).build();
+            } else if (membership.contains(joining.id())) {
+                Member existing = membership.member(joining.id()).orElseThrow();
+                reply = MpdMessage.of("join-refused").with("reason", "an mpd with id " + joining.id() + " at "
+                        + existing.endpoint() + " is already in the ring").build();
+            } else {
+                Membership next = membership.with(joining);
+                LOG.info("mpd {}: {} joins the ring (now {} members)", self.id(), joining.id(), next.size());
+                adopt(next, true);
+                reply = MpdMessage.of("join-ok").with("epoch", next.epoch()).with("members", Member.encodeAll(next.members())).build();
+            }
+        }
+        link.trySend(reply);
+    }
+
+    /** Handles a circulating {@code members}: adopts and passes on a newer membership, drops an older one. */
+    public void onMembers(MpdMessage message) throws MalformedMessageException {
+        Membership offered = new Membership(message.number("epoch"), Member.decodeAll(message.require("members")));
+        synchronized (this) {
+            if (offered.epoch() <= membership.epoch()) {
+                return;
+            }
+            adopt(offered, true);
+        }
+    }
+
+    /** Handles {@code ping} from the left neighbour. */
+    public void onPing(Link link, MpdMessage message) {
+        String from = message.get("from");
+        boolean member;
+        long epoch;
+        synchronized (this) {
+            member = from == null || membership.contains(from);
+            epoch = membership.epoch();
+        }
+        if (member) {
+            link.trySend(MpdMessage.of("pong").with("epoch", epoch).build());
+        } else {
+            link.trySend(MpdMessage.of("expelled").with("epoch", epoch).with("by", self.id()).build());
+        }
+    }
+
+    /** Handles {@code pong} from the right neighbour. */
+    public void onPong(Link link) {
+        lastPongNanos = System.nanoTime();
+    }
+
+    /** Handles {@code expelled}: this mpd was dropped from the ring while alive; it rejoins. */
+    public void onExpelled(Link link) {
+        Endpoint sponsor;
+        synchronized (this) {
+            if (rejoining || exiting) {
+                return;
+            }
+            rejoining = true;
+            sponsor = membership.member(link.peerId() == null ? "" : link.peerId()).map(Member::endpoint).orElse(null);
+            LOG.warn("mpd {}: was dropped from the ring (by {}); rejoining", self.id(), link.describe());
+            membership = Membership.alone(self);
+            closeRight();
+        }
+        if (sponsor == null) {
+            synchronized (this) {
+                rejoining = false;
+            }
+            return;
+        }
+        Thread.ofPlatform().daemon().name("mpd-rejoin").start(() -> rejoin(sponsor));
+    }
+
+    private void rejoin(Endpoint sponsor) {
+        for (int attempt = 0; attempt < 60 && !exiting; attempt++) {
+            try {
+                join(sponsor);
+                return;
+            } catch (IOException e) {
+                LOG.warn("mpd {}: rejoin through {} failed: {}", self.id(), sponsor, e.getMessage());
+                try {
+                    TimeUnit.MILLISECONDS.sleep(500);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Handles {@code lost} reported to the leader. */
+    public void onLost(MpdMessage message) throws MalformedMessageException {
+        Set<String> lost = new LinkedHashSet<>(List.of(message.require("ids").split(",")));
+        Member forwardTo = null;
+        synchronized (this) {
+            if (!membership.leader().id().equals(self.id())) {
+                forwardTo = membership.leader();
+            } else {
+                applyLoss(lost);
+            }
+        }
+        if (forwardTo != null) {
+            peers.send(forwardTo, message);
+        }
+    }
+
+    /** Handles {@code leave} (a clean departure) at the leader. */
+    public void onLeave(Link link, MpdMessage message) throws MalformedMessageException {
+        String id = message.require("id");
+        Member forwardTo = null;
+        synchronized (this) {
+            if (!membership.leader().id().equals(self.id())) {
+                forwardTo = membership.leader();
+            } else if (membership.contains(id)) {
+                LOG.info("mpd {}: {} leaves the ring", self.id(), id);
+                Membership next = membership.without(id);
+                adopt(next, true, false);
+            }
+        }
+        if (forwardTo != null) {
+            peers.send(forwardTo, message);
+        }
+        link.trySend(MpdMessage.of("leave-ok").build());
+    }
+
+    /** Leaves the ring cleanly (this mpd is stopping). */
+    public void leave() {
+        Member leader;
+        synchronized (this) {
+            exiting = true;
+            if (membership.size() == 1) {
+                return;
+            }
+            leader = membership.leader();
+            if (leader.id().equals(self.id())) {
+                // The next member leads once this one is gone: hand it the new membership to circulate.
+                peers.send(membership.rightOf(self.id()), membersMessage(membership.without(self.id())));
+                return;
+            }
+        }
+        peers.send(leader, MpdMessage.of("leave").with("id", self.id()).build());
+    }
+
+    /** Stops repairing: the whole ring is exiting. */
+    public void exiting() {
+        exiting = true;
+    }
+
+    /** @return whether the ring is exiting or this mpd is leaving */
+    public boolean isExiting() {
+        return exiting;
+    }
+
+    /** A link closed: if it was the one to the right neighbour, that neighbour is lost. */
+    public void linkClosed(Link link) {
+        synchronized (this) {
+            if (link != rightLink || exiting) {
+                return;
+            }
+        }
+        rightLost("its link closed");
+    }
+
+    private void tick() {
+        peers.dropStalled();
+        Link right;
+        synchronized (this) {
+            right = rightLink;
+            if (right == null || exiting) {
+                return;
+            }
+        }
+        if (System.nanoTime() - lastPongNanos > watchTimeout.toNanos()) {
+            rightLost("no answer for " + watchTimeout.toMillis() + " ms");
+            return;
+        }
+        long epoch;
+        synchronized (this) {
+            epoch = membership.epoch();
+        }
+        if (!right.trySend(MpdMessage.of("ping").with("from", self.id()).with("epoch", epoch).build())) {
+            rightLost("its link broke");
+        }
+    }
+
+    private void rightLost(String why) {
+        synchronized (this) {
+            if (exiting || rightId == null || !membership.contains(rightId)) {
+                return;
+            }
+            String dead = rightId;
+            LOG.warn("mpd {}: right neighbour {} lost ({}); re-knitting the ring", self.id(), dead, why);
+            closeRight();
+            peers.forget(dead);
+            Set<String> lost = new LinkedHashSet<>();
+            lost.add(dead);
+            Member candidate = membership.rightOf(dead);
+            while (!candidate.id().equals(self.id())) {
+                try {
+                    Link link = peers.link(candidate);
+                    rightLink = link;
+                    rightId = candidate.id();
+                    lastPongNanos = System.nanoTime();
+                    break;
+                } catch (IOException e) {
+                    LOG.warn("mpd {}: {} is unreachable too: {}", self.id(), candidate.id(), e.getMessage());
+                    lost.add(candidate.id());
+                    candidate = membership.rightOf(candidate.id());
+                }
+            }
+            Member leader = membership.members().stream().filter(m -> !lost.contains(m.id())).findFirst().orElse(self);
+            if (leader.id().equals(self.id())) {
+                applyLoss(lost);
+            } else {
+                peers.send(leader, MpdMessage.of("lost").with("ids", String.join(",", lost)).with("by", self.id()).build());
+            }
+        }
+    }
+
+    private void applyLoss(Set<String> lost) {
+        Membership next = membership;
+        for (String id : lost) {
+            if (!id.equals(self.id())) {
+                next = next.without(id);
+            }
+        }
+        if (next != membership) {
+            LOG.warn("mpd {}: removed lost members {} from the ring (now {} members)", self.id(), lost, next.size());
+            adopt(next, true, true);
+        }
+    }
+
+    private void adopt(Membership next, boolean circulate) {
+        adopt(next, circulate, true);
+    }
+
+    /** Must hold the lock. */
+    private void adopt(Membership next, boolean circulate, boolean died) {
+        Membership previous = membership;
+        membership = next;
+        Set<String> gone = new HashSet<>();
+        previous.members().forEach(m -> gone.add(m.id()));
+        next.members().forEach(m -> gone.remove(m.id()));
+        if (!next.contains(self.id())) {
+            return;
+        }
+        rewireRight();
+        if (circulate && rightLink != null) {
+            rightLink.trySend(membersMessage(next));
+        }
+        if (!gone.isEmpty()) {
+            gone.forEach(peers::forget);
+            Thread.ofPlatform().daemon().name("mpd-members-gone").start(() -> listener.membersGone(gone, died));
+        }
+    }
+
+    private static MpdMessage membersMessage(Membership m) {
+        return MpdMessage.of("members").with("epoch", m.epoch()).with("members", Member.encodeAll(m.members())).build();
+    }
+
+    /** Must hold the lock. */
+    private void rewireRight() {
+        Member right = membership.rightOf(self.id());
+        if (right.id().equals(self.id())) {
+            closeRight();
+            return;
+        }
+        if (right.id().equals(rightId) && rightLink != null && !rightLink.isClosed()) {
+            return;
+        }
+        try {
+            rightLink = peers.link(right);
+            rightId = right.id();
+            lastPongNanos = System.nanoTime();
+        } catch (IOException e) {
+            rightLink = null;
+            rightId = right.id();
+            lastPongNanos = 0;
+            LOG.warn("mpd {}: cannot reach new right neighbour {}: {}", self.id(), right.id(), e.getMessage());
+        }
+    }
+
+    private void closeRight() {
+        rightLink = null;
+        rightId = null;
+    }
+
+    /**
+     * Sends a message around the ring {@code loops} times and reports how long that took.
+     *
+     * @param loops  how many times around
+     * @param result receives elapsed nanoseconds and the ring size, or an error
+     */
+    public void startRingTest(long loops, Consumer<RingTestResult> result) {
+        Link right;
+        int size;
+        synchronized (this) {
+            right = rightLink;
+            size = membership.size();
+        }
+        long id = System.nanoTime();
+        if (right == null) {
+            result.accept(new RingTestResult(loops, 0, 0, size));
+            return;
+        }
+        RingTest test = new RingTest(id, loops, size, System.nanoTime(), result);
+        synchronized (ringTests) {
+            ringTests.add(test);
+        }
+        if (!right.trySend(ringTestMessage(id, loops))) {
+            synchronized (ringTests) {
+                ringTests.remove(test);
+            }
+            result.accept(new RingTestResult(loops, -1, 0, size));
+        }
+    }
+
+    private MpdMessage ringTestMessage(long id, long remaining) {
+        return MpdMessage.of("ringtest").with("origin", self.id()).with("test", id).with("left", remaining).build();
+    }
+
+    /** Handles a circulating ring test: forwards it, or (at its origin) counts a loop. */
+    public void onRingTest(MpdMessage message) throws MalformedMessageException {
+        Link right = rightLink;
+        if (!self.id().equals(message.get("origin"))) {
+            if (right != null) {
+                right.trySend(message);
+            }
+            return;
+        }
+        long id = message.number("test");
+        long left = message.number("left") - 1;
+        if (left > 0 && right != null) {
+            right.trySend(ringTestMessage(id, left));
+            return;
+        }
+        RingTest done = null;
+        synchronized (ringTests) {
+            for (RingTest test : ringTests) {
+                if (test.id == id) {
+                    done = test;
+                }
+            }
+            ringTests.remove(done);
+        }
+        if (done != null) {
+            done.result.accept(new RingTestResult(done.loops, System.nanoTime() - done.startNanos, done.loops * done.size,
+                    done.size));
+        }
+    }
+
+    /**
+     * A finished ring test.
+     *
+     * @param loops        times around the ring
+     * @param elapsedNanos how long it took (negative if it could not be sent)
+     * @param hops         messages passed from one mpd to the next
+     * @param size         members in the ring
+     */
+    public record RingTestResult(long loops, long elapsedNanos, long hops, int size) {
+    }
+
+    private record RingTest(long id, long loops, int size, long startNanos, Consumer<RingTestResult> result) {
+    }
+
+    /** @return the right neighbour's id, or null when alone */
+    public synchronized String rightId() {
+        return rightId;
+    }
+
+    @Override
+    public void close() {
+        exiting = true;
+        timer.shutdownNow();
+    }
+}
