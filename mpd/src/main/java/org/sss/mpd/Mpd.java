@@ -155,7 +155,7 @@ public final class Mpd implements AutoCloseable, LinkHandler {
     private void authenticate(Socket socket) {
         String peer = socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
         try {
-            Link link = Link.accept(socket, handshake, secretRing, HANDSHAKE_TIMEOUT);
+            Link link = Link.accept(socket, handshake, secretRing, HANDSHAKE_TIMEOUT, settings.frameTimeout());
             peers.adopt(link);
         } catch (AuthenticationException e) {
             LOG.warn("mpd {}: refused connection from {}: {}", self.id(), peer, e.getMessage());

@@ -12,7 +12,8 @@ import org.sss.lib.wire.Endpoint;
 /**
  * {@code mpd [--host NAME] [--listen ADDR:PORT] [--join ADDR:PORT] [--secret FILE] [--console-file FILE]}: runs
  * one mpd in the foreground until it is told to exit (mpdallexit), or receives SIGTERM or SIGINT, when it leaves
- * the ring cleanly. Exit status: 0 after a clean exit, 1 if it cannot start, 2 for a usage error.
+ * the ring cleanly. Exit status: 0 after a clean exit, 1 if it cannot start (address in use, the join refused), 2 for
+ * a usage error or an unusable secret file (missing, empty, or readable by others).
  */
 public final class MpdMain {
     private MpdMain() {
@@ -30,6 +31,13 @@ public final class MpdMain {
         }
         if (settings == null) {
             System.exit(0);
+            return;
+        }
+        try {
+            MpdSecret.load(settings.secretFile());
+        } catch (IOException e) {
+            System.err.println("mpd: " + e.getMessage());
+            System.exit(2);
             return;
         }
         Mpd mpd;
@@ -63,6 +71,7 @@ public final class MpdMain {
         int fanout = 4;
         Duration grace = Duration.ofSeconds(5);
         Duration watch = Duration.ofMillis(1500);
+        Duration frame = org.sss.mpd.internal.Link.DEFAULT_FRAME_TIMEOUT;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -78,6 +87,7 @@ public final class MpdMain {
                 case "--fanout" -> fanout = Integer.parseInt(value(args, ++i, arg));
                 case "--grace" -> grace = seconds(value(args, ++i, arg), arg);
                 case "--watch-timeout" -> watch = seconds(value(args, ++i, arg), arg);
+                case "--frame-timeout" -> frame = seconds(value(args, ++i, arg), arg);
                 case "--log-level" -> ComponentMain.logLevel(value(args, ++i, arg));
                 default -> throw new IllegalArgumentException("unknown argument " + arg);
             }
@@ -109,7 +119,7 @@ public final class MpdMain {
                 throw new IllegalArgumentException("cannot resolve host " + host + "; give --listen ADDR:PORT");
             }
         }
-        return new MpdSettings(host, host, address, port, join, secret, console, fanout, grace, watch);
+        return new MpdSettings(host, host, address, port, join, secret, console, fanout, grace, watch, frame);
     }
 
     private static Duration seconds(String text, String option) {
@@ -129,7 +139,8 @@ public final class MpdMain {
 
     private static void usage(PrintStream out) {
         out.println("usage: mpd [--host NAME] [--listen ADDR:PORT] [--join ADDR:PORT] [--secret FILE] [--console-file FILE]");
-        out.println("           [--fanout K] [--grace SECONDS] [--watch-timeout SECONDS] [--log-level LEVEL]");
+        out.println("           [--fanout K] [--grace SECONDS] [--watch-timeout SECONDS] [--frame-timeout SECONDS]");
+        out.println("           [--log-level LEVEL]");
         out.println("Runs one member of an mpd ring in the foreground.");
         out.println();
         out.println("  --host NAME          this mpd's id and host name (default: the machine's host name)");
@@ -140,7 +151,8 @@ public final class MpdMain {
         out.println("  --fanout K           children per node of the launch tree (default 4)");
         out.println("  --grace SECONDS      SIGTERM to SIGKILL delay when a job is killed (default 5)");
         out.println("  --watch-timeout S    a right neighbour silent this long is declared lost (default 1.5)");
+        out.println("  --frame-timeout S    a peer that stops in the middle of a message is dropped after this (default 30)");
         out.println();
-        out.println("Exit status: 0 clean exit, 1 cannot start, 2 usage error.");
+        out.println("Exit status: 0 clean exit, 1 cannot start, 2 usage error or unusable secret file.");
     }
 }

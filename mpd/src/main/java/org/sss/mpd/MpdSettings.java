@@ -18,9 +18,10 @@ import org.sss.lib.wire.Endpoint;
  * @param fanout        children per node of the launch tree
  * @param killGrace     time between SIGTERM and SIGKILL when a job is killed
  * @param watchTimeout  a right neighbour silent this long (no pong) is declared lost
+ * @param frameTimeout  a peer that starts a message and does not finish it within this is dropped
  */
 public record MpdSettings(String id, String host, String listenAddress, int listenPort, Endpoint join, Path secretFile,
-                          Path consoleFile, int fanout, Duration killGrace, Duration watchTimeout) {
+                          Path consoleFile, int fanout, Duration killGrace, Duration watchTimeout, Duration frameTimeout) {
     /** Checks the values. */
     public MpdSettings {
         if (fanout < 2) {

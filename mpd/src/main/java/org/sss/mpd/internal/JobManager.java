@@ -142,6 +142,7 @@ public final class JobManager implements AutoCloseable {
         env.put("MPD_JID", spec.jid());
         env.put("MPD_JRANK", Integer.toString(rank));
         env.put("MPD_JSIZE", Integer.toString(spec.size()));
+        env.put("MPD_HOST", ring.self().host());
         List<String> envList = new ArrayList<>(env.size());
         env.forEach((k, v) -> envList.add(k + "=" + v));
         List<String> argv = new ArrayList<>();

@@ -32,7 +32,8 @@ public final class Link implements AutoCloseable {
     private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().daemon().name("mpd-link-watchdog").factory());
-    private static final long FRAME_TIMEOUT_NANOS = Duration.ofSeconds(30).toNanos();
+    /** Time a peer has to finish a message it started, unless the mpd sets another. */
+    public static final Duration DEFAULT_FRAME_TIMEOUT = Duration.ofSeconds(30);
     /** Largest message on a link (output chunks and launch requests stay well below it). */
     public static final int MAX_MESSAGE = 16 * 1024 * 1024;
     private final Socket socket;
@@ -45,7 +46,7 @@ public final class Link implements AutoCloseable {
     private volatile String peerId;
     private volatile long frameDeadline;
 
-    private Link(Socket socket, InputStream in, OutputStream out) {
+    private Link(Socket socket, InputStream in, OutputStream out, Duration frameTimeout) {
         this.socket = socket;
         this.peer = socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
         this.in = in;
@@ -63,12 +64,12 @@ public final class Link implements AutoCloseable {
 
             @Override
             public Duration frameTimeout() {
-                return Duration.ofNanos(FRAME_TIMEOUT_NANOS);
+                return frameTimeout;
             }
         });
     }
 
-    /** @return whether the peer started a message and has not finished it within 30 s */
+    /** @return whether the peer started a message and has not finished it within the frame timeout */
     public boolean stalled() {
         long deadline = frameDeadline;
         return deadline != 0 && System.nanoTime() - deadline > 0;
@@ -107,7 +108,7 @@ public final class Link implements AutoCloseable {
             if (!watchdog.cancel(false)) {
                 throw new java.net.SocketTimeoutException("no answer from " + endpoint + " within " + timeout.toMillis() + " ms");
             }
-            return new Link(socket, in, out);
+            return new Link(socket, in, out, DEFAULT_FRAME_TIMEOUT);
         } catch (IOException | RuntimeException e) {
             watchdog.cancel(false);
             socket.close();
@@ -124,12 +125,13 @@ public final class Link implements AutoCloseable {
      * @param socket    the accepted socket
      * @param handshake the challenge protocol
      * @param secret    the ring's secret, as a key ring of one
-     * @param timeout   longest wait for the answer
+     * @param timeout      longest wait for the answer
+     * @param frameTimeout time the peer has to finish each message it starts
      * @return the authenticated link
      * @throws IOException if the peer does not know the secret (it has been told {@code 0}) or is too slow
      */
-    public static Link accept(Socket socket, ChallengeHandshake handshake, KeyRing secret, Duration timeout)
-            throws IOException {
+    public static Link accept(Socket socket, ChallengeHandshake handshake, KeyRing secret, Duration timeout,
+                              Duration frameTimeout) throws IOException {
         var watchdog = closeAfter(socket, timeout);
         try {
             socket.setTcpNoDelay(true);
@@ -139,7 +141,7 @@ public final class Link implements AutoCloseable {
             if (!watchdog.cancel(false)) {
                 throw new java.net.SocketTimeoutException("handshake not finished within " + timeout.toMillis() + " ms");
             }
-            return new Link(socket, in, out);
+            return new Link(socket, in, out, frameTimeout);
         } catch (IOException | RuntimeException e) {
             watchdog.cancel(false);
             socket.close();

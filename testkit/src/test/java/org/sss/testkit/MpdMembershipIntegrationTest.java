@@ -1,0 +1,142 @@
+package org.sss.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sss.lib.wire.Digest;
+import org.sss.lib.wire.Endpoint;
+import org.sss.mpd.internal.Member;
+
+/** Joining and leaving a running ring, jobs on other hosts surviving a loss, and hostile peers. */
+class MpdMembershipIntegrationTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anMpdJoinsARunningRingAndLeavesItCleanly() throws Exception {
+        try (LocalRing ring = LocalRing.start(dir, 2, 80)) {
+            ForkedComponent third = ring.join(82);
+            assertThat(ring.awaitSize(3, Duration.ofSeconds(30))).extracting(Member::id).contains("127.0.0.82");
+            assertThat(ring.mpiexec("-hosts", "127.0.0.82", "-n", "2", "hostname").exit()).isZero();
+            assertThat(third.stop(Duration.ofSeconds(20))).as("a clean stop on SIGTERM").isZero();
+            assertThat(ring.awaitSize(2, Duration.ofSeconds(10))).extracting(Member::id).doesNotContain("127.0.0.82");
+            assertThat(ring.mpiexec("-n", "4", "hostname").lines()).hasSize(4);
+        }
+    }
+
+    @Test
+    void aJobOnOtherHostsIsUntouchedWhenAnMpdDies() throws Exception {
+        try (LocalRing ring = LocalRing.start(dir, 4, 84)) {
+            Process elsewhere = ring.startMpiexec("-hosts", "127.0.0.84,127.0.0.85", "-n", "2", "sh", "-c",
+                    "read line; echo finished $PMI_RANK");
+            BufferedReader out = new BufferedReader(new InputStreamReader(elsewhere.getInputStream(), StandardCharsets.UTF_8));
+            await().atMost(Duration.ofSeconds(10)).until(() -> ring.mpiexec("-n", "1", "true").exit() == 0);
+            ring.mpds().get(3).kill9();
+            ring.awaitSize(3, Duration.ofSeconds(2));
+            try (OutputStream stdin = elsewhere.getOutputStream()) {
+                stdin.write("go\n".getBytes(StandardCharsets.UTF_8));
+            }
+            assertThat(elsewhere.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(elsewhere.exitValue()).as(LocalRing.drain(elsewhere.getErrorStream()).get()).isZero();
+            assertThat(java.util.List.of(out.readLine(), out.readLine())).containsExactlyInAnyOrder("finished 0", "finished 1");
+        }
+    }
+
+    @Test
+    void hostilePeersAreDroppedAndTheMpdKeepsServing() throws Exception {
+        try (LocalRing ring = LocalRing.start(dir, 2, 90, "--frame-timeout", "1")) {
+            Endpoint mpd = Endpoint.parse(ring.console());
+            String secret = Files.readString(ring.secret()).trim().substring("MPD_SECRETWORD=".length());
+            // a wrong secret
+            try (Peer peer = new Peer(mpd)) {
+                assertThat(peer.authenticate("wrong")).isEqualTo('0');
+            }
+            // garbage instead of a frame
+            try (Peer peer = new Peer(mpd)) {
+                assertThat(peer.authenticate(secret)).isEqualTo('1');
+                peer.send("this is not a frame");
+                assertThat(peer.closed()).isTrue();
+            }
+            // an announced message over the maximum
+            try (Peer peer = new Peer(mpd)) {
+                peer.authenticate(secret);
+                peer.send("999999999 cmd=trace");
+                assertThat(peer.closed()).isTrue();
+            }
+            // a well-framed message that breaks the protocol
+            try (Peer peer = new Peer(mpd)) {
+                peer.authenticate(secret);
+                peer.send("13 not=a-command");
+                assertThat(peer.closed()).isTrue();
+            }
+            // a peer that stops in the middle of a message is dropped once the frame timeout passes
+            try (Peer stalled = new Peer(mpd)) {
+                stalled.authenticate(secret);
+                stalled.send("100 cmd=trace");
+                assertThat(ring.trace()).as("others are served meanwhile").hasSize(2);
+                assertThat(stalled.closed()).as("dropped within the socket's 10 s read timeout").isTrue();
+            }
+            assertThat(ring.mpiexec("-n", "2", "hostname").exit()).isZero();
+            assertThat(ring.trace()).hasSize(2);
+        }
+    }
+
+    /** A raw connection to an mpd. */
+    private static final class Peer implements AutoCloseable {
+        final Socket socket;
+        final InputStream in;
+        final OutputStream out;
+
+        Peer(Endpoint endpoint) throws IOException {
+            socket = new Socket(endpoint.host(), endpoint.port());
+            socket.setSoTimeout(10_000);
+            in = socket.getInputStream();
+            out = socket.getOutputStream();
+        }
+
+        int authenticate(String secret) throws IOException {
+            StringBuilder challenge = new StringBuilder();
+            for (int b = in.read(); b != '\n'; b = in.read()) {
+                challenge.append((char) b);
+            }
+            out.write((Digest.HMAC_SHA256.answer(challenge.toString(), secret.getBytes(StandardCharsets.UTF_8)) + "\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return in.read();
+        }
+
+        void send(String text) throws IOException {
+            out.write(text.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        }
+
+        /** @return true if the mpd closed the connection within 10 s; a read timeout means it did not */
+        boolean closed() {
+            try {
+                return in.read() < 0;
+            } catch (java.net.SocketTimeoutException e) {
+                return false;
+            } catch (IOException e) {
+                return true;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}
