@@ -1,0 +1,48 @@
+package org.sss.mpd.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JobSpecTest {
+    @Test
+    void aPlacedSpecRoundTripsWithAwkwardValues() throws MalformedMessageException {
+        JobSpec spec = new JobSpec("", "alice", "/tmp/a b", "label", List.of("A=1", "NL=x\ny", "PCT=100%"),
+                List.of(new JobSpec.RankSet(2, "/bin/echo", List.of("hello world", ""), List.of("X=y")),
+                        new JobSpec.RankSet(1, "cat", List.of(), List.of())),
+                List.of("h1"), 2, List.of("h1:2"), List.of(), new int[0], 4, 1000)
+                .placed("7@h1", List.of("h1", "h2"), new int[] {0, 0, 1}, 3, 2500);
+        JobSpec back = JobSpec.decode(spec.encode());
+        assertThat(back.jid()).isEqualTo("7@h1");
+        assertThat(back.env()).containsExactly("A=1", "NL=x\ny", "PCT=100%");
+        assertThat(back.sets()).isEqualTo(spec.sets());
+        assertThat(back.size()).isEqualTo(3);
+        assertThat(back.rankHost()).containsExactly(0, 0, 1);
+        assertThat(back.fanout()).isEqualTo(3);
+        assertThat(back.graceMillis()).isEqualTo(2500);
+        assertThat(back.setOf(2).exec()).isEqualTo("cat");
+        assertThat(back.ranksOn(0)).containsExactly(0, 1);
+    }
+
+    @Test
+    void theTreeIsKAry() throws MalformedMessageException {
+        JobSpec spec = JobSpec.decode(("set=1\nexec=x\nfanout=3\n" + "tree=a\ntree=b\ntree=c\ntree=d\ntree=e\ntree=f\n"
+                + "place=0x1\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(spec.childrenOf(0)).containsExactly(1, 2, 3);
+        assertThat(spec.childrenOf(1)).containsExactly(4, 5);
+        assertThat(spec.parentOf(5)).isEqualTo(1);
+        assertThat(spec.parentOf(0)).isEqualTo(-1);
+    }
+
+    @Test
+    void malformedSpecsAreRefused() {
+        for (String bad : new String[] {"", "set=1\n", "nonsense\n", "set=0\nexec=x\n", "set=1\nexec=x\nfrob=1\n",
+                "set=2\nexec=x\ntree=a\nplace=0x1\n", "set=1\nexec=x\ntree=a\nplace=3x1\n", "set=1\nexec=x\noutput=loud\n"}) {
+            assertThatThrownBy(() -> JobSpec.decode(bad.getBytes(StandardCharsets.UTF_8))).as(bad)
+                    .isInstanceOf(MalformedMessageException.class);
+        }
+    }
+}
