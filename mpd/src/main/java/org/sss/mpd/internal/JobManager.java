@@ -250,9 +250,10 @@ public final class JobManager implements AutoCloseable {
         }
         Member root = members.member(spec.treeHosts().getFirst()).orElse(null);
         if (root == null || !peers.send(root, message)) {
-            LOG.warn("mpd {}: job {} lost its root; killing its local ranks", selfId(), spec.jid());
+            if (jobs.remove(spec.jid(), job)) {
+                LOG.warn("mpd {}: job {} lost its root; killing its local ranks", selfId(), spec.jid());
+            }
             killLocal(job, Signals.KILL);
-            jobs.remove(spec.jid());
         }
     }
 
@@ -553,9 +554,10 @@ public final class JobManager implements AutoCloseable {
         for (Job job : jobs.values()) {
             String rootId = job.spec.treeHosts().getFirst();
             if (lost.contains(rootId)) {
-                LOG.warn("mpd {}: root {} of job {} is gone; killing its local ranks", selfId(), rootId, job.spec.jid());
+                if (jobs.remove(job.spec.jid(), job)) {
+                    LOG.warn("mpd {}: root {} of job {} is gone; killing its local ranks", selfId(), rootId, job.spec.jid());
+                }
                 killLocal(job, Signals.KILL);
-                jobs.remove(job.spec.jid());
                 continue;
             }
             if (job.root == null) {

@@ -70,6 +70,7 @@ public final class ProcessReactor implements AutoCloseable {
         List<Entry> entries = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buffer = arena.allocate(CHUNK);
+            MemorySegment exitPipes = arena.allocate(POLLFD * 2L);
             MemorySegment pollfds = arena.allocate((long) POLLFD * 4);
             int capacity = 4;
             while (!closed) {
@@ -78,6 +79,7 @@ public final class ProcessReactor implements AutoCloseable {
                 }
                 int needed = 1 + entries.size() * 3;
                 if (needed > capacity) {
+                    // Grows by doubling, so the arena holds at most twice the largest array ever needed.
                     capacity = Math.max(needed, capacity * 2);
                     pollfds = arena.allocate((long) POLLFD * capacity);
                 }
@@ -106,7 +108,7 @@ public final class ProcessReactor implements AutoCloseable {
                         entry.readOnce(2, buffer);
                     }
                     if (exit) {
-                        entry.finish(buffer, arena);
+                        entry.finish(buffer, exitPipes);
                     }
                 }
                 entries.removeIf(Entry::done);
@@ -195,8 +197,7 @@ public final class ProcessReactor implements AutoCloseable {
         }
 
         /** The process exited: read what it left in the pipes, then report the exit. */
-        void finish(MemorySegment buffer, Arena arena) throws IOException {
-            MemorySegment pipes = arena.allocate(POLLFD * 2L);
+        void finish(MemorySegment buffer, MemorySegment pipes) throws IOException {
             while (stdout >= 0 || stderr >= 0) {
                 set(pipes, 0, stdout);
                 set(pipes, 1, stderr);

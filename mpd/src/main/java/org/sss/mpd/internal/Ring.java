@@ -26,9 +26,10 @@ import org.sss.lib.wire.SharedKey;
  * changed, and passes it on. Each member watches its right neighbour over the link it opened to it: a ping every
  * quarter second answered by a pong. When the link breaks (a killed mpd's socket is closed by the kernel) or no
  * pong comes within the watch timeout, the member connects to the next member that answers, re-knitting the ring
- * at once, and reports the lost members to the leader (or applies the loss itself if it now leads). A member that
- * learns it was dropped while alive (a partition) rejoins. Thread-safe: membership changes happen under this
- * object's lock.
+ * at once, and reports the lost members to the leader (or applies the loss itself if it now leads). A missing pong
+ * alone does not condemn a neighbour: a loaded machine can delay one for seconds, so the member first tries a fresh
+ * connection and handshake, and only a neighbour that cannot complete one is lost. A member that learns it was
+ * dropped while alive (a partition) rejoins. Thread-safe: membership changes happen under this object's lock.
  */
 public final class Ring implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Ring.class);
@@ -56,6 +57,7 @@ public final class Ring implements AutoCloseable {
     private String rightId;
     private volatile long lastPongNanos = System.nanoTime();
     private volatile boolean exiting;
+    private volatile boolean verifying;
     private boolean rejoining;
     private final List<RingTest> ringTests = new ArrayList<>();
 
@@ -307,8 +309,16 @@ public final class Ring implements AutoCloseable {
                 return;
             }
         }
-        if (System.nanoTime() - lastPongNanos > watchTimeout.toNanos()) {
-            rightLost("no answer for " + watchTimeout.toMillis() + " ms");
+        long silentNanos = System.nanoTime() - lastPongNanos;
+        if (silentNanos > watchTimeout.toNanos()) {
+            if (!verifying) {
+                verifying = true;
+                String suspect;
+                synchronized (this) {
+                    suspect = rightId;
+                }
+                Thread.ofPlatform().daemon().name("mpd-verify").start(() -> verify(suspect, silentNanos));
+            }
             return;
         }
         long epoch;
@@ -317,6 +327,29 @@ public final class Ring implements AutoCloseable {
         }
         if (!right.trySend(MpdMessage.of("ping").with("from", self.id()).with("epoch", epoch).build())) {
             rightLost("its link broke");
+        }
+    }
+
+    /** A pong is overdue: the neighbour is lost only if it cannot complete a fresh handshake either. */
+    private void verify(String suspect, long silentNanos) {
+        try {
+            Member member;
+            synchronized (this) {
+                member = suspect == null ? null : membership.member(suspect).orElse(null);
+            }
+            if (member == null) {
+                return;
+            }
+            try (Link probe = Link.connect(member.endpoint(), handshake, secret, watchTimeout.multipliedBy(2))) {
+                probe.send(MpdMessage.of("hello").with("id", self.id()).build());
+                lastPongNanos = System.nanoTime();
+                LOG.info("mpd {}: right neighbour {} was silent for {} ms but answers a new connection; keeping it",
+                        self.id(), suspect, silentNanos / 1_000_000);
+            } catch (IOException e) {
+                rightLost("no answer for " + silentNanos / 1_000_000 + " ms, and a new connection failed: " + e.getMessage());
+            }
+        } finally {
+            verifying = false;
         }
     }
 
