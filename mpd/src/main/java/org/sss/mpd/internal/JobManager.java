@@ -130,31 +130,23 @@ public final class JobManager implements AutoCloseable {
     private void spawn(Job job, int rank) {
         JobSpec spec = job.spec;
         JobSpec.RankSet set = spec.setOf(rank);
-        Map<String, String> env = new LinkedHashMap<>();
-        for (String entry : spec.env()) {
-            put(env, entry);
-        }
-        for (String entry : set.env()) {
-            put(env, entry);
-        }
-        env.put("PMI_RANK", Integer.toString(rank));
-        env.put("PMI_SIZE", Integer.toString(spec.size()));
-        env.put("MPD_JID", spec.jid());
-        env.put("MPD_JRANK", Integer.toString(rank));
-        env.put("MPD_JSIZE", Integer.toString(spec.size()));
-        env.put("MPD_HOST", ring.self().host());
-        List<String> envList = new ArrayList<>(env.size());
-        env.forEach((k, v) -> envList.add(k + "=" + v));
-        List<String> argv = new ArrayList<>();
-        argv.add(set.exec());
-        argv.addAll(set.args());
+        Launchable launchable = job.launchables.computeIfAbsent(set, each -> launchable(spec, each));
+        List<String> envList = new ArrayList<>(launchable.env.size() + 6);
+        envList.addAll(launchable.env);
+        envList.add("PMI_RANK=" + rank);
+        envList.add("PMI_SIZE=" + spec.size());
+        envList.add("MPD_JID=" + spec.jid());
+        envList.add("MPD_JRANK=" + rank);
+        envList.add("MPD_JSIZE=" + spec.size());
+        envList.add("MPD_HOST=" + ring.self().host());
         LocalRank local = new LocalRank(rank);
         job.ranks.put(rank, local);
-        String path;
         Posix.Spawned spawned;
         try {
-            path = resolve(set.exec(), env.get("PATH"), spec.wdir());
-            spawned = Posix.spawn(path, argv, envList, spec.wdir());
+            if (launchable.path == null) {
+                throw new IOException(launchable.problem);
+            }
+            spawned = Posix.spawn(launchable.path, launchable.argv, envList, spec.wdir());
         } catch (IOException e) {
             String text = "mpd " + selfId() + ": rank " + rank + ": cannot execute " + set.exec() + ": " + e.getMessage() + "\n";
             rankOutput(job, rank, 2, text.getBytes(StandardCharsets.UTF_8));
@@ -183,6 +175,38 @@ public final class JobManager implements AutoCloseable {
             Posix.kill(-spawned.pid(), Signals.KILL);
             localExit(job, local, CANNOT_EXECUTE << 8, "cannot watch the process: " + e.getMessage());
         }
+    }
+
+    /** What every rank of one set needs, worked out once per job on this mpd: the program's path, argv, base env. */
+    private static Launchable launchable(JobSpec spec, JobSpec.RankSet set) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String entry : spec.env()) {
+            put(env, entry);
+        }
+        for (String entry : set.env()) {
+            put(env, entry);
+        }
+        List<String> envList = new ArrayList<>(env.size());
+        env.forEach((k, v) -> envList.add(k + "=" + v));
+        List<String> argv = new ArrayList<>();
+        argv.add(set.exec());
+        argv.addAll(set.args());
+        try {
+            return new Launchable(resolve(set.exec(), env.get("PATH"), spec.wdir()), null, List.copyOf(argv), List.copyOf(envList));
+        } catch (IOException e) {
+            return new Launchable(null, e.getMessage(), List.copyOf(argv), List.copyOf(envList));
+        }
+    }
+
+    /**
+     * A rank set ready to start.
+     *
+     * @param path    the program's path, or null when it cannot be found
+     * @param problem why it cannot be found
+     * @param argv    its arguments, argv[0] first
+     * @param env     the environment every rank of the set shares
+     */
+    private record Launchable(String path, String problem, List<String> argv, List<String> env) {
     }
 
     private static void put(Map<String, String> env, String entry) {
@@ -608,6 +632,7 @@ public final class JobManager implements AutoCloseable {
         final JobSpec spec;
         final int index;
         final Map<Integer, LocalRank> ranks = new ConcurrentHashMap<>();
+        final Map<JobSpec.RankSet, Launchable> launchables = new ConcurrentHashMap<>();
         RootState root;
 
         Job(JobSpec spec, int index) {

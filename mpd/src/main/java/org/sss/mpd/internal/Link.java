@@ -43,6 +43,7 @@ public final class Link implements AutoCloseable {
     private final FrameReader reader;
     private final FrameWriter writer = new FrameWriter(MAX_MESSAGE);
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicInteger senders = new java.util.concurrent.atomic.AtomicInteger();
     private volatile String peerId;
     private volatile long frameDeadline;
 
@@ -150,18 +151,27 @@ public final class Link implements AutoCloseable {
     }
 
     /**
-     * Sends a message; safe from any thread.
+     * Sends a message; safe from any thread. A sender that finds others waiting to send on this link leaves the
+     * flush to the last of them, so messages sent at the same moment (output of many ranks) leave in one write,
+     * while a lone message (a ring hop) is flushed at once.
      *
      * @param message the message
      * @throws IOException if the link is broken
      */
     public void send(MpdMessage message) throws IOException {
         byte[] payload = message.payload();
+        senders.incrementAndGet();
         synchronized (out) {
-            if (closed.get()) {
-                throw new IOException("link to " + describe() + " is closed");
+            try {
+                if (closed.get()) {
+                    throw new IOException("link to " + describe() + " is closed");
+                }
+                writer.append(out, payload);
+            } finally {
+                if (senders.decrementAndGet() == 0 && !closed.get()) {
+                    out.flush();
+                }
             }
-            writer.write(out, payload);
         }
     }
 

@@ -24,6 +24,19 @@ public final class FrameWriter {
      * @throws IOException    if the connection fails
      */
     public void write(OutputStream out, byte[] payload) throws IOException {
+        append(out, payload);
+        out.flush();
+    }
+
+    /**
+     * Writes a frame without flushing, so several frames can leave in one write; the caller flushes.
+     *
+     * @param out     the connection's (buffered) output
+     * @param payload the message
+     * @throws FrameException if the payload is empty or larger than the maximum
+     * @throws IOException    if the connection fails
+     */
+    public void append(OutputStream out, byte[] payload) throws IOException {
         if (payload.length == 0) {
             throw new FrameException(ErrorCode.BAD_FRAME, "refusing to send an empty message");
         }
@@ -34,6 +47,5 @@ public final class FrameWriter {
         out.write(Integer.toString(payload.length).getBytes(StandardCharsets.US_ASCII));
         out.write(' ');
         out.write(payload);
-        out.flush();
     }
 }

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Benchmarks of the mpd ring, each beside its reference in the same run (results in docs/PERFORMANCE.md):
+#   1. mpdringtest on a local ring of 8, beside the machine's floor (bench/c/tcp-ring.c: 8 C processes passing a
+#      token over loopback TCP with nothing else to do);
+#   2. mpiexec -n 128 hostname (and -n 1) on a local ring of 4, beside MPICH Hydra's mpiexec on the same machine;
+#   3. mpiexec -n 1024 /bin/true over a local ring of 32.
+# Needs hyperfine and Debian's mpich (installed when missing and run as root). Usage: bench/mpd.sh [ringtest|launch|wide]...
+set -euo pipefail
+ROOT="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+source "$ROOT/bin/lib/common.sh"
+sss_find_java
+sss_ensure_built
+for tool in hyperfine mpiexec.hydra; do
+  if ! command -v "$tool" >/dev/null; then
+    [ "$(id -u)" -eq 0 ] || sss_die "$tool is missing: apt-get install hyperfine mpich"
+    echo "bench/mpd.sh: installing hyperfine and mpich (missing)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine mpich >/dev/null
+  fi
+done
+WORK="$(mktemp -d /tmp/sss-mpd-bench.XXXXXX)"
+export MPD_CONF_FILE="$WORK/mpd.conf" MPD_CONSOLE_FILE="$WORK/console" MPD_LOG_DIR="$WORK/logs"
+unset MPD_CONSOLE
+(umask 077 && echo "MPD_SECRETWORD=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')" >"$MPD_CONF_FILE")
+trap '"$ROOT/bin/mpdallexit" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+MPIEXEC="$ROOT/mpd/target/native/mpiexec"
+
+run() {
+  echo "\$ $*"
+  "$@"
+}
+
+ring() {
+  "$ROOT/bin/mpdallexit" >/dev/null 2>&1 || true
+  for _ in $(seq 50); do "$ROOT/bin/mpdtrace" >/dev/null 2>&1 || break; sleep 0.1; done
+  run "$ROOT/bin/mpdboot" -n "$1" --local
+}
+
+median() {
+  python3 -c "
+import json, sys
+for r in json.load(open(sys.argv[1]))['results']:
+    t = sorted(r['times']); m = t[len(t) // 2] * 1000
+    print(f\"  {r['command']}: median {m:.1f} ms (min {t[0]*1000:.1f}, max {t[-1]*1000:.1f}, {len(t)} runs)\")
+" "$1"
+}
+
+echo "machine: $(nproc) cores, $(uname -sr), $("$JAVA" -version 2>&1 | head -n 1), $(mpiexec.hydra --version 2>/dev/null | sed -n 's/^Version: *//p' | head -n 1 | sed 's/^/Hydra /')"
+what="${*:-ringtest launch wide}"
+
+if [[ " $what " == *" ringtest "* ]]; then
+  echo; echo "== 1. a message around a local ring of 8"
+  gcc -O2 -o "$WORK/tcp-ring" "$ROOT/bench/c/tcp-ring.c"
+  ring 8
+  run "$ROOT/bin/mpdringtest" 20000 >/dev/null   # warm-up: the mpds' JIT
+  for _ in 1 2 3; do run "$ROOT/bin/mpdringtest" 20000; done
+  for _ in 1 2 3; do run "$WORK/tcp-ring" 8 20000; done
+fi
+
+if [[ " $what " == *" launch "* ]]; then
+  echo; echo "== 2. mpiexec -n 128 hostname: ours on a local ring of 4, Hydra on this machine"
+  ring 4
+  for _ in $(seq 20); do "$MPIEXEC" -n 128 hostname >/dev/null; done   # warm-up: the mpds are long-running daemons
+  run hyperfine -N --warmup 5 --runs 40 --export-json "$WORK/launch.json" \
+      "$MPIEXEC -n 128 hostname" "mpiexec.hydra -launcher fork -n 128 hostname" \
+      "$MPIEXEC -n 1 hostname" "mpiexec.hydra -launcher fork -n 1 hostname" | grep -E 'Benchmark|Time|Range'
+  median "$WORK/launch.json"
+fi
+
+if [[ " $what " == *" wide "* ]]; then
+  echo; echo "== 3. 1,024 ranks of /bin/true over a local ring of 32"
+  ring 32
+  run hyperfine -N --warmup 2 --runs 10 --export-json "$WORK/wide.json" "$MPIEXEC -n 1024 /bin/true" | grep -E 'Benchmark|Time|Range'
+  median "$WORK/wide.json"
+fi
