@@ -43,9 +43,60 @@ public final class Link implements AutoCloseable {
     private final FrameReader reader;
     private final FrameWriter writer = new FrameWriter(MAX_MESSAGE);
     private final AtomicBoolean closed = new AtomicBoolean();
+    private static final ThreadLocal<java.util.Set<Link>> BATCH = new ThreadLocal<>();
     private final java.util.concurrent.atomic.AtomicInteger senders = new java.util.concurrent.atomic.AtomicInteger();
     private volatile String peerId;
     private volatile long frameDeadline;
+
+    /**
+     * Starts a send batch on this thread: until {@link #endBatch()}, messages it sends are written but a link's
+     * flush waits for the end of the batch, so a burst of messages leaves in one write per link.
+     */
+    public static void beginBatch() {
+        if (BATCH.get() == null) {
+            BATCH.set(new java.util.LinkedHashSet<>());
+        }
+    }
+
+    /** Ends this thread's send batch, flushing every link it wrote to. */
+    public static void endBatch() {
+        java.util.Set<Link> held = BATCH.get();
+        if (held == null) {
+            return;
+        }
+        BATCH.remove();
+        for (Link link : held) {
+            link.release();
+        }
+    }
+
+    private void release() {
+        synchronized (out) {
+            if (senders.decrementAndGet() == 0 && !closed.get()) {
+                try {
+                    out.flush();
+                } catch (IOException e) {
+                    close();
+                }
+            }
+        }
+    }
+
+    /** @return whether a whole further message may already be buffered (bytes read but not yet consumed) */
+    public boolean inputPending() {
+        return in instanceof CountingInput counting && counting.buffered() > 0;
+    }
+
+    /** A buffered input that can tell how much it holds without a system call. */
+    private static final class CountingInput extends BufferedInputStream {
+        CountingInput(InputStream in) {
+            super(in, 65536);
+        }
+
+        synchronized int buffered() {
+            return count - pos;
+        }
+    }
 
     private Link(Socket socket, InputStream in, OutputStream out, Duration frameTimeout) {
         this.socket = socket;
@@ -103,7 +154,7 @@ public final class Link implements AutoCloseable {
         try {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()));
-            InputStream in = new BufferedInputStream(socket.getInputStream(), 65536);
+            InputStream in = new CountingInput(socket.getInputStream());
             OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 65536);
             handshake.present(in, out, secret);
             if (!watchdog.cancel(false)) {
@@ -136,7 +187,7 @@ public final class Link implements AutoCloseable {
         var watchdog = closeAfter(socket, timeout);
         try {
             socket.setTcpNoDelay(true);
-            InputStream in = new BufferedInputStream(socket.getInputStream(), 65536);
+            InputStream in = new CountingInput(socket.getInputStream());
             OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 65536);
             handshake.accept(in, out, secret);
             if (!watchdog.cancel(false)) {
@@ -160,6 +211,10 @@ public final class Link implements AutoCloseable {
      */
     public void send(MpdMessage message) throws IOException {
         byte[] payload = message.payload();
+        java.util.Set<Link> batch = BATCH.get();
+        if (batch != null && batch.add(this)) {
+            senders.incrementAndGet();
+        }
         senders.incrementAndGet();
         synchronized (out) {
             try {

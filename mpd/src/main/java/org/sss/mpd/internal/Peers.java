@@ -115,7 +115,14 @@ public final class Peers implements AutoCloseable {
             try {
                 MpdMessage message;
                 while ((message = link.receive()) != null) {
+                    // While more messages are already buffered, what handling them sends leaves in one write per link.
+                    if (link.inputPending()) {
+                        Link.beginBatch();
+                    }
                     handler.message(link, message);
+                    if (!link.inputPending()) {
+                        Link.endBatch();
+                    }
                 }
             } catch (MalformedMessageException e) {
                 reason = "protocol violation: " + e.getMessage();
@@ -126,6 +133,7 @@ public final class Peers implements AutoCloseable {
                 reason = "internal error: " + e;
                 LOG.error("mpd {}: error handling a message from {}", selfId, link.describe(), e);
             } finally {
+                Link.endBatch();
                 link.close();
                 all.remove(link);
                 String id = link.peerId();

@@ -96,6 +96,8 @@ public final class ProcessReactor implements AutoCloseable {
                 if (ready(pollfds, 0)) {
                     Posix.drain(wakeRead);
                 }
+                // Output and exits read in this round are sent together: one write per link, not per message.
+                Link.beginBatch();
                 int index = 1;
                 for (Entry entry : entries) {
                     boolean out = ready(pollfds, index++);
@@ -112,10 +114,12 @@ public final class ProcessReactor implements AutoCloseable {
                     }
                 }
                 entries.removeIf(Entry::done);
+                Link.endBatch();
             }
         } catch (IOException | RuntimeException e) {
             LOG.error("mpd: process watcher stopped: {}", e.toString());
         } finally {
+            Link.endBatch();
             for (Entry entry : entries) {
                 entry.closeAll();
             }
