@@ -36,7 +36,12 @@ public final class MpdSecret {
      */
     public static SharedKey load(Path file) throws IOException {
         Principal ring = new Principal("ring", Role.COMPONENT, null);
-        SharedKey raw = SharedKey.load("ring", file, ring);
+        SharedKey raw;
+        try {
+            raw = SharedKey.load("ring", file, ring);
+        } catch (IOException e) {
+            throw new IOException(e.getMessage().replace("key file", "secret file"), e);
+        }
         String line = new String(java.nio.file.Files.readAllBytes(file), StandardCharsets.UTF_8).strip().lines()
                 .findFirst().orElse("").strip();
         for (String prefix : new String[] {"MPD_SECRETWORD=", "secretword="}) {
