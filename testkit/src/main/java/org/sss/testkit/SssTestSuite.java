@@ -13,7 +13,7 @@ import org.sss.servicedirectory.ServiceDirectory;
 
 /**
  * A real service directory and event manager, started in-process on 127.0.0.1 port 0 for a test, like
- * Curator's TestingServer. Keys are generated (mode 0600) and the configuration is written to
+ * Curator's TestingServer; {@link #start} returns once both are registered. Keys are generated (mode 0600) and the configuration is written to
  * {@code DIR/etc/sss.xml} with the directory's actual port, so forked components and tools can use it.
  *
  * <pre>{@code
@@ -63,6 +63,10 @@ public final class SssTestSuite implements AutoCloseable {
             TestConfig pinned = base.directoryPort(directory.endpoint().port());
             SssConfig config = pinned.load();
             EventManager eventManager = withEventManager ? EventManager.start(config) : null;
+            if (eventManager != null) {
+                org.awaitility.Awaitility.await("the event manager's registration").atMost(java.time.Duration.ofSeconds(30))
+                        .until(eventManager.runtime()::isRegistered);
+            }
             return new SssTestSuite(pinned, config, directory, eventManager);
         } catch (IOException e) {
             if (directory != null) {

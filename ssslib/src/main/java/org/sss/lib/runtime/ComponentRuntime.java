@@ -190,8 +190,9 @@ public final class ComponentRuntime implements AutoCloseable {
             }
             registered = true;
             retryMillis = 1000;
-            delay = renewInterval.toMillis();
             subscriptions.renewAll();
+            // A subscription the event manager has not accepted yet (it may not be up) is retried every second.
+            delay = subscriptions.allConfirmed() ? renewInterval.toMillis() : Math.min(1000, renewInterval.toMillis());
         } catch (SssException | RuntimeException e) {
             if (registered || retryMillis == 1000) {
                 LOG.warn("{}: cannot register with the service directory at {}: {}", name, directoryEndpoint(),

@@ -21,9 +21,9 @@ import org.sss.schema.SubscriptionType;
  * The subscriber side of the event manager: asks it to push matching events to this component's endpoint, and
  * serves the pushes ({@code <events>} → {@code <event-ok/>}).
  *
- * <p>Subscriptions are renewed whenever {@link #renewAll} runs (the runtime calls it with each lease renewal),
- * so a subscription the event manager lost, or that failed because it was not yet running, comes back by
- * itself; renewing keeps the acknowledged position. Events are passed to each listener in sequence order and
+ * <p>Subscriptions are renewed whenever {@link #renewAll} runs (the runtime calls it with each lease renewal, and
+ * every second while one is not yet accepted), so a subscription the event manager lost, or that failed because
+ * it was not yet running, comes back by itself; renewing keeps the acknowledged position. Events are passed to each listener in sequence order and
  * at most once per process. Thread-safe.
  */
 public final class Subscriptions {
@@ -66,6 +66,11 @@ public final class Subscriptions {
     /** Re-sends every subscription; failures are logged and retried at the next renewal. */
     public void renewAll() {
         entries.values().forEach(this::send);
+    }
+
+    /** @return whether the event manager has accepted every subscription */
+    public boolean allConfirmed() {
+        return entries.values().stream().allMatch(entry -> entry.confirmed);
     }
 
     /** @return whether any subscription exists */
