@@ -143,6 +143,8 @@ typedef struct {
     int label;
     const char *output;
     const char *mpd;
+    const char *pmi_port; /* -pmi_args: a singleton MPI program waits for us on this port */
+    const char *pmi_pid;
     rank_set *sets;
 } options;
 
@@ -159,6 +161,9 @@ static void usage(FILE *out) {
           "  -wdir DIR              working directory of the ranks (default: the current one)\n"
           "  -discard               drop the ranks' output\n"
           "  --mpd ADDR:PORT        the mpd to use (default: $MPD_CONSOLE, else the file mpdboot writes)\n"
+          "  -pmi_args PORT IFACE KEY PID\n"
+          "                         serve an MPI program started without mpiexec (MPICH's singleton init runs\n"
+          "                         this when the program needs a process manager) through the local mpd\n"
           "local options (per : separated set):\n"
           "  -n, -np N              number of ranks (default 1)\n"
           "  -env NAME VALUE        set a variable for this set's ranks\n\n"
@@ -226,6 +231,13 @@ static void parse(int argc, char **argv, options *o) {
                 o->output = "discard";
             } else if (!strcmp(a, "--mpd")) {
                 o->mpd = need(argc, argv, ++i, a);
+            } else if (!strcmp(a, "-pmi_args")) {
+                o->pmi_port = need(argc, argv, ++i, a);
+                need(argc, argv, ++i, a); /* interface: "default_interface" */
+                need(argc, argv, ++i, a); /* key: "default_key" */
+                o->pmi_pid = need(argc, argv, ++i, a);
+                i++;
+                return;
             } else if (!strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "-help")) {
                 usage(stdout);
                 exit(0);
@@ -253,7 +265,7 @@ static void parse(int argc, char **argv, options *o) {
         *tail = set;
         tail = &set->next;
     }
-    if (!o->sets) {
+    if (!o->sets && !o->pmi_port) {
         fprintf(stderr, "mpiexec: no program given (try --help)\n");
         exit(EXIT_USAGE);
     }
@@ -667,11 +679,127 @@ static void on_signal(int signo) {
     errno = saved;
 }
 
+/* ------------------------------------------------------------------ singleton init (-pmi_args) */
+
+static int connect_local(const char *port) {
+    struct addrinfo hints = {0}, *found;
+    hints.ai_socktype = SOCK_STREAM;
+    if (getaddrinfo("127.0.0.1", port, &hints, &found) != 0) {
+        die(EXIT_INFRA, "bad -pmi_args port %s", port);
+    }
+    int fd = socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, found->ai_protocol);
+    if (fd < 0 || connect(fd, found->ai_addr, found->ai_addrlen) != 0) {
+        die(EXIT_INFRA, "cannot connect to the MPI program at 127.0.0.1:%s: %s", port, strerror(errno));
+    }
+    freeaddrinfo(found);
+    return fd;
+}
+
+/* Reads one line (without its newline) from fd into line; returns its length, or -1 at the end. */
+static int read_line(int fd, char *line, size_t size) {
+    size_t n = 0;
+    for (;;) {
+        int c = read_byte(fd);
+        if (c < 0) {
+            return n ? (int)n : -1;
+        }
+        if (c == '\n') {
+            line[n] = 0;
+            return (int)n;
+        }
+        if (n + 1 < size) {
+            line[n++] = (char)c;
+        }
+    }
+}
+
+/* Reads the next frame from the mpd (blocking) into m; the payload stays valid until the next call. */
+static void next_message(int fd, buffer *in, message *m) {
+    size_t start, payload_size;
+    while (!frame_ready(in, &start, &payload_size)) {
+        buf_reserve(in, 65536);
+        ssize_t n = read(fd, in->data + in->size, 65536);
+        if (n <= 0) {
+            die(EXIT_INFRA, "lost the connection to the mpd");
+        }
+        in->size += (size_t)n;
+    }
+    static buffer current;
+    current.size = 0;
+    buf_add(&current, in->data + start, payload_size);
+    memmove(in->data, in->data + start + payload_size, in->size - start - payload_size);
+    in->size -= start + payload_size;
+    parse_message(current.data, payload_size, m);
+}
+
+/* MPICH's singleton init: the program listens, we connect and speak first; then the local mpd serves it as a
+ * one-rank job and we relay its PMI lines there and the replies back, until it closes the connection. */
+static int serve_singleton(const options *o, int mpd) {
+    int program = connect_local(o->pmi_port);
+    char line[4096], value[512];
+    const char *hello = "cmd=singinit pmi_version=1 pmi_subversion=1 stdio=no authtype=none\n";
+    write_all(program, hello, strlen(hello));
+    if (read_line(program, line, sizeof line) < 0 || strncmp(line, "cmd=singinit", 12) != 0) {
+        die(EXIT_INFRA, "the MPI program did not answer the singleton handshake");
+    }
+    char header[1024];
+    struct passwd *pw = getpwuid(getuid());
+    snprintf(header, sizeof header, "cmd=singleton pid=%s user=%s", o->pmi_pid, pw ? pw->pw_name : "unknown");
+    send_frame(mpd, header, NULL, 0);
+    buffer in = {0};
+    message m;
+    next_message(mpd, &in, &m);
+    if (!field(&m, "cmd", value, sizeof value) || strcmp(value, "singleton-ok") != 0) {
+        die(EXIT_INFRA, "the mpd refused the singleton: %s", field(&m, "msg", value, sizeof value) ? value : "?");
+    }
+    char jid[256], kvsname[300];
+    field(&m, "jid", jid, sizeof jid);
+    field(&m, "kvsname", kvsname, sizeof kvsname);
+    snprintf(line, sizeof line, "cmd=singinit_info versionok=yes stdio=no kvsname=%s\n", kvsname);
+    write_all(program, line, strlen(line));
+    snprintf(header, sizeof header, "cmd=pmi jid=%s", jid);
+    for (;;) {
+        struct pollfd fds[2] = {{program, POLLIN, 0}, {mpd, POLLIN, 0}};
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            die(EXIT_INFRA, "poll: %s", strerror(errno));
+        }
+        if (fds[0].revents) {
+            int n = read_line(program, line, sizeof line);
+            if (n < 0) {
+                snprintf(header, sizeof header, "cmd=singleton-end jid=%s", jid);
+                send_frame(mpd, header, NULL, 0);
+                next_message(mpd, &in, &m);
+                return 0;
+            }
+            send_frame(mpd, header, line, (size_t)n);
+        }
+        if (fds[1].revents) {
+            next_message(mpd, &in, &m);
+            if (field(&m, "cmd", value, sizeof value) && !strcmp(value, "pmi-reply") && m.body_size) {
+                write_all(program, m.body, m.body_size);
+            }
+        }
+    }
+}
+
 /* ------------------------------------------------------------------ main */
 
 int main(int argc, char **argv) {
     options o;
     parse(argc, argv, &o);
+    if (o.pmi_port) {
+        char host[256], port[32], secret[4096];
+        console_address(&o, host, sizeof host, port, sizeof port);
+        size_t secret_size = load_secret(secret, sizeof secret);
+        signal(SIGPIPE, SIG_IGN);
+        int mpd = connect_mpd(host, port);
+        authenticate(mpd, secret, secret_size);
+        memset(secret, 0, sizeof secret);
+        return serve_singleton(&o, mpd);
+    }
     int size = 0;
     for (const rank_set *s = o.sets; s; s = s->next) {
         size += s->count;

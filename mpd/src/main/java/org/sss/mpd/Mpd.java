@@ -179,7 +179,11 @@ public final class Mpd implements AutoCloseable, LinkHandler {
             case "leave-ok" -> LOG.debug("mpd {}: departure acknowledged", self.id());
             case "exit-all" -> exitAll(link, false);
             case "job-start" -> jobs.onStart(message);
-            case "job-out", "job-exit", "job-host-failed" -> jobs.onUpward(message);
+            case "job-out", "job-exit", "job-host-failed", "job-abort" -> jobs.onUpward(message);
+            case "kvs-fence" -> jobs.onKvsFence(message);
+            case "kvs-commit" -> jobs.onKvsCommit(message);
+            case "job-spawn" -> jobs.onSpawn(message);
+            case "job-spawn-result" -> jobs.onSpawnResult(message);
             case "job-kill" -> jobs.onKill(message);
             case "job-signal" -> jobs.onSignal(message);
             case "job-forget" -> jobs.onForget(message);
@@ -195,6 +199,9 @@ public final class Mpd implements AutoCloseable, LinkHandler {
     private void console(Link link, MpdMessage message) throws MalformedMessageException {
         switch (message.cmd()) {
             case "launch" -> jobs.launch(link, message);
+            case "singleton" -> jobs.singleton(link, message);
+            case "pmi" -> jobs.onPmiRelay(message);
+            case "singleton-end" -> jobs.onSingletonEnd(message);
             case "kill", "sigjob", "stdin" -> {
                 if (!jobs.consoleRequest(link, message) && !"stdin".equals(message.cmd())) {
                     link.trySend(MpdMessage.of("error").with("msg", "no job " + message.get("jid")).build());

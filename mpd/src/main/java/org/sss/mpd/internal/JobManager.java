@@ -16,8 +16,17 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sss.mpd.internal.pmi.JobKvs;
+import org.sss.mpd.internal.pmi.PmiJob;
+import org.sss.mpd.internal.pmi.PmiServer;
+import org.sss.mpd.internal.pmi.PmiSession;
+import org.sss.mpd.internal.pmi.ProcessMapping;
+import org.sss.mpd.internal.pmi.SpawnRequest;
 
 /**
  * The jobs an mpd takes part in.
@@ -28,7 +37,12 @@ import org.slf4j.LoggerFactory;
  * root, which passes output to mpiexec as it comes and keeps the count. The first rank to fail (non-zero exit or a
  * signal) makes the root kill the job: SIGTERM to every rank's process group, SIGKILL after the grace period. A
  * lost host ends its jobs with a message naming it. When every rank is accounted for, the root tells mpiexec how
- * the job ended and every mpd forgets it. Thread-safe.
+ * the job ended and every mpd forgets it.
+ *
+ * <p>Ranks find the mpd's PMI server through {@code PMI_PORT} and {@code PMI_ID}; a job's key-value space is kept
+ * per mpd and merged at each fence over the same tree (see {@link JobKvs}). A rank that calls {@code MPI_Abort}, or
+ * exits with PMI initialised and not finalised, ends its job. {@code MPI_Comm_spawn} starts a child job through the
+ * parent's root, sharing the parent's mpiexec; the parent's end waits for its children. Thread-safe.
  */
 public final class JobManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobManager.class);
@@ -44,6 +58,11 @@ public final class JobManager implements AutoCloseable {
     private final long graceMillis;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final AtomicLong nextJob = new AtomicLong(1);
+    private final AtomicInteger nextPmiId = new AtomicInteger();
+    private final Map<Integer, PmiSession.Binding> pmiIds = new ConcurrentHashMap<>();
+    private final AtomicLong nextSpawn = new AtomicLong(1);
+    private final Map<Long, IntConsumer> pendingSpawns = new ConcurrentHashMap<>();
+    private final PmiServer pmi;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("mpd-jobs").factory());
 
@@ -53,13 +72,20 @@ public final class JobManager implements AutoCloseable {
      * @param reactor     watches local ranks
      * @param fanout      children per tree node
      * @param graceMillis SIGTERM to SIGKILL delay
+     * @throws IOException if the PMI port cannot be bound
      */
-    public JobManager(Ring ring, Peers peers, ProcessReactor reactor, int fanout, long graceMillis) {
+    public JobManager(Ring ring, Peers peers, ProcessReactor reactor, int fanout, long graceMillis) throws IOException {
         this.ring = ring;
         this.peers = peers;
         this.reactor = reactor;
         this.fanout = fanout;
         this.graceMillis = graceMillis;
+        this.pmi = new PmiServer(ring.self().endpoint().host(), id -> Optional.ofNullable(pmiIds.get(id)), this::pmiEnded);
+    }
+
+    /** @return the PMI port ranks are given ({@code addr:port}) */
+    public String pmiPort() {
+        return pmi.port();
     }
 
     private String selfId() {
@@ -139,7 +165,15 @@ public final class JobManager implements AutoCloseable {
         envList.add("MPD_JRANK=" + rank);
         envList.add("MPD_JSIZE=" + spec.size());
         envList.add("MPD_HOST=" + ring.self().host());
+        int pmiid = nextPmiId.incrementAndGet();
+        envList.add("PMI_PORT=" + pmi.port());
+        envList.add("PMI_ID=" + pmiid);
+        if (spec.spawned()) {
+            envList.add("PMI_SPAWNED=1");
+        }
         LocalRank local = new LocalRank(rank);
+        local.pmiid = pmiid;
+        pmiIds.put(pmiid, new PmiSession.Binding(job.pmi, rank));
         job.ranks.put(rank, local);
         Posix.Spawned spawned;
         try {
@@ -239,7 +273,8 @@ public final class JobManager implements AutoCloseable {
         sendUp(job, MpdMessage.of("job-out").with("jid", job.spec.jid()).with("rank", rank).with("fd", stream).body(data).build());
     }
 
-    private void localExit(Job job, LocalRank local, int waitStatus, String why) {
+    private void localExit(Job job, LocalRank local, int waitStatus, String reason) {
+        String why = reason;
         synchronized (local) {
             if (local.exited) {
                 return;
@@ -253,7 +288,12 @@ public final class JobManager implements AutoCloseable {
         if (local.stdin != null) {
             local.stdin.close();
         }
+        pmiIds.remove(local.pmiid);
         int code = Posix.exitCode(waitStatus);
+        if (local.session != null && local.session.active()) {
+            why = why != null ? why : "exited without calling MPI_Finalize (its PMI connection was still open)";
+            code = code == 0 ? 1 : code;
+        }
         sendUp(job, MpdMessage.of("job-exit").with("jid", job.spec.jid()).with("rank", local.rank).with("status", code)
                 .with("signal", Posix.termSignal(waitStatus) == 0 ? null : Posix.termSignal(waitStatus))
                 .with("host", selfId()).with("pid", local.pid).with("why", why).build());
@@ -300,6 +340,7 @@ public final class JobManager implements AutoCloseable {
                 case "job-exit" -> rankExited(job, (int) message.number("rank"), (int) message.number("status"),
                         message.get("host"), message.get("signal"), message.get("why"));
                 case "job-host-failed" -> hostFailed(job, message.require("host"), message.get("why"));
+                case "job-abort" -> aborted(job, (int) message.number("rank"), (int) message.number("code"), message.get("host"));
                 default -> LOG.warn("mpd {}: unexpected {} at the root of {}", selfId(), message.cmd(), job.spec.jid());
             }
         } catch (MalformedMessageException e) {
@@ -333,6 +374,20 @@ public final class JobManager implements AutoCloseable {
         finishIfDone(job);
     }
 
+    private void aborted(Job job, int rank, int code, String host) {
+        boolean kill;
+        synchronized (job.root) {
+            kill = job.root.failure == null;
+            if (kill) {
+                job.root.failure = new Failure(code, "rank " + rank + " on host " + host + " called MPI_Abort with exit code " + code);
+            }
+        }
+        if (kill) {
+            LOG.info("mpd {}: job {}: {}; killing the job", selfId(), job.spec.jid(), job.root.failure.reason);
+            killJob(job, Signals.TERM);
+        }
+    }
+
     private void hostFailed(Job job, String hostId, String why) {
         RootState root = job.root;
         int index = job.spec.treeHosts().indexOf(hostId);
@@ -363,7 +418,7 @@ public final class JobManager implements AutoCloseable {
         RootState root = job.root;
         Failure failure;
         synchronized (root) {
-            if (root.done || root.exited < root.status.length) {
+            if (root.done || root.exited < root.status.length || root.liveChildren > 0) {
                 return;
             }
             root.done = true;
@@ -372,10 +427,21 @@ public final class JobManager implements AutoCloseable {
         int status = failure == null ? 0 : failure.status;
         LOG.info("mpd {}: job {} ended with status {}{}", selfId(), job.spec.jid(), status,
                 failure == null ? "" : " (" + failure.reason + ")");
-        root.console.trySend(MpdMessage.of("job-done").with("jid", job.spec.jid()).with("status", status)
-                .with("reason", failure == null ? null : failure.reason).build());
         broadcast(job, MpdMessage.of("job-forget").with("jid", job.spec.jid()).build());
         jobs.remove(job.spec.jid());
+        Job parent = root.parent;
+        if (parent != null) {
+            synchronized (parent.root) {
+                parent.root.liveChildren--;
+                if (failure != null && parent.root.failure == null) {
+                    parent.root.failure = new Failure(status, "spawned job " + job.spec.jid() + ": " + failure.reason);
+                }
+            }
+            finishIfDone(parent);
+            return;
+        }
+        root.console.trySend(MpdMessage.of("job-done").with("jid", job.spec.jid()).with("status", status)
+                .with("reason", failure == null ? null : failure.reason).build());
     }
 
     // ---------------------------------------------------------------- kill, signal, stdin
@@ -468,6 +534,7 @@ public final class JobManager implements AutoCloseable {
         Job job = jobs.remove(message.require("jid"));
         if (job != null) {
             for (LocalRank local : job.ranks.values()) {
+                pmiIds.remove(local.pmiid);
                 if (local.stdin != null) {
                     local.stdin.close();
                 }
@@ -556,6 +623,10 @@ public final class JobManager implements AutoCloseable {
     /** mpiexec went away: its jobs are killed, nobody would read their output. */
     public void consoleClosed(Link console) {
         for (Job job : jobs.values()) {
+            if (job.singleton != null && job.root.console == console) {
+                singletonEnd(job);
+                continue;
+            }
             if (job.root != null && job.root.console == console && !job.root.done) {
                 LOG.warn("mpd {}: mpiexec of job {} disconnected; killing the job", selfId(), job.spec.jid());
                 synchronized (job.root) {
@@ -623,21 +694,295 @@ public final class JobManager implements AutoCloseable {
             killLocal(job, Signals.KILL);
         }
         timer.shutdownNow();
+        pmi.close();
+    }
+
+    // ---------------------------------------------------------------- PMI: sessions, fences, abort, spawn
+
+    private void pmiEnded(PmiSession session) {
+        PmiSession.Binding binding = session.binding();
+        if (binding != null && session.active()) {
+            LOG.warn("mpd {}: job {} rank {} closed its PMI connection without finalize", selfId(), binding.job().jid(),
+                    binding.rank());
+        }
+    }
+
+    /** One mpd's PMI view of a job: what its local ranks' sessions call. */
+    private final class JobPmi implements PmiJob {
+        private final Job job;
+
+        JobPmi(Job job) {
+            this.job = job;
+        }
+
+        @Override
+        public String jid() {
+            return job.spec.jid();
+        }
+
+        @Override
+        public int size() {
+            return job.spec.size();
+        }
+
+        @Override
+        public int appnum(int rank) {
+            return job.spec.appnum(rank);
+        }
+
+        @Override
+        public int universeSize() {
+            return Math.max(job.spec.size(), ring.membership().size());
+        }
+
+        @Override
+        public Optional<String> processMapping() {
+            return job.mapping;
+        }
+
+        @Override
+        public JobKvs kvs() {
+            return job.kvs;
+        }
+
+        @Override
+        public void attached(int rank, PmiSession session) {
+            LocalRank local = job.ranks.get(rank);
+            if (local != null) {
+                local.session = session;
+            }
+        }
+
+        @Override
+        public void barrierIn(int rank, Runnable release) {
+            job.kvs.rankIn(release).ifPresent(contribution -> fenceUp(job, contribution.puts()));
+        }
+
+        @Override
+        public void abort(int rank, int code) {
+            LOG.info("mpd {}: job {} rank {} called MPI_Abort({})", selfId(), job.spec.jid(), rank, code);
+            sendUp(job, MpdMessage.of("job-abort").with("jid", job.spec.jid()).with("rank", rank).with("code", code)
+                    .with("host", selfId()).build());
+        }
+
+        @Override
+        public void finalized(int rank) {
+            LOG.debug("mpd {}: job {} rank {} finalized", selfId(), job.spec.jid(), rank);
+        }
+
+        @Override
+        public void spawn(int rank, List<SpawnRequest.Command> commands, IntConsumer result) {
+            spawnRequest(job, commands, result);
+        }
+    }
+
+    /** This subtree has entered the fence: its puts go up, or (at the root) the union comes back down. */
+    private void fenceUp(Job job, Map<String, String> puts) {
+        if (job.index == 0) {
+            commit(job, puts);
+            return;
+        }
+        String parentId = job.spec.treeHosts().get(job.spec.parentOf(job.index));
+        Member parent = ring.membership().member(parentId).orElse(null);
+        if (parent == null || !peers.send(parent, MpdMessage.of("kvs-fence").with("jid", job.spec.jid())
+                .body(encodePuts(puts)).build())) {
+            LOG.warn("mpd {}: job {}: fence cannot reach parent {}", selfId(), job.spec.jid(), parentId);
+        }
+    }
+
+    private void commit(Job job, Map<String, String> union) {
+        if (!job.spec.childrenOf(job.index).isEmpty()) {
+            MpdMessage down = MpdMessage.of("kvs-commit").with("jid", job.spec.jid()).body(encodePuts(union)).build();
+            for (int child : job.spec.childrenOf(job.index)) {
+                ring.membership().member(job.spec.treeHosts().get(child)).ifPresent(m -> peers.send(m, down));
+            }
+        }
+        job.kvs.commit(union).forEach(Runnable::run);
+    }
+
+    /** Handles {@code kvs-fence} from a child. */
+    public void onKvsFence(MpdMessage message) throws MalformedMessageException {
+        Job job = jobs.get(message.require("jid"));
+        if (job != null) {
+            job.kvs.childIn(decodePuts(message.body())).ifPresent(contribution -> fenceUp(job, contribution.puts()));
+        }
+    }
+
+    /** Handles {@code kvs-commit} from the parent. */
+    public void onKvsCommit(MpdMessage message) throws MalformedMessageException {
+        Job job = jobs.get(message.require("jid"));
+        if (job != null) {
+            commit(job, decodePuts(message.body()));
+        }
+    }
+
+    private static byte[] encodePuts(Map<String, String> puts) {
+        StringBuilder text = new StringBuilder();
+        puts.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, String> decodePuts(byte[] body) {
+        Map<String, String> puts = new LinkedHashMap<>();
+        for (String line : new String(body, StandardCharsets.UTF_8).split("\n")) {
+            int equals = line.indexOf('=');
+            if (equals >= 0) {
+                puts.put(line.substring(0, equals), line.substring(equals + 1));
+            }
+        }
+        return puts;
+    }
+
+    /** A rank asked to spawn: the parent's root starts the child job; the answer comes back here. */
+    private void spawnRequest(Job parent, List<SpawnRequest.Command> commands, IntConsumer result) {
+        List<JobSpec.RankSet> sets = new ArrayList<>();
+        List<String> preput = new ArrayList<>();
+        String wdir = parent.spec.wdir();
+        for (SpawnRequest.Command command : commands) {
+            sets.add(new JobSpec.RankSet(command.nprocs(), command.exec(), command.args(), List.of()));
+            command.preput().forEach((k, v) -> preput.add(k + "=" + v));
+            wdir = command.info().getOrDefault("wdir", wdir);
+        }
+        JobSpec child = new JobSpec("", parent.spec.user(), wdir, parent.spec.output(), parent.spec.env(), sets, List.of(), 0,
+                List.of(), List.of(), new int[0], fanout, parent.spec.graceMillis(), preput, parent.spec.jid());
+        long request = nextSpawn.getAndIncrement();
+        pendingSpawns.put(request, result);
+        MpdMessage message = MpdMessage.of("job-spawn").with("jid", parent.spec.jid()).with("req", request)
+                .with("from", selfId()).body(child.encode()).build();
+        if (parent.index == 0) {
+            try {
+                onSpawn(message);
+            } catch (MalformedMessageException e) {
+                pendingSpawns.remove(request).accept(-1);
+            }
+            return;
+        }
+        Member root = ring.membership().member(parent.spec.treeHosts().getFirst()).orElse(null);
+        if (root == null || !peers.send(root, message)) {
+            pendingSpawns.remove(request).accept(-1);
+        }
+    }
+
+    /** Handles {@code job-spawn} at the parent's root: places and starts the child job, then answers. */
+    public void onSpawn(MpdMessage message) throws MalformedMessageException {
+        Job parent = jobs.get(message.require("jid"));
+        JobSpec request = JobSpec.decode(message.body());
+        int rc = 0;
+        if (parent == null || parent.root == null) {
+            rc = -1;
+        } else {
+            try {
+                Placement placement = Placement.of(request, ring.membership(), selfId());
+                String jid = nextJob.getAndIncrement() + "@" + selfId();
+                JobSpec spec = request.placed(jid, placement.tree(), placement.rankHost(), fanout, request.graceMillis());
+                Job child = new Job(spec, 0);
+                child.root = new RootState(parent.root.console, spec.size());
+                child.root.parent = parent;
+                synchronized (parent.root) {
+                    parent.root.liveChildren++;
+                }
+                jobs.put(jid, child);
+                LOG.info("mpd {}: job {} spawned job {} of {} ranks ({})", selfId(), parent.spec.jid(), jid, spec.size(),
+                        spec.sets().getFirst().exec());
+                start(child);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("mpd {}: spawn for job {} refused: {}", selfId(), parent.spec.jid(), e.getMessage());
+                rc = -1;
+            }
+        }
+        MpdMessage answer = MpdMessage.of("job-spawn-result").with("req", message.require("req")).with("rc", rc).build();
+        String from = message.require("from");
+        if (from.equals(selfId())) {
+            onSpawnResult(answer);
+        } else {
+            ring.membership().member(from).ifPresent(m -> peers.send(m, answer));
+        }
+    }
+
+    /** Handles {@code job-spawn-result}: the spawning rank gets its {@code spawn_result}. */
+    public void onSpawnResult(MpdMessage message) throws MalformedMessageException {
+        IntConsumer result = pendingSpawns.remove(message.number("req"));
+        if (result != null) {
+            result.accept((int) message.number("rc"));
+        }
+    }
+
+    // ---------------------------------------------------------------- singleton init (mpiexec -pmi_args)
+
+    /**
+     * Handles {@code singleton} from an mpiexec that an MPI program started without a process manager re-exec'd
+     * ({@code mpiexec -pmi_args}): a one-rank job whose only rank is that already running program, its PMI lines
+     * relayed by mpiexec.
+     */
+    public void singleton(Link console, MpdMessage message) throws MalformedMessageException {
+        String jid = nextJob.getAndIncrement() + "@" + selfId();
+        String pid = message.get("pid");
+        JobSpec spec = new JobSpec(jid, message.get("user") == null ? "" : message.get("user"), "/", "merged", List.of(),
+                List.of(new JobSpec.RankSet(1, "singleton" + (pid == null ? "" : "-" + pid), List.of(), List.of())),
+                List.of(), 0, List.of(), List.of(selfId()), new int[] {0}, fanout, graceMillis, List.of(), "");
+        Job job = new Job(spec, 0);
+        job.root = new RootState(console, 1);
+        job.ranks.put(0, new LocalRank(0));
+        jobs.put(jid, job);
+        job.singleton = PmiSession.bound(text -> console.send(MpdMessage.of("pmi-reply").with("jid", jid)
+                .body(text.getBytes(StandardCharsets.UTF_8)).build()), new PmiSession.Binding(job.pmi, 0), console.describe());
+        LOG.info("mpd {}: singleton job {} for pid {} from {}", selfId(), jid, pid, console.describe());
+        console.trySend(MpdMessage.of("singleton-ok").with("jid", jid).with("kvsname", job.kvs.kvsname()).build());
+    }
+
+    /** Handles {@code pmi}: one line of a singleton's PMI conversation, relayed by its mpiexec. */
+    public void onPmiRelay(MpdMessage message) throws MalformedMessageException {
+        Job job = jobs.get(message.require("jid"));
+        if (job == null || job.singleton == null) {
+            throw new MalformedMessageException("pmi relay for unknown singleton job " + message.get("jid"));
+        }
+        try {
+            for (String line : new String(message.body(), StandardCharsets.UTF_8).split("\n")) {
+                job.singleton.line(line);
+            }
+        } catch (IOException e) {
+            LOG.info("mpd {}: singleton {} went away: {}", selfId(), job.spec.jid(), e.getMessage());
+        }
+    }
+
+    /** Handles {@code singleton-end}: the singleton closed its PMI connection. */
+    public void onSingletonEnd(MpdMessage message) throws MalformedMessageException {
+        Job job = jobs.get(message.require("jid"));
+        if (job != null && job.singleton != null) {
+            singletonEnd(job);
+        }
+    }
+
+    private void singletonEnd(Job job) {
+        LocalRank rank0 = job.ranks.get(0);
+        boolean finalized = !job.singleton.active();
+        localExit(job, rank0, finalized ? 0 : 1 << 8, finalized ? null : "the singleton ended without MPI_Finalize");
     }
 
     // ---------------------------------------------------------------- state
 
     /** This mpd's part of one job. */
-    private static final class Job {
+    private final class Job {
         final JobSpec spec;
         final int index;
         final Map<Integer, LocalRank> ranks = new ConcurrentHashMap<>();
         final Map<JobSpec.RankSet, Launchable> launchables = new ConcurrentHashMap<>();
+        final JobKvs kvs;
+        final PmiJob pmi = new JobPmi(this);
+        final Optional<String> mapping;
         RootState root;
+        PmiSession singleton;
 
         Job(JobSpec spec, int index) {
             this.spec = spec;
             this.index = index;
+            Map<String, String> preput = new LinkedHashMap<>();
+            for (String entry : spec.preput()) {
+                put(preput, entry);
+            }
+            this.kvs = new JobKvs("kvs_" + spec.jid().replaceAll("[^A-Za-z0-9_]", "_"), spec.ranksOn(index).size(),
+                    spec.childrenOf(index).size(), preput);
+            this.mapping = ProcessMapping.of(spec.rankHost());
         }
     }
 
@@ -645,6 +990,8 @@ public final class JobManager implements AutoCloseable {
     private static final class LocalRank {
         final int rank;
         int pid;
+        int pmiid;
+        volatile PmiSession session;
         boolean exited;
         int waitStatus;
         StdinWriter stdin;
@@ -662,6 +1009,8 @@ public final class JobManager implements AutoCloseable {
         int exited;
         Failure failure;
         boolean done;
+        int liveChildren;
+        Job parent;
 
         RootState(Link console, int size) {
             this.console = console;

@@ -25,10 +25,12 @@ import java.util.List;
  * @param rankHost     for each rank, its index in {@code treeHosts} (empty until placed)
  * @param fanout       children per tree node
  * @param graceMillis  time between SIGTERM and SIGKILL when the job is killed
+ * @param preput       {@code KEY=value} entries the job's key-value space starts with (a spawned job's)
+ * @param parentJid    the job that spawned this one, or empty
  */
 public record JobSpec(String jid, String user, String wdir, String output, List<String> env, List<RankSet> sets,
                       List<String> hostsWanted, int ppn, List<String> machines, List<String> treeHosts, int[] rankHost,
-                      int fanout, long graceMillis) {
+                      int fanout, long graceMillis, List<String> preput, String parentJid) {
 
     /**
      * One MPMD argument set: {@code count} ranks running the same program.
@@ -54,6 +56,28 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
         machines = List.copyOf(machines);
         treeHosts = List.copyOf(treeHosts);
         rankHost = rankHost.clone();
+        preput = List.copyOf(preput);
+        parentJid = parentJid == null ? "" : parentJid;
+    }
+
+    /** @return whether this job was started by MPI_Comm_spawn */
+    public boolean spawned() {
+        return !parentJid.isEmpty();
+    }
+
+    /**
+     * @param rank a rank
+     * @return the index of its MPMD set (its PMI appnum)
+     */
+    public int appnum(int rank) {
+        int first = 0;
+        for (int i = 0; i < sets.size(); i++) {
+            if (rank < first + sets.get(i).count()) {
+                return i;
+            }
+            first += sets.get(i).count();
+        }
+        throw new IllegalArgumentException("rank " + rank + " is outside a job of " + size());
     }
 
     /** @return the number of ranks */
@@ -85,7 +109,8 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
      * @return the placed spec
      */
     public JobSpec placed(String newJid, List<String> tree, int[] placement, int newFanout, long grace) {
-        return new JobSpec(newJid, user, wdir, output, env, sets, hostsWanted, ppn, machines, tree, placement, newFanout, grace);
+        return new JobSpec(newJid, user, wdir, output, env, sets, hostsWanted, ppn, machines, tree, placement, newFanout, grace,
+                preput, parentJid);
     }
 
     /**
@@ -140,6 +165,10 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
             line(text, "exec", set.exec());
             set.args().forEach(a -> line(text, "arg", a));
             set.env().forEach(e -> line(text, "setenv", e));
+        }
+        preput.forEach(p -> line(text, "preput", p));
+        if (!parentJid.isEmpty()) {
+            line(text, "parent", parentJid);
         }
         treeHosts.forEach(h -> line(text, "tree", h));
         if (rankHost.length > 0) {
@@ -198,6 +227,8 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
         List<String> hosts = new ArrayList<>();
         List<String> machines = new ArrayList<>();
         List<String> tree = new ArrayList<>();
+        List<String> preput = new ArrayList<>();
+        String parent = "";
         List<RankSet> sets = new ArrayList<>();
         int[] place = new int[0];
         int count = -1;
@@ -228,6 +259,8 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
                 case "machine" -> machines.add(value);
                 case "tree" -> tree.add(value);
                 case "place" -> place = unruns(value);
+                case "preput" -> preput.add(value);
+                case "parent" -> parent = value;
                 case "set" -> {
                     if (count >= 0) {
                         sets.add(new RankSet(count, require(exec), args, setEnv));
@@ -252,7 +285,8 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
         if (!output.equals("label") && !output.equals("merged") && !output.equals("discard")) {
             throw new MalformedMessageException("output must be label, merged or discard");
         }
-        JobSpec spec = new JobSpec(jid, user, wdir, output, env, sets, hosts, ppn, machines, tree, place, fanout, grace);
+        JobSpec spec = new JobSpec(jid, user, wdir, output, env, sets, hosts, ppn, machines, tree, place, fanout, grace,
+                preput, parent);
         if (place.length != 0 && place.length != spec.size()) {
             throw new MalformedMessageException("placement covers " + place.length + " ranks of " + spec.size());
         }

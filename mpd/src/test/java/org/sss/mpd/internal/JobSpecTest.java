@@ -13,7 +13,7 @@ class JobSpecTest {
         JobSpec spec = new JobSpec("", "alice", "/tmp/a b", "label", List.of("A=1", "NL=x\ny", "PCT=100%"),
                 List.of(new JobSpec.RankSet(2, "/bin/echo", List.of("hello world", ""), List.of("X=y")),
                         new JobSpec.RankSet(1, "cat", List.of(), List.of())),
-                List.of("h1"), 2, List.of("h1:2"), List.of(), new int[0], 4, 1000)
+                List.of("h1"), 2, List.of("h1:2"), List.of(), new int[0], 4, 1000, List.of("K=v w"), "1@h0")
                 .placed("7@h1", List.of("h1", "h2"), new int[] {0, 0, 1}, 3, 2500);
         JobSpec back = JobSpec.decode(spec.encode());
         assertThat(back.jid()).isEqualTo("7@h1");
@@ -25,6 +25,10 @@ class JobSpecTest {
         assertThat(back.graceMillis()).isEqualTo(2500);
         assertThat(back.setOf(2).exec()).isEqualTo("cat");
         assertThat(back.ranksOn(0)).containsExactly(0, 1);
+        assertThat(back.preput()).containsExactly("K=v w");
+        assertThat(back.parentJid()).isEqualTo("1@h0");
+        assertThat(back.spawned()).isTrue();
+        assertThat(back.appnum(2)).isEqualTo(1);
     }
 
     @Test

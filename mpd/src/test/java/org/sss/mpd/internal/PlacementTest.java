@@ -16,7 +16,7 @@ class PlacementTest {
 
     private static JobSpec job(int size, List<String> hosts, int ppn, List<String> machines) {
         return new JobSpec("", "u", "/", "merged", List.of(), List.of(new JobSpec.RankSet(size, "x", List.of(), List.of())),
-                hosts, ppn, machines, List.of(), new int[0], 4, 5000);
+                hosts, ppn, machines, List.of(), new int[0], 4, 5000, List.of(), "");
     }
 
     private static String hostsOfRanks(Placement placement) {

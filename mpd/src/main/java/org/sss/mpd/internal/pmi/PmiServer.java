@@ -1,0 +1,130 @@
+package org.sss.mpd.internal.pmi;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PMI port of an mpd: ranks started with {@code PMI_PORT=addr:port PMI_ID=n} connect here, and each
+ * connection gets a {@link PmiSession} on its own (platform) thread. Lines are read with a bound (a line longer
+ * than {@link PmiLimits#MAX_LINE} gets an error and the connection is closed), so a rank cannot make the mpd
+ * buffer without limit. When a connection ends, the session is handed to the owner to judge (a rank that
+ * initialised PMI and never finalised has failed).
+ */
+public final class PmiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PmiServer.class);
+    private final ServerSocket server;
+    private final PmiSession.Binder binder;
+    private final Consumer<PmiSession> ended;
+    private volatile boolean closed;
+
+    /**
+     * @param address where to listen (the mpd's address)
+     * @param binder  resolves {@code PMI_ID}s
+     * @param ended   told when a rank's connection ends
+     * @throws IOException if the port cannot be bound
+     */
+    public PmiServer(String address, PmiSession.Binder binder, Consumer<PmiSession> ended) throws IOException {
+        this.server = new ServerSocket(0, 1024, InetAddress.getByName(address));
+        this.binder = binder;
+        this.ended = ended;
+        Thread.ofPlatform().daemon().name("mpd-pmi-accept").start(this::acceptLoop);
+    }
+
+    /** @return {@code addr:port} for PMI_PORT */
+    public String port() {
+        return server.getInetAddress().getHostAddress() + ":" + server.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket socket = server.accept();
+                Thread.ofPlatform().daemon().name("mpd-pmi").start(() -> serve(socket));
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.warn("mpd: PMI accept failed: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        String peer = ((InetSocketAddress) socket.getRemoteSocketAddress()).getAddress().getHostAddress() + ":" + socket.getPort();
+        PmiSession session = null;
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            InputStream in = new BufferedInputStream(socket.getInputStream(), 8192);
+            OutputStream out = socket.getOutputStream();
+            session = new PmiSession(text -> {
+                synchronized (out) {
+                    out.write(text.getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                }
+            }, binder, peer);
+            String line;
+            while ((line = readLine(in)) != null) {
+                session.line(line);
+            }
+        } catch (LineTooLongException e) {
+            LOG.warn("mpd: PMI connection from {} sent a line longer than {} bytes; closed", peer, PmiLimits.MAX_LINE);
+        } catch (IOException e) {
+            LOG.debug("mpd: PMI connection from {} ended: {}", peer, e.getMessage());
+        } finally {
+            if (session != null) {
+                ended.accept(session);
+            }
+        }
+    }
+
+    /**
+     * @param in the rank's input
+     * @return the next line without its newline, or null at the end
+     * @throws IOException if the line is too long or the connection fails
+     */
+    static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
+            }
+            if (b == '\n') {
+                return line.toString(StandardCharsets.UTF_8);
+            }
+            if (line.size() >= PmiLimits.MAX_LINE) {
+                throw new LineTooLongException();
+            }
+            line.write(b);
+        }
+    }
+
+    /** A rank sent more than {@link PmiLimits#MAX_LINE} bytes without a newline. */
+    static final class LineTooLongException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        LineTooLongException() {
+            super("PMI line too long");
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.debug("mpd: closing the PMI port: {}", e.getMessage());
+        }
+    }
+}
