@@ -57,7 +57,12 @@ public final class PmiSession {
      * @param where   the peer, for logs
      */
     public PmiSession(Channel channel, Binder binder, String where) {
-        this.channel = channel;
+        this.channel = text -> {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("mpd: PMI {} <- {}", where, text.strip().replace("\n", " | "));
+            }
+            channel.send(text);
+        };
         this.binder = binder;
         this.where = where;
     }
@@ -94,6 +99,7 @@ public final class PmiSession {
      * @throws IOException if the reply cannot be sent
      */
     public void line(String line) throws IOException {
+        LOG.debug("mpd: PMI {} -> {}", where, line);
         try {
             if (spawn != null && spawn.inBlock()) {
                 spawnLine(line);
