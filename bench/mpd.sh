@@ -4,7 +4,10 @@
 #      token over loopback TCP with nothing else to do);
 #   2. mpiexec -n 128 hostname (and -n 1) on a local ring of 4, beside MPICH Hydra's mpiexec on the same machine;
 #   3. mpiexec -n 1024 /bin/true over a local ring of 32.
-# Needs hyperfine and Debian's mpich (installed when missing and run as root). Usage: bench/mpd.sh [ringtest|launch|wide]...
+#   4. mpiexec -n 8 ./cpi (MPICH) on a local ring of 4, beside Hydra;
+#   5. PMI fences of 1,024 ranks over a local ring of 32 (testkit/src/test/c/fence.c, time per fence).
+# Needs hyperfine and Debian's mpich (installed when missing and run as root).
+# Usage: bench/mpd.sh [ringtest|launch|wide|mpi|fence]...
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 source "$ROOT/bin/lib/common.sh"
@@ -45,7 +48,7 @@ for r in json.load(open(sys.argv[1]))['results']:
 }
 
 echo "machine: $(nproc) cores, $(uname -sr), $("$JAVA" -version 2>&1 | head -n 1), $(mpiexec.hydra --version 2>/dev/null | sed -n 's/^Version: *//p' | head -n 1 | sed 's/^/Hydra /')"
-what="${*:-ringtest launch wide}"
+what="${*:-ringtest launch wide mpi fence}"
 
 if [[ " $what " == *" ringtest "* ]]; then
   echo; echo "== 1. a message around a local ring of 8"
@@ -71,4 +74,21 @@ if [[ " $what " == *" wide "* ]]; then
   ring 32
   run hyperfine -N --warmup 2 --runs 10 --export-json "$WORK/wide.json" "$MPIEXEC -n 1024 /bin/true" | grep -E 'Benchmark|Time|Range'
   median "$WORK/wide.json"
+fi
+
+if [[ " $what " == *" mpi "* ]]; then
+  echo; echo "== 4. mpiexec -n 8 ./cpi: ours on a local ring of 4, Hydra on this machine"
+  mkdir -p "$WORK/mpi" && sh "$ROOT/testkit/src/test/c/build.sh" "$WORK/mpi"
+  ring 4
+  for _ in $(seq 5); do "$MPIEXEC" -n 8 "$WORK/mpi/cpi" >/dev/null; done
+  run hyperfine -N --warmup 3 --runs 20 --export-json "$WORK/cpi.json" \
+      "$MPIEXEC -n 8 $WORK/mpi/cpi" "mpiexec.hydra -launcher fork -n 8 $WORK/mpi/cpi" | grep -E 'Benchmark|Time|Range'
+  median "$WORK/cpi.json"
+fi
+
+if [[ " $what " == *" fence "* ]]; then
+  echo; echo "== 5. PMI fences of 1,024 ranks over a local ring of 32"
+  mkdir -p "$WORK/mpi" && sh "$ROOT/testkit/src/test/c/build.sh" "$WORK/mpi"
+  ring 32
+  for _ in 1 2 3; do run "$MPIEXEC" -n 1024 "$WORK/mpi/fence" 20 | grep fences; done
 fi
