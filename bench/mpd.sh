@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks of the mpd ring, each beside its reference in the same run (results in docs/PERFORMANCE.md):
 #   1. mpdringtest on a local ring of 8, beside the machine's floor (bench/c/tcp-ring.c: 8 C processes passing a
-#      token over loopback TCP with nothing else to do);
+#      token over loopback TCP with nothing else to do) and bench/java/JavaRing.java (the same with 8 JVMs, over
+#      TCP and over Unix-domain sockets);
 #   2. mpiexec -n 128 hostname (and -n 1) on a local ring of 4, beside MPICH Hydra's mpiexec on the same machine;
 #   3. mpiexec -n 1024 /bin/true over a local ring of 32.
 #   4. mpiexec -n 8 ./cpi (MPICH) on a local ring of 4, beside Hydra;
@@ -32,6 +33,17 @@ run() {
   "$@"
 }
 
+# A ring of N JVMs passing a token (bench/java/JavaRing.java): the floor for any Java ring here, over TCP or
+# Unix-domain sockets.
+java_ring() {
+  local n="$1" loops="$2" mode="$3" where
+  if [ "$mode" = unix ]; then where="$WORK"; else where=47123; fi
+  echo "\$ bench/java/JavaRing.java x $n $loops $mode"
+  for i in $(seq $((n - 1)) -1 1); do "$JAVA" "$ROOT/bench/java/JavaRing.java" "$i" "$n" "$loops" "$mode" "$where" & done
+  "$JAVA" "$ROOT/bench/java/JavaRing.java" 0 "$n" "$loops" "$mode" "$where"
+  wait
+}
+
 ring() {
   "$ROOT/bin/mpdallexit" >/dev/null 2>&1 || true
   for _ in $(seq 50); do "$ROOT/bin/mpdtrace" >/dev/null 2>&1 || break; sleep 0.1; done
@@ -57,6 +69,9 @@ if [[ " $what " == *" ringtest "* ]]; then
   run "$ROOT/bin/mpdringtest" 20000 >/dev/null   # warm-up: the mpds' JIT
   for _ in 1 2 3; do run "$ROOT/bin/mpdringtest" 20000; done
   for _ in 1 2 3; do run "$WORK/tcp-ring" 8 20000; done
+  for mode in tcp unix; do
+    for _ in 1 2 3; do java_ring 8 20000 "$mode"; done
+  done
 fi
 
 if [[ " $what " == *" launch "* ]]; then
