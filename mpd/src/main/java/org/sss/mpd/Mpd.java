@@ -30,6 +30,7 @@ import org.sss.mpd.internal.Membership;
 import org.sss.mpd.internal.MpdMessage;
 import org.sss.mpd.internal.Peers;
 import org.sss.mpd.internal.ProcessReactor;
+import org.sss.mpd.internal.RankLauncher;
 import org.sss.mpd.internal.Ring;
 
 /**
@@ -66,7 +67,9 @@ public final class Mpd implements AutoCloseable, LinkHandler {
         this.reactor = new ProcessReactor(self.id());
         Ring.Listener listener = (lost, died) -> jobs().membersGone(lost);
         this.ring = new Ring(self, peers, handshake, secret, settings.watchTimeout(), listener);
-        this.jobs = new JobManager(ring, peers, reactor, settings.fanout(), settings.killGrace().toMillis());
+        this.jobs = new JobManager(ring, peers, reactor,
+                RankLauncher.forThisProcess(java.util.Optional.ofNullable(settings.execHelper())), settings.fanout(),
+                settings.killGrace().toMillis(), settings.keepEnded());
         this.acceptor = Thread.ofPlatform().daemon().name("mpd-accept-" + self.id()).unstarted(this::acceptLoop);
     }
 
@@ -179,7 +182,8 @@ public final class Mpd implements AutoCloseable, LinkHandler {
             case "leave-ok" -> LOG.debug("mpd {}: departure acknowledged", self.id());
             case "exit-all" -> exitAll(link, false);
             case "job-start" -> jobs.onStart(message);
-            case "job-out", "job-exit", "job-host-failed", "job-abort" -> jobs.onUpward(message);
+            case "job-out", "job-exit", "job-host-failed", "job-abort", "job-spawned", "job-coexit" -> jobs.onUpward(message);
+            case "job-signalled" -> jobs.onSignalled(message);
             case "kvs-fence" -> jobs.onKvsFence(message);
             case "kvs-commit" -> jobs.onKvsCommit(message);
             case "job-spawn" -> jobs.onSpawn(message);
@@ -191,6 +195,8 @@ public final class Mpd implements AutoCloseable, LinkHandler {
             case "job-request" -> jobs.onRequest(message);
             case "jobs-query" -> link.trySend(MpdMessage.of("jobs-info").with("host", self.id())
                     .body(String.join("\n", jobs.localRanks()).getBytes(StandardCharsets.UTF_8)).build());
+            case "detached-query" -> link.trySend(MpdMessage.of("detached-info").with("host", self.id())
+                    .body(String.join("\n", jobs.detachedJobs()).getBytes(StandardCharsets.UTF_8)).build());
             default -> console(link, message);
         }
     }
@@ -203,12 +209,17 @@ public final class Mpd implements AutoCloseable, LinkHandler {
             case "pmi" -> jobs.onPmiRelay(message);
             case "singleton-end" -> jobs.onSingletonEnd(message);
             case "kill", "sigjob", "stdin" -> {
-                if (!jobs.consoleRequest(link, message) && !"stdin".equals(message.cmd())) {
-                    link.trySend(MpdMessage.of("error").with("msg", "no job " + message.get("jid")).build());
-                } else if (!"stdin".equals(message.cmd())) {
-                    link.trySend(MpdMessage.of("ok").build());
+                boolean quiet = "stdin".equals(message.cmd());
+                boolean reported = message.get("report") != null;
+                if (!jobs.consoleRequest(link, message) && !quiet) {
+                    link.trySend(MpdMessage.of("error").with("jid", message.get("jid")).with("report", message.get("report"))
+                            .with("msg", "no job " + message.get("jid") + (reported ? " led by mpd " + self.id() : "")).build());
+                } else if (!quiet && !reported) {
+                    link.trySend(MpdMessage.of("ok").with("jid", message.get("jid")).build());
                 }
             }
+            case "attach" -> jobs.attach(link, message);
+            case "release" -> jobs.release(link, message);
             case "trace" -> {
                 Membership m = ring.membership();
                 link.trySend(MpdMessage.of("trace").with("epoch", m.epoch()).with("members", Member.encodeAll(m.members()))
@@ -217,16 +228,21 @@ public final class Mpd implements AutoCloseable, LinkHandler {
             case "ringtest-start" -> ring.startRingTest(message.number("loops"), result -> link.trySend(
                     MpdMessage.of("ringtest-done").with("loops", result.loops()).with("nanos", result.elapsedNanos())
                             .with("hops", result.hops()).with("size", result.size()).build()));
-            case "listjobs" -> listJobs(link);
+            case "listjobs" -> gather(link, "jobs-query", jobs::localRanks, "jobs");
+            case "detached" -> gather(link, "detached-query", jobs::detachedJobs, "detached");
             case "allexit" -> exitAll(link, true);
             default -> throw new MalformedMessageException("unknown command " + message.cmd());
         }
     }
 
-    private void listJobs(Link console) {
-        Thread.ofPlatform().daemon().name("mpd-listjobs").start(() -> {
+    /**
+     * Asks every member of the ring for some lines (its local ranks, its detached jobs) and sends the console all of
+     * them, each prefixed with the member's id; an unreachable member gives one {@code ID ? unreachable: WHY} line.
+     */
+    private void gather(Link console, String query, java.util.function.Supplier<List<String>> local, String replyCmd) {
+        Thread.ofPlatform().daemon().name("mpd-" + replyCmd).start(() -> {
             StringBuilder all = new StringBuilder();
-            for (String line : jobs.localRanks()) {
+            for (String line : local.get()) {
                 all.append(self.id()).append(' ').append(line).append('\n');
             }
             for (Member member : ring.membership().members()) {
@@ -234,7 +250,7 @@ public final class Mpd implements AutoCloseable, LinkHandler {
                     continue;
                 }
                 try (Link link = Link.connect(member.endpoint(), handshake, secretRingKey(), HANDSHAKE_TIMEOUT)) {
-                    link.send(MpdMessage.of("jobs-query").build());
+                    link.send(MpdMessage.of(query).build());
                     MpdMessage reply = link.receive();
                     if (reply != null && reply.body().length > 0) {
                         for (String line : new String(reply.body(), StandardCharsets.UTF_8).split("\n")) {
@@ -245,7 +261,7 @@ public final class Mpd implements AutoCloseable, LinkHandler {
                     all.append(member.id()).append(" ? unreachable: ").append(e.getMessage()).append('\n');
                 }
             }
-            console.trySend(MpdMessage.of("jobs").body(all.toString().getBytes(StandardCharsets.UTF_8)).build());
+            console.trySend(MpdMessage.of(replyCmd).body(all.toString().getBytes(StandardCharsets.UTF_8)).build());
         });
     }
 

@@ -19,9 +19,12 @@ import org.sss.lib.wire.Endpoint;
  * @param killGrace     time between SIGTERM and SIGKILL when a job is killed
  * @param watchTimeout  a right neighbour silent this long (no pong) is declared lost
  * @param frameTimeout  a peer that starts a message and does not finish it within this is dropped
+ * @param keepEnded     how long the end of a detached job is kept for its console when nobody releases it
+ * @param execHelper    the sss-exec launch helper, or null for the one built with the module
  */
 public record MpdSettings(String id, String host, String listenAddress, int listenPort, Endpoint join, Path secretFile,
-                          Path consoleFile, int fanout, Duration killGrace, Duration watchTimeout, Duration frameTimeout) {
+                          Path consoleFile, int fanout, Duration killGrace, Duration watchTimeout, Duration frameTimeout,
+                          Duration keepEnded, Path execHelper) {
     /** Checks the values. */
     public MpdSettings {
         if (fanout < 2) {

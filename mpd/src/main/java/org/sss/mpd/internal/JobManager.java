@@ -1,23 +1,20 @@
 package org.sss.mpd.internal;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,43 +22,54 @@ import org.sss.mpd.internal.pmi.JobKvs;
 import org.sss.mpd.internal.pmi.PmiJob;
 import org.sss.mpd.internal.pmi.PmiServer;
 import org.sss.mpd.internal.pmi.PmiSession;
-import org.sss.mpd.internal.pmi.ProcessMapping;
 import org.sss.mpd.internal.pmi.SpawnRequest;
 
 /**
  * The jobs an mpd takes part in.
  *
- * <p>The mpd that mpiexec talks to is the job's root: it places the ranks, assigns the job id and sends
- * {@code job-start} to its children in a k-ary tree over the job's hosts; every mpd forwards to its own children
- * first and then spawns its local ranks, each in its own session. Output and exits travel back up the tree to the
- * root, which passes output to mpiexec as it comes and keeps the count. The first rank to fail (non-zero exit or a
- * signal) makes the root kill the job: SIGTERM to every rank's process group, SIGKILL after the grace period. A
- * lost host ends its jobs with a message naming it. When every rank is accounted for, the root tells mpiexec how
- * the job ended and every mpd forgets it.
+ * <p>The mpd a console (mpiexec, the process manager) launches a job through is the job's root: it places the
+ * ranks, assigns the job id and sends {@code job-start} to its children in a k-ary tree over the job's hosts; every
+ * mpd forwards to its own children first and then spawns its local ranks, each in its own session. Output and exits
+ * travel back up the tree to the root, which passes them to the console as they come and keeps the count (see
+ * {@link JobRoot}). The first rank to fail (non-zero exit or a signal) makes the root kill the job: SIGTERM to every
+ * rank's process group, SIGKILL after the grace period. A lost host ends its jobs with a message naming it. When
+ * every rank is accounted for, the root tells the console how the job ended and every mpd forgets it.
+ *
+ * <p>A detached job (the process manager's) survives its console: the root reports every rank's pid, keeps what it
+ * sent, replays it to a console that {@code attach}es, and keeps the job's end until the console {@code release}s
+ * it (or for the configured time). Its rank sets may name a user, resource limits and a co-process (started once per
+ * host after the set's local ranks, with their pids in {@code SSS_PIDS}). Signals can be delivered to one rank or
+ * all, to the top process or its whole process group, with a per-rank report of delivery.
  *
  * <p>Ranks find the mpd's PMI server through {@code PMI_PORT} and {@code PMI_ID}; a job's key-value space is kept
  * per mpd and merged at each fence over the same tree (see {@link JobKvs}). A rank that calls {@code MPI_Abort}, or
  * exits with PMI initialised and not finalised, ends its job. {@code MPI_Comm_spawn} starts a child job through the
- * parent's root, sharing the parent's mpiexec; the parent's end waits for its children. Thread-safe.
+ * parent's root, reporting to the parent's console; the parent's end waits for its children. Thread-safe.
  */
 public final class JobManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobManager.class);
     /** Exit status of a job whose host was lost. */
-    public static final int HOST_LOST = 255;
+    public static final int HOST_LOST = JobRoot.HOST_LOST;
     /** Exit status of a rank that could not be started (as a shell reports a command it cannot run). */
     public static final int CANNOT_EXECUTE = 127;
+    /** How long the root waits for hosts to report a signal's delivery. */
+    private static final long SIGNAL_REPORT_MILLIS = 5000;
 
     private final Ring ring;
     private final Peers peers;
     private final ProcessReactor reactor;
+    private final RankLauncher launcher;
     private final int fanout;
     private final long graceMillis;
+    private final Duration keepEnded;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private final Map<String, Job> ended = new ConcurrentHashMap<>();
     private final AtomicLong nextJob = new AtomicLong(1);
     private final AtomicInteger nextPmiId = new AtomicInteger();
     private final Map<Integer, PmiSession.Binding> pmiIds = new ConcurrentHashMap<>();
-    private final AtomicLong nextSpawn = new AtomicLong(1);
+    private final AtomicLong nextRequest = new AtomicLong(1);
     private final Map<Long, IntConsumer> pendingSpawns = new ConcurrentHashMap<>();
+    private final Map<Long, SignalReport> pendingSignals = new ConcurrentHashMap<>();
     private final PmiServer pmi;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("mpd-jobs").factory());
@@ -70,17 +78,24 @@ public final class JobManager implements AutoCloseable {
      * @param ring        the ring (membership, this mpd)
      * @param peers       connections to other mpds
      * @param reactor     watches local ranks
+     * @param launcher    spawns local ranks
      * @param fanout      children per tree node
      * @param graceMillis SIGTERM to SIGKILL delay
+     * @param keepEnded   how long the end of a detached job is kept when no console releases it
      * @throws IOException if the PMI port cannot be bound
      */
-    public JobManager(Ring ring, Peers peers, ProcessReactor reactor, int fanout, long graceMillis) throws IOException {
+    public JobManager(Ring ring, Peers peers, ProcessReactor reactor, RankLauncher launcher, int fanout, long graceMillis,
+                      Duration keepEnded) throws IOException {
         this.ring = ring;
         this.peers = peers;
         this.reactor = reactor;
+        this.launcher = launcher;
         this.fanout = fanout;
         this.graceMillis = graceMillis;
+        this.keepEnded = keepEnded;
         this.pmi = new PmiServer(ring.self().endpoint().host(), id -> Optional.ofNullable(pmiIds.get(id)), this::pmiEnded);
+        long sweep = Math.max(1000, Math.min(60_000, keepEnded.toMillis() / 4));
+        timer.scheduleWithFixedDelay(this::expireEnded, sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
     /** @return the PMI port ranks are given ({@code addr:port}) */
@@ -92,9 +107,15 @@ public final class JobManager implements AutoCloseable {
         return ring.self().id();
     }
 
-    // ---------------------------------------------------------------- root: launch from mpiexec
+    private Job newJob(JobSpec spec, int index) {
+        Job job = new Job(spec, index);
+        job.pmi = new JobPmi(job);
+        return job;
+    }
 
-    /** Handles {@code launch} from mpiexec: places the job and starts it down the tree. */
+    // ---------------------------------------------------------------- root: launch from a console
+
+    /** Handles {@code launch} from a console: places the job and starts it down the tree. */
     public void launch(Link console, MpdMessage message) throws MalformedMessageException {
         JobSpec request = JobSpec.decode(message.body());
         Placement placement;
@@ -107,14 +128,29 @@ public final class JobManager implements AutoCloseable {
         String jid = nextJob.getAndIncrement() + "@" + selfId();
         long grace = request.graceMillis() > 0 ? request.graceMillis() : graceMillis;
         JobSpec spec = request.placed(jid, placement.tree(), placement.rankHost(), fanout, grace);
-        Job job = new Job(spec, 0);
-        job.root = new RootState(console, spec.size());
+        Job job = newJob(spec, 0);
+        job.root = new JobRoot(spec, console, null);
         jobs.put(jid, job);
-        LOG.info("mpd {}: job {} of {} ranks on {} hosts from {} ({})", selfId(), jid, spec.size(), spec.treeHosts().size(),
-                console.describe(), spec.sets().getFirst().exec());
-        console.trySend(MpdMessage.of("job-launched").with("jid", jid).with("size", spec.size())
-                .with("hosts", String.join(",", spec.treeHosts())).build());
+        LOG.info("mpd {}: job {}{} of {} ranks on {} hosts from {} ({})", selfId(), jid,
+                spec.supervision().detached() ? " (detached, " + spec.supervision().tag() + ")" : "", spec.size(),
+                spec.treeHosts().size(), console.describe(), spec.sets().getFirst().exec());
+        console.trySend(launched(spec));
         start(job);
+    }
+
+    private static MpdMessage launched(JobSpec spec) {
+        return MpdMessage.of("job-launched").with("jid", spec.jid()).with("size", spec.size())
+                .with("hosts", String.join(",", spec.treeHosts()))
+                .with("tag", spec.supervision().detached() ? spec.supervision().tag() : null)
+                .with("place", spec.supervision().detached() ? String.join(",", placedHosts(spec)) : null).build();
+    }
+
+    private static List<String> placedHosts(JobSpec spec) {
+        List<String> hosts = new ArrayList<>(spec.size());
+        for (int host : spec.rankHost()) {
+            hosts.add(spec.treeHosts().get(host));
+        }
+        return hosts;
     }
 
     // ---------------------------------------------------------------- every mpd: start its part
@@ -126,7 +162,7 @@ public final class JobManager implements AutoCloseable {
         if (index < 0) {
             throw new MalformedMessageException("job-start for a job that does not include this mpd");
         }
-        Job job = new Job(spec, index);
+        Job job = newJob(spec, index);
         if (jobs.putIfAbsent(spec.jid(), job) != null) {
             return;
         }
@@ -143,33 +179,40 @@ public final class JobManager implements AutoCloseable {
                 failHost(job, childId, "could not be reached to start the job");
             }
         }
+        Map<JobSpec.RankSet, RankLauncher.Launchable> launchables = new LinkedHashMap<>();
+        StringBuilder spawned = new StringBuilder();
         for (int rank : spec.ranksOn(job.index)) {
-            spawn(job, rank);
+            RankLauncher.Launchable launchable = launchables.computeIfAbsent(spec.setOf(rank), set -> launcher.ranks(spec, set));
+            int pid = spawn(job, rank, launchable);
+            spawned.append(rank).append(' ').append(pid).append('\n');
+        }
+        startCoProcesses(job, spawned);
+        if (spec.supervision().detached() && !spec.ranksOn(job.index).isEmpty()) {
+            sendUp(job, MpdMessage.of("job-spawned").with("jid", spec.jid()).with("host", selfId())
+                    .body(spawned.toString().getBytes(StandardCharsets.UTF_8)).build());
         }
     }
 
     private void failHost(Job job, String hostId, String why) {
-        LOG.warn("mpd {}: job {}: host {} {}", selfId(), job.spec.jid(), hostId, why);
-        sendUp(job, MpdMessage.of("job-host-failed").with("jid", job.spec.jid()).with("host", hostId).with("why", why).build());
+        LOG.warn("mpd {}: job {}: host {} {}", selfId(), job.jid(), hostId, why);
+        sendUp(job, MpdMessage.of("job-host-failed").with("jid", job.jid()).with("host", hostId).with("why", why).build());
     }
 
-    private void spawn(Job job, int rank) {
+    /** Spawns one rank; returns its pid, or 0 if it could not be started (its failure is already reported). */
+    private int spawn(Job job, int rank, RankLauncher.Launchable launchable) {
         JobSpec spec = job.spec;
-        JobSpec.RankSet set = spec.setOf(rank);
-        Launchable launchable = job.launchables.computeIfAbsent(set, each -> launchable(spec, each));
-        List<String> envList = new ArrayList<>(launchable.env.size() + 6);
-        envList.addAll(launchable.env);
-        envList.add("PMI_RANK=" + rank);
-        envList.add("PMI_SIZE=" + spec.size());
-        envList.add("MPD_JID=" + spec.jid());
-        envList.add("MPD_JRANK=" + rank);
-        envList.add("MPD_JSIZE=" + spec.size());
-        envList.add("MPD_HOST=" + ring.self().host());
         int pmiid = nextPmiId.incrementAndGet();
-        envList.add("PMI_PORT=" + pmi.port());
-        envList.add("PMI_ID=" + pmiid);
+        List<String> own = new ArrayList<>(10);
+        own.add("PMI_RANK=" + rank);
+        own.add("PMI_SIZE=" + spec.size());
+        own.add("MPD_JID=" + spec.jid());
+        own.add("MPD_JRANK=" + rank);
+        own.add("MPD_JSIZE=" + spec.size());
+        own.add("MPD_HOST=" + ring.self().host());
+        own.add("PMI_PORT=" + pmi.port());
+        own.add("PMI_ID=" + pmiid);
         if (spec.spawned()) {
-            envList.add("PMI_SPAWNED=1");
+            own.add("PMI_SPAWNED=1");
         }
         LocalRank local = new LocalRank(rank);
         local.pmiid = pmiid;
@@ -177,100 +220,53 @@ public final class JobManager implements AutoCloseable {
         job.ranks.put(rank, local);
         Posix.Spawned spawned;
         try {
-            if (launchable.path == null) {
-                throw new IOException(launchable.problem);
-            }
-            spawned = Posix.spawn(launchable.path, launchable.argv, envList, spec.wdir());
+            spawned = launcher.spawn(launchable, own, spec.wdir());
         } catch (IOException e) {
-            String text = "mpd " + selfId() + ": rank " + rank + ": cannot execute " + set.exec() + ": " + e.getMessage() + "\n";
+            String exec = spec.setOf(rank).exec();
+            String text = "mpd " + selfId() + ": rank " + rank + ": cannot execute " + exec + ": " + e.getMessage() + "\n";
             rankOutput(job, rank, 2, text.getBytes(StandardCharsets.UTF_8));
-            localExit(job, local, CANNOT_EXECUTE << 8, "cannot execute " + set.exec() + ": " + e.getMessage());
-            return;
+            localExit(job, local, CANNOT_EXECUTE << 8, "cannot execute " + exec + ": " + e.getMessage());
+            return 0;
         }
-        local.pid = spawned.pid();
+        synchronized (local) {
+            local.pid = spawned.pid();
+        }
         if (rank == 0) {
             local.stdin = new StdinWriter(spec.jid(), spawned.stdin());
         } else {
             Posix.close(spawned.stdin());
         }
+        watch(spawned, local, data -> rankOutput(job, rank, data.stream(), data.bytes()), status -> localExit(job, local, status, null));
+        return spawned.pid();
+    }
+
+    private record Chunk(int stream, byte[] bytes) {
+    }
+
+    private void watch(Posix.Spawned spawned, LocalRank local, java.util.function.Consumer<Chunk> output, IntConsumer exit) {
         try {
             reactor.watch(spawned, new ProcessReactor.Watcher() {
                 @Override
                 public void output(int stream, byte[] data) {
-                    rankOutput(job, rank, stream, data);
+                    output.accept(new Chunk(stream, data));
                 }
 
                 @Override
                 public void exited(int waitStatus) {
-                    localExit(job, local, waitStatus, null);
+                    exit.accept(waitStatus);
                 }
             });
         } catch (IOException e) {
             Posix.kill(-spawned.pid(), Signals.KILL);
-            localExit(job, local, CANNOT_EXECUTE << 8, "cannot watch the process: " + e.getMessage());
+            exit.accept(CANNOT_EXECUTE << 8);
         }
-    }
-
-    /** What every rank of one set needs, worked out once per job on this mpd: the program's path, argv, base env. */
-    private static Launchable launchable(JobSpec spec, JobSpec.RankSet set) {
-        Map<String, String> env = new LinkedHashMap<>();
-        for (String entry : spec.env()) {
-            put(env, entry);
-        }
-        for (String entry : set.env()) {
-            put(env, entry);
-        }
-        List<String> envList = new ArrayList<>(env.size());
-        env.forEach((k, v) -> envList.add(k + "=" + v));
-        List<String> argv = new ArrayList<>();
-        argv.add(set.exec());
-        argv.addAll(set.args());
-        try {
-            return new Launchable(resolve(set.exec(), env.get("PATH"), spec.wdir()), null, List.copyOf(argv), List.copyOf(envList));
-        } catch (IOException e) {
-            return new Launchable(null, e.getMessage(), List.copyOf(argv), List.copyOf(envList));
-        }
-    }
-
-    /**
-     * A rank set ready to start.
-     *
-     * @param path    the program's path, or null when it cannot be found
-     * @param problem why it cannot be found
-     * @param argv    its arguments, argv[0] first
-     * @param env     the environment every rank of the set shares
-     */
-    private record Launchable(String path, String problem, List<String> argv, List<String> env) {
-    }
-
-    private static void put(Map<String, String> env, String entry) {
-        int equals = entry.indexOf('=');
-        if (equals > 0) {
-            env.put(entry.substring(0, equals), entry.substring(equals + 1));
-        }
-    }
-
-    /** Finds the program: a name with a slash is taken relative to the working directory, else searched in PATH. */
-    static String resolve(String exec, String path, String wdir) throws IOException {
-        if (exec.contains("/")) {
-            Path file = Path.of(exec).isAbsolute() ? Path.of(exec) : Path.of(wdir).resolve(exec);
-            return file.toString();
-        }
-        String search = path != null ? path : "/usr/local/bin:/usr/bin:/bin";
-        for (String dir : search.split(File.pathSeparator)) {
-            Path candidate = Path.of(dir.isEmpty() ? wdir : dir).resolve(exec);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        throw new IOException("command not found in PATH");
     }
 
     private void rankOutput(Job job, int rank, int stream, byte[] data) {
         if ("discard".equals(job.spec.output())) {
             return;
         }
-        sendUp(job, MpdMessage.of("job-out").with("jid", job.spec.jid()).with("rank", rank).with("fd", stream).body(data).build());
+        sendUp(job, MpdMessage.of("job-out").with("jid", job.jid()).with("rank", rank).with("fd", stream).body(data).build());
     }
 
     private void localExit(Job job, LocalRank local, int waitStatus, String reason) {
@@ -294,10 +290,81 @@ public final class JobManager implements AutoCloseable {
             why = why != null ? why : "exited without calling MPI_Finalize (its PMI connection was still open)";
             code = code == 0 ? 1 : code;
         }
-        sendUp(job, MpdMessage.of("job-exit").with("jid", job.spec.jid()).with("rank", local.rank).with("status", code)
+        sendUp(job, MpdMessage.of("job-exit").with("jid", job.jid()).with("rank", local.rank).with("status", code)
                 .with("signal", Posix.termSignal(waitStatus) == 0 ? null : Posix.termSignal(waitStatus))
                 .with("host", selfId()).with("pid", local.pid).with("why", why).build());
+        if (!job.coProcesses.isEmpty() && job.localRanksDone()) {
+            for (LocalRank co : job.coProcesses) {
+                terminate(co, Signals.TERM, job.spec.graceMillis());
+            }
+        }
     }
+
+    // ---------------------------------------------------------------- co-processes
+
+    private void startCoProcesses(Job job, StringBuilder spawned) {
+        JobSpec spec = job.spec;
+        Map<JobSpec.RankSet, List<Integer>> bySet = new LinkedHashMap<>();
+        for (int rank : spec.ranksOn(job.index)) {
+            JobSpec.RankSet set = spec.setOf(rank);
+            if (!set.coProcess().isEmpty()) {
+                bySet.computeIfAbsent(set, s -> new ArrayList<>()).add(rank);
+            }
+        }
+        bySet.forEach((set, ranks) -> {
+            StringBuilder rankList = new StringBuilder();
+            StringBuilder pidList = new StringBuilder();
+            for (int rank : ranks) {
+                LocalRank local = job.ranks.get(rank);
+                rankList.append(rankList.isEmpty() ? "" : " ").append(rank);
+                pidList.append(pidList.isEmpty() ? "" : " ").append(local == null ? 0 : local.pid);
+            }
+            LocalRank co = new LocalRank(-1);
+            job.coProcesses.add(co);
+            List<String> own = List.of("SSS_JOB=" + spec.jid(), "MPD_JID=" + spec.jid(), "SSS_HOST=" + ring.self().host(),
+                    "SSS_RANKS=" + rankList, "SSS_PIDS=" + pidList);
+            try {
+                Posix.Spawned process = launcher.spawn(launcher.coProcess(spec, set), own, spec.wdir());
+                Posix.close(process.stdin());
+                synchronized (co) {
+                    co.pid = process.pid();
+                }
+                spawned.append("co ").append(process.pid()).append('\n');
+                watch(process, co, data -> coOutput(job, data), status -> coExit(job, co, status, null));
+                LOG.info("mpd {}: job {}: co-process {} (pid {}) for ranks {}", selfId(), spec.jid(), set.coProcess(),
+                        process.pid(), rankList);
+            } catch (IOException e) {
+                coExit(job, co, CANNOT_EXECUTE << 8, "cannot execute co-process " + set.coProcess() + ": " + e.getMessage());
+            }
+        });
+    }
+
+    private void coOutput(Job job, Chunk data) {
+        if (!"discard".equals(job.spec.output())) {
+            sendUp(job, MpdMessage.of("job-out").with("jid", job.jid()).with("rank", -1).with("co", selfId())
+                    .with("fd", data.stream()).body(data.bytes()).build());
+        }
+    }
+
+    private void coExit(Job job, LocalRank co, int waitStatus, String why) {
+        synchronized (co) {
+            if (co.exited) {
+                return;
+            }
+            co.exited = true;
+            if (co.killTimer != null) {
+                co.killTimer.cancel(false);
+            }
+        }
+        if (why != null) {
+            LOG.warn("mpd {}: job {}: {}", selfId(), job.jid(), why);
+        }
+        sendUp(job, MpdMessage.of("job-coexit").with("jid", job.jid()).with("host", selfId()).with("pid", co.pid)
+                .with("status", Posix.exitCode(waitStatus))
+                .with("signal", Posix.termSignal(waitStatus) == 0 ? null : Posix.termSignal(waitStatus)).with("why", why).build());
+    }
+
+    // ---------------------------------------------------------------- messages coming up the tree
 
     /** Sends toward the root: through the parent, or straight to the root when the parent cannot be reached. */
     private void sendUp(Job job, MpdMessage message) {
@@ -317,131 +384,108 @@ public final class JobManager implements AutoCloseable {
             if (jobs.remove(spec.jid(), job)) {
                 LOG.warn("mpd {}: job {} lost its root; killing its local ranks", selfId(), spec.jid());
             }
-            killLocal(job, Signals.KILL);
+            killLocal(job, Signals.KILL, -1, true);
         }
     }
 
-    // ---------------------------------------------------------------- messages coming up the tree
-
-    /** Handles {@code job-out}, {@code job-exit} and {@code job-host-failed} from a child. */
+    /** Handles {@code job-out}, {@code job-exit}, {@code job-spawned} and the like from a child. */
     public void onUpward(MpdMessage message) throws MalformedMessageException {
         Job job = jobs.get(message.require("jid"));
-        if (job == null) {
-            return;
+        if (job != null) {
+            sendUp(job, message);
         }
-        sendUp(job, message);
     }
 
     private void atRoot(Job job, MpdMessage message) {
-        RootState root = job.root;
+        JobRoot root = job.root;
         try {
             switch (message.cmd()) {
-                case "job-out" -> root.console.trySend(message);
-                case "job-exit" -> rankExited(job, (int) message.number("rank"), (int) message.number("status"),
-                        message.get("host"), message.get("signal"), message.get("why"));
+                case "job-out", "job-coexit" -> root.send(message);
+                case "job-spawned" -> spawnedAt(job, message);
+                case "job-exit" -> rankExited(job, message);
                 case "job-host-failed" -> hostFailed(job, message.require("host"), message.get("why"));
                 case "job-abort" -> aborted(job, (int) message.number("rank"), (int) message.number("code"), message.get("host"));
-                default -> LOG.warn("mpd {}: unexpected {} at the root of {}", selfId(), message.cmd(), job.spec.jid());
+                default -> LOG.warn("mpd {}: unexpected {} at the root of {}", selfId(), message.cmd(), job.jid());
             }
         } catch (MalformedMessageException e) {
-            LOG.warn("mpd {}: malformed {} for {}: {}", selfId(), message.cmd(), job.spec.jid(), e.getMessage());
+            LOG.warn("mpd {}: malformed {} for {}: {}", selfId(), message.cmd(), job.jid(), e.getMessage());
         }
     }
 
-    private void rankExited(Job job, int rank, int status, String host, String signal, String why) {
-        RootState root = job.root;
-        boolean kill = false;
-        synchronized (root) {
-            if (rank < 0 || rank >= root.status.length || root.status[rank] >= 0) {
-                return;
-            }
-            root.status[rank] = status;
-            root.exited++;
-            if (status != 0 && root.failure == null) {
-                String reason = "rank " + rank + " on host " + host + (signal != null
-                        ? " was killed by signal " + Signals.name(Integer.parseInt(signal)) + " (exit status " + status + ")"
-                        : " exited with status " + status) + (why != null ? ": " + why : "");
-                root.failure = new Failure(status, reason);
-                kill = root.exited < root.status.length;
+    private void spawnedAt(Job job, MpdMessage message) {
+        for (String line : new String(message.body(), StandardCharsets.UTF_8).split("\n")) {
+            String[] parts = line.split(" ");
+            if (parts.length == 2 && !parts[0].equals("co")) {
+                try {
+                    job.root.pid(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+                } catch (NumberFormatException e) {
+                    LOG.warn("mpd {}: job {}: bad pid line from {}", selfId(), job.jid(), message.get("host"));
+                }
             }
         }
-        root.console.trySend(MpdMessage.of("job-exit").with("jid", job.spec.jid()).with("rank", rank).with("status", status)
-                .with("host", host).build());
-        if (kill) {
-            LOG.info("mpd {}: job {}: {}; killing the other ranks", selfId(), job.spec.jid(), job.root.failure.reason);
+        job.root.send(message);
+    }
+
+    private void rankExited(Job job, MpdMessage message) throws MalformedMessageException {
+        int rank = (int) message.number("rank");
+        int status = (int) message.number("status");
+        String host = message.get("host");
+        String signal = message.get("signal");
+        String why = message.get("why");
+        String reason = status == 0 ? null : "rank " + rank + " on host " + host + (signal != null
+                ? " was killed by signal " + Signals.name(Integer.parseInt(signal)) + " (exit status " + status + ")"
+                : " exited with status " + status) + (why != null ? ": " + why : "");
+        JobRoot.ExitOutcome outcome = job.root.rankExited(rank, status, reason);
+        if (outcome == JobRoot.ExitOutcome.IGNORED) {
+            return;
+        }
+        job.root.send(MpdMessage.of("job-exit").with("jid", job.jid()).with("rank", rank).with("status", status)
+                .with("host", host).with("signal", signal).with("pid", message.get("pid")).with("why", why).build());
+        if (outcome == JobRoot.ExitOutcome.FIRST_FAILURE) {
+            LOG.info("mpd {}: job {}: {}; killing the other ranks", selfId(), job.jid(), reason);
             killJob(job, Signals.TERM);
         }
         finishIfDone(job);
     }
 
     private void aborted(Job job, int rank, int code, String host) {
-        boolean kill;
-        synchronized (job.root) {
-            kill = job.root.failure == null;
-            if (kill) {
-                job.root.failure = new Failure(code, "rank " + rank + " on host " + host + " called MPI_Abort with exit code " + code);
-            }
-        }
-        if (kill) {
-            LOG.info("mpd {}: job {}: {}; killing the job", selfId(), job.spec.jid(), job.root.failure.reason);
+        if (job.root.fail(code, "rank " + rank + " on host " + host + " called MPI_Abort with exit code " + code)) {
+            LOG.info("mpd {}: job {}: {}; killing the job", selfId(), job.jid(), job.root.failureReason());
             killJob(job, Signals.TERM);
         }
     }
 
     private void hostFailed(Job job, String hostId, String why) {
-        RootState root = job.root;
         int index = job.spec.treeHosts().indexOf(hostId);
         if (index < 0) {
             return;
         }
-        boolean kill;
-        synchronized (root) {
-            for (int rank : job.spec.ranksOn(index)) {
-                if (root.status[rank] < 0) {
-                    root.status[rank] = HOST_LOST;
-                    root.exited++;
-                }
-            }
-            kill = root.failure == null;
-            if (kill) {
-                root.failure = new Failure(HOST_LOST, "host " + hostId + " " + why);
-            }
-        }
-        if (kill) {
-            LOG.warn("mpd {}: job {}: host {} {}; ending the job", selfId(), job.spec.jid(), hostId, why);
+        if (job.root.hostLost(job.spec.ranksOn(index), "host " + hostId + " " + why)) {
+            LOG.warn("mpd {}: job {}: host {} {}; ending the job", selfId(), job.jid(), hostId, why);
             killJob(job, Signals.TERM);
         }
         finishIfDone(job);
     }
 
     private void finishIfDone(Job job) {
-        RootState root = job.root;
-        Failure failure;
-        synchronized (root) {
-            if (root.done || root.exited < root.status.length || root.liveChildren > 0) {
-                return;
-            }
-            root.done = true;
-            failure = root.failure;
-        }
-        int status = failure == null ? 0 : failure.status;
-        LOG.info("mpd {}: job {} ended with status {}{}", selfId(), job.spec.jid(), status,
-                failure == null ? "" : " (" + failure.reason + ")");
-        broadcast(job, MpdMessage.of("job-forget").with("jid", job.spec.jid()).build());
-        jobs.remove(job.spec.jid());
-        Job parent = root.parent;
-        if (parent != null) {
-            synchronized (parent.root) {
-                parent.root.liveChildren--;
-                if (failure != null && parent.root.failure == null) {
-                    parent.root.failure = new Failure(status, "spawned job " + job.spec.jid() + ": " + failure.reason);
-                }
-            }
-            finishIfDone(parent);
+        JobRoot.Ending ending = job.root.finishIfDone();
+        if (ending == null) {
             return;
         }
-        root.console.trySend(MpdMessage.of("job-done").with("jid", job.spec.jid()).with("status", status)
-                .with("reason", failure == null ? null : failure.reason).build());
+        LOG.info("mpd {}: job {} ended with status {}{}", selfId(), job.jid(), ending.status(),
+                ending.reason() == null ? "" : " (" + ending.reason() + ")");
+        broadcast(job, MpdMessage.of("job-forget").with("jid", job.jid()).build());
+        jobs.remove(job.jid());
+        if (job.parent != null) {
+            job.parent.root.childEnded(job.jid(), ending);
+            finishIfDone(job.parent);
+            return;
+        }
+        if (job.root.detached()) {
+            ended.put(job.jid(), job);
+        }
+        job.root.send(MpdMessage.of("job-done").with("jid", job.jid()).with("status", ending.status())
+                .with("reason", ending.reason()).build());
     }
 
     // ---------------------------------------------------------------- kill, signal, stdin
@@ -453,7 +497,7 @@ public final class JobManager implements AutoCloseable {
      * @param signal the first signal
      */
     private void killJob(Job job, int signal) {
-        broadcast(job, MpdMessage.of("job-kill").with("jid", job.spec.jid()).with("signal", signal)
+        broadcast(job, MpdMessage.of("job-kill").with("jid", job.jid()).with("signal", signal)
                 .with("grace", job.spec.graceMillis()).build());
     }
 
@@ -491,14 +535,18 @@ public final class JobManager implements AutoCloseable {
         int signal = (int) message.number("signal");
         long grace = message.number("grace", graceMillis);
         for (LocalRank local : job.ranks.values()) {
-            synchronized (local) {
-                if (local.exited || local.pid <= 0) {
-                    continue;
-                }
-                Posix.kill(-local.pid, signal);
-                if (signal != Signals.KILL && local.killTimer == null) {
-                    local.killTimer = timer.schedule(() -> escalate(local), grace, TimeUnit.MILLISECONDS);
-                }
+            terminate(local, signal, grace);
+        }
+    }
+
+    private void terminate(LocalRank local, int signal, long grace) {
+        synchronized (local) {
+            if (local.exited || local.pid <= 0) {
+                return;
+            }
+            Posix.kill(-local.pid, signal);
+            if (signal != Signals.KILL && local.killTimer == null) {
+                local.killTimer = timer.schedule(() -> escalate(local), grace, TimeUnit.MILLISECONDS);
             }
         }
     }
@@ -511,32 +559,101 @@ public final class JobManager implements AutoCloseable {
         }
     }
 
-    private void killLocal(Job job, int signal) {
+    /**
+     * Signals this mpd's ranks of a job.
+     *
+     * @param job    the job
+     * @param signal the signal
+     * @param rank   one rank, or -1 for all
+     * @param group  whether to signal each rank's process group (the rank and everything it started) or just it
+     * @return the ranks signalled (the others had ended)
+     */
+    private List<Integer> killLocal(Job job, int signal, int rank, boolean group) {
+        List<Integer> delivered = new ArrayList<>();
         for (LocalRank local : job.ranks.values()) {
+            if (rank >= 0 && local.rank != rank) {
+                continue;
+            }
             synchronized (local) {
-                if (!local.exited && local.pid > 0) {
-                    Posix.kill(-local.pid, signal);
+                if (!local.exited && local.pid > 0 && Posix.kill(group ? -local.pid : local.pid, signal) == 0) {
+                    delivered.add(local.rank);
                 }
             }
         }
+        if (rank < 0) {
+            for (LocalRank co : job.coProcesses) {
+                synchronized (co) {
+                    if (signal == Signals.KILL && !co.exited && co.pid > 0) {
+                        Posix.kill(-co.pid, signal);
+                    }
+                }
+            }
+        }
+        return delivered;
     }
 
-    /** Handles {@code job-signal}: delivers a signal to each local rank's group, without escalation. */
+    /** Handles {@code job-signal}: delivers a signal to local ranks, without escalation, reporting if asked. */
     public void onSignal(MpdMessage message) throws MalformedMessageException {
         Job job = jobs.get(message.require("jid"));
-        if (job != null) {
-            killLocal(job, (int) message.number("signal"));
+        int rank = (int) message.number("rank", -1);
+        List<Integer> delivered = job == null ? List.of()
+                : killLocal(job, (int) message.number("signal"), rank, !"single".equals(message.get("scope")));
+        String request = message.get("req");
+        if (request == null) {
+            return;
+        }
+        MpdMessage report = MpdMessage.of("job-signalled").with("req", request).with("host", selfId())
+                .with("delivered", join(delivered)).build();
+        String rootId = message.require("root");
+        if (rootId.equals(selfId())) {
+            onSignalled(report);
+        } else {
+            ring.membership().member(rootId).ifPresent(m -> peers.send(m, report));
+        }
+    }
+
+    private static String join(List<Integer> ranks) {
+        StringBuilder text = new StringBuilder();
+        for (int rank : ranks) {
+            text.append(text.isEmpty() ? "" : ",").append(rank);
+        }
+        return text.toString();
+    }
+
+    /** Handles {@code job-signalled}: a host's report of a signal's delivery, at the root. */
+    public void onSignalled(MpdMessage message) throws MalformedMessageException {
+        SignalReport report = pendingSignals.get(message.number("req"));
+        if (report != null && report.hostReported(message.require("host"), message.get("delivered"))) {
+            finishSignalReport(report);
+        }
+    }
+
+    private void finishSignalReport(SignalReport report) {
+        if (pendingSignals.remove(report.request()) != null) {
+            report.cancelTimeout();
+            report.console().trySend(report.result());
         }
     }
 
     /** Handles {@code job-forget}: the job is over everywhere. */
     public void onForget(MpdMessage message) throws MalformedMessageException {
-        Job job = jobs.remove(message.require("jid"));
-        if (job != null) {
-            for (LocalRank local : job.ranks.values()) {
-                pmiIds.remove(local.pmiid);
-                if (local.stdin != null) {
-                    local.stdin.close();
+        Job job = jobs.get(message.require("jid"));
+        if (job == null) {
+            return;
+        }
+        if (job.root == null) {
+            jobs.remove(job.jid(), job);
+        }
+        for (LocalRank local : job.ranks.values()) {
+            pmiIds.remove(local.pmiid);
+            if (local.stdin != null) {
+                local.stdin.close();
+            }
+        }
+        for (LocalRank co : job.coProcesses) {
+            synchronized (co) {
+                if (!co.exited && co.pid > 0) {
+                    Posix.kill(-co.pid, Signals.KILL);
                 }
             }
         }
@@ -559,7 +676,7 @@ public final class JobManager implements AutoCloseable {
 
     /**
      * A console request about a job ({@code kill}, {@code sigjob}, {@code stdin}): handled here if this mpd is
-     * its root, else passed to the root.
+     * its root, else passed to the root. A {@code sigjob} that asks for a delivery report must come to the root.
      *
      * @param console the requesting console link
      * @param message the request
@@ -572,14 +689,15 @@ public final class JobManager implements AutoCloseable {
         if (job == null || job.root == null) {
             int at = jid.indexOf('@');
             String rootId = at < 0 ? "" : jid.substring(at + 1);
-            if (rootId.equals(selfId())) {
+            if (rootId.equals(selfId()) || message.get("report") != null) {
                 return false;
             }
             Member root = ring.membership().member(rootId).orElse(null);
             return root != null && peers.send(root, MpdMessage.of("job-request").with("jid", jid).with("what", message.cmd())
-                    .with("signal", message.get("signal")).with("eof", message.get("eof")).body(message.body()).build());
+                    .with("signal", message.get("signal")).with("rank", message.get("rank")).with("scope", message.get("scope"))
+                    .with("eof", message.get("eof")).body(message.body()).build());
         }
-        rootRequest(job, message.cmd(), message);
+        rootRequest(job, message.cmd(), message, console);
         return true;
     }
 
@@ -587,28 +705,22 @@ public final class JobManager implements AutoCloseable {
     public void onRequest(MpdMessage message) throws MalformedMessageException {
         Job job = jobs.get(message.require("jid"));
         if (job != null && job.root != null) {
-            rootRequest(job, message.require("what"), message);
+            rootRequest(job, message.require("what"), message, null);
         }
     }
 
-    private void rootRequest(Job job, String what, MpdMessage message) throws MalformedMessageException {
+    private void rootRequest(Job job, String what, MpdMessage message, Link console) throws MalformedMessageException {
         switch (what) {
             case "kill" -> {
                 int signal = (int) message.number("signal", Signals.TERM);
-                synchronized (job.root) {
-                    if (job.root.failure == null) {
-                        job.root.failure = new Failure(128 + signal, "job killed with signal " + Signals.name(signal)
-                                + " on request");
-                    }
-                }
+                job.root.fail(128 + signal, "job killed with signal " + Signals.name(signal) + " on request");
                 killJob(job, signal);
             }
-            case "sigjob" -> broadcast(job, MpdMessage.of("job-signal").with("jid", job.spec.jid())
-                    .with("signal", message.number("signal")).build());
+            case "sigjob" -> signalJob(job, message, console);
             case "stdin" -> {
                 int host = job.spec.rankHost()[0];
                 String hostId = job.spec.treeHosts().get(host);
-                MpdMessage stdin = MpdMessage.of("job-stdin").with("jid", job.spec.jid()).with("eof", message.get("eof"))
+                MpdMessage stdin = MpdMessage.of("job-stdin").with("jid", job.jid()).with("eof", message.get("eof"))
                         .body(message.body()).build();
                 if (hostId.equals(selfId())) {
                     onStdin(stdin);
@@ -620,23 +732,139 @@ public final class JobManager implements AutoCloseable {
         }
     }
 
-    /** mpiexec went away: its jobs are killed, nobody would read their output. */
+    private void signalJob(Job job, MpdMessage message, Link console) throws MalformedMessageException {
+        int rank = (int) message.number("rank", -1);
+        if (rank >= job.spec.size()) {
+            throw new MalformedMessageException("rank " + rank + " is outside a job of " + job.spec.size());
+        }
+        String report = message.get("report");
+        long request = nextRequest.getAndIncrement();
+        MpdMessage signal = MpdMessage.of("job-signal").with("jid", job.jid()).with("signal", message.number("signal"))
+                .with("rank", rank < 0 ? null : rank).with("scope", message.get("scope"))
+                .with("req", report == null ? null : request).with("root", selfId()).build();
+        List<String> hosts = new ArrayList<>();
+        if (rank >= 0) {
+            hosts.add(job.spec.treeHosts().get(job.spec.rankHost()[rank]));
+        } else {
+            for (int index = 0; index < job.spec.treeHosts().size(); index++) {
+                if (!job.spec.ranksOn(index).isEmpty()) {
+                    hosts.add(job.spec.treeHosts().get(index));
+                }
+            }
+        }
+        SignalReport pending = null;
+        if (report != null && console != null) {
+            Map<String, List<Integer>> ranksByHost = new LinkedHashMap<>();
+            for (String host : hosts) {
+                List<Integer> ranks = rank >= 0 ? List.of(rank) : job.spec.ranksOn(job.spec.treeHosts().indexOf(host));
+                ranksByHost.put(host, ranks);
+            }
+            pending = new SignalReport(request, report, job.jid(), console, ranksByHost);
+            pendingSignals.put(request, pending);
+            SignalReport timed = pending;
+            pending.timeout(timer.schedule(() -> finishSignalReport(timed), SIGNAL_REPORT_MILLIS, TimeUnit.MILLISECONDS));
+        }
+        Membership members = ring.membership();
+        for (String host : hosts) {
+            if (host.equals(selfId())) {
+                onSignal(signal);
+            } else {
+                Member member = members.member(host).orElse(null);
+                if ((member == null || !peers.send(member, signal)) && pending != null
+                        && pending.hostReported(host, null)) {
+                    finishSignalReport(pending);
+                }
+            }
+        }
+    }
+
+    /** A console went away: attached jobs it launched are killed (nobody would read their output); detached ones run on. */
     public void consoleClosed(Link console) {
         for (Job job : jobs.values()) {
-            if (job.singleton != null && job.root.console == console) {
+            if (job.singleton != null && job.root.console() == console) {
                 singletonEnd(job);
                 continue;
             }
-            if (job.root != null && job.root.console == console && !job.root.done) {
-                LOG.warn("mpd {}: mpiexec of job {} disconnected; killing the job", selfId(), job.spec.jid());
-                synchronized (job.root) {
-                    if (job.root.failure == null) {
-                        job.root.failure = new Failure(HOST_LOST, "mpiexec disconnected");
-                    }
-                }
+            if (job.root != null && job.parent == null && job.root.consoleClosed(console)) {
+                LOG.warn("mpd {}: mpiexec of job {} disconnected; killing the job", selfId(), job.jid());
+                job.root.fail(HOST_LOST, "mpiexec disconnected");
                 killJob(job, Signals.TERM);
             }
         }
+        for (Job job : ended.values()) {
+            job.root.consoleClosed(console);
+        }
+    }
+
+    // ---------------------------------------------------------------- detached jobs: attach, release, list
+
+    /**
+     * Handles {@code attach}: the console becomes the job's console and is told its story so far.
+     *
+     * @param console the console
+     * @param message the request
+     * @throws MalformedMessageException if the jid is missing
+     */
+    public void attach(Link console, MpdMessage message) throws MalformedMessageException {
+        String jid = message.require("jid");
+        Job job = jobs.get(jid);
+        if (job == null || job.root == null) {
+            job = ended.get(jid);
+        }
+        if (job == null || job.root == null || job.parent != null) {
+            console.trySend(MpdMessage.of("error").with("jid", jid).with("msg", "no job " + jid + " is led by mpd " + selfId())
+                    .build());
+            return;
+        }
+        if (!job.root.attach(console, launched(job.spec))) {
+            console.trySend(MpdMessage.of("error").with("jid", jid).with("msg", "job " + jid + " is not detached").build());
+            return;
+        }
+        LOG.info("mpd {}: console {} attached to job {}", selfId(), console.describe(), jid);
+    }
+
+    /**
+     * Handles {@code release}: the console has recorded the end of a detached job, which may now be forgotten.
+     *
+     * @param console the console
+     * @param message the request
+     * @throws MalformedMessageException if the jid is missing
+     */
+    public void release(Link console, MpdMessage message) throws MalformedMessageException {
+        String jid = message.require("jid");
+        if (ended.remove(jid) != null) {
+            console.trySend(MpdMessage.of("ok").with("jid", jid).build());
+        } else if (jobs.containsKey(jid)) {
+            console.trySend(MpdMessage.of("error").with("jid", jid).with("msg", "job " + jid + " is still running").build());
+        } else {
+            console.trySend(MpdMessage.of("ok").with("jid", jid).with("unknown", 1).build());
+        }
+    }
+
+    /** @return one line per detached job led here: {@code jid state tag}, state {@code running} or {@code ended} */
+    public List<String> detachedJobs() {
+        List<String> lines = new ArrayList<>();
+        for (Job job : jobs.values()) {
+            if (job.root != null && job.parent == null && job.root.detached()) {
+                lines.add(job.jid() + " running " + job.spec.supervision().tag());
+            }
+        }
+        for (Job job : ended.values()) {
+            lines.add(job.jid() + " ended " + job.spec.supervision().tag());
+        }
+        return lines;
+    }
+
+    private void expireEnded() {
+        long now = System.nanoTime();
+        ended.values().removeIf(job -> {
+            boolean expired = now - job.root.endedAtNanos() > keepEnded.toNanos();
+            if (expired) {
+                LOG.info("mpd {}: forgetting the end of detached job {} (not released within {} s)", selfId(), job.jid(),
+                        keepEnded.toSeconds());
+            }
+            return expired;
+        });
     }
 
     /**
@@ -649,10 +877,10 @@ public final class JobManager implements AutoCloseable {
         for (Job job : jobs.values()) {
             String rootId = job.spec.treeHosts().getFirst();
             if (lost.contains(rootId)) {
-                if (jobs.remove(job.spec.jid(), job)) {
-                    LOG.warn("mpd {}: root {} of job {} is gone; killing its local ranks", selfId(), rootId, job.spec.jid());
+                if (jobs.remove(job.jid(), job)) {
+                    LOG.warn("mpd {}: root {} of job {} is gone; killing its local ranks", selfId(), rootId, job.jid());
                 }
-                killLocal(job, Signals.KILL);
+                killLocal(job, Signals.KILL, -1, true);
                 continue;
             }
             if (job.root == null) {
@@ -661,6 +889,13 @@ public final class JobManager implements AutoCloseable {
             for (String host : job.spec.treeHosts()) {
                 if (lost.contains(host)) {
                     hostFailed(job, host, "was lost (its mpd left the ring)");
+                }
+            }
+        }
+        for (SignalReport report : pendingSignals.values()) {
+            for (String host : lost) {
+                if (report.hostReported(host, null)) {
+                    finishSignalReport(report);
                 }
             }
         }
@@ -674,7 +909,7 @@ public final class JobManager implements AutoCloseable {
         for (Job job : jobs.values()) {
             for (LocalRank local : job.ranks.values()) {
                 if (!local.exited) {
-                    lines.add(job.spec.jid() + " " + local.rank + " " + local.pid + " " + job.spec.user() + " "
+                    lines.add(job.jid() + " " + local.rank + " " + local.pid + " " + job.spec.user() + " "
                             + job.spec.setOf(local.rank).exec());
                 }
             }
@@ -691,7 +926,7 @@ public final class JobManager implements AutoCloseable {
     @Override
     public void close() {
         for (Job job : jobs.values()) {
-            killLocal(job, Signals.KILL);
+            killLocal(job, Signals.KILL, -1, true);
         }
         timer.shutdownNow();
         pmi.close();
@@ -717,7 +952,7 @@ public final class JobManager implements AutoCloseable {
 
         @Override
         public String jid() {
-            return job.spec.jid();
+            return job.jid();
         }
 
         @Override
@@ -760,14 +995,14 @@ public final class JobManager implements AutoCloseable {
 
         @Override
         public void abort(int rank, int code) {
-            LOG.info("mpd {}: job {} rank {} called MPI_Abort({})", selfId(), job.spec.jid(), rank, code);
-            sendUp(job, MpdMessage.of("job-abort").with("jid", job.spec.jid()).with("rank", rank).with("code", code)
+            LOG.info("mpd {}: job {} rank {} called MPI_Abort({})", selfId(), job.jid(), rank, code);
+            sendUp(job, MpdMessage.of("job-abort").with("jid", job.jid()).with("rank", rank).with("code", code)
                     .with("host", selfId()).build());
         }
 
         @Override
         public void finalized(int rank) {
-            LOG.debug("mpd {}: job {} rank {} finalized", selfId(), job.spec.jid(), rank);
+            LOG.debug("mpd {}: job {} rank {} finalized", selfId(), job.jid(), rank);
         }
 
         @Override
@@ -784,15 +1019,15 @@ public final class JobManager implements AutoCloseable {
         }
         String parentId = job.spec.treeHosts().get(job.spec.parentOf(job.index));
         Member parent = ring.membership().member(parentId).orElse(null);
-        if (parent == null || !peers.send(parent, MpdMessage.of("kvs-fence").with("jid", job.spec.jid())
+        if (parent == null || !peers.send(parent, MpdMessage.of("kvs-fence").with("jid", job.jid())
                 .body(encodePuts(puts)).build())) {
-            LOG.warn("mpd {}: job {}: fence cannot reach parent {}", selfId(), job.spec.jid(), parentId);
+            LOG.warn("mpd {}: job {}: fence cannot reach parent {}", selfId(), job.jid(), parentId);
         }
     }
 
     private void commit(Job job, Map<String, String> union) {
         if (!job.spec.childrenOf(job.index).isEmpty()) {
-            MpdMessage down = MpdMessage.of("kvs-commit").with("jid", job.spec.jid()).body(encodePuts(union)).build();
+            MpdMessage down = MpdMessage.of("kvs-commit").with("jid", job.jid()).body(encodePuts(union)).build();
             for (int child : job.spec.childrenOf(job.index)) {
                 ring.membership().member(job.spec.treeHosts().get(child)).ifPresent(m -> peers.send(m, down));
             }
@@ -839,15 +1074,18 @@ public final class JobManager implements AutoCloseable {
         List<String> preput = new ArrayList<>();
         String wdir = parent.spec.wdir();
         for (SpawnRequest.Command command : commands) {
-            sets.add(new JobSpec.RankSet(command.nprocs(), command.exec(), command.args(), List.of()));
+            JobSpec.RankSet parentSet = parent.spec.sets().getFirst();
+            sets.add(new JobSpec.RankSet(command.nprocs(), command.exec(), command.args(), List.of(), parentSet.runAs(),
+                    parentSet.limits(), ""));
             command.preput().forEach((k, v) -> preput.add(k + "=" + v));
             wdir = command.info().getOrDefault("wdir", wdir);
         }
-        JobSpec child = new JobSpec("", parent.spec.user(), wdir, parent.spec.output(), parent.spec.env(), sets, List.of(), 0,
-                List.of(), List.of(), new int[0], fanout, parent.spec.graceMillis(), preput, parent.spec.jid());
-        long request = nextSpawn.getAndIncrement();
+        JobSpec child = new JobSpec("", parent.spec.user(), wdir, parent.spec.output(), parent.spec.env(), sets,
+                JobSpec.Wishes.NONE, List.of(), new int[0], fanout, parent.spec.graceMillis(), preput, parent.jid(),
+                JobSpec.Supervision.ATTACHED);
+        long request = nextRequest.getAndIncrement();
         pendingSpawns.put(request, result);
-        MpdMessage message = MpdMessage.of("job-spawn").with("jid", parent.spec.jid()).with("req", request)
+        MpdMessage message = MpdMessage.of("job-spawn").with("jid", parent.jid()).with("req", request)
                 .with("from", selfId()).body(child.encode()).build();
         if (parent.index == 0) {
             try {
@@ -875,18 +1113,16 @@ public final class JobManager implements AutoCloseable {
                 Placement placement = Placement.of(request, ring.membership(), selfId());
                 String jid = nextJob.getAndIncrement() + "@" + selfId();
                 JobSpec spec = request.placed(jid, placement.tree(), placement.rankHost(), fanout, request.graceMillis());
-                Job child = new Job(spec, 0);
-                child.root = new RootState(parent.root.console, spec.size());
-                child.root.parent = parent;
-                synchronized (parent.root) {
-                    parent.root.liveChildren++;
-                }
+                Job child = newJob(spec, 0);
+                child.root = new JobRoot(spec, null, parent.root);
+                child.parent = parent;
+                parent.root.childStarted();
                 jobs.put(jid, child);
-                LOG.info("mpd {}: job {} spawned job {} of {} ranks ({})", selfId(), parent.spec.jid(), jid, spec.size(),
+                LOG.info("mpd {}: job {} spawned job {} of {} ranks ({})", selfId(), parent.jid(), jid, spec.size(),
                         spec.sets().getFirst().exec());
                 start(child);
             } catch (IllegalArgumentException e) {
-                LOG.warn("mpd {}: spawn for job {} refused: {}", selfId(), parent.spec.jid(), e.getMessage());
+                LOG.warn("mpd {}: spawn for job {} refused: {}", selfId(), parent.jid(), e.getMessage());
                 rc = -1;
             }
         }
@@ -919,9 +1155,10 @@ public final class JobManager implements AutoCloseable {
         String pid = message.get("pid");
         JobSpec spec = new JobSpec(jid, message.get("user") == null ? "" : message.get("user"), "/", "merged", List.of(),
                 List.of(new JobSpec.RankSet(1, "singleton" + (pid == null ? "" : "-" + pid), List.of(), List.of())),
-                List.of(), 0, List.of(), List.of(selfId()), new int[] {0}, fanout, graceMillis, List.of(), "");
-        Job job = new Job(spec, 0);
-        job.root = new RootState(console, 1);
+                JobSpec.Wishes.NONE, List.of(selfId()), new int[] {0}, fanout, graceMillis, List.of(), "",
+                JobSpec.Supervision.ATTACHED);
+        Job job = newJob(spec, 0);
+        job.root = new JobRoot(spec, console, null);
         job.ranks.put(0, new LocalRank(0));
         jobs.put(jid, job);
         job.singleton = PmiSession.bound(text -> console.send(MpdMessage.of("pmi-reply").with("jid", jid)
@@ -941,7 +1178,7 @@ public final class JobManager implements AutoCloseable {
                 job.singleton.line(line);
             }
         } catch (IOException e) {
-            LOG.info("mpd {}: singleton {} went away: {}", selfId(), job.spec.jid(), e.getMessage());
+            LOG.info("mpd {}: singleton {} went away: {}", selfId(), job.jid(), e.getMessage());
         }
     }
 
@@ -957,110 +1194,5 @@ public final class JobManager implements AutoCloseable {
         LocalRank rank0 = job.ranks.get(0);
         boolean finalized = !job.singleton.active();
         localExit(job, rank0, finalized ? 0 : 1 << 8, finalized ? null : "the singleton ended without MPI_Finalize");
-    }
-
-    // ---------------------------------------------------------------- state
-
-    /** This mpd's part of one job. */
-    private final class Job {
-        final JobSpec spec;
-        final int index;
-        final Map<Integer, LocalRank> ranks = new ConcurrentHashMap<>();
-        final Map<JobSpec.RankSet, Launchable> launchables = new ConcurrentHashMap<>();
-        final JobKvs kvs;
-        final PmiJob pmi = new JobPmi(this);
-        final Optional<String> mapping;
-        RootState root;
-        PmiSession singleton;
-
-        Job(JobSpec spec, int index) {
-            this.spec = spec;
-            this.index = index;
-            Map<String, String> preput = new LinkedHashMap<>();
-            for (String entry : spec.preput()) {
-                put(preput, entry);
-            }
-            this.kvs = new JobKvs("kvs_" + spec.jid().replaceAll("[^A-Za-z0-9_]", "_"), spec.ranksOn(index).size(),
-                    spec.childrenOf(index).size(), preput);
-            this.mapping = ProcessMapping.of(spec.rankHost());
-        }
-    }
-
-    /** A rank running on this mpd. */
-    private static final class LocalRank {
-        final int rank;
-        int pid;
-        int pmiid;
-        volatile PmiSession session;
-        boolean exited;
-        int waitStatus;
-        StdinWriter stdin;
-        java.util.concurrent.ScheduledFuture<?> killTimer;
-
-        LocalRank(int rank) {
-            this.rank = rank;
-        }
-    }
-
-    /** What the root keeps: mpiexec's link and every rank's end. */
-    private static final class RootState {
-        final Link console;
-        final int[] status;
-        int exited;
-        Failure failure;
-        boolean done;
-        int liveChildren;
-        Job parent;
-
-        RootState(Link console, int size) {
-            this.console = console;
-            this.status = new int[size];
-            java.util.Arrays.fill(status, -1);
-        }
-    }
-
-    private record Failure(int status, String reason) {
-    }
-
-    /** Feeds rank 0's standard input from its own thread, so a rank that does not read blocks nobody else. */
-    private static final class StdinWriter {
-        private static final byte[] EOF = new byte[0];
-        private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
-        private final int fd;
-        private boolean closed;
-
-        StdinWriter(String jid, int fd) {
-            this.fd = fd;
-            Thread.ofPlatform().daemon().name("mpd-stdin-" + jid).start(this::run);
-        }
-
-        synchronized void write(byte[] data) {
-            if (!closed) {
-                queue.add(data);
-            }
-        }
-
-        synchronized void close() {
-            if (!closed) {
-                closed = true;
-                queue.add(EOF);
-            }
-        }
-
-        private void run() {
-            try {
-                while (true) {
-                    byte[] data = queue.take();
-                    if (data == EOF) {
-                        break;
-                    }
-                    Posix.write(fd, data);
-                }
-            } catch (IOException | InterruptedException e) {
-                // The rank closed its input or exited; the rest is dropped.
-            } finally {
-                Posix.close(fd);
-            }
-        }
     }
 }

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where the ranks of a job go, decided by the root mpd from the ring and mpiexec's wishes:
+ * Where the ranks of a job go, decided by the root mpd from the ring and the console's wishes:
  * <ul>
+ *   <li>an explicit host for every rank (the process manager's {@code host-spec}): exactly there;</li>
  *   <li>a machinefile ({@code -f}): its hosts in order, each taking its count of consecutive ranks (1 when no
  *       {@code :count}), wrapping around until every rank is placed (as MPICH's Hydra does);</li>
  *   <li>{@code -ppn P}: P consecutive ranks per host, hosts in order, wrapping around;</li>
@@ -31,10 +32,19 @@ public record Placement(List<String> tree, int[] rankHost) {
      */
     public static Placement of(JobSpec spec, Membership ring, String root) {
         List<Member> order = ringFrom(ring, root);
+        JobSpec.Wishes wishes = spec.wishes();
+        if (!wishes.at().isEmpty()) {
+            Map<String, Member> found = new LinkedHashMap<>();
+            Member[] assigned = new Member[spec.size()];
+            for (int r = 0; r < assigned.length; r++) {
+                assigned[r] = found.computeIfAbsent(wishes.at().get(r), name -> find(order, name));
+            }
+            return of(assigned, root);
+        }
         List<Member> hosts = new ArrayList<>();
         List<Integer> slots = new ArrayList<>();
-        if (!spec.machines().isEmpty()) {
-            for (String entry : spec.machines()) {
+        if (!wishes.machines().isEmpty()) {
+            for (String entry : wishes.machines()) {
                 int colon = entry.lastIndexOf(':');
                 String name = colon > 0 ? entry.substring(0, colon) : entry;
                 int count = 1;
@@ -51,14 +61,14 @@ public record Placement(List<String> tree, int[] rankHost) {
                 hosts.add(find(order, name.trim()));
                 slots.add(count);
             }
-        } else if (!spec.hostsWanted().isEmpty()) {
-            for (String name : spec.hostsWanted()) {
+        } else if (!wishes.hosts().isEmpty()) {
+            for (String name : wishes.hosts()) {
                 hosts.add(find(order, name));
-                slots.add(Math.max(1, spec.ppn()));
+                slots.add(Math.max(1, wishes.ppn()));
             }
         } else {
             hosts.addAll(order);
-            hosts.forEach(h -> slots.add(Math.max(1, spec.ppn())));
+            hosts.forEach(h -> slots.add(Math.max(1, wishes.ppn())));
         }
         int size = spec.size();
         Member[] assigned = new Member[size];
@@ -70,6 +80,11 @@ public record Placement(List<String> tree, int[] rankHost) {
                 }
             }
         }
+        return of(assigned, root);
+    }
+
+    private static Placement of(Member[] assigned, String root) {
+        int size = assigned.length;
         Map<String, Integer> index = new LinkedHashMap<>();
         index.put(root, 0);
         for (Member member : assigned) {

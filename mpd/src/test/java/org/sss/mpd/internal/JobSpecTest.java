@@ -13,7 +13,8 @@ class JobSpecTest {
         JobSpec spec = new JobSpec("", "alice", "/tmp/a b", "label", List.of("A=1", "NL=x\ny", "PCT=100%"),
                 List.of(new JobSpec.RankSet(2, "/bin/echo", List.of("hello world", ""), List.of("X=y")),
                         new JobSpec.RankSet(1, "cat", List.of(), List.of())),
-                List.of("h1"), 2, List.of("h1:2"), List.of(), new int[0], 4, 1000, List.of("K=v w"), "1@h0")
+                new JobSpec.Wishes(List.of(), List.of("h1:2"), List.of("h1"), 2), List.of(), new int[0], 4, 1000,
+                List.of("K=v w"), "1@h0", null)
                 .placed("7@h1", List.of("h1", "h2"), new int[] {0, 0, 1}, 3, 2500);
         JobSpec back = JobSpec.decode(spec.encode());
         assertThat(back.jid()).isEqualTo("7@h1");
@@ -29,6 +30,31 @@ class JobSpecTest {
         assertThat(back.parentJid()).isEqualTo("1@h0");
         assertThat(back.spawned()).isTrue();
         assertThat(back.appnum(2)).isEqualTo(1);
+    }
+
+    @Test
+    void processManagerFieldsRoundTrip() throws MalformedMessageException {
+        JobSpec spec = new JobSpec("", "alice", "/", "label", List.of(),
+                List.of(new JobSpec.RankSet(2, "a.out", List.of(), List.of(), "bob", List.of("nofile=64", "cpu=10:20"), "tv-server"),
+                        new JobSpec.RankSet(1, "b.out", List.of(), List.of())),
+                new JobSpec.Wishes(List.of("node1", "node1", "node2"), List.of(), List.of(), 0), List.of(), new int[0], 4, 1000,
+                List.of(), "", new JobSpec.Supervision(true, "pm:17", 65536));
+        JobSpec back = JobSpec.decode(spec.encode());
+        assertThat(back.sets()).isEqualTo(spec.sets());
+        assertThat(back.sets().getFirst().runAs()).isEqualTo("bob");
+        assertThat(back.sets().getFirst().limits()).containsExactly("nofile=64", "cpu=10:20");
+        assertThat(back.sets().getFirst().coProcess()).isEqualTo("tv-server");
+        assertThat(back.wishes().at()).containsExactly("node1", "node1", "node2");
+        assertThat(back.supervision()).isEqualTo(new JobSpec.Supervision(true, "pm:17", 65536));
+        assertThat(new String(spec.encode(), StandardCharsets.UTF_8)).contains("at=node1*2,node2*1");
+    }
+
+    @Test
+    void anUnknownLimitOrAShortPlacementIsMalformed() {
+        assertThatThrownBy(() -> JobSpec.decode("set=1\nexec=x\nlimit=bogus=1\n".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("limit");
+        assertThatThrownBy(() -> JobSpec.decode("set=2\nexec=x\nat=a*1\n".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("at=");
     }
 
     @Test

@@ -16,7 +16,7 @@ class PlacementTest {
 
     private static JobSpec job(int size, List<String> hosts, int ppn, List<String> machines) {
         return new JobSpec("", "u", "/", "merged", List.of(), List.of(new JobSpec.RankSet(size, "x", List.of(), List.of())),
-                hosts, ppn, machines, List.of(), new int[0], 4, 5000, List.of(), "");
+                new JobSpec.Wishes(List.of(), machines, hosts, ppn), List.of(), new int[0], 4, 5000, List.of(), "", null);
     }
 
     private static String hostsOfRanks(Placement placement) {
@@ -32,6 +32,23 @@ class PlacementTest {
         Placement placement = Placement.of(job(6, List.of(), 0, List.of()), RING, "c");
         assertThat(hostsOfRanks(placement)).isEqualTo("cdabcd");
         assertThat(placement.tree()).containsExactly("c", "d", "a", "b");
+    }
+
+    @Test
+    void explicitHostsPlaceEveryRankExactlyByIdOrHostName() {
+        JobSpec spec = new JobSpec("", "u", "/", "merged", List.of(), List.of(new JobSpec.RankSet(4, "x", List.of(), List.of())),
+                new JobSpec.Wishes(List.of("host-d", "b", "host-d", "b"), List.of(), List.of(), 0), List.of(), new int[0], 4,
+                5000, List.of(), "", null);
+        Placement placement = Placement.of(spec, RING, "a");
+        assertThat(hostsOfRanks(placement)).isEqualTo("dbdb");
+        assertThat(placement.tree()).containsExactly("a", "d", "b");
+    }
+
+    @Test
+    void anExplicitHostOutsideTheRingIsRefused() {
+        JobSpec spec = new JobSpec("", "u", "/", "merged", List.of(), List.of(new JobSpec.RankSet(1, "x", List.of(), List.of())),
+                new JobSpec.Wishes(List.of("node9"), List.of(), List.of(), 0), List.of(), new int[0], 4, 5000, List.of(), "", null);
+        assertThatThrownBy(() -> Placement.of(spec, RING, "a")).hasMessageContaining("node9");
     }
 
     @Test

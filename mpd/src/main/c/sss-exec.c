@@ -1,0 +1,151 @@
+/*
+ * sss-exec: what posix_spawn cannot do for an mpd, done between spawn and the rank's program: resource limits and
+ * a change of user. The mpd spawns this helper (already in the rank's own session, environment and working
+ * directory) only for ranks that need one of the two; it sets them up and executes the program in its place.
+ *
+ *   sss-exec [--rlimit NAME=SOFT[:HARD]]... [--user NAME] -- PATH ARGV0 [ARG...]
+ *
+ * NAME is one of as, core, cpu, data, fsize, memlock, nofile, nproc, rss, stack; SOFT and HARD are numbers (bytes,
+ * seconds or counts, as setrlimit(2) takes them) or "unlimited"; HARD defaults to SOFT. Limits are applied first
+ * (while still privileged, so a root mpd may raise hard limits), then, with --user, the user's supplementary
+ * groups, group and user id are taken (root only; the same user is a no-op) and HOME, USER and LOGNAME are set
+ * from the password database. A failure prints one line to stderr and exits 126 (setup failed) or 127 (the
+ * program cannot be executed), the statuses a shell uses.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#define SETUP_FAILED 126
+#define CANNOT_EXECUTE 127
+
+static const struct {
+    const char *name;
+    int resource;
+} LIMITS[] = {
+    {"as", RLIMIT_AS},         {"core", RLIMIT_CORE},       {"cpu", RLIMIT_CPU},     {"data", RLIMIT_DATA},
+    {"fsize", RLIMIT_FSIZE},   {"memlock", RLIMIT_MEMLOCK}, {"nofile", RLIMIT_NOFILE}, {"nproc", RLIMIT_NPROC},
+    {"rss", RLIMIT_RSS},       {"stack", RLIMIT_STACK},
+};
+
+static void fail(int status, const char *what, const char *detail) {
+    fprintf(stderr, "sss-exec: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
+    exit(status);
+}
+
+static int parse_value(const char *text, rlim_t *value) {
+    if (strcmp(text, "unlimited") == 0) {
+        *value = RLIM_INFINITY;
+        return 0;
+    }
+    if (*text < '0' || *text > '9') {
+        return -1;
+    }
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(text, &end, 10);
+    if (errno != 0 || *end != '\0') {
+        return -1;
+    }
+    *value = (rlim_t) n;
+    return 0;
+}
+
+static void apply_limit(const char *spec) {
+    char copy[256];
+    if (strlen(spec) >= sizeof copy) {
+        fail(SETUP_FAILED, "limit too long", spec);
+    }
+    strcpy(copy, spec);
+    char *equals = strchr(copy, '=');
+    if (equals == NULL) {
+        fail(SETUP_FAILED, "limit is not NAME=SOFT[:HARD]", spec);
+    }
+    *equals = '\0';
+    int resource = -1;
+    for (size_t i = 0; i < sizeof LIMITS / sizeof LIMITS[0]; i++) {
+        if (strcmp(copy, LIMITS[i].name) == 0) {
+            resource = LIMITS[i].resource;
+        }
+    }
+    if (resource < 0) {
+        fail(SETUP_FAILED, "unknown limit", copy);
+    }
+    char *soft_text = equals + 1;
+    char *colon = strchr(soft_text, ':');
+    struct rlimit limit;
+    if (colon != NULL) {
+        *colon = '\0';
+    }
+    if (parse_value(soft_text, &limit.rlim_cur) != 0 || (colon != NULL && parse_value(colon + 1, &limit.rlim_max) != 0)) {
+        fail(SETUP_FAILED, "limit value is not a number or unlimited", spec);
+    }
+    if (colon == NULL) {
+        limit.rlim_max = limit.rlim_cur;
+    }
+    if (setrlimit(resource, &limit) != 0) {
+        char detail[320];
+        snprintf(detail, sizeof detail, "%s: %s", spec, strerror(errno));
+        fail(SETUP_FAILED, "cannot set limit", detail);
+    }
+}
+
+static void become(const char *user) {
+    errno = 0;
+    struct passwd *pw = getpwnam(user);
+    if (pw == NULL) {
+        fail(SETUP_FAILED, "no such user", user);
+    }
+    if (geteuid() != pw->pw_uid) {
+        if (geteuid() != 0) {
+            fail(SETUP_FAILED, "only root can run a program as another user", user);
+        }
+        if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
+            char detail[320];
+            snprintf(detail, sizeof detail, "%s: %s", user, strerror(errno));
+            fail(SETUP_FAILED, "cannot become user", detail);
+        }
+        if (setuid(0) == 0 && pw->pw_uid != 0) {
+            fail(SETUP_FAILED, "root privileges could be regained after switching to", user);
+        }
+    }
+    if (setenv("HOME", pw->pw_dir, 1) != 0 || setenv("USER", pw->pw_name, 1) != 0 || setenv("LOGNAME", pw->pw_name, 1) != 0) {
+        fail(SETUP_FAILED, "cannot set the user's environment", strerror(errno));
+    }
+}
+
+int main(int argc, char **argv) {
+    const char *user = NULL;
+    int i = 1;
+    for (; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            i++;
+            break;
+        }
+        if (strcmp(argv[i], "--rlimit") == 0 && i + 1 < argc) {
+            apply_limit(argv[++i]);
+        } else if (strcmp(argv[i], "--user") == 0 && i + 1 < argc) {
+            user = argv[++i];
+        } else {
+            fail(SETUP_FAILED, "usage: sss-exec [--rlimit NAME=SOFT[:HARD]]... [--user NAME] -- PATH ARGV0 [ARG...]", NULL);
+        }
+    }
+    if (argc - i < 2) {
+        fail(SETUP_FAILED, "usage: sss-exec [--rlimit NAME=SOFT[:HARD]]... [--user NAME] -- PATH ARGV0 [ARG...]", NULL);
+    }
+    if (user != NULL) {
+        become(user);
+    }
+    const char *path = argv[i];
+    execv(path, argv + i + 1);
+    char detail[4200];
+    snprintf(detail, sizeof detail, "%s: %s", path, strerror(errno));
+    fail(CANNOT_EXECUTE, "cannot execute", detail);
+    return CANNOT_EXECUTE;
+}

@@ -1,0 +1,264 @@
+package org.sss.mpd.internal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What the root mpd keeps of a job it leads: every rank's end (and, for a detached job, its pid), the first
+ * failure, the jobs spawned from it that are still running, and the console the job reports to.
+ *
+ * <p>An attached job (mpiexec's) reports to the console that launched it and is killed when that console goes.
+ * A detached job (the process manager's) runs on without a console: everything the root sends it is also kept —
+ * output up to the job's {@link JobSpec.Supervision#keepBytes() limit} — so that a console attaching later, such
+ * as the process manager after a restart, is told the whole story first and then the rest as it happens. A spawned
+ * job reports through its parent's root. Thread-safe: methods hold the object's monitor, and messages go to the
+ * console under it, so replayed and live messages never interleave.
+ */
+final class JobRoot {
+    /** Exit status of ranks on a host that was lost. */
+    static final int HOST_LOST = 255;
+
+    /**
+     * How a job ended.
+     *
+     * @param status its exit status: 0, the first failing rank's status, 128+signal, or {@link #HOST_LOST}
+     * @param reason what went wrong, or null for success
+     */
+    record Ending(int status, String reason) {
+    }
+
+    /** What recording a rank's exit means for the job. */
+    enum ExitOutcome {
+        /** A duplicate or out-of-range report: nothing changed. */
+        IGNORED,
+        /** Recorded. */
+        RECORDED,
+        /** Recorded, and it is the job's first failure while other ranks still run: they must be killed. */
+        FIRST_FAILURE
+    }
+
+    private final JobSpec spec;
+    private final JobRoot via;
+    private final int[] status;
+    private final int[] pids;
+    private final List<MpdMessage> kept;
+    private int exited;
+    private Ending failure;
+    private boolean done;
+    private long endedAtNanos;
+    private int liveChildren;
+    private Link console;
+    private long keptBytes;
+    private long droppedBytes;
+
+    /**
+     * @param spec    the placed job
+     * @param console the console that launched it (null for a spawned job)
+     * @param via     the parent job's root, through which a spawned job reports; null otherwise
+     */
+    JobRoot(JobSpec spec, Link console, JobRoot via) {
+        this.spec = spec;
+        this.console = console;
+        this.via = via;
+        this.status = new int[spec.size()];
+        this.pids = new int[spec.size()];
+        Arrays.fill(status, -1);
+        this.kept = spec.supervision().detached() && via == null ? new ArrayList<>() : null;
+    }
+
+    /** @return whether the job outlives its console */
+    boolean detached() {
+        return spec.supervision().detached();
+    }
+
+    /**
+     * Sends a message to the job's console, keeping it for replay if the job is detached.
+     *
+     * @param message what to tell the console
+     */
+    void send(MpdMessage message) {
+        if (via != null) {
+            via.send(message);
+            return;
+        }
+        synchronized (this) {
+            if (kept != null) {
+                keep(message);
+            }
+            if (console != null) {
+                console.trySend(message);
+            }
+        }
+    }
+
+    private void keep(MpdMessage message) {
+        if ("job-out".equals(message.cmd())) {
+            long size = message.body().length;
+            if (keptBytes + size > spec.supervision().keepBytes()) {
+                droppedBytes += size;
+                return;
+            }
+            keptBytes += size;
+        }
+        kept.add(message);
+    }
+
+    /**
+     * Makes a console the job's console: it is sent {@code launched}, then every message kept so far (and, if
+     * output was dropped, a {@code job-dropped} note with the byte count), then the job's messages as they come.
+     *
+     * @param link     the console
+     * @param launched the job's description
+     * @return false if the job is not detached (its console cannot change)
+     */
+    synchronized boolean attach(Link link, MpdMessage launched) {
+        if (kept == null) {
+            return false;
+        }
+        console = link;
+        link.trySend(launched);
+        for (MpdMessage message : kept) {
+            link.trySend(message);
+        }
+        if (droppedBytes > 0) {
+            link.trySend(MpdMessage.of("job-dropped").with("jid", spec.jid()).with("bytes", droppedBytes).build());
+        }
+        return true;
+    }
+
+    /**
+     * A console went away.
+     *
+     * @param link the console that closed
+     * @return whether it was this job's console and the job must therefore be killed (an attached job)
+     */
+    synchronized boolean consoleClosed(Link link) {
+        if (console != link || via != null) {
+            return false;
+        }
+        console = null;
+        return kept == null && !done;
+    }
+
+    /** @return the console of this job (or, for a spawned job, of its parent), or null */
+    synchronized Link console() {
+        return via != null ? via.console() : console;
+    }
+
+    /**
+     * @param rank a rank
+     * @param pid  its pid on its host
+     */
+    synchronized void pid(int rank, int pid) {
+        if (rank >= 0 && rank < pids.length) {
+            pids[rank] = pid;
+        }
+    }
+
+    /**
+     * Records a rank's end.
+     *
+     * @param rank   the rank
+     * @param code   its exit status (128+signal when killed by one)
+     * @param reason why it failed, when {@code code != 0}
+     * @return what it means for the job
+     */
+    synchronized ExitOutcome rankExited(int rank, int code, String reason) {
+        if (rank < 0 || rank >= status.length || status[rank] >= 0) {
+            return ExitOutcome.IGNORED;
+        }
+        status[rank] = code;
+        exited++;
+        if (code != 0 && failure == null) {
+            failure = new Ending(code, reason);
+            return exited < status.length ? ExitOutcome.FIRST_FAILURE : ExitOutcome.RECORDED;
+        }
+        return ExitOutcome.RECORDED;
+    }
+
+    /**
+     * Records a failure that is not a rank's exit (MPI_Abort, a kill request, a failed spawned job).
+     *
+     * @param status the job's exit status if this is its first failure
+     * @param reason what happened
+     * @return whether it was the first failure
+     */
+    synchronized boolean fail(int status, String reason) {
+        if (failure != null) {
+            return false;
+        }
+        failure = new Ending(status, reason);
+        return true;
+    }
+
+    /**
+     * Records a lost host: its ranks that had not ended count as ended with {@link #HOST_LOST}.
+     *
+     * @param ranks  the ranks that were on it
+     * @param reason what happened to it
+     * @return whether this was the job's first failure, so the other ranks must be killed
+     */
+    synchronized boolean hostLost(List<Integer> ranks, String reason) {
+        for (int rank : ranks) {
+            if (status[rank] < 0) {
+                status[rank] = HOST_LOST;
+                exited++;
+            }
+        }
+        return fail(HOST_LOST, reason);
+    }
+
+    /** @return the first failure's reason, or null */
+    synchronized String failureReason() {
+        return failure == null ? null : failure.reason();
+    }
+
+    /** A job spawned from this one started. */
+    synchronized void childStarted() {
+        liveChildren++;
+    }
+
+    /**
+     * A job spawned from this one ended.
+     *
+     * @param childJid its id
+     * @param ending   how
+     */
+    synchronized void childEnded(String childJid, Ending ending) {
+        liveChildren--;
+        if (ending.reason() != null && failure == null) {
+            failure = new Ending(ending.status(), "spawned job " + childJid + ": " + ending.reason());
+        }
+    }
+
+    /**
+     * Ends the job if every rank is accounted for and no spawned job runs; only the first call that finds it so
+     * gets the ending.
+     *
+     * @return how it ended, or null if it has not (or was already reported)
+     */
+    synchronized Ending finishIfDone() {
+        if (done || exited < status.length || liveChildren > 0) {
+            return null;
+        }
+        done = true;
+        endedAtNanos = System.nanoTime();
+        return failure == null ? new Ending(0, null) : failure;
+    }
+
+    /** @return whether the job has ended */
+    synchronized boolean isDone() {
+        return done;
+    }
+
+    /** @return when it ended ({@link System#nanoTime()}), meaningful once {@link #isDone()} */
+    synchronized long endedAtNanos() {
+        return endedAtNanos;
+    }
+
+    /** @return how many ranks are accounted for */
+    synchronized int exitedCount() {
+        return exited;
+    }
+}

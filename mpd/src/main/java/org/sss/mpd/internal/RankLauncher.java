@@ -1,0 +1,178 @@
+package org.sss.mpd.internal;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Starts this mpd's processes for a job: works out once per job and rank set what its ranks share (the program's
+ * path, argv and environment), and spawns each rank or co-process with {@code posix_spawn} in its own session.
+ *
+ * <p>What {@code posix_spawn} cannot do — resource limits, running as another user — is done by the
+ * {@code sss-exec} helper (built with the module), spawned in the program's place for the sets that ask for it:
+ * it applies the limits, drops to the user and executes the program. Running as another user needs a root mpd;
+ * otherwise, and when the helper is missing, the set's ranks fail to start with a message saying why.
+ * Stateless apart from its settings; thread-safe.
+ */
+public final class RankLauncher {
+    private final Optional<Path> helper;
+    private final String ownUser;
+    private final boolean root;
+
+    /**
+     * @param helper  the sss-exec helper, if it exists
+     * @param ownUser the user this mpd runs as
+     * @param root    whether this mpd runs as root
+     */
+    RankLauncher(Optional<Path> helper, String ownUser, boolean root) {
+        this.helper = helper;
+        this.ownUser = ownUser;
+        this.root = root;
+    }
+
+    /**
+     * @param helperOverride the helper to use instead of the one built next to the module's classes
+     * @return a launcher for this process, running ranks as its user unless it is root
+     */
+    public static RankLauncher forThisProcess(Optional<Path> helperOverride) {
+        Optional<Path> helper = helperOverride.isPresent() ? helperOverride.filter(Files::isExecutable) : builtHelper();
+        return new RankLauncher(helper, System.getProperty("user.name", ""), Posix.uid() == 0);
+    }
+
+    /** The helper built with the module: next to its classes, else under the suite's home ({@code sss.home}, SSS_HOME). */
+    private static Optional<Path> builtHelper() {
+        List<Path> candidates = new ArrayList<>();
+        try {
+            Path classes = Path.of(RankLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            candidates.add(classes.resolveSibling("native").resolve("sss-exec"));
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // Not loaded from a directory or jar on disk; the suite's home may still tell.
+        }
+        for (String home : new String[] {System.getProperty("sss.home"), System.getenv("SSS_HOME")}) {
+            if (home != null && !home.isBlank()) {
+                candidates.add(Path.of(home, "mpd", "target", "native", "sss-exec"));
+            }
+        }
+        return candidates.stream().filter(Files::isExecutable).findFirst();
+    }
+
+    /**
+     * What every rank of one set needs, worked out once per job on this mpd.
+     *
+     * @param path    the program to spawn (the helper's path when the helper is used), or null if it cannot run
+     * @param problem why it cannot run
+     * @param argv    its arguments, argv[0] first
+     * @param env     the environment every rank of the set shares
+     */
+    record Launchable(String path, String problem, List<String> argv, List<String> env) {
+    }
+
+    /**
+     * @param spec the job
+     * @param set  one of its rank sets
+     * @return how to start the set's ranks
+     */
+    Launchable ranks(JobSpec spec, JobSpec.RankSet set) {
+        List<String> argv = new ArrayList<>();
+        argv.add(set.exec());
+        argv.addAll(set.args());
+        return prepare(spec, set, set.exec(), argv);
+    }
+
+    /**
+     * @param spec the job
+     * @param set  a rank set with a co-process
+     * @return how to start the set's co-process
+     */
+    Launchable coProcess(JobSpec spec, JobSpec.RankSet set) {
+        return prepare(spec, set, set.coProcess(), List.of(set.coProcess()));
+    }
+
+    private Launchable prepare(JobSpec spec, JobSpec.RankSet set, String exec, List<String> argv) {
+        Map<String, String> env = new LinkedHashMap<>();
+        spec.env().forEach(entry -> put(env, entry));
+        set.env().forEach(entry -> put(env, entry));
+        List<String> envList = new ArrayList<>(env.size());
+        env.forEach((k, v) -> envList.add(k + "=" + v));
+        String path;
+        try {
+            path = resolve(exec, env.get("PATH"), spec.wdir());
+        } catch (IOException e) {
+            return new Launchable(null, e.getMessage(), List.copyOf(argv), List.copyOf(envList));
+        }
+        boolean otherUser = !set.runAs().isEmpty() && !set.runAs().equals(ownUser);
+        if (!otherUser && set.limits().isEmpty()) {
+            return new Launchable(path, null, List.copyOf(argv), List.copyOf(envList));
+        }
+        if (otherUser && !root) {
+            return new Launchable(null, "cannot run as user " + set.runAs() + ": this mpd runs as " + ownUser + ", not root",
+                    List.copyOf(argv), List.copyOf(envList));
+        }
+        if (helper.isEmpty()) {
+            return new Launchable(null, "the launch helper sss-exec (needed for limits and users) is missing; "
+                    + "rebuild the suite (bin/sss build)", List.copyOf(argv), List.copyOf(envList));
+        }
+        List<String> wrapped = new ArrayList<>();
+        wrapped.add("sss-exec");
+        for (String limit : set.limits()) {
+            wrapped.add("--rlimit");
+            wrapped.add(limit);
+        }
+        if (otherUser) {
+            wrapped.add("--user");
+            wrapped.add(set.runAs());
+        }
+        wrapped.add("--");
+        wrapped.add(path);
+        wrapped.addAll(argv);
+        return new Launchable(helper.get().toString(), null, List.copyOf(wrapped), List.copyOf(envList));
+    }
+
+    /**
+     * Spawns one process of a prepared set.
+     *
+     * @param launchable the set's launchable
+     * @param ownEnv     variables for this process only, added after the set's
+     * @param wdir       working directory
+     * @return the process
+     * @throws IOException if it cannot be started (with the reason)
+     */
+    Posix.Spawned spawn(Launchable launchable, List<String> ownEnv, String wdir) throws IOException {
+        if (launchable.path() == null) {
+            throw new IOException(launchable.problem());
+        }
+        List<String> env = new ArrayList<>(launchable.env().size() + ownEnv.size());
+        env.addAll(launchable.env());
+        env.addAll(ownEnv);
+        return Posix.spawn(launchable.path(), launchable.argv(), env, wdir);
+    }
+
+    private static void put(Map<String, String> env, String entry) {
+        int equals = entry.indexOf('=');
+        if (equals > 0) {
+            env.put(entry.substring(0, equals), entry.substring(equals + 1));
+        }
+    }
+
+    /** Finds the program: a name with a slash is taken relative to the working directory, else searched in PATH. */
+    static String resolve(String exec, String path, String wdir) throws IOException {
+        if (exec.contains("/")) {
+            Path file = Path.of(exec).isAbsolute() ? Path.of(exec) : Path.of(wdir).resolve(exec);
+            return file.toString();
+        }
+        String search = path != null ? path : "/usr/local/bin:/usr/bin:/bin";
+        for (String dir : search.split(File.pathSeparator)) {
+            Path candidate = Path.of(dir.isEmpty() ? wdir : dir).resolve(exec);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        throw new IOException("command not found in PATH");
+    }
+}
