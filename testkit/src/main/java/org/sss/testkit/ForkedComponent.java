@@ -36,6 +36,9 @@ public final class ForkedComponent implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-XX:TieredStopAtLevel=1");
+        if (System.getProperty("sss.home") != null) {
+            command.add("-Dsss.home=" + System.getProperty("sss.home"));
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass.getName());

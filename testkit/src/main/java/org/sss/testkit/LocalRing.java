@@ -14,16 +14,18 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
+import org.sss.lib.wire.Endpoint;
+import org.sss.lib.wire.SharedKey;
 import org.sss.mpd.MpdMain;
-import org.sss.mpd.internal.MalformedMessageException;
-import org.sss.mpd.internal.Member;
-import org.sss.mpd.internal.MpdMessage;
-import org.sss.mpd.tools.ConsoleClient;
+import org.sss.mpd.MpdSecret;
+import org.sss.mpd.client.MpdConsole;
+import org.sss.mpd.client.RingMember;
 
 /**
- * A ring of real mpds on this machine for tests: mpd i runs in its own JVM on 127.0.0.(first + i) as host
- * "127.0.0.(first + i)", all sharing a secret written (mode 0600) under the test's directory. {@link #mpiexec}
- * runs the real (native) mpiexec against it. Closing kills every mpd and every process they started.
+ * A ring of real mpds on this machine for tests: mpd i runs in its own JVM on 127.0.0.(first + i), named after
+ * its address or given a host name ({@link #startNamed}), all sharing a secret written (mode 0600) under the
+ * test's directory. {@link #mpiexec} runs the real (native) mpiexec against it; {@link #console()} gives a
+ * {@link MpdConsole}. Closing kills every mpd and every process they started.
  */
 public final class LocalRing implements AutoCloseable {
     private static final Duration START = Duration.ofSeconds(60);
@@ -48,23 +50,41 @@ public final class LocalRing implements AutoCloseable {
      * @return the running ring
      */
     public static LocalRing start(Path dir, int size, int firstHost, String... extra) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            names.add("127.0.0." + (firstHost + i));
+        }
+        return startNamed(dir, names, firstHost, extra);
+    }
+
+    /**
+     * Starts a ring whose mpds have the given host names (e.g. node1, node2, …) and waits until every mpd is in it.
+     *
+     * @param dir       the test's directory (secret, logs)
+     * @param names     the host names, one mpd each
+     * @param firstHost last byte of the first address (2 gives 127.0.0.2)
+     * @param extra     extra mpd arguments
+     * @return the running ring
+     */
+    public static LocalRing startNamed(Path dir, List<String> names, int firstHost, String... extra) {
         try {
             Files.createDirectories(dir);
             Path secret = TestKeys.write(dir.resolve("mpd.conf"), "MPD_SECRETWORD=" + java.util.UUID.randomUUID(), "rw-------");
             LocalRing ring = new LocalRing(dir, secret);
-            ring.launch(size, firstHost, extra);
+            ring.launch(names, firstHost, extra);
             return ring;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private void launch(int size, int firstHost, String... extra) throws IOException {
+    private void launch(List<String> names, int firstHost, String... extra) throws IOException {
         Path consoleFile = dir.resolve("first.console");
         Files.deleteIfExists(consoleFile);
         String first = "127.0.0." + firstHost;
-        mpds.add(fork(first, args(first, List.of("--console-file", consoleFile.toString()), extra)));
-        hosts.add(first);
+        mpds.add(fork(names.getFirst(), args(names.getFirst(), first,
+                List.of("--console-file", consoleFile.toString()), extra)));
+        hosts.add(names.getFirst());
         ForkedComponent leader = mpds.getFirst();
         Awaitility.await("the first mpd's console file").atMost(START).pollInterval(Duration.ofMillis(50))
                 .until(() -> {
@@ -74,16 +94,17 @@ public final class LocalRing implements AutoCloseable {
                     return Files.exists(consoleFile) && !Files.readString(consoleFile).isBlank();
                 });
         console = Files.readString(consoleFile).trim();
-        for (int i = 1; i < size; i++) {
-            String host = "127.0.0." + (firstHost + i);
-            mpds.add(fork(host, args(host, List.of("--join", console), extra)));
-            hosts.add(host);
+        for (int i = 1; i < names.size(); i++) {
+            String address = "127.0.0." + (firstHost + i);
+            mpds.add(fork(names.get(i), args(names.get(i), address, List.of("--join", console), extra)));
+            hosts.add(names.get(i));
         }
-        awaitSize(size, START);
+        awaitSize(names.size(), START);
     }
 
-    private List<String> args(String host, List<String> more, String... extra) {
-        List<String> args = new ArrayList<>(List.of("--host", host, "--secret", secret.toString(), "--log-level", "info"));
+    private List<String> args(String host, String address, List<String> more, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--host", host, "--listen", address + ":0", "--secret", secret.toString(),
+                "--log-level", "info"));
         args.addAll(more);
         args.addAll(List.of(extra));
         return args;
@@ -102,7 +123,7 @@ public final class LocalRing implements AutoCloseable {
      */
     public ForkedComponent join(int hostByte, String... extra) {
         String host = "127.0.0." + hostByte;
-        ForkedComponent mpd = fork(host, args(host, List.of("--join", console), extra));
+        ForkedComponent mpd = fork(host, args(host, host, List.of("--join", console), extra));
         mpds.add(mpd);
         hosts.add(host);
         return mpd;
@@ -115,7 +136,7 @@ public final class LocalRing implements AutoCloseable {
      * @param timeout longest wait
      * @return the members
      */
-    public List<Member> awaitSize(int size, Duration timeout) {
+    public List<RingMember> awaitSize(int size, Duration timeout) {
         return Awaitility.await("a ring of " + size).atMost(timeout).pollInterval(Duration.ofMillis(50))
                 .ignoreExceptions().until(this::trace, members -> members.size() == size);
     }
@@ -124,16 +145,30 @@ public final class LocalRing implements AutoCloseable {
      * @return the ring's members, as the console mpd reports them
      * @throws IOException if it cannot be reached
      */
-    public List<Member> trace() throws IOException {
-        try (ConsoleClient client = ConsoleClient.connect(console, secret)) {
-            return Member.decodeAll(client.call(MpdMessage.of("trace").build()).require("members"));
-        } catch (MalformedMessageException e) {
-            throw new IOException(e.getMessage(), e);
+    public List<RingMember> trace() throws IOException {
+        try (MpdConsole client = console()) {
+            return client.trace();
         }
     }
 
+    /**
+     * @return a new console connection to the console mpd; the caller closes it
+     * @throws IOException if it cannot be reached
+     */
+    public MpdConsole console() throws IOException {
+        return MpdConsole.connect(Endpoint.parse(console), secretKey());
+    }
+
+    /**
+     * @return the ring's secret, loaded
+     * @throws IOException if the file is unusable
+     */
+    public SharedKey secretKey() throws IOException {
+        return MpdSecret.load(secret);
+    }
+
     /** @return the address mpiexec and the tools talk to */
-    public String console() {
+    public String consoleAddress() {
         return console;
     }
 

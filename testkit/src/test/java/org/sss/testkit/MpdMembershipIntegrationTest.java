@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sss.lib.wire.Digest;
 import org.sss.lib.wire.Endpoint;
-import org.sss.mpd.internal.Member;
+import org.sss.mpd.client.RingMember;
 
 /** Joining and leaving a running ring, jobs on other hosts surviving a loss, and hostile peers. */
 class MpdMembershipIntegrationTest {
@@ -29,10 +29,10 @@ class MpdMembershipIntegrationTest {
     void anMpdJoinsARunningRingAndLeavesItCleanly() throws Exception {
         try (LocalRing ring = LocalRing.start(dir, 2, 80)) {
             ForkedComponent third = ring.join(82);
-            assertThat(ring.awaitSize(3, Duration.ofSeconds(30))).extracting(Member::id).contains("127.0.0.82");
+            assertThat(ring.awaitSize(3, Duration.ofSeconds(30))).extracting(RingMember::id).contains("127.0.0.82");
             assertThat(ring.mpiexec("-hosts", "127.0.0.82", "-n", "2", "hostname").exit()).isZero();
             assertThat(third.stop(Duration.ofSeconds(20))).as("a clean stop on SIGTERM").isZero();
-            assertThat(ring.awaitSize(2, Duration.ofSeconds(10))).extracting(Member::id).doesNotContain("127.0.0.82");
+            assertThat(ring.awaitSize(2, Duration.ofSeconds(10))).extracting(RingMember::id).doesNotContain("127.0.0.82");
             assertThat(ring.mpiexec("-n", "4", "hostname").lines()).hasSize(4);
         }
     }
@@ -58,7 +58,7 @@ class MpdMembershipIntegrationTest {
     @Test
     void hostilePeersAreDroppedAndTheMpdKeepsServing() throws Exception {
         try (LocalRing ring = LocalRing.start(dir, 2, 90, "--frame-timeout", "1")) {
-            Endpoint mpd = Endpoint.parse(ring.console());
+            Endpoint mpd = Endpoint.parse(ring.consoleAddress());
             String secret = Files.readString(ring.secret()).trim().substring("MPD_SECRETWORD=".length());
             // a wrong secret
             try (Peer peer = new Peer(mpd)) {

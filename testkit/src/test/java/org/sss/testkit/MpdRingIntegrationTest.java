@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.sss.mpd.internal.Member;
+import org.sss.mpd.client.RingMember;
 
 /** Issue 4's acceptance on real rings of mpds on 127.0.0.x, with the real mpiexec. */
 class MpdRingIntegrationTest {
@@ -107,9 +107,9 @@ class MpdRingIntegrationTest {
             long killedAt = System.nanoTime();
             ring.mpds().get(2).kill9();
 
-            List<Member> members = ring.awaitSize(3, Duration.ofSeconds(2));
+            List<RingMember> members = ring.awaitSize(3, Duration.ofSeconds(2));
             Duration reknit = Duration.ofNanos(System.nanoTime() - killedAt);
-            assertThat(members).extracting(Member::id).doesNotContain(victim);
+            assertThat(members).extracting(RingMember::id).doesNotContain(victim);
             assertThat(reknit).as("ring of 3 whole").isLessThan(Duration.ofSeconds(2));
 
             assertThat(mpiexec.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -131,7 +131,7 @@ class MpdRingIntegrationTest {
         try (LocalRing ring = LocalRing.start(dir, 2, 50)) {
             Path wrong = TestKeys.write(dir.resolve("wrong.conf"), "MPD_SECRETWORD=not-the-secret", "rw-------");
             ProcessBuilder builder = new ProcessBuilder(LocalRing.mpiexecBinary().toString(), "-n", "1", "true");
-            builder.environment().put("MPD_CONSOLE", ring.console());
+            builder.environment().put("MPD_CONSOLE", ring.consoleAddress());
             builder.environment().put("MPD_CONF_FILE", wrong.toString());
             Process mpiexec = builder.start();
             String stderr = LocalRing.drain(mpiexec.getErrorStream()).get(30, TimeUnit.SECONDS);
@@ -140,7 +140,7 @@ class MpdRingIntegrationTest {
             assertThat(stderr).contains("refused our secret");
 
             ForkedComponent intruder = ForkedComponent.start("intruder", org.sss.mpd.MpdMain.class, dir.resolve("logs"),
-                    "--host", "127.0.0.59", "--secret", wrong.toString(), "--join", ring.console());
+                    "--host", "127.0.0.59", "--secret", wrong.toString(), "--join", ring.consoleAddress());
             assertThat(intruder.waitFor(Duration.ofSeconds(60))).isEqualTo(1);
             assertThat(intruder.output()).contains("refused");
             assertThat(ring.trace()).hasSize(2);

@@ -47,7 +47,7 @@ class MpiexecOptionsIntegrationTest {
 
     /** @return the hosts in ring order, starting at the mpd mpiexec talks to (the first one started) */
     private static List<String> ringOrder() throws java.io.IOException {
-        return ring.trace().stream().map(org.sss.mpd.internal.Member::host).toList();
+        return ring.trace().stream().map(org.sss.mpd.client.RingMember::host).toList();
     }
 
     @Test
@@ -82,7 +82,7 @@ class MpiexecOptionsIntegrationTest {
     @Test
     void mpiexecsEnvironmentTravelsToTheRanks() {
         LocalRing.Result result = ring.mpiexec("-n", "1", "sh", "-c", "echo $MPD_CONSOLE");
-        assertThat(result.lines()).isEqualTo(List.of(ring.console()));
+        assertThat(result.lines()).isEqualTo(List.of(ring.consoleAddress()));
     }
 
     @Test

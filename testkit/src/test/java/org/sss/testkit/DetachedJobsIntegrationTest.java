@@ -1,0 +1,216 @@
+package org.sss.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sss.mpd.client.DetachedJob;
+import org.sss.mpd.client.JobEvent;
+import org.sss.mpd.client.JobRequest;
+import org.sss.mpd.client.JobRequest.ProcessSet;
+import org.sss.mpd.client.MpdConsole;
+import org.sss.mpd.client.MpdRequestException;
+import org.sss.mpd.client.SignalDelivery;
+
+/**
+ * Jobs launched through the public console API on a ring of three named hosts: detached jobs that survive their
+ * console and are replayed to a new one, exact placement, per-rank pids, signals with delivery reports, resource
+ * limits, co-processes and running as another user.
+ */
+class DetachedJobsIntegrationTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static LocalRing ring;
+
+    @BeforeAll
+    static void startRing(@TempDir Path dir) {
+        ring = LocalRing.startNamed(dir, List.of("node1", "node2", "node3"), 110, "--grace", "1");
+    }
+
+    @AfterAll
+    static void stopRing() {
+        if (ring != null) {
+            ring.close();
+        }
+    }
+
+    /** Collects a job's events. */
+    private static final class Events implements Consumer<JobEvent> {
+        final List<JobEvent> all = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void accept(JobEvent event) {
+            all.add(event);
+        }
+
+        <T extends JobEvent> List<T> of(Class<T> type) {
+            return all.stream().filter(type::isInstance).map(type::cast).toList();
+        }
+
+        JobEvent.Ended awaitEnd() {
+            await("the job's end").atMost(WAIT).until(() -> !of(JobEvent.Ended.class).isEmpty());
+            return of(JobEvent.Ended.class).getFirst();
+        }
+
+        String output() {
+            StringBuilder text = new StringBuilder();
+            for (JobEvent.Output out : of(JobEvent.Output.class)) {
+                text.append(new String(out.data(), StandardCharsets.UTF_8));
+            }
+            return text.toString();
+        }
+    }
+
+    @Test
+    void aDetachedJobOutlivesItsConsoleAndIsReplayedToTheNextOne() throws IOException, MpdRequestException {
+        Events first = new Events();
+        String jid;
+        JobRequest request = JobRequest.of(ProcessSet.of(2, "/bin/sh", "-c", "echo before-$PMI_RANK; sleep 2; echo after-$PMI_RANK"))
+                .placedOn(List.of("node2", "node3")).detached("pg-1", 1 << 20);
+        try (MpdConsole console = ring.console()) {
+            jid = console.launch(request, first);
+            await("both ranks' first line").atMost(WAIT).until(() -> first.output().contains("before-0")
+                    && first.output().contains("before-1"));
+        }
+        assertThat(first.of(JobEvent.Launched.class).getFirst().hostOfRank()).containsExactly("node2", "node3");
+        assertThat(first.of(JobEvent.Disconnected.class)).hasSize(1);
+        try (MpdConsole console = ring.console()) {
+            assertThat(console.detachedJobs()).contains(new DetachedJob(jid, "node1", true, "pg-1"));
+            Events second = new Events();
+            console.attach(jid, second);
+            JobEvent.Ended end = second.awaitEnd();
+            assertThat(end.status()).isZero();
+            assertThat(second.output()).contains("before-0", "before-1", "after-0", "after-1");
+            assertThat(second.all.getFirst()).isInstanceOf(JobEvent.Launched.class);
+            List<JobEvent.Spawned> spawned = second.of(JobEvent.Spawned.class);
+            assertThat(spawned).extracting(JobEvent.Spawned::host).containsExactlyInAnyOrder("node2", "node3");
+            assertThat(spawned).allSatisfy(s -> assertThat(s.pidOfRank().values()).allMatch(pid -> pid > 0));
+            assertThat(second.of(JobEvent.RankExited.class)).extracting(JobEvent.RankExited::host)
+                    .containsExactlyInAnyOrder("node2", "node3");
+            assertThat(second.of(JobEvent.RankExited.class)).allMatch(e -> e.pid() > 0);
+            assertThat(console.detachedJobs()).contains(new DetachedJob(jid, "node1", false, "pg-1"));
+            console.release(jid);
+            assertThat(console.detachedJobs()).extracting(DetachedJob::jid).doesNotContain(jid);
+            assertThatThrownBy(() -> console.attach(jid, new Events())).isInstanceOf(MpdRequestException.class);
+        }
+    }
+
+    @Test
+    void anAttachedJobEndsWithItsConsole() throws IOException, MpdRequestException {
+        Events events = new Events();
+        String jid;
+        try (MpdConsole console = ring.console()) {
+            jid = console.launch(JobRequest.of(ProcessSet.of(1, "sleep", "30")).withGrace(Duration.ofSeconds(1)), events);
+            await().atMost(WAIT).until(() -> ring.mpds().size() == 3);
+        }
+        try (MpdConsole console = ring.console()) {
+            assertThat(console.detachedJobs()).extracting(DetachedJob::jid).doesNotContain(jid);
+            assertThatThrownBy(() -> console.attach(jid, new Events())).isInstanceOf(MpdRequestException.class);
+        }
+    }
+
+    @Test
+    void signalsReportWhichRanksTheyReached() throws IOException, MpdRequestException {
+        Events events = new Events();
+        try (MpdConsole console = ring.console()) {
+            String jid = console.launch(JobRequest.of(ProcessSet.of(3, "/bin/sh", "-c", "trap 'echo usr1-$PMI_RANK' USR1; "
+                    + "while [ ! -e /tmp/sss-signal-test-$MPD_JID-$PMI_RANK ]; do sleep 0.1; done")).detached("sig", 65536), events);
+            await("every rank started").atMost(WAIT).until(() -> events.of(JobEvent.Spawned.class).stream()
+                    .mapToInt(s -> s.pidOfRank().size()).sum() == 3);
+            SignalDelivery one = console.signal(jid, 10, 1, false);
+            assertThat(one.delivered()).containsExactly(1);
+            assertThat(one.missed()).isEmpty();
+            await("rank 1's trap").atMost(WAIT).until(() -> events.output().contains("usr1-1"));
+            assertThat(events.output()).doesNotContain("usr1-0", "usr1-2");
+            Path done = Path.of("/tmp/sss-signal-test-" + jid + "-2");
+            Files.writeString(done, "");
+            try {
+                await("rank 2's own end").atMost(WAIT).until(() -> !events.of(JobEvent.RankExited.class).isEmpty());
+            } finally {
+                Files.delete(done);
+            }
+            assertThat(events.of(JobEvent.RankExited.class).getFirst().status()).isZero();
+            SignalDelivery all = console.signal(jid, 15, -1, true);
+            assertThat(all.delivered()).containsExactlyInAnyOrder(0, 1);
+            assertThat(all.missed()).containsExactly(2);
+            JobEvent.Ended end = events.awaitEnd();
+            assertThat(end.status()).isEqualTo(143);
+            assertThat(end.reason()).contains("rank", "signal TERM");
+            console.release(jid);
+            assertThatThrownBy(() -> console.signal(jid, 15, -1, true)).isInstanceOf(MpdRequestException.class);
+        }
+    }
+
+    @Test
+    void limitsAndCoProcessesApplyPerSet(@TempDir Path dir) throws IOException, MpdRequestException {
+        Path co = dir.resolve("monitor");
+        Files.writeString(co, "#!/bin/sh\necho \"monitor on $SSS_HOST ranks=$SSS_RANKS pids=$SSS_PIDS\"\n");
+        Files.setPosixFilePermissions(co, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Events events = new Events();
+        JobRequest request = new JobRequest(List.of(
+                new ProcessSet(2, "/bin/sh", List.of("-c", "echo nofile-$PMI_RANK=$(ulimit -n); sleep 0.5"), List.of(), "",
+                        List.of("nofile=77"), co.toString()),
+                ProcessSet.of(1, "/bin/sh", "-c", "echo plain-$PMI_RANK=$(ulimit -n)")),
+                "tester", "/", "merged", List.of("PATH=/usr/bin:/bin"), List.of("node1", "node1", "node2"), Duration.ZERO,
+                true, "limits", 65536);
+        try (MpdConsole console = ring.console()) {
+            String jid = console.launch(request, events);
+            assertThat(events.awaitEnd().status()).isZero();
+            await("the co-process's end").atMost(WAIT).until(() -> !events.of(JobEvent.CoProcessExited.class).isEmpty());
+            String output = events.output();
+            assertThat(output).contains("nofile-0=77", "nofile-1=77").doesNotContain("plain-2=77");
+            List<JobEvent.Spawned> node1 = events.of(JobEvent.Spawned.class).stream().filter(s -> s.host().equals("node1")).toList();
+            assertThat(node1).hasSize(1);
+            assertThat(node1.getFirst().coProcess()).isPositive();
+            assertThat(output).contains("monitor on node1 ranks=0 1 pids=" + node1.getFirst().pidOfRank().get(0) + " "
+                    + node1.getFirst().pidOfRank().get(1));
+            assertThat(events.of(JobEvent.Output.class)).anySatisfy(o -> assertThat(o.coHost()).isEqualTo("node1"));
+            assertThat(events.of(JobEvent.CoProcessExited.class)).singleElement()
+                    .satisfies(e -> assertThat(e.host()).isEqualTo("node1"));
+            console.release(jid);
+        }
+    }
+
+    @Test
+    void ranksRunAsTheNamedUserOnlyUnderARootMpd() throws IOException, MpdRequestException {
+        Events events = new Events();
+        JobRequest request = new JobRequest(List.of(new ProcessSet(1, "/usr/bin/id", List.of("-un"), List.of(), "nobody",
+                List.of(), "")), "tester", "/", "merged", List.of(), List.of(), Duration.ZERO, false, "", 0);
+        try (MpdConsole console = ring.console()) {
+            console.launch(request, events);
+            JobEvent.Ended end = events.awaitEnd();
+            if ("root".equals(System.getProperty("user.name"))) {
+                assertThat(end.status()).isZero();
+                assertThat(events.output().trim()).isEqualTo("nobody");
+            } else {
+                assertThat(end.status()).isEqualTo(127);
+                assertThat(events.output()).contains("not root");
+            }
+        }
+    }
+
+    @Test
+    void aMissingProgramAndAnUnknownHostAreReported() throws IOException, MpdRequestException {
+        Events events = new Events();
+        try (MpdConsole console = ring.console()) {
+            assertThatThrownBy(() -> console.launch(JobRequest.of(ProcessSet.of(1, "true")).placedOn(List.of("node9")), events))
+                    .isInstanceOf(MpdRequestException.class).hasMessageContaining("node9");
+            console.launch(JobRequest.of(ProcessSet.of(2, "/bin/foo")).detached("missing", 4096), events);
+            JobEvent.Ended end = events.awaitEnd();
+            assertThat(end.status()).isEqualTo(127);
+            assertThat(events.output()).contains("cannot execute /bin/foo");
+        }
+    }
+}
