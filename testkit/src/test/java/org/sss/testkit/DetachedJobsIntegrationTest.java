@@ -160,8 +160,8 @@ class DetachedJobsIntegrationTest {
         Files.setPosixFilePermissions(co, PosixFilePermissions.fromString("rwxr-xr-x"));
         Events events = new Events();
         JobRequest request = new JobRequest(List.of(
-                new ProcessSet(2, "/bin/sh", List.of("-c", "echo nofile-$PMI_RANK=$(ulimit -n); sleep 0.5"), List.of(), "",
-                        List.of("nofile=77"), co.toString()),
+                new ProcessSet(2, "/bin/sh", List.of("-c", "echo nofile-$PMI_RANK=$(ulimit -n) in $(pwd); sleep 0.5"), List.of(), "",
+                        List.of("nofile=77"), co.toString(), "/tmp"),
                 ProcessSet.of(1, "/bin/sh", "-c", "echo plain-$PMI_RANK=$(ulimit -n)")),
                 "tester", "/", "merged", List.of("PATH=/usr/bin:/bin"), List.of("node1", "node1", "node2"), Duration.ZERO,
                 true, "limits", 65536);
@@ -170,7 +170,7 @@ class DetachedJobsIntegrationTest {
             assertThat(events.awaitEnd().status()).isZero();
             await("the co-process's end").atMost(WAIT).until(() -> !events.of(JobEvent.CoProcessExited.class).isEmpty());
             String output = events.output();
-            assertThat(output).contains("nofile-0=77", "nofile-1=77").doesNotContain("plain-2=77");
+            assertThat(output).contains("nofile-0=77 in /tmp", "nofile-1=77 in /tmp").doesNotContain("plain-2=77");
             List<JobEvent.Spawned> node1 = events.of(JobEvent.Spawned.class).stream().filter(s -> s.host().equals("node1")).toList();
             assertThat(node1).hasSize(1);
             assertThat(node1.getFirst().coProcess()).isPositive();
@@ -187,7 +187,7 @@ class DetachedJobsIntegrationTest {
     void ranksRunAsTheNamedUserOnlyUnderARootMpd() throws IOException, MpdRequestException {
         Events events = new Events();
         JobRequest request = new JobRequest(List.of(new ProcessSet(1, "/usr/bin/id", List.of("-un"), List.of(), "nobody",
-                List.of(), "")), "tester", "/", "merged", List.of(), List.of(), Duration.ZERO, false, "", 0);
+                List.of(), "", "")), "tester", "/", "merged", List.of(), List.of(), Duration.ZERO, false, "", 0);
         try (MpdConsole console = ring.console()) {
             console.launch(request, events);
             JobEvent.Ended end = events.awaitEnd();

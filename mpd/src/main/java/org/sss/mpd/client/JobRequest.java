@@ -35,9 +35,10 @@ public record JobRequest(List<ProcessSet> sets, String submitter, String wdir, S
      *                  nofile, nproc, rss, stack
      * @param coProcess a program started once per host after the set's ranks there, with their pids in
      *                  {@code SSS_PIDS} and ranks in {@code SSS_RANKS}; empty for none
+     * @param wdir      working directory of these ranks, or empty for the job's
      */
     public record ProcessSet(int count, String exec, List<String> args, List<String> env, String runAs, List<String> limits,
-                             String coProcess) {
+                             String coProcess, String wdir) {
         /** Checks the values and copies the lists. */
         public ProcessSet {
             if (count < 1) {
@@ -49,6 +50,7 @@ public record JobRequest(List<ProcessSet> sets, String submitter, String wdir, S
             limits = List.copyOf(limits);
             runAs = runAs == null ? "" : runAs;
             coProcess = coProcess == null ? "" : coProcess;
+            wdir = wdir == null ? "" : wdir;
             for (String limit : limits) {
                 int equals = limit.indexOf('=');
                 if (equals <= 0 || !JobSpec.LIMIT_NAMES.contains(limit.substring(0, equals))) {
@@ -65,7 +67,7 @@ public record JobRequest(List<ProcessSet> sets, String submitter, String wdir, S
          * @return a set run as the mpd's user, without limits or co-process
          */
         public static ProcessSet of(int count, String exec, String... args) {
-            return new ProcessSet(count, exec, List.of(args), List.of(), "", List.of(), "");
+            return new ProcessSet(count, exec, List.of(args), List.of(), "", List.of(), "", "");
         }
     }
 
@@ -140,7 +142,7 @@ public record JobRequest(List<ProcessSet> sets, String submitter, String wdir, S
     /** @return the ring's form of this request */
     JobSpec toSpec() {
         List<JobSpec.RankSet> rankSets = sets.stream().map(set -> new JobSpec.RankSet(set.count(), set.exec(), set.args(),
-                set.env(), set.runAs(), set.limits(), set.coProcess())).toList();
+                set.env(), set.runAs(), set.limits(), set.coProcess(), set.wdir())).toList();
         return new JobSpec("", submitter, wdir, output, env, rankSets,
                 new JobSpec.Wishes(hostOfRank, List.of(), List.of(), 0), List.of(), new int[0], 4, grace.toMillis(), List.of(),
                 "", new JobSpec.Supervision(detached, tag, keepBytes));

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sss.mpd.client.UnixSignals;
 import org.sss.mpd.internal.pmi.JobKvs;
 import org.sss.mpd.internal.pmi.PmiJob;
 import org.sss.mpd.internal.pmi.PmiServer;
@@ -38,7 +39,7 @@ import org.sss.mpd.internal.pmi.SpawnRequest;
  * <p>A detached job (the process manager's) survives its console: the root reports every rank's pid, keeps what it
  * sent, replays it to a console that {@code attach}es, and keeps the job's end until the console {@code release}s
  * it (or for the configured time). Its rank sets may name a user, resource limits and a co-process (started once per
- * host after the set's local ranks, with their pids in {@code SSS_PIDS}). Signals can be delivered to one rank or
+ * host after the set's local ranks, with their pids in {@code SSS_PIDS}). UnixSignals can be delivered to one rank or
  * all, to the top process or its whole process group, with a per-rank report of delivery.
  *
  * <p>Ranks find the mpd's PMI server through {@code PMI_PORT} and {@code PMI_ID}; a job's key-value space is kept
@@ -220,7 +221,7 @@ public final class JobManager implements AutoCloseable {
         job.ranks.put(rank, local);
         Posix.Spawned spawned;
         try {
-            spawned = launcher.spawn(launchable, own, spec.wdir());
+            spawned = launcher.spawn(launchable, own);
         } catch (IOException e) {
             String exec = spec.setOf(rank).exec();
             String text = "mpd " + selfId() + ": rank " + rank + ": cannot execute " + exec + ": " + e.getMessage() + "\n";
@@ -257,7 +258,7 @@ public final class JobManager implements AutoCloseable {
                 }
             });
         } catch (IOException e) {
-            Posix.kill(-spawned.pid(), Signals.KILL);
+            Posix.kill(-spawned.pid(), UnixSignals.KILL);
             exit.accept(CANNOT_EXECUTE << 8);
         }
     }
@@ -295,7 +296,7 @@ public final class JobManager implements AutoCloseable {
                 .with("host", selfId()).with("pid", local.pid).with("why", why).build());
         if (!job.coProcesses.isEmpty() && job.localRanksDone()) {
             for (LocalRank co : job.coProcesses) {
-                terminate(co, Signals.TERM, job.spec.graceMillis());
+                terminate(co, UnixSignals.TERM, job.spec.graceMillis());
             }
         }
     }
@@ -324,7 +325,7 @@ public final class JobManager implements AutoCloseable {
             List<String> own = List.of("SSS_JOB=" + spec.jid(), "MPD_JID=" + spec.jid(), "SSS_HOST=" + ring.self().host(),
                     "SSS_RANKS=" + rankList, "SSS_PIDS=" + pidList);
             try {
-                Posix.Spawned process = launcher.spawn(launcher.coProcess(spec, set), own, spec.wdir());
+                Posix.Spawned process = launcher.spawn(launcher.coProcess(spec, set), own);
                 Posix.close(process.stdin());
                 synchronized (co) {
                     co.pid = process.pid();
@@ -384,7 +385,7 @@ public final class JobManager implements AutoCloseable {
             if (jobs.remove(spec.jid(), job)) {
                 LOG.warn("mpd {}: job {} lost its root; killing its local ranks", selfId(), spec.jid());
             }
-            killLocal(job, Signals.KILL, -1, true);
+            killLocal(job, UnixSignals.KILL, -1, true);
         }
     }
 
@@ -433,7 +434,7 @@ public final class JobManager implements AutoCloseable {
         String signal = message.get("signal");
         String why = message.get("why");
         String reason = status == 0 ? null : "rank " + rank + " on host " + host + (signal != null
-                ? " was killed by signal " + Signals.name(Integer.parseInt(signal)) + " (exit status " + status + ")"
+                ? " was killed by signal " + UnixSignals.name(Integer.parseInt(signal)) + " (exit status " + status + ")"
                 : " exited with status " + status) + (why != null ? ": " + why : "");
         JobRoot.ExitOutcome outcome = job.root.rankExited(rank, status, reason);
         if (outcome == JobRoot.ExitOutcome.IGNORED) {
@@ -443,7 +444,7 @@ public final class JobManager implements AutoCloseable {
                 .with("host", host).with("signal", signal).with("pid", message.get("pid")).with("why", why).build());
         if (outcome == JobRoot.ExitOutcome.FIRST_FAILURE) {
             LOG.info("mpd {}: job {}: {}; killing the other ranks", selfId(), job.jid(), reason);
-            killJob(job, Signals.TERM);
+            killJob(job, UnixSignals.TERM);
         }
         finishIfDone(job);
     }
@@ -451,7 +452,7 @@ public final class JobManager implements AutoCloseable {
     private void aborted(Job job, int rank, int code, String host) {
         if (job.root.fail(code, "rank " + rank + " on host " + host + " called MPI_Abort with exit code " + code)) {
             LOG.info("mpd {}: job {}: {}; killing the job", selfId(), job.jid(), job.root.failureReason());
-            killJob(job, Signals.TERM);
+            killJob(job, UnixSignals.TERM);
         }
     }
 
@@ -462,7 +463,7 @@ public final class JobManager implements AutoCloseable {
         }
         if (job.root.hostLost(job.spec.ranksOn(index), "host " + hostId + " " + why)) {
             LOG.warn("mpd {}: job {}: host {} {}; ending the job", selfId(), job.jid(), hostId, why);
-            killJob(job, Signals.TERM);
+            killJob(job, UnixSignals.TERM);
         }
         finishIfDone(job);
     }
@@ -545,7 +546,7 @@ public final class JobManager implements AutoCloseable {
                 return;
             }
             Posix.kill(-local.pid, signal);
-            if (signal != Signals.KILL && local.killTimer == null) {
+            if (signal != UnixSignals.KILL && local.killTimer == null) {
                 local.killTimer = timer.schedule(() -> escalate(local), grace, TimeUnit.MILLISECONDS);
             }
         }
@@ -554,13 +555,13 @@ public final class JobManager implements AutoCloseable {
     private void escalate(LocalRank local) {
         synchronized (local) {
             if (!local.exited) {
-                Posix.kill(-local.pid, Signals.KILL);
+                Posix.kill(-local.pid, UnixSignals.KILL);
             }
         }
     }
 
     /**
-     * Signals this mpd's ranks of a job.
+     * UnixSignals this mpd's ranks of a job.
      *
      * @param job    the job
      * @param signal the signal
@@ -583,7 +584,7 @@ public final class JobManager implements AutoCloseable {
         if (rank < 0) {
             for (LocalRank co : job.coProcesses) {
                 synchronized (co) {
-                    if (signal == Signals.KILL && !co.exited && co.pid > 0) {
+                    if (signal == UnixSignals.KILL && !co.exited && co.pid > 0) {
                         Posix.kill(-co.pid, signal);
                     }
                 }
@@ -653,7 +654,7 @@ public final class JobManager implements AutoCloseable {
         for (LocalRank co : job.coProcesses) {
             synchronized (co) {
                 if (!co.exited && co.pid > 0) {
-                    Posix.kill(-co.pid, Signals.KILL);
+                    Posix.kill(-co.pid, UnixSignals.KILL);
                 }
             }
         }
@@ -712,8 +713,8 @@ public final class JobManager implements AutoCloseable {
     private void rootRequest(Job job, String what, MpdMessage message, Link console) throws MalformedMessageException {
         switch (what) {
             case "kill" -> {
-                int signal = (int) message.number("signal", Signals.TERM);
-                job.root.fail(128 + signal, "job killed with signal " + Signals.name(signal) + " on request");
+                int signal = (int) message.number("signal", UnixSignals.TERM);
+                job.root.fail(128 + signal, "job killed with signal " + UnixSignals.name(signal) + " on request");
                 killJob(job, signal);
             }
             case "sigjob" -> signalJob(job, message, console);
@@ -788,7 +789,7 @@ public final class JobManager implements AutoCloseable {
             if (job.root != null && job.parent == null && job.root.consoleClosed(console)) {
                 LOG.warn("mpd {}: mpiexec of job {} disconnected; killing the job", selfId(), job.jid());
                 job.root.fail(HOST_LOST, "mpiexec disconnected");
-                killJob(job, Signals.TERM);
+                killJob(job, UnixSignals.TERM);
             }
         }
         for (Job job : ended.values()) {
@@ -880,7 +881,7 @@ public final class JobManager implements AutoCloseable {
                 if (jobs.remove(job.jid(), job)) {
                     LOG.warn("mpd {}: root {} of job {} is gone; killing its local ranks", selfId(), rootId, job.jid());
                 }
-                killLocal(job, Signals.KILL, -1, true);
+                killLocal(job, UnixSignals.KILL, -1, true);
                 continue;
             }
             if (job.root == null) {
@@ -926,7 +927,7 @@ public final class JobManager implements AutoCloseable {
     @Override
     public void close() {
         for (Job job : jobs.values()) {
-            killLocal(job, Signals.KILL, -1, true);
+            killLocal(job, UnixSignals.KILL, -1, true);
         }
         timer.shutdownNow();
         pmi.close();
@@ -1076,7 +1077,7 @@ public final class JobManager implements AutoCloseable {
         for (SpawnRequest.Command command : commands) {
             JobSpec.RankSet parentSet = parent.spec.sets().getFirst();
             sets.add(new JobSpec.RankSet(command.nprocs(), command.exec(), command.args(), List.of(), parentSet.runAs(),
-                    parentSet.limits(), ""));
+                    parentSet.limits(), "", ""));
             command.preput().forEach((k, v) -> preput.add(k + "=" + v));
             wdir = command.info().getOrDefault("wdir", wdir);
         }

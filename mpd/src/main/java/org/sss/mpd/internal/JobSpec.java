@@ -46,9 +46,10 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
      * @param runAs     the user the ranks run as; empty for the mpd's own user
      * @param limits    resource limits, {@code NAME=SOFT[:HARD]} with NAME one of {@link #LIMIT_NAMES}
      * @param coProcess a program started once per host after the set's local ranks, or empty
+     * @param wdir      working directory of the set's ranks, or empty for the job's
      */
     public record RankSet(int count, String exec, List<String> args, List<String> env, String runAs, List<String> limits,
-                          String coProcess) {
+                          String coProcess, String wdir) {
         /** Copies the lists. */
         public RankSet {
             args = List.copyOf(args);
@@ -56,6 +57,7 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
             limits = List.copyOf(limits);
             runAs = runAs == null ? "" : runAs;
             coProcess = coProcess == null ? "" : coProcess;
+            wdir = wdir == null ? "" : wdir;
         }
 
         /**
@@ -67,7 +69,7 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
          * @param env   extra environment
          */
         public RankSet(int count, String exec, List<String> args, List<String> env) {
-            this(count, exec, args, env, "", List.of(), "");
+            this(count, exec, args, env, "", List.of(), "", "");
         }
     }
 
@@ -241,6 +243,9 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
             if (!set.coProcess().isEmpty()) {
                 line(text, "coproc", set.coProcess());
             }
+            if (!set.wdir().isEmpty()) {
+                line(text, "setwdir", set.wdir());
+            }
         }
         preput.forEach(p -> line(text, "preput", p));
         if (!parentJid.isEmpty()) {
@@ -370,6 +375,7 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
         private String runAs = "";
         private List<String> limits = new ArrayList<>();
         private String coProcess = "";
+        private String setWdir = "";
 
         void line(String key, String value) throws MalformedMessageException {
             switch (key) {
@@ -403,6 +409,7 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
                 case "runas" -> runAs = value;
                 case "limit" -> limits.add(limit(value));
                 case "coproc" -> coProcess = value;
+                case "setwdir" -> setWdir = value;
                 default -> throw new MalformedMessageException("unknown job line " + key);
             }
         }
@@ -417,7 +424,7 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
 
         private void endSet() throws MalformedMessageException {
             if (count >= 0) {
-                sets.add(new RankSet(count, require(exec), args, setEnv, runAs, limits, coProcess));
+                sets.add(new RankSet(count, require(exec), args, setEnv, runAs, limits, coProcess, setWdir));
             }
             count = -1;
             exec = null;
@@ -426,6 +433,7 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
             runAs = "";
             limits = new ArrayList<>();
             coProcess = "";
+            setWdir = "";
         }
 
         JobSpec spec() throws MalformedMessageException {

@@ -69,8 +69,9 @@ public final class RankLauncher {
      * @param problem why it cannot run
      * @param argv    its arguments, argv[0] first
      * @param env     the environment every rank of the set shares
+     * @param wdir    the working directory of the set's processes
      */
-    record Launchable(String path, String problem, List<String> argv, List<String> env) {
+    record Launchable(String path, String problem, List<String> argv, List<String> env, String wdir) {
     }
 
     /**
@@ -100,23 +101,24 @@ public final class RankLauncher {
         set.env().forEach(entry -> put(env, entry));
         List<String> envList = new ArrayList<>(env.size());
         env.forEach((k, v) -> envList.add(k + "=" + v));
+        String wdir = set.wdir().isEmpty() ? spec.wdir() : set.wdir();
         String path;
         try {
-            path = resolve(exec, env.get("PATH"), spec.wdir());
+            path = resolve(exec, env.get("PATH"), wdir);
         } catch (IOException e) {
-            return new Launchable(null, e.getMessage(), List.copyOf(argv), List.copyOf(envList));
+            return new Launchable(null, e.getMessage(), List.copyOf(argv), List.copyOf(envList), wdir);
         }
         boolean otherUser = !set.runAs().isEmpty() && !set.runAs().equals(ownUser);
         if (!otherUser && set.limits().isEmpty()) {
-            return new Launchable(path, null, List.copyOf(argv), List.copyOf(envList));
+            return new Launchable(path, null, List.copyOf(argv), List.copyOf(envList), wdir);
         }
         if (otherUser && !root) {
             return new Launchable(null, "cannot run as user " + set.runAs() + ": this mpd runs as " + ownUser + ", not root",
-                    List.copyOf(argv), List.copyOf(envList));
+                    List.copyOf(argv), List.copyOf(envList), wdir);
         }
         if (helper.isEmpty()) {
             return new Launchable(null, "the launch helper sss-exec (needed for limits and users) is missing; "
-                    + "rebuild the suite (bin/sss build)", List.copyOf(argv), List.copyOf(envList));
+                    + "rebuild the suite (bin/sss build)", List.copyOf(argv), List.copyOf(envList), wdir);
         }
         List<String> wrapped = new ArrayList<>();
         wrapped.add("sss-exec");
@@ -131,7 +133,7 @@ public final class RankLauncher {
         wrapped.add("--");
         wrapped.add(path);
         wrapped.addAll(argv);
-        return new Launchable(helper.get().toString(), null, List.copyOf(wrapped), List.copyOf(envList));
+        return new Launchable(helper.get().toString(), null, List.copyOf(wrapped), List.copyOf(envList), wdir);
     }
 
     /**
@@ -139,18 +141,17 @@ public final class RankLauncher {
      *
      * @param launchable the set's launchable
      * @param ownEnv     variables for this process only, added after the set's
-     * @param wdir       working directory
      * @return the process
      * @throws IOException if it cannot be started (with the reason)
      */
-    Posix.Spawned spawn(Launchable launchable, List<String> ownEnv, String wdir) throws IOException {
+    Posix.Spawned spawn(Launchable launchable, List<String> ownEnv) throws IOException {
         if (launchable.path() == null) {
             throw new IOException(launchable.problem());
         }
         List<String> env = new ArrayList<>(launchable.env().size() + ownEnv.size());
         env.addAll(launchable.env());
         env.addAll(ownEnv);
-        return Posix.spawn(launchable.path(), launchable.argv(), env, wdir);
+        return Posix.spawn(launchable.path(), launchable.argv(), env, launchable.wdir());
     }
 
     private static void put(Map<String, String> env, String entry) {

@@ -1,8 +1,8 @@
 package org.sss.mpd.tools;
 
 import java.io.IOException;
+import org.sss.mpd.client.UnixSignals;
 import org.sss.mpd.internal.MpdMessage;
-import org.sss.mpd.internal.Signals;
 
 /** {@code mpdsigjob SIG JOBID} and {@code mpdkilljob JOBID}: signal or kill a running job. */
 final class JobControl {
@@ -26,7 +26,7 @@ final class JobControl {
         }
         int signal;
         try {
-            signal = kill ? Signals.TERM : Signals.parse(options.remaining().getFirst());
+            signal = kill ? UnixSignals.TERM : UnixSignals.parse(options.remaining().getFirst());
         } catch (IllegalArgumentException e) {
             System.err.println(tool + ": " + e.getMessage());
             System.exit(2);

@@ -35,7 +35,7 @@ class JobSpecTest {
     @Test
     void processManagerFieldsRoundTrip() throws MalformedMessageException {
         JobSpec spec = new JobSpec("", "alice", "/", "label", List.of(),
-                List.of(new JobSpec.RankSet(2, "a.out", List.of(), List.of(), "bob", List.of("nofile=64", "cpu=10:20"), "tv-server"),
+                List.of(new JobSpec.RankSet(2, "a.out", List.of(), List.of(), "bob", List.of("nofile=64", "cpu=10:20"), "tv-server", "/tmp"),
                         new JobSpec.RankSet(1, "b.out", List.of(), List.of())),
                 new JobSpec.Wishes(List.of("node1", "node1", "node2"), List.of(), List.of(), 0), List.of(), new int[0], 4, 1000,
                 List.of(), "", new JobSpec.Supervision(true, "pm:17", 65536));
@@ -44,6 +44,7 @@ class JobSpecTest {
         assertThat(back.sets().getFirst().runAs()).isEqualTo("bob");
         assertThat(back.sets().getFirst().limits()).containsExactly("nofile=64", "cpu=10:20");
         assertThat(back.sets().getFirst().coProcess()).isEqualTo("tv-server");
+        assertThat(back.sets().getFirst().wdir()).isEqualTo("/tmp");
         assertThat(back.wishes().at()).containsExactly("node1", "node1", "node2");
         assertThat(back.supervision()).isEqualTo(new JobSpec.Supervision(true, "pm:17", 65536));
         assertThat(new String(spec.encode(), StandardCharsets.UTF_8)).contains("at=node1*2,node2*1");

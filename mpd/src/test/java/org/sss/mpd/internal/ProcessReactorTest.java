@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sss.mpd.client.UnixSignals;
 
 class ProcessReactorTest {
     private final ProcessReactor reactor;
@@ -110,8 +111,8 @@ class ProcessReactorTest {
         reactor.watch(spawned, r);
         await().atMost(Duration.ofSeconds(10)).until(() -> r.out().endsWith("\n"));
         int grandchild = Integer.parseInt(r.out().trim());
-        assertThat(Posix.kill(-spawned.pid(), Signals.TERM)).isZero();
-        assertThat(r.exitCode()).isEqualTo(128 + Signals.TERM);
+        assertThat(Posix.kill(-spawned.pid(), UnixSignals.TERM)).isZero();
+        assertThat(r.exitCode()).isEqualTo(128 + UnixSignals.TERM);
         await().atMost(Duration.ofSeconds(10)).until(() -> gone(grandchild));
     }
 

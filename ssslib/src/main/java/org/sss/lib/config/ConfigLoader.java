@@ -6,7 +6,6 @@ import jakarta.xml.bind.Unmarshaller;
 import jakarta.xml.bind.UnmarshallerHandler;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -18,7 +17,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.validation.ValidatorHandler;
-import org.glassfish.jaxb.core.Locatable;
 import org.sss.lib.wire.KeyRing;
 import org.sss.lib.wire.Principal;
 import org.sss.lib.wire.Role;
@@ -134,7 +132,8 @@ public final class ConfigLoader {
                     new ServiceDirectorySettings(component(sd, "service-directory", keys), seconds(sd.getLease()),
                             seconds(sd.getSweepInterval())),
                     new EventManagerSettings(component(em, "event-manager", keys), varDir.resolve(em.getDatabase()).normalize(),
-                            em.getRetentionEvents(), seconds(em.getRetentionAge()), em.getPushBatch(), seconds(em.getRetryMax())));
+                            em.getRetentionEvents(), seconds(em.getRetentionAge()), em.getPushBatch(), seconds(em.getRetryMax())),
+                    raw);
         }
 
         private KeyRing keys() throws ConfigException {
@@ -175,23 +174,15 @@ public final class ConfigLoader {
         }
 
         private ComponentSettings component(ComponentType element, String name, KeyRing keys) throws ConfigException {
-            String key = element.getKey() != null ? element.getKey() : keys.clientKey().name();
-            if (keys.key(key).isEmpty()) {
-                throw new ConfigException(file, line(element), "<" + name + "> key", "no key named '" + key + "' is defined");
-            }
-            String listen = element.getListen() != null ? element.getListen() : element.getHost();
-            return new ComponentSettings(element.getHost(), listen, element.getPort(), key, element.getLogLevel().value());
+            return ConfigSections.component(file, keys, element, name);
         }
 
         private static int line(Object element) {
-            if (element instanceof Locatable locatable && locatable.sourceLocation() != null) {
-                return locatable.sourceLocation().getLineNumber();
-            }
-            return 0;
+            return ConfigSections.line(element);
         }
 
         private static Duration seconds(BigDecimal seconds) {
-            return Duration.ofNanos(seconds.movePointRight(9).setScale(0, RoundingMode.HALF_UP).longValueExact());
+            return ConfigSections.seconds(seconds);
         }
     }
 }

@@ -17,10 +17,12 @@ import org.sss.lib.wire.Endpoint;
  * @param renewInterval    how often components renew their directory lease
  * @param serviceDirectory the directory's settings; its endpoint is where everyone finds it
  * @param eventManager     the event manager's settings
+ * @param raw              the validated file as parsed, for components to read their own elements with
+ *                         {@link ConfigSections}
  */
 public record SssConfig(Path source, String cluster, Path varDir, Security security, WireSettings wire,
                         Duration renewInterval, ServiceDirectorySettings serviceDirectory,
-                        EventManagerSettings eventManager) {
+                        EventManagerSettings eventManager, org.sss.schema.config.Sss raw) {
 
     /** @return where the service directory listens */
     public Endpoint directoryEndpoint() {
@@ -34,7 +36,7 @@ public record SssConfig(Path source, String cluster, Path varDir, Security secur
     public SssConfig withDirectoryPort(int port) {
         return new SssConfig(source, cluster, varDir, security, wire, renewInterval,
                 new ServiceDirectorySettings(serviceDirectory.component().withPort(port), serviceDirectory.lease(),
-                        serviceDirectory.sweepInterval()), eventManager);
+                        serviceDirectory.sweepInterval()), eventManager, raw);
     }
 
     /**
@@ -43,7 +45,7 @@ public record SssConfig(Path source, String cluster, Path varDir, Security secur
      */
     public SssConfig presenting(String keyName) {
         return new SssConfig(source, cluster, varDir, new Security(security.digest(), security.keys().presenting(keyName)),
-                wire, renewInterval, serviceDirectory, eventManager);
+                wire, renewInterval, serviceDirectory, eventManager, raw);
     }
 
     /** @return the directory for pid files */

@@ -30,6 +30,8 @@ public enum ErrorCode {
     INVALID_REQUEST("invalid-request", ErrorType.SEMANTIC),
     /** The request does not fit the current state of what it names (e.g. signal a finished group). */
     INVALID_STATE("invalid-state", ErrorType.SEMANTIC),
+    /** A wait the request asked for ran past its time limit; the request may be sent again. */
+    TIMED_OUT("timed-out", ErrorType.SEMANTIC),
     /** The component cannot serve now (shutting down, storage unavailable, a dependency unreachable). */
     UNAVAILABLE("unavailable", ErrorType.SEMANTIC),
     /** The component failed unexpectedly while serving the request; it keeps serving others. */

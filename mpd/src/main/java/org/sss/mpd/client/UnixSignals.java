@@ -1,10 +1,10 @@
-package org.sss.mpd.internal;
+package org.sss.mpd.client;
 
 import java.util.Locale;
 import java.util.Map;
 
-/** Linux signal numbers by name, for {@code mpdsigjob SIG} and the XML signal operations. */
-public final class Signals {
+/** Linux signal numbers by name, for {@code mpdsigjob SIG}, mpiexec and the process manager's XML signal operations. */
+public final class UnixSignals {
     /** SIGINT. */
     public static final int INT = 2;
     /** SIGKILL. */
@@ -20,7 +20,7 @@ public final class Signals {
             Map.entry("VTALRM", 26), Map.entry("PROF", 27), Map.entry("WINCH", 28), Map.entry("IO", 29), Map.entry("PWR", 30),
             Map.entry("SYS", 31));
 
-    private Signals() {
+    private UnixSignals() {
     }
 
     /**
