@@ -38,10 +38,11 @@ public final class ComponentMain {
         /**
          * @param config the loaded configuration
          * @return the running component; closing it stops it cleanly
-         * @throws IOException  if it cannot bind or open its storage
-         * @throws SssException if it cannot start for another reason
+         * @throws IOException     if it cannot bind or open its storage
+         * @throws SssException    if it cannot start for another reason
+         * @throws ConfigException if its own element of the configuration is missing or unusable
          */
-        AutoCloseable start(SssConfig config) throws IOException, SssException;
+        AutoCloseable start(SssConfig config) throws IOException, SssException, ConfigException;
     }
 
     /**
@@ -98,6 +99,9 @@ public final class ComponentMain {
         AutoCloseable running;
         try {
             running = starter.start(config);
+        } catch (ConfigException e) {
+            System.err.println(component + ": " + e.getMessage());
+            return EXIT_USAGE;
         } catch (IOException | SssException e) {
             System.err.println(component + ": cannot start: " + e.getMessage());
             return EXIT_FAILURE;

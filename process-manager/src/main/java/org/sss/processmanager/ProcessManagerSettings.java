@@ -1,0 +1,75 @@
+package org.sss.processmanager;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.sss.lib.config.ComponentSettings;
+import org.sss.lib.config.ConfigException;
+import org.sss.lib.config.ConfigSections;
+import org.sss.lib.config.SssConfig;
+import org.sss.lib.wire.Endpoint;
+import org.sss.lib.wire.SharedKey;
+import org.sss.mpd.MpdSecret;
+import org.sss.mpd.client.UnixSignals;
+import org.sss.schema.config.ProcessManagerType;
+
+/**
+ * The process manager's element of the configuration ({@code <process-manager>}), checked.
+ *
+ * @param component        where it listens and which key it presents
+ * @param mpds             the mpds it launches through, in the order tried
+ * @param ringSecret       the ring's secret
+ * @param database         its SQLite database (absolute)
+ * @param checkpointSignal the signal checkpoint-process-group delivers
+ * @param killGrace        SIGTERM to SIGKILL delay when a group is killed
+ * @param outputLimit      bytes of output, and separately of error output, kept per group
+ * @param allowRoot        whether a process-spec may run processes as root
+ */
+public record ProcessManagerSettings(ComponentSettings component, List<Endpoint> mpds, SharedKey ringSecret, Path database,
+                                     int checkpointSignal, Duration killGrace, long outputLimit, boolean allowRoot) {
+    /** The element's name. */
+    public static final String ELEMENT = "process-manager";
+
+    /** Copies the list. */
+    public ProcessManagerSettings {
+        mpds = List.copyOf(mpds);
+    }
+
+    /**
+     * @param config a loaded configuration
+     * @return the process manager's settings
+     * @throws ConfigException if the element is missing or a value cannot be used, naming file, line and field
+     */
+    public static ProcessManagerSettings from(SssConfig config) throws ConfigException {
+        ProcessManagerType element = config.raw().getProcessManager();
+        if (element == null) {
+            throw new ConfigException(config.source(), 0, "<" + ELEMENT + ">",
+                    "missing: the process manager needs its element (mpds, mpd-secret)");
+        }
+        List<Endpoint> mpds = new ArrayList<>();
+        for (String mpd : element.getMpds()) {
+            try {
+                mpds.add(Endpoint.parse(mpd));
+            } catch (IllegalArgumentException e) {
+                throw ConfigSections.error(config, element, "<" + ELEMENT + "> mpds", e.getMessage());
+            }
+        }
+        SharedKey secret;
+        try {
+            secret = MpdSecret.load(ConfigSections.besideConfig(config, element.getMpdSecret()));
+        } catch (IOException e) {
+            throw ConfigSections.error(config, element, "<" + ELEMENT + "> mpd-secret", e.getMessage());
+        }
+        int checkpoint;
+        try {
+            checkpoint = UnixSignals.parse(element.getCheckpointSignal());
+        } catch (IllegalArgumentException e) {
+            throw ConfigSections.error(config, element, "<" + ELEMENT + "> checkpoint-signal", e.getMessage());
+        }
+        return new ProcessManagerSettings(ConfigSections.component(config, element, ELEMENT), mpds, secret,
+                ConfigSections.inState(config, element.getDatabase()), checkpoint,
+                ConfigSections.seconds(element.getKillGrace()), element.getOutputLimit(), element.isAllowRoot());
+    }
+}

@@ -1,0 +1,97 @@
+package org.sss.processmanager.internal;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sss.lib.client.ComponentClient;
+import org.sss.lib.error.SssException;
+import org.sss.lib.runtime.EventPublisher;
+import org.sss.schema.AddEvent;
+import org.sss.schema.EventOk;
+import org.sss.schema.EventType;
+
+/**
+ * Delivers the process manager's events from the store's outbox to the event manager, oldest first, in batches;
+ * an event leaves the outbox only once the event manager has logged it, so events survive a crash of either side
+ * and arrive in the order the changes they announce were committed. Failed sends are retried with a back-off of
+ * 0.1 s doubling to 5 s; {@link #wake()} ends a back-off early. Thread-safe.
+ */
+final class EventOutbox implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventOutbox.class);
+    private static final int BATCH = 100;
+    private static final long MAX_BACKOFF_MILLIS = 5000;
+    private final GroupStore store;
+    private final ComponentClient components;
+    private final String source;
+    private final Semaphore wakeups = new Semaphore(0);
+    private final Thread sender;
+    private volatile boolean closed;
+
+    /**
+     * @param store      where the events wait
+     * @param components how to reach the event manager
+     * @param source     the component the events are about
+     */
+    EventOutbox(GroupStore store, ComponentClient components, String source) {
+        this.store = store;
+        this.components = components;
+        this.source = source;
+        this.sender = Thread.ofPlatform().daemon().name("pm-events").start(this::sendLoop);
+    }
+
+    /** New events were committed, or the event manager may be back: send now. */
+    void wake() {
+        wakeups.release();
+    }
+
+    private void sendLoop() {
+        long backoff = 100;
+        while (!closed) {
+            try {
+                List<GroupStore.PendingEvent> pending = store.pendingEvents(BATCH);
+                if (pending.isEmpty()) {
+                    wakeups.tryAcquire(1, TimeUnit.SECONDS);
+                    wakeups.drainPermits();
+                    continue;
+                }
+                send(pending);
+                store.publishedUpTo(pending.getLast().id());
+                backoff = 100;
+            } catch (SssException | SQLException e) {
+                if (backoff == 100) {
+                    LOG.warn("process-manager: events not delivered yet ({}); retrying", e.getMessage());
+                }
+                try {
+                    wakeups.tryAcquire(backoff, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+                backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void send(List<GroupStore.PendingEvent> pending) throws SssException {
+        AddEvent request = new AddEvent();
+        for (GroupStore.PendingEvent event : pending) {
+            EventType type = new EventType();
+            type.setComponent(source);
+            type.setMsg(event.event().msg());
+            type.setData(event.event().data());
+            type.setTime(event.time());
+            request.getEvent().add(type);
+        }
+        components.call(EventPublisher.EVENT_MANAGER, request, EventOk.class);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        sender.interrupt();
+    }
+}

@@ -1,0 +1,629 @@
+package org.sss.processmanager.internal;
+
+import jakarta.xml.bind.JAXBElement;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sss.lib.error.ErrorCode;
+import org.sss.lib.error.SssException;
+import org.sss.lib.wire.Principal;
+import org.sss.lib.xml.MessageCodec;
+import org.sss.lib.xml.Restriction;
+import org.sss.mpd.client.DetachedJob;
+import org.sss.mpd.client.JobEvent;
+import org.sss.mpd.client.JobRequest;
+import org.sss.mpd.client.MpdRequestException;
+import org.sss.mpd.client.RingMember;
+import org.sss.mpd.client.SignalDelivery;
+import org.sss.mpd.client.UnixSignals;
+import org.sss.processmanager.ProcessManagerSettings;
+import org.sss.schema.CreatepgType;
+import org.sss.schema.ObjectFactory;
+import org.sss.schema.PgRestrictionType;
+import org.sss.schema.ProcRestrictionType;
+
+/**
+ * The process manager's table of process groups and what it does with them: creates them (recorded durably, then
+ * launched on the ring as detached jobs tagged {@code pg:PGID}), follows their jobs' events, stores each end before
+ * anyone is told of it, and keeps following across its own restarts and broken consoles — re-attaching to the job
+ * at the mpd that leads it, which replays the job's story, or ending the group as lost when the ring no longer runs
+ * it. Events {@code process-group-start}, {@code -signal} and {@code -end} go out through the store's outbox.
+ * Thread-safe.
+ */
+public final class GroupManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupManager.class);
+    /** Exit status of a group whose job the ring lost. */
+    static final int LOST = 255;
+    private static final String TAG = "pg:";
+    private static final ObjectFactory FACTORY = new ObjectFactory();
+
+    private final ProcessManagerSettings settings;
+    private final GroupStore store;
+    private final RingDriver ring;
+    private final EventOutbox outbox;
+    private final MessageCodec codec;
+    private final GroupPlanner planner;
+    private final Map<String, ProcessGroup> groups = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService tasks = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("pm-groups").factory());
+    private volatile boolean closed;
+
+    /**
+     * Opens the store, loads the groups in it and starts finding the running ones on the ring again (in the
+     * background: the ring may be unreachable for a while).
+     *
+     * @param settings   the process manager's settings
+     * @param components how to reach the event manager
+     * @param codec      the message codec (to store and read back create requests)
+     * @return the manager
+     * @throws IOException if the store cannot be opened or read
+     */
+    public static GroupManager start(ProcessManagerSettings settings, org.sss.lib.client.ComponentClient components,
+                                     MessageCodec codec) throws IOException {
+        GroupStore store = GroupStore.open(settings.database());
+        RingDriver ring = new RingDriver(settings.mpds(), settings.ringSecret());
+        EventOutbox outbox = new EventOutbox(store, components, "process-manager");
+        GroupManager manager = new GroupManager(settings, store, ring, outbox, codec);
+        try {
+            manager.recover();
+        } catch (IOException e) {
+            manager.close();
+            throw e;
+        }
+        return manager;
+    }
+
+    private GroupManager(ProcessManagerSettings settings, GroupStore store, RingDriver ring, EventOutbox outbox,
+                         MessageCodec codec) {
+        this.settings = settings;
+        this.store = store;
+        this.ring = ring;
+        this.outbox = outbox;
+        this.codec = codec;
+        this.planner = new GroupPlanner(settings.allowRoot());
+    }
+
+    // ---------------------------------------------------------------- create
+
+    /**
+     * Creates a group: checks it, records it, launches it.
+     *
+     * @param request   the request
+     * @param principal who asks
+     * @return the group (an existing one when the same submitter asks for the same pgid again)
+     * @throws SssException bad-value, permission-denied, invalid-request (pgid taken), unavailable (no ring)
+     */
+    ProcessGroup create(CreatepgType request, Principal principal) throws SssException {
+        GroupPlanner.Plan plan = planner.plan(request, principal);
+        if (request.getPgid() != null) {
+            ProcessGroup existing = groups.get(request.getPgid());
+            if (existing != null) {
+                if (existing.submitter().equals(plan.submitter())) {
+                    return existing;
+                }
+                throw SssException.invalidRequest("pgid " + request.getPgid() + " is taken by another submitter");
+            }
+        }
+        List<String> hosts = placement(plan);
+        byte[] xml = codec.encode(FACTORY.createCreateProcessGroup(request));
+        GroupStore.StoredGroup stored;
+        try {
+            stored = store.insert(new GroupStore.NewGroup(request.getPgid(), plan.submitter(), principal.toString(),
+                    plan.totalprocs(), plan.outputMode(), xml, Instant.now()));
+        } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("23") || String.valueOf(e.getMessage()).contains("UNIQUE")) {
+                throw SssException.invalidRequest("pgid " + request.getPgid() + " is taken");
+            }
+            throw new SssException(ErrorCode.UNAVAILABLE, "cannot record the group: " + e.getMessage(), e);
+        }
+        ProcessGroup group = new ProcessGroup(stored.pgid(), stored.number(), plan.submitter(), principal.toString(),
+                plan.outputMode(), xml, request, stored.group().created(), plan.execOfRank(), coExecs(plan),
+                settings.outputLimit());
+        groups.put(group.pgid(), group);
+        JobRequest job = new JobRequest(plan.sets(), plan.submitter(), "/", "discard".equals(plan.outputMode()) ? "discard"
+                : "merged", List.of(), hosts, settings.killGrace(), true, TAG + group.pgid(), keepBytes());
+        String jid;
+        try {
+            jid = ring.launch(job, listener(group));
+        } catch (MpdRequestException e) {
+            forget(group);
+            throw SssException.badValue("the ring refused the group: " + e.getMessage());
+        } catch (IOException e) {
+            forget(group);
+            throw new SssException(ErrorCode.UNAVAILABLE, "the mpd ring cannot be reached: " + e.getMessage(), e);
+        }
+        group.launched(jid);
+        try {
+            store.markRunning(group.pgid(), jid, new GroupStore.Event("process-group-start", data(group)));
+        } catch (SQLException e) {
+            LOG.error("process-manager: pg {}: launched as {} but not recorded as running: {}", group.pgid(), jid,
+                    e.getMessage());
+        }
+        outbox.wake();
+        LOG.info("process-manager: pg {} of {} ranks for {} launched as job {} (by {})", group.pgid(), plan.totalprocs(),
+                plan.submitter(), jid, principal);
+        return group;
+    }
+
+    private long keepBytes() {
+        return 2 * settings.outputLimit() + 65536;
+    }
+
+    private static String[] coExecs(GroupPlanner.Plan plan) {
+        String[] co = new String[plan.totalprocs()];
+        int rank = 0;
+        for (JobRequest.ProcessSet set : plan.sets()) {
+            for (int i = 0; i < set.count(); i++) {
+                co[rank++] = set.coProcess();
+            }
+        }
+        return co;
+    }
+
+    /** Each rank's host: the request's, else round-robin over the ring as the ring itself would place it. */
+    private List<String> placement(GroupPlanner.Plan plan) throws SssException {
+        String[] hosts = plan.hostOfRank().clone();
+        if (!plan.fullyPlaced()) {
+            List<RingMember> members;
+            try {
+                members = ring.members();
+            } catch (IOException e) {
+                throw new SssException(ErrorCode.UNAVAILABLE, "the mpd ring cannot be reached: " + e.getMessage(), e);
+            }
+            for (int rank = 0; rank < hosts.length; rank++) {
+                if (hosts[rank] == null) {
+                    hosts[rank] = members.get(rank % members.size()).id();
+                }
+            }
+        }
+        return List.of(hosts);
+    }
+
+    private void forget(ProcessGroup group) {
+        groups.remove(group.pgid());
+        try {
+            store.delete(group.pgid());
+        } catch (SQLException e) {
+            LOG.error("process-manager: pg {} could not be removed after its launch failed: {}", group.pgid(), e.getMessage());
+        }
+    }
+
+    private static String data(ProcessGroup group) {
+        return "pgid=" + group.pgid() + " submitter=" + group.submitter();
+    }
+
+    // ---------------------------------------------------------------- following the ring
+
+    private Consumer<JobEvent> listener(ProcessGroup group) {
+        return event -> {
+            if (event instanceof JobEvent.Disconnected disconnected) {
+                if (!closed && group.state() != ProcessGroup.State.ENDED) {
+                    LOG.warn("process-manager: pg {}: console to the ring lost ({}); re-attaching", group.pgid(),
+                            disconnected.reason());
+                    tasks.schedule(() -> reattach(group, 0), 200, TimeUnit.MILLISECONDS);
+                }
+                return;
+            }
+            if (group.apply(event) != null) {
+                tasks.execute(() -> recordEnd(group, true));
+            }
+        };
+    }
+
+    private void recordEnd(ProcessGroup group, boolean release) {
+        try {
+            store.recordEnd(group.endRecord(), new GroupStore.Event("process-group-end",
+                    data(group) + " status=" + group.exitStatus()));
+        } catch (SQLException e) {
+            LOG.error("process-manager: pg {}: its end could not be stored ({}); retrying", group.pgid(), e.getMessage());
+            tasks.schedule(() -> recordEnd(group, release), 1, TimeUnit.SECONDS);
+            return;
+        }
+        group.recorded().complete(null);
+        outbox.wake();
+        LOG.info("process-manager: pg {} ended with status {}{}", group.pgid(), group.exitStatus(),
+                group.reason() == null ? "" : " (" + group.reason() + ")");
+        if (release) {
+            release(group);
+        }
+    }
+
+    private void release(ProcessGroup group) {
+        String jid = group.jid();
+        if (jid == null || group.released()) {
+            return;
+        }
+        try {
+            ring.release(jid);
+            group.markReleased();
+            store.markReleased(group.pgid());
+        } catch (IOException | MpdRequestException | SQLException e) {
+            LOG.info("process-manager: pg {}: ring job {} not released yet ({})", group.pgid(), jid, e.getMessage());
+        }
+    }
+
+    /** Follows a group's job again after its console broke: at the mpd that leads it, or ends the group as lost. */
+    private void reattach(ProcessGroup group, int attempt) {
+        if (closed || group.state() == ProcessGroup.State.ENDED) {
+            return;
+        }
+        String jid = group.jid();
+        try {
+            group.resetForReplay();
+            ring.attach(jid, listener(group));
+            LOG.info("process-manager: pg {}: re-attached to job {}", group.pgid(), jid);
+        } catch (MpdRequestException e) {
+            lost(group, "the ring no longer runs its job " + jid + ": " + e.getMessage());
+        } catch (IOException e) {
+            if (isLeaderGone(jid)) {
+                lost(group, "mpd " + RingDriver.rootOf(jid) + ", which led its job " + jid + ", left the ring");
+                return;
+            }
+            long delay = Math.min(5000, 200L << Math.min(attempt, 5));
+            if (attempt == 0 || attempt % 10 == 0) {
+                LOG.warn("process-manager: pg {}: cannot re-attach to job {} yet ({}); retrying", group.pgid(), jid,
+                        e.getMessage());
+            }
+            tasks.schedule(() -> reattach(group, attempt + 1), delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** @return true only if the ring answers and its leader of the job is not among its members */
+    private boolean isLeaderGone(String jid) {
+        try {
+            String root = RingDriver.rootOf(jid);
+            return ring.members().stream().noneMatch(m -> m.id().equals(root));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void lost(ProcessGroup group, String why) {
+        LOG.warn("process-manager: pg {}: {}; it ends with status {}", group.pgid(), why, LOST);
+        group.end(LOST, "lost: " + why, Instant.now());
+        recordEnd(group, false);
+    }
+
+    // ---------------------------------------------------------------- recovery after a restart
+
+    /**
+     * Loads the stored groups and, in the background, finds the running ones on the ring again.
+     *
+     * @throws IOException if the store cannot be read
+     */
+    void recover() throws IOException {
+        List<GroupStore.StoredGroup> stored;
+        try {
+            stored = store.loadAll();
+        } catch (SQLException e) {
+            throw new IOException("cannot read the process groups: " + e.getMessage(), e);
+        }
+        List<ProcessGroup> unfinished = new ArrayList<>();
+        for (GroupStore.StoredGroup record : stored) {
+            ProcessGroup group = restore(record);
+            groups.put(group.pgid(), group);
+            if (record.end() == null) {
+                unfinished.add(group);
+            }
+        }
+        if (!stored.isEmpty()) {
+            LOG.info("process-manager: {} process groups in the store, {} to find on the ring again", stored.size(),
+                    unfinished.size());
+        }
+        tasks.execute(() -> reconcile(0));
+    }
+
+    private ProcessGroup restore(GroupStore.StoredGroup record) throws IOException {
+        CreatepgType request;
+        try {
+            Object decoded = codec.decode(record.group().request());
+            request = (CreatepgType) (decoded instanceof JAXBElement<?> element ? element.getValue() : decoded);
+        } catch (SssException e) {
+            throw new IOException("stored request of pg " + record.pgid() + " is unreadable: " + e.getMessage(), e);
+        }
+        String[] exec = new String[record.group().totalprocs()];
+        String[] co = new String[exec.length];
+        try {
+            GroupPlanner.Plan plan = new GroupPlanner(true).plan(request, new Principal("store", org.sss.lib.wire.Role.ADMIN, null));
+            System.arraycopy(plan.execOfRank(), 0, exec, 0, exec.length);
+            System.arraycopy(coExecs(plan), 0, co, 0, co.length);
+        } catch (SssException e) {
+            java.util.Arrays.fill(exec, "?");
+            java.util.Arrays.fill(co, "");
+        }
+        ProcessGroup group = new ProcessGroup(record.pgid(), record.number(), record.group().submitter(),
+                record.group().creator(), record.group().outputMode(), record.group().request(), request,
+                record.group().created(), exec, co, settings.outputLimit());
+        if (record.end() != null) {
+            group.restore(record.end(), record.jid(), record.released());
+        } else if (record.jid() != null) {
+            group.launched(record.jid());
+        }
+        return group;
+    }
+
+    /** Matches the stored groups with the ring's detached jobs; retried until the ring answers. */
+    private void reconcile(int attempt) {
+        if (closed) {
+            return;
+        }
+        List<DetachedJob> jobs;
+        try {
+            jobs = ring.detachedJobs();
+        } catch (IOException e) {
+            if (attempt == 0) {
+                LOG.warn("process-manager: the ring cannot be reached to recover groups ({}); retrying", e.getMessage());
+            }
+            tasks.schedule(() -> reconcile(attempt + 1), Math.min(5000, 250L << Math.min(attempt, 5)), TimeUnit.MILLISECONDS);
+            return;
+        }
+        Set<String> known = new LinkedHashSet<>();
+        for (ProcessGroup group : sorted()) {
+            DetachedJob job = jobs.stream().filter(j -> j.tag().equals(TAG + group.pgid())).findFirst().orElse(null);
+            if (job != null) {
+                known.add(job.jid());
+            }
+            switch (group.state()) {
+                case ENDED -> release(group);
+                case RUNNING -> reattach(group, 0);
+                case STARTING -> {
+                    if (job == null) {
+                        lost(group, "the process manager stopped before its job was launched");
+                    } else {
+                        adopt(group, job.jid());
+                    }
+                }
+            }
+        }
+        for (DetachedJob job : jobs) {
+            if (job.tag().startsWith(TAG) && !known.contains(job.jid())) {
+                orphan(job);
+            }
+        }
+    }
+
+    private void adopt(ProcessGroup group, String jid) {
+        group.launched(jid);
+        try {
+            store.markRunning(group.pgid(), jid, new GroupStore.Event("process-group-start", data(group)));
+        } catch (SQLException e) {
+            LOG.error("process-manager: pg {}: job {} not recorded: {}", group.pgid(), jid, e.getMessage());
+        }
+        outbox.wake();
+        reattach(group, 0);
+    }
+
+    /** A job tagged as a process group this process manager does not know (deleted, or never acknowledged). */
+    private void orphan(DetachedJob job) {
+        try {
+            if (job.running()) {
+                LOG.warn("process-manager: killing job {} ({}): no such process group is recorded", job.jid(), job.tag());
+                ring.kill(job.jid(), UnixSignals.TERM);
+                tasks.schedule(() -> orphan(new DetachedJob(job.jid(), job.rootId(), false, job.tag())), 10, TimeUnit.SECONDS);
+            } else {
+                ring.release(job.jid());
+            }
+        } catch (IOException | MpdRequestException e) {
+            LOG.info("process-manager: orphan job {}: {}", job.jid(), e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------- selection and actions
+
+    /**
+     * @return every group, in creation order
+     */
+    List<ProcessGroup> sorted() {
+        List<ProcessGroup> all = new ArrayList<>(groups.values());
+        all.sort(Comparator.comparingLong(ProcessGroup::number));
+        return all;
+    }
+
+    /**
+     * The groups some restrictions select, among those the principal may act on.
+     *
+     * @param restrictions the request's {@code process-group} elements
+     * @param principal    who asks
+     * @return the matching groups, in creation order, each once
+     * @throws SssException not-found for a pgid (without wildcard) that does not exist, permission-denied for one
+     *                      that belongs to someone else
+     */
+    List<ProcessGroup> select(List<PgRestrictionType> restrictions, Principal principal) throws SssException {
+        Set<ProcessGroup> selected = new LinkedHashSet<>();
+        for (PgRestrictionType restriction : restrictions) {
+            String pgid = restriction.getPgid();
+            if (pgid != null && !pgid.contains(Restriction.ANY)) {
+                ProcessGroup group = groups.get(pgid);
+                if (group == null) {
+                    throw SssException.notFound("no process group " + pgid);
+                }
+                if (!principal.mayActFor(group.submitter())) {
+                    throw SssException.permissionDenied(principal + " may not act on process group " + pgid + " of "
+                            + group.submitter());
+                }
+                if (matches(restriction, group)) {
+                    selected.add(group);
+                }
+                continue;
+            }
+            for (ProcessGroup group : sorted()) {
+                if (principal.mayActFor(group.submitter()) && matches(restriction, group)) {
+                    selected.add(group);
+                }
+            }
+        }
+        List<ProcessGroup> result = new ArrayList<>(selected);
+        result.sort(Comparator.comparingLong(ProcessGroup::number));
+        return result;
+    }
+
+    /**
+     * @param restriction a restriction
+     * @return whether it names one group explicitly (a pgid without wildcard)
+     */
+    static boolean explicit(PgRestrictionType restriction) {
+        return restriction.getPgid() != null && !restriction.getPgid().contains(Restriction.ANY);
+    }
+
+    private static boolean matches(PgRestrictionType restriction, ProcessGroup group) {
+        if (!Restriction.matches(restriction.getPgid(), group.pgid())
+                || !Restriction.matches(restriction.getSubmitter(), group.submitter())
+                || !Restriction.matches(restriction.getTotalprocs(), Integer.toString(group.totalprocs()))
+                || !Restriction.matches(restriction.getState(), group.state().xml())) {
+            return false;
+        }
+        if (restriction.getProcess().isEmpty()) {
+            return true;
+        }
+        for (ProcessGroup.Rank rank : group.ranks()) {
+            for (ProcRestrictionType process : restriction.getProcess()) {
+                if (Restriction.matches(process.getHost(), rank.host())
+                        && Restriction.matches(process.getPid(), Integer.toString(rank.pid()))
+                        && Restriction.matches(process.getExec(), rank.exec())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Signals a running group.
+     *
+     * @param group  the group
+     * @param signal the signal
+     * @param rank   one rank, or -1
+     * @param whole  each rank's process group, or only the rank
+     * @param why    {@code signal}, {@code kill} or {@code checkpoint}, for the event
+     * @return which ranks it reached
+     * @throws SssException invalid-state if the group does not run, unavailable if the ring cannot be reached
+     */
+    SignalDelivery signal(ProcessGroup group, int signal, int rank, boolean whole, String why) throws SssException {
+        String jid = runningJob(group);
+        if (rank >= group.totalprocs()) {
+            throw SssException.badValue("rank " + rank + " is outside process group " + group.pgid() + " of "
+                    + group.totalprocs());
+        }
+        SignalDelivery delivery;
+        try {
+            delivery = ring.signal(jid, signal, rank, whole);
+        } catch (MpdRequestException e) {
+            throw SssException.invalidState("process group " + group.pgid() + " is no longer running: " + e.getMessage());
+        } catch (IOException e) {
+            throw new SssException(ErrorCode.UNAVAILABLE, "the mpd ring cannot be reached: " + e.getMessage(), e);
+        }
+        signalled(group, signal, why);
+        return delivery;
+    }
+
+    /**
+     * Kills a running group: SIGTERM to every rank's process group, SIGKILL after the grace period.
+     *
+     * @param group the group
+     * @throws SssException invalid-state if it does not run, unavailable if the ring cannot be reached
+     */
+    void kill(ProcessGroup group) throws SssException {
+        String jid = runningJob(group);
+        try {
+            ring.kill(jid, UnixSignals.TERM);
+        } catch (MpdRequestException e) {
+            throw SssException.invalidState("process group " + group.pgid() + " is no longer running: " + e.getMessage());
+        } catch (IOException e) {
+            throw new SssException(ErrorCode.UNAVAILABLE, "the mpd ring cannot be reached: " + e.getMessage(), e);
+        }
+        signalled(group, UnixSignals.TERM, "kill");
+    }
+
+    private static String runningJob(ProcessGroup group) throws SssException {
+        String jid = group.jid();
+        if (group.state() != ProcessGroup.State.RUNNING || jid == null) {
+            throw SssException.invalidState("process group " + group.pgid() + " is " + group.state().xml());
+        }
+        return jid;
+    }
+
+    private void signalled(ProcessGroup group, int signal, String why) {
+        try {
+            store.addEvent(new GroupStore.Event("process-group-signal", data(group) + " signal=" + UnixSignals.name(signal)
+                    + " action=" + why));
+            outbox.wake();
+        } catch (SQLException e) {
+            LOG.error("process-manager: pg {}: signal event not stored: {}", group.pgid(), e.getMessage());
+        }
+        LOG.info("process-manager: pg {}: {} with SIG{}", group.pgid(), why, UnixSignals.name(signal));
+    }
+
+    /**
+     * Forgets an ended group.
+     *
+     * @param group the group
+     * @throws SssException invalid-state if it has not ended, unavailable if the store fails
+     */
+    void delete(ProcessGroup group) throws SssException {
+        if (group.state() != ProcessGroup.State.ENDED) {
+            throw SssException.invalidState("process group " + group.pgid() + " is " + group.state().xml()
+                    + "; kill it or wait for its end first");
+        }
+        release(group);
+        try {
+            store.delete(group.pgid());
+        } catch (SQLException e) {
+            throw new SssException(ErrorCode.UNAVAILABLE, "cannot delete: " + e.getMessage(), e);
+        }
+        groups.remove(group.pgid(), group);
+        LOG.info("process-manager: pg {} deleted", group.pgid());
+    }
+
+    /**
+     * Waits for groups to end and their ends to be stored.
+     *
+     * @param selected the groups
+     * @param timeout  longest wait
+     * @throws SssException timed-out
+     */
+    void awaitEnd(List<ProcessGroup> selected, Duration timeout) throws SssException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (ProcessGroup group : selected) {
+            try {
+                group.recorded().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new SssException(ErrorCode.TIMED_OUT, "process group " + group.pgid() + " has not ended within "
+                        + timeout.toSeconds() + " s; wait again");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SssException(ErrorCode.UNAVAILABLE, "interrupted");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new SssException(ErrorCode.INTERNAL_ERROR, "waiting failed: " + e.getCause());
+            }
+        }
+    }
+
+    /** @return the checkpoint signal */
+    int checkpointSignal() {
+        return settings.checkpointSignal();
+    }
+
+    /** Stops following the ring (jobs run on, detached) and closes the store. */
+    @Override
+    public void close() {
+        closed = true;
+        tasks.shutdownNow();
+        outbox.close();
+        ring.close();
+        store.close();
+    }
+}

@@ -1,0 +1,436 @@
+package org.sss.processmanager.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.sss.lib.store.Migration;
+import org.sss.lib.store.SqliteDatabase;
+
+/**
+ * The process manager's durable state, in one SQLite database: every process group it acknowledged (from the
+ * moment its pgid is handed out), each group's end with its ranks' exit statuses and its collected output, and an
+ * outbox of events not yet accepted by the event manager. Every method returns only after its transaction is
+ * committed to disk. Thread-safe.
+ */
+public final class GroupStore implements AutoCloseable {
+    private static final List<Migration> MIGRATIONS = List.of(
+            new Migration(1, "process groups, their processes and the event outbox", List.of(
+                    "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+                    "INSERT INTO counters (name, value) VALUES ('pgid', 0)",
+                    "CREATE TABLE groups (pgid TEXT PRIMARY KEY, number INTEGER NOT NULL, submitter TEXT NOT NULL,"
+                            + " creator TEXT NOT NULL, totalprocs INTEGER NOT NULL, output_mode TEXT NOT NULL,"
+                            + " request BLOB NOT NULL, state TEXT NOT NULL, jid TEXT, exit_status INTEGER, reason TEXT,"
+                            + " created_ms INTEGER NOT NULL, ended_ms INTEGER, stdout BLOB, stderr BLOB,"
+                            + " stdout_truncated INTEGER NOT NULL DEFAULT 0, stderr_truncated INTEGER NOT NULL DEFAULT 0,"
+                            + " released INTEGER NOT NULL DEFAULT 0)",
+                    "CREATE TABLE processes (pgid TEXT NOT NULL REFERENCES groups(pgid) ON DELETE CASCADE,"
+                            + " rank INTEGER NOT NULL, host TEXT, pid INTEGER NOT NULL, status INTEGER NOT NULL,"
+                            + " signal INTEGER NOT NULL, PRIMARY KEY (pgid, rank))",
+                    "CREATE TABLE coprocesses (pgid TEXT NOT NULL REFERENCES groups(pgid) ON DELETE CASCADE,"
+                            + " host TEXT NOT NULL, exec TEXT NOT NULL, pid INTEGER NOT NULL, status INTEGER,"
+                            + " reason TEXT)",
+                    "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, time_ms INTEGER NOT NULL, msg TEXT NOT NULL,"
+                            + " data TEXT NOT NULL)")));
+
+    private final SqliteDatabase database;
+
+    private GroupStore(SqliteDatabase database) {
+        this.database = database;
+    }
+
+    /**
+     * @param file the database file
+     * @return the open store
+     * @throws IOException if it cannot be opened or migrated
+     */
+    public static GroupStore open(Path file) throws IOException {
+        return new GroupStore(SqliteDatabase.open(file, MIGRATIONS));
+    }
+
+    /**
+     * An event to publish, in the same transaction as the change it announces.
+     *
+     * @param msg  the event's name
+     * @param data its data
+     */
+    public record Event(String msg, String data) {
+    }
+
+    /**
+     * An event waiting in the outbox.
+     *
+     * @param id    its position
+     * @param time  when it happened
+     * @param event the event
+     */
+    public record PendingEvent(long id, Instant time, Event event) {
+    }
+
+    /**
+     * What is known of a group when it is created.
+     *
+     * @param pgid        the asked-for pgid, or null to allocate the next number
+     * @param submitter   whom it belongs to
+     * @param creator     the principal that created it
+     * @param totalprocs  its size
+     * @param outputMode  label, merged or discard
+     * @param request     the create-process-group request as received (XML)
+     * @param created     when
+     */
+    public record NewGroup(String pgid, String submitter, String creator, int totalprocs, String outputMode, byte[] request,
+                           Instant created) {
+    }
+
+    /**
+     * How one rank ended.
+     *
+     * @param rank   the rank
+     * @param host   its host
+     * @param pid    its pid (0 if it never started)
+     * @param status its exit status
+     * @param signal the signal that ended it, or 0
+     */
+    public record ProcessEnd(int rank, String host, int pid, int status, int signal) {
+    }
+
+    /**
+     * A co-process as last known.
+     *
+     * @param host   its host
+     * @param exec   its program
+     * @param pid    its pid, 0 if it did not start
+     * @param status its exit status, or null while it runs
+     * @param reason why it failed, or null
+     */
+    public record CoProcessRecord(String host, String exec, int pid, Integer status, String reason) {
+    }
+
+    /**
+     * A group's end.
+     *
+     * @param pgid            the group
+     * @param exitStatus      its exit status
+     * @param reason          why, or null
+     * @param ended           when
+     * @param processes       every rank's end
+     * @param coProcesses     its co-processes
+     * @param stdout          collected output
+     * @param stderr          collected error output
+     * @param stdoutTruncated whether output was dropped
+     * @param stderrTruncated whether error output was dropped
+     */
+    public record GroupEnd(String pgid, int exitStatus, String reason, Instant ended, List<ProcessEnd> processes,
+                           List<CoProcessRecord> coProcesses, byte[] stdout, byte[] stderr, boolean stdoutTruncated,
+                           boolean stderrTruncated) {
+    }
+
+    /**
+     * A group as stored.
+     *
+     * @param group    what was known at creation
+     * @param pgid     its pgid
+     * @param number   its creation order
+     * @param state    starting, running or ended
+     * @param jid      its job on the ring, or null before launch
+     * @param end      its end, or null while it runs
+     * @param released whether the ring was told to forget it
+     */
+    public record StoredGroup(NewGroup group, String pgid, long number, String state, String jid, GroupEnd end,
+                              boolean released) {
+    }
+
+    /**
+     * Records a new group in state {@code starting}, allocating its pgid unless one was asked for.
+     *
+     * @param group the group
+     * @return its pgid and creation number
+     * @throws SQLException if it cannot be written, or the asked-for pgid exists (SQLState 23xxx)
+     */
+    public StoredGroup insert(NewGroup group) throws SQLException {
+        return database.write(connection -> {
+            long number = next(connection);
+            String pgid = group.pgid();
+            if (pgid == null) {
+                pgid = Long.toString(number);
+                while (exists(connection, pgid)) {
+                    number = next(connection);
+                    pgid = Long.toString(number);
+                }
+            }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO groups (pgid, number, submitter, creator,"
+                    + " totalprocs, output_mode, request, state, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, 'starting', ?)")) {
+                insert.setString(1, pgid);
+                insert.setLong(2, number);
+                insert.setString(3, group.submitter());
+                insert.setString(4, group.creator());
+                insert.setInt(5, group.totalprocs());
+                insert.setString(6, group.outputMode());
+                insert.setBytes(7, group.request());
+                insert.setLong(8, group.created().toEpochMilli());
+                insert.executeUpdate();
+            }
+            return new StoredGroup(group, pgid, number, "starting", null, null, false);
+        });
+    }
+
+    private static long next(Connection connection) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE counters SET value = value + 1 WHERE name = 'pgid' RETURNING value")) {
+            try (ResultSet rs = update.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static boolean exists(Connection connection, String pgid) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM groups WHERE pgid = ?")) {
+            query.setString(1, pgid);
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /**
+     * Records that a group runs on the ring.
+     *
+     * @param pgid  the group
+     * @param jid   its job
+     * @param event the event announcing it
+     * @throws SQLException if it cannot be written
+     */
+    public void markRunning(String pgid, String jid, Event event) throws SQLException {
+        database.write(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE groups SET state = 'running', jid = ? WHERE pgid = ? AND state <> 'ended'")) {
+                update.setString(1, jid);
+                update.setString(2, pgid);
+                update.executeUpdate();
+            }
+            if (event != null) {
+                enqueue(connection, event);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Records a group's end with everything wait-process-group returns, and the event announcing it.
+     *
+     * @param end   the end
+     * @param event the event
+     * @throws SQLException if it cannot be written
+     */
+    public void recordEnd(GroupEnd end, Event event) throws SQLException {
+        database.write(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE groups SET state = 'ended', exit_status = ?,"
+                    + " reason = ?, ended_ms = ?, stdout = ?, stderr = ?, stdout_truncated = ?, stderr_truncated = ?"
+                    + " WHERE pgid = ?")) {
+                update.setInt(1, end.exitStatus());
+                update.setString(2, end.reason());
+                update.setLong(3, end.ended().toEpochMilli());
+                update.setBytes(4, end.stdout());
+                update.setBytes(5, end.stderr());
+                update.setInt(6, end.stdoutTruncated() ? 1 : 0);
+                update.setInt(7, end.stderrTruncated() ? 1 : 0);
+                update.setString(8, end.pgid());
+                update.executeUpdate();
+            }
+            try (PreparedStatement clear = connection.prepareStatement("DELETE FROM processes WHERE pgid = ?")) {
+                clear.setString(1, end.pgid());
+                clear.executeUpdate();
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO processes (pgid, rank, host, pid, status, signal) VALUES (?, ?, ?, ?, ?, ?)")) {
+                for (ProcessEnd process : end.processes()) {
+                    insert.setString(1, end.pgid());
+                    insert.setInt(2, process.rank());
+                    insert.setString(3, process.host());
+                    insert.setInt(4, process.pid());
+                    insert.setInt(5, process.status());
+                    insert.setInt(6, process.signal());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            try (PreparedStatement clear = connection.prepareStatement("DELETE FROM coprocesses WHERE pgid = ?")) {
+                clear.setString(1, end.pgid());
+                clear.executeUpdate();
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO coprocesses (pgid, host, exec, pid, status, reason) VALUES (?, ?, ?, ?, ?, ?)")) {
+                for (CoProcessRecord co : end.coProcesses()) {
+                    insert.setString(1, end.pgid());
+                    insert.setString(2, co.host());
+                    insert.setString(3, co.exec());
+                    insert.setInt(4, co.pid());
+                    if (co.status() == null) {
+                        insert.setNull(5, Types.INTEGER);
+                    } else {
+                        insert.setInt(5, co.status());
+                    }
+                    insert.setString(6, co.reason());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            enqueue(connection, event);
+            return null;
+        });
+    }
+
+    /**
+     * @param pgid a group whose job the ring was told to forget
+     * @throws SQLException if it cannot be written
+     */
+    public void markReleased(String pgid) throws SQLException {
+        database.write(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE groups SET released = 1 WHERE pgid = ?")) {
+                update.setString(1, pgid);
+                update.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Forgets a group.
+     *
+     * @param pgid the group
+     * @throws SQLException if it cannot be written
+     */
+    public void delete(String pgid) throws SQLException {
+        database.write(connection -> {
+            for (String table : List.of("processes", "coprocesses", "groups")) {
+                try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE pgid = ?")) {
+                    delete.setString(1, pgid);
+                    delete.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * @param event an event to publish
+     * @throws SQLException if it cannot be written
+     */
+    public void addEvent(Event event) throws SQLException {
+        database.write(connection -> {
+            enqueue(connection, event);
+            return null;
+        });
+    }
+
+    private static void enqueue(Connection connection, Event event) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO outbox (time_ms, msg, data) VALUES (?, ?, ?)")) {
+            insert.setLong(1, System.currentTimeMillis());
+            insert.setString(2, event.msg());
+            insert.setString(3, event.data());
+            insert.executeUpdate();
+        }
+    }
+
+    /**
+     * @param limit most events returned
+     * @return the oldest events not yet published, in order
+     * @throws SQLException if they cannot be read
+     */
+    public List<PendingEvent> pendingEvents(int limit) throws SQLException {
+        return database.read(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT id, time_ms, msg, data FROM outbox ORDER BY id LIMIT ?")) {
+                query.setInt(1, limit);
+                List<PendingEvent> events = new ArrayList<>();
+                try (ResultSet rs = query.executeQuery()) {
+                    while (rs.next()) {
+                        events.add(new PendingEvent(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)),
+                                new Event(rs.getString(3), rs.getString(4))));
+                    }
+                }
+                return events;
+            }
+        });
+    }
+
+    /**
+     * @param id the last of the oldest events, which the event manager accepted
+     * @throws SQLException if it cannot be written
+     */
+    public void publishedUpTo(long id) throws SQLException {
+        database.write(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM outbox WHERE id <= ?")) {
+                delete.setLong(1, id);
+                delete.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * @return every stored group, in creation order
+     * @throws SQLException if they cannot be read
+     */
+    public List<StoredGroup> loadAll() throws SQLException {
+        return database.read(connection -> {
+            Map<String, List<ProcessEnd>> processes = new LinkedHashMap<>();
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT pgid, rank, host, pid, status, signal FROM processes ORDER BY pgid, rank");
+                 ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    processes.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                            .add(new ProcessEnd(rs.getInt(2), rs.getString(3), rs.getInt(4), rs.getInt(5), rs.getInt(6)));
+                }
+            }
+            Map<String, List<CoProcessRecord>> coProcesses = new LinkedHashMap<>();
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT pgid, host, exec, pid, status, reason FROM coprocesses");
+                 ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    int status = rs.getInt(5);
+                    coProcesses.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new CoProcessRecord(
+                            rs.getString(2), rs.getString(3), rs.getInt(4), rs.wasNull() ? null : status, rs.getString(6)));
+                }
+            }
+            List<StoredGroup> groups = new ArrayList<>();
+            try (PreparedStatement query = connection.prepareStatement("SELECT pgid, number, submitter, creator, totalprocs,"
+                    + " output_mode, request, state, jid, exit_status, reason, created_ms, ended_ms, stdout, stderr,"
+                    + " stdout_truncated, stderr_truncated, released FROM groups ORDER BY number");
+                 ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    String pgid = rs.getString(1);
+                    NewGroup group = new NewGroup(pgid, rs.getString(3), rs.getString(4), rs.getInt(5), rs.getString(6),
+                            rs.getBytes(7), Instant.ofEpochMilli(rs.getLong(12)));
+                    String state = rs.getString(8);
+                    GroupEnd end = null;
+                    if (state.equals("ended")) {
+                        end = new GroupEnd(pgid, rs.getInt(10), rs.getString(11), Instant.ofEpochMilli(rs.getLong(13)),
+                                processes.getOrDefault(pgid, List.of()), coProcesses.getOrDefault(pgid, List.of()),
+                                orEmpty(rs.getBytes(14)), orEmpty(rs.getBytes(15)), rs.getInt(16) != 0, rs.getInt(17) != 0);
+                    }
+                    groups.add(new StoredGroup(group, pgid, rs.getLong(2), state, rs.getString(9), end, rs.getInt(18) != 0));
+                }
+            }
+            return groups;
+        });
+    }
+
+    private static byte[] orEmpty(byte[] bytes) {
+        return bytes == null ? new byte[0] : bytes;
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+}

@@ -1,0 +1,72 @@
+package org.sss.processmanager.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GroupStoreTest {
+    @TempDir
+    Path dir;
+
+    private static GroupStore.NewGroup group(String pgid) {
+        return new GroupStore.NewGroup(pgid, "alice", "user alice", 2, "label", "<x/>".getBytes(StandardCharsets.UTF_8),
+                Instant.ofEpochMilli(1000));
+    }
+
+    @Test
+    void pgidsAreNumberedAndNeverReusedAndAskedForOnesMustBeFree() throws IOException, SQLException {
+        try (GroupStore store = GroupStore.open(dir.resolve("pm.db"))) {
+            assertThat(store.insert(group(null)).pgid()).isEqualTo("1");
+            assertThat(store.insert(group("job-17")).pgid()).isEqualTo("job-17");
+            assertThat(store.insert(group(null)).pgid()).isEqualTo("3");
+            assertThatThrownBy(() -> store.insert(group("job-17"))).isInstanceOf(SQLException.class);
+            store.delete("3");
+            assertThat(store.insert(group("5")).pgid()).isEqualTo("5");
+            assertThat(store.insert(group(null)).pgid()).as("a number taken by an asked-for pgid is skipped").isEqualTo("6");
+        }
+    }
+
+    @Test
+    void aGroupsLifeSurvivesReopening() throws IOException, SQLException {
+        Path file = dir.resolve("pm.db");
+        try (GroupStore store = GroupStore.open(file)) {
+            store.insert(group(null));
+            store.insert(group(null));
+            store.markRunning("1", "3@node1", new GroupStore.Event("process-group-start", "pgid=1"));
+            store.markRunning("2", "4@node1", null);
+            store.recordEnd(new GroupStore.GroupEnd("1", 3, "rank 1 exited with status 3", Instant.ofEpochMilli(5000),
+                    List.of(new GroupStore.ProcessEnd(0, "node1", 100, 0, 0), new GroupStore.ProcessEnd(1, "node2", 101, 3, 0)),
+                    List.of(new GroupStore.CoProcessRecord("node1", "tv", 0, 127, "not found")),
+                    "out".getBytes(StandardCharsets.UTF_8), new byte[0], true, false),
+                    new GroupStore.Event("process-group-end", "pgid=1 status=3"));
+            store.markReleased("1");
+        }
+        try (GroupStore store = GroupStore.open(file)) {
+            List<GroupStore.StoredGroup> groups = store.loadAll();
+            assertThat(groups).extracting(GroupStore.StoredGroup::pgid).containsExactly("1", "2");
+            GroupStore.StoredGroup ended = groups.getFirst();
+            assertThat(ended.state()).isEqualTo("ended");
+            assertThat(ended.released()).isTrue();
+            assertThat(ended.jid()).isEqualTo("3@node1");
+            assertThat(ended.end().exitStatus()).isEqualTo(3);
+            assertThat(ended.end().processes()).extracting(GroupStore.ProcessEnd::host).containsExactly("node1", "node2");
+            assertThat(ended.end().coProcesses()).singleElement().satisfies(c -> assertThat(c.status()).isEqualTo(127));
+            assertThat(new String(ended.end().stdout(), StandardCharsets.UTF_8)).isEqualTo("out");
+            assertThat(ended.end().stdoutTruncated()).isTrue();
+            assertThat(groups.get(1).state()).isEqualTo("running");
+            assertThat(groups.get(1).end()).isNull();
+            List<GroupStore.PendingEvent> events = store.pendingEvents(10);
+            assertThat(events).extracting(e -> e.event().msg()).containsExactly("process-group-start", "process-group-end");
+            store.publishedUpTo(events.getFirst().id());
+            assertThat(store.pendingEvents(10)).extracting(e -> e.event().msg()).containsExactly("process-group-end");
+        }
+    }
+}
