@@ -22,9 +22,10 @@ import org.sss.lib.config.SssConfig;
  * @param clientKey       the key processes present
  * @param extraWire       extra attributes for the {@code <wire>} element, or empty
  * @param eventManagerPort the event manager's port
+ * @param elements        more component elements, as XML, e.g. a {@code <process-manager …/>}
  */
 public record TestConfig(Path dir, int directoryPort, Duration lease, Duration renew, Duration sweep, String digest,
-                         String clientKey, String extraWire, int eventManagerPort) {
+                         String clientKey, String extraWire, int eventManagerPort, String elements) {
 
     /**
      * @param dir the test's directory
@@ -32,37 +33,46 @@ public record TestConfig(Path dir, int directoryPort, Duration lease, Duration r
      */
     public static TestConfig in(Path dir) {
         return new TestConfig(dir, 0, Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofMillis(100), "hmac-sha256",
-                TestKeys.SUITE, "", 0);
+                TestKeys.SUITE, "", 0, "");
     }
 
     /** @return a copy with the directory's port */
     public TestConfig directoryPort(int port) {
-        return new TestConfig(dir, port, lease, renew, sweep, digest, clientKey, extraWire, eventManagerPort);
+        return new TestConfig(dir, port, lease, renew, sweep, digest, clientKey, extraWire, eventManagerPort, elements);
     }
 
     /** @return a copy with the event manager's port */
     public TestConfig eventManagerPort(int port) {
-        return new TestConfig(dir, directoryPort, lease, renew, sweep, digest, clientKey, extraWire, port);
+        return new TestConfig(dir, directoryPort, lease, renew, sweep, digest, clientKey, extraWire, port, elements);
     }
 
     /** @return a copy with lease and renew interval */
     public TestConfig leases(Duration newLease, Duration newRenew) {
-        return new TestConfig(dir, directoryPort, newLease, newRenew, sweep, digest, clientKey, extraWire, eventManagerPort);
+        return new TestConfig(dir, directoryPort, newLease, newRenew, sweep, digest, clientKey, extraWire, eventManagerPort, elements);
     }
 
     /** @return a copy with the digest */
     public TestConfig digest(String newDigest) {
-        return new TestConfig(dir, directoryPort, lease, renew, sweep, newDigest, clientKey, extraWire, eventManagerPort);
+        return new TestConfig(dir, directoryPort, lease, renew, sweep, newDigest, clientKey, extraWire, eventManagerPort, elements);
     }
 
     /** @return a copy presenting another key */
     public TestConfig clientKey(String key) {
-        return new TestConfig(dir, directoryPort, lease, renew, sweep, digest, key, extraWire, eventManagerPort);
+        return new TestConfig(dir, directoryPort, lease, renew, sweep, digest, key, extraWire, eventManagerPort, elements);
     }
 
     /** @return a copy with extra {@code <wire>} attributes, e.g. {@code idle-timeout="0.5"} */
     public TestConfig wire(String attributes) {
-        return new TestConfig(dir, directoryPort, lease, renew, sweep, digest, clientKey, attributes, eventManagerPort);
+        return new TestConfig(dir, directoryPort, lease, renew, sweep, digest, clientKey, attributes, eventManagerPort, elements);
+    }
+
+    /**
+     * @param xml component elements to add, e.g. {@code <process-manager mpds="…" mpd-secret="…"/>}
+     * @return a copy with them
+     */
+    public TestConfig with(String xml) {
+        return new TestConfig(dir, directoryPort, lease, renew, sweep, digest, clientKey, extraWire, eventManagerPort,
+                elements + xml);
     }
 
     /** @return the configuration file's path */
@@ -90,9 +100,10 @@ public record TestConfig(Path dir, int directoryPort, Duration lease, Duration r
                   <registration renew-interval="%s"/>
                   <service-directory host="127.0.0.1" port="%d" lease="%s" sweep-interval="%s"/>
                   <event-manager host="127.0.0.1" port="%d"/>
+                  %s
                 </sss>
                 """.formatted(digest, clientKey, extraWire, seconds(renew), directoryPort, seconds(lease), seconds(sweep),
-                eventManagerPort);
+                eventManagerPort, elements);
         try {
             Files.createDirectories(file().getParent());
             Files.writeString(file(), xml);

@@ -227,13 +227,17 @@ public final class Ring implements AutoCloseable {
         }
     }
 
-    /** Handles {@code lost} reported to the leader. */
+    /**
+     * Handles {@code lost} reported to the leader. The leader is the first member that is not lost: when the leader
+     * itself died, the member after it takes over.
+     */
     public void onLost(MpdMessage message) throws MalformedMessageException {
         Set<String> lost = new LinkedHashSet<>(List.of(message.require("ids").split(",")));
         Member forwardTo = null;
         synchronized (this) {
-            if (!membership.leader().id().equals(self.id())) {
-                forwardTo = membership.leader();
+            Member leader = membership.members().stream().filter(m -> !lost.contains(m.id())).findFirst().orElse(self);
+            if (!leader.id().equals(self.id())) {
+                forwardTo = leader;
             } else {
                 applyLoss(lost);
             }
