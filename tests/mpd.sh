@@ -66,6 +66,9 @@ check "the killed job's mpiexec exits 143 (SIGTERM)" test "$status" -eq 143
 check "mpdkilljob of an unknown job exits 1" test "$status" -eq 1
 "$B/mpdsigjob" NOSUCHSIG 1@127.0.0.2 >/dev/null 2>&1; status=$?
 check "mpdsigjob with an unknown signal exits 2" test "$status" -eq 2
+"$B/mpdtrace" --mpd >/dev/null 2>"$WORK/err"; status=$?
+check "a tool option without its value is a one-line usage error (exit 2)" \
+  test "$status" -eq 2 -a "$(wc -l <"$WORK/err")" -eq 1
 
 out="$("$B/mpdallexit")"; status=$?
 check "mpdallexit exits 0" test "$status" -eq 0

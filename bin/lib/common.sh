@@ -71,6 +71,7 @@ sss_program() {
   case "$1" in
     service-directory) echo "service-directory org.sss.servicedirectory.ServiceDirectoryMain" ;;
     event-manager) echo "event-manager org.sss.eventmanager.EventManagerMain" ;;
+    process-manager) echo "process-manager org.sss.processmanager.ProcessManagerMain" ;;
     ssssend) echo "ssslib org.sss.lib.tool.SsssendMain" ;;
     sss-status) echo "ssslib org.sss.lib.tool.SuiteStatusMain" ;;
     mpd) echo "mpd org.sss.mpd.MpdMain" ;;
@@ -85,8 +86,8 @@ sss_program() {
   esac
 }
 
-# The components bin/sss starts, in start order.
-SSS_COMPONENTS="service-directory event-manager"
+# The components bin/sss knows, in start order; a configuration runs those it has an element for.
+SSS_COMPONENTS="service-directory event-manager process-manager"
 
 # Runs a program in the foreground (replacing this shell).
 sss_exec() {

@@ -10,7 +10,7 @@ final class JobControl {
     }
 
     static void run(String tool, String[] args, boolean kill) {
-        ToolArgs options = ToolArgs.parse(args);
+        ToolArgs options = ToolArgs.parse(tool, args);
         String usage = kill ? "usage: mpdkilljob JOBID [--mpd ADDR:PORT] [--secret FILE]\n"
                 + "Kills a job: SIGTERM to every rank's process group, SIGKILL after the grace period.\n"
                 : "usage: mpdsigjob SIG JOBID [--mpd ADDR:PORT] [--secret FILE]\n"

@@ -10,7 +10,7 @@ public final class MpdAllExitMain {
 
     /** @param args the command line */
     public static void main(String[] args) {
-        ToolArgs options = ToolArgs.parse(args);
+        ToolArgs options = ToolArgs.parse("mpdallexit", args);
         if (options.help()) {
             System.out.println("usage: mpdallexit [--mpd ADDR:PORT] [--secret FILE]\nStops every mpd of the ring.\n" + ToolArgs.COMMON);
             return;

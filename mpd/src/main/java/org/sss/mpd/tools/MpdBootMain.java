@@ -35,7 +35,7 @@ public final class MpdBootMain {
 
     /** @param args the command line */
     public static void main(String[] args) {
-        ToolArgs options = ToolArgs.parse(args);
+        ToolArgs options = ToolArgs.parse("mpdboot", args);
         if (options.help()) {
             usage();
             return;

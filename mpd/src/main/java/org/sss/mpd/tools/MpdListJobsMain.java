@@ -11,7 +11,7 @@ public final class MpdListJobsMain {
 
     /** @param args the command line */
     public static void main(String[] args) {
-        ToolArgs options = ToolArgs.parse(args);
+        ToolArgs options = ToolArgs.parse("mpdlistjobs", args);
         if (options.help()) {
             System.out.println("usage: mpdlistjobs [--mpd ADDR:PORT] [--secret FILE]\nLists the ranks of the jobs running on the ring.\n"
                     + ToolArgs.COMMON);

@@ -11,7 +11,7 @@ public final class MpdRingTestMain {
 
     /** @param args the command line */
     public static void main(String[] args) {
-        ToolArgs options = ToolArgs.parse(args);
+        ToolArgs options = ToolArgs.parse("mpdringtest", args);
         if (options.help()) {
             System.out.println("usage: mpdringtest [LOOPS] [--mpd ADDR:PORT] [--secret FILE]\n"
                     + "Sends one message around the ring LOOPS times (default 1000); prints the elapsed time and hops per second.\n"

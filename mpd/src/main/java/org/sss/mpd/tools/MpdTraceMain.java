@@ -12,7 +12,7 @@ public final class MpdTraceMain {
 
     /** @param args the command line */
     public static void main(String[] args) {
-        ToolArgs options = ToolArgs.parse(args);
+        ToolArgs options = ToolArgs.parse("mpdtrace", args);
         if (options.help()) {
             System.out.println("usage: mpdtrace [-l] [--mpd ADDR:PORT] [--secret FILE]\nLists the mpds of the ring in ring order.\n"
                     + "  -l                also show each mpd's host and address\n" + ToolArgs.COMMON);

@@ -14,6 +14,23 @@ import java.util.List;
  * @param remaining the other arguments, in order
  */
 record ToolArgs(String mpd, Path secret, boolean help, List<String> remaining) {
+    /**
+     * Parses the common options; a malformed one ends the program with a one-line message and exit status 2.
+     *
+     * @param tool the tool's name, for the message
+     * @param args the command line
+     * @return the options
+     */
+    static ToolArgs parse(String tool, String[] args) {
+        try {
+            return parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(tool + ": " + e.getMessage() + " (try --help)");
+            System.exit(2);
+            throw e;
+        }
+    }
+
     static ToolArgs parse(String[] args) {
         String mpd = null;
         Path secret = null;

@@ -16,8 +16,9 @@ import org.sss.lib.error.SssException;
 import org.sss.lib.runtime.ComponentMain;
 
 /**
- * {@code sss-status [--config FILE] [--await COMPONENT... [--timeout SECONDS]]}: lists what is registered with
- * the service directory, or waits until the named components are. {@code bin/sss start} and {@code status} use it.
+ * {@code sss-status [--config FILE] [--configured | --await COMPONENT... [--timeout SECONDS]]}: lists what is
+ * registered with the service directory, or waits until the named components are, or ({@code --configured}) prints
+ * the components the configuration runs, in start order. {@code bin/sss start} and {@code status} use it.
  * Exit status: 0 listed (or all registered in time), 1 directory unreachable or timeout, 2 usage or configuration.
  */
 public final class SuiteStatusMain {
@@ -30,17 +31,34 @@ public final class SuiteStatusMain {
         System.exit(run(args, System.out, System.err));
     }
 
+    /**
+     * @param config a configuration
+     * @return the components it runs, in start order: the directory, then those whose element is present
+     */
+    static List<String> configuredComponents(SssConfig config) {
+        List<String> components = new ArrayList<>(List.of("service-directory"));
+        if (config.raw().getEventManager() != null) {
+            components.add("event-manager");
+        }
+        if (config.raw().getProcessManager() != null) {
+            components.add("process-manager");
+        }
+        return components;
+    }
+
     static int run(String[] args, PrintStream out, PrintStream err) {
         Path config = null;
         Set<String> await = new LinkedHashSet<>();
         Duration timeout = Duration.ofSeconds(60);
         boolean awaiting = false;
+        boolean configured = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--help", "-h" -> {
-                    out.println("usage: sss-status [--config FILE] [--await COMPONENT... [--timeout SECONDS]]");
+                    out.println("usage: sss-status [--config FILE] [--configured | --await COMPONENT... [--timeout SECONDS]]");
                     return 0;
                 }
+                case "--configured" -> configured = true;
                 case "--config", "-c" -> {
                     if (++i >= args.length) {
                         err.println("sss-status: --config needs a file");
@@ -74,6 +92,10 @@ public final class SuiteStatusMain {
         } catch (ConfigException e) {
             err.println("sss-status: " + e.getMessage());
             return 2;
+        }
+        if (configured) {
+            out.println(String.join(" ", configuredComponents(loaded)));
+            return 0;
         }
         try (SssClient client = SssClient.fromConfig(loaded)) {
             DirectoryClient directory = new DirectoryClient(client, loaded.directoryEndpoint());

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Command-level tests of the process manager as an operator drives it: a ring of three mpds (node1..node3 on
+# 127.0.0.150-152), the suite started by bin/sss from a configuration with a <process-manager> element, and the
+# seed's own examples (process-manager/src/test/resources/seed/) sent unchanged with bin/ssssend. Uses a private
+# configuration, state directory and free ports. Prints one line per check and "N passed, N failed"; exits
+# non-zero on a failure.
+set -uo pipefail
+ROOT="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+WORK="$(mktemp -d /tmp/sss-pm.XXXXXX)"
+export SSS_VAR="$WORK/var" MPD_CONF_FILE="$WORK/mpd.conf"
+unset MPD_CONSOLE
+SEED="$ROOT/process-manager/src/test/resources/seed"
+passed=0
+failed=0
+
+check() {
+  local name="$1"; shift
+  if "$@"; then
+    echo "ok   $name"; passed=$((passed + 1))
+  else
+    echo "FAIL $name"; failed=$((failed + 1))
+  fi
+}
+
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+
+cleanup() {
+  "$ROOT/bin/sss" stop >/dev/null 2>&1 || true
+  [ -f "$WORK/console" ] && "$ROOT/bin/mpdallexit" --mpd "$(cat "$WORK/console")" >/dev/null 2>&1 || true
+  for pid in "${MPDS[@]:-}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+MPDS=()
+trap cleanup EXIT
+
+(umask 077 && echo "MPD_SECRETWORD=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')" >"$MPD_CONF_FILE")
+"$ROOT/bin/mpd" --host node1 --listen 127.0.0.150:0 --console-file "$WORK/console" >"$WORK/mpd1.log" 2>&1 &
+MPDS+=($!)
+for _ in $(seq 300); do [ -s "$WORK/console" ] && break; sleep 0.1; done
+CONSOLE="$(cat "$WORK/console")"
+"$ROOT/bin/mpd" --host node2 --listen 127.0.0.151:0 --join "$CONSOLE" >"$WORK/mpd2.log" 2>&1 &
+MPDS+=($!)
+"$ROOT/bin/mpd" --host node3 --listen 127.0.0.152:0 --join "$CONSOLE" >"$WORK/mpd3.log" 2>&1 &
+MPDS+=($!)
+for _ in $(seq 300); do [ "$("$ROOT/bin/mpdtrace" --mpd "$CONSOLE" 2>/dev/null | wc -l)" -eq 3 ] && break; sleep 0.1; done
+check "a ring of node1, node2, node3 is up" test "$("$ROOT/bin/mpdtrace" --mpd "$CONSOLE" | sort | tr '\n' ' ')" = "node1 node2 node3 "
+
+mkdir -p "$WORK/etc"
+CONFIG="$WORK/etc/sss.xml"
+SD_PORT="$(free_port)"
+sed -e "s/port=\"7700\"/port=\"$SD_PORT\"/" -e 's/port="7701"/port="0"/' \
+    -e "s|</sss>|  <process-manager host=\"127.0.0.1\" port=\"0\" mpds=\"$CONSOLE\" mpd-secret=\"$MPD_CONF_FILE\" kill-grace=\"1\"/>\n</sss>|" \
+    "$ROOT/etc/sss.xml" >"$CONFIG"
+"$ROOT/bin/sss" keygen "$WORK/var/keys/suite.key" "$WORK/var/keys/admin.key" >/dev/null
+export SSS_CONFIG="$CONFIG"
+
+out="$("$ROOT/bin/sss" start 2>&1)"; status=$?
+check "bin/sss start starts the process manager too" test "$status" -eq 0
+check "... and says where it listens" grep -q "process-manager" <<<"$out"
+
+send() {
+  "$ROOT/bin/ssssend" process-manager "$@" 2>&1
+}
+
+reply="$(send "$SEED/01-create-process-group.xml")"; status=$?
+check "seed example 1 (create-process-group) succeeds unchanged" test "$status" -eq 0
+check "... and answers <process-group pgid=\"1\"/>" grep -q '<process-group pgid="1"/>' <<<"$reply"
+reply="$(send "$SEED/02-get-process-group-info.xml")"; status=$?
+check "seed example 2 (get-process-group-info) succeeds unchanged" test "$status" -eq 0
+check "... and describes group 1 of desai on node1 and node2" \
+  grep -q 'pgid="1" submitter="desai" totalprocs="32"' <<<"$reply"
+reply="$(send "$SEED/03-kill-process-group.xml")"; status=$?
+check "seed example 3 (kill-process-group) succeeds unchanged" test "$status" -eq 0
+check "... and answers <process-groups> with group 1" grep -q '<process-group pgid="1" submitter="desai"' <<<"$reply"
+
+reply="$(echo '<wait-process-group timeout="30"><process-group pgid="1"/></wait-process-group>' | send -)"; status=$?
+check "wait-process-group returns group 1's end" test "$status" -eq 0
+check "... with status 127: /bin/foo does not exist" grep -q 'exit-status="127"' <<<"$reply"
+check "... and an exit code for each of its 32 ranks" test "$(grep -o '<exit-code ' <<<"$reply" | wc -l)" -eq 32
+
+reply="$(echo '<create-process-group totalprocs="4" output="label"><process-spec exec="hostname"/></create-process-group>' | send -)"
+pgid="$(sed -n 's/.*<process-group pgid="\([^"]*\)".*/\1/p' <<<"$reply")"
+reply="$(echo "<wait-process-group timeout=\"30\"><process-group pgid=\"$pgid\"/></wait-process-group>" | send -)"
+output="$(sed -n 's/.*<output encoding="base64">\([^<]*\)<.*/\1/p' <<<"$reply" | base64 -d)"
+check "a labelled group of hostname prints each rank's line" \
+  test "$(sort <<<"$output" | tr '\n' ' ')" = "0: $(hostname) 1: $(hostname) 2: $(hostname) 3: $(hostname) "
+
+reply="$(echo '<get-process-group-info><process-group pgid="999"/></get-process-group-info>' | send -)"; status=$?
+check "an unknown pgid is a Data error (exit 1)" test "$status" -eq 1 -a "$(grep -c 'type="Data" code="not-found"' <<<"$reply")" -eq 1
+reply="$(echo '<del-process-group-info><process-group pgid="1"/></del-process-group-info>' | send -)"; status=$?
+check "del-process-group-info forgets an ended group" test "$status" -eq 0
+reply="$(send "$SEED/02-get-process-group-info.xml")"; status=$?
+check "... after which it is unknown" test "$status" -eq 1
+
+out="$("$ROOT/bin/sss" status 2>&1)"
+check "bin/sss status shows the process manager up" grep -q '^process-manager *up' <<<"$out"
+"$ROOT/bin/sss" stop >/dev/null 2>&1
+check "bin/sss stop stops it" test ! -e "$SSS_VAR/run/process-manager.pid"
+
+echo "process manager: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
