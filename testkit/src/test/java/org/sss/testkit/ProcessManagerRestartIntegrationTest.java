@@ -115,4 +115,24 @@ class ProcessManagerRestartIntegrationTest {
             assertThat(client.waitFor(next, WAIT).getExitStatus()).isZero();
         }
     }
+
+    @Test
+    void aJobTaggedAsAnUnknownGroupIsKilledWhenTheProcessManagerStarts(@TempDir Path dir) throws Exception {
+        try (LocalRing ring = LocalRing.startNamed(dir.resolve("ring"), List.of("node1", "node2"), 138, "--grace", "1");
+             SssTestSuite suite = suite(dir, ring);
+             org.sss.mpd.client.MpdConsole console = ring.console()) {
+            java.util.concurrent.CompletableFuture<org.sss.mpd.client.JobEvent.Ended> ended = new CompletableFuture<>();
+            console.launch(org.sss.mpd.client.JobRequest.of(org.sss.mpd.client.JobRequest.ProcessSet.of(2, "sleep", "60"))
+                    .detached("pg:77:0123abcd", 4096), event -> {
+                        if (event instanceof org.sss.mpd.client.JobEvent.Ended end) {
+                            ended.complete(end);
+                        }
+                    });
+            try (ProcessManager pm = ProcessManager.start(suite.config())) {
+                assertThat(ended.get(WAIT.toSeconds(), TimeUnit.SECONDS).status()).isEqualTo(143);
+                await("registration").atMost(WAIT).until(pm.runtime()::isRegistered);
+                assertThat(new ProcessManagerClient(suite.client()).info("*")).as("the orphan is not adopted").isEmpty();
+            }
+        }
+    }
 }

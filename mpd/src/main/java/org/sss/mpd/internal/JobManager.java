@@ -338,6 +338,11 @@ public final class JobManager implements AutoCloseable {
                 coExit(job, co, CANNOT_EXECUTE << 8, "cannot execute co-process " + set.coProcess() + ": " + e.getMessage());
             }
         });
+        if (!job.coProcesses.isEmpty() && job.localRanksDone()) {
+            for (LocalRank co : job.coProcesses) {
+                terminate(co, UnixSignals.TERM, spec.graceMillis());
+            }
+        }
     }
 
     private void coOutput(Job job, Chunk data) {
@@ -401,7 +406,12 @@ public final class JobManager implements AutoCloseable {
         JobRoot root = job.root;
         try {
             switch (message.cmd()) {
-                case "job-out", "job-coexit" -> root.send(message);
+                case "job-out" -> root.send(message);
+                case "job-coexit" -> {
+                    root.send(message);
+                    root.coProcessEnded();
+                    finishIfDone(job);
+                }
                 case "job-spawned" -> spawnedAt(job, message);
                 case "job-exit" -> rankExited(job, message);
                 case "job-host-failed" -> hostFailed(job, message.require("host"), message.get("why"));
@@ -461,7 +471,7 @@ public final class JobManager implements AutoCloseable {
         if (index < 0) {
             return;
         }
-        if (job.root.hostLost(job.spec.ranksOn(index), "host " + hostId + " " + why)) {
+        if (job.root.hostLost(index, job.spec.ranksOn(index), "host " + hostId + " " + why)) {
             LOG.warn("mpd {}: job {}: host {} {}; ending the job", selfId(), job.jid(), hostId, why);
             killJob(job, UnixSignals.TERM);
         }

@@ -48,6 +48,8 @@ final class JobRoot {
     private boolean done;
     private long endedAtNanos;
     private int liveChildren;
+    private final int[] coProcessesOnHost;
+    private int coProcessesRunning;
     private Link console;
     private long keptBytes;
     private long droppedBytes;
@@ -65,6 +67,31 @@ final class JobRoot {
         this.pids = new int[spec.size()];
         Arrays.fill(status, -1);
         this.kept = spec.supervision().detached() && via == null ? new ArrayList<>() : null;
+        this.coProcessesOnHost = coProcessesOnHost(spec);
+        this.coProcessesRunning = Arrays.stream(coProcessesOnHost).sum();
+    }
+
+    /** How many co-processes each host of the tree starts: one per rank set with a co-process and ranks there. */
+    private static int[] coProcessesOnHost(JobSpec spec) {
+        int[] count = new int[spec.treeHosts().size()];
+        for (int host = 0; host < count.length; host++) {
+            java.util.Set<JobSpec.RankSet> sets = new java.util.HashSet<>();
+            for (int rank : spec.ranksOn(host)) {
+                JobSpec.RankSet set = spec.setOf(rank);
+                if (!set.coProcess().isEmpty()) {
+                    sets.add(set);
+                }
+            }
+            count[host] = sets.size();
+        }
+        return count;
+    }
+
+    /** A co-process ended (or could not start). */
+    synchronized void coProcessEnded() {
+        if (coProcessesRunning > 0) {
+            coProcessesRunning--;
+        }
     }
 
     /** @return whether the job outlives its console */
@@ -193,13 +220,17 @@ final class JobRoot {
     }
 
     /**
-     * Records a lost host: its ranks that had not ended count as ended with {@link #HOST_LOST}.
+     * Records a lost host: its ranks that had not ended count as ended with {@link #HOST_LOST}, and its co-processes
+     * as ended.
      *
+     * @param host   its index in the launch tree
      * @param ranks  the ranks that were on it
      * @param reason what happened to it
      * @return whether this was the job's first failure, so the other ranks must be killed
      */
-    synchronized boolean hostLost(List<Integer> ranks, String reason) {
+    synchronized boolean hostLost(int host, List<Integer> ranks, String reason) {
+        coProcessesRunning = Math.max(0, coProcessesRunning - coProcessesOnHost[host]);
+        coProcessesOnHost[host] = 0;
         for (int rank : ranks) {
             if (status[rank] < 0) {
                 status[rank] = HOST_LOST;
@@ -233,13 +264,13 @@ final class JobRoot {
     }
 
     /**
-     * Ends the job if every rank is accounted for and no spawned job runs; only the first call that finds it so
-     * gets the ending.
+     * Ends the job if every rank and co-process is accounted for and no spawned job runs; only the first call that
+     * finds it so gets the ending.
      *
      * @return how it ended, or null if it has not (or was already reported)
      */
     synchronized Ending finishIfDone() {
-        if (done || exited < status.length || liveChildren > 0) {
+        if (done || exited < status.length || liveChildren > 0 || coProcessesRunning > 0) {
             return null;
         }
         done = true;

@@ -50,6 +50,7 @@ public final class GroupManager implements AutoCloseable {
     static final int LOST = 255;
     private static final String TAG = "pg:";
     private static final ObjectFactory FACTORY = new ObjectFactory();
+    private static final java.security.SecureRandom NONCES = new java.security.SecureRandom();
 
     private final ProcessManagerSettings settings;
     private final GroupStore store;
@@ -58,6 +59,7 @@ public final class GroupManager implements AutoCloseable {
     private final MessageCodec codec;
     private final GroupPlanner planner;
     private final Map<String, ProcessGroup> groups = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong numbers = new java.util.concurrent.atomic.AtomicLong();
     private final ScheduledExecutorService tasks = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("pm-groups").factory());
     private volatile boolean closed;
@@ -112,51 +114,70 @@ public final class GroupManager implements AutoCloseable {
         if (request.getPgid() != null) {
             ProcessGroup existing = groups.get(request.getPgid());
             if (existing != null) {
-                if (existing.submitter().equals(plan.submitter())) {
+                if (existing.submitter().equals(plan.submitter()) && existing.state() != ProcessGroup.State.STARTING) {
                     return existing;
                 }
-                throw SssException.invalidRequest("pgid " + request.getPgid() + " is taken by another submitter");
+                throw SssException.invalidRequest("pgid " + request.getPgid() + " is taken");
             }
         }
         List<String> hosts = placement(plan);
         byte[] xml = codec.encode(FACTORY.createCreateProcessGroup(request));
-        GroupStore.StoredGroup stored;
-        try {
-            stored = store.insert(new GroupStore.NewGroup(request.getPgid(), plan.submitter(), principal.toString(),
-                    plan.totalprocs(), plan.outputMode(), xml, Instant.now()));
-        } catch (SQLException e) {
-            if (e.getSQLState() != null && e.getSQLState().startsWith("23") || String.valueOf(e.getMessage()).contains("UNIQUE")) {
-                throw SssException.invalidRequest("pgid " + request.getPgid() + " is taken");
-            }
-            throw new SssException(ErrorCode.UNAVAILABLE, "cannot record the group: " + e.getMessage(), e);
-        }
-        ProcessGroup group = new ProcessGroup(stored.pgid(), stored.number(), plan.submitter(), principal.toString(),
-                plan.outputMode(), xml, request, stored.group().created(), plan.execOfRank(), coExecs(plan),
-                settings.outputLimit());
-        groups.put(group.pgid(), group);
+        ProcessGroup group = reserve(request.getPgid(), plan, principal, xml, request);
         JobRequest job = new JobRequest(plan.sets(), plan.submitter(), "/", "discard".equals(plan.outputMode()) ? "discard"
-                : "merged", List.of(), hosts, settings.killGrace(), true, TAG + group.pgid(), keepBytes());
+                : "merged", List.of(), hosts, settings.killGrace(), true, group.tag(), keepBytes());
         String jid;
         try {
             jid = ring.launch(job, listener(group));
         } catch (MpdRequestException e) {
-            forget(group);
+            groups.remove(group.pgid(), group);
             throw SssException.badValue("the ring refused the group: " + e.getMessage());
         } catch (IOException e) {
-            forget(group);
+            groups.remove(group.pgid(), group);
             throw new SssException(ErrorCode.UNAVAILABLE, "the mpd ring cannot be reached: " + e.getMessage(), e);
         }
-        group.launched(jid);
         try {
-            store.markRunning(group.pgid(), jid, new GroupStore.Event("process-group-start", data(group)));
+            store.insert(new GroupStore.NewGroup(group.pgid(), plan.submitter(), principal.toString(), plan.totalprocs(),
+                    plan.outputMode(), xml, group.created()), group.number(), jid, group.tag(),
+                    new GroupStore.Event("process-group-start", data(group)));
         } catch (SQLException e) {
-            LOG.error("process-manager: pg {}: launched as {} but not recorded as running: {}", group.pgid(), jid,
-                    e.getMessage());
+            groups.remove(group.pgid(), group);
+            abandon(jid);
+            throw new SssException(ErrorCode.UNAVAILABLE, "cannot record the group: " + e.getMessage(), e);
         }
+        group.launched(jid);
+        group.markStored();
         outbox.wake();
         LOG.info("process-manager: pg {} of {} ranks for {} launched as job {} (by {})", group.pgid(), plan.totalprocs(),
                 plan.submitter(), jid, principal);
         return group;
+    }
+
+    /** Takes a pgid (the asked-for one, or the next free number) for a group about to be launched. */
+    private ProcessGroup reserve(String asked, GroupPlanner.Plan plan, Principal principal, byte[] xml, CreatepgType request)
+            throws SssException {
+        while (true) {
+            long number = numbers.incrementAndGet();
+            String pgid = asked != null ? asked : Long.toString(number);
+            String tag = TAG + pgid + ":" + Long.toHexString(NONCES.nextLong());
+            ProcessGroup group = new ProcessGroup(pgid, tag, number, plan.submitter(), principal.toString(),
+                    plan.outputMode(), xml, request, Instant.now(), plan.execOfRank(), coExecs(plan), settings.outputLimit());
+            if (groups.putIfAbsent(pgid, group) == null) {
+                return group;
+            }
+            if (asked != null) {
+                throw SssException.invalidRequest("pgid " + asked + " is taken");
+            }
+        }
+    }
+
+    /** A job that ran but could not be recorded: nobody was told of it, so it must not run on. */
+    private void abandon(String jid) {
+        try {
+            ring.kill(jid, UnixSignals.KILL);
+        } catch (IOException | MpdRequestException e) {
+            LOG.warn("process-manager: job {} could not be recorded nor killed ({}); it will be killed at the next"
+                    + " start", jid, e.getMessage());
+        }
     }
 
     private long keepBytes() {
@@ -174,9 +195,15 @@ public final class GroupManager implements AutoCloseable {
         return co;
     }
 
-    /** Each rank's host: the request's, else round-robin over the ring as the ring itself would place it. */
+    /**
+     * Each rank's host: the request's, else round-robin over the ring as the ring itself would place it; none at all
+     * (the ring places every rank) when the request names no host.
+     */
     private List<String> placement(GroupPlanner.Plan plan) throws SssException {
         String[] hosts = plan.hostOfRank().clone();
+        if (java.util.Arrays.stream(hosts).allMatch(h -> h == null)) {
+            return List.of();
+        }
         if (!plan.fullyPlaced()) {
             List<RingMember> members;
             try {
@@ -191,15 +218,6 @@ public final class GroupManager implements AutoCloseable {
             }
         }
         return List.of(hosts);
-    }
-
-    private void forget(ProcessGroup group) {
-        groups.remove(group.pgid());
-        try {
-            store.delete(group.pgid());
-        } catch (SQLException e) {
-            LOG.error("process-manager: pg {} could not be removed after its launch failed: {}", group.pgid(), e.getMessage());
-        }
     }
 
     private static String data(ProcessGroup group) {
@@ -225,6 +243,12 @@ public final class GroupManager implements AutoCloseable {
     }
 
     private void recordEnd(ProcessGroup group, boolean release) {
+        if (!group.stored()) {
+            if (groups.get(group.pgid()) == group) {
+                tasks.schedule(() -> recordEnd(group, release), 10, TimeUnit.MILLISECONDS);
+            }
+            return;
+        }
         try {
             store.recordEnd(group.endRecord(), new GroupStore.Event("process-group-end",
                     data(group) + " status=" + group.exitStatus()));
@@ -313,6 +337,11 @@ public final class GroupManager implements AutoCloseable {
             throw new IOException("cannot read the process groups: " + e.getMessage(), e);
         }
         List<ProcessGroup> unfinished = new ArrayList<>();
+        try {
+            numbers.set(store.lastNumber());
+        } catch (SQLException e) {
+            throw new IOException("cannot read the process groups: " + e.getMessage(), e);
+        }
         for (GroupStore.StoredGroup record : stored) {
             ProcessGroup group = restore(record);
             groups.put(group.pgid(), group);
@@ -345,12 +374,13 @@ public final class GroupManager implements AutoCloseable {
             java.util.Arrays.fill(exec, "?");
             java.util.Arrays.fill(co, "");
         }
-        ProcessGroup group = new ProcessGroup(record.pgid(), record.number(), record.group().submitter(),
+        ProcessGroup group = new ProcessGroup(record.pgid(), record.tag(), record.number(), record.group().submitter(),
                 record.group().creator(), record.group().outputMode(), record.group().request(), request,
                 record.group().created(), exec, co, settings.outputLimit());
+        group.markStored();
         if (record.end() != null) {
             group.restore(record.end(), record.jid(), record.released());
-        } else if (record.jid() != null) {
+        } else {
             group.launched(record.jid());
         }
         return group;
@@ -373,38 +403,18 @@ public final class GroupManager implements AutoCloseable {
         }
         Set<String> known = new LinkedHashSet<>();
         for (ProcessGroup group : sorted()) {
-            DetachedJob job = jobs.stream().filter(j -> j.tag().equals(TAG + group.pgid())).findFirst().orElse(null);
-            if (job != null) {
-                known.add(job.jid());
-            }
+            known.add(group.tag());
             switch (group.state()) {
                 case ENDED -> release(group);
                 case RUNNING -> reattach(group, 0);
-                case STARTING -> {
-                    if (job == null) {
-                        lost(group, "the process manager stopped before its job was launched");
-                    } else {
-                        adopt(group, job.jid());
-                    }
-                }
+                case STARTING -> LOG.debug("process-manager: pg {} is being created", group.pgid());
             }
         }
         for (DetachedJob job : jobs) {
-            if (job.tag().startsWith(TAG) && !known.contains(job.jid())) {
+            if (job.tag().startsWith(TAG) && !known.contains(job.tag())) {
                 orphan(job);
             }
         }
-    }
-
-    private void adopt(ProcessGroup group, String jid) {
-        group.launched(jid);
-        try {
-            store.markRunning(group.pgid(), jid, new GroupStore.Event("process-group-start", data(group)));
-        } catch (SQLException e) {
-            LOG.error("process-manager: pg {}: job {} not recorded: {}", group.pgid(), jid, e.getMessage());
-        }
-        outbox.wake();
-        reattach(group, 0);
     }
 
     /** A job tagged as a process group this process manager does not know (deleted, or never acknowledged). */
@@ -531,7 +541,8 @@ public final class GroupManager implements AutoCloseable {
     }
 
     /**
-     * Kills a running group: SIGTERM to every rank's process group, SIGKILL after the grace period.
+     * Kills a running group: SIGTERM to every rank's process group, SIGKILL after the grace period. A group whose
+     * job has just ended (its end not yet here) needs no killing.
      *
      * @param group the group
      * @throws SssException invalid-state if it does not run, unavailable if the ring cannot be reached
@@ -541,7 +552,9 @@ public final class GroupManager implements AutoCloseable {
         try {
             ring.kill(jid, UnixSignals.TERM);
         } catch (MpdRequestException e) {
-            throw SssException.invalidState("process group " + group.pgid() + " is no longer running: " + e.getMessage());
+            LOG.debug("process-manager: pg {}: its job {} has just ended ({}); nothing to kill", group.pgid(), jid,
+                    e.getMessage());
+            return;
         } catch (IOException e) {
             throw new SssException(ErrorCode.UNAVAILABLE, "the mpd ring cannot be reached: " + e.getMessage(), e);
         }

@@ -16,10 +16,10 @@ import org.sss.lib.store.Migration;
 import org.sss.lib.store.SqliteDatabase;
 
 /**
- * The process manager's durable state, in one SQLite database: every process group it acknowledged (from the
- * moment its pgid is handed out), each group's end with its ranks' exit statuses and its collected output, and an
- * outbox of events not yet accepted by the event manager. Every method returns only after its transaction is
- * committed to disk. Thread-safe.
+ * The process manager's durable state, in one SQLite database: every process group it acknowledged (recorded once
+ * its job runs on the ring, before the creator is answered), each group's end with its ranks' exit statuses and its
+ * collected output, and an outbox of events not yet accepted by the event manager. Every method returns only after
+ * its transaction is committed to disk. Thread-safe.
  */
 public final class GroupStore implements AutoCloseable {
     private static final List<Migration> MIGRATIONS = List.of(
@@ -28,7 +28,8 @@ public final class GroupStore implements AutoCloseable {
                     "INSERT INTO counters (name, value) VALUES ('pgid', 0)",
                     "CREATE TABLE groups (pgid TEXT PRIMARY KEY, number INTEGER NOT NULL, submitter TEXT NOT NULL,"
                             + " creator TEXT NOT NULL, totalprocs INTEGER NOT NULL, output_mode TEXT NOT NULL,"
-                            + " request BLOB NOT NULL, state TEXT NOT NULL, jid TEXT, exit_status INTEGER, reason TEXT,"
+                            + " request BLOB NOT NULL, state TEXT NOT NULL, jid TEXT NOT NULL, tag TEXT NOT NULL,"
+                            + " exit_status INTEGER, reason TEXT,"
                             + " created_ms INTEGER NOT NULL, ended_ms INTEGER, stdout BLOB, stderr BLOB,"
                             + " stdout_truncated INTEGER NOT NULL DEFAULT 0, stderr_truncated INTEGER NOT NULL DEFAULT 0,"
                             + " released INTEGER NOT NULL DEFAULT 0)",
@@ -78,7 +79,7 @@ public final class GroupStore implements AutoCloseable {
     /**
      * What is known of a group when it is created.
      *
-     * @param pgid        the asked-for pgid, or null to allocate the next number
+     * @param pgid        its pgid
      * @param submitter   whom it belongs to
      * @param creator     the principal that created it
      * @param totalprocs  its size
@@ -139,87 +140,63 @@ public final class GroupStore implements AutoCloseable {
      * @param group    what was known at creation
      * @param pgid     its pgid
      * @param number   its creation order
-     * @param state    starting, running or ended
-     * @param jid      its job on the ring, or null before launch
+     * @param state    running or ended
+     * @param jid      its job on the ring
+     * @param tag      its job's tag on the ring
      * @param end      its end, or null while it runs
      * @param released whether the ring was told to forget it
      */
-    public record StoredGroup(NewGroup group, String pgid, long number, String state, String jid, GroupEnd end,
+    public record StoredGroup(NewGroup group, String pgid, long number, String state, String jid, String tag, GroupEnd end,
                               boolean released) {
     }
 
     /**
-     * Records a new group in state {@code starting}, allocating its pgid unless one was asked for.
-     *
-     * @param group the group
-     * @return its pgid and creation number
-     * @throws SQLException if it cannot be written, or the asked-for pgid exists (SQLState 23xxx)
+     * @return the highest creation number recorded so far (a recorded number is never handed out again)
+     * @throws SQLException if it cannot be read
      */
-    public StoredGroup insert(NewGroup group) throws SQLException {
-        return database.write(connection -> {
-            long number = next(connection);
-            String pgid = group.pgid();
-            if (pgid == null) {
-                pgid = Long.toString(number);
-                while (exists(connection, pgid)) {
-                    number = next(connection);
-                    pgid = Long.toString(number);
-                }
+    public long lastNumber() throws SQLException {
+        return database.read(connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT value FROM counters WHERE name = 'pgid'");
+                 ResultSet rs = query.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
             }
+        });
+    }
+
+    /**
+     * Records a group whose job runs on the ring, with the event announcing it, in one transaction.
+     *
+     * @param group  the group
+     * @param number its creation number
+     * @param jid    its job
+     * @param tag    its job's tag
+     * @param event  the event announcing it
+     * @throws SQLException if it cannot be written, or the pgid exists (SQLState 23xxx)
+     */
+    public void insert(NewGroup group, long number, String jid, String tag, Event event) throws SQLException {
+        database.write(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO groups (pgid, number, submitter, creator,"
-                    + " totalprocs, output_mode, request, state, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, 'starting', ?)")) {
-                insert.setString(1, pgid);
+                    + " totalprocs, output_mode, request, state, jid, tag, created_ms)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)")) {
+                insert.setString(1, group.pgid());
                 insert.setLong(2, number);
                 insert.setString(3, group.submitter());
                 insert.setString(4, group.creator());
                 insert.setInt(5, group.totalprocs());
                 insert.setString(6, group.outputMode());
                 insert.setBytes(7, group.request());
-                insert.setLong(8, group.created().toEpochMilli());
+                insert.setString(8, jid);
+                insert.setString(9, tag);
+                insert.setLong(10, group.created().toEpochMilli());
                 insert.executeUpdate();
             }
-            return new StoredGroup(group, pgid, number, "starting", null, null, false);
-        });
-    }
-
-    private static long next(Connection connection) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE counters SET value = value + 1 WHERE name = 'pgid' RETURNING value")) {
-            try (ResultSet rs = update.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+            try (PreparedStatement counter = connection.prepareStatement(
+                    "UPDATE counters SET value = max(value, ?) WHERE name = 'pgid'")) {
+                counter.setLong(1, number);
+                counter.executeUpdate();
             }
-        }
-    }
-
-    private static boolean exists(Connection connection, String pgid) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM groups WHERE pgid = ?")) {
-            query.setString(1, pgid);
-            try (ResultSet rs = query.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
-    /**
-     * Records that a group runs on the ring.
-     *
-     * @param pgid  the group
-     * @param jid   its job
-     * @param event the event announcing it
-     * @throws SQLException if it cannot be written
-     */
-    public void markRunning(String pgid, String jid, Event event) throws SQLException {
-        database.write(connection -> {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE groups SET state = 'running', jid = ? WHERE pgid = ? AND state <> 'ended'")) {
-                update.setString(1, jid);
-                update.setString(2, pgid);
-                update.executeUpdate();
-            }
-            if (event != null) {
-                enqueue(connection, event);
-            }
+            enqueue(connection, event);
             return null;
         });
     }
@@ -405,7 +382,7 @@ public final class GroupStore implements AutoCloseable {
             List<StoredGroup> groups = new ArrayList<>();
             try (PreparedStatement query = connection.prepareStatement("SELECT pgid, number, submitter, creator, totalprocs,"
                     + " output_mode, request, state, jid, exit_status, reason, created_ms, ended_ms, stdout, stderr,"
-                    + " stdout_truncated, stderr_truncated, released FROM groups ORDER BY number");
+                    + " stdout_truncated, stderr_truncated, released, tag FROM groups ORDER BY number");
                  ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
                     String pgid = rs.getString(1);
@@ -418,7 +395,8 @@ public final class GroupStore implements AutoCloseable {
                                 processes.getOrDefault(pgid, List.of()), coProcesses.getOrDefault(pgid, List.of()),
                                 orEmpty(rs.getBytes(14)), orEmpty(rs.getBytes(15)), rs.getInt(16) != 0, rs.getInt(17) != 0);
                     }
-                    groups.add(new StoredGroup(group, pgid, rs.getLong(2), state, rs.getString(9), end, rs.getInt(18) != 0));
+                    groups.add(new StoredGroup(group, pgid, rs.getLong(2), state, rs.getString(9), rs.getString(19), end,
+                            rs.getInt(18) != 0));
                 }
             }
             return groups;

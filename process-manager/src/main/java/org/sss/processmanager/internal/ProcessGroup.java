@@ -66,6 +66,7 @@ final class ProcessGroup {
     }
 
     private final String pgid;
+    private final String tag;
     private final long number;
     private final String submitter;
     private final String creator;
@@ -89,9 +90,11 @@ final class ProcessGroup {
     private String reason;
     private Instant ended;
     private boolean released;
+    private volatile boolean stored;
 
     /**
      * @param pgid        its id
+     * @param tag         its job's tag on the ring ({@code pg:PGID:NONCE})
      * @param number      its creation order
      * @param submitter   whom it belongs to
      * @param creator     the principal that created it
@@ -103,9 +106,10 @@ final class ProcessGroup {
      * @param coExecOfRank each rank's set's co-process, or empty
      * @param outputLimit bytes kept per stream
      */
-    ProcessGroup(String pgid, long number, String submitter, String creator, String outputMode, byte[] request,
+    ProcessGroup(String pgid, String tag, long number, String submitter, String creator, String outputMode, byte[] request,
                  CreatepgType spec, Instant created, String[] execOfRank, String[] coExecOfRank, long outputLimit) {
         this.pgid = pgid;
+        this.tag = tag;
         this.number = number;
         this.submitter = submitter;
         this.creator = creator;
@@ -130,6 +134,10 @@ final class ProcessGroup {
 
     long number() {
         return number;
+    }
+
+    String tag() {
+        return tag;
     }
 
     String submitter() {
@@ -198,6 +206,16 @@ final class ProcessGroup {
         released = true;
     }
 
+    /** @return whether the group is in the store (its end can only be stored after it) */
+    boolean stored() {
+        return stored;
+    }
+
+    /** The group is in the store. */
+    void markStored() {
+        stored = true;
+    }
+
     /** @return its collected output */
     OutputCollector output() {
         return output;
@@ -250,7 +268,9 @@ final class ProcessGroup {
                         hostOfRank[rank] = spawned.host();
                     }
                 });
-                if (spawned.coProcess() > 0) {
+                boolean known = coProcesses.stream().anyMatch(co -> co.host().equals(spawned.host())
+                        && co.pid() == spawned.coProcess());
+                if (spawned.coProcess() > 0 && !known) {
                     coProcesses.add(new CoProcess(spawned.host(), coExec(spawned.host()), spawned.coProcess(), null, null));
                 }
             }
@@ -289,6 +309,7 @@ final class ProcessGroup {
         return "";
     }
 
+    /** A co-process's end; it may come before the host's report that started it (they travel separately). */
     private void coExited(JobEvent.CoProcessExited exit) {
         for (int i = 0; i < coProcesses.size(); i++) {
             CoProcess co = coProcesses.get(i);
@@ -350,6 +371,7 @@ final class ProcessGroup {
         reason = end.reason();
         ended = end.ended();
         released = wasReleased;
+        stored = true;
         recorded.complete(null);
     }
 

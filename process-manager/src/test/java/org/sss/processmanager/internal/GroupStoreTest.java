@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class GroupStoreTest {
+    private static final GroupStore.Event START = new GroupStore.Event("process-group-start", "pgid=x");
     @TempDir
     Path dir;
 
@@ -22,15 +23,20 @@ class GroupStoreTest {
     }
 
     @Test
-    void pgidsAreNumberedAndNeverReusedAndAskedForOnesMustBeFree() throws IOException, SQLException {
-        try (GroupStore store = GroupStore.open(dir.resolve("pm.db"))) {
-            assertThat(store.insert(group(null)).pgid()).isEqualTo("1");
-            assertThat(store.insert(group("job-17")).pgid()).isEqualTo("job-17");
-            assertThat(store.insert(group(null)).pgid()).isEqualTo("3");
-            assertThatThrownBy(() -> store.insert(group("job-17"))).isInstanceOf(SQLException.class);
-            store.delete("3");
-            assertThat(store.insert(group("5")).pgid()).isEqualTo("5");
-            assertThat(store.insert(group(null)).pgid()).as("a number taken by an asked-for pgid is skipped").isEqualTo("6");
+    void pgidsAreUniqueAndTheHighestNumberIsRemembered() throws IOException, SQLException {
+        Path file = dir.resolve("pm.db");
+        try (GroupStore store = GroupStore.open(file)) {
+            assertThat(store.lastNumber()).isZero();
+            store.insert(group("1"), 1, "1@n", "pg:1:a", START);
+            store.insert(group("job-17"), 5, "2@n", "pg:job-17:b", START);
+            store.insert(group("3"), 3, "3@n", "pg:3:c", START);
+            assertThatThrownBy(() -> store.insert(group("job-17"), 6, "4@n", "pg:job-17:d", START))
+                    .isInstanceOf(SQLException.class);
+        }
+        try (GroupStore store = GroupStore.open(file)) {
+            assertThat(store.lastNumber()).isEqualTo(5);
+            assertThat(store.loadAll()).extracting(GroupStore.StoredGroup::pgid).containsExactly("1", "3", "job-17");
+            assertThat(store.loadAll()).extracting(GroupStore.StoredGroup::tag).containsExactly("pg:1:a", "pg:3:c", "pg:job-17:b");
         }
     }
 
@@ -38,10 +44,8 @@ class GroupStoreTest {
     void aGroupsLifeSurvivesReopening() throws IOException, SQLException {
         Path file = dir.resolve("pm.db");
         try (GroupStore store = GroupStore.open(file)) {
-            store.insert(group(null));
-            store.insert(group(null));
-            store.markRunning("1", "3@node1", new GroupStore.Event("process-group-start", "pgid=1"));
-            store.markRunning("2", "4@node1", null);
+            store.insert(group("1"), 1, "3@node1", "pg:1:a", new GroupStore.Event("process-group-start", "pgid=1"));
+            store.insert(group("2"), 2, "4@node1", "pg:2:b", new GroupStore.Event("process-group-start", "pgid=2"));
             store.recordEnd(new GroupStore.GroupEnd("1", 3, "rank 1 exited with status 3", Instant.ofEpochMilli(5000),
                     List.of(new GroupStore.ProcessEnd(0, "node1", 100, 0, 0), new GroupStore.ProcessEnd(1, "node2", 101, 3, 0)),
                     List.of(new GroupStore.CoProcessRecord("node1", "tv", 0, 127, "not found")),
@@ -64,8 +68,9 @@ class GroupStoreTest {
             assertThat(groups.get(1).state()).isEqualTo("running");
             assertThat(groups.get(1).end()).isNull();
             List<GroupStore.PendingEvent> events = store.pendingEvents(10);
-            assertThat(events).extracting(e -> e.event().msg()).containsExactly("process-group-start", "process-group-end");
-            store.publishedUpTo(events.getFirst().id());
+            assertThat(events).extracting(e -> e.event().msg())
+                    .containsExactly("process-group-start", "process-group-start", "process-group-end");
+            store.publishedUpTo(events.get(1).id());
             assertThat(store.pendingEvents(10)).extracting(e -> e.event().msg()).containsExactly("process-group-end");
         }
     }
