@@ -79,17 +79,20 @@ reply="$(send "$SEED/03-kill-process-group.xml")"; status=$?
 check "seed example 3 (kill-process-group) succeeds unchanged" test "$status" -eq 0
 check "... and answers <process-groups> with group 1" grep -q '<process-group pgid="1" submitter="desai"' <<<"$reply"
 
-reply="$(echo '<wait-process-group timeout="30"><process-group pgid="1"/></wait-process-group>' | send -)"; status=$?
-check "wait-process-group returns group 1's end" test "$status" -eq 0
+reply="$(send "$ROOT/etc/examples/wait-process-group.xml")"; status=$?
+check "wait-process-group (etc/examples) returns group 1's end" test "$status" -eq 0
 check "... with status 127: /bin/foo does not exist" grep -q 'exit-status="127"' <<<"$reply"
 check "... and an exit code for each of its 32 ranks" test "$(grep -o '<exit-code ' <<<"$reply" | wc -l)" -eq 32
 
-reply="$(echo '<create-process-group totalprocs="4" output="label"><process-spec exec="hostname"/></create-process-group>' | send -)"
+reply="$(send "$ROOT/etc/examples/create-process-group.xml")"
 pgid="$(sed -n 's/.*<process-group pgid="\([^"]*\)".*/\1/p' <<<"$reply")"
 reply="$(echo "<wait-process-group timeout=\"30\"><process-group pgid=\"$pgid\"/></wait-process-group>" | send -)"
 output="$(sed -n 's/.*<output encoding="base64">\([^<]*\)<.*/\1/p' <<<"$reply" | base64 -d)"
-check "a labelled group of hostname prints each rank's line" \
-  test "$(sort <<<"$output" | tr '\n' ' ')" = "0: $(hostname) 1: $(hostname) 2: $(hostname) 3: $(hostname) "
+check "a labelled group of hostname (etc/examples) prints each rank's line" \
+  test "$(sort <<<"$output" | tr '\n' ' ')" = "0: $(hostname) 1: $(hostname) "
+reply="$(send "$ROOT/etc/examples/get-process-group-info-all.xml")"
+check "get-process-group-info (etc/examples) lists both groups" \
+  test "$(grep -o '<process-group pgid="[^"]*"' <<<"$reply" | sort | tr '\n' ' ')" = "<process-group pgid=\"1\" <process-group pgid=\"$pgid\" "
 
 reply="$(echo '<get-process-group-info><process-group pgid="999"/></get-process-group-info>' | send -)"; status=$?
 check "an unknown pgid is a Data error (exit 1)" test "$status" -eq 1 -a "$(grep -c 'type="Data" code="not-found"' <<<"$reply")" -eq 1

@@ -3,13 +3,14 @@
  * a change of user. The mpd spawns this helper (already in the rank's own session, environment and working
  * directory) only for ranks that need one of the two; it sets them up and executes the program in its place.
  *
- *   sss-exec [--rlimit NAME=SOFT[:HARD]]... [--user NAME] -- PATH ARGV0 [ARG...]
+ *   sss-exec [--rlimit NAME=SOFT[:HARD]]... [--user NAME [--home]] -- PATH ARGV0 [ARG...]
  *
  * NAME is one of as, core, cpu, data, fsize, memlock, nofile, nproc, rss, stack; SOFT and HARD are numbers (bytes,
  * seconds or counts, as setrlimit(2) takes them) or "unlimited"; HARD defaults to SOFT. Limits are applied first
  * (while still privileged, so a root mpd may raise hard limits), then, with --user, the user's supplementary
  * groups, group and user id are taken (root only; the same user is a no-op) and HOME, USER and LOGNAME are set
- * from the password database. A failure prints one line to stderr and exits 126 (setup failed) or 127 (the
+ * from the password database; --home then changes into the user's home directory ("/" if it cannot be entered,
+ * as login does). A failure prints one line to stderr and exits 126 (setup failed) or 127 (the
  * program cannot be executed), the statuses a shell uses.
  */
 #define _GNU_SOURCE
@@ -96,7 +97,7 @@ static void apply_limit(const char *spec) {
     }
 }
 
-static void become(const char *user) {
+static void become(const char *user, int enter_home) {
     errno = 0;
     struct passwd *pw = getpwnam(user);
     if (pw == NULL) {
@@ -118,10 +119,14 @@ static void become(const char *user) {
     if (setenv("HOME", pw->pw_dir, 1) != 0 || setenv("USER", pw->pw_name, 1) != 0 || setenv("LOGNAME", pw->pw_name, 1) != 0) {
         fail(SETUP_FAILED, "cannot set the user's environment", strerror(errno));
     }
+    if (enter_home && chdir(pw->pw_dir) != 0 && chdir("/") != 0) {
+        fail(SETUP_FAILED, "cannot change into / either", strerror(errno));
+    }
 }
 
 int main(int argc, char **argv) {
     const char *user = NULL;
+    int enter_home = 0;
     int i = 1;
     for (; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0) {
@@ -132,15 +137,17 @@ int main(int argc, char **argv) {
             apply_limit(argv[++i]);
         } else if (strcmp(argv[i], "--user") == 0 && i + 1 < argc) {
             user = argv[++i];
+        } else if (strcmp(argv[i], "--home") == 0) {
+            enter_home = 1;
         } else {
-            fail(SETUP_FAILED, "usage: sss-exec [--rlimit NAME=SOFT[:HARD]]... [--user NAME] -- PATH ARGV0 [ARG...]", NULL);
+            fail(SETUP_FAILED, "usage: sss-exec [--rlimit NAME=SOFT[:HARD]]... [--user NAME [--home]] -- PATH ARGV0 [ARG...]", NULL);
         }
     }
     if (argc - i < 2) {
-        fail(SETUP_FAILED, "usage: sss-exec [--rlimit NAME=SOFT[:HARD]]... [--user NAME] -- PATH ARGV0 [ARG...]", NULL);
+        fail(SETUP_FAILED, "usage: sss-exec [--rlimit NAME=SOFT[:HARD]]... [--user NAME [--home]] -- PATH ARGV0 [ARG...]", NULL);
     }
     if (user != NULL) {
-        become(user);
+        become(user, enter_home);
     }
     const char *path = argv[i];
     execv(path, argv + i + 1);

@@ -278,6 +278,22 @@ class ProcessManagerIntegrationTest {
     }
 
     @Test
+    void processesStartInTheHomeOfTheirUserWithoutACwd() throws SssException, IOException {
+        ProcessManagerClient admin = as(TestKeys.ADMIN);
+        String own = admin.create(parse("<create-process-group totalprocs=\"1\"><process-spec exec=\"/bin/pwd\"/>"
+                + "</create-process-group>"));
+        assertThat(text(admin.waitFor(own, WAIT).getOutputStream())).isEqualTo(System.getProperty("user.home") + "\n");
+        if ("root".equals(System.getProperty("user.name"))) {
+            String daemonHome = Files.readAllLines(Path.of("/etc/passwd")).stream().map(line -> line.split(":"))
+                    .filter(fields -> fields[0].equals("daemon")).map(fields -> fields[5]).findFirst().orElseThrow();
+            String other = admin.create(parse("<create-process-group totalprocs=\"1\"><process-spec exec=\"/bin/pwd\""
+                    + " user=\"daemon\"/></create-process-group>"));
+            String expected = Files.isDirectory(Path.of(daemonHome)) ? daemonHome : "/";
+            assertThat(text(admin.waitFor(other, WAIT).getOutputStream())).isEqualTo(expected + "\n");
+        }
+    }
+
+    @Test
     void eventsTellStartSignalAndEndInOrder() throws SssException {
         try (RecordingSubscriber subscriber = RecordingSubscriber.start(suite.config(), "pm-events-test", null,
                 org.sss.lib.runtime.Subscriptions.filter(ProcessManager.NAME, "process-group-*", null))) {

@@ -22,6 +22,8 @@ import org.sss.mpd.internal.JobSpec;
  */
 public record JobRequest(List<ProcessSet> sets, String submitter, String wdir, String output, List<String> env,
                          List<String> hostOfRank, Duration grace, boolean detached, String tag, long keepBytes) {
+    /** A working directory that means the home directory of the user the processes run as. */
+    public static final String HOME = "~";
 
     /**
      * One MPMD set: {@code count} consecutive ranks running one program.
@@ -35,7 +37,8 @@ public record JobRequest(List<ProcessSet> sets, String submitter, String wdir, S
      *                  nofile, nproc, rss, stack
      * @param coProcess a program started once per host after the set's ranks there, with their pids in
      *                  {@code SSS_PIDS} and ranks in {@code SSS_RANKS}; empty for none
-     * @param wdir      working directory of these ranks, or empty for the job's
+     * @param wdir      working directory of these ranks ({@code ~}: the home directory of the user they run as), or
+     *                  empty for the job's
      */
     public record ProcessSet(int count, String exec, List<String> args, List<String> env, String runAs, List<String> limits,
                              String coProcess, String wdir) {

@@ -46,7 +46,8 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
      * @param runAs     the user the ranks run as; empty for the mpd's own user
      * @param limits    resource limits, {@code NAME=SOFT[:HARD]} with NAME one of {@link #LIMIT_NAMES}
      * @param coProcess a program started once per host after the set's local ranks, or empty
-     * @param wdir      working directory of the set's ranks, or empty for the job's
+     * @param wdir      working directory of the set's ranks ({@code ~}: the home of the user they run as), or
+     *                  empty for the job's
      */
     public record RankSet(int count, String exec, List<String> args, List<String> env, String runAs, List<String> limits,
                           String coProcess, String wdir) {

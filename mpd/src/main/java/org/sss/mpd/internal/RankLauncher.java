@@ -17,10 +17,14 @@ import java.util.Optional;
  * <p>What {@code posix_spawn} cannot do — resource limits, running as another user — is done by the
  * {@code sss-exec} helper (built with the module), spawned in the program's place for the sets that ask for it:
  * it applies the limits, drops to the user and executes the program. Running as another user needs a root mpd;
- * otherwise, and when the helper is missing, the set's ranks fail to start with a message saying why.
+ * otherwise, and when the helper is missing, the set's ranks fail to start with a message saying why. A working
+ * directory of {@value #HOME} is the home directory of the user the processes run as.
  * Stateless apart from its settings; thread-safe.
  */
 public final class RankLauncher {
+    /** The working directory that means the home directory of the user the processes run as. */
+    public static final String HOME = org.sss.mpd.client.JobRequest.HOME;
+
     private final Optional<Path> helper;
     private final String ownUser;
     private final boolean root;
@@ -102,13 +106,17 @@ public final class RankLauncher {
         List<String> envList = new ArrayList<>(env.size());
         env.forEach((k, v) -> envList.add(k + "=" + v));
         String wdir = set.wdir().isEmpty() ? spec.wdir() : set.wdir();
+        boolean otherUser = !set.runAs().isEmpty() && !set.runAs().equals(ownUser);
+        boolean home = HOME.equals(wdir);
+        if (home) {
+            wdir = otherUser ? "/" : System.getProperty("user.home", "/");
+        }
         String path;
         try {
             path = resolve(exec, env.get("PATH"), wdir);
         } catch (IOException e) {
             return new Launchable(null, e.getMessage(), List.copyOf(argv), List.copyOf(envList), wdir);
         }
-        boolean otherUser = !set.runAs().isEmpty() && !set.runAs().equals(ownUser);
         if (!otherUser && set.limits().isEmpty()) {
             return new Launchable(path, null, List.copyOf(argv), List.copyOf(envList), wdir);
         }
@@ -129,6 +137,9 @@ public final class RankLauncher {
         if (otherUser) {
             wrapped.add("--user");
             wrapped.add(set.runAs());
+            if (home) {
+                wrapped.add("--home");
+            }
         }
         wrapped.add("--");
         wrapped.add(path);

@@ -206,7 +206,8 @@ final class GroupPlanner {
         }
         String runAs = runAs(spec.getUser(), principal);
         return new JobRequest.ProcessSet(count, spec.getExec(), List.copyOf(args.values()), env, runAs, limits,
-                spec.getCoProcess() == null ? "" : spec.getCoProcess().strip(), spec.getCwd() == null ? "" : spec.getCwd());
+                spec.getCoProcess() == null ? "" : spec.getCoProcess().strip(),
+                spec.getCwd() == null || spec.getCwd().isBlank() ? JobRequest.HOME : spec.getCwd());
     }
 
     private String runAs(String asked, Principal principal) throws SssException {
