@@ -20,6 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
+import org.sss.lib.runtime.OutboxSender;
+import org.sss.lib.store.Outbox;
 import org.sss.lib.wire.Principal;
 import org.sss.lib.xml.MessageCodec;
 import org.sss.lib.xml.Restriction;
@@ -55,7 +57,7 @@ public final class GroupManager implements AutoCloseable {
     private final ProcessManagerSettings settings;
     private final GroupStore store;
     private final RingDriver ring;
-    private final EventOutbox outbox;
+    private final OutboxSender outbox;
     private final MessageCodec codec;
     private final GroupPlanner planner;
     private final Map<String, ProcessGroup> groups = new ConcurrentHashMap<>();
@@ -78,7 +80,7 @@ public final class GroupManager implements AutoCloseable {
                                      MessageCodec codec) throws IOException {
         GroupStore store = GroupStore.open(settings.database());
         RingDriver ring = new RingDriver(settings.mpds(), settings.ringSecret());
-        EventOutbox outbox = new EventOutbox(store, components, "process-manager");
+        OutboxSender outbox = new OutboxSender(store.outbox(), components, "process-manager");
         GroupManager manager = new GroupManager(settings, store, ring, outbox, codec);
         try {
             manager.recover();
@@ -89,7 +91,7 @@ public final class GroupManager implements AutoCloseable {
         return manager;
     }
 
-    private GroupManager(ProcessManagerSettings settings, GroupStore store, RingDriver ring, EventOutbox outbox,
+    private GroupManager(ProcessManagerSettings settings, GroupStore store, RingDriver ring, OutboxSender outbox,
                          MessageCodec codec) {
         this.settings = settings;
         this.store = store;
@@ -138,7 +140,7 @@ public final class GroupManager implements AutoCloseable {
         try {
             store.insert(new GroupStore.NewGroup(group.pgid(), plan.submitter(), principal.toString(), plan.totalprocs(),
                     plan.outputMode(), xml, group.created()), group.number(), jid, group.tag(),
-                    new GroupStore.Event("process-group-start", data(group)));
+                    new Outbox.Event("process-group-start", data(group)));
         } catch (SQLException e) {
             groups.remove(group.pgid(), group);
             abandon(jid);
@@ -250,7 +252,7 @@ public final class GroupManager implements AutoCloseable {
             return;
         }
         try {
-            store.recordEnd(group.endRecord(), new GroupStore.Event("process-group-end",
+            store.recordEnd(group.endRecord(), new Outbox.Event("process-group-end",
                     data(group) + " status=" + group.exitStatus()));
         } catch (SQLException e) {
             LOG.error("process-manager: pg {}: its end could not be stored ({}); retrying", group.pgid(), e.getMessage());
@@ -571,7 +573,7 @@ public final class GroupManager implements AutoCloseable {
 
     private void signalled(ProcessGroup group, int signal, String why) {
         try {
-            store.addEvent(new GroupStore.Event("process-group-signal", data(group) + " signal=" + UnixSignals.name(signal)
+            store.outbox().add(new Outbox.Event("process-group-signal", data(group) + " signal=" + UnixSignals.name(signal)
                     + " action=" + why));
             outbox.wake();
         } catch (SQLException e) {

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sss.lib.store.Migration;
+import org.sss.lib.store.Outbox;
 import org.sss.lib.store.SqliteDatabase;
 
 /**
@@ -39,13 +40,14 @@ public final class GroupStore implements AutoCloseable {
                     "CREATE TABLE coprocesses (pgid TEXT NOT NULL REFERENCES groups(pgid) ON DELETE CASCADE,"
                             + " host TEXT NOT NULL, exec TEXT NOT NULL, pid INTEGER NOT NULL, status INTEGER,"
                             + " reason TEXT)",
-                    "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, time_ms INTEGER NOT NULL, msg TEXT NOT NULL,"
-                            + " data TEXT NOT NULL)")));
+                    Outbox.CREATE_TABLE)));
 
     private final SqliteDatabase database;
+    private final Outbox outbox;
 
     private GroupStore(SqliteDatabase database) {
         this.database = database;
+        this.outbox = new Outbox(database);
     }
 
     /**
@@ -57,24 +59,7 @@ public final class GroupStore implements AutoCloseable {
         return new GroupStore(SqliteDatabase.open(file, MIGRATIONS));
     }
 
-    /**
-     * An event to publish, in the same transaction as the change it announces.
-     *
-     * @param msg  the event's name
-     * @param data its data
-     */
-    public record Event(String msg, String data) {
-    }
 
-    /**
-     * An event waiting in the outbox.
-     *
-     * @param id    its position
-     * @param time  when it happened
-     * @param event the event
-     */
-    public record PendingEvent(long id, Instant time, Event event) {
-    }
 
     /**
      * What is known of a group when it is created.
@@ -174,7 +159,7 @@ public final class GroupStore implements AutoCloseable {
      * @param event  the event announcing it
      * @throws SQLException if it cannot be written, or the pgid exists (SQLState 23xxx)
      */
-    public void insert(NewGroup group, long number, String jid, String tag, Event event) throws SQLException {
+    public void insert(NewGroup group, long number, String jid, String tag, Outbox.Event event) throws SQLException {
         database.write(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO groups (pgid, number, submitter, creator,"
                     + " totalprocs, output_mode, request, state, jid, tag, created_ms)"
@@ -196,7 +181,7 @@ public final class GroupStore implements AutoCloseable {
                 counter.setLong(1, number);
                 counter.executeUpdate();
             }
-            enqueue(connection, event);
+            Outbox.enqueue(connection, event);
             return null;
         });
     }
@@ -208,7 +193,7 @@ public final class GroupStore implements AutoCloseable {
      * @param event the event
      * @throws SQLException if it cannot be written
      */
-    public void recordEnd(GroupEnd end, Event event) throws SQLException {
+    public void recordEnd(GroupEnd end, Outbox.Event event) throws SQLException {
         database.write(connection -> {
             try (PreparedStatement update = connection.prepareStatement("UPDATE groups SET state = 'ended', exit_status = ?,"
                     + " reason = ?, ended_ms = ?, stdout = ?, stderr = ?, stdout_truncated = ?, stderr_truncated = ?"
@@ -261,7 +246,7 @@ public final class GroupStore implements AutoCloseable {
                 }
                 insert.executeBatch();
             }
-            enqueue(connection, event);
+            Outbox.enqueue(connection, event);
             return null;
         });
     }
@@ -298,60 +283,9 @@ public final class GroupStore implements AutoCloseable {
         });
     }
 
-    /**
-     * @param event an event to publish
-     * @throws SQLException if it cannot be written
-     */
-    public void addEvent(Event event) throws SQLException {
-        database.write(connection -> {
-            enqueue(connection, event);
-            return null;
-        });
-    }
-
-    private static void enqueue(Connection connection, Event event) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO outbox (time_ms, msg, data) VALUES (?, ?, ?)")) {
-            insert.setLong(1, System.currentTimeMillis());
-            insert.setString(2, event.msg());
-            insert.setString(3, event.data());
-            insert.executeUpdate();
-        }
-    }
-
-    /**
-     * @param limit most events returned
-     * @return the oldest events not yet published, in order
-     * @throws SQLException if they cannot be read
-     */
-    public List<PendingEvent> pendingEvents(int limit) throws SQLException {
-        return database.read(connection -> {
-            try (PreparedStatement query = connection.prepareStatement(
-                    "SELECT id, time_ms, msg, data FROM outbox ORDER BY id LIMIT ?")) {
-                query.setInt(1, limit);
-                List<PendingEvent> events = new ArrayList<>();
-                try (ResultSet rs = query.executeQuery()) {
-                    while (rs.next()) {
-                        events.add(new PendingEvent(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)),
-                                new Event(rs.getString(3), rs.getString(4))));
-                    }
-                }
-                return events;
-            }
-        });
-    }
-
-    /**
-     * @param id the last of the oldest events, which the event manager accepted
-     * @throws SQLException if it cannot be written
-     */
-    public void publishedUpTo(long id) throws SQLException {
-        database.write(connection -> {
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM outbox WHERE id <= ?")) {
-                delete.setLong(1, id);
-                delete.executeUpdate();
-            }
-            return null;
-        });
+    /** @return the outbox of events not yet accepted by the event manager */
+    public Outbox outbox() {
+        return outbox;
     }
 
     /**

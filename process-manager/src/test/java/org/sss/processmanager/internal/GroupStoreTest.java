@@ -9,11 +9,12 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import org.sss.lib.store.Outbox;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class GroupStoreTest {
-    private static final GroupStore.Event START = new GroupStore.Event("process-group-start", "pgid=x");
+    private static final Outbox.Event START = new Outbox.Event("process-group-start", "pgid=x");
     @TempDir
     Path dir;
 
@@ -44,13 +45,13 @@ class GroupStoreTest {
     void aGroupsLifeSurvivesReopening() throws IOException, SQLException {
         Path file = dir.resolve("pm.db");
         try (GroupStore store = GroupStore.open(file)) {
-            store.insert(group("1"), 1, "3@node1", "pg:1:a", new GroupStore.Event("process-group-start", "pgid=1"));
-            store.insert(group("2"), 2, "4@node1", "pg:2:b", new GroupStore.Event("process-group-start", "pgid=2"));
+            store.insert(group("1"), 1, "3@node1", "pg:1:a", new Outbox.Event("process-group-start", "pgid=1"));
+            store.insert(group("2"), 2, "4@node1", "pg:2:b", new Outbox.Event("process-group-start", "pgid=2"));
             store.recordEnd(new GroupStore.GroupEnd("1", 3, "rank 1 exited with status 3", Instant.ofEpochMilli(5000),
                     List.of(new GroupStore.ProcessEnd(0, "node1", 100, 0, 0), new GroupStore.ProcessEnd(1, "node2", 101, 3, 0)),
                     List.of(new GroupStore.CoProcessRecord("node1", "tv", 0, 127, "not found")),
                     "out".getBytes(StandardCharsets.UTF_8), new byte[0], true, false),
-                    new GroupStore.Event("process-group-end", "pgid=1 status=3"));
+                    new Outbox.Event("process-group-end", "pgid=1 status=3"));
             store.markReleased("1");
         }
         try (GroupStore store = GroupStore.open(file)) {
@@ -67,11 +68,11 @@ class GroupStoreTest {
             assertThat(ended.end().stdoutTruncated()).isTrue();
             assertThat(groups.get(1).state()).isEqualTo("running");
             assertThat(groups.get(1).end()).isNull();
-            List<GroupStore.PendingEvent> events = store.pendingEvents(10);
+            List<Outbox.Pending> events = store.outbox().pending(10);
             assertThat(events).extracting(e -> e.event().msg())
                     .containsExactly("process-group-start", "process-group-start", "process-group-end");
-            store.publishedUpTo(events.get(1).id());
-            assertThat(store.pendingEvents(10)).extracting(e -> e.event().msg()).containsExactly("process-group-end");
+            store.outbox().publishedUpTo(events.get(1).id());
+            assertThat(store.outbox().pending(10)).extracting(e -> e.event().msg()).containsExactly("process-group-end");
         }
     }
 }

@@ -7,7 +7,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import org.sss.lib.config.SssConfig;
 import org.sss.lib.config.WireSettings;
-import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.RemoteErrorException;
 import org.sss.lib.error.SssException;
 import org.sss.lib.error.TransportException;
@@ -17,7 +16,6 @@ import org.sss.lib.wire.Digest;
 import org.sss.lib.wire.Endpoint;
 import org.sss.lib.wire.SharedKey;
 import org.sss.lib.xml.MessageCodec;
-import org.sss.schema.SSSError;
 
 /**
  * Calls components at known endpoints: encodes (and validates) the request, exchanges it over a pooled,
@@ -77,17 +75,7 @@ public final class SssClient implements AutoCloseable {
      * @throws SssException         if the reply is of an unexpected type or invalid
      */
     public <R> R call(Endpoint endpoint, Object request, Class<R> replyType) throws SssException {
-        byte[] reply = exchange(endpoint, codec.encode(request));
-        Object decoded = codec.decode(reply);
-        Object value = MessageCodec.value(decoded);
-        if (value instanceof SSSError error) {
-            throw new RemoteErrorException(error.getType(), error.getCode(), error.getMsg());
-        }
-        if (!replyType.isInstance(value)) {
-            throw new SssException(ErrorCode.UNKNOWN, endpoint + " answered <" + codec.rootName(decoded)
-                    + "> where " + replyType.getSimpleName() + " was expected");
-        }
-        return replyType.cast(value);
+        return Replies.value(codec, exchange(endpoint, codec.encode(request)), replyType, endpoint);
     }
 
     /**

@@ -13,19 +13,13 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.sss.lib.wire.AuthenticationException;
 import org.sss.lib.wire.ChallengeHandshake;
-import org.sss.lib.wire.FrameException;
 import org.sss.lib.wire.FrameReader;
-import org.sss.lib.wire.FrameWriter;
 import org.sss.lib.wire.Principal;
 import org.sss.lib.wire.ReadTimeouts;
 
@@ -44,22 +38,20 @@ public final class SssServer implements AutoCloseable {
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
     private final ServerSettings settings;
-    private final MessageHandler handler;
     private final ServerSocket serverSocket;
     private final ChallengeHandshake handshake;
-    private final FrameWriter frameWriter;
-    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger open = new AtomicInteger();
-    private final AtomicLong served = new AtomicLong();
+    private final OpenConnections connections;
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final RequestLoop requests;
     private final Thread acceptor;
 
     private SssServer(ServerSettings settings, MessageHandler handler, ServerSocket serverSocket) {
         this.settings = settings;
-        this.handler = handler;
         this.serverSocket = serverSocket;
         this.handshake = new ChallengeHandshake(settings.digest());
-        this.frameWriter = new FrameWriter(settings.wire().maxMessageBytes());
+        this.connections = new OpenConnections(settings.wire().maxConnections());
+        this.requests = new RequestLoop(LOG, settings.component(), handler, settings.wire().maxMessageBytes(),
+                stopping::get);
         this.acceptor = Thread.ofPlatform().daemon().name("sss-accept-" + settings.component()).unstarted(this::acceptLoop);
     }
 
@@ -94,12 +86,12 @@ public final class SssServer implements AutoCloseable {
 
     /** @return connections open now */
     public int openConnections() {
-        return open.get();
+        return connections.open();
     }
 
     /** @return requests served since start */
     public long requestsServed() {
-        return served.get();
+        return requests.served();
     }
 
     private void acceptLoop() {
@@ -114,15 +106,13 @@ public final class SssServer implements AutoCloseable {
                 }
                 continue;
             }
-            if (open.incrementAndGet() > settings.wire().maxConnections()) {
-                open.decrementAndGet();
+            Connection connection = new Connection(socket);
+            if (!connections.admit(connection)) {
                 LOG.warn("{}: refused connection from {}: {} connections already open", settings.component(),
-                        peer(socket), settings.wire().maxConnections());
+                        connection.peer, connections.max());
                 closeQuietly(socket);
                 continue;
             }
-            Connection connection = new Connection(socket);
-            connections.add(connection);
             Thread.ofVirtual().name("sss-conn-" + settings.component()).start(connection::run);
         }
     }
@@ -137,22 +127,7 @@ public final class SssServer implements AutoCloseable {
             return;
         }
         closeQuietly(serverSocket);
-        for (Connection connection : connections) {
-            connection.closeIfIdle();
-        }
-        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-        synchronized (connections) {
-            while (!connections.isEmpty() && System.nanoTime() < deadline) {
-                connections.forEach(Connection::closeIfIdle);
-                try {
-                    connections.wait(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
-        connections.forEach(Connection::close);
+        connections.drain(DRAIN_TIMEOUT);
         try {
             acceptor.join(Duration.ofSeconds(1));
         } catch (InterruptedException e) {
@@ -178,14 +153,10 @@ public final class SssServer implements AutoCloseable {
     }
 
     /** One client connection: handshake, then request/reply pairs until either side stops. */
-    private final class Connection {
+    private final class Connection implements OpenConnections.Member {
         private final Socket socket;
         private final String peer;
-        private static final int BUSY = 0;
-        private static final int IDLE = 1;
-        private static final int CLOSED = 2;
-        /** BUSY while handshaking or serving a request, IDLE while waiting for one; CLOSED is final. */
-        private final AtomicInteger state = new AtomicInteger(BUSY);
+        private final ConnectionState state = new ConnectionState();
 
         Connection(Socket socket) {
             this.socket = socket;
@@ -207,7 +178,7 @@ public final class SssServer implements AutoCloseable {
                 LOG.warn("{}: refused connection from {}: {}", settings.component(), peer, e.getMessage());
             } catch (SocketTimeoutException e) {
                 LOG.info("{}: closed connection from {}: {}", settings.component(), peer,
-                        state.get() == IDLE ? "idle for " + settings.wire().idleTimeout().toSeconds() + " s" : e.getMessage());
+                        state.idle() ? "idle for " + settings.wire().idleTimeout().toSeconds() + " s" : e.getMessage());
             } catch (EOFException | SocketException e) {
                 LOG.debug("{}: connection from {} ended: {}", settings.component(), peer, e.getMessage());
             } catch (IOException e) {
@@ -221,40 +192,20 @@ public final class SssServer implements AutoCloseable {
         private void serve(InputStream in, OutputStream out, RequestContext context) throws IOException {
             FrameReader reader = new FrameReader(in, settings.wire().maxMessageBytes(),
                     ReadTimeouts.of(socket, settings.wire().idleTimeout(), settings.wire().frameTimeout()));
-            while (!stopping.get() && state.compareAndSet(BUSY, IDLE)) {
-                byte[] request;
-                try {
-                    request = reader.read();
-                } catch (FrameException e) {
-                    LOG.warn("{}: bad frame from {}: {}", settings.component(), peer, e.getMessage());
-                    if (state.compareAndSet(IDLE, BUSY)) {
-                        frameWriter.write(out, handler.errorReply(e.code(), e.getMessage()));
-                    }
-                    return;
-                }
-                if (request == null || !state.compareAndSet(IDLE, BUSY)) {
-                    return;
-                }
-                byte[] reply = handler.handle(request, context);
-                served.incrementAndGet();
-                frameWriter.write(out, reply);
-            }
+            requests.serve(reader, out, state, context, RequestLoop.Pacing.NONE);
         }
 
-        void closeIfIdle() {
-            if (state.compareAndSet(IDLE, CLOSED)) {
+        @Override
+        public void closeIfIdle() {
+            if (state.closeIfIdle()) {
                 close();
             }
         }
 
-        void close() {
-            state.set(CLOSED);
-            if (connections.remove(this)) {
-                open.decrementAndGet();
-                synchronized (connections) {
-                    connections.notifyAll();
-                }
-            }
+        @Override
+        public void close() {
+            state.close();
+            connections.leave(this);
             closeQuietly(socket);
         }
     }

@@ -1,4 +1,4 @@
-package org.sss.processmanager.internal;
+package org.sss.lib.runtime;
 
 import java.sql.SQLException;
 import java.util.List;
@@ -8,22 +8,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sss.lib.client.ComponentClient;
 import org.sss.lib.error.SssException;
-import org.sss.lib.runtime.EventPublisher;
+import org.sss.lib.store.Outbox;
 import org.sss.schema.AddEvent;
 import org.sss.schema.EventOk;
 import org.sss.schema.EventType;
 
 /**
- * Delivers the process manager's events from the store's outbox to the event manager, oldest first, in batches;
+ * Delivers a component's events from its {@link Outbox} to the event manager, oldest first, in batches;
  * an event leaves the outbox only once the event manager has logged it, so events survive a crash of either side
  * and arrive in the order the changes they announce were committed. Failed sends are retried with a back-off of
  * 0.1 s doubling to 5 s; {@link #wake()} ends a back-off early. Thread-safe.
  */
-final class EventOutbox implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(EventOutbox.class);
+public final class OutboxSender implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxSender.class);
     private static final int BATCH = 100;
     private static final long MAX_BACKOFF_MILLIS = 5000;
-    private final GroupStore store;
+    private final Outbox store;
     private final ComponentClient components;
     private final String source;
     private final Semaphore wakeups = new Semaphore(0);
@@ -33,17 +33,17 @@ final class EventOutbox implements AutoCloseable {
     /**
      * @param store      where the events wait
      * @param components how to reach the event manager
-     * @param source     the component the events are about
+     * @param source     the component the events are about (and its name in the log)
      */
-    EventOutbox(GroupStore store, ComponentClient components, String source) {
+    public OutboxSender(Outbox store, ComponentClient components, String source) {
         this.store = store;
         this.components = components;
         this.source = source;
-        this.sender = Thread.ofPlatform().daemon().name("pm-events").start(this::sendLoop);
+        this.sender = Thread.ofPlatform().daemon().name(source + "-events").start(this::sendLoop);
     }
 
     /** New events were committed, or the event manager may be back: send now. */
-    void wake() {
+    public void wake() {
         wakeups.release();
     }
 
@@ -51,7 +51,7 @@ final class EventOutbox implements AutoCloseable {
         long backoff = 100;
         while (!closed) {
             try {
-                List<GroupStore.PendingEvent> pending = store.pendingEvents(BATCH);
+                List<Outbox.Pending> pending = store.pending(BATCH);
                 if (pending.isEmpty()) {
                     wakeups.tryAcquire(1, TimeUnit.SECONDS);
                     wakeups.drainPermits();
@@ -62,7 +62,7 @@ final class EventOutbox implements AutoCloseable {
                 backoff = 100;
             } catch (SssException | SQLException e) {
                 if (backoff == 100) {
-                    LOG.warn("process-manager: events not delivered yet ({}); retrying", e.getMessage());
+                    LOG.warn("{}: events not delivered yet ({}); retrying", source, e.getMessage());
                 }
                 try {
                     wakeups.tryAcquire(backoff, TimeUnit.MILLISECONDS);
@@ -76,9 +76,9 @@ final class EventOutbox implements AutoCloseable {
         }
     }
 
-    private void send(List<GroupStore.PendingEvent> pending) throws SssException {
+    private void send(List<Outbox.Pending> pending) throws SssException {
         AddEvent request = new AddEvent();
-        for (GroupStore.PendingEvent event : pending) {
+        for (Outbox.Pending event : pending) {
             EventType type = new EventType();
             type.setComponent(source);
             type.setMsg(event.event().msg());

@@ -1,0 +1,76 @@
+package org.sss.queuemanager;
+
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sss.lib.config.ConfigException;
+import org.sss.lib.config.SssConfig;
+import org.sss.lib.runtime.ComponentRuntime;
+import org.sss.lib.wire.Endpoint;
+import org.sss.queuemanager.internal.JobOperations;
+import org.sss.queuemanager.internal.JobService;
+
+/**
+ * The queue manager component (seed 002: it "mediates among user (job submitter), Job Scheduler, and Process
+ * Manager"): accepts PBS batch jobs, keeps them durably in SQLite (a job is committed before its id is returned),
+ * starts them on the nodes a scheduler names (or, with first-fit on, by itself) through the process manager,
+ * enforces walltimes, and publishes {@code job-submitted}, {@code job-started}, {@code job-finished} and
+ * {@code job-requeued} events. Killed and restarted, it finds every acknowledged job again and follows the running
+ * ones to their end.
+ */
+public final class QueueManager implements AutoCloseable {
+    /** The component's name. */
+    public static final String NAME = "queue-manager";
+    private static final Logger LOG = LoggerFactory.getLogger(QueueManager.class);
+    private final ComponentRuntime runtime;
+    private final JobService service;
+
+    private QueueManager(ComponentRuntime runtime, JobService service) {
+        this.runtime = runtime;
+        this.service = service;
+    }
+
+    /**
+     * Opens the store, starts serving and registers with the service directory.
+     *
+     * @param config the configuration (with a {@code <queue-manager>} element)
+     * @return the running queue manager
+     * @throws IOException     if the store cannot be opened or the port bound
+     * @throws ConfigException if the element is missing or unusable
+     */
+    public static QueueManager start(SssConfig config) throws IOException, ConfigException {
+        QueueManagerSettings settings = QueueManagerSettings.from(config);
+        ComponentRuntime runtime = ComponentRuntime.create(NAME, config, settings.component());
+        JobService service;
+        try {
+            service = JobService.start(settings, runtime.components());
+        } catch (IOException e) {
+            runtime.close();
+            throw e;
+        }
+        new JobOperations(service, settings).registerOn(runtime.dispatcher());
+        try {
+            runtime.start();
+        } catch (IOException e) {
+            service.close();
+            runtime.close();
+            throw e;
+        }
+        LOG.info("queue-manager: serving on {}; store {}; {} queue(s), {} node(s){}", runtime.endpoint(),
+                settings.database(), settings.queues().size(), settings.nodes().size(),
+                settings.firstFit() ? "; starting jobs first-fit" : "");
+        return new QueueManager(runtime, service);
+    }
+
+    /** @return where it listens */
+    public Endpoint endpoint() {
+        return runtime.endpoint();
+    }
+
+    /** Stops serving; running jobs run on and are followed again at the next start. */
+    @Override
+    public void close() {
+        runtime.close();
+        service.close();
+    }
+}

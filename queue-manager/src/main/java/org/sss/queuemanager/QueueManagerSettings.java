@@ -1,0 +1,146 @@
+package org.sss.queuemanager;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.sss.lib.config.ComponentSettings;
+import org.sss.lib.config.ConfigException;
+import org.sss.lib.config.ConfigSections;
+import org.sss.lib.config.SssConfig;
+import org.sss.schema.config.NodesType;
+import org.sss.schema.config.QueueConfigType;
+import org.sss.schema.config.QueueManagerType;
+
+/**
+ * The queue manager's element of the configuration ({@code <queue-manager>}) and the cluster's {@code <nodes>},
+ * checked. Without {@code <queue>} children there is one default queue, {@code batch}, without limits.
+ *
+ * @param component where it listens and which key it presents
+ * @param database  its SQLite database (absolute)
+ * @param spool     where job scripts and node files are kept (absolute)
+ * @param socket    the Unix-domain socket for local users' commands (absolute)
+ * @param admins    users who may act on every job through the socket (besides root)
+ * @param history   how long completed jobs stay queryable
+ * @param firstFit  whether the queue manager starts jobs itself, first come first served (SIGTERM to SIGKILL
+ *                  delays of cancelled jobs are the process manager's kill-grace)
+ * @param queues    the queues, the default one marked
+ * @param nodes     the compute nodes (empty when the configuration lists none)
+ */
+public record QueueManagerSettings(ComponentSettings component, Path database, Path spool, Path socket, Set<String> admins,
+                                   Duration history, boolean firstFit, List<Queue> queues,
+                                   List<Node> nodes) {
+    /** The element's name. */
+    public static final String ELEMENT = "queue-manager";
+
+    /** Copies the collections. */
+    public QueueManagerSettings {
+        admins = Set.copyOf(admins);
+        queues = List.copyOf(queues);
+        nodes = List.copyOf(nodes);
+    }
+
+    /**
+     * A queue.
+     *
+     * @param name            its name
+     * @param isDefault       whether jobs naming no queue go here
+     * @param maxWalltime     longest walltime a job may ask for, seconds (0: no limit)
+     * @param defaultWalltime walltime of jobs that ask for none, seconds (0: none)
+     * @param maxNodes        most nodes a job may ask for (0: no limit)
+     * @param priority        added to its jobs' priority
+     * @param users           who may submit ({@code *}: everyone)
+     */
+    public record Queue(String name, boolean isDefault, long maxWalltime, long defaultWalltime, int maxNodes, int priority,
+                        Set<String> users) {
+        /** Copies the set. */
+        public Queue {
+            users = Set.copyOf(users);
+        }
+
+        /**
+         * @param user a user
+         * @return whether the user may submit to this queue
+         */
+        public boolean admits(String user) {
+            return users.contains("*") || users.contains(user);
+        }
+    }
+
+    /**
+     * A compute node.
+     *
+     * @param name     its host name, as the mpd ring knows it
+     * @param slots    processor slots
+     * @param features its features
+     */
+    public record Node(String name, int slots, Set<String> features) {
+        /** Copies the set. */
+        public Node {
+            features = Set.copyOf(features);
+        }
+    }
+
+    /**
+     * @param config a loaded configuration
+     * @return the queue manager's settings
+     * @throws ConfigException if the element is missing or a value cannot be used, naming file, line and field
+     */
+    public static QueueManagerSettings from(SssConfig config) throws ConfigException {
+        QueueManagerType element = config.raw().getQueueManager();
+        if (element == null) {
+            throw new ConfigException(config.source(), 0, "<" + ELEMENT + ">", "missing: the queue manager needs its element");
+        }
+        List<Queue> queues = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
+        boolean anyDefault = false;
+        for (QueueConfigType queue : element.getQueue()) {
+            if (!names.add(queue.getName())) {
+                throw ConfigSections.error(config, queue, "<queue> name", "queue " + queue.getName() + " is defined twice");
+            }
+            if (queue.isDefault() && anyDefault) {
+                throw ConfigSections.error(config, queue, "<queue> default", "only one queue may be the default");
+            }
+            anyDefault |= queue.isDefault();
+            long max = queue.getMaxWalltime().longValueExact();
+            long dflt = queue.getDefaultWalltime().longValueExact();
+            if (max > 0 && dflt > max) {
+                throw ConfigSections.error(config, queue, "<queue> default-walltime", "longer than max-walltime " + max);
+            }
+            queues.add(new Queue(queue.getName(), queue.isDefault(), max, dflt, queue.getMaxNodes().intValueExact(),
+                    queue.getPriority(), Set.of(queue.getUsers().strip().split("\\s+"))));
+        }
+        if (queues.isEmpty()) {
+            queues.add(new Queue("batch", true, 0, 0, 0, 0, Set.of("*")));
+        } else if (!anyDefault) {
+            Queue first = queues.getFirst();
+            queues.set(0, new Queue(first.name(), true, first.maxWalltime(), first.defaultWalltime(), first.maxNodes(),
+                    first.priority(), first.users()));
+        }
+        List<Node> nodes = new ArrayList<>();
+        NodesType nodesElement = config.raw().getNodes();
+        if (nodesElement != null) {
+            Set<String> seen = new LinkedHashSet<>();
+            for (NodesType.Node node : nodesElement.getNode()) {
+                if (!seen.add(node.getName())) {
+                    throw ConfigSections.error(config, node, "<node> name", "node " + node.getName() + " is listed twice");
+                }
+                String features = node.getFeatures().strip();
+                nodes.add(new Node(node.getName(), node.getSlots(), features.isEmpty() ? Set.of() : Set.of(features.split("\\s+"))));
+            }
+        }
+        String admins = element.getAdmins().strip();
+        return new QueueManagerSettings(ConfigSections.component(config, element, ELEMENT),
+                ConfigSections.inState(config, element.getDatabase()), ConfigSections.inState(config, element.getSpool()),
+                ConfigSections.inState(config, element.getSocket()), admins.isEmpty() ? Set.of() : Set.of(admins.split("\\s+")),
+                ConfigSections.seconds(element.getHistory()), element.isFirstFit(),
+                queues, nodes);
+    }
+
+    /** @return the queue jobs go to when they name none */
+    public Queue defaultQueue() {
+        return queues.stream().filter(Queue::isDefault).findFirst().orElseThrow();
+    }
+}

@@ -1,0 +1,168 @@
+package org.sss.queuemanager.internal;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One batch job as the queue manager keeps it: what was asked (immutable after submit, except through job-modify
+ * while it waits) and where it is in its life. Immutable; changes make a new value.
+ *
+ * @param id          its id: {@code 17}, or {@code 17[3]} for element 3 of array 17
+ * @param sequence    the number part of the id (array elements share it)
+ * @param arrayIndex  the element's index, or null
+ * @param spec        what was asked
+ * @param state       where it is
+ * @param held        whether a hold is on it (a held job is in state {@link State#HELD} until released)
+ * @param submitted   when it was accepted
+ * @param started     when it last started, or null
+ * @param ended       when it ended, or null
+ * @param allocated   its nodes while running and after, or empty
+ * @param pgid        its process group at the process manager, or null
+ * @param exitStatus  its exit status once completed, or null when it never ran
+ * @param reason      why it waits, or how it ended when not by exiting 0 on its own; may be empty
+ * @param runs        how many times it was started
+ */
+public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, State state, boolean held, Instant submitted,
+                  Instant started, Instant ended, List<String> allocated, String pgid, Integer exitStatus, String reason,
+                  int runs) {
+
+    /** Where a job is in its life; the letters are PBS's. */
+    public enum State {
+        /** Waiting to start. */
+        QUEUED('Q'),
+        /** Not to be started until released. */
+        HELD('H'),
+        /** Running on its nodes. */
+        RUNNING('R'),
+        /** Being ended; its processes have not all ended yet. */
+        EXITING('E'),
+        /** Ended; final. */
+        COMPLETED('C');
+
+        private final char letter;
+
+        State(char letter) {
+            this.letter = letter;
+        }
+
+        /** @return PBS's letter for it */
+        public char letter() {
+            return letter;
+        }
+
+        /** @return the name in messages: queued, held, … */
+        public String xmlName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Copies the list. */
+    public Job {
+        allocated = List.copyOf(allocated);
+        reason = reason == null ? "" : reason;
+    }
+
+    /**
+     * What a job asked for, after its script's directives and its options were merged and checked.
+     *
+     * @param user        its owner
+     * @param name        its name (-N)
+     * @param queue       its queue
+     * @param nodes       nodes asked for
+     * @param ppn         processes (slots) per node
+     * @param walltime    limit in seconds, 0 for none
+     * @param priority    -p
+     * @param account     -A, or empty
+     * @param workdir     the submit directory
+     * @param submitHost  where it was submitted from
+     * @param scriptName  the script's file name
+     * @param script      the script's text
+     * @param outputPath  where standard output goes (absolute)
+     * @param errorPath   where standard error goes (absolute; equal to outputPath when joined)
+     * @param join        {@code oe}, {@code eo} or {@code n}
+     * @param depend      dependencies as given ({@code afterok:12:13,afterany:14}), or empty
+     * @param mailEvents  -m, or empty
+     * @param mailUsers   -M, or empty
+     * @param environment the job's environment besides the PBS_ variables (-V, -v)
+     */
+    public record JobSpec(String user, String name, String queue, int nodes, int ppn, long walltime, int priority,
+                          String account, String workdir, String submitHost, String scriptName, String script,
+                          String outputPath, String errorPath, String join, String depend, String mailEvents,
+                          String mailUsers, Map<String, String> environment) {
+        /** Copies the map, keeping its order. */
+        public JobSpec {
+            environment = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environment));
+        }
+    }
+
+    /** @return whether it has ended for good */
+    public boolean isCompleted() {
+        return state == State.COMPLETED;
+    }
+
+    /** @return whether it holds nodes now */
+    public boolean holdsNodes() {
+        return state == State.RUNNING || state == State.EXITING;
+    }
+
+    /**
+     * @param newState the new state
+     * @param why      the new reason
+     * @return this job in that state
+     */
+    public Job in(State newState, String why) {
+        return new Job(id, sequence, arrayIndex, spec, newState, held, submitted, started, ended, allocated, pgid,
+                exitStatus, why, runs);
+    }
+
+    /**
+     * @param hold whether a hold is on it
+     * @return this job with the hold set or lifted (and its state following)
+     */
+    public Job withHold(boolean hold) {
+        State next = state == State.QUEUED || state == State.HELD ? (hold ? State.HELD : State.QUEUED) : state;
+        return new Job(id, sequence, arrayIndex, spec, next, hold, submitted, started, ended, allocated, pgid, exitStatus,
+                hold ? "held" : "", runs);
+    }
+
+    /**
+     * @param nodes    its nodes
+     * @param newPgid  its process group
+     * @param at       when
+     * @return this job running
+     */
+    public Job startedOn(List<String> nodes, String newPgid, Instant at) {
+        return new Job(id, sequence, arrayIndex, spec, State.RUNNING, held, submitted, at, null, nodes, newPgid, null, "",
+                runs + 1);
+    }
+
+    /**
+     * @param status its exit status, or null when it never ran
+     * @param why    how it ended (empty for a normal end)
+     * @param at     when
+     * @return this job completed
+     */
+    public Job completed(Integer status, String why, Instant at) {
+        return new Job(id, sequence, arrayIndex, spec, State.COMPLETED, held, submitted, started, at, allocated, pgid, status,
+                why, runs);
+    }
+
+    /**
+     * @param why why it was put back
+     * @return this job queued again, its nodes freed
+     */
+    public Job requeued(String why) {
+        return new Job(id, sequence, arrayIndex, spec, held ? State.HELD : State.QUEUED, held, submitted, started, null,
+                List.of(), null, null, why, runs);
+    }
+
+    /**
+     * @param newSpec the modified request
+     * @return this job asking for that
+     */
+    public Job withSpec(JobSpec newSpec) {
+        return new Job(id, sequence, arrayIndex, newSpec, state, held, submitted, started, ended, allocated, pgid,
+                exitStatus, reason, runs);
+    }
+}

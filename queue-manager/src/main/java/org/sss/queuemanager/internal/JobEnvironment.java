@@ -1,0 +1,52 @@
+package org.sss.queuemanager.internal;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The environment of a job's script: the variables it carried from its submission ({@code -V}, {@code -v}), then
+ * the PBS ones (which win): PBS_JOBID, PBS_JOBNAME, PBS_O_WORKDIR, PBS_O_HOST, PBS_QUEUE, PBS_NODEFILE, PBS_NP,
+ * PBS_NUM_NODES, PBS_NUM_PPN, PBS_WALLTIME, PBS_ENVIRONMENT, PBS_ARRAYID for an array element, and the launcher's
+ * own SSS_JOB_SCRIPT, SSS_JOB_STDOUT, SSS_JOB_STDERR. Variables whose names a shell could not use are left out.
+ */
+final class JobEnvironment {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+
+    private JobEnvironment() {
+    }
+
+    /**
+     * @param job   the job, started
+     * @param files its spool files
+     * @return its environment, in order
+     */
+    static Map<String, String> of(Job job, JobSpool.JobFiles files) {
+        Job.JobSpec spec = job.spec();
+        Map<String, String> env = new LinkedHashMap<>();
+        spec.environment().forEach((name, value) -> {
+            if (NAME.matcher(name).matches()) {
+                env.put(name, value);
+            }
+        });
+        env.put("PBS_JOBID", job.id());
+        env.put("PBS_JOBNAME", spec.name());
+        env.put("PBS_O_WORKDIR", spec.workdir());
+        env.put("PBS_O_HOST", spec.submitHost());
+        env.put("PBS_QUEUE", spec.queue());
+        env.put("PBS_NODEFILE", files.nodefile().toString());
+        env.put("PBS_NP", String.valueOf(spec.nodes() * spec.ppn()));
+        env.put("PBS_NUM_NODES", String.valueOf(spec.nodes()));
+        env.put("PBS_NUM_PPN", String.valueOf(spec.ppn()));
+        env.put("PBS_WALLTIME", String.valueOf(spec.walltime()));
+        env.put("PBS_ENVIRONMENT", "PBS_BATCH");
+        if (job.arrayIndex() != null) {
+            env.put("PBS_ARRAYID", String.valueOf(job.arrayIndex()));
+            env.put("PBS_ARRAY_INDEX", String.valueOf(job.arrayIndex()));
+        }
+        env.put("SSS_JOB_SCRIPT", files.script().toString());
+        env.put("SSS_JOB_STDOUT", spec.outputPath());
+        env.put("SSS_JOB_STDERR", spec.errorPath());
+        return env;
+    }
+}

@@ -1,0 +1,119 @@
+package org.sss.queuemanager.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.sss.lib.error.SssException;
+import org.sss.lib.server.MessageDispatcher;
+import org.sss.lib.server.RequestContext;
+import org.sss.lib.wire.Principal;
+import org.sss.queuemanager.QueueManagerSettings;
+import org.sss.schema.JobListType;
+import org.sss.schema.JobModify;
+import org.sss.schema.JobSignal;
+import org.sss.schema.JobStart;
+import org.sss.schema.JobSubmit;
+import org.sss.schema.QueueQuery;
+import org.sss.schema.QueueType;
+import org.sss.schema.Queues;
+
+/**
+ * The queue manager's XML operations: job-submit, job-query, job-start (components and administrators only),
+ * job-cancel, job-hold, job-release, job-requeue, job-signal, job-modify and queue-query. Each action applies to
+ * every job its restrictions select; a user may name only their own jobs (another's is {@code permission-denied}).
+ * Replies list the jobs as they are after the action.
+ */
+public final class JobOperations {
+    private final JobService service;
+    private final QueueManagerSettings settings;
+
+    /**
+     * @param service  the jobs
+     * @param settings the queues
+     */
+    public JobOperations(JobService service, QueueManagerSettings settings) {
+        this.service = service;
+        this.settings = settings;
+    }
+
+    /** @param dispatcher where to register the operations */
+    public void registerOn(MessageDispatcher dispatcher) {
+        dispatcher.register("job-submit", JobSubmit.class, (request, context) -> JobReplies.of(
+                service.submit(request, context.principal())));
+        dispatcher.register("job-query", JobListType.class, (request, context) -> JobReplies.of(
+                JobSelection.select(service.table(), request.getJob(), context.principal(), false)));
+        dispatcher.register("job-start", JobStart.class, this::start);
+        dispatcher.register("job-cancel", JobListType.class, (request, context) -> act(request, context,
+                job -> service.cancel(job, context.principal())));
+        dispatcher.register("job-hold", JobListType.class, (request, context) -> act(request, context,
+                job -> service.hold(job, true)));
+        dispatcher.register("job-release", JobListType.class, (request, context) -> act(request, context,
+                job -> service.hold(job, false)));
+        dispatcher.register("job-requeue", JobListType.class, (request, context) -> act(request, context,
+                job -> service.requeue(job, context.principal())));
+        dispatcher.register("job-signal", JobSignal.class, (request, context) -> act(request, context,
+                job -> service.signal(job, request.getSignal())));
+        dispatcher.register("job-modify", JobModify.class, (request, context) -> {
+            List<Job> jobs = JobSelection.select(service.table(), request.getJob(), context.principal(), true);
+            List<Job> after = new ArrayList<>();
+            for (Job job : jobs) {
+                after.add(service.modify(job, request.getOption()));
+            }
+            return JobReplies.of(after);
+        });
+        dispatcher.register("queue-query", QueueQuery.class, this::queues);
+    }
+
+    private Object start(JobStart request, RequestContext context) throws SssException {
+        Principal principal = context.principal();
+        if (!principal.isPrivileged()) {
+            throw SssException.permissionDenied(principal + " may not start jobs; schedulers and administrators do");
+        }
+        String id = request.getId();
+        int dot = id.indexOf('.');
+        List<String> nodes = List.of(request.getNodes().strip().split("\\s+"));
+        return JobReplies.of(List.of(service.start(dot < 0 ? id : id.substring(0, dot), nodes)));
+    }
+
+    private Object act(JobListType request, RequestContext context, Action action) throws SssException {
+        List<Job> jobs = JobSelection.select(service.table(), request.getJob(), context.principal(), true);
+        List<Job> after = new ArrayList<>();
+        for (Job job : jobs) {
+            after.add(action.apply(job));
+        }
+        return JobReplies.of(after);
+    }
+
+    private Object queues(QueueQuery request, RequestContext context) {
+        Queues reply = new Queues();
+        List<Job> jobs = service.table().all();
+        for (QueueManagerSettings.Queue queue : settings.queues()) {
+            boolean wanted = request.getQueue().stream().anyMatch(q -> org.sss.lib.xml.Restriction.matches(q.getName(), queue.name()));
+            if (!wanted) {
+                continue;
+            }
+            QueueType type = new QueueType();
+            type.setName(queue.name());
+            type.setDefault(queue.isDefault());
+            type.setMaxWalltime(queue.maxWalltime());
+            type.setDefaultWalltime(queue.defaultWalltime());
+            type.setMaxNodes(queue.maxNodes());
+            type.setPriority(queue.priority());
+            type.setUsers(String.join(" ", queue.users().stream().sorted().toList()));
+            type.setQueued(count(jobs, queue, Job.State.QUEUED));
+            type.setHeld(count(jobs, queue, Job.State.HELD));
+            type.setRunning(count(jobs, queue, Job.State.RUNNING) + count(jobs, queue, Job.State.EXITING));
+            reply.getQueue().add(type);
+        }
+        return reply;
+    }
+
+    private static int count(List<Job> jobs, QueueManagerSettings.Queue queue, Job.State state) {
+        return (int) jobs.stream().filter(job -> job.spec().queue().equals(queue.name()) && job.state() == state).count();
+    }
+
+    /** One action on one job. */
+    @FunctionalInterface
+    private interface Action {
+        Job apply(Job job) throws SssException;
+    }
+}

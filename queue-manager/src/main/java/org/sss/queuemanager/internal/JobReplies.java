@@ -1,0 +1,64 @@
+package org.sss.queuemanager.internal;
+
+import java.util.Collection;
+import org.sss.schema.JobState;
+import org.sss.schema.JobType;
+import org.sss.schema.Jobs;
+
+/** Jobs as the queue manager reports them ({@code <jobs><job …/></jobs>}). */
+final class JobReplies {
+    private JobReplies() {
+    }
+
+    /**
+     * @param jobs jobs
+     * @return the reply listing them
+     */
+    static Jobs of(Collection<Job> jobs) {
+        Jobs reply = new Jobs();
+        jobs.forEach(job -> reply.getJob().add(of(job)));
+        return reply;
+    }
+
+    /**
+     * @param job a job
+     * @return its description
+     */
+    static JobType of(Job job) {
+        Job.JobSpec spec = job.spec();
+        JobType type = new JobType();
+        type.setId(job.id());
+        type.setName(spec.name());
+        type.setUser(spec.user());
+        type.setQueue(spec.queue());
+        type.setState(JobState.fromValue(job.state().xmlName()));
+        type.setNodes(spec.nodes());
+        type.setPpn(spec.ppn());
+        type.setWalltime(spec.walltime());
+        type.setPriority(spec.priority());
+        type.setAccount(blankToNull(spec.account()));
+        type.setWorkdir(spec.workdir());
+        type.setSubmitHost(blankToNull(spec.submitHost()));
+        type.setScriptName(spec.scriptName());
+        type.setOutputPath(spec.outputPath());
+        type.setErrorPath(spec.errorPath());
+        type.setJoin(spec.join());
+        type.setDepend(blankToNull(spec.depend()));
+        type.setArrayIndex(job.arrayIndex());
+        type.setMailEvents(blankToNull(spec.mailEvents()));
+        type.setMailUsers(blankToNull(spec.mailUsers()));
+        type.setSubmitted(job.submitted());
+        type.setStarted(job.started());
+        type.setEnded(job.ended());
+        type.setAllocated(job.allocated().isEmpty() ? null : String.join(" ", job.allocated()));
+        type.setPgid(job.pgid());
+        type.setExitStatus(job.exitStatus());
+        type.setReason(blankToNull(job.reason()));
+        type.setRuns(job.runs());
+        return type;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+}

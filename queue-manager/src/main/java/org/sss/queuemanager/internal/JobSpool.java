@@ -1,0 +1,122 @@
+package org.sss.queuemanager.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * The queue manager's spool: one directory per started job holding its script (as submitted; the file the user
+ * submitted may have changed since) and its node file (one line per slot, PBS_NODEFILE). The directory and its
+ * files belong to the job's user (when the queue manager runs as root) and nobody else may read them. On a
+ * cluster the spool must be visible at the same path on the compute nodes (a shared file system), as Torque's
+ * spool is for its moms.
+ */
+public final class JobSpool {
+    /** The shell command the job's first process runs: redirects output (created private), then runs the script. */
+    static final String LAUNCHER = "u=$(umask); umask 077; exec >\"$SSS_JOB_STDOUT\" 2>\"$SSS_JOB_STDERR\"; umask \"$u\"; "
+            + "unset u; exec \"$SSS_JOB_SCRIPT\"";
+    /** The same with standard error joined to standard output. */
+    static final String LAUNCHER_JOINED = "u=$(umask); umask 077; exec >\"$SSS_JOB_STDOUT\" 2>&1; umask \"$u\"; "
+            + "unset u; exec \"$SSS_JOB_SCRIPT\"";
+    private final Path root;
+    private final boolean runsAsRoot;
+
+    /**
+     * A job's files.
+     *
+     * @param directory its spool directory
+     * @param script    the script (executable by its user)
+     * @param nodefile  the node file
+     * @param launcher  the shell command that runs the script with its output redirected
+     */
+    public record JobFiles(Path directory, Path script, Path nodefile, String launcher) {
+    }
+
+    /** Why a job's files could not be written (a user that does not exist, a full disk). */
+    public static final class SpoolException extends Exception {
+        SpoolException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * @param root the spool directory (created if missing; mode 0711: users reach their own job's directory, list
+     *             nothing; its parents must be searchable by the users too)
+     * @throws IOException if it cannot be created
+     */
+    public JobSpool(Path root) throws IOException {
+        this.root = root;
+        Files.createDirectories(root);
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
+        this.runsAsRoot = "root".equals(System.getProperty("user.name"));
+    }
+
+    /**
+     * Writes a job's script and node file.
+     *
+     * @param job the job, started (its nodes allocated)
+     * @return its files
+     * @throws SpoolException if they cannot be written or given to the job's user
+     */
+    public JobFiles prepare(Job job) throws SpoolException {
+        Path directory = directoryOf(job);
+        try {
+            remove(job);
+            Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path script = directory.resolve("script");
+            Files.writeString(script, job.spec().script(), StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+            Path nodefile = directory.resolve("nodefile");
+            StringBuilder lines = new StringBuilder();
+            for (String node : job.allocated()) {
+                lines.append((node + "\n").repeat(job.spec().ppn()));
+            }
+            Files.writeString(nodefile, lines, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(nodefile, PosixFilePermissions.fromString("rw-------"));
+            if (runsAsRoot && !"root".equals(job.spec().user())) {
+                UserPrincipal owner = FileSystems.getDefault().getUserPrincipalLookupService()
+                        .lookupPrincipalByName(job.spec().user());
+                for (Path path : new Path[] {directory, script, nodefile}) {
+                    Files.setOwner(path, owner);
+                }
+            }
+            String launcher = "oe".equals(job.spec().join()) || job.spec().outputPath().equals(job.spec().errorPath())
+                    ? LAUNCHER_JOINED : LAUNCHER;
+            return new JobFiles(directory, script, nodefile, launcher);
+        } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
+            throw new SpoolException("no such user: " + job.spec().user(), e);
+        } catch (IOException e) {
+            throw new SpoolException("spool " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes a job's spool directory, if any.
+     *
+     * @param job the job
+     */
+    public void remove(Job job) {
+        Path directory = directoryOf(job);
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(JobSpool.class).warn("queue-manager: job {}: spool not removed: {}", job.id(),
+                    e.getMessage());
+        }
+    }
+
+    private Path directoryOf(Job job) {
+        return root.resolve(job.id().replace('[', '-').replace("]", ""));
+    }
+}

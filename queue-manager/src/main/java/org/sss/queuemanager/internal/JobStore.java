@@ -1,0 +1,258 @@
+package org.sss.queuemanager.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.sss.lib.store.Migration;
+import org.sss.lib.store.Outbox;
+import org.sss.lib.store.SqliteDatabase;
+
+/**
+ * The queue manager's durable state in SQLite (WAL, {@code synchronous=FULL}, versioned schema): every job with
+ * its script and environment, and the outbox of events for the event manager. Every write returns only after its
+ * transaction is committed to disk; concurrent writers share commits (group commit), so many submits share one
+ * fsync. A change and the event announcing it are committed together. Thread-safe.
+ */
+public final class JobStore implements AutoCloseable {
+    private static final List<Migration> MIGRATIONS = List.of(
+            new Migration(1, "jobs, their environments and the event outbox", List.of(
+                    "CREATE TABLE jobs (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, array_index INTEGER,"
+                            + " user TEXT NOT NULL, name TEXT NOT NULL, queue TEXT NOT NULL, nodes INTEGER NOT NULL,"
+                            + " ppn INTEGER NOT NULL, walltime INTEGER NOT NULL, priority INTEGER NOT NULL,"
+                            + " account TEXT NOT NULL, workdir TEXT NOT NULL, submit_host TEXT NOT NULL,"
+                            + " script_name TEXT NOT NULL, script TEXT NOT NULL, output_path TEXT NOT NULL,"
+                            + " error_path TEXT NOT NULL, join_mode TEXT NOT NULL, depend TEXT NOT NULL,"
+                            + " mail_events TEXT NOT NULL, mail_users TEXT NOT NULL, state TEXT NOT NULL,"
+                            + " held INTEGER NOT NULL, submitted_ms INTEGER NOT NULL, started_ms INTEGER,"
+                            + " ended_ms INTEGER, allocated TEXT NOT NULL, pgid TEXT, exit_status INTEGER,"
+                            + " reason TEXT NOT NULL, runs INTEGER NOT NULL)",
+                    "CREATE INDEX jobs_by_seq ON jobs (seq, array_index)",
+                    "CREATE TABLE job_env (job_id TEXT NOT NULL, pos INTEGER NOT NULL, name TEXT NOT NULL,"
+                            + " value TEXT NOT NULL, PRIMARY KEY (job_id, pos))",
+                    Outbox.CREATE_TABLE)));
+
+    private static final String COLUMNS = "id, seq, array_index, user, name, queue, nodes, ppn, walltime, priority,"
+            + " account, workdir, submit_host, script_name, script, output_path, error_path, join_mode, depend,"
+            + " mail_events, mail_users, state, held, submitted_ms, started_ms, ended_ms, allocated, pgid, exit_status,"
+            + " reason, runs";
+
+    private final SqliteDatabase database;
+    private final Outbox outbox;
+
+    private JobStore(SqliteDatabase database) {
+        this.database = database;
+        this.outbox = new Outbox(database);
+    }
+
+    /**
+     * Opens (creating or migrating) the store.
+     *
+     * @param file the database file
+     * @return the store
+     * @throws IOException if it cannot be opened
+     */
+    public static JobStore open(Path file) throws IOException {
+        return new JobStore(SqliteDatabase.open(file, MIGRATIONS));
+    }
+
+    /** @return the events waiting for the event manager */
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    /** @return the number of commits so far (for the group-commit figures) */
+    public long commits() {
+        return database.writer().commits();
+    }
+
+    /**
+     * Stores new jobs and their event in one transaction.
+     *
+     * @param jobs  the jobs
+     * @param event what to announce
+     * @throws SQLException if they cannot be stored
+     */
+    public void insert(List<Job> jobs, Outbox.Event event) throws SQLException {
+        database.write(connection -> {
+            for (Job job : jobs) {
+                write(connection, job, "INSERT INTO jobs (" + COLUMNS + ") VALUES (" + "?, ".repeat(30) + "?)");
+                try (PreparedStatement env = connection.prepareStatement(
+                        "INSERT INTO job_env (job_id, pos, name, value) VALUES (?, ?, ?, ?)")) {
+                    int pos = 0;
+                    for (Map.Entry<String, String> variable : job.spec().environment().entrySet()) {
+                        env.setString(1, job.id());
+                        env.setInt(2, pos++);
+                        env.setString(3, variable.getKey());
+                        env.setString(4, variable.getValue());
+                        env.addBatch();
+                    }
+                    env.executeBatch();
+                }
+            }
+            if (event != null) {
+                Outbox.enqueue(connection, event);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Replaces stored jobs (not their environments) and stores their events, in one transaction.
+     *
+     * @param jobs   the jobs as they are now
+     * @param events what to announce, possibly none
+     * @throws SQLException if they cannot be stored
+     */
+    public void update(Collection<Job> jobs, List<Outbox.Event> events) throws SQLException {
+        database.write(connection -> {
+            for (Job job : jobs) {
+                write(connection, job, "INSERT OR REPLACE INTO jobs (" + COLUMNS + ") VALUES (" + "?, ".repeat(30) + "?)");
+            }
+            for (Outbox.Event event : events) {
+                Outbox.enqueue(connection, event);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Forgets jobs (completed ones past their history).
+     *
+     * @param ids the jobs
+     * @throws SQLException if they cannot be removed
+     */
+    public void delete(Collection<String> ids) throws SQLException {
+        database.write(connection -> {
+            try (PreparedStatement jobs = connection.prepareStatement("DELETE FROM jobs WHERE id = ?");
+                 PreparedStatement env = connection.prepareStatement("DELETE FROM job_env WHERE job_id = ?")) {
+                for (String id : ids) {
+                    jobs.setString(1, id);
+                    jobs.addBatch();
+                    env.setString(1, id);
+                    env.addBatch();
+                }
+                jobs.executeBatch();
+                env.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * @return every stored job, in submission order
+     * @throws SQLException if they cannot be read
+     */
+    public List<Job> loadAll() throws SQLException {
+        return database.read(connection -> {
+            Map<String, Map<String, String>> environments = new LinkedHashMap<>();
+            try (PreparedStatement query = connection.prepareStatement("SELECT job_id, name, value FROM job_env ORDER BY job_id, pos");
+                 ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    environments.computeIfAbsent(rs.getString(1), id -> new LinkedHashMap<>()).put(rs.getString(2), rs.getString(3));
+                }
+            }
+            List<Job> jobs = new ArrayList<>();
+            try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS + " FROM jobs ORDER BY seq, array_index");
+                 ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    jobs.add(read(rs, environments.getOrDefault(rs.getString(1), Map.of())));
+                }
+            }
+            return jobs;
+        });
+    }
+
+    private static void write(Connection connection, Job job, String sql) throws SQLException {
+        Job.JobSpec spec = job.spec();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            int i = 1;
+            statement.setString(i++, job.id());
+            statement.setLong(i++, job.sequence());
+            setInteger(statement, i++, job.arrayIndex());
+            statement.setString(i++, spec.user());
+            statement.setString(i++, spec.name());
+            statement.setString(i++, spec.queue());
+            statement.setInt(i++, spec.nodes());
+            statement.setInt(i++, spec.ppn());
+            statement.setLong(i++, spec.walltime());
+            statement.setInt(i++, spec.priority());
+            statement.setString(i++, spec.account());
+            statement.setString(i++, spec.workdir());
+            statement.setString(i++, spec.submitHost());
+            statement.setString(i++, spec.scriptName());
+            statement.setString(i++, spec.script());
+            statement.setString(i++, spec.outputPath());
+            statement.setString(i++, spec.errorPath());
+            statement.setString(i++, spec.join());
+            statement.setString(i++, spec.depend());
+            statement.setString(i++, spec.mailEvents());
+            statement.setString(i++, spec.mailUsers());
+            statement.setString(i++, job.state().xmlName());
+            statement.setInt(i++, job.held() ? 1 : 0);
+            statement.setLong(i++, job.submitted().toEpochMilli());
+            setInstant(statement, i++, job.started());
+            setInstant(statement, i++, job.ended());
+            statement.setString(i++, String.join(" ", job.allocated()));
+            statement.setString(i++, job.pgid());
+            setInteger(statement, i++, job.exitStatus());
+            statement.setString(i++, job.reason());
+            statement.setInt(i, job.runs());
+            statement.executeUpdate();
+        }
+    }
+
+    private static Job read(ResultSet rs, Map<String, String> environment) throws SQLException {
+        Job.JobSpec spec = new Job.JobSpec(rs.getString("user"), rs.getString("name"), rs.getString("queue"),
+                rs.getInt("nodes"), rs.getInt("ppn"), rs.getLong("walltime"), rs.getInt("priority"),
+                rs.getString("account"), rs.getString("workdir"), rs.getString("submit_host"), rs.getString("script_name"),
+                rs.getString("script"), rs.getString("output_path"), rs.getString("error_path"), rs.getString("join_mode"),
+                rs.getString("depend"), rs.getString("mail_events"), rs.getString("mail_users"), environment);
+        String allocated = rs.getString("allocated");
+        return new Job(rs.getString("id"), rs.getLong("seq"), integer(rs, "array_index"), spec,
+                Job.State.valueOf(rs.getString("state").toUpperCase(java.util.Locale.ROOT)), rs.getInt("held") != 0,
+                Instant.ofEpochMilli(rs.getLong("submitted_ms")), instant(rs, "started_ms"), instant(rs, "ended_ms"),
+                allocated.isEmpty() ? List.of() : List.of(allocated.split(" ")), rs.getString("pgid"),
+                integer(rs, "exit_status"), rs.getString("reason"), rs.getInt("runs"));
+    }
+
+    private static void setInteger(PreparedStatement statement, int index, Integer value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.INTEGER);
+        } else {
+            statement.setInt(index, value);
+        }
+    }
+
+    private static void setInstant(PreparedStatement statement, int index, Instant value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.INTEGER);
+        } else {
+            statement.setLong(index, value.toEpochMilli());
+        }
+    }
+
+    private static Integer integer(ResultSet rs, String column) throws SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(value);
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+}

@@ -1,0 +1,227 @@
+package org.sss.queuemanager.internal;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+import org.sss.lib.error.ErrorCode;
+import org.sss.lib.error.SssException;
+import org.sss.lib.store.Outbox;
+
+/**
+ * Every job the queue manager knows, in memory and in its {@link JobStore}, and the one place where nodes are
+ * allocated. A change is committed to disk before it is visible here or answered, so what a client was told is
+ * what a restart finds.
+ *
+ * <p>Allocation is exclusive by node: {@link #start} refuses a node that a running or exiting job holds, under
+ * the same lock that records the start, so no node is ever given to two jobs, whoever asks (a scheduler component,
+ * the built-in first-fit starter, two schedulers at once). Submissions commit without that lock so that concurrent
+ * submits share commits. Thread-safe.
+ */
+public final class JobTable {
+    private final JobStore store;
+    private final Object lock = new Object();
+    private final Map<String, Job> jobs = new LinkedHashMap<>();
+    private final Map<String, String> nodeHolders = new HashMap<>();
+    private final AtomicLong sequence;
+
+    /**
+     * @param store  where jobs are kept
+     * @param loaded the jobs the store holds (from {@link JobStore#loadAll()})
+     */
+    public JobTable(JobStore store, List<Job> loaded) {
+        this.store = store;
+        long highest = 0;
+        for (Job job : loaded) {
+            jobs.put(job.id(), job);
+            if (job.holdsNodes()) {
+                job.allocated().forEach(node -> nodeHolders.put(node, job.id()));
+            }
+            highest = Math.max(highest, job.sequence());
+        }
+        this.sequence = new AtomicLong(highest);
+    }
+
+    /** @return the next job number (never reused: numbers of uncommitted jobs are simply skipped) */
+    public long nextSequence() {
+        return sequence.incrementAndGet();
+    }
+
+    /**
+     * Commits new jobs, then makes them visible.
+     *
+     * @param created the jobs (one, or an array's elements)
+     * @param event   the announcement
+     * @throws SssException if they cannot be stored ({@code unavailable}: nothing was acknowledged)
+     */
+    public void add(List<Job> created, Outbox.Event event) throws SssException {
+        try {
+            store.insert(created, event);
+        } catch (SQLException e) {
+            throw new SssException(ErrorCode.UNAVAILABLE, "the job could not be stored: " + e.getMessage(), e);
+        }
+        synchronized (lock) {
+            created.forEach(job -> jobs.put(job.id(), job));
+        }
+    }
+
+    /**
+     * @param id a job id
+     * @return the job
+     */
+    public Optional<Job> get(String id) {
+        synchronized (lock) {
+            return Optional.ofNullable(jobs.get(id));
+        }
+    }
+
+    /** @return every job, in submission order */
+    public List<Job> all() {
+        synchronized (lock) {
+            return new ArrayList<>(jobs.values());
+        }
+    }
+
+    /** @return the nodes held now, each with the job holding it */
+    public Map<String, String> allocations() {
+        synchronized (lock) {
+            return Map.copyOf(nodeHolders);
+        }
+    }
+
+    /**
+     * Starts a job on nodes: the single point where nodes are allocated.
+     *
+     * @param id    the job
+     * @param nodes its nodes, one name per node
+     * @param pgid  the process group it will run as
+     * @return the job, running
+     * @throws SssException if the job is not queued, a node is held by another job or listed twice, or the start
+     *                      cannot be stored
+     */
+    public Job start(String id, List<String> nodes, String pgid) throws SssException {
+        synchronized (lock) {
+            Job job = jobs.get(id);
+            if (job == null) {
+                throw SssException.notFound("no job " + id);
+            }
+            if (job.state() != Job.State.QUEUED) {
+                throw SssException.invalidState("job " + id + " is " + job.state().xmlName() + ", not queued");
+            }
+            if (nodes.size() != job.spec().nodes()) {
+                throw SssException.invalidRequest("job " + id + " asks for " + job.spec().nodes() + " node(s), "
+                        + nodes.size() + " given");
+            }
+            if (nodes.stream().distinct().count() != nodes.size()) {
+                throw SssException.invalidRequest("a node is listed twice: " + String.join(" ", nodes));
+            }
+            for (String node : nodes) {
+                String holder = nodeHolders.get(node);
+                if (holder != null) {
+                    throw SssException.invalidState("node " + node + " is allocated to job " + holder);
+                }
+            }
+            Job started = job.startedOn(nodes, pgid, Instant.now());
+            persist(List.of(started), List.of(new Outbox.Event("job-started", eventData(started)
+                    + " nodes=" + String.join(",", nodes))));
+            nodes.forEach(node -> nodeHolders.put(node, id));
+            jobs.put(id, started);
+            return started;
+        }
+    }
+
+    /**
+     * Changes a job if it is in a state the change expects, and commits it (with its event) before it is visible.
+     *
+     * @param id     the job
+     * @param change the new job from the current one; returning the same instance means no change
+     * @param event  the event's name for the changed job (data is made from the job), or null for none
+     * @return the job after the change
+     * @throws SssException if it is unknown, the change refuses ({@code SssException} from the change) or it cannot
+     *                      be stored
+     */
+    public Job change(String id, Change change, java.util.function.Function<Job, String> event) throws SssException {
+        synchronized (lock) {
+            Job job = jobs.get(id);
+            if (job == null) {
+                throw SssException.notFound("no job " + id);
+            }
+            Job changed = change.apply(job);
+            if (changed == job) {
+                return job;
+            }
+            String name = event.apply(changed);
+            persist(List.of(changed), name == null ? List.of() : List.of(new Outbox.Event(name, eventData(changed))));
+            if (job.holdsNodes() && !changed.holdsNodes()) {
+                job.allocated().forEach(node -> nodeHolders.remove(node, id));
+            }
+            jobs.put(id, changed);
+            return changed;
+        }
+    }
+
+    /**
+     * Forgets completed jobs.
+     *
+     * @param ids the jobs
+     * @throws SssException if they cannot be removed
+     */
+    public void forget(List<String> ids) throws SssException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try {
+            store.delete(ids);
+        } catch (SQLException e) {
+            throw new SssException(ErrorCode.UNAVAILABLE, "history could not be pruned: " + e.getMessage(), e);
+        }
+        synchronized (lock) {
+            ids.forEach(jobs::remove);
+        }
+    }
+
+    private void persist(List<Job> changed, List<Outbox.Event> events) throws SssException {
+        try {
+            store.update(changed, events);
+        } catch (SQLException e) {
+            throw new SssException(ErrorCode.UNAVAILABLE, "the change could not be stored: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param job a job
+     * @return the data of its events: {@code id=17 user=alice queue=batch} (and status once completed)
+     */
+    public static String eventData(Job job) {
+        String data = "id=" + job.id() + " user=" + job.spec().user() + " queue=" + job.spec().queue();
+        if (job.isCompleted() && job.exitStatus() != null) {
+            data += " status=" + job.exitStatus();
+        }
+        return data;
+    }
+
+    /** A change of one job, which may refuse. */
+    @FunctionalInterface
+    public interface Change {
+        /**
+         * @param job the job now
+         * @return the job after the change, or {@code job} itself for no change
+         * @throws SssException if the change does not fit the job's state
+         */
+        Job apply(Job job) throws SssException;
+
+        /**
+         * @param operator a change that always applies
+         * @return it as a change
+         */
+        static Change always(UnaryOperator<Job> operator) {
+            return operator::apply;
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package org.sss.queuemanager.internal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.sss.lib.error.SssException;
+import org.sss.lib.wire.Principal;
+import org.sss.queuemanager.QueueManagerSettings;
+import org.sss.queuemanager.internal.pbs.Dependency;
+import org.sss.queuemanager.internal.pbs.Join;
+import org.sss.queuemanager.internal.pbs.JobRequest;
+import org.sss.queuemanager.internal.pbs.MailEvent;
+import org.sss.queuemanager.internal.pbs.NodeShape;
+import org.sss.queuemanager.internal.pbs.PbsException;
+import org.sss.queuemanager.internal.pbs.PbsParser;
+import org.sss.queuemanager.internal.pbs.Walltime;
+import org.sss.schema.JobEnvType;
+import org.sss.schema.JobSubmit;
+
+/**
+ * Turns a {@code job-submit} into jobs, refusing bad input before anything is stored with one line naming the
+ * directive or option: the script's directives and the options (options win), then the queue's rules (it must
+ * exist and admit the user; walltime and node limits), the cluster's size, and dependencies (each job named must
+ * exist). Output paths default to {@code NAME.oSEQ} and {@code NAME.eSEQ} in the submit directory, as qsub's do.
+ */
+public final class Submissions {
+    private final QueueManagerSettings settings;
+    private final JobTable table;
+
+    /**
+     * @param settings the queues and nodes
+     * @param table    the jobs (for the numbers and the dependencies)
+     */
+    public Submissions(QueueManagerSettings settings, JobTable table) {
+        this.settings = settings;
+        this.table = table;
+    }
+
+    /**
+     * @param request   the submission
+     * @param principal who submits
+     * @return the jobs to store: one, or an array's elements
+     * @throws SssException {@code bad-value} naming the directive or option, {@code permission-denied} for a
+     *                      queue or user the caller may not use
+     */
+    public List<Job> jobsOf(JobSubmit request, Principal principal) throws SssException {
+        String user = owner(request, principal);
+        Map<String, String> environment = new LinkedHashMap<>();
+        for (JobEnvType variable : request.getEnv()) {
+            environment.put(variable.getName(), variable.getValue());
+        }
+        JobRequest asked;
+        try {
+            asked = PbsParser.parse(request.getScript().getName(), request.getScript().getValue(), request.getOption(),
+                    environment);
+        } catch (PbsException e) {
+            throw SssException.badValue(e.getMessage());
+        }
+        if (!request.getWorkdir().startsWith("/")) {
+            throw SssException.badValue("workdir " + request.getWorkdir() + ": not an absolute path");
+        }
+        long sequence = table.nextSequence();
+        Job.JobSpec spec = specOf(asked, user, request, environment, sequence, null);
+        List<Job> jobs = new ArrayList<>();
+        Instant now = Instant.now();
+        Job.State state = asked.hold() ? Job.State.HELD : Job.State.QUEUED;
+        if (asked.array().isPresent()) {
+            for (int index : asked.array().get().indices()) {
+                Job.JobSpec element = specOf(asked, user, request, environment, sequence, index);
+                jobs.add(new Job(sequence + "[" + index + "]", sequence, index, element, state, asked.hold(), now, null, null,
+                        List.of(), null, null, asked.hold() ? "held" : "", 0));
+            }
+        } else {
+            jobs.add(new Job(String.valueOf(sequence), sequence, null, spec, state, asked.hold(), now, null, null, List.of(),
+                    null, null, asked.hold() ? "held" : "", 0));
+        }
+        return jobs;
+    }
+
+    /**
+     * Checks qalter-style options against a waiting job and applies them.
+     *
+     * @param job     the job, queued or held
+     * @param options the options
+     * @return the job's new request
+     * @throws SssException {@code bad-value} naming the option
+     */
+    public Job.JobSpec modified(Job job, List<String> options) throws SssException {
+        JobRequest change;
+        try {
+            change = PbsParser.options(options);
+        } catch (PbsException e) {
+            throw SssException.badValue(e.getMessage());
+        }
+        if (change.array().isPresent()) {
+            throw SssException.badValue("-t: an array cannot be made by altering a job");
+        }
+        Job.JobSpec old = job.spec();
+        QueueManagerSettings.Queue queue = queue(change.queue().orElse(old.queue()), old.user());
+        NodeShape shape = change.nodes().orElse(new NodeShape(old.nodes(), old.ppn()));
+        checkShape(shape, queue);
+        long walltime = walltime(change.walltime(), queue, change.walltime().isPresent() ? change.walltime().get() : old.walltime());
+        String depend = change.dependencies().isEmpty() ? old.depend() : depend(change.dependencies());
+        return new Job.JobSpec(old.user(), change.name().orElse(old.name()), queue.name(), shape.nodes(), shape.ppn(), walltime,
+                change.priority().orElse(old.priority()), change.account().orElse(old.account()), old.workdir(),
+                old.submitHost(), old.scriptName(), old.script(), old.outputPath(), old.errorPath(), old.join(), depend,
+                old.mailEvents(), old.mailUsers(), old.environment());
+    }
+
+    private String owner(JobSubmit request, Principal principal) throws SssException {
+        String asked = request.getUser();
+        if (!principal.isPrivileged()) {
+            if (asked != null && !asked.equals(principal.user())) {
+                throw SssException.permissionDenied(principal + " may not submit jobs for " + asked);
+            }
+            return principal.user();
+        }
+        if (asked != null && !asked.isBlank()) {
+            return asked.strip();
+        }
+        if (principal.user() != null && !principal.user().isBlank()) {
+            return principal.user();
+        }
+        throw SssException.invalidRequest("a job-submit from " + principal + " must name its user");
+    }
+
+    private Job.JobSpec specOf(JobRequest asked, String user, JobSubmit request, Map<String, String> submitterEnv,
+                               long sequence, Integer index) throws SssException {
+        QueueManagerSettings.Queue queue = queue(asked.queue().orElse(settings.defaultQueue().name()), user);
+        NodeShape shape = asked.nodes().orElse(new NodeShape(1, 1));
+        checkShape(shape, queue);
+        long walltime = walltime(asked.walltime(), queue, asked.walltime().orElse(queue.defaultWalltime()));
+        String depend = depend(asked.dependencies());
+        String name = asked.name().orElseThrow();
+        String workdir = request.getWorkdir();
+        String suffix = sequence + (index == null ? "" : "-" + index);
+        Join join = asked.join().orElse(Join.NONE);
+        String output = path(asked.outputPath(), workdir, name + ".o" + suffix);
+        String error = path(asked.errorPath(), workdir, name + ".e" + suffix);
+        if (join == Join.OUTPUT_AND_ERROR) {
+            error = output;
+        } else if (join == Join.ERROR_AND_OUTPUT) {
+            output = error;
+        }
+        Map<String, String> environment = new LinkedHashMap<>();
+        if (asked.exportAll()) {
+            environment.putAll(submitterEnv);
+        }
+        environment.putAll(asked.variables());
+        for (String origin : List.of("HOME", "LANG", "LOGNAME", "PATH", "MAIL", "SHELL", "TZ")) {
+            Optional.ofNullable(submitterEnv.get(origin)).ifPresent(value -> environment.put("PBS_O_" + origin, value));
+        }
+        asked.shell().ifPresent(shell -> environment.put("SSS_JOB_SHELL", shell));
+        String mailEvents = asked.mailEvents().map(events -> events.isEmpty() ? "n"
+                : String.join("", events.stream().map(event -> event.name().substring(0, 1).toLowerCase(java.util.Locale.ROOT)).toList()))
+                .orElse("");
+        return new Job.JobSpec(user, name, queue.name(), shape.nodes(), shape.ppn(), walltime, asked.priority().orElse(0),
+                asked.account().orElse(""), workdir, request.getHost() == null ? "" : request.getHost(),
+                request.getScript().getName(), request.getScript().getValue(), output, error,
+                join == Join.OUTPUT_AND_ERROR ? "oe" : join == Join.ERROR_AND_OUTPUT ? "eo" : "n", depend, mailEvents,
+                String.join(",", asked.mailUsers()), environment);
+    }
+
+    private QueueManagerSettings.Queue queue(String name, String user) throws SssException {
+        QueueManagerSettings.Queue queue = settings.queues().stream().filter(q -> q.name().equals(name)).findFirst()
+                .orElseThrow(() -> SssException.badValue("-q " + name + ": unknown queue (queues: "
+                        + String.join(", ", settings.queues().stream().map(QueueManagerSettings.Queue::name).toList()) + ")"));
+        if (!queue.admits(user)) {
+            throw SssException.permissionDenied("-q " + name + ": the queue does not admit user " + user);
+        }
+        return queue;
+    }
+
+    private void checkShape(NodeShape shape, QueueManagerSettings.Queue queue) throws SssException {
+        String asked = "-l nodes=" + shape.nodes() + ":ppn=" + shape.ppn();
+        if (queue.maxNodes() > 0 && shape.nodes() > queue.maxNodes()) {
+            throw SssException.badValue(asked + ": queue " + queue.name() + " allows at most " + queue.maxNodes() + " node(s)");
+        }
+        if (!settings.nodes().isEmpty()) {
+            long fitting = settings.nodes().stream().filter(node -> node.slots() >= shape.ppn()).count();
+            if (fitting < shape.nodes()) {
+                throw SssException.badValue(asked + ": the cluster has " + fitting + " node(s) with " + shape.ppn()
+                        + " or more slots");
+            }
+        }
+    }
+
+    private static long walltime(Optional<Long> asked, QueueManagerSettings.Queue queue, long value) throws SssException {
+        if (queue.maxWalltime() > 0 && value > queue.maxWalltime()) {
+            throw SssException.badValue("-l walltime=" + Walltime.format(value) + ": queue " + queue.name()
+                    + " allows at most " + Walltime.format(queue.maxWalltime()));
+        }
+        if (value == 0 && queue.maxWalltime() > 0 && asked.isEmpty()) {
+            return queue.maxWalltime();
+        }
+        return value;
+    }
+
+    private String depend(List<Dependency> dependencies) throws SssException {
+        List<String> parts = new ArrayList<>();
+        for (Dependency dependency : dependencies) {
+            for (String id : dependency.jobIds()) {
+                if (Dependencies.jobsNamed(table, id).isEmpty()) {
+                    throw SssException.badValue("-W depend=" + dependency.type().keyword() + ":" + id + ": no job " + id);
+                }
+            }
+            parts.add(dependency.type().keyword() + ":" + String.join(":", dependency.jobIds()));
+        }
+        return String.join(",", parts);
+    }
+
+    private static String path(Optional<String> asked, String workdir, String defaultName) {
+        if (asked.isEmpty()) {
+            return Path.of(workdir, defaultName).toString();
+        }
+        Path path = Path.of(workdir).resolve(asked.get()).normalize();
+        return Files.isDirectory(path) ? path.resolve(defaultName).toString() : path.toString();
+    }
+}

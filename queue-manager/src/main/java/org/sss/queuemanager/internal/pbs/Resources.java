@@ -1,0 +1,106 @@
+package org.sss.queuemanager.internal.pbs;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Checks and converts the values of the {@code -l} resources this queue manager knows: {@code nodes},
+ * {@code select}, {@code ncpus}, {@code mem}, and (through {@link Walltime}) {@code walltime} and {@code cput}.
+ * Stateless.
+ */
+final class Resources {
+    /** The most nodes, chunks or processors per node accepted. */
+    static final int MAX_COUNT = 1_000_000;
+    private static final Pattern NODES = Pattern.compile("([^:]*)(?::ppn=([^:]*))?");
+    private static final Pattern SELECT = Pattern.compile("([^:]*)(?::ncpus=([^:]*))?");
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,19})([kmgt]?b?)", Pattern.CASE_INSENSITIVE);
+
+    private Resources() {
+    }
+
+    /**
+     * @param value the {@code nodes} value, {@code N} or {@code N:ppn=M}
+     * @return N nodes of M processors (M is 1 when not given)
+     * @throws BadValueException for any other shape, or a count outside 1 to {@value #MAX_COUNT}
+     */
+    static NodeShape nodes(String value) throws BadValueException {
+        Matcher m = NODES.matcher(value);
+        if (!m.matches()) {
+            throw new BadValueException("expected nodes=N or nodes=N:ppn=M");
+        }
+        return new NodeShape(count("nodes", m.group(1), "expected nodes=N or nodes=N:ppn=M"),
+                m.group(2) == null ? 1 : count("ppn", m.group(2), "expected nodes=N or nodes=N:ppn=M"));
+    }
+
+    /**
+     * @param value the {@code select} value, {@code N} or {@code N:ncpus=M}
+     * @return N chunks (nodes) of M processors (M is 1 when not given)
+     * @throws BadValueException for any other shape, or a count outside 1 to {@value #MAX_COUNT}
+     */
+    static NodeShape select(String value) throws BadValueException {
+        Matcher m = SELECT.matcher(value);
+        if (!m.matches()) {
+            throw new BadValueException("expected select=N or select=N:ncpus=M");
+        }
+        return new NodeShape(count("select", m.group(1), "expected select=N or select=N:ncpus=M"),
+                m.group(2) == null ? 1 : count("ncpus", m.group(2), "expected select=N or select=N:ncpus=M"));
+    }
+
+    /**
+     * @param value the {@code ncpus} value
+     * @return one node of that many processors
+     * @throws BadValueException unless it is a whole number from 1 to {@value #MAX_COUNT}
+     */
+    static NodeShape ncpus(String value) throws BadValueException {
+        return new NodeShape(1, count("ncpus", value, "ncpus must be a whole number"));
+    }
+
+    /**
+     * @param value a {@code mem} value: a whole number with an optional unit {@code b}, {@code kb}, {@code mb},
+     *              {@code gb} or {@code tb} (powers of 1024, any case; {@code k}, {@code m}, ... alone mean the
+     *              same); words ({@code w}) are refused
+     * @return the size in bytes, at least 1
+     * @throws BadValueException for any other shape, zero, or a size beyond a long
+     */
+    static long bytes(String value) throws BadValueException {
+        Matcher m = SIZE.matcher(value);
+        if (!m.matches()) {
+            throw new BadValueException("expected a size such as 512mb or 4gb");
+        }
+        int shift = switch (m.group(2).isEmpty() ? 'b' : Character.toLowerCase(m.group(2).charAt(0))) {
+            case 'k' -> 10;
+            case 'm' -> 20;
+            case 'g' -> 30;
+            case 't' -> 40;
+            default -> 0;
+        };
+        long number;
+        try {
+            number = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            throw new BadValueException("size is too large");
+        }
+        if (number == 0) {
+            throw new BadValueException("size must be at least 1 byte");
+        }
+        if (number > Long.MAX_VALUE >> shift) {
+            throw new BadValueException("size is too large");
+        }
+        return number << shift;
+    }
+
+    private static int count(String what, String digits, String shape) throws BadValueException {
+        if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new BadValueException(shape);
+        }
+        String significant = digits.replaceFirst("^0+(?=.)", "");
+        if (significant.length() > 7 || Integer.parseInt(significant) > MAX_COUNT) {
+            throw new BadValueException(what + " must be at most " + MAX_COUNT);
+        }
+        int count = Integer.parseInt(significant);
+        if (count < 1) {
+            throw new BadValueException(what + " must be at least 1");
+        }
+        return count;
+    }
+}

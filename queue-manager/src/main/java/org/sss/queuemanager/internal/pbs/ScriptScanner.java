@@ -1,0 +1,62 @@
+package org.sss.queuemanager.internal.pbs;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds the {@code #PBS} directives in a job script, as qsub does: lines end with {@code \n} or {@code \r\n}; a
+ * directive is a line that starts, in column 1, with {@code #PBS} followed by whitespace or the end of the line;
+ * directives are read until the first line that is neither blank nor a comment (a line whose first non-blank
+ * character is {@code #}, which includes a first {@code #!} line); directives after that line are ignored. An
+ * indented {@code #PBS} or one run into other text ({@code #PBS-N}) is an ordinary comment. Stateless.
+ */
+final class ScriptScanner {
+    private static final String PREFIX = "#PBS";
+
+    /**
+     * One directive.
+     *
+     * @param line its line number, from 1
+     * @param text what follows {@code #PBS} on that line, without the line end
+     */
+    record Directive(int line, String text) {
+    }
+
+    private ScriptScanner() {
+    }
+
+    /**
+     * @param scriptName the script's name, for messages
+     * @param text       the script
+     * @return its directives, in order
+     * @throws PbsException {@code job.sh: not a text file} if the text holds a NUL character, or
+     *     {@code job.sh: the script has no commands} if every line is blank or a comment
+     */
+    static List<Directive> directives(String scriptName, String text) throws PbsException {
+        String shownName = Source.show(scriptName);
+        if (text.indexOf('\0') >= 0) {
+            throw new PbsException("", shownName + ": not a text file");
+        }
+        List<Directive> directives = new ArrayList<>();
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
+            String content = line.strip();
+            if (content.isEmpty()) {
+                continue;
+            }
+            if (!content.startsWith("#")) {
+                return List.copyOf(directives);
+            }
+            if (isDirective(line)) {
+                directives.add(new Directive(i + 1, line.substring(PREFIX.length())));
+            }
+        }
+        throw new PbsException("", shownName + ": the script has no commands");
+    }
+
+    private static boolean isDirective(String line) {
+        return line.startsWith(PREFIX)
+                && (line.length() == PREFIX.length() || Character.isWhitespace(line.charAt(PREFIX.length())));
+    }
+}

@@ -1,0 +1,136 @@
+package org.sss.lib.client;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import org.sss.lib.config.WireSettings;
+import org.sss.lib.error.RemoteErrorException;
+import org.sss.lib.error.SssException;
+import org.sss.lib.error.TransportException;
+import org.sss.lib.xml.MessageCodec;
+
+/**
+ * Calls the component listening on a Unix-domain socket (the local wire, see {@link LocalConnection}) as the
+ * user running this process: encodes (and validates) the request, exchanges it over a pooled connection, decodes
+ * (and validates) the reply, and turns an {@code <error>} reply into a {@link RemoteErrorException}. The same
+ * shape as {@link SssClient}, for one socket.
+ *
+ * <p>Connections are reused; one idle longer than half the wire's idle timeout is not. When a reused connection
+ * turns out to be dead (the server restarted or closed it), the request is sent once more on a fresh
+ * connection. Thread-safe.
+ */
+public final class LocalClient implements AutoCloseable {
+    private static final int MAX_IDLE = 16;
+    private final MessageCodec codec;
+    private final Path socket;
+    private final WireSettings wire;
+    private final ConcurrentLinkedDeque<LocalConnection> idle = new ConcurrentLinkedDeque<>();
+    private volatile boolean closed;
+
+    /**
+     * @param codec  the message codec
+     * @param socket the component's socket path
+     * @param wire   limits and timeouts (maximum message size, idle and call timeouts)
+     */
+    public LocalClient(MessageCodec codec, Path socket, WireSettings wire) {
+        this.codec = codec;
+        this.socket = socket;
+        this.wire = wire;
+    }
+
+    /** @return the codec */
+    public MessageCodec codec() {
+        return codec;
+    }
+
+    /** @return the socket path called */
+    public Path socket() {
+        return socket;
+    }
+
+    /**
+     * Sends a request and returns its reply.
+     *
+     * @param request   a generated root object or JAXBElement
+     * @param replyType the expected class of the reply's value
+     * @param <R>       the reply type
+     * @return the reply's value
+     * @throws RemoteErrorException if the component answered {@code <error>}
+     * @throws TransportException   if no reply came
+     * @throws SssException         if the reply is of an unexpected type or invalid
+     */
+    public <R> R call(Object request, Class<R> replyType) throws SssException {
+        return Replies.value(codec, exchange(codec.encode(request)), replyType, socket);
+    }
+
+    /**
+     * Sends raw bytes and returns the raw reply, without validating either.
+     *
+     * @param request the message bytes
+     * @return the reply bytes
+     * @throws TransportException if no reply came
+     */
+    public byte[] exchange(byte[] request) throws TransportException {
+        if (closed) {
+            throw new TransportException("client is closed");
+        }
+        LocalConnection pooled = takeIdle();
+        if (pooled != null) {
+            try {
+                byte[] reply = pooled.exchange(request);
+                giveBack(pooled);
+                return reply;
+            } catch (IOException stale) {
+                pooled.close();
+            }
+        }
+        LocalConnection fresh;
+        try {
+            fresh = LocalConnection.open(socket, wire.maxMessageBytes(), wire.callTimeout());
+        } catch (IOException e) {
+            throw new TransportException(e.getMessage(), e, false);
+        }
+        try {
+            byte[] reply = fresh.exchange(request);
+            giveBack(fresh);
+            return reply;
+        } catch (IOException e) {
+            fresh.close();
+            throw new TransportException("no reply from " + socket + ": " + describe(e), e, true);
+        }
+    }
+
+    private LocalConnection takeIdle() {
+        long maxIdle = wire.idleTimeout().toNanos() / 2;
+        LocalConnection connection;
+        while ((connection = idle.pollFirst()) != null) {
+            if (connection.usable() && connection.idleNanos() < maxIdle) {
+                return connection;
+            }
+            connection.close();
+        }
+        return null;
+    }
+
+    private void giveBack(LocalConnection connection) {
+        if (closed || idle.size() >= MAX_IDLE) {
+            connection.close();
+        } else {
+            idle.offerFirst(connection);
+        }
+    }
+
+    private static String describe(IOException e) {
+        String message = e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        LocalConnection connection;
+        while ((connection = idle.pollFirst()) != null) {
+            connection.close();
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package org.sss.lib.server;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.sss.lib.config.WireSettings;
+import org.sss.lib.wire.ChannelTimeouts;
+import org.sss.lib.wire.FrameReader;
+import org.sss.lib.wire.Principal;
+
+/**
+ * The local wire's server: serves the framed request/reply protocol of {@link SssServer} on a Unix-domain socket,
+ * without the challenge handshake. The caller's identity comes from the kernel: on accept the peer credentials
+ * ({@code SO_PEERCRED}) are read and mapped to a {@link Principal} by the component's {@link LocalPrincipals};
+ * the handler sees that principal and the peer {@code local:USER} in its {@link RequestContext}. The wire itself
+ * is described in {@link org.sss.lib.client.LocalConnection}.
+ *
+ * <p>The socket file: its parent directory is created if missing; a stale socket file (nobody listening) is
+ * replaced; if a server is listening there, {@link #start} fails with "another server is listening on PATH". The
+ * file is made {@code rw-rw-rw-} (anyone may connect; the kernel tells who) and removed on {@link #close()}.
+ *
+ * <p>As on the challenge wire: each connection runs on its own virtual thread; a malformed frame gets an
+ * {@code <error>} reply, then the connection closes; idle connections close after the idle timeout, a message
+ * not complete within the frame timeout closes its connection, and so does a reply the peer does not read within
+ * the frame timeout; connections beyond the maximum are closed on accept, and so are callers the mapping refuses.
+ * {@link #close()} stops accepting, closes idle connections and lets requests in progress finish (up to 5 s).
+ */
+public final class LocalServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalServer.class);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+    private final LocalServerSettings settings;
+    private final LocalPrincipals principals;
+    private final SocketFile socketFile;
+    private final OpenConnections connections;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final RequestLoop requests;
+    private final Thread acceptor;
+
+    private LocalServer(LocalServerSettings settings, LocalPrincipals principals, MessageHandler handler,
+                        SocketFile socketFile) {
+        this.settings = settings;
+        this.principals = principals;
+        this.socketFile = socketFile;
+        this.connections = new OpenConnections(settings.wire().maxConnections());
+        this.requests = new RequestLoop(LOG, settings.component(), handler, settings.wire().maxMessageBytes(),
+                stopping::get);
+        this.acceptor = Thread.ofPlatform().daemon().name("sss-local-accept-" + settings.component())
+                .unstarted(this::acceptLoop);
+    }
+
+    /**
+     * Binds the socket and starts serving.
+     *
+     * @param settings   where and how
+     * @param principals who each caller is, from its peer credentials
+     * @param handler    what to do with each message
+     * @return the running server
+     * @throws IOException if another server is listening on the path, or it cannot be bound (the message names it)
+     */
+    public static LocalServer start(LocalServerSettings settings, LocalPrincipals principals, MessageHandler handler)
+            throws IOException {
+        SocketFile socketFile = SocketFile.bind(settings.socket());
+        LocalServer server = new LocalServer(settings, principals, handler, socketFile);
+        server.acceptor.start();
+        LOG.info("{}: listening on {}", settings.component(), settings.socket());
+        return server;
+    }
+
+    /** @return the socket's path */
+    public Path socket() {
+        return socketFile.path();
+    }
+
+    /** @return connections open now */
+    public int openConnections() {
+        return connections.open();
+    }
+
+    /** @return requests served since start */
+    public long requestsServed() {
+        return requests.served();
+    }
+
+    private void acceptLoop() {
+        MDC.put("component", settings.component());
+        while (!stopping.get()) {
+            SocketChannel channel;
+            try {
+                channel = socketFile.channel().accept();
+            } catch (IOException e) {
+                if (!stopping.get()) {
+                    LOG.warn("{}: accept failed: {}", settings.component(), e.getMessage());
+                }
+                continue;
+            }
+            UnixDomainPrincipal credentials;
+            try {
+                credentials = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
+            } catch (IOException | UnsupportedOperationException e) {
+                LOG.warn("{}: refused a local connection: cannot read its peer credentials: {}", settings.component(),
+                        e.getMessage());
+                closeQuietly(channel);
+                continue;
+            }
+            Connection connection = new Connection(channel, credentials);
+            if (!connections.admit(connection)) {
+                LOG.warn("{}: refused connection from {}: {} connections already open", settings.component(),
+                        connection.peer, connections.max());
+                closeQuietly(channel);
+                continue;
+            }
+            Thread.ofVirtual().name("sss-local-conn-" + settings.component()).start(connection::run);
+        }
+    }
+
+    /**
+     * Stops accepting and removes the socket file, closes idle connections, waits up to 5 s for requests in
+     * progress to be answered, then closes the rest.
+     */
+    @Override
+    public void close() {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        socketFile.close();
+        connections.drain(DRAIN_TIMEOUT);
+        try {
+            acceptor.join(Duration.ofSeconds(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("{}: stopped listening on {}", settings.component(), socket());
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.trace("close failed: {}", e.toString());
+        }
+    }
+
+    /** One local connection: map the caller, then request/reply pairs until either side stops. */
+    private final class Connection implements OpenConnections.Member {
+        private final SocketChannel channel;
+        private final UnixDomainPrincipal credentials;
+        private final String peer;
+        private final ConnectionState state = new ConnectionState();
+
+        Connection(SocketChannel channel, UnixDomainPrincipal credentials) {
+            this.channel = channel;
+            this.credentials = credentials;
+            this.peer = "local:" + LocalPrincipals.userName(credentials);
+        }
+
+        void run() {
+            MDC.put("component", settings.component());
+            MDC.put("peer", peer);
+            WireSettings wire = settings.wire();
+            ChannelTimeouts timeouts = ChannelTimeouts.watch(channel, wire.idleTimeout(), wire.frameTimeout());
+            try {
+                Principal principal = principal();
+                if (principal != null) {
+                    LOG.debug("{}: {} connected as {}", settings.component(), peer, principal);
+                    InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 8192);
+                    OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 8192);
+                    requests.serve(new FrameReader(in, wire.maxMessageBytes(), timeouts), out, state,
+                            new RequestContext(settings.component(), principal, peer), pacing(timeouts));
+                }
+            } catch (IOException e) {
+                logEnd(e, timeouts.expired());
+            } finally {
+                timeouts.close();
+                close();
+                MDC.clear();
+            }
+        }
+
+        private Principal principal() {
+            Principal principal;
+            try {
+                principal = principals.principalOf(credentials);
+            } catch (RuntimeException e) {
+                LOG.error("{}: refused connection from {}: mapping its credentials failed: {}", settings.component(),
+                        peer, e.toString(), e);
+                return null;
+            }
+            if (principal == null) {
+                LOG.warn("{}: refused connection from {}: not allowed", settings.component(), peer);
+            }
+            return principal;
+        }
+
+        private RequestLoop.Pacing pacing(ChannelTimeouts timeouts) {
+            Duration frame = settings.wire().frameTimeout();
+            String unread = "reply not read within " + frame.toMillis() + " ms";
+            return new RequestLoop.Pacing() {
+                @Override
+                public void handling() {
+                    timeouts.disarm();
+                }
+
+                @Override
+                public void replying() throws IOException {
+                    timeouts.arm(frame, unread);
+                }
+            };
+        }
+
+        private void logEnd(IOException e, String expired) {
+            if (expired != null) {
+                LOG.info("{}: closed connection from {}: {}", settings.component(), peer, expired);
+            } else if (e instanceof SocketTimeoutException) {
+                LOG.info("{}: closed connection from {}: {}", settings.component(), peer, e.getMessage());
+            } else if (e instanceof EOFException || e instanceof ClosedChannelException) {
+                LOG.debug("{}: connection from {} ended: {}", settings.component(), peer, e.toString());
+            } else {
+                LOG.info("{}: connection from {} failed: {}", settings.component(), peer, e.getMessage());
+            }
+        }
+
+        @Override
+        public void closeIfIdle() {
+            if (state.closeIfIdle()) {
+                close();
+            }
+        }
+
+        @Override
+        public void close() {
+            state.close();
+            connections.leave(this);
+            closeQuietly(channel);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package org.sss.lib.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A component's events that the event manager has not accepted yet, kept in the component's own database so an
+ * event is committed in the same transaction as the change it announces (the transactional outbox). The table is
+ * created by the component's migrations with {@link #CREATE_TABLE}; events are added with {@link #enqueue} inside
+ * the caller's transaction, read oldest first with {@link #pending} and removed with {@link #publishedUpTo} once
+ * the event manager has logged them ({@link org.sss.lib.runtime.OutboxSender} does both).
+ */
+public final class Outbox {
+    /** The table's definition, for a component's migration. */
+    public static final String CREATE_TABLE = "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+            + " time_ms INTEGER NOT NULL, msg TEXT NOT NULL, data TEXT NOT NULL)";
+
+    private final SqliteDatabase database;
+
+    /**
+     * An event to publish.
+     *
+     * @param msg  its name, e.g. {@code job-submitted}
+     * @param data its data
+     */
+    public record Event(String msg, String data) {
+    }
+
+    /**
+     * An event waiting in the outbox.
+     *
+     * @param id    its position
+     * @param time  when it happened
+     * @param event what happened
+     */
+    public record Pending(long id, Instant time, Event event) {
+    }
+
+    /** @param database a database whose migrations created the outbox table */
+    public Outbox(SqliteDatabase database) {
+        this.database = database;
+    }
+
+    /**
+     * Adds an event inside the caller's transaction.
+     *
+     * @param connection the caller's connection, in a transaction
+     * @param event      the event
+     * @throws SQLException if it cannot be written
+     */
+    public static void enqueue(Connection connection, Event event) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO outbox (time_ms, msg, data) VALUES (?, ?, ?)")) {
+            insert.setLong(1, System.currentTimeMillis());
+            insert.setString(2, event.msg());
+            insert.setString(3, event.data());
+            insert.executeUpdate();
+        }
+    }
+
+    /**
+     * Adds an event in a transaction of its own.
+     *
+     * @param event the event
+     * @throws SQLException if it cannot be written
+     */
+    public void add(Event event) throws SQLException {
+        database.write(connection -> {
+            enqueue(connection, event);
+            return null;
+        });
+    }
+
+    /**
+     * @param limit most events returned
+     * @return the oldest events not yet published, in order
+     * @throws SQLException if they cannot be read
+     */
+    public List<Pending> pending(int limit) throws SQLException {
+        return database.read(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT id, time_ms, msg, data FROM outbox ORDER BY id LIMIT ?")) {
+                query.setInt(1, limit);
+                List<Pending> events = new ArrayList<>();
+                try (ResultSet rs = query.executeQuery()) {
+                    while (rs.next()) {
+                        events.add(new Pending(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)),
+                                new Event(rs.getString(3), rs.getString(4))));
+                    }
+                }
+                return events;
+            }
+        });
+    }
+
+    /**
+     * @param id the last of the oldest events, which the event manager accepted
+     * @throws SQLException if it cannot be written
+     */
+    public void publishedUpTo(long id) throws SQLException {
+        database.write(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM outbox WHERE id <= ?")) {
+                delete.setLong(1, id);
+                delete.executeUpdate();
+            }
+            return null;
+        });
+    }
+}
