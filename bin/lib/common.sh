@@ -72,6 +72,7 @@ sss_program() {
     service-directory) echo "service-directory org.sss.servicedirectory.ServiceDirectoryMain" ;;
     event-manager) echo "event-manager org.sss.eventmanager.EventManagerMain" ;;
     process-manager) echo "process-manager org.sss.processmanager.ProcessManagerMain" ;;
+    queue-manager) echo "queue-manager org.sss.queuemanager.QueueManagerMain" ;;
     ssssend) echo "ssslib org.sss.lib.tool.SsssendMain" ;;
     sss-status) echo "ssslib org.sss.lib.tool.SuiteStatusMain" ;;
     mpd) echo "mpd org.sss.mpd.MpdMain" ;;
@@ -87,7 +88,7 @@ sss_program() {
 }
 
 # The components bin/sss knows, in start order; a configuration runs those it has an element for.
-SSS_COMPONENTS="service-directory event-manager process-manager"
+SSS_COMPONENTS="service-directory event-manager process-manager queue-manager"
 
 # Runs a program in the foreground (replacing this shell).
 sss_exec() {

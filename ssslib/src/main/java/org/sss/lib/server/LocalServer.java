@@ -74,7 +74,7 @@ public final class LocalServer implements AutoCloseable {
      */
     public static LocalServer start(LocalServerSettings settings, LocalPrincipals principals, MessageHandler handler)
             throws IOException {
-        SocketFile socketFile = SocketFile.bind(settings.socket());
+        SocketFile socketFile = SocketFile.bind(settings.component(), settings.socket());
         LocalServer server = new LocalServer(settings, principals, handler, socketFile);
         server.acceptor.start();
         LOG.info("{}: listening on {}", settings.component(), settings.socket());

@@ -37,17 +37,18 @@ final class SocketFile implements AutoCloseable {
     }
 
     /**
-     * @param path where the socket goes
+     * @param component the component's name, for logs
+     * @param path      where the socket goes
      * @return the bound socket
      * @throws IOException if a server is listening there, the path is not a socket, or binding fails (the
      *                     message names the path)
      */
-    static SocketFile bind(Path path) throws IOException {
+    static SocketFile bind(String component, Path path) throws IOException {
         Path parent = path.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        removeIfStale(path);
+        removeIfStale(component, path);
         ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             channel.bind(UnixDomainSocketAddress.of(path), BACKLOG);
@@ -59,7 +60,7 @@ final class SocketFile implements AutoCloseable {
         }
     }
 
-    private static void removeIfStale(Path path) throws IOException {
+    private static void removeIfStale(String component, Path path) throws IOException {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -71,7 +72,7 @@ final class SocketFile implements AutoCloseable {
             throw new IOException("another server is listening on " + path);
         }
         Files.deleteIfExists(path);
-        LOG.info("removed stale socket file {}", path);
+        LOG.info("{}: removed stale socket file {}", component, path);
     }
 
     private static boolean listening(Path path) throws IOException {

@@ -106,15 +106,16 @@ class LocalClientTest {
     @Test
     void aReplyLateBeyondTheCallTimeoutFailsTheExchange() throws IOException {
         Path socket = dir.resolve("qm.sock");
-        try (LocalServer server = start(socket);
-             LocalConnection connection = LocalConnection.open(socket, 4096, Duration.ofMillis(300))) {
-            byte[] slow = "<add-location><location><component>x</component></location></add-location>"
-                    .getBytes(StandardCharsets.UTF_8);
-            assertThatThrownBy(() -> connection.exchange(slow)).isInstanceOf(SocketTimeoutException.class)
-                    .hasMessage("no reply from " + socket + " within 300 ms");
-            assertThat(connection.usable()).isFalse();
-        } finally {
-            gate.countDown();
+        byte[] slow = "<add-location><location><component>x</component></location></add-location>"
+                .getBytes(StandardCharsets.UTF_8);
+        try (LocalServer server = start(socket)) {
+            try (LocalConnection connection = LocalConnection.open(socket, 4096, Duration.ofMillis(300))) {
+                assertThatThrownBy(() -> connection.exchange(slow)).isInstanceOf(SocketTimeoutException.class)
+                        .hasMessage("no reply from " + socket + " within 300 ms");
+                assertThat(connection.usable()).isFalse();
+            } finally {
+                gate.countDown();
+            }
         }
     }
 

@@ -153,6 +153,10 @@ public record JobRequest(
         private Boolean rerunnable;
         private String shell;
 
+        /** Starts with nothing set. */
+        public Builder() {
+        }
+
         /**
          * @param value the job name
          * @return this builder

@@ -8,6 +8,7 @@ import java.util.Objects;
  * must be below 60} for a script directive or {@code -l nodes=0: nodes must be at least 1} for a command-line option.
  */
 public final class PbsException extends Exception {
+    /** The directive or option at fault; empty for the script as a whole. */
     private final String field;
 
     /**

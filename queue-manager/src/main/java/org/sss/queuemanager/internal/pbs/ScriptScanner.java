@@ -8,10 +8,12 @@ import java.util.List;
  * directive is a line that starts, in column 1, with {@code #PBS} followed by whitespace or the end of the line;
  * directives are read until the first line that is neither blank nor a comment (a line whose first non-blank
  * character is {@code #}, which includes a first {@code #!} line); directives after that line are ignored. An
- * indented {@code #PBS} or one run into other text ({@code #PBS-N}) is an ordinary comment. Stateless.
+ * indented {@code #PBS} or one run into other text ({@code #PBS-N}) is an ordinary comment. A byte order mark at the
+ * start of the text is skipped. Stateless.
  */
 final class ScriptScanner {
     private static final String PREFIX = "#PBS";
+    private static final String BYTE_ORDER_MARK = "\uFEFF";
 
     /**
      * One directive.
@@ -38,7 +40,7 @@ final class ScriptScanner {
             throw new PbsException("", shownName + ": not a text file");
         }
         List<Directive> directives = new ArrayList<>();
-        String[] lines = text.split("\n", -1);
+        String[] lines = (text.startsWith(BYTE_ORDER_MARK) ? text.substring(1) : text).split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
             String content = line.strip();

@@ -156,6 +156,11 @@ class PbsParserTest {
     }
 
     @Test
+    void skipsALeadingByteOrderMark() throws PbsException {
+        assertThat(parse("\uFEFF#!/bin/sh\n#PBS -N bom\necho\n").name()).contains("bom");
+    }
+
+    @Test
     void directivesHoldSeveralQuotedOptionsAndComments() throws PbsException {
         JobRequest request = parse("#PBS -N 'x' -j oe -M \"a@x,b@y\" # mail both\n#PBS -v 'MSG=hello world'\nrun\n");
         assertThat(request.name()).contains("x");
