@@ -104,7 +104,7 @@ public final class Submissions {
         QueueManagerSettings.Queue queue = queue(change.queue().orElse(old.queue()), old.user());
         NodeShape shape = change.nodes().orElse(new NodeShape(old.nodes(), old.ppn()));
         checkShape(shape, queue);
-        long walltime = walltime(change.walltime(), queue, change.walltime().isPresent() ? change.walltime().get() : old.walltime());
+        long walltime = walltime(queue, change.walltime().orElse(old.walltime()));
         String depend = change.dependencies().isEmpty() ? old.depend() : depend(change.dependencies());
         return new Job.JobSpec(old.user(), change.name().orElse(old.name()), queue.name(), shape.nodes(), shape.ppn(), walltime,
                 change.priority().orElse(old.priority()), change.account().orElse(old.account()), old.workdir(),
@@ -134,7 +134,7 @@ public final class Submissions {
         QueueManagerSettings.Queue queue = queue(asked.queue().orElse(settings.defaultQueue().name()), user);
         NodeShape shape = asked.nodes().orElse(new NodeShape(1, 1));
         checkShape(shape, queue);
-        long walltime = walltime(asked.walltime(), queue, asked.walltime().orElse(queue.defaultWalltime()));
+        long walltime = walltime(queue, asked.walltime().orElse(queue.defaultWalltime()));
         String depend = depend(asked.dependencies());
         String name = asked.name().orElseThrow();
         String workdir = request.getWorkdir();
@@ -190,12 +190,12 @@ public final class Submissions {
         }
     }
 
-    private static long walltime(Optional<Long> asked, QueueManagerSettings.Queue queue, long value) throws SssException {
+    private static long walltime(QueueManagerSettings.Queue queue, long value) throws SssException {
         if (queue.maxWalltime() > 0 && value > queue.maxWalltime()) {
             throw SssException.badValue("-l walltime=" + Walltime.format(value) + ": queue " + queue.name()
                     + " allows at most " + Walltime.format(queue.maxWalltime()));
         }
-        if (value == 0 && queue.maxWalltime() > 0 && asked.isEmpty()) {
+        if (value == 0 && queue.maxWalltime() > 0) {
             return queue.maxWalltime();
         }
         return value;
