@@ -208,7 +208,8 @@ public final class LocalServer implements AutoCloseable {
 
         private RequestLoop.Pacing pacing(ChannelTimeouts timeouts) {
             Duration frame = settings.wire().frameTimeout();
-            String unread = "reply not read within " + frame.toMillis() + " ms";
+            String unread = "reply not read within "
+                    + (frame.toMillis() % 1000 == 0 ? frame.toSeconds() + " s" : frame.toMillis() + " ms");
             return new RequestLoop.Pacing() {
                 @Override
                 public void handling() {

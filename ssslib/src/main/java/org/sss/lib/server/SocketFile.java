@@ -76,7 +76,7 @@ final class SocketFile implements AutoCloseable {
     }
 
     private static boolean listening(Path path) throws IOException {
-        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+        try (SocketChannel _ = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
             return true;
         } catch (ConnectException nobody) {
             return false;

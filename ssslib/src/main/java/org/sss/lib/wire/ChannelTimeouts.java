@@ -21,6 +21,8 @@ public final class ChannelTimeouts implements ReadTimeouts, AutoCloseable {
     private final Closeable channel;
     private final Duration idleTimeout;
     private final Duration frameTimeout;
+    private final String idleReason;
+    private final String frameReason;
     private boolean armed;
     private long deadline;
     private String reason;
@@ -31,6 +33,8 @@ public final class ChannelTimeouts implements ReadTimeouts, AutoCloseable {
         this.channel = channel;
         this.idleTimeout = idleTimeout;
         this.frameTimeout = frameTimeout;
+        this.idleReason = "idle for " + describe(idleTimeout);
+        this.frameReason = "message not complete within " + describe(frameTimeout);
     }
 
     /**
@@ -49,21 +53,20 @@ public final class ChannelTimeouts implements ReadTimeouts, AutoCloseable {
 
     @Override
     public void awaitingFrame() throws IOException {
-        arm(System.nanoTime() + idleTimeout.toNanos(), "idle for " + describe(idleTimeout));
+        arm(System.nanoTime() + idleTimeout.toNanos(), idleReason);
     }
 
     @Override
     public void insideFrame(long deadlineNanos) throws IOException {
-        String why = "message not complete within " + describe(frameTimeout);
         if (deadlineNanos - System.nanoTime() <= 0) {
-            throw new SocketTimeoutException(why);
+            throw new SocketTimeoutException(frameReason);
         }
         synchronized (this) {
             if (armed && deadline == deadlineNanos) {
                 return;
             }
         }
-        arm(deadlineNanos, why);
+        arm(deadlineNanos, frameReason);
     }
 
     @Override
@@ -129,8 +132,8 @@ public final class ChannelTimeouts implements ReadTimeouts, AutoCloseable {
         }
         try {
             channel.close();
-        } catch (IOException e) {
-            // The channel is being abandoned; a failed close changes nothing.
+        } catch (IOException | RuntimeException e) {
+            // The channel is being abandoned; a failed close changes nothing, and the watcher must go on.
         }
         return next;
     }
@@ -139,7 +142,7 @@ public final class ChannelTimeouts implements ReadTimeouts, AutoCloseable {
      * @param duration a timeout
      * @return "300 s" for whole seconds, otherwise "250 ms"
      */
-    static String describe(Duration duration) {
+    private static String describe(Duration duration) {
         return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
     }
 }

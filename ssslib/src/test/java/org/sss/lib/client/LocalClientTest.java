@@ -8,6 +8,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -56,7 +57,7 @@ class LocalClientTest {
             return new Locations();
         });
         return LocalServer.start(new LocalServerSettings("test", socket, WireSettings.DEFAULT),
-                LocalPrincipals.withAdmins(java.util.List.of()), dispatcher);
+                LocalPrincipals.withAdmins(List.of()), dispatcher);
     }
 
     @Test
@@ -90,6 +91,7 @@ class LocalClientTest {
             unserved.getLocation().addAll(getAll().getLocation());
             assertThatThrownBy(() -> client.call(unserved, Locations.class))
                     .isInstanceOf(RemoteErrorException.class).hasMessageContaining("del-location");
+            assertThat(server.requestsServed()).isEqualTo(1);
         }
     }
 
@@ -108,7 +110,7 @@ class LocalClientTest {
         Path socket = dir.resolve("qm.sock");
         byte[] slow = "<add-location><location><component>x</component></location></add-location>"
                 .getBytes(StandardCharsets.UTF_8);
-        try (LocalServer server = start(socket)) {
+        try (LocalServer _ = start(socket)) {
             try (LocalConnection connection = LocalConnection.open(socket, 4096, Duration.ofMillis(300))) {
                 assertThatThrownBy(() -> connection.exchange(slow)).isInstanceOf(SocketTimeoutException.class)
                         .hasMessage("no reply from " + socket + " within 300 ms");

@@ -12,6 +12,7 @@ import org.sss.lib.config.WireSettings;
 import org.sss.lib.wire.Principal;
 import org.sss.lib.wire.Role;
 import org.sss.lib.xml.MessageCodec;
+import org.sss.lib.xml.XmlBinding;
 import org.sss.lib.xml.XmlLimits;
 import org.sss.schema.GetLocation;
 import org.sss.schema.LocationType;
@@ -35,7 +36,7 @@ final class LocalFixture implements AutoCloseable {
 
     private LocalFixture(Path socket, WireSettings wire) throws IOException {
         this.socket = socket;
-        MessageDispatcher dispatcher = new MessageDispatcher(new MessageCodec(org.sss.lib.xml.XmlBinding.messages(),
+        MessageDispatcher dispatcher = new MessageDispatcher(new MessageCodec(XmlBinding.messages(),
                 wire.xmlLimits()));
         dispatcher.register("get-location", GetLocation.class, (request, context) -> {
             if ("wait".equals(request.getLocation().getFirst().getComponent())) {

@@ -60,6 +60,7 @@ class LocalServerTest {
         try (LocalFixture fixture = LocalFixture.start(socket()); LocalRawClient client = new LocalRawClient(socket())) {
             assertThat(client.call("<no-such-operation/>")).startsWith("<error");
             assertThat(client.call(LocalFixture.GET)).startsWith("<locations>");
+            assertThat(fixture.server.requestsServed()).isEqualTo(2);
         }
     }
 
@@ -105,6 +106,26 @@ class LocalServerTest {
             client.sendRaw("10 <a");
             await().atMost(Duration.ofSeconds(5)).until(() -> fixture.server.openConnections() == 0);
             assertThat(client.reply()).as("no reply, just the close").isNull();
+            assertNextClientServed(fixture);
+        }
+    }
+
+    @Test
+    void aClientThatDoesNotReadItsRepliesIsClosedAfterTheFrameTimeout() throws IOException {
+        WireSettings wire = LocalFixture.wire(Duration.ofSeconds(30), Duration.ofMillis(300), 4096, 100);
+        try (LocalFixture fixture = LocalFixture.start(socket(), wire); LocalRawClient client = new LocalRawClient(socket())) {
+            CompletableFuture<Void> flood = CompletableFuture.runAsync(() -> {
+                try {
+                    while (true) {
+                        client.send(LocalFixture.GET);
+                    }
+                } catch (IOException closed) {
+                    return;
+                }
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> fixture.server.openConnections() == 0);
+            flood.join();
+            assertThat(fixture.server.requestsServed()).as("replies filled the socket buffers").isGreaterThan(100);
             assertNextClientServed(fixture);
         }
     }

@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -32,7 +34,7 @@ class ChannelTimeoutsTest {
     void aFrameThatStartedMustCompleteWithinTheFrameTimeout() throws IOException {
         Pipe pipe = Pipe.open();
         try (ChannelTimeouts timeouts = ChannelTimeouts.watch(pipe.source(), Duration.ofSeconds(30), Duration.ofMillis(200))) {
-            pipe.sink().write(java.nio.ByteBuffer.wrap("10 <a".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            pipe.sink().write(ByteBuffer.wrap("10 <a".getBytes(StandardCharsets.US_ASCII)));
             FrameReader reader = new FrameReader(Channels.newInputStream(pipe.source()), 4096, timeouts);
             assertThatThrownBy(reader::read).isInstanceOf(IOException.class);
             assertThat(timeouts.expired()).isEqualTo("message not complete within 200 ms");
