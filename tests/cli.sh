@@ -6,25 +6,7 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 WORK="$(mktemp -d /tmp/sss-cli.XXXXXX)"
 export SSS_VAR="$WORK/var"
-passed=0
-failed=0
-
-check() {
-  local name="$1"; shift
-  if "$@"; then
-    echo "ok   $name"; passed=$((passed + 1))
-  else
-    echo "FAIL $name"; failed=$((failed + 1))
-  fi
-}
-
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
+source "$ROOT/tests/lib.sh"
 
 cleanup() {
   "$ROOT/bin/sss" stop >/dev/null 2>&1 || true
@@ -87,5 +69,4 @@ check "... with one line naming file, line and field" grep -qE "bad.xml:[0-9]+: 
 "$ROOT/bin/sss" frobnicate >/dev/null 2>&1; status=$?
 check "an unknown bin/sss command exits 2" test "$status" -eq 2
 
-echo "cli: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary "cli"

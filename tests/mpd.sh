@@ -8,14 +8,9 @@ ROOT="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 WORK="$(mktemp -d /tmp/sss-mpd.XXXXXX)"
 export MPD_CONF_FILE="$WORK/mpd.conf" MPD_CONSOLE_FILE="$WORK/console" MPD_LOG_DIR="$WORK/logs"
 unset MPD_CONSOLE
-passed=0
-failed=0
 B="$ROOT/bin"
+source "$ROOT/tests/lib.sh"
 
-check() {
-  local name="$1"; shift
-  if "$@"; then echo "ok   $name"; passed=$((passed + 1)); else echo "FAIL $name"; failed=$((failed + 1)); fi
-}
 cleanup() {
   "$B/mpdallexit" >/dev/null 2>&1 || true
   rm -rf "$WORK"
@@ -95,5 +90,4 @@ chmod 644 "$MPD_CONF_FILE"
 "$B/mpdboot" -n 2 --local >/dev/null 2>"$WORK/err"; status=$?
 check "mpdboot refuses a secret others can read" test "$status" -eq 1 -a "$(grep -c 'mode 0644' "$WORK/err")" -eq 1
 
-echo "mpd tools: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary "mpd tools"

@@ -10,54 +10,20 @@ WORK="$(mktemp -d /tmp/sss-pm.XXXXXX)"
 export SSS_VAR="$WORK/var" MPD_CONF_FILE="$WORK/mpd.conf"
 unset MPD_CONSOLE
 SEED="$ROOT/process-manager/src/test/resources/seed"
-passed=0
-failed=0
-
-check() {
-  local name="$1"; shift
-  if "$@"; then
-    echo "ok   $name"; passed=$((passed + 1))
-  else
-    echo "FAIL $name"; failed=$((failed + 1))
-  fi
-}
-
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
+source "$ROOT/tests/lib.sh"
 
 cleanup() {
   "$ROOT/bin/sss" stop >/dev/null 2>&1 || true
-  [ -f "$WORK/console" ] && "$ROOT/bin/mpdallexit" --mpd "$(cat "$WORK/console")" >/dev/null 2>&1 || true
-  for pid in "${MPDS[@]:-}"; do kill "$pid" 2>/dev/null || true; done
+  stop_ring
   rm -rf "$WORK"
 }
-MPDS=()
 trap cleanup EXIT
 
-(umask 077 && echo "MPD_SECRETWORD=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')" >"$MPD_CONF_FILE")
-"$ROOT/bin/mpd" --host node1 --listen 127.0.0.150:0 --console-file "$WORK/console" >"$WORK/mpd1.log" 2>&1 &
-MPDS+=($!)
-for _ in $(seq 300); do [ -s "$WORK/console" ] && break; sleep 0.1; done
-CONSOLE="$(cat "$WORK/console")"
-"$ROOT/bin/mpd" --host node2 --listen 127.0.0.151:0 --join "$CONSOLE" >"$WORK/mpd2.log" 2>&1 &
-MPDS+=($!)
-"$ROOT/bin/mpd" --host node3 --listen 127.0.0.152:0 --join "$CONSOLE" >"$WORK/mpd3.log" 2>&1 &
-MPDS+=($!)
-for _ in $(seq 300); do [ "$("$ROOT/bin/mpdtrace" --mpd "$CONSOLE" 2>/dev/null | wc -l)" -eq 3 ] && break; sleep 0.1; done
+start_ring 127.0.0.150 127.0.0.151 127.0.0.152
 check "a ring of node1, node2, node3 is up" test "$("$ROOT/bin/mpdtrace" --mpd "$CONSOLE" | sort | tr '\n' ' ')" = "node1 node2 node3 "
 
-mkdir -p "$WORK/etc"
 CONFIG="$WORK/etc/sss.xml"
-SD_PORT="$(free_port)"
-sed -e "s/port=\"7700\"/port=\"$SD_PORT\"/" -e 's/port="7701"/port="0"/' \
-    -e "s|</sss>|  <process-manager host=\"127.0.0.1\" port=\"0\" mpds=\"$CONSOLE\" mpd-secret=\"$MPD_CONF_FILE\" kill-grace=\"1\"/>\n</sss>|" \
-    "$ROOT/etc/sss.xml" >"$CONFIG"
-"$ROOT/bin/sss" keygen "$WORK/var/keys/suite.key" "$WORK/var/keys/admin.key" >/dev/null
+suite_config "$CONFIG" "  <process-manager host=\"127.0.0.1\" port=\"0\" mpds=\"$CONSOLE\" mpd-secret=\"$MPD_CONF_FILE\" kill-grace=\"1\"/>"
 export SSS_CONFIG="$CONFIG"
 
 out="$("$ROOT/bin/sss" start 2>&1)"; status=$?
@@ -106,5 +72,4 @@ check "bin/sss status shows the process manager up" grep -q '^process-manager *u
 "$ROOT/bin/sss" stop >/dev/null 2>&1
 check "bin/sss stop stops it" test ! -e "$SSS_VAR/run/process-manager.pid"
 
-echo "process manager: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary "process manager"

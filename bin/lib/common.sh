@@ -58,6 +58,32 @@ sss_build() {
   echo "$(basename "$0"): building the suite (./mvnw package)..." >&2
   (cd "$SSS_HOME" && ./mvnw -q -B -DskipTests package) || sss_die "the build failed"
   mkdir -p "$SSS_HOME/target" && touch "$SSS_STAMP"
+  sss_sssjob_aot
+}
+
+# The users' command line starts once per command: bin/sssjob runs it with an ahead-of-time cache of its classes
+# (JDK 25, JEP 483/514), made here by one training run, and with the JDK that made it (recorded in
+# target/.sss-java), so that its fast path needs neither a JDK search nor a staleness check.
+SSS_SSSJOB_AOT="$SSS_HOME/sssjob/target/sssjob.aot"
+sss_sssjob_aot() {
+  local jar training
+  jar="$(sss_sssjob_jar)" || return 0
+  [ -w "$SSS_HOME/sssjob/target" ] || return 0
+  training="$SSS_HOME/sssjob/target/aot-training"
+  mkdir -p "$training"
+  echo '<sss var="."><queue-manager socket="nobody-listens.sock"/></sss>' >"$training/sss.xml"
+  rm -f "$SSS_SSSJOB_AOT"
+  (cd "$training" && SSS_CONFIG="$training/sss.xml" SSS_QM_SOCKET="" "$JAVA" -XX:AOTCacheOutput="$SSS_SSSJOB_AOT" \
+    $(sss_jvm_options sssjob) -cp "$jar" org.sss.sssjob.SssjobMain status >/dev/null 2>&1) || true
+  echo "$JAVA" >"$SSS_HOME/target/.sss-java"
+}
+
+sss_sssjob_jar() {
+  local jar
+  for jar in "$SSS_HOME"/sssjob/target/sssjob-*.jar; do
+    [ -f "$jar" ] && { echo "$jar"; return 0; }
+  done
+  return 1
 }
 
 sss_ensure_built() {
@@ -103,6 +129,7 @@ sss_exec() {
 # the components take the JVM's defaults.
 sss_jvm_options() {
   case "$1" in
+    sssjob) echo "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k" ;;
     ssssend|sss-status|mpdboot|mpdtrace|mpdringtest|mpdlistjobs|mpdsigjob|mpdkilljob|mpdallexit)
       echo "--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto" ;;
     mpd) echo "--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms16m -Xmx256m -Xss512k" ;;

@@ -1,11 +1,15 @@
 package org.sss.queuemanager;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sss.lib.config.ConfigException;
 import org.sss.lib.config.SssConfig;
 import org.sss.lib.runtime.ComponentRuntime;
+import org.sss.lib.server.LocalPrincipals;
+import org.sss.lib.server.LocalServer;
+import org.sss.lib.server.LocalServerSettings;
 import org.sss.lib.wire.Endpoint;
 import org.sss.queuemanager.internal.JobOperations;
 import org.sss.queuemanager.internal.JobService;
@@ -17,6 +21,11 @@ import org.sss.queuemanager.internal.JobService;
  * enforces walltimes, and publishes {@code job-submitted}, {@code job-started}, {@code job-finished} and
  * {@code job-requeued} events. Killed and restarted, it finds every acknowledged job again and follows the running
  * ones to their end.
+ *
+ * <p>Besides its TCP port (the challenge wire, for components and administrators holding the key) it listens on a
+ * Unix-domain socket ({@code socket} in the configuration) where local users' commands ({@code sssjob}, {@code qsub}
+ * …) connect with no key at all: the kernel names the caller ({@code SO_PEERCRED}); root and the configured
+ * {@code admins} act on every job, other users on their own.
  */
 public final class QueueManager implements AutoCloseable {
     /** The component's name. */
@@ -24,10 +33,12 @@ public final class QueueManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueueManager.class);
     private final ComponentRuntime runtime;
     private final JobService service;
+    private final LocalServer local;
 
-    private QueueManager(ComponentRuntime runtime, JobService service) {
+    private QueueManager(ComponentRuntime runtime, JobService service, LocalServer local) {
         this.runtime = runtime;
         this.service = service;
+        this.local = local;
     }
 
     /**
@@ -49,17 +60,23 @@ public final class QueueManager implements AutoCloseable {
             throw e;
         }
         new JobOperations(service, settings).registerOn(runtime.dispatcher());
+        LocalServer local = null;
         try {
+            local = LocalServer.start(new LocalServerSettings(NAME, settings.socket(), config.wire()),
+                    LocalPrincipals.withAdmins(settings.admins()), runtime.dispatcher());
             runtime.start();
         } catch (IOException e) {
+            if (local != null) {
+                local.close();
+            }
             service.close();
             runtime.close();
             throw e;
         }
-        LOG.info("queue-manager: serving on {}; store {}; {} queue(s), {} node(s){}", runtime.endpoint(),
-                settings.database(), settings.queues().size(), settings.nodes().size(),
+        LOG.info("queue-manager: serving on {} and {}; store {}; {} queue(s), {} node(s){}", runtime.endpoint(),
+                settings.socket(), settings.database(), settings.queues().size(), settings.nodes().size(),
                 settings.firstFit() ? "; starting jobs first-fit" : "");
-        return new QueueManager(runtime, service);
+        return new QueueManager(runtime, service, local);
     }
 
     /** @return where it listens */
@@ -67,9 +84,15 @@ public final class QueueManager implements AutoCloseable {
         return runtime.endpoint();
     }
 
+    /** @return the Unix-domain socket local users' commands connect to */
+    public Path socket() {
+        return local.socket();
+    }
+
     /** Stops serving; running jobs run on and are followed again at the next start. */
     @Override
     public void close() {
+        local.close();
         runtime.close();
         service.close();
     }

@@ -1,0 +1,133 @@
+package org.sss.sssjob.internal;
+
+/** The commands' {@code --help} texts. */
+final class Help {
+    static final String EXIT = """
+
+            Exit status: 0 done; 1 refused by the queue manager (no such job, not yours, wrong state);
+            2 bad arguments, options, directives or script (nothing was stored or changed);
+            3 the queue manager cannot be reached.
+            The queue manager is found by --socket PATH, else $SSS_QM_SOCKET, else the <queue-manager socket>
+            of $SSS_CONFIG (default: etc/sss.xml of the suite).
+            """;
+
+    private Help() {
+    }
+
+    static String main() {
+        return """
+                usage: sssjob COMMAND [ARGS]   (sssjob COMMAND --help for each)
+
+                  submit [qsub options] [SCRIPT]   submit a PBS batch script (standard input when no SCRIPT);
+                                                   prints the job id
+                  status [-a] [--xml] [ID...]      your jobs that have not completed (-a: with completed ones)
+                  wait [--quiet] ID                follow a job until it completes; exit with its exit status
+                  output [--error] [--follow] ID   print a job's output (or error) file; --follow: as it grows
+                  cancel ID...                     cancel queued, held or running jobs
+                  hold ID... | release ID...       keep queued jobs from starting, and let them again
+                  requeue ID...                    stop running jobs and queue them again
+                  signal SIGNAL ID...              send a signal (USR1, TERM, 10, ...) to running jobs
+                  alter [qsub options] ID...       change queued or held jobs (-N, -l walltime=, -q, -W depend=...)
+                  queues                           the queues, their limits and how many jobs each has
+
+                PBS faces: qsub, qstat [-f] [-a] [-u USER], qdel, qhold, qrls, qsig -s SIGNAL, qalter.
+                """ + EXIT;
+    }
+
+    static String submit(String program) {
+        return "usage: " + program + """
+                 [qsub options] [SCRIPT]
+
+                Submits a PBS batch script: a file, or standard input when no SCRIPT is named. #PBS directives in the
+                script are read by the queue manager; options given here override them. Options:
+                  -N NAME              job name (default: the script's file name)
+                  -q QUEUE             queue (default: the default queue)
+                  -l nodes=N:ppn=M     nodes and processes per node (also select=N:ncpus=M, ncpus=M)
+                  -l walltime=HH:MM:SS walltime limit (the job is killed at it)
+                  -o PATH, -e PATH     output and error files (default NAME.oID, NAME.eID in this directory)
+                  -j oe | -j eo        join error into output (or output into error)
+                  -m abe, -M ADDR      mail events and users (recorded)
+                  -V                   pass the whole environment; -v A=1,B  pass these variables
+                  -A ACCOUNT, -p PRIO  account and priority (-1024..1023)
+                  -W depend=afterok:ID[:ID],afterany:ID,afternotok:ID
+                  -t 1-5 | -t 1,3,7    an array job (PBS_ARRAYID)
+                  -h                   submit held
+                  -z                   do not print the job id
+                The job runs as you, in the directory it was submitted from, with PBS_JOBID,
+                PBS_JOBNAME, PBS_O_WORKDIR, PBS_O_HOST, PBS_QUEUE, PBS_NODEFILE, PBS_NP (and PBS_ARRAYID) set.
+                """ + EXIT;
+    }
+
+    static String status() {
+        return """
+                usage: sssjob status [-a] [--xml] [ID...]
+
+                A table of your jobs that have not completed (root and administrators: everyone's). -a adds the
+                completed jobs the queue manager still keeps; named ids are shown in any state. --xml prints the
+                queue manager's <jobs> reply as it came. States: Q queued, H held, R running, E exiting,
+                C completed.
+                """ + EXIT;
+    }
+
+    static String qstat() {
+        return """
+                usage: qstat [-f] [-a] [-u USER] [ID...]
+
+                PBS's job table: Job ID, Name, User, Time Use (wall time used), S (Q H R E C), Queue. -a: the
+                alternate table (nodes, tasks, requested and elapsed time); -f: every attribute of each job;
+                -u USER: that user's jobs only. Completed jobs are listed while the queue manager keeps them.
+                """ + EXIT;
+    }
+
+    static String waitFor() {
+        return """
+                usage: sssjob wait [--quiet] ID
+
+                Follows a job (or an array, ID[]) until it has completed, telling each change of state on standard
+                error, then exits with the job's exit status (an array: the first element's that is not 0). A job
+                that never ran (cancelled while queued) exits 1.
+                """ + EXIT;
+    }
+
+    static String output() {
+        return """
+                usage: sssjob output [--error] [--follow] ID
+
+                Prints the job's standard output file (--error: its error file). --follow waits for the file and
+                prints what is added until the job has completed.
+                """ + EXIT;
+    }
+
+    static String alter(String program) {
+        return "usage: " + program + """
+                 [qsub options] ID...
+
+                Changes queued or held jobs with qsub's options: -N, -q, -l nodes=/walltime=, -p, -A, -W depend=,
+                -o, -e, -j, -m, -M. The queue manager checks them as it checks a submission.
+                """ + EXIT;
+    }
+
+    static String action(String program, ActionCommand.Action action) {
+        String what = switch (action) {
+            case CANCEL -> "Cancels jobs: queued or held ones are removed, running ones killed (TERM, then KILL).";
+            case HOLD -> "Holds queued jobs: they are not started until released.";
+            case RELEASE -> "Releases held jobs: they are queued again.";
+            case REQUEUE -> "Stops running jobs and queues them again.";
+            case SIGNAL -> "Sends a signal (a name such as USR1 or SIGUSR1, or a number) to running jobs' processes.";
+        };
+        String usage = action == ActionCommand.Action.SIGNAL
+                ? (program.equals("sssjob") ? "sssjob signal SIGNAL ID..." : program + " -s SIGNAL ID...")
+                : (program.equals("sssjob") ? "sssjob " + action.name().toLowerCase(java.util.Locale.ROOT) : program)
+                        + " ID...";
+        return "usage: " + usage + "\n\n" + what + "\n" + EXIT;
+    }
+
+    static String queues() {
+        return """
+                usage: sssjob queues
+
+                The queues: whether default, their walltime and node limits, priority, who may use them, and how
+                many jobs are queued, held and running in each.
+                """ + EXIT;
+    }
+}

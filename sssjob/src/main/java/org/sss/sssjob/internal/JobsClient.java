@@ -1,0 +1,69 @@
+package org.sss.sssjob.internal;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The queue manager as the commands see it: one connection, opened on the first call and kept for the command's
+ * life, and calls that return the reply's items or throw its error as a {@link CliException}.
+ */
+public final class JobsClient implements AutoCloseable {
+    private final Path socket;
+    private QueueManagerConnection connection;
+
+    /** @param socket the queue manager's socket */
+    public JobsClient(Path socket) {
+        this.socket = socket;
+    }
+
+    /**
+     * @param request a message whose reply is {@code <jobs>}
+     * @return the jobs in the reply
+     * @throws CliException the queue manager's refusal, or a failure to reach it
+     */
+    public List<Job> jobs(byte[] request) throws CliException {
+        List<Job> jobs = new ArrayList<>();
+        for (Map<String, String> attributes : call(request, "jobs")) {
+            jobs.add(new Job(attributes));
+        }
+        return jobs;
+    }
+
+    /**
+     * @param request a message
+     * @param root    its reply's element
+     * @return the reply's items
+     * @throws CliException the queue manager's refusal, or a failure to reach it
+     */
+    public List<Map<String, String>> call(byte[] request, String root) throws CliException {
+        return reply(request).itemsOf(root);
+    }
+
+    /**
+     * @param request a message
+     * @param root    its reply's element
+     * @return the reply as received
+     * @throws CliException the queue manager's refusal, or a failure to reach it
+     */
+    public String raw(byte[] request, String root) throws CliException {
+        Reply reply = reply(request);
+        reply.itemsOf(root);
+        return reply.text();
+    }
+
+    private Reply reply(byte[] request) throws CliException {
+        if (connection == null) {
+            connection = QueueManagerConnection.open(socket);
+        }
+        return connection.exchange(request);
+    }
+
+    @Override
+    public void close() {
+        if (connection != null) {
+            connection.close();
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package org.sss.sssjob.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * qsub-style arguments split as getopt would: options first (flags may be bundled, {@code -hV}; a valued option
+ * takes the rest of its word or the next word), then operands. The options are passed on to the queue manager
+ * unread — it alone decides what they mean and refuses bad ones — except {@code -z} (do not print the job id),
+ * which only the command line uses, and {@code --socket PATH}. {@code --} ends the options.
+ *
+ * @param options  the qsub options, one token each, for the request
+ * @param operands the words after the options (the script; job ids for qalter)
+ * @param quiet    whether {@code -z} was given
+ * @param socket   the {@code --socket} value, or {@code null}
+ * @param help     whether {@code --help} was given
+ */
+public record QsubArgs(List<String> options, List<String> operands, boolean quiet, String socket, boolean help) {
+    /** Options that take a value (those of qsub and qalter); every other letter is a flag. */
+    private static final String VALUED = "aAceojlmMNpqrStuvWPC";
+
+    /** Copies the lists. */
+    public QsubArgs {
+        options = List.copyOf(options);
+        operands = List.copyOf(operands);
+    }
+
+    /**
+     * @param args the command's arguments
+     * @return them split
+     * @throws CliException (exit 2) for a valued option at the end without its value
+     */
+    public static QsubArgs parse(List<String> args) throws CliException {
+        List<String> options = new ArrayList<>();
+        boolean quiet = false;
+        boolean help = false;
+        String socket = null;
+        int i = 0;
+        while (i < args.size()) {
+            String word = args.get(i);
+            if (word.equals("--")) {
+                i++;
+                break;
+            }
+            if (word.equals("--help")) {
+                help = true;
+                i++;
+                continue;
+            }
+            if (word.equals("--socket") || word.startsWith("--socket=")) {
+                if (word.length() > "--socket".length()) {
+                    socket = word.substring("--socket=".length());
+                } else if (i + 1 < args.size()) {
+                    socket = args.get(++i);
+                } else {
+                    throw CliException.usage("--socket needs a path");
+                }
+                i++;
+                continue;
+            }
+            if (word.startsWith("--")) {
+                throw CliException.usage("unknown option " + word);
+            }
+            if (word.length() < 2 || word.charAt(0) != '-') {
+                break;
+            }
+            StringBuilder flags = new StringBuilder();
+            int at = 1;
+            while (at < word.length()) {
+                char letter = word.charAt(at++);
+                if (letter == 'z') {
+                    quiet = true;
+                } else if (VALUED.indexOf(letter) < 0) {
+                    flags.append(letter);
+                } else {
+                    flushFlags(options, flags);
+                    options.add("-" + letter);
+                    if (at < word.length()) {
+                        options.add(word.substring(at));
+                    } else if (i + 1 < args.size()) {
+                        options.add(args.get(++i));
+                    } else {
+                        throw CliException.usage("option -" + letter + " needs a value");
+                    }
+                    break;
+                }
+            }
+            flushFlags(options, flags);
+            i++;
+        }
+        return new QsubArgs(options, args.subList(i, args.size()), quiet, socket, help);
+    }
+
+    private static void flushFlags(List<String> options, StringBuilder flags) {
+        if (!flags.isEmpty()) {
+            options.add("-" + flags);
+            flags.setLength(0);
+        }
+    }
+}

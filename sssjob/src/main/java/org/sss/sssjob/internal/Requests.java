@@ -1,0 +1,159 @@
+package org.sss.sssjob.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.Map;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+
+/** The queue manager messages the command line sends (schemas/queue-manager.xsd), written with StAX. */
+public final class Requests {
+    private static final XMLOutputFactory OUTPUT = XMLOutputFactory.newDefaultFactory();
+
+    private Requests() {
+    }
+
+    /** A job submission: the script, the qsub options, the submitter's environment and where it was made. */
+    public record Submission(String scriptName, String scriptText, List<String> options, Map<String, String> environment,
+                             String workdir, String host) {
+        /** Copies the collections. */
+        public Submission {
+            options = List.copyOf(options);
+            environment = Map.copyOf(environment);
+        }
+    }
+
+    /**
+     * @param submission the job
+     * @return a {@code job-submit}
+     */
+    public static byte[] submit(Submission submission) {
+        return write(w -> {
+            w.writeStartElement("job-submit");
+            w.writeAttribute("workdir", submission.workdir());
+            if (submission.host() != null && !submission.host().isBlank()) {
+                w.writeAttribute("host", submission.host());
+            }
+            w.writeStartElement("script");
+            w.writeAttribute("name", submission.scriptName());
+            w.writeCharacters(xmlSafe(submission.scriptText()));
+            w.writeEndElement();
+            for (String option : submission.options()) {
+                w.writeStartElement("option");
+                w.writeCharacters(xmlSafe(option));
+                w.writeEndElement();
+            }
+            for (Map.Entry<String, String> variable : submission.environment().entrySet()) {
+                w.writeEmptyElement("env");
+                w.writeAttribute("name", xmlSafe(variable.getKey()));
+                w.writeAttribute("value", xmlSafe(variable.getValue()));
+            }
+            w.writeEndElement();
+        });
+    }
+
+    /**
+     * @param operation job-query, job-cancel, job-hold, job-release, job-requeue
+     * @param ids       job ids, or {@code *}
+     * @param user      a user restriction, or {@code null}
+     * @return the request
+     */
+    public static byte[] jobs(String operation, List<String> ids, String user) {
+        return write(w -> {
+            w.writeStartElement(operation);
+            jobRestrictions(w, ids, user);
+            w.writeEndElement();
+        });
+    }
+
+    /**
+     * @param ids    the jobs
+     * @param signal a signal name or number
+     * @return a {@code job-signal}
+     */
+    public static byte[] signal(List<String> ids, String signal) {
+        return write(w -> {
+            w.writeStartElement("job-signal");
+            w.writeAttribute("signal", signal);
+            jobRestrictions(w, ids, null);
+            w.writeEndElement();
+        });
+    }
+
+    /**
+     * @param ids     the jobs
+     * @param options qalter options, one token each
+     * @return a {@code job-modify}
+     */
+    public static byte[] modify(List<String> ids, List<String> options) {
+        return write(w -> {
+            w.writeStartElement("job-modify");
+            jobRestrictions(w, ids, null);
+            for (String option : options) {
+                w.writeStartElement("option");
+                w.writeCharacters(xmlSafe(option));
+                w.writeEndElement();
+            }
+            w.writeEndElement();
+        });
+    }
+
+    /** @return a {@code queue-query} for every queue */
+    public static byte[] queues() {
+        return write(w -> {
+            w.writeStartElement("queue-query");
+            w.writeEmptyElement("queue");
+            w.writeAttribute("name", "*");
+            w.writeEndElement();
+        });
+    }
+
+    private static void jobRestrictions(XMLStreamWriter w, List<String> ids, String user) throws XMLStreamException {
+        for (String id : ids) {
+            w.writeEmptyElement("job");
+            w.writeAttribute("id", id);
+            if (user != null) {
+                w.writeAttribute("user", user);
+            }
+        }
+    }
+
+    /**
+     * XML 1.0 cannot carry most control characters, even escaped; they are replaced by U+FFFD so that a script or
+     * environment holding one still goes through (the queue manager would refuse the whole message otherwise).
+     */
+    static String xmlSafe(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean allowed = c >= 0x20 ? c != 0xFFFE && c != 0xFFFF : c == '\t' || c == '\n' || c == '\r';
+            if (!allowed) {
+                if (out == null) {
+                    out = new StringBuilder(text.length()).append(text, 0, i);
+                }
+                out.append('\uFFFD');
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? text : out.toString();
+    }
+
+    private interface Body {
+        void write(XMLStreamWriter writer) throws XMLStreamException;
+    }
+
+    private static byte[] write(Body body) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+        try {
+            XMLStreamWriter writer = OUTPUT.createXMLStreamWriter(bytes, "UTF-8");
+            body.write(writer);
+            writer.writeEndDocument();
+            writer.close();
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException("cannot write a request: " + e.getMessage(), e);
+        }
+        return bytes.toByteArray();
+    }
+}

@@ -1,0 +1,242 @@
+package org.sss.sssjob.internal;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code sssjob status} and {@code qstat}: asks the queue manager for jobs and prints them. Users see their own
+ * jobs; root and administrators see everyone's.
+ *
+ * <ul>
+ *   <li>{@code sssjob status [-a] [--xml] [ID…]}: a table of the jobs not yet completed ({@code -a}: with the
+ *       completed ones still kept; named ids: those, in any state).</li>
+ *   <li>{@code qstat [-f] [-a] [-u USER] [ID…]}: PBS's table (completed jobs included, as Torque shows them
+ *       while it keeps them), its alternate {@code -a} table, or {@code -f}'s full attribute listing.</li>
+ * </ul>
+ */
+public final class StatusCommand {
+    private StatusCommand() {
+    }
+
+    /** What to show. */
+    private record Options(boolean all, boolean xml, boolean full, String user, String socket, List<String> ids,
+                           boolean help) {
+    }
+
+    /**
+     * @param invocation the process
+     * @param args       the arguments
+     * @param pbsFace    whether this is qstat
+     * @return the exit status
+     * @throws CliException for bad arguments, a refusal, or an unreachable queue manager
+     */
+    public static int run(Invocation invocation, List<String> args, boolean pbsFace) throws CliException {
+        Options options = parse(args, pbsFace);
+        if (options.help()) {
+            invocation.out().print(pbsFace ? Help.qstat() : Help.status());
+            return ExitStatus.OK;
+        }
+        List<String> ids = options.ids().isEmpty() ? List.of("*") : options.ids();
+        byte[] request = Requests.jobs("job-query", ids, options.user());
+        try (JobsClient client = new JobsClient(QueueManagerSocket.locate(options.socket(), invocation.environment()))) {
+            if (options.xml()) {
+                invocation.out().println(client.raw(request, "jobs"));
+                return ExitStatus.OK;
+            }
+            List<Job> jobs = client.jobs(request);
+            if (!pbsFace && !options.all() && options.ids().isEmpty()) {
+                jobs = jobs.stream().filter(job -> !job.completed()).toList();
+            }
+            Instant now = Instant.now();
+            String text;
+            if (options.full()) {
+                text = full(jobs, now);
+            } else if (pbsFace) {
+                text = options.all() ? pbsAlternate(jobs, now) : pbsTable(jobs, now);
+            } else {
+                text = table(jobs, now);
+            }
+            invocation.out().print(text);
+        }
+        return ExitStatus.OK;
+    }
+
+    private static Options parse(List<String> args, boolean pbsFace) throws CliException {
+        boolean all = false;
+        boolean xml = false;
+        boolean full = false;
+        boolean help = false;
+        String user = null;
+        String socket = null;
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            switch (arg) {
+                case "-a" -> all = true;
+                case "--xml" -> xml = true;
+                case "--help" -> help = true;
+                case "-f" -> {
+                    if (!pbsFace) {
+                        throw CliException.usage("unknown option -f (qstat -f gives the full listing)");
+                    }
+                    full = true;
+                }
+                case "-u" -> user = Args.value(args, ++i, arg);
+                case "--socket" -> socket = Args.value(args, ++i, arg);
+                default -> {
+                    if (arg.startsWith("-")) {
+                        throw CliException.usage("unknown option " + arg);
+                    }
+                    ids.add(JobIds.check(arg));
+                }
+            }
+        }
+        return new Options(all, xml, full, user, socket, ids, help);
+    }
+
+    private static String table(List<Job> jobs, Instant now) {
+        Table table = new Table(List.of("ID", "NAME", "USER", "QUEUE", "S", "NODES", "TIME", "LIMIT", "EXIT",
+                "NODELIST(REASON)"), 14, 16, 12, 10, 1, 7, 10, 10, 4, 200);
+        for (Job job : jobs) {
+            String where = job.get("allocated").isEmpty() ? "(" + job.get("reason") + ")" : job.get("allocated");
+            if (job.completed() && !job.get("reason").isEmpty()) {
+                where = job.get("allocated") + " (" + job.get("reason") + ")";
+            }
+            table.add(job.id(), job.get("name"), job.get("user"), job.get("queue"), String.valueOf(job.stateLetter()),
+                    job.get("nodes") + "x" + job.get("ppn"), job.elapsed(now).map(d -> Job.hms(d.toSeconds())).orElse("-"),
+                    limit(job), job.exitStatus().isPresent() ? String.valueOf(job.exitStatus().getAsInt()) : "",
+                    where.equals("()") ? "" : where.strip());
+        }
+        return table.render();
+    }
+
+    private static String limit(Job job) {
+        String walltime = job.get("walltime");
+        return walltime.isEmpty() || walltime.equals("0") ? "none" : Job.hms(Long.parseLong(walltime));
+    }
+
+    private static String pbsTable(List<Job> jobs, Instant now) {
+        StringBuilder out = new StringBuilder();
+        if (jobs.isEmpty()) {
+            return "";
+        }
+        out.append(String.format("%-25s %-16s %-15s %-8s %s %s%n", "Job ID", "Name", "User", "Time Use", "S", "Queue"));
+        out.append(String.format("%-25s %-16s %-15s %-8s %s %s%n", "-".repeat(25), "-".repeat(16), "-".repeat(15),
+                "-".repeat(8), "-", "-----"));
+        for (Job job : jobs) {
+            out.append(String.format("%-25s %-16s %-15s %8s %s %s%n", cut(pbsId(job), 25), cut(job.get("name"), 16),
+                    cut(job.get("user"), 15), job.elapsed(now).map(d -> Job.hms(d.toSeconds())).orElse("0"),
+                    job.stateLetter(), job.get("queue")));
+        }
+        return out.toString();
+    }
+
+    private static String pbsAlternate(List<Job> jobs, Instant now) {
+        if (jobs.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder();
+        String format = "%-23s %-11s %-8s %-16s %6s %5s %6s %9s %9s %s %9s%n";
+        out.append(String.format("%-23s %-11s %-8s %-16s %6s %5s %6s %9s %9s %s %9s%n", "", "", "", "", "", "", "",
+                "Req'd", "Req'd", " ", "Elap"));
+        out.append(String.format(format, "Job ID", "Username", "Queue", "Jobname", "SessID", "NDS", "TSK", "Memory",
+                "Time", "S", "Time"));
+        out.append(String.format(format, "-".repeat(23), "-".repeat(11), "-".repeat(8), "-".repeat(16), "-".repeat(6),
+                "-".repeat(5), "-".repeat(6), "-".repeat(9), "-".repeat(9), "-", "-".repeat(9)));
+        for (Job job : jobs) {
+            int nodes = parseInt(job.get("nodes"));
+            int tasks = nodes * parseInt(job.get("ppn"));
+            out.append(String.format(format, cut(pbsId(job), 23), cut(job.get("user"), 11), cut(job.get("queue"), 8),
+                    cut(job.get("name"), 16), "--", nodes, tasks, "--", limit(job).equals("none") ? "--" : limit(job),
+                    job.stateLetter(), job.elapsed(now).map(d -> Job.hms(d.toSeconds())).orElse("--")));
+        }
+        return out.toString();
+    }
+
+    private static String full(List<Job> jobs, Instant now) {
+        StringBuilder out = new StringBuilder();
+        for (Job job : jobs) {
+            out.append("Job Id: ").append(pbsId(job)).append('\n');
+            attribute(out, "Job_Name", job.get("name"));
+            attribute(out, "Job_Owner", job.get("user") + "@" + job.get("submit-host"));
+            job.elapsed(now).ifPresent(d -> attribute(out, "resources_used.walltime", Job.hms(d.toSeconds())));
+            attribute(out, "job_state", String.valueOf(job.stateLetter()));
+            attribute(out, "queue", job.get("queue"));
+            attribute(out, "server", HostName.local());
+            job.time("submitted").ifPresent(t -> attribute(out, "ctime", PbsTime.FORMAT.format(t)));
+            attribute(out, "Error_Path", job.get("submit-host") + ":" + job.get("error-path"));
+            if (!job.get("allocated").isEmpty()) {
+                attribute(out, "exec_host", execHost(job));
+            }
+            attribute(out, "Hold_Types", job.state().equals("held") ? "u" : "n");
+            attribute(out, "Join_Path", job.get("join").isEmpty() ? "n" : job.get("join"));
+            attribute(out, "Mail_Points", job.get("mail-events").isEmpty() ? "a" : job.get("mail-events"));
+            attribute(out, "Mail_Users", job.get("mail-users"));
+            attribute(out, "Output_Path", job.get("submit-host") + ":" + job.get("output-path"));
+            attribute(out, "Priority", job.get("priority"));
+            attribute(out, "Account_Name", job.get("account"));
+            attribute(out, "Resource_List.nodes", job.get("nodes") + ":ppn=" + job.get("ppn"));
+            attribute(out, "Resource_List.nodect", job.get("nodes"));
+            if (!limit(job).equals("none")) {
+                attribute(out, "Resource_List.walltime", limit(job));
+            }
+            attribute(out, "depend", job.get("depend"));
+            attribute(out, "job_array_id", job.get("array-index"));
+            attribute(out, "init_work_dir", job.get("workdir"));
+            attribute(out, "submit_args", job.get("script-name"));
+            job.time("started").ifPresent(t -> attribute(out, "start_time", PbsTime.FORMAT.format(t)));
+            job.time("ended").ifPresent(t -> attribute(out, "comp_time", PbsTime.FORMAT.format(t)));
+            attribute(out, "session_id", job.get("pgid"));
+            attribute(out, "run_count", job.get("runs"));
+            if (job.exitStatus().isPresent()) {
+                attribute(out, "exit_status", String.valueOf(job.exitStatus().getAsInt()));
+            }
+            attribute(out, "comment", job.get("reason"));
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String execHost(Job job) {
+        int ppn = Math.max(1, parseInt(job.get("ppn")));
+        List<String> slots = new ArrayList<>();
+        for (String node : job.get("allocated").split(" ")) {
+            for (int slot = 0; slot < ppn; slot++) {
+                slots.add(node + "/" + slot);
+            }
+        }
+        return String.join("+", slots);
+    }
+
+    private static void attribute(StringBuilder out, String name, String value) {
+        if (!value.isEmpty()) {
+            out.append("    ").append(name).append(" = ").append(value).append('\n');
+        }
+    }
+
+    private static String pbsId(Job job) {
+        return job.id() + "." + HostName.local();
+    }
+
+    private static String cut(String text, int width) {
+        return text.length() <= width ? text : text.substring(0, width - 1) + "+";
+    }
+
+    /** qstat -f's time format, built only when -f needs it. */
+    private static final class PbsTime {
+        static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy", Locale.ROOT)
+                .withZone(ZoneId.systemDefault());
+    }
+
+    private static int parseInt(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package org.sss.sssjob.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code sssjob submit} and {@code qsub}: reads the script (a file, or standard input when none is named), sends it
+ * with the qsub options, the whole environment (for {@code -V} and {@code -v NAME}), the working directory and the
+ * host name, and prints the id the queue manager returns once the job is stored: {@code 17} (or {@code 17[]} for an
+ * array) from sssjob, {@code 17.HOST} from qsub. A script that is not a readable regular file is refused here, with
+ * exit 2, before anything is sent.
+ */
+public final class SubmitCommand {
+    /** Largest script accepted (PBS servers take about as much). */
+    static final int MAX_SCRIPT_BYTES = 1024 * 1024;
+
+    private SubmitCommand() {
+    }
+
+    /**
+     * @param invocation the process
+     * @param args       qsub options then the script
+     * @param pbsFace    whether to print the id as qsub does
+     * @return the exit status
+     * @throws CliException for a bad script or arguments, a refusal, or an unreachable queue manager
+     */
+    public static int run(Invocation invocation, List<String> args, boolean pbsFace) throws CliException {
+        QsubArgs parsed = QsubArgs.parse(args);
+        if (parsed.help()) {
+            invocation.out().print(Help.submit(invocation.program()));
+            return ExitStatus.OK;
+        }
+        if (parsed.operands().size() > 1) {
+            throw CliException.usage("one script at a time; unexpected " + parsed.operands().get(1)
+                    + " after " + parsed.operands().getFirst() + " (options go before the script)");
+        }
+        String scriptName;
+        String text;
+        if (parsed.operands().isEmpty()) {
+            scriptName = "STDIN";
+            text = decode(readStdin(invocation), "standard input");
+        } else {
+            Path script = invocation.workdir().resolve(parsed.operands().getFirst());
+            scriptName = script.getFileName() == null ? script.toString() : script.getFileName().toString();
+            text = decode(readScript(script, parsed.operands().getFirst()), parsed.operands().getFirst());
+        }
+        Requests.Submission submission = new Requests.Submission(scriptName, text, parsed.options(),
+                invocation.environment(), invocation.workdir().toString(), HostName.local());
+        Path socket = QueueManagerSocket.locate(parsed.socket(), invocation.environment());
+        try (JobsClient client = new JobsClient(socket)) {
+            List<Job> jobs = client.jobs(Requests.submit(submission));
+            if (jobs.isEmpty()) {
+                throw new CliException(ExitStatus.REFUSED, "the queue manager acknowledged no job");
+            }
+            Job first = jobs.getFirst();
+            String id = first.get("array-index").isEmpty() ? first.id() : first.id().substring(0, first.id().indexOf('['))
+                    + "[]";
+            if (!parsed.quiet()) {
+                invocation.out().println(pbsFace ? id + "." + HostName.local() : id);
+            }
+        }
+        return ExitStatus.OK;
+    }
+
+    private static byte[] readScript(Path script, String named) throws CliException {
+        if (Files.isDirectory(script)) {
+            throw CliException.usage("script " + named + ": is a directory, not a file");
+        }
+        if (!Files.exists(script)) {
+            throw CliException.usage("script " + named + ": no such file");
+        }
+        if (!Files.isRegularFile(script)) {
+            throw CliException.usage("script " + named + ": not a regular file");
+        }
+        try {
+            if (Files.size(script) > MAX_SCRIPT_BYTES) {
+                throw CliException.usage("script " + named + ": larger than " + MAX_SCRIPT_BYTES / 1024 + " KiB");
+            }
+            return Files.readAllBytes(script);
+        } catch (NoSuchFileException e) {
+            throw CliException.usage("script " + named + ": no such file");
+        } catch (IOException e) {
+            throw CliException.usage("script " + named + ": cannot read it: " + e.getMessage());
+        }
+    }
+
+    private static byte[] readStdin(Invocation invocation) throws CliException {
+        if (System.console() != null && invocation.stdin() == System.in) {
+            invocation.err().println(invocation.program() + ": reading the job script from standard input "
+                    + "(end it with Ctrl-D)");
+        }
+        try {
+            byte[] bytes = invocation.stdin().readNBytes(MAX_SCRIPT_BYTES + 1);
+            if (bytes.length > MAX_SCRIPT_BYTES) {
+                throw CliException.usage("the script on standard input is larger than " + MAX_SCRIPT_BYTES / 1024
+                        + " KiB");
+            }
+            if (bytes.length == 0) {
+                throw CliException.usage("no script: name a script file, or give one on standard input");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw CliException.usage("cannot read the script from standard input: " + e.getMessage());
+        }
+    }
+
+    private static String decode(byte[] bytes, String named) throws CliException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw CliException.usage("script " + named + ": not text (it is not valid UTF-8)");
+        }
+    }
+}

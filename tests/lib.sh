@@ -1,0 +1,66 @@
+# Shared by the command-level tests (tests/*.sh): counting checks, free ports, a private ring of mpds and a private
+# suite configuration. Source it after setting ROOT and WORK.
+passed=0
+failed=0
+
+# check NAME COMMAND...: runs the command; prints "ok   NAME" or "FAIL NAME" and counts it.
+check() {
+  local name="$1"; shift
+  if "$@"; then
+    echo "ok   $name"; passed=$((passed + 1))
+  else
+    echo "FAIL $name"; failed=$((failed + 1))
+  fi
+}
+
+# Prints the closing line for SUITE and returns non-zero when a check failed.
+summary() {
+  echo "$1: $passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}
+
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+
+# start_ring ADDRESS...: a ring of mpds named node1, node2, ... listening on the addresses (port 0), with a new
+# secret in $MPD_CONF_FILE; sets CONSOLE (the first mpd's address) and MPDS (their pids). Logs go to $WORK.
+MPDS=()
+start_ring() {
+  local i=1 address
+  (umask 077 && echo "MPD_SECRETWORD=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')" >"$MPD_CONF_FILE")
+  for address in "$@"; do
+    if [ "$i" -eq 1 ]; then
+      "$ROOT/bin/mpd" --host node1 --listen "$address:0" --console-file "$WORK/console" >"$WORK/mpd1.log" 2>&1 &
+      MPDS+=($!)
+      for _ in $(seq 300); do [ -s "$WORK/console" ] && break; sleep 0.1; done
+      CONSOLE="$(cat "$WORK/console")"
+    else
+      "$ROOT/bin/mpd" --host "node$i" --listen "$address:0" --join "$CONSOLE" >"$WORK/mpd$i.log" 2>&1 &
+      MPDS+=($!)
+    fi
+    i=$((i + 1))
+  done
+  for _ in $(seq 300); do [ "$("$ROOT/bin/mpdtrace" --mpd "$CONSOLE" 2>/dev/null | wc -l)" -eq "$#" ] && break; sleep 0.1; done
+}
+
+stop_ring() {
+  [ -f "$WORK/console" ] && "$ROOT/bin/mpdallexit" --mpd "$(cat "$WORK/console")" >/dev/null 2>&1 || true
+  local pid
+  for pid in "${MPDS[@]:-}"; do kill "$pid" 2>/dev/null || true; done
+}
+
+# suite_config FILE EXTRA_XML: the default configuration on a free directory port, the event manager on port 0,
+# and EXTRA_XML added before </sss>; keys generated under $SSS_VAR/keys.
+suite_config() {
+  local file="$1" extra="$2" sd_port
+  sd_port="$(free_port)"
+  mkdir -p "$(dirname "$file")"
+  sed -e "s/port=\"7700\"/port=\"$sd_port\"/" -e 's/port="7701"/port="0"/' -e "s|</sss>|$extra\n</sss>|" \
+    "$ROOT/etc/sss.xml" >"$file"
+  "$ROOT/bin/sss" keygen "$SSS_VAR/keys/suite.key" "$SSS_VAR/keys/admin.key" >/dev/null
+}

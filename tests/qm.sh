@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# Command-level tests of the queue manager as its users drive it: a ring of three mpds (node1..node3 on
+# 127.0.0.160-162), the suite started by bin/sss with a <process-manager> and a <queue-manager>, and two local users
+# (created here, removed at the end) submitting PBS scripts with sssjob and the qsub/qstat/qdel/qhold/qrls faces over
+# the queue manager's Unix-domain socket. Needs root (to create the users; the jobs run as them). Prints one line
+# per check and "N passed, N failed"; exits non-zero on a failure.
+set -uo pipefail
+ROOT="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+WORK="$(mktemp -d /tmp/sss-qm.XXXXXX)"
+chmod 755 "$WORK"
+export SSS_VAR="$WORK/var" MPD_CONF_FILE="$WORK/mpd.conf"
+unset MPD_CONSOLE SSS_QM_SOCKET
+source "$ROOT/tests/lib.sh"
+B="$ROOT/bin"
+ALICE=sssqa-alice
+BOB=sssqa-bob
+CREATED_USERS=()
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "tests/qm.sh: needs root, to create the test users and run their jobs as them" >&2
+  exit 1
+fi
+
+cleanup() {
+  "$B/sss" stop >/dev/null 2>&1 || true
+  stop_ring
+  local user
+  for user in "${CREATED_USERS[@]:-}"; do [ -n "$user" ] && userdel "$user" >/dev/null 2>&1; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+for user in "$ALICE" "$BOB"; do
+  if ! id "$user" >/dev/null 2>&1; then
+    useradd --no-create-home --home-dir "$WORK/$user" --shell /bin/sh "$user" && CREATED_USERS+=("$user")
+  fi
+  mkdir -p "$WORK/$user" && chown "$user" "$WORK/$user"
+done
+
+start_ring 127.0.0.160 127.0.0.161 127.0.0.162
+check "a ring of node1, node2, node3 is up" test "$("$B/mpdtrace" --mpd "$CONSOLE" | wc -l)" -eq 3
+
+CONFIG="$WORK/etc/sss.xml"
+suite_config "$CONFIG" "  <process-manager host=\"127.0.0.1\" port=\"0\" mpds=\"$CONSOLE\" mpd-secret=\"$MPD_CONF_FILE\" kill-grace=\"1\" allow-root=\"true\"/>\n  <queue-manager host=\"127.0.0.1\" port=\"0\" first-fit=\"true\" history=\"3600\">\n    <queue name=\"batch\" default=\"true\" max-walltime=\"3600\"/>\n    <queue name=\"short\" max-walltime=\"60\" max-nodes=\"1\"/>\n  </queue-manager>\n  <nodes><node name=\"node1\" slots=\"2\"/><node name=\"node2\" slots=\"2\"/><node name=\"node3\" slots=\"2\"/></nodes>"
+chmod 755 "$WORK/etc" && chmod 644 "$CONFIG"
+export SSS_CONFIG="$CONFIG"
+
+out="$("$B/sss" start 2>&1)"; status=$?
+check "bin/sss start starts the queue manager" test "$status" -eq 0 -a "$(grep -c queue-manager <<<"$out")" -ge 1
+check "its socket is there for users" test -S "$SSS_VAR/run/queue-manager.sock"
+
+# as USER COMMAND...: runs a command as a test user, in their directory.
+as() {
+  local user="$1"; shift
+  (cd "$WORK/$user" && runuser -u "$user" -- "$@")
+}
+# jobs_known: how many jobs the queue manager holds (root sees all, completed ones included).
+jobs_known() {
+  "$B/sssjob" status -a --xml | grep -o '<job ' | wc -l
+}
+
+cat >"$WORK/$ALICE/hello.sh" <<'SCRIPT'
+#!/bin/sh
+#PBS -N hello
+#PBS -l nodes=2:ppn=2
+#PBS -l walltime=00:05:00
+#PBS -j oe
+echo "user=$(id -un) job=$PBS_JOBID name=$PBS_JOBNAME np=$PBS_NP queue=$PBS_QUEUE"
+echo "workdir=$PBS_O_WORKDIR pwd=$(pwd)"
+sort "$PBS_NODEFILE" | uniq -c | awk '{print "node " $2 " x" $1}'
+echo "greeting=$GREETING"
+echo to-stderr >&2
+SCRIPT
+chown "$ALICE" "$WORK/$ALICE/hello.sh"
+
+id_line="$(as "$ALICE" env GREETING=hi "$B/qsub" -v GREETING hello.sh)"; status=$?
+check "qsub prints ID.HOST and exits 0" test "$status" -eq 0 -a -n "$(grep -E '^[0-9]+\.' <<<"$id_line")"
+HELLO="${id_line%%.*}"
+as "$ALICE" "$B/sssjob" wait --quiet "$HELLO"; status=$?
+check "sssjob wait exits with the job's status (0)" test "$status" -eq 0
+out="$(cat "$WORK/$ALICE/hello.o$HELLO" 2>/dev/null)"
+check "the job ran as its user with PBS_* set" grep -q "^user=$ALICE job=$HELLO name=hello np=4 queue=batch$" <<<"$out"
+check "... in the submit directory" grep -q "^workdir=$WORK/$ALICE pwd=$WORK/$ALICE$" <<<"$out"
+check "... PBS_NODEFILE has a line per slot on two nodes" test "$(grep -c '^node node[123] x2$' <<<"$out")" -eq 2
+check "... -v passed GREETING" grep -q '^greeting=hi$' <<<"$out"
+check "... -j oe joined stderr into NAME.oID" grep -q '^to-stderr$' <<<"$out"
+check "... and the output file belongs to the user" test "$(stat -c %U "$WORK/$ALICE/hello.o$HELLO")" = "$ALICE"
+check "sssjob output prints the same file" test "$(as "$ALICE" "$B/sssjob" output "$HELLO")" = "$out"
+
+printf '#!/bin/sh\necho failing\nexit 7\n' >"$WORK/$ALICE/fail.sh"
+FAIL="$(as "$ALICE" "$B/sssjob" submit "$WORK/$ALICE/fail.sh")"
+as "$ALICE" "$B/sssjob" wait "$FAIL" 2>"$WORK/wait.err"; status=$?
+check "sssjob wait exits 7 for a job that exits 7" test "$status" -eq 7
+check "... telling the state changes" grep -q "job $FAIL completed, exit status 7" "$WORK/wait.err"
+check "... and the error file NAME.eID exists" test -f "$WORK/$ALICE/fail.sh.e$FAIL"
+
+# Bad input (item 5): one line naming the directive or option, exit 2, nothing stored.
+before="$(jobs_known)"
+bad() {
+  local name="$1" pattern="$2"; shift 2
+  local err status
+  err="$(as "$ALICE" "$@" 2>&1 >/dev/null)"; status=$?
+  check "$name: exit 2 and one line" test "$status" -eq 2 -a "$(wc -l <<<"$err")" -eq 1
+  check "... naming it ($pattern)" grep -qE -- "$pattern" <<<"$err"
+}
+printf '#!/bin/sh\n#PBS -l nodes=0\ntrue\n' >"$WORK/$ALICE/nodes0.sh"
+printf '#!/bin/sh\n#PBS -Z yes\ntrue\n' >"$WORK/$ALICE/unknown.sh"
+bad "walltime 10:61:00" "walltime.*10:61:00" "$B/qsub" -l walltime=10:61:00 "$WORK/$ALICE/fail.sh"
+bad "nodes=0 in a directive" "nodes0.sh:2.*nodes=0" "$B/sssjob" submit "$WORK/$ALICE/nodes0.sh"
+bad "an unknown queue" "-q nosuch" "$B/qsub" -q nosuch "$WORK/$ALICE/fail.sh"
+bad "an unknown directive" "unknown.sh:2.*-Z" "$B/qsub" "$WORK/$ALICE/unknown.sh"
+bad "a dependency on a missing job" "depend=afterok:99999" "$B/qsub" -W depend=afterok:99999 "$WORK/$ALICE/fail.sh"
+bad "a script that is a directory" "script .*: is a directory" "$B/qsub" "$WORK/$ALICE"
+bad "a script that does not exist" "script nosuch.sh: no such file" "$B/sssjob" submit nosuch.sh
+bad "a walltime over the queue's limit" "walltime.*short" "$B/qsub" -q short -l walltime=2:00:00 "$WORK/$ALICE/fail.sh"
+check "the job table is unchanged after all of them" test "$(jobs_known)" -eq "$before"
+
+# Two users: each acts on their own jobs only; root on all.
+HELD="$(as "$ALICE" "$B/sssjob" submit -h "$WORK/$ALICE/fail.sh")"
+err="$(as "$BOB" "$B/qdel" "$HELD" 2>&1)"; status=$?
+check "$BOB cannot cancel $ALICE's job (exit 1)" test "$status" -eq 1
+check "... and is told why" grep -q "may not .* job $HELD of $ALICE" <<<"$err"
+check "... the job is still held" grep -q " H " <<<"$(as "$ALICE" "$B/qstat" "$HELD")"
+check "$BOB does not see $ALICE's jobs in qstat" test -z "$(as "$BOB" "$B/qstat")"
+check "$ALICE sees hers" grep -q "^$HELD\." <<<"$(as "$ALICE" "$B/qstat")"
+as "$ALICE" "$B/qrls" "$HELD"; status=$?
+as "$ALICE" "$B/sssjob" wait --quiet "$HELD"; wstatus=$?
+check "qrls releases a held job, which then runs (exit 7)" test "$status" -eq 0 -a "$wstatus" -eq 7
+printf '#!/bin/sh\nsleep 300\n' >"$WORK/$BOB/long.sh"
+LONG="$(as "$BOB" "$B/sssjob" submit "$WORK/$BOB/long.sh")"
+for _ in $(seq 100); do "$B/sssjob" status "$LONG" | grep -q " R " && break; sleep 0.1; done
+"$B/qdel" "$LONG"; status=$?
+as "$BOB" "$B/sssjob" wait --quiet "$LONG"; wstatus=$?
+check "root cancels $BOB's running job" test "$status" -eq 0 -a "$wstatus" -ne 0
+check "... recorded as cancelled" grep -q "cancel" <<<"$("$B/sssjob" status "$LONG")"
+
+# Walltime, dependencies, arrays, follow, qstat -f.
+WALL="$(as "$BOB" "$B/qsub" -l walltime=00:00:01 "$WORK/$BOB/long.sh")"; WALL="${WALL%%.*}"
+as "$BOB" "$B/sssjob" wait "$WALL" 2>"$WORK/wall.err"; status=$?
+check "a job past its walltime is killed (non-zero exit)" test "$status" -ne 0
+check "... and recorded as such" grep -q "walltime 00:00:01 exceeded" "$WORK/wall.err"
+printf '#!/bin/sh\necho first >>chain.txt\n' >"$WORK/$BOB/a.sh"
+printf '#!/bin/sh\necho second >>chain.txt\n' >"$WORK/$BOB/b.sh"
+A="$(as "$BOB" "$B/sssjob" submit -h "$WORK/$BOB/a.sh")"
+C="$(as "$BOB" "$B/sssjob" submit -W depend=afterok:"$A" "$WORK/$BOB/b.sh")"
+check "a job with afterok waits for its dependency" grep -q " Q " <<<"$(as "$BOB" "$B/sssjob" status "$C")"
+as "$BOB" "$B/sssjob" release "$A" >/dev/null
+as "$BOB" "$B/sssjob" wait --quiet "$C"; status=$?
+check "... and runs after it (afterok chain in order)" test "$status" -eq 0 -a "$(cat "$WORK/$BOB/chain.txt" | tr '\n' ' ')" = "first second "
+printf '#!/bin/sh\n#PBS -t 1-3\n#PBS -N arr\necho "index=$PBS_ARRAYID"\n' >"$WORK/$BOB/arr.sh"
+ARR="$(as "$BOB" "$B/sssjob" submit "$WORK/$BOB/arr.sh")"
+check "an array job's id is N[]" grep -qE '^[0-9]+\[\]$' <<<"$ARR"
+as "$BOB" "$B/sssjob" wait --quiet "$ARR"; status=$?
+seq_id="${ARR%[]}"
+check "... its elements each ran with PBS_ARRAYID" test "$status" -eq 0 -a "$(cat "$WORK/$BOB"/arr.o"$seq_id"-* 2>/dev/null | sort | tr '\n' ' ')" = "index=1 index=2 index=3 "
+printf '#!/bin/sh\nfor i in 1 2 3; do echo "tick $i"; sleep 0.3; done\n' >"$WORK/$BOB/ticks.sh"
+TICKS="$(as "$BOB" "$B/sssjob" submit "$WORK/$BOB/ticks.sh")"
+check "sssjob output --follow prints the output until the job ends" \
+  test "$(as "$BOB" timeout 30 "$B/sssjob" output --follow "$TICKS" | tr '\n' ' ')" = "tick 1 tick 2 tick 3 "
+full="$("$B/qstat" -f "$HELLO")"
+check "qstat -f lists PBS attributes" grep -q "Job_Owner = $ALICE@" <<<"$full"
+check "... state, nodes and exit status" test "$(grep -cE 'job_state = C|Resource_List.nodes = 2:ppn=2|exit_status = 0' <<<"$full")" -eq 3
+check "qstat's table has PBS's header" grep -q '^Job ID  *Name  *User  *Time Use S Queue$' <<<"$("$B/qstat")"
+check "sssjob status --xml is the queue manager's reply" grep -q "<jobs><job id=\"$HELLO\"" <<<"$("$B/sssjob" status --xml "$HELLO")"
+check "sssjob queues lists batch and short" test "$("$B/sssjob" queues | grep -cE '^(batch|short) ')" -eq 2
+
+# The command line itself.
+"$B/sssjob" >/dev/null 2>&1; status=$?
+check "sssjob without a command: usage, exit 2" test "$status" -eq 2
+"$B/sssjob" frobnicate >/dev/null 2>&1; status=$?
+check "an unknown command: exit 2" test "$status" -eq 2
+"$B/qstat" --bogus >/dev/null 2>&1; status=$?
+check "an unknown option: exit 2" test "$status" -eq 2
+"$B/qdel" 99999 2>/dev/null; status=$?
+check "qdel of an unknown job: exit 1" test "$status" -eq 1
+"$B/sssjob" status --socket "$WORK/nobody.sock" 2>/dev/null; status=$?
+check "no queue manager at the socket: exit 3" test "$status" -eq 3
+
+"$B/sss" stop >/dev/null 2>&1
+check "bin/sss stop removes the socket" test ! -e "$SSS_VAR/run/queue-manager.sock"
+
+summary "queue manager"
