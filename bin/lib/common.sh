@@ -62,7 +62,7 @@ sss_build() {
 }
 
 # The users' command line starts once per command: bin/sssjob runs it with an ahead-of-time cache of its classes
-# (JDK 25, JEP 483/514), made here by one training run, and with the JDK that made it (recorded in
+# (JDK 25, JEP 483/514), made here by one training run (AotTraining: the everyday commands against made-up replies), and with the JDK that made it (recorded in
 # target/.sss-java), so that its fast path needs neither a JDK search nor a staleness check.
 SSS_SSSJOB_AOT="$SSS_HOME/sssjob/target/sssjob.aot"
 sss_sssjob_aot() {
@@ -71,10 +71,10 @@ sss_sssjob_aot() {
   [ -w "$SSS_HOME/sssjob/target" ] || return 0
   training="$SSS_HOME/sssjob/target/aot-training"
   mkdir -p "$training"
-  echo '<sss var="."><queue-manager socket="nobody-listens.sock"/></sss>' >"$training/sss.xml"
   rm -f "$SSS_SSSJOB_AOT"
-  (cd "$training" && SSS_CONFIG="$training/sss.xml" SSS_QM_SOCKET="" "$JAVA" -XX:AOTCacheOutput="$SSS_SSSJOB_AOT" \
-    $(sss_jvm_options sssjob) -cp "$jar" org.sss.sssjob.SssjobMain status >/dev/null 2>&1) || true
+  # shellcheck disable=SC2046
+  "$JAVA" -XX:AOTCacheOutput="$SSS_SSSJOB_AOT" $(sss_jvm_options sssjob) -cp "$jar" \
+    org.sss.sssjob.internal.AotTraining "$training" >/dev/null 2>&1 || true
   echo "$JAVA" >"$SSS_HOME/target/.sss-java"
 }
 

@@ -2,7 +2,6 @@ package org.sss.bench;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -108,12 +107,12 @@ public final class GroupThroughput {
             thread.join();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).filter(v -> v > 0).sorted().toArray();
+        Percentiles all = new Percentiles(latencies);
         System.out.printf("%d clients x %d groups of %d rank(s) of /bin/true (after %d warm-up groups each), %d failed clients%n",
                 clients, groups, ranks, warmup, failures.get());
         System.out.printf("%d groups created and ended in %.2f s: %.1f groups per second; create-to-end p50 %.1f ms,"
-                + " p99 %.1f ms, max %.1f ms%n", all.length, seconds, all.length / seconds, percentile(all, 0.50) / 1e6,
-                percentile(all, 0.99) / 1e6, all.length == 0 ? 0 : all[all.length - 1] / 1e6);
+                + " p99 %.1f ms, max %.1f ms%n", all.count(), seconds, all.count() / seconds, all.millis(0.50),
+                all.millis(0.99), all.maxMillis());
     }
 
     private static void once(ProcessManagerClient pm, int ranks) throws SssException {
@@ -123,12 +122,5 @@ public final class GroupThroughput {
             throw new SssException(org.sss.lib.error.ErrorCode.UNKNOWN, "group " + pgid + " ended with " + end.getExitStatus()
                     + ": " + end.getReason());
         }
-    }
-
-    private static double percentile(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
     }
 }

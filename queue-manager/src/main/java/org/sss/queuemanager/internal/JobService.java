@@ -40,6 +40,9 @@ public final class JobService implements AutoCloseable {
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("qm-tick").factory());
     private final AtomicBoolean tickPending = new AtomicBoolean();
+    /** Completed jobs past the history horizon are looked for at most this often (it walks the whole table). */
+    private static final long PRUNE_INTERVAL_NANOS = 5_000_000_000L;
+    private long lastPruneNanos = System.nanoTime() - PRUNE_INTERVAL_NANOS;
 
     private JobService(QueueManagerSettings settings, JobStore store, JobTable table, ComponentClient components)
             throws IOException {
@@ -247,15 +250,13 @@ public final class JobService implements AutoCloseable {
     }
 
     private void endUnrunnable() throws SssException {
-        for (Job job : table.all()) {
-            if ((job.state() == Job.State.QUEUED || job.state() == Job.State.HELD) && !job.spec().depend().isEmpty()) {
-                Dependencies.Status status = Dependencies.of(table, job);
-                if (status.verdict() == Dependencies.Verdict.NEVER) {
-                    table.change(job.id(), current -> current.isCompleted() ? current
-                            : current.completed(null, status.why(), Instant.now()), current -> "job-finished");
-                    LOG.info("queue-manager: job {}: removed: {}", job.id(), status.why());
-                    events.wake();
-                }
+        for (Job job : table.waitingOnDependencies()) {
+            Dependencies.Status status = Dependencies.of(table, job);
+            if (status.verdict() == Dependencies.Verdict.NEVER) {
+                table.change(job.id(), current -> current.isCompleted() ? current
+                        : current.completed(null, status.why(), Instant.now()), current -> "job-finished");
+                LOG.info("queue-manager: job {}: removed: {}", job.id(), status.why());
+                events.wake();
             }
         }
     }
@@ -267,11 +268,11 @@ public final class JobService implements AutoCloseable {
         Map<String, String> held = table.allocations();
         List<QueueManagerSettings.Node> free = new ArrayList<>(settings.nodes().stream()
                 .filter(node -> !held.containsKey(node.name())).toList());
-        for (Job job : table.all()) {
+        for (Job job : table.queued()) {
             if (free.isEmpty()) {
                 return;
             }
-            if (job.state() != Job.State.QUEUED || Dependencies.of(table, job).verdict() != Dependencies.Verdict.MET) {
+            if (Dependencies.of(table, job).verdict() != Dependencies.Verdict.MET) {
                 continue;
             }
             List<QueueManagerSettings.Node> fitting = free.stream().filter(node -> node.slots() >= job.spec().ppn())
@@ -290,6 +291,11 @@ public final class JobService implements AutoCloseable {
     }
 
     private void pruneHistory() throws SssException {
+        long now = System.nanoTime();
+        if (now - lastPruneNanos < PRUNE_INTERVAL_NANOS) {
+            return;
+        }
+        lastPruneNanos = now;
         Instant horizon = Instant.now().minus(settings.history());
         List<String> old = table.all().stream().filter(job -> job.isCompleted() && job.ended() != null
                 && job.ended().isBefore(horizon)).map(Job::id).toList();

@@ -7,7 +7,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.sss.lib.error.ErrorCode;
@@ -29,7 +31,24 @@ public final class JobTable {
     private final Object lock = new Object();
     private final Map<String, Job> jobs = new LinkedHashMap<>();
     private final Map<String, String> nodeHolders = new HashMap<>();
+    /** Queued jobs in submission order: what a start pass looks at, without walking the whole history. */
+    private final NavigableMap<Order, Job> queued = new TreeMap<>();
+    /** Queued and held jobs that name dependencies: what the pass that ends unrunnable jobs looks at. */
+    private final NavigableMap<Order, Job> dependent = new TreeMap<>();
     private final AtomicLong sequence;
+
+    /** Submission order: the job number, then the array index. */
+    private record Order(long sequence, int index) implements Comparable<Order> {
+        static Order of(Job job) {
+            return new Order(job.sequence(), job.arrayIndex() == null ? -1 : job.arrayIndex());
+        }
+
+        @Override
+        public int compareTo(Order other) {
+            int bySequence = Long.compare(sequence, other.sequence);
+            return bySequence != 0 ? bySequence : Integer.compare(index, other.index);
+        }
+    }
 
     /**
      * @param store  where jobs are kept
@@ -39,7 +58,7 @@ public final class JobTable {
         this.store = store;
         long highest = 0;
         for (Job job : loaded) {
-            jobs.put(job.id(), job);
+            put(job);
             if (job.holdsNodes()) {
                 job.allocated().forEach(node -> nodeHolders.put(node, job.id()));
             }
@@ -67,7 +86,7 @@ public final class JobTable {
             throw new SssException(ErrorCode.UNAVAILABLE, "the job could not be stored: " + e.getMessage(), e);
         }
         synchronized (lock) {
-            created.forEach(job -> jobs.put(job.id(), job));
+            created.forEach(this::put);
         }
     }
 
@@ -85,6 +104,36 @@ public final class JobTable {
     public List<Job> all() {
         synchronized (lock) {
             return new ArrayList<>(jobs.values());
+        }
+    }
+
+    /** @return the queued jobs (not held), in submission order */
+    public List<Job> queued() {
+        synchronized (lock) {
+            return new ArrayList<>(queued.values());
+        }
+    }
+
+    /** @return the queued and held jobs that have dependencies, in submission order */
+    public List<Job> waitingOnDependencies() {
+        synchronized (lock) {
+            return new ArrayList<>(dependent.values());
+        }
+    }
+
+    /** Records a job's current version in the table and its indexes; the caller holds the lock. */
+    private void put(Job job) {
+        jobs.put(job.id(), job);
+        Order order = Order.of(job);
+        if (job.state() == Job.State.QUEUED) {
+            queued.put(order, job);
+        } else {
+            queued.remove(order);
+        }
+        if ((job.state() == Job.State.QUEUED || job.state() == Job.State.HELD) && !job.spec().depend().isEmpty()) {
+            dependent.put(order, job);
+        } else {
+            dependent.remove(order);
         }
     }
 
@@ -131,7 +180,7 @@ public final class JobTable {
             persist(List.of(started), List.of(new Outbox.Event("job-started", eventData(started)
                     + " nodes=" + String.join(",", nodes))));
             nodes.forEach(node -> nodeHolders.put(node, id));
-            jobs.put(id, started);
+            put(started);
             return started;
         }
     }
@@ -161,7 +210,7 @@ public final class JobTable {
             if (job.holdsNodes() && !changed.holdsNodes()) {
                 job.allocated().forEach(node -> nodeHolders.remove(node, id));
             }
-            jobs.put(id, changed);
+            put(changed);
             return changed;
         }
     }
@@ -182,7 +231,13 @@ public final class JobTable {
             throw new SssException(ErrorCode.UNAVAILABLE, "history could not be pruned: " + e.getMessage(), e);
         }
         synchronized (lock) {
-            ids.forEach(jobs::remove);
+            for (String id : ids) {
+                Job removed = jobs.remove(id);
+                if (removed != null) {
+                    queued.remove(Order.of(removed));
+                    dependent.remove(Order.of(removed));
+                }
+            }
         }
     }
 

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Batch jobs through the queue manager: starts a local ring of 4 mpds (node1..node4 on 127.0.0.170-173, 8 slots
+# each) and the suite with a process manager and a first-fit queue manager (private state, free ports), then
+#   1. hyperfine: the command line's wall time, `sssjob status` and `qstat` (a table of 50 jobs), `sssjob submit`;
+#   2. JobThroughput: acknowledged submits per second (held jobs: submission only), 1 and 8 clients over the
+#      Unix-domain socket;
+#   3. JobThroughput --run: trivial jobs (`true`) submitted by 8 clients, started first-fit (a job holds its nodes
+#      whole) through the process manager and the ring, until all have completed: jobs per second end to end.
+# Slurm's figures on this kind of machine (sbatch 130-220 submits/s, 10-34 trivial jobs/s end to end, squeue
+# 24-33 ms) come from the issue; Slurm is not installed here. Usage: bench/qm.sh [JOBS_PER_CLIENT]
+set -euo pipefail
+ROOT="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+source "$ROOT/bin/lib/common.sh"
+sss_find_java
+sss_ensure_built
+JOBS="${1:-500}"
+if ! command -v hyperfine >/dev/null; then
+  [ "$(id -u)" -eq 0 ] || sss_die "hyperfine is missing: apt-get install hyperfine"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null
+fi
+WORK="$(mktemp -d /tmp/sss-qm-bench.XXXXXX)"
+export SSS_VAR="$WORK/var" MPD_CONF_FILE="$WORK/mpd.conf"
+unset MPD_CONSOLE SSS_QM_SOCKET
+set +u
+source "$ROOT/tests/lib.sh"
+set -u
+cleanup() {
+  "$ROOT/bin/sss" stop >/dev/null 2>&1 || true
+  stop_ring
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+start_ring 127.0.0.170 127.0.0.171 127.0.0.172 127.0.0.173
+export SSS_CONFIG="$WORK/etc/sss.xml"
+nodes=""
+for i in 1 2 3 4; do nodes="$nodes<node name=\"node$i\" slots=\"8\"/>"; done
+suite_config "$SSS_CONFIG" "  <process-manager host=\"127.0.0.1\" port=\"0\" mpds=\"$CONSOLE\" mpd-secret=\"$MPD_CONF_FILE\" allow-root=\"true\"/>\n  <queue-manager host=\"127.0.0.1\" port=\"0\" first-fit=\"true\"><queue name=\"batch\" default=\"true\"/></queue-manager>\n  <nodes>$nodes</nodes>"
+"$ROOT/bin/sss" start >/dev/null
+SOCKET="$SSS_VAR/run/queue-manager.sock"
+echo "machine: $(nproc) cores, $(uname -sr), $("$JAVA" -version 2>&1 | head -n 1)"
+bench() {
+  local cmd=("$JAVA" --enable-native-access=ALL-UNNAMED -cp "$ROOT/bench/target/classes:$ROOT/bench/target/lib/*"
+             org.sss.bench.JobThroughput --socket "$SOCKET" --workdir "$WORK" "$@")
+  echo "\$ ${cmd[*]}"
+  "${cmd[@]}"
+}
+echo "== 1. the command line's wall time (hyperfine), 50 held jobs in the queue"
+printf '#!/bin/sh\ntrue\n' >"$WORK/held.sh"
+for _ in $(seq 50); do "$ROOT/bin/sssjob" submit -h -o /dev/null -e /dev/null "$WORK/held.sh" >/dev/null; done
+hyperfine -N -w 5 -r 40 "$ROOT/bin/sssjob status" "$ROOT/bin/qstat" "$ROOT/bin/sssjob submit -h -o /dev/null -e /dev/null $WORK/held.sh" 2>&1 \
+  | grep -E "Benchmark|Time|Range"
+echo "== 2. acknowledged submits (held jobs), over the local socket"
+bench --clients 1 --jobs "$JOBS"
+bench --clients 8 --jobs "$JOBS"
+echo "== 3. trivial jobs end to end (submit, start first-fit on 4 nodes x 8 slots, run, complete)"
+bench --clients 8 --jobs $((JOBS / 5)) --run

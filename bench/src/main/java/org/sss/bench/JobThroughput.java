@@ -1,0 +1,159 @@
+package org.sss.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import org.sss.lib.client.LocalClient;
+import org.sss.lib.config.WireSettings;
+import org.sss.lib.error.SssException;
+import org.sss.lib.runtime.ComponentMain;
+import org.sss.lib.xml.MessageCodec;
+import org.sss.lib.xml.XmlBinding;
+import org.sss.schema.JobListType;
+import org.sss.schema.JobRestrictionType;
+import org.sss.schema.JobSubmit;
+import org.sss.schema.Jobs;
+import org.sss.schema.ObjectFactory;
+import org.sss.schema.ScriptType;
+
+/**
+ * Batch jobs through a running queue manager, over its Unix-domain socket as sssjob talks to it: C clients each
+ * submitting J jobs one after another (a submit is counted when its id comes back, i.e. once it is on disk).
+ * Without {@code --run} the jobs are submitted held (-h), so that only submission is measured; with it they are
+ * trivial scripts ({@code true}) that the queue manager starts first-fit, and the run ends when every job has
+ * completed: jobs per second end to end.
+ *
+ * <pre>JobThroughput --socket PATH [--clients C] [--jobs J] [--run] [--workdir DIR]</pre>
+ */
+public final class JobThroughput {
+    private static final String SCRIPT = "#!/bin/sh\ntrue\n";
+
+    private JobThroughput() {
+    }
+
+    /** @param args see the class comment */
+    public static void main(String[] args) throws InterruptedException {
+        ComponentMain.logLevel("warn");
+        Path socket = null;
+        int clients = 1;
+        int jobs = 500;
+        boolean run = false;
+        String workdir = System.getProperty("java.io.tmpdir");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--socket" -> socket = Path.of(args[++i]);
+                case "--clients" -> clients = Integer.parseInt(args[++i]);
+                case "--jobs" -> jobs = Integer.parseInt(args[++i]);
+                case "--run" -> run = true;
+                case "--workdir" -> workdir = args[++i];
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        if (socket == null) {
+            throw new IllegalArgumentException("--socket PATH is required");
+        }
+        MessageCodec codec = new MessageCodec(XmlBinding.messages(), WireSettings.DEFAULT.xmlLimits());
+        run(codec, socket, clients, jobs, run, workdir);
+    }
+
+    private static JobSubmit submission(boolean held, String workdir) {
+        JobSubmit submit = new JobSubmit();
+        ScriptType script = new ScriptType();
+        script.setName("trivial.sh");
+        script.setValue(SCRIPT);
+        submit.setScript(script);
+        submit.setWorkdir(workdir);
+        submit.getOption().addAll(List.of("-o", "/dev/null", "-e", "/dev/null"));
+        if (held) {
+            submit.getOption().add("-h");
+        }
+        return submit;
+    }
+
+    private static void run(MessageCodec codec, Path socket, int clients, int jobs, boolean runJobs, String workdir)
+            throws InterruptedException {
+        long[][] latencies = new long[clients][jobs];
+        CountDownLatch ready = new CountDownLatch(clients);
+        CountDownLatch go = new CountDownLatch(1);
+        AtomicLong failures = new AtomicLong();
+        List<String> ids = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        JobSubmit request = submission(!runJobs, workdir);
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            threads.add(Thread.ofPlatform().name("submit-" + c).start(() -> {
+                try (LocalClient qm = new LocalClient(codec, socket, WireSettings.DEFAULT)) {
+                    qm.call(query("*"), Jobs.class);
+                    ready.countDown();
+                    go.await();
+                    for (int i = 0; i < jobs; i++) {
+                        long t0 = System.nanoTime();
+                        Jobs reply = qm.call(request, Jobs.class);
+                        latencies[client][i] = System.nanoTime() - t0;
+                        ids.add(reply.getJob().getFirst().getId());
+                    }
+                } catch (SssException | RuntimeException e) {
+                    failures.incrementAndGet();
+                    System.err.println("client " + client + " failed: " + e.getMessage());
+                    ready.countDown();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        ready.await();
+        long start = System.nanoTime();
+        go.countDown();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        double submitSeconds = (System.nanoTime() - start) / 1e9;
+        Percentiles all = new Percentiles(latencies);
+        System.out.printf("%d clients x %d %s jobs, %d failed clients%n", clients, jobs, runJobs ? "trivial" : "held",
+                failures.get());
+        System.out.printf("%d submits acknowledged in %.2f s: %.0f submits per second; ack p50 %.2f ms, p99 %.2f ms,"
+                + " max %.2f ms%n", all.count(), submitSeconds, all.count() / submitSeconds, all.millis(0.50),
+                all.millis(0.99), all.maxMillis());
+        if (runJobs) {
+            awaitCompletion(codec, socket, ids, start);
+        }
+    }
+
+    private static void awaitCompletion(MessageCodec codec, Path socket, List<String> ids, long start)
+            throws InterruptedException {
+        long lowest = ids.stream().mapToLong(Long::parseLong).min().orElse(0);
+        try (LocalClient qm = new LocalClient(codec, socket, WireSettings.DEFAULT)) {
+            while (true) {
+                JobListType query = new JobListType();
+                JobRestrictionType restriction = new JobRestrictionType();
+                restriction.setId("*");
+                restriction.setState("completed");
+                query.getJob().add(restriction);
+                Jobs done = qm.call(new ObjectFactory().createJobQuery(query), Jobs.class);
+                long mine = done.getJob().stream().filter(j -> Long.parseLong(j.getId()) >= lowest).count();
+                if (mine >= ids.size()) {
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    long failed = done.getJob().stream().filter(j -> Long.parseLong(j.getId()) >= lowest)
+                            .filter(j -> j.getExitStatus() == null || j.getExitStatus() != 0).count();
+                    System.out.printf("%d jobs submitted, run and completed in %.2f s: %.1f jobs per second end to end"
+                            + " (%d did not exit 0)%n", ids.size(), seconds, ids.size() / seconds, failed);
+                    return;
+                }
+                Thread.sleep(20);
+            }
+        } catch (SssException e) {
+            System.err.println("JobThroughput: following the jobs failed: " + e.getMessage());
+        }
+    }
+
+    private static Object query(String id) {
+        JobListType query = new JobListType();
+        JobRestrictionType restriction = new JobRestrictionType();
+        restriction.setId(id);
+        query.getJob().add(restriction);
+        return new ObjectFactory().createJobQuery(query);
+    }
+}
