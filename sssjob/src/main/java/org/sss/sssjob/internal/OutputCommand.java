@@ -78,7 +78,7 @@ public final class OutputCommand {
                 if (ended) {
                     return ExitStatus.OK;
                 }
-                sleep();
+                Pause.sleep(FOLLOW_POLL_MILLIS);
                 job = one(client, id);
             }
         }
@@ -102,15 +102,6 @@ public final class OutputCommand {
             return from;
         } catch (IOException e) {
             throw new CliException(ExitStatus.REFUSED, "cannot read " + file + ": " + e.getMessage());
-        }
-    }
-
-    private static void sleep() throws CliException {
-        try {
-            Thread.sleep(FOLLOW_POLL_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(ExitStatus.REFUSED, "interrupted");
         }
     }
 }

@@ -67,7 +67,7 @@ public final class WaitCommand {
                 if (allDone) {
                     return statusOf(jobs);
                 }
-                sleep(pause);
+                Pause.sleep(pause);
                 pause = Math.min(MAX_POLL_MILLIS, pause * 3 / 2);
             }
         }
@@ -93,14 +93,5 @@ public final class WaitCommand {
             }
         }
         return ExitStatus.OK;
-    }
-
-    private static void sleep(long millis) throws CliException {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(ExitStatus.REFUSED, "interrupted");
-        }
     }
 }
