@@ -152,7 +152,8 @@ static void usage(FILE *out) {
     fputs("usage: mpiexec [global options] [local options] PROGRAM [ARGS] [: [local options] PROGRAM [ARGS] ...]\n"
           "Starts a parallel job on the mpd ring and waits for it to end.\n\n"
           "global options:\n"
-          "  -f, -machinefile FILE  hosts to use, one per line as host[:count]\n"
+          "  -f, -machinefile FILE  hosts to use, one per line as host[:count] (inside a batch job: default\n"
+          "                         $PBS_NODEFILE, the job's nodes)\n"
           "  -hosts H1,H2,...       hosts to use (mpd ids or host names, see mpdtrace)\n"
           "  -ppn N                 ranks per host (default: one per host, round-robin over the ring)\n"
           "  -l                     label every output line with its rank: \"RANK: line\"\n"
@@ -161,6 +162,8 @@ static void usage(FILE *out) {
           "  -wdir DIR              working directory of the ranks (default: the current one)\n"
           "  -discard               drop the ranks' output\n"
           "  --mpd ADDR:PORT        the mpd to use (default: $MPD_CONSOLE, else the file mpdboot writes)\n"
+          "The ring's secret is $MPD_CONF_FILE (default ~/.mpd.conf); inside a job, $MPD_JOB_KEY, which the\n"
+          "mpd gives every rank, stands for it and lets the job start ranks as its own user only.\n"
           "  -pmi_args PORT IFACE KEY PID\n"
           "                         serve an MPI program started without mpiexec (MPICH's singleton init runs\n"
           "                         this when the program needs a process manager) through the local mpd\n"
@@ -271,6 +274,10 @@ static void parse(int argc, char **argv, options *o) {
     }
     if (o->label && !strcmp(o->output, "merged")) {
         o->output = "label";
+    }
+    const char *nodefile = getenv("PBS_NODEFILE");
+    if (!o->hosts && !o->machinefile && nodefile && *nodefile) {
+        o->machinefile = nodefile; /* inside a batch job: its nodes, a line per slot */
     }
 }
 
@@ -394,6 +401,12 @@ static void console_address(const options *o, char *host, size_t host_size, char
 }
 
 static size_t load_secret(char *secret, size_t size) {
+    const char *job_key = getenv("MPD_JOB_KEY");
+    if (job_key && *job_key) {
+        /* Inside a job (a batch script, a rank): the mpd gave us a key that lets us launch as ourselves only. */
+        snprintf(secret, size, "%s", job_key);
+        return strlen(secret);
+    }
     char path[4096];
     const char *file = getenv("MPD_CONF_FILE");
     if (!file || !*file) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -21,6 +22,7 @@ import org.sss.lib.wire.Digest;
 import org.sss.lib.wire.Endpoint;
 import org.sss.lib.wire.KeyRing;
 import org.sss.lib.wire.SharedKey;
+import org.sss.mpd.internal.JobConsoles;
 import org.sss.mpd.internal.JobManager;
 import org.sss.mpd.internal.Link;
 import org.sss.mpd.internal.LinkHandler;
@@ -50,6 +52,8 @@ public final class Mpd implements AutoCloseable, LinkHandler {
     private final Member self;
     private final ChallengeHandshake handshake = new ChallengeHandshake(Digest.HMAC_SHA256);
     private final KeyRing secretRing;
+    /** What a console holding a job key (not the ring's secret) may send. */
+    private static final java.util.Set<String> JOB_CONSOLE_COMMANDS = java.util.Set.of("launch", "kill", "sigjob", "stdin");
     private final Peers peers;
     private final Ring ring;
     private final ProcessReactor reactor;
@@ -69,7 +73,7 @@ public final class Mpd implements AutoCloseable, LinkHandler {
         this.ring = new Ring(self, peers, handshake, secret, settings.watchTimeout(), listener);
         this.jobs = new JobManager(ring, peers, reactor,
                 RankLauncher.forThisProcess(java.util.Optional.ofNullable(settings.execHelper())), settings.fanout(),
-                settings.killGrace().toMillis(), settings.keepEnded());
+                settings.killGrace().toMillis(), settings.keepEnded(), new JobConsoles(secret, handshake.digest()));
         this.acceptor = Thread.ofPlatform().daemon().name("mpd-accept-" + self.id()).unstarted(this::acceptLoop);
     }
 
@@ -158,7 +162,9 @@ public final class Mpd implements AutoCloseable, LinkHandler {
     private void authenticate(Socket socket) {
         String peer = socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
         try {
-            Link link = Link.accept(socket, handshake, secretRing, HANDSHAKE_TIMEOUT, settings.frameTimeout());
+            Link link = Link.accept(socket, handshake, acceptedKeys(), HANDSHAKE_TIMEOUT, settings.frameTimeout());
+            link.scope().ifPresent(scope -> LOG.info("mpd {}: console of job {} ({}) connected from {}", self.id(),
+                    scope.jid(), scope.runAs().isEmpty() ? "mpd's user" : scope.runAs(), peer));
             peers.adopt(link);
         } catch (AuthenticationException e) {
             LOG.warn("mpd {}: refused connection from {}: {}", self.id(), peer, e.getMessage());
@@ -167,8 +173,23 @@ public final class Mpd implements AutoCloseable, LinkHandler {
         }
     }
 
+    /** The ring's secret, then the keys of the jobs with ranks here (a batch script's mpiexec presents one). */
+    private KeyRing acceptedKeys() {
+        List<SharedKey> keys = new ArrayList<>();
+        keys.add(secretRing.clientKey());
+        keys.addAll(jobs.consoleKeys());
+        return keys.size() == 1 ? secretRing : new KeyRing(keys, secretRing.clientKey().name());
+    }
+
     @Override
     public void message(Link link, MpdMessage message) throws MalformedMessageException {
+        if (link.scope().isPresent() && !JOB_CONSOLE_COMMANDS.contains(message.cmd())) {
+            LOG.warn("mpd {}: refused {} from the console of job {}: a job's console may only launch and signal its "
+                    + "own jobs", self.id(), message.cmd(), link.scope().get().jid());
+            link.trySend(MpdMessage.of("error").with("msg", "a job's console may not send " + message.cmd()).build());
+            link.close();
+            return;
+        }
         switch (message.cmd()) {
             case "hello" -> link.peerId(message.require("id"));
             case "ping" -> ring.onPing(link, message);

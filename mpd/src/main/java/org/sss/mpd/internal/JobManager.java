@@ -64,6 +64,7 @@ public final class JobManager implements AutoCloseable {
     private final long graceMillis;
     private final Duration keepEnded;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private final JobConsoles consoles;
     private final Map<String, Job> ended = new ConcurrentHashMap<>();
     private final AtomicLong nextJob = new AtomicLong(1);
     private final AtomicInteger nextPmiId = new AtomicInteger();
@@ -83,10 +84,12 @@ public final class JobManager implements AutoCloseable {
      * @param fanout      children per tree node
      * @param graceMillis SIGTERM to SIGKILL delay
      * @param keepEnded   how long the end of a detached job is kept when no console releases it
+     * @param consoles    the job console keys given to ranks and accepted from consoles
      * @throws IOException if the PMI port cannot be bound
      */
     public JobManager(Ring ring, Peers peers, ProcessReactor reactor, RankLauncher launcher, int fanout, long graceMillis,
-                      Duration keepEnded) throws IOException {
+                      Duration keepEnded, JobConsoles consoles) throws IOException {
+        this.consoles = consoles;
         this.ring = ring;
         this.peers = peers;
         this.reactor = reactor;
@@ -121,6 +124,9 @@ public final class JobManager implements AutoCloseable {
         JobSpec request = JobSpec.decode(message.body());
         Placement placement;
         try {
+            if (console.scope().isPresent()) {
+                request = JobConsoles.confine(request, console.scope().get());
+            }
             placement = Placement.of(request, ring.membership(), selfId());
         } catch (IllegalArgumentException e) {
             console.trySend(MpdMessage.of("error").with("msg", e.getMessage()).build());
@@ -212,6 +218,8 @@ public final class JobManager implements AutoCloseable {
         own.add("MPD_HOST=" + ring.self().host());
         own.add("PMI_PORT=" + pmi.port());
         own.add("PMI_ID=" + pmiid);
+        own.add("MPD_CONSOLE=" + ring.self().endpoint().host() + ":" + ring.self().endpoint().port());
+        own.add("MPD_JOB_KEY=" + consoles.keyFor(spec.jid(), spec.setOf(rank).runAs()));
         if (spec.spawned()) {
             own.add("PMI_SPAWNED=1");
         }
@@ -697,6 +705,9 @@ public final class JobManager implements AutoCloseable {
     public boolean consoleRequest(Link console, MpdMessage message) throws MalformedMessageException {
         String jid = message.require("jid");
         Job job = jobs.get(jid);
+        if (console.scope().isPresent() && (job == null || job.root == null || job.root.console() != console)) {
+            return false;
+        }
         if (job == null || job.root == null) {
             int at = jid.indexOf('@');
             String rootId = at < 0 ? "" : jid.substring(at + 1);
@@ -710,6 +721,17 @@ public final class JobManager implements AutoCloseable {
         }
         rootRequest(job, message.cmd(), message, console);
         return true;
+    }
+
+    /** @return the keys of job consoles this mpd accepts now: those of the jobs with ranks here */
+    public List<org.sss.lib.wire.SharedKey> consoleKeys() {
+        List<JobSpec> local = new ArrayList<>();
+        for (Job job : jobs.values()) {
+            if (!job.ranks.isEmpty()) {
+                local.add(job.spec);
+            }
+        }
+        return consoles.keysOf(local);
     }
 
     /** Handles {@code job-request}: a console request another mpd passed to this root. */

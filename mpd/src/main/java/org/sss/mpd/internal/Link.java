@@ -47,6 +47,8 @@ public final class Link implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger senders = new java.util.concurrent.atomic.AtomicInteger();
     private volatile String peerId;
     private volatile long frameDeadline;
+    /** Who answered our challenge (accepted links only): the ring, or a job's console. */
+    private volatile JobConsoles.Scope scope;
 
     /**
      * Starts a send batch on this thread: until {@link #endBatch()}, messages it sends are written but a link's
@@ -80,6 +82,11 @@ public final class Link implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** @return the job this link's console acts within, or empty for the ring's secret (and connected links) */
+    public java.util.Optional<JobConsoles.Scope> scope() {
+        return java.util.Optional.ofNullable(scope);
     }
 
     /** @return whether a whole further message may already be buffered (bytes read but not yet consumed) */
@@ -176,7 +183,7 @@ public final class Link implements AutoCloseable {
      *
      * @param socket    the accepted socket
      * @param handshake the challenge protocol
-     * @param secret    the ring's secret, as a key ring of one
+     * @param secret    the ring's secret, and the job console keys an mpd accepts (see {@link JobConsoles})
      * @param timeout      longest wait for the answer
      * @param frameTimeout time the peer has to finish each message it starts
      * @return the authenticated link
@@ -189,11 +196,13 @@ public final class Link implements AutoCloseable {
             socket.setTcpNoDelay(true);
             InputStream in = new CountingInput(socket.getInputStream());
             OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 65536);
-            handshake.accept(in, out, secret);
+            org.sss.lib.wire.Principal principal = handshake.accept(in, out, secret);
             if (!watchdog.cancel(false)) {
                 throw new java.net.SocketTimeoutException("handshake not finished within " + timeout.toMillis() + " ms");
             }
-            return new Link(socket, in, out, frameTimeout);
+            Link link = new Link(socket, in, out, frameTimeout);
+            link.scope = JobConsoles.scopeOf(principal).orElse(null);
+            return link;
         } catch (IOException | RuntimeException e) {
             watchdog.cancel(false);
             socket.close();

@@ -151,7 +151,8 @@ public final class RankLauncher {
      * Spawns one process of a prepared set.
      *
      * @param launchable the set's launchable
-     * @param ownEnv     variables for this process only, added after the set's
+     * @param ownEnv     variables for this process only; they replace the set's of the same name (a nested mpiexec
+     *                   passes on its own PMI_RANK, MPD_JOB_KEY …, which must not shadow the new rank's)
      * @return the process
      * @throws IOException if it cannot be started (with the reason)
      */
@@ -159,8 +160,16 @@ public final class RankLauncher {
         if (launchable.path() == null) {
             throw new IOException(launchable.problem());
         }
+        java.util.Set<String> replaced = new java.util.HashSet<>();
+        for (String entry : ownEnv) {
+            replaced.add(entry.substring(0, Math.max(0, entry.indexOf('='))));
+        }
         List<String> env = new ArrayList<>(launchable.env().size() + ownEnv.size());
-        env.addAll(launchable.env());
+        for (String entry : launchable.env()) {
+            if (!replaced.contains(entry.substring(0, Math.max(0, entry.indexOf('='))))) {
+                env.add(entry);
+            }
+        }
         env.addAll(ownEnv);
         return Posix.spawn(launchable.path(), launchable.argv(), env, launchable.wdir());
     }
