@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
-# Batch jobs through the queue manager: starts a local ring of 4 mpds (node1..node4 on 127.0.0.170-173, 8 slots
-# each) and the suite with a process manager and a first-fit queue manager (private state, free ports), then
+# Batch jobs through the queue manager: starts a local ring of NODES mpds (default 4: node1..node4 on
+# 127.0.0.170-173, 8 slots each) and the suite with a process manager and a first-fit queue manager (private state, free ports), then
 #   1. hyperfine: the command line's wall time, `sssjob status` and `qstat` (a table of 50 jobs), `sssjob submit`;
 #   2. JobThroughput: acknowledged submits per second (held jobs: submission only), 1 and 8 clients over the
 #      Unix-domain socket;
 #   3. JobThroughput --run: trivial jobs (`true`) submitted by 8 clients, started first-fit (a job holds its nodes
 #      whole) through the process manager and the ring, until all have completed: jobs per second end to end.
 # Slurm's figures on this kind of machine (sbatch 130-220 submits/s, 10-34 trivial jobs/s end to end, squeue
-# 24-33 ms) come from the issue; Slurm is not installed here. Usage: bench/qm.sh [JOBS_PER_CLIENT]
+# 24-33 ms) come from the issue; Slurm is not installed here. Usage: bench/qm.sh [JOBS_PER_CLIENT] [NODES]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 source "$ROOT/bin/lib/common.sh"
 sss_find_java
 sss_ensure_built
 JOBS="${1:-500}"
+NODES="${2:-4}"
 if ! command -v hyperfine >/dev/null; then
   [ "$(id -u)" -eq 0 ] || sss_die "hyperfine is missing: apt-get install hyperfine"
   DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null
@@ -30,10 +31,12 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-start_ring 127.0.0.170 127.0.0.171 127.0.0.172 127.0.0.173
+addresses=()
+for i in $(seq "$NODES"); do addresses+=("127.0.0.$((169 + i))"); done
+start_ring "${addresses[@]}"
 export SSS_CONFIG="$WORK/etc/sss.xml"
 nodes=""
-for i in 1 2 3 4; do nodes="$nodes<node name=\"node$i\" slots=\"8\"/>"; done
+for i in $(seq "$NODES"); do nodes="$nodes<node name=\"node$i\" slots=\"8\"/>"; done
 suite_config "$SSS_CONFIG" "  <process-manager host=\"127.0.0.1\" port=\"0\" mpds=\"$CONSOLE\" mpd-secret=\"$MPD_CONF_FILE\" allow-root=\"true\"/>\n  <queue-manager host=\"127.0.0.1\" port=\"0\" first-fit=\"true\"><queue name=\"batch\" default=\"true\"/></queue-manager>\n  <nodes>$nodes</nodes>"
 "$ROOT/bin/sss" start >/dev/null
 SOCKET="$SSS_VAR/run/queue-manager.sock"
@@ -52,5 +55,5 @@ hyperfine -N -w 5 -r 40 "$ROOT/bin/sssjob status" "$ROOT/bin/qstat" "$ROOT/bin/s
 echo "== 2. acknowledged submits (held jobs), over the local socket"
 bench --clients 1 --jobs "$JOBS"
 bench --clients 8 --jobs "$JOBS"
-echo "== 3. trivial jobs end to end (submit, start first-fit on 4 nodes x 8 slots, run, complete)"
+echo "== 3. trivial jobs end to end (submit, start first-fit on $NODES nodes, each job holding one whole, run, complete)"
 bench --clients 8 --jobs $((JOBS / 5)) --run

@@ -121,6 +121,13 @@ public final class JobService implements AutoCloseable {
      * @throws SssException if the allocation is refused
      */
     public Job start(String id, List<String> nodes) throws SssException {
+        Job started = allocate(id, nodes);
+        runner.launch(started);
+        return table.get(id).orElse(started);
+    }
+
+    /** Checks and commits a start (the job is running on its nodes from here on); launching it is the caller's. */
+    private Job allocate(String id, List<String> nodes) throws SssException {
         Job known = table.get(id).orElseThrow(() -> SssException.notFound("no job " + id));
         if (!settings.nodes().isEmpty()) {
             Set<String> names = new java.util.HashSet<>(settings.nodes().stream().map(QueueManagerSettings.Node::name).toList());
@@ -137,8 +144,7 @@ public final class JobService implements AutoCloseable {
         String pgid = "job-" + id.replace("[", "-").replace("]", "") + "-" + (known.runs() + 1);
         Job started = table.start(id, nodes, pgid);
         events.wake();
-        runner.launch(started);
-        return table.get(id).orElse(started);
+        return started;
     }
 
     /**
@@ -281,8 +287,9 @@ public final class JobService implements AutoCloseable {
                 return;
             }
             try {
-                start(job.id(), fitting.stream().map(QueueManagerSettings.Node::name).toList());
+                Job started = allocate(job.id(), fitting.stream().map(QueueManagerSettings.Node::name).toList());
                 free.removeAll(fitting);
+                Thread.ofVirtual().name("qm-launch-" + job.id()).start(() -> runner.launch(started));
             } catch (SssException e) {
                 LOG.info("queue-manager: job {}: first-fit start refused: {}", job.id(), e.getMessage());
                 return;
