@@ -158,6 +158,15 @@ as "$BOB" "$B/sssjob" wait --quiet "$LONG"; wstatus=$?
 check "root cancels $BOB's running job" test "$status" -eq 0 -a "$wstatus" -ne 0
 check "... recorded as cancelled" grep -q "cancel" <<<"$("$B/sssjob" status "$LONG")"
 
+H1="$(as "$BOB" "$B/sssjob" submit -h "$WORK/$BOB/long.sh")"
+H2="$(as "$BOB" "$B/sssjob" submit -h "$WORK/$BOB/long.sh")"
+as "$ALICE" "$B/qdel" all; status=$?
+check "qdel all as $ALICE exits 0 and leaves $BOB's jobs alone" \
+  test "$status" -eq 0 -a "$("$B/sssjob" status "$H1" "$H2" | grep -c ' H ')" -eq 2
+as "$BOB" "$B/qdel" all; status=$?
+check "qdel all as $BOB cancels both of his held jobs" \
+  test "$status" -eq 0 -a "$("$B/sssjob" status "$H1" "$H2" | grep -c ' C .*cancelled')" -eq 2
+
 # Walltime, dependencies, arrays, follow, qstat -f.
 WALL="$(as "$BOB" "$B/qsub" -l walltime=00:00:01 "$WORK/$BOB/long.sh")"; WALL="${WALL%%.*}"
 as "$BOB" "$B/sssjob" wait "$WALL" 2>"$WORK/wall.err"; status=$?
@@ -184,7 +193,9 @@ check "sssjob output --follow prints the output until the job ends" \
 full="$("$B/qstat" -f "$HELLO")"
 check "qstat -f lists PBS attributes" grep -q "Job_Owner = $ALICE@" <<<"$full"
 check "... state, nodes and exit status" test "$(grep -cE 'job_state = C|Resource_List.nodes = 2:ppn=2|exit_status = 0' <<<"$full")" -eq 3
-check "qstat's table has PBS's header" grep -q '^Job ID  *Name  *User  *Time Use S Queue$' <<<"$("$B/qstat")"
+check "qstat -x's table has PBS's header and the completed jobs" \
+  test "$("$B/qstat" -x | grep -cE '^Job ID  *Name  *User  *Time Use S Queue$|^'"$HELLO"'\..* C batch$')" -eq 2
+check "qstat without -x leaves completed jobs out" test -z "$("$B/qstat" | grep "^$HELLO\.")"
 check "sssjob status --xml is the queue manager's reply" grep -q "<jobs><job id=\"$HELLO\"" <<<"$("$B/sssjob" status --xml "$HELLO")"
 check "sssjob queues lists batch and short" test "$("$B/sssjob" queues | grep -cE '^(batch|short) ')" -eq 2
 

@@ -36,7 +36,10 @@ public final class SssjobMain {
                 System.err);
         int status = run(invocation, Arrays.asList(args));
         System.out.flush();
-        System.exit(status);
+        System.err.flush();
+        // halt, not exit: nothing is left to clean up, and System.exit would first start the JDK's logging (it logs
+        // Runtime.exit when asked to), a tenth of the command's run time.
+        Runtime.getRuntime().halt(status);
     }
 
     /**

@@ -7,31 +7,38 @@ import java.util.List;
  * {@code sssjob cancel|hold|release|requeue|signal} and {@code qdel}, {@code qhold}, {@code qrls}, {@code qsig}: one
  * request per job id, all on one connection, so that a bad id does not stop the others. Each refusal is printed
  * on its own line; the exit status is the worst of them (0 when every job was acted on). sssjob says what it did,
- * one line per job; the PBS faces are silent on success, as PBS is.
+ * one line per job; the PBS faces are silent on success, as PBS is. {@code all} stands for every job of the caller
+ * (all jobs, for root and administrators) that the action applies to: cancel the queued, held and running ones, hold
+ * the queued, release the held.
  */
 public final class ActionCommand {
+    /** The word for every job of the caller's in the states an action applies to ({@code qdel all}, as Torque). */
+    private static final String ALL = "all";
+
     private ActionCommand() {
     }
 
     /** The actions. */
     public enum Action {
-        /** job-cancel. */
-        CANCEL("job-cancel", "cancelled"),
-        /** job-hold. */
-        HOLD("job-hold", "held"),
-        /** job-release. */
-        RELEASE("job-release", "released"),
+        /** job-cancel; {@code all}: every queued, held or running job. */
+        CANCEL("job-cancel", "cancelled", List.of("queued", "held", "running")),
+        /** job-hold; {@code all}: every queued job. */
+        HOLD("job-hold", "held", List.of("queued")),
+        /** job-release; {@code all}: every held job. */
+        RELEASE("job-release", "released", List.of("held")),
         /** job-requeue. */
-        REQUEUE("job-requeue", "requeued"),
+        REQUEUE("job-requeue", "requeued", List.of()),
         /** job-signal. */
-        SIGNAL("job-signal", "signalled");
+        SIGNAL("job-signal", "signalled", List.of());
 
         private final String operation;
         private final String done;
+        private final List<String> allStates;
 
-        Action(String operation, String done) {
+        Action(String operation, String done, List<String> allStates) {
             this.operation = operation;
             this.done = done;
+            this.allStates = allStates;
         }
     }
 
@@ -60,6 +67,8 @@ public final class ActionCommand {
                 throw CliException.usage("unknown option " + arg);
             } else if (action == Action.SIGNAL && signal == null && !pbsFace) {
                 signal = arg;
+            } else if (arg.equals("all") && !action.allStates.isEmpty()) {
+                ids.add(ALL);
             } else {
                 ids.add(JobIds.check(arg));
             }
@@ -74,6 +83,7 @@ public final class ActionCommand {
         try (JobsClient client = new JobsClient(QueueManagerSocket.locate(socket, invocation.environment()))) {
             for (String id : ids) {
                 byte[] request = action == Action.SIGNAL ? Requests.signal(List.of(id), signal)
+                        : id.equals(ALL) ? Requests.jobsInStates(action.operation, action.allStates, null)
                         : Requests.jobs(action.operation, List.of(id), null);
                 try {
                     List<Job> jobs = client.jobs(request);

@@ -61,8 +61,8 @@ public final class AotTraining {
 
     private static List<List<String>> commands(String program, Path script) {
         return switch (program) {
-            case "sssjob" -> List.of(List.of("submit", script.toString()), List.of("status", "-a"),
-                    List.of("wait", "--quiet", "1"), List.of("status", "--xml"), List.of("cancel", "1"));
+            case "sssjob" -> List.of(List.of("submit", script.toString()), List.of("status", "-a"), List.of("status"),
+                    List.of("wait", "--quiet", "2"), List.of("status", "--xml"), List.of("cancel", "1"));
             case "qstat" -> List.of(List.of(), List.of("-f", "1"), List.of("-a"));
             default -> List.of(List.of(script.toString()));
         };
@@ -73,8 +73,8 @@ public final class AotTraining {
             try (SocketChannel channel = server.accept()) {
                 InputStream in = Channels.newInputStream(channel);
                 OutputStream out = Channels.newOutputStream(channel);
-                while (skipFrame(in)) {
-                    byte[] reply = reply().getBytes(StandardCharsets.UTF_8);
+                for (String request = readFrame(in); request != null; request = readFrame(in)) {
+                    byte[] reply = reply(request).getBytes(StandardCharsets.UTF_8);
                     out.write((reply.length + " ").getBytes(StandardCharsets.US_ASCII));
                     out.write(reply);
                     out.flush();
@@ -85,24 +85,33 @@ public final class AotTraining {
         }
     }
 
-    private static boolean skipFrame(InputStream in) throws IOException {
-        long length = 0;
+    private static String readFrame(InputStream in) throws IOException {
+        int length = 0;
         for (int b = in.read(); b != ' '; b = in.read()) {
             if (b < 0) {
-                return false;
+                return null;
             }
             length = length * 10 + (b - '0');
         }
-        in.skipNBytes(length);
-        return true;
+        return new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
 
-    private static String reply() {
+    /** Every made-up job, or the one a request names ({@code <job id="2"/>}: wait must see it end). */
+    private static String reply(String request) {
         Instant now = Instant.now();
+        int named = request.indexOf("<job id=\"");
+        int only = 0;
+        if (named >= 0 && Character.isDigit(request.charAt(named + "<job id=\"".length()))) {
+            int start = named + "<job id=\"".length();
+            only = Integer.parseInt(request.substring(start, request.indexOf('"', start)));
+        }
         StringBuilder jobs = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?><jobs>");
         for (int i = 1; i <= TRAINING_JOBS; i++) {
+            if (only != 0 && i != only) {
+                continue;
+            }
             jobs.append("<job id=\"").append(i).append("\" name=\"training\" user=\"nobody\" queue=\"batch\" state=\"")
-                    .append("completed").append("\" nodes=\"1\" ppn=\"1\" walltime=\"60\"")
+                    .append(i % 2 == 0 ? "completed" : "queued").append("\" nodes=\"1\" ppn=\"1\" walltime=\"60\"")
                     .append(" priority=\"0\" workdir=\"/\" submit-host=\"localhost\" script-name=\"training.sh\"")
                     .append(" output-path=\"/dev/null\" error-path=\"/dev/null\" join=\"n\" submitted=\"")
                     .append(now).append("\" started=\"").append(now).append("\"")

@@ -23,14 +23,14 @@ final class Help {
                   status [-a] [--xml] [ID...]      your jobs that have not completed (-a: with completed ones)
                   wait [--quiet] ID                follow a job until it completes; exit with its exit status
                   output [--error] [--follow] ID   print a job's output (or error) file; --follow: as it grows
-                  cancel ID...                     cancel queued, held or running jobs
+                  cancel ID... | cancel all        cancel queued, held or running jobs
                   hold ID... | release ID...       keep queued jobs from starting, and let them again
                   requeue ID...                    stop running jobs and queue them again
                   signal SIGNAL ID...              send a signal (USR1, TERM, 10, ...) to running jobs
                   alter [qsub options] ID...       change queued or held jobs (-N, -l walltime=, -q, -W depend=...)
                   queues                           the queues, their limits and how many jobs each has
 
-                PBS faces: qsub, qstat [-f] [-a] [-u USER], qdel, qhold, qrls, qsig -s SIGNAL, qalter.
+                PBS faces: qsub, qstat [-f] [-a] [-x] [-u USER], qdel, qhold, qrls, qsig -s SIGNAL, qalter.
                 """ + EXIT;
     }
 
@@ -71,11 +71,12 @@ final class Help {
 
     static String qstat() {
         return """
-                usage: qstat [-f] [-a] [-u USER] [ID...]
+                usage: qstat [-f] [-a] [-x] [-u USER] [ID...]
 
-                PBS's job table: Job ID, Name, User, Time Use (wall time used), S (Q H R E C), Queue. -a: the
+                PBS's job table: Job ID, Name, User, Time Use (wall time used), S (Q H R E C), Queue, of the jobs
+                not yet completed. -x: with the completed ones the queue manager still keeps (PBS Pro's -x); -a: the
                 alternate table (nodes, tasks, requested and elapsed time); -f: every attribute of each job;
-                -u USER: that user's jobs only. Completed jobs are listed while the queue manager keeps them.
+                -u USER: that user's jobs only. Named jobs are shown in any state.
                 """ + EXIT;
     }
 
@@ -119,7 +120,9 @@ final class Help {
                 ? (program.equals("sssjob") ? "sssjob signal SIGNAL ID..." : program + " -s SIGNAL ID...")
                 : (program.equals("sssjob") ? "sssjob " + action.name().toLowerCase(java.util.Locale.ROOT) : program)
                         + " ID...";
-        return "usage: " + usage + "\n\n" + what + "\n" + EXIT;
+        String all = action == ActionCommand.Action.CANCEL || action == ActionCommand.Action.HOLD
+                || action == ActionCommand.Action.RELEASE ? "ID may be 'all': every job of yours it applies to.\n" : "";
+        return "usage: " + usage + "\n\n" + what + "\n" + all + EXIT;
     }
 
     static String queues() {

@@ -68,6 +68,27 @@ public final class Requests {
     }
 
     /**
+     * @param operation job-query, job-cancel, job-hold or job-release
+     * @param states    the states of the jobs wanted ({@code *} ids)
+     * @param user      a user restriction, or {@code null}
+     * @return the request
+     */
+    public static byte[] jobsInStates(String operation, List<String> states, String user) {
+        return write(w -> {
+            w.writeStartElement(operation);
+            for (String state : states) {
+                w.writeEmptyElement("job");
+                w.writeAttribute("id", "*");
+                if (user != null) {
+                    w.writeAttribute("user", user);
+                }
+                w.writeAttribute("state", state);
+            }
+            w.writeEndElement();
+        });
+    }
+
+    /**
      * @param ids    the jobs
      * @param signal a signal name or number
      * @return a {@code job-signal}

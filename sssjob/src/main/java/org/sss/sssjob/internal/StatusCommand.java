@@ -14,17 +14,26 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code sssjob status [-a] [--xml] [ID…]}: a table of the jobs not yet completed ({@code -a}: with the
  *       completed ones still kept; named ids: those, in any state).</li>
- *   <li>{@code qstat [-f] [-a] [-u USER] [ID…]}: PBS's table (completed jobs included, as Torque shows them
- *       while it keeps them), its alternate {@code -a} table, or {@code -f}'s full attribute listing.</li>
+ *   <li>{@code qstat [-f] [-a] [-x] [-u USER] [ID…]}: PBS's table of the jobs not yet completed ({@code -x}: with
+ *       the completed ones kept, as PBS Pro), its alternate {@code -a} table, or {@code -f}'s full listing.</li>
  * </ul>
+ * Only the jobs to show are asked for: a table without {@code -a}/{@code -x} does not fetch the history.
  */
 public final class StatusCommand {
     private StatusCommand() {
     }
 
-    /** What to show. */
-    private record Options(boolean all, boolean xml, boolean full, String user, String socket, List<String> ids,
-                           boolean help) {
+    /** The states a job has before it completes: what a table shows unless asked for history. */
+    private static final List<String> NOT_COMPLETED = List.of("queued", "held", "running", "exiting");
+
+    /**
+     * What to show.
+     *
+     * @param all       with the completed jobs still kept (sssjob -a, qstat -x)
+     * @param alternate qstat -a's table
+     */
+    private record Options(boolean all, boolean alternate, boolean xml, boolean full, String user, String socket,
+                           List<String> ids, boolean help) {
     }
 
     /**
@@ -40,23 +49,26 @@ public final class StatusCommand {
             invocation.out().print(pbsFace ? Help.qstat() : Help.status());
             return ExitStatus.OK;
         }
-        List<String> ids = options.ids().isEmpty() ? List.of("*") : options.ids();
-        byte[] request = Requests.jobs("job-query", ids, options.user());
+        byte[] request;
+        if (!options.ids().isEmpty()) {
+            request = Requests.jobs("job-query", options.ids(), options.user());
+        } else if (options.all()) {
+            request = Requests.jobs("job-query", List.of("*"), options.user());
+        } else {
+            request = Requests.jobsInStates("job-query", NOT_COMPLETED, options.user());
+        }
         try (JobsClient client = new JobsClient(QueueManagerSocket.locate(options.socket(), invocation.environment()))) {
             if (options.xml()) {
                 invocation.out().println(client.raw(request, "jobs"));
                 return ExitStatus.OK;
             }
             List<Job> jobs = client.jobs(request);
-            if (!pbsFace && !options.all() && options.ids().isEmpty()) {
-                jobs = jobs.stream().filter(job -> !job.completed()).toList();
-            }
             Instant now = Instant.now();
             String text;
             if (options.full()) {
                 text = full(jobs, now);
             } else if (pbsFace) {
-                text = options.all() ? pbsAlternate(jobs, now) : pbsTable(jobs, now);
+                text = options.alternate() ? pbsAlternate(jobs, now) : pbsTable(jobs, now);
             } else {
                 text = table(jobs, now);
             }
@@ -67,6 +79,7 @@ public final class StatusCommand {
 
     private static Options parse(List<String> args, boolean pbsFace) throws CliException {
         boolean all = false;
+        boolean alternate = false;
         boolean xml = false;
         boolean full = false;
         boolean help = false;
@@ -76,7 +89,19 @@ public final class StatusCommand {
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
-                case "-a" -> all = true;
+                case "-a" -> {
+                    if (pbsFace) {
+                        alternate = true;
+                    } else {
+                        all = true;
+                    }
+                }
+                case "-x" -> {
+                    if (!pbsFace) {
+                        throw CliException.usage("unknown option -x (sssjob status -a shows completed jobs)");
+                    }
+                    all = true;
+                }
                 case "--xml" -> xml = true;
                 case "--help" -> help = true;
                 case "-f" -> {
@@ -95,7 +120,7 @@ public final class StatusCommand {
                 }
             }
         }
-        return new Options(all, xml, full, user, socket, ids, help);
+        return new Options(all, alternate, xml, full, user, socket, ids, help);
     }
 
     private static String table(List<Job> jobs, Instant now) {
