@@ -1,0 +1,85 @@
+package org.sss.queuemanager.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sss.lib.error.ErrorCode;
+import org.sss.lib.error.SssException;
+
+/** The job table: commit before visible, the single allocation point (no node given twice), its indexes. */
+class JobTableTest {
+    @TempDir
+    Path dir;
+
+    private static Job job(long sequence, String depend, boolean held) {
+        Job.JobSpec spec = new Job.JobSpec("alice", "job" + sequence, "batch", 1, 1, 60, 0, "", "/tmp", "login1",
+                "job.sh", "#!/bin/sh\ntrue\n", "/tmp/job.o" + sequence, "/tmp/job.e" + sequence, "", depend, "", "",
+                Map.of("A", "1"));
+        return new Job(String.valueOf(sequence), sequence, null, spec, held ? Job.State.HELD : Job.State.QUEUED, held,
+                Instant.now(), null, null, List.of(), null, null, held ? "held" : "", 0);
+    }
+
+    @Test
+    void aNodeIsNeverGivenToTwoJobs() throws Exception {
+        try (JobStore store = JobStore.open(dir.resolve("qm.db"))) {
+            JobTable table = new JobTable(store, store.loadAll());
+            table.add(List.of(job(1, "", false)), null);
+            table.add(List.of(job(2, "", false)), null);
+            assertThat(table.start("1", List.of("node1"), "job-1-1").state()).isEqualTo(Job.State.RUNNING);
+            assertThatThrownBy(() -> table.start("2", List.of("node1"), "job-2-1"))
+                    .isInstanceOfSatisfying(SssException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_STATE))
+                    .hasMessageContaining("node1");
+            assertThatThrownBy(() -> table.start("1", List.of("node2"), "job-1-2")).hasMessageContaining("running");
+            assertThat(table.allocations()).containsExactly(Map.entry("node1", "1"));
+            table.change("1", current -> current.completed(0, "", Instant.now()), current -> "job-finished");
+            assertThat(table.allocations()).isEmpty();
+            assertThat(table.start("2", List.of("node1"), "job-2-1").allocated()).containsExactly("node1");
+        }
+    }
+
+    @Test
+    void theIndexesFollowEveryChangeInSubmissionOrder() throws Exception {
+        try (JobStore store = JobStore.open(dir.resolve("qm.db"))) {
+            JobTable table = new JobTable(store, store.loadAll());
+            table.add(List.of(job(3, "", false)), null);
+            table.add(List.of(job(1, "afterok:3", false)), null);
+            table.add(List.of(job(2, "", true)), null);
+            assertThat(table.queued()).extracting(Job::id).containsExactly("1", "3");
+            assertThat(table.waitingOnDependencies()).extracting(Job::id).containsExactly("1");
+            table.change("2", current -> current.withHold(false), current -> null);
+            assertThat(table.queued()).extracting(Job::id).containsExactly("1", "2", "3");
+            table.start("3", List.of("node1"), "job-3-1");
+            assertThat(table.queued()).extracting(Job::id).containsExactly("1", "2");
+            table.change("1", current -> current.completed(null, "dependency can never be met", Instant.now()),
+                    current -> "job-finished");
+            assertThat(table.waitingOnDependencies()).isEmpty();
+            table.forget(List.of("1"));
+            assertThat(table.get("1")).isEmpty();
+            assertThat(table.queued()).extracting(Job::id).containsExactly("2");
+        }
+    }
+
+    @Test
+    void whatWasCommittedIsThereAfterReopeningWithItsAllocations() throws Exception {
+        try (JobStore store = JobStore.open(dir.resolve("qm.db"))) {
+            JobTable table = new JobTable(store, store.loadAll());
+            table.add(List.of(job(1, "", false), job(2, "", false)), null);
+            table.start("1", List.of("node7"), "job-1-1");
+        }
+        try (JobStore store = JobStore.open(dir.resolve("qm.db"))) {
+            JobTable table = new JobTable(store, store.loadAll());
+            assertThat(table.all()).extracting(Job::id).containsExactly("1", "2");
+            assertThat(table.get("1").orElseThrow().spec().environment()).containsEntry("A", "1");
+            assertThat(table.allocations()).containsExactly(Map.entry("node7", "1"));
+            assertThat(table.queued()).extracting(Job::id).containsExactly("2");
+            assertThat(table.nextSequence()).isEqualTo(3);
+            assertThatThrownBy(() -> table.start("2", List.of("node7"), "job-2-1")).hasMessageContaining("node7");
+        }
+    }
+}
