@@ -299,7 +299,7 @@ public final class JobService implements AutoCloseable {
 
     private void pruneHistory() throws SssException {
         long now = System.nanoTime();
-        if (now - lastPruneNanos < PRUNE_INTERVAL_NANOS) {
+        if (now - lastPruneNanos < Math.min(PRUNE_INTERVAL_NANOS, settings.history().toNanos())) {
             return;
         }
         lastPruneNanos = now;
