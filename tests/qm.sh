@@ -167,6 +167,17 @@ as "$BOB" "$B/qdel" all; status=$?
 check "qdel all as $BOB cancels both of his held jobs" \
   test "$status" -eq 0 -a "$("$B/sssjob" status "$H1" "$H2" | grep -c ' C .*cancelled')" -eq 2
 
+ALT="$(as "$BOB" "$B/sssjob" submit -h "$WORK/$BOB/long.sh")"
+out="$(as "$BOB" "$B/sssjob" alter -N renamed -l walltime=00:30:00 "$ALT")"; status=$?
+check "sssjob alter changes a held job's name and walltime" \
+  test "$status" -eq 0 -a "$(as "$BOB" "$B/qstat" -f "$ALT" | grep -cE 'Job_Name = renamed|Resource_List.walltime = 00:30:00')" -eq 2
+err="$(as "$BOB" "$B/qalter" -q short -l walltime=2:00:00 "$ALT" 2>&1)"; status=$?
+check "qalter past the queue's limit: exit 2, one line, the job unchanged" \
+  test "$status" -eq 2 -a "$(wc -l <<<"$err")" -eq 1 -a "$(as "$BOB" "$B/qstat" -f "$ALT" | grep -c 'queue = batch')" -eq 1
+as "$ALICE" "$B/qalter" -N stolen "$ALT" 2>/dev/null; status=$?
+check "$ALICE cannot alter $BOB's job (exit 1)" test "$status" -eq 1
+as "$BOB" "$B/qdel" "$ALT"
+
 # Walltime, dependencies, arrays, follow, qstat -f.
 WALL="$(as "$BOB" "$B/qsub" -l walltime=00:00:01 "$WORK/$BOB/long.sh")"; WALL="${WALL%%.*}"
 as "$BOB" "$B/sssjob" wait "$WALL" 2>"$WORK/wall.err"; status=$?
