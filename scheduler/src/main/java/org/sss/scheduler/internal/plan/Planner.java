@@ -1,0 +1,259 @@
+package org.sss.scheduler.internal.plan;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * One scheduling pass: priority FIFO with EASY backfill and advance reservations, over nodes allocated whole (as the
+ * queue manager allocates them).
+ *
+ * <p>Jobs are taken by priority (higher first), then submission time, then id. Each starts now on the first usable
+ * free nodes with enough slots that no reservation keeps it off, until one cannot: that job is the <em>head</em>.
+ * The head gets a reservation of its own: the earliest time its nodes will be free (from the running jobs' walltimes
+ * and the reservations' windows) and the nodes it will take then, chosen among those busy now where possible. Every
+ * later job may then start now only if it leaves the head's start intact: it ends (by its walltime) before the
+ * head's start, or it takes none of the head's nodes. A job without a walltime can only take nodes the head does not
+ * need. Nodes that are not usable (down, drained, offline) are never given out; a reservation's nodes go to its users
+ * only while its window is open, and a job whose run would overlap the window is kept off them.
+ *
+ * <p>The planner allocates nothing: its starts are proposals for the queue manager's {@code job-start}, the single
+ * point that commits an allocation; a refused start is simply planned again at the next pass. Not thread-safe;
+ * stateless between passes.
+ */
+public final class Planner {
+    private static final Comparator<QueuedJob> ORDER = Comparator.comparingLong(QueuedJob::priority).reversed()
+            .thenComparing(QueuedJob::submitted)
+            .thenComparing(job -> job.id().length())
+            .thenComparing(QueuedJob::id);
+
+    /** The state of the nodes during one pass. */
+    private static final class Nodes {
+        final PlanNode[] nodes;
+        final Instant[] availableAt;
+        /** Usable nodes nobody holds now, by index (ordered, so that picks are deterministic). */
+        final BitSet free;
+        final List<List<Reservation>> reservations = new ArrayList<>();
+        final Map<Integer, Integer> fittingByPpn = new HashMap<>();
+        int freeCount;
+
+        Nodes(Instant now, List<PlanNode> list, List<RunningJob> running, List<Reservation> reserved) {
+            nodes = list.toArray(PlanNode[]::new);
+            availableAt = new Instant[nodes.length];
+            free = new BitSet(nodes.length);
+            Map<String, Integer> index = new HashMap<>();
+            for (int i = 0; i < nodes.length; i++) {
+                index.put(nodes[i].name(), i);
+                availableAt[i] = nodes[i].usable() ? now : Instant.MAX;
+                free.set(i, nodes[i].usable());
+                reservations.add(List.of());
+            }
+            for (RunningJob job : running) {
+                Instant end = job.expectedEnd() == null ? Instant.MAX : job.expectedEnd().isBefore(now) ? now
+                        : job.expectedEnd();
+                for (String name : job.nodes()) {
+                    Integer i = index.get(name);
+                    if (i != null) {
+                        free.clear(i);
+                        if (nodes[i].usable()) {
+                            availableAt[i] = end;
+                        }
+                    }
+                }
+            }
+            for (Reservation reservation : reserved) {
+                for (String name : reservation.nodes()) {
+                    Integer i = index.get(name);
+                    if (i != null) {
+                        List<Reservation> onNode = new ArrayList<>(reservations.get(i));
+                        onNode.add(reservation);
+                        reservations.set(i, onNode);
+                    }
+                }
+            }
+            freeCount = free.cardinality();
+        }
+
+        /** @return how many usable nodes have the job's slots (counted once per ppn and pass) */
+        int fitting(QueuedJob job) {
+            return fittingByPpn.computeIfAbsent(job.ppn(), ppn -> {
+                int count = 0;
+                for (PlanNode node : nodes) {
+                    count += node.usable() && node.slots() >= ppn ? 1 : 0;
+                }
+                return count;
+            });
+        }
+
+        boolean fits(int i, QueuedJob job) {
+            return nodes[i].usable() && nodes[i].slots() >= job.ppn();
+        }
+
+        /** @return the reservation keeping the job off node i over [from, until), or null */
+        Reservation excluding(int i, QueuedJob job, Instant from, Instant until) {
+            for (Reservation reservation : reservations.get(i)) {
+                if (reservation.excludes(job.user(), from, until)) {
+                    return reservation;
+                }
+            }
+            return null;
+        }
+
+        void take(List<Integer> chosen, Instant until) {
+            for (int i : chosen) {
+                free.clear(i);
+                availableAt[i] = until;
+                freeCount--;
+            }
+        }
+    }
+
+    /** The head's own reservation: when it starts and on which nodes. */
+    private record HeadReservation(QueuedJob job, Instant start, boolean[] nodes) {
+    }
+
+    /**
+     * @param now          the pass's time
+     * @param nodes        every node, usable or not
+     * @param running      the jobs holding nodes
+     * @param queued       the jobs that may start (queued, not held, dependencies met), in any order
+     * @param reservations the advance reservations
+     * @return what to start now, and why the others wait
+     */
+    public Plan plan(Instant now, List<PlanNode> nodes, List<RunningJob> running, List<QueuedJob> queued,
+                     List<Reservation> reservations) {
+        Nodes state = new Nodes(now, nodes, running, reservations);
+        List<QueuedJob> order = new ArrayList<>(queued);
+        order.sort(ORDER);
+        List<Plan.Start> starts = new ArrayList<>();
+        Map<String, Plan.Waiting> waiting = new LinkedHashMap<>();
+        HeadReservation head = null;
+        for (QueuedJob job : order) {
+            int fitting = state.fitting(job);
+            if (fitting < job.nodes()) {
+                waiting.put(job.id(), new Plan.Waiting("needs " + job.nodes() + " node(s) with " + job.ppn()
+                        + " slot(s); " + fitting + " usable", null));
+                continue;
+            }
+            Instant end = job.endIfStartedAt(now);
+            List<Integer> chosen = head == null ? pickNow(state, job, now, end, null)
+                    : pickNow(state, job, now, end, end.isAfter(head.start()) ? head.nodes() : null);
+            if (chosen != null) {
+                state.take(chosen, end);
+                starts.add(new Plan.Start(job.id(), names(state, chosen), head != null));
+                continue;
+            }
+            if (head == null) {
+                head = reserve(state, job, now, reservations);
+                waiting.put(job.id(), new Plan.Waiting(whyNot(state, job, now, end) + (head.start() == null
+                        ? "" : "; first in line, expected to start by " + head.start()), head.start()));
+            } else {
+                waiting.put(job.id(), new Plan.Waiting(whyNot(state, job, now, end) + "; behind job " + head.job().id(),
+                        null));
+            }
+        }
+        return new Plan(starts, waiting);
+    }
+
+    /**
+     * @param avoid nodes it must not take (the head's), or null
+     * @return the first free nodes that fit, or null when there are not enough
+     */
+    private static List<Integer> pickNow(Nodes state, QueuedJob job, Instant now, Instant end, boolean[] avoid) {
+        if (state.freeCount < job.nodes()) {
+            return null;
+        }
+        List<Integer> chosen = new ArrayList<>(job.nodes());
+        for (int i = state.free.nextSetBit(0); i >= 0 && chosen.size() < job.nodes(); i = state.free.nextSetBit(i + 1)) {
+            if (state.fits(i, job) && (avoid == null || !avoid[i]) && state.excluding(i, job, now, end) == null) {
+                chosen.add(i);
+            }
+        }
+        return chosen.size() == job.nodes() ? chosen : null;
+    }
+
+    /**
+     * The head's reservation: the earliest time enough nodes fitting it are available and not kept from it by a
+     * reservation over its whole run; its nodes are chosen among those busy now first.
+     */
+    private static HeadReservation reserve(Nodes state, QueuedJob job, Instant now, List<Reservation> reservations) {
+        TreeSet<Instant> times = new TreeSet<>();
+        times.add(now);
+        List<Instant> available = new ArrayList<>();
+        for (int i = 0; i < state.nodes.length; i++) {
+            if (state.fits(i, job) && state.availableAt[i] != Instant.MAX) {
+                available.add(state.availableAt[i]);
+            }
+        }
+        if (reservations.isEmpty()) {
+            if (available.size() < job.nodes()) {
+                return new HeadReservation(job, null, new boolean[state.nodes.length]);
+            }
+            available.sort(null);
+            times = new TreeSet<>(List.of(available.get(job.nodes() - 1)));
+        } else {
+            times.addAll(available);
+        }
+        for (Reservation reservation : reservations) {
+            if (reservation.end().isAfter(now)) {
+                times.add(reservation.end());
+            }
+        }
+        for (Instant t : times) {
+            Instant end = job.endIfStartedAt(t);
+            List<Integer> busyNow = new ArrayList<>();
+            List<Integer> freeNow = new ArrayList<>();
+            for (int i = 0; i < state.nodes.length; i++) {
+                if (state.fits(i, job) && !state.availableAt[i].isAfter(t) && state.excluding(i, job, t, end) == null) {
+                    (state.free.get(i) ? freeNow : busyNow).add(i);
+                }
+            }
+            if (busyNow.size() + freeNow.size() >= job.nodes()) {
+                boolean[] chosen = new boolean[state.nodes.length];
+                int taken = 0;
+                for (List<Integer> group : List.of(busyNow, freeNow)) {
+                    for (int i : group) {
+                        if (taken < job.nodes()) {
+                            chosen[i] = true;
+                            taken++;
+                        }
+                    }
+                }
+                return new HeadReservation(job, t, chosen);
+            }
+        }
+        return new HeadReservation(job, null, new boolean[state.nodes.length]);
+    }
+
+    /** One line on what keeps a job from starting now. */
+    private static String whyNot(Nodes state, QueuedJob job, Instant now, Instant end) {
+        int free = 0;
+        Reservation blocking = null;
+        for (int i = state.free.nextSetBit(0); i >= 0; i = state.free.nextSetBit(i + 1)) {
+            if (state.fits(i, job)) {
+                Reservation reservation = state.excluding(i, job, now, end);
+                if (reservation == null) {
+                    free++;
+                } else if (blocking == null) {
+                    blocking = reservation;
+                }
+            }
+        }
+        String resources = "resources: needs " + job.nodes() + " node(s), " + free + " free";
+        return blocking == null ? resources : resources + " (reservation " + blocking.id() + " holds others)";
+    }
+
+    private static List<String> names(Nodes state, List<Integer> chosen) {
+        List<String> names = new ArrayList<>(chosen.size());
+        for (int i : chosen) {
+            names.add(state.nodes[i].name());
+        }
+        return names;
+    }
+}

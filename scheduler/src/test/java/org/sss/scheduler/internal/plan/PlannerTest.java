@@ -1,0 +1,118 @@
+package org.sss.scheduler.internal.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The planner on hand-made situations (issue 8's first acceptance line). */
+class PlannerTest {
+    private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
+    private final Planner planner = new Planner();
+
+    private static List<PlanNode> nodes(int count) {
+        List<PlanNode> nodes = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            nodes.add(new PlanNode("n" + i, 8, true));
+        }
+        return nodes;
+    }
+
+    private static QueuedJob job(String id, String user, int nodes, Duration walltime, long priority, int ageMinutes) {
+        return new QueuedJob(id, user, nodes, 1, walltime, priority, NOW.minus(Duration.ofMinutes(ageMinutes)));
+    }
+
+    private static RunningJob running(String id, Duration left, String... nodes) {
+        return new RunningJob(id, List.of(nodes), NOW.plus(left));
+    }
+
+    @Test
+    void jobsStartByPriorityThenAgeWhileNodesLast() {
+        Plan plan = planner.plan(NOW, nodes(2), List.of(), List.of(
+                job("1", "alice", 1, Duration.ofMinutes(10), 0, 5),
+                job("2", "bob", 1, Duration.ofMinutes(10), 10, 1),
+                job("3", "carol", 1, Duration.ofMinutes(10), 0, 9)), List.of());
+        assertThat(plan.starts()).extracting(Plan.Start::jobId).containsExactly("2", "3");
+        assertThat(plan.starts()).extracting(Plan.Start::nodes).containsExactly(List.of("n1"), List.of("n2"));
+        assertThat(plan.starts()).noneMatch(Plan.Start::backfill);
+        assertThat(plan.waiting().get("1").reason()).startsWith("resources: needs 1 node(s), 0 free");
+        assertThat(plan.waiting().get("1").expectedStart()).isEqualTo(NOW.plus(Duration.ofMinutes(10)));
+    }
+
+    @Test
+    void aShortJobBackfillsWhenItEndsBeforeTheWideJobsStart() {
+        Plan plan = planner.plan(NOW, nodes(4), List.of(running("r", Duration.ofMinutes(60), "n1", "n2")), List.of(
+                job("wide", "alice", 4, Duration.ofHours(1), 0, 10),
+                job("short", "bob", 2, Duration.ofMinutes(30), 0, 5)), List.of());
+        assertThat(plan.starts()).containsExactly(new Plan.Start("short", List.of("n3", "n4"), true));
+        assertThat(plan.waiting().get("wide").expectedStart()).isEqualTo(NOW.plus(Duration.ofMinutes(60)));
+        assertThat(plan.waiting().get("wide").reason()).contains("first in line");
+    }
+
+    @Test
+    void aBackfillThatWouldDelayTheWideJobDoesNotRun() {
+        Plan plan = planner.plan(NOW, nodes(4), List.of(running("r", Duration.ofMinutes(60), "n1", "n2")), List.of(
+                job("wide", "alice", 4, Duration.ofHours(1), 0, 10),
+                job("long", "bob", 1, Duration.ofMinutes(90), 0, 5),
+                job("unlimited", "bob", 1, null, 0, 4)), List.of());
+        assertThat(plan.starts()).isEmpty();
+        assertThat(plan.waiting().get("long").reason()).contains("behind job wide");
+        assertThat(plan.waiting().get("unlimited").reason()).contains("behind job wide");
+    }
+
+    @Test
+    void aLongJobMayTakeANodeTheWideJobDoesNotNeed() {
+        Plan plan = planner.plan(NOW, nodes(4), List.of(running("r", Duration.ofMinutes(60), "n1", "n2")), List.of(
+                job("wide", "alice", 3, Duration.ofHours(1), 0, 10),
+                job("long", "bob", 1, Duration.ofHours(5), 0, 5),
+                job("second", "bob", 1, Duration.ofHours(5), 0, 4)), List.of());
+        assertThat(plan.starts()).extracting(Plan.Start::jobId).containsExactly("long");
+        assertThat(plan.starts().getFirst().nodes()).hasSize(1);
+        assertThat(plan.waiting().get("wide").expectedStart()).isEqualTo(NOW.plus(Duration.ofMinutes(60)));
+        assertThat(plan.waiting()).containsKey("second");
+    }
+
+    @Test
+    void aReservationKeepsOthersOffItsNodesAndAdmitsItsUsers() {
+        Reservation forAlice = new Reservation("res1", Set.of("n1"), NOW.plus(Duration.ofMinutes(10)),
+                NOW.plus(Duration.ofHours(2)), Set.of("alice"));
+        List<RunningJob> busy = List.of(running("r", Duration.ofHours(3), "n2"));
+        Plan bobs = planner.plan(NOW, nodes(2), busy, List.of(job("b", "bob", 1, Duration.ofMinutes(30), 0, 5)),
+                List.of(forAlice));
+        assertThat(bobs.starts()).isEmpty();
+        assertThat(bobs.waiting().get("b").reason()).contains("reservation res1");
+        assertThat(bobs.waiting().get("b").expectedStart()).isEqualTo(NOW.plus(Duration.ofHours(2)));
+
+        Plan quick = planner.plan(NOW, nodes(2), busy, List.of(job("q", "bob", 1, Duration.ofMinutes(5), 0, 5)),
+                List.of(forAlice));
+        assertThat(quick.starts()).containsExactly(new Plan.Start("q", List.of("n1"), false));
+
+        Plan alices = planner.plan(NOW, nodes(2), busy, List.of(job("a", "alice", 1, Duration.ofMinutes(30), 0, 5)),
+                List.of(forAlice));
+        assertThat(alices.starts()).containsExactly(new Plan.Start("a", List.of("n1"), false));
+    }
+
+    @Test
+    void aNodeThatIsNotUpIsNeverGivenOut() {
+        List<PlanNode> nodes = List.of(new PlanNode("n1", 8, false), new PlanNode("n2", 8, true));
+        Plan plan = planner.plan(NOW, nodes, List.of(), List.of(
+                job("two", "alice", 2, Duration.ofMinutes(10), 5, 5),
+                job("one", "bob", 1, Duration.ofMinutes(10), 0, 5),
+                job("another", "bob", 1, Duration.ofMinutes(10), 0, 4)), List.of());
+        assertThat(plan.starts()).containsExactly(new Plan.Start("one", List.of("n2"), false));
+        assertThat(plan.waiting().get("two").reason()).isEqualTo("needs 2 node(s) with 1 slot(s); 1 usable");
+        assertThat(plan.starts()).flatExtracting(Plan.Start::nodes).doesNotContain("n1");
+    }
+
+    @Test
+    void aJobNeedingMoreSlotsThanANodeHasWaitsForOneThatDoes() {
+        List<PlanNode> nodes = List.of(new PlanNode("small", 2, true), new PlanNode("big", 16, true));
+        Plan plan = planner.plan(NOW, nodes, List.of(),
+                List.of(new QueuedJob("wide", "alice", 1, 8, Duration.ofMinutes(5), 0, NOW)), List.of());
+        assertThat(plan.starts()).containsExactly(new Plan.Start("wide", List.of("big"), false));
+    }
+}
