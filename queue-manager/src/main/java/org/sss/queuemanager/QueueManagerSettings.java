@@ -6,11 +6,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.sss.lib.config.ClusterNodes;
 import org.sss.lib.config.ComponentSettings;
 import org.sss.lib.config.ConfigException;
 import org.sss.lib.config.ConfigSections;
 import org.sss.lib.config.SssConfig;
-import org.sss.schema.config.NodesType;
 import org.sss.schema.config.QueueConfigType;
 import org.sss.schema.config.QueueManagerType;
 
@@ -31,7 +31,7 @@ import org.sss.schema.config.QueueManagerType;
  */
 public record QueueManagerSettings(ComponentSettings component, Path database, Path spool, Path socket, Set<String> admins,
                                    Duration history, boolean firstFit, List<Queue> queues,
-                                   List<Node> nodes) {
+                                   List<ClusterNodes.Node> nodes) {
     /** The element's name. */
     public static final String ELEMENT = "queue-manager";
 
@@ -66,20 +66,6 @@ public record QueueManagerSettings(ComponentSettings component, Path database, P
          */
         public boolean admits(String user) {
             return users.contains("*") || users.contains(user);
-        }
-    }
-
-    /**
-     * A compute node.
-     *
-     * @param name     its host name, as the mpd ring knows it
-     * @param slots    processor slots
-     * @param features its features
-     */
-    public record Node(String name, int slots, Set<String> features) {
-        /** Copies the set. */
-        public Node {
-            features = Set.copyOf(features);
         }
     }
 
@@ -119,18 +105,7 @@ public record QueueManagerSettings(ComponentSettings component, Path database, P
             queues.set(0, new Queue(first.name(), true, first.maxWalltime(), first.defaultWalltime(), first.maxNodes(),
                     first.priority(), first.users()));
         }
-        List<Node> nodes = new ArrayList<>();
-        NodesType nodesElement = config.raw().getNodes();
-        if (nodesElement != null) {
-            Set<String> seen = new LinkedHashSet<>();
-            for (NodesType.Node node : nodesElement.getNode()) {
-                if (!seen.add(node.getName())) {
-                    throw ConfigSections.error(config, node, "<node> name", "node " + node.getName() + " is listed twice");
-                }
-                String features = node.getFeatures().strip();
-                nodes.add(new Node(node.getName(), node.getSlots(), features.isEmpty() ? Set.of() : Set.of(features.split("\\s+"))));
-            }
-        }
+        List<ClusterNodes.Node> nodes = ClusterNodes.from(config);
         String admins = element.getAdmins().strip();
         return new QueueManagerSettings(ConfigSections.component(config, element, ELEMENT),
                 ConfigSections.inState(config, element.getDatabase()), ConfigSections.inState(config, element.getSpool()),

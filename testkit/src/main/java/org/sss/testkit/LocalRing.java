@@ -130,6 +130,21 @@ public final class LocalRing implements AutoCloseable {
     }
 
     /**
+     * Adds an mpd with a host name that joins the running ring (a node coming back).
+     *
+     * @param name     its host name (e.g. node3)
+     * @param hostByte last byte of its address
+     * @param extra    extra mpd arguments
+     * @return its process
+     */
+    public ForkedComponent joinNamed(String name, int hostByte, String... extra) {
+        ForkedComponent mpd = fork(name, args(name, "127.0.0." + hostByte, List.of("--join", console), extra));
+        mpds.add(mpd);
+        hosts.add(name);
+        return mpd;
+    }
+
+    /**
      * Waits until the ring (as the first live mpd sees it) has a size.
      *
      * @param size    members expected

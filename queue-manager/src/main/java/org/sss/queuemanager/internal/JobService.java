@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sss.lib.client.ComponentClient;
+import org.sss.lib.config.ClusterNodes;
 import org.sss.lib.error.SssException;
 import org.sss.lib.runtime.OutboxSender;
 import org.sss.lib.store.Outbox;
@@ -130,7 +131,7 @@ public final class JobService implements AutoCloseable {
     private Job allocate(String id, List<String> nodes) throws SssException {
         Job known = table.get(id).orElseThrow(() -> SssException.notFound("no job " + id));
         if (!settings.nodes().isEmpty()) {
-            Set<String> names = new java.util.HashSet<>(settings.nodes().stream().map(QueueManagerSettings.Node::name).toList());
+            Set<String> names = new java.util.HashSet<>(settings.nodes().stream().map(ClusterNodes.Node::name).toList());
             for (String node : nodes) {
                 if (!names.contains(node)) {
                     throw SssException.badValue("unknown node " + node);
@@ -272,7 +273,7 @@ public final class JobService implements AutoCloseable {
             return;
         }
         Map<String, String> held = table.allocations();
-        List<QueueManagerSettings.Node> free = new ArrayList<>(settings.nodes().stream()
+        List<ClusterNodes.Node> free = new ArrayList<>(settings.nodes().stream()
                 .filter(node -> !held.containsKey(node.name())).toList());
         for (Job job : table.queued()) {
             if (free.isEmpty()) {
@@ -281,13 +282,13 @@ public final class JobService implements AutoCloseable {
             if (Dependencies.of(table, job).verdict() != Dependencies.Verdict.MET) {
                 continue;
             }
-            List<QueueManagerSettings.Node> fitting = free.stream().filter(node -> node.slots() >= job.spec().ppn())
+            List<ClusterNodes.Node> fitting = free.stream().filter(node -> node.slots() >= job.spec().ppn())
                     .limit(job.spec().nodes()).toList();
             if (fitting.size() < job.spec().nodes()) {
                 return;
             }
             try {
-                Job started = allocate(job.id(), fitting.stream().map(QueueManagerSettings.Node::name).toList());
+                Job started = allocate(job.id(), fitting.stream().map(ClusterNodes.Node::name).toList());
                 free.removeAll(fitting);
                 Thread.ofVirtual().name("qm-launch-" + job.id()).start(() -> runner.launch(started));
             } catch (SssException e) {

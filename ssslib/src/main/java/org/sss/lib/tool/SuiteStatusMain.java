@@ -43,6 +43,9 @@ public final class SuiteStatusMain {
         if (config.raw().getProcessManager() != null) {
             components.add("process-manager");
         }
+        if (config.raw().getNodeStateManager() != null) {
+            components.add("node-state-manager");
+        }
         if (config.raw().getQueueManager() != null) {
             components.add("queue-manager");
         }

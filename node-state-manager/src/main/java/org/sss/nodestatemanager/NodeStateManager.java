@@ -1,0 +1,79 @@
+package org.sss.nodestatemanager;
+
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sss.lib.config.ConfigException;
+import org.sss.lib.config.SssConfig;
+import org.sss.lib.runtime.ComponentRuntime;
+import org.sss.lib.wire.Endpoint;
+import org.sss.nodestatemanager.internal.NodeOperations;
+import org.sss.nodestatemanager.internal.NodeService;
+
+/**
+ * The node state manager component: knows the compute nodes (from the configuration's {@code <nodes>} and the mpd
+ * ring's members) and whether each takes new work — down while its mpd is not in the ring, drained or offline when
+ * an administrator says so (stored durably, with a reason), else up — and publishes {@code node-state-changed}
+ * events. A node whose mpd dies goes down by itself within a poll interval plus the ring's repair, and comes back
+ * up when its mpd rejoins.
+ */
+public final class NodeStateManager implements AutoCloseable {
+    /** The component's name. */
+    public static final String NAME = "node-state-manager";
+    private static final Logger LOG = LoggerFactory.getLogger(NodeStateManager.class);
+    private final ComponentRuntime runtime;
+    private final NodeService service;
+
+    private NodeStateManager(ComponentRuntime runtime, NodeService service) {
+        this.runtime = runtime;
+        this.service = service;
+    }
+
+    /**
+     * Opens the store, reads the ring, starts serving and registers with the service directory.
+     *
+     * @param config the configuration (with a {@code <node-state-manager>} element)
+     * @return the running component
+     * @throws IOException     if the store cannot be opened or the port bound
+     * @throws ConfigException if the element is missing or unusable
+     */
+    public static NodeStateManager start(SssConfig config) throws IOException, ConfigException {
+        NodeStateManagerSettings settings = NodeStateManagerSettings.from(config);
+        ComponentRuntime runtime = ComponentRuntime.create(NAME, config, settings.component());
+        NodeService service;
+        try {
+            service = NodeService.start(settings, runtime.components());
+        } catch (IOException e) {
+            runtime.close();
+            throw e;
+        }
+        new NodeOperations(service).registerOn(runtime.dispatcher());
+        try {
+            runtime.start();
+        } catch (IOException e) {
+            service.close();
+            runtime.close();
+            throw e;
+        }
+        LOG.info("node-state-manager: serving on {}; {} configured node(s); watching the ring through {}",
+                runtime.endpoint(), settings.nodes().size(), settings.mpds());
+        return new NodeStateManager(runtime, service);
+    }
+
+    /** @return where it listens */
+    public Endpoint endpoint() {
+        return runtime.endpoint();
+    }
+
+    /** @return the runtime (registration state, for tests and tools) */
+    public ComponentRuntime runtime() {
+        return runtime;
+    }
+
+    /** Stops serving and watching. */
+    @Override
+    public void close() {
+        runtime.close();
+        service.close();
+    }
+}

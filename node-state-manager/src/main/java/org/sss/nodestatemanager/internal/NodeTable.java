@@ -1,0 +1,196 @@
+package org.sss.nodestatemanager.internal;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.sss.lib.config.ClusterNodes;
+import org.sss.lib.store.Outbox;
+
+/**
+ * The nodes and their states in memory. A node is down while its mpd is not in the ring (whatever an administrator
+ * set), else in its administrative state (drained, offline) when it has one, else up. Nodes are the configured ones
+ * and any ring member the configuration does not name (listed with one slot). Thread-safe; the service persists an
+ * administrative change before it applies it here.
+ */
+public final class NodeTable {
+    private static final String NOT_IN_RING = "its mpd is not in the ring";
+    private final Map<String, Entry> nodes = new LinkedHashMap<>();
+    private final Map<String, AdminState> admin = new LinkedHashMap<>();
+    private String ringProblem = "the ring has not been read yet";
+
+    /**
+     * An administrator's state for a node.
+     *
+     * @param state  drained or offline
+     * @param reason why
+     * @param since  when it was set
+     */
+    public record AdminState(NodeState state, String reason, Instant since) {
+    }
+
+    /**
+     * A node as queries see it.
+     *
+     * @param name       its name
+     * @param slots      its slots
+     * @param features   its features
+     * @param state      its state
+     * @param reason     why it is not up, or empty
+     * @param since      when it entered the state
+     * @param configured whether the configuration lists it
+     */
+    public record View(String name, int slots, Set<String> features, NodeState state, String reason, Instant since,
+                       boolean configured) {
+    }
+
+    private static final class Entry {
+        final ClusterNodes.Node node;
+        final boolean configured;
+        boolean inRing;
+        NodeState state = NodeState.DOWN;
+        String reason = "";
+        Instant since;
+
+        Entry(ClusterNodes.Node node, boolean configured, Instant now) {
+            this.node = node;
+            this.configured = configured;
+            this.since = now;
+        }
+    }
+
+    /**
+     * @param configured the configured nodes
+     * @param adminStates the stored administrative states
+     * @param now         the time
+     */
+    public NodeTable(List<ClusterNodes.Node> configured, Map<String, AdminState> adminStates, Instant now) {
+        for (ClusterNodes.Node node : configured) {
+            Entry entry = new Entry(node, true, now);
+            entry.reason = ringProblem;
+            nodes.put(node.name(), entry);
+        }
+        admin.putAll(adminStates);
+    }
+
+    /**
+     * Takes in the ring's membership.
+     *
+     * @param members the members' names (ids and host names), or null when no mpd could be reached
+     * @param problem why the ring could not be read (when members is null)
+     * @param now     the time
+     * @return the events for the nodes whose state changed
+     */
+    public synchronized List<Outbox.Event> ringSeen(Set<String> members, String problem, Instant now) {
+        ringProblem = members == null ? problem : "";
+        if (members != null) {
+            for (String member : members) {
+                nodes.computeIfAbsent(member, name -> new Entry(new ClusterNodes.Node(name, 1, Set.of()), false, now));
+            }
+        }
+        List<Outbox.Event> events = new ArrayList<>();
+        for (Entry entry : nodes.values()) {
+            entry.inRing = members != null && members.contains(entry.node.name());
+            settle(entry, now, events);
+        }
+        return events;
+    }
+
+    /**
+     * @param name a node
+     * @return whether the table knows it
+     */
+    public synchronized boolean knows(String name) {
+        return nodes.containsKey(name);
+    }
+
+    /**
+     * Applies an administrator's state (already stored).
+     *
+     * @param name  the node
+     * @param state the new administrative state, or null to clear it
+     * @param now   the time
+     * @return the events of the change
+     */
+    public synchronized List<Outbox.Event> setAdmin(String name, AdminState state, Instant now) {
+        if (state == null) {
+            admin.remove(name);
+        } else {
+            admin.put(name, state);
+        }
+        List<Outbox.Event> events = new ArrayList<>();
+        Entry entry = nodes.get(name);
+        if (entry != null) {
+            settle(entry, now, events);
+        }
+        return events;
+    }
+
+    /**
+     * What a change would announce, without applying it (so that the events can be stored with it first).
+     *
+     * @param name  the node
+     * @param state the new administrative state, or null to clear it
+     * @param now   the time
+     * @return the events the change would cause
+     */
+    public synchronized List<Outbox.Event> eventsIf(String name, AdminState state, Instant now) {
+        Entry entry = nodes.get(name);
+        if (entry == null) {
+            return List.of();
+        }
+        NodeState before = entry.state;
+        String reasonBefore = entry.reason;
+        NodeState after = effective(entry, state);
+        String reason = reasonOf(entry, state);
+        if (after == before && reason.equals(reasonBefore)) {
+            return List.of();
+        }
+        return List.of(event(entry.node.name(), after, reason));
+    }
+
+    /** @return every node, configured ones first in the file's order */
+    public synchronized List<View> all() {
+        List<View> views = new ArrayList<>(nodes.size());
+        for (Entry entry : nodes.values()) {
+            views.add(new View(entry.node.name(), entry.node.slots(), entry.node.features(), entry.state, entry.reason,
+                    entry.since, entry.configured));
+        }
+        return views;
+    }
+
+    private void settle(Entry entry, Instant now, List<Outbox.Event> events) {
+        AdminState set = admin.get(entry.node.name());
+        NodeState state = effective(entry, set);
+        String reason = reasonOf(entry, set);
+        if (state != entry.state || !reason.equals(entry.reason)) {
+            if (state != entry.state) {
+                entry.since = now;
+            }
+            entry.state = state;
+            entry.reason = reason;
+            events.add(event(entry.node.name(), state, reason));
+        }
+    }
+
+    private static NodeState effective(Entry entry, AdminState set) {
+        if (!entry.inRing) {
+            return NodeState.DOWN;
+        }
+        return set == null ? NodeState.UP : set.state();
+    }
+
+    private String reasonOf(Entry entry, AdminState set) {
+        if (!entry.inRing) {
+            return ringProblem.isEmpty() ? NOT_IN_RING : ringProblem;
+        }
+        return set == null ? "" : set.reason();
+    }
+
+    private static Outbox.Event event(String name, NodeState state, String reason) {
+        return new Outbox.Event("node-state-changed", "node=" + name + " state=" + state.xmlName()
+                + (reason.isEmpty() ? "" : " reason=" + reason));
+    }
+}

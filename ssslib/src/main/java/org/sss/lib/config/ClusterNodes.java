@@ -1,0 +1,57 @@
+package org.sss.lib.config;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.sss.schema.config.NodesType;
+
+/**
+ * The compute nodes the configuration lists ({@code <nodes><node name slots features/></nodes>}), for the components
+ * that share them: the node state manager, the queue manager, the scheduler.
+ */
+public final class ClusterNodes {
+    private ClusterNodes() {
+    }
+
+    /**
+     * One node.
+     *
+     * @param name     its name: the name its mpd has in the ring
+     * @param slots    processes it runs at most
+     * @param features its feature tags
+     */
+    public record Node(String name, int slots, Set<String> features) {
+        /** Checks the values and copies the set. */
+        public Node {
+            Objects.requireNonNull(name, "name");
+            if (slots < 1) {
+                throw new IllegalArgumentException("node " + name + " needs at least one slot");
+            }
+            features = Set.copyOf(features);
+        }
+    }
+
+    /**
+     * @param config a loaded configuration
+     * @return its nodes in the file's order (none without a {@code <nodes>} element)
+     * @throws ConfigException for a node listed twice, naming its line
+     */
+    public static List<Node> from(SssConfig config) throws ConfigException {
+        List<Node> nodes = new ArrayList<>();
+        NodesType element = config.raw().getNodes();
+        if (element == null) {
+            return nodes;
+        }
+        Set<String> seen = new HashSet<>();
+        for (NodesType.Node node : element.getNode()) {
+            if (!seen.add(node.getName())) {
+                throw ConfigSections.error(config, node, "<node> name", "node " + node.getName() + " is listed twice");
+            }
+            String features = node.getFeatures().strip();
+            nodes.add(new Node(node.getName(), node.getSlots(), features.isEmpty() ? Set.of() : Set.of(features.split("\\s+"))));
+        }
+        return nodes;
+    }
+}
