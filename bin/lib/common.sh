@@ -100,6 +100,7 @@ sss_program() {
     process-manager) echo "process-manager org.sss.processmanager.ProcessManagerMain" ;;
     queue-manager) echo "queue-manager org.sss.queuemanager.QueueManagerMain" ;;
     node-state-manager) echo "node-state-manager org.sss.nodestatemanager.NodeStateManagerMain" ;;
+    scheduler) echo "scheduler org.sss.scheduler.SchedulerMain" ;;
     ssssend) echo "ssslib org.sss.lib.tool.SsssendMain" ;;
     sss-status) echo "ssslib org.sss.lib.tool.SuiteStatusMain" ;;
     mpd) echo "mpd org.sss.mpd.MpdMain" ;;
@@ -115,7 +116,7 @@ sss_program() {
 }
 
 # The components bin/sss knows, in start order; a configuration runs those it has an element for.
-SSS_COMPONENTS="service-directory event-manager process-manager node-state-manager queue-manager"
+SSS_COMPONENTS="service-directory event-manager process-manager node-state-manager queue-manager scheduler"
 
 # Runs a program in the foreground (replacing this shell).
 sss_exec() {

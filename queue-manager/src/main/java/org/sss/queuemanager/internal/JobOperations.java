@@ -39,8 +39,8 @@ public final class JobOperations {
     public void registerOn(MessageDispatcher dispatcher) {
         dispatcher.register("job-submit", JobSubmit.class, (request, context) -> JobReplies.of(
                 service.submit(request, context.principal())));
-        dispatcher.register("job-query", JobListType.class, (request, context) -> JobReplies.of(
-                JobSelection.select(service.table(), request.getJob(), context.principal(), false)));
+        dispatcher.register("job-query", JobListType.class, (request, context) -> JobReplies.ofQuery(
+                JobSelection.select(service.table(), request.getJob(), context.principal(), false), service.table()));
         dispatcher.register("job-start", JobStart.class, this::start);
         dispatcher.register("job-cancel", JobListType.class, (request, context) -> act(request, context,
                 job -> service.cancel(job, context.principal())));

@@ -21,6 +21,30 @@ final class JobReplies {
     }
 
     /**
+     * A query's reply: as {@link #of(Collection)}, and a waiting job with dependencies says whether they are met
+     * now and, when not, which one it waits for (a scheduler plans only jobs whose dependencies are met).
+     *
+     * @param jobs  jobs
+     * @param table the table, to look the dependencies up in
+     * @return the reply listing them
+     */
+    static Jobs ofQuery(Collection<Job> jobs, JobTable table) {
+        Jobs reply = new Jobs();
+        for (Job job : jobs) {
+            JobType type = of(job);
+            if ((job.state() == Job.State.QUEUED || job.state() == Job.State.HELD) && !job.spec().depend().isEmpty()) {
+                Dependencies.Status status = Dependencies.of(table, job);
+                type.setDependenciesMet(status.verdict() == Dependencies.Verdict.MET);
+                if (status.verdict() != Dependencies.Verdict.MET && job.state() == Job.State.QUEUED) {
+                    type.setReason(status.why());
+                }
+            }
+            reply.getJob().add(type);
+        }
+        return reply;
+    }
+
+    /**
      * @param job a job
      * @return its description
      */

@@ -49,6 +49,9 @@ public final class SuiteStatusMain {
         if (config.raw().getQueueManager() != null) {
             components.add("queue-manager");
         }
+        if (config.raw().getScheduler() != null) {
+            components.add("scheduler");
+        }
         return components;
     }
 

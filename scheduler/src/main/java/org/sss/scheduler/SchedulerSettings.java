@@ -1,0 +1,39 @@
+package org.sss.scheduler;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.sss.lib.config.ComponentSettings;
+import org.sss.lib.config.ConfigException;
+import org.sss.lib.config.ConfigSections;
+import org.sss.lib.config.SssConfig;
+import org.sss.schema.config.SchedulerType;
+
+/**
+ * The scheduler's element of the configuration ({@code <scheduler>}), checked.
+ *
+ * @param component where it listens and which key it presents
+ * @param database  its SQLite database of reservations (absolute)
+ * @param interval  the longest time between passes
+ */
+public record SchedulerSettings(ComponentSettings component, Path database, Duration interval) {
+    /** The element's name. */
+    public static final String ELEMENT = "scheduler";
+
+    /**
+     * @param config a loaded configuration
+     * @return the settings
+     * @throws ConfigException if the element is missing or a value cannot be used, naming file, line and field
+     */
+    public static SchedulerSettings from(SssConfig config) throws ConfigException {
+        SchedulerType element = config.raw().getScheduler();
+        if (element == null) {
+            throw new ConfigException(config.source(), 0, "<" + ELEMENT + ">", "missing: the scheduler needs its element");
+        }
+        Duration interval = ConfigSections.seconds(element.getInterval());
+        if (interval.isZero()) {
+            throw ConfigSections.error(config, element, "<" + ELEMENT + "> interval", "must be more than 0");
+        }
+        return new SchedulerSettings(ConfigSections.component(config, element, ELEMENT),
+                ConfigSections.inState(config, element.getDatabase()), interval);
+    }
+}

@@ -1,0 +1,162 @@
+package org.sss.scheduler.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.sss.lib.error.ErrorCode;
+import org.sss.lib.error.SssException;
+import org.sss.lib.store.Migration;
+import org.sss.lib.store.SqliteDatabase;
+import org.sss.scheduler.internal.plan.Reservation;
+
+/**
+ * The advance reservations, kept in SQLite (a reservation is committed before its id is returned) and in memory.
+ * Two reservations never share a node over overlapping windows. Thread-safe.
+ */
+public final class ReservationBook implements AutoCloseable {
+    private static final List<Migration> MIGRATIONS = List.of(new Migration(1, "advance reservations", List.of(
+            "CREATE TABLE reservations (seq INTEGER PRIMARY KEY AUTOINCREMENT, nodes TEXT NOT NULL,"
+                    + " start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL, users TEXT NOT NULL)")));
+    private final SqliteDatabase database;
+    private final List<Reservation> reservations = new ArrayList<>();
+
+    private ReservationBook(SqliteDatabase database) {
+        this.database = database;
+    }
+
+    /**
+     * @param file the database
+     * @return the book, with the stored reservations
+     * @throws IOException if it cannot be opened or read
+     */
+    public static ReservationBook open(Path file) throws IOException {
+        ReservationBook book = new ReservationBook(SqliteDatabase.open(file, MIGRATIONS));
+        try {
+            book.reservations.addAll(book.database.read(connection -> {
+                List<Reservation> loaded = new ArrayList<>();
+                try (PreparedStatement select = connection.prepareStatement(
+                        "SELECT seq, nodes, start_ms, end_ms, users FROM reservations ORDER BY seq");
+                     ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        loaded.add(new Reservation("res" + rows.getLong(1), words(rows.getString(2)),
+                                Instant.ofEpochMilli(rows.getLong(3)), Instant.ofEpochMilli(rows.getLong(4)),
+                                words(rows.getString(5))));
+                    }
+                }
+                return loaded;
+            }));
+        } catch (SQLException e) {
+            book.close();
+            throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return book;
+    }
+
+    /** @return the reservations, oldest first */
+    public synchronized List<Reservation> all() {
+        return List.copyOf(reservations);
+    }
+
+    /**
+     * @param nodes the nodes (each must be free of other reservations over the window)
+     * @param start the window's start
+     * @param end   its end
+     * @param users who may use the nodes
+     * @return the stored reservation
+     * @throws SssException {@code bad-value} for a node another reservation holds then, {@code unavailable} if it
+     *                      cannot be stored
+     */
+    public synchronized Reservation create(Set<String> nodes, Instant start, Instant end, Set<String> users)
+            throws SssException {
+        for (Reservation other : reservations) {
+            if (start.isBefore(other.end()) && end.isAfter(other.start())) {
+                for (String node : nodes) {
+                    if (other.nodes().contains(node)) {
+                        throw SssException.badValue("node " + node + " is reserved by " + other.id() + " from "
+                                + other.start() + " to " + other.end());
+                    }
+                }
+            }
+        }
+        long seq;
+        try {
+            seq = database.write(connection -> {
+                try (PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO reservations (nodes, start_ms, end_ms, users) VALUES (?, ?, ?, ?)",
+                        Statement.RETURN_GENERATED_KEYS)) {
+                    insert.setString(1, String.join(" ", nodes));
+                    insert.setLong(2, start.toEpochMilli());
+                    insert.setLong(3, end.toEpochMilli());
+                    insert.setString(4, String.join(" ", users));
+                    insert.executeUpdate();
+                    try (ResultSet keys = insert.getGeneratedKeys()) {
+                        keys.next();
+                        return keys.getLong(1);
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            throw new SssException(ErrorCode.UNAVAILABLE, "the reservation could not be stored: " + e.getMessage(), e);
+        }
+        Reservation reservation = new Reservation("res" + seq, nodes, start, end, users);
+        reservations.add(reservation);
+        return reservation;
+    }
+
+    /**
+     * @param id a reservation
+     * @return the deleted reservation
+     * @throws SssException {@code not-found} for an unknown id, {@code unavailable} if it cannot be stored
+     */
+    public synchronized Reservation delete(String id) throws SssException {
+        Reservation found = reservations.stream().filter(r -> r.id().equals(id)).findFirst()
+                .orElseThrow(() -> SssException.notFound("no reservation " + id));
+        try {
+            database.write(connection -> {
+                try (PreparedStatement delete = connection.prepareStatement("DELETE FROM reservations WHERE seq = ?")) {
+                    delete.setLong(1, Long.parseLong(id.substring("res".length())));
+                    return delete.executeUpdate();
+                }
+            });
+        } catch (SQLException e) {
+            throw new SssException(ErrorCode.UNAVAILABLE, "the reservation could not be deleted: " + e.getMessage(), e);
+        }
+        reservations.remove(found);
+        return found;
+    }
+
+    /**
+     * Forgets reservations whose window has closed.
+     *
+     * @param now the time
+     */
+    public synchronized void expire(Instant now) {
+        for (Reservation reservation : List.copyOf(reservations)) {
+            if (!reservation.end().isAfter(now)) {
+                try {
+                    delete(reservation.id());
+                } catch (SssException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static Set<String> words(String text) {
+        return new LinkedHashSet<>(Arrays.asList(text.strip().split("\\s+")));
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+}

@@ -1,0 +1,98 @@
+package org.sss.scheduler.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.sss.lib.error.SssException;
+import org.sss.lib.server.MessageDispatcher;
+import org.sss.lib.server.RequestContext;
+import org.sss.lib.xml.Restriction;
+import org.sss.scheduler.internal.plan.Reservation;
+import org.sss.schema.ReservationCreate;
+import org.sss.schema.ReservationListType;
+import org.sss.schema.ReservationType;
+import org.sss.schema.Reservations;
+
+/**
+ * The scheduler's XML operations: {@code reservation-create} and {@code reservation-delete} (components and
+ * administrators), {@code reservation-query} (anyone).
+ */
+public final class SchedulerOperations {
+    private final SchedulerService service;
+
+    /** @param service the scheduler */
+    public SchedulerOperations(SchedulerService service) {
+        this.service = service;
+    }
+
+    /** @param dispatcher where to register the operations */
+    public void registerOn(MessageDispatcher dispatcher) {
+        dispatcher.register("reservation-create", ReservationCreate.class, this::create);
+        dispatcher.register("reservation-query", ReservationListType.class, (request, context) -> query(request));
+        dispatcher.register("reservation-delete", ReservationListType.class, this::delete);
+    }
+
+    private Reservations create(ReservationCreate request, RequestContext context) throws SssException {
+        requireAdmin(context, "create reservations");
+        boolean byName = request.getNodes() != null && !request.getNodes().isBlank();
+        if (byName == (request.getCount() != null)) {
+            throw SssException.badValue("give either nodes or count");
+        }
+        if (!byName) {
+            throw SssException.badValue("count: reservations by count are not supported yet; name the nodes");
+        }
+        Instant start = request.getStart();
+        Instant end = start.plus(Duration.ofSeconds(request.getDuration().longValueExact()));
+        Reservation created = service.reservations().create(words(request.getNodes()), start, end,
+                words(request.getUsers()));
+        service.wake();
+        Reservations reply = new Reservations();
+        reply.getReservation().add(typeOf(created));
+        return reply;
+    }
+
+    private Reservations query(ReservationListType request) {
+        Reservations reply = new Reservations();
+        for (Reservation reservation : service.reservations().all()) {
+            for (ReservationListType.Reservation restriction : request.getReservation()) {
+                if (Restriction.matches(restriction.getId(), reservation.id())) {
+                    reply.getReservation().add(typeOf(reservation));
+                    break;
+                }
+            }
+        }
+        return reply;
+    }
+
+    private Reservations delete(ReservationListType request, RequestContext context) throws SssException {
+        requireAdmin(context, "delete reservations");
+        Reservations reply = new Reservations();
+        for (ReservationListType.Reservation restriction : request.getReservation()) {
+            reply.getReservation().add(typeOf(service.reservations().delete(restriction.getId())));
+        }
+        service.wake();
+        return reply;
+    }
+
+    private static void requireAdmin(RequestContext context, String what) throws SssException {
+        if (!context.principal().isPrivileged()) {
+            throw SssException.permissionDenied(context.principal() + " may not " + what + "; administrators do");
+        }
+    }
+
+    private static ReservationType typeOf(Reservation reservation) {
+        ReservationType type = new ReservationType();
+        type.setId(reservation.id());
+        type.setNodes(String.join(" ", reservation.nodes().stream().sorted().toList()));
+        type.setStart(reservation.start());
+        type.setEnd(reservation.end());
+        type.setUsers(String.join(" ", reservation.users().stream().sorted().toList()));
+        return type;
+    }
+
+    private static Set<String> words(String text) {
+        return new LinkedHashSet<>(Arrays.asList(text.strip().split("\\s+")));
+    }
+}

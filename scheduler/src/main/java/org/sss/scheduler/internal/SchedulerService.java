@@ -1,0 +1,100 @@
+package org.sss.scheduler.internal;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sss.lib.client.ComponentClient;
+import org.sss.lib.error.SssException;
+import org.sss.lib.runtime.Subscriptions;
+import org.sss.scheduler.SchedulerSettings;
+import org.sss.scheduler.internal.plan.Plan;
+
+/**
+ * When passes run: every interval, and soon after an event that may change the plan ({@code job-submitted},
+ * {@code job-finished}, {@code job-requeued}, {@code node-state-changed}, a reservation made or deleted). Passes run
+ * one at a time on one thread; a burst of events brings one pass. Thread-safe.
+ */
+public final class SchedulerService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SchedulerService.class);
+    private final SchedulingPass pass;
+    private final ReservationBook reservations;
+    private final ScheduledExecutorService runner = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("scheduler-pass").factory());
+    private final AtomicBoolean pending = new AtomicBoolean();
+    private volatile Plan last = new Plan(List.of(), java.util.Map.of());
+    private volatile String lastProblem = "";
+
+    private SchedulerService(SchedulingPass pass, ReservationBook reservations) {
+        this.pass = pass;
+        this.reservations = reservations;
+    }
+
+    /**
+     * @param settings      the settings
+     * @param components    how to reach the other components
+     * @param subscriptions this component's event subscriptions
+     * @return the running service
+     * @throws IOException if the reservations cannot be opened
+     */
+    public static SchedulerService start(SchedulerSettings settings, ComponentClient components,
+                                         Subscriptions subscriptions) throws IOException {
+        ReservationBook reservations = ReservationBook.open(settings.database());
+        SchedulerService service = new SchedulerService(new SchedulingPass(components, reservations), reservations);
+        subscriptions.subscribe("scheduler", List.of(
+                Subscriptions.filter(SchedulingPass.QUEUE_MANAGER, "job-*", null),
+                Subscriptions.filter(SchedulingPass.NODE_STATE_MANAGER, "node-state-changed", null)), null,
+                event -> service.wake());
+        long millis = settings.interval().toMillis();
+        service.runner.scheduleWithFixedDelay(service::runPass, 0, millis, TimeUnit.MILLISECONDS);
+        return service;
+    }
+
+    /** Asks for a pass soon (coalesced with any already asked for). */
+    public void wake() {
+        if (pending.compareAndSet(false, true)) {
+            runner.execute(this::runPass);
+        }
+    }
+
+    private void runPass() {
+        pending.set(false);
+        try {
+            last = pass.run();
+            if (!lastProblem.isEmpty()) {
+                LOG.info("scheduler: passes work again");
+                lastProblem = "";
+            }
+        } catch (SssException | RuntimeException e) {
+            if (!String.valueOf(e.getMessage()).equals(lastProblem)) {
+                LOG.warn("scheduler: pass failed: {}", e.getMessage());
+                lastProblem = String.valueOf(e.getMessage());
+            }
+        }
+    }
+
+    /** @return the last pass's plan (why each job waits) */
+    public Plan lastPlan() {
+        return last;
+    }
+
+    /** @return the reservations */
+    public ReservationBook reservations() {
+        return reservations;
+    }
+
+    @Override
+    public void close() {
+        runner.shutdownNow();
+        try {
+            runner.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        reservations.close();
+    }
+}

@@ -1,0 +1,129 @@
+package org.sss.scheduler.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sss.lib.client.ComponentClient;
+import org.sss.lib.error.SssException;
+import org.sss.scheduler.internal.plan.Plan;
+import org.sss.scheduler.internal.plan.PlanNode;
+import org.sss.scheduler.internal.plan.Planner;
+import org.sss.scheduler.internal.plan.QueuedJob;
+import org.sss.scheduler.internal.plan.RunningJob;
+import org.sss.schema.GetNodeState;
+import org.sss.schema.JobListType;
+import org.sss.schema.JobRestrictionType;
+import org.sss.schema.JobStart;
+import org.sss.schema.JobType;
+import org.sss.schema.Jobs;
+import org.sss.schema.NodeStateType;
+import org.sss.schema.NodeStates;
+import org.sss.schema.ObjectFactory;
+import org.sss.schema.QueueQuery;
+import org.sss.schema.QueueType;
+import org.sss.schema.Queues;
+
+/**
+ * One scheduling pass over the wire: reads the waiting and running jobs and the queues from the queue manager and
+ * the nodes from the node state manager, plans (see {@link Planner}), and asks the queue manager to start what the
+ * plan starts. A job's priority is its queue's priority × 1,000,000 + its own (-p, set by its owner or an
+ * administrator with qalter) × 1,000 + its age in minutes (at most 999). Jobs whose dependencies are not met are
+ * left out. A refused start is logged and planned again at the next pass.
+ */
+public final class SchedulingPass {
+    static final String QUEUE_MANAGER = "queue-manager";
+    static final String NODE_STATE_MANAGER = "node-state-manager";
+    private static final Logger LOG = LoggerFactory.getLogger(SchedulingPass.class);
+    private static final ObjectFactory FACTORY = new ObjectFactory();
+    private final ComponentClient components;
+    private final ReservationBook reservations;
+    private final Planner planner = new Planner();
+
+    /**
+     * @param components how to reach the queue manager and the node state manager
+     * @param reservations the reservations
+     */
+    public SchedulingPass(ComponentClient components, ReservationBook reservations) {
+        this.components = components;
+        this.reservations = reservations;
+    }
+
+    /**
+     * Runs one pass.
+     *
+     * @return the plan it carried out
+     * @throws SssException if the queue manager or the node state manager cannot be asked
+     */
+    public Plan run() throws SssException {
+        Instant now = Instant.now();
+        reservations.expire(now);
+        List<JobType> jobs = components.call(QUEUE_MANAGER, FACTORY.createJobQuery(byStates("queued", "running",
+                "exiting")), Jobs.class).getJob();
+        Map<String, Integer> queuePriority = new HashMap<>();
+        QueueQuery queueQuery = new QueueQuery();
+        QueueQuery.Queue all = new QueueQuery.Queue();
+        all.setName("*");
+        queueQuery.getQueue().add(all);
+        for (QueueType queue : components.call(QUEUE_MANAGER, queueQuery, Queues.class).getQueue()) {
+            queuePriority.put(queue.getName(), queue.getPriority() == null ? 0 : queue.getPriority());
+        }
+        GetNodeState nodeQuery = new GetNodeState();
+        GetNodeState.Node anyNode = new GetNodeState.Node();
+        anyNode.setName("*");
+        nodeQuery.getNode().add(anyNode);
+        List<PlanNode> nodes = new ArrayList<>();
+        for (NodeStateType node : components.call(NODE_STATE_MANAGER, nodeQuery, NodeStates.class).getNodeState()) {
+            nodes.add(new PlanNode(node.getName(), node.getSlots() == null ? 1 : node.getSlots(),
+                    node.getState() == org.sss.schema.NodeState.UP));
+        }
+        List<RunningJob> running = new ArrayList<>();
+        List<QueuedJob> queued = new ArrayList<>();
+        for (JobType job : jobs) {
+            Duration walltime = job.getWalltime() == null || job.getWalltime() == 0 ? null
+                    : Duration.ofSeconds(job.getWalltime());
+            if (!"queued".equals(job.getState().value())) {
+                if (job.getAllocated() != null) {
+                    Instant end = walltime == null || job.getStarted() == null ? null : job.getStarted().plus(walltime);
+                    running.add(new RunningJob(job.getId(), List.of(job.getAllocated().split(" ")), end));
+                }
+            } else if (!Boolean.FALSE.equals(job.isDependenciesMet())) {
+                Instant submitted = job.getSubmitted() == null ? now : job.getSubmitted();
+                long age = Math.min(999, Math.max(0, Duration.between(submitted, now).toMinutes()));
+                long priority = queuePriority.getOrDefault(job.getQueue(), 0) * 1_000_000L
+                        + (job.getPriority() == null ? 0 : job.getPriority()) * 1_000L + age;
+                queued.add(new QueuedJob(job.getId(), job.getUser(), job.getNodes(), job.getPpn(), walltime, priority,
+                        submitted));
+            }
+        }
+        Plan plan = planner.plan(now, nodes, running, queued, reservations.all());
+        for (Plan.Start start : plan.starts()) {
+            JobStart request = new JobStart();
+            request.setId(start.jobId());
+            request.setNodes(String.join(" ", start.nodes()));
+            try {
+                components.call(QUEUE_MANAGER, request, Jobs.class);
+                LOG.info("scheduler: job {}: started on {}{}", start.jobId(), String.join(",", start.nodes()),
+                        start.backfill() ? " (backfill)" : "");
+            } catch (SssException e) {
+                LOG.info("scheduler: job {}: start refused ({}); planned again next pass", start.jobId(), e.getMessage());
+            }
+        }
+        return plan;
+    }
+
+    private static JobListType byStates(String... states) {
+        JobListType list = new JobListType();
+        for (String state : states) {
+            JobRestrictionType restriction = new JobRestrictionType();
+            restriction.setId("*");
+            restriction.setState(state);
+            list.getJob().add(restriction);
+        }
+        return list;
+    }
+}
