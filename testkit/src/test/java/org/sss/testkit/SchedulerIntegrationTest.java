@@ -58,6 +58,11 @@ class SchedulerIntegrationTest {
             String wide = submit(admin, work, "true", "-l", "nodes=4", "-l", "walltime=00:01:00");
             String shortOne = submit(admin, work, "sleep 1", "-l", "nodes=1", "-l", "walltime=00:00:03");
             String longOne = submit(admin, work, "true", "-l", "nodes=1", "-l", "walltime=00:00:30");
+            await("the scheduler says why the wide and long jobs wait").atMost(Duration.ofSeconds(3)).until(() ->
+                    String.valueOf(job(admin, wide).getReason()).endsWith("first in line")
+                            && String.valueOf(job(admin, longOne).getReason()).endsWith("behind job " + wide));
+            assertThat(job(admin, wide).getExpectedStart())
+                    .isEqualTo(job(admin, running).getStarted().plus(Duration.ofSeconds(8)));
 
             await("every job ends").atMost(WAIT).until(() -> {
                 for (String id : List.of(running, wide, shortOne, longOne)) {

@@ -1,29 +1,36 @@
 package org.sss.queuemanager.internal;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.sss.lib.error.SssException;
 import org.sss.lib.server.MessageDispatcher;
 import org.sss.lib.server.RequestContext;
 import org.sss.lib.wire.Principal;
 import org.sss.queuemanager.QueueManagerSettings;
+import org.sss.schema.JobAnnotate;
 import org.sss.schema.JobListType;
 import org.sss.schema.JobModify;
 import org.sss.schema.JobSignal;
 import org.sss.schema.JobStart;
 import org.sss.schema.JobSubmit;
+import org.sss.schema.Jobs;
 import org.sss.schema.QueueQuery;
 import org.sss.schema.QueueType;
 import org.sss.schema.Queues;
 
 /**
- * The queue manager's XML operations: job-submit, job-query, job-start (components and administrators only),
+ * The queue manager's XML operations: job-submit, job-query, job-start and job-annotate (components and
+ * administrators only),
  * job-cancel, job-hold, job-release, job-requeue, job-signal, job-modify and queue-query. Each action applies to
  * every job its restrictions select; a user may name only their own jobs (another's is {@code permission-denied}).
  * Replies list the jobs as they are after the action.
  */
 public final class JobOperations {
     private final JobService service;
+    /** The scheduler's notes from its last pass (job-annotate), replaced whole each time. */
+    private volatile Map<String, SchedulerNote> notes = Map.of();
     private final QueueManagerSettings settings;
 
     /**
@@ -40,7 +47,9 @@ public final class JobOperations {
         dispatcher.register("job-submit", JobSubmit.class, (request, context) -> JobReplies.of(
                 service.submit(request, context.principal())));
         dispatcher.register("job-query", JobListType.class, (request, context) -> JobReplies.ofQuery(
-                JobSelection.select(service.table(), request.getJob(), context.principal(), false), service.table()));
+                JobSelection.select(service.table(), request.getJob(), context.principal(), false), service.table(),
+                notes));
+        dispatcher.register("job-annotate", JobAnnotate.class, this::annotate);
         dispatcher.register("job-start", JobStart.class, this::start);
         dispatcher.register("job-cancel", JobListType.class, (request, context) -> act(request, context,
                 job -> service.cancel(job, context.principal())));
@@ -61,6 +70,18 @@ public final class JobOperations {
             return JobReplies.of(after);
         });
         dispatcher.register("queue-query", QueueQuery.class, this::queues);
+    }
+
+    private Object annotate(JobAnnotate request, RequestContext context) throws SssException {
+        if (!context.principal().isPrivileged()) {
+            throw SssException.permissionDenied(context.principal() + " may not annotate jobs; schedulers do");
+        }
+        Map<String, SchedulerNote> fresh = new HashMap<>();
+        for (JobAnnotate.Job note : request.getJob()) {
+            fresh.put(note.getId(), new SchedulerNote(note.getReason(), note.getExpectedStart()));
+        }
+        notes = Map.copyOf(fresh);
+        return new Jobs();
     }
 
     private Object start(JobStart request, RequestContext context) throws SssException {

@@ -1,6 +1,7 @@
 package org.sss.queuemanager.internal;
 
 import java.util.Collection;
+import java.util.Map;
 import org.sss.schema.JobState;
 import org.sss.schema.JobType;
 import org.sss.schema.Jobs;
@@ -26,12 +27,18 @@ final class JobReplies {
      *
      * @param jobs  jobs
      * @param table the table, to look the dependencies up in
+     * @param notes the scheduler's notes on queued jobs (why they wait), shown unless a dependency says more
      * @return the reply listing them
      */
-    static Jobs ofQuery(Collection<Job> jobs, JobTable table) {
+    static Jobs ofQuery(Collection<Job> jobs, JobTable table, Map<String, SchedulerNote> notes) {
         Jobs reply = new Jobs();
         for (Job job : jobs) {
             JobType type = of(job);
+            SchedulerNote note = notes.get(job.id());
+            if (note != null && job.state() == Job.State.QUEUED) {
+                type.setReason(note.reason());
+                type.setExpectedStart(note.expectedStart());
+            }
             if ((job.state() == Job.State.QUEUED || job.state() == Job.State.HELD) && !job.spec().depend().isEmpty()) {
                 Dependencies.Status status = Dependencies.of(table, job);
                 type.setDependenciesMet(status.verdict() == Dependencies.Verdict.MET);

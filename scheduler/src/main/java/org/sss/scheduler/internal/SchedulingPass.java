@@ -16,6 +16,7 @@ import org.sss.scheduler.internal.plan.Planner;
 import org.sss.scheduler.internal.plan.QueuedJob;
 import org.sss.scheduler.internal.plan.RunningJob;
 import org.sss.schema.GetNodeState;
+import org.sss.schema.JobAnnotate;
 import org.sss.schema.JobListType;
 import org.sss.schema.JobRestrictionType;
 import org.sss.schema.JobStart;
@@ -33,7 +34,9 @@ import org.sss.schema.Queues;
  * the nodes from the node state manager, plans (see {@link Planner}), and asks the queue manager to start what the
  * plan starts. A job's priority is its queue's priority × 1,000,000 + its own (-p, set by its owner or an
  * administrator with qalter) × 1,000 + its age in minutes (at most 999). Jobs whose dependencies are not met are
- * left out. A refused start is logged and planned again at the next pass.
+ * left out. A refused start is logged and planned again at the next pass. After the pass the queue manager is told
+ * why each job waits ({@code job-annotate}), so that {@code sssjob status} can say it. Not thread-safe: one pass at a
+ * time.
  */
 public final class SchedulingPass {
     static final String QUEUE_MANAGER = "queue-manager";
@@ -43,6 +46,8 @@ public final class SchedulingPass {
     private final ComponentClient components;
     private final ReservationBook reservations;
     private final Planner planner = new Planner();
+    private static final int MAX_REASON = 4096;
+    private Map<String, Plan.Waiting> lastNotes = Map.of();
 
     /**
      * @param components how to reach the queue manager and the node state manager
@@ -113,7 +118,30 @@ public final class SchedulingPass {
                 LOG.info("scheduler: job {}: start refused ({}); planned again next pass", start.jobId(), e.getMessage());
             }
         }
+        annotate(plan);
         return plan;
+    }
+
+    /** Tells the queue manager why each job waits (only when that changed since the last pass). */
+    private void annotate(Plan plan) {
+        if (plan.waiting().equals(lastNotes)) {
+            return;
+        }
+        JobAnnotate notes = new JobAnnotate();
+        for (Map.Entry<String, Plan.Waiting> waiting : plan.waiting().entrySet()) {
+            JobAnnotate.Job note = new JobAnnotate.Job();
+            note.setId(waiting.getKey());
+            String reason = waiting.getValue().reason();
+            note.setReason(reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason);
+            note.setExpectedStart(waiting.getValue().expectedStart());
+            notes.getJob().add(note);
+        }
+        try {
+            components.call(QUEUE_MANAGER, notes, Jobs.class);
+            lastNotes = plan.waiting();
+        } catch (SssException e) {
+            LOG.info("scheduler: could not tell the queue manager why jobs wait: {}", e.getMessage());
+        }
     }
 
     private static JobListType byStates(String... states) {

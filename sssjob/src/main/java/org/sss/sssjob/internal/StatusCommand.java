@@ -127,7 +127,8 @@ public final class StatusCommand {
         Table table = new Table(List.of("ID", "NAME", "USER", "QUEUE", "S", "NODES", "TIME", "LIMIT", "EXIT",
                 "NODELIST(REASON)"), 14, 16, 12, 10, 1, 7, 10, 10, 4, 200);
         for (Job job : jobs) {
-            String where = job.get("allocated").isEmpty() ? "(" + job.get("reason") + ")" : job.get("allocated");
+            String where = job.get("allocated").isEmpty() ? "(" + job.get("reason") + expected(job) + ")"
+                    : job.get("allocated");
             if (job.completed() && !job.get("reason").isEmpty()) {
                 where = job.get("allocated") + " (" + job.get("reason") + ")";
             }
@@ -137,6 +138,11 @@ public final class StatusCommand {
                     where.equals("()") ? "" : where.strip());
         }
         return table.render();
+    }
+
+    /** @return ", expected to start at 14:05:00" for a queued job the scheduler has planned, else "" */
+    private static String expected(Job job) {
+        return job.time("expected-start").map(t -> ", expected to start at " + LocalTime.FORMAT.format(t)).orElse("");
     }
 
     private static String limit(Job job) {
@@ -221,6 +227,7 @@ public final class StatusCommand {
                 attribute(out, "exit_status", String.valueOf(job.exitStatus().getAsInt()));
             }
             attribute(out, "comment", job.get("reason"));
+            job.time("expected-start").ifPresent(t -> attribute(out, "estimated.start_time", PbsTime.FORMAT.format(t)));
             out.append('\n');
         }
         return out.toString();
@@ -249,6 +256,12 @@ public final class StatusCommand {
 
     private static String cut(String text, int width) {
         return text.length() <= width ? text : text.substring(0, width - 1) + "+";
+    }
+
+    /** The time of day in the local zone, built only when a table needs it. */
+    private static final class LocalTime {
+        static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT)
+                .withZone(ZoneId.systemDefault());
     }
 
     /** qstat -f's time format, built only when -f needs it. */

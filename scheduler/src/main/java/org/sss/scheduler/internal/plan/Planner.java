@@ -151,8 +151,7 @@ public final class Planner {
             }
             if (head == null) {
                 head = reserve(state, job, now, reservations);
-                waiting.put(job.id(), new Plan.Waiting(whyNot(state, job, now, end) + (head.start() == null
-                        ? "" : "; first in line, expected to start by " + head.start()), head.start()));
+                waiting.put(job.id(), new Plan.Waiting(whyNot(state, job, now, end) + "; first in line", head.start()));
             } else {
                 waiting.put(job.id(), new Plan.Waiting(whyNot(state, job, now, end) + "; behind job " + head.job().id(),
                         null));
