@@ -102,6 +102,7 @@ sss_program() {
     node-state-manager) echo "node-state-manager org.sss.nodestatemanager.NodeStateManagerMain" ;;
     scheduler) echo "scheduler org.sss.scheduler.SchedulerMain" ;;
     ssssend) echo "ssslib org.sss.lib.tool.SsssendMain" ;;
+    sssadmin) echo "ssslib org.sss.lib.tool.SssadminMain" ;;
     sss-status) echo "ssslib org.sss.lib.tool.SuiteStatusMain" ;;
     mpd) echo "mpd org.sss.mpd.MpdMain" ;;
     mpdboot) echo "mpd org.sss.mpd.tools.MpdBootMain" ;;
@@ -132,7 +133,7 @@ sss_exec() {
 sss_jvm_options() {
   case "$1" in
     sssjob) echo "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k" ;;
-    ssssend|sss-status|mpdboot|mpdtrace|mpdringtest|mpdlistjobs|mpdsigjob|mpdkilljob|mpdallexit)
+    ssssend|sssadmin|sss-status|mpdboot|mpdtrace|mpdringtest|mpdlistjobs|mpdsigjob|mpdkilljob|mpdallexit)
       echo "--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto" ;;
     mpd) echo "--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms16m -Xmx256m -Xss512k" ;;
     *) echo "--enable-native-access=ALL-UNNAMED" ;;
