@@ -7,7 +7,9 @@
 #   3. JobThroughput --run: trivial jobs (`true`) submitted by 8 clients, started first-fit (a job holds its nodes
 #      whole) through the process manager and the ring, until all have completed: jobs per second end to end.
 # Slurm's figures on this kind of machine (sbatch 130-220 submits/s, 10-34 trivial jobs/s end to end, squeue
-# 24-33 ms) come from the issue; Slurm is not installed here. Usage: bench/qm.sh [JOBS_PER_CLIENT] [NODES]
+# 24-33 ms) come from the issue; Slurm is not installed here. STARTER is first-fit (the queue manager starts jobs
+# itself) or scheduler (a node state manager and the scheduler start them, as in production).
+# Usage: bench/qm.sh [JOBS_PER_CLIENT] [NODES] [STARTER]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 source "$ROOT/bin/lib/common.sh"
@@ -15,6 +17,8 @@ sss_find_java
 sss_ensure_built
 JOBS="${1:-500}"
 NODES="${2:-4}"
+STARTER="${3:-first-fit}"
+case "$STARTER" in first-fit|scheduler) ;; *) SSS_DIE_STATUS=2 sss_die "STARTER is first-fit or scheduler, not $STARTER" ;; esac
 if ! command -v hyperfine >/dev/null; then
   [ "$(id -u)" -eq 0 ] || sss_die "hyperfine is missing: apt-get install hyperfine"
   DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null
@@ -37,7 +41,15 @@ start_ring "${addresses[@]}"
 export SSS_CONFIG="$WORK/etc/sss.xml"
 nodes=""
 for i in $(seq "$NODES"); do nodes="$nodes<node name=\"node$i\" slots=\"8\"/>"; done
-suite_config "$SSS_CONFIG" "  <process-manager host=\"127.0.0.1\" port=\"0\" mpds=\"$CONSOLE\" mpd-secret=\"$MPD_CONF_FILE\" allow-root=\"true\"/>\n  <queue-manager host=\"127.0.0.1\" port=\"0\" first-fit=\"true\"><queue name=\"batch\" default=\"true\"/></queue-manager>\n  <nodes>$nodes</nodes>"
+ring="mpds=\"$CONSOLE\" mpd-secret=\"$MPD_CONF_FILE\""
+if [ "$STARTER" = scheduler ]; then
+  starter="  <node-state-manager host=\"127.0.0.1\" port=\"0\" $ring poll-interval=\"1\"/>\n  <scheduler host=\"127.0.0.1\" port=\"0\" interval=\"5\"/>\n"
+  first_fit=false
+else
+  starter=""
+  first_fit=true
+fi
+suite_config "$SSS_CONFIG" "  <process-manager host=\"127.0.0.1\" port=\"0\" $ring allow-root=\"true\"/>\n$starter  <queue-manager host=\"127.0.0.1\" port=\"0\" first-fit=\"$first_fit\"><queue name=\"batch\" default=\"true\"/></queue-manager>\n  <nodes>$nodes</nodes>"
 "$ROOT/bin/sss" start >/dev/null
 SOCKET="$SSS_VAR/run/queue-manager.sock"
 echo "machine: $(nproc) cores, $(uname -sr), $("$JAVA" -version 2>&1 | head -n 1)"
@@ -55,5 +67,5 @@ hyperfine -N -w 5 -r 40 "$ROOT/bin/sssjob status" "$ROOT/bin/qstat" "$ROOT/bin/s
 echo "== 2. acknowledged submits (held jobs), over the local socket"
 bench --clients 1 --jobs "$JOBS"
 bench --clients 8 --jobs "$JOBS"
-echo "== 3. trivial jobs end to end (submit, start first-fit on $NODES nodes, each job holding one whole, run, complete)"
+echo "== 3. trivial jobs end to end (submit, start ($STARTER) on $NODES nodes, each job holding one whole, run, complete)"
 bench --clients 8 --jobs $((JOBS / 5)) --run

@@ -69,11 +69,14 @@ public final class SchedulerService implements AutoCloseable {
                 LOG.info("scheduler: passes work again");
                 lastProblem = "";
             }
-        } catch (SssException | RuntimeException e) {
+        } catch (SssException e) {
             if (!String.valueOf(e.getMessage()).equals(lastProblem)) {
                 LOG.warn("scheduler: pass failed: {}", e.getMessage());
                 lastProblem = String.valueOf(e.getMessage());
             }
+        } catch (RuntimeException e) {
+            LOG.error("scheduler: pass failed: {}", e.toString(), e);
+            lastProblem = e.toString();
         }
     }
 

@@ -20,7 +20,8 @@ import java.util.TreeSet;
  * and the reservations' windows) and the nodes it will take then, chosen among those busy now where possible. Every
  * later job may then start now only if it leaves the head's start intact: it ends (by its walltime) before the
  * head's start, or it takes none of the head's nodes. A job without a walltime can only take nodes the head does not
- * need. Nodes that are not usable (down, drained, offline) are never given out; a reservation's nodes go to its users
+ * need. When the head's start cannot be known (the nodes it needs are held by jobs without walltimes), nothing jumps
+ * ahead of it: the queue is strictly in priority order until it starts. Nodes that are not usable (down, drained, offline) are never given out; a reservation's nodes go to its users
  * only while its window is open, and a job whose run would overlap the window is kept off them.
  *
  * <p>The planner allocates nothing: its starts are proposals for the queue manager's {@code job-start}, the single
@@ -142,8 +143,14 @@ public final class Planner {
                 continue;
             }
             Instant end = job.endIfStartedAt(now);
-            List<Integer> chosen = head == null ? pickNow(state, job, now, end, null)
-                    : pickNow(state, job, now, end, end.isAfter(head.start()) ? head.nodes() : null);
+            List<Integer> chosen;
+            if (head == null) {
+                chosen = pickNow(state, job, now, end, null);
+            } else if (head.start() == null) {
+                chosen = null;
+            } else {
+                chosen = pickNow(state, job, now, end, end.isAfter(head.start()) ? head.nodes() : null);
+            }
             if (chosen != null) {
                 state.take(chosen, end);
                 starts.add(new Plan.Start(job.id(), names(state, chosen), head != null));

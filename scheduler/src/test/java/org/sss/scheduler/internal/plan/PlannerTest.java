@@ -97,6 +97,18 @@ class PlannerTest {
     }
 
     @Test
+    void whenTheHeadsStartCannotBeKnownNothingJumpsAhead() {
+        List<RunningJob> unlimited = List.of(new RunningJob("r1", List.of("n1"), null),
+                new RunningJob("r2", List.of("n2"), null));
+        Plan plan = planner.plan(NOW, nodes(3), unlimited, List.of(
+                job("wide", "alice", 2, Duration.ofMinutes(10), 0, 10),
+                job("narrow", "bob", 1, Duration.ofMinutes(1), 0, 5)), List.of());
+        assertThat(plan.starts()).isEmpty();
+        assertThat(plan.waiting().get("wide").expectedStart()).isNull();
+        assertThat(plan.waiting().get("narrow").reason()).contains("behind job wide");
+    }
+
+    @Test
     void aNodeThatIsNotUpIsNeverGivenOut() {
         List<PlanNode> nodes = List.of(new PlanNode("n1", 8, false), new PlanNode("n2", 8, true));
         Plan plan = planner.plan(NOW, nodes, List.of(), List.of(
