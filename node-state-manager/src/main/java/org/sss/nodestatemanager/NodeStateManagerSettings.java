@@ -1,9 +1,7 @@
 package org.sss.nodestatemanager;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.sss.lib.config.ClusterNodes;
 import org.sss.lib.config.ComponentSettings;
@@ -12,7 +10,7 @@ import org.sss.lib.config.ConfigSections;
 import org.sss.lib.config.SssConfig;
 import org.sss.lib.wire.Endpoint;
 import org.sss.lib.wire.SharedKey;
-import org.sss.mpd.MpdSecret;
+import org.sss.mpd.RingAccess;
 import org.sss.schema.config.NodeStateManagerType;
 
 /**
@@ -48,25 +46,12 @@ public record NodeStateManagerSettings(ComponentSettings component, List<Endpoin
             throw new ConfigException(config.source(), 0, "<" + ELEMENT + ">",
                     "missing: the node state manager needs its element (mpds, mpd-secret)");
         }
-        List<Endpoint> mpds = new ArrayList<>();
-        for (String mpd : element.getMpds()) {
-            try {
-                mpds.add(Endpoint.parse(mpd));
-            } catch (IllegalArgumentException e) {
-                throw ConfigSections.error(config, element, "<" + ELEMENT + "> mpds", e.getMessage());
-            }
-        }
-        SharedKey secret;
-        try {
-            secret = MpdSecret.load(ConfigSections.besideConfig(config, element.getMpdSecret()));
-        } catch (IOException e) {
-            throw ConfigSections.error(config, element, "<" + ELEMENT + "> mpd-secret", e.getMessage());
-        }
+        RingAccess ring = RingAccess.from(config, element, ELEMENT, element.getMpds(), element.getMpdSecret());
         Duration poll = ConfigSections.seconds(element.getPollInterval());
         if (poll.isZero()) {
             throw ConfigSections.error(config, element, "<" + ELEMENT + "> poll-interval", "must be more than 0");
         }
-        return new NodeStateManagerSettings(ConfigSections.component(config, element, ELEMENT), mpds, secret,
+        return new NodeStateManagerSettings(ConfigSections.component(config, element, ELEMENT), ring.mpds(), ring.secret(),
                 ConfigSections.inState(config, element.getDatabase()), poll, ClusterNodes.from(config));
     }
 }

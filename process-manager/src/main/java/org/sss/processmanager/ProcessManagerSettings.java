@@ -1,9 +1,7 @@
 package org.sss.processmanager;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.sss.lib.config.ComponentSettings;
 import org.sss.lib.config.ConfigException;
@@ -11,7 +9,7 @@ import org.sss.lib.config.ConfigSections;
 import org.sss.lib.config.SssConfig;
 import org.sss.lib.wire.Endpoint;
 import org.sss.lib.wire.SharedKey;
-import org.sss.mpd.MpdSecret;
+import org.sss.mpd.RingAccess;
 import org.sss.mpd.client.UnixSignals;
 import org.sss.schema.config.ProcessManagerType;
 
@@ -48,27 +46,14 @@ public record ProcessManagerSettings(ComponentSettings component, List<Endpoint>
             throw new ConfigException(config.source(), 0, "<" + ELEMENT + ">",
                     "missing: the process manager needs its element (mpds, mpd-secret)");
         }
-        List<Endpoint> mpds = new ArrayList<>();
-        for (String mpd : element.getMpds()) {
-            try {
-                mpds.add(Endpoint.parse(mpd));
-            } catch (IllegalArgumentException e) {
-                throw ConfigSections.error(config, element, "<" + ELEMENT + "> mpds", e.getMessage());
-            }
-        }
-        SharedKey secret;
-        try {
-            secret = MpdSecret.load(ConfigSections.besideConfig(config, element.getMpdSecret()));
-        } catch (IOException e) {
-            throw ConfigSections.error(config, element, "<" + ELEMENT + "> mpd-secret", e.getMessage());
-        }
+        RingAccess ring = RingAccess.from(config, element, ELEMENT, element.getMpds(), element.getMpdSecret());
         int checkpoint;
         try {
             checkpoint = UnixSignals.parse(element.getCheckpointSignal());
         } catch (IllegalArgumentException e) {
             throw ConfigSections.error(config, element, "<" + ELEMENT + "> checkpoint-signal", e.getMessage());
         }
-        return new ProcessManagerSettings(ConfigSections.component(config, element, ELEMENT), mpds, secret,
+        return new ProcessManagerSettings(ConfigSections.component(config, element, ELEMENT), ring.mpds(), ring.secret(),
                 ConfigSections.inState(config, element.getDatabase()), checkpoint,
                 ConfigSections.seconds(element.getKillGrace()), element.getOutputLimit(), element.isAllowRoot());
     }

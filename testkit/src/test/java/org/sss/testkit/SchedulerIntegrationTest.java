@@ -42,16 +42,8 @@ class SchedulerIntegrationTest {
     @Test
     void aWideJobWaitsWhileAShortOneBackfillsAndStartsByItsPlannedStart() throws Exception {
         Path work = Files.createDirectories(dir.resolve("work"));
-        try (LocalRing ring = LocalRing.startNamed(dir.resolve("ring"), List.of("node1", "node2", "node3", "node4"), 190,
-                "--grace", "1");
-             SssTestSuite suite = SssTestSuite.start(config(ring));
-             ProcessManager pm = ProcessManager.start(suite.config());
-             NodeStateManager nsm = NodeStateManager.start(suite.config());
-             QueueManager qm = QueueManager.start(suite.config());
-             Scheduler scheduler = Scheduler.start(suite.config())) {
-            await("registrations").atMost(WAIT).until(() -> pm.runtime().isRegistered() && nsm.runtime().isRegistered()
-                    && scheduler.runtime().isRegistered());
-            ComponentClient admin = as(suite, TestKeys.ADMIN);
+        try (Cluster cluster = new Cluster(190)) {
+            ComponentClient admin = as(cluster.suite, TestKeys.ADMIN);
 
             String running = submit(admin, work, "sleep 4", "-l", "nodes=2", "-l", "walltime=00:00:08");
             await("the first job runs").atMost(WAIT).until(() -> state(admin, running).equals("running"));
@@ -90,27 +82,50 @@ class SchedulerIntegrationTest {
     @Test
     void aNodeWhoseMpdDiesIsNotUsedUntilItComesBack() throws Exception {
         Path work = Files.createDirectories(dir.resolve("work"));
-        try (LocalRing ring = LocalRing.startNamed(dir.resolve("ring"), List.of("node1", "node2", "node3", "node4"), 194,
-                "--grace", "1");
-             SssTestSuite suite = SssTestSuite.start(config(ring));
-             ProcessManager pm = ProcessManager.start(suite.config());
-             NodeStateManager nsm = NodeStateManager.start(suite.config());
-             QueueManager qm = QueueManager.start(suite.config());
-             Scheduler scheduler = Scheduler.start(suite.config())) {
-            await("registrations").atMost(WAIT).until(() -> pm.runtime().isRegistered() && nsm.runtime().isRegistered()
-                    && scheduler.runtime().isRegistered());
-            ComponentClient admin = as(suite, TestKeys.ADMIN);
-            ring.mpds().get(3).kill9();
+        try (Cluster cluster = new Cluster(194)) {
+            ComponentClient admin = as(cluster.suite, TestKeys.ADMIN);
+            cluster.ring.mpds().get(3).kill9();
             String wide = submit(admin, work, "true", "-l", "nodes=4", "-l", "walltime=00:01:00");
             String narrow = submit(admin, work, "true", "-l", "nodes=3", "-l", "walltime=00:01:00");
             await("the narrow job runs on the three nodes left").atMost(WAIT)
                     .until(() -> state(admin, narrow).equals("completed"));
             assertThat(job(admin, narrow).getAllocated()).doesNotContain("node4");
             assertThat(state(admin, wide)).isEqualTo("queued");
-            ring.joinNamed("node4", 197, "--grace", "1");
+            cluster.ring.joinNamed("node4", 197, "--grace", "1");
             await("the wide job runs once node4 is back").atMost(WAIT)
                     .until(() -> state(admin, wide).equals("completed"));
             assertThat(job(admin, wide).getAllocated()).contains("node4");
+        }
+    }
+
+    /** A ring of node1..node4 and the suite with every component that scheduling needs, all registered. */
+    private final class Cluster implements AutoCloseable {
+        final LocalRing ring;
+        final SssTestSuite suite;
+        private final List<AutoCloseable> components = new java.util.ArrayList<>();
+
+        Cluster(int firstHost) throws Exception {
+            ring = LocalRing.startNamed(dir.resolve("ring"), List.of("node1", "node2", "node3", "node4"), firstHost,
+                    "--grace", "1");
+            suite = SssTestSuite.start(config(ring));
+            ProcessManager pm = ProcessManager.start(suite.config());
+            components.add(pm);
+            NodeStateManager nsm = NodeStateManager.start(suite.config());
+            components.add(nsm);
+            components.add(QueueManager.start(suite.config()));
+            Scheduler scheduler = Scheduler.start(suite.config());
+            components.add(scheduler);
+            await("registrations").atMost(WAIT).until(() -> pm.runtime().isRegistered() && nsm.runtime().isRegistered()
+                    && scheduler.runtime().isRegistered());
+        }
+
+        @Override
+        public void close() throws Exception {
+            for (AutoCloseable component : components.reversed()) {
+                component.close();
+            }
+            suite.close();
+            ring.close();
         }
     }
 
