@@ -56,6 +56,11 @@ check "sssadmin priority sets a job's priority" test "$status" -eq 0 -a "$("$B/q
 "$B/sssjob" wait --quiet "$TWO"; wstatus=$?
 check "sssadmin res delete frees the nodes: the job runs" test "$status" -eq 0 -a "$wstatus" -eq 0
 
+out="$("$B/sssadmin" res create --count 2 --start +60 --duration 60 --users nobody)"; status=$?
+check "sssadmin res create --count 2 picks two nodes" test "$status" -eq 0 -a "$(awk 'NR==2 {print NF}' <<<"$out")" -eq 6
+"$B/sssadmin" res create --count 3 --start +60 --duration 60 --users nobody >/dev/null 2>&1; status=$?
+check "... and a third overlapping one for 3 nodes is refused (exit 1)" test "$status" -eq 1
+
 "$B/sssadmin" drain >/dev/null 2>&1; status=$?
 check "sssadmin drain without a node: exit 2" test "$status" -eq 2
 "$B/sssadmin" drain node9 >/dev/null 2>&1; status=$?

@@ -16,6 +16,7 @@ import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
 import org.sss.lib.store.Migration;
 import org.sss.lib.store.SqliteDatabase;
+import org.sss.scheduler.internal.plan.PlanNode;
 import org.sss.scheduler.internal.plan.Reservation;
 
 /**
@@ -110,6 +111,42 @@ public final class ReservationBook implements AutoCloseable {
         Reservation reservation = new Reservation("res" + seq, nodes, start, end, users);
         reservations.add(reservation);
         return reservation;
+    }
+
+    /**
+     * Reserves a number of nodes: the first up nodes (in the node state manager's order) that no other reservation
+     * holds over the window.
+     *
+     * @param count      how many
+     * @param candidates every node
+     * @param start      the window's start
+     * @param end        its end
+     * @param users      who may use them
+     * @return the stored reservation
+     * @throws SssException {@code bad-value} when not enough nodes are free of reservations then
+     */
+    public synchronized Reservation createByCount(int count, List<PlanNode> candidates, Instant start, Instant end,
+                                                  Set<String> users) throws SssException {
+        Set<String> chosen = new LinkedHashSet<>();
+        for (PlanNode node : candidates) {
+            if (chosen.size() < count && node.usable() && !reservedOver(node.name(), start, end)) {
+                chosen.add(node.name());
+            }
+        }
+        if (chosen.size() < count) {
+            throw SssException.badValue("count " + count + ": only " + chosen.size() + " up node(s) are free of"
+                    + " reservations from " + start + " to " + end);
+        }
+        return create(chosen, start, end, users);
+    }
+
+    private boolean reservedOver(String node, Instant start, Instant end) {
+        for (Reservation other : reservations) {
+            if (other.nodes().contains(node) && start.isBefore(other.end()) && end.isAfter(other.start())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -40,13 +40,15 @@ public final class SchedulerOperations {
         if (byName == (request.getCount() != null)) {
             throw SssException.badValue("give either nodes or count");
         }
-        if (!byName) {
-            throw SssException.badValue("count: reservations by count are not supported yet; name the nodes");
+        if (!byName && request.getCount().bitLength() > 20) {
+            throw SssException.badValue("count " + request.getCount() + " is larger than any cluster");
         }
         Instant start = request.getStart();
         Instant end = start.plus(Duration.ofSeconds(request.getDuration().longValueExact()));
-        Reservation created = service.reservations().create(words(request.getNodes()), start, end,
-                words(request.getUsers()));
+        Set<String> users = words(request.getUsers());
+        Reservation created = byName ? service.reservations().create(words(request.getNodes()), start, end, users)
+                : service.reservations().createByCount(request.getCount().intValueExact(), service.nodes(), start, end,
+                        users);
         service.wake();
         Reservations reply = new Reservations();
         reply.getReservation().add(typeOf(created));

@@ -85,6 +85,14 @@ public final class SchedulerService implements AutoCloseable {
         return last;
     }
 
+    /**
+     * @return the nodes as the node state manager reports them now
+     * @throws SssException if it cannot be asked
+     */
+    public List<org.sss.scheduler.internal.plan.PlanNode> nodes() throws SssException {
+        return pass.nodes();
+    }
+
     /** @return the reservations */
     public ReservationBook reservations() {
         return reservations;

@@ -77,15 +77,7 @@ public final class SchedulingPass {
         for (QueueType queue : components.call(QUEUE_MANAGER, queueQuery, Queues.class).getQueue()) {
             queuePriority.put(queue.getName(), queue.getPriority() == null ? 0 : queue.getPriority());
         }
-        GetNodeState nodeQuery = new GetNodeState();
-        GetNodeState.Node anyNode = new GetNodeState.Node();
-        anyNode.setName("*");
-        nodeQuery.getNode().add(anyNode);
-        List<PlanNode> nodes = new ArrayList<>();
-        for (NodeStateType node : components.call(NODE_STATE_MANAGER, nodeQuery, NodeStates.class).getNodeState()) {
-            nodes.add(new PlanNode(node.getName(), node.getSlots() == null ? 1 : node.getSlots(),
-                    node.getState() == org.sss.schema.NodeState.UP));
-        }
+        List<PlanNode> nodes = nodes();
         List<RunningJob> running = new ArrayList<>();
         List<QueuedJob> queued = new ArrayList<>();
         for (JobType job : jobs) {
@@ -120,6 +112,23 @@ public final class SchedulingPass {
         }
         annotate(plan);
         return plan;
+    }
+
+    /**
+     * @return every node the node state manager knows, usable when up
+     * @throws SssException if it cannot be asked
+     */
+    public List<PlanNode> nodes() throws SssException {
+        GetNodeState nodeQuery = new GetNodeState();
+        GetNodeState.Node anyNode = new GetNodeState.Node();
+        anyNode.setName("*");
+        nodeQuery.getNode().add(anyNode);
+        List<PlanNode> nodes = new ArrayList<>();
+        for (NodeStateType node : components.call(NODE_STATE_MANAGER, nodeQuery, NodeStates.class).getNodeState()) {
+            nodes.add(new PlanNode(node.getName(), node.getSlots() == null ? 1 : node.getSlots(),
+                    node.getState() == org.sss.schema.NodeState.UP));
+        }
+        return nodes;
     }
 
     /** Tells the queue manager why each job waits (only when that changed since the last pass). */

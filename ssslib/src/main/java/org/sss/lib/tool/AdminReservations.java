@@ -45,15 +45,16 @@ final class AdminReservations {
             String value = args.get(i + 1);
             switch (args.get(i)) {
                 case "--nodes" -> request.setNodes(value);
+                case "--count" -> request.setCount(count(value));
                 case "--start" -> request.setStart(when(value));
                 case "--duration" -> request.setDuration(BigInteger.valueOf(seconds(value)));
                 case "--users" -> request.setUsers(value);
                 default -> throw new AdminUsageException("unknown option " + args.get(i));
             }
         }
-        if (request.getNodes() == null || request.getStart() == null || request.getDuration() == null
-                || request.getUsers() == null) {
-            throw new AdminUsageException("res create needs --nodes, --start, --duration and --users");
+        if ((request.getNodes() == null) == (request.getCount() == null) || request.getStart() == null
+                || request.getDuration() == null || request.getUsers() == null) {
+            throw new AdminUsageException("res create needs --nodes or --count, and --start, --duration and --users");
         }
         print(components.call(COMPONENT, request, Reservations.class), out);
         return SssadminMain.OK;
@@ -92,6 +93,18 @@ final class AdminReservations {
         out.printf("%-8s %-20s %-20s %-24s %s%n", "ID", "START", "END", "USERS", "NODES");
         for (ReservationType r : reservations.getReservation()) {
             out.printf("%-8s %-20s %-20s %-24s %s%n", r.getId(), r.getStart(), r.getEnd(), r.getUsers(), r.getNodes());
+        }
+    }
+
+    private static BigInteger count(String text) {
+        try {
+            int count = Integer.parseInt(text);
+            if (count < 1) {
+                throw new NumberFormatException();
+            }
+            return BigInteger.valueOf(count);
+        } catch (NumberFormatException e) {
+            throw new AdminUsageException("--count " + text + ": a number of nodes, at least 1");
         }
     }
 

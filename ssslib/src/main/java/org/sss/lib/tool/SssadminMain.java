@@ -105,8 +105,9 @@ public final class SssadminMain {
                   drain NODE... [--reason TEXT]          no new work on these nodes; running jobs finish
                   offline NODE... [--reason TEXT]        the same, for nodes out of service
                   resume NODE...                         back to work (up, once their mpd is in the ring)
-                  res create --nodes "N1 N2" --start WHEN --duration SECONDS|HH:MM:SS --users "U1 U2"
-                                                         an advance reservation (WHEN: an ISO time, now, or +MINUTES)
+                  res create --nodes "N1 N2"|--count N --start WHEN --duration SECONDS|HH:MM:SS --users "U1 U2"
+                                                         an advance reservation (WHEN: an ISO time, now, or +MINUTES;
+                                                         --count: the first up nodes free of other reservations)
                   res list                               the reservations
                   res delete ID...                       delete reservations
                   priority JOB N                         set a job's priority (qsub -p, -1024..1023)
