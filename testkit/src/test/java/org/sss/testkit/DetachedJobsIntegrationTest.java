@@ -85,7 +85,8 @@ class DetachedJobsIntegrationTest {
                     && first.output().contains("before-1"));
         }
         assertThat(first.of(JobEvent.Launched.class).getFirst().hostOfRank()).containsExactly("node2", "node3");
-        assertThat(first.of(JobEvent.Disconnected.class)).hasSize(1);
+        await("the console's disconnection is reported").atMost(WAIT)
+                .until(() -> first.of(JobEvent.Disconnected.class).size() == 1);
         try (MpdConsole console = ring.console()) {
             assertThat(console.detachedJobs()).contains(new DetachedJob(jid, "node1", true, "pg-1"));
             Events second = new Events();

@@ -82,6 +82,7 @@ class NodeStateManagerIntegrationTest {
                 nsm.close();
             }
             try (NodeStateManager again = NodeStateManager.start(suite.config())) {
+                await("registration again").atMost(WAIT).until(again.runtime()::isRegistered);
                 Map<String, NodeStateType> nodes = states(as(suite, TestKeys.ALICE));
                 assertThat(nodes.get("node2").getState()).isEqualTo(NodeState.DRAINED);
                 assertThat(nodes.get("node2").getReason()).isEqualTo("disk replacement");

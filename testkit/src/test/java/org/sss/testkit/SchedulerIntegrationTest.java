@@ -85,6 +85,8 @@ class SchedulerIntegrationTest {
         try (Cluster cluster = new Cluster(194)) {
             ComponentClient admin = as(cluster.suite, TestKeys.ADMIN);
             cluster.ring.mpds().get(3).kill9();
+            await("the node state manager marks node4 down").atMost(Duration.ofSeconds(5))
+                    .until(() -> nodeState(cluster.suite, "node4").equals("down"));
             String wide = submit(admin, work, "true", "-l", "nodes=4", "-l", "walltime=00:01:00");
             String narrow = submit(admin, work, "true", "-l", "nodes=3", "-l", "walltime=00:01:00");
             await("the narrow job runs on the three nodes left").atMost(WAIT)
@@ -102,28 +104,29 @@ class SchedulerIntegrationTest {
     private final class Cluster implements AutoCloseable {
         final LocalRing ring;
         final SssTestSuite suite;
-        private final List<AutoCloseable> components = new java.util.ArrayList<>();
+        private final ProcessManager pm;
+        private final NodeStateManager nsm;
+        private final QueueManager qm;
+        private final Scheduler scheduler;
 
         Cluster(int firstHost) throws Exception {
             ring = LocalRing.startNamed(dir.resolve("ring"), List.of("node1", "node2", "node3", "node4"), firstHost,
                     "--grace", "1");
             suite = SssTestSuite.start(config(ring));
-            ProcessManager pm = ProcessManager.start(suite.config());
-            components.add(pm);
-            NodeStateManager nsm = NodeStateManager.start(suite.config());
-            components.add(nsm);
-            components.add(QueueManager.start(suite.config()));
-            Scheduler scheduler = Scheduler.start(suite.config());
-            components.add(scheduler);
+            pm = ProcessManager.start(suite.config());
+            nsm = NodeStateManager.start(suite.config());
+            qm = QueueManager.start(suite.config());
+            scheduler = Scheduler.start(suite.config());
             await("registrations").atMost(WAIT).until(() -> pm.runtime().isRegistered() && nsm.runtime().isRegistered()
                     && scheduler.runtime().isRegistered());
         }
 
         @Override
-        public void close() throws Exception {
-            for (AutoCloseable component : components.reversed()) {
-                component.close();
-            }
+        public void close() {
+            scheduler.close();
+            qm.close();
+            nsm.close();
+            pm.close();
             suite.close();
             ring.close();
         }
@@ -138,6 +141,15 @@ class SchedulerIntegrationTest {
                 + "<scheduler host=\"127.0.0.1\" port=\"0\" interval=\"1\"/>"
                 + "<nodes><node name=\"node1\" slots=\"2\"/><node name=\"node2\" slots=\"2\"/>"
                 + "<node name=\"node3\" slots=\"2\"/><node name=\"node4\" slots=\"2\"/></nodes>");
+    }
+
+    private static String nodeState(SssTestSuite suite, String node) throws SssException {
+        org.sss.schema.GetNodeState query = new org.sss.schema.GetNodeState();
+        org.sss.schema.GetNodeState.Node restriction = new org.sss.schema.GetNodeState.Node();
+        restriction.setName(node);
+        query.getNode().add(restriction);
+        return as(suite, TestKeys.ALICE).call(NodeStateManager.NAME, query, org.sss.schema.NodeStates.class)
+                .getNodeState().getFirst().getState().value();
     }
 
     private static ComponentClient as(SssTestSuite suite, String key) {
