@@ -69,4 +69,10 @@ check "... with one line naming file, line and field" grep -qE "bad.xml:[0-9]+: 
 "$ROOT/bin/sss" frobnicate >/dev/null 2>&1; status=$?
 check "an unknown bin/sss command exits 2" test "$status" -eq 2
 
+out="$("$ROOT/bin/sss" demo 2>&1)"; status=$?
+check "bin/sss demo runs an MPI job over four nodes and exits 0" \
+  test "$status" -eq 0 -a "$(grep -cE 'hello from rank [0-3] of 4 on .* mpd=node[1-4]$' <<<"$out")" -eq 4
+check "... one rank on each node" test "$(grep -oE 'mpd=node[1-4]$' <<<"$out" | sort -u | wc -l)" -eq 4
+check "... and leaves no mpd behind" test -z "$(pgrep -f "org.sss.mpd.MpdMain.*$SSS_VAR/demo" || true)"
+
 summary "cli"
