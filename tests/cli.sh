@@ -17,7 +17,8 @@ trap cleanup EXIT
 mkdir -p "$WORK/etc"
 CONFIG="$WORK/etc/sss.xml"
 SD_PORT="$(free_port)"
-sed -e "s/port=\"7700\"/port=\"$SD_PORT\"/" -e 's/port="7701"/port="0"/' "$ROOT/etc/sss.xml" >"$CONFIG"
+HTTP_PORT="$(free_port)"
+sed -e "s/port=\"7700\"/port=\"$SD_PORT\" http-port=\"$HTTP_PORT\"/" -e 's/port="7701"/port="0"/' "$ROOT/etc/sss.xml" >"$CONFIG"
 "$ROOT/bin/sss" keygen "$WORK/var/keys/suite.key" "$WORK/var/keys/admin.key" >/dev/null
 export SSS_CONFIG="$CONFIG"
 
@@ -32,6 +33,25 @@ check "get-location for * lists the event manager" grep -q '<component>event-man
 
 reply="$("$ROOT/bin/ssssend" event-manager "$ROOT/etc/examples/add-event.xml")"; status=$?
 check "ssssend add-event is acknowledged with a sequence number" grep -q '<event-ok seq="[0-9]*"' <<<"$reply"
+
+# POST /sss: the same XML over HTTP, signed with a key of the suite (HMAC-SHA256 of "ts\nbody").
+http_post() {
+  local ts="$1" key="$2" body="$3" sig
+  sig="$(printf '%s\n%s' "$ts" "$body" | openssl dgst -sha256 -hmac "$(head -n 1 "$key")" -hex | sed 's/^.*= //')"
+  curl -s -o "$WORK/http.out" -w '%{http_code}' -H "Authorization: SSS-HMAC-SHA256 ts=$ts,sig=$sig" \
+    --data-binary "$body" "http://127.0.0.1:$HTTP_PORT/sss"
+}
+body="$(cat "$ROOT/etc/examples/get-location-all.xml")"
+code="$(http_post "$(date +%s)" "$WORK/var/keys/admin.key" "$body")"
+check "curl POST /sss, signed with the admin key: 200 and the directory's reply" \
+  test "$code" = 200 -a "$(grep -c '<component>event-manager</component>' "$WORK/http.out")" -eq 1
+code="$(curl -s -o "$WORK/http.out" -w '%{http_code}' --data-binary "$body" "http://127.0.0.1:$HTTP_PORT/sss")"
+check "... unsigned: 401 with an <error>" test "$code" = 401 -a "$(grep -c 'code="permission-denied"' "$WORK/http.out")" -eq 1
+printf 'not-the-key\n' >"$WORK/wrong.key"
+code="$(http_post "$(date +%s)" "$WORK/wrong.key" "$body")"
+check "... signed with a key the suite does not have: 401" test "$code" = 401
+code="$(http_post "$(($(date +%s) - 400))" "$WORK/var/keys/admin.key" "$body")"
+check "... signed 400 s ago: 401 (stale)" test "$code" = 401
 
 reply="$(echo '<launch-missiles/>' | "$ROOT/bin/ssssend" service-directory - 2>&1)"; status=$?
 check "an <error> reply exits 1" test "$status" -eq 1

@@ -10,8 +10,22 @@ import org.sss.lib.wire.Endpoint;
  * @param port     its TCP port; 0 picks a free one
  * @param keyName  the key it presents when it calls others
  * @param logLevel error, warn, info, debug or trace
+ * @param httpPort its HTTP port for {@code POST /sss} (0 picks a free one), or {@code null} for no HTTP
  */
-public record ComponentSettings(String host, String listen, int port, String keyName, String logLevel) {
+public record ComponentSettings(String host, String listen, int port, String keyName, String logLevel, Integer httpPort) {
+    /**
+     * Settings without HTTP.
+     *
+     * @param host     the advertised name
+     * @param listen   the bind address
+     * @param port     the challenge wire's port
+     * @param keyName  the key it presents
+     * @param logLevel its log level
+     */
+    public ComponentSettings(String host, String listen, int port, String keyName, String logLevel) {
+        this(host, listen, port, keyName, logLevel, null);
+    }
+
     /**
      * @return the configured endpoint
      * @throws IllegalStateException if the port is 0 (only known once the component runs)
@@ -28,6 +42,6 @@ public record ComponentSettings(String host, String listen, int port, String key
      * @return the same settings with another port
      */
     public ComponentSettings withPort(int newPort) {
-        return new ComponentSettings(host, listen, newPort, keyName, logLevel);
+        return new ComponentSettings(host, listen, newPort, keyName, logLevel, httpPort);
     }
 }

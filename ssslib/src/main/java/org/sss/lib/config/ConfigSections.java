@@ -34,7 +34,8 @@ public final class ConfigSections {
             throw new ConfigException(source, line(element), "<" + name + "> key", "no key named '" + key + "' is defined");
         }
         String listen = element.getListen() != null ? element.getListen() : element.getHost();
-        return new ComponentSettings(element.getHost(), listen, element.getPort(), key, element.getLogLevel().value());
+        return new ComponentSettings(element.getHost(), listen, element.getPort(), key, element.getLogLevel().value(),
+                element.getHttpPort());
     }
 
     /**

@@ -15,6 +15,7 @@ import org.sss.lib.client.SssClient;
 import org.sss.lib.config.ComponentSettings;
 import org.sss.lib.config.SssConfig;
 import org.sss.lib.error.SssException;
+import org.sss.lib.server.HttpTransport;
 import org.sss.lib.server.MessageDispatcher;
 import org.sss.lib.server.ServerSettings;
 import org.sss.lib.server.SssServer;
@@ -47,6 +48,7 @@ public final class ComponentRuntime implements AutoCloseable {
     private final Subscriptions subscriptions;
     private final ScheduledExecutorService leaseTimer;
     private volatile SssServer server;
+    private volatile HttpTransport http;
     private volatile Registrar registrar;
     private volatile Location location;
     private volatile boolean registered;
@@ -149,6 +151,15 @@ public final class ComponentRuntime implements AutoCloseable {
         this.registrar = withRegistrar;
         this.server = SssServer.start(new ServerSettings(name, settings.listen(), settings.port(), config.security().digest(),
                 config.security().keys(), config.wire()), dispatcher);
+        if (settings.httpPort() != null) {
+            try {
+                this.http = HttpTransport.start(name, settings.listen(), settings.httpPort(), config.security().keys(),
+                        config.wire().maxMessageBytes(), dispatcher);
+            } catch (IOException e) {
+                server.close();
+                throw e;
+            }
+        }
         Endpoint endpoint = endpoint();
         this.location = Location.of(name, endpoint);
         subscriptions.endpoint(endpoint);
@@ -163,6 +174,12 @@ public final class ComponentRuntime implements AutoCloseable {
             throw new IllegalStateException(name + " is not started");
         }
         return new Endpoint(settings.host(), running.port());
+    }
+
+    /** @return the HTTP port ({@code POST /sss}), or -1 when the configuration asks for no HTTP */
+    public int httpPort() {
+        HttpTransport running = http;
+        return running == null ? -1 : running.port();
     }
 
     /** @return the running server (connection and request counts) */
@@ -227,6 +244,9 @@ public final class ComponentRuntime implements AutoCloseable {
             }
         }
         registered = false;
+        if (http != null) {
+            http.close();
+        }
         if (server != null) {
             server.close();
         }

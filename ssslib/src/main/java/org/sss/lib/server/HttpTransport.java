@@ -1,0 +1,189 @@
+package org.sss.lib.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sss.lib.error.ErrorCode;
+import org.sss.lib.wire.Digest;
+import org.sss.lib.wire.KeyRing;
+import org.sss.lib.wire.Principal;
+
+/**
+ * The HTTP transport: a component's XML messages by {@code POST /sss} (Jetty 12), for curl and the dashboard.
+ *
+ * <p>Every request is signed: {@code Authorization: SSS-HMAC-SHA256 ts=UNIX,sig=HEX}, where {@code HEX} is the
+ * HMAC-SHA256, keyed with the caller's key, of the decimal Unix time, a newline and the body (UTF-8). The key that
+ * matches names the caller, as on the challenge wire. A request that is unsigned, wrongly signed, or whose time is
+ * more than 300 s from the server's is refused with 401 and an {@code <error>} body; a body over the maximum message
+ * size with 413; anything but {@code POST /sss} with 404 or 405. Otherwise the reply is 200 with the component's XML
+ * reply, an {@code <error>} included, exactly as the challenge wire would carry it.
+ */
+public final class HttpTransport implements AutoCloseable {
+    /** How far a request's time may be from the server's. */
+    public static final long MAX_SKEW_SECONDS = 300;
+    private static final Logger LOG = LoggerFactory.getLogger(HttpTransport.class);
+    private static final Pattern AUTHORIZATION = Pattern.compile(
+            "SSS-HMAC-SHA256\\s+ts=(\\d{1,12})\\s*,\\s*sig=([0-9a-fA-F]{64})");
+    private final Server server;
+    private final ServerConnector connector;
+
+    private HttpTransport(Server server, ServerConnector connector) {
+        this.server = server;
+        this.connector = connector;
+    }
+
+    /**
+     * Starts serving.
+     *
+     * @param component the component's name (logs, request contexts)
+     * @param listen    the address to bind
+     * @param port      the port (0: any free one)
+     * @param keys      the keys callers may sign with
+     * @param maxBytes  the largest body accepted
+     * @param handler   what to do with each message
+     * @return the running transport
+     * @throws IOException if the port cannot be bound
+     */
+    public static HttpTransport start(String component, String listen, int port, KeyRing keys, int maxBytes,
+                                      MessageHandler handler) throws IOException {
+        QueuedThreadPool threads = new QueuedThreadPool(64, 2);
+        threads.setName("sss-http-" + component);
+        Server server = new Server(threads);
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(listen);
+        connector.setPort(port);
+        server.addConnector(connector);
+        server.setHandler(new SssHandler(component, keys, maxBytes, handler));
+        try {
+            server.start();
+        } catch (Exception e) {
+            try {
+                server.stop();
+            } catch (Exception ignored) {
+                // the start failed already; that failure is the one to report
+            }
+            throw new IOException(component + ": cannot serve HTTP on " + listen + ":" + port + ": " + e.getMessage(), e);
+        }
+        LOG.info("{}: HTTP on {}:{} (POST /sss)", component, listen, connector.getLocalPort());
+        return new HttpTransport(server, connector);
+    }
+
+    /** @return the bound port */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** Stops serving. */
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("HTTP transport did not stop cleanly: {}", e.toString());
+        }
+    }
+
+    /** The one resource: POST /sss. */
+    private static final class SssHandler extends Handler.Abstract {
+        private final String component;
+        private final KeyRing keys;
+        private final int maxBytes;
+        private final MessageHandler handler;
+
+        SssHandler(String component, KeyRing keys, int maxBytes, MessageHandler handler) {
+            this.component = component;
+            this.keys = keys;
+            this.maxBytes = maxBytes;
+            this.handler = handler;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws IOException {
+            String peer = "http:" + Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
+            if (!"/sss".equals(Request.getPathInContext(request))) {
+                reply(response, callback, HttpStatus.NOT_FOUND_404, handler.errorReply(ErrorCode.NOT_FOUND,
+                        "nothing here: POST XML messages to /sss"));
+                return true;
+            }
+            if (!"POST".equals(request.getMethod())) {
+                response.getHeaders().put(HttpHeader.ALLOW, "POST");
+                reply(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, handler.errorReply(
+                        ErrorCode.UNSUPPORTED_OPERATION, request.getMethod() + " /sss: only POST is served"));
+                return true;
+            }
+            byte[] body;
+            try (InputStream in = Content.Source.asInputStream(request)) {
+                body = in.readNBytes(maxBytes + 1);
+            }
+            if (body.length > maxBytes) {
+                reply(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, handler.errorReply(
+                        ErrorCode.MESSAGE_TOO_LARGE, "the message is larger than " + maxBytes + " bytes"));
+                return true;
+            }
+            String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+            Optional<Principal> principal = authenticate(authorization, body);
+            if (principal.isEmpty()) {
+                LOG.warn("{}: refused an HTTP request from {}: {}", component, peer, refusal(authorization));
+                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "SSS-HMAC-SHA256");
+                reply(response, callback, HttpStatus.UNAUTHORIZED_401, handler.errorReply(ErrorCode.PERMISSION_DENIED,
+                        refusal(authorization)));
+                return true;
+            }
+            byte[] answer = handler.handle(body, new RequestContext(component, principal.get(), peer));
+            reply(response, callback, HttpStatus.OK_200, answer);
+            return true;
+        }
+
+        private Optional<Principal> authenticate(String authorization, byte[] body) {
+            if (authorization == null) {
+                return Optional.empty();
+            }
+            Matcher m = AUTHORIZATION.matcher(authorization.strip());
+            if (!m.matches()) {
+                return Optional.empty();
+            }
+            long ts = Long.parseLong(m.group(1));
+            if (Math.abs(System.currentTimeMillis() / 1000 - ts) > MAX_SKEW_SECONDS) {
+                return Optional.empty();
+            }
+            String signed = m.group(1) + "\n" + new String(body, StandardCharsets.UTF_8);
+            return keys.authenticate(Digest.HMAC_SHA256, signed, m.group(2).toLowerCase(java.util.Locale.ROOT));
+        }
+
+        private static String refusal(String authorization) {
+            if (authorization == null) {
+                return "unsigned: send Authorization: SSS-HMAC-SHA256 ts=UNIX,sig=HEX";
+            }
+            Matcher m = AUTHORIZATION.matcher(authorization.strip());
+            if (!m.matches()) {
+                return "malformed Authorization: expected SSS-HMAC-SHA256 ts=UNIX,sig=HEX";
+            }
+            if (Math.abs(System.currentTimeMillis() / 1000 - Long.parseLong(m.group(1))) > MAX_SKEW_SECONDS) {
+                return "stale: ts is more than " + MAX_SKEW_SECONDS + " s from the server's time";
+            }
+            return "bad signature: no key of this suite signed it";
+        }
+
+        private static void reply(Response response, Callback callback, int status, byte[] body) {
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/xml; charset=utf-8");
+            response.write(true, ByteBuffer.wrap(body), callback);
+        }
+    }
+}

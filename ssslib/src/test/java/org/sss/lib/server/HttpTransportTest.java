@@ -1,0 +1,100 @@
+package org.sss.lib.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.sss.lib.error.ErrorCode;
+import org.sss.lib.wire.Digest;
+import org.sss.lib.wire.KeyRing;
+import org.sss.lib.wire.Principal;
+import org.sss.lib.wire.Role;
+import org.sss.lib.wire.SharedKey;
+
+/** POST /sss: a signed request is answered as the key's principal; unsigned, badly signed and stale ones are not. */
+class HttpTransportTest {
+    private static final SharedKey ALICE = new SharedKey("alice", "alice-secret".getBytes(StandardCharsets.UTF_8),
+            new Principal("alice", Role.USER, "alice"));
+    private static final String BODY = "<get-location><location component=\"*\"/></get-location>";
+    private final HttpClient client = HttpClient.newHttpClient();
+    private HttpTransport transport;
+
+    @BeforeEach
+    void start() throws IOException {
+        MessageHandler echo = new MessageHandler() {
+            @Override
+            public byte[] handle(byte[] payload, RequestContext context) {
+                return ("<ok who=\"" + context.principal().name() + "\" bytes=\"" + payload.length + "\"/>")
+                        .getBytes(StandardCharsets.UTF_8);
+            }
+
+            @Override
+            public byte[] errorReply(ErrorCode code, String message) {
+                return ("<error code=\"" + code.wireCode() + "\"/>").getBytes(StandardCharsets.UTF_8);
+            }
+        };
+        transport = HttpTransport.start("test", "127.0.0.1", 0, new KeyRing(List.of(ALICE), "alice"), 1024, echo);
+    }
+
+    @AfterEach
+    void stop() {
+        transport.close();
+    }
+
+    private HttpResponse<String> post(String path, String body, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + transport.port() + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String sign(SharedKey key, long ts, String body) {
+        return "SSS-HMAC-SHA256 ts=" + ts + ",sig=" + key.answer(Digest.HMAC_SHA256, ts + "\n" + body);
+    }
+
+    private static long now() {
+        return System.currentTimeMillis() / 1000;
+    }
+
+    @Test
+    void aSignedRequestIsAnsweredAsItsKeysPrincipal() throws Exception {
+        HttpResponse<String> response = post("/sss", BODY, sign(ALICE, now(), BODY));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("<ok who=\"alice\" bytes=\"" + BODY.length() + "\"/>");
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/xml"));
+    }
+
+    @Test
+    void unsignedBadlySignedAndStaleRequestsAreRefused() throws Exception {
+        assertThat(post("/sss", BODY, null).statusCode()).isEqualTo(401);
+        SharedKey mallory = new SharedKey("mallory", "guess".getBytes(StandardCharsets.UTF_8),
+                new Principal("mallory", Role.USER, "mallory"));
+        assertThat(post("/sss", BODY, sign(mallory, now(), BODY)).statusCode()).isEqualTo(401);
+        assertThat(post("/sss", BODY + " ", sign(ALICE, now(), BODY)).statusCode()).isEqualTo(401);
+        HttpResponse<String> stale = post("/sss", BODY, sign(ALICE, now() - 301, BODY));
+        assertThat(stale.statusCode()).isEqualTo(401);
+        assertThat(stale.body()).isEqualTo("<error code=\"permission-denied\"/>");
+        assertThat(post("/sss", BODY, sign(ALICE, now() + 299, BODY)).statusCode()).isEqualTo(200);
+        assertThat(post("/sss", BODY, "Basic YWxpY2U6eA==").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void onlyPostToSssIsServedAndBodiesAreBounded() throws Exception {
+        assertThat(post("/other", BODY, sign(ALICE, now(), BODY)).statusCode()).isEqualTo(404);
+        HttpResponse<String> get = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + transport.port()
+                + "/sss")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).isEqualTo(405);
+        String big = "x".repeat(2000);
+        assertThat(post("/sss", big, sign(ALICE, now(), big)).statusCode()).isEqualTo(413);
+    }
+}
