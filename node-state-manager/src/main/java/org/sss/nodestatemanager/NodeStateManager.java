@@ -1,6 +1,8 @@
 package org.sss.nodestatemanager;
 
 import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sss.lib.config.ConfigException;
@@ -9,6 +11,8 @@ import org.sss.lib.runtime.ComponentRuntime;
 import org.sss.lib.wire.Endpoint;
 import org.sss.nodestatemanager.internal.NodeOperations;
 import org.sss.nodestatemanager.internal.NodeService;
+import org.sss.nodestatemanager.internal.NodeState;
+import org.sss.nodestatemanager.internal.NodeTable;
 
 /**
  * The node state manager component: knows the compute nodes (from the configuration's {@code <nodes>} and the mpd
@@ -48,6 +52,17 @@ public final class NodeStateManager implements AutoCloseable {
             throw e;
         }
         new NodeOperations(service).registerOn(runtime.dispatcher());
+        runtime.dispatcher().metrics().gauge("sss_nodes", "Nodes by state (up: in the ring and not set aside).", "state",
+                () -> {
+                    Map<String, Long> byState = new TreeMap<>();
+                    for (NodeState state : NodeState.values()) {
+                        byState.put(state.xmlName(), 0L);
+                    }
+                    for (NodeTable.View node : service.nodes()) {
+                        byState.merge(node.state().xmlName(), 1L, Long::sum);
+                    }
+                    return byState;
+                });
         try {
             runtime.start();
         } catch (IOException e) {

@@ -2,6 +2,8 @@ package org.sss.queuemanager;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sss.lib.config.ConfigException;
@@ -11,6 +13,7 @@ import org.sss.lib.server.LocalPrincipals;
 import org.sss.lib.server.LocalServer;
 import org.sss.lib.server.LocalServerSettings;
 import org.sss.lib.wire.Endpoint;
+import org.sss.queuemanager.internal.Job;
 import org.sss.queuemanager.internal.JobOperations;
 import org.sss.queuemanager.internal.JobService;
 
@@ -60,6 +63,16 @@ public final class QueueManager implements AutoCloseable {
             throw e;
         }
         new JobOperations(service, settings).registerOn(runtime.dispatcher());
+        runtime.dispatcher().metrics().gauge("sss_jobs", "Jobs the queue manager holds, by state.", "state", () -> {
+            Map<String, Long> byState = new TreeMap<>();
+            for (Job.State state : Job.State.values()) {
+                byState.put(state.xmlName(), 0L);
+            }
+            for (Job job : service.table().all()) {
+                byState.merge(job.state().xmlName(), 1L, Long::sum);
+            }
+            return byState;
+        });
         LocalServer local = null;
         try {
             local = LocalServer.start(new LocalServerSettings(NAME, settings.socket(), config.wire()),

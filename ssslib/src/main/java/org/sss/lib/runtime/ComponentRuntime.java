@@ -154,7 +154,7 @@ public final class ComponentRuntime implements AutoCloseable {
         if (settings.httpPort() != null) {
             try {
                 this.http = HttpTransport.start(name, settings.listen(), settings.httpPort(), config.security().keys(),
-                        config.wire().maxMessageBytes(), dispatcher);
+                        config.wire().maxMessageBytes(), dispatcher, () -> dispatcher.metrics().render(name));
             } catch (IOException e) {
                 server.close();
                 throw e;

@@ -32,12 +32,14 @@ import org.sss.lib.wire.Principal;
  * matches names the caller, as on the challenge wire. A request that is unsigned, wrongly signed, or whose time is
  * more than 300 s from the server's is refused with 401 and an {@code <error>} body; a body over the maximum message
  * size with 413; anything but {@code POST /sss} with 404 or 405. Otherwise the reply is 200 with the component's XML
- * reply, an {@code <error>} included, exactly as the challenge wire would carry it.
+ * reply, an {@code <error>} included, exactly as the challenge wire would carry it. {@code GET /metrics}, when the
+ * component provides metrics, answers them in OpenMetrics text without authentication (counts, not contents).
  */
 public final class HttpTransport implements AutoCloseable {
     /** How far a request's time may be from the server's. */
     public static final long MAX_SKEW_SECONDS = 300;
     private static final Logger LOG = LoggerFactory.getLogger(HttpTransport.class);
+    private static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
     private static final Pattern AUTHORIZATION = Pattern.compile(
             "SSS-HMAC-SHA256\\s+ts=(\\d{1,12})\\s*,\\s*sig=([0-9a-fA-F]{64})");
     private final Server server;
@@ -62,6 +64,25 @@ public final class HttpTransport implements AutoCloseable {
      */
     public static HttpTransport start(String component, String listen, int port, KeyRing keys, int maxBytes,
                                       MessageHandler handler) throws IOException {
+        return start(component, listen, port, keys, maxBytes, handler, null);
+    }
+
+    /**
+     * Starts serving, with {@code GET /metrics} (OpenMetrics text) as well.
+     *
+     * @param component the component's name (logs, request contexts)
+     * @param listen    the address to bind
+     * @param port      the port (0: any free one)
+     * @param keys      the keys callers may sign with
+     * @param maxBytes  the largest body accepted
+     * @param handler   what to do with each message
+     * @param metrics   the metrics text, or null for no {@code /metrics}
+     * @return the running transport
+     * @throws IOException if the port cannot be bound
+     */
+    public static HttpTransport start(String component, String listen, int port, KeyRing keys, int maxBytes,
+                                      MessageHandler handler, java.util.function.Supplier<String> metrics)
+            throws IOException {
         QueuedThreadPool threads = new QueuedThreadPool(64, 2);
         threads.setName("sss-http-" + component);
         Server server = new Server(threads);
@@ -69,7 +90,7 @@ public final class HttpTransport implements AutoCloseable {
         connector.setHost(listen);
         connector.setPort(port);
         server.addConnector(connector);
-        server.setHandler(new SssHandler(component, keys, maxBytes, handler));
+        server.setHandler(new SssHandler(component, keys, maxBytes, handler, metrics));
         try {
             server.start();
         } catch (Exception e) {
@@ -105,17 +126,26 @@ public final class HttpTransport implements AutoCloseable {
         private final KeyRing keys;
         private final int maxBytes;
         private final MessageHandler handler;
+        private final java.util.function.Supplier<String> metrics;
 
-        SssHandler(String component, KeyRing keys, int maxBytes, MessageHandler handler) {
+        SssHandler(String component, KeyRing keys, int maxBytes, MessageHandler handler,
+                   java.util.function.Supplier<String> metrics) {
             this.component = component;
             this.keys = keys;
             this.maxBytes = maxBytes;
             this.handler = handler;
+            this.metrics = metrics;
         }
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws IOException {
             String peer = "http:" + Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
+            if (metrics != null && "/metrics".equals(Request.getPathInContext(request)) && "GET".equals(request.getMethod())) {
+                response.setStatus(HttpStatus.OK_200);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, OPENMETRICS);
+                response.write(true, ByteBuffer.wrap(metrics.get().getBytes(StandardCharsets.UTF_8)), callback);
+                return true;
+            }
             if (!"/sss".equals(Request.getPathInContext(request))) {
                 reply(response, callback, HttpStatus.NOT_FOUND_404, handler.errorReply(ErrorCode.NOT_FOUND,
                         "nothing here: POST XML messages to /sss"));

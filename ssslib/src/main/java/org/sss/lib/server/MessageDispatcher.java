@@ -22,6 +22,7 @@ public final class MessageDispatcher implements MessageHandler {
     private static final Logger LOG = LoggerFactory.getLogger(MessageDispatcher.class);
     private final MessageCodec codec;
     private final Map<String, Route<?>> routes = new ConcurrentHashMap<>();
+    private final Metrics metrics = new Metrics();
 
     /** @param codec the codec for requests and replies */
     public MessageDispatcher(MessageCodec codec) {
@@ -57,19 +58,33 @@ public final class MessageDispatcher implements MessageHandler {
 
     @Override
     public byte[] handle(byte[] payload, RequestContext context) {
+        long start = System.nanoTime();
+        String operation = "invalid";
+        ErrorCode failed = null;
         Object reply;
         try {
             Object request = codec.decode(payload);
+            operation = codec.rootName(request);
             reply = dispatch(request, context);
         } catch (SssException e) {
             log(context, e);
+            failed = e.code();
             reply = ErrorReplies.of(e);
         } catch (RuntimeException e) {
             LOG.error("{}: handler failed for a request from {} ({}): {}", context.component(), context.peer(),
                     context.principal(), e.toString(), e);
+            failed = ErrorCode.INTERNAL_ERROR;
             reply = ErrorReplies.of(ErrorCode.INTERNAL_ERROR, "internal error: " + e.getClass().getSimpleName());
         }
-        return encode(reply, context);
+        byte[] encoded = encode(reply, context);
+        metrics.record(operation, System.nanoTime() - start, failed == null ? null : failed.type().value(),
+                failed == null ? null : failed.wireCode());
+        return encoded;
+    }
+
+    /** @return the requests, errors and latencies counted so far, and the component's gauges */
+    public Metrics metrics() {
+        return metrics;
     }
 
     /**
