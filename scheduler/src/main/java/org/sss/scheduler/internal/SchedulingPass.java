@@ -34,7 +34,8 @@ import org.sss.schema.Queues;
  * the nodes from the node state manager, plans (see {@link Planner}), and asks the queue manager to start what the
  * plan starts. A job's priority is its queue's priority × 1,000,000 + its own (-p, set by its owner or an
  * administrator with qalter) × 1,000 + its age in minutes (at most 999). Jobs whose dependencies are not met are
- * left out. A refused start is logged and planned again at the next pass. After the pass the queue manager is told
+ * left out. The pass's starts are sent together (each {@code job-start} returns once its job is launched); a refused
+ * start is logged and planned again at the next pass. After the pass the queue manager is told
  * why each job waits ({@code job-annotate}), so that {@code sssjob status} can say it. Not thread-safe: one pass at a
  * time.
  */
@@ -98,20 +99,34 @@ public final class SchedulingPass {
             }
         }
         Plan plan = planner.plan(now, nodes, running, queued, reservations.all());
+        List<Thread> starting = new ArrayList<>(plan.starts().size());
         for (Plan.Start start : plan.starts()) {
-            JobStart request = new JobStart();
-            request.setId(start.jobId());
-            request.setNodes(String.join(" ", start.nodes()));
+            starting.add(Thread.ofVirtual().name("scheduler-start-" + start.jobId()).start(() -> start(start)));
+        }
+        for (Thread thread : starting) {
             try {
-                components.call(QUEUE_MANAGER, request, Jobs.class);
-                LOG.info("scheduler: job {}: started on {}{}", start.jobId(), String.join(",", start.nodes()),
-                        start.backfill() ? " (backfill)" : "");
-            } catch (SssException e) {
-                LOG.info("scheduler: job {}: start refused ({}); planned again next pass", start.jobId(), e.getMessage());
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
         annotate(plan);
         return plan;
+    }
+
+    /** Asks the queue manager to start one job (the starts of a pass go out together: each waits for its launch). */
+    private void start(Plan.Start start) {
+        JobStart request = new JobStart();
+        request.setId(start.jobId());
+        request.setNodes(String.join(" ", start.nodes()));
+        try {
+            components.call(QUEUE_MANAGER, request, Jobs.class);
+            LOG.info("scheduler: job {}: started on {}{}", start.jobId(), String.join(",", start.nodes()),
+                    start.backfill() ? " (backfill)" : "");
+        } catch (SssException e) {
+            LOG.info("scheduler: job {}: start refused ({}); planned again next pass", start.jobId(), e.getMessage());
+        }
     }
 
     /**
