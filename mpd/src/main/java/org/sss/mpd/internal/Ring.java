@@ -52,7 +52,8 @@ public final class Ring implements AutoCloseable {
     private final Duration watchTimeout;
     private final Listener listener;
     private final ScheduledExecutorService timer;
-    private Membership membership;
+    /** Replaced (never changed in place) under this ring's lock; read without it, so a query never waits on a repair. */
+    private volatile Membership membership;
     private Link rightLink;
     private String rightId;
     private volatile long lastPongNanos = System.nanoTime();
@@ -89,7 +90,7 @@ public final class Ring implements AutoCloseable {
     }
 
     /** @return the current membership */
-    public synchronized Membership membership() {
+    public Membership membership() {
         return membership;
     }
 
