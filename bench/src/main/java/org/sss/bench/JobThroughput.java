@@ -2,6 +2,7 @@ package org.sss.bench;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -33,6 +34,8 @@ import org.sss.schema.ScriptType;
  */
 public final class JobThroughput {
     private static final String SCRIPT = "#!/bin/sh\ntrue\n";
+    /** The longest wait for every submitted job to complete (a stuck suite ends the run with exit 1). */
+    private static final Duration COMPLETION_DEADLINE = Duration.ofMinutes(10);
 
     private JobThroughput() {
     }
@@ -133,8 +136,9 @@ public final class JobThroughput {
     private static void awaitCompletion(MessageCodec codec, Path socket, List<String> ids, long start)
             throws InterruptedException {
         long lowest = ids.stream().mapToLong(Long::parseLong).min().orElse(0);
+        long deadline = System.nanoTime() + COMPLETION_DEADLINE.toNanos();
         try (LocalClient qm = new LocalClient(codec, socket, WireSettings.DEFAULT)) {
-            while (true) {
+            while (System.nanoTime() - deadline < 0) {
                 JobListType query = new JobListType();
                 JobRestrictionType restriction = new JobRestrictionType();
                 restriction.setId("*");
@@ -152,6 +156,9 @@ public final class JobThroughput {
                 }
                 Thread.sleep(20);
             }
+            System.err.printf("JobThroughput: the jobs did not all complete within %d s%n",
+                    COMPLETION_DEADLINE.toSeconds());
+            System.exit(1);
         } catch (SssException e) {
             System.err.println("JobThroughput: following the jobs failed: " + e.getMessage());
         }

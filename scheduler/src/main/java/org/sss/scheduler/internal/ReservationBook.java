@@ -78,14 +78,11 @@ public final class ReservationBook implements AutoCloseable {
      */
     public synchronized Reservation create(Set<String> nodes, Instant start, Instant end, Set<String> users)
             throws SssException {
-        for (Reservation other : reservations) {
-            if (start.isBefore(other.end()) && end.isAfter(other.start())) {
-                for (String node : nodes) {
-                    if (other.nodes().contains(node)) {
-                        throw SssException.badValue("node " + node + " is reserved by " + other.id() + " from "
-                                + other.start() + " to " + other.end());
-                    }
-                }
+        for (String node : nodes) {
+            Reservation other = holding(node, start, end);
+            if (other != null) {
+                throw SssException.badValue("node " + node + " is reserved by " + other.id() + " from " + other.start()
+                        + " to " + other.end());
             }
         }
         long seq;
@@ -129,7 +126,7 @@ public final class ReservationBook implements AutoCloseable {
                                                   Set<String> users) throws SssException {
         Set<String> chosen = new LinkedHashSet<>();
         for (PlanNode node : candidates) {
-            if (chosen.size() < count && node.usable() && !reservedOver(node.name(), start, end)) {
+            if (chosen.size() < count && node.usable() && holding(node.name(), start, end) == null) {
                 chosen.add(node.name());
             }
         }
@@ -140,13 +137,14 @@ public final class ReservationBook implements AutoCloseable {
         return create(chosen, start, end, users);
     }
 
-    private boolean reservedOver(String node, Instant start, Instant end) {
+    /** @return the reservation holding a node at some moment of [start, end), or null */
+    private Reservation holding(String node, Instant start, Instant end) {
         for (Reservation other : reservations) {
             if (other.nodes().contains(node) && start.isBefore(other.end()) && end.isAfter(other.start())) {
-                return true;
+                return other;
             }
         }
-        return false;
+        return null;
     }
 
     /**

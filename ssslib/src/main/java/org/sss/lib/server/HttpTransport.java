@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
@@ -81,7 +83,7 @@ public final class HttpTransport implements AutoCloseable {
      * @throws IOException if the port cannot be bound
      */
     public static HttpTransport start(String component, String listen, int port, KeyRing keys, int maxBytes,
-                                      MessageHandler handler, java.util.function.Supplier<String> metrics)
+                                      MessageHandler handler, Supplier<String> metrics)
             throws IOException {
         QueuedThreadPool threads = new QueuedThreadPool(64, 2);
         threads.setName("sss-http-" + component);
@@ -126,10 +128,10 @@ public final class HttpTransport implements AutoCloseable {
         private final KeyRing keys;
         private final int maxBytes;
         private final MessageHandler handler;
-        private final java.util.function.Supplier<String> metrics;
+        private final Supplier<String> metrics;
 
         SssHandler(String component, KeyRing keys, int maxBytes, MessageHandler handler,
-                   java.util.function.Supplier<String> metrics) {
+                   Supplier<String> metrics) {
             this.component = component;
             this.keys = keys;
             this.maxBytes = maxBytes;
@@ -193,7 +195,7 @@ public final class HttpTransport implements AutoCloseable {
                 return Optional.empty();
             }
             String signed = m.group(1) + "\n" + new String(body, StandardCharsets.UTF_8);
-            return keys.authenticate(Digest.HMAC_SHA256, signed, m.group(2).toLowerCase(java.util.Locale.ROOT));
+            return keys.authenticate(Digest.HMAC_SHA256, signed, m.group(2).toLowerCase(Locale.ROOT));
         }
 
         private static String refusal(String authorization) {
