@@ -43,7 +43,7 @@ mkdir -p "$WORK/etc"
 port=$((20000 + RANDOM % 40000))
 sed -e "s/port=\"7700\"/port=\"$port\"/" -e 's/port="7701"/port="0"/' \
     -e "s|</sss>|  <process-manager host=\"127.0.0.1\" port=\"0\" mpds=\"$CONSOLE\" mpd-secret=\"$MPD_CONF_FILE\"/>\n</sss>|" \
-    "$ROOT/etc/sss.xml" >"$WORK/etc/sss.xml"
+    "$ROOT/etc/minimal.xml" >"$WORK/etc/sss.xml"
 "$ROOT/bin/sss" keygen "$WORK/var/keys/suite.key" "$WORK/var/keys/admin.key" >/dev/null
 export SSS_CONFIG="$WORK/etc/sss.xml"
 "$ROOT/bin/sss" start >/dev/null

@@ -18,7 +18,7 @@ mkdir -p "$WORK/etc"
 CONFIG="$WORK/etc/sss.xml"
 SD_PORT="$(free_port)"
 HTTP_PORT="$(free_port)"
-sed -e "s/port=\"7700\"/port=\"$SD_PORT\" http-port=\"$HTTP_PORT\"/" -e 's/port="7701"/port="0"/' "$ROOT/etc/sss.xml" >"$CONFIG"
+sed -e "s/port=\"7700\"/port=\"$SD_PORT\" http-port=\"$HTTP_PORT\"/" -e 's/port="7701"/port="0"/' "$ROOT/etc/minimal.xml" >"$CONFIG"
 "$ROOT/bin/sss" keygen "$WORK/var/keys/suite.key" "$WORK/var/keys/admin.key" >/dev/null
 export SSS_CONFIG="$CONFIG"
 

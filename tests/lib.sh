@@ -61,6 +61,6 @@ suite_config() {
   sd_port="$(free_port)"
   mkdir -p "$(dirname "$file")"
   sed -e "s/port=\"7700\"/port=\"$sd_port\"/" -e 's/port="7701"/port="0"/' -e "s|</sss>|$extra\n</sss>|" \
-    "$ROOT/etc/sss.xml" >"$file"
+    "$ROOT/etc/minimal.xml" >"$file"
   "$ROOT/bin/sss" keygen "$SSS_VAR/keys/suite.key" "$SSS_VAR/keys/admin.key" >/dev/null
 }

@@ -101,6 +101,7 @@ sss_program() {
     queue-manager) echo "queue-manager org.sss.queuemanager.QueueManagerMain" ;;
     node-state-manager) echo "node-state-manager org.sss.nodestatemanager.NodeStateManagerMain" ;;
     scheduler) echo "scheduler org.sss.scheduler.SchedulerMain" ;;
+    web) echo "web org.sss.web.WebMain" ;;
     ssssend) echo "ssslib org.sss.lib.tool.SsssendMain" ;;
     sssadmin) echo "ssslib org.sss.lib.tool.SssadminMain" ;;
     sss-status) echo "ssslib org.sss.lib.tool.SuiteStatusMain" ;;
@@ -117,7 +118,7 @@ sss_program() {
 }
 
 # The components bin/sss knows, in start order; a configuration runs those it has an element for.
-SSS_COMPONENTS="service-directory event-manager process-manager node-state-manager queue-manager scheduler"
+SSS_COMPONENTS="service-directory event-manager process-manager node-state-manager queue-manager scheduler web"
 
 # Runs a program in the foreground (replacing this shell).
 sss_exec() {

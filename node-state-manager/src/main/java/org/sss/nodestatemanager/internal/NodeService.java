@@ -14,6 +14,7 @@ import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
 import org.sss.lib.runtime.OutboxSender;
 import org.sss.lib.store.Outbox;
+import org.sss.mpd.client.RingWatcher;
 import org.sss.nodestatemanager.NodeStateManagerSettings;
 
 /**
@@ -69,7 +70,7 @@ public final class NodeService implements AutoCloseable {
             RingWatcher.Reading reading = watcher.read();
             List<Outbox.Event> changes;
             synchronized (adminLock) {
-                changes = table.ringSeen(reading.members(), reading.problem(), Instant.now());
+                changes = table.ringSeen(reading.names(), reading.problem(), Instant.now());
             }
             for (Outbox.Event change : changes) {
                 LOG.info("node-state-manager: {}", change.data());

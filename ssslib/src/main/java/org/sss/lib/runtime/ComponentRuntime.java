@@ -54,6 +54,7 @@ public final class ComponentRuntime implements AutoCloseable {
     private volatile boolean registered;
     private volatile boolean servesDirectory;
     private volatile boolean closed;
+    private volatile int advertisedHttpPort = -1;
     private long retryMillis = 1000;
 
     private ComponentRuntime(String name, SssConfig config, ComponentSettings settings) {
@@ -161,7 +162,10 @@ public final class ComponentRuntime implements AutoCloseable {
             }
         }
         Endpoint endpoint = endpoint();
-        this.location = Location.of(name, endpoint);
+        Location bare = Location.of(name, endpoint);
+        int httpPort = advertisedHttpPort >= 0 ? advertisedHttpPort : httpPort();
+        this.location = httpPort < 0 ? bare : new Location(bare.component(), bare.host(), bare.port(), bare.protocol(),
+                bare.schemaVersion(), bare.tier(), Integer.toString(httpPort));
         subscriptions.endpoint(endpoint);
         leaseTimer.execute(this::renew);
         return this;
@@ -174,6 +178,18 @@ public final class ComponentRuntime implements AutoCloseable {
             throw new IllegalStateException(name + " is not started");
         }
         return new Endpoint(settings.host(), running.port());
+    }
+
+    /**
+     * Names the HTTP port to register with the directory when it is not the {@code POST /sss} transport's (the
+     * dashboard's page). Call before {@link #start()}.
+     *
+     * @param port the port
+     * @return this runtime
+     */
+    public ComponentRuntime advertiseHttpPort(int port) {
+        this.advertisedHttpPort = port;
+        return this;
     }
 
     /** @return the HTTP port ({@code POST /sss}), or -1 when the configuration asks for no HTTP */

@@ -11,14 +11,18 @@ import org.sss.lib.client.DirectoryClient;
 import org.sss.lib.client.Location;
 import org.sss.lib.client.SssClient;
 import org.sss.lib.config.ConfigException;
+import org.sss.lib.config.ConfigSections;
 import org.sss.lib.config.SssConfig;
 import org.sss.lib.error.SssException;
 import org.sss.lib.runtime.ComponentMain;
+import org.sss.schema.config.LocalMpdType;
+import org.sss.schema.config.LocalRingType;
 
 /**
- * {@code sss-status [--config FILE] [--configured | --await COMPONENT... [--timeout SECONDS]]}: lists what is
- * registered with the service directory, or waits until the named components are, or ({@code --configured}) prints
- * the components the configuration runs, in start order. {@code bin/sss start} and {@code status} use it.
+ * {@code sss-status [--config FILE] [--configured | --local-ring | --await COMPONENT... [--timeout SECONDS]]}: lists
+ * what is registered with the service directory, or waits until the named components are, or prints the components
+ * the configuration runs, in start order ({@code --configured}), or the mpds it runs on this machine
+ * ({@code --local-ring}). {@code bin/sss start} and {@code status} use it.
  * Exit status: 0 listed (or all registered in time), 1 directory unreachable or timeout, 2 usage or configuration.
  */
 public final class SuiteStatusMain {
@@ -52,7 +56,29 @@ public final class SuiteStatusMain {
         if (config.raw().getScheduler() != null) {
             components.add("scheduler");
         }
+        if (config.raw().getWeb() != null) {
+            components.add("web");
+        }
         return components;
+    }
+
+    /**
+     * @param config a configuration
+     * @return the mpds {@code bin/sss start} runs on this machine, one line each ({@code mpd NAME ADDR:PORT}), then
+     *         {@code ring-secret FILE} and {@code ring-grace SECONDS}; nothing without a {@code <local-ring>}
+     */
+    static List<String> localRing(SssConfig config) {
+        LocalRingType ring = config.raw().getLocalRing();
+        List<String> lines = new ArrayList<>();
+        if (ring == null) {
+            return lines;
+        }
+        for (LocalMpdType mpd : ring.getMpd()) {
+            lines.add("mpd " + mpd.getName() + " " + mpd.getListen());
+        }
+        lines.add("ring-secret " + ConfigSections.besideConfig(config, ring.getSecret()));
+        lines.add("ring-grace " + ring.getGrace().toPlainString());
+        return lines;
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -61,13 +87,15 @@ public final class SuiteStatusMain {
         Duration timeout = Duration.ofSeconds(60);
         boolean awaiting = false;
         boolean configured = false;
+        boolean localRing = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--help", "-h" -> {
-                    out.println("usage: sss-status [--config FILE] [--configured | --await COMPONENT... [--timeout SECONDS]]");
+                    out.println("usage: sss-status [--config FILE] [--configured | --local-ring | --await COMPONENT... [--timeout SECONDS]]");
                     return 0;
                 }
                 case "--configured" -> configured = true;
+                case "--local-ring" -> localRing = true;
                 case "--config", "-c" -> {
                     if (++i >= args.length) {
                         err.println("sss-status: --config needs a file");
@@ -104,6 +132,10 @@ public final class SuiteStatusMain {
         }
         if (configured) {
             out.println(String.join(" ", configuredComponents(loaded)));
+            return 0;
+        }
+        if (localRing) {
+            localRing(loaded).forEach(out::println);
             return 0;
         }
         try (SssClient client = SssClient.fromConfig(loaded)) {
@@ -152,10 +184,11 @@ public final class SuiteStatusMain {
     }
 
     private static void print(PrintStream out, List<Location> locations) {
-        out.printf("%-20s %-24s %6s  %s%n", "COMPONENT", "HOST", "PORT", "PROTOCOL");
+        out.printf("%-20s %-24s %6s  %-10s %s%n", "COMPONENT", "HOST", "PORT", "PROTOCOL", "HTTP");
         for (Location location : locations) {
-            out.printf("%-20s %-24s %6s  %s%n", location.component(), location.host(), location.port(),
-                    location.protocol() == null ? "" : location.protocol());
+            out.printf("%-20s %-24s %6s  %-10s %s%n", location.component(), location.host(), location.port(),
+                    location.protocol() == null ? "" : location.protocol(),
+                    location.httpPort() == null ? "" : "http://" + location.host() + ":" + location.httpPort() + "/");
         }
     }
 }

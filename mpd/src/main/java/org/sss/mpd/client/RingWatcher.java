@@ -1,4 +1,4 @@
-package org.sss.nodestatemanager.internal;
+package org.sss.mpd.client;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -7,30 +7,50 @@ import java.util.List;
 import java.util.Set;
 import org.sss.lib.wire.Endpoint;
 import org.sss.lib.wire.SharedKey;
-import org.sss.mpd.client.MpdConsole;
-import org.sss.mpd.client.RingMember;
 
 /**
  * Reads the mpd ring's membership: keeps a console to one mpd (the configured ones in order, then any member it
- * has seen) and asks it for the ring. Not thread-safe; one watcher thread uses it.
+ * has seen) and asks it for the ring. The node state manager polls it; the dashboard shows it. Not thread-safe:
+ * one thread at a time may use it.
  */
-final class RingWatcher implements AutoCloseable {
+public final class RingWatcher implements AutoCloseable {
     private final List<Endpoint> configured;
     private final SharedKey secret;
     private final Set<Endpoint> seen = new LinkedHashSet<>();
     private MpdConsole console;
 
-    /** The ring as read: the members' names, or why it could not be read. */
-    record Reading(Set<String> members, String problem) {
+    /**
+     * The ring as read.
+     *
+     * @param members the members in ring order, or {@code null} when no mpd answered
+     * @param problem why no mpd answered; empty when one did
+     */
+    public record Reading(List<RingMember> members, String problem) {
+        /** @return the members' ids and host names, or {@code null} when the ring could not be read */
+        public Set<String> names() {
+            if (members == null) {
+                return null;
+            }
+            Set<String> names = new LinkedHashSet<>();
+            for (RingMember member : members) {
+                names.add(member.id());
+                names.add(member.host());
+            }
+            return names;
+        }
     }
 
-    RingWatcher(List<Endpoint> configured, SharedKey secret) {
+    /**
+     * @param configured the mpds to ask first, in order
+     * @param secret     the ring's secret
+     */
+    public RingWatcher(List<Endpoint> configured, SharedKey secret) {
         this.configured = List.copyOf(configured);
         this.secret = secret;
     }
 
-    /** @return the ring's members (ids and host names), or the reason no mpd answered */
-    Reading read() {
+    /** @return the ring's members, or the reason no mpd answered */
+    public Reading read() {
         if (console != null) {
             try {
                 return reading(console.trace());
@@ -55,13 +75,10 @@ final class RingWatcher implements AutoCloseable {
     }
 
     private Reading reading(List<RingMember> members) {
-        Set<String> names = new LinkedHashSet<>();
         for (RingMember member : members) {
-            names.add(member.id());
-            names.add(member.host());
             seen.add(member.endpoint());
         }
-        return new Reading(names, "");
+        return new Reading(List.copyOf(members), "");
     }
 
     private void closeConsole() {
@@ -71,6 +88,7 @@ final class RingWatcher implements AutoCloseable {
         }
     }
 
+    /** Closes the console it holds, if any. */
     @Override
     public void close() {
         closeConsole();

@@ -1,0 +1,170 @@
+package org.sss.web.internal;
+
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+import org.sss.lib.client.ComponentClient;
+import org.sss.lib.error.ErrorCode;
+import org.sss.lib.error.ErrorReplies;
+import org.sss.lib.error.SssException;
+import org.sss.mpd.RingAccess;
+import org.sss.mpd.client.RingMember;
+import org.sss.mpd.client.RingWatcher;
+import org.sss.schema.GetNodeState;
+import org.sss.schema.JobListType;
+import org.sss.schema.JobRestrictionType;
+import org.sss.schema.JobType;
+import org.sss.schema.Jobs;
+import org.sss.schema.NodeStates;
+import org.sss.schema.ObjectFactory;
+
+/**
+ * What the dashboard shows, asked of the suite as XML: the queue manager's jobs, the node state manager's nodes and
+ * the ring's members (read through one mpd, at most once a second). Replies are the suite's own messages, encoded
+ * as they came, so the page reads the same XML every other client does. Thread-safe.
+ */
+public final class SuiteView implements AutoCloseable {
+    /** The queue manager's name in the directory. */
+    static final String QUEUE_MANAGER = "queue-manager";
+    /** The node state manager's name in the directory. */
+    static final String NODE_STATE_MANAGER = "node-state-manager";
+    private static final long RING_CACHE_NANOS = 1_000_000_000L;
+    private static final ObjectFactory FACTORY = new ObjectFactory();
+    private final ComponentClient components;
+    private final RingWatcher ring;
+    private byte[] ringReply;
+    private long ringReadAt;
+
+    /**
+     * @param components how to reach the other components
+     * @param ring       how to reach the ring, or {@code null} for no ring view
+     */
+    public SuiteView(ComponentClient components, RingAccess ring) {
+        this.components = components;
+        this.ring = ring == null ? null : new RingWatcher(ring.mpds(), ring.secret());
+    }
+
+    /**
+     * @return the queue manager's {@code <jobs>}: every job it holds, completed ones included
+     * @throws SssException if it cannot be asked
+     */
+    public byte[] jobs() throws SssException {
+        return encode(components.call(QUEUE_MANAGER, FACTORY.createJobQuery(select("*")), Jobs.class));
+    }
+
+    /**
+     * @param id a job id
+     * @return that job, or {@code null} when the queue manager does not know it
+     * @throws SssException if it cannot be asked
+     */
+    public JobType job(String id) throws SssException {
+        List<JobType> found = components.call(QUEUE_MANAGER, FACTORY.createJobQuery(select(id)), Jobs.class).getJob();
+        return found.size() == 1 ? found.getFirst() : null;
+    }
+
+    /**
+     * @param id a job id
+     * @return the queue manager's reply ({@code <jobs>} with the job as cancelled)
+     * @throws SssException if it refuses or cannot be asked
+     */
+    public byte[] cancel(String id) throws SssException {
+        return encode(components.call(QUEUE_MANAGER, FACTORY.createJobCancel(select(id)), Jobs.class));
+    }
+
+    /**
+     * @return the node state manager's {@code <node-states>}
+     * @throws SssException if it cannot be asked
+     */
+    public byte[] nodes() throws SssException {
+        GetNodeState query = new GetNodeState();
+        GetNodeState.Node any = new GetNodeState.Node();
+        any.setName("*");
+        query.getNode().add(any);
+        return encode(components.call(NODE_STATE_MANAGER, query, NodeStates.class));
+    }
+
+    /**
+     * @return {@code <ring configured="true|false" problem="…"><member id host address/>…</ring>}, members in ring
+     *         order
+     */
+    public synchronized byte[] ring() {
+        long now = System.nanoTime();
+        if (ringReply != null && now - ringReadAt < RING_CACHE_NANOS) {
+            return ringReply;
+        }
+        RingWatcher.Reading reading = ring == null ? null : ring.read();
+        ringReply = ringXml(reading);
+        ringReadAt = now;
+        return ringReply;
+    }
+
+    /**
+     * @param failure why the suite could not answer
+     * @return the {@code <error>} reply for it
+     */
+    public byte[] error(SssException failure) {
+        return errorXml(failure.code(), failure.getMessage());
+    }
+
+    /**
+     * @param code    the error's code
+     * @param message one line
+     * @return an {@code <error>} reply
+     */
+    public byte[] errorXml(ErrorCode code, String message) {
+        try {
+            return components.wire().codec().encode(ErrorReplies.of(code, message));
+        } catch (SssException e) {
+            throw new IllegalStateException("an error reply cannot be encoded", e);
+        }
+    }
+
+    private byte[] encode(Object message) throws SssException {
+        return components.wire().codec().encode(message);
+    }
+
+    private static JobListType select(String id) {
+        JobListType list = new JobListType();
+        JobRestrictionType restriction = new JobRestrictionType();
+        restriction.setId(id);
+        list.getJob().add(restriction);
+        return list;
+    }
+
+    private static byte[] ringXml(RingWatcher.Reading reading) {
+        StringWriter text = new StringWriter();
+        try {
+            XMLStreamWriter xml = XMLOutputFactory.newFactory().createXMLStreamWriter(text);
+            xml.writeStartElement("ring");
+            xml.writeAttribute("configured", Boolean.toString(reading != null));
+            if (reading != null && reading.members() == null) {
+                xml.writeAttribute("problem", reading.problem());
+            }
+            if (reading != null && reading.members() != null) {
+                for (RingMember member : reading.members()) {
+                    xml.writeEmptyElement("member");
+                    xml.writeAttribute("id", member.id());
+                    xml.writeAttribute("host", member.host());
+                    xml.writeAttribute("address", member.endpoint().toString());
+                }
+            }
+            xml.writeEndElement();
+            xml.writeEndDocument();
+            xml.close();
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException("the ring cannot be written as XML", e);
+        }
+        return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Closes the console to the ring. */
+    @Override
+    public synchronized void close() {
+        if (ring != null) {
+            ring.close();
+        }
+    }
+}
