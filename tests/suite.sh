@@ -36,7 +36,7 @@ mkdir -p "$WORK/home" "$WORK/etc" && chown "$USER_NAME" "$WORK/home"
 SD_PORT="$(free_port)"; WEB_PORT="$(free_port)"; MPD_PORT="$(free_port)"
 CONFIG="$WORK/etc/sss.xml"
 sed -e "s/port=\"7700\"/port=\"$SD_PORT\"/" -e 's/port="7701"/port="0"/' -e "s/dashboard-port=\"7780\"/dashboard-port=\"$WEB_PORT\"/" \
-    -e "s/:7710/:$MPD_PORT/g" \
+    -e "s/:7710/:$MPD_PORT/g" -e 's/<node-state-manager host="127.0.0.1" port="0"/& http-port="0"/' \
     -e "s|<key name=\"admin\"|<key name=\"carol\" file=\"../var/keys/carol.key\" role=\"user\" user=\"$USER_NAME\"/>\n    &|" \
     "$ROOT/etc/sss.xml" >"$CONFIG"
 chmod 755 "$WORK/etc" && chmod 644 "$CONFIG"
@@ -59,6 +59,9 @@ out="$("$B/sss" status 2>&1)"; status=$?
 check "bin/sss status exits 0 with everything up" test "$status" -eq 0
 check "status shows the seven components and four mpds up" test "$(grep -c ' up ' <<<"$out")" -eq 11
 check "status lists the ring's four members" grep -q "Ring (4 of 4 mpds" <<<"$out"
+nsm_http="$(awk '/^node-state-manager .*http:/ {print $NF}' <<<"$out")"
+check "the directory lists the node state manager's HTTP port" test -n "$nsm_http"
+check "its /metrics counts the ring's four mpds" grep -q '^sss_ring_members{.*ring="mpd"} 4$' <<<"$(curl -s "${nsm_http}metrics")"
 
 cat >"$WORK/home/short.sh" <<'SCRIPT'
 #!/bin/sh

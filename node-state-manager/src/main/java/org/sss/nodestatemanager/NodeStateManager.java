@@ -52,6 +52,8 @@ public final class NodeStateManager implements AutoCloseable {
             throw e;
         }
         new NodeOperations(service).registerOn(runtime.dispatcher());
+        runtime.dispatcher().metrics().gauge("sss_ring_members", "mpds in the ring at the last reading (0: no mpd answered).",
+                "ring", () -> Map.of("mpd", service.ringSize()));
         runtime.dispatcher().metrics().gauge("sss_nodes", "Nodes by state (up: in the ring and not set aside).", "state",
                 () -> {
                     Map<String, Long> byState = new TreeMap<>();

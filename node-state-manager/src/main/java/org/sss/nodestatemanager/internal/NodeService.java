@@ -27,6 +27,7 @@ public final class NodeService implements AutoCloseable {
     private final NodeStore store;
     private final NodeTable table;
     private final RingWatcher watcher;
+    private volatile int ringSize;
     private final OutboxSender events;
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("nsm-ring").factory());
@@ -68,6 +69,7 @@ public final class NodeService implements AutoCloseable {
     private void poll() {
         try {
             RingWatcher.Reading reading = watcher.read();
+            ringSize = reading.members() == null ? 0 : reading.members().size();
             List<Outbox.Event> changes;
             synchronized (adminLock) {
                 changes = table.ringSeen(reading.names(), reading.problem(), Instant.now());
@@ -82,6 +84,11 @@ public final class NodeService implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             LOG.warn("node-state-manager: reading the ring failed: {}", e.getMessage());
         }
+    }
+
+    /** @return how many mpds the ring had at the last reading (0 when no mpd answered) */
+    public int ringSize() {
+        return ringSize;
     }
 
     /** @return every node and its state */

@@ -37,10 +37,14 @@ public final class SuiteStatusMain {
 
     /**
      * @param config a configuration
-     * @return the components it runs, in start order: the directory, then those whose element is present
+     * @return the components it runs, in start order: the directory (unless it is remote), then those whose element is
+     *         present
      */
     static List<String> configuredComponents(SssConfig config) {
-        List<String> components = new ArrayList<>(List.of("service-directory"));
+        List<String> components = new ArrayList<>();
+        if (!config.raw().getServiceDirectory().isRemote()) {
+            components.add("service-directory");
+        }
         if (config.raw().getEventManager() != null) {
             components.add("event-manager");
         }
