@@ -3,6 +3,8 @@ package org.sss.lib.server;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
@@ -15,10 +17,7 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sss.lib.error.ErrorCode;
@@ -44,12 +43,10 @@ public final class HttpTransport implements AutoCloseable {
     private static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
     private static final Pattern AUTHORIZATION = Pattern.compile(
             "SSS-HMAC-SHA256\\s+ts=(\\d{1,12})\\s*,\\s*sig=([0-9a-fA-F]{64})");
-    private final Server server;
-    private final ServerConnector connector;
+    private final JettyServer server;
 
-    private HttpTransport(Server server, ServerConnector connector) {
+    private HttpTransport(JettyServer server) {
         this.server = server;
-        this.connector = connector;
     }
 
     /**
@@ -85,41 +82,21 @@ public final class HttpTransport implements AutoCloseable {
     public static HttpTransport start(String component, String listen, int port, KeyRing keys, int maxBytes,
                                       MessageHandler handler, Supplier<String> metrics)
             throws IOException {
-        QueuedThreadPool threads = new QueuedThreadPool(64, 2);
-        threads.setName("sss-http-" + component);
-        Server server = new Server(threads);
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost(listen);
-        connector.setPort(port);
-        server.addConnector(connector);
-        server.setHandler(new SssHandler(component, keys, maxBytes, handler, metrics));
-        try {
-            server.start();
-        } catch (Exception e) {
-            try {
-                server.stop();
-            } catch (Exception ignored) {
-                // the start failed already; that failure is the one to report
-            }
-            throw new IOException(component + ": cannot serve HTTP on " + listen + ":" + port + ": " + e.getMessage(), e);
-        }
-        LOG.info("{}: HTTP on {}:{} (POST /sss)", component, listen, connector.getLocalPort());
-        return new HttpTransport(server, connector);
+        JettyServer server = JettyServer.start("sss-http-" + component, 64, listen, port,
+                new SssHandler(component, keys, maxBytes, handler, metrics));
+        LOG.info("{}: HTTP on {}:{} (POST /sss)", component, listen, server.port());
+        return new HttpTransport(server);
     }
 
     /** @return the bound port */
     public int port() {
-        return connector.getLocalPort();
+        return server.port();
     }
 
     /** Stops serving. */
     @Override
     public void close() {
-        try {
-            server.stop();
-        } catch (Exception e) {
-            LOG.warn("HTTP transport did not stop cleanly: {}", e.toString());
-        }
+        server.close();
     }
 
     /** The one resource: POST /sss. */
@@ -168,6 +145,11 @@ public final class HttpTransport implements AutoCloseable {
                         ErrorCode.MESSAGE_TOO_LARGE, "the message is larger than " + maxBytes + " bytes"));
                 return true;
             }
+            if (!isUtf8(body)) {
+                reply(response, callback, HttpStatus.BAD_REQUEST_400, handler.errorReply(ErrorCode.BAD_VALUE,
+                        "the body is not UTF-8 (messages are UTF-8 XML, signed as sent)"));
+                return true;
+            }
             String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
             Optional<Principal> principal = authenticate(authorization, body);
             if (principal.isEmpty()) {
@@ -180,6 +162,16 @@ public final class HttpTransport implements AutoCloseable {
             byte[] answer = handler.handle(body, new RequestContext(component, principal.get(), peer));
             reply(response, callback, HttpStatus.OK_200, answer);
             return true;
+        }
+
+        private static boolean isUtf8(byte[] body) {
+            try {
+                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+                return true;
+            } catch (CharacterCodingException e) {
+                return false;
+            }
         }
 
         private Optional<Principal> authenticate(String authorization, byte[] body) {

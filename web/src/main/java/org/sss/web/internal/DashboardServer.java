@@ -14,15 +14,13 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
+import org.sss.lib.server.JettyServer;
 import org.sss.schema.JobType;
 
 /**
@@ -40,13 +38,11 @@ public final class DashboardServer implements AutoCloseable {
     private static final int MAX_KEY_BYTES = 8192;
     private static final long KEEPALIVE_MILLIS = 15_000;
     private static final Pattern JOB_ACTION = Pattern.compile("/api/jobs/([0-9]{1,18}(?:\\[[0-9]{1,9}\\])?)/(output|cancel)");
-    private final Server server;
-    private final ServerConnector connector;
+    private final JettyServer server;
     private final EventFeed feed;
 
-    private DashboardServer(Server server, ServerConnector connector, EventFeed feed) {
+    private DashboardServer(JettyServer server, EventFeed feed) {
         this.server = server;
-        this.connector = connector;
         this.feed = feed;
     }
 
@@ -64,41 +60,21 @@ public final class DashboardServer implements AutoCloseable {
      */
     public static DashboardServer start(String listen, int port, String cluster, SuiteView view, EventFeed feed,
                                         DashboardAccess access) throws IOException {
-        QueuedThreadPool threads = new QueuedThreadPool(32 + 2 * EventFeed.MAX_STREAMS, 2);
-        threads.setName("sss-web");
-        Server server = new Server(threads);
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost(listen);
-        connector.setPort(port);
-        server.addConnector(connector);
-        server.setHandler(new Routes(cluster, view, feed, access, PageFiles.load()));
-        try {
-            server.start();
-        } catch (Exception e) {
-            try {
-                server.stop();
-            } catch (Exception ignored) {
-                // the start failed already; that failure is the one to report
-            }
-            throw new IOException("web: cannot serve the dashboard on " + listen + ":" + port + ": " + e.getMessage(), e);
-        }
-        return new DashboardServer(server, connector, feed);
+        JettyServer server = JettyServer.start("sss-web", 32 + 2 * EventFeed.MAX_STREAMS, listen, port,
+                new Routes(cluster, view, feed, access, PageFiles.load()));
+        return new DashboardServer(server, feed);
     }
 
     /** @return the bound port */
     public int port() {
-        return connector.getLocalPort();
+        return server.port();
     }
 
     /** Ends the event streams and stops serving. */
     @Override
     public void close() {
         feed.close();
-        try {
-            server.stop();
-        } catch (Exception e) {
-            LOG.warn("web: the dashboard did not stop cleanly: {}", e.toString());
-        }
+        server.close();
     }
 
     /** Routes each request. */

@@ -1,0 +1,403 @@
+package org.sss.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sss.lib.client.DirectoryClient;
+import org.sss.lib.client.Location;
+import org.sss.lib.wire.Digest;
+import org.sss.lib.wire.Endpoint;
+import org.sss.mpd.client.RingMember;
+import org.sss.nodestatemanager.NodeStateManager;
+import org.sss.processmanager.ProcessManager;
+import org.sss.queuemanager.QueueManager;
+import org.sss.scheduler.Scheduler;
+
+/**
+ * Issue 10, item 3: the hostile input corpus (src/test/resources/hostile/ and generated cases) driven against every
+ * component's challenge-wire port (after a good handshake, and as the handshake answer) and their HTTP ports: each
+ * case gets an {@code <error>} reply or a clean close within a deadline, and afterwards the component answers a
+ * normal request; the mpds (whose wire is the same challenge with the ring's secret) stay in a whole ring. Prints one
+ * line per target with the count of cases.
+ */
+class HostileInputIntegrationTest {
+    private static final int MAX_MESSAGE = 2 * 1024 * 1024;
+    private static final Duration CASE_DEADLINE = Duration.ofSeconds(15);
+    private static final String PROBE = "<get-location><location component=\"*\"/></get-location>";
+    /** A normal request each component serves, and the root of its normal reply. */
+    private static final Map<String, String[]> NORMAL = Map.of(
+            "service-directory", new String[] {PROBE, "<locations"},
+            "event-manager", new String[] {"<get-events since=\"0\"/>", "<events"},
+            "queue-manager", new String[] {"<job-query><job id=\"*\"/></job-query>", "<jobs"},
+            "scheduler", new String[] {"<reservation-query><reservation id=\"*\"/></reservation-query>", "<reservations"},
+            "process-manager", new String[] {"<get-process-group-info><process-group pgid=\"*\"/></get-process-group-info>",
+                "<process-groups"},
+            "node-state-manager", new String[] {"<get-node-state><node name=\"*\"/></get-node-state>", "<node-states"});
+
+    @TempDir
+    Path dir;
+
+    /** A case: what is written after the handshake, and whether the writer dribbles it (slow loris). */
+    private record Case(String name, byte[] bytes, boolean slow) {
+        /** @return the payload without its frame (for HTTP) */
+        byte[] payload() {
+            int space = 0;
+            while (bytes[space] != ' ') {
+                space++;
+            }
+            return java.util.Arrays.copyOfRange(bytes, space + 1, bytes.length);
+        }
+    }
+
+    @Test
+    void everyCaseOnEveryPortGetsAnErrorOrACloseAndTheComponentServesOn() throws Exception {
+        try (SssTestSuite suite = SssTestSuite.start(TestConfig.in(dir)
+                .wire("frame-timeout=\"2\" handshake-timeout=\"2\" max-message-bytes=\"" + MAX_MESSAGE + "\"")
+                .with("<queue-manager host=\"127.0.0.1\" port=\"0\" http-port=\"0\"/>"
+                        + "<scheduler host=\"127.0.0.1\" port=\"0\" http-port=\"0\" interval=\"60\"/>"));
+             QueueManager qm = QueueManager.start(suite.config());
+             Scheduler scheduler = Scheduler.start(suite.config())) {
+            byte[] key = Files.readString(dir.resolve("keys/suite.key")).strip().getBytes(StandardCharsets.UTF_8);
+            Map<String, Endpoint> wire = new LinkedHashMap<>();
+            wire.put("service-directory", suite.directoryEndpoint());
+            wire.put("event-manager", suite.eventManager().endpoint());
+            wire.put("queue-manager", qm.endpoint());
+            wire.put("scheduler", scheduler.endpoint());
+            List<Case> cases = cases();
+            for (Map.Entry<String, Endpoint> target : wire.entrySet()) {
+                int survived = 0;
+                for (Case hostile : cases) {
+                    String outcome = sendAfterHandshake(target.getValue(), key, hostile);
+                    assertThat(outcome).as("%s on %s", hostile.name(), target.getKey()).isIn("error", "closed");
+                    assertThat(probe(target.getValue(), key, target.getKey())).as("%s answers after %s", target.getKey(),
+                            hostile.name()).startsWith(NORMAL.get(target.getKey())[1]);
+                    survived++;
+                }
+                assertThat(sendAsHandshake(target.getValue())).as("garbage handshake on %s", target.getKey()).isEqualTo("closed");
+                assertThat(probe(target.getValue(), key, target.getKey())).startsWith(NORMAL.get(target.getKey())[1]);
+                System.out.printf("hostile input: %s (%s): %d wire cases + a garbage handshake, alive after each%n",
+                        target.getKey(), target.getValue(), survived);
+            }
+            for (Case hostile : cases) {
+                assertThat(sendLocal(qm.socket(), hostile.bytes(), hostile.slow())).as("%s on the queue manager's socket",
+                        hostile.name()).isIn("error", "closed");
+                assertThat(sendLocal(qm.socket(), framed(normal("queue-manager")), false)).startsWith("<jobs");
+            }
+            System.out.printf("hostile input: queue-manager socket %s: %d cases, alive after each%n", qm.socket(), cases.size());
+            DirectoryClient directory = new DirectoryClient(suite.client().wire(), suite.directoryEndpoint());
+            List<Location> http = new ArrayList<>();
+            for (Location location : directory.list()) {
+                if (location.httpPort() != null) {
+                    http.add(location);
+                }
+            }
+            assertThat(http).extracting(Location::component).contains("queue-manager", "scheduler");
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            for (Location location : http) {
+                URI uri = URI.create("http://" + location.host() + ":" + location.httpPort() + "/sss");
+                int count = 0;
+                for (Case hostile : cases) {
+                    if (hostile.name().startsWith("frame:")) {
+                        continue;
+                    }
+                    HttpResponse<String> response = post(client, uri, key, hostile.payload());
+                    assertThat(response.statusCode()).as("%s over HTTP to %s", hostile.name(), location.component())
+                            .isIn(200, 400, 413);
+                    assertThat(response.body()).as("%s over HTTP to %s", hostile.name(), location.component()).contains("<error");
+                    assertThat(post(client, uri, key, normal(location.component())).body())
+                            .startsWith(NORMAL.get(location.component())[1]);
+                    count++;
+                }
+                HttpResponse<String> tooLarge = post(client, uri, key, new byte[MAX_MESSAGE + 1]);
+                assertThat(tooLarge.statusCode()).isEqualTo(413);
+                assertThat(post(client, uri, key, normal(location.component())).statusCode()).isEqualTo(200);
+                System.out.printf("hostile input: %s HTTP %s: %d cases + an oversized body, alive after each%n",
+                        location.component(), uri, count);
+            }
+        }
+    }
+
+    @Test
+    void theRingsComponentsAndTheMpdsSurviveTheCorpusToo() throws Exception {
+        try (LocalRing ring = LocalRing.startNamed(dir.resolve("ring"), List.of("node1", "node2"), 232,
+                "--frame-timeout", "2");
+             SssTestSuite suite = SssTestSuite.start(TestConfig.in(dir)
+                     .wire("frame-timeout=\"2\" handshake-timeout=\"2\" max-message-bytes=\"" + MAX_MESSAGE + "\"")
+                     .with("<process-manager host=\"127.0.0.1\" port=\"0\" mpds=\"" + ring.consoleAddress()
+                             + "\" mpd-secret=\"" + ring.secret() + "\"/><node-state-manager host=\"127.0.0.1\" port=\"0\" mpds=\""
+                             + ring.consoleAddress() + "\" mpd-secret=\"" + ring.secret() + "\"/>"
+                             + "<nodes><node name=\"node1\"/><node name=\"node2\"/></nodes>"));
+             ProcessManager pm = ProcessManager.start(suite.config());
+             NodeStateManager nsm = NodeStateManager.start(suite.config())) {
+            ring.awaitSize(2, Duration.ofSeconds(30));
+            byte[] key = Files.readString(dir.resolve("keys/suite.key")).strip().getBytes(StandardCharsets.UTF_8);
+            List<Case> cases = cases();
+            Map<String, Endpoint> wire = Map.of("process-manager", pm.endpoint(), "node-state-manager", nsm.endpoint());
+            for (Map.Entry<String, Endpoint> target : wire.entrySet()) {
+                for (Case hostile : cases) {
+                    assertThat(sendAfterHandshake(target.getValue(), key, hostile)).as("%s on %s", hostile.name(), target.getKey())
+                            .isIn("error", "closed");
+                    assertThat(probe(target.getValue(), key, target.getKey())).as("%s answers after %s", target.getKey(),
+                            hostile.name()).startsWith(NORMAL.get(target.getKey())[1]);
+                }
+                assertThat(sendAsHandshake(target.getValue())).isEqualTo("closed");
+                System.out.printf("hostile input: %s (%s): %d wire cases + a garbage handshake, alive after each%n",
+                        target.getKey(), target.getValue(), cases.size());
+            }
+            var secret = ring.secretKey();
+            List<Case> mpdCases = new ArrayList<>(cases);
+            mpdCases.add(raw("frame: larger than an mpd's maximum", (16 * 1024 * 1024 + 1) + " x"));
+            for (RingMember mpd : ring.trace()) {
+                for (Case hostile : mpdCases) {
+                    String outcome = sendAfterHandshake(mpd.endpoint(), challenge -> secret.answer(Digest.HMAC_SHA256, challenge),
+                            hostile);
+                    assertThat(outcome).as("%s on mpd %s", hostile.name(), mpd.id()).doesNotStartWith("no answer");
+                    assertThat(ring.trace()).as("the ring after %s on mpd %s", hostile.name(), mpd.id()).hasSize(2);
+                }
+                assertThat(sendAsHandshake(mpd.endpoint())).isEqualTo("closed");
+                assertThat(ring.trace()).hasSize(2);
+                System.out.printf("hostile input: mpd %s (%s): %d cases + a garbage handshake, the ring whole after each%n",
+                        mpd.id(), mpd.endpoint(), mpdCases.size());
+            }
+        }
+    }
+
+    private static List<Case> cases() throws IOException {
+        List<Case> cases = new ArrayList<>();
+        cases.add(raw("frame: length 0", "0 "));
+        cases.add(raw("frame: negative length", "-5 <a/>"));
+        cases.add(raw("frame: non-numeric length", "abc <a/>"));
+        cases.add(raw("frame: no length, no space", "<get-location/>"));
+        cases.add(raw("frame: eleven digits", "12345678901 "));
+        cases.add(raw("frame: larger than the maximum", (MAX_MESSAGE + 1) + " <a"));
+        cases.add(raw("frame: larger than sent, then closed", "100 <get-location/>"));
+        cases.add(new Case("frame: slow loris, a byte every 0.4 s", framed(PROBE.getBytes(StandardCharsets.UTF_8)), true));
+        for (String file : List.of("xxe.xml", "external-dtd.xml", "billion-laughs.xml", "unknown-root.xml",
+                "schema-invalid.xml", "non-utf8.xml", "truncated.xml")) {
+            try (InputStream in = HostileInputIntegrationTest.class.getResourceAsStream("/hostile/" + file)) {
+                cases.add(new Case(file, in.readAllBytes(), false));
+            }
+        }
+        cases.add(new Case("10,000-deep nesting", ("<get-location>" + "<location>".repeat(10_000)).getBytes(StandardCharsets.UTF_8), false));
+        StringBuilder attributes = new StringBuilder("<get-location><location component=\"*\"");
+        for (int i = 0; i < 10_000; i++) {
+            attributes.append(" a").append(i).append("=\"x\"");
+        }
+        cases.add(new Case("10,000 attributes", attributes.append("/></get-location>").toString().getBytes(StandardCharsets.UTF_8), false));
+        cases.add(new Case("1 MB attribute value", ("<get-location><location component=\"" + "x".repeat(1 << 20)
+                + "\"/></get-location>").getBytes(StandardCharsets.UTF_8), false));
+        return cases.stream().map(c -> c.name().startsWith("frame:") ? c : new Case(c.name(), framed(c.bytes()), false))
+                .toList();
+    }
+
+    private static Case raw(String name, String text) {
+        return new Case(name, text.getBytes(StandardCharsets.US_ASCII), false);
+    }
+
+    private static byte[] framed(byte[] payload) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes((payload.length + " ").getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(payload);
+        return out.toByteArray();
+    }
+
+    /** @return "error" when an error reply came, "closed" when the server closed, else what it answered */
+    private static String sendAfterHandshake(Endpoint endpoint, byte[] key, Case hostile) throws IOException, InterruptedException {
+        return sendAfterHandshake(endpoint, challenge -> Digest.HMAC_SHA256.answer(challenge, key), hostile);
+    }
+
+    private static String sendAfterHandshake(Endpoint endpoint, UnaryOperator<String> answerer, Case hostile)
+            throws IOException, InterruptedException {
+        try (Socket socket = connect(endpoint)) {
+            handshake(socket, answerer);
+            OutputStream out = socket.getOutputStream();
+            try {
+                if (hostile.slow()) {
+                    for (byte b : hostile.bytes()) {
+                        out.write(b);
+                        out.flush();
+                        Thread.sleep(400);
+                    }
+                } else {
+                    out.write(hostile.bytes());
+                    out.flush();
+                }
+                if (hostile.name().contains("then closed")) {
+                    socket.shutdownOutput();
+                }
+            } catch (IOException e) {
+                return "closed";
+            }
+            return outcome(readReply(socket));
+        }
+    }
+
+    /** The local wire: the same frames over the queue manager's Unix-domain socket, without a handshake. */
+    private static String sendLocal(Path socket, byte[] bytes, boolean slow) throws IOException, InterruptedException {
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            Thread watchdog = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(CASE_DEADLINE.toMillis());
+                    channel.close();
+                } catch (InterruptedException | IOException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try {
+                OutputStream out = Channels.newOutputStream(channel);
+                try {
+                    if (slow) {
+                        for (byte b : bytes) {
+                            out.write(b);
+                            Thread.sleep(400);
+                        }
+                    } else {
+                        out.write(bytes);
+                    }
+                } catch (IOException e) {
+                    return "closed";
+                }
+                InputStream in = Channels.newInputStream(channel);
+                StringBuilder count = new StringBuilder();
+                int b;
+                while ((b = in.read()) != -1 && b != ' ' && count.length() < 12) {
+                    count.append((char) b);
+                }
+                if (b != ' ') {
+                    return count.isEmpty() ? "closed" : count.toString();
+                }
+                String reply = new String(in.readNBytes(Integer.parseInt(count.toString())), StandardCharsets.UTF_8);
+                return reply.contains("<error") ? "error" : reply;
+            } catch (IOException e) {
+                return channel.isOpen() ? "closed" : "no answer within " + CASE_DEADLINE.toSeconds() + " s";
+            } finally {
+                watchdog.interrupt();
+            }
+        }
+    }
+
+    private static String sendAsHandshake(Endpoint endpoint) throws IOException {
+        try (Socket socket = connect(endpoint)) {
+            readLine(socket.getInputStream());
+            socket.getOutputStream().write("not-a-digest\n12 <get-events/>".getBytes(StandardCharsets.US_ASCII));
+            String reply = readReply(socket);
+            return reply.isEmpty() || reply.equals("0") ? "closed" : reply;
+        }
+    }
+
+    private static byte[] normal(String component) {
+        return NORMAL.get(component)[0].getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String probe(Endpoint endpoint, byte[] key, String component) throws IOException {
+        try (Socket socket = connect(endpoint)) {
+            handshake(socket, key);
+            socket.getOutputStream().write(framed(normal(component)));
+            String reply = readReply(socket);
+            return reply.substring(reply.indexOf(' ') + 1);
+        }
+    }
+
+    private static Socket connect(Endpoint endpoint) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), 5000);
+        socket.setSoTimeout((int) CASE_DEADLINE.toMillis());
+        return socket;
+    }
+
+    private static void handshake(Socket socket, byte[] key) throws IOException {
+        handshake(socket, challenge -> Digest.HMAC_SHA256.answer(challenge, key));
+    }
+
+    private static void handshake(Socket socket, UnaryOperator<String> answerer) throws IOException {
+        String challenge = readLine(socket.getInputStream());
+        String answer = answerer.apply(challenge);
+        socket.getOutputStream().write((answer + "\n").getBytes(StandardCharsets.US_ASCII));
+        assertThat(socket.getInputStream().read()).as("handshake accepted").isEqualTo('1');
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b != -1 && b != '\n'; b = in.read()) {
+            line.append((char) b);
+        }
+        return line.toString();
+    }
+
+    /** Reads one reply frame, or what came before the server closed (empty: closed at once). */
+    private static String readReply(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        StringBuilder count = new StringBuilder();
+        try {
+            int b;
+            while ((b = in.read()) != -1 && b != ' ') {
+                count.append((char) b);
+                if (count.length() > 12) {
+                    return count.toString();
+                }
+            }
+            if (b == -1) {
+                return count.toString();
+            }
+            byte[] payload = in.readNBytes(Integer.parseInt(count.toString()));
+            return count + " " + new String(payload, StandardCharsets.UTF_8);
+        } catch (SocketTimeoutException e) {
+            return "no answer within " + CASE_DEADLINE.toSeconds() + " s";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String outcome(String reply) {
+        if (reply.isEmpty()) {
+            return "closed";
+        }
+        return reply.contains("<error") ? "error" : reply;
+    }
+
+    private static HttpResponse<String> post(HttpClient client, URI uri, byte[] key, byte[] body)
+            throws IOException, InterruptedException {
+        String ts = Long.toString(System.currentTimeMillis() / 1000);
+        byte[] signed = new byte[ts.length() + 1 + body.length];
+        System.arraycopy((ts + "\n").getBytes(StandardCharsets.US_ASCII), 0, signed, 0, ts.length() + 1);
+        System.arraycopy(body, 0, signed, ts.length() + 1, body.length);
+        String sig;
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            sig = HexFormat.of().formatHex(mac.doFinal(signed));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        return client.send(HttpRequest.newBuilder(uri).timeout(CASE_DEADLINE)
+                .header("Authorization", "SSS-HMAC-SHA256 ts=" + ts + ",sig=" + sig)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
