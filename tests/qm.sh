@@ -86,6 +86,12 @@ check "... -v passed GREETING" grep -q '^greeting=hi$' <<<"$out"
 check "... -j oe joined stderr into NAME.oID" grep -q '^to-stderr$' <<<"$out"
 check "... and the output file belongs to the user" test "$(stat -c %U "$WORK/$ALICE/hello.o$HELLO")" = "$ALICE"
 check "sssjob output prints the same file" test "$(as "$ALICE" "$B/sssjob" output "$HELLO")" = "$out"
+check "the output file has mode 600" test "$(stat -c %a "$WORK/$ALICE/hello.o$HELLO")" = 600
+chmod 755 "$WORK/$ALICE"
+check "$BOB cannot read $ALICE's output file, even in a directory he can enter" \
+  test -n "$(as "$BOB" cat "$WORK/$ALICE/hello.o$HELLO" 2>&1 >/dev/null | grep -i 'permission denied')"
+check "$BOB's sssjob output of $ALICE's job is refused (exit 1)" \
+  bash -c '"$@" >/dev/null 2>&1; test $? -eq 1' _ runuser -u "$BOB" -- "$B/sssjob" output "$HELLO"
 
 printf '#!/bin/sh\necho failing\nexit 7\n' >"$WORK/$ALICE/fail.sh"
 FAIL="$(as "$ALICE" "$B/sssjob" submit "$WORK/$ALICE/fail.sh")"
