@@ -132,6 +132,10 @@ public final class GroupManager implements AutoCloseable {
             jid = ring.launch(job, listener(group));
         } catch (MpdRequestException e) {
             groups.remove(group.pgid(), group);
+            String missing = missingHost(hosts);
+            if (missing != null) {
+                throw new SssException(ErrorCode.UNAVAILABLE, "host " + missing + " is not in the ring now: " + e.getMessage());
+            }
             throw SssException.badValue("the ring refused the group: " + e.getMessage());
         } catch (IOException e) {
             groups.remove(group.pgid(), group);
@@ -201,6 +205,24 @@ public final class GroupManager implements AutoCloseable {
      * Each rank's host: the request's, else round-robin over the ring as the ring itself would place it; none at all
      * (the ring places every rank) when the request names no host.
      */
+    /**
+     * @param hosts the hosts a group was placed on
+     * @return one of them that is not in the ring now (its mpd is gone: a node problem, worth retrying later), or
+     *         {@code null} when all are there or the ring cannot be read
+     */
+    private String missingHost(List<String> hosts) {
+        try {
+            Set<String> present = new java.util.HashSet<>();
+            for (RingMember member : ring.members()) {
+                present.add(member.id());
+                present.add(member.host());
+            }
+            return hosts.stream().filter(host -> !present.contains(host)).findFirst().orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     private List<String> placement(GroupPlanner.Plan plan) throws SssException {
         String[] hosts = plan.hostOfRank().clone();
         if (java.util.Arrays.stream(hosts).allMatch(h -> h == null)) {

@@ -58,7 +58,8 @@ public final class JobRunner implements AutoCloseable {
 
     /**
      * Launches a job that {@link JobTable#start} has just recorded as running. If it cannot be launched, it is
-     * ended (its own problem: a missing user) or put back in the queue (the process manager is away).
+     * ended (its own problem: a missing user) or put back in the queue (the process manager is away, or one of its
+     * nodes left the ring: {@code unavailable}).
      *
      * @param job the job, running
      */
@@ -77,7 +78,7 @@ public final class JobRunner implements AutoCloseable {
                     || e.getMessage().contains("is not registered");
             LOG.warn("queue-manager: job {}: process manager refused the start: {}", job.id(), e.getMessage());
             if (transient_) {
-                requeue(job.id(), "process manager unavailable: " + e.getMessage());
+                requeue(job.id(), "not started (" + e.getMessage() + "); queued again");
             } else {
                 finish(job.id(), null, "cannot start: " + e.getMessage());
             }
