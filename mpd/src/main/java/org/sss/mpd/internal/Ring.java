@@ -3,9 +3,11 @@ package org.sss.mpd.internal;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,6 +37,14 @@ public final class Ring implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Ring.class);
     private static final Duration PING_INTERVAL = Duration.ofMillis(250);
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
+    /** How often members lost to a partition are probed, and how long they are remembered. */
+    private static final Duration HEAL_INTERVAL = Duration.ofSeconds(2);
+    private static final Duration HEAL_MEMORY = Duration.ofHours(1);
+    private static final Duration PROBE_TIMEOUT = Duration.ofMillis(1500);
+
+    /** A member lost while alive, perhaps: where it listened and when it was lost. */
+    private record LostPeer(Member member, long lostNanos) {
+    }
 
     /** Told when members disappear from the ring. */
     public interface Listener {
@@ -60,6 +70,9 @@ public final class Ring implements AutoCloseable {
     private volatile boolean exiting;
     private volatile boolean verifying;
     private boolean rejoining;
+    /** Members lost while this mpd stayed (not clean departures), by id, with when they were lost: probed for a heal. */
+    private final Map<String, LostPeer> lostPeers = new HashMap<>();
+    private boolean probing;
     private final List<RingTest> ringTests = new ArrayList<>();
 
     /**
@@ -82,6 +95,7 @@ public final class Ring implements AutoCloseable {
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("mpd-ring-" + self.id()).factory());
         timer.scheduleWithFixedDelay(this::tick, PING_INTERVAL.toMillis(), PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::startProbe, HEAL_INTERVAL.toMillis(), HEAL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** @return this mpd */
@@ -392,6 +406,84 @@ public final class Ring implements AutoCloseable {
         }
     }
 
+    /**
+     * Heals a partition: asks each member lost while it may have been alive which ring it is in now. If that ring
+     * does not hold this mpd and wins over this one (more members; on a tie, the smaller leader id), this mpd joins
+     * it; the rest of this ring follows, each member on its own probe or when the ring it pings answers
+     * {@code expelled}. Runs on the ring's timer, connecting outside the lock.
+     */
+    private void startProbe() {
+        synchronized (this) {
+            long now = System.nanoTime();
+            lostPeers.values().removeIf(peer -> now - peer.lostNanos() > HEAL_MEMORY.toNanos());
+            if (probing || exiting || rejoining || lostPeers.isEmpty()) {
+                return;
+            }
+            probing = true;
+        }
+        Thread.ofPlatform().daemon().name("mpd-heal-" + self.id()).start(this::probeLost);
+    }
+
+    private void probeLost() {
+        List<LostPeer> candidates;
+        Membership mine;
+        synchronized (this) {
+            candidates = new ArrayList<>(lostPeers.values());
+            mine = membership;
+        }
+        try {
+            for (LostPeer peer : candidates) {
+                Membership theirs = traceOf(peer.member().endpoint());
+                if (theirs == null) {
+                    continue;
+                }
+                if (theirs.contains(self.id())) {
+                    synchronized (this) {
+                        lostPeers.remove(peer.member().id());
+                    }
+                    continue;
+                }
+                if (wins(theirs, mine)) {
+                    LOG.warn("mpd {}: {} is alive in a ring of {} led by {} (this ring has {}); joining it to heal the partition",
+                            self.id(), peer.member().id(), theirs.size(), theirs.leader().id(), mine.size());
+                    try {
+                        join(peer.member().endpoint());
+                    } catch (IOException e) {
+                        LOG.warn("mpd {}: joining the ring of {} failed: {}; trying again later", self.id(),
+                                theirs.leader().id(), e.getMessage());
+                    }
+                    return;
+                }
+            }
+        } finally {
+            synchronized (this) {
+                probing = false;
+            }
+        }
+    }
+
+    /** @return whether ring {@code a} wins over ring {@code b} when two rings meet after a partition */
+    static boolean wins(Membership a, Membership b) {
+        if (a.size() != b.size()) {
+            return a.size() > b.size();
+        }
+        return a.leader().id().compareTo(b.leader().id()) < 0;
+    }
+
+    /** @return the membership the mpd at the endpoint reports, or {@code null} when it does not answer */
+    private Membership traceOf(Endpoint endpoint) {
+        try (Link link = Link.connect(endpoint, handshake, secret, PROBE_TIMEOUT)) {
+            link.send(MpdMessage.of("trace").build());
+            MpdMessage reply = link.receive();
+            if (reply == null || !"trace".equals(reply.cmd())) {
+                return null;
+            }
+            return new Membership(reply.number("epoch"), Member.decodeAll(reply.require("members")));
+        } catch (IOException | MalformedMessageException e) {
+            return null;
+        }
+    }
+
     private void applyLoss(Set<String> lost) {
         Membership next = membership;
         for (String id : lost) {
@@ -422,6 +514,16 @@ public final class Ring implements AutoCloseable {
         rewireRight();
         if (circulate && rightLink != null) {
             rightLink.trySend(membersMessage(next));
+        }
+        for (Member member : next.members()) {
+            lostPeers.remove(member.id());
+        }
+        if (died) {
+            for (Member member : previous.members()) {
+                if (gone.contains(member.id()) && !member.id().equals(self.id())) {
+                    lostPeers.put(member.id(), new LostPeer(member, System.nanoTime()));
+                }
+            }
         }
         if (!gone.isEmpty()) {
             gone.forEach(peers::forget);
