@@ -12,7 +12,7 @@ CALLS="${2:-20000}"
 WORK="$(mktemp -d /tmp/sss-bench.XXXXXX)"
 export SSS_VAR="$WORK/var"
 trap '"$ROOT/bin/sss" stop >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
-port=$((20000 + RANDOM % 40000))
+port=$((20000 + RANDOM % 12000))
 mkdir -p "$WORK/etc"
 sed -e "s/port=\"7700\"/port=\"$port\"/" -e 's/port="7701"/port="0"/' "$ROOT/etc/minimal.xml" >"$WORK/etc/sss.xml"
 "$ROOT/bin/sss" keygen "$WORK/var/keys/suite.key" "$WORK/var/keys/admin.key" >/dev/null

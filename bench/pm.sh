@@ -40,7 +40,7 @@ for i in 2 3 4; do
 done
 for _ in $(seq 300); do [ "$("$ROOT/bin/mpdtrace" --mpd "$CONSOLE" 2>/dev/null | wc -l)" -eq 4 ] && break; sleep 0.1; done
 mkdir -p "$WORK/etc"
-port=$((20000 + RANDOM % 40000))
+port=$((20000 + RANDOM % 12000))
 sed -e "s/port=\"7700\"/port=\"$port\"/" -e 's/port="7701"/port="0"/' \
     -e "s|</sss>|  <process-manager host=\"127.0.0.1\" port=\"0\" mpds=\"$CONSOLE\" mpd-secret=\"$MPD_CONF_FILE\"/>\n</sss>|" \
     "$ROOT/etc/minimal.xml" >"$WORK/etc/sss.xml"

@@ -19,10 +19,12 @@ summary() {
   [ "$failed" -eq 0 ]
 }
 
+# A port nothing listens on, below the kernel's ephemeral range (32768-60999), so that a component binding port 0
+# meanwhile cannot take it.
 free_port() {
   local port
   while :; do
-    port=$((20000 + RANDOM % 40000))
+    port=$((20000 + RANDOM % 12000))
     (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
   done
 }
