@@ -37,8 +37,21 @@ mpds_mb() {
   for file in "$SSS_VAR"/run/mpd-*.pid; do total=$((total + $(ps -o rss= -p "$(cat "$file")" 2>/dev/null || echo 0))); done
   echo $((total / 1024))
 }
+# live_heap: each component's heap in use right after a full collection (MB), to tell growth from lazy collection.
+live_heap() {
+  local c pid line=""
+  for c in service-directory event-manager process-manager node-state-manager queue-manager scheduler web; do
+    pid="$(cat "$SSS_VAR/run/$c.pid" 2>/dev/null)" || continue
+    "$JAVA_HOME/bin/jcmd" "$pid" GC.run >/dev/null 2>&1
+    line="$line $c=$("$JAVA_HOME/bin/jcmd" "$pid" GC.heap_info 2>/dev/null | awk '/used/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i + 1); sub("K,?", "", v); printf "%d", v / 1024; exit}}')"
+  done
+  echo "live heap after a full GC (MB):$line"
+}
+source "$ROOT/bin/lib/common.sh"
+sss_find_java
 echo "soak: $DURATION s at $RATE job(s)/s on $(nproc) cores, $(uname -sr); $(date -u +%FT%TZ)"
 echo "command: bench/soak.sh $DURATION $RATE"
+live_heap
 printf '%6s %9s %9s %8s %8s %8s   %s\n' t_s submitted completed p50_ms p99_ms max_ms "RSS MB: sd em pm nsm qm sched web mpds(4)"
 start="$(date +%s)"
 next_report=$((start + 30))
@@ -63,3 +76,4 @@ while [ "$(date +%s)" -lt $((start + DURATION)) ]; do
     next_report=$((now + 30))
   fi
 done
+live_heap
