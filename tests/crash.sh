@@ -109,6 +109,10 @@ ran="$(wc -l <"$WORK/runs.log")"
 twice="$(awk '{print $1}' "$WORK/runs.log" | sort | uniq -d | tr '\n' ' ')"
 echo "crash tests: job runs recorded $ran${twice:+, ran twice: $twice}"
 check "no job ran twice ($ran runs recorded)" test -z "$twice"
+for id in $twice; do
+  echo "  job $id ran twice; what the logs say of it:"
+  grep -h "job $id[:( ]\|job-$id-" "$SSS_VAR"/log/queue-manager.log "$SSS_VAR"/log/process-manager.log | sed 's/^/    /' | head -n 30
+done
 overlap="$(sort -k2,2 -k3,3n "$WORK/runs.log" | awk '$2 == node && $3 < end {print "job " $1 " on " $2 " started before job " prev " ended"} {node = $2; end = $4; prev = $1}')"
 check "no node ran two jobs at once" test -z "$overlap"
 [ -n "$overlap" ] && echo "$overlap" | head -5

@@ -44,8 +44,9 @@ import org.sss.scheduler.Scheduler;
  * Issue 10, item 3: the hostile input corpus (src/test/resources/hostile/ and generated cases) driven against every
  * component's challenge-wire port (after a good handshake, and as the handshake answer) and their HTTP ports: each
  * case gets an {@code <error>} reply or a clean close within a deadline, and afterwards the component answers a
- * normal request; the mpds (whose wire is the same challenge with the ring's secret) stay in a whole ring. Prints one
- * line per target with the count of cases.
+ * normal request; the mpds (whose wire is the same challenge with the ring's secret) stay in a whole ring; PMI-1
+ * lines at an mpd's PMI port get {@code cmd=error} or a close and jobs still run. Prints one line per target with the
+ * count of cases.
  */
 class HostileInputIntegrationTest {
     private static final int MAX_MESSAGE = 2 * 1024 * 1024;
@@ -111,36 +112,7 @@ class HostileInputIntegrationTest {
                 assertThat(sendLocal(qm.socket(), framed(normal("queue-manager")), false)).startsWith("<jobs");
             }
             System.out.printf("hostile input: queue-manager socket %s: %d cases, alive after each%n", qm.socket(), cases.size());
-            DirectoryClient directory = new DirectoryClient(suite.client().wire(), suite.directoryEndpoint());
-            List<Location> http = new ArrayList<>();
-            for (Location location : directory.list()) {
-                if (location.httpPort() != null) {
-                    http.add(location);
-                }
-            }
-            assertThat(http).extracting(Location::component).contains("queue-manager", "scheduler");
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            for (Location location : http) {
-                URI uri = URI.create("http://" + location.host() + ":" + location.httpPort() + "/sss");
-                int count = 0;
-                for (Case hostile : cases) {
-                    if (hostile.name().startsWith("frame:")) {
-                        continue;
-                    }
-                    HttpResponse<String> response = post(client, uri, key, hostile.payload());
-                    assertThat(response.statusCode()).as("%s over HTTP to %s", hostile.name(), location.component())
-                            .isIn(200, 400, 413);
-                    assertThat(response.body()).as("%s over HTTP to %s", hostile.name(), location.component()).contains("<error");
-                    assertThat(post(client, uri, key, normal(location.component())).body())
-                            .startsWith(NORMAL.get(location.component())[1]);
-                    count++;
-                }
-                HttpResponse<String> tooLarge = post(client, uri, key, new byte[MAX_MESSAGE + 1]);
-                assertThat(tooLarge.statusCode()).isEqualTo(413);
-                assertThat(post(client, uri, key, normal(location.component())).statusCode()).isEqualTo(200);
-                System.out.printf("hostile input: %s HTTP %s: %d cases + an oversized body, alive after each%n",
-                        location.component(), uri, count);
-            }
+            httpCorpus(suite, key, cases, List.of("queue-manager", "scheduler"));
         }
     }
 
@@ -150,8 +122,9 @@ class HostileInputIntegrationTest {
                 "--frame-timeout", "2");
              SssTestSuite suite = SssTestSuite.start(TestConfig.in(dir)
                      .wire("frame-timeout=\"2\" handshake-timeout=\"2\" max-message-bytes=\"" + MAX_MESSAGE + "\"")
-                     .with("<process-manager host=\"127.0.0.1\" port=\"0\" mpds=\"" + ring.consoleAddress()
-                             + "\" mpd-secret=\"" + ring.secret() + "\"/><node-state-manager host=\"127.0.0.1\" port=\"0\" mpds=\""
+                     .with("<process-manager host=\"127.0.0.1\" port=\"0\" http-port=\"0\" mpds=\"" + ring.consoleAddress()
+                             + "\" mpd-secret=\"" + ring.secret() + "\"/><node-state-manager host=\"127.0.0.1\" port=\"0\""
+                             + " http-port=\"0\" mpds=\""
                              + ring.consoleAddress() + "\" mpd-secret=\"" + ring.secret() + "\"/>"
                              + "<nodes><node name=\"node1\"/><node name=\"node2\"/></nodes>"));
              ProcessManager pm = ProcessManager.start(suite.config());
@@ -171,6 +144,8 @@ class HostileInputIntegrationTest {
                 System.out.printf("hostile input: %s (%s): %d wire cases + a garbage handshake, alive after each%n",
                         target.getKey(), target.getValue(), cases.size());
             }
+            httpCorpus(suite, key, cases, List.of("process-manager", "node-state-manager"));
+            pmiCorpus(ring);
             var secret = ring.secretKey();
             List<Case> mpdCases = new ArrayList<>(cases);
             mpdCases.add(raw("frame: larger than an mpd's maximum", (16 * 1024 * 1024 + 1) + " x"));
@@ -185,6 +160,104 @@ class HostileInputIntegrationTest {
                 assertThat(ring.trace()).hasSize(2);
                 System.out.printf("hostile input: mpd %s (%s): %d cases + a garbage handshake, the ring whole after each%n",
                         mpd.id(), mpd.endpoint(), mpdCases.size());
+            }
+        }
+    }
+
+    /** The payload cases by signed {@code POST /sss} on the HTTP port of each named component, and an oversized body. */
+    private static void httpCorpus(SssTestSuite suite, byte[] key, List<Case> cases, List<String> components)
+            throws Exception {
+        DirectoryClient directory = new DirectoryClient(suite.client().wire(), suite.directoryEndpoint());
+        List<Location> http = new ArrayList<>();
+        for (Location location : directory.list()) {
+            if (location.httpPort() != null && components.contains(location.component())) {
+                http.add(location);
+            }
+        }
+        assertThat(http).extracting(Location::component).containsExactlyInAnyOrderElementsOf(components);
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        for (Location location : http) {
+            URI uri = URI.create("http://" + location.host() + ":" + location.httpPort() + "/sss");
+            int count = 0;
+            for (Case hostile : cases) {
+                if (hostile.name().startsWith("frame:")) {
+                    continue;
+                }
+                HttpResponse<String> response = post(client, uri, key, hostile.payload());
+                assertThat(response.statusCode()).as("%s over HTTP to %s", hostile.name(), location.component())
+                        .isIn(200, 400, 413);
+                assertThat(response.body()).as("%s over HTTP to %s", hostile.name(), location.component()).contains("<error");
+                assertThat(post(client, uri, key, normal(location.component())).body())
+                        .startsWith(NORMAL.get(location.component())[1]);
+                count++;
+            }
+            HttpResponse<String> tooLarge = post(client, uri, key, new byte[MAX_MESSAGE + 1]);
+            assertThat(tooLarge.statusCode()).isEqualTo(413);
+            assertThat(post(client, uri, key, normal(location.component())).statusCode()).isEqualTo(200);
+            System.out.printf("hostile input: %s HTTP %s: %d cases + an oversized body, alive after each%n",
+                    location.component(), uri, count);
+        }
+    }
+
+    /**
+     * PMI-1 lines at an mpd's PMI port (found from a rank's PMI_PORT): each gets {@code cmd=error} or a close, and an
+     * MPI-style job still gets its PMI answers afterwards.
+     */
+    private static void pmiCorpus(LocalRing ring) throws Exception {
+        LocalRing.Result probe = ring.mpiexec("-n", "1", "sh", "-c", "echo $PMI_PORT");
+        assertThat(probe.exit()).isZero();
+        Endpoint pmi = Endpoint.parse(probe.stdout().strip());
+        List<Case> lines = List.of(
+                raw("pmi: initack with an unknown pmiid", "cmd=initack pmiid=999999\n"),
+                raw("pmi: initack with a non-numeric pmiid", "cmd=initack pmiid=abc\n"),
+                raw("pmi: get before initack", "cmd=get kvsname=kvs_1 key=x\n"),
+                raw("pmi: no cmd", "kvsname=x key=y\n"),
+                raw("pmi: a line longer than the maximum", "cmd=put " + "k=v ".repeat(1000) + "\n"),
+                raw("pmi: more lines than allowed before initack", "cmd=init pmi_version=1 pmi_subversion=1\n".repeat(20)),
+                new Case("pmi: binary bytes", new byte[] {0, (byte) 0xff, (byte) 0xfe, 1, 2, '=', '\n'}, false),
+                new Case("pmi: slow loris, never naming its rank", "cmd=init pmi_version=1 pmi_subversion=1\n"
+                        .repeat(2).getBytes(StandardCharsets.US_ASCII), true),
+                raw("pmi: idle, never naming its rank", ""));
+        for (Case hostile : lines) {
+            String outcome = sendPmi(pmi, hostile);
+            assertThat(outcome).as(hostile.name()).isIn("error", "closed");
+            LocalRing.Result after = ring.mpiexec("-n", "2", "sh", "-c", "echo rank $PMI_RANK");
+            assertThat(after.exit()).as("a job after %s", hostile.name()).isZero();
+        }
+        System.out.printf("hostile input: PMI port %s: %d cases, jobs run after each%n", pmi, lines.size());
+    }
+
+    /** @return "error" when a {@code cmd=error} came back, "closed" when the mpd closed the connection */
+    private static String sendPmi(Endpoint pmi, Case hostile) throws IOException, InterruptedException {
+        try (Socket socket = connect(pmi)) {
+            OutputStream out = socket.getOutputStream();
+            try {
+                for (byte b : hostile.bytes()) {
+                    out.write(b);
+                    if (hostile.slow()) {
+                        out.flush();
+                        Thread.sleep(400);
+                    }
+                }
+                out.flush();
+            } catch (IOException e) {
+                return "closed";
+            }
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            try {
+                InputStream in = socket.getInputStream();
+                byte[] buffer = new byte[4096];
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    answer.write(buffer, 0, n);
+                    if (answer.toString(StandardCharsets.UTF_8).contains("cmd=error")) {
+                        return "error";
+                    }
+                }
+                return "closed";
+            } catch (SocketTimeoutException e) {
+                return "no answer within " + CASE_DEADLINE.toSeconds() + " s: " + answer;
+            } catch (IOException e) {
+                return "closed";
             }
         }
     }

@@ -127,26 +127,31 @@ public final class GroupManager implements AutoCloseable {
         ProcessGroup group = reserve(request.getPgid(), plan, principal, xml, request);
         JobRequest job = new JobRequest(plan.sets(), plan.submitter(), "/", "discard".equals(plan.outputMode()) ? "discard"
                 : "merged", List.of(), hosts, settings.killGrace(), true, group.tag(), keepBytes());
+        try {
+            store.insertStarting(new GroupStore.NewGroup(group.pgid(), plan.submitter(), principal.toString(),
+                    plan.totalprocs(), plan.outputMode(), xml, group.created()), group.number(), group.tag());
+        } catch (SQLException e) {
+            groups.remove(group.pgid(), group);
+            throw new SssException(ErrorCode.UNAVAILABLE, "cannot record the group: " + e.getMessage(), e);
+        }
         String jid;
         try {
             jid = ring.launch(job, listener(group));
         } catch (MpdRequestException e) {
-            groups.remove(group.pgid(), group);
+            forgetStarting(group);
             String missing = missingHost(hosts);
             if (missing != null) {
                 throw new SssException(ErrorCode.UNAVAILABLE, "host " + missing + " is not in the ring now: " + e.getMessage());
             }
             throw SssException.badValue("the ring refused the group: " + e.getMessage());
         } catch (IOException e) {
-            groups.remove(group.pgid(), group);
+            forgetStarting(group);
             throw new SssException(ErrorCode.UNAVAILABLE, "the mpd ring cannot be reached: " + e.getMessage(), e);
         }
         try {
-            store.insert(new GroupStore.NewGroup(group.pgid(), plan.submitter(), principal.toString(), plan.totalprocs(),
-                    plan.outputMode(), xml, group.created()), group.number(), jid, group.tag(),
-                    new Outbox.Event("process-group-start", data(group)));
+            store.markLaunched(group.pgid(), jid, new Outbox.Event("process-group-start", data(group)));
         } catch (SQLException e) {
-            groups.remove(group.pgid(), group);
+            forgetStarting(group);
             abandon(jid);
             throw new SssException(ErrorCode.UNAVAILABLE, "cannot record the group: " + e.getMessage(), e);
         }
@@ -173,6 +178,17 @@ public final class GroupManager implements AutoCloseable {
             if (asked != null) {
                 throw SssException.invalidRequest("pgid " + asked + " is taken");
             }
+        }
+    }
+
+    /** A group whose launch failed: it was never started, so it is forgotten (memory and store). */
+    private void forgetStarting(ProcessGroup group) {
+        groups.remove(group.pgid(), group);
+        try {
+            store.delete(group.pgid());
+        } catch (SQLException e) {
+            LOG.warn("process-manager: pg {} was not started and could not be forgotten ({}); it is dropped at the next"
+                    + " start", group.pgid(), e.getMessage());
         }
     }
 
@@ -404,7 +420,7 @@ public final class GroupManager implements AutoCloseable {
         group.markStored();
         if (record.end() != null) {
             group.restore(record.end(), record.jid(), record.released());
-        } else {
+        } else if (!"starting".equals(record.state())) {
             group.launched(record.jid());
         }
         return group;
@@ -431,7 +447,7 @@ public final class GroupManager implements AutoCloseable {
             switch (group.state()) {
                 case ENDED -> release(group);
                 case RUNNING -> reattach(group, 0);
-                case STARTING -> LOG.debug("process-manager: pg {} is being created", group.pgid());
+                case STARTING -> resolveStarting(group, jobs);
             }
         }
         for (DetachedJob job : jobs) {
@@ -439,6 +455,33 @@ public final class GroupManager implements AutoCloseable {
                 orphan(job);
             }
         }
+    }
+
+    /**
+     * A group found in the store as being created: the process manager stopped between recording it and recording its
+     * job. If the ring has a job with its tag, the group was launched and is followed; otherwise it never started and
+     * is forgotten, so that whoever asked for it (the queue manager) learns it does not exist and can ask again.
+     */
+    private void resolveStarting(ProcessGroup group, List<DetachedJob> jobs) {
+        DetachedJob launched = jobs.stream().filter(job -> job.tag().equals(group.tag())).findFirst().orElse(null);
+        if (launched == null) {
+            LOG.warn("process-manager: pg {} was being created when the process manager stopped and its job never"
+                    + " started; forgotten", group.pgid());
+            forgetStarting(group);
+            return;
+        }
+        try {
+            store.markLaunched(group.pgid(), launched.jid(), new Outbox.Event("process-group-start", data(group)));
+        } catch (SQLException e) {
+            LOG.warn("process-manager: pg {}: cannot record its job {} ({}); retried at the next start", group.pgid(),
+                    launched.jid(), e.getMessage());
+            return;
+        }
+        group.launched(launched.jid());
+        outbox.wake();
+        LOG.info("process-manager: pg {} was being created when the process manager stopped; its job {} is followed",
+                group.pgid(), launched.jid());
+        reattach(group, 0);
     }
 
     /** A job tagged as a process group this process manager does not know (deleted, or never acknowledged). */

@@ -150,6 +150,68 @@ public final class GroupStore implements AutoCloseable {
     }
 
     /**
+     * Records a group about to be launched (state {@code starting}, no job yet), before its job is sent to the ring:
+     * a process manager killed between the launch and {@link #markLaunched} finds it again by its tag.
+     *
+     * @param group  the group
+     * @param number its creation number
+     * @param tag    the tag its job will carry
+     * @throws SQLException if it cannot be written, or the pgid exists (SQLState 23xxx)
+     */
+    public void insertStarting(NewGroup group, long number, String tag) throws SQLException {
+        database.write(connection -> {
+            insertRow(connection, group, number, "starting", "", tag);
+            return null;
+        });
+    }
+
+    /**
+     * Records that a starting group's job runs on the ring, with the event announcing it.
+     *
+     * @param pgid  the group
+     * @param jid   its job
+     * @param event the event announcing it
+     * @throws SQLException if it cannot be written
+     */
+    public void markLaunched(String pgid, String jid, Outbox.Event event) throws SQLException {
+        database.write(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE groups SET state = 'running', jid = ? WHERE pgid = ? AND state = 'starting'")) {
+                update.setString(1, jid);
+                update.setString(2, pgid);
+                update.executeUpdate();
+            }
+            Outbox.enqueue(connection, event);
+            return null;
+        });
+    }
+
+    private static void insertRow(java.sql.Connection connection, NewGroup group, long number, String state, String jid,
+                                  String tag) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO groups (pgid, number, submitter, creator,"
+                + " totalprocs, output_mode, request, state, jid, tag, created_ms)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setString(1, group.pgid());
+            insert.setLong(2, number);
+            insert.setString(3, group.submitter());
+            insert.setString(4, group.creator());
+            insert.setInt(5, group.totalprocs());
+            insert.setString(6, group.outputMode());
+            insert.setBytes(7, group.request());
+            insert.setString(8, state);
+            insert.setString(9, jid);
+            insert.setString(10, tag);
+            insert.setLong(11, group.created().toEpochMilli());
+            insert.executeUpdate();
+        }
+        try (PreparedStatement counter = connection.prepareStatement(
+                "UPDATE counters SET value = max(value, ?) WHERE name = 'pgid'")) {
+            counter.setLong(1, number);
+            counter.executeUpdate();
+        }
+    }
+
+    /**
      * Records a group whose job runs on the ring, with the event announcing it, in one transaction.
      *
      * @param group  the group
@@ -161,26 +223,7 @@ public final class GroupStore implements AutoCloseable {
      */
     public void insert(NewGroup group, long number, String jid, String tag, Outbox.Event event) throws SQLException {
         database.write(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO groups (pgid, number, submitter, creator,"
-                    + " totalprocs, output_mode, request, state, jid, tag, created_ms)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)")) {
-                insert.setString(1, group.pgid());
-                insert.setLong(2, number);
-                insert.setString(3, group.submitter());
-                insert.setString(4, group.creator());
-                insert.setInt(5, group.totalprocs());
-                insert.setString(6, group.outputMode());
-                insert.setBytes(7, group.request());
-                insert.setString(8, jid);
-                insert.setString(9, tag);
-                insert.setLong(10, group.created().toEpochMilli());
-                insert.executeUpdate();
-            }
-            try (PreparedStatement counter = connection.prepareStatement(
-                    "UPDATE counters SET value = max(value, ?) WHERE name = 'pgid'")) {
-                counter.setLong(1, number);
-                counter.executeUpdate();
-            }
+            insertRow(connection, group, number, "running", jid, tag);
             Outbox.enqueue(connection, event);
             return null;
         });

@@ -42,6 +42,26 @@ class GroupStoreTest {
     }
 
     @Test
+    void aGroupIsRecordedBeforeItsLaunchAndItsJobAfter() throws IOException, SQLException {
+        Path file = dir.resolve("pm.db");
+        try (GroupStore store = GroupStore.open(file)) {
+            store.insertStarting(group("job-1-1"), 1, "pg:job-1-1:a");
+            store.insertStarting(group("job-2-1"), 2, "pg:job-2-1:b");
+            assertThatThrownBy(() -> store.insertStarting(group("job-2-1"), 3, "pg:job-2-1:c")).isInstanceOf(SQLException.class);
+            store.markLaunched("job-1-1", "7@node1", START);
+        }
+        try (GroupStore store = GroupStore.open(file)) {
+            assertThat(store.lastNumber()).isEqualTo(2);
+            assertThat(store.loadAll()).extracting(GroupStore.StoredGroup::pgid, GroupStore.StoredGroup::state,
+                    GroupStore.StoredGroup::jid, GroupStore.StoredGroup::tag).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("job-1-1", "running", "7@node1", "pg:job-1-1:a"),
+                    org.assertj.core.groups.Tuple.tuple("job-2-1", "starting", "", "pg:job-2-1:b"));
+            store.delete("job-2-1");
+            assertThat(store.loadAll()).extracting(GroupStore.StoredGroup::pgid).containsExactly("job-1-1");
+        }
+    }
+
+    @Test
     void aGroupsLifeSurvivesReopening() throws IOException, SQLException {
         Path file = dir.resolve("pm.db");
         try (GroupStore store = GroupStore.open(file)) {

@@ -58,8 +58,10 @@ public final class JobRunner implements AutoCloseable {
 
     /**
      * Launches a job that {@link JobTable#start} has just recorded as running. If it cannot be launched, it is
-     * ended (its own problem: a missing user) or put back in the queue (the process manager is away, or one of its
-     * nodes left the ring: {@code unavailable}).
+     * ended (its own problem: a missing user) or put back in the queue (the process manager answered
+     * {@code unavailable}: one of its nodes left the ring). When the answer was lost (the process manager died or cannot
+     * be reached), the job is followed as after a restart: the group is looked up once the process manager answers, and
+     * the job is queued again only if the group was never created — so a job is never started twice.
      *
      * @param job the job, running
      */
@@ -77,8 +79,10 @@ public final class JobRunner implements AutoCloseable {
             boolean transient_ = e.code() == ErrorCode.UNAVAILABLE || e instanceof org.sss.lib.error.TransportException
                     || e.getMessage().contains("is not registered");
             LOG.warn("queue-manager: job {}: process manager refused the start: {}", job.id(), e.getMessage());
-            if (transient_) {
+            if (e.code() == ErrorCode.UNAVAILABLE && !(e instanceof org.sss.lib.error.TransportException)) {
                 requeue(job.id(), "not started (" + e.getMessage() + "); queued again");
+            } else if (transient_) {
+                recover(job);
             } else {
                 finish(job.id(), null, "cannot start: " + e.getMessage());
             }

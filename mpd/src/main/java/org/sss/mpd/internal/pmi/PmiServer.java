@@ -10,6 +10,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,11 +23,18 @@ import org.slf4j.LoggerFactory;
  * The PMI port of an mpd: ranks started with {@code PMI_PORT=addr:port PMI_ID=n} connect here, and each
  * connection gets a {@link PmiSession} on its own (platform) thread. Lines are read with a bound (a line longer
  * than {@link PmiLimits#MAX_LINE} gets an error and the connection is closed), so a rank cannot make the mpd
- * buffer without limit. When a connection ends, the session is handed to the owner to judge (a rank that
+ * buffer without limit. A connection that has not named its rank within {@link #UNBOUND_TIMEOUT}, or in
+ * {@link #MAX_UNBOUND_LINES} lines, is closed, so a stray or hostile client cannot hold a thread. When a connection ends, the session is handed to the owner to judge (a rank that
  * initialised PMI and never finalised has failed).
  */
 public final class PmiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PmiServer.class);
+    /** A connection must name its rank ({@code cmd=initack pmiid=N}) within this; a bound rank may be idle for hours. */
+    static final Duration UNBOUND_TIMEOUT = Duration.ofSeconds(10);
+    /** Lines a connection may send before naming its rank (MPICH sends one or two). */
+    static final int MAX_UNBOUND_LINES = 8;
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("mpd-pmi-watchdog").factory());
     private final ServerSocket server;
     private final PmiSession.Binder binder;
     private final Consumer<PmiSession> ended;
@@ -72,9 +84,25 @@ public final class PmiServer implements AutoCloseable {
                     out.flush();
                 }
             }, binder, peer);
+            PmiSession watched = session;
+            ScheduledFuture<?> guard = WATCHDOG.schedule(() -> {
+                if (watched.binding() == null) {
+                    LOG.warn("mpd: PMI connection from {} did not name its rank (initack) within {} s; closed", peer,
+                            UNBOUND_TIMEOUT.toSeconds());
+                    closeQuietly(socket);
+                }
+            }, UNBOUND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             String line;
+            int unboundLines = 0;
             while ((line = readLine(in)) != null) {
                 session.line(line);
+                if (session.binding() != null) {
+                    guard.cancel(false);
+                } else if (++unboundLines >= MAX_UNBOUND_LINES) {
+                    LOG.warn("mpd: PMI connection from {} sent {} lines without naming its rank (initack); closed", peer,
+                            unboundLines);
+                    return;
+                }
             }
         } catch (LineTooLongException e) {
             LOG.warn("mpd: PMI connection from {} sent a line longer than {} bytes; closed", peer, PmiLimits.MAX_LINE);
@@ -106,6 +134,14 @@ public final class PmiServer implements AutoCloseable {
                 throw new LineTooLongException();
             }
             line.write(b);
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.debug("mpd: closing a PMI connection: {}", e.getMessage());
         }
     }
 
