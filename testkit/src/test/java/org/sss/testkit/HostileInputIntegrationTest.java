@@ -164,10 +164,36 @@ class HostileInputIntegrationTest {
         }
     }
 
+    @Test
+    void theDirectoryAndEventManagerHttpPortsSurviveTheCorpus() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Path file = TestConfig.in(dir).directoryPort(port).wire("max-message-bytes=\"" + MAX_MESSAGE + "\"").write();
+        String xml = Files.readString(file);
+        Files.writeString(file, xml.replace("<service-directory host=", "<service-directory http-port=\"0\" host=")
+                .replace("<event-manager host=", "<event-manager http-port=\"0\" host="));
+        org.sss.lib.config.SssConfig config = org.sss.lib.config.ConfigLoader.load(file);
+        try (org.sss.servicedirectory.ServiceDirectory directory = org.sss.servicedirectory.ServiceDirectory.start(config);
+             org.sss.eventmanager.EventManager events = org.sss.eventmanager.EventManager.start(config);
+             org.sss.lib.client.SssClient wire = org.sss.lib.client.SssClient.fromConfig(config)) {
+            org.awaitility.Awaitility.await("the event manager's registration").atMost(Duration.ofSeconds(30))
+                    .until(events.runtime()::isRegistered);
+            byte[] key = Files.readString(dir.resolve("keys/suite.key")).strip().getBytes(StandardCharsets.UTF_8);
+            httpCorpus(wire, directory.endpoint(), key, cases(), List.of("service-directory", "event-manager"));
+        }
+    }
+
     /** The payload cases by signed {@code POST /sss} on the HTTP port of each named component, and an oversized body. */
     private static void httpCorpus(SssTestSuite suite, byte[] key, List<Case> cases, List<String> components)
             throws Exception {
-        DirectoryClient directory = new DirectoryClient(suite.client().wire(), suite.directoryEndpoint());
+        httpCorpus(suite.client().wire(), suite.directoryEndpoint(), key, cases, components);
+    }
+
+    private static void httpCorpus(org.sss.lib.client.SssClient wire, Endpoint directoryEndpoint, byte[] key, List<Case> cases,
+                                   List<String> components) throws Exception {
+        DirectoryClient directory = new DirectoryClient(wire, directoryEndpoint);
         List<Location> http = new ArrayList<>();
         for (Location location : directory.list()) {
             if (location.httpPort() != null && components.contains(location.component())) {
