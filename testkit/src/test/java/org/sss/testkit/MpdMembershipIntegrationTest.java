@@ -61,7 +61,7 @@ class MpdMembershipIntegrationTest {
             RingMember second = ring.trace().get(1);
             ring.useConsole(second.endpoint().toString());
             ring.mpds().getFirst().kill9();
-            assertThat(ring.awaitSize(2, Duration.ofSeconds(2))).extracting(RingMember::id).doesNotContain("127.0.0.94");
+            assertThat(ring.awaitSize(2, Duration.ofSeconds(15))).extracting(RingMember::id).doesNotContain("127.0.0.94");
             assertThat(ring.mpiexec("-n", "4", "hostname").lines()).hasSize(4);
             ForkedComponent again = ring.join(97);
             assertThat(ring.awaitSize(3, Duration.ofSeconds(30))).extracting(RingMember::id).contains("127.0.0.97");
