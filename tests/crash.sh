@@ -66,13 +66,16 @@ touch "$WORK/acked" "$WORK/runs.log"
 client 1 & client 2 &
 
 acked() { wc -l <"$WORK/acked" 2>/dev/null || echo 0; }
+attempts() { cat "$WORK"/client*.ok 2>/dev/null | wc -l; }
 # crash NAME PIDFILE: SIGKILL, let the load run against the hole, start again, then see the clients get through.
 crash() {
   local label="$1" name="$2" pid before status
   pid="$(cat "$SSS_VAR/run/$name.pid" 2>/dev/null)" || { echo "FAIL no pid file for $name"; failed=$((failed + 1)); return; }
   kill -KILL "$pid"
   while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
-  sleep 1
+  # let the load meet the hole: both clients try at least twice more before the component comes back
+  before="$(attempts)"
+  for _ in $(seq 100); do [ "$(attempts)" -ge "$((before + 4))" ] && break; sleep 0.1; done
   "$B/sss" start >>"$WORK/start.log" 2>&1; status=$?
   before="$(acked)"
   for _ in $(seq 600); do [ "$(acked)" -gt "$((before + 1))" ] && break; sleep 0.1; done

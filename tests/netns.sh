@@ -135,8 +135,9 @@ check "an MPI job across the four hosts exits 0" test "$status" -eq 0
 check "its four ranks ran on node1..node4" test "$(grep -oE 'mpd=node[1-4]' <<<"$out" | sort -u | wc -l)" -eq 4
 
 long="$(cd "$WORK/work" && "$B/sssjob" submit long.sh)"; long="${long%%.*}"
-for _ in $(seq 300); do "$B/sssjob" status "$long" 2>/dev/null | grep -q ' R ' && break; sleep 0.1; done
-sleep 2
+sleeping_ranks() { MPD_CONF_FILE="$SECRET" "$B/mpdlistjobs" --mpd "$NET.11:7710" 2>/dev/null | grep -c '^pgm *= sleep'; }
+for _ in $(seq 600); do [ "$(sleeping_ranks)" -eq 4 ] && break; sleep 0.1; done
+check "the long job's four ranks run, one per host" test "$(sleeping_ranks)" -eq 4
 ip link set sssv4 down
 "$B/sssjob" wait --quiet "$long"; status=$?
 reason="$("$B/sssjob" status --xml "$long" | grep -o 'reason="[^"]*"')"

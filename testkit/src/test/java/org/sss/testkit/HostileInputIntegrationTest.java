@@ -12,7 +12,6 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
@@ -21,13 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sss.lib.client.DirectoryClient;
@@ -483,20 +479,6 @@ class HostileInputIntegrationTest {
 
     private static HttpResponse<String> post(HttpClient client, URI uri, byte[] key, byte[] body)
             throws IOException, InterruptedException {
-        String ts = Long.toString(System.currentTimeMillis() / 1000);
-        byte[] signed = new byte[ts.length() + 1 + body.length];
-        System.arraycopy((ts + "\n").getBytes(StandardCharsets.US_ASCII), 0, signed, 0, ts.length() + 1);
-        System.arraycopy(body, 0, signed, ts.length() + 1, body.length);
-        String sig;
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            sig = HexFormat.of().formatHex(mac.doFinal(signed));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-        return client.send(HttpRequest.newBuilder(uri).timeout(CASE_DEADLINE)
-                .header("Authorization", "SSS-HMAC-SHA256 ts=" + ts + ",sig=" + sig)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return SignedHttp.post(client, uri, key, body, CASE_DEADLINE);
     }
 }

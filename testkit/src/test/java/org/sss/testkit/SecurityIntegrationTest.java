@@ -6,18 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sss.lib.client.SssClient;
@@ -215,18 +211,6 @@ class SecurityIntegrationTest {
 
     private static HttpResponse<String> post(HttpClient client, URI uri, byte[] key, String body)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body));
-        if (key != null) {
-            String ts = Long.toString(System.currentTimeMillis() / 1000);
-            try {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(new SecretKeySpec(key, "HmacSHA256"));
-                String sig = HexFormat.of().formatHex(mac.doFinal((ts + "\n" + body).getBytes(StandardCharsets.UTF_8)));
-                request.header("Authorization", "SSS-HMAC-SHA256 ts=" + ts + ",sig=" + sig);
-            } catch (java.security.GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return SignedHttp.post(client, uri, key, body.getBytes(StandardCharsets.UTF_8), java.time.Duration.ofSeconds(30));
     }
 }

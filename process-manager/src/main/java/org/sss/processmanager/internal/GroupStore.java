@@ -212,24 +212,6 @@ public final class GroupStore implements AutoCloseable {
     }
 
     /**
-     * Records a group whose job runs on the ring, with the event announcing it, in one transaction.
-     *
-     * @param group  the group
-     * @param number its creation number
-     * @param jid    its job
-     * @param tag    its job's tag
-     * @param event  the event announcing it
-     * @throws SQLException if it cannot be written, or the pgid exists (SQLState 23xxx)
-     */
-    public void insert(NewGroup group, long number, String jid, String tag, Outbox.Event event) throws SQLException {
-        database.write(connection -> {
-            insertRow(connection, group, number, "running", jid, tag);
-            Outbox.enqueue(connection, event);
-            return null;
-        });
-    }
-
-    /**
      * Records a group's end with everything wait-process-group returns, and the event announcing it.
      *
      * @param end   the end

@@ -18,6 +18,13 @@ class GroupStoreTest {
     @TempDir
     Path dir;
 
+    /** A group recorded as the process manager records one: starting, then with its launched job. */
+    private static void insertRunning(GroupStore store, GroupStore.NewGroup group, long number, String jid, String tag,
+                                      Outbox.Event event) throws SQLException {
+        store.insertStarting(group, number, tag);
+        store.markLaunched(group.pgid(), jid, event);
+    }
+
     private static GroupStore.NewGroup group(String pgid) {
         return new GroupStore.NewGroup(pgid, "alice", "user alice", 2, "label", "<x/>".getBytes(StandardCharsets.UTF_8),
                 Instant.ofEpochMilli(1000));
@@ -28,10 +35,10 @@ class GroupStoreTest {
         Path file = dir.resolve("pm.db");
         try (GroupStore store = GroupStore.open(file)) {
             assertThat(store.lastNumber()).isZero();
-            store.insert(group("1"), 1, "1@n", "pg:1:a", START);
-            store.insert(group("job-17"), 5, "2@n", "pg:job-17:b", START);
-            store.insert(group("3"), 3, "3@n", "pg:3:c", START);
-            assertThatThrownBy(() -> store.insert(group("job-17"), 6, "4@n", "pg:job-17:d", START))
+            insertRunning(store, group("1"), 1, "1@n", "pg:1:a", START);
+            insertRunning(store, group("job-17"), 5, "2@n", "pg:job-17:b", START);
+            insertRunning(store, group("3"), 3, "3@n", "pg:3:c", START);
+            assertThatThrownBy(() -> insertRunning(store, group("job-17"), 6, "4@n", "pg:job-17:d", START))
                     .isInstanceOf(SQLException.class);
         }
         try (GroupStore store = GroupStore.open(file)) {
@@ -65,8 +72,8 @@ class GroupStoreTest {
     void aGroupsLifeSurvivesReopening() throws IOException, SQLException {
         Path file = dir.resolve("pm.db");
         try (GroupStore store = GroupStore.open(file)) {
-            store.insert(group("1"), 1, "3@node1", "pg:1:a", new Outbox.Event("process-group-start", "pgid=1"));
-            store.insert(group("2"), 2, "4@node1", "pg:2:b", new Outbox.Event("process-group-start", "pgid=2"));
+            insertRunning(store, group("1"), 1, "3@node1", "pg:1:a", new Outbox.Event("process-group-start", "pgid=1"));
+            insertRunning(store, group("2"), 2, "4@node1", "pg:2:b", new Outbox.Event("process-group-start", "pgid=2"));
             store.recordEnd(new GroupStore.GroupEnd("1", 3, "rank 1 exited with status 3", Instant.ofEpochMilli(5000),
                     List.of(new GroupStore.ProcessEnd(0, "node1", 100, 0, 0), new GroupStore.ProcessEnd(1, "node2", 101, 3, 0)),
                     List.of(new GroupStore.CoProcessRecord("node1", "tv", 0, 127, "not found")),

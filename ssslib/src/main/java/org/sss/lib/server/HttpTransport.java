@@ -145,13 +145,14 @@ public final class HttpTransport implements AutoCloseable {
                         ErrorCode.MESSAGE_TOO_LARGE, "the message is larger than " + maxBytes + " bytes"));
                 return true;
             }
-            if (!isUtf8(body)) {
+            String text = utf8(body);
+            if (text == null) {
                 reply(response, callback, HttpStatus.BAD_REQUEST_400, handler.errorReply(ErrorCode.BAD_VALUE,
                         "the body is not UTF-8 (messages are UTF-8 XML, signed as sent)"));
                 return true;
             }
             String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-            Optional<Principal> principal = authenticate(authorization, body);
+            Optional<Principal> principal = authenticate(authorization, text);
             if (principal.isEmpty()) {
                 LOG.warn("{}: refused an HTTP request from {}: {}", component, peer, refusal(authorization));
                 response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "SSS-HMAC-SHA256");
@@ -164,17 +165,17 @@ public final class HttpTransport implements AutoCloseable {
             return true;
         }
 
-        private static boolean isUtf8(byte[] body) {
+        /** @return the body as text, or {@code null} when it is not UTF-8 */
+        private static String utf8(byte[] body) {
             try {
-                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
-                return true;
+                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
             } catch (CharacterCodingException e) {
-                return false;
+                return null;
             }
         }
 
-        private Optional<Principal> authenticate(String authorization, byte[] body) {
+        private Optional<Principal> authenticate(String authorization, String body) {
             if (authorization == null) {
                 return Optional.empty();
             }
@@ -186,7 +187,7 @@ public final class HttpTransport implements AutoCloseable {
             if (Math.abs(System.currentTimeMillis() / 1000 - ts) > MAX_SKEW_SECONDS) {
                 return Optional.empty();
             }
-            String signed = m.group(1) + "\n" + new String(body, StandardCharsets.UTF_8);
+            String signed = m.group(1) + "\n" + body;
             return keys.authenticate(Digest.HMAC_SHA256, signed, m.group(2).toLowerCase(Locale.ROOT));
         }
 
