@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A component in a JVM of its own, started from this JVM's classpath, so a test can kill it with SIGKILL
@@ -32,10 +34,24 @@ public final class ForkedComponent implements AutoCloseable {
      * @return the running process
      */
     public static ForkedComponent start(String name, Class<?> mainClass, Path logDir, String... args) {
+        return start(name, List.of(), mainClass, logDir, args);
+    }
+
+    /**
+     * @param name       a name for the log file
+     * @param jvmOptions options for its JVM, e.g. {@code -Xmx64m}
+     * @param mainClass  the component's main class
+     * @param logDir     where its output goes
+     * @param args       its arguments
+     * @return the running process
+     */
+    public static ForkedComponent start(String name, List<String> jvmOptions, Class<?> mainClass, Path logDir,
+                                        String... args) {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(jdkTool("java"));
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmOptions);
         if (System.getProperty("sss.home") != null) {
             command.add("-Dsss.home=" + System.getProperty("sss.home"));
         }
@@ -57,6 +73,42 @@ public final class ForkedComponent implements AutoCloseable {
     /** @return the process id */
     public long pid() {
         return process.pid();
+    }
+
+    /**
+     * Runs a full collection in it and reads what its heap then holds (through {@code jcmd}): its live data.
+     *
+     * @return live heap bytes
+     * @throws IllegalStateException if jcmd fails or prints no heap figure
+     */
+    public long liveHeapBytes() {
+        jcmd("GC.run");
+        Matcher used = Pattern.compile("heap\\s+total[^\\n]*?used (\\d+)K").matcher(jcmd("GC.heap_info"));
+        if (!used.find()) {
+            throw new IllegalStateException("no heap figure from jcmd for " + name);
+        }
+        return Long.parseLong(used.group(1)) * 1024;
+    }
+
+    private String jcmd(String command) {
+        try {
+            Process jcmd = new ProcessBuilder(jdkTool("jcmd"), Long.toString(process.pid()), command)
+                    .redirectErrorStream(true).start();
+            String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!jcmd.waitFor(30, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+                throw new IllegalStateException("jcmd " + command + " failed for " + name + ": " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run jcmd", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted running jcmd", e);
+        }
+    }
+
+    private static String jdkTool(String tool) {
+        return Path.of(System.getProperty("java.home"), "bin", tool).toString();
     }
 
     /** @return whether it still runs */

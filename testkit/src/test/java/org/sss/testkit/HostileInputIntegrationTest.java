@@ -23,8 +23,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.sss.testkit.HostileCorpus.Case;
 import org.junit.jupiter.api.io.TempDir;
 import org.sss.lib.client.DirectoryClient;
 import org.sss.lib.client.Location;
@@ -37,7 +37,7 @@ import org.sss.queuemanager.QueueManager;
 import org.sss.scheduler.Scheduler;
 
 /**
- * Issue 10, item 3: the hostile input corpus (src/test/resources/hostile/ and generated cases) driven against every
+ * Issue 10, item 3: the hostile input corpus ({@link HostileCorpus}) driven against every
  * component's challenge-wire port (after a good handshake, and as the handshake answer) and their HTTP ports: each
  * case gets an {@code <error>} reply or a clean close within a deadline, and afterwards the component answers a
  * normal request; the mpds (whose wire is the same challenge with the ring's secret) stay in a whole ring; PMI-1
@@ -46,7 +46,7 @@ import org.sss.scheduler.Scheduler;
  */
 class HostileInputIntegrationTest {
     private static final int MAX_MESSAGE = 2 * 1024 * 1024;
-    private static final Duration CASE_DEADLINE = Duration.ofSeconds(15);
+    private static final Duration CASE_DEADLINE = HostileWire.CASE_DEADLINE;
     private static final String PROBE = "<get-location><location component=\"*\"/></get-location>";
     /** A normal request each component serves, and the root of its normal reply. */
     private static final Map<String, String[]> NORMAL = Map.of(
@@ -60,18 +60,6 @@ class HostileInputIntegrationTest {
 
     @TempDir
     Path dir;
-
-    /** A case: what is written after the handshake, and whether the writer dribbles it (slow loris). */
-    private record Case(String name, byte[] bytes, boolean slow) {
-        /** @return the payload without its frame (for HTTP) */
-        byte[] payload() {
-            int space = 0;
-            while (bytes[space] != ' ') {
-                space++;
-            }
-            return java.util.Arrays.copyOfRange(bytes, space + 1, bytes.length);
-        }
-    }
 
     @Test
     void everyCaseOnEveryPortGetsAnErrorOrACloseAndTheComponentServesOn() throws Exception {
@@ -87,17 +75,17 @@ class HostileInputIntegrationTest {
             wire.put("event-manager", suite.eventManager().endpoint());
             wire.put("queue-manager", qm.endpoint());
             wire.put("scheduler", scheduler.endpoint());
-            List<Case> cases = cases();
+            List<Case> cases = HostileCorpus.cases(MAX_MESSAGE, PROBE);
             for (Map.Entry<String, Endpoint> target : wire.entrySet()) {
                 int survived = 0;
                 for (Case hostile : cases) {
-                    String outcome = sendAfterHandshake(target.getValue(), key, hostile);
+                    String outcome = HostileWire.send(target.getValue(), HostileWire.answering(key), hostile);
                     assertThat(outcome).as("%s on %s", hostile.name(), target.getKey()).isIn("error", "closed");
                     assertThat(probe(target.getValue(), key, target.getKey())).as("%s answers after %s", target.getKey(),
                             hostile.name()).startsWith(NORMAL.get(target.getKey())[1]);
                     survived++;
                 }
-                assertThat(sendAsHandshake(target.getValue())).as("garbage handshake on %s", target.getKey()).isEqualTo("closed");
+                assertThat(HostileWire.sendAsHandshake(target.getValue())).as("garbage handshake on %s", target.getKey()).isEqualTo("closed");
                 assertThat(probe(target.getValue(), key, target.getKey())).startsWith(NORMAL.get(target.getKey())[1]);
                 System.out.printf("hostile input: %s (%s): %d wire cases + a garbage handshake, alive after each%n",
                         target.getKey(), target.getValue(), survived);
@@ -105,7 +93,7 @@ class HostileInputIntegrationTest {
             for (Case hostile : cases) {
                 assertThat(sendLocal(qm.socket(), hostile.bytes(), hostile.slow())).as("%s on the queue manager's socket",
                         hostile.name()).isIn("error", "closed");
-                assertThat(sendLocal(qm.socket(), framed(normal("queue-manager")), false)).startsWith("<jobs");
+                assertThat(sendLocal(qm.socket(), HostileCorpus.framed(normal("queue-manager")), false)).startsWith("<jobs");
             }
             System.out.printf("hostile input: queue-manager socket %s: %d cases, alive after each%n", qm.socket(), cases.size());
             httpCorpus(suite, key, cases, List.of("queue-manager", "scheduler"));
@@ -127,16 +115,16 @@ class HostileInputIntegrationTest {
              NodeStateManager nsm = NodeStateManager.start(suite.config())) {
             ring.awaitSize(2, Duration.ofSeconds(30));
             byte[] key = Files.readString(dir.resolve("keys/suite.key")).strip().getBytes(StandardCharsets.UTF_8);
-            List<Case> cases = cases();
+            List<Case> cases = HostileCorpus.cases(MAX_MESSAGE, PROBE);
             Map<String, Endpoint> wire = Map.of("process-manager", pm.endpoint(), "node-state-manager", nsm.endpoint());
             for (Map.Entry<String, Endpoint> target : wire.entrySet()) {
                 for (Case hostile : cases) {
-                    assertThat(sendAfterHandshake(target.getValue(), key, hostile)).as("%s on %s", hostile.name(), target.getKey())
+                    assertThat(HostileWire.send(target.getValue(), HostileWire.answering(key), hostile)).as("%s on %s", hostile.name(), target.getKey())
                             .isIn("error", "closed");
                     assertThat(probe(target.getValue(), key, target.getKey())).as("%s answers after %s", target.getKey(),
                             hostile.name()).startsWith(NORMAL.get(target.getKey())[1]);
                 }
-                assertThat(sendAsHandshake(target.getValue())).isEqualTo("closed");
+                assertThat(HostileWire.sendAsHandshake(target.getValue())).isEqualTo("closed");
                 System.out.printf("hostile input: %s (%s): %d wire cases + a garbage handshake, alive after each%n",
                         target.getKey(), target.getValue(), cases.size());
             }
@@ -144,15 +132,15 @@ class HostileInputIntegrationTest {
             pmiCorpus(ring);
             var secret = ring.secretKey();
             List<Case> mpdCases = new ArrayList<>(cases);
-            mpdCases.add(raw("frame: larger than an mpd's maximum", (16 * 1024 * 1024 + 1) + " x"));
+            mpdCases.add(HostileCorpus.raw("frame: larger than an mpd's maximum", (16 * 1024 * 1024 + 1) + " x"));
             for (RingMember mpd : ring.trace()) {
                 for (Case hostile : mpdCases) {
-                    String outcome = sendAfterHandshake(mpd.endpoint(), challenge -> secret.answer(Digest.HMAC_SHA256, challenge),
-                            hostile);
+                    String outcome = HostileWire.send(mpd.endpoint(),
+                            challenge -> secret.answer(Digest.HMAC_SHA256, challenge), hostile);
                     assertThat(outcome).as("%s on mpd %s", hostile.name(), mpd.id()).doesNotStartWith("no answer");
                     assertThat(ring.trace()).as("the ring after %s on mpd %s", hostile.name(), mpd.id()).hasSize(2);
                 }
-                assertThat(sendAsHandshake(mpd.endpoint())).isEqualTo("closed");
+                assertThat(HostileWire.sendAsHandshake(mpd.endpoint())).isEqualTo("closed");
                 assertThat(ring.trace()).hasSize(2);
                 System.out.printf("hostile input: mpd %s (%s): %d cases + a garbage handshake, the ring whole after each%n",
                         mpd.id(), mpd.endpoint(), mpdCases.size());
@@ -177,7 +165,7 @@ class HostileInputIntegrationTest {
             org.awaitility.Awaitility.await("the event manager's registration").atMost(Duration.ofSeconds(30))
                     .until(events.runtime()::isRegistered);
             byte[] key = Files.readString(dir.resolve("keys/suite.key")).strip().getBytes(StandardCharsets.UTF_8);
-            httpCorpus(wire, directory.endpoint(), key, cases(), List.of("service-directory", "event-manager"));
+            httpCorpus(wire, directory.endpoint(), key, HostileCorpus.cases(MAX_MESSAGE, PROBE), List.of("service-directory", "event-manager"));
         }
     }
 
@@ -202,7 +190,7 @@ class HostileInputIntegrationTest {
             URI uri = URI.create("http://" + location.host() + ":" + location.httpPort() + "/sss");
             int count = 0;
             for (Case hostile : cases) {
-                if (hostile.name().startsWith("frame:")) {
+                if (hostile.framing()) {
                     continue;
                 }
                 HttpResponse<String> response = post(client, uri, key, hostile.payload());
@@ -216,8 +204,11 @@ class HostileInputIntegrationTest {
             HttpResponse<String> tooLarge = post(client, uri, key, new byte[MAX_MESSAGE + 1]);
             assertThat(tooLarge.statusCode()).isEqualTo(413);
             assertThat(post(client, uri, key, normal(location.component())).statusCode()).isEqualTo(200);
-            System.out.printf("hostile input: %s HTTP %s: %d cases + an oversized body, alive after each%n",
-                    location.component(), uri, count);
+            int raw = HostileHttp.drive(location.host(), Integer.parseInt(location.httpPort()), "/sss",
+                    () -> assertThat(post(client, uri, key, normal(location.component())).body())
+                            .startsWith(NORMAL.get(location.component())[1]));
+            System.out.printf("hostile input: %s HTTP %s: %d cases + an oversized body + %d raw HTTP cases, alive after"
+                    + " each%n", location.component(), uri, count, raw);
         }
     }
 
@@ -230,16 +221,16 @@ class HostileInputIntegrationTest {
         assertThat(probe.exit()).isZero();
         Endpoint pmi = Endpoint.parse(probe.stdout().strip());
         List<Case> lines = List.of(
-                raw("pmi: initack with an unknown pmiid", "cmd=initack pmiid=999999\n"),
-                raw("pmi: initack with a non-numeric pmiid", "cmd=initack pmiid=abc\n"),
-                raw("pmi: get before initack", "cmd=get kvsname=kvs_1 key=x\n"),
-                raw("pmi: no cmd", "kvsname=x key=y\n"),
-                raw("pmi: a line longer than the maximum", "cmd=put " + "k=v ".repeat(1000) + "\n"),
-                raw("pmi: more lines than allowed before initack", "cmd=init pmi_version=1 pmi_subversion=1\n".repeat(20)),
+                HostileCorpus.raw("pmi: initack with an unknown pmiid", "cmd=initack pmiid=999999\n"),
+                HostileCorpus.raw("pmi: initack with a non-numeric pmiid", "cmd=initack pmiid=abc\n"),
+                HostileCorpus.raw("pmi: get before initack", "cmd=get kvsname=kvs_1 key=x\n"),
+                HostileCorpus.raw("pmi: no cmd", "kvsname=x key=y\n"),
+                HostileCorpus.raw("pmi: a line longer than the maximum", "cmd=put " + "k=v ".repeat(1000) + "\n"),
+                HostileCorpus.raw("pmi: more lines than allowed before initack", "cmd=init pmi_version=1 pmi_subversion=1\n".repeat(20)),
                 new Case("pmi: binary bytes", new byte[] {0, (byte) 0xff, (byte) 0xfe, 1, 2, '=', '\n'}, false),
                 new Case("pmi: slow loris, never naming its rank", "cmd=init pmi_version=1 pmi_subversion=1\n"
                         .repeat(2).getBytes(StandardCharsets.US_ASCII), true),
-                raw("pmi: idle, never naming its rank", ""));
+                HostileCorpus.raw("pmi: idle, never naming its rank", ""));
         for (Case hostile : lines) {
             String outcome = sendPmi(pmi, hostile);
             assertThat(outcome).as(hostile.name()).isIn("error", "closed");
@@ -281,76 +272,6 @@ class HostileInputIntegrationTest {
             } catch (IOException e) {
                 return "closed";
             }
-        }
-    }
-
-    private static List<Case> cases() throws IOException {
-        List<Case> cases = new ArrayList<>();
-        cases.add(raw("frame: length 0", "0 "));
-        cases.add(raw("frame: negative length", "-5 <a/>"));
-        cases.add(raw("frame: non-numeric length", "abc <a/>"));
-        cases.add(raw("frame: no length, no space", "<get-location/>"));
-        cases.add(raw("frame: eleven digits", "12345678901 "));
-        cases.add(raw("frame: larger than the maximum", (MAX_MESSAGE + 1) + " <a"));
-        cases.add(raw("frame: larger than sent, then closed", "100 <get-location/>"));
-        cases.add(new Case("frame: slow loris, a byte every 0.4 s", framed(PROBE.getBytes(StandardCharsets.UTF_8)), true));
-        for (String file : List.of("xxe.xml", "external-dtd.xml", "billion-laughs.xml", "unknown-root.xml",
-                "schema-invalid.xml", "non-utf8.xml", "truncated.xml")) {
-            try (InputStream in = HostileInputIntegrationTest.class.getResourceAsStream("/hostile/" + file)) {
-                cases.add(new Case(file, in.readAllBytes(), false));
-            }
-        }
-        cases.add(new Case("10,000-deep nesting", ("<get-location>" + "<location>".repeat(10_000)).getBytes(StandardCharsets.UTF_8), false));
-        StringBuilder attributes = new StringBuilder("<get-location><location component=\"*\"");
-        for (int i = 0; i < 10_000; i++) {
-            attributes.append(" a").append(i).append("=\"x\"");
-        }
-        cases.add(new Case("10,000 attributes", attributes.append("/></get-location>").toString().getBytes(StandardCharsets.UTF_8), false));
-        cases.add(new Case("1 MB attribute value", ("<get-location><location component=\"" + "x".repeat(1 << 20)
-                + "\"/></get-location>").getBytes(StandardCharsets.UTF_8), false));
-        return cases.stream().map(c -> c.name().startsWith("frame:") ? c : new Case(c.name(), framed(c.bytes()), false))
-                .toList();
-    }
-
-    private static Case raw(String name, String text) {
-        return new Case(name, text.getBytes(StandardCharsets.US_ASCII), false);
-    }
-
-    private static byte[] framed(byte[] payload) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes((payload.length + " ").getBytes(StandardCharsets.US_ASCII));
-        out.writeBytes(payload);
-        return out.toByteArray();
-    }
-
-    /** @return "error" when an error reply came, "closed" when the server closed, else what it answered */
-    private static String sendAfterHandshake(Endpoint endpoint, byte[] key, Case hostile) throws IOException, InterruptedException {
-        return sendAfterHandshake(endpoint, challenge -> Digest.HMAC_SHA256.answer(challenge, key), hostile);
-    }
-
-    private static String sendAfterHandshake(Endpoint endpoint, UnaryOperator<String> answerer, Case hostile)
-            throws IOException, InterruptedException {
-        try (Socket socket = connect(endpoint)) {
-            handshake(socket, answerer);
-            OutputStream out = socket.getOutputStream();
-            try {
-                if (hostile.slow()) {
-                    for (byte b : hostile.bytes()) {
-                        out.write(b);
-                        out.flush();
-                        Thread.sleep(400);
-                    }
-                } else {
-                    out.write(hostile.bytes());
-                    out.flush();
-                }
-                if (hostile.name().contains("then closed")) {
-                    socket.shutdownOutput();
-                }
-            } catch (IOException e) {
-                return "closed";
-            }
-            return outcome(readReply(socket));
         }
     }
 
@@ -398,26 +319,12 @@ class HostileInputIntegrationTest {
         }
     }
 
-    private static String sendAsHandshake(Endpoint endpoint) throws IOException {
-        try (Socket socket = connect(endpoint)) {
-            readLine(socket.getInputStream());
-            socket.getOutputStream().write("not-a-digest\n12 <get-events/>".getBytes(StandardCharsets.US_ASCII));
-            String reply = readReply(socket);
-            return reply.isEmpty() || reply.equals("0") ? "closed" : reply;
-        }
-    }
-
     private static byte[] normal(String component) {
         return NORMAL.get(component)[0].getBytes(StandardCharsets.UTF_8);
     }
 
     private static String probe(Endpoint endpoint, byte[] key, String component) throws IOException {
-        try (Socket socket = connect(endpoint)) {
-            handshake(socket, key);
-            socket.getOutputStream().write(framed(normal(component)));
-            String reply = readReply(socket);
-            return reply.substring(reply.indexOf(' ') + 1);
-        }
+        return HostileWire.request(endpoint, HostileWire.answering(key), NORMAL.get(component)[0]);
     }
 
     private static Socket connect(Endpoint endpoint) throws IOException {
@@ -425,56 +332,6 @@ class HostileInputIntegrationTest {
         socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), 5000);
         socket.setSoTimeout((int) CASE_DEADLINE.toMillis());
         return socket;
-    }
-
-    private static void handshake(Socket socket, byte[] key) throws IOException {
-        handshake(socket, challenge -> Digest.HMAC_SHA256.answer(challenge, key));
-    }
-
-    private static void handshake(Socket socket, UnaryOperator<String> answerer) throws IOException {
-        String challenge = readLine(socket.getInputStream());
-        String answer = answerer.apply(challenge);
-        socket.getOutputStream().write((answer + "\n").getBytes(StandardCharsets.US_ASCII));
-        assertThat(socket.getInputStream().read()).as("handshake accepted").isEqualTo('1');
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        for (int b = in.read(); b != -1 && b != '\n'; b = in.read()) {
-            line.append((char) b);
-        }
-        return line.toString();
-    }
-
-    /** Reads one reply frame, or what came before the server closed (empty: closed at once). */
-    private static String readReply(Socket socket) throws IOException {
-        InputStream in = socket.getInputStream();
-        StringBuilder count = new StringBuilder();
-        try {
-            int b;
-            while ((b = in.read()) != -1 && b != ' ') {
-                count.append((char) b);
-                if (count.length() > 12) {
-                    return count.toString();
-                }
-            }
-            if (b == -1) {
-                return count.toString();
-            }
-            byte[] payload = in.readNBytes(Integer.parseInt(count.toString()));
-            return count + " " + new String(payload, StandardCharsets.UTF_8);
-        } catch (SocketTimeoutException e) {
-            return "no answer within " + CASE_DEADLINE.toSeconds() + " s";
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private static String outcome(String reply) {
-        if (reply.isEmpty()) {
-            return "closed";
-        }
-        return reply.contains("<error") ? "error" : reply;
     }
 
     private static HttpResponse<String> post(HttpClient client, URI uri, byte[] key, byte[] body)

@@ -59,6 +59,11 @@ public final class DashboardAccess {
             return level != Level.NONE;
         }
 
+        /** @return whether they may act on some job (signed in with a suite key), before asking whose it is */
+        public boolean mayAct() {
+            return level == Level.ADMIN || level == Level.USER;
+        }
+
         /**
          * @param owner a job's user
          * @return whether they may read that job's output and cancel it

@@ -201,6 +201,10 @@ public final class DashboardServer implements AutoCloseable {
             if (offset < 0) {
                 return refuse(response, callback, HttpStatus.BAD_REQUEST_400, ErrorCode.BAD_VALUE, "offset must be a byte count");
             }
+            if (!visitor.mayAct()) {
+                return refuse(response, callback, HttpStatus.FORBIDDEN_403, ErrorCode.PERMISSION_DENIED,
+                        "sign in with a suite key to cancel a job");
+            }
             JobType job = view.job(id);
             if (job == null) {
                 return refuse(response, callback, HttpStatus.NOT_FOUND_404, ErrorCode.NOT_FOUND, "no job " + id);
@@ -228,6 +232,10 @@ public final class DashboardServer implements AutoCloseable {
             if (!"cancel".equals(request.getHeaders().get("X-SSS-Action"))) {
                 return refuse(response, callback, HttpStatus.FORBIDDEN_403, ErrorCode.PERMISSION_DENIED,
                         "an action needs the header X-SSS-Action: cancel");
+            }
+            if (!visitor.mayAct()) {
+                return refuse(response, callback, HttpStatus.FORBIDDEN_403, ErrorCode.PERMISSION_DENIED,
+                        "sign in with a suite key to cancel a job");
             }
             JobType job = view.job(id);
             if (job == null) {

@@ -35,13 +35,16 @@ class DashboardAccessTest {
     void keysIdentifyTheirHoldersAndAWrongKeyIdentifiesNobody() {
         DashboardAccess.Visitor alice = access.identify("  alice-secret\n").orElseThrow();
         assertThat(alice.level()).isEqualTo(DashboardAccess.Level.USER);
+        assertThat(alice.mayAct()).isTrue();
         assertThat(alice.mayActFor("alice")).isTrue();
         assertThat(alice.mayActFor("bob")).isFalse();
         DashboardAccess.Visitor admin = access.identify("admin-secret").orElseThrow();
         assertThat(admin.mayActFor("bob")).isTrue();
         DashboardAccess.Visitor viewer = access.identify("viewer-secret").orElseThrow();
         assertThat(viewer.mayRead()).isTrue();
+        assertThat(viewer.mayAct()).isFalse();
         assertThat(viewer.mayActFor("viewer")).isFalse();
+        assertThat(access.visitor("127.0.0.1", null).mayAct()).as("an anonymous reader on loopback").isFalse();
         assertThat(access.identify("alice-secreT")).isEmpty();
         assertThat(access.identify("")).isEmpty();
     }
