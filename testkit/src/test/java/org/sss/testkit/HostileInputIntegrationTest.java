@@ -217,9 +217,15 @@ class HostileInputIntegrationTest {
      * MPI-style job still gets its PMI answers afterwards.
      */
     private static void pmiCorpus(LocalRing ring) throws Exception {
-        LocalRing.Result probe = ring.mpiexec("-n", "1", "sh", "-c", "echo $PMI_PORT");
+        LocalRing.Result probe = ring.mpiexec("-n", "4", "-hosts", "node1", "sh", "-c", "echo $PMI_PORT $PMI_ID");
         assertThat(probe.exit()).isZero();
-        Endpoint pmi = Endpoint.parse(probe.stdout().strip());
+        List<String[]> ranks = probe.stdout().lines().map(line -> line.split(" ")).toList();
+        Endpoint pmi = Endpoint.parse(ranks.getFirst()[0]);
+        List<Long> ids = ranks.stream().map(rank -> Long.parseLong(rank[1])).toList();
+        assertThat(ids).as("PMI_IDs are drawn at random, so a local user cannot bind as another job's rank").hasSize(4)
+                .doesNotHaveDuplicates().allSatisfy(id -> assertThat(id).isBetween(1L, (long) Integer.MAX_VALUE))
+                .allSatisfy(id -> assertThat(ids.stream().filter(other -> !other.equals(id) && Math.abs(other - id) < 1000))
+                        .as("ids near %d", id).isEmpty());
         List<Case> lines = List.of(
                 HostileCorpus.raw("pmi: initack with an unknown pmiid", "cmd=initack pmiid=999999\n"),
                 HostileCorpus.raw("pmi: initack with a non-numeric pmiid", "cmd=initack pmiid=abc\n"),

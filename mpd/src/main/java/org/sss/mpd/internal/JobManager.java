@@ -13,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
@@ -67,7 +66,8 @@ public final class JobManager implements AutoCloseable {
     private final JobConsoles consoles;
     private final Map<String, Job> ended = new ConcurrentHashMap<>();
     private final AtomicLong nextJob = new AtomicLong(1);
-    private final AtomicInteger nextPmiId = new AtomicInteger();
+    /** Draws {@code PMI_ID}s: a rank names itself by one, so another local user must not be able to guess it. */
+    private final java.security.SecureRandom pmiIdSource = new java.security.SecureRandom();
     private final Map<Integer, PmiSession.Binding> pmiIds = new ConcurrentHashMap<>();
     private final AtomicLong nextRequest = new AtomicLong(1);
     private final Map<Long, IntConsumer> pendingSpawns = new ConcurrentHashMap<>();
@@ -208,7 +208,13 @@ public final class JobManager implements AutoCloseable {
     /** Spawns one rank; returns its pid, or 0 if it could not be started (its failure is already reported). */
     private int spawn(Job job, int rank, RankLauncher.Launchable launchable) {
         JobSpec spec = job.spec;
-        int pmiid = nextPmiId.incrementAndGet();
+        LocalRank local = new LocalRank(rank);
+        PmiSession.Binding binding = new PmiSession.Binding(job.pmi, rank);
+        int pmiid;
+        do {
+            pmiid = 1 + pmiIdSource.nextInt(Integer.MAX_VALUE - 1);
+        } while (pmiIds.putIfAbsent(pmiid, binding) != null);
+        local.pmiid = pmiid;
         List<String> own = new ArrayList<>(10);
         own.add("PMI_RANK=" + rank);
         own.add("PMI_SIZE=" + spec.size());
@@ -223,9 +229,6 @@ public final class JobManager implements AutoCloseable {
         if (spec.spawned()) {
             own.add("PMI_SPAWNED=1");
         }
-        LocalRank local = new LocalRank(rank);
-        local.pmiid = pmiid;
-        pmiIds.put(pmiid, new PmiSession.Binding(job.pmi, rank));
         job.ranks.put(rank, local);
         Posix.Spawned spawned;
         try {
