@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
+import org.sss.lib.error.ErrorCode;
 import org.sss.lib.wire.FrameException;
 import org.sss.lib.wire.FrameReader;
 import org.sss.lib.wire.FrameWriter;
@@ -43,6 +44,7 @@ final class RequestLoop {
     private final String component;
     private final MessageHandler handler;
     private final FrameWriter writer;
+    private final int maxBytes;
     private final BooleanSupplier stopping;
     private final AtomicLong served = new AtomicLong();
 
@@ -58,6 +60,7 @@ final class RequestLoop {
         this.component = component;
         this.handler = handler;
         this.writer = new FrameWriter(maxBytes);
+        this.maxBytes = maxBytes;
         this.stopping = stopping;
     }
 
@@ -90,6 +93,12 @@ final class RequestLoop {
             }
             pacing.handling();
             byte[] reply = handler.handle(request, context);
+            if (reply.length > maxBytes) {
+                log.warn("{}: a reply to {} of {} bytes is over the maximum message of {}; sent an error instead",
+                        component, context.peer(), reply.length, maxBytes);
+                reply = handler.errorReply(ErrorCode.MESSAGE_TOO_LARGE, "the reply (" + reply.length
+                        + " bytes) is larger than the maximum message of " + maxBytes + " bytes: ask for less");
+            }
             served.incrementAndGet();
             pacing.replying();
             writer.write(out, reply);

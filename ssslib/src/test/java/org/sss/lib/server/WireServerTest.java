@@ -101,6 +101,28 @@ class WireServerTest {
     }
 
     @Test
+    void aReplyLargerThanTheMaximumBecomesAnErrorAndTheConnectionServesOn() throws IOException {
+        WireSettings wire = WireFixture.wire(Duration.ofSeconds(30), Duration.ofSeconds(5), 4096, 100);
+        try (WireFixture fixture = WireFixture.start(dir, Digest.HMAC_SHA256, wire);
+             RawClient client = new RawClient(fixture.port())) {
+            fixture.dispatcher.register("get-events", org.sss.schema.GetEvents.class, (request, context) -> {
+                Locations many = new Locations();
+                for (int i = 0; i < 200; i++) {
+                    LocationType location = new LocationType();
+                    location.setComponent("component-" + i);
+                    many.getLocation().add(location);
+                }
+                return many;
+            });
+            client.authenticate(Digest.HMAC_SHA256, WireFixture.SUITE_SECRET);
+            assertThat(client.call("<get-events since=\"0\"/>")).startsWith("<error")
+                    .contains("code=\"message-too-large\"").contains("larger than the maximum message of 4096 bytes");
+            assertThat(client.call(GET)).as("the same connection, next request").startsWith("<locations")
+                    .contains("suite");
+        }
+    }
+
+    @Test
     void aLengthLargerThanWhatIsSentEndsAtTheFrameTimeoutWithoutAnswer() throws IOException {
         WireSettings wire = WireFixture.wire(Duration.ofSeconds(30), Duration.ofMillis(500), 4096, 100);
         try (WireFixture fixture = WireFixture.start(dir, Digest.HMAC_SHA256, wire);
