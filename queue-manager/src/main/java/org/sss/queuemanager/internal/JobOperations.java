@@ -106,7 +106,7 @@ public final class JobOperations {
 
     private Object queues(QueueQuery request, RequestContext context) {
         Queues reply = new Queues();
-        List<Job> jobs = service.table().all();
+        List<Job> jobs = service.table().unfinished();
         for (QueueManagerSettings.Queue queue : settings.queues()) {
             boolean wanted = request.getQueue().stream().anyMatch(q -> org.sss.lib.xml.Restriction.matches(q.getName(), queue.name()));
             if (!wanted) {

@@ -275,6 +275,9 @@ public final class JobService implements AutoCloseable {
         Map<String, String> held = table.allocations();
         List<ClusterNodes.Node> free = new ArrayList<>(settings.nodes().stream()
                 .filter(node -> !held.containsKey(node.name())).toList());
+        if (free.isEmpty()) {
+            return;
+        }
         for (Job job : table.queued()) {
             if (free.isEmpty()) {
                 return;

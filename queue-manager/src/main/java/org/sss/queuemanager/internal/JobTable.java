@@ -35,6 +35,8 @@ public final class JobTable {
     private final NavigableMap<Order, Job> queued = new TreeMap<>();
     /** Queued and held jobs that name dependencies: what the pass that ends unrunnable jobs looks at. */
     private final NavigableMap<Order, Job> dependent = new TreeMap<>();
+    /** Jobs not completed (queued, held, running, exiting): what counts and queue views walk, not the history. */
+    private final NavigableMap<Order, Job> unfinished = new TreeMap<>();
     private final AtomicLong sequence;
 
     /** Submission order: the job number, then the array index. */
@@ -114,6 +116,13 @@ public final class JobTable {
         }
     }
 
+    /** @return the jobs not completed, in submission order */
+    public List<Job> unfinished() {
+        synchronized (lock) {
+            return new ArrayList<>(unfinished.values());
+        }
+    }
+
     /** @return the queued and held jobs that have dependencies, in submission order */
     public List<Job> waitingOnDependencies() {
         synchronized (lock) {
@@ -129,6 +138,11 @@ public final class JobTable {
             queued.put(order, job);
         } else {
             queued.remove(order);
+        }
+        if (job.isCompleted()) {
+            unfinished.remove(order);
+        } else {
+            unfinished.put(order, job);
         }
         if ((job.state() == Job.State.QUEUED || job.state() == Job.State.HELD) && !job.spec().depend().isEmpty()) {
             dependent.put(order, job);
@@ -236,6 +250,7 @@ public final class JobTable {
                 if (removed != null) {
                     queued.remove(Order.of(removed));
                     dependent.remove(Order.of(removed));
+                    unfinished.remove(Order.of(removed));
                 }
             }
         }

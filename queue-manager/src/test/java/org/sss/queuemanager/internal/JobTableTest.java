@@ -56,12 +56,15 @@ class JobTableTest {
             assertThat(table.queued()).extracting(Job::id).containsExactly("1", "2", "3");
             table.start("3", List.of("node1"), "job-3-1");
             assertThat(table.queued()).extracting(Job::id).containsExactly("1", "2");
+            assertThat(table.unfinished()).extracting(Job::id).containsExactly("1", "2", "3");
             table.change("1", current -> current.completed(null, "dependency can never be met", Instant.now()),
                     current -> "job-finished");
             assertThat(table.waitingOnDependencies()).isEmpty();
+            assertThat(table.unfinished()).extracting(Job::id).containsExactly("2", "3");
             table.forget(List.of("1"));
             assertThat(table.get("1")).isEmpty();
             assertThat(table.queued()).extracting(Job::id).containsExactly("2");
+            assertThat(table.unfinished()).extracting(Job::id).containsExactly("2", "3");
         }
     }
 
