@@ -5,11 +5,13 @@
 #   2. JobThroughput: acknowledged submits per second (held jobs: submission only), 1 and 8 clients over the
 #      Unix-domain socket;
 #   3. JobThroughput --run: trivial jobs (`true`) submitted by 8 clients, started first-fit (a job holds its nodes
-#      whole) through the process manager and the ring, until all have completed: jobs per second end to end.
+#      whole) through the process manager and the ring, until all have completed: jobs per second end to end,
+#      ROUNDS times on the same suite (the first round pays for the components' JIT; the later ones are the steady
+#      state of a suite that has been up a while).
 # Slurm's figures on this kind of machine (sbatch 130-220 submits/s, 10-34 trivial jobs/s end to end, squeue
 # 24-33 ms) come from the issue; Slurm is not installed here. STARTER is first-fit (the queue manager starts jobs
 # itself) or scheduler (a node state manager and the scheduler start them, as in production).
-# Usage: bench/qm.sh [JOBS_PER_CLIENT] [NODES] [STARTER]
+# Usage: bench/qm.sh [JOBS_PER_CLIENT] [NODES] [STARTER] [ROUNDS]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 source "$ROOT/bin/lib/common.sh"
@@ -18,6 +20,7 @@ sss_ensure_built
 JOBS="${1:-500}"
 NODES="${2:-4}"
 STARTER="${3:-first-fit}"
+ROUNDS="${4:-4}"
 case "$STARTER" in first-fit|scheduler) ;; *) SSS_DIE_STATUS=2 sss_die "STARTER is first-fit or scheduler, not $STARTER" ;; esac
 if ! command -v hyperfine >/dev/null; then
   [ "$(id -u)" -eq 0 ] || sss_die "hyperfine is missing: apt-get install hyperfine"
@@ -68,4 +71,4 @@ echo "== 2. acknowledged submits (held jobs), over the local socket"
 bench --clients 1 --jobs "$JOBS"
 bench --clients 8 --jobs "$JOBS"
 echo "== 3. trivial jobs end to end (submit, start ($STARTER) on $NODES nodes, each job holding one whole, run, complete)"
-bench --clients 8 --jobs $((JOBS / 5)) --run
+bench --clients 8 --jobs $((JOBS / 5)) --run --rounds "$ROUNDS"
