@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The hostile input corpus of issue 10: the files under {@code hostile/} on the class path (XXE, external DTD,
@@ -17,6 +18,29 @@ import java.util.List;
  * component's wire, HTTP, local-socket and PMI ports and expect an error or a clean close, never a hang.
  */
 public final class HostileCorpus {
+    /** The request that the slow-loris case dribbles when no other is given: the directory's listing. */
+    public static final String PROBE = "<get-location><location component=\"*\"/></get-location>";
+
+    /**
+     * A normal request a component serves, and how its reply starts: what a test sends after each case to see that
+     * the component is alive.
+     *
+     * @param request    the request document
+     * @param replyStart the start of a normal reply
+     */
+    public record Normal(String request, String replyStart) {
+    }
+
+    /** The normal request of each of the six components, by name. */
+    public static final Map<String, Normal> NORMAL = Map.of(
+            "service-directory", new Normal(PROBE, "<locations"),
+            "event-manager", new Normal("<get-events since=\"0\"/>", "<events"),
+            "queue-manager", new Normal("<job-query><job id=\"*\"/></job-query>", "<jobs"),
+            "scheduler", new Normal("<reservation-query><reservation id=\"*\"/></reservation-query>", "<reservations"),
+            "process-manager", new Normal("<get-process-group-info><process-group pgid=\"*\"/></get-process-group-info>",
+                    "<process-groups"),
+            "node-state-manager", new Normal("<get-node-state><node name=\"*\"/></get-node-state>", "<node-states"));
+
     private HostileCorpus() {
     }
 

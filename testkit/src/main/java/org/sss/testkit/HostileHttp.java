@@ -3,7 +3,6 @@ package org.sss.testkit;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -132,26 +131,8 @@ public final class HostileHttp {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), 5000);
             socket.setSoTimeout((int) HostileWire.CASE_DEADLINE.toMillis());
-            OutputStream out = socket.getOutputStream();
-            try {
-                if (hostile.slow()) {
-                    for (byte b : hostile.bytes()) {
-                        out.write(b);
-                        out.flush();
-                        Thread.sleep(400);
-                    }
-                } else {
-                    out.write(hostile.bytes());
-                    out.flush();
-                }
-                if (hostile.name().contains("then closed")) {
-                    socket.shutdownOutput();
-                }
-            } catch (IOException e) {
+            if (!HostileWire.write(socket, hostile.name(), hostile.bytes(), hostile.slow())) {
                 return "closed";
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while writing " + hostile.name(), e);
             }
             return statusOf(socket.getInputStream());
         }

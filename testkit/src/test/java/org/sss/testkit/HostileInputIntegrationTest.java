@@ -47,16 +47,8 @@ import org.sss.scheduler.Scheduler;
 class HostileInputIntegrationTest {
     private static final int MAX_MESSAGE = 2 * 1024 * 1024;
     private static final Duration CASE_DEADLINE = HostileWire.CASE_DEADLINE;
-    private static final String PROBE = "<get-location><location component=\"*\"/></get-location>";
-    /** A normal request each component serves, and the root of its normal reply. */
-    private static final Map<String, String[]> NORMAL = Map.of(
-            "service-directory", new String[] {PROBE, "<locations"},
-            "event-manager", new String[] {"<get-events since=\"0\"/>", "<events"},
-            "queue-manager", new String[] {"<job-query><job id=\"*\"/></job-query>", "<jobs"},
-            "scheduler", new String[] {"<reservation-query><reservation id=\"*\"/></reservation-query>", "<reservations"},
-            "process-manager", new String[] {"<get-process-group-info><process-group pgid=\"*\"/></get-process-group-info>",
-                "<process-groups"},
-            "node-state-manager", new String[] {"<get-node-state><node name=\"*\"/></get-node-state>", "<node-states"});
+    private static final String PROBE = HostileCorpus.PROBE;
+    private static final Map<String, HostileCorpus.Normal> NORMAL = HostileCorpus.NORMAL;
 
     @TempDir
     Path dir;
@@ -82,11 +74,11 @@ class HostileInputIntegrationTest {
                     String outcome = HostileWire.send(target.getValue(), HostileWire.answering(key), hostile);
                     assertThat(outcome).as("%s on %s", hostile.name(), target.getKey()).isIn("error", "closed");
                     assertThat(probe(target.getValue(), key, target.getKey())).as("%s answers after %s", target.getKey(),
-                            hostile.name()).startsWith(NORMAL.get(target.getKey())[1]);
+                            hostile.name()).startsWith(NORMAL.get(target.getKey()).replyStart());
                     survived++;
                 }
                 assertThat(HostileWire.sendAsHandshake(target.getValue())).as("garbage handshake on %s", target.getKey()).isEqualTo("closed");
-                assertThat(probe(target.getValue(), key, target.getKey())).startsWith(NORMAL.get(target.getKey())[1]);
+                assertThat(probe(target.getValue(), key, target.getKey())).startsWith(NORMAL.get(target.getKey()).replyStart());
                 System.out.printf("hostile input: %s (%s): %d wire cases + a garbage handshake, alive after each%n",
                         target.getKey(), target.getValue(), survived);
             }
@@ -122,7 +114,7 @@ class HostileInputIntegrationTest {
                     assertThat(HostileWire.send(target.getValue(), HostileWire.answering(key), hostile)).as("%s on %s", hostile.name(), target.getKey())
                             .isIn("error", "closed");
                     assertThat(probe(target.getValue(), key, target.getKey())).as("%s answers after %s", target.getKey(),
-                            hostile.name()).startsWith(NORMAL.get(target.getKey())[1]);
+                            hostile.name()).startsWith(NORMAL.get(target.getKey()).replyStart());
                 }
                 assertThat(HostileWire.sendAsHandshake(target.getValue())).isEqualTo("closed");
                 System.out.printf("hostile input: %s (%s): %d wire cases + a garbage handshake, alive after each%n",
@@ -198,7 +190,7 @@ class HostileInputIntegrationTest {
                         .isIn(200, 400, 413);
                 assertThat(response.body()).as("%s over HTTP to %s", hostile.name(), location.component()).contains("<error");
                 assertThat(post(client, uri, key, normal(location.component())).body())
-                        .startsWith(NORMAL.get(location.component())[1]);
+                        .startsWith(NORMAL.get(location.component()).replyStart());
                 count++;
             }
             HttpResponse<String> tooLarge = post(client, uri, key, new byte[MAX_MESSAGE + 1]);
@@ -206,7 +198,7 @@ class HostileInputIntegrationTest {
             assertThat(post(client, uri, key, normal(location.component())).statusCode()).isEqualTo(200);
             int raw = HostileHttp.drive(location.host(), Integer.parseInt(location.httpPort()), "/sss",
                     () -> assertThat(post(client, uri, key, normal(location.component())).body())
-                            .startsWith(NORMAL.get(location.component())[1]));
+                            .startsWith(NORMAL.get(location.component()).replyStart()));
             System.out.printf("hostile input: %s HTTP %s: %d cases + an oversized body + %d raw HTTP cases, alive after"
                     + " each%n", location.component(), uri, count, raw);
         }
@@ -326,11 +318,11 @@ class HostileInputIntegrationTest {
     }
 
     private static byte[] normal(String component) {
-        return NORMAL.get(component)[0].getBytes(StandardCharsets.UTF_8);
+        return NORMAL.get(component).request().getBytes(StandardCharsets.UTF_8);
     }
 
     private static String probe(Endpoint endpoint, byte[] key, String component) throws IOException {
-        return HostileWire.request(endpoint, HostileWire.answering(key), NORMAL.get(component)[0]);
+        return HostileWire.request(endpoint, HostileWire.answering(key), NORMAL.get(component).request());
     }
 
     private static Socket connect(Endpoint endpoint) throws IOException {

@@ -46,16 +46,8 @@ import org.sss.testkit.HostileCorpus.Case;
 class HostileInputMemoryIntegrationTest {
     private static final int MAX_MESSAGE = 2 * 1024 * 1024;
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final String PROBE = "<get-location><location component=\"*\"/></get-location>";
-    /** A normal request each component serves, and the start of its normal reply. */
-    private static final Map<String, String[]> NORMAL = Map.of(
-            "service-directory", new String[] {PROBE, "<locations"},
-            "event-manager", new String[] {"<get-events since=\"0\"/>", "<events"},
-            "queue-manager", new String[] {"<job-query><job id=\"*\"/></job-query>", "<jobs"},
-            "scheduler", new String[] {"<reservation-query><reservation id=\"*\"/></reservation-query>", "<reservations"},
-            "process-manager", new String[] {"<get-process-group-info><process-group pgid=\"*\"/></get-process-group-info>",
-                "<process-groups"},
-            "node-state-manager", new String[] {"<get-node-state><node name=\"*\"/></get-node-state>", "<node-states"});
+    private static final String PROBE = HostileCorpus.PROBE;
+    private static final Map<String, HostileCorpus.Normal> NORMAL = HostileCorpus.NORMAL;
 
     @Test
     void everyComponentInA64MegabyteHeapTakesTheCorpusAndKeepsNothingOfIt(@TempDir Path dir) throws Exception {
@@ -108,8 +100,8 @@ class HostileInputMemoryIntegrationTest {
                     Endpoint endpoint = endpoints.get(name);
                     UnaryOperator<String> answerer = HostileWire.answering(key);
                     SmallHeap.drive(name, component.getValue(), cases, hostile -> HostileWire.send(endpoint, answerer, hostile),
-                            () -> assertThat(HostileWire.request(endpoint, answerer, NORMAL.get(name)[0]))
-                                    .startsWith(NORMAL.get(name)[1]));
+                            () -> assertThat(HostileWire.request(endpoint, answerer, NORMAL.get(name).request()))
+                                    .startsWith(NORMAL.get(name).replyStart()));
                 }
                 await("the joining mpd in the ring").atMost(WAIT).until(() -> ring.trace().size() == 2);
                 Endpoint mpdPort = ring.trace().stream().filter(m -> m.host().equals("node2")).findFirst()
