@@ -226,14 +226,14 @@ public final class EventLog implements AutoCloseable {
     }
 
     /**
-     * Records a subscriber's acknowledged position without waiting for the commit (a lost update only means
-     * some events are pushed again after a crash).
+     * Records a subscriber's acknowledged position without waiting for the commit, nor the commit for the disk
+     * (a lost update only means some events are pushed again after a crash).
      *
      * @param subscriber the subscriber
      * @param acked      the highest acknowledged sequence number
      */
     public void saveAckedLater(String subscriber, long acked) {
-        database.writer().submit(connection -> {
+        database.writer().submitUnsynced(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE subscriptions SET acked = MAX(acked, ?) WHERE subscriber = ?")) {
                 update.setLong(1, acked);

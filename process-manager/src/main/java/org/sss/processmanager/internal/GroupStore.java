@@ -166,7 +166,10 @@ public final class GroupStore implements AutoCloseable {
     }
 
     /**
-     * Records that a starting group's job runs on the ring, with the event announcing it.
+     * Records that a starting group's job runs on the ring, with the event announcing it. The commit does not wait
+     * for the disk: if a power loss undoes it, the group is found as {@code starting} and its job by its tag (as after
+     * a kill between the launch and this call), and the event is made again. Any later synced commit (the group's
+     * end) carries it to disk first.
      *
      * @param pgid  the group
      * @param jid   its job
@@ -174,7 +177,7 @@ public final class GroupStore implements AutoCloseable {
      * @throws SQLException if it cannot be written
      */
     public void markLaunched(String pgid, String jid, Outbox.Event event) throws SQLException {
-        database.write(connection -> {
+        database.writeUnsynced(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE groups SET state = 'running', jid = ? WHERE pgid = ? AND state = 'starting'")) {
                 update.setString(1, jid);
@@ -277,11 +280,14 @@ public final class GroupStore implements AutoCloseable {
     }
 
     /**
+     * Records that the ring was told to forget a group's job; not waiting for the disk (if a power loss undoes it,
+     * the release is asked again at the next start, and the ring no longer knows the job).
+     *
      * @param pgid a group whose job the ring was told to forget
      * @throws SQLException if it cannot be written
      */
     public void markReleased(String pgid) throws SQLException {
-        database.write(connection -> {
+        database.writeUnsynced(connection -> {
             try (PreparedStatement update = connection.prepareStatement("UPDATE groups SET released = 1 WHERE pgid = ?")) {
                 update.setString(1, pgid);
                 update.executeUpdate();

@@ -148,7 +148,7 @@ public final class JobRunner implements AutoCloseable {
         cancelTimer(id);
         waiters.remove(id);
         try {
-            Job ended = table.change(id, job -> {
+            Job ended = table.end(id, job -> {
                 if (!job.holdsNodes()) {
                     return job;
                 }

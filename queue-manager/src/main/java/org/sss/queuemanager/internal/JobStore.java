@@ -75,6 +75,11 @@ public final class JobStore implements AutoCloseable {
         return database.writer().commits();
     }
 
+    /** @return commits made without waiting for the disk so far (job ends, outbox clean-ups) */
+    public long unsyncedCommits() {
+        return database.writer().unsyncedCommits();
+    }
+
     /**
      * Stores new jobs and their event in one transaction.
      *
@@ -114,15 +119,30 @@ public final class JobStore implements AutoCloseable {
      * @throws SQLException if they cannot be stored
      */
     public void update(Collection<Job> jobs, List<Outbox.Event> events) throws SQLException {
-        database.write(connection -> {
-            for (Job job : jobs) {
-                write(connection, job, "INSERT OR REPLACE INTO jobs (" + COLUMNS + ") VALUES (" + "?, ".repeat(30) + "?)");
-            }
-            for (Outbox.Event event : events) {
-                Outbox.enqueue(connection, event);
-            }
-            return null;
-        });
+        database.write(connection -> replace(connection, jobs, events));
+    }
+
+    /**
+     * Like {@link #update}, but the commit does not wait for the disk: for changes that a restart after a power loss
+     * rebuilds from another component (a running job's end, which the process manager keeps). A later synced
+     * commit carries it to disk first.
+     *
+     * @param jobs   the jobs as they are now
+     * @param events what to announce, possibly none
+     * @throws SQLException if they cannot be stored
+     */
+    public void updateUnsynced(Collection<Job> jobs, List<Outbox.Event> events) throws SQLException {
+        database.writeUnsynced(connection -> replace(connection, jobs, events));
+    }
+
+    private Void replace(java.sql.Connection connection, Collection<Job> jobs, List<Outbox.Event> events) throws SQLException {
+        for (Job job : jobs) {
+            write(connection, job, "INSERT OR REPLACE INTO jobs (" + COLUMNS + ") VALUES (" + "?, ".repeat(30) + "?)");
+        }
+        for (Outbox.Event event : events) {
+            Outbox.enqueue(connection, event);
+        }
+        return null;
     }
 
     /**

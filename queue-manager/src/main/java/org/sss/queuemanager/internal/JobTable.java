@@ -192,7 +192,7 @@ public final class JobTable {
             }
             Job started = job.startedOn(nodes, pgid, Instant.now());
             persist(List.of(started), List.of(new Outbox.Event("job-started", eventData(started)
-                    + " nodes=" + String.join(",", nodes))));
+                    + " nodes=" + String.join(",", nodes))), true);
             nodes.forEach(node -> nodeHolders.put(node, id));
             put(started);
             return started;
@@ -210,6 +210,27 @@ public final class JobTable {
      *                      be stored
      */
     public Job change(String id, Change change, java.util.function.Function<Job, String> event) throws SssException {
+        return change(id, change, event, true);
+    }
+
+    /**
+     * Records the end of a running job as the process manager reported it: like {@link #change}, but the commit does
+     * not wait for the disk. The process manager keeps the end durably; if a power loss undoes this commit, the
+     * restarted queue manager finds the job running, asks the process manager and records the same end again. Any
+     * later synced commit (the next start on the freed nodes) carries it to disk first.
+     *
+     * @param id     the job
+     * @param change the ended job from the current one; returning the same instance means no change
+     * @param event  the event's name for the changed job, or null for none
+     * @return the job after the change
+     * @throws SssException as {@link #change}
+     */
+    public Job end(String id, Change change, java.util.function.Function<Job, String> event) throws SssException {
+        return change(id, change, event, false);
+    }
+
+    private Job change(String id, Change change, java.util.function.Function<Job, String> event, boolean synced)
+            throws SssException {
         synchronized (lock) {
             Job job = jobs.get(id);
             if (job == null) {
@@ -220,7 +241,7 @@ public final class JobTable {
                 return job;
             }
             String name = event.apply(changed);
-            persist(List.of(changed), name == null ? List.of() : List.of(new Outbox.Event(name, eventData(changed))));
+            persist(List.of(changed), name == null ? List.of() : List.of(new Outbox.Event(name, eventData(changed))), synced);
             if (job.holdsNodes() && !changed.holdsNodes()) {
                 job.allocated().forEach(node -> nodeHolders.remove(node, id));
             }
@@ -256,9 +277,13 @@ public final class JobTable {
         }
     }
 
-    private void persist(List<Job> changed, List<Outbox.Event> events) throws SssException {
+    private void persist(List<Job> changed, List<Outbox.Event> events, boolean synced) throws SssException {
         try {
-            store.update(changed, events);
+            if (synced) {
+                store.update(changed, events);
+            } else {
+                store.updateUnsynced(changed, events);
+            }
         } catch (SQLException e) {
             throw new SssException(ErrorCode.UNAVAILABLE, "the change could not be stored: " + e.getMessage(), e);
         }

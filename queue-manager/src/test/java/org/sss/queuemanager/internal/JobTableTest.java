@@ -85,4 +85,25 @@ class JobTableTest {
             assertThatThrownBy(() -> table.start("2", List.of("node7"), "job-2-1")).hasMessageContaining("node7");
         }
     }
+
+    @Test
+    void aJobsEndIsCommittedWithoutTheFsyncAndTheNextStartSyncsIt() throws Exception {
+        try (JobStore store = JobStore.open(dir.resolve("qm.db"))) {
+            JobTable table = new JobTable(store, store.loadAll());
+            table.add(List.of(job(1, "", false), job(2, "", false)), null);
+            table.start("1", List.of("node1"), "job-1-1");
+            long unsynced = store.unsyncedCommits();
+            table.end("1", current -> current.completed(0, "", Instant.now()), current -> "job-finished");
+            assertThat(store.unsyncedCommits()).as("the end alone is not synced").isEqualTo(unsynced + 1);
+            assertThat(table.get("1").orElseThrow().isCompleted()).isTrue();
+            assertThat(table.allocations()).as("its node is free at once").isEmpty();
+            table.start("2", List.of("node1"), "job-2-1");
+            assertThat(store.unsyncedCommits()).as("a start is synced").isEqualTo(unsynced + 1);
+        }
+        try (JobStore store = JobStore.open(dir.resolve("qm.db"))) {
+            JobTable table = new JobTable(store, store.loadAll());
+            assertThat(table.get("1").orElseThrow().exitStatus()).isEqualTo(0);
+            assertThat(table.allocations()).containsExactly(Map.entry("node1", "2"));
+        }
+    }
 }

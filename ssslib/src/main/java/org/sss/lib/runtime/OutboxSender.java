@@ -16,12 +16,15 @@ import org.sss.schema.EventType;
 /**
  * Delivers a component's events from its {@link Outbox} to the event manager, oldest first, in batches;
  * an event leaves the outbox only once the event manager has logged it, so events survive a crash of either side
- * and arrive in the order the changes they announce were committed. Failed sends are retried with a back-off of
- * 0.1 s doubling to 5 s; {@link #wake()} ends a back-off early. Thread-safe.
+ * and arrive in the order the changes they announce were committed. After a delivery the sender waits
+ * {@value #LINGER_MILLIS} ms before the next one, so that a busy component sends its events in batches (one
+ * message and one commit at each end for many events) while an idle one's first event leaves at once. Failed sends
+ * are retried with a back-off of 0.1 s doubling to 5 s; {@link #wake()} ends a back-off early. Thread-safe.
  */
 public final class OutboxSender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxSender.class);
     private static final int BATCH = 100;
+    private static final long LINGER_MILLIS = 20;
     private static final long MAX_BACKOFF_MILLIS = 5000;
     private final Outbox store;
     private final ComponentClient components;
@@ -60,6 +63,9 @@ public final class OutboxSender implements AutoCloseable {
                 send(pending);
                 store.publishedUpTo(pending.getLast().id());
                 backoff = 100;
+                if (pending.size() < BATCH) {
+                    Thread.sleep(LINGER_MILLIS);
+                }
             } catch (SssException | SQLException e) {
                 if (backoff == 100) {
                     LOG.warn("{}: events not delivered yet ({}); retrying", source, e.getMessage());

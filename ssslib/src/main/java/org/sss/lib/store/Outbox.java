@@ -98,11 +98,14 @@ public final class Outbox {
     }
 
     /**
+     * Removes the events the event manager accepted. The removal is committed without waiting for the disk: if a
+     * power loss undoes it, those events are sent again (the event manager's delivery is at least once anyway).
+     *
      * @param id the last of the oldest events, which the event manager accepted
      * @throws SQLException if it cannot be written
      */
     public void publishedUpTo(long id) throws SQLException {
-        database.write(connection -> {
+        database.writeUnsynced(connection -> {
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM outbox WHERE id <= ?")) {
                 delete.setLong(1, id);
                 delete.executeUpdate();

@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A component's durable state: one SQLite file in WAL mode with {@code synchronous=FULL}, so a committed
  * transaction survives kill -9 and power loss. Its schema is versioned with {@link Migration}s applied at open.
+ * {@link #writeUnsynced} is for the few writes a component can rebuild after a power loss: they survive kill -9
+ * but reach the disk only with the next synced commit.
  *
  * <p>Writes go through a {@link GroupCommitter} (one writer thread, group commit); reads use a separate
  * connection (WAL lets them proceed while a write is in progress) and are serialised among themselves.
@@ -143,8 +145,25 @@ public final class SqliteDatabase implements AutoCloseable {
      * @throws SQLException if the write or its commit failed
      */
     public <T> T write(SqlFunction<T> work) throws SQLException {
+        return await(writer.submit(work));
+    }
+
+    /**
+     * Runs a write and waits until it is committed, but not for the disk (see {@link GroupCommitter#submitUnsynced}):
+     * for writes whose loss in a power failure the component repairs by itself.
+     *
+     * @param work the write (must not commit)
+     * @param <T>  its result
+     * @return the result
+     * @throws SQLException if the write or its commit failed
+     */
+    public <T> T writeUnsynced(SqlFunction<T> work) throws SQLException {
+        return await(writer.submitUnsynced(work));
+    }
+
+    private static <T> T await(java.util.concurrent.Future<T> commit) throws SQLException {
         try {
-            return writer.submit(work).get();
+            return commit.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SQLException("interrupted while waiting for a commit", e);

@@ -116,4 +116,57 @@ class SqliteDatabaseTest {
             assertThat(sync).as("FULL").isEqualTo(2);
         }
     }
+
+    /** The sync level a write sees inside its transaction: 2 (FULL) for a synced group, 1 (NORMAL) otherwise. */
+    private static int syncSeenBy(SqliteDatabase db, boolean synced) throws Exception {
+        SqlFunction<Integer> work = c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        };
+        return (synced ? db.writer().submit(work) : db.writer().submitUnsynced(work)).get();
+    }
+
+    @Test
+    void unsyncedWritesCommitWithoutTheFsyncAreVisibleAndSurviveReopening() throws Exception {
+        try (SqliteDatabase db = SqliteDatabase.open(dir.resolve("f.db"), V1)) {
+            int inserted = db.writeUnsynced(c -> {
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO items(name) VALUES ('lazy')")) {
+                    return s.executeUpdate();
+                }
+            });
+            assertThat(inserted).isEqualTo(1);
+            assertThat(count(db)).as("visible once the call returns").isEqualTo(1);
+            assertThat(db.writer().unsyncedCommits()).isEqualTo(1);
+            assertThat(syncSeenBy(db, false)).as("a group of unsynced writes commits with NORMAL").isEqualTo(1);
+            insert(db, "durable").get();
+            assertThat(syncSeenBy(db, true)).as("a synced write's group commits with FULL").isEqualTo(2);
+            assertThat(db.writer().unsyncedCommits()).isEqualTo(2);
+        }
+        try (SqliteDatabase db = SqliteDatabase.open(dir.resolve("f.db"), V1)) {
+            assertThat(count(db)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aGroupWithOneSyncedWriteIsSynced() throws Exception {
+        try (SqliteDatabase db = SqliteDatabase.open(dir.resolve("g.db"), V1)) {
+            List<CompletableFuture<Integer>> writes = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                String name = "item-" + i;
+                SqlFunction<Integer> work = c -> {
+                    try (PreparedStatement s = c.prepareStatement("INSERT INTO items(name) VALUES (?)")) {
+                        s.setString(1, name);
+                        return s.executeUpdate();
+                    }
+                };
+                writes.add(i == 199 ? db.writer().submit(work) : db.writer().submitUnsynced(work));
+            }
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get();
+            assertThat(count(db)).isEqualTo(200);
+            assertThat(db.writer().commits() - db.writer().unsyncedCommits()).as("the last group was synced").isGreaterThanOrEqualTo(1);
+            assertThat(syncSeenBy(db, true)).isEqualTo(2);
+        }
+    }
 }
