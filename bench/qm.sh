@@ -7,11 +7,13 @@
 #   3. JobThroughput --run: trivial jobs (`true`) submitted by 8 clients, started first-fit (a job holds its nodes
 #      whole) through the process manager and the ring, until all have completed: jobs per second end to end,
 #      ROUNDS times on the same suite (the first round pays for the components' JIT; the later ones are the steady
-#      state of a suite that has been up a while).
+#      state of a suite that has been up a while), each round with the CPU time per job of every component and
+#      mpd (an mpd's with the jobs it ran), which compares across machines where a rate does not.
 # Slurm's figures on this kind of machine (sbatch 130-220 submits/s, 10-34 trivial jobs/s end to end, squeue
 # 24-33 ms) come from the issue; Slurm is not installed here. STARTER is first-fit (the queue manager starts jobs
 # itself) or scheduler (a node state manager and the scheduler start them, as in production).
 # Usage: bench/qm.sh [JOBS_PER_CLIENT] [NODES] [STARTER] [ROUNDS]
+# QM_BENCH_SECTIONS (default "1 2 3") picks which of the three measures run.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 source "$ROOT/bin/lib/common.sh"
@@ -62,13 +64,24 @@ bench() {
   echo "\$ ${cmd[*]}"
   "${cmd[@]}"
 }
+SECTIONS="${QM_BENCH_SECTIONS:-1 2 3}"
+if [[ " $SECTIONS " == *" 1 "* ]]; then
 echo "== 1. the command line's wall time (hyperfine), 50 held jobs in the queue"
 printf '#!/bin/sh\ntrue\n' >"$WORK/held.sh"
 for _ in $(seq 50); do "$ROOT/bin/sssjob" submit -h -o /dev/null -e /dev/null "$WORK/held.sh" >/dev/null; done
 hyperfine -N -w 5 -r 40 "$ROOT/bin/sssjob status" "$ROOT/bin/qstat" "$ROOT/bin/sssjob submit -h -o /dev/null -e /dev/null $WORK/held.sh" 2>&1 \
   | grep -E "Benchmark|Time|Range"
+fi
+if [[ " $SECTIONS " == *" 2 "* ]]; then
 echo "== 2. acknowledged submits (held jobs), over the local socket"
 bench --clients 1 --jobs "$JOBS"
 bench --clients 8 --jobs "$JOBS"
+fi
+if [[ " $SECTIONS " == *" 3 "* ]]; then
 echo "== 3. trivial jobs end to end (submit, start ($STARTER) on $NODES nodes, each job holding one whole, run, complete)"
-bench --clients 8 --jobs $((JOBS / 5)) --run --rounds "$ROUNDS"
+cpu=()
+for file in "$SSS_VAR"/run/*.pid; do cpu+=(--cpu "$(basename "$file" .pid)=$(cat "$file")"); done
+i=1
+for pid in "${MPDS[@]}"; do cpu+=(--cpu "mpd$i=$pid"); i=$((i + 1)); done
+bench --clients 8 --jobs $((JOBS / 5)) --run --rounds "$ROUNDS" "${cpu[@]}"
+fi

@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.sss.lib.client.LocalClient;
@@ -36,7 +38,11 @@ import org.sss.schema.ScriptType;
  * {@code --rounds R} repeats the whole measure R times on the same suite: the first round pays for the
  * components' JIT compiling their hot paths, the later ones show the steady state of a long-running suite.
  *
- * <pre>JobThroughput --socket PATH [--clients C] [--jobs J] [--run] [--rounds R] [--workdir DIR]</pre>
+ * {@code --cpu NAME=PID} (repeated) follows those processes' CPU time (with the children they reaped: an mpd's
+ * jobs) over each round and prints it per job, with the benchmark's own, so that rounds can be compared across
+ * machines of different speeds.
+ *
+ * <pre>JobThroughput --socket PATH [--clients C] [--jobs J] [--run] [--rounds R] [--workdir DIR] [--cpu NAME=PID]...</pre>
  */
 public final class JobThroughput {
     private static final String SCRIPT = "#!/bin/sh\ntrue\n";
@@ -55,6 +61,7 @@ public final class JobThroughput {
         boolean run = false;
         int rounds = 1;
         String workdir = System.getProperty("java.io.tmpdir");
+        Map<String, Long> followed = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--socket" -> socket = Path.of(args[++i]);
@@ -63,18 +70,26 @@ public final class JobThroughput {
                 case "--run" -> run = true;
                 case "--workdir" -> workdir = args[++i];
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--cpu" -> {
+                    String[] nameAndPid = args[++i].split("=", 2);
+                    followed.put(nameAndPid[0], Long.parseLong(nameAndPid[1]));
+                }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         if (socket == null) {
             throw new IllegalArgumentException("--socket PATH is required");
         }
+        if (!followed.isEmpty()) {
+            followed.put("benchmark", ProcessHandle.current().pid());
+        }
+        CpuAccount cpu = new CpuAccount(followed);
         MessageCodec codec = new MessageCodec(XmlBinding.messages(), WireSettings.DEFAULT.xmlLimits());
         for (int round = 1; round <= rounds; round++) {
             if (rounds > 1) {
                 System.out.printf("round %d of %d%s%n", round, rounds, round == 1 ? " (the components' JIT still compiling)" : "");
             }
-            run(codec, socket, clients, jobs, run, workdir);
+            run(codec, socket, clients, jobs, run, workdir, cpu);
         }
     }
 
@@ -92,8 +107,8 @@ public final class JobThroughput {
         return submit;
     }
 
-    private static void run(MessageCodec codec, Path socket, int clients, int jobs, boolean runJobs, String workdir)
-            throws InterruptedException {
+    private static void run(MessageCodec codec, Path socket, int clients, int jobs, boolean runJobs, String workdir,
+            CpuAccount cpu) throws InterruptedException {
         long[][] latencies = new long[clients][jobs];
         CountDownLatch ready = new CountDownLatch(clients);
         CountDownLatch go = new CountDownLatch(1);
@@ -129,6 +144,7 @@ public final class JobThroughput {
             }));
         }
         ready.await();
+        cpu.start();
         long start = System.nanoTime();
         go.countDown();
         for (Thread thread : threads) {
@@ -143,6 +159,9 @@ public final class JobThroughput {
                 all.millis(0.99), all.maxMillis());
         if (runJobs) {
             awaitCompletion(codec, socket, ids, start);
+        }
+        if (!cpu.isEmpty()) {
+            System.out.println(cpu.report(ids.size(), "job"));
         }
     }
 

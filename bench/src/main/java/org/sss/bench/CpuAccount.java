@@ -1,0 +1,89 @@
+package org.sss.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * CPU time spent by named processes (and the children they reaped) between two readings of {@code /proc}: a
+ * benchmark reads it before a round and after, and divides by the work done, so that a figure such as "CPU
+ * milliseconds per job" can be compared across machines of different speeds where a rate cannot. Also reads the
+ * whole machine's busy time from {@code /proc/stat}, which tells whether the round was bound by the CPUs.
+ */
+final class CpuAccount {
+    /** Clock ticks per second of the {@code /proc} counters ({@code getconf CLK_TCK}: 100 on Linux). */
+    private static final double TICKS_PER_SECOND = 100.0;
+    private final Map<String, Long> pids;
+    private final Map<String, Long> startTicks = new LinkedHashMap<>();
+    private long machineBusyStart;
+    private long machineTotalStart;
+
+    /** @param pids the processes to follow by the name to print for each */
+    CpuAccount(Map<String, Long> pids) {
+        this.pids = new LinkedHashMap<>(pids);
+    }
+
+    /** @return whether there is anything to follow */
+    boolean isEmpty() {
+        return pids.isEmpty();
+    }
+
+    /** Takes the readings a round starts from. */
+    void start() {
+        pids.forEach((name, pid) -> startTicks.put(name, ticksOf(pid)));
+        long[] machine = machineTicks();
+        machineBusyStart = machine[0];
+        machineTotalStart = machine[1];
+    }
+
+    /**
+     * @param units how much work the round did (jobs)
+     * @param unit  its name in the line ("job")
+     * @return one line: CPU milliseconds per unit by process, their sum, and how busy the machine was
+     */
+    String report(int units, String unit) {
+        StringBuilder line = new StringBuilder("CPU per " + unit + ":");
+        double sum = 0;
+        for (Map.Entry<String, Long> entry : pids.entrySet()) {
+            long ticks = ticksOf(entry.getValue()) - startTicks.get(entry.getKey());
+            double millis = ticks * 1000.0 / TICKS_PER_SECOND / units;
+            sum += millis;
+            line.append(String.format(" %s %.2f ms,", entry.getKey(), millis));
+        }
+        long[] machine = machineTicks();
+        long total = machine[1] - machineTotalStart;
+        double busy = total == 0 ? 0 : 100.0 * (machine[0] - machineBusyStart) / total;
+        line.append(String.format(" all of these %.2f ms; the machine was %.0f %% busy", sum, busy));
+        return line.toString();
+    }
+
+    /** utime + stime + cutime + cstime of a process, or 0 once it is gone. */
+    private static long ticksOf(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // after the name: state(3) ppid ... utime is field 14 of the whole line, i.e. index 11 here
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]) + Long.parseLong(fields[13])
+                    + Long.parseLong(fields[14]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** {busy, total} ticks of all CPUs from the first line of /proc/stat. */
+    private static long[] machineTicks() {
+        try {
+            String[] fields = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < fields.length && i <= 8; i++) {
+                total += Long.parseLong(fields[i]);
+            }
+            long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
+            return new long[] {total - idle, total};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {0, 0};
+        }
+    }
+}
