@@ -100,6 +100,18 @@ check "sssjob wait exits 7 for a job that exits 7" test "$status" -eq 7
 check "... telling the state changes" grep -q "job $FAIL completed, exit status 7" "$WORK/wait.err"
 check "... and the error file NAME.eID exists" test -f "$WORK/$ALICE/fail.sh.e$FAIL"
 
+# A script without a #! line runs under /bin/sh, as a shell runs one; -S names the shell that runs the script.
+printf '#PBS -N plain\necho "plain as $(id -un) sh=$(readlink /proc/$$/exe)"\n' >"$WORK/$ALICE/plain.sh"
+PLAIN="$(as "$ALICE" "$B/sssjob" submit "$WORK/$ALICE/plain.sh")"
+as "$ALICE" "$B/sssjob" wait "$PLAIN" 2>/dev/null; status=$?
+check "a script without #! runs under /bin/sh (exit 0)" \
+  test "$status" -eq 0 -a "$(cat "$WORK/$ALICE/plain.o$PLAIN")" = "plain as $ALICE sh=$(readlink -f /bin/sh)"
+printf '#!/bin/sh\necho "bash=${BASH_VERSION:+yes}"\n' >"$WORK/$ALICE/shell.sh"
+SHELLED="$(as "$ALICE" "$B/sssjob" submit -S /bin/bash -N shelled "$WORK/$ALICE/shell.sh")"
+as "$ALICE" "$B/sssjob" wait "$SHELLED" 2>/dev/null; status=$?
+check "-S /bin/bash runs the script with bash, whatever its #! line" \
+  test "$status" -eq 0 -a "$(cat "$WORK/$ALICE/shelled.o$SHELLED")" = "bash=yes"
+
 # An mpiexec inside the job script launches on the job's nodes through the ring, as the job's user: the mpd gives
 # the script a job-scoped key (MPD_JOB_KEY) instead of the ring's secret, and mpiexec takes PBS_NODEFILE.
 if command -v mpicc >/dev/null; then

@@ -3,18 +3,21 @@
  * a change of user. The mpd spawns this helper (already in the rank's own session, environment and working
  * directory) only for ranks that need one of the two; it sets them up and executes the program in its place.
  *
- *   sss-exec [--rlimit NAME=SOFT[:HARD]]... [--user NAME [--home]] -- PATH ARGV0 [ARG...]
+ *   sss-exec [--rlimit NAME=SOFT[:HARD]]... [--user NAME [--home]] [--stdout FILE] [--stderr FILE] -- PATH ARGV0 [ARG...]
  *
  * NAME is one of as, core, cpu, data, fsize, memlock, nofile, nproc, rss, stack; SOFT and HARD are numbers (bytes,
  * seconds or counts, as setrlimit(2) takes them) or "unlimited"; HARD defaults to SOFT. Limits are applied first
  * (while still privileged, so a root mpd may raise hard limits), then, with --user, the user's supplementary
  * groups, group and user id are taken (root only; the same user is a no-op) and HOME, USER and LOGNAME are set
  * from the password database; --home then changes into the user's home directory ("/" if it cannot be entered,
- * as login does). A failure prints one line to stderr and exits 126 (setup failed) or 127 (the
+ * as login does). --stdout and --stderr then open FILE (write-only, created mode 0600, truncated) as that user,
+ * relative to the working directory, in place of standard output or error; the same FILE for both joins them in
+ * one file description, as ">FILE 2>&1" does. A failure prints one line to stderr and exits 126 (setup failed) or 127 (the
  * program cannot be executed), the statuses a shell uses.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -124,8 +127,22 @@ static void become(const char *user, int enter_home) {
     }
 }
 
+static void redirect(int target, const char *file) {
+    int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0 || dup2(fd, target) < 0) {
+        char detail[4200];
+        snprintf(detail, sizeof detail, "%s: %s", file, strerror(errno));
+        fail(SETUP_FAILED, target == 1 ? "cannot open the output file" : "cannot open the error file", detail);
+    }
+    close(fd);
+}
+
+#define USAGE "usage: sss-exec [--rlimit NAME=SOFT[:HARD]]... [--user NAME [--home]] [--stdout FILE] [--stderr FILE] -- PATH ARGV0 [ARG...]"
+
 int main(int argc, char **argv) {
     const char *user = NULL;
+    const char *out = NULL;
+    const char *err = NULL;
     int enter_home = 0;
     int i = 1;
     for (; i < argc; i++) {
@@ -139,15 +156,29 @@ int main(int argc, char **argv) {
             user = argv[++i];
         } else if (strcmp(argv[i], "--home") == 0) {
             enter_home = 1;
+        } else if (strcmp(argv[i], "--stdout") == 0 && i + 1 < argc) {
+            out = argv[++i];
+        } else if (strcmp(argv[i], "--stderr") == 0 && i + 1 < argc) {
+            err = argv[++i];
         } else {
-            fail(SETUP_FAILED, "usage: sss-exec [--rlimit NAME=SOFT[:HARD]]... [--user NAME [--home]] -- PATH ARGV0 [ARG...]", NULL);
+            fail(SETUP_FAILED, USAGE, NULL);
         }
     }
     if (argc - i < 2) {
-        fail(SETUP_FAILED, "usage: sss-exec [--rlimit NAME=SOFT[:HARD]]... [--user NAME [--home]] -- PATH ARGV0 [ARG...]", NULL);
+        fail(SETUP_FAILED, USAGE, NULL);
     }
     if (user != NULL) {
         become(user, enter_home);
+    }
+    if (out != NULL) {
+        redirect(1, out);
+    }
+    if (err != NULL && out != NULL && strcmp(err, out) == 0) {
+        if (dup2(1, 2) < 0) {
+            fail(SETUP_FAILED, "cannot join the error file to the output file", strerror(errno));
+        }
+    } else if (err != NULL) {
+        redirect(2, err);
     }
     const char *path = argv[i];
     execv(path, argv + i + 1);

@@ -203,6 +203,51 @@ class DetachedJobsIntegrationTest {
     }
 
     @Test
+    void outputFilesAreOpenedByTheUserTheRanksRunAs(@TempDir Path dir) throws IOException, MpdRequestException {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path out = shared.resolve("job.o1");
+        Path missing = dir.resolve("gone").resolve("job.o2");
+        try (MpdConsole console = ring.console()) {
+            Events own = new Events();
+            console.launch(JobRequest.of(new ProcessSet(1, "/bin/sh", List.of("-c", "echo to-file; echo to-err >&2"), List.of(),
+                    "", List.of(), "", shared.toString(), "job.o1", "job.o1")), own);
+            assertThat(own.awaitEnd().status()).isZero();
+            assertThat(own.output()).doesNotContain("to-file");
+            assertThat(Files.readString(out)).isEqualTo("to-file\nto-err\n");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out))).isEqualTo("rw-------");
+
+            Events unopenable = new Events();
+            console.launch(JobRequest.of(new ProcessSet(1, "/bin/true", List.of(), List.of(), "", List.of(), "", "",
+                    missing.toString(), "")), unopenable);
+            assertThat(unopenable.awaitEnd().status()).isEqualTo(127);
+            assertThat(unopenable.output()).contains(missing.toString());
+
+            if (!"root".equals(System.getProperty("user.name"))) {
+                return;
+            }
+            Files.delete(out);
+            Events asNobody = new Events();
+            console.launch(JobRequest.of(new ProcessSet(1, "/usr/bin/id", List.of("-un"), List.of(), "nobody", List.of(), "",
+                    shared.toString(), out.toString(), "")), asNobody);
+            assertThat(asNobody.awaitEnd().status()).as(asNobody::output).isZero();
+            assertThat(Files.readString(out)).isEqualTo("nobody\n");
+            assertThat(Files.getOwner(out).getName()).isEqualTo("nobody");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out))).isEqualTo("rw-------");
+
+            Path rootOnly = Files.createDirectory(dir.resolve("root-only"));
+            Files.setPosixFilePermissions(rootOnly, PosixFilePermissions.fromString("rwx------"));
+            Events denied = new Events();
+            console.launch(JobRequest.of(new ProcessSet(1, "/usr/bin/id", List.of("-un"), List.of(), "nobody", List.of(), "",
+                    shared.toString(), out.toString(), rootOnly.resolve("job.e1").toString())), denied);
+            assertThat(denied.awaitEnd().status()).as("nobody may not create a file in root's directory").isEqualTo(126);
+            assertThat(denied.output()).contains("cannot open the error file", "job.e1");
+            assertThat(Files.exists(rootOnly.resolve("job.e1"))).isFalse();
+        }
+    }
+
+    @Test
     void aMissingProgramAndAnUnknownHostAreReported() throws IOException, MpdRequestException {
         Events events = new Events();
         try (MpdConsole console = ring.console()) {

@@ -39,9 +39,13 @@ public record JobRequest(List<ProcessSet> sets, String submitter, String wdir, S
      *                  {@code SSS_PIDS} and ranks in {@code SSS_RANKS}; empty for none
      * @param wdir      working directory of these ranks ({@code ~}: the home directory of the user they run as), or
      *                  empty for the job's
+     * @param stdout    a file each rank's standard output goes to instead of this console (opened, created mode 0600
+     *                  and truncated by the user the rank runs as, relative to its working directory, before the
+     *                  program starts: meant for a set of one rank), or empty
+     * @param stderr    the same for standard error; the same path as {@code stdout} joins the two in one file
      */
     public record ProcessSet(int count, String exec, List<String> args, List<String> env, String runAs, List<String> limits,
-                             String coProcess, String wdir) {
+                             String coProcess, String wdir, String stdout, String stderr) {
         /** Checks the values and copies the lists. */
         public ProcessSet {
             if (count < 1) {
@@ -54,6 +58,11 @@ public record JobRequest(List<ProcessSet> sets, String submitter, String wdir, S
             runAs = runAs == null ? "" : runAs;
             coProcess = coProcess == null ? "" : coProcess;
             wdir = wdir == null ? "" : wdir;
+            stdout = stdout == null ? "" : stdout;
+            stderr = stderr == null ? "" : stderr;
+            if (stdout.indexOf('\0') >= 0 || stderr.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("an output file name may not hold a NUL");
+            }
             for (String limit : limits) {
                 int equals = limit.indexOf('=');
                 if (equals <= 0 || !JobSpec.LIMIT_NAMES.contains(limit.substring(0, equals))) {
@@ -61,6 +70,23 @@ public record JobRequest(List<ProcessSet> sets, String submitter, String wdir, S
                             + JobSpec.LIMIT_NAMES);
                 }
             }
+        }
+
+        /**
+         * A set whose output goes to the console.
+         *
+         * @param count     ranks
+         * @param exec      program
+         * @param args      arguments
+         * @param env       extra environment
+         * @param runAs     user, or empty
+         * @param limits    resource limits
+         * @param coProcess co-process, or empty
+         * @param wdir      working directory, or empty
+         */
+        public ProcessSet(int count, String exec, List<String> args, List<String> env, String runAs, List<String> limits,
+                          String coProcess, String wdir) {
+            this(count, exec, args, env, runAs, limits, coProcess, wdir, "", "");
         }
 
         /**
@@ -145,7 +171,7 @@ public record JobRequest(List<ProcessSet> sets, String submitter, String wdir, S
     /** @return the ring's form of this request */
     JobSpec toSpec() {
         List<JobSpec.RankSet> rankSets = sets.stream().map(set -> new JobSpec.RankSet(set.count(), set.exec(), set.args(),
-                set.env(), set.runAs(), set.limits(), set.coProcess(), set.wdir())).toList();
+                set.env(), set.runAs(), set.limits(), set.coProcess(), set.wdir(), set.stdout(), set.stderr())).toList();
         return new JobSpec("", submitter, wdir, output, env, rankSets,
                 new JobSpec.Wishes(hostOfRank, List.of(), List.of(), 0), List.of(), new int[0], 4, grace.toMillis(), List.of(),
                 "", new JobSpec.Supervision(detached, tag, keepBytes));

@@ -106,8 +106,7 @@ public final class JobConsoles {
                 throw new IllegalArgumentException("a job's console may start ranks as " + describe(scope.runAs())
                         + " only, not as " + set.runAs());
             }
-            sets.add(new JobSpec.RankSet(set.count(), set.exec(), set.args(), set.env(), scope.runAs(), set.limits(),
-                    set.coProcess(), set.wdir()));
+            sets.add(set.runningAs(scope.runAs()));
         }
         return new JobSpec(request.jid(), request.user(), request.wdir(), request.output(), request.env(), sets,
                 request.wishes(), request.treeHosts(), request.rankHost(), request.fanout(), request.graceMillis(),

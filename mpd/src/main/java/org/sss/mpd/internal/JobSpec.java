@@ -48,9 +48,13 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
      * @param coProcess a program started once per host after the set's local ranks, or empty
      * @param wdir      working directory of the set's ranks ({@code ~}: the home of the user they run as), or
      *                  empty for the job's
+     * @param stdout    a file each rank's standard output goes to instead of the console (opened, created mode 0600
+     *                  and truncated by the user the rank runs as, in its working directory, before the program
+     *                  starts), or empty
+     * @param stderr    the same for standard error; the same path as {@code stdout} joins the two in one file
      */
     public record RankSet(int count, String exec, List<String> args, List<String> env, String runAs, List<String> limits,
-                          String coProcess, String wdir) {
+                          String coProcess, String wdir, String stdout, String stderr) {
         /** Copies the lists. */
         public RankSet {
             args = List.copyOf(args);
@@ -59,6 +63,33 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
             runAs = runAs == null ? "" : runAs;
             coProcess = coProcess == null ? "" : coProcess;
             wdir = wdir == null ? "" : wdir;
+            stdout = stdout == null ? "" : stdout;
+            stderr = stderr == null ? "" : stderr;
+        }
+
+        /**
+         * A set whose output goes to the console.
+         *
+         * @param count     ranks
+         * @param exec      program
+         * @param args      arguments
+         * @param env       extra environment
+         * @param runAs     user, or empty
+         * @param limits    resource limits
+         * @param coProcess co-process, or empty
+         * @param wdir      working directory, or empty
+         */
+        public RankSet(int count, String exec, List<String> args, List<String> env, String runAs, List<String> limits,
+                       String coProcess, String wdir) {
+            this(count, exec, args, env, runAs, limits, coProcess, wdir, "", "");
+        }
+
+        /**
+         * @param user the user the ranks run as
+         * @return a copy run as that user
+         */
+        public RankSet runningAs(String user) {
+            return new RankSet(count, exec, args, env, user, limits, coProcess, wdir, stdout, stderr);
         }
 
         /**
@@ -247,6 +278,12 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
             if (!set.wdir().isEmpty()) {
                 line(text, "setwdir", set.wdir());
             }
+            if (!set.stdout().isEmpty()) {
+                line(text, "stdout", set.stdout());
+            }
+            if (!set.stderr().isEmpty()) {
+                line(text, "stderr", set.stderr());
+            }
         }
         preput.forEach(p -> line(text, "preput", p));
         if (!parentJid.isEmpty()) {
@@ -377,6 +414,8 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
         private List<String> limits = new ArrayList<>();
         private String coProcess = "";
         private String setWdir = "";
+        private String stdout = "";
+        private String stderr = "";
 
         void line(String key, String value) throws MalformedMessageException {
             switch (key) {
@@ -411,6 +450,8 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
                 case "limit" -> limits.add(limit(value));
                 case "coproc" -> coProcess = value;
                 case "setwdir" -> setWdir = value;
+                case "stdout" -> stdout = value;
+                case "stderr" -> stderr = value;
                 default -> throw new MalformedMessageException("unknown job line " + key);
             }
         }
@@ -425,7 +466,7 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
 
         private void endSet() throws MalformedMessageException {
             if (count >= 0) {
-                sets.add(new RankSet(count, require(exec), args, setEnv, runAs, limits, coProcess, setWdir));
+                sets.add(new RankSet(count, require(exec), args, setEnv, runAs, limits, coProcess, setWdir, stdout, stderr));
             }
             count = -1;
             exec = null;
@@ -435,6 +476,8 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
             limits = new ArrayList<>();
             coProcess = "";
             setWdir = "";
+            stdout = "";
+            stderr = "";
         }
 
         JobSpec spec() throws MalformedMessageException {

@@ -30,6 +30,9 @@ public final class Posix {
     private static final short POSIX_SPAWN_SETSID = 0x80;
     private static final int O_CLOEXEC = 02000000;
     private static final int O_NONBLOCK = 04000;
+    /** O_WRONLY | O_CREAT | O_TRUNC: how an output file is opened for a spawned process. */
+    private static final int O_OUTPUT = 01 | 0100 | 01000;
+    private static final int OUTPUT_MODE = 0600;
     private static final long SIZEOF_SPAWNATTR = 336;
     private static final long SIZEOF_FILE_ACTIONS = 80;
     private static final long SIZEOF_SIGSET = 128;
@@ -63,6 +66,8 @@ public final class Posix {
     private static final MethodHandle FA_DESTROY = bind("posix_spawn_file_actions_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle FA_ADDDUP2 = bind("posix_spawn_file_actions_adddup2",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle FA_ADDOPEN = bind("posix_spawn_file_actions_addopen",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle FA_ADDCHDIR = bind("posix_spawn_file_actions_addchdir_np",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle FA_ADDCLOSEFROM = bind("posix_spawn_file_actions_addclosefrom_np",
@@ -106,6 +111,50 @@ public final class Posix {
     }
 
     /**
+     * Files a spawned process's standard output and error go to instead of their pipes (whose read ends then see
+     * end-of-file at once): opened in the child after it has entered its working directory, created mode 0600 and
+     * truncated. The same path for both joins them in one file description, as {@code >FILE 2>&1} does.
+     *
+     * @param stdout the file for standard output, or empty for its pipe
+     * @param stderr the file for standard error, or empty for its pipe
+     */
+    public record Redirects(String stdout, String stderr) {
+        /** Both on their pipes. */
+        public static final Redirects NONE = new Redirects("", "");
+
+        /** Empty for null. */
+        public Redirects {
+            stdout = stdout == null ? "" : stdout;
+            stderr = stderr == null ? "" : stderr;
+        }
+
+        /** @return whether either goes to a file */
+        boolean any() {
+            return !stdout.isEmpty() || !stderr.isEmpty();
+        }
+
+        /** @return the files, for an error message */
+        String describe() {
+            return stderr.isEmpty() || stderr.equals(stdout) ? "output in " + stdout
+                    : stdout.isEmpty() ? "errors in " + stderr : "output in " + stdout + ", errors in " + stderr;
+        }
+    }
+
+    /**
+     * {@link #spawn(String, List, List, String, Redirects)} with standard output and error on their pipes.
+     *
+     * @param path the executable's absolute path
+     * @param argv the arguments, argv[0] first
+     * @param env  the whole environment, {@code NAME=value}
+     * @param cwd  the working directory, or null for the mpd's
+     * @return the process and its pipes
+     * @throws IOException with the errno text if it cannot be started
+     */
+    public static Spawned spawn(String path, List<String> argv, List<String> env, String cwd) throws IOException {
+        return spawn(path, argv, env, cwd, Redirects.NONE);
+    }
+
+    /**
      * Starts a program in a new session (so it leads its own process group), with standard input, output and
      * error on fresh pipes, no other descriptor inherited, no blocked signals and every signal at its default.
      *
@@ -113,11 +162,13 @@ public final class Posix {
      * @param argv the arguments, argv[0] first
      * @param env  the whole environment, {@code NAME=value}
      * @param cwd  the working directory, or null for the mpd's
+     * @param redirects files standard output and error go to instead of their pipes
      * @return the process and its pipes
      * @throws IOException with the errno text if it cannot be started (the child's exec failure, e.g. ENOENT or
-     *                     EACCES, is reported here too)
+     *                     EACCES, is reported here too, and so is a failure to open an output file)
      */
-    public static Spawned spawn(String path, List<String> argv, List<String> env, String cwd) throws IOException {
+    public static Spawned spawn(String path, List<String> argv, List<String> env, String cwd, Redirects redirects)
+            throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             int[] in = pipe(arena);
             int[] out = pipe(arena);
@@ -140,6 +191,14 @@ public final class Posix {
             if (cwd != null) {
                 rc |= (int) FA_ADDCHDIR.invokeExact(actions, arena.allocateFrom(cwd));
             }
+            if (!redirects.stdout().isEmpty()) {
+                rc |= (int) FA_ADDOPEN.invokeExact(actions, 1, arena.allocateFrom(redirects.stdout()), O_OUTPUT, OUTPUT_MODE);
+            }
+            if (redirects.stderr().equals(redirects.stdout()) && !redirects.stderr().isEmpty()) {
+                rc |= (int) FA_ADDDUP2.invokeExact(actions, 1, 2);
+            } else if (!redirects.stderr().isEmpty()) {
+                rc |= (int) FA_ADDOPEN.invokeExact(actions, 2, arena.allocateFrom(redirects.stderr()), O_OUTPUT, OUTPUT_MODE);
+            }
             MemorySegment pid = arena.allocate(JAVA_INT);
             int error = rc != 0 ? -1 : (int) POSIX_SPAWN.invokeExact(pid, arena.allocateFrom(path), actions, attr,
                     strings(arena, argv), strings(arena, env));
@@ -153,7 +212,7 @@ public final class Posix {
                 close(out[0]);
                 close(err[0]);
                 throw error < 0 ? new IOException("posix_spawn attributes could not be set up")
-                        : failure("exec " + path, error);
+                        : failure("exec " + path + (redirects.any() ? " (" + redirects.describe() + ")" : ""), error);
             }
             return new Spawned(pid.get(JAVA_INT, 0), in[1], out[0], err[0]);
         } catch (IOException e) {

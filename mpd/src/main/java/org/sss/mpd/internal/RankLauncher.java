@@ -18,7 +18,9 @@ import java.util.Optional;
  * {@code sss-exec} helper (built with the module), spawned in the program's place for the sets that ask for it:
  * it applies the limits, drops to the user and executes the program. Running as another user needs a root mpd;
  * otherwise, and when the helper is missing, the set's ranks fail to start with a message saying why. A working
- * directory of {@value #HOME} is the home directory of the user the processes run as.
+ * directory of {@value #HOME} is the home directory of the user the processes run as. A set's output files (its
+ * {@code stdout} and {@code stderr}) are opened in the new process before the program starts, as the user it runs
+ * as: by {@code posix_spawn}'s file actions, or by the helper once it has become that user.
  * Stateless apart from its settings; thread-safe.
  */
 public final class RankLauncher {
@@ -74,8 +76,12 @@ public final class RankLauncher {
      * @param argv    its arguments, argv[0] first
      * @param env     the environment every rank of the set shares
      * @param wdir    the working directory of the set's processes
+     * @param stdout  the file standard output goes to, opened by {@code posix_spawn}, or empty (on the console's
+     *                pipe, or left to the helper, whose arguments then name it)
+     * @param stderr  the same for standard error
      */
-    record Launchable(String path, String problem, List<String> argv, List<String> env, String wdir) {
+    record Launchable(String path, String problem, List<String> argv, List<String> env, String wdir, String stdout,
+                      String stderr) {
     }
 
     /**
@@ -87,7 +93,7 @@ public final class RankLauncher {
         List<String> argv = new ArrayList<>();
         argv.add(set.exec());
         argv.addAll(set.args());
-        return prepare(spec, set, set.exec(), argv);
+        return prepare(spec, set, set.exec(), argv, set.stdout(), set.stderr());
     }
 
     /**
@@ -96,10 +102,11 @@ public final class RankLauncher {
      * @return how to start the set's co-process
      */
     Launchable coProcess(JobSpec spec, JobSpec.RankSet set) {
-        return prepare(spec, set, set.coProcess(), List.of(set.coProcess()));
+        return prepare(spec, set, set.coProcess(), List.of(set.coProcess()), "", "");
     }
 
-    private Launchable prepare(JobSpec spec, JobSpec.RankSet set, String exec, List<String> argv) {
+    private Launchable prepare(JobSpec spec, JobSpec.RankSet set, String exec, List<String> argv, String stdout,
+                               String stderr) {
         Map<String, String> env = new LinkedHashMap<>();
         spec.env().forEach(entry -> put(env, entry));
         set.env().forEach(entry -> put(env, entry));
@@ -115,18 +122,18 @@ public final class RankLauncher {
         try {
             path = resolve(exec, env.get("PATH"), wdir);
         } catch (IOException e) {
-            return new Launchable(null, e.getMessage(), List.copyOf(argv), List.copyOf(envList), wdir);
+            return new Launchable(null, e.getMessage(), List.copyOf(argv), List.copyOf(envList), wdir, "", "");
         }
         if (!otherUser && set.limits().isEmpty()) {
-            return new Launchable(path, null, List.copyOf(argv), List.copyOf(envList), wdir);
+            return new Launchable(path, null, List.copyOf(argv), List.copyOf(envList), wdir, stdout, stderr);
         }
         if (otherUser && !root) {
             return new Launchable(null, "cannot run as user " + set.runAs() + ": this mpd runs as " + ownUser + ", not root",
-                    List.copyOf(argv), List.copyOf(envList), wdir);
+                    List.copyOf(argv), List.copyOf(envList), wdir, "", "");
         }
         if (helper.isEmpty()) {
             return new Launchable(null, "the launch helper sss-exec (needed for limits and users) is missing; "
-                    + "rebuild the suite (bin/sss build)", List.copyOf(argv), List.copyOf(envList), wdir);
+                    + "rebuild the suite (bin/sss build)", List.copyOf(argv), List.copyOf(envList), wdir, "", "");
         }
         List<String> wrapped = new ArrayList<>();
         wrapped.add("sss-exec");
@@ -141,10 +148,18 @@ public final class RankLauncher {
                 wrapped.add("--home");
             }
         }
+        if (!stdout.isEmpty()) {
+            wrapped.add("--stdout");
+            wrapped.add(stdout);
+        }
+        if (!stderr.isEmpty()) {
+            wrapped.add("--stderr");
+            wrapped.add(stderr);
+        }
         wrapped.add("--");
         wrapped.add(path);
         wrapped.addAll(argv);
-        return new Launchable(helper.get().toString(), null, List.copyOf(wrapped), List.copyOf(envList), wdir);
+        return new Launchable(helper.get().toString(), null, List.copyOf(wrapped), List.copyOf(envList), wdir, "", "");
     }
 
     /**
@@ -171,7 +186,8 @@ public final class RankLauncher {
             }
         }
         env.addAll(ownEnv);
-        return Posix.spawn(launchable.path(), launchable.argv(), env, launchable.wdir());
+        return Posix.spawn(launchable.path(), launchable.argv(), env, launchable.wdir(),
+                new Posix.Redirects(launchable.stdout(), launchable.stderr()));
     }
 
     private static void put(Map<String, String> env, String entry) {

@@ -51,6 +51,23 @@ class JobSpecTest {
     }
 
     @Test
+    void outputFilesRoundTripAndASetWithoutThemHasNone() throws MalformedMessageException {
+        JobSpec spec = new JobSpec("", "alice", "/", "discard", List.of(),
+                List.of(new JobSpec.RankSet(1, "job.sh", List.of(), List.of(), "alice", List.of(), "", "/home/alice",
+                                "/home/alice/job.o7", "/home/alice/odd\nname%.e7"),
+                        new JobSpec.RankSet(1, "b.out", List.of(), List.of())),
+                JobSpec.Wishes.NONE, List.of(), new int[0], 4, 1000, List.of(), "", JobSpec.Supervision.ATTACHED);
+        JobSpec back = JobSpec.decode(spec.encode());
+        assertThat(back.sets()).isEqualTo(spec.sets());
+        assertThat(back.sets().getFirst().stdout()).isEqualTo("/home/alice/job.o7");
+        assertThat(back.sets().getFirst().stderr()).isEqualTo("/home/alice/odd\nname%.e7");
+        assertThat(back.sets().get(1).stdout()).isEmpty();
+        assertThat(back.sets().get(1).stderr()).isEmpty();
+        assertThat(back.sets().getFirst().runningAs("bob").stdout()).as("a confined copy keeps its files")
+                .isEqualTo("/home/alice/job.o7");
+    }
+
+    @Test
     void anUnknownLimitOrAShortPlacementIsMalformed() {
         assertThatThrownBy(() -> JobSpec.decode("set=1\nexec=x\nlimit=bogus=1\n".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(MalformedMessageException.class).hasMessageContaining("limit");

@@ -129,6 +129,51 @@ class ProcessReactorTest {
         }
     }
 
+    private Recorder runRedirected(String script, String cwd, Posix.Redirects redirects) throws IOException {
+        Posix.Spawned spawned = Posix.spawn("/bin/sh", List.of("sh", "-c", script), List.of("PATH=/usr/bin:/bin"), cwd,
+                redirects);
+        Posix.close(spawned.stdin());
+        Recorder recorder = new Recorder();
+        reactor.watch(spawned, recorder);
+        return recorder;
+    }
+
+    @Test
+    void outputFilesAreCreatedPrivateTruncatedAndRelativeToTheWorkingDirectory(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("job.o1"), "an older, longer run's output\n");
+        Recorder r = runRedirected("echo out; echo err >&2; exit 4", dir.toString(), new Posix.Redirects("job.o1", "job.e1"));
+        assertThat(r.exitCode()).isEqualTo(4);
+        assertThat(r.out()).as("nothing on the pipes").isEmpty();
+        assertThat(r.err()).isEmpty();
+        assertThat(Files.readString(dir.resolve("job.o1"))).isEqualTo("out\n");
+        assertThat(Files.readString(dir.resolve("job.e1"))).isEqualTo("err\n");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("job.e1"))))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    void theSameFileForBothStreamsJoinsThemInOrder(@TempDir Path dir) throws Exception {
+        String file = dir.resolve("joined").toString();
+        Recorder r = runRedirected("echo one; echo two >&2; echo three", null, new Posix.Redirects(file, file));
+        assertThat(r.exitCode()).isZero();
+        assertThat(Files.readString(Path.of(file))).isEqualTo("one\ntwo\nthree\n");
+    }
+
+    @Test
+    void onlyTheRedirectedStreamLeavesItsPipe(@TempDir Path dir) throws Exception {
+        Recorder r = runRedirected("echo out; echo err >&2", null, new Posix.Redirects("", dir.resolve("e").toString()));
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).isEqualTo("out\n");
+        assertThat(Files.readString(dir.resolve("e"))).isEqualTo("err\n");
+    }
+
+    @Test
+    void anOutputFileThatCannotBeOpenedStopsTheStartNamingTheFile(@TempDir Path dir) {
+        String file = dir.resolve("no/such/dir/job.o1").toString();
+        assertThatThrownBy(() -> runRedirected("echo never", null, new Posix.Redirects(file, file)))
+                .isInstanceOf(IOException.class).hasMessageContaining(file).hasMessageContaining("no such file");
+    }
+
     @Test
     void aMissingProgramIsAnIoErrorNamingTheCause() {
         assertThatThrownBy(() -> Posix.spawn("/no/such/program", List.of("x"), List.of(), null))

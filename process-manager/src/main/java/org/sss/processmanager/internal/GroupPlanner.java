@@ -207,7 +207,19 @@ final class GroupPlanner {
         String runAs = runAs(spec.getUser(), principal);
         return new JobRequest.ProcessSet(count, spec.getExec(), List.copyOf(args.values()), env, runAs, limits,
                 spec.getCoProcess() == null ? "" : spec.getCoProcess().strip(),
-                spec.getCwd() == null || spec.getCwd().isBlank() ? JobRequest.HOME : spec.getCwd());
+                spec.getCwd() == null || spec.getCwd().isBlank() ? JobRequest.HOME : spec.getCwd(),
+                outputFile(spec.getStdout(), "stdout"), outputFile(spec.getStderr(), "stderr"));
+    }
+
+    /** An output file of a process-spec: a path without NUL, or empty when not given. */
+    private static String outputFile(String path, String attribute) throws SssException {
+        if (path == null) {
+            return "";
+        }
+        if (path.isBlank() || path.indexOf('\0') >= 0) {
+            throw SssException.badValue(attribute + " '" + path + "' is not a file name");
+        }
+        return path;
     }
 
     private String runAs(String asked, Principal principal) throws SssException {

@@ -60,6 +60,26 @@ class GroupPlannerTest {
     }
 
     @Test
+    void outputFilesPassToTheRingAndABlankOneIsRefused() throws SssException {
+        GroupPlanner.Plan plan = planner.plan(request("""
+                <create-process-group totalprocs="1" output="discard">
+                  <process-spec exec="/spool/7/script" cwd="/home/alice" stdout="job.o7" stderr="job.o7"/>
+                </create-process-group>"""), COMPONENT);
+        assertThat(plan.sets()).singleElement().satisfies(set -> {
+            assertThat(set.stdout()).isEqualTo("job.o7");
+            assertThat(set.stderr()).isEqualTo("job.o7");
+        });
+        assertThat(planner.plan(request("""
+                <create-process-group totalprocs="1"><process-spec exec="a"/></create-process-group>"""), COMPONENT).sets())
+                .singleElement().satisfies(set -> assertThat(set.stdout() + set.stderr()).isEmpty());
+        SssException blank = failure(() -> planner.plan(request("""
+                <create-process-group totalprocs="1"><process-spec exec="a" stderr="  "/></create-process-group>"""),
+                COMPONENT));
+        assertThat(blank.code()).isEqualTo(ErrorCode.BAD_VALUE);
+        assertThat(blank.getMessage()).contains("stderr");
+    }
+
+    @Test
     void mpmdSpecsBecomeSetsInRankOrderWithArgsByIndex() throws SssException {
         GroupPlanner.Plan plan = planner.plan(request("""
                 <create-process-group totalprocs="5" output="label">

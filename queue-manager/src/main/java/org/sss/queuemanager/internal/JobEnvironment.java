@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 /**
  * The environment of a job's script: the variables it carried from its submission ({@code -V}, {@code -v}), then
  * the PBS ones (which win): PBS_JOBID, PBS_JOBNAME, PBS_O_WORKDIR, PBS_O_HOST, PBS_QUEUE, PBS_NODEFILE, PBS_NP,
- * PBS_NUM_NODES, PBS_NUM_PPN, PBS_WALLTIME, PBS_ENVIRONMENT, PBS_ARRAYID for an array element, and the launcher's
- * own SSS_JOB_SCRIPT, SSS_JOB_STDOUT, SSS_JOB_STDERR. Variables whose names a shell could not use are left out.
+ * PBS_NUM_NODES, PBS_NUM_PPN, PBS_WALLTIME, PBS_ENVIRONMENT, and PBS_ARRAYID for an array element. Variables whose
+ * names a shell could not use are left out.
  */
 final class JobEnvironment {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
@@ -44,9 +44,6 @@ final class JobEnvironment {
             env.put("PBS_ARRAYID", String.valueOf(job.arrayIndex()));
             env.put("PBS_ARRAY_INDEX", String.valueOf(job.arrayIndex()));
         }
-        env.put("SSS_JOB_SCRIPT", files.script().toString());
-        env.put("SSS_JOB_STDOUT", spec.outputPath());
-        env.put("SSS_JOB_STDERR", spec.errorPath());
         return env;
     }
 }

@@ -25,7 +25,8 @@ import org.sss.schema.PgType;
 /**
  * Runs started jobs through the process manager and follows them to their end: writes the job's spool (script and
  * node file), creates its process group (the script on the first node, as the job's user, in the submit
- * directory, with the PBS_ variables, its output redirected to its output files), waits for the group's end
+ * directory, with the PBS_ variables, its standard output and error in its output files, which the job's mpd
+ * opens as the user: see {@link #commandOf}), waits for the group's end
  * (reconnecting across restarts of either side), enforces the walltime, and ends, cancels, requeues and signals
  * running jobs. A job's end is committed before anyone is told of it; then {@code onEnd} hears of it.
  */
@@ -33,6 +34,8 @@ public final class JobRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
     /** The reason a job is ended with when it is put back in the queue. */
     static final String REQUEUE = "requeued";
+    /** Where a submission keeps its {@code -S} shell (in the job's environment). */
+    static final String SHELL_VARIABLE = "SSS_JOB_SHELL";
     private final JobTable table;
     private final ProcessManagerClient processManager;
     private final JobSpool spool;
@@ -253,11 +256,14 @@ public final class JobRunner implements AutoCloseable {
         group.setTotalprocs(1);
         group.setOutput(OutputMode.DISCARD);
         PgSpec process = new PgSpec();
-        process.setExec("/bin/sh");
+        List<String> command = commandOf(job, files);
+        process.setExec(command.getFirst());
         process.setUser(spec.user());
         process.setCwd(spec.workdir());
         process.setHost(job.allocated().getFirst());
-        List<String> args = List.of("-c", files.launcher(), "sss-job-" + job.id());
+        process.setStdout(spec.outputPath());
+        process.setStderr(spec.errorPath());
+        List<String> args = command.subList(1, command.size());
         for (int i = 0; i < args.size(); i++) {
             ArgType arg = new ArgType();
             arg.setIdx(String.valueOf(i + 1));
@@ -272,6 +278,23 @@ public final class JobRunner implements AutoCloseable {
         }
         group.getProcessSpecOrHostSpec().add(process);
         return group;
+    }
+
+    /**
+     * How a job's script is run: by the shell {@code -S} named, else as the program its {@code #!} line names (the
+     * script is executed), else by {@code /bin/sh}, as a shell runs a script without one.
+     *
+     * @param job   the job
+     * @param files its spool files
+     * @return the program and its arguments
+     */
+    static List<String> commandOf(Job job, JobSpool.JobFiles files) {
+        String script = files.script().toString();
+        String shell = job.spec().environment().get(SHELL_VARIABLE);
+        if (shell != null && !shell.isEmpty()) {
+            return List.of(shell, script);
+        }
+        return job.spec().script().startsWith("#!") ? List.of(script) : List.of("/bin/sh", script);
     }
 
     /** Stops following jobs (they run on, and are found again at the next start). */

@@ -18,12 +18,6 @@ import java.util.stream.Stream;
  * spool is for its moms.
  */
 public final class JobSpool {
-    /** The shell command the job's first process runs: redirects output (created private), then runs the script. */
-    static final String LAUNCHER = "u=$(umask); umask 077; exec >\"$SSS_JOB_STDOUT\" 2>\"$SSS_JOB_STDERR\"; umask \"$u\"; "
-            + "unset u; exec \"$SSS_JOB_SCRIPT\"";
-    /** The same with standard error joined to standard output. */
-    static final String LAUNCHER_JOINED = "u=$(umask); umask 077; exec >\"$SSS_JOB_STDOUT\" 2>&1; umask \"$u\"; "
-            + "unset u; exec \"$SSS_JOB_SCRIPT\"";
     private final Path root;
     private final boolean runsAsRoot;
 
@@ -33,9 +27,8 @@ public final class JobSpool {
      * @param directory its spool directory
      * @param script    the script (executable by its user)
      * @param nodefile  the node file
-     * @param launcher  the shell command that runs the script with its output redirected
      */
-    public record JobFiles(Path directory, Path script, Path nodefile, String launcher) {
+    public record JobFiles(Path directory, Path script, Path nodefile) {
     }
 
     /** Why a job's files could not be written (a user that does not exist, a full disk). */
@@ -86,9 +79,7 @@ public final class JobSpool {
                     Files.setOwner(path, owner);
                 }
             }
-            String launcher = "oe".equals(job.spec().join()) || job.spec().outputPath().equals(job.spec().errorPath())
-                    ? LAUNCHER_JOINED : LAUNCHER;
-            return new JobFiles(directory, script, nodefile, launcher);
+            return new JobFiles(directory, script, nodefile);
         } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
             throw new SpoolException("no such user: " + job.spec().user(), e);
         } catch (IOException e) {

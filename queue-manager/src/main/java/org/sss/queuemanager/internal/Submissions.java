@@ -155,7 +155,7 @@ public final class Submissions {
         for (String origin : List.of("HOME", "LANG", "LOGNAME", "PATH", "MAIL", "SHELL", "TZ")) {
             Optional.ofNullable(submitterEnv.get(origin)).ifPresent(value -> environment.put("PBS_O_" + origin, value));
         }
-        asked.shell().ifPresent(shell -> environment.put("SSS_JOB_SHELL", shell));
+        asked.shell().ifPresent(shell -> environment.put(JobRunner.SHELL_VARIABLE, shell));
         String mailEvents = asked.mailEvents().map(events -> events.isEmpty() ? "n"
                 : String.join("", events.stream().map(event -> event.name().substring(0, 1).toLowerCase(java.util.Locale.ROOT)).toList()))
                 .orElse("");
