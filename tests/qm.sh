@@ -111,6 +111,11 @@ SHELLED="$(as "$ALICE" "$B/sssjob" submit -S /bin/bash -N shelled "$WORK/$ALICE/
 as "$ALICE" "$B/sssjob" wait "$SHELLED" 2>/dev/null; status=$?
 check "-S /bin/bash runs the script with bash, whatever its #! line" \
   test "$status" -eq 0 -a "$(cat "$WORK/$ALICE/shelled.o$SHELLED")" = "bash=yes"
+printf '#!/bin/sh\necho never\n' >"$WORK/$ALICE/lost.sh"
+LOST="$(as "$ALICE" "$B/sssjob" submit -o "$WORK/$ALICE/no-such-dir/lost.out" "$WORK/$ALICE/lost.sh")"
+as "$ALICE" "$B/sssjob" wait "$LOST" 2>"$WORK/lost.err"; status=$?
+check "a job whose output file cannot be opened ends at once (exit 126: the user may not create it)" test "$status" -eq 126
+check "... saying which file and why" grep -q "no-such-dir/lost.out: No such file or directory" "$WORK/lost.err"
 
 # An mpiexec inside the job script launches on the job's nodes through the ring, as the job's user: the mpd gives
 # the script a job-scoped key (MPD_JOB_KEY) instead of the ring's secret, and mpiexec takes PBS_NODEFILE.

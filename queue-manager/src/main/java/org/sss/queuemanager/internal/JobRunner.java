@@ -128,7 +128,7 @@ public final class JobRunner implements AutoCloseable {
             try {
                 PgType end = processManager.waitFor(job.pgid(), Duration.ofHours(1));
                 Integer status = end.getExitStatus();
-                finish(job.id(), status, end.getReason() == null ? "" : end.getReason());
+                finish(job.id(), status, reasonOf(end));
                 return;
             } catch (SssException e) {
                 if (closed) {
@@ -254,7 +254,7 @@ public final class JobRunner implements AutoCloseable {
         group.setPgid(job.pgid());
         group.setSubmitter(spec.user());
         group.setTotalprocs(1);
-        group.setOutput(OutputMode.DISCARD);
+        group.setOutput(OutputMode.MERGED);
         PgSpec process = new PgSpec();
         List<String> command = commandOf(job, files);
         process.setExec(command.getFirst());
@@ -278,6 +278,41 @@ public final class JobRunner implements AutoCloseable {
         }
         group.getProcessSpecOrHostSpec().add(process);
         return group;
+    }
+
+    /**
+     * Why a group ended as it did: the process manager's reason, and, when the script could not be started (exit
+     * status 126 or 127), the last line the start-up wrote. A job's output goes to its files, so what the group
+     * collected on its pipes is only what was said before the script ran (the launch helper's word on an output file
+     * it could not open, say).
+     *
+     * @param end the ended group
+     * @return the reason to keep with the job
+     */
+    static String reasonOf(PgType end) {
+        String reason = end.getReason() == null ? "" : end.getReason();
+        Integer status = end.getExitStatus();
+        if (status == null || (status != 126 && status != 127) || end.getErrorStream() == null
+                || end.getErrorStream().getValue() == null) {
+            return reason;
+        }
+        String said;
+        try {
+            said = "base64".equals(end.getErrorStream().getEncoding())
+                    ? new String(java.util.Base64.getMimeDecoder().decode(end.getErrorStream().getValue()),
+                            java.nio.charset.StandardCharsets.UTF_8)
+                    : end.getErrorStream().getValue();
+        } catch (IllegalArgumentException e) {
+            return reason;
+        }
+        String last = said.strip().lines().reduce((first, second) -> second).orElse("").strip();
+        if (last.length() > 300) {
+            last = last.substring(0, 300);
+        }
+        if (last.isEmpty() || reason.contains(last) || !reason.isEmpty() && last.contains(reason)) {
+            return reason;
+        }
+        return reason.isEmpty() ? last : reason + ": " + last;
     }
 
     /**
