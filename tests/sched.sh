@@ -17,6 +17,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+cd "$WORK"  # the jobs' output files go to the submit directory
 
 start_ring 127.0.0.165 127.0.0.166 127.0.0.167
 check "a ring of node1, node2, node3 is up" test "$("$B/mpdtrace" --mpd "$CONSOLE" | wc -l)" -eq 3
