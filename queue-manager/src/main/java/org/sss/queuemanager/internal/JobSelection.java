@@ -13,7 +13,9 @@ import org.sss.schema.JobRestrictionType;
  * Which jobs a request's {@code <job>} restrictions name, and whether the caller may see or touch them. An id is
  * {@code *}, {@code 17}, {@code 17[3]} (an array element) or {@code 17[]} (every element); a {@code .host} suffix
  * is ignored, as PBS ids carry the server's name. Other attributes match with the SSS restriction rules. A user
- * sees and acts on their own jobs only; components and administrators on all.
+ * sees and acts on their own jobs only; components and administrators on all. A restriction naming one job is
+ * looked up by its id, and one asking for a state other than completed walks only the unfinished jobs, so that
+ * neither costs the length of the history.
  */
 final class JobSelection {
     private JobSelection() {
@@ -34,11 +36,20 @@ final class JobSelection {
     static List<Job> select(JobTable table, List<JobRestrictionType> restrictions, Principal principal, boolean forAction)
             throws SssException {
         Map<String, Job> chosen = new LinkedHashMap<>();
-        List<Job> all = table.all();
+        List<Job> all = null;
+        List<Job> unfinished = null;
         for (JobRestrictionType restriction : restrictions) {
             String id = restriction.getId() == null ? null : stripHost(restriction.getId());
+            List<Job> candidates;
+            if (names(id)) {
+                candidates = table.get(id).map(List::of).orElse(List.of());
+            } else if (unfinishedOnly(restriction.getState())) {
+                candidates = unfinished == null ? unfinished = table.unfinished() : unfinished;
+            } else {
+                candidates = all == null ? all = table.all() : all;
+            }
             List<Job> matched = new ArrayList<>();
-            for (Job job : all) {
+            for (Job job : candidates) {
                 if (idMatches(id, job) && Restriction.matches(restriction.getName(), job.spec().name())
                         && Restriction.matches(restriction.getUser(), job.spec().user())
                         && Restriction.matches(restriction.getQueue(), job.spec().queue())
@@ -66,6 +77,16 @@ final class JobSelection {
             }
         }
         return List.copyOf(chosen.values());
+    }
+
+    /** Whether an id names one job ({@code 17}, {@code 17[3]}) rather than a pattern or an array's elements. */
+    private static boolean names(String id) {
+        return id != null && !Restriction.ANY.equals(id) && !id.endsWith("[]");
+    }
+
+    /** Whether a state restriction can only match jobs that have not completed. */
+    private static boolean unfinishedOnly(String state) {
+        return state != null && state.indexOf('*') < 0 && !Job.State.COMPLETED.xmlName().equals(state);
     }
 
     private static String stripHost(String id) {
