@@ -22,7 +22,11 @@ import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
 import org.sss.processmanager.ProcessManager;
 import org.sss.queuemanager.QueueManager;
+import org.sss.lib.runtime.Subscriptions;
+import org.sss.schema.Events;
+import org.sss.schema.GetEvents;
 import org.sss.schema.JobEnvType;
+import org.sss.schema.JobModify;
 import org.sss.schema.JobListType;
 import org.sss.schema.JobRestrictionType;
 import org.sss.schema.JobSubmit;
@@ -261,5 +265,36 @@ class QueueManagerIntegrationTest {
         JobType end = completed(job.getId());
         assertThat(end.getReason()).startsWith("cancelled by");
         assertThat(end.getExitStatus()).isEqualTo(143);
+    }
+
+    @Test
+    void everyChangeOfAJobIsAnEventInOrder() throws SssException {
+        long since = as(TestKeys.SUITE).call("event-manager", replay(0), Events.class).getNext();
+        JobType first = submit(TestKeys.SUITE, ME, "first.sh", "#!/bin/sh\ntrue\n", "-h").getFirst();
+        JobType job = submit(TestKeys.SUITE, ME, "evented.sh", "#!/bin/sh\ntrue\n", "-W",
+                "depend=afterok:" + first.getId()).getFirst();
+        as(TestKeys.SUITE).call(QueueManager.NAME, FACTORY.createJobHold(list(job.getId())), Jobs.class);
+        JobModify alter = new JobModify();
+        alter.getJob().addAll(list(job.getId()).getJob());
+        alter.getOption().addAll(List.of("-N", "renamed"));
+        as(TestKeys.SUITE).call(QueueManager.NAME, alter, Jobs.class);
+        as(TestKeys.SUITE).call(QueueManager.NAME, FACTORY.createJobRelease(list(job.getId())), Jobs.class);
+        as(TestKeys.SUITE).call(QueueManager.NAME, FACTORY.createJobRelease(list(first.getId())), Jobs.class);
+        assertThat(completed(job.getId()).getExitStatus()).isZero();
+        String data = "id=" + job.getId() + " user=" + ME + " queue=batch";
+        await("the job's events").atMost(WAIT).untilAsserted(() -> assertThat(
+                as(TestKeys.SUITE).call("event-manager", replay(since), Events.class).getEvent()).filteredOn(
+                        e -> e.getData().startsWith(data)).extracting(e -> e.getMsg() + " " + e.getData().replaceAll(" nodes=node[0-9]$", " nodes=N"))
+                        .containsExactly(
+                        "job-submitted " + data, "job-held " + data, "job-modified " + data, "job-released " + data,
+                        "job-started " + data + " nodes=N", "job-finished " + data + " status=0"));
+    }
+
+    private static GetEvents replay(long since) {
+        GetEvents request = new GetEvents();
+        request.setSince(since);
+        request.setLimit(1000);
+        request.getFilter().add(Subscriptions.filter(QueueManager.NAME, "job-*", null));
+        return request;
     }
 }

@@ -100,6 +100,27 @@ class SchedulerIntegrationTest {
         }
     }
 
+    @Test
+    void aReleasedOrAlteredJobIsPlannedAtOnceNotAtTheNextPeriodicPass() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work-events"));
+        try (Cluster cluster = new Cluster(201, 600)) {
+            ComponentClient admin = as(cluster.suite, TestKeys.ADMIN);
+            String held = submit(admin, work, "true", "-h");
+            assertThat(state(admin, held)).isEqualTo("held");
+            admin.call(QueueManager.NAME, new ObjectFactory().createJobRelease(only(held)), Jobs.class);
+            await("the released job runs long before the 600 s pass").atMost(WAIT)
+                    .until(() -> state(admin, held).equals("completed"));
+        }
+    }
+
+    private static JobListType only(String id) {
+        JobListType list = new JobListType();
+        JobRestrictionType restriction = new JobRestrictionType();
+        restriction.setId(id);
+        list.getJob().add(restriction);
+        return list;
+    }
+
     /** A ring of node1..node4 and the suite with every component that scheduling needs, all registered. */
     private final class Cluster implements AutoCloseable {
         final LocalRing ring;
@@ -110,9 +131,13 @@ class SchedulerIntegrationTest {
         private final Scheduler scheduler;
 
         Cluster(int firstHost) throws Exception {
+            this(firstHost, 1);
+        }
+
+        Cluster(int firstHost, int interval) throws Exception {
             ring = LocalRing.startNamed(dir.resolve("ring"), List.of("node1", "node2", "node3", "node4"), firstHost,
                     "--grace", "1");
-            suite = SssTestSuite.start(config(ring));
+            suite = SssTestSuite.start(config(ring, interval));
             pm = ProcessManager.start(suite.config());
             nsm = NodeStateManager.start(suite.config());
             qm = QueueManager.start(suite.config());
@@ -132,13 +157,13 @@ class SchedulerIntegrationTest {
         }
     }
 
-    private TestConfig config(LocalRing ring) {
+    private TestConfig config(LocalRing ring, int interval) {
         return TestConfig.in(dir).with("<process-manager host=\"127.0.0.1\" port=\"0\" mpds=\"" + ring.consoleAddress()
                 + "\" mpd-secret=\"" + ring.secret() + "\" kill-grace=\"1\" allow-root=\"true\"/>"
                 + "<node-state-manager host=\"127.0.0.1\" port=\"0\" mpds=\"" + ring.consoleAddress()
                 + "\" mpd-secret=\"" + ring.secret() + "\" poll-interval=\"0.2\"/>"
                 + "<queue-manager host=\"127.0.0.1\" port=\"0\"><queue name=\"batch\" default=\"true\"/></queue-manager>"
-                + "<scheduler host=\"127.0.0.1\" port=\"0\" interval=\"1\"/>"
+                + "<scheduler host=\"127.0.0.1\" port=\"0\" interval=\"" + interval + "\"/>"
                 + "<nodes><node name=\"node1\" slots=\"2\"/><node name=\"node2\" slots=\"2\"/>"
                 + "<node name=\"node3\" slots=\"2\"/><node name=\"node4\" slots=\"2\"/></nodes>");
     }

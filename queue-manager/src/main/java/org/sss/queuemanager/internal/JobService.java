@@ -183,7 +183,8 @@ public final class JobService implements AutoCloseable {
                         + "; only a waiting job can be " + (hold ? "held" : "released"));
             }
             return current.held() == hold ? current : current.withHold(hold);
-        }, current -> null);
+        }, current -> hold ? "job-held" : "job-released");
+        events.wake();
         kick();
         return changed;
     }
@@ -231,7 +232,8 @@ public final class JobService implements AutoCloseable {
                         + "; only a waiting job can be altered");
             }
             return current.withSpec(spec);
-        }, current -> null);
+        }, current -> "job-modified");
+        events.wake();
         kick();
         return changed;
     }
