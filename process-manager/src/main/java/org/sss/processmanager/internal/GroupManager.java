@@ -283,7 +283,7 @@ public final class GroupManager implements AutoCloseable {
     }
 
     private void recordEnd(ProcessGroup group, boolean release) {
-        if (!group.stored()) {
+        if (!group.stored() || group.signalInFlight()) {
             if (groups.get(group.pgid()) == group) {
                 tasks.schedule(() -> recordEnd(group, release), 10, TimeUnit.MILLISECONDS);
             }
@@ -596,14 +596,17 @@ public final class GroupManager implements AutoCloseable {
                     + group.totalprocs());
         }
         SignalDelivery delivery;
+        group.signalling(1);
         try {
             delivery = ring.signal(jid, signal, rank, whole);
+            signalled(group, signal, why);
         } catch (MpdRequestException e) {
             throw SssException.invalidState("process group " + group.pgid() + " is no longer running: " + e.getMessage());
         } catch (IOException e) {
             throw new SssException(ErrorCode.UNAVAILABLE, "the mpd ring cannot be reached: " + e.getMessage(), e);
+        } finally {
+            group.signalling(-1);
         }
-        signalled(group, signal, why);
         return delivery;
     }
 
@@ -616,16 +619,18 @@ public final class GroupManager implements AutoCloseable {
      */
     void kill(ProcessGroup group) throws SssException {
         String jid = runningJob(group);
+        group.signalling(1);
         try {
             ring.kill(jid, UnixSignals.TERM);
+            signalled(group, UnixSignals.TERM, "kill");
         } catch (MpdRequestException e) {
             LOG.debug("process-manager: pg {}: its job {} has just ended ({}); nothing to kill", group.pgid(), jid,
                     e.getMessage());
-            return;
         } catch (IOException e) {
             throw new SssException(ErrorCode.UNAVAILABLE, "the mpd ring cannot be reached: " + e.getMessage(), e);
+        } finally {
+            group.signalling(-1);
         }
-        signalled(group, UnixSignals.TERM, "kill");
     }
 
     private static String runningJob(ProcessGroup group) throws SssException {

@@ -79,6 +79,7 @@ final class ProcessGroup {
     private final String[] coExecOfRank;
     private final OutputCollector output;
     private final CompletableFuture<Void> recorded = new CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicInteger signalsInFlight = new java.util.concurrent.atomic.AtomicInteger();
     private State state = State.STARTING;
     private String jid;
     private final String[] hostOfRank;
@@ -204,6 +205,21 @@ final class ProcessGroup {
 
     synchronized void markReleased() {
         released = true;
+    }
+
+    /**
+     * Counts a signal being delivered (with its event still to be written), so that the group's end, which the
+     * signal may bring about at once, is recorded after the signal's event: the events of a group stay in order.
+     *
+     * @param delta +1 when the delivery starts, -1 once its event is written (or it failed)
+     */
+    void signalling(int delta) {
+        signalsInFlight.addAndGet(delta);
+    }
+
+    /** @return whether a signal's delivery and event are under way (see {@link #signalling}) */
+    boolean signalInFlight() {
+        return signalsInFlight.get() > 0;
     }
 
     /** @return whether the group is in the store (its end can only be stored after it) */
