@@ -15,9 +15,10 @@ import org.sss.scheduler.SchedulerSettings;
 import org.sss.scheduler.internal.plan.Plan;
 
 /**
- * When passes run: every interval, and soon after an event that may change the plan ({@code job-submitted},
- * {@code job-finished}, {@code job-requeued}, {@code node-state-changed}, a reservation made or deleted). Passes run
- * one at a time on one thread; a burst of events brings one pass. Thread-safe.
+ * When passes run: every interval, reading every waiting and running job, and soon after an event that may change
+ * the plan (the queue manager's {@code job-*}, {@code node-state-changed}, a reservation made or deleted), reading
+ * only the jobs the events named. Passes run one at a time on one thread; a burst of events brings one pass; a pass
+ * that held its notes on waiting jobs back brings another once they may be sent. Thread-safe.
  */
 public final class SchedulerService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerService.class);
@@ -48,23 +49,31 @@ public final class SchedulerService implements AutoCloseable {
         subscriptions.subscribe("scheduler", List.of(
                 Subscriptions.filter(SchedulingPass.QUEUE_MANAGER, "job-*", null),
                 Subscriptions.filter(SchedulingPass.NODE_STATE_MANAGER, "node-state-changed", null)), null,
-                event -> service.wake());
+                event -> {
+                    if (SchedulingPass.QUEUE_MANAGER.equals(event.getComponent())) {
+                        service.pass.noteJobEvent(event.getData());
+                    }
+                    service.wake();
+                });
         long millis = settings.interval().toMillis();
-        service.runner.scheduleWithFixedDelay(service::runPass, 0, millis, TimeUnit.MILLISECONDS);
+        service.runner.scheduleWithFixedDelay(() -> service.runPass(true), 0, millis, TimeUnit.MILLISECONDS);
         return service;
     }
 
     /** Asks for a pass soon (coalesced with any already asked for). */
     public void wake() {
         if (pending.compareAndSet(false, true)) {
-            runner.execute(this::runPass);
+            runner.execute(() -> runPass(false));
         }
     }
 
-    private void runPass() {
+    private void runPass(boolean full) {
         pending.set(false);
         try {
-            last = pass.run();
+            last = pass.run(full);
+            if (pass.notesPending()) {
+                runner.schedule(this::wake, SchedulingPass.NOTES_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            }
             if (!lastProblem.isEmpty()) {
                 LOG.info("scheduler: passes work again");
                 lastProblem = "";

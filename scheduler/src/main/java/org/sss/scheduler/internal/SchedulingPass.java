@@ -17,8 +17,6 @@ import org.sss.scheduler.internal.plan.QueuedJob;
 import org.sss.scheduler.internal.plan.RunningJob;
 import org.sss.schema.GetNodeState;
 import org.sss.schema.JobAnnotate;
-import org.sss.schema.JobListType;
-import org.sss.schema.JobRestrictionType;
 import org.sss.schema.JobStart;
 import org.sss.schema.JobType;
 import org.sss.schema.Jobs;
@@ -30,14 +28,17 @@ import org.sss.schema.QueueType;
 import org.sss.schema.Queues;
 
 /**
- * One scheduling pass over the wire: reads the waiting and running jobs and the queues from the queue manager and
- * the nodes from the node state manager, plans (see {@link Planner}), and asks the queue manager to start what the
- * plan starts. A job's priority is its queue's priority × 1,000,000 + its own (-p, set by its owner or an
+ * One scheduling pass over the wire: reads the waiting and running jobs (through a {@link JobView}: whole, or only
+ * what the queue manager's events named since the last pass) and the queues from the queue manager and the nodes
+ * from the node state manager, plans (see {@link Planner}), and asks the queue manager to start what the plan
+ * starts. A job's priority is its queue's priority × 1,000,000 + its own (-p, set by its owner or an
  * administrator with qalter) × 1,000 + its age in minutes (at most 999). Jobs whose dependencies are not met are
  * left out. The pass's starts are sent together (each {@code job-start} returns once its job is launched); a refused
- * start is logged and planned again at the next pass. After the pass the queue manager is told
- * why each job waits ({@code job-annotate}), so that {@code sssjob status} can say it. Not thread-safe: one pass at a
- * time.
+ * start is logged and planned again at the next pass. After the pass the queue manager is told why each job waits
+ * ({@code job-annotate}), so that {@code sssjob status} can say it: when the notes changed, and at most once per
+ * {@link #NOTES_INTERVAL} (a busy queue changes them at every pass, and the notes on a long queue would cost more than
+ * the pass); notes held back are sent by the first pass after the interval, which {@link #notesPending} asks for.
+ * Not thread-safe: one pass at a time (events may be noted from any thread).
  */
 public final class SchedulingPass {
     static final String QUEUE_MANAGER = "queue-manager";
@@ -48,7 +49,12 @@ public final class SchedulingPass {
     private final ReservationBook reservations;
     private final Planner planner = new Planner();
     private static final int MAX_REASON = 4096;
+    /** The shortest time between two job-annotate messages. */
+    static final Duration NOTES_INTERVAL = Duration.ofSeconds(1);
+    private final JobView view = new JobView();
     private Map<String, Plan.Waiting> lastNotes = Map.of();
+    private long lastNotesSent = System.nanoTime() - NOTES_INTERVAL.toNanos();
+    private boolean notesPending;
 
     /**
      * @param components how to reach the queue manager and the node state manager
@@ -60,16 +66,25 @@ public final class SchedulingPass {
     }
 
     /**
+     * Notes a queue manager event: the job it names is read again at the next pass.
+     *
+     * @param data the event's data
+     */
+    public void noteJobEvent(String data) {
+        view.noteEvent(data);
+    }
+
+    /**
      * Runs one pass.
      *
+     * @param full whether to read every waiting and running job (else only what events named since the last pass)
      * @return the plan it carried out
      * @throws SssException if the queue manager or the node state manager cannot be asked
      */
-    public Plan run() throws SssException {
+    public Plan run(boolean full) throws SssException {
         Instant now = Instant.now();
         reservations.expire(now);
-        List<JobType> jobs = components.call(QUEUE_MANAGER, FACTORY.createJobQuery(byStates("queued", "running",
-                "exiting")), Jobs.class).getJob();
+        List<JobType> jobs = view.read(components, full);
         Map<String, Integer> queuePriority = new HashMap<>();
         QueueQuery queueQuery = new QueueQuery();
         QueueQuery.Queue all = new QueueQuery.Queue();
@@ -121,7 +136,7 @@ public final class SchedulingPass {
         request.setId(start.jobId());
         request.setNodes(String.join(" ", start.nodes()));
         try {
-            components.call(QUEUE_MANAGER, request, Jobs.class);
+            components.call(QUEUE_MANAGER, request, Jobs.class).getJob().forEach(view::started);
             LOG.info("scheduler: job {}: started on {}{}", start.jobId(), String.join(",", start.nodes()),
                     start.backfill() ? " (backfill)" : "");
         } catch (SssException e) {
@@ -146,9 +161,23 @@ public final class SchedulingPass {
         return nodes;
     }
 
-    /** Tells the queue manager why each job waits (only when that changed since the last pass). */
+    /**
+     * @return whether the last pass held notes back (they changed within {@link #NOTES_INTERVAL} of the last sent):
+     *         a pass after the interval sends them
+     */
+    public boolean notesPending() {
+        return notesPending;
+    }
+
+    /** Tells the queue manager why each job waits (only when that changed, and at most once per interval). */
     private void annotate(Plan plan) {
         if (plan.waiting().equals(lastNotes)) {
+            notesPending = false;
+            return;
+        }
+        long sent = System.nanoTime();
+        if (sent - lastNotesSent < NOTES_INTERVAL.toNanos()) {
+            notesPending = true;
             return;
         }
         JobAnnotate notes = new JobAnnotate();
@@ -163,19 +192,10 @@ public final class SchedulingPass {
         try {
             components.call(QUEUE_MANAGER, notes, Jobs.class);
             lastNotes = plan.waiting();
+            lastNotesSent = sent;
+            notesPending = false;
         } catch (SssException e) {
             LOG.info("scheduler: could not tell the queue manager why jobs wait: {}", e.getMessage());
         }
-    }
-
-    private static JobListType byStates(String... states) {
-        JobListType list = new JobListType();
-        for (String state : states) {
-            JobRestrictionType restriction = new JobRestrictionType();
-            restriction.setId("*");
-            restriction.setState(state);
-            list.getJob().add(restriction);
-        }
-        return list;
     }
 }
