@@ -133,20 +133,12 @@ sss_exec() {
 # the components take the JVM's defaults. $SSS_JVM_OPTIONS, when set, is added to the daemons' options (components
 # and mpds), after these, so that an administrator can size a heap or choose a collector.
 sss_jvm_options() {
-  sss_jvm_defaults "$1"
-  case "$1" in
-    sssjob|ssssend|sssadmin|sss-status|mpdboot|mpdtrace|mpdringtest|mpdlistjobs|mpdsigjob|mpdkilljob|mpdallexit) ;;
-    *) [ -z "${SSS_JVM_OPTIONS:-}" ] || echo "$SSS_JVM_OPTIONS" ;;
-  esac
-}
-
-sss_jvm_defaults() {
   case "$1" in
     sssjob) echo "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k" ;;
     ssssend|sssadmin|sss-status|mpdboot|mpdtrace|mpdringtest|mpdlistjobs|mpdsigjob|mpdkilljob|mpdallexit)
       echo "--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto" ;;
-    mpd) echo "--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms16m -Xmx256m -Xss512k" ;;
-    *) echo "--enable-native-access=ALL-UNNAMED" ;;
+    mpd) echo "--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms16m -Xmx256m -Xss512k ${SSS_JVM_OPTIONS:-}" ;;
+    *) echo "--enable-native-access=ALL-UNNAMED ${SSS_JVM_OPTIONS:-}" ;;
   esac
 }
 

@@ -1,7 +1,9 @@
 package org.sss.processmanager;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import org.sss.lib.client.ComponentClient;
 import org.sss.lib.error.ErrorCode;
@@ -15,6 +17,7 @@ import org.sss.schema.PgType;
 import org.sss.schema.ProcessGroups;
 import org.sss.schema.SignalProcessGroup;
 import org.sss.schema.SignalScope;
+import org.sss.schema.StreamType;
 import org.sss.schema.WaitProcessGroup;
 
 /**
@@ -129,6 +132,22 @@ public final class ProcessManagerClient {
                 retryOrThrow(e, deadline);
             }
         }
+    }
+
+    /**
+     * The text of a group's collected output or error stream as a wait reply carries it (base64, or plain text).
+     *
+     * @param stream the stream, or null when the reply has none
+     * @return its text (UTF-8), or null for no stream
+     * @throws IllegalArgumentException if it says base64 and is not
+     */
+    public static String text(StreamType stream) {
+        if (stream == null || stream.getValue() == null) {
+            return null;
+        }
+        return "base64".equals(stream.getEncoding())
+                ? new String(Base64.getMimeDecoder().decode(stream.getValue()), StandardCharsets.UTF_8)
+                : stream.getValue();
     }
 
     private static void retryOrThrow(SssException e, long deadline) throws SssException {

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,7 +79,7 @@ class ProcessManagerIntegrationTest {
     }
 
     private static String text(org.sss.schema.StreamType stream) {
-        return stream == null ? null : new String(Base64.getDecoder().decode(stream.getValue()), StandardCharsets.UTF_8);
+        return ProcessManagerClient.text(stream);
     }
 
     private static SssException failure(Call call) {

@@ -15,8 +15,6 @@ import org.sss.lib.error.SssException;
 import org.sss.lib.xml.MessageCodec;
 import org.sss.lib.xml.XmlBinding;
 import org.sss.queuemanager.QueueManager;
-import org.sss.schema.JobListType;
-import org.sss.schema.JobRestrictionType;
 import org.sss.schema.JobSubmit;
 import org.sss.schema.JobType;
 import org.sss.schema.Jobs;
@@ -51,7 +49,7 @@ class QueueManagerHistoryIntegrationTest {
             assertThat(job.getUser()).isEqualTo(me);
             assertThat(job.getState().value()).isEqualTo("held");
 
-            JobType cancelled = local.call(FACTORY.createJobCancel(list(job.getId())), Jobs.class).getJob().getFirst();
+            JobType cancelled = local.call(FACTORY.createJobCancel(JobLists.byId(job.getId())), Jobs.class).getJob().getFirst();
             assertThat(cancelled.getState().value()).isEqualTo("completed");
             assertThat(query(local, job.getId())).extracting(JobType::getReason).containsExactly("cancelled by " + me);
 
@@ -72,14 +70,6 @@ class QueueManagerHistoryIntegrationTest {
     }
 
     private static List<JobType> query(LocalClient local, String id) throws SssException {
-        return local.call(FACTORY.createJobQuery(list(id)), Jobs.class).getJob();
-    }
-
-    private static JobListType list(String id) {
-        JobListType list = new JobListType();
-        JobRestrictionType restriction = new JobRestrictionType();
-        restriction.setId(id);
-        list.getJob().add(restriction);
-        return list;
+        return local.call(FACTORY.createJobQuery(JobLists.byId(id)), Jobs.class).getJob();
     }
 }

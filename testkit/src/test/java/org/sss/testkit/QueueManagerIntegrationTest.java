@@ -27,8 +27,6 @@ import org.sss.schema.Events;
 import org.sss.schema.GetEvents;
 import org.sss.schema.JobEnvType;
 import org.sss.schema.JobModify;
-import org.sss.schema.JobListType;
-import org.sss.schema.JobRestrictionType;
 import org.sss.schema.JobSubmit;
 import org.sss.schema.JobType;
 import org.sss.schema.Jobs;
@@ -106,15 +104,7 @@ class QueueManagerIntegrationTest {
     }
 
     private static List<JobType> query(String key, String id) throws SssException {
-        return as(key).call(QueueManager.NAME, FACTORY.createJobQuery(list(id)), Jobs.class).getJob();
-    }
-
-    private static JobListType list(String id) {
-        JobListType list = new JobListType();
-        JobRestrictionType restriction = new JobRestrictionType();
-        restriction.setId(id);
-        list.getJob().add(restriction);
-        return list;
+        return as(key).call(QueueManager.NAME, FACTORY.createJobQuery(JobLists.byId(id)), Jobs.class).getJob();
     }
 
     private static JobType completed(String id) {
@@ -246,12 +236,12 @@ class QueueManagerIntegrationTest {
         JobType job = submit(TestKeys.ALICE, null, "held.sh", "true\n", "-h").getFirst();
         assertThat(job.getUser()).isEqualTo("alice");
         assertThat(job.getState().value()).isEqualTo("held");
-        assertThat(failure(() -> as(TestKeys.BOB).call(QueueManager.NAME, FACTORY.createJobCancel(list(job.getId())), Jobs.class))
+        assertThat(failure(() -> as(TestKeys.BOB).call(QueueManager.NAME, FACTORY.createJobCancel(JobLists.byId(job.getId())), Jobs.class))
                 .code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
         assertThat(failure(() -> submit(TestKeys.BOB, "alice", "x.sh", "true\n")).code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
         assertThat(query(TestKeys.BOB, "*")).extracting(JobType::getId).doesNotContain(job.getId());
         assertThat(failure(() -> query(TestKeys.BOB, job.getId())).code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
-        List<JobType> cancelled = as(TestKeys.ADMIN).call(QueueManager.NAME, FACTORY.createJobCancel(list(job.getId())), Jobs.class)
+        List<JobType> cancelled = as(TestKeys.ADMIN).call(QueueManager.NAME, FACTORY.createJobCancel(JobLists.byId(job.getId())), Jobs.class)
                 .getJob();
         assertThat(cancelled.getFirst().getState().value()).isEqualTo("completed");
         assertThat(cancelled.getFirst().getReason()).isEqualTo("cancelled by admin");
@@ -261,7 +251,7 @@ class QueueManagerIntegrationTest {
     void aRunningJobIsCancelled() throws SssException {
         JobType job = submit(TestKeys.SUITE, ME, "sleepy.sh", "sleep 60\n").getFirst();
         await("it runs").atMost(WAIT).until(() -> query(TestKeys.SUITE, job.getId()).getFirst().getState().value(), "running"::equals);
-        as(TestKeys.SUITE).call(QueueManager.NAME, FACTORY.createJobCancel(list(job.getId())), Jobs.class);
+        as(TestKeys.SUITE).call(QueueManager.NAME, FACTORY.createJobCancel(JobLists.byId(job.getId())), Jobs.class);
         JobType end = completed(job.getId());
         assertThat(end.getReason()).startsWith("cancelled by");
         assertThat(end.getExitStatus()).isEqualTo(143);
@@ -273,13 +263,13 @@ class QueueManagerIntegrationTest {
         JobType first = submit(TestKeys.SUITE, ME, "first.sh", "#!/bin/sh\ntrue\n", "-h").getFirst();
         JobType job = submit(TestKeys.SUITE, ME, "evented.sh", "#!/bin/sh\ntrue\n", "-W",
                 "depend=afterok:" + first.getId()).getFirst();
-        as(TestKeys.SUITE).call(QueueManager.NAME, FACTORY.createJobHold(list(job.getId())), Jobs.class);
+        as(TestKeys.SUITE).call(QueueManager.NAME, FACTORY.createJobHold(JobLists.byId(job.getId())), Jobs.class);
         JobModify alter = new JobModify();
-        alter.getJob().addAll(list(job.getId()).getJob());
+        alter.getJob().addAll(JobLists.byId(job.getId()).getJob());
         alter.getOption().addAll(List.of("-N", "renamed"));
         as(TestKeys.SUITE).call(QueueManager.NAME, alter, Jobs.class);
-        as(TestKeys.SUITE).call(QueueManager.NAME, FACTORY.createJobRelease(list(job.getId())), Jobs.class);
-        as(TestKeys.SUITE).call(QueueManager.NAME, FACTORY.createJobRelease(list(first.getId())), Jobs.class);
+        as(TestKeys.SUITE).call(QueueManager.NAME, FACTORY.createJobRelease(JobLists.byId(job.getId())), Jobs.class);
+        as(TestKeys.SUITE).call(QueueManager.NAME, FACTORY.createJobRelease(JobLists.byId(first.getId())), Jobs.class);
         assertThat(completed(job.getId()).getExitStatus()).isZero();
         String data = "id=" + job.getId() + " user=" + ME + " queue=batch";
         await("the job's events").atMost(WAIT).untilAsserted(() -> assertThat(

@@ -107,18 +107,10 @@ class SchedulerIntegrationTest {
             ComponentClient admin = as(cluster.suite, TestKeys.ADMIN);
             String held = submit(admin, work, "true", "-h");
             assertThat(state(admin, held)).isEqualTo("held");
-            admin.call(QueueManager.NAME, new ObjectFactory().createJobRelease(only(held)), Jobs.class);
+            admin.call(QueueManager.NAME, new ObjectFactory().createJobRelease(JobLists.byId(held)), Jobs.class);
             await("the released job runs long before the 600 s pass").atMost(WAIT)
                     .until(() -> state(admin, held).equals("completed"));
         }
-    }
-
-    private static JobListType only(String id) {
-        JobListType list = new JobListType();
-        JobRestrictionType restriction = new JobRestrictionType();
-        restriction.setId(id);
-        list.getJob().add(restriction);
-        return list;
     }
 
     /** A ring of node1..node4 and the suite with every component that scheduling needs, all registered. */

@@ -33,8 +33,6 @@ import org.sss.processmanager.ProcessManager;
 import org.sss.queuemanager.QueueManager;
 import org.sss.scheduler.Scheduler;
 import org.sss.schema.GetLocation;
-import org.sss.schema.JobListType;
-import org.sss.schema.JobRestrictionType;
 import org.sss.schema.JobSubmit;
 import org.sss.schema.JobType;
 import org.sss.schema.Jobs;
@@ -162,9 +160,9 @@ class SecurityIntegrationTest {
             submit.setWorkdir(dir.toString());
             JobType job = alice.call(qm.endpoint(), submit, Jobs.class).getJob().getFirst();
             assertThat(job.getUser()).isEqualTo("alice");
-            for (Object act : List.of(FACTORY.createJobCancel(list(job.getId())), FACTORY.createJobHold(list(job.getId())),
-                    FACTORY.createJobRelease(list(job.getId())), FACTORY.createJobRequeue(list(job.getId())),
-                    FACTORY.createJobQuery(list(job.getId())))) {
+            for (Object act : List.of(FACTORY.createJobCancel(JobLists.byId(job.getId())), FACTORY.createJobHold(JobLists.byId(job.getId())),
+                    FACTORY.createJobRelease(JobLists.byId(job.getId())), FACTORY.createJobRequeue(JobLists.byId(job.getId())),
+                    FACTORY.createJobQuery(JobLists.byId(job.getId())))) {
                 assertThatThrownBy(() -> bob.call(qm.endpoint(), act, Jobs.class)).as("bob: %s", act)
                         .isInstanceOfSatisfying(SssException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PERMISSION_DENIED));
             }
@@ -175,7 +173,7 @@ class SecurityIntegrationTest {
                     "<job-cancel><job id=\"" + job.getId() + "\"/></job-cancel>");
             assertThat(refused.statusCode()).isEqualTo(200);
             assertThat(refused.body()).contains("code=\"permission-denied\"");
-            assertThat(alice.call(qm.endpoint(), FACTORY.createJobQuery(list(job.getId())), Jobs.class).getJob().getFirst()
+            assertThat(alice.call(qm.endpoint(), FACTORY.createJobQuery(JobLists.byId(job.getId())), Jobs.class).getJob().getFirst()
                     .getState().value()).isEqualTo("held");
             HttpResponse<String> own = post(HttpClient.newHttpClient(), uri, key("alice"),
                     "<job-cancel><job id=\"" + job.getId() + "\"/></job-cancel>");
@@ -199,14 +197,6 @@ class SecurityIntegrationTest {
         any.setComponent("*");
         query.getLocation().add(any);
         return query;
-    }
-
-    private static JobListType list(String id) {
-        JobListType list = new JobListType();
-        JobRestrictionType restriction = new JobRestrictionType();
-        restriction.setId(id);
-        list.getJob().add(restriction);
-        return list;
     }
 
     private static HttpResponse<String> post(HttpClient client, URI uri, byte[] key, String body)

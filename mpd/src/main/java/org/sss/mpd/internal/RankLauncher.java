@@ -76,12 +76,11 @@ public final class RankLauncher {
      * @param argv    its arguments, argv[0] first
      * @param env     the environment every rank of the set shares
      * @param wdir    the working directory of the set's processes
-     * @param stdout  the file standard output goes to, opened by {@code posix_spawn}, or empty (on the console's
-     *                pipe, or left to the helper, whose arguments then name it)
-     * @param stderr  the same for standard error
+     * @param redirects the output files {@code posix_spawn} opens ({@link Posix.Redirects#NONE} when there are
+     *                  none, or when the helper's arguments name them)
      */
-    record Launchable(String path, String problem, List<String> argv, List<String> env, String wdir, String stdout,
-                      String stderr) {
+    record Launchable(String path, String problem, List<String> argv, List<String> env, String wdir,
+                      Posix.Redirects redirects) {
     }
 
     /**
@@ -93,7 +92,7 @@ public final class RankLauncher {
         List<String> argv = new ArrayList<>();
         argv.add(set.exec());
         argv.addAll(set.args());
-        return prepare(spec, set, set.exec(), argv, set.stdout(), set.stderr());
+        return prepare(spec, set, set.exec(), argv, new Posix.Redirects(set.stdout(), set.stderr()));
     }
 
     /**
@@ -102,11 +101,11 @@ public final class RankLauncher {
      * @return how to start the set's co-process
      */
     Launchable coProcess(JobSpec spec, JobSpec.RankSet set) {
-        return prepare(spec, set, set.coProcess(), List.of(set.coProcess()), "", "");
+        return prepare(spec, set, set.coProcess(), List.of(set.coProcess()), Posix.Redirects.NONE);
     }
 
-    private Launchable prepare(JobSpec spec, JobSpec.RankSet set, String exec, List<String> argv, String stdout,
-                               String stderr) {
+    private Launchable prepare(JobSpec spec, JobSpec.RankSet set, String exec, List<String> argv,
+                               Posix.Redirects redirects) {
         Map<String, String> env = new LinkedHashMap<>();
         spec.env().forEach(entry -> put(env, entry));
         set.env().forEach(entry -> put(env, entry));
@@ -122,18 +121,18 @@ public final class RankLauncher {
         try {
             path = resolve(exec, env.get("PATH"), wdir);
         } catch (IOException e) {
-            return new Launchable(null, e.getMessage(), List.copyOf(argv), List.copyOf(envList), wdir, "", "");
+            return new Launchable(null, e.getMessage(), List.copyOf(argv), List.copyOf(envList), wdir, Posix.Redirects.NONE);
         }
         if (!otherUser && set.limits().isEmpty()) {
-            return new Launchable(path, null, List.copyOf(argv), List.copyOf(envList), wdir, stdout, stderr);
+            return new Launchable(path, null, List.copyOf(argv), List.copyOf(envList), wdir, redirects);
         }
         if (otherUser && !root) {
             return new Launchable(null, "cannot run as user " + set.runAs() + ": this mpd runs as " + ownUser + ", not root",
-                    List.copyOf(argv), List.copyOf(envList), wdir, "", "");
+                    List.copyOf(argv), List.copyOf(envList), wdir, Posix.Redirects.NONE);
         }
         if (helper.isEmpty()) {
             return new Launchable(null, "the launch helper sss-exec (needed for limits and users) is missing; "
-                    + "rebuild the suite (bin/sss build)", List.copyOf(argv), List.copyOf(envList), wdir, "", "");
+                    + "rebuild the suite (bin/sss build)", List.copyOf(argv), List.copyOf(envList), wdir, Posix.Redirects.NONE);
         }
         List<String> wrapped = new ArrayList<>();
         wrapped.add("sss-exec");
@@ -148,18 +147,19 @@ public final class RankLauncher {
                 wrapped.add("--home");
             }
         }
-        if (!stdout.isEmpty()) {
+        if (!redirects.stdout().isEmpty()) {
             wrapped.add("--stdout");
-            wrapped.add(stdout);
+            wrapped.add(redirects.stdout());
         }
-        if (!stderr.isEmpty()) {
+        if (!redirects.stderr().isEmpty()) {
             wrapped.add("--stderr");
-            wrapped.add(stderr);
+            wrapped.add(redirects.stderr());
         }
         wrapped.add("--");
         wrapped.add(path);
         wrapped.addAll(argv);
-        return new Launchable(helper.get().toString(), null, List.copyOf(wrapped), List.copyOf(envList), wdir, "", "");
+        return new Launchable(helper.get().toString(), null, List.copyOf(wrapped), List.copyOf(envList), wdir,
+                Posix.Redirects.NONE);
     }
 
     /**
@@ -186,8 +186,7 @@ public final class RankLauncher {
             }
         }
         env.addAll(ownEnv);
-        return Posix.spawn(launchable.path(), launchable.argv(), env, launchable.wdir(),
-                new Posix.Redirects(launchable.stdout(), launchable.stderr()));
+        return Posix.spawn(launchable.path(), launchable.argv(), env, launchable.wdir(), launchable.redirects());
     }
 
     private static void put(Map<String, String> env, String entry) {

@@ -211,12 +211,12 @@ final class GroupPlanner {
                 outputFile(spec.getStdout(), "stdout"), outputFile(spec.getStderr(), "stderr"));
     }
 
-    /** An output file of a process-spec: a path without NUL, or empty when not given. */
+    /** An output file of a process-spec (XML can carry no NUL, so only a blank one is refused), or empty when not given. */
     private static String outputFile(String path, String attribute) throws SssException {
         if (path == null) {
             return "";
         }
-        if (path.isBlank() || path.indexOf('\0') >= 0) {
+        if (path.isBlank()) {
             throw SssException.badValue(attribute + " '" + path + "' is not a file name");
         }
         return path;

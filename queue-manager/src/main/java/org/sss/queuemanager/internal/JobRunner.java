@@ -292,17 +292,16 @@ public final class JobRunner implements AutoCloseable {
     static String reasonOf(PgType end) {
         String reason = end.getReason() == null ? "" : end.getReason();
         Integer status = end.getExitStatus();
-        if (status == null || (status != 126 && status != 127) || end.getErrorStream() == null
-                || end.getErrorStream().getValue() == null) {
+        if (status == null || (status != 126 && status != 127)) {
             return reason;
         }
         String said;
         try {
-            said = "base64".equals(end.getErrorStream().getEncoding())
-                    ? new String(java.util.Base64.getMimeDecoder().decode(end.getErrorStream().getValue()),
-                            java.nio.charset.StandardCharsets.UTF_8)
-                    : end.getErrorStream().getValue();
+            said = ProcessManagerClient.text(end.getErrorStream());
         } catch (IllegalArgumentException e) {
+            return reason;
+        }
+        if (said == null) {
             return reason;
         }
         String last = said.strip().lines().reduce((first, second) -> second).orElse("").strip();

@@ -67,41 +67,10 @@ final class JobView {
      * @throws SssException if the queue manager cannot be asked (the next read is then a full one)
      */
     List<JobType> read(ComponentClient components, boolean full) throws SssException {
-        List<String> ids;
-        boolean whole;
-        synchronized (this) {
-            whole = full || stale;
-            ids = new ArrayList<>(changed);
-            changed.clear();
-            if (whole) {
-                stale = false;
-            } else {
-                for (JobType job : jobs.values()) {
-                    if ("queued".equals(job.getState().value()) && job.getDepend() != null && !ids.contains(job.getId())) {
-                        ids.add(job.getId());
-                    }
-                }
-            }
-        }
+        List<String> lookUp = takeChanges(full);
         try {
-            if (!whole && !ids.isEmpty()) {
-                try {
-                    refresh(components.call(SchedulingPass.QUEUE_MANAGER, FACTORY.createJobQuery(byIds(ids)), Jobs.class)
-                            .getJob(), ids);
-                } catch (SssException e) {
-                    if (e.code() != ErrorCode.NOT_FOUND) {
-                        throw e;
-                    }
-                    whole = true;
-                }
-            }
-            if (whole) {
-                List<JobType> all = components.call(SchedulingPass.QUEUE_MANAGER, FACTORY.createJobQuery(byStates()),
-                        Jobs.class).getJob();
-                synchronized (this) {
-                    jobs.clear();
-                    all.forEach(this::keep);
-                }
+            if (lookUp == null || !lookUp(components, lookUp)) {
+                readAll(components);
             }
         } catch (SssException e) {
             invalidate();
@@ -112,16 +81,60 @@ final class JobView {
         }
     }
 
-    private synchronized void refresh(List<JobType> fresh, List<String> ids) {
-        Set<String> returned = new LinkedHashSet<>();
-        for (JobType job : fresh) {
-            returned.add(job.getId());
-            keep(job);
+    /**
+     * @return the ids to look up (those events named, and the queued jobs with dependencies), or null for a full
+     *         read; either way the noted changes are taken
+     */
+    private synchronized List<String> takeChanges(boolean full) {
+        List<String> ids = new ArrayList<>(changed);
+        changed.clear();
+        if (full || stale) {
+            stale = false;
+            return null;
         }
-        for (String id : ids) {
-            if (!returned.contains(id) && !id.endsWith("[]")) {
-                jobs.remove(id);
+        for (JobType job : jobs.values()) {
+            if ("queued".equals(job.getState().value()) && job.getDepend() != null && !ids.contains(job.getId())) {
+                ids.add(job.getId());
             }
+        }
+        return ids;
+    }
+
+    /** @return false when an id names a job the queue manager has forgotten (a full read is then needed) */
+    private boolean lookUp(ComponentClient components, List<String> ids) throws SssException {
+        if (ids.isEmpty()) {
+            return true;
+        }
+        List<JobType> fresh;
+        try {
+            fresh = components.call(SchedulingPass.QUEUE_MANAGER, FACTORY.createJobQuery(byIds(ids)), Jobs.class).getJob();
+        } catch (SssException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
+        synchronized (this) {
+            Set<String> returned = new LinkedHashSet<>();
+            for (JobType job : fresh) {
+                returned.add(job.getId());
+                keep(job);
+            }
+            for (String id : ids) {
+                if (!returned.contains(id) && !id.endsWith("[]")) {
+                    jobs.remove(id);
+                }
+            }
+        }
+        return true;
+    }
+
+    private void readAll(ComponentClient components) throws SssException {
+        List<JobType> all = components.call(SchedulingPass.QUEUE_MANAGER, FACTORY.createJobQuery(byStates()), Jobs.class)
+                .getJob();
+        synchronized (this) {
+            jobs.clear();
+            all.forEach(this::keep);
         }
     }
 
