@@ -110,8 +110,8 @@ check "every component registered from its own host" \
   test "$(grep -oE "<host>$NET\.1[1-4]</host>" <<<"$registered" | sort -u | wc -l)" -eq 4
 
 program="./hello"
-if command -v mpicc >/dev/null 2>&1; then
-  mpicc -O2 -o "$WORK/work/hello" "$ROOT/testkit/src/test/c/hello.c"
+if command -v mpicc.mpich >/dev/null 2>&1; then
+  mpicc.mpich -O2 -o "$WORK/work/hello" "$ROOT/testkit/src/test/c/hello.c"
 else
   program="sh -c 'echo hello from rank \$PMI_RANK of \$PMI_SIZE mpd=\$MPD_HOST'"
 fi

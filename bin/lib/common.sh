@@ -54,11 +54,35 @@ sss_build_is_stale() {
     \( -name pom.xml -o -path '*/src/main/*' -o -path "$SSS_HOME/schemas/*" \) -newer "$SSS_STAMP" -print -quit)" ]
 }
 
+# Builds the product (./mvnw package, without running the tests): Maven's output goes to target/build.log, and a
+# failure prints the one line that says why and where the whole log is, never Maven's stack traces.
+SSS_BUILD_LOG="$SSS_HOME/target/build.log"
 sss_build() {
-  echo "$(basename "$0"): building the suite (./mvnw package)..." >&2
-  (cd "$SSS_HOME" && ./mvnw -q -B -DskipTests package) || sss_die "the build failed"
-  mkdir -p "$SSS_HOME/target" && touch "$SSS_STAMP"
+  command -v gcc >/dev/null 2>&1 || sss_die "the build needs gcc (mpiexec and the mpd's launch helper are C programs): apt-get install gcc"
+  mkdir -p "$SSS_HOME/target"
+  echo "$(basename "$0"): building the suite (./mvnw package; a few minutes the first time, log in $SSS_BUILD_LOG)..." >&2
+  if ! (cd "$SSS_HOME" && ./mvnw -B -DskipTests package) >"$SSS_BUILD_LOG" 2>&1; then
+    sss_die "the build failed: $(sss_build_failure "$SSS_BUILD_LOG") (the whole log: $SSS_BUILD_LOG)"
+  fi
+  touch "$SSS_STAMP"
   sss_sssjob_aot
+}
+
+# The line of a failed Maven build's log that says why: the first error that names something (a compiler message
+# with its file and line, a dependency that cannot be resolved, a plugin's reason), else the log's last line.
+sss_build_failure() {
+  local line
+  line="$(sed -n 's/^\[ERROR\] //p' "$1" | grep -v -e '^ *$' -e '^COMPILATION ERROR' -e '^-> \[Help' -e '^To see the full' \
+    -e '^Re-run Maven' -e '^For more information' -e '^\[Help' -e '^After correcting' -e '^  *mvn ' | head -n 1)"
+  case "$line" in
+    # A native compiler's complaint comes before Maven's "Command execution failed": its own last line says why.
+    "Command execution failed"*)
+      line="$(sed -n '/^\[ERROR\]/q; /^\[/!p' "$1" | grep -v '^ *$' >"$1.native" || true
+        grep -m 1 -i 'error' "$1.native" || tail -n 1 "$1.native")"
+      rm -f "$1.native" ;;
+  esac
+  [ -n "$line" ] || line="$(grep -v '^ *$' "$1" | tail -n 1)"
+  echo "${line:-no output (see the log)}"
 }
 
 # The users' command line starts once per command: bin/sssjob runs it with an ahead-of-time cache of its classes
@@ -90,6 +114,16 @@ sss_ensure_built() {
   if sss_build_is_stale; then
     sss_build
   fi
+}
+
+# Installs Debian packages with apt-get (the caller checks it runs as root), its output in target/apt.log; false when
+# apt-get fails.
+sss_apt_install() {
+  mkdir -p "$SSS_HOME/target"
+  {
+    DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"
+  } >"$SSS_HOME/target/apt.log" 2>&1
 }
 
 # program name -> "module main-class"

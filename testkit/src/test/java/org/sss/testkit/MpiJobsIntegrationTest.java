@@ -25,8 +25,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Issue 5: unmodified MPICH programs (built with Debian's mpicc) on a ring of 3 mpds, through our PMI-1 server. */
 class MpiJobsIntegrationTest {
-    private static final Path MPI = Path.of("target", "mpi").toAbsolutePath();
-
     @TempDir
     static Path dir;
     static LocalRing ring;
@@ -42,7 +40,7 @@ class MpiJobsIntegrationTest {
     }
 
     private static String program(String name) {
-        return MPI.resolve(name).toString();
+        return MpiPrograms.path(name);
     }
 
     @ParameterizedTest(name = "hello -n {0}")
