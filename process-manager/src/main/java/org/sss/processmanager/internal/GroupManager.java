@@ -53,6 +53,8 @@ public final class GroupManager implements AutoCloseable {
     private static final String TAG = "pg:";
     private static final ObjectFactory FACTORY = new ObjectFactory();
     private static final java.security.SecureRandom NONCES = new java.security.SecureRandom();
+    /** Who a privileged caller's process-spec without a user runs as: the account this process manager runs as. */
+    private static final String OWN_ACCOUNT = System.getProperty("user.name", "");
 
     private final ProcessManagerSettings settings;
     private final GroupStore store;
@@ -98,7 +100,7 @@ public final class GroupManager implements AutoCloseable {
         this.ring = ring;
         this.outbox = outbox;
         this.codec = codec;
-        this.planner = new GroupPlanner(settings.allowRoot());
+        this.planner = new GroupPlanner(settings.allowRoot(), OWN_ACCOUNT);
     }
 
     // ---------------------------------------------------------------- create
@@ -407,7 +409,7 @@ public final class GroupManager implements AutoCloseable {
         String[] exec = new String[record.group().totalprocs()];
         String[] co = new String[exec.length];
         try {
-            GroupPlanner.Plan plan = new GroupPlanner(true).plan(request, new Principal("store", org.sss.lib.wire.Role.ADMIN, null));
+            GroupPlanner.Plan plan = new GroupPlanner(true, OWN_ACCOUNT).plan(request, new Principal("store", org.sss.lib.wire.Role.ADMIN, null));
             System.arraycopy(plan.execOfRank(), 0, exec, 0, exec.length);
             System.arraycopy(coExecs(plan), 0, co, 0, co.length);
         } catch (SssException e) {

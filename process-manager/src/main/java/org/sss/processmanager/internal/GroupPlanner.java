@@ -22,17 +22,27 @@ import org.sss.schema.PgSpec;
  * from 1 (the seed's example); one spec without a range covers every rank. {@code arg}s go in {@code idx} order
  * (1 is argv[1]). {@code host-spec} entries are slots: rank i runs on entry i modulo their count; a spec's own
  * {@code host} list does the same for its ranks. A user principal may only submit as itself and run as itself
- * (the default for it); nobody may run processes as root unless the configuration allows it. Stateless.
+ * (the default for it). A process-spec that names no user runs as the caller: a user principal's user; for a
+ * component or administrator key, the account that holds the key's file, which is the account the process manager
+ * runs as (it reads every key; they are readable by their owner only). The user is always explicit in the plan, so
+ * that the mpds never fall back to their own account (root, on a cluster). Nobody may run processes as root unless
+ * the configuration allows it. Stateless.
  */
 final class GroupPlanner {
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,255}");
     private static final Pattern USER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.\\-]{0,31}\\$?");
     private static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
     private final boolean allowRoot;
+    private final String ownAccount;
 
-    /** @param allowRoot whether processes may run as root */
-    GroupPlanner(boolean allowRoot) {
+    /**
+     * @param allowRoot  whether processes may run as root
+     * @param ownAccount the account the process manager runs as: who a privileged caller's process-spec without a
+     *                   user runs as
+     */
+    GroupPlanner(boolean allowRoot, String ownAccount) {
         this.allowRoot = allowRoot;
+        this.ownAccount = ownAccount;
     }
 
     /**
@@ -204,7 +214,7 @@ final class GroupPlanner {
                 default -> throw SssException.badValue("unexpected element in process-spec");
             }
         }
-        String runAs = runAs(spec.getUser(), principal);
+        String runAs = runAs(spec, principal);
         return new JobRequest.ProcessSet(count, spec.getExec(), List.copyOf(args.values()), env, runAs, limits,
                 spec.getCoProcess() == null ? "" : spec.getCoProcess().strip(),
                 spec.getCwd() == null || spec.getCwd().isBlank() ? JobRequest.HOME : spec.getCwd(),
@@ -222,7 +232,8 @@ final class GroupPlanner {
         return path;
     }
 
-    private String runAs(String asked, Principal principal) throws SssException {
+    private String runAs(PgSpec spec, Principal principal) throws SssException {
+        String asked = spec.getUser();
         String user = asked == null || asked.isBlank() ? null : asked.strip();
         if (!principal.isPrivileged()) {
             if (user != null && !user.equals(principal.user())) {
@@ -230,14 +241,20 @@ final class GroupPlanner {
             }
             user = principal.user();
         }
-        if (user == null) {
-            return "";
+        boolean named = user != null;
+        if (!named) {
+            user = principal.user() != null && !principal.user().isBlank() ? principal.user() : ownAccount;
         }
         if (!USER_NAME.matcher(user).matches()) {
             throw SssException.badValue("user '" + user + "' is not a user name");
         }
         if (user.equals("root") && !allowRoot) {
-            throw SssException.permissionDenied("processes may not run as root (the process manager's allow-root is off)");
+            if (named) {
+                throw SssException.permissionDenied("processes may not run as root (the process manager's allow-root is off)");
+            }
+            throw SssException.permissionDenied("process-spec " + spec.getExec() + " names no user, so it would run as root,"
+                    + " the account of " + principal + "; name one (user=\"NAME\") or set the process manager's"
+                    + " allow-root=\"true\"");
         }
         return user;
     }

@@ -19,7 +19,7 @@ class GroupPlannerTest {
     private static final Principal COMPONENT = new Principal("suite", Role.COMPONENT, null);
     private static final Principal ALICE = new Principal("alice-key", Role.USER, "alice");
     private final MessageCodec codec = MessageCodec.messages();
-    private final GroupPlanner planner = new GroupPlanner(false);
+    private final GroupPlanner planner = new GroupPlanner(false, "operator");
 
     private CreatepgType request(String xml) throws SssException {
         Object decoded = codec.decode(xml.getBytes(StandardCharsets.UTF_8));
@@ -54,7 +54,7 @@ class GroupPlannerTest {
             assertThat(set.env()).contains("PATH=/bin:/usr/sbin");
             assertThat(set.wdir()).isEqualTo("/etc");
             assertThat(set.coProcess()).isEqualTo("tv-server");
-            assertThat(set.runAs()).isEmpty();
+            assertThat(set.runAs()).as("the caller's account: the process manager's own").isEqualTo("operator");
         });
         assertThat(plan.hostOfRank()).hasSize(32).startsWith("node1", "node2", "node1");
     }
@@ -131,9 +131,27 @@ class GroupPlannerTest {
         String asRoot = "<create-process-group totalprocs=\"1\"><process-spec exec=\"a\" user=\"root\"/></create-process-group>";
         assertThatThrownBy(() -> planner.plan(request(asRoot), COMPONENT)).isInstanceOf(SssException.class)
                 .hasMessageContaining("root");
-        assertThat(new GroupPlanner(true).plan(request(asRoot), COMPONENT).sets().getFirst().runAs()).isEqualTo("root");
+        assertThat(new GroupPlanner(true, "operator").plan(request(asRoot), COMPONENT).sets().getFirst().runAs()).isEqualTo("root");
         assertThat(planner.plan(request("<create-process-group totalprocs=\"1\"><process-spec exec=\"a\" user=\"nobody\"/>"
                 + "</create-process-group>"), COMPONENT).sets().getFirst().runAs()).isEqualTo("nobody");
+    }
+
+    @Test
+    void aSpecNamingNoUserRunsAsTheCallerAndNeverAsRootUnlessAllowed() throws SssException {
+        String unnamed = "<create-process-group totalprocs=\"1\" output=\"merged\"><process-spec exec=\"/usr/bin/id\">"
+                + "<arg idx=\"1\" value=\"-un\"/></process-spec></create-process-group>";
+        GroupPlanner asRoot = new GroupPlanner(false, "root");
+        SssException refused = failure(() -> asRoot.plan(request(unnamed), COMPONENT));
+        assertThat(refused.code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
+        assertThat(refused.getMessage()).contains("/usr/bin/id names no user", "would run as root", "allow-root");
+        assertThat(failure(() -> asRoot.plan(request(unnamed), new Principal("admin", Role.ADMIN, null))).code())
+                .isEqualTo(ErrorCode.PERMISSION_DENIED);
+        assertThat(new GroupPlanner(true, "root").plan(request(unnamed), COMPONENT).sets().getFirst().runAs())
+                .as("allowed: root, said explicitly").isEqualTo("root");
+        assertThat(asRoot.plan(request(unnamed), ALICE).sets().getFirst().runAs()).isEqualTo("alice");
+        assertThat(asRoot.plan(request(unnamed), new Principal("ops", Role.ADMIN, "ops")).sets().getFirst().runAs())
+                .as("an administrator known by name runs as itself").isEqualTo("ops");
+        assertThat(planner.plan(request(unnamed), COMPONENT).sets().getFirst().runAs()).isEqualTo("operator");
     }
 
     @Test
