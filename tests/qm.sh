@@ -119,18 +119,24 @@ check "... saying which file and why" grep -q "no-such-dir/lost.out: No such fil
 
 # An mpiexec inside the job script launches on the job's nodes through the ring, as the job's user: the mpd gives
 # the script a job-scoped key (MPD_JOB_KEY) instead of the ring's secret, and mpiexec takes PBS_NODEFILE.
-if command -v mpicc >/dev/null; then
-  mpicc -O2 -o "$WORK/$ALICE/hello" "$ROOT/testkit/src/test/c/hello.c" && chown "$ALICE" "$WORK/$ALICE/hello"
-  cat >"$WORK/$ALICE/mpi.sh" <<SCRIPT
+if command -v mpicc.mpich >/dev/null; then
+  mpicc.mpich -O2 -o "$WORK/$ALICE/hello" "$ROOT/testkit/src/test/c/hello.c" && chown "$ALICE" "$WORK/$ALICE/hello"
+  # A plain `mpiexec`, as users write it: the job's PATH starts with the suite's bin/, so it is the suite's and not
+  # MPICH's Hydra (installed here), which would try ssh to node1 and hang until the walltime.
+  cat >"$WORK/$ALICE/mpi.sh" <<'SCRIPT'
 #!/bin/sh
-#PBS -l nodes=2:ppn=2
+#PBS -l nodes=2:ppn=2,walltime=00:02:00
 #PBS -N mpi
-$B/mpiexec -n \$PBS_NP ./hello
-$B/mpiexec -n 2 id -un
+echo "mpiexec=$(command -v mpiexec) PBS_O_PATH=$PBS_O_PATH"
+mpiexec -n $PBS_NP ./hello
+mpiexec -n 2 id -un
 SCRIPT
-  MPI="$(as "$ALICE" "$B/sssjob" submit "$WORK/$ALICE/mpi.sh")"
+  MPI="$(as "$ALICE" env PATH="/opt/alice/bin:/usr/bin:/bin" "$B/sssjob" submit "$WORK/$ALICE/mpi.sh")"
   as "$ALICE" "$B/sssjob" wait --quiet "$MPI"; status=$?
   out="$(cat "$WORK/$ALICE/mpi.o$MPI" 2>/dev/null)"
+  check "a plain mpiexec in a job script is the suite's (its bin/ first on the job's PATH)" \
+    grep -q "^mpiexec=$B/mpiexec " <<<"$out"
+  check "... and PBS_O_PATH is the submitter's PATH" grep -q "PBS_O_PATH=/opt/alice/bin:/usr/bin:/bin$" <<<"$out"
   check "an MPI program started by mpiexec inside a job runs (exit 0)" test "$status" -eq 0
   check "... with all 4 ranks" test "$(grep -c 'hello from rank [0-3] of 4' <<<"$out")" -eq 4
   check "... 2 on each of the job's 2 nodes" test "$(grep -o 'mpd=node[0-9]' <<<"$out" | sort | uniq -c | awk '{print $1}' | tr '\n' ' ')" = "2 2 "
@@ -138,7 +144,7 @@ SCRIPT
   key_err="$(as "$ALICE" env MPD_JOB_KEY=forged MPD_CONSOLE="$CONSOLE" "$B/mpiexec" -n 1 true 2>&1)"; status=$?
   check "a forged job key is refused (exit 255)" test "$status" -eq 255 -a -n "$(grep -i 'refused' <<<"$key_err")"
 else
-  check "mpicc is installed (bin/sss test installs mpich)" false
+  check "mpicc.mpich is installed (bin/sss test installs mpich)" false
 fi
 
 # Bad input (item 5): one line naming the directive or option, exit 2, nothing stored.

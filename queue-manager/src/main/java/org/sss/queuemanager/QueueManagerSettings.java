@@ -28,12 +28,15 @@ import org.sss.schema.config.QueueManagerType;
  *                  delays of cancelled jobs are the process manager's kill-grace)
  * @param queues    the queues, the default one marked
  * @param nodes     the compute nodes (empty when the configuration lists none)
+ * @param jobPath   the PATH a job's script runs with
  */
 public record QueueManagerSettings(ComponentSettings component, Path database, Path spool, Path socket, Set<String> admins,
                                    Duration history, boolean firstFit, List<Queue> queues,
-                                   List<ClusterNodes.Node> nodes) {
+                                   List<ClusterNodes.Node> nodes, String jobPath) {
     /** The element's name. */
     public static final String ELEMENT = "queue-manager";
+    /** The system's part of a job's default PATH, after the suite's own {@code bin/}. */
+    public static final String SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
 
     /** Copies the collections. */
     public QueueManagerSettings {
@@ -111,7 +114,22 @@ public record QueueManagerSettings(ComponentSettings component, Path database, P
                 ConfigSections.inState(config, element.getDatabase()), ConfigSections.inState(config, element.getSpool()),
                 ConfigSections.inState(config, element.getSocket()), admins.isEmpty() ? Set.of() : Set.of(admins.split("\\s+")),
                 ConfigSections.seconds(element.getHistory()), element.isFirstFit(),
-                queues, nodes);
+                queues, nodes, element.getJobPath() != null ? element.getJobPath().strip() : defaultJobPath());
+    }
+
+    /**
+     * @return a job's PATH when the configuration names none: the suite's {@code bin/} (the {@code sss.home} property,
+     *         else {@code $SSS_HOME}, as the bin/ scripts set them) before {@link #SYSTEM_PATH}, so that the script's
+     *         {@code mpiexec} is the suite's and not another MPI's launcher; the system's part alone when the suite's
+     *         home is unknown
+     */
+    static String defaultJobPath() {
+        for (String home : new String[] {System.getProperty("sss.home"), System.getenv("SSS_HOME")}) {
+            if (home != null && !home.isBlank() && java.nio.file.Files.isDirectory(Path.of(home, "bin"))) {
+                return Path.of(home, "bin").toAbsolutePath().normalize() + ":" + SYSTEM_PATH;
+            }
+        }
+        return SYSTEM_PATH;
     }
 
     /** @return the queue jobs go to when they name none */

@@ -40,6 +40,7 @@ public final class JobRunner implements AutoCloseable {
     private final ProcessManagerClient processManager;
     private final JobSpool spool;
     private final Consumer<Job> onEnd;
+    private final String jobPath;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("qm-walltime").factory());
     private final Map<String, ScheduledFuture<?>> walltimes = new ConcurrentHashMap<>();
@@ -51,12 +52,15 @@ public final class JobRunner implements AutoCloseable {
      * @param processManager the process manager
      * @param spool          where scripts and node files are written
      * @param onEnd          told of each job that completed or went back to the queue (after it is committed)
+     * @param jobPath        the PATH a job's script runs with
      */
-    public JobRunner(JobTable table, ProcessManagerClient processManager, JobSpool spool, Consumer<Job> onEnd) {
+    public JobRunner(JobTable table, ProcessManagerClient processManager, JobSpool spool, Consumer<Job> onEnd,
+                     String jobPath) {
         this.table = table;
         this.processManager = processManager;
         this.spool = spool;
         this.onEnd = onEnd;
+        this.jobPath = jobPath;
     }
 
     /**
@@ -260,6 +264,7 @@ public final class JobRunner implements AutoCloseable {
         process.setExec(command.getFirst());
         process.setUser(spec.user());
         process.setCwd(spec.workdir());
+        process.setPath(jobPath);
         process.setHost(job.allocated().getFirst());
         process.setStdout(spec.outputPath());
         process.setStderr(spec.errorPath());
