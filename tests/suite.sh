@@ -49,7 +49,7 @@ out="$("$B/sss" start 2>&1)"; status=$?
 echo "$out" | sed 's/^/  | /'
 check "bin/sss start exits 0" test "$status" -eq 0
 check "it starts the local ring of four mpds" grep -q "local ring: 4 mpds" <<<"$out"
-check "it prints where each component listens, the dashboard included" grep -q "^web .*$URL/" <<<"$out"
+check "it prints where each component listens, and the dashboard's address" grep -q "^Dashboard: $URL/$" <<<"$out"
 check "it generated the ring's secret with mode 0600" test "$(stat -c %a "$SSS_VAR/keys/mpd.conf")" = 600
 for c in service-directory event-manager process-manager node-state-manager queue-manager scheduler web; do
   check "$c is registered" grep -q "^$c " <<<"$out"

@@ -15,7 +15,8 @@ import org.sss.web.internal.SuiteView;
 
 /**
  * The web dashboard component: registers with the service directory like every component (its directory entry
- * carries the dashboard's HTTP port), subscribes to every event, and serves one page with the jobs, the nodes, the
+ * carries the dashboard's address as its {@code url}; its {@code http-port}, when configured, serves {@code POST /sss}
+ * and {@code /metrics} as every component's does), subscribes to every event, and serves one page with the jobs, the nodes, the
  * ring's members, the live event feed and a job's output as it grows. Browsers on loopback read it freely; others
  * sign in with the viewer key; cancelling a job needs a suite key of role user (own jobs only) or admin. It holds no
  * state of its own: everything shown is asked of the queue manager, the node state manager and the ring.
@@ -57,7 +58,7 @@ public final class Web implements AutoCloseable {
             runtime.close();
             throw e;
         }
-        runtime.advertiseHttpPort(dashboard.port());
+        runtime.advertiseUrl("http://" + settings.component().host() + ":" + dashboard.port() + "/");
         runtime.subscriptions().subscribe(NAME, List.of(), null, feed::publish);
         try {
             runtime.start();

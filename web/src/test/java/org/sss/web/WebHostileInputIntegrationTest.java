@@ -116,7 +116,7 @@ class WebHostileInputIntegrationTest {
             SmallHeap.drive("web (wire)", web, HostileCorpus.cases(MAX_MESSAGE, DELIVERY),
                     hostile -> HostileWire.send(location.endpoint(), answerer, hostile),
                     () -> assertThat(HostileWire.request(location.endpoint(), answerer, DELIVERY)).startsWith("<event-ok"));
-            int port = Integer.parseInt(location.httpPort());
+            int port = java.net.URI.create(location.url()).getPort();
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             SmallHeap.drive("web (dashboard)", web, HostileHttp.cases("/api/session"), hostile -> {
                 String outcome = HostileHttp.send("127.0.0.1", port, hostile);

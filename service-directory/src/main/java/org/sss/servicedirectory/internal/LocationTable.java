@@ -114,7 +114,8 @@ public final class LocationTable {
                 && Restriction.matches(restriction.protocol(), location.protocol())
                 && Restriction.matches(restriction.schemaVersion(), location.schemaVersion())
                 && Restriction.matches(restriction.tier(), location.tier())
-                && Restriction.matches(restriction.httpPort(), location.httpPort());
+                && Restriction.matches(restriction.httpPort(), location.httpPort())
+                && Restriction.matches(restriction.url(), location.url());
     }
 
     /**
@@ -129,7 +130,8 @@ public final class LocationTable {
                 Restriction.requested(restriction.protocol()) ? location.protocol() : null,
                 Restriction.requested(restriction.schemaVersion()) ? location.schemaVersion() : null,
                 Restriction.requested(restriction.tier()) ? location.tier() : null,
-                Restriction.requested(restriction.httpPort()) ? location.httpPort() : null);
+                Restriction.requested(restriction.httpPort()) ? location.httpPort() : null,
+                Restriction.requested(restriction.url()) ? location.url() : null);
     }
 
     private record Key(String component, String host, String port) {

@@ -12,11 +12,11 @@ class LocationTableTest {
     private final LocationTable table = new LocationTable(Duration.ofSeconds(180));
 
     private static Location at(String component, String host, int port) {
-        return new Location(component, host, Integer.toString(port), "challenge", "1.0", "1", null);
+        return new Location(component, host, Integer.toString(port), "challenge", "1.0", "1", null, null);
     }
 
     private static Location query(String component, String host, String port) {
-        return new Location(component, host, port, null, null, null, null);
+        return new Location(component, host, port, null, null, null, null, null);
     }
 
     @Test

@@ -160,6 +160,7 @@ public final class DirectoryClient {
         all.setSchemaVersion("*");
         all.setTier("*");
         all.setHttpPort("*");
+        all.setUrl("*");
         request.getLocation().add(all);
         return client.call(directory.get(), request, Locations.class).getLocation().stream().map(Location::from).toList();
     }

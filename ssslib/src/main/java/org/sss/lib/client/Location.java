@@ -13,10 +13,11 @@ import org.sss.schema.LocationType;
  * @param protocol      the wire protocol, normally {@code challenge}
  * @param schemaVersion the message schema version it speaks
  * @param tier          the SSS tier
- * @param httpPort      its HTTP port, if it has one
+ * @param httpPort      its HTTP port ({@code POST /sss} and {@code GET /metrics}), if it has one
+ * @param url           a page for people (the web component's dashboard), if it has one
  */
 public record Location(String component, String host, String port, String protocol, String schemaVersion, String tier,
-                       String httpPort) {
+                       String httpPort, String url) {
     /** The protocol the suite's components register with. */
     public static final String CHALLENGE = "challenge";
     /** The schema version of this release's messages. */
@@ -28,7 +29,8 @@ public record Location(String component, String host, String port, String protoc
      * @return a registration with the suite's protocol, schema version and tier 1
      */
     public static Location of(String component, Endpoint endpoint) {
-        return new Location(component, endpoint.host(), Integer.toString(endpoint.port()), CHALLENGE, SCHEMA_VERSION, "1", null);
+        return new Location(component, endpoint.host(), Integer.toString(endpoint.port()), CHALLENGE, SCHEMA_VERSION, "1", null,
+                null);
     }
 
     /**
@@ -39,7 +41,7 @@ public record Location(String component, String host, String port, String protoc
         return new Location(pick(xml.getComponent(), xml.getComponentAttribute()), pick(xml.getHost(), xml.getHostAttribute()),
                 pick(xml.getPort(), xml.getPortAttribute()), pick(xml.getProtocol(), xml.getProtocolAttribute()),
                 pick(xml.getSchemaVersion(), xml.getSchemaVersionAttribute()), pick(xml.getTier(), xml.getTierAttribute()),
-                xml.getHttpPort());
+                xml.getHttpPort(), xml.getUrl());
     }
 
     private static String pick(String element, String attribute) {
@@ -56,7 +58,17 @@ public record Location(String component, String host, String port, String protoc
         xml.setSchemaVersion(schemaVersion);
         xml.setTier(tier);
         xml.setHttpPort(httpPort);
+        xml.setUrl(url);
         return xml;
+    }
+
+    /**
+     * @param newHttpPort its HTTP port, or null
+     * @param newUrl      its page, or null
+     * @return this location with those fields
+     */
+    public Location with(String newHttpPort, String newUrl) {
+        return new Location(component, host, port, protocol, schemaVersion, tier, newHttpPort, newUrl);
     }
 
     /**

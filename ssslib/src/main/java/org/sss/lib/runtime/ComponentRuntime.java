@@ -54,7 +54,7 @@ public final class ComponentRuntime implements AutoCloseable {
     private volatile boolean registered;
     private volatile boolean servesDirectory;
     private volatile boolean closed;
-    private volatile int advertisedHttpPort = -1;
+    private volatile String advertisedUrl;
     private long retryMillis = 1000;
 
     private ComponentRuntime(String name, SssConfig config, ComponentSettings settings) {
@@ -163,9 +163,8 @@ public final class ComponentRuntime implements AutoCloseable {
         }
         Endpoint endpoint = endpoint();
         Location bare = Location.of(name, endpoint);
-        int httpPort = advertisedHttpPort >= 0 ? advertisedHttpPort : httpPort();
-        this.location = httpPort < 0 ? bare : new Location(bare.component(), bare.host(), bare.port(), bare.protocol(),
-                bare.schemaVersion(), bare.tier(), Integer.toString(httpPort));
+        int httpPort = httpPort();
+        this.location = bare.with(httpPort < 0 ? null : Integer.toString(httpPort), advertisedUrl);
         subscriptions.endpoint(endpoint);
         leaseTimer.execute(this::renew);
         return this;
@@ -181,14 +180,15 @@ public final class ComponentRuntime implements AutoCloseable {
     }
 
     /**
-     * Names the HTTP port to register with the directory when it is not the {@code POST /sss} transport's (the
-     * dashboard's page). Call before {@link #start()}.
+     * Names a page for people to register with the directory beside the component's addresses (the web component's
+     * dashboard); its registered HTTP port stays the {@code POST /sss} and {@code /metrics} one. Call before
+     * {@link #start()}.
      *
-     * @param port the port
+     * @param url the page's address
      * @return this runtime
      */
-    public ComponentRuntime advertiseHttpPort(int port) {
-        this.advertisedHttpPort = port;
+    public ComponentRuntime advertiseUrl(String url) {
+        this.advertisedUrl = url;
         return this;
     }
 

@@ -194,5 +194,11 @@ public final class SuiteStatusMain {
                     location.protocol() == null ? "" : location.protocol(),
                     location.httpPort() == null ? "" : "http://" + location.host() + ":" + location.httpPort() + "/");
         }
+        for (Location location : locations) {
+            if (location.url() != null) {
+                out.println(("web".equals(location.component()) ? "Dashboard" : "Page of " + location.component()) + ": "
+                        + location.url());
+            }
+        }
     }
 }
