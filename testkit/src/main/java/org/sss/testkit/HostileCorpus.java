@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The hostile input corpus of issue 10: the files under {@code hostile/} on the class path (XXE, external DTD,
- * billion laughs, unknown root, schema-invalid values, non-UTF-8 bytes, a truncated document) and generated cases
+ * The suite's hostile input corpus: the files under {@code hostile/} on the class path that its {@code cases.txt}
+ * lists (XXE, external DTDs and entities, billion laughs, XInclude, unknown roots, schema-invalid values, non-UTF-8
+ * bytes, truncated and not well-formed documents; the source is {@code testkit/src/main/resources/hostile/}, whose
+ * README says who else reads it) and generated cases
  * (bad frame lengths, 10,000-deep nesting, 10,000 attributes, a 1 MB value, a slow loris). Every case is ready to
  * write after a challenge-wire handshake: the documents framed, the {@code frame:} cases raw. Tests drive it at a
  * component's wire, HTTP, local-socket and PMI ports and expect an error or a clean close, never a hang.
@@ -82,8 +84,7 @@ public final class HostileCorpus {
         cases.add(raw("frame: larger than the maximum", (maxMessage + 1) + " <a"));
         cases.add(raw("frame: larger than sent, then closed", "100 <get-location/>"));
         cases.add(new Case("frame: slow loris, a byte every 0.4 s", framed(probe.getBytes(StandardCharsets.UTF_8)), true));
-        for (String file : List.of("xxe.xml", "external-dtd.xml", "billion-laughs.xml", "unknown-root.xml",
-                "schema-invalid.xml", "non-utf8.xml", "truncated.xml")) {
+        for (String file : files()) {
             cases.add(new Case(file, framed(resource(file)), false));
         }
         cases.add(document("10,000-deep nesting", "<get-location>" + "<location>".repeat(10_000)));
@@ -115,6 +116,22 @@ public final class HostileCorpus {
         out.writeBytes((payload.length + " ").getBytes(StandardCharsets.US_ASCII));
         out.writeBytes(payload);
         return out.toByteArray();
+    }
+
+    /** @return the documents of the corpus's files, unframed, in the order {@code cases.txt} lists them */
+    public static List<byte[]> documents() {
+        return files().stream().map(HostileCorpus::resource).toList();
+    }
+
+    private static List<String> files() {
+        List<String> files = new ArrayList<>();
+        for (String line : new String(resource("cases.txt"), StandardCharsets.UTF_8).split("\n")) {
+            String[] fields = line.strip().split("\\s+");
+            if (fields.length == 2 && !fields[0].startsWith("#")) {
+                files.add(fields[0]);
+            }
+        }
+        return files;
     }
 
     private static Case document(String name, String xml) {

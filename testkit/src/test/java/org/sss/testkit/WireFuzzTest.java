@@ -192,12 +192,7 @@ class WireFuzzTest {
 
     private static List<byte[]> seeds() throws IOException {
         List<byte[]> seeds = new ArrayList<>();
-        for (String file : List.of("xxe.xml", "external-dtd.xml", "billion-laughs.xml", "unknown-root.xml",
-                "schema-invalid.xml", "non-utf8.xml", "truncated.xml")) {
-            try (InputStream in = WireFuzzTest.class.getResourceAsStream("/hostile/" + file)) {
-                seeds.add(in.readAllBytes());
-            }
-        }
+        seeds.addAll(HostileCorpus.documents());
         try (Stream<Path> examples = Files.list(Path.of("..", "etc", "examples"))) {
             for (Path example : examples.sorted().toList()) {
                 seeds.add(Files.readAllBytes(example));
