@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Crash tests (issue 10, item 2): the embedded default (etc/sss.xml with free ports, leases renewed every 2 s, jobs
+# Crash tests: the embedded default (etc/sss.xml with free ports, leases renewed every 2 s, jobs
 # allowed to run as root) under a steady load - two clients submitting one-node jobs with sssjob in a loop, the
 # jobs recording when and where they ran - while each component in turn (directory, event manager, process manager,
 # node state manager, queue manager, scheduler, web, then an mpd) is killed with SIGKILL and started again with

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Multi-host test (issue 10, item 1): four hosts made of network namespaces (sssh1..sssh4, 10.77.0.11-14 on a bridge
+# Multi-host test: four hosts made of network namespaces (sssh1..sssh4, 10.77.0.11-14 on a bridge
 # sssbr0 at 10.77.0.1), one mpd each (node1..node4), the components spread over them - directory and event manager on
 # sssh1, process and node state managers on sssh2, queue manager and scheduler on sssh3, the dashboard on sssh4 -
 # an MPI job across the four hosts, then sssh4's link cut in the middle of a job: the job ends naming node4, the ring
