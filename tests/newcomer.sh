@@ -21,13 +21,16 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
-# as_newbie COMMAND: runs a command line as the new user, in a login environment, from the clone, where every
-# mpicc* on the PATH is hidden (an empty, non-executable file mounted over it).
+# as_newbie COMMAND: runs a command line as the new user, in a login environment, from the clone, in a mount
+# namespace where no mpicc* exists: each directory of the system PATH that has one gets an overlay in which it is
+# deleted (a fresh overlay each time: daemons started by an earlier call keep theirs).
 as_newbie() {
   unshare --mount --propagation private bash -c '
-    touch "$0/hidden" && chmod 644 "$0/hidden"
-    for f in /usr/local/bin/mpicc* /usr/bin/mpicc* /bin/mpicc*; do
-      [ -e "$f" ] && mount --bind "$0/hidden" "$(readlink -f "$f")"
+    for dir in /usr/local/bin /usr/bin /bin; do
+      [ -d "$dir" ] && [ ! -L "$dir" ] && compgen -G "$dir/mpicc*" >/dev/null || continue
+      layer="$(mktemp -d "$0/overlay.XXXXXX")" && mkdir "$layer/upper" "$layer/work" &&
+        mount -t overlay overlay -o "lowerdir=$dir,upperdir=$layer/upper,workdir=$layer/work" "$dir" &&
+        rm -f "$dir"/mpicc* || exit 125
     done
     exec runuser -l "$1" -c "cd \"$2\" && $3"' "$WORK" "$NEWBIE" "$CLONE" "$1"
 }

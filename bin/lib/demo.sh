@@ -113,7 +113,7 @@ demo_keep() {
   demo_say "the suite keeps running (--keep):"
   sed 's/^/  /' <<TEXT
 dashboard  $(demo_dashboard_url)
-submit     as an ordinary user: bin/sssjob submit job.sh   (or bin/qsub job.sh; bin/sssjob --help)
+submit     ${runner:+as an ordinary user: }bin/sssjob submit job.sh   (or bin/qsub job.sh; bin/sssjob --help)
 status     bin/sss status
 stop       bin/sss stop
 TEXT
@@ -126,10 +126,11 @@ demo_job() {
   local work="$1" sock="$2" runner="$3" program="./hello" id status=0
   local as=()
   [ -n "$runner" ] && as=(runuser -u "$runner" --)
-  if [ -n "$DEMO_MPICC" ]; then
-    "${as[@]}" "$DEMO_MPICC" -O2 -o "$work/hello" "$SSS_HOME/testkit/src/test/c/hello.c"
+  if [ -n "$DEMO_MPICC" ] && "${as[@]}" "$DEMO_MPICC" -O2 -o "$work/hello" "$SSS_HOME/testkit/src/test/c/hello.c" \
+      2>"$work/mpicc.err"; then
     demo_say "built an MPI program with $DEMO_MPICC: $SSS_HOME/testkit/src/test/c/hello.c"
   else
+    [ -n "$DEMO_MPICC" ] && demo_say "$DEMO_MPICC failed ($(tail -n 1 "$work/mpicc.err")), so the ranks run a shell line instead"
     program="sh -c 'echo \"hello from rank \$PMI_RANK of \$PMI_SIZE on \$(hostname) mpd=\$MPD_HOST\"'"
   fi
   cat >"$work/demo.sh" <<SCRIPT
