@@ -55,40 +55,47 @@ class ProcessManagerRestartIntegrationTest {
         try (LocalRing ring = LocalRing.startNamed(dir.resolve("ring"), List.of("node1", "node2", "node3"), 130, "--grace", "1");
              SssTestSuite suite = suite(dir, ring)) {
             ProcessManagerClient client = new ProcessManagerClient(suite.client());
-            ForkedComponent first = forkProcessManager(suite, dir);
-            String pgid = client.create(parse(suite, """
-                    <create-process-group totalprocs="3" output="label">
-                      <process-spec exec="/bin/sh"><arg idx="1" value="-c"/>
-                        <arg idx="2" value="echo started; sleep 30; echo finished"/></process-spec>
-                    </create-process-group>"""));
-            await("every rank runs").atMost(WAIT).until(() -> client.info(pgid).getFirst().getProcess().stream()
-                    .allMatch(p -> "running".equals(p.getState().value())));
-            String job = client.info(pgid).getFirst().getRingJob();
-            CompletableFuture<PgType> waiting = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return client.waitFor(pgid, WAIT);
-                } catch (SssException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            first.kill9();
-            ForkedComponent second = forkProcessManager(suite, dir);
-            try {
-                PgType again = client.info(pgid).getFirst();
-                assertThat(again.getState().value()).isEqualTo("running");
-                assertThat(again.getRingJob()).isEqualTo(job);
-                await("pids known again").atMost(WAIT).until(() -> client.info(pgid).getFirst().getProcess().stream()
-                        .allMatch(p -> p.getPid() != null));
-                PgType end = waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-                assertThat(end.getExitStatus()).isZero();
-                assertThat(end.getExitCode()).extracting(org.sss.schema.ExitCodeType::getStatus)
-                        .containsExactly(0, 0, 0);
-                String output = new String(Base64.getDecoder().decode(end.getOutputStream().getValue()), StandardCharsets.UTF_8);
-                assertThat(output.lines()).containsExactlyInAnyOrder("0: started", "1: started", "2: started",
-                        "0: finished", "1: finished", "2: finished");
-            } finally {
-                second.stop(Duration.ofSeconds(20));
+            try (ForkedComponent first = forkProcessManager(suite, dir)) {
+                followedAcrossAKill(suite, dir, client, first);
             }
+        }
+    }
+
+    /** The body of the test above, with the first process manager closed whatever happens (a fork must not outlive it). */
+    private static void followedAcrossAKill(SssTestSuite suite, Path dir, ProcessManagerClient client, ForkedComponent first)
+            throws Exception {
+        String pgid = client.create(parse(suite, """
+                <create-process-group totalprocs="3" output="label">
+                  <process-spec exec="/bin/sh"><arg idx="1" value="-c"/>
+                    <arg idx="2" value="echo started; sleep 30; echo finished"/></process-spec>
+                </create-process-group>"""));
+        await("every rank runs").atMost(WAIT).until(() -> client.info(pgid).getFirst().getProcess().stream()
+                .allMatch(p -> "running".equals(p.getState().value())));
+        String job = client.info(pgid).getFirst().getRingJob();
+        CompletableFuture<PgType> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return client.waitFor(pgid, WAIT);
+            } catch (SssException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        first.kill9();
+        ForkedComponent second = forkProcessManager(suite, dir);
+        try {
+            PgType again = client.info(pgid).getFirst();
+            assertThat(again.getState().value()).isEqualTo("running");
+            assertThat(again.getRingJob()).isEqualTo(job);
+            await("pids known again").atMost(WAIT).until(() -> client.info(pgid).getFirst().getProcess().stream()
+                    .allMatch(p -> p.getPid() != null));
+            PgType end = waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(end.getExitStatus()).isZero();
+            assertThat(end.getExitCode()).extracting(org.sss.schema.ExitCodeType::getStatus)
+                    .containsExactly(0, 0, 0);
+            String output = new String(Base64.getDecoder().decode(end.getOutputStream().getValue()), StandardCharsets.UTF_8);
+            assertThat(output.lines()).containsExactlyInAnyOrder("0: started", "1: started", "2: started",
+                    "0: finished", "1: finished", "2: finished");
+        } finally {
+            second.stop(Duration.ofSeconds(20));
         }
     }
 
