@@ -121,7 +121,7 @@ public final class JobManager implements AutoCloseable {
 
     /** Handles {@code launch} from a console: places the job and starts it down the tree. */
     public void launch(Link console, MpdMessage message) throws MalformedMessageException {
-        JobSpec request = JobSpec.decode(message.body());
+        JobSpec request = JobSpecCodec.decode(message.body());
         Placement placement;
         try {
             if (console.scope().isPresent()) {
@@ -164,7 +164,7 @@ public final class JobManager implements AutoCloseable {
 
     /** Handles {@code job-start} from the parent. */
     public void onStart(MpdMessage message) throws MalformedMessageException {
-        JobSpec spec = JobSpec.decode(message.body());
+        JobSpec spec = JobSpecCodec.decode(message.body());
         int index = spec.treeHosts().indexOf(selfId());
         if (index < 0) {
             throw new MalformedMessageException("job-start for a job that does not include this mpd");
@@ -178,7 +178,7 @@ public final class JobManager implements AutoCloseable {
 
     private void start(Job job) {
         JobSpec spec = job.spec;
-        MpdMessage forward = MpdMessage.of("job-start").with("jid", spec.jid()).body(spec.encode()).build();
+        MpdMessage forward = MpdMessage.of("job-start").with("jid", spec.jid()).body(JobSpecCodec.encode(spec)).build();
         for (int child : spec.childrenOf(job.index)) {
             String childId = spec.treeHosts().get(child);
             Member member = ring.membership().member(childId).orElse(null);
@@ -1122,7 +1122,7 @@ public final class JobManager implements AutoCloseable {
         long request = nextRequest.getAndIncrement();
         pendingSpawns.put(request, result);
         MpdMessage message = MpdMessage.of("job-spawn").with("jid", parent.jid()).with("req", request)
-                .with("from", selfId()).body(child.encode()).build();
+                .with("from", selfId()).body(JobSpecCodec.encode(child)).build();
         if (parent.index == 0) {
             try {
                 onSpawn(message);
@@ -1140,7 +1140,7 @@ public final class JobManager implements AutoCloseable {
     /** Handles {@code job-spawn} at the parent's root: places and starts the child job, then answers. */
     public void onSpawn(MpdMessage message) throws MalformedMessageException {
         Job parent = jobs.get(message.require("jid"));
-        JobSpec request = JobSpec.decode(message.body());
+        JobSpec request = JobSpecCodec.decode(message.body());
         int rc = 0;
         if (parent == null || parent.root == null) {
             rc = -1;
