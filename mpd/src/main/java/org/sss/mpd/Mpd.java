@@ -34,6 +34,7 @@ import org.sss.mpd.internal.Peers;
 import org.sss.mpd.internal.ProcessReactor;
 import org.sss.mpd.internal.RankLauncher;
 import org.sss.mpd.internal.Ring;
+import org.sss.mpd.internal.RingTest;
 
 /**
  * One mpd: a member of the daemon ring that starts and watches the ranks of parallel jobs on its host.
@@ -56,6 +57,7 @@ public final class Mpd implements AutoCloseable, LinkHandler {
     private static final java.util.Set<String> JOB_CONSOLE_COMMANDS = java.util.Set.of("launch", "kill", "sigjob", "stdin");
     private final Peers peers;
     private final Ring ring;
+    private final RingTest ringTest;
     private final ProcessReactor reactor;
     private final JobManager jobs;
     private final CountDownLatch exited = new CountDownLatch(1);
@@ -71,6 +73,7 @@ public final class Mpd implements AutoCloseable, LinkHandler {
         this.reactor = new ProcessReactor(self.id());
         Ring.Listener listener = (lost, died) -> jobs().membersGone(lost);
         this.ring = new Ring(self, peers, handshake, secret, settings.watchTimeout(), listener);
+        this.ringTest = new RingTest(ring);
         this.jobs = new JobManager(ring, peers, reactor,
                 RankLauncher.forThisProcess(java.util.Optional.ofNullable(settings.execHelper())), settings.fanout(),
                 settings.killGrace().toMillis(), settings.keepEnded(), new JobConsoles(secret, handshake.digest()));
@@ -195,7 +198,7 @@ public final class Mpd implements AutoCloseable, LinkHandler {
             case "ping" -> ring.onPing(link, message);
             case "pong" -> ring.onPong(link);
             case "expelled" -> ring.onExpelled(link);
-            case "ringtest" -> ring.onRingTest(message);
+            case "ringtest" -> ringTest.onRingTest(message);
             case "members" -> ring.onMembers(message);
             case "join" -> ring.onJoin(link, message);
             case "lost" -> ring.onLost(message);
@@ -246,9 +249,7 @@ public final class Mpd implements AutoCloseable, LinkHandler {
                 link.trySend(MpdMessage.of("trace").with("epoch", m.epoch()).with("members", Member.encodeAll(m.members()))
                         .with("self", self.id()).build());
             }
-            case "ringtest-start" -> ring.startRingTest(message.number("loops"), result -> link.trySend(
-                    MpdMessage.of("ringtest-done").with("loops", result.loops()).with("nanos", result.elapsedNanos())
-                            .with("hops", result.hops()).with("size", result.size()).build()));
+            case "ringtest-start" -> ringTest.onStart(link, message);
             case "listjobs" -> gather(link, "jobs-query", jobs::localRanks, "jobs");
             case "detached" -> gather(link, "detached-query", jobs::detachedJobs, "detached");
             case "allexit" -> exitAll(link, true);
