@@ -9,6 +9,9 @@
  * failing rank's status (128 + signal for a signal), after a line naming the rank and host. Exit 2 for a usage
  * error, 255 when the mpd cannot be reached or refuses the job.
  *
+ * The wire itself (frames, the requests with the launch's job spec, the parsing of what the mpd sends) is in
+ * mpd_wire.c, where a test holds it to the same golden messages as the mpd (docs/MPD-PROTOCOL.md).
+ *
  * Written in C, not Java, because mpiexec starts once per job: a JVM costs 35-80 ms here, this 1 ms.
  */
 #define _GNU_SOURCE
@@ -20,7 +23,6 @@
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,79 +30,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mpd_wire.h"
 #include "sha256.h"
-
-#define EXIT_USAGE 2
-#define EXIT_INFRA 255
-#define MAX_FRAME (16 * 1024 * 1024)
 
 extern char **environ;
 
 /* ------------------------------------------------------------------ small utilities */
-
-static void die(int status, const char *format, ...) {
-    va_list args;
-    va_start(args, format);
-    fputs("mpiexec: ", stderr);
-    vfprintf(stderr, format, args);
-    fputc('\n', stderr);
-    va_end(args);
-    exit(status);
-}
-
-typedef struct {
-    char *data;
-    size_t size;
-    size_t capacity;
-} buffer;
-
-static void buf_reserve(buffer *b, size_t extra) {
-    if (b->size + extra + 1 > b->capacity) {
-        size_t capacity = b->capacity ? b->capacity : 256;
-        while (capacity < b->size + extra + 1) {
-            capacity *= 2;
-        }
-        b->data = realloc(b->data, capacity);
-        if (!b->data) {
-            die(EXIT_INFRA, "out of memory");
-        }
-        b->capacity = capacity;
-    }
-}
-
-static void buf_add(buffer *b, const void *data, size_t size) {
-    buf_reserve(b, size);
-    memcpy(b->data + b->size, data, size);
-    b->size += size;
-    b->data[b->size] = 0;
-}
-
-static void buf_str(buffer *b, const char *text) { buf_add(b, text, strlen(text)); }
-
-/* A job-spec line: key=value with bytes below 0x20, 0x7f and '%' escaped, then a newline. */
-static void spec_line(buffer *b, const char *key, const char *value) {
-    buf_str(b, key);
-    buf_add(b, "=", 1);
-    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-        if (*p < 0x20 || *p == '%' || *p == 0x7f) {
-            char hex[4];
-            snprintf(hex, sizeof hex, "%%%02x", *p);
-            buf_add(b, hex, 3);
-        } else {
-            buf_add(b, p, 1);
-        }
-    }
-    buf_add(b, "\n", 1);
-}
-
-static void spec_pair(buffer *b, const char *key, const char *name, const char *value) {
-    buffer pair = {0};
-    buf_str(&pair, name);
-    buf_add(&pair, "=", 1);
-    buf_str(&pair, value);
-    spec_line(b, key, pair.data);
-    free(pair.data);
-}
 
 static void write_all(int fd, const void *data, size_t size) {
     const char *p = data;
@@ -121,16 +56,6 @@ static void write_all(int fd, const void *data, size_t size) {
 }
 
 /* ------------------------------------------------------------------ command line */
-
-typedef struct rank_set {
-    int count;
-    const char *exec;
-    const char **args;
-    int nargs;
-    const char **env; /* name, value pairs */
-    int nenv;
-    struct rank_set *next;
-} rank_set;
 
 typedef struct {
     const char **genv; /* name, value pairs */
@@ -281,7 +206,48 @@ static void parse(int argc, char **argv, options *o) {
     }
 }
 
-/* ------------------------------------------------------------------ the job spec (see JobSpec.java) */
+/* ------------------------------------------------------------------ the job spec (docs/MPD-PROTOCOL.md) */
+
+/* The machinefile's entries: one per line, without comments and surrounding blanks; dies if it names no host. */
+static const char **read_machinefile(const char *path, int *count) {
+    FILE *file = fopen(path, "r");
+    if (!file) {
+        die(EXIT_USAGE, "cannot read machinefile %s: %s", path, strerror(errno));
+    }
+    const char **entries = NULL;
+    int capacity = 0;
+    *count = 0;
+    char line[4096];
+    while (fgets(line, sizeof line, file)) {
+        char *hash = strchr(line, '#');
+        if (hash) {
+            *hash = 0;
+        }
+        char *start = line;
+        while (*start == ' ' || *start == '\t') {
+            start++;
+        }
+        char *end = start + strlen(start);
+        while (end > start && (end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r')) {
+            *--end = 0;
+        }
+        if (*start) {
+            if (*count == capacity) {
+                capacity = capacity ? capacity * 2 : 16;
+                entries = realloc(entries, (size_t)capacity * sizeof *entries);
+                if (!entries) {
+                    die(EXIT_INFRA, "out of memory");
+                }
+            }
+            entries[(*count)++] = strdup(start);
+        }
+    }
+    fclose(file);
+    if (*count == 0) {
+        die(EXIT_USAGE, "machinefile %s names no host", path);
+    }
+    return entries;
+}
 
 static void build_spec(const options *o, buffer *spec) {
     char cwd[4096];
@@ -290,70 +256,26 @@ static void build_spec(const options *o, buffer *spec) {
         wdir = getcwd(cwd, sizeof cwd) ? cwd : "/";
     }
     struct passwd *pw = getpwuid(getuid());
-    spec_line(spec, "user", pw ? pw->pw_name : "unknown");
-    spec_line(spec, "wdir", wdir);
-    spec_line(spec, "output", o->output);
-    char number[32];
-    snprintf(number, sizeof number, "%d", o->ppn);
-    spec_line(spec, "ppn", number);
-    if (!o->envnone) {
-        for (char **e = environ; *e; e++) {
-            spec_line(spec, "env", *e);
-        }
+    int nmachines = 0;
+    const char **machines = o->machinefile ? read_machinefile(o->machinefile, &nmachines) : NULL;
+    launch_spec launch = {
+        .user = pw ? pw->pw_name : "unknown",
+        .wdir = wdir,
+        .output = o->output,
+        .ppn = o->ppn,
+        .env = o->envnone ? NULL : environ,
+        .genv = o->genv,
+        .ngenv = o->ngenv,
+        .hosts = o->hosts,
+        .machines = machines,
+        .nmachines = nmachines,
+        .sets = o->sets,
+    };
+    wire_job_spec(spec, &launch);
+    for (int m = 0; m < nmachines; m++) {
+        free((char *)machines[m]);
     }
-    for (int g = 0; g < o->ngenv; g++) {
-        spec_pair(spec, "env", o->genv[g * 2], o->genv[g * 2 + 1]);
-    }
-    if (o->hosts) {
-        char *copy = strdup(o->hosts);
-        for (char *save = NULL, *h = strtok_r(copy, ",", &save); h; h = strtok_r(NULL, ",", &save)) {
-            if (*h) {
-                spec_line(spec, "host", h);
-            }
-        }
-        free(copy);
-    }
-    if (o->machinefile) {
-        FILE *file = fopen(o->machinefile, "r");
-        if (!file) {
-            die(EXIT_USAGE, "cannot read machinefile %s: %s", o->machinefile, strerror(errno));
-        }
-        char line[4096];
-        int entries = 0;
-        while (fgets(line, sizeof line, file)) {
-            char *hash = strchr(line, '#');
-            if (hash) {
-                *hash = 0;
-            }
-            char *start = line;
-            while (*start == ' ' || *start == '\t') {
-                start++;
-            }
-            char *end = start + strlen(start);
-            while (end > start && (end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r')) {
-                *--end = 0;
-            }
-            if (*start) {
-                spec_line(spec, "machine", start);
-                entries++;
-            }
-        }
-        fclose(file);
-        if (entries == 0) {
-            die(EXIT_USAGE, "machinefile %s names no host", o->machinefile);
-        }
-    }
-    for (const rank_set *s = o->sets; s; s = s->next) {
-        snprintf(number, sizeof number, "%d", s->count);
-        spec_line(spec, "set", number);
-        spec_line(spec, "exec", s->exec);
-        for (int a = 0; a < s->nargs; a++) {
-            spec_line(spec, "arg", s->args[a]);
-        }
-        for (int e = 0; e < s->nenv; e++) {
-            spec_pair(spec, "setenv", s->env[e * 2], s->env[e * 2 + 1]);
-        }
-    }
+    free(machines);
 }
 
 /* ------------------------------------------------------------------ connecting and authenticating */
@@ -535,91 +457,10 @@ static void authenticate(int fd, const char *secret, size_t secret_size) {
 }
 
 static void send_frame(int fd, const char *header, const void *body, size_t body_size) {
-    size_t header_size = strlen(header);
-    size_t total = header_size + (body_size ? 1 + body_size : 0);
-    char prefix[32];
-    int prefix_size = snprintf(prefix, sizeof prefix, "%zu ", total);
     buffer frame = {0};
-    buf_add(&frame, prefix, (size_t)prefix_size);
-    buf_add(&frame, header, header_size);
-    if (body_size) {
-        buf_add(&frame, "\n", 1);
-        buf_add(&frame, body, body_size);
-    }
+    wire_frame(&frame, header, body, body_size);
     write_all(fd, frame.data, frame.size);
     free(frame.data);
-}
-
-/* ------------------------------------------------------------------ messages from the mpd */
-
-typedef struct {
-    char *header;
-    char *body;
-    size_t body_size;
-} message;
-
-/* Reads frames from a non-blocking socket into `in`; returns 1 when a whole frame is at the front. */
-static int frame_ready(buffer *in, size_t *payload_start, size_t *payload_size) {
-    size_t i = 0, length = 0;
-    while (i < in->size && in->data[i] != ' ') {
-        if (in->data[i] < '0' || in->data[i] > '9' || i > 9) {
-            die(EXIT_INFRA, "the mpd sent a malformed frame");
-        }
-        length = length * 10 + (size_t)(in->data[i] - '0');
-        i++;
-    }
-    if (i >= in->size) {
-        return 0;
-    }
-    if (length == 0 || length > MAX_FRAME) {
-        die(EXIT_INFRA, "the mpd sent a frame of %zu bytes", length);
-    }
-    if (in->size - i - 1 < length) {
-        return 0;
-    }
-    *payload_start = i + 1;
-    *payload_size = length;
-    return 1;
-}
-
-static void parse_message(char *payload, size_t size, message *m) {
-    char *newline = memchr(payload, '\n', size);
-    if (newline) {
-        *newline = 0;
-        m->body = newline + 1;
-        m->body_size = size - (size_t)(newline + 1 - payload);
-    } else {
-        payload[size] = 0;
-        m->body = NULL;
-        m->body_size = 0;
-    }
-    m->header = payload;
-}
-
-/* The value of `key` in a header (decoded into `out`), or NULL. */
-static const char *field(const message *m, const char *key, char *out, size_t out_size) {
-    size_t key_size = strlen(key);
-    const char *p = m->header;
-    while (p && *p) {
-        const char *end = strchr(p, ' ');
-        size_t token = end ? (size_t)(end - p) : strlen(p);
-        if (token > key_size && !strncmp(p, key, key_size) && p[key_size] == '=') {
-            size_t o = 0;
-            for (size_t i = key_size + 1; i < token && o + 1 < out_size; i++) {
-                if (p[i] == '%' && i + 2 < token) {
-                    char hex[3] = {p[i + 1], p[i + 2], 0};
-                    out[o++] = (char)strtol(hex, NULL, 16);
-                    i += 2;
-                } else {
-                    out[o++] = p[i];
-                }
-            }
-            out[o] = 0;
-            return out;
-        }
-        p = end ? end + 1 : NULL;
-    }
-    return NULL;
 }
 
 /* ------------------------------------------------------------------ output with -l labels */
@@ -729,7 +570,7 @@ static int read_line(int fd, char *line, size_t size) {
 /* Reads the next frame from the mpd (blocking) into m; the payload stays valid until the next call. */
 static void next_message(int fd, buffer *in, message *m) {
     size_t start, payload_size;
-    while (!frame_ready(in, &start, &payload_size)) {
+    while (!wire_frame_ready(in, &start, &payload_size)) {
         buf_reserve(in, 65536);
         ssize_t n = read(fd, in->data + in->size, 65536);
         if (n <= 0) {
@@ -742,7 +583,7 @@ static void next_message(int fd, buffer *in, message *m) {
     buf_add(&current, in->data + start, payload_size);
     memmove(in->data, in->data + start + payload_size, in->size - start - payload_size);
     in->size -= start + payload_size;
-    parse_message(current.data, payload_size, m);
+    wire_parse_message(current.data, payload_size, m);
 }
 
 /* MPICH's singleton init: the program listens, we connect and speak first; then the local mpd serves it as a
@@ -757,20 +598,20 @@ static int serve_singleton(const options *o, int mpd) {
     }
     char header[1024];
     struct passwd *pw = getpwuid(getuid());
-    snprintf(header, sizeof header, "cmd=singleton pid=%s user=%s", o->pmi_pid, pw ? pw->pw_name : "unknown");
+    wire_singleton(header, sizeof header, o->pmi_pid, pw ? pw->pw_name : "unknown");
     send_frame(mpd, header, NULL, 0);
     buffer in = {0};
     message m;
     next_message(mpd, &in, &m);
-    if (!field(&m, "cmd", value, sizeof value) || strcmp(value, "singleton-ok") != 0) {
-        die(EXIT_INFRA, "the mpd refused the singleton: %s", field(&m, "msg", value, sizeof value) ? value : "?");
+    if (!wire_field(&m, "cmd", value, sizeof value) || strcmp(value, "singleton-ok") != 0) {
+        die(EXIT_INFRA, "the mpd refused the singleton: %s", wire_field(&m, "msg", value, sizeof value) ? value : "?");
     }
     char jid[256], kvsname[300];
-    field(&m, "jid", jid, sizeof jid);
-    field(&m, "kvsname", kvsname, sizeof kvsname);
+    wire_field(&m, "jid", jid, sizeof jid);
+    wire_field(&m, "kvsname", kvsname, sizeof kvsname);
     snprintf(line, sizeof line, "cmd=singinit_info versionok=yes stdio=no kvsname=%s\n", kvsname);
     write_all(program, line, strlen(line));
-    snprintf(header, sizeof header, "cmd=pmi jid=%s", jid);
+    wire_pmi(header, sizeof header, jid);
     for (;;) {
         struct pollfd fds[2] = {{program, POLLIN, 0}, {mpd, POLLIN, 0}};
         if (poll(fds, 2, -1) < 0) {
@@ -782,7 +623,7 @@ static int serve_singleton(const options *o, int mpd) {
         if (fds[0].revents) {
             int n = read_line(program, line, sizeof line);
             if (n < 0) {
-                snprintf(header, sizeof header, "cmd=singleton-end jid=%s", jid);
+                wire_singleton_end(header, sizeof header, jid);
                 send_frame(mpd, header, NULL, 0);
                 next_message(mpd, &in, &m);
                 return 0;
@@ -791,7 +632,7 @@ static int serve_singleton(const options *o, int mpd) {
         }
         if (fds[1].revents) {
             next_message(mpd, &in, &m);
-            if (field(&m, "cmd", value, sizeof value) && !strcmp(value, "pmi-reply") && m.body_size) {
+            if (wire_field(&m, "cmd", value, sizeof value) && !strcmp(value, "pmi-reply") && m.body_size) {
                 write_all(program, m.body, m.body_size);
             }
         }
@@ -865,7 +706,7 @@ int main(int argc, char **argv) {
                 }
                 char header[400];
                 int sig = signals_sent++ == 0 ? s : SIGKILL;
-                snprintf(header, sizeof header, "cmd=kill jid=%s signal=%d", jid, sig);
+                wire_kill(header, sizeof header, jid, sig);
                 send_frame(fd, header, NULL, 0);
             }
         }
@@ -874,10 +715,10 @@ int main(int argc, char **argv) {
             ssize_t n = read(0, data, sizeof data);
             char header[400];
             if (n > 0) {
-                snprintf(header, sizeof header, "cmd=stdin jid=%s", jid);
+                wire_stdin(header, sizeof header, jid, 0);
                 send_frame(fd, header, data, (size_t)n);
             } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-                snprintf(header, sizeof header, "cmd=stdin jid=%s eof=1", jid);
+                wire_stdin(header, sizeof header, jid, 1);
                 send_frame(fd, header, NULL, 0);
                 stdin_open = 0;
             }
@@ -893,35 +734,35 @@ int main(int argc, char **argv) {
                 in.size += (size_t)n;
             }
             size_t start, payload_size;
-            while (frame_ready(&in, &start, &payload_size)) {
+            while (wire_frame_ready(&in, &start, &payload_size)) {
                 message m;
                 char value[4096];
                 buf_reserve(&in, 1);
                 char saved = in.data[start + payload_size];
-                parse_message(in.data + start, payload_size, &m);
-                const char *cmd = field(&m, "cmd", value, sizeof value);
+                wire_parse_message(in.data + start, payload_size, &m);
+                const char *cmd = wire_field(&m, "cmd", value, sizeof value);
                 if (!cmd) {
                     die(EXIT_INFRA, "the mpd sent a message without a command");
                 } else if (!strcmp(cmd, "job-out")) {
                     char r[32], s[32];
-                    int rank = field(&m, "rank", r, sizeof r) ? atoi(r) : -1;
-                    int stream = field(&m, "fd", s, sizeof s) ? atoi(s) : 1;
+                    int rank = wire_field(&m, "rank", r, sizeof r) ? atoi(r) : -1;
+                    int stream = wire_field(&m, "fd", s, sizeof s) ? atoi(s) : 1;
                     emit(rank, stream, m.body ? m.body : "", m.body_size);
                 } else if (!strcmp(cmd, "job-launched")) {
-                    field(&m, "jid", jid, sizeof jid);
+                    wire_field(&m, "jid", jid, sizeof jid);
                 } else if (!strcmp(cmd, "job-done")) {
                     char status[32], reason[4096];
-                    int code = field(&m, "status", status, sizeof status) ? atoi(status) : EXIT_INFRA;
+                    int code = wire_field(&m, "status", status, sizeof status) ? atoi(status) : EXIT_INFRA;
                     flush_labels();
                     if (code != 0) {
                         fprintf(stderr, "mpiexec: job %s: %s\n", jid,
-                                field(&m, "reason", reason, sizeof reason) ? reason : "failed");
+                                wire_field(&m, "reason", reason, sizeof reason) ? reason : "failed");
                     }
                     return code;
                 } else if (!strcmp(cmd, "error")) {
                     char msg[4096];
                     flush_labels();
-                    die(EXIT_INFRA, "%s", field(&m, "msg", msg, sizeof msg) ? msg : "the mpd refused the job");
+                    die(EXIT_INFRA, "%s", wire_field(&m, "msg", msg, sizeof msg) ? msg : "the mpd refused the job");
                 }
                 in.data[start + payload_size] = saved;
                 memmove(in.data, in.data + start + payload_size, in.size - start - payload_size);

@@ -27,6 +27,7 @@ import org.sss.mpd.internal.JobManager;
 import org.sss.mpd.internal.Link;
 import org.sss.mpd.internal.LinkHandler;
 import org.sss.mpd.internal.MalformedMessageException;
+import org.sss.mpd.internal.MessageRoutes;
 import org.sss.mpd.internal.Member;
 import org.sss.mpd.internal.Membership;
 import org.sss.mpd.internal.MpdMessage;
@@ -34,6 +35,7 @@ import org.sss.mpd.internal.Peers;
 import org.sss.mpd.internal.ProcessReactor;
 import org.sss.mpd.internal.RankLauncher;
 import org.sss.mpd.internal.Ring;
+import org.sss.mpd.internal.RingTest;
 
 /**
  * One mpd: a member of the daemon ring that starts and watches the ranks of parallel jobs on its host.
@@ -56,8 +58,10 @@ public final class Mpd implements AutoCloseable, LinkHandler {
     private static final java.util.Set<String> JOB_CONSOLE_COMMANDS = java.util.Set.of("launch", "kill", "sigjob", "stdin");
     private final Peers peers;
     private final Ring ring;
+    private final RingTest ringTest;
     private final ProcessReactor reactor;
     private final JobManager jobs;
+    private final MessageRoutes routes;
     private final CountDownLatch exited = new CountDownLatch(1);
     private final Thread acceptor;
     private volatile boolean closing;
@@ -71,9 +75,11 @@ public final class Mpd implements AutoCloseable, LinkHandler {
         this.reactor = new ProcessReactor(self.id());
         Ring.Listener listener = (lost, died) -> jobs().membersGone(lost);
         this.ring = new Ring(self, peers, handshake, secret, settings.watchTimeout(), listener);
+        this.ringTest = new RingTest(ring);
         this.jobs = new JobManager(ring, peers, reactor,
                 RankLauncher.forThisProcess(java.util.Optional.ofNullable(settings.execHelper())), settings.fanout(),
                 settings.killGrace().toMillis(), settings.keepEnded(), new JobConsoles(secret, handshake.digest()));
+        this.routes = routes();
         this.acceptor = Thread.ofPlatform().daemon().name("mpd-accept-" + self.id()).unstarted(this::acceptLoop);
     }
 
@@ -181,6 +187,35 @@ public final class Mpd implements AutoCloseable, LinkHandler {
         return keys.size() == 1 ? secretRing : new KeyRing(keys, secretRing.clientKey().name());
     }
 
+    /**
+     * The route of every command an mpd receives. The ring's messages go to {@link Ring} (and the ring test to
+     * {@link RingTest}); the tools' ring-wide requests are answered here; job messages go to the parts of
+     * {@link JobManager} that own them (see {@link JobManager#addRoutes}).
+     */
+    private MessageRoutes routes() {
+        MessageRoutes routes = new MessageRoutes()
+                .on("hello", (link, message) -> link.peerId(message.require("id")))
+                .on("join", ring::onJoin)
+                .on("members", (link, message) -> ring.onMembers(message))
+                .on("ping", ring::onPing)
+                .on("pong", (link, message) -> ring.onPong(link))
+                .on("expelled", (link, message) -> ring.onExpelled(link))
+                .on("lost", (link, message) -> ring.onLost(message))
+                .on("leave", ring::onLeave)
+                .on("leave-ok", (link, message) -> LOG.debug("mpd {}: departure acknowledged", self.id()))
+                .on("ringtest", (link, message) -> ringTest.onRingTest(message))
+                .on("ringtest-start", ringTest::onStart)
+                .on("trace", (link, message) -> trace(link))
+                .on("listjobs", (link, message) -> gather(link, "jobs-query", jobs::localRanks, "jobs"))
+                .on("jobs-query", (link, message) -> link.trySend(lines("jobs-info", jobs.localRanks())))
+                .on("detached", (link, message) -> gather(link, "detached-query", jobs::detachedJobs, "detached"))
+                .on("detached-query", (link, message) -> link.trySend(lines("detached-info", jobs.detachedJobs())))
+                .on("allexit", (link, message) -> exitAll(link, true))
+                .on("exit-all", (link, message) -> exitAll(link, false));
+        jobs.addRoutes(routes);
+        return routes;
+    }
+
     @Override
     public void message(Link link, MpdMessage message) throws MalformedMessageException {
         if (link.scope().isPresent() && !JOB_CONSOLE_COMMANDS.contains(message.cmd())) {
@@ -190,70 +225,17 @@ public final class Mpd implements AutoCloseable, LinkHandler {
             link.close();
             return;
         }
-        switch (message.cmd()) {
-            case "hello" -> link.peerId(message.require("id"));
-            case "ping" -> ring.onPing(link, message);
-            case "pong" -> ring.onPong(link);
-            case "expelled" -> ring.onExpelled(link);
-            case "ringtest" -> ring.onRingTest(message);
-            case "members" -> ring.onMembers(message);
-            case "join" -> ring.onJoin(link, message);
-            case "lost" -> ring.onLost(message);
-            case "leave" -> ring.onLeave(link, message);
-            case "leave-ok" -> LOG.debug("mpd {}: departure acknowledged", self.id());
-            case "exit-all" -> exitAll(link, false);
-            case "job-start" -> jobs.onStart(message);
-            case "job-out", "job-exit", "job-host-failed", "job-abort", "job-spawned", "job-coexit" -> jobs.onUpward(message);
-            case "job-signalled" -> jobs.onSignalled(message);
-            case "kvs-fence" -> jobs.onKvsFence(message);
-            case "kvs-commit" -> jobs.onKvsCommit(message);
-            case "job-spawn" -> jobs.onSpawn(message);
-            case "job-spawn-result" -> jobs.onSpawnResult(message);
-            case "job-kill" -> jobs.onKill(message);
-            case "job-signal" -> jobs.onSignal(message);
-            case "job-forget" -> jobs.onForget(message);
-            case "job-stdin" -> jobs.onStdin(message);
-            case "job-request" -> jobs.onRequest(message);
-            case "jobs-query" -> link.trySend(MpdMessage.of("jobs-info").with("host", self.id())
-                    .body(String.join("\n", jobs.localRanks()).getBytes(StandardCharsets.UTF_8)).build());
-            case "detached-query" -> link.trySend(MpdMessage.of("detached-info").with("host", self.id())
-                    .body(String.join("\n", jobs.detachedJobs()).getBytes(StandardCharsets.UTF_8)).build());
-            default -> console(link, message);
-        }
+        routes.route(link, message);
     }
 
-    /** Console commands: from mpiexec and the mpd tools. */
-    private void console(Link link, MpdMessage message) throws MalformedMessageException {
-        switch (message.cmd()) {
-            case "launch" -> jobs.launch(link, message);
-            case "singleton" -> jobs.singleton(link, message);
-            case "pmi" -> jobs.onPmiRelay(message);
-            case "singleton-end" -> jobs.onSingletonEnd(message);
-            case "kill", "sigjob", "stdin" -> {
-                boolean quiet = "stdin".equals(message.cmd());
-                boolean reported = message.get("report") != null;
-                if (!jobs.consoleRequest(link, message) && !quiet) {
-                    link.trySend(MpdMessage.of("error").with("jid", message.get("jid")).with("report", message.get("report"))
-                            .with("msg", "no job " + message.get("jid") + (reported ? " led by mpd " + self.id() : "")).build());
-                } else if (!quiet && !reported) {
-                    link.trySend(MpdMessage.of("ok").with("jid", message.get("jid")).build());
-                }
-            }
-            case "attach" -> jobs.attach(link, message);
-            case "release" -> jobs.release(link, message);
-            case "trace" -> {
-                Membership m = ring.membership();
-                link.trySend(MpdMessage.of("trace").with("epoch", m.epoch()).with("members", Member.encodeAll(m.members()))
-                        .with("self", self.id()).build());
-            }
-            case "ringtest-start" -> ring.startRingTest(message.number("loops"), result -> link.trySend(
-                    MpdMessage.of("ringtest-done").with("loops", result.loops()).with("nanos", result.elapsedNanos())
-                            .with("hops", result.hops()).with("size", result.size()).build()));
-            case "listjobs" -> gather(link, "jobs-query", jobs::localRanks, "jobs");
-            case "detached" -> gather(link, "detached-query", jobs::detachedJobs, "detached");
-            case "allexit" -> exitAll(link, true);
-            default -> throw new MalformedMessageException("unknown command " + message.cmd());
-        }
+    private void trace(Link link) {
+        Membership m = ring.membership();
+        link.trySend(MpdMessage.of("trace").with("epoch", m.epoch()).with("members", Member.encodeAll(m.members()))
+                .with("self", self.id()).build());
+    }
+
+    private MpdMessage lines(String cmd, List<String> lines) {
+        return MpdMessage.of(cmd).with("host", self.id()).body(String.join("\n", lines).getBytes(StandardCharsets.UTF_8)).build();
     }
 
     /**

@@ -17,6 +17,7 @@ import org.sss.lib.wire.Endpoint;
 import org.sss.lib.wire.SharedKey;
 import org.sss.mpd.internal.Link;
 import org.sss.mpd.internal.MalformedMessageException;
+import org.sss.mpd.internal.JobSpecCodec;
 import org.sss.mpd.internal.Member;
 import org.sss.mpd.internal.MpdMessage;
 
@@ -88,7 +89,7 @@ public final class MpdConsole implements AutoCloseable {
         synchronized (requests) {
             launching = listener;
             try {
-                MpdMessage reply = call(MpdMessage.of("launch").body(request.toSpec().encode()).build());
+                MpdMessage reply = call(MpdMessage.of("launch").body(JobSpecCodec.encode(request.toSpec())).build());
                 return expect(reply, "job-launched").get("jid");
             } finally {
                 launching = null;

@@ -1,46 +1,33 @@
 package org.sss.mpd.internal;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.sss.mpd.internal.pmi.JobKvs;
 import org.sss.mpd.internal.pmi.PmiJob;
 import org.sss.mpd.internal.pmi.PmiSession;
-import org.sss.mpd.internal.pmi.ProcessMapping;
 
 /**
- * This mpd's part of one job: the placed spec, its index in the launch tree, its local ranks and co-processes, its
- * share of the key-value space, and (on the root only) the {@link JobRoot}.
+ * This mpd's part of one job: the placed spec, its index in the launch tree, its local ranks and co-processes, the
+ * job's PMI-1 view here (with its share of the key-value space; see {@link PmiJobs}), and on the root only
+ * the {@link JobRoot}.
  */
 final class Job {
     final JobSpec spec;
     final int index;
     final Map<Integer, LocalRank> ranks = new ConcurrentHashMap<>();
     final List<LocalRank> coProcesses = new CopyOnWriteArrayList<>();
-    final JobKvs kvs;
-    final Optional<String> mapping;
+    /** Set by {@link PmiJobs#newJob} before the job is shared. */
     PmiJob pmi;
     JobRoot root;
     /** The job that spawned this one (on the root only), or null. */
     Job parent;
+    /** A singleton's PMI conversation, relayed by its mpiexec (see {@link Singletons}); null for other jobs. */
     PmiSession singleton;
 
     Job(JobSpec spec, int index) {
         this.spec = spec;
         this.index = index;
-        Map<String, String> preput = new LinkedHashMap<>();
-        for (String entry : spec.preput()) {
-            int equals = entry.indexOf('=');
-            if (equals > 0) {
-                preput.put(entry.substring(0, equals), entry.substring(equals + 1));
-            }
-        }
-        this.kvs = new JobKvs("kvs_" + spec.jid().replaceAll("[^A-Za-z0-9_]", "_"), spec.ranksOn(index).size(),
-                spec.childrenOf(index).size(), preput);
-        this.mapping = ProcessMapping.of(spec.rankHost());
     }
 
     /** @return the job id */

@@ -149,7 +149,7 @@ final class JobRoot {
             link.trySend(message);
         }
         if (droppedBytes > 0) {
-            link.trySend(MpdMessage.of("job-dropped").with("jid", spec.jid()).with("bytes", droppedBytes).build());
+            link.trySend(ConsoleMessages.dropped(spec.jid(), droppedBytes));
         }
         return true;
     }

@@ -85,6 +85,19 @@ public final class Peers implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends to a member named by its id, connecting if needed.
+     *
+     * @param ring     the membership to find it in
+     * @param memberId its id
+     * @param message  the message
+     * @return whether it is a member and the message was sent
+     */
+    public boolean send(Membership ring, String memberId, MpdMessage message) {
+        Member member = ring.member(memberId).orElse(null);
+        return member != null && send(member, message);
+    }
+
     /** @param accepted a link another process opened; its reader starts now */
     public void adopt(Link accepted) {
         read(accepted);

@@ -2,17 +2,13 @@ package org.sss.mpd.internal;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sss.lib.wire.ChallengeHandshake;
@@ -31,20 +27,16 @@ import org.sss.lib.wire.SharedKey;
  * at once, and reports the lost members to the leader (or applies the loss itself if it now leads). A missing pong
  * alone does not condemn a neighbour: a loaded machine can delay one for seconds, so the member first tries a fresh
  * connection and handshake, and only a neighbour that cannot complete one is lost. A member that learns it was
- * dropped while alive (a partition) rejoins. Thread-safe: membership changes happen under this object's lock.
+ * dropped while alive (a partition) rejoins, and members lost while they may have been alive are probed until the
+ * two rings become one again (see {@link PartitionHealer}). The ring test, which times messages around the ring,
+ * is {@link RingTest}'s. Thread-safe: membership changes happen under this object's lock.
  */
 public final class Ring implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Ring.class);
     private static final Duration PING_INTERVAL = Duration.ofMillis(250);
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
-    /** How often members lost to a partition are probed, and how long they are remembered. */
+    /** How often members lost to a partition are probed. */
     private static final Duration HEAL_INTERVAL = Duration.ofSeconds(2);
-    private static final Duration HEAL_MEMORY = Duration.ofHours(1);
-    private static final Duration PROBE_TIMEOUT = Duration.ofMillis(1500);
-
-    /** A member lost while alive, perhaps: where it listened and when it was lost. */
-    private record LostPeer(Member member, long lostNanos) {
-    }
 
     /** Told when members disappear from the ring. */
     public interface Listener {
@@ -64,16 +56,14 @@ public final class Ring implements AutoCloseable {
     private final ScheduledExecutorService timer;
     /** Replaced (never changed in place) under this ring's lock; read without it, so a query never waits on a repair. */
     private volatile Membership membership;
-    private Link rightLink;
+    /** Written under this ring's lock; read without it by ring-test hops, which must never wait on a repair. */
+    private volatile Link rightLink;
     private String rightId;
     private volatile long lastPongNanos = System.nanoTime();
     private volatile boolean exiting;
     private volatile boolean verifying;
     private boolean rejoining;
-    /** Members lost while this mpd stayed (not clean departures), by id, with when they were lost: probed for a heal. */
-    private final Map<String, LostPeer> lostPeers = new HashMap<>();
-    private boolean probing;
-    private final List<RingTest> ringTests = new ArrayList<>();
+    private final PartitionHealer healer;
 
     /**
      * @param self         this mpd
@@ -92,10 +82,11 @@ public final class Ring implements AutoCloseable {
         this.watchTimeout = watchTimeout;
         this.listener = listener;
         this.membership = Membership.alone(self);
+        this.healer = new PartitionHealer(this, handshake, secret);
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("mpd-ring-" + self.id()).factory());
         timer.scheduleWithFixedDelay(this::tick, PING_INTERVAL.toMillis(), PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        timer.scheduleWithFixedDelay(this::startProbe, HEAL_INTERVAL.toMillis(), HEAL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(healer::startProbe, HEAL_INTERVAL.toMillis(), HEAL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** @return this mpd */
@@ -309,6 +300,16 @@ public final class Ring implements AutoCloseable {
         return exiting;
     }
 
+    /** @return whether this mpd is leaving or rejoining, when it must not start joining another ring */
+    synchronized boolean leavingOrRejoining() {
+        return exiting || rejoining;
+    }
+
+    /** @return the link to the right neighbour, or null when alone or cut off; read without the lock */
+    public Link rightLink() {
+        return rightLink;
+    }
+
     /** A link closed: if it was the one to the right neighbour, that neighbour is lost. */
     public void linkClosed(Link link) {
         synchronized (this) {
@@ -406,84 +407,6 @@ public final class Ring implements AutoCloseable {
         }
     }
 
-    /**
-     * Heals a partition: asks each member lost while it may have been alive which ring it is in now. If that ring
-     * does not hold this mpd and wins over this one (more members; on a tie, the smaller leader id), this mpd joins
-     * it; the rest of this ring follows, each member on its own probe or when the ring it pings answers
-     * {@code expelled}. Runs on the ring's timer, connecting outside the lock.
-     */
-    private void startProbe() {
-        synchronized (this) {
-            long now = System.nanoTime();
-            lostPeers.values().removeIf(peer -> now - peer.lostNanos() > HEAL_MEMORY.toNanos());
-            if (probing || exiting || rejoining || lostPeers.isEmpty()) {
-                return;
-            }
-            probing = true;
-        }
-        Thread.ofPlatform().daemon().name("mpd-heal-" + self.id()).start(this::probeLost);
-    }
-
-    private void probeLost() {
-        List<LostPeer> candidates;
-        Membership mine;
-        synchronized (this) {
-            candidates = new ArrayList<>(lostPeers.values());
-            mine = membership;
-        }
-        try {
-            for (LostPeer peer : candidates) {
-                Membership theirs = traceOf(peer.member().endpoint());
-                if (theirs == null) {
-                    continue;
-                }
-                if (theirs.contains(self.id())) {
-                    synchronized (this) {
-                        lostPeers.remove(peer.member().id());
-                    }
-                    continue;
-                }
-                if (wins(theirs, mine)) {
-                    LOG.warn("mpd {}: {} is alive in a ring of {} led by {} (this ring has {}); joining it to heal the partition",
-                            self.id(), peer.member().id(), theirs.size(), theirs.leader().id(), mine.size());
-                    try {
-                        join(peer.member().endpoint());
-                    } catch (IOException e) {
-                        LOG.warn("mpd {}: joining the ring of {} failed: {}; trying again later", self.id(),
-                                theirs.leader().id(), e.getMessage());
-                    }
-                    return;
-                }
-            }
-        } finally {
-            synchronized (this) {
-                probing = false;
-            }
-        }
-    }
-
-    /** @return whether ring {@code a} wins over ring {@code b} when two rings meet after a partition */
-    static boolean wins(Membership a, Membership b) {
-        if (a.size() != b.size()) {
-            return a.size() > b.size();
-        }
-        return a.leader().id().compareTo(b.leader().id()) < 0;
-    }
-
-    /** @return the membership the mpd at the endpoint reports, or {@code null} when it does not answer */
-    private Membership traceOf(Endpoint endpoint) {
-        try (Link link = Link.connect(endpoint, handshake, secret, PROBE_TIMEOUT)) {
-            link.send(MpdMessage.of("trace").build());
-            MpdMessage reply = link.receive();
-            if (reply == null || !"trace".equals(reply.cmd())) {
-                return null;
-            }
-            return new Membership(reply.number("epoch"), Member.decodeAll(reply.require("members")));
-        } catch (IOException | MalformedMessageException e) {
-            return null;
-        }
-    }
-
     private void applyLoss(Set<String> lost) {
         Membership next = membership;
         for (String id : lost) {
@@ -515,16 +438,7 @@ public final class Ring implements AutoCloseable {
         if (circulate && rightLink != null) {
             rightLink.trySend(membersMessage(next));
         }
-        for (Member member : next.members()) {
-            lostPeers.remove(member.id());
-        }
-        if (died) {
-            for (Member member : previous.members()) {
-                if (gone.contains(member.id()) && !member.id().equals(self.id())) {
-                    lostPeers.put(member.id(), new LostPeer(member, System.nanoTime()));
-                }
-            }
-        }
+        healer.membershipChanged(previous, next, gone, died);
         if (!gone.isEmpty()) {
             gone.forEach(peers::forget);
             Thread.ofPlatform().daemon().name("mpd-members-gone").start(() -> listener.membersGone(gone, died));
@@ -560,84 +474,6 @@ public final class Ring implements AutoCloseable {
     private void closeRight() {
         rightLink = null;
         rightId = null;
-    }
-
-    /**
-     * Sends a message around the ring {@code loops} times and reports how long that took.
-     *
-     * @param loops  how many times around
-     * @param result receives elapsed nanoseconds and the ring size, or an error
-     */
-    public void startRingTest(long loops, Consumer<RingTestResult> result) {
-        Link right;
-        int size;
-        synchronized (this) {
-            right = rightLink;
-            size = membership.size();
-        }
-        long id = System.nanoTime();
-        if (right == null) {
-            result.accept(new RingTestResult(loops, 0, 0, size));
-            return;
-        }
-        RingTest test = new RingTest(id, loops, size, System.nanoTime(), result);
-        synchronized (ringTests) {
-            ringTests.add(test);
-        }
-        if (!right.trySend(ringTestMessage(id, loops))) {
-            synchronized (ringTests) {
-                ringTests.remove(test);
-            }
-            result.accept(new RingTestResult(loops, -1, 0, size));
-        }
-    }
-
-    private MpdMessage ringTestMessage(long id, long remaining) {
-        return MpdMessage.of("ringtest").with("origin", self.id()).with("test", id).with("left", remaining).build();
-    }
-
-    /** Handles a circulating ring test: forwards it, or (at its origin) counts a loop. */
-    public void onRingTest(MpdMessage message) throws MalformedMessageException {
-        Link right = rightLink;
-        if (!self.id().equals(message.get("origin"))) {
-            if (right != null) {
-                right.trySend(message);
-            }
-            return;
-        }
-        long id = message.number("test");
-        long left = message.number("left") - 1;
-        if (left > 0 && right != null) {
-            right.trySend(ringTestMessage(id, left));
-            return;
-        }
-        RingTest done = null;
-        synchronized (ringTests) {
-            for (RingTest test : ringTests) {
-                if (test.id == id) {
-                    done = test;
-                }
-            }
-            ringTests.remove(done);
-        }
-        if (done != null) {
-            done.result.accept(new RingTestResult(done.loops, System.nanoTime() - done.startNanos, done.loops * done.size,
-                    done.size));
-        }
-    }
-
-    /**
-     * A finished ring test.
-     *
-     * @param loops        times around the ring
-     * @param elapsedNanos how long it took (negative if it could not be sent)
-     * @param hops         messages passed from one mpd to the next
-     * @param size         members in the ring
-     */
-    public record RingTestResult(long loops, long elapsedNanos, long hops, int size) {
-    }
-
-    private record RingTest(long id, long loops, int size, long startNanos, Consumer<RingTestResult> result) {
     }
 
     /** @return the right neighbour's id, or null when alone */

@@ -87,7 +87,6 @@ final class SignalReport {
             StringBuilder into = delivered.contains(rank) ? reached : missed;
             into.append(into.isEmpty() ? "" : ",").append(rank);
         }
-        return MpdMessage.of("sigjob-done").with("jid", jid).with("report", token).with("delivered", reached.toString())
-                .with("missed", missed.toString()).build();
+        return ConsoleMessages.signalDelivered(jid, token, reached.toString(), missed.toString());
     }
 }

@@ -1,0 +1,146 @@
+package org.sss.mpd.internal;
+
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sss.mpd.client.UnixSignals;
+
+/**
+ * What a job's root does with what comes up the tree (see {@link JobTree}): passes output, pids and co-process ends
+ * to the console, and keeps the count in the job's {@link JobRoot}. The first failure — a rank's non-zero exit or
+ * signal, {@code MPI_Abort}, a lost host — kills the other ranks (SIGTERM, SIGKILL after the grace period). When
+ * every rank and co-process is accounted for and no spawned job runs, the job ends: every host forgets it, the
+ * console gets {@code job-done} (a spawned job's end goes to its parent instead), and a detached job's end is kept
+ * until it is released. Thread-safe; a job's count is kept under its {@link JobRoot}'s lock.
+ */
+final class JobAccounting {
+    private static final Logger LOG = LoggerFactory.getLogger(JobAccounting.class);
+    private final Ring ring;
+    private final JobTable table;
+    private final RankControl control;
+
+    /**
+     * @param ring    the ring (this mpd's id, for logs)
+     * @param table   the jobs
+     * @param control kills jobs and makes every host forget them
+     */
+    JobAccounting(Ring ring, JobTable table, RankControl control) {
+        this.ring = ring;
+        this.table = table;
+        this.control = control;
+    }
+
+    private String selfId() {
+        return ring.self().id();
+    }
+
+    /**
+     * A report reached the root of its job.
+     *
+     * @param job     the job, led here
+     * @param message {@code job-out}, {@code job-coexit}, {@code job-spawned}, {@code job-exit},
+     *                {@code job-host-failed} or {@code job-abort}
+     */
+    void atRoot(Job job, MpdMessage message) {
+        JobRoot root = job.root;
+        try {
+            switch (message.cmd()) {
+                case "job-out" -> root.send(message);
+                case "job-coexit" -> {
+                    root.send(message);
+                    root.coProcessEnded();
+                    finishIfDone(job);
+                }
+                case "job-spawned" -> spawnedAt(job, message);
+                case "job-exit" -> rankExited(job, message);
+                case "job-host-failed" -> hostFailed(job, message.require("host"), message.get("why"));
+                case "job-abort" -> aborted(job, (int) message.number("rank"), (int) message.number("code"), message.get("host"));
+                default -> LOG.warn("mpd {}: unexpected {} at the root of {}", selfId(), message.cmd(), job.jid());
+            }
+        } catch (MalformedMessageException e) {
+            LOG.warn("mpd {}: malformed {} for {}: {}", selfId(), message.cmd(), job.jid(), e.getMessage());
+        }
+    }
+
+    private void spawnedAt(Job job, MpdMessage message) {
+        for (String line : new String(message.body(), StandardCharsets.UTF_8).split("\n")) {
+            String[] parts = line.split(" ");
+            if (parts.length == 2 && !parts[0].equals("co")) {
+                try {
+                    job.root.pid(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+                } catch (NumberFormatException e) {
+                    LOG.warn("mpd {}: job {}: bad pid line from {}", selfId(), job.jid(), message.get("host"));
+                }
+            }
+        }
+        job.root.send(message);
+    }
+
+    private void rankExited(Job job, MpdMessage message) throws MalformedMessageException {
+        int rank = (int) message.number("rank");
+        int status = (int) message.number("status");
+        String host = message.get("host");
+        String signal = message.get("signal");
+        String why = message.get("why");
+        String reason = status == 0 ? null : "rank " + rank + " on host " + host + (signal != null
+                ? " was killed by signal " + UnixSignals.name(Integer.parseInt(signal)) + " (exit status " + status + ")"
+                : " exited with status " + status) + (why != null ? ": " + why : "");
+        JobRoot.ExitOutcome outcome = job.root.rankExited(rank, status, reason);
+        if (outcome == JobRoot.ExitOutcome.IGNORED) {
+            return;
+        }
+        job.root.send(ConsoleMessages.rankExited(job.jid(), rank, status, host, signal, message.get("pid"), why));
+        if (outcome == JobRoot.ExitOutcome.FIRST_FAILURE) {
+            LOG.info("mpd {}: job {}: {}; killing the other ranks", selfId(), job.jid(), reason);
+            control.killJob(job, UnixSignals.TERM);
+        }
+        finishIfDone(job);
+    }
+
+    private void aborted(Job job, int rank, int code, String host) {
+        if (job.root.fail(code, "rank " + rank + " on host " + host + " called MPI_Abort with exit code " + code)) {
+            LOG.info("mpd {}: job {}: {}; killing the job", selfId(), job.jid(), job.root.failureReason());
+            control.killJob(job, UnixSignals.TERM);
+        }
+    }
+
+    /**
+     * A host of the job is lost, or could not be reached to start it: its ranks count as ended with
+     * {@link JobRoot#HOST_LOST} and, if this is the first failure, the job is killed.
+     *
+     * @param job    the job, led here
+     * @param hostId the host's mpd id (a host outside the job is ignored)
+     * @param why    what happened to it, for the job's end
+     */
+    void hostFailed(Job job, String hostId, String why) {
+        int index = job.spec.treeHosts().indexOf(hostId);
+        if (index < 0) {
+            return;
+        }
+        if (job.root.hostLost(index, job.spec.ranksOn(index), "host " + hostId + " " + why)) {
+            LOG.warn("mpd {}: job {}: host {} {}; ending the job", selfId(), job.jid(), hostId, why);
+            control.killJob(job, UnixSignals.TERM);
+        }
+        finishIfDone(job);
+    }
+
+    private void finishIfDone(Job job) {
+        JobRoot.Ending ending = job.root.finishIfDone();
+        if (ending == null) {
+            return;
+        }
+        LOG.info("mpd {}: job {} ended with status {}{}", selfId(), job.jid(), ending.status(),
+                ending.reason() == null ? "" : " (" + ending.reason() + ")");
+        control.forgetEverywhere(job);
+        table.remove(job.jid());
+        if (job.parent != null) {
+            job.parent.root.childEnded(job.jid(), ending);
+            finishIfDone(job.parent);
+            return;
+        }
+        if (job.root.detached()) {
+            table.keepEnded(job);
+        }
+        job.root.send(ConsoleMessages.done(job.jid(), ending.status(), ending.reason()));
+    }
+}

@@ -1,0 +1,126 @@
+package org.sss.mpd.internal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts jobs down their launch tree. The mpd a console launches through is the job's root: it confines a job
+ * console's request to its scope, places the ranks ({@link Placement}), assigns the job id, answers
+ * {@code job-launched} and starts the job. Every mpd of the job, on {@code job-start} from its parent (or the
+ * root on its own), passes the start on to its children first and then starts its own ranks
+ * ({@link LocalRanks}); a child it cannot reach is reported up as a failed host. A detached job's hosts report
+ * their pids ({@code job-spawned}). Thread-safe.
+ */
+final class JobLaunch {
+    private static final Logger LOG = LoggerFactory.getLogger(JobLaunch.class);
+    private final Ring ring;
+    private final Peers peers;
+    private final JobTable table;
+    private final PmiJobs pmiJobs;
+    private final LocalRanks local;
+    private final JobTree tree;
+    private final int fanout;
+    private final long graceMillis;
+
+    /**
+     * @param ring        the ring (this mpd, the members to place on)
+     * @param peers       connections to other mpds
+     * @param table       the jobs
+     * @param pmiJobs     makes this mpd's part of a job
+     * @param local       starts the local ranks
+     * @param tree        carries failures and pids up
+     * @param fanout      children per tree node
+     * @param graceMillis SIGTERM to SIGKILL delay of jobs that name none
+     */
+    JobLaunch(Ring ring, Peers peers, JobTable table, PmiJobs pmiJobs, LocalRanks local, JobTree tree, int fanout,
+              long graceMillis) {
+        this.ring = ring;
+        this.peers = peers;
+        this.table = table;
+        this.pmiJobs = pmiJobs;
+        this.local = local;
+        this.tree = tree;
+        this.fanout = fanout;
+        this.graceMillis = graceMillis;
+    }
+
+    private String selfId() {
+        return ring.self().id();
+    }
+
+    /**
+     * Handles {@code launch} from a console: places the job and starts it down the tree.
+     *
+     * @param console the console, which the job reports to
+     * @param message the request, a job spec as its body
+     * @throws MalformedMessageException if the spec is malformed
+     */
+    void launch(Link console, MpdMessage message) throws MalformedMessageException {
+        JobSpec request = JobSpecCodec.decode(message.body());
+        Placement placement;
+        try {
+            if (console.scope().isPresent()) {
+                request = JobConsoles.confine(request, console.scope().get());
+            }
+            placement = Placement.of(request, ring.membership(), selfId());
+        } catch (IllegalArgumentException e) {
+            console.trySend(ConsoleMessages.error(null, null, e.getMessage()));
+            return;
+        }
+        String jid = table.newJid();
+        long grace = request.graceMillis() > 0 ? request.graceMillis() : graceMillis;
+        JobSpec spec = request.placed(jid, placement.tree(), placement.rankHost(), fanout, grace);
+        Job job = pmiJobs.newJob(spec, 0);
+        job.root = new JobRoot(spec, console, null);
+        table.add(job);
+        LOG.info("mpd {}: job {}{} of {} ranks on {} hosts from {} ({})", selfId(), jid,
+                spec.supervision().detached() ? " (detached, " + spec.supervision().tag() + ")" : "", spec.size(),
+                spec.treeHosts().size(), console.describe(), spec.sets().getFirst().exec());
+        console.trySend(ConsoleMessages.launched(spec));
+        start(job);
+    }
+
+    /**
+     * Handles {@code job-start} from the parent.
+     *
+     * @param message the placed job spec as its body
+     * @throws MalformedMessageException if the spec is malformed or does not include this mpd
+     */
+    void onStart(MpdMessage message) throws MalformedMessageException {
+        JobSpec spec = JobSpecCodec.decode(message.body());
+        int index = spec.treeHosts().indexOf(selfId());
+        if (index < 0) {
+            throw new MalformedMessageException("job-start for a job that does not include this mpd");
+        }
+        Job job = pmiJobs.newJob(spec, index);
+        if (!table.addIfAbsent(job)) {
+            return;
+        }
+        start(job);
+    }
+
+    /**
+     * Starts this mpd's part of a job: the children first, then the local ranks.
+     *
+     * @param job this mpd's part, already in the table
+     */
+    void start(Job job) {
+        JobSpec spec = job.spec;
+        MpdMessage forward = MpdMessage.of("job-start").with("jid", spec.jid()).body(JobSpecCodec.encode(spec)).build();
+        for (int child : spec.childrenOf(job.index)) {
+            String childId = spec.treeHosts().get(child);
+            if (!peers.send(ring.membership(), childId, forward)) {
+                failHost(job, childId, "could not be reached to start the job");
+            }
+        }
+        String spawned = local.start(job);
+        if (spec.supervision().detached() && !spec.ranksOn(job.index).isEmpty()) {
+            tree.sendUp(job, ConsoleMessages.spawned(spec.jid(), selfId(), spawned));
+        }
+    }
+
+    private void failHost(Job job, String hostId, String why) {
+        LOG.warn("mpd {}: job {}: host {} {}", selfId(), job.jid(), hostId, why);
+        tree.sendUp(job, MpdMessage.of("job-host-failed").with("jid", job.jid()).with("host", hostId).with("why", why).build());
+    }
+}

@@ -1,0 +1,74 @@
+package org.sss.mpd.internal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sss.mpd.client.UnixSignals;
+
+/**
+ * Carries a job's reports up its launch tree — the k-ary tree over the job's hosts, root first (see
+ * {@link JobSpec#parentOf}) — from this mpd to the root: output, exits, pids, aborts and failed hosts. A report
+ * goes to the parent, or straight to the root when the parent cannot be reached; at the root it goes to
+ * {@link JobAccounting}. A host that can reach neither has lost its root: it forgets the job and kills its ranks
+ * of it. Messages are passed on as they came, never re-encoded. Thread-safe.
+ */
+final class JobTree {
+    private static final Logger LOG = LoggerFactory.getLogger(JobTree.class);
+    private final Ring ring;
+    private final Peers peers;
+    private final JobTable table;
+    private final JobAccounting accounting;
+    private final RankControl control;
+
+    /**
+     * @param ring       the ring (this mpd, the members)
+     * @param peers      connections to other mpds
+     * @param table      the jobs
+     * @param accounting what the root does with the reports
+     * @param control    kills the local ranks of a job whose root is lost
+     */
+    JobTree(Ring ring, Peers peers, JobTable table, JobAccounting accounting, RankControl control) {
+        this.ring = ring;
+        this.peers = peers;
+        this.table = table;
+        this.accounting = accounting;
+        this.control = control;
+    }
+
+    /**
+     * Sends toward the root: through the parent, or straight to the root when the parent cannot be reached.
+     *
+     * @param job     this mpd's part of the job
+     * @param message the report
+     */
+    void sendUp(Job job, MpdMessage message) {
+        if (job.index == 0) {
+            accounting.atRoot(job, message);
+            return;
+        }
+        JobSpec spec = job.spec;
+        Membership members = ring.membership();
+        String parentId = spec.treeHosts().get(spec.parentOf(job.index));
+        if (peers.send(members, parentId, message)) {
+            return;
+        }
+        if (!peers.send(members, spec.treeHosts().getFirst(), message)) {
+            if (table.remove(job)) {
+                LOG.warn("mpd {}: job {} lost its root; killing its local ranks", ring.self().id(), spec.jid());
+            }
+            control.killLocal(job, UnixSignals.KILL, -1, true);
+        }
+    }
+
+    /**
+     * Handles {@code job-out}, {@code job-exit}, {@code job-spawned} and the like from a child: passes them on.
+     *
+     * @param message the report
+     * @throws MalformedMessageException if the jid is missing
+     */
+    void onUpward(MpdMessage message) throws MalformedMessageException {
+        Job job = table.get(message.require("jid"));
+        if (job != null) {
+            sendUp(job, message);
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package org.sss.mpd.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sss.mpd.client.UnixSignals;
+
+/**
+ * This mpd's processes of a job: its ranks, each spawned in its own session with the job's variables (PMI's,
+ * {@code MPD_*}, the job console key), and after them one co-process per rank set that asks for one, with the
+ * set's local ranks and pids in {@code SSS_RANKS} and {@code SSS_PIDS}. Their output goes up the tree as it is
+ * read, and each one's end is reported once: a rank that exits with PMI initialised and not finalised has failed,
+ * and a rank that cannot be started is reported as exited with {@value #CANNOT_EXECUTE} with the reason on its
+ * standard error. When the last local rank has exited the co-processes get SIGTERM. Thread-safe.
+ */
+final class LocalRanks {
+    /** Exit status of a process that could not be started (as a shell reports a command it cannot run). */
+    static final int CANNOT_EXECUTE = 127;
+    private static final Logger LOG = LoggerFactory.getLogger(LocalRanks.class);
+    private final Ring ring;
+    private final JobTable table;
+    private final JobTree tree;
+    private final RankControl control;
+    private final PmiPort pmi;
+    private final RankLauncher launcher;
+    private final ProcessReactor reactor;
+    private final JobConsoles consoles;
+
+    /**
+     * @param ring     the ring (this mpd: its id, host and console address)
+     * @param table    the jobs
+     * @param tree     where output and exits go
+     * @param control  terminates co-processes once the ranks are done
+     * @param pmi      hands out PMI ids
+     * @param launcher spawns the processes
+     * @param reactor  watches them
+     * @param consoles the job console keys ranks get
+     */
+    LocalRanks(Ring ring, JobTable table, JobTree tree, RankControl control, PmiPort pmi, RankLauncher launcher,
+               ProcessReactor reactor, JobConsoles consoles) {
+        this.ring = ring;
+        this.table = table;
+        this.tree = tree;
+        this.control = control;
+        this.pmi = pmi;
+        this.launcher = launcher;
+        this.reactor = reactor;
+        this.consoles = consoles;
+    }
+
+    private String selfId() {
+        return ring.self().id();
+    }
+
+    /**
+     * Starts this mpd's ranks of a job, then its co-processes.
+     *
+     * @param job this mpd's part of the job
+     * @return a line per process started: {@code RANK PID} (pid 0 if it could not start) and {@code co PID}
+     */
+    String start(Job job) {
+        JobSpec spec = job.spec;
+        Map<JobSpec.RankSet, RankLauncher.Launchable> launchables = new LinkedHashMap<>();
+        StringBuilder spawned = new StringBuilder();
+        for (int rank : spec.ranksOn(job.index)) {
+            RankLauncher.Launchable launchable = launchables.computeIfAbsent(spec.setOf(rank), set -> launcher.ranks(spec, set));
+            int pid = spawn(job, rank, launchable);
+            spawned.append(rank).append(' ').append(pid).append('\n');
+        }
+        startCoProcesses(job, spawned);
+        return spawned.toString();
+    }
+
+    /** Spawns one rank; returns its pid, or 0 if it could not be started (its failure is already reported). */
+    private int spawn(Job job, int rank, RankLauncher.Launchable launchable) {
+        JobSpec spec = job.spec;
+        LocalRank local = new LocalRank(rank);
+        int pmiid = pmi.register(job.pmi, rank);
+        local.pmiid = pmiid;
+        List<String> own = new ArrayList<>(10);
+        own.add("PMI_RANK=" + rank);
+        own.add("PMI_SIZE=" + spec.size());
+        own.add("MPD_JID=" + spec.jid());
+        own.add("MPD_JRANK=" + rank);
+        own.add("MPD_JSIZE=" + spec.size());
+        own.add("MPD_HOST=" + ring.self().host());
+        own.add("PMI_PORT=" + pmi.port());
+        own.add("PMI_ID=" + pmiid);
+        own.add("MPD_CONSOLE=" + ring.self().endpoint().host() + ":" + ring.self().endpoint().port());
+        own.add("MPD_JOB_KEY=" + consoles.keyFor(spec.jid(), spec.setOf(rank).runAs()));
+        if (spec.spawned()) {
+            own.add("PMI_SPAWNED=1");
+        }
+        job.ranks.put(rank, local);
+        Posix.Spawned spawned;
+        try {
+            spawned = launcher.spawn(launchable, own);
+        } catch (IOException e) {
+            String exec = spec.setOf(rank).exec();
+            String text = "mpd " + selfId() + ": rank " + rank + ": cannot execute " + exec + ": " + e.getMessage() + "\n";
+            rankOutput(job, rank, 2, text.getBytes(StandardCharsets.UTF_8));
+            exited(job, local, CANNOT_EXECUTE << 8, "cannot execute " + exec + ": " + e.getMessage());
+            return 0;
+        }
+        synchronized (local) {
+            local.pid = spawned.pid();
+        }
+        if (rank == 0) {
+            local.stdin = new StdinWriter(spec.jid(), spawned.stdin());
+        } else {
+            Posix.close(spawned.stdin());
+        }
+        watch(spawned, data -> rankOutput(job, rank, data.stream(), data.bytes()), status -> exited(job, local, status, null));
+        return spawned.pid();
+    }
+
+    private record Chunk(int stream, byte[] bytes) {
+    }
+
+    private void watch(Posix.Spawned spawned, Consumer<Chunk> output, IntConsumer exit) {
+        try {
+            reactor.watch(spawned, new ProcessReactor.Watcher() {
+                @Override
+                public void output(int stream, byte[] data) {
+                    output.accept(new Chunk(stream, data));
+                }
+
+                @Override
+                public void exited(int waitStatus) {
+                    exit.accept(waitStatus);
+                }
+            });
+        } catch (IOException e) {
+            Posix.kill(-spawned.pid(), UnixSignals.KILL);
+            exit.accept(CANNOT_EXECUTE << 8);
+        }
+    }
+
+    private void rankOutput(Job job, int rank, int stream, byte[] data) {
+        if ("discard".equals(job.spec.output())) {
+            return;
+        }
+        tree.sendUp(job, ConsoleMessages.rankOutput(job.jid(), rank, stream, data));
+    }
+
+    /**
+     * A local rank ended (or could not start, or a singleton's program went away): reported up the tree once.
+     *
+     * @param job        this mpd's part of the job
+     * @param local      the rank
+     * @param waitStatus its raw wait status
+     * @param reason     why, when the status alone does not say it; null otherwise
+     */
+    void exited(Job job, LocalRank local, int waitStatus, String reason) {
+        String why = reason;
+        synchronized (local) {
+            if (local.exited) {
+                return;
+            }
+            local.exited = true;
+            local.waitStatus = waitStatus;
+            if (local.killTimer != null) {
+                local.killTimer.cancel(false);
+            }
+        }
+        if (local.stdin != null) {
+            local.stdin.close();
+        }
+        pmi.release(local.pmiid);
+        int code = Posix.exitCode(waitStatus);
+        if (local.session != null && local.session.active()) {
+            why = why != null ? why : "exited without calling MPI_Finalize (its PMI connection was still open)";
+            code = code == 0 ? 1 : code;
+        }
+        tree.sendUp(job, MpdMessage.of("job-exit").with("jid", job.jid()).with("rank", local.rank).with("status", code)
+                .with("signal", Posix.termSignal(waitStatus) == 0 ? null : Posix.termSignal(waitStatus))
+                .with("host", selfId()).with("pid", local.pid).with("why", why).build());
+        if (!job.coProcesses.isEmpty() && job.localRanksDone()) {
+            for (LocalRank co : job.coProcesses) {
+                control.terminate(co, UnixSignals.TERM, job.spec.graceMillis());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- co-processes
+
+    private void startCoProcesses(Job job, StringBuilder spawned) {
+        JobSpec spec = job.spec;
+        Map<JobSpec.RankSet, List<Integer>> bySet = new LinkedHashMap<>();
+        for (int rank : spec.ranksOn(job.index)) {
+            JobSpec.RankSet set = spec.setOf(rank);
+            if (!set.coProcess().isEmpty()) {
+                bySet.computeIfAbsent(set, s -> new ArrayList<>()).add(rank);
+            }
+        }
+        bySet.forEach((set, ranks) -> {
+            StringBuilder rankList = new StringBuilder();
+            StringBuilder pidList = new StringBuilder();
+            for (int rank : ranks) {
+                LocalRank local = job.ranks.get(rank);
+                rankList.append(rankList.isEmpty() ? "" : " ").append(rank);
+                pidList.append(pidList.isEmpty() ? "" : " ").append(local == null ? 0 : local.pid);
+            }
+            LocalRank co = new LocalRank(-1);
+            job.coProcesses.add(co);
+            List<String> own = List.of("SSS_JOB=" + spec.jid(), "MPD_JID=" + spec.jid(), "SSS_HOST=" + ring.self().host(),
+                    "SSS_RANKS=" + rankList, "SSS_PIDS=" + pidList);
+            try {
+                Posix.Spawned process = launcher.spawn(launcher.coProcess(spec, set), own);
+                Posix.close(process.stdin());
+                synchronized (co) {
+                    co.pid = process.pid();
+                }
+                spawned.append("co ").append(process.pid()).append('\n');
+                watch(process, data -> coOutput(job, data), status -> coExit(job, co, status, null));
+                LOG.info("mpd {}: job {}: co-process {} (pid {}) for ranks {}", selfId(), spec.jid(), set.coProcess(),
+                        process.pid(), rankList);
+            } catch (IOException e) {
+                coExit(job, co, CANNOT_EXECUTE << 8, "cannot execute co-process " + set.coProcess() + ": " + e.getMessage());
+            }
+        });
+        if (!job.coProcesses.isEmpty() && job.localRanksDone()) {
+            for (LocalRank co : job.coProcesses) {
+                control.terminate(co, UnixSignals.TERM, spec.graceMillis());
+            }
+        }
+    }
+
+    private void coOutput(Job job, Chunk data) {
+        if (!"discard".equals(job.spec.output())) {
+            tree.sendUp(job, ConsoleMessages.coOutput(job.jid(), selfId(), data.stream(), data.bytes()));
+        }
+    }
+
+    private void coExit(Job job, LocalRank co, int waitStatus, String why) {
+        synchronized (co) {
+            if (co.exited) {
+                return;
+            }
+            co.exited = true;
+            if (co.killTimer != null) {
+                co.killTimer.cancel(false);
+            }
+        }
+        if (why != null) {
+            LOG.warn("mpd {}: job {}: {}", selfId(), job.jid(), why);
+        }
+        int signal = Posix.termSignal(waitStatus);
+        tree.sendUp(job, ConsoleMessages.coExited(job.jid(), selfId(), co.pid, Posix.exitCode(waitStatus),
+                signal == 0 ? null : signal, why));
+    }
+
+    /** @return one line per running local rank: {@code jid rank pid user exec} */
+    List<String> lines() {
+        List<String> lines = new ArrayList<>();
+        for (Job job : table.all()) {
+            for (LocalRank local : job.ranks.values()) {
+                if (!local.exited) {
+                    lines.add(job.jid() + " " + local.rank + " " + local.pid + " " + job.spec.user() + " "
+                            + job.spec.setOf(local.rank).exec());
+                }
+            }
+        }
+        return lines;
+    }
+}

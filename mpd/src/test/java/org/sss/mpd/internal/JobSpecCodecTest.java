@@ -1,0 +1,86 @@
+package org.sss.mpd.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JobSpecCodecTest {
+    @Test
+    void aPlacedSpecRoundTripsWithAwkwardValues() throws MalformedMessageException {
+        JobSpec spec = new JobSpec("", "alice", "/tmp/a b", "label", List.of("A=1", "NL=x\ny", "PCT=100%"),
+                List.of(new JobSpec.RankSet(2, "/bin/echo", List.of("hello world", ""), List.of("X=y")),
+                        new JobSpec.RankSet(1, "cat", List.of(), List.of())),
+                new JobSpec.Wishes(List.of(), List.of("h1:2"), List.of("h1"), 2), List.of(), new int[0], 4, 1000,
+                List.of("K=v w"), "1@h0", null)
+                .placed("7@h1", List.of("h1", "h2"), new int[] {0, 0, 1}, 3, 2500);
+        JobSpec back = JobSpecCodec.decode(JobSpecCodec.encode(spec));
+        assertThat(back.jid()).isEqualTo("7@h1");
+        assertThat(back.env()).containsExactly("A=1", "NL=x\ny", "PCT=100%");
+        assertThat(back.sets()).isEqualTo(spec.sets());
+        assertThat(back.size()).isEqualTo(3);
+        assertThat(back.rankHost()).containsExactly(0, 0, 1);
+        assertThat(back.fanout()).isEqualTo(3);
+        assertThat(back.graceMillis()).isEqualTo(2500);
+        assertThat(back.setOf(2).exec()).isEqualTo("cat");
+        assertThat(back.ranksOn(0)).containsExactly(0, 1);
+        assertThat(back.preput()).containsExactly("K=v w");
+        assertThat(back.parentJid()).isEqualTo("1@h0");
+        assertThat(back.spawned()).isTrue();
+        assertThat(back.appnum(2)).isEqualTo(1);
+    }
+
+    @Test
+    void processManagerFieldsRoundTrip() throws MalformedMessageException {
+        JobSpec spec = new JobSpec("", "alice", "/", "label", List.of(),
+                List.of(new JobSpec.RankSet(2, "a.out", List.of(), List.of(), "bob", List.of("nofile=64", "cpu=10:20"), "tv-server", "/tmp"),
+                        new JobSpec.RankSet(1, "b.out", List.of(), List.of())),
+                new JobSpec.Wishes(List.of("node1", "node1", "node2"), List.of(), List.of(), 0), List.of(), new int[0], 4, 1000,
+                List.of(), "", new JobSpec.Supervision(true, "pm:17", 65536));
+        JobSpec back = JobSpecCodec.decode(JobSpecCodec.encode(spec));
+        assertThat(back.sets()).isEqualTo(spec.sets());
+        assertThat(back.sets().getFirst().runAs()).isEqualTo("bob");
+        assertThat(back.sets().getFirst().limits()).containsExactly("nofile=64", "cpu=10:20");
+        assertThat(back.sets().getFirst().coProcess()).isEqualTo("tv-server");
+        assertThat(back.sets().getFirst().wdir()).isEqualTo("/tmp");
+        assertThat(back.wishes().at()).containsExactly("node1", "node1", "node2");
+        assertThat(back.supervision()).isEqualTo(new JobSpec.Supervision(true, "pm:17", 65536));
+        assertThat(new String(JobSpecCodec.encode(spec), StandardCharsets.UTF_8)).contains("at=node1*2,node2*1");
+    }
+
+    @Test
+    void outputFilesRoundTripAndASetWithoutThemHasNone() throws MalformedMessageException {
+        JobSpec spec = new JobSpec("", "alice", "/", "discard", List.of(),
+                List.of(new JobSpec.RankSet(1, "job.sh", List.of(), List.of(), "alice", List.of(), "", "/home/alice",
+                                "/home/alice/job.o7", "/home/alice/odd\nname%.e7"),
+                        new JobSpec.RankSet(1, "b.out", List.of(), List.of())),
+                JobSpec.Wishes.NONE, List.of(), new int[0], 4, 1000, List.of(), "", JobSpec.Supervision.ATTACHED);
+        JobSpec back = JobSpecCodec.decode(JobSpecCodec.encode(spec));
+        assertThat(back.sets()).isEqualTo(spec.sets());
+        assertThat(back.sets().getFirst().stdout()).isEqualTo("/home/alice/job.o7");
+        assertThat(back.sets().getFirst().stderr()).isEqualTo("/home/alice/odd\nname%.e7");
+        assertThat(back.sets().get(1).stdout()).isEmpty();
+        assertThat(back.sets().get(1).stderr()).isEmpty();
+        assertThat(back.sets().getFirst().runningAs("bob").stdout()).as("a confined copy keeps its files")
+                .isEqualTo("/home/alice/job.o7");
+    }
+
+    @Test
+    void anUnknownLimitOrAShortPlacementIsMalformed() {
+        assertThatThrownBy(() -> JobSpecCodec.decode("set=1\nexec=x\nlimit=bogus=1\n".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("limit");
+        assertThatThrownBy(() -> JobSpecCodec.decode("set=2\nexec=x\nat=a*1\n".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("at=");
+    }
+
+    @Test
+    void malformedSpecsAreRefused() {
+        for (String bad : new String[] {"", "set=1\n", "nonsense\n", "set=0\nexec=x\n", "set=1\nexec=x\nfrob=1\n",
+                "set=2\nexec=x\ntree=a\nplace=0x1\n", "set=1\nexec=x\ntree=a\nplace=3x1\n", "set=1\nexec=x\noutput=loud\n"}) {
+            assertThatThrownBy(() -> JobSpecCodec.decode(bad.getBytes(StandardCharsets.UTF_8))).as(bad)
+                    .isInstanceOf(MalformedMessageException.class);
+        }
+    }
+}
