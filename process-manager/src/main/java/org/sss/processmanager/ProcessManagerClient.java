@@ -125,7 +125,7 @@ public final class ProcessManagerClient {
             } catch (TransportException e) {
                 retryOrThrow(e, deadline);
             } catch (SssException e) {
-                boolean restarting = e.code() == ErrorCode.NOT_FOUND && e.getMessage().contains(" is not registered");
+                boolean restarting = e.code() == ErrorCode.NOT_REGISTERED;
                 if (e.code() != ErrorCode.TIMED_OUT && e.code() != ErrorCode.UNAVAILABLE && !restarting) {
                     throw e;
                 }

@@ -84,7 +84,7 @@ public final class JobRunner implements AutoCloseable {
             finish(job.id(), null, "cannot start: " + e.getMessage());
         } catch (SssException e) {
             boolean transient_ = e.code() == ErrorCode.UNAVAILABLE || e instanceof org.sss.lib.error.TransportException
-                    || e.getMessage().contains("is not registered");
+                    || e.code() == ErrorCode.NOT_REGISTERED;
             LOG.warn("queue-manager: job {}: process manager refused the start: {}", job.id(), e.getMessage());
             if (e.code() == ErrorCode.UNAVAILABLE && !(e instanceof org.sss.lib.error.TransportException)) {
                 requeue(job.id(), "not started (" + e.getMessage() + "); queued again");
@@ -108,7 +108,7 @@ public final class JobRunner implements AutoCloseable {
                 processManager.info(job.pgid());
                 follow(job);
             } catch (SssException e) {
-                if (e.code() == ErrorCode.NOT_FOUND && !e.getMessage().contains("is not registered")) {
+                if (e.code() == ErrorCode.NOT_FOUND) {
                     LOG.info("queue-manager: job {}: its process group was never created; queued again", job.id());
                     requeue(job.id(), "");
                 } else {
@@ -138,7 +138,7 @@ public final class JobRunner implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                if (e.code() == ErrorCode.NOT_FOUND && !e.getMessage().contains("is not registered")) {
+                if (e.code() == ErrorCode.NOT_FOUND) {
                     LOG.warn("queue-manager: job {}: the process manager lost group {}; queued again", job.id(), job.pgid());
                     requeue(job.id(), "its process group was lost");
                     return;

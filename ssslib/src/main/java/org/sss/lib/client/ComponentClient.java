@@ -40,7 +40,7 @@ public final class ComponentClient {
      * @param replyType the expected class of the reply's value
      * @param <R>       the reply type
      * @return the reply's value
-     * @throws SssException the component's error reply, not-found if it is not registered, or a transport failure
+     * @throws SssException the component's error reply, not-registered if it is not registered, or a transport failure
      */
     public <R> R call(String component, Object request, Class<R> replyType) throws SssException {
         try {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
 import org.sss.lib.wire.Endpoint;
 import org.sss.schema.AddLocation;
@@ -88,7 +89,7 @@ public final class DirectoryClient {
      *
      * @param component the component's name
      * @return its endpoint (the newest registration when there are several)
-     * @throws SssException {@code not-found} if it is not registered, or the directory's failure
+     * @throws SssException {@code not-registered} if it is not registered, or the directory's failure
      */
     public Endpoint locate(String component) throws SssException {
         return locateAll(component).getFirst();
@@ -100,7 +101,7 @@ public final class DirectoryClient {
      *
      * @param component the component's name
      * @return its endpoints, never empty
-     * @throws SssException {@code not-found} if it is not registered, or the directory's failure
+     * @throws SssException {@code not-registered} if it is not registered, or the directory's failure
      */
     public List<Endpoint> locateAll(String component) throws SssException {
         Cached cached = cache.get(component);
@@ -122,7 +123,8 @@ public final class DirectoryClient {
             }
         }
         if (endpoints.isEmpty()) {
-            throw SssException.notFound(component + " is not registered with the service directory at " + directory.get());
+            throw new SssException(ErrorCode.NOT_REGISTERED, component + " is not registered with the service directory at "
+                    + directory.get());
         }
         cache.put(component, new Cached(List.copyOf(endpoints), System.nanoTime()));
         return endpoints;

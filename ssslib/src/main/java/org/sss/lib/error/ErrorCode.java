@@ -34,6 +34,11 @@ public enum ErrorCode {
     TIMED_OUT("timed-out", ErrorType.SEMANTIC),
     /** The component cannot serve now (shutting down, storage unavailable, a dependency unreachable). */
     UNAVAILABLE("unavailable", ErrorType.SEMANTIC),
+    /**
+     * The component a request needs is not registered with the service directory (not started, stopped, or not yet
+     * registered after a restart): worth trying again later, unlike {@link #NOT_FOUND}, which names missing data.
+     */
+    NOT_REGISTERED("not-registered", ErrorType.SEMANTIC),
     /** The component failed unexpectedly while serving the request; it keeps serving others. */
     INTERNAL_ERROR("internal-error", ErrorType.SEMANTIC),
     /** The request names something that does not exist. */

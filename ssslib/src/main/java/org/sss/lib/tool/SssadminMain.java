@@ -10,6 +10,7 @@ import org.sss.lib.client.DirectoryClient;
 import org.sss.lib.client.SssClient;
 import org.sss.lib.config.ConfigException;
 import org.sss.lib.config.SssConfig;
+import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.RemoteErrorException;
 import org.sss.lib.error.SssException;
 import org.sss.lib.error.TransportException;
@@ -88,7 +89,7 @@ public final class SssadminMain {
             return REFUSED;
         } catch (SssException e) {
             err.println("sssadmin: " + e.getMessage());
-            return e.getMessage() != null && e.getMessage().contains("is not registered") ? UNREACHABLE : REFUSED;
+            return e.code() == ErrorCode.NOT_REGISTERED ? UNREACHABLE : REFUSED;
         }
     }
 
