@@ -42,7 +42,7 @@ for _ in $(seq 300); do [ "$("$ROOT/bin/mpdtrace" --mpd "$CONSOLE" 2>/dev/null |
 mkdir -p "$WORK/etc"
 port=$((20000 + RANDOM % 12000))
 sed -e "s/port=\"7700\"/port=\"$port\"/" -e 's/port="7701"/port="0"/' \
-    -e "s|</sss>|  <process-manager host=\"127.0.0.1\" port=\"0\" mpds=\"$CONSOLE\" mpd-secret=\"$MPD_CONF_FILE\" allow-root=\"true\"/>\n</sss>|" \
+    -e "s|</sss>|  <ring secret=\"$MPD_CONF_FILE\"><mpd address=\"$CONSOLE\"/></ring>\n  <process-manager host=\"127.0.0.1\" port=\"0\" allow-root=\"true\"/>\n</sss>|" \
     "$ROOT/etc/minimal.xml" >"$WORK/etc/sss.xml"
 "$ROOT/bin/sss" keygen "$WORK/var/keys/suite.key" "$WORK/var/keys/admin.key" >/dev/null
 export SSS_CONFIG="$WORK/etc/sss.xml"

@@ -46,15 +46,14 @@ start_ring "${addresses[@]}"
 export SSS_CONFIG="$WORK/etc/sss.xml"
 nodes=""
 for i in $(seq "$NODES"); do nodes="$nodes<node name=\"node$i\" slots=\"8\"/>"; done
-ring="mpds=\"$CONSOLE\" mpd-secret=\"$MPD_CONF_FILE\""
 if [ "$STARTER" = scheduler ]; then
-  starter="  <node-state-manager host=\"127.0.0.1\" port=\"0\" $ring poll-interval=\"1\"/>\n  <scheduler host=\"127.0.0.1\" port=\"0\" interval=\"5\"/>\n"
+  starter="  <node-state-manager host=\"127.0.0.1\" port=\"0\" poll-interval=\"1\"/>\n  <scheduler host=\"127.0.0.1\" port=\"0\" interval=\"5\"/>\n"
   first_fit=false
 else
   starter=""
   first_fit=true
 fi
-suite_config "$SSS_CONFIG" "  <process-manager host=\"127.0.0.1\" port=\"0\" $ring allow-root=\"true\"/>\n$starter  <queue-manager host=\"127.0.0.1\" port=\"0\" first-fit=\"$first_fit\"><queue name=\"batch\" default=\"true\"/></queue-manager>\n  <nodes>$nodes</nodes>"
+suite_config "$SSS_CONFIG" "  $(ring_element)\n  <process-manager host=\"127.0.0.1\" port=\"0\" allow-root=\"true\"/>\n$starter  <queue-manager host=\"127.0.0.1\" port=\"0\" first-fit=\"$first_fit\"><queue name=\"batch\" default=\"true\"/></queue-manager>\n  <nodes>$nodes</nodes>"
 "$ROOT/bin/sss" start >/dev/null
 SOCKET="$SSS_VAR/run/queue-manager.sock"
 echo "machine: $(nproc) cores, $(uname -sr), $("$JAVA" -version 2>&1 | head -n 1)"

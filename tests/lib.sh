@@ -50,6 +50,11 @@ start_ring() {
   for _ in $(seq 300); do [ "$("$ROOT/bin/mpdtrace" --mpd "$CONSOLE" 2>/dev/null | wc -l)" -eq "$#" ] && break; sleep 0.1; done
 }
 
+# The configuration's <ring> element for the ring start_ring made: its secret and its first mpd.
+ring_element() {
+  echo "<ring secret=\"$MPD_CONF_FILE\"><mpd address=\"$CONSOLE\"/></ring>"
+}
+
 stop_ring() {
   [ -f "$WORK/console" ] && "$ROOT/bin/mpdallexit" --mpd "$(cat "$WORK/console")" >/dev/null 2>&1 || true
   local pid

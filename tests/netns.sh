@@ -57,7 +57,6 @@ chmod 700 "$WORK/var/keys"
 SECRET="$WORK/var/keys/mpd.conf"
 (umask 077 && echo "MPD_SECRETWORD=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')" >"$SECRET")
 "$B/sss" keygen "$WORK/var/keys/suite.key" "$WORK/var/keys/admin.key" >/dev/null
-MPDS="$NET.11:7710 $NET.12:7710 $NET.13:7710 $NET.14:7710"
 CONFIG="$WORK/etc/sss.xml"
 cat >"$CONFIG" <<XML
 <?xml version="1.0" encoding="UTF-8"?>
@@ -69,11 +68,14 @@ cat >"$CONFIG" <<XML
   <registration renew-interval="5"/>
   <service-directory host="$NET.11" port="7700"/>
   <event-manager host="$NET.11" port="7701"/>
-  <process-manager host="$NET.12" port="7702" mpds="$MPDS" mpd-secret="../var/keys/mpd.conf" kill-grace="1" allow-root="true"/>
-  <node-state-manager host="$NET.12" port="7703" mpds="$MPDS" mpd-secret="../var/keys/mpd.conf" poll-interval="0.5"/>
+  <ring secret="../var/keys/mpd.conf">
+    <mpd address="$NET.11:7710"/><mpd address="$NET.12:7710"/><mpd address="$NET.13:7710"/><mpd address="$NET.14:7710"/>
+  </ring>
+  <process-manager host="$NET.12" port="7702" kill-grace="1" allow-root="true"/>
+  <node-state-manager host="$NET.12" port="7703" poll-interval="0.5"/>
   <queue-manager host="$NET.13" port="7706"><queue name="batch" default="true" max-walltime="3600"/></queue-manager>
   <scheduler host="$NET.13" port="7704" interval="2"/>
-  <web host="$NET.14" port="7705" dashboard-port="7780" mpds="$MPDS" mpd-secret="../var/keys/mpd.conf"/>
+  <web host="$NET.14" port="7705" dashboard-port="7780"/>
   <nodes><node name="node1" slots="2"/><node name="node2" slots="2"/><node name="node3" slots="2"/><node name="node4" slots="2"/></nodes>
 </sss>
 XML

@@ -25,7 +25,7 @@ check "a ring of node1, node2, node3 is up" test "$("$ROOT/bin/mpdtrace" --mpd "
 CONFIG="$WORK/etc/sss.xml"
 # The seed's examples name no user, so they run as the caller, the account of the admin key: root here. The process
 # manager refuses root unless allow-root="true" (ProcessManagerAccountIntegrationTest checks the refusal).
-suite_config "$CONFIG" "  <process-manager host=\"127.0.0.1\" port=\"0\" mpds=\"$CONSOLE\" mpd-secret=\"$MPD_CONF_FILE\" kill-grace=\"1\" allow-root=\"true\"/>"
+suite_config "$CONFIG" "  $(ring_element)\n  <process-manager host=\"127.0.0.1\" port=\"0\" kill-grace=\"1\" allow-root=\"true\"/>"
 export SSS_CONFIG="$CONFIG"
 
 out="$("$ROOT/bin/sss" start 2>&1)"; status=$?

@@ -41,7 +41,7 @@ start_ring 127.0.0.160 127.0.0.161 127.0.0.162
 check "a ring of node1, node2, node3 is up" test "$("$B/mpdtrace" --mpd "$CONSOLE" | wc -l)" -eq 3
 
 CONFIG="$WORK/etc/sss.xml"
-suite_config "$CONFIG" "  <process-manager host=\"127.0.0.1\" port=\"0\" mpds=\"$CONSOLE\" mpd-secret=\"$MPD_CONF_FILE\" kill-grace=\"1\" allow-root=\"true\"/>\n  <queue-manager host=\"127.0.0.1\" port=\"0\" first-fit=\"true\" history=\"3600\">\n    <queue name=\"batch\" default=\"true\" max-walltime=\"3600\"/>\n    <queue name=\"short\" max-walltime=\"60\" max-nodes=\"1\"/>\n  </queue-manager>\n  <nodes><node name=\"node1\" slots=\"2\"/><node name=\"node2\" slots=\"2\"/><node name=\"node3\" slots=\"2\"/></nodes>"
+suite_config "$CONFIG" "  $(ring_element)\n  <process-manager host=\"127.0.0.1\" port=\"0\" kill-grace=\"1\" allow-root=\"true\"/>\n  <queue-manager host=\"127.0.0.1\" port=\"0\" first-fit=\"true\" history=\"3600\">\n    <queue name=\"batch\" default=\"true\" max-walltime=\"3600\"/>\n    <queue name=\"short\" max-walltime=\"60\" max-nodes=\"1\"/>\n  </queue-manager>\n  <nodes><node name=\"node1\" slots=\"2\"/><node name=\"node2\" slots=\"2\"/><node name=\"node3\" slots=\"2\"/></nodes>"
 chmod 755 "$WORK/etc" && chmod 644 "$CONFIG"
 export SSS_CONFIG="$CONFIG"
 

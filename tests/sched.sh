@@ -22,8 +22,7 @@ cd "$WORK"  # the jobs' output files go to the submit directory
 start_ring 127.0.0.165 127.0.0.166 127.0.0.167
 check "a ring of node1, node2, node3 is up" test "$("$B/mpdtrace" --mpd "$CONSOLE" | wc -l)" -eq 3
 CONFIG="$WORK/etc/sss.xml"
-ring="mpds=\"$CONSOLE\" mpd-secret=\"$MPD_CONF_FILE\""
-suite_config "$CONFIG" "  <process-manager host=\"127.0.0.1\" port=\"0\" $ring kill-grace=\"1\" allow-root=\"true\"/>\n  <node-state-manager host=\"127.0.0.1\" port=\"0\" $ring poll-interval=\"0.5\"/>\n  <queue-manager host=\"127.0.0.1\" port=\"0\"><queue name=\"batch\" default=\"true\"/></queue-manager>\n  <scheduler host=\"127.0.0.1\" port=\"0\" interval=\"1\"/>\n  <nodes><node name=\"node1\" slots=\"2\"/><node name=\"node2\" slots=\"2\"/><node name=\"node3\" slots=\"2\"/></nodes>"
+suite_config "$CONFIG" "  $(ring_element)\n  <process-manager host=\"127.0.0.1\" port=\"0\" kill-grace=\"1\" allow-root=\"true\"/>\n  <node-state-manager host=\"127.0.0.1\" port=\"0\" poll-interval=\"0.5\"/>\n  <queue-manager host=\"127.0.0.1\" port=\"0\"><queue name=\"batch\" default=\"true\"/></queue-manager>\n  <scheduler host=\"127.0.0.1\" port=\"0\" interval=\"1\"/>\n  <nodes><node name=\"node1\" slots=\"2\"/><node name=\"node2\" slots=\"2\"/><node name=\"node3\" slots=\"2\"/></nodes>"
 export SSS_CONFIG="$CONFIG"
 
 out="$("$B/sss" start 2>&1)"; status=$?

@@ -44,9 +44,9 @@ public record NodeStateManagerSettings(ComponentSettings component, List<Endpoin
         NodeStateManagerType element = config.raw().getNodeStateManager();
         if (element == null) {
             throw new ConfigException(config.source(), 0, "<" + ELEMENT + ">",
-                    "missing: the node state manager needs its element (mpds, mpd-secret)");
+                    "missing: the node state manager needs its element");
         }
-        RingAccess ring = RingAccess.from(config, element, ELEMENT, element.getMpds(), element.getMpdSecret());
+        RingAccess ring = RingAccess.from(config, "node state manager");
         Duration poll = ConfigSections.seconds(element.getPollInterval());
         if (poll.isZero()) {
             throw ConfigSections.error(config, element, "<" + ELEMENT + "> poll-interval", "must be more than 0");

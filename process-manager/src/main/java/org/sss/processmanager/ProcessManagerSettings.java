@@ -44,9 +44,9 @@ public record ProcessManagerSettings(ComponentSettings component, List<Endpoint>
         ProcessManagerType element = config.raw().getProcessManager();
         if (element == null) {
             throw new ConfigException(config.source(), 0, "<" + ELEMENT + ">",
-                    "missing: the process manager needs its element (mpds, mpd-secret)");
+                    "missing: the process manager needs its element");
         }
-        RingAccess ring = RingAccess.from(config, element, ELEMENT, element.getMpds(), element.getMpdSecret());
+        RingAccess ring = RingAccess.from(config, "process manager");
         int checkpoint;
         try {
             checkpoint = UnixSignals.parse(element.getCheckpointSignal());

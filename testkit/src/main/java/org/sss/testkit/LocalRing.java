@@ -192,6 +192,22 @@ public final class LocalRing implements AutoCloseable {
         this.console = newConsole;
     }
 
+    /**
+     * @return the configuration's {@code <ring>} element for this ring: its secret and every current member, which a
+     *         component tries in order ({@link TestConfig#with})
+     */
+    public String configElement() {
+        StringBuilder xml = new StringBuilder("<ring secret=\"").append(secret()).append("\">");
+        try {
+            for (RingMember member : trace()) {
+                xml.append("<mpd address=\"").append(member.endpoint()).append("\"/>");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the ring's members", e);
+        }
+        return xml.append("</ring>").toString();
+    }
+
     /** @return the secret file */
     public Path secret() {
         return secret;

@@ -67,7 +67,7 @@ public record TestConfig(Path dir, int directoryPort, Duration lease, Duration r
     }
 
     /**
-     * @param xml component elements to add, e.g. {@code <process-manager mpds="…" mpd-secret="…"/>}
+     * @param xml component elements to add, e.g. {@code <process-manager kill-grace="1"/>}
      * @return a copy with them
      */
     public TestConfig with(String xml) {

@@ -96,12 +96,10 @@ class HostileInputIntegrationTest {
     void theRingsComponentsAndTheMpdsSurviveTheCorpusToo() throws Exception {
         try (LocalRing ring = LocalRing.startNamed(dir.resolve("ring"), List.of("node1", "node2"), 232,
                 "--frame-timeout", "2");
-             SssTestSuite suite = SssTestSuite.start(TestConfig.in(dir)
+             SssTestSuite suite = SssTestSuite.start(TestConfig.in(dir).with(ring.configElement())
                      .wire("frame-timeout=\"2\" handshake-timeout=\"2\" max-message-bytes=\"" + MAX_MESSAGE + "\"")
-                     .with("<process-manager host=\"127.0.0.1\" port=\"0\" http-port=\"0\" mpds=\"" + ring.consoleAddress()
-                             + "\" mpd-secret=\"" + ring.secret() + "\"/><node-state-manager host=\"127.0.0.1\" port=\"0\""
-                             + " http-port=\"0\" mpds=\""
-                             + ring.consoleAddress() + "\" mpd-secret=\"" + ring.secret() + "\"/>"
+                     .with("<process-manager host=\"127.0.0.1\" port=\"0\" http-port=\"0\"/><node-state-manager host=\"127.0.0.1\" port=\"0\""
+                             + " http-port=\"0\"/>"
                              + "<nodes><node name=\"node1\"/><node name=\"node2\"/></nodes>"));
              ProcessManager pm = ProcessManager.start(suite.config());
              NodeStateManager nsm = NodeStateManager.start(suite.config())) {

@@ -52,14 +52,12 @@ class HostileInputMemoryIntegrationTest {
     @Test
     void everyComponentInA64MegabyteHeapTakesTheCorpusAndKeepsNothingOfIt(@TempDir Path dir) throws Exception {
         try (LocalRing ring = LocalRing.startNamed(dir.resolve("ring"), List.of("node1"), 236)) {
-            Path file = TestConfig.in(dir).directoryPort(freePort())
+            Path file = TestConfig.in(dir).with(ring.configElement()).directoryPort(freePort())
                     .wire("frame-timeout=\"2\" handshake-timeout=\"2\" max-message-bytes=\"" + MAX_MESSAGE + "\"")
                     .with("<queue-manager host=\"127.0.0.1\" port=\"0\"/>"
                             + "<scheduler host=\"127.0.0.1\" port=\"0\" interval=\"60\"/>"
-                            + "<process-manager host=\"127.0.0.1\" port=\"0\" mpds=\"" + ring.consoleAddress()
-                            + "\" mpd-secret=\"" + ring.secret() + "\"/>"
-                            + "<node-state-manager host=\"127.0.0.1\" port=\"0\" mpds=\"" + ring.consoleAddress()
-                            + "\" mpd-secret=\"" + ring.secret() + "\"/>"
+                            + "<process-manager host=\"127.0.0.1\" port=\"0\"/>"
+                            + "<node-state-manager host=\"127.0.0.1\" port=\"0\"/>"
                             + "<nodes><node name=\"node1\"/><node name=\"node2\"/></nodes>")
                     .write();
             SssConfig config = org.sss.lib.config.ConfigLoader.load(file);

@@ -38,9 +38,8 @@ class NodeStateManagerIntegrationTest {
     void nodesFollowTheRingAndTheirAdministrators() throws Exception {
         try (LocalRing ring = LocalRing.startNamed(dir.resolve("ring"), List.of("node1", "node2", "node3"), 144,
                 "--grace", "1");
-             SssTestSuite suite = SssTestSuite.start(TestConfig.in(dir).with("<node-state-manager host=\"127.0.0.1\""
-                     + " port=\"0\" mpds=\"" + ring.consoleAddress() + "\" mpd-secret=\"" + ring.secret()
-                     + "\" poll-interval=\"0.2\"/><nodes><node name=\"node1\" slots=\"4\" features=\"gpu\"/>"
+             SssTestSuite suite = SssTestSuite.start(TestConfig.in(dir).with(ring.configElement()).with("<node-state-manager host=\"127.0.0.1\""
+                     + " port=\"0\" poll-interval=\"0.2\"/><nodes><node name=\"node1\" slots=\"4\" features=\"gpu\"/>"
                      + "<node name=\"node2\" slots=\"4\"/><node name=\"node3\" slots=\"4\"/><node name=\"node4\"/></nodes>"));
              RecordingSubscriber subscriber = RecordingSubscriber.start(suite.config(), "nsm-events-test", 0L,
                      Subscriptions.filter(NodeStateManager.NAME, "node-state-changed", null))) {

@@ -35,8 +35,7 @@ class ProcessManagerAccountIntegrationTest {
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
         ring = LocalRing.startNamed(dir.resolve("ring"), List.of("node1"), 196, "--grace", "1");
-        suite = SssTestSuite.start(TestConfig.in(dir).with("<process-manager host=\"127.0.0.1\" port=\"0\" mpds=\""
-                + ring.consoleAddress() + "\" mpd-secret=\"" + ring.secret() + "\" kill-grace=\"1\"/>"));
+        suite = SssTestSuite.start(TestConfig.in(dir).with(ring.configElement()).with("<process-manager host=\"127.0.0.1\" port=\"0\" kill-grace=\"1\"/>"));
         pm = ProcessManager.start(suite.config());
         await("the process manager's registration").atMost(WAIT).until(pm.runtime()::isRegistered);
     }

@@ -48,8 +48,7 @@ class ProcessManagerIntegrationTest {
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
         ring = LocalRing.startNamed(dir.resolve("ring"), List.of("node1", "node2", "node3"), 120, "--grace", "1");
-        suite = SssTestSuite.start(TestConfig.in(dir).with("<process-manager host=\"127.0.0.1\" port=\"0\" mpds=\""
-                + ring.consoleAddress() + "\" mpd-secret=\"" + ring.secret() + "\" kill-grace=\"1\" output-limit=\"65536\""
+        suite = SssTestSuite.start(TestConfig.in(dir).with(ring.configElement()).with("<process-manager host=\"127.0.0.1\" port=\"0\" kill-grace=\"1\" output-limit=\"65536\""
                 + " allow-root=\"true\"/>"));
         pm = ProcessManager.start(suite.config());
         await("the process manager's registration").atMost(WAIT).until(pm.runtime()::isRegistered);

@@ -36,9 +36,7 @@ class ProcessManagerRestartIntegrationTest {
     }
 
     private static SssTestSuite suite(Path dir, LocalRing ring) throws java.io.IOException {
-        String mpds = ring.trace().stream().map(m -> m.endpoint().toString()).collect(Collectors.joining(" "));
-        return SssTestSuite.start(TestConfig.in(dir).with("<process-manager host=\"127.0.0.1\" port=\"0\" mpds=\"" + mpds
-                + "\" mpd-secret=\"" + ring.secret() + "\" kill-grace=\"1\" allow-root=\"true\"/>"));
+        return SssTestSuite.start(TestConfig.in(dir).with(ring.configElement()).with("<process-manager host=\"127.0.0.1\" port=\"0\" kill-grace=\"1\" allow-root=\"true\"/>"));
     }
 
     private static ForkedComponent forkProcessManager(SssTestSuite suite, Path dir) {

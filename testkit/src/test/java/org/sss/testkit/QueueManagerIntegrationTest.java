@@ -52,8 +52,7 @@ class QueueManagerIntegrationTest {
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
         ring = LocalRing.startNamed(dir.resolve("ring"), List.of("node1", "node2", "node3"), 124, "--grace", "1");
-        suite = SssTestSuite.start(TestConfig.in(dir).with("<process-manager host=\"127.0.0.1\" port=\"0\" mpds=\""
-                + ring.consoleAddress() + "\" mpd-secret=\"" + ring.secret() + "\" kill-grace=\"1\" allow-root=\"true\"/>"
+        suite = SssTestSuite.start(TestConfig.in(dir).with(ring.configElement()).with("<process-manager host=\"127.0.0.1\" port=\"0\" kill-grace=\"1\" allow-root=\"true\"/>"
                 + "<queue-manager host=\"127.0.0.1\" port=\"0\" first-fit=\"true\">"
                 + "<queue name=\"batch\" default=\"true\" max-walltime=\"3600\"/>"
                 + "<queue name=\"short\" max-walltime=\"60\" max-nodes=\"1\"/></queue-manager>"

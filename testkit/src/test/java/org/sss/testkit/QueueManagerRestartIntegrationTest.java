@@ -70,8 +70,7 @@ class QueueManagerRestartIntegrationTest {
         Path work = dir.resolve("work");
         Files.createDirectories(work);
         try (LocalRing ring = LocalRing.startNamed(dir.resolve("ring"), List.of("node1", "node2"), 140, "--grace", "1");
-             SssTestSuite suite = SssTestSuite.start(TestConfig.in(dir).with("<process-manager host=\"127.0.0.1\" port=\"0\" mpds=\""
-                     + ring.consoleAddress() + "\" mpd-secret=\"" + ring.secret() + "\" kill-grace=\"1\" allow-root=\"true\"/>"
+             SssTestSuite suite = SssTestSuite.start(TestConfig.in(dir).with(ring.configElement()).with("<process-manager host=\"127.0.0.1\" port=\"0\" kill-grace=\"1\" allow-root=\"true\"/>"
                      + "<queue-manager host=\"127.0.0.1\" port=\"0\" first-fit=\"true\"/>"
                      + "<nodes><node name=\"node1\"/></nodes>"));
              ProcessManager pm = ProcessManager.start(suite.config())) {

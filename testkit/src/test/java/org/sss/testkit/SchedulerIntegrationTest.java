@@ -150,10 +150,8 @@ class SchedulerIntegrationTest {
     }
 
     private TestConfig config(LocalRing ring, int interval) {
-        return TestConfig.in(dir).with("<process-manager host=\"127.0.0.1\" port=\"0\" mpds=\"" + ring.consoleAddress()
-                + "\" mpd-secret=\"" + ring.secret() + "\" kill-grace=\"1\" allow-root=\"true\"/>"
-                + "<node-state-manager host=\"127.0.0.1\" port=\"0\" mpds=\"" + ring.consoleAddress()
-                + "\" mpd-secret=\"" + ring.secret() + "\" poll-interval=\"0.2\"/>"
+        return TestConfig.in(dir).with(ring.configElement()).with("<process-manager host=\"127.0.0.1\" port=\"0\" kill-grace=\"1\" allow-root=\"true\"/>"
+                + "<node-state-manager host=\"127.0.0.1\" port=\"0\" poll-interval=\"0.2\"/>"
                 + "<queue-manager host=\"127.0.0.1\" port=\"0\"><queue name=\"batch\" default=\"true\"/></queue-manager>"
                 + "<scheduler host=\"127.0.0.1\" port=\"0\" interval=\"" + interval + "\"/>"
                 + "<nodes><node name=\"node1\" slots=\"2\"/><node name=\"node2\" slots=\"2\"/>"

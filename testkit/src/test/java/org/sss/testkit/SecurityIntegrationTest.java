@@ -55,10 +55,9 @@ class SecurityIntegrationTest {
     @Test
     void aWrongKeyIsRefusedByEveryComponentAndEveryMpd() throws Exception {
         try (LocalRing ring = LocalRing.startNamed(dir.resolve("ring"), List.of("node1", "node2"), 236);
-             SssTestSuite suite = SssTestSuite.start(TestConfig.in(dir).with(
-                     "<process-manager host=\"127.0.0.1\" port=\"0\" http-port=\"0\" mpds=\"" + ring.consoleAddress()
-                             + "\" mpd-secret=\"" + ring.secret() + "\"/><node-state-manager host=\"127.0.0.1\" port=\"0\""
-                             + " http-port=\"0\" mpds=\"" + ring.consoleAddress() + "\" mpd-secret=\"" + ring.secret() + "\"/>"
+             SssTestSuite suite = SssTestSuite.start(TestConfig.in(dir).with(ring.configElement()).with(
+                     "<process-manager host=\"127.0.0.1\" port=\"0\" http-port=\"0\"/><node-state-manager host=\"127.0.0.1\" port=\"0\""
+                             + " http-port=\"0\"/>"
                              + "<queue-manager host=\"127.0.0.1\" port=\"0\" http-port=\"0\"/>"
                              + "<scheduler host=\"127.0.0.1\" port=\"0\" http-port=\"0\" interval=\"60\"/>"
                              + "<nodes><node name=\"node1\"/><node name=\"node2\"/></nodes>"));
@@ -119,9 +118,9 @@ class SecurityIntegrationTest {
         Files.createDirectories(secret.getParent());
         Files.writeString(secret, "MPD_SECRETWORD=abc\n");
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
-        TestConfig config = TestConfig.in(dir).with("<process-manager host=\"127.0.0.1\" port=\"0\" mpds=\"127.0.0.1:1\""
-                + " mpd-secret=\"" + secret + "\"/><node-state-manager host=\"127.0.0.1\" port=\"0\" mpds=\"127.0.0.1:1\""
-                + " mpd-secret=\"" + secret + "\"/><queue-manager host=\"127.0.0.1\" port=\"0\"/>"
+        TestConfig config = TestConfig.in(dir).with("<ring secret=\"" + secret + "\"><mpd address=\"127.0.0.1:1\"/></ring>"
+                + "<process-manager host=\"127.0.0.1\" port=\"0\"/><node-state-manager host=\"127.0.0.1\" port=\"0\"/>"
+                + "<queue-manager host=\"127.0.0.1\" port=\"0\"/>"
                 + "<scheduler host=\"127.0.0.1\" port=\"0\"/>");
         Path file = config.write();
         Path adminKey = dir.resolve("keys/admin.key");
@@ -139,7 +138,7 @@ class SecurityIntegrationTest {
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r--r--"));
         for (Starter starter : List.<Starter>of(ProcessManager::start, NodeStateManager::start)) {
             assertThatThrownBy(() -> starter.start(ConfigLoader.load(file))).isInstanceOf(ConfigException.class)
-                    .hasMessageContaining("mpd-secret").hasMessageContaining("0644");
+                    .hasMessageContaining("<ring> secret").hasMessageContaining("0644");
         }
         assertThatThrownBy(() -> MpdSecret.load(secret)).isInstanceOf(IOException.class).hasMessageContaining("0644");
         assertThat(loaded.security().keys().key("admin")).isPresent();

@@ -45,13 +45,7 @@ public record WebSettings(ComponentSettings component, String dashboardListen, i
                 throw ConfigSections.error(config, element, "<" + ELEMENT + "> viewer-key", e.getMessage());
             }
         }
-        RingAccess ring = null;
-        if (element.getMpds() != null && !element.getMpds().isEmpty()) {
-            if (element.getMpdSecret() == null) {
-                throw ConfigSections.error(config, element, "<" + ELEMENT + "> mpd-secret", "needed with mpds");
-            }
-            ring = RingAccess.from(config, element, ELEMENT, element.getMpds(), element.getMpdSecret());
-        }
+        RingAccess ring = RingAccess.optional(config);
         String listen = element.getDashboardListen() != null ? element.getDashboardListen() : component.host();
         return new WebSettings(component, listen, element.getDashboardPort(), viewer, ring);
     }

@@ -15,8 +15,8 @@ import org.sss.lib.config.ConfigSections;
 import org.sss.lib.config.SssConfig;
 import org.sss.lib.error.SssException;
 import org.sss.lib.runtime.ComponentMain;
-import org.sss.schema.config.LocalMpdType;
-import org.sss.schema.config.LocalRingType;
+import org.sss.schema.config.RingMpdType;
+import org.sss.schema.config.RingType;
 
 /**
  * {@code sss-status [--config FILE] [--configured | --local-ring | --await COMPONENT... [--timeout SECONDS]]}: lists
@@ -69,16 +69,20 @@ public final class SuiteStatusMain {
     /**
      * @param config a configuration
      * @return the mpds {@code bin/sss start} runs on this machine, one line each ({@code mpd NAME ADDR:PORT}), then
-     *         {@code ring-secret FILE} and {@code ring-grace SECONDS}; nothing without a {@code <local-ring>}
+     *         {@code ring-secret FILE} and {@code ring-grace SECONDS}; nothing unless its {@code <ring>} is local
+     * @throws ConfigException naming the line of a local ring's mpd without a name
      */
-    static List<String> localRing(SssConfig config) {
-        LocalRingType ring = config.raw().getLocalRing();
+    static List<String> localRing(SssConfig config) throws ConfigException {
+        RingType ring = config.raw().getRing();
         List<String> lines = new ArrayList<>();
-        if (ring == null) {
+        if (ring == null || !ring.isLocal()) {
             return lines;
         }
-        for (LocalMpdType mpd : ring.getMpd()) {
-            lines.add("mpd " + mpd.getName() + " " + mpd.getListen());
+        for (RingMpdType mpd : ring.getMpd()) {
+            if (mpd.getName() == null) {
+                throw ConfigSections.error(config, mpd, "<ring><mpd> name", "a local ring's mpds need a name (node1, ...)");
+            }
+            lines.add("mpd " + mpd.getName() + " " + mpd.getAddress());
         }
         lines.add("ring-secret " + ConfigSections.besideConfig(config, ring.getSecret()));
         lines.add("ring-grace " + ring.getGrace().toPlainString());
@@ -139,7 +143,12 @@ public final class SuiteStatusMain {
             return 0;
         }
         if (localRing) {
-            localRing(loaded).forEach(out::println);
+            try {
+                localRing(loaded).forEach(out::println);
+            } catch (ConfigException e) {
+                err.println("sss-status: " + e.getMessage());
+                return 2;
+            }
             return 0;
         }
         try (SssClient client = SssClient.fromConfig(loaded)) {
