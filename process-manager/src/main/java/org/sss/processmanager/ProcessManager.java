@@ -12,9 +12,10 @@ import org.sss.processmanager.internal.GroupManager;
 import org.sss.processmanager.internal.GroupOperations;
 
 /**
- * The process manager component (seed 002's "SSS Process Manager"): serves create-, get-info-, signal-, kill-,
+ * The process manager component (the SSS "Process Manager"): serves create-, get-info-, signal-, kill-,
  * checkpoint-, wait- and del-process-group requests, runs each group as a detached job on the mpd ring, keeps every
- * group and its end in SQLite, and publishes {@code process-group-start}, {@code -signal} and {@code -end} events.
+ * group and its end in SQLite, and publishes typed {@code process-group-signal} and {@code process-group-end}
+ * events.
  * Killed and restarted, it finds its running groups on the ring again (same pgids) and goes on following them.
  */
 public final class ProcessManager implements AutoCloseable {

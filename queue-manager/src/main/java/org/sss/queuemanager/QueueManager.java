@@ -18,11 +18,11 @@ import org.sss.queuemanager.internal.JobOperations;
 import org.sss.queuemanager.internal.JobService;
 
 /**
- * The queue manager component (seed 002: it "mediates among user (job submitter), Job Scheduler, and Process
- * Manager"): accepts PBS batch jobs, keeps them durably in SQLite (a job is committed before its id is returned),
+ * The queue manager component (the SSS queue manager: it "mediates among user (job submitter), Job Scheduler, and
+ * Process Manager"): accepts PBS batch jobs, keeps them durably in SQLite (a job is committed before its id is returned),
  * starts them on the nodes a scheduler names (or, with first-fit on, by itself) through the process manager,
- * enforces walltimes, and publishes {@code job-submitted}, {@code job-started}, {@code job-finished} and
- * {@code job-requeued} events. Killed and restarted, it finds every acknowledged job again and follows the running
+ * enforces walltimes, and publishes typed job events ({@code job-submitted}, {@code job-finished},
+ * {@code job-requeued}, {@code job-held}, {@code job-released}, {@code job-modified}), each carrying the job. Killed and restarted, it finds every acknowledged job again and follows the running
  * ones to their end.
  *
  * <p>Besides its TCP port (the challenge wire, for components and administrators holding the key) it listens on a

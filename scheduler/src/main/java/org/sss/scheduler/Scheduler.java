@@ -43,7 +43,7 @@ public final class Scheduler implements AutoCloseable {
         ComponentRuntime runtime = ComponentRuntime.create(NAME, config, settings.component());
         SchedulerService service;
         try {
-            service = SchedulerService.start(settings, runtime.components(), runtime.subscriptions());
+            service = SchedulerService.start(settings, runtime.components(), runtime.subscriptions(), runtime.events());
         } catch (IOException e) {
             runtime.close();
             throw e;

@@ -43,7 +43,7 @@ class LeaseExpiryIntegrationTest {
                     .anyMatch(e -> e.getMsg().equals("component-down")));
             EventType down = watcher.events().stream().filter(e -> e.getMsg().equals("component-down")).findFirst().orElseThrow();
             assertThat(down.getComponent()).isEqualTo("probe");
-            assertThat(down.getData()).endsWith("lease expired");
+            assertThat(down.getRegistration().getReason()).isEqualTo("lease expired");
         }
     }
 
@@ -58,7 +58,7 @@ class LeaseExpiryIntegrationTest {
             assertThat(probe.stop(Duration.ofSeconds(10))).as("clean exit on SIGTERM").isZero();
             assertThat(listed(suite, "probe")).isFalse();
             await().atMost(Duration.ofSeconds(10)).until(() -> !watcher.events().isEmpty());
-            assertThat(watcher.events().getFirst().getData()).endsWith("deregistered");
+            assertThat(watcher.events().getFirst().getRegistration().getReason()).isEqualTo("deregistered");
             assertThat(suite.client().directory().list()).extracting(Location::component).doesNotContain("probe");
         }
     }

@@ -74,9 +74,10 @@ class NodeStateManagerIntegrationTest {
                 await("node3 comes back").atMost(WAIT)
                         .until(() -> states(as(suite, TestKeys.ALICE)).get("node3").getState() == NodeState.UP);
                 await("the events").atMost(WAIT).until(() -> subscriber.events().stream()
-                        .map(e -> e.getData()).toList().containsAll(List.of(
-                                "node=node2 state=drained reason=disk replacement",
-                                "node=node3 state=down reason=its mpd is not in the ring", "node=node3 state=up")));
+                        .map(e -> e.getNode().getName() + " " + e.getNode().getState().value()
+                                + (e.getNode().getReason() == null ? "" : " " + e.getNode().getReason()))
+                        .toList().containsAll(List.of("node2 drained disk replacement",
+                                "node3 down its mpd is not in the ring", "node3 up")));
             } finally {
                 nsm.close();
             }

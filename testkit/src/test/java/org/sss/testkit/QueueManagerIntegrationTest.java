@@ -270,13 +270,13 @@ class QueueManagerIntegrationTest {
         as(TestKeys.SUITE).call(QueueManager.NAME, FACTORY.createJobRelease(JobLists.byId(job.getId())), Jobs.class);
         as(TestKeys.SUITE).call(QueueManager.NAME, FACTORY.createJobRelease(JobLists.byId(first.getId())), Jobs.class);
         assertThat(completed(job.getId()).getExitStatus()).isZero();
-        String data = "id=" + job.getId() + " user=" + ME + " queue=batch";
         await("the job's events").atMost(WAIT).untilAsserted(() -> assertThat(
                 as(TestKeys.SUITE).call("event-manager", replay(since), Events.class).getEvent()).filteredOn(
-                        e -> e.getData().startsWith(data)).extracting(e -> e.getMsg() + " " + e.getData().replaceAll(" nodes=node[0-9]$", " nodes=N"))
-                        .containsExactly(
-                        "job-submitted " + data, "job-held " + data, "job-modified " + data, "job-released " + data,
-                        "job-started " + data + " nodes=N", "job-finished " + data + " status=0"));
+                        e -> e.getJob() != null && e.getJob().getId().equals(job.getId()))
+                .extracting(e -> e.getMsg() + " " + e.getJob().getState().value() + " " + e.getJob().getName()
+                        + (e.getJob().getExitStatus() == null ? "" : " " + e.getJob().getExitStatus()))
+                .containsExactly("job-submitted queued evented.sh", "job-held held evented.sh", "job-modified held renamed",
+                        "job-released queued renamed", "job-finished completed renamed 0"));
     }
 
     private static GetEvents replay(long since) {

@@ -12,8 +12,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.sss.lib.error.SssException;
 import org.sss.lib.store.Migration;
 import org.sss.lib.store.SqliteDatabase;
+import org.sss.lib.xml.EventXml;
 import org.sss.schema.EventType;
 import org.sss.schema.FilterType;
 
@@ -21,7 +23,9 @@ import org.sss.schema.FilterType;
  * The durable event log and the subscription records, in one SQLite database.
  *
  * <p>Each event gets a sequence number that is never reused, even after retention removed older events
- * ({@code AUTOINCREMENT}). {@link #append} returns only after the events are committed. Thread-safe.
+ * ({@code AUTOINCREMENT}). An event is kept with its XML ({@link EventXml}: its typed payload with it) beside the
+ * columns filters and retention use; the newest are also held in memory ({@link RecentEvents}), from where reads that
+ * keep up are answered. {@link #append} returns only after the events are committed. Thread-safe.
  */
 public final class EventLog implements AutoCloseable {
     private static final int SCAN_CHUNK = 1000;
@@ -34,14 +38,20 @@ public final class EventLog implements AutoCloseable {
                             + " acked INTEGER NOT NULL, created_ms INTEGER NOT NULL)",
                     "CREATE TABLE subscription_filters (subscriber TEXT NOT NULL REFERENCES subscriptions(subscriber)"
                             + " ON DELETE CASCADE, position INTEGER NOT NULL, component TEXT, msg TEXT, data TEXT,"
-                            + " PRIMARY KEY (subscriber, position))")));
+                            + " PRIMARY KEY (subscriber, position))")),
+            new Migration(2, "typed events: each event's XML, payload included", List.of(
+                    "ALTER TABLE events ADD COLUMN xml TEXT")));
+    /** How many of the newest events are kept in memory for delivery. */
+    private static final int RECENT = 8192;
 
     private final SqliteDatabase database;
     private final AtomicLong head = new AtomicLong();
+    private final RecentEvents recent;
 
     private EventLog(SqliteDatabase database) throws SQLException {
         this.database = database;
         this.head.set(database.read(EventLog::maxSeq));
+        this.recent = new RecentEvents(RECENT, head.get());
     }
 
     /**
@@ -72,16 +82,30 @@ public final class EventLog implements AutoCloseable {
      * @throws SQLException if the write failed; nothing of it is logged then
      */
     public long append(List<EventType> events) throws SQLException {
+        List<String> texts = new ArrayList<>(events.size());
+        for (EventType event : events) {
+            event.setSeq(null);
+            if (event.getTime() == null) {
+                event.setTime(Instant.now());
+            }
+            try {
+                texts.add(typed(event) ? EventXml.toText(event) : null);
+            } catch (SssException e) {
+                throw new SQLException("event " + event.getMsg() + " cannot be written: " + e.getMessage(), e);
+            }
+        }
         long last = database.write(connection -> {
             long seq = 0;
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO events(time_ms, component, msg, data) VALUES (?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
-                for (EventType event : events) {
-                    Instant time = event.getTime() != null ? event.getTime() : Instant.now();
-                    insert.setLong(1, time.toEpochMilli());
+                    "INSERT INTO events(time_ms, component, msg, data, xml) VALUES (?, ?, ?, ?, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                for (int i = 0; i < events.size(); i++) {
+                    EventType event = events.get(i);
+                    insert.setLong(1, event.getTime().toEpochMilli());
                     insert.setString(2, event.getComponent());
                     insert.setString(3, event.getMsg());
                     insert.setString(4, event.getData());
+                    insert.setString(5, texts.get(i));
                     insert.executeUpdate();
                     try (ResultSet keys = insert.getGeneratedKeys()) {
                         keys.next();
@@ -91,8 +115,18 @@ public final class EventLog implements AutoCloseable {
             }
             return seq;
         });
+        for (int i = 0; i < events.size(); i++) {
+            events.get(i).setSeq(last - events.size() + 1 + i);
+        }
+        recent.add(events);
         head.accumulateAndGet(last, Math::max);
         return last;
+    }
+
+    /** @return whether the event carries a typed payload (kept as XML; a free-text event is whole in its columns) */
+    private static boolean typed(EventType event) {
+        return event.getJob() != null || event.getProcessGroup() != null || event.getNode() != null
+                || event.getRegistration() != null || event.getReservation() != null;
     }
 
     /** A page of matching events and how far the scan got. */
@@ -109,6 +143,10 @@ public final class EventLog implements AutoCloseable {
      * @throws SQLException if the read failed
      */
     public Page read(long since, int limit, List<FilterType> filters) throws SQLException {
+        Page kept = recent.after(since, limit, filters);
+        if (kept != null) {
+            return kept;
+        }
         List<EventType> found = new ArrayList<>();
         long cursor = since;
         long end = head.get();
@@ -134,13 +172,13 @@ public final class EventLog implements AutoCloseable {
     private List<EventType> chunk(long since, int size) throws SQLException {
         return database.read(connection -> {
             try (PreparedStatement query = connection.prepareStatement(
-                    "SELECT seq, time_ms, component, msg, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?")) {
+                    "SELECT seq, time_ms, component, msg, data, xml FROM events WHERE seq > ? ORDER BY seq LIMIT ?")) {
                 query.setLong(1, since);
                 query.setInt(2, size);
                 List<EventType> events = new ArrayList<>();
                 try (ResultSet rs = query.executeQuery()) {
                     while (rs.next()) {
-                        EventType event = new EventType();
+                        EventType event = stored(rs.getString(6));
                         event.setSeq(rs.getLong(1));
                         event.setTime(Instant.ofEpochMilli(rs.getLong(2)));
                         event.setComponent(rs.getString(3));
@@ -152,6 +190,18 @@ public final class EventLog implements AutoCloseable {
                 return events;
             }
         });
+    }
+
+    /** An event's stored XML read back (with its payload), or a new event for one kept whole in its columns. */
+    private static EventType stored(String xml) throws SQLException {
+        if (xml == null) {
+            return new EventType();
+        }
+        try {
+            return EventXml.fromText(xml);
+        } catch (SssException e) {
+            throw new SQLException("a stored event is unreadable: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -179,13 +229,17 @@ public final class EventLog implements AutoCloseable {
     public int applyRetention(long keepEvents, Duration keepAge) throws SQLException {
         long cutoffSeq = head.get() - keepEvents;
         long cutoffTime = Instant.now().minus(keepAge).toEpochMilli();
-        return database.write(connection -> {
+        int removed = database.write(connection -> {
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM events WHERE seq <= ? OR time_ms < ?")) {
                 delete.setLong(1, cutoffSeq);
                 delete.setLong(2, cutoffTime);
                 return delete.executeUpdate();
             }
         });
+        if (removed > 0) {
+            recent.clear(head.get());
+        }
+        return removed;
     }
 
     /**

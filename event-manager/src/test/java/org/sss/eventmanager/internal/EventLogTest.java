@@ -63,6 +63,31 @@ class EventLogTest {
     }
 
     @Test
+    void aTypedEventKeepsItsPayloadInMemoryAndOnDisk() throws Exception {
+        org.sss.schema.JobType job = new org.sss.schema.JobType();
+        job.setId("17");
+        job.setUser("alice");
+        job.setState(org.sss.schema.JobState.COMPLETED);
+        job.setExitStatus(3);
+        try (EventLog log = EventLog.open(dir.resolve("em.db"))) {
+            log.append(List.of(org.sss.lib.runtime.Events.job(org.sss.schema.SuiteEvent.JOB_FINISHED, "queue-manager", job),
+                    event("other", "free-text", "x=1")));
+            assertThat(log.read(0, 10, List.of()).events()).satisfiesExactly(
+                    typed -> assertThat(typed.getJob().getExitStatus()).as("from memory").isEqualTo(3),
+                    free -> assertThat(free.getData()).isEqualTo("x=1"));
+        }
+        try (EventLog reopened = EventLog.open(dir.resolve("em.db"))) {
+            assertThat(reopened.read(0, 10, List.of()).events()).satisfiesExactly(
+                    typed -> {
+                        assertThat(typed.getSeq()).isEqualTo(1L);
+                        assertThat(typed.getJob().getId()).as("from the database").isEqualTo("17");
+                        assertThat(typed.getJob().getUser()).isEqualTo("alice");
+                    },
+                    free -> assertThat(free.getData()).isEqualTo("x=1"));
+        }
+    }
+
+    @Test
     void retentionRemovesTheOldestButSequenceNumbersAreNeverReused() throws Exception {
         try (EventLog log = EventLog.open(dir.resolve("em.db"))) {
             for (int i = 0; i < 10; i++) {

@@ -6,7 +6,6 @@ import org.sss.lib.server.RequestContext;
 import org.sss.lib.wire.Principal;
 import org.sss.lib.xml.Restriction;
 import org.sss.schema.GetNodeState;
-import org.sss.schema.NodeStateType;
 import org.sss.schema.NodeStates;
 import org.sss.schema.SetNodeState;
 
@@ -34,7 +33,7 @@ public final class NodeOperations {
             for (GetNodeState.Node restriction : request.getNode()) {
                 if (Restriction.matches(restriction.getName(), view.name())
                         && Restriction.matches(restriction.getState(), view.state().xmlName())) {
-                    reply.getNodeState().add(typeOf(view));
+                    reply.getNodeState().add(view.toXml());
                     break;
                 }
             }
@@ -50,19 +49,7 @@ public final class NodeOperations {
         NodeTable.View view = service.set(request.getName(), NodeState.fromXml(request.getState().value()),
                 request.getReason(), principal.toString());
         NodeStates reply = new NodeStates();
-        reply.getNodeState().add(typeOf(view));
+        reply.getNodeState().add(view.toXml());
         return reply;
-    }
-
-    private static NodeStateType typeOf(NodeTable.View view) {
-        NodeStateType type = new NodeStateType();
-        type.setName(view.name());
-        type.setSlots(view.slots());
-        type.setFeatures(view.features().isEmpty() ? null : String.join(" ", view.features().stream().sorted().toList()));
-        type.setState(org.sss.schema.NodeState.fromValue(view.state().xmlName()));
-        type.setReason(view.reason().isEmpty() ? null : view.reason());
-        type.setSince(view.since());
-        type.setConfigured(view.configured());
-        return type;
     }
 }

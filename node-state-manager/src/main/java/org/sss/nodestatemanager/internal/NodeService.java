@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.sss.lib.client.ComponentClient;
 import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
+import org.sss.lib.runtime.Events;
 import org.sss.lib.runtime.OutboxSender;
 import org.sss.lib.store.Outbox;
 import org.sss.mpd.client.RingWatcher;
@@ -75,7 +76,7 @@ public final class NodeService implements AutoCloseable {
                 changes = table.ringSeen(reading.names(), reading.problem(), Instant.now());
             }
             for (Outbox.Event change : changes) {
-                LOG.info("node-state-manager: {}", change.data());
+                LOG.info("node-state-manager: {}", Events.describe(change.event()));
             }
             if (!changes.isEmpty()) {
                 store.announce(changes);

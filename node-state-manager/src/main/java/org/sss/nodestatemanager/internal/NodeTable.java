@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.sss.lib.config.ClusterNodes;
+import org.sss.lib.runtime.Events;
 import org.sss.lib.store.Outbox;
+import org.sss.nodestatemanager.NodeStateManager;
+import org.sss.schema.NodeStateType;
 
 /**
  * The nodes and their states in memory. A node is down while its mpd is not in the ring (whatever an administrator
@@ -44,6 +47,18 @@ public final class NodeTable {
      */
     public record View(String name, int slots, Set<String> features, NodeState state, String reason, Instant since,
                        boolean configured) {
+        /** @return the node as replies and events carry it */
+        public NodeStateType toXml() {
+            NodeStateType type = new NodeStateType();
+            type.setName(name);
+            type.setSlots(slots);
+            type.setFeatures(features.isEmpty() ? null : String.join(" ", features.stream().sorted().toList()));
+            type.setState(org.sss.schema.NodeState.fromValue(state.xmlName()));
+            type.setReason(reason.isEmpty() ? null : reason);
+            type.setSince(since);
+            type.setConfigured(configured);
+            return type;
+        }
     }
 
     private static final class Entry {
@@ -148,15 +163,16 @@ public final class NodeTable {
         if (after == before && reason.equals(reasonBefore)) {
             return List.of();
         }
-        return List.of(event(entry.node.name(), after, reason));
+        View changed = new View(entry.node.name(), entry.node.slots(), entry.node.features(), after, reason,
+                after == before ? entry.since : now, entry.configured);
+        return List.of(new Outbox.Event(Events.node(NodeStateManager.NAME, changed.toXml())));
     }
 
     /** @return every node, configured ones first in the file's order */
     public synchronized List<View> all() {
         List<View> views = new ArrayList<>(nodes.size());
         for (Entry entry : nodes.values()) {
-            views.add(new View(entry.node.name(), entry.node.slots(), entry.node.features(), entry.state, entry.reason,
-                    entry.since, entry.configured));
+            views.add(view(entry));
         }
         return views;
     }
@@ -171,7 +187,7 @@ public final class NodeTable {
             }
             entry.state = state;
             entry.reason = reason;
-            events.add(event(entry.node.name(), state, reason));
+            events.add(new Outbox.Event(Events.node(NodeStateManager.NAME, view(entry).toXml())));
         }
     }
 
@@ -189,8 +205,8 @@ public final class NodeTable {
         return set == null ? "" : set.reason();
     }
 
-    private static Outbox.Event event(String name, NodeState state, String reason) {
-        return new Outbox.Event("node-state-changed", "node=" + name + " state=" + state.xmlName()
-                + (reason.isEmpty() ? "" : " reason=" + reason));
+    private static View view(Entry entry) {
+        return new View(entry.node.name(), entry.node.slots(), entry.node.features(), entry.state, entry.reason,
+                entry.since, entry.configured);
     }
 }

@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
+import org.sss.lib.runtime.Events;
 import org.sss.lib.runtime.OutboxSender;
 import org.sss.lib.store.Outbox;
 import org.sss.lib.wire.Principal;
@@ -32,18 +33,21 @@ import org.sss.mpd.client.MpdRequestException;
 import org.sss.mpd.client.RingMember;
 import org.sss.mpd.client.SignalDelivery;
 import org.sss.mpd.client.UnixSignals;
+import org.sss.processmanager.ProcessManager;
 import org.sss.processmanager.ProcessManagerSettings;
 import org.sss.schema.CreatepgType;
 import org.sss.schema.ObjectFactory;
 import org.sss.schema.PgRestrictionType;
+import org.sss.schema.PgType;
 import org.sss.schema.ProcRestrictionType;
+import org.sss.schema.SuiteEvent;
 
 /**
  * The process manager's table of process groups and what it does with them: creates them (recorded durably, then
  * launched on the ring as detached jobs tagged {@code pg:PGID}), follows their jobs' events, stores each end before
  * anyone is told of it, and keeps following across its own restarts and broken consoles — re-attaching to the job
  * at the mpd that leads it, which replays the job's story, or ending the group as lost when the ring no longer runs
- * it. Events {@code process-group-start}, {@code -signal} and {@code -end} go out through the store's outbox.
+ * it. Events {@code process-group-signal} and {@code process-group-end} go out through the store's outbox.
  * Thread-safe.
  */
 public final class GroupManager implements AutoCloseable {
@@ -151,7 +155,7 @@ public final class GroupManager implements AutoCloseable {
             throw new SssException(ErrorCode.UNAVAILABLE, "the mpd ring cannot be reached: " + e.getMessage(), e);
         }
         try {
-            store.markLaunched(group.pgid(), jid, new Outbox.Event("process-group-start", data(group)));
+            store.markLaunched(group.pgid(), jid);
         } catch (SQLException e) {
             forgetStarting(group);
             abandon(jid);
@@ -262,8 +266,18 @@ public final class GroupManager implements AutoCloseable {
         return List.of(hosts);
     }
 
-    private static String data(ProcessGroup group) {
-        return "pgid=" + group.pgid() + " submitter=" + group.submitter();
+    /**
+     * @param name    the event
+     * @param group   the group it is about
+     * @param details sets what this event says of the group beyond its pgid and submitter
+     * @return the event, carrying the group's header
+     */
+    private static Outbox.Event event(SuiteEvent name, ProcessGroup group, java.util.function.Consumer<PgType> details) {
+        PgType pg = new PgType();
+        pg.setPgid(group.pgid());
+        pg.setSubmitter(group.submitter());
+        details.accept(pg);
+        return new Outbox.Event(Events.processGroup(name, ProcessManager.NAME, pg));
     }
 
     // ---------------------------------------------------------------- following the ring
@@ -292,8 +306,12 @@ public final class GroupManager implements AutoCloseable {
             return;
         }
         try {
-            store.recordEnd(group.endRecord(), new Outbox.Event("process-group-end",
-                    data(group) + " status=" + group.exitStatus()));
+            store.recordEnd(group.endRecord(), event(SuiteEvent.PROCESS_GROUP_END, group, pg -> {
+                pg.setState(org.sss.schema.PgState.ENDED);
+                pg.setExitStatus(group.exitStatus());
+                pg.setReason(group.reason());
+                pg.setLaunched(true);
+            }));
         } catch (SQLException e) {
             LOG.error("process-manager: pg {}: its end could not be stored ({}); retrying", group.pgid(), e.getMessage());
             tasks.schedule(() -> recordEnd(group, release), 1, TimeUnit.SECONDS);
@@ -473,7 +491,7 @@ public final class GroupManager implements AutoCloseable {
             return;
         }
         try {
-            store.markLaunched(group.pgid(), launched.jid(), new Outbox.Event("process-group-start", data(group)));
+            store.markLaunched(group.pgid(), launched.jid());
         } catch (SQLException e) {
             LOG.warn("process-manager: pg {}: cannot record its job {} ({}); retried at the next start", group.pgid(),
                     launched.jid(), e.getMessage());
@@ -645,8 +663,10 @@ public final class GroupManager implements AutoCloseable {
 
     private void signalled(ProcessGroup group, int signal, String why) {
         try {
-            store.outbox().add(new Outbox.Event("process-group-signal", data(group) + " signal=" + UnixSignals.name(signal)
-                    + " action=" + why));
+            store.outbox().add(event(SuiteEvent.PROCESS_GROUP_SIGNAL, group, pg -> {
+                pg.setSignal(UnixSignals.name(signal));
+                pg.setReason(why);
+            }));
             outbox.wake();
         } catch (SQLException e) {
             LOG.error("process-manager: pg {}: signal event not stored: {}", group.pgid(), e.getMessage());

@@ -171,12 +171,11 @@ public final class GroupStore implements AutoCloseable {
      * a kill between the launch and this call), and the event is made again. Any later synced commit (the group's
      * end) carries it to disk first.
      *
-     * @param pgid  the group
-     * @param jid   its job
-     * @param event the event announcing it
+     * @param pgid the group
+     * @param jid  its job
      * @throws SQLException if it cannot be written
      */
-    public void markLaunched(String pgid, String jid, Outbox.Event event) throws SQLException {
+    public void markLaunched(String pgid, String jid) throws SQLException {
         database.writeUnsynced(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE groups SET state = 'running', jid = ? WHERE pgid = ? AND state = 'starting'")) {
@@ -184,7 +183,6 @@ public final class GroupStore implements AutoCloseable {
                 update.setString(2, pgid);
                 update.executeUpdate();
             }
-            Outbox.enqueue(connection, event);
             return null;
         });
     }

@@ -9,20 +9,30 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
-import org.sss.lib.store.Outbox;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sss.lib.runtime.Events;
+import org.sss.lib.store.Outbox;
+import org.sss.schema.PgType;
+import org.sss.schema.SuiteEvent;
 
 class GroupStoreTest {
-    private static final Outbox.Event START = new Outbox.Event("process-group-start", "pgid=x");
     @TempDir
     Path dir;
 
     /** A group recorded as the process manager records one: starting, then with its launched job. */
-    private static void insertRunning(GroupStore store, GroupStore.NewGroup group, long number, String jid, String tag,
-                                      Outbox.Event event) throws SQLException {
+    private static void insertRunning(GroupStore store, GroupStore.NewGroup group, long number, String jid, String tag)
+            throws SQLException {
         store.insertStarting(group, number, tag);
-        store.markLaunched(group.pgid(), jid, event);
+        store.markLaunched(group.pgid(), jid);
+    }
+
+    /** The event a group's end is recorded with, typed as the process manager makes it. */
+    private static Outbox.Event end(String pgid, int status) {
+        PgType pg = new PgType();
+        pg.setPgid(pgid);
+        pg.setExitStatus(status);
+        return new Outbox.Event(Events.processGroup(SuiteEvent.PROCESS_GROUP_END, "process-manager", pg));
     }
 
     private static GroupStore.NewGroup group(String pgid) {
@@ -35,10 +45,10 @@ class GroupStoreTest {
         Path file = dir.resolve("pm.db");
         try (GroupStore store = GroupStore.open(file)) {
             assertThat(store.lastNumber()).isZero();
-            insertRunning(store, group("1"), 1, "1@n", "pg:1:a", START);
-            insertRunning(store, group("job-17"), 5, "2@n", "pg:job-17:b", START);
-            insertRunning(store, group("3"), 3, "3@n", "pg:3:c", START);
-            assertThatThrownBy(() -> insertRunning(store, group("job-17"), 6, "4@n", "pg:job-17:d", START))
+            insertRunning(store, group("1"), 1, "1@n", "pg:1:a");
+            insertRunning(store, group("job-17"), 5, "2@n", "pg:job-17:b");
+            insertRunning(store, group("3"), 3, "3@n", "pg:3:c");
+            assertThatThrownBy(() -> insertRunning(store, group("job-17"), 6, "4@n", "pg:job-17:d"))
                     .isInstanceOf(SQLException.class);
         }
         try (GroupStore store = GroupStore.open(file)) {
@@ -55,7 +65,7 @@ class GroupStoreTest {
             store.insertStarting(group("job-1-1"), 1, "pg:job-1-1:a");
             store.insertStarting(group("job-2-1"), 2, "pg:job-2-1:b");
             assertThatThrownBy(() -> store.insertStarting(group("job-2-1"), 3, "pg:job-2-1:c")).isInstanceOf(SQLException.class);
-            store.markLaunched("job-1-1", "7@node1", START);
+            store.markLaunched("job-1-1", "7@node1");
         }
         try (GroupStore store = GroupStore.open(file)) {
             assertThat(store.lastNumber()).isEqualTo(2);
@@ -72,13 +82,13 @@ class GroupStoreTest {
     void aGroupsLifeSurvivesReopening() throws IOException, SQLException {
         Path file = dir.resolve("pm.db");
         try (GroupStore store = GroupStore.open(file)) {
-            insertRunning(store, group("1"), 1, "3@node1", "pg:1:a", new Outbox.Event("process-group-start", "pgid=1"));
-            insertRunning(store, group("2"), 2, "4@node1", "pg:2:b", new Outbox.Event("process-group-start", "pgid=2"));
+            insertRunning(store, group("1"), 1, "3@node1", "pg:1:a");
+            insertRunning(store, group("2"), 2, "4@node1", "pg:2:b");
             store.recordEnd(new GroupStore.GroupEnd("1", 3, "rank 1 exited with status 3", Instant.ofEpochMilli(5000),
                     List.of(new GroupStore.ProcessEnd(0, "node1", 100, 0, 0), new GroupStore.ProcessEnd(1, "node2", 101, 3, 0)),
                     List.of(new GroupStore.CoProcessRecord("node1", "tv", 0, 127, "not found")),
                     "out".getBytes(StandardCharsets.UTF_8), new byte[0], true, false),
-                    new Outbox.Event("process-group-end", "pgid=1 status=3"));
+                    end("1", 3));
             store.markReleased("1");
         }
         try (GroupStore store = GroupStore.open(file)) {
@@ -96,10 +106,13 @@ class GroupStoreTest {
             assertThat(groups.get(1).state()).isEqualTo("running");
             assertThat(groups.get(1).end()).isNull();
             List<Outbox.Pending> events = store.outbox().pending(10);
-            assertThat(events).extracting(e -> e.event().msg())
-                    .containsExactly("process-group-start", "process-group-start", "process-group-end");
-            store.outbox().publishedUpTo(events.get(1).id());
-            assertThat(store.outbox().pending(10)).extracting(e -> e.event().msg()).containsExactly("process-group-end");
+            assertThat(events).singleElement().satisfies(pending -> {
+                assertThat(pending.event().msg()).isEqualTo("process-group-end");
+                assertThat(pending.event().event().getProcessGroup().getPgid()).as("typed, read back").isEqualTo("1");
+                assertThat(pending.event().event().getProcessGroup().getExitStatus()).isEqualTo(3);
+            });
+            store.outbox().publishedUpTo(events.getFirst().id());
+            assertThat(store.outbox().pending(10)).isEmpty();
         }
     }
 }

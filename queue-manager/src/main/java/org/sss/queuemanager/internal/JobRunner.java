@@ -21,6 +21,7 @@ import org.sss.schema.EnvType;
 import org.sss.schema.OutputMode;
 import org.sss.schema.PgSpec;
 import org.sss.schema.PgType;
+import org.sss.schema.SuiteEvent;
 
 /**
  * Runs started jobs through the process manager and follows them to their end: writes the job's spool (script and
@@ -164,7 +165,7 @@ public final class JobRunner implements AutoCloseable {
                 }
                 String why = job.state() == Job.State.EXITING ? job.reason() : status != null && status == 0 ? "" : groupReason;
                 return job.completed(status, why, Instant.now());
-            }, job -> job.isCompleted() ? "job-finished" : "job-requeued");
+            }, job -> job.isCompleted() ? SuiteEvent.JOB_FINISHED : SuiteEvent.JOB_REQUEUED);
             if (ended.isCompleted()) {
                 LOG.info("queue-manager: job {}: completed, exit status {}{}", ended.id(), ended.exitStatus(),
                         ended.reason().isEmpty() ? "" : " (" + ended.reason() + ")");
@@ -180,7 +181,7 @@ public final class JobRunner implements AutoCloseable {
         cancelTimer(id);
         waiters.remove(id);
         try {
-            Job back = table.change(id, job -> job.holdsNodes() ? job.requeued(why) : job, job -> "job-requeued");
+            Job back = table.change(id, job -> job.holdsNodes() ? job.requeued(why) : job, job -> SuiteEvent.JOB_REQUEUED);
             spool.remove(back);
             onEnd.accept(back);
         } catch (SssException e) {

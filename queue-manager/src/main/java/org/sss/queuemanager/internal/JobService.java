@@ -17,11 +17,11 @@ import org.sss.lib.client.ComponentClient;
 import org.sss.lib.config.ClusterNodes;
 import org.sss.lib.error.SssException;
 import org.sss.lib.runtime.OutboxSender;
-import org.sss.lib.store.Outbox;
 import org.sss.lib.wire.Principal;
 import org.sss.processmanager.ProcessManagerClient;
 import org.sss.queuemanager.QueueManagerSettings;
 import org.sss.schema.JobSubmit;
+import org.sss.schema.SuiteEvent;
 
 /**
  * The queue manager's work: submissions, the lifecycle of each job (hold, release, modify, start, cancel,
@@ -99,8 +99,7 @@ public final class JobService implements AutoCloseable {
         List<Job> jobs = submissions.jobsOf(request, principal);
         Job first = jobs.getFirst();
         String id = first.arrayIndex() == null ? first.id() : first.sequence() + "[]";
-        table.add(jobs, new Outbox.Event("job-submitted", "id=" + id + " user=" + first.spec().user()
-                + " queue=" + first.spec().queue()));
+        table.add(jobs);
         LOG.info("queue-manager: job {}: submitted by {} to {} ({} node(s) x {})", id, principal, first.spec().queue(),
                 first.spec().nodes(), first.spec().ppn());
         events.wake();
@@ -159,7 +158,7 @@ public final class JobService implements AutoCloseable {
         return switch (job.state()) {
             case QUEUED, HELD -> {
                 Job done = table.change(job.id(), current -> current.state() == Job.State.QUEUED || current.state() == Job.State.HELD
-                        ? current.completed(null, why, Instant.now()) : current, current -> "job-finished");
+                        ? current.completed(null, why, Instant.now()) : current, current -> SuiteEvent.JOB_FINISHED);
                 events.wake();
                 kick();
                 yield done;
@@ -183,7 +182,7 @@ public final class JobService implements AutoCloseable {
                         + "; only a waiting job can be " + (hold ? "held" : "released"));
             }
             return current.held() == hold ? current : current.withHold(hold);
-        }, current -> hold ? "job-held" : "job-released");
+        }, current -> hold ? SuiteEvent.JOB_HELD : SuiteEvent.JOB_RELEASED);
         events.wake();
         kick();
         return changed;
@@ -232,7 +231,7 @@ public final class JobService implements AutoCloseable {
                         + "; only a waiting job can be altered");
             }
             return current.withSpec(spec);
-        }, current -> "job-modified");
+        }, current -> SuiteEvent.JOB_MODIFIED);
         events.wake();
         kick();
         return changed;
@@ -263,7 +262,7 @@ public final class JobService implements AutoCloseable {
             Dependencies.Status status = Dependencies.of(table, job);
             if (status.verdict() == Dependencies.Verdict.NEVER) {
                 table.change(job.id(), current -> current.isCompleted() ? current
-                        : current.completed(null, status.why(), Instant.now()), current -> "job-finished");
+                        : current.completed(null, status.why(), Instant.now()), current -> SuiteEvent.JOB_FINISHED);
                 LOG.info("queue-manager: job {}: removed: {}", job.id(), status.why());
                 events.wake();
             }

@@ -81,13 +81,13 @@ public final class JobStore implements AutoCloseable {
     }
 
     /**
-     * Stores new jobs and their event in one transaction.
+     * Stores new jobs and their events in one transaction.
      *
-     * @param jobs  the jobs
-     * @param event what to announce
+     * @param jobs   the jobs
+     * @param events what to announce
      * @throws SQLException if they cannot be stored
      */
-    public void insert(List<Job> jobs, Outbox.Event event) throws SQLException {
+    public void insert(List<Job> jobs, List<Outbox.Event> events) throws SQLException {
         database.write(connection -> {
             for (Job job : jobs) {
                 write(connection, job, "INSERT INTO jobs (" + COLUMNS + ") VALUES (" + "?, ".repeat(30) + "?)");
@@ -104,7 +104,7 @@ public final class JobStore implements AutoCloseable {
                     env.executeBatch();
                 }
             }
-            if (event != null) {
+            for (Outbox.Event event : events) {
                 Outbox.enqueue(connection, event);
             }
             return null;

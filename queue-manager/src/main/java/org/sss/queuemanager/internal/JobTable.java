@@ -14,7 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
+import org.sss.lib.runtime.Events;
 import org.sss.lib.store.Outbox;
+import org.sss.queuemanager.QueueManager;
+import org.sss.schema.SuiteEvent;
 
 /**
  * Every job the queue manager knows, in memory and in its {@link JobStore}, and the one place where nodes are
@@ -77,13 +80,12 @@ public final class JobTable {
     /**
      * Commits new jobs, then makes them visible.
      *
-     * @param created the jobs (one, or an array's elements)
-     * @param event   the announcement
+     * @param created the jobs (one, or an array's elements), each announced by a {@code job-submitted} event
      * @throws SssException if they cannot be stored ({@code unavailable}: nothing was acknowledged)
      */
-    public void add(List<Job> created, Outbox.Event event) throws SssException {
+    public void add(List<Job> created) throws SssException {
         try {
-            store.insert(created, event);
+            store.insert(created, created.stream().map(job -> event(SuiteEvent.JOB_SUBMITTED, job)).toList());
         } catch (SQLException e) {
             throw new SssException(ErrorCode.UNAVAILABLE, "the job could not be stored: " + e.getMessage(), e);
         }
@@ -191,8 +193,7 @@ public final class JobTable {
                 }
             }
             Job started = job.startedOn(nodes, pgid, Instant.now());
-            persist(List.of(started), List.of(new Outbox.Event("job-started", eventData(started)
-                    + " nodes=" + String.join(",", nodes))), true);
+            persist(List.of(started), List.of(), true);
             nodes.forEach(node -> nodeHolders.put(node, id));
             put(started);
             return started;
@@ -204,12 +205,12 @@ public final class JobTable {
      *
      * @param id     the job
      * @param change the new job from the current one; returning the same instance means no change
-     * @param event  the event's name for the changed job (data is made from the job), or null for none
+     * @param event  the event announcing the changed job (it carries the job), or null for none
      * @return the job after the change
      * @throws SssException if it is unknown, the change refuses ({@code SssException} from the change) or it cannot
      *                      be stored
      */
-    public Job change(String id, Change change, java.util.function.Function<Job, String> event) throws SssException {
+    public Job change(String id, Change change, java.util.function.Function<Job, SuiteEvent> event) throws SssException {
         return change(id, change, event, true);
     }
 
@@ -225,11 +226,11 @@ public final class JobTable {
      * @return the job after the change
      * @throws SssException as {@link #change}
      */
-    public Job end(String id, Change change, java.util.function.Function<Job, String> event) throws SssException {
+    public Job end(String id, Change change, java.util.function.Function<Job, SuiteEvent> event) throws SssException {
         return change(id, change, event, false);
     }
 
-    private Job change(String id, Change change, java.util.function.Function<Job, String> event, boolean synced)
+    private Job change(String id, Change change, java.util.function.Function<Job, SuiteEvent> event, boolean synced)
             throws SssException {
         synchronized (lock) {
             Job job = jobs.get(id);
@@ -240,8 +241,8 @@ public final class JobTable {
             if (changed == job) {
                 return job;
             }
-            String name = event.apply(changed);
-            persist(List.of(changed), name == null ? List.of() : List.of(new Outbox.Event(name, eventData(changed))), synced);
+            SuiteEvent name = event.apply(changed);
+            persist(List.of(changed), name == null ? List.of() : List.of(event(name, changed)), synced);
             if (job.holdsNodes() && !changed.holdsNodes()) {
                 job.allocated().forEach(node -> nodeHolders.remove(node, id));
             }
@@ -290,15 +291,12 @@ public final class JobTable {
     }
 
     /**
-     * @param job a job
-     * @return the data of its events: {@code id=17 user=alice queue=batch} (and status once completed)
+     * @param name the event
+     * @param job  the job it announces
+     * @return the event, carrying the job as a query reports it
      */
-    public static String eventData(Job job) {
-        String data = "id=" + job.id() + " user=" + job.spec().user() + " queue=" + job.spec().queue();
-        if (job.isCompleted() && job.exitStatus() != null) {
-            data += " status=" + job.exitStatus();
-        }
-        return data;
+    static Outbox.Event event(SuiteEvent name, Job job) {
+        return new Outbox.Event(Events.job(name, QueueManager.NAME, JobReplies.of(job)));
     }
 
     /** A change of one job, which may refuse. */

@@ -44,10 +44,10 @@ class JobSelectionTest {
     private JobTable table(JobStore store) throws SssException {
         JobTable table = new JobTable(store, List.of());
         for (long i = 1; i <= 6; i++) {
-            table.add(List.of(job(i, i == 5 ? "bob" : "alice")), null);
+            table.add(List.of(job(i, i == 5 ? "bob" : "alice")));
         }
         for (String id : List.of("1", "2")) {
-            table.change(id, current -> current.completed(0, "", Instant.now()), current -> "job-finished");
+            table.change(id, current -> current.completed(0, "", Instant.now()), current -> org.sss.schema.SuiteEvent.JOB_FINISHED);
         }
         table.start("3", List.of("node1"), "job-3-1");
         return table;

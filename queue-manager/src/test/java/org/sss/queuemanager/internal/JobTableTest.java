@@ -29,15 +29,15 @@ class JobTableTest {
     void aNodeIsNeverGivenToTwoJobs() throws Exception {
         try (JobStore store = JobStore.open(dir.resolve("qm.db"))) {
             JobTable table = new JobTable(store, store.loadAll());
-            table.add(List.of(job(1, "", false)), null);
-            table.add(List.of(job(2, "", false)), null);
+            table.add(List.of(job(1, "", false)));
+            table.add(List.of(job(2, "", false)));
             assertThat(table.start("1", List.of("node1"), "job-1-1").state()).isEqualTo(Job.State.RUNNING);
             assertThatThrownBy(() -> table.start("2", List.of("node1"), "job-2-1"))
                     .isInstanceOfSatisfying(SssException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_STATE))
                     .hasMessageContaining("node1");
             assertThatThrownBy(() -> table.start("1", List.of("node2"), "job-1-2")).hasMessageContaining("running");
             assertThat(table.allocations()).containsExactly(Map.entry("node1", "1"));
-            table.change("1", current -> current.completed(0, "", Instant.now()), current -> "job-finished");
+            table.change("1", current -> current.completed(0, "", Instant.now()), current -> org.sss.schema.SuiteEvent.JOB_FINISHED);
             assertThat(table.allocations()).isEmpty();
             assertThat(table.start("2", List.of("node1"), "job-2-1").allocated()).containsExactly("node1");
         }
@@ -47,9 +47,9 @@ class JobTableTest {
     void theIndexesFollowEveryChangeInSubmissionOrder() throws Exception {
         try (JobStore store = JobStore.open(dir.resolve("qm.db"))) {
             JobTable table = new JobTable(store, store.loadAll());
-            table.add(List.of(job(3, "", false)), null);
-            table.add(List.of(job(1, "afterok:3", false)), null);
-            table.add(List.of(job(2, "", true)), null);
+            table.add(List.of(job(3, "", false)));
+            table.add(List.of(job(1, "afterok:3", false)));
+            table.add(List.of(job(2, "", true)));
             assertThat(table.queued()).extracting(Job::id).containsExactly("1", "3");
             assertThat(table.waitingOnDependencies()).extracting(Job::id).containsExactly("1");
             table.change("2", current -> current.withHold(false), current -> null);
@@ -58,7 +58,7 @@ class JobTableTest {
             assertThat(table.queued()).extracting(Job::id).containsExactly("1", "2");
             assertThat(table.unfinished()).extracting(Job::id).containsExactly("1", "2", "3");
             table.change("1", current -> current.completed(null, "dependency can never be met", Instant.now()),
-                    current -> "job-finished");
+                    current -> org.sss.schema.SuiteEvent.JOB_FINISHED);
             assertThat(table.waitingOnDependencies()).isEmpty();
             assertThat(table.unfinished()).extracting(Job::id).containsExactly("2", "3");
             table.forget(List.of("1"));
@@ -72,7 +72,7 @@ class JobTableTest {
     void whatWasCommittedIsThereAfterReopeningWithItsAllocations() throws Exception {
         try (JobStore store = JobStore.open(dir.resolve("qm.db"))) {
             JobTable table = new JobTable(store, store.loadAll());
-            table.add(List.of(job(1, "", false), job(2, "", false)), null);
+            table.add(List.of(job(1, "", false), job(2, "", false)));
             table.start("1", List.of("node7"), "job-1-1");
         }
         try (JobStore store = JobStore.open(dir.resolve("qm.db"))) {
@@ -90,10 +90,10 @@ class JobTableTest {
     void aJobsEndIsCommittedWithoutTheFsyncAndTheNextStartSyncsIt() throws Exception {
         try (JobStore store = JobStore.open(dir.resolve("qm.db"))) {
             JobTable table = new JobTable(store, store.loadAll());
-            table.add(List.of(job(1, "", false), job(2, "", false)), null);
+            table.add(List.of(job(1, "", false), job(2, "", false)));
             table.start("1", List.of("node1"), "job-1-1");
             long unsynced = store.unsyncedCommits();
-            table.end("1", current -> current.completed(0, "", Instant.now()), current -> "job-finished");
+            table.end("1", current -> current.completed(0, "", Instant.now()), current -> org.sss.schema.SuiteEvent.JOB_FINISHED);
             assertThat(store.unsyncedCommits()).as("the end alone is not synced").isEqualTo(unsynced + 1);
             assertThat(table.get("1").orElseThrow().isCompleted()).isTrue();
             assertThat(table.allocations()).as("its node is free at once").isEmpty();

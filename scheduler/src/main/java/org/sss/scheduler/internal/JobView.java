@@ -9,6 +9,7 @@ import java.util.Set;
 import org.sss.lib.client.ComponentClient;
 import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
+import org.sss.schema.EventType;
 import org.sss.schema.JobListType;
 import org.sss.schema.JobRestrictionType;
 import org.sss.schema.JobType;
@@ -16,34 +17,65 @@ import org.sss.schema.Jobs;
 import org.sss.schema.ObjectFactory;
 
 /**
- * The scheduler's copy of the queue manager's waiting and running jobs, so that a pass need not read the whole
- * queue: a full read ({@code job-query} of every queued, running and exiting job) when asked or when the copy may be
- * wrong, and between full reads only the jobs named by the queue manager's events since the last pass (submitted,
- * started, finished, requeued, held, released, modified), plus the queued jobs with dependencies (another job's end
- * may have met them without an event of their own), each looked up by its id. A job that has completed, or is held,
- * leaves the copy; a lookup naming a job the queue manager has forgotten turns into a full read. Events may be lost (a
- * lapsed subscription): the periodic full read repairs the copy. Events are
- * noted from any thread; reads happen on the pass's thread, one at a time.
+ * The scheduler's copy of the queue manager's waiting and running jobs, so that a pass need not read the queue: a
+ * full read ({@code job-query} of every queued, running and exiting job) when asked or when the copy may be wrong;
+ * between full reads the queue manager's events, which carry each job as a query reports it (submitted, finished,
+ * requeued, held, released, modified), are applied as they come, and the starts this scheduler made as their replies
+ * say. Only the queued jobs with dependencies are looked up at each pass (another job's end may have met them without
+ * an event of their own), and any job an event named without carrying it. An event never takes a job back to an
+ * earlier point of its life than the copy has ({@link #later}: a full read may have seen the job start before the
+ * event of its submission arrived). A job that has completed, or is held, leaves the copy; a lookup naming a job the
+ * queue manager has forgotten turns into a full read. Events may be lost (a lapsed subscription): the periodic full
+ * read repairs the copy. Events are noted from any thread; reads happen on the pass's thread, one at a time.
  */
 final class JobView {
     private static final ObjectFactory FACTORY = new ObjectFactory();
     private static final Set<String> PLANNED_STATES = Set.of("queued", "running", "exiting");
     private final Map<String, JobType> jobs = new LinkedHashMap<>();
-    private final Set<String> changed = new LinkedHashSet<>();
     private boolean stale = true;
 
     /**
-     * Notes a queue manager event.
+     * Takes in a queue manager event.
      *
-     * @param data the event's data ({@code id=17 user=alice queue=batch …}); without an id the copy is read whole next
+     * @param event the event: its job is applied to the copy; one without a job is read whole at the next pass
      */
-    synchronized void noteEvent(String data) {
-        String id = idOf(data);
-        if (id == null) {
+    synchronized void noteEvent(EventType event) {
+        JobType job = event.getJob();
+        if (job == null) {
             stale = true;
-        } else {
-            changed.add(id);
+            return;
         }
+        JobType known = jobs.get(job.getId());
+        if (known == null || !later(known, job)) {
+            keep(job);
+        }
+    }
+
+    /**
+     * @param held   the copy's job
+     * @param coming an event's job
+     * @return whether the copy's job is further in its life (a later run, or the same run started) than the event's
+     */
+    static boolean later(JobType held, JobType coming) {
+        int heldRuns = held.getRuns() == null ? 0 : held.getRuns();
+        int comingRuns = coming.getRuns() == null ? 0 : coming.getRuns();
+        if (heldRuns != comingRuns) {
+            return heldRuns > comingRuns;
+        }
+        return stage(held) > stage(coming);
+    }
+
+    private static int stage(JobType job) {
+        return switch (job.getState().value()) {
+            case "queued", "held" -> 0;
+            case "running", "exiting" -> 1;
+            default -> 2;
+        };
+    }
+
+    /** @return the jobs the copy holds now, without reading anything */
+    synchronized List<JobType> held() {
+        return List.copyOf(jobs.values());
     }
 
     /** Makes the next read a full one. */
@@ -62,7 +94,7 @@ final class JobView {
 
     /**
      * @param components how to reach the queue manager
-     * @param full       whether to read every job rather than what changed
+     * @param full       whether to read every job rather than only the queued ones with dependencies
      * @return the waiting and running jobs, in the order the queue manager first listed them
      * @throws SssException if the queue manager cannot be asked (the next read is then a full one)
      */
@@ -81,19 +113,15 @@ final class JobView {
         }
     }
 
-    /**
-     * @return the ids to look up (those events named, and the queued jobs with dependencies), or null for a full
-     *         read; either way the noted changes are taken
-     */
+    /** @return the ids to look up (the queued jobs with dependencies), or null for a full read */
     private synchronized List<String> takeChanges(boolean full) {
-        List<String> ids = new ArrayList<>(changed);
-        changed.clear();
+        List<String> ids = new ArrayList<>();
         if (full || stale) {
             stale = false;
             return null;
         }
         for (JobType job : jobs.values()) {
-            if ("queued".equals(job.getState().value()) && job.getDepend() != null && !ids.contains(job.getId())) {
+            if ("queued".equals(job.getState().value()) && job.getDepend() != null && !job.getDepend().isEmpty()) {
                 ids.add(job.getId());
             }
         }
@@ -144,19 +172,6 @@ final class JobView {
         } else {
             jobs.remove(job.getId());
         }
-    }
-
-    /** The id of an event's data ({@code id=17 …}, an array {@code id=17[]}), or null. */
-    static String idOf(String data) {
-        if (data == null) {
-            return null;
-        }
-        for (String word : data.split(" ")) {
-            if (word.startsWith("id=") && word.length() > 3) {
-                return word.substring(3);
-            }
-        }
-        return null;
     }
 
     private static JobListType byStates() {

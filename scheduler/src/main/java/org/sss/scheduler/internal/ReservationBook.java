@@ -14,33 +14,43 @@ import java.util.List;
 import java.util.Set;
 import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
+import org.sss.lib.runtime.EventSink;
+import org.sss.lib.runtime.Events;
 import org.sss.lib.store.Migration;
 import org.sss.lib.store.SqliteDatabase;
+import org.sss.scheduler.Scheduler;
 import org.sss.scheduler.internal.plan.PlanNode;
 import org.sss.scheduler.internal.plan.Reservation;
+import org.sss.schema.ReservationType;
+import org.sss.schema.SuiteEvent;
 
 /**
  * The advance reservations, kept in SQLite (a reservation is committed before its id is returned) and in memory.
- * Two reservations never share a node over overlapping windows. Thread-safe.
+ * Two reservations never share a node over overlapping windows. Each one made is announced by a
+ * {@code reservation-created} event, each one deleted or run out by {@code reservation-deleted} (published after the
+ * commit, not durably: a dashboard's view of the schedule, not a fact anyone builds on). Thread-safe.
  */
 public final class ReservationBook implements AutoCloseable {
     private static final List<Migration> MIGRATIONS = List.of(new Migration(1, "advance reservations", List.of(
             "CREATE TABLE reservations (seq INTEGER PRIMARY KEY AUTOINCREMENT, nodes TEXT NOT NULL,"
                     + " start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL, users TEXT NOT NULL)")));
     private final SqliteDatabase database;
+    private final EventSink events;
     private final List<Reservation> reservations = new ArrayList<>();
 
-    private ReservationBook(SqliteDatabase database) {
+    private ReservationBook(SqliteDatabase database, EventSink events) {
         this.database = database;
+        this.events = events;
     }
 
     /**
-     * @param file the database
+     * @param file   the database
+     * @param events where reservation events go
      * @return the book, with the stored reservations
      * @throws IOException if it cannot be opened or read
      */
-    public static ReservationBook open(Path file) throws IOException {
-        ReservationBook book = new ReservationBook(SqliteDatabase.open(file, MIGRATIONS));
+    public static ReservationBook open(Path file, EventSink events) throws IOException {
+        ReservationBook book = new ReservationBook(SqliteDatabase.open(file, MIGRATIONS), events);
         try {
             book.reservations.addAll(book.database.read(connection -> {
                 List<Reservation> loaded = new ArrayList<>();
@@ -107,6 +117,7 @@ public final class ReservationBook implements AutoCloseable {
         }
         Reservation reservation = new Reservation("res" + seq, nodes, start, end, users);
         reservations.add(reservation);
+        events.publish(Events.reservation(SuiteEvent.RESERVATION_CREATED, Scheduler.NAME, toXml(reservation)));
         return reservation;
     }
 
@@ -166,7 +177,22 @@ public final class ReservationBook implements AutoCloseable {
             throw new SssException(ErrorCode.UNAVAILABLE, "the reservation could not be deleted: " + e.getMessage(), e);
         }
         reservations.remove(found);
+        events.publish(Events.reservation(SuiteEvent.RESERVATION_DELETED, Scheduler.NAME, toXml(found)));
         return found;
+    }
+
+    /**
+     * @param reservation a reservation
+     * @return it as replies and events carry it
+     */
+    static ReservationType toXml(Reservation reservation) {
+        ReservationType type = new ReservationType();
+        type.setId(reservation.id());
+        type.setNodes(String.join(" ", reservation.nodes().stream().sorted().toList()));
+        type.setStart(reservation.start());
+        type.setEnd(reservation.end());
+        type.setUsers(String.join(" ", reservation.users().stream().sorted().toList()));
+        return type;
     }
 
     /**

@@ -12,7 +12,6 @@ import org.sss.lib.xml.Restriction;
 import org.sss.scheduler.internal.plan.Reservation;
 import org.sss.schema.ReservationCreate;
 import org.sss.schema.ReservationListType;
-import org.sss.schema.ReservationType;
 import org.sss.schema.Reservations;
 
 /**
@@ -51,7 +50,7 @@ public final class SchedulerOperations {
                         users);
         service.wake();
         Reservations reply = new Reservations();
-        reply.getReservation().add(typeOf(created));
+        reply.getReservation().add(ReservationBook.toXml(created));
         return reply;
     }
 
@@ -60,7 +59,7 @@ public final class SchedulerOperations {
         for (Reservation reservation : service.reservations().all()) {
             for (ReservationListType.Reservation restriction : request.getReservation()) {
                 if (Restriction.matches(restriction.getId(), reservation.id())) {
-                    reply.getReservation().add(typeOf(reservation));
+                    reply.getReservation().add(ReservationBook.toXml(reservation));
                     break;
                 }
             }
@@ -72,7 +71,7 @@ public final class SchedulerOperations {
         requireAdmin(context, "delete reservations");
         Reservations reply = new Reservations();
         for (ReservationListType.Reservation restriction : request.getReservation()) {
-            reply.getReservation().add(typeOf(service.reservations().delete(restriction.getId())));
+            reply.getReservation().add(ReservationBook.toXml(service.reservations().delete(restriction.getId())));
         }
         service.wake();
         return reply;
@@ -82,16 +81,6 @@ public final class SchedulerOperations {
         if (!context.principal().isPrivileged()) {
             throw SssException.permissionDenied(context.principal() + " may not " + what + "; administrators do");
         }
-    }
-
-    private static ReservationType typeOf(Reservation reservation) {
-        ReservationType type = new ReservationType();
-        type.setId(reservation.id());
-        type.setNodes(String.join(" ", reservation.nodes().stream().sorted().toList()));
-        type.setStart(reservation.start());
-        type.setEnd(reservation.end());
-        type.setUsers(String.join(" ", reservation.users().stream().sorted().toList()));
-        return type;
     }
 
     private static Set<String> words(String text) {

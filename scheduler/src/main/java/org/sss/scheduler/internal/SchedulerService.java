@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sss.lib.client.ComponentClient;
 import org.sss.lib.error.SssException;
+import org.sss.lib.runtime.EventSink;
 import org.sss.lib.runtime.Subscriptions;
 import org.sss.scheduler.SchedulerSettings;
 import org.sss.scheduler.internal.plan.Plan;
@@ -39,20 +40,19 @@ public final class SchedulerService implements AutoCloseable {
      * @param settings      the settings
      * @param components    how to reach the other components
      * @param subscriptions this component's event subscriptions
+     * @param events        where its own events (reservations) go
      * @return the running service
      * @throws IOException if the reservations cannot be opened
      */
     public static SchedulerService start(SchedulerSettings settings, ComponentClient components,
-                                         Subscriptions subscriptions) throws IOException {
-        ReservationBook reservations = ReservationBook.open(settings.database());
+                                         Subscriptions subscriptions, EventSink events) throws IOException {
+        ReservationBook reservations = ReservationBook.open(settings.database(), events);
         SchedulerService service = new SchedulerService(new SchedulingPass(components, reservations), reservations);
         subscriptions.subscribe("scheduler", List.of(
                 Subscriptions.filter(SchedulingPass.QUEUE_MANAGER, "job-*", null),
                 Subscriptions.filter(SchedulingPass.NODE_STATE_MANAGER, "node-state-changed", null)), null,
                 event -> {
-                    if (SchedulingPass.QUEUE_MANAGER.equals(event.getComponent())) {
-                        service.pass.noteJobEvent(event.getData());
-                    }
+                    service.pass.note(event);
                     service.wake();
                 });
         long millis = settings.interval().toMillis();

@@ -15,13 +15,11 @@ import org.sss.scheduler.internal.plan.PlanNode;
 import org.sss.scheduler.internal.plan.Planner;
 import org.sss.scheduler.internal.plan.QueuedJob;
 import org.sss.scheduler.internal.plan.RunningJob;
-import org.sss.schema.GetNodeState;
+import org.sss.schema.EventType;
 import org.sss.schema.JobAnnotate;
 import org.sss.schema.JobStart;
 import org.sss.schema.JobType;
 import org.sss.schema.Jobs;
-import org.sss.schema.NodeStateType;
-import org.sss.schema.NodeStates;
 import org.sss.schema.ObjectFactory;
 import org.sss.schema.QueueQuery;
 import org.sss.schema.QueueType;
@@ -52,6 +50,8 @@ public final class SchedulingPass {
     /** The shortest time between two job-annotate messages. */
     static final Duration NOTES_INTERVAL = Duration.ofSeconds(1);
     private final JobView view = new JobView();
+    private final NodeView nodeView = new NodeView();
+    private Map<String, Integer> queuePriority = Map.of();
     private Map<String, Plan.Waiting> lastNotes = Map.of();
     private long lastNotesSent = System.nanoTime() - NOTES_INTERVAL.toNanos();
     private boolean notesPending;
@@ -66,12 +66,17 @@ public final class SchedulingPass {
     }
 
     /**
-     * Notes a queue manager event: the job it names is read again at the next pass.
+     * Takes in an event: a queue manager's job event updates the copy of the jobs, a node's new state the copy of the
+     * nodes.
      *
-     * @param data the event's data
+     * @param event the event
      */
-    public void noteJobEvent(String data) {
-        view.noteEvent(data);
+    public void note(EventType event) {
+        if (event.getNode() != null) {
+            nodeView.note(event.getNode());
+        } else if (QUEUE_MANAGER.equals(event.getComponent())) {
+            view.noteEvent(event);
+        }
     }
 
     /**
@@ -85,15 +90,10 @@ public final class SchedulingPass {
         Instant now = Instant.now();
         reservations.expire(now);
         List<JobType> jobs = view.read(components, full);
-        Map<String, Integer> queuePriority = new HashMap<>();
-        QueueQuery queueQuery = new QueueQuery();
-        QueueQuery.Queue all = new QueueQuery.Queue();
-        all.setName("*");
-        queueQuery.getQueue().add(all);
-        for (QueueType queue : components.call(QUEUE_MANAGER, queueQuery, Queues.class).getQueue()) {
-            queuePriority.put(queue.getName(), queue.getPriority() == null ? 0 : queue.getPriority());
+        if (full || queuePriority.isEmpty()) {
+            queuePriority = queuePriorities();
         }
-        List<PlanNode> nodes = nodes();
+        List<PlanNode> nodes = nodeView.read(components, full);
         List<RunningJob> running = new ArrayList<>();
         List<QueuedJob> queued = new ArrayList<>();
         for (JobType job : jobs) {
@@ -144,21 +144,25 @@ public final class SchedulingPass {
         }
     }
 
+    /** @return each queue's priority (read at the periodic pass: queues change only with the configuration) */
+    private Map<String, Integer> queuePriorities() throws SssException {
+        QueueQuery queueQuery = new QueueQuery();
+        QueueQuery.Queue all = new QueueQuery.Queue();
+        all.setName("*");
+        queueQuery.getQueue().add(all);
+        Map<String, Integer> priorities = new HashMap<>();
+        for (QueueType queue : components.call(QUEUE_MANAGER, queueQuery, Queues.class).getQueue()) {
+            priorities.put(queue.getName(), queue.getPriority() == null ? 0 : queue.getPriority());
+        }
+        return priorities;
+    }
+
     /**
-     * @return every node the node state manager knows, usable when up
+     * @return every node the node state manager knows, usable when up, read from it now
      * @throws SssException if it cannot be asked
      */
     public List<PlanNode> nodes() throws SssException {
-        GetNodeState nodeQuery = new GetNodeState();
-        GetNodeState.Node anyNode = new GetNodeState.Node();
-        anyNode.setName("*");
-        nodeQuery.getNode().add(anyNode);
-        List<PlanNode> nodes = new ArrayList<>();
-        for (NodeStateType node : components.call(NODE_STATE_MANAGER, nodeQuery, NodeStates.class).getNodeState()) {
-            nodes.add(new PlanNode(node.getName(), node.getSlots() == null ? 1 : node.getSlots(),
-                    node.getState() == org.sss.schema.NodeState.UP));
-        }
-        return nodes;
+        return nodeView.read(components, true);
     }
 
     /**

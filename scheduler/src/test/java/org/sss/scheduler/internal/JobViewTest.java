@@ -3,21 +3,45 @@ package org.sss.scheduler.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.sss.lib.runtime.Events;
+import org.sss.schema.EventType;
+import org.sss.schema.JobState;
+import org.sss.schema.JobType;
+import org.sss.schema.SuiteEvent;
 
-/** How the job view reads a queue manager event's job. */
+/** How the job view takes in the queue manager's typed events. */
 class JobViewTest {
-    @Test
-    void anEventNamesItsJobOrAnArray() {
-        assertThat(JobView.idOf("id=17 user=alice queue=batch")).isEqualTo("17");
-        assertThat(JobView.idOf("id=17[] user=alice queue=batch")).isEqualTo("17[]");
-        assertThat(JobView.idOf("id=17[3] user=alice queue=batch nodes=node1,node2")).isEqualTo("17[3]");
-        assertThat(JobView.idOf("user=alice id=9")).isEqualTo("9");
+    private static JobType job(String id, JobState state, int runs) {
+        JobType job = new JobType();
+        job.setId(id);
+        job.setState(state);
+        job.setRuns(runs);
+        return job;
+    }
+
+    private static EventType event(SuiteEvent name, JobType job) {
+        return Events.job(name, "queue-manager", job);
     }
 
     @Test
-    void anEventWithoutAnIdNamesNone() {
-        assertThat(JobView.idOf("forged")).isNull();
-        assertThat(JobView.idOf("id= user=x")).isNull();
-        assertThat(JobView.idOf(null)).isNull();
+    void aJobIsFurtherInItsLifeWhenItRunsAgainOrHasStarted() {
+        assertThat(JobView.later(job("1", JobState.RUNNING, 0), job("1", JobState.QUEUED, 0))).isTrue();
+        assertThat(JobView.later(job("1", JobState.QUEUED, 1), job("1", JobState.COMPLETED, 0))).as("requeued").isTrue();
+        assertThat(JobView.later(job("1", JobState.QUEUED, 0), job("1", JobState.RUNNING, 0))).isFalse();
+        assertThat(JobView.later(job("1", JobState.QUEUED, 0), job("1", JobState.HELD, 0))).isFalse();
+    }
+
+    @Test
+    void eventsAreAppliedAsTheyComeButNeverTakeAJobBack() {
+        JobView view = new JobView();
+        view.started(job("7", JobState.RUNNING, 0));
+        view.noteEvent(event(SuiteEvent.JOB_SUBMITTED, job("7", JobState.QUEUED, 0)));
+        view.noteEvent(event(SuiteEvent.JOB_SUBMITTED, job("8", JobState.QUEUED, 0)));
+        assertThat(view.held()).extracting(JobType::getId, j -> j.getState().value())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("7", "running"),
+                        org.assertj.core.groups.Tuple.tuple("8", "queued"));
+        view.noteEvent(event(SuiteEvent.JOB_FINISHED, job("7", JobState.COMPLETED, 0)));
+        view.noteEvent(event(SuiteEvent.JOB_HELD, job("8", JobState.HELD, 0)));
+        assertThat(view.held()).as("completed and held jobs leave the copy").isEmpty();
     }
 }

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sss.lib.client.Location;
 import org.sss.lib.runtime.EventSink;
+import org.sss.schema.SuiteEvent;
 
 /**
  * Removes registrations whose lease ran out, every sweep interval, logging each and publishing
@@ -41,8 +42,7 @@ public final class LeaseSweeper implements AutoCloseable {
         for (Location expired : table.expire(clock.instant())) {
             LOG.warn("service-directory: lease of {} at {}:{} expired; removed", expired.component(), expired.host(),
                     expired.port());
-            events.publish(expired.component(), LocationOperations.COMPONENT_DOWN,
-                    expired.host() + ":" + expired.port() + " lease expired");
+            events.publish(LocationOperations.registration(SuiteEvent.COMPONENT_DOWN, expired, "lease expired"));
         }
     }
 

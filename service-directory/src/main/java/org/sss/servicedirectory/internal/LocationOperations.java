@@ -10,13 +10,17 @@ import org.sss.lib.client.Location;
 import org.sss.lib.error.SssException;
 import org.sss.lib.runtime.EventPublisher;
 import org.sss.lib.runtime.EventSink;
+import org.sss.lib.runtime.Events;
 import org.sss.lib.server.MessageDispatcher;
 import org.sss.lib.server.RequestContext;
 import org.sss.schema.AddLocation;
 import org.sss.schema.DelLocation;
+import org.sss.schema.EventType;
 import org.sss.schema.GetLocation;
 import org.sss.schema.LocationType;
 import org.sss.schema.Locations;
+import org.sss.schema.RegistrationEventType;
+import org.sss.schema.SuiteEvent;
 
 /**
  * The directory's three operations. {@code add-location} (components and administrators only) registers or
@@ -25,10 +29,6 @@ import org.sss.schema.Locations;
  * {@code component-up}, removals {@code component-down}.
  */
 public final class LocationOperations {
-    /** Event published when a component registers. */
-    public static final String COMPONENT_UP = "component-up";
-    /** Event published when a registration is removed or its lease expires. */
-    public static final String COMPONENT_DOWN = "component-down";
     private static final Logger LOG = LoggerFactory.getLogger(LocationOperations.class);
 
     private final LocationTable table;
@@ -64,7 +64,7 @@ public final class LocationOperations {
             if (table.register(location, clock.instant()) == LocationTable.Change.ADDED) {
                 LOG.info("service-directory: {} registered at {}:{} (from {})", location.component(), location.host(),
                         location.port(), context.peer());
-                events.publish(location.component(), COMPONENT_UP, location.host() + ":" + location.port());
+                events.publish(registration(SuiteEvent.COMPONENT_UP, location, null));
                 if (EventPublisher.EVENT_MANAGER.equals(location.component())) {
                     events.wake();
                 }
@@ -81,11 +81,26 @@ public final class LocationOperations {
             for (Location removed : table.remove(Location.from(restriction))) {
                 LOG.info("service-directory: {} at {}:{} deregistered (from {})", removed.component(), removed.host(),
                         removed.port(), context.peer());
-                events.publish(removed.component(), COMPONENT_DOWN, removed.host() + ":" + removed.port() + " deregistered");
+                events.publish(registration(SuiteEvent.COMPONENT_DOWN, removed, "deregistered"));
                 reply.getLocation().add(removed.toXml());
             }
         }
         return reply;
+    }
+
+    /**
+     * @param name     component-up or component-down
+     * @param location the registration
+     * @param reason   why it went, or null
+     * @return the event announcing it
+     */
+    static EventType registration(SuiteEvent name, Location location, String reason) {
+        RegistrationEventType registration = new RegistrationEventType();
+        registration.setComponent(location.component());
+        registration.setHost(location.host());
+        registration.setPort(location.port() == null ? null : Integer.valueOf(location.port()));
+        registration.setReason(reason);
+        return Events.registration(name, registration);
     }
 
     Locations get(GetLocation request, RequestContext context) {

@@ -35,7 +35,7 @@ class LeaseSweeperTest {
         LocationTable table = new LocationTable(Duration.ofSeconds(3));
         List<String> events = new CopyOnWriteArrayList<>();
         table.register(new Location("probe", "h", "9", "challenge", "1.0", "1", null, null), now.get());
-        try (LeaseSweeper sweeper = new LeaseSweeper(table, (c, m, d) -> events.add(c + " " + m + " " + d), clock,
+        try (LeaseSweeper sweeper = new LeaseSweeper(table, event -> events.add(LocationOperationsTest.line(event)), clock,
                 Duration.ofDays(1))) {
             now.set(now.get().plusSeconds(2));
             sweeper.sweep();

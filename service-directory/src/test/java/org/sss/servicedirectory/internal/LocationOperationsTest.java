@@ -29,8 +29,14 @@ class LocationOperationsTest {
 
     LocationOperationsTest() {
         Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
-        new LocationOperations(table, (component, msg, data) -> events.add(component + " " + msg + " " + data), clock)
-                .registerOn(dispatcher);
+        new LocationOperations(table, event -> events.add(line(event)), clock).registerOn(dispatcher);
+    }
+
+    /** An event as "component msg host:port[ reason]", read from its typed registration. */
+    static String line(org.sss.schema.EventType event) {
+        org.sss.schema.RegistrationEventType registration = event.getRegistration();
+        return event.getComponent() + " " + event.getMsg() + " " + registration.getHost() + ":" + registration.getPort()
+                + (registration.getReason() == null ? "" : " " + registration.getReason());
     }
 
     private String send(String xml, RequestContext context) {

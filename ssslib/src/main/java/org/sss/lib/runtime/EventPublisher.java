@@ -54,26 +54,14 @@ public final class EventPublisher implements EventSink, AutoCloseable {
     }
 
     /**
-     * Queues an event about this component.
+     * Queues an event.
      *
-     * @param msg  what happened
-     * @param data details, may be {@code null}
-     */
-    public void publish(String msg, String data) {
-        publish(source, msg, data);
-    }
-
-    /**
-     * Queues an event about a component.
-     *
-     * @param component the component the event is about
-     * @param msg       what happened
-     * @param data      details, may be {@code null}
+     * @param event the event, typed (built with {@link Events}); its component defaults to this publisher's
      */
     @Override
-    public void publish(String component, String msg, String data) {
+    public void publish(EventType event) {
         if (closed) {
-            LOG.warn("{}: event {} {} not published: publisher is closed", source, component, msg);
+            LOG.warn("{}: event {} not published: publisher is closed", source, event.getMsg());
             return;
         }
         while (queue.size() >= CAPACITY) {
@@ -84,21 +72,19 @@ public final class EventPublisher implements EventSink, AutoCloseable {
                 }
             }
         }
-        queue.offerLast(event(component, msg, data));
+        queue.offerLast(stamped(event));
     }
 
     /**
      * Sends an event and waits for the event manager to log it.
      *
-     * @param component the component the event is about
-     * @param msg       what happened
-     * @param data      details, may be {@code null}
+     * @param event the event, typed (built with {@link Events})
      * @return the event's sequence number
      * @throws SssException if the event manager refused or could not be reached
      */
-    public long publishNow(String component, String msg, String data) throws SssException {
+    public long publishNow(EventType event) throws SssException {
         AddEvent request = new AddEvent();
-        request.getEvent().add(event(component, msg, data));
+        request.getEvent().add(stamped(event));
         EventOk ok = components.call(EVENT_MANAGER, request, EventOk.class);
         sent.incrementAndGet();
         return ok.getSeq() == null ? -1 : ok.getSeq();
@@ -120,12 +106,13 @@ public final class EventPublisher implements EventSink, AutoCloseable {
         return sent.get();
     }
 
-    private static EventType event(String component, String msg, String data) {
-        EventType event = new EventType();
-        event.setComponent(component);
-        event.setMsg(msg);
-        event.setData(data);
-        event.setTime(Instant.now());
+    private EventType stamped(EventType event) {
+        if (event.getComponent() == null) {
+            event.setComponent(source);
+        }
+        if (event.getTime() == null) {
+            event.setTime(Instant.now());
+        }
         return event;
     }
 

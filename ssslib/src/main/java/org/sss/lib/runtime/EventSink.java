@@ -1,16 +1,16 @@
 package org.sss.lib.runtime;
 
+import org.sss.schema.EventType;
+
 /** Where a component's events go: the {@link EventPublisher} in production, a recorder in unit tests. */
 @FunctionalInterface
 public interface EventSink {
     /**
      * Hands an event over for publication without blocking.
      *
-     * @param component the component the event is about
-     * @param msg       what happened
-     * @param data      details, may be {@code null}
+     * @param event the event, typed (built with {@link Events})
      */
-    void publish(String component, String msg, String data);
+    void publish(EventType event);
 
     /** Hints that the event manager may have become reachable, so queued events can go now. */
     default void wake() {

@@ -85,11 +85,13 @@ public final class OutboxSender implements AutoCloseable {
     private void send(List<Outbox.Pending> pending) throws SssException {
         AddEvent request = new AddEvent();
         for (Outbox.Pending event : pending) {
-            EventType type = new EventType();
-            type.setComponent(source);
-            type.setMsg(event.event().msg());
-            type.setData(event.event().data());
-            type.setTime(event.time());
+            EventType type = event.event().event();
+            if (type.getComponent() == null) {
+                type.setComponent(source);
+            }
+            if (type.getTime() == null) {
+                type.setTime(event.time());
+            }
             request.getEvent().add(type);
         }
         components.call(EventPublisher.EVENT_MANAGER, request, EventOk.class);

@@ -7,10 +7,14 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.sss.lib.error.SssException;
+import org.sss.lib.xml.EventXml;
+import org.sss.schema.EventType;
 
 /**
  * A component's events that the event manager has not accepted yet, kept in the component's own database so an
- * event is committed in the same transaction as the change it announces (the transactional outbox). The table is
+ * event is committed in the same transaction as the change it announces (the transactional outbox). Each is kept as
+ * its validated XML ({@link EventXml}), typed payload included. The table is
  * created by the component's migrations with {@link #CREATE_TABLE}; events are added with {@link #enqueue} inside
  * the caller's transaction, read oldest first with {@link #pending} and removed with {@link #publishedUpTo} once
  * the event manager has logged them ({@link org.sss.lib.runtime.OutboxSender} does both).
@@ -23,12 +27,20 @@ public final class Outbox {
     private final SqliteDatabase database;
 
     /**
-     * An event to publish.
+     * An event to publish, typed (built with {@link org.sss.lib.runtime.Events}).
      *
-     * @param msg  its name, e.g. {@code job-submitted}
-     * @param data its data
+     * @param event the event
      */
-    public record Event(String msg, String data) {
+    public record Event(EventType event) {
+        /** Requires an event with a name. */
+        public Event {
+            java.util.Objects.requireNonNull(event.getMsg(), "an event needs its name");
+        }
+
+        /** @return its name, e.g. {@code job-submitted} */
+        public String msg() {
+            return event.getMsg();
+        }
     }
 
     /**
@@ -54,10 +66,16 @@ public final class Outbox {
      * @throws SQLException if it cannot be written
      */
     public static void enqueue(Connection connection, Event event) throws SQLException {
+        String text;
+        try {
+            text = EventXml.toText(event.event());
+        } catch (SssException e) {
+            throw new SQLException("event " + event.msg() + " cannot be written: " + e.getMessage(), e);
+        }
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO outbox (time_ms, msg, data) VALUES (?, ?, ?)")) {
             insert.setLong(1, System.currentTimeMillis());
             insert.setString(2, event.msg());
-            insert.setString(3, event.data());
+            insert.setString(3, text);
             insert.executeUpdate();
         }
     }
@@ -88,13 +106,32 @@ public final class Outbox {
                 List<Pending> events = new ArrayList<>();
                 try (ResultSet rs = query.executeQuery()) {
                     while (rs.next()) {
-                        events.add(new Pending(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)),
-                                new Event(rs.getString(3), rs.getString(4))));
+                        Instant time = Instant.ofEpochMilli(rs.getLong(2));
+                        events.add(new Pending(rs.getLong(1), time, new Event(stored(rs.getString(3), rs.getString(4), time))));
                     }
                 }
                 return events;
             }
         });
+    }
+
+    /**
+     * An event as the outbox keeps it: its text ({@link EventXml}); or, written by a release before events were typed,
+     * its name and free-text data.
+     */
+    private static EventType stored(String msg, String data, Instant time) throws SQLException {
+        if (data != null && data.startsWith("<")) {
+            try {
+                return EventXml.fromText(data);
+            } catch (SssException e) {
+                throw new SQLException("stored event " + msg + " is unreadable: " + e.getMessage(), e);
+            }
+        }
+        EventType legacy = new EventType();
+        legacy.setMsg(msg);
+        legacy.setData(data);
+        legacy.setTime(time);
+        return legacy;
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
+import org.sss.lib.runtime.Events;
 import org.sss.schema.EventType;
 
 /**
@@ -128,7 +129,7 @@ public final class EventFeed implements AutoCloseable {
             }
             xml.writeAttribute("component", String.valueOf(event.getComponent()));
             xml.writeAttribute("msg", String.valueOf(event.getMsg()));
-            xml.writeAttribute("data", event.getData() == null ? "" : event.getData().replace('\n', ' ').replace('\r', ' '));
+            xml.writeAttribute("data", Events.describe(event).replace('\n', ' ').replace('\r', ' '));
             xml.writeEndDocument();
             xml.close();
         } catch (XMLStreamException e) {

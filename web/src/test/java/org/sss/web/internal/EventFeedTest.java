@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.sss.lib.runtime.Events;
 import org.sss.schema.EventType;
+import org.sss.schema.JobState;
+import org.sss.schema.JobType;
+import org.sss.schema.SuiteEvent;
 
 class EventFeedTest {
     private static EventType event(long seq, String data) {
@@ -30,6 +34,26 @@ class EventFeedTest {
         }
         assertThat(feed.recent()).hasSize(EventFeed.BACKLOG);
         assertThat(feed.recent().getFirst()).contains("seq=\"11\"");
+    }
+
+    @Test
+    void aTypedEventIsShownAsOneReadableLine() throws InterruptedException {
+        EventFeed feed = new EventFeed();
+        try (EventFeed.Stream stream = feed.open()) {
+            JobType job = new JobType();
+            job.setId("17");
+            job.setUser("alice");
+            job.setQueue("batch");
+            job.setState(JobState.COMPLETED);
+            job.setAllocated("node1 node2");
+            job.setExitStatus(3);
+            EventType finished = Events.job(SuiteEvent.JOB_FINISHED, "queue-manager", job);
+            finished.setSeq(4L);
+            finished.setTime(null);
+            feed.publish(finished);
+            assertThat(stream.next(1000)).isEqualTo("<event seq=\"4\" component=\"queue-manager\" msg=\"job-finished\""
+                    + " data=\"job 17 of alice in batch, completed on node1 node2, exit status 3\"/>");
+        }
     }
 
     @Test

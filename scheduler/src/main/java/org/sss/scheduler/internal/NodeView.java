@@ -1,0 +1,79 @@
+package org.sss.scheduler.internal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.sss.lib.client.ComponentClient;
+import org.sss.lib.error.SssException;
+import org.sss.scheduler.internal.plan.PlanNode;
+import org.sss.schema.GetNodeState;
+import org.sss.schema.NodeState;
+import org.sss.schema.NodeStateType;
+import org.sss.schema.NodeStates;
+
+/**
+ * The scheduler's copy of the node states: read whole from the node state manager ({@code get-node-state}) when asked
+ * (the periodic pass) or when it may be wrong, and kept current between reads by the {@code node-state-changed}
+ * events, which carry each node's new state. Events are noted from any thread; reads happen on the pass's thread.
+ */
+final class NodeView {
+    private final Map<String, NodeStateType> nodes = new LinkedHashMap<>();
+    private boolean stale = true;
+
+    /** @param node a node's new state, from its event */
+    synchronized void note(NodeStateType node) {
+        if (stale) {
+            return;
+        }
+        nodes.put(node.getName(), node);
+    }
+
+    /** Makes the next read a full one. */
+    synchronized void invalidate() {
+        stale = true;
+    }
+
+    /**
+     * @param components how to reach the node state manager
+     * @param full       whether to read every node from it
+     * @return every node it knows, in its order; usable when up
+     * @throws SssException if it cannot be asked (the next read is then a full one)
+     */
+    List<PlanNode> read(ComponentClient components, boolean full) throws SssException {
+        boolean whole;
+        synchronized (this) {
+            whole = full || stale;
+        }
+        if (whole) {
+            List<NodeStateType> all;
+            try {
+                all = readAll(components);
+            } catch (SssException e) {
+                invalidate();
+                throw e;
+            }
+            synchronized (this) {
+                nodes.clear();
+                all.forEach(node -> nodes.put(node.getName(), node));
+                stale = false;
+            }
+        }
+        synchronized (this) {
+            List<PlanNode> planned = new ArrayList<>(nodes.size());
+            for (NodeStateType node : nodes.values()) {
+                planned.add(new PlanNode(node.getName(), node.getSlots() == null ? 1 : node.getSlots(),
+                        node.getState() == NodeState.UP));
+            }
+            return planned;
+        }
+    }
+
+    private static List<NodeStateType> readAll(ComponentClient components) throws SssException {
+        GetNodeState query = new GetNodeState();
+        GetNodeState.Node any = new GetNodeState.Node();
+        any.setName("*");
+        query.getNode().add(any);
+        return components.call(SchedulingPass.NODE_STATE_MANAGER, query, NodeStates.class).getNodeState();
+    }
+}
