@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Command-level tests of the queue manager as its users drive it: a ring of three mpds (node1..node3 on
-# 127.0.0.160-162), the suite started by bin/sss with a <process-manager> and a <queue-manager>, and two local users
+# 127.0.0.160-162), the suite started by bin/sss with a process manager, a queue manager and a first-fit scheduler, and two local users
 # (created here, removed at the end) submitting PBS scripts with sssjob and the qsub/qstat/qdel/qhold/qrls faces over
 # the queue manager's Unix-domain socket. Needs root (to create the users; the jobs run as them). Prints one line
 # per check and "N passed, N failed"; exits non-zero on a failure.
@@ -41,7 +41,7 @@ start_ring 127.0.0.160 127.0.0.161 127.0.0.162
 check "a ring of node1, node2, node3 is up" test "$("$B/mpdtrace" --mpd "$CONSOLE" | wc -l)" -eq 3
 
 CONFIG="$WORK/etc/sss.xml"
-suite_config "$CONFIG" "  $(ring_element)\n  <process-manager host=\"127.0.0.1\" port=\"0\" kill-grace=\"1\" allow-root=\"true\"/>\n  <queue-manager host=\"127.0.0.1\" port=\"0\" first-fit=\"true\" history=\"3600\">\n    <queue name=\"batch\" default=\"true\" max-walltime=\"3600\"/>\n    <queue name=\"short\" max-walltime=\"60\" max-nodes=\"1\"/>\n  </queue-manager>\n  <nodes><node name=\"node1\" slots=\"2\"/><node name=\"node2\" slots=\"2\"/><node name=\"node3\" slots=\"2\"/></nodes>"
+suite_config "$CONFIG" "  $(ring_element)\n  <process-manager host=\"127.0.0.1\" port=\"0\" kill-grace=\"1\" allow-root=\"true\"/>\n  <node-state-manager host=\"127.0.0.1\" port=\"0\" poll-interval=\"0.5\"/>\n  <scheduler host=\"127.0.0.1\" port=\"0\" interval=\"1\" policy=\"first-fit\"/>\n  <queue-manager host=\"127.0.0.1\" port=\"0\" history=\"3600\">\n    <queue name=\"batch\" default=\"true\" max-walltime=\"3600\"/>\n    <queue name=\"short\" max-walltime=\"60\" max-nodes=\"1\"/>\n  </queue-manager>\n  <nodes><node name=\"node1\" slots=\"2\"/><node name=\"node2\" slots=\"2\"/><node name=\"node3\" slots=\"2\"/></nodes>"
 chmod 755 "$WORK/etc" && chmod 644 "$CONFIG"
 export SSS_CONFIG="$CONFIG"
 

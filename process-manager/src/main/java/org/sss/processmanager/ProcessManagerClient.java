@@ -99,7 +99,22 @@ public final class ProcessManagerClient {
      * @throws SssException invalid-state if it runs, or another failure
      */
     public List<PgType> delete(String pgid) throws SssException {
-        return components.call(ProcessManager.NAME, FACTORY.createDelProcessGroupInfo(list(pgid)), ProcessGroups.class)
+        return delete(List.of(pgid));
+    }
+
+    /**
+     * Forgets ended groups, in one request.
+     *
+     * @param pgids ended groups
+     * @return the groups deleted
+     * @throws SssException not-found when one is unknown, invalid-state if one runs, or another failure
+     */
+    public List<PgType> delete(List<String> pgids) throws SssException {
+        PgListType request = new PgListType();
+        for (String pgid : pgids) {
+            request.getProcessGroup().add(restriction(pgid));
+        }
+        return components.call(ProcessManager.NAME, FACTORY.createDelProcessGroupInfo(request), ProcessGroups.class)
                 .getProcessGroup();
     }
 

@@ -2,6 +2,7 @@ package org.sss.queuemanager;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -9,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.sss.lib.config.ConfigException;
 import org.sss.lib.config.SssConfig;
 import org.sss.lib.runtime.ComponentRuntime;
+import org.sss.lib.runtime.Subscriptions;
 import org.sss.lib.server.LocalPrincipals;
 import org.sss.lib.server.LocalServer;
 import org.sss.lib.server.LocalServerSettings;
@@ -16,11 +18,13 @@ import org.sss.lib.wire.Endpoint;
 import org.sss.queuemanager.internal.Job;
 import org.sss.queuemanager.internal.JobOperations;
 import org.sss.queuemanager.internal.JobService;
+import org.sss.schema.SuiteEvent;
 
 /**
  * The queue manager component (the SSS queue manager: it "mediates among user (job submitter), Job Scheduler, and
  * Process Manager"): accepts PBS batch jobs, keeps them durably in SQLite (a job is committed before its id is returned),
- * starts them on the nodes a scheduler names (or, with first-fit on, by itself) through the process manager,
+ * starts them on the nodes a scheduler names through the process manager (it places nothing itself), learns each
+ * end from the process manager's durable {@code process-group-end} event,
  * enforces walltimes, and publishes typed job events ({@code job-submitted}, {@code job-finished},
  * {@code job-requeued}, {@code job-held}, {@code job-released}, {@code job-modified}), each carrying the job. Killed and restarted, it finds every acknowledged job again and follows the running
  * ones to their end.
@@ -63,6 +67,18 @@ public final class QueueManager implements AutoCloseable {
             throw e;
         }
         new JobOperations(service, settings).registerOn(runtime.dispatcher());
+        long cursor;
+        try {
+            cursor = service.eventCursor();
+        } catch (IOException e) {
+            service.close();
+            runtime.close();
+            throw e;
+        }
+        runtime.subscriptions().subscribe(JobService.SUBSCRIPTION, List.of(
+                Subscriptions.filter("process-manager", SuiteEvent.PROCESS_GROUP_END.value(), null),
+                Subscriptions.filter("node-state-manager", SuiteEvent.NODE_STATE_CHANGED.value(), null)),
+                cursor, service::onEvent);
         runtime.dispatcher().metrics().gauge("sss_jobs", "Jobs the queue manager holds, by state.", "state", () -> {
             Map<String, Long> byState = new TreeMap<>();
             for (Job.State state : Job.State.values()) {
@@ -86,9 +102,8 @@ public final class QueueManager implements AutoCloseable {
             runtime.close();
             throw e;
         }
-        LOG.info("queue-manager: serving on {} and {}; store {}; {} queue(s), {} node(s){}", runtime.endpoint(),
-                settings.socket(), settings.database(), settings.queues().size(), settings.nodes().size(),
-                settings.firstFit() ? "; starting jobs first-fit" : "");
+        LOG.info("queue-manager: serving on {} and {}; store {}; {} queue(s), {} node(s)", runtime.endpoint(),
+                settings.socket(), settings.database(), settings.queues().size(), settings.nodes().size());
         return new QueueManager(runtime, service, local);
     }
 

@@ -24,14 +24,12 @@ import org.sss.schema.config.QueueManagerType;
  * @param socket    the Unix-domain socket for local users' commands (absolute)
  * @param admins    users who may act on every job through the socket (besides root)
  * @param history   how long completed jobs stay queryable
- * @param firstFit  whether the queue manager starts jobs itself, first come first served (SIGTERM to SIGKILL
- *                  delays of cancelled jobs are the process manager's kill-grace)
  * @param queues    the queues, the default one marked
  * @param nodes     the compute nodes (empty when the configuration lists none)
  * @param jobPath   the PATH a job's script runs with
  */
 public record QueueManagerSettings(ComponentSettings component, Path database, Path spool, Path socket, Set<String> admins,
-                                   Duration history, boolean firstFit, List<Queue> queues,
+                                   Duration history, List<Queue> queues,
                                    List<ClusterNodes.Node> nodes, String jobPath) {
     /** The element's name. */
     public static final String ELEMENT = "queue-manager";
@@ -113,8 +111,7 @@ public record QueueManagerSettings(ComponentSettings component, Path database, P
         return new QueueManagerSettings(ConfigSections.component(config, element, ELEMENT),
                 ConfigSections.inState(config, element.getDatabase()), ConfigSections.inState(config, element.getSpool()),
                 ConfigSections.inState(config, element.getSocket()), admins.isEmpty() ? Set.of() : Set.of(admins.split("\\s+")),
-                ConfigSections.seconds(element.getHistory()), element.isFirstFit(),
-                queues, nodes, element.getJobPath() != null ? element.getJobPath().strip() : defaultJobPath());
+                ConfigSections.seconds(element.getHistory()), queues, nodes, element.getJobPath() != null ? element.getJobPath().strip() : defaultJobPath());
     }
 
     /**

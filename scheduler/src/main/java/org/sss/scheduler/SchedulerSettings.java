@@ -14,8 +14,9 @@ import org.sss.schema.config.SchedulerType;
  * @param component where it listens and which key it presents
  * @param database  its SQLite database of reservations (absolute)
  * @param interval  the longest time between passes
+ * @param policy    how jobs are chosen
  */
-public record SchedulerSettings(ComponentSettings component, Path database, Duration interval) {
+public record SchedulerSettings(ComponentSettings component, Path database, Duration interval, SchedulingPolicy policy) {
     /** The element's name. */
     public static final String ELEMENT = "scheduler";
 
@@ -34,6 +35,6 @@ public record SchedulerSettings(ComponentSettings component, Path database, Dura
             throw ConfigSections.error(config, element, "<" + ELEMENT + "> interval", "must be more than 0");
         }
         return new SchedulerSettings(ConfigSections.component(config, element, ELEMENT),
-                ConfigSections.inState(config, element.getDatabase()), interval);
+                ConfigSections.inState(config, element.getDatabase()), interval, SchedulingPolicy.fromConfig(element.getPolicy()));
     }
 }

@@ -34,7 +34,8 @@ import org.sss.schema.ObjectFactory;
 import org.sss.schema.ScriptType;
 
 /**
- * The queue manager with its built-in first-fit starter, the process manager and a ring of three mpds (node1..node3
+ * The queue manager, with a first-fit scheduler and a node state manager to start its jobs, the process manager and
+ * a ring of three mpds (node1..node3
  * on 127.0.0.124-126, two slots each): real PBS scripts (nodes and ppn, walltime, -j oe, -v, arrays, afterok
  * chains), their output files, PBS_NODEFILE and exit codes; bad input refused before anything is stored; who may
  * act on whose jobs.
@@ -47,18 +48,20 @@ class QueueManagerIntegrationTest {
     private static SssTestSuite suite;
     private static ProcessManager pm;
     private static QueueManager qm;
+    private static Scheduling scheduling;
     private static Path work;
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
         ring = LocalRing.startNamed(dir.resolve("ring"), List.of("node1", "node2", "node3"), 124, "--grace", "1");
         suite = SssTestSuite.start(TestConfig.in(dir).with(ring.configElement()).with("<process-manager host=\"127.0.0.1\" port=\"0\" kill-grace=\"1\" allow-root=\"true\"/>"
-                + "<queue-manager host=\"127.0.0.1\" port=\"0\" first-fit=\"true\">"
+                + Scheduling.ELEMENTS + "<queue-manager host=\"127.0.0.1\" port=\"0\">"
                 + "<queue name=\"batch\" default=\"true\" max-walltime=\"3600\"/>"
                 + "<queue name=\"short\" max-walltime=\"60\" max-nodes=\"1\"/></queue-manager>"
                 + "<nodes><node name=\"node1\" slots=\"2\"/><node name=\"node2\" slots=\"2\"/><node name=\"node3\" slots=\"2\"/></nodes>"));
         pm = ProcessManager.start(suite.config());
         qm = QueueManager.start(suite.config());
+        scheduling = Scheduling.start(suite.config());
         await("registrations").atMost(WAIT).until(() -> pm.runtime().isRegistered());
         work = dir.resolve("work");
         Files.createDirectories(work);
@@ -66,7 +69,7 @@ class QueueManagerIntegrationTest {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] {qm, pm, suite, ring}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {scheduling, qm, pm, suite, ring}) {
             try {
                 if (closeable != null) {
                     closeable.close();

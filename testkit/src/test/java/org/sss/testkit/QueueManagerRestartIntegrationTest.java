@@ -71,9 +71,10 @@ class QueueManagerRestartIntegrationTest {
         Files.createDirectories(work);
         try (LocalRing ring = LocalRing.startNamed(dir.resolve("ring"), List.of("node1", "node2"), 140, "--grace", "1");
              SssTestSuite suite = SssTestSuite.start(TestConfig.in(dir).with(ring.configElement()).with("<process-manager host=\"127.0.0.1\" port=\"0\" kill-grace=\"1\" allow-root=\"true\"/>"
-                     + "<queue-manager host=\"127.0.0.1\" port=\"0\" first-fit=\"true\"/>"
+                     + Scheduling.ELEMENTS + "<queue-manager host=\"127.0.0.1\" port=\"0\"/>"
                      + "<nodes><node name=\"node1\"/></nodes>"));
-             ProcessManager pm = ProcessManager.start(suite.config())) {
+             ProcessManager pm = ProcessManager.start(suite.config());
+             Scheduling scheduling = Scheduling.start(suite.config())) {
             await("registration").atMost(WAIT).until(pm.runtime()::isRegistered);
             ForkedComponent first = fork(suite, dir);
             JobType running = suite.client().call(QueueManager.NAME, submission(work, "long.sh",

@@ -355,9 +355,9 @@ final class ProcessGroup {
         }
         state = State.ENDED;
         exitStatus = newStatus;
-        reason = why;
         ended = when;
         output.finish();
+        reason = EndReason.of(why, newStatus, output.stderr());
     }
 
     /**

@@ -14,38 +14,47 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
+import org.sss.lib.error.TransportException;
 import org.sss.processmanager.ProcessManagerClient;
-import org.sss.schema.ArgType;
-import org.sss.schema.CreatepgType;
-import org.sss.schema.EnvType;
-import org.sss.schema.OutputMode;
-import org.sss.schema.PgSpec;
+import org.sss.schema.PgState;
 import org.sss.schema.PgType;
 import org.sss.schema.SuiteEvent;
 
 /**
- * Runs started jobs through the process manager and follows them to their end: writes the job's spool (script and
- * node file), creates its process group (the script on the first node, as the job's user, in the submit
- * directory, with the PBS_ variables, its standard output and error in its output files, which the job's mpd
- * opens as the user: see {@link #commandOf}), waits for the group's end
- * (reconnecting across restarts of either side), enforces the walltime, and ends, cancels, requeues and signals
- * running jobs. A job's end is committed before anyone is told of it; then {@code onEnd} hears of it.
+ * Runs started jobs through the process manager and records how they end. A start is recorded before anyone is
+ * answered ({@link JobTable#start}); {@link #launch} then creates the job's process group in the background: its
+ * spool (script and node file), and the group itself (the script on the first node, as the job's user, in the submit
+ * directory, with the PBS_ variables, its output in its files: see {@link JobGroups}). A group's end comes back as the
+ * process manager's durable {@code process-group-end} event ({@link #ended}), never by asking in a loop: the job is
+ * recorded as completed (or put back in the queue: requeued, or never launched) before its own event goes out and
+ * before the event is acknowledged. The runner also enforces walltimes and ends, cancels, requeues and signals running
+ * jobs; and, when the queue manager starts, asks once after each job it had left running ({@link #recover}).
+ *
+ * <p>Launching survives the process manager being away: a create that got no answer is sent again with the same pgid
+ * (the process manager answers a create of a group it has with that group, so a job never starts twice), until it is
+ * answered. A cancel that comes while the create is on its way is carried out once it is answered. Thread-safe.
  */
 public final class JobRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
     /** The reason a job is ended with when it is put back in the queue. */
     static final String REQUEUE = "requeued";
     /** Where a submission keeps its {@code -S} shell (in the job's environment). */
-    static final String SHELL_VARIABLE = "SSS_JOB_SHELL";
+    static final String SHELL_VARIABLE = JobGroups.SHELL_VARIABLE;
+    /** Launches in a row that the ring refused before a job is ended rather than queued again. */
+    private static final int MAX_UNLAUNCHED = 5;
+    private static final Duration MAX_RETRY = Duration.ofSeconds(5);
     private final JobTable table;
     private final ProcessManagerClient processManager;
     private final JobSpool spool;
+    private final JobGroups groups;
     private final Consumer<Job> onEnd;
-    private final String jobPath;
+    private final GroupReleases releases;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("qm-walltime").factory());
+            Thread.ofPlatform().daemon().name("qm-timers").factory());
     private final Map<String, ScheduledFuture<?>> walltimes = new ConcurrentHashMap<>();
-    private final Map<String, Thread> waiters = new ConcurrentHashMap<>();
+    /** Jobs whose create is on its way, by id: true once a cancel asked to kill the group as soon as it exists. */
+    private final Map<String, Boolean> launching = new ConcurrentHashMap<>();
+    private final Map<String, Integer> unlaunched = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /**
@@ -60,37 +69,57 @@ public final class JobRunner implements AutoCloseable {
         this.table = table;
         this.processManager = processManager;
         this.spool = spool;
+        this.groups = new JobGroups(jobPath);
         this.onEnd = onEnd;
-        this.jobPath = jobPath;
+        this.releases = new GroupReleases(processManager, timers);
     }
 
     /**
-     * Launches a job that {@link JobTable#start} has just recorded as running. If it cannot be launched, it is
-     * ended (its own problem: a missing user) or put back in the queue (the process manager answered
-     * {@code unavailable}: one of its nodes left the ring). When the answer was lost (the process manager died or cannot
-     * be reached), the job is followed as after a restart: the group is looked up once the process manager answers, and
-     * the job is queued again only if the group was never created — so a job is never started twice.
+     * Launches a job that {@link JobTable#start} has just recorded as running, in the background: the caller is
+     * answered at once. If it cannot be launched, it is ended with the reason (its own problem: a missing user, a
+     * spool it cannot write) or put back in the queue (one of its nodes left the ring).
      *
      * @param job the job, running
      */
     public void launch(Job job) {
+        launching.put(job.id(), false);
+        Thread.ofVirtual().name("qm-launch-" + job.id()).start(() -> create(job, Duration.ofMillis(100)));
+    }
+
+    private void create(Job job, Duration retry) {
+        if (closed) {
+            return;
+        }
+        Job current = table.get(job.id()).orElse(null);
+        if (current == null || !current.holdsNodes() || !job.pgid().equals(current.pgid())) {
+            launching.remove(job.id());
+            return;
+        }
         try {
-            JobSpool.JobFiles files = spool.prepare(job);
-            processManager.create(groupOf(job, files));
+            JobSpool.JobFiles files = spool.prepare(current);
+            processManager.create(groups.groupOf(current, files));
             LOG.info("queue-manager: job {}: started on {} as process group {}", job.id(), String.join(",", job.allocated()),
                     job.pgid());
-            follow(job);
+            scheduleWalltime(current);
+            if (Boolean.TRUE.equals(launching.remove(job.id()))) {
+                killGroup(current);
+            }
         } catch (JobSpool.SpoolException e) {
             LOG.warn("queue-manager: job {}: cannot be started: {}", job.id(), e.getMessage());
+            launching.remove(job.id());
             finish(job.id(), null, "cannot start: " + e.getMessage());
         } catch (SssException e) {
-            boolean transient_ = e.code() == ErrorCode.UNAVAILABLE || e instanceof org.sss.lib.error.TransportException
-                    || e.code() == ErrorCode.NOT_REGISTERED;
+            if (e instanceof TransportException || e.code() == ErrorCode.NOT_REGISTERED) {
+                LOG.info("queue-manager: job {}: the process manager did not answer its start ({}); asking again",
+                        job.id(), e.getMessage());
+                timers.schedule(() -> create(job, min(retry.multipliedBy(2), MAX_RETRY)), retry.toMillis(),
+                        TimeUnit.MILLISECONDS);
+                return;
+            }
+            launching.remove(job.id());
             LOG.warn("queue-manager: job {}: process manager refused the start: {}", job.id(), e.getMessage());
-            if (e.code() == ErrorCode.UNAVAILABLE && !(e instanceof org.sss.lib.error.TransportException)) {
+            if (e.code() == ErrorCode.UNAVAILABLE) {
                 requeue(job.id(), "not started (" + e.getMessage() + "); queued again");
-            } else if (transient_) {
-                recover(job);
             } else {
                 finish(job.id(), null, "cannot start: " + e.getMessage());
             }
@@ -98,65 +127,70 @@ public final class JobRunner implements AutoCloseable {
     }
 
     /**
-     * Follows a running job found at start-up: waits for its group, or, when the process manager never heard of
-     * it (the queue manager died between recording the start and creating the group), puts it back in the queue.
+     * Records the end of a job's process group, from the process manager's {@code process-group-end} event. An end of
+     * a group that no running job has (another client's, or one already recorded) changes nothing.
      *
-     * @param job a job recorded as running or exiting
+     * @param end the group, as the event carries it
      */
-    public void recover(Job job) {
-        Thread.ofVirtual().name("qm-recover-" + job.id()).start(() -> {
-            try {
-                processManager.info(job.pgid());
-                follow(job);
-            } catch (SssException e) {
-                if (e.code() == ErrorCode.NOT_FOUND) {
-                    LOG.info("queue-manager: job {}: its process group was never created; queued again", job.id());
-                    requeue(job.id(), "");
-                } else {
-                    LOG.warn("queue-manager: job {}: cannot reach the process manager ({}); following it anyway", job.id(),
-                            e.getMessage());
-                    follow(job);
-                }
-            }
-        });
-    }
-
-    private void follow(Job job) {
-        scheduleWalltime(job);
-        Thread waiter = Thread.ofVirtual().name("qm-wait-" + job.id()).unstarted(() -> awaitEnd(job));
-        waiters.put(job.id(), waiter);
-        waiter.start();
-    }
-
-    private void awaitEnd(Job job) {
-        while (!closed) {
-            try {
-                PgType end = processManager.waitFor(job.pgid(), Duration.ofHours(1));
-                Integer status = end.getExitStatus();
-                finish(job.id(), status, reasonOf(end));
+    public void ended(PgType end) {
+        Job job = table.byGroup(end.getPgid()).orElse(null);
+        if (job == null) {
+            return;
+        }
+        if (Boolean.FALSE.equals(end.isLaunched())) {
+            int failures = unlaunched.merge(job.id(), 1, Integer::sum);
+            if (failures < MAX_UNLAUNCHED && job.state() == Job.State.RUNNING) {
+                requeue(job.id(), "not started (" + end.getReason() + "); queued again");
                 return;
-            } catch (SssException e) {
-                if (closed) {
-                    return;
-                }
-                if (e.code() == ErrorCode.NOT_FOUND) {
-                    LOG.warn("queue-manager: job {}: the process manager lost group {}; queued again", job.id(), job.pgid());
-                    requeue(job.id(), "its process group was lost");
-                    return;
-                }
-                if (e.code() != ErrorCode.TIMED_OUT) {
-                    LOG.info("queue-manager: job {}: waiting for its end: {}; retrying", job.id(), e.getMessage());
-                    pause();
-                }
+            }
+        }
+        unlaunched.remove(job.id());
+        finish(job.id(), end.getExitStatus(), end.getReason() == null ? "" : end.getReason());
+    }
+
+    /**
+     * Follows the jobs left running when the queue manager stopped: asks the process manager once after each group,
+     * in the background. An ended group is recorded at once (its event may also come, and then changes nothing); a
+     * running one is awaited (its event comes); one the process manager never heard of was never created (the queue
+     * manager stopped between recording the start and creating it), and is created now.
+     *
+     * @param jobs the jobs recorded as running or exiting
+     */
+    public void recover(List<Job> jobs) {
+        for (Job job : jobs) {
+            Thread.ofVirtual().name("qm-recover-" + job.id()).start(() -> recover(job, Duration.ofMillis(200)));
+        }
+    }
+
+    private void recover(Job job, Duration retry) {
+        if (closed) {
+            return;
+        }
+        try {
+            PgType group = processManager.info(job.pgid()).getFirst();
+            if (group.getState() == PgState.ENDED) {
+                ended(group);
+            } else {
+                scheduleWalltime(job);
+            }
+        } catch (SssException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                LOG.info("queue-manager: job {}: its process group was never created; creating it", job.id());
+                launch(job);
+            } else {
+                LOG.warn("queue-manager: job {}: cannot reach the process manager ({}); asking again", job.id(),
+                        e.getMessage());
+                timers.schedule(() -> recover(job, min(retry.multipliedBy(2), MAX_RETRY)), retry.toMillis(),
+                        TimeUnit.MILLISECONDS);
             }
         }
     }
 
     private void finish(String id, Integer status, String groupReason) {
         cancelTimer(id);
-        waiters.remove(id);
+        String pgid = table.get(id).map(Job::pgid).orElse(null);
         try {
-            Job ended = table.end(id, job -> {
+            Job ended = table.change(id, job -> {
                 if (!job.holdsNodes()) {
                     return job;
                 }
@@ -170,28 +204,35 @@ public final class JobRunner implements AutoCloseable {
                 LOG.info("queue-manager: job {}: completed, exit status {}{}", ended.id(), ended.exitStatus(),
                         ended.reason().isEmpty() ? "" : " (" + ended.reason() + ")");
             }
-            spool.remove(ended);
-            onEnd.accept(ended);
+            released(ended, pgid);
         } catch (SssException e) {
             LOG.error("queue-manager: job {}: its end could not be recorded: {}", id, e.getMessage());
+            throw new IllegalStateException("job " + id + ": its end could not be recorded: " + e.getMessage(), e);
         }
     }
 
     private void requeue(String id, String why) {
         cancelTimer(id);
-        waiters.remove(id);
+        String pgid = table.get(id).map(Job::pgid).orElse(null);
         try {
             Job back = table.change(id, job -> job.holdsNodes() ? job.requeued(why) : job, job -> SuiteEvent.JOB_REQUEUED);
-            spool.remove(back);
-            onEnd.accept(back);
+            released(back, pgid);
         } catch (SssException e) {
             LOG.error("queue-manager: job {}: could not be queued again: {}", id, e.getMessage());
         }
     }
 
+    /** A job no longer holds its group: its spool goes, its group may be forgotten, and it is told on. */
+    private void released(Job job, String pgid) {
+        spool.remove(job);
+        releases.recorded(pgid);
+        onEnd.accept(job);
+    }
+
     /**
      * Ends a running job: marks it exiting with the reason, then kills its group (TERM, then KILL after the process
-     * manager's grace). Its end arrives through the waiter.
+     * manager's grace). Its end arrives as the group's {@code process-group-end} event. A job whose group does not
+     * exist yet is killed as soon as its create is answered; one whose group the process manager never had ends now.
      *
      * @param job    the job, running
      * @param reason why (kept as the job's reason; {@link #REQUEUE} puts it back in the queue instead)
@@ -201,10 +242,22 @@ public final class JobRunner implements AutoCloseable {
     public Job kill(Job job, String reason) throws SssException {
         Job exiting = table.change(job.id(), current -> current.state() == Job.State.RUNNING
                 ? current.in(Job.State.EXITING, reason) : current, current -> null);
-        if (exiting.pgid() != null) {
-            processManager.kill(exiting.pgid());
+        if (launching.computeIfPresent(job.id(), (id, kill) -> true) != null) {
+            return exiting;
         }
+        killGroup(exiting);
         return exiting;
+    }
+
+    private void killGroup(Job job) throws SssException {
+        try {
+            processManager.kill(job.pgid());
+        } catch (SssException e) {
+            if (e.code() != ErrorCode.NOT_FOUND) {
+                throw e;
+            }
+            finish(job.id(), null, job.reason());
+        }
     }
 
     /**
@@ -218,11 +271,15 @@ public final class JobRunner implements AutoCloseable {
 
     private void scheduleWalltime(Job job) {
         long limit = job.spec().walltime();
-        if (limit <= 0 || job.started() == null) {
+        if (limit <= 0 || job.started() == null || closed) {
             return;
         }
         long left = Duration.between(Instant.now(), job.started().plusSeconds(limit)).toMillis();
-        walltimes.put(job.id(), timers.schedule(() -> walltimeReached(job.id()), Math.max(0, left), TimeUnit.MILLISECONDS));
+        ScheduledFuture<?> timer = timers.schedule(() -> walltimeReached(job.id()), Math.max(0, left), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> before = walltimes.put(job.id(), timer);
+        if (before != null) {
+            before.cancel(false);
+        }
     }
 
     private void walltimeReached(String id) {
@@ -245,79 +302,8 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
-    private static void pause() {
-        try {
-            Thread.sleep(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private CreatepgType groupOf(Job job, JobSpool.JobFiles files) {
-        Job.JobSpec spec = job.spec();
-        CreatepgType group = new CreatepgType();
-        group.setPgid(job.pgid());
-        group.setSubmitter(spec.user());
-        group.setTotalprocs(1);
-        group.setOutput(OutputMode.MERGED);
-        PgSpec process = new PgSpec();
-        List<String> command = commandOf(job, files);
-        process.setExec(command.getFirst());
-        process.setUser(spec.user());
-        process.setCwd(spec.workdir());
-        process.setPath(jobPath);
-        process.setHost(job.allocated().getFirst());
-        process.setStdout(spec.outputPath());
-        process.setStderr(spec.errorPath());
-        List<String> args = command.subList(1, command.size());
-        for (int i = 0; i < args.size(); i++) {
-            ArgType arg = new ArgType();
-            arg.setIdx(String.valueOf(i + 1));
-            arg.setValue(args.get(i));
-            process.getArgOrEnvOrLimit().add(arg);
-        }
-        for (Map.Entry<String, String> variable : JobEnvironment.of(job, files).entrySet()) {
-            EnvType env = new EnvType();
-            env.setName(variable.getKey());
-            env.setValue(variable.getValue());
-            process.getArgOrEnvOrLimit().add(env);
-        }
-        group.getProcessSpecOrHostSpec().add(process);
-        return group;
-    }
-
-    /**
-     * Why a group ended as it did: the process manager's reason, and, when the script could not be started (exit
-     * status 126 or 127), the last line the start-up wrote. A job's output goes to its files, so what the group
-     * collected on its pipes is only what was said before the script ran (the launch helper's word on an output file
-     * it could not open, say).
-     *
-     * @param end the ended group
-     * @return the reason to keep with the job
-     */
-    static String reasonOf(PgType end) {
-        String reason = end.getReason() == null ? "" : end.getReason();
-        Integer status = end.getExitStatus();
-        if (status == null || (status != 126 && status != 127)) {
-            return reason;
-        }
-        String said;
-        try {
-            said = ProcessManagerClient.text(end.getErrorStream());
-        } catch (IllegalArgumentException e) {
-            return reason;
-        }
-        if (said == null) {
-            return reason;
-        }
-        String last = said.strip().lines().reduce((first, second) -> second).orElse("").strip();
-        if (last.length() > 300) {
-            last = last.substring(0, 300);
-        }
-        if (last.isEmpty() || reason.contains(last) || !reason.isEmpty() && last.contains(reason)) {
-            return reason;
-        }
-        return reason.isEmpty() ? last : reason + ": " + last;
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /**
@@ -329,19 +315,14 @@ public final class JobRunner implements AutoCloseable {
      * @return the program and its arguments
      */
     static List<String> commandOf(Job job, JobSpool.JobFiles files) {
-        String script = files.script().toString();
-        String shell = job.spec().environment().get(SHELL_VARIABLE);
-        if (shell != null && !shell.isEmpty()) {
-            return List.of(shell, script);
-        }
-        return job.spec().script().startsWith("#!") ? List.of(script) : List.of("/bin/sh", script);
+        return JobGroups.commandOf(job, files);
     }
 
-    /** Stops following jobs (they run on, and are found again at the next start). */
+    /** Stops launching and timing jobs (they run on, and are found again at the next start). */
     @Override
     public void close() {
         closed = true;
+        releases.close();
         timers.shutdownNow();
-        waiters.values().forEach(Thread::interrupt);
     }
 }

@@ -3,10 +3,7 @@ package org.sss.queuemanager.internal;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -14,29 +11,33 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sss.lib.client.ComponentClient;
-import org.sss.lib.config.ClusterNodes;
 import org.sss.lib.error.SssException;
 import org.sss.lib.runtime.OutboxSender;
 import org.sss.lib.wire.Principal;
 import org.sss.processmanager.ProcessManagerClient;
 import org.sss.queuemanager.QueueManagerSettings;
+import org.sss.schema.EventType;
 import org.sss.schema.JobSubmit;
 import org.sss.schema.SuiteEvent;
 
 /**
  * The queue manager's work: submissions, the lifecycle of each job (hold, release, modify, start, cancel,
- * requeue, signal, end), dependencies, the built-in first-fit starter and the history. Every change is committed
- * by the {@link JobTable} before it is answered. Once a second (and after every change that may let a job run)
- * it marks jobs whose dependencies can never be met as completed, starts what fits when first-fit is on, and
- * forgets completed jobs older than the history. Thread-safe.
+ * requeue, signal, end), dependencies and the history. Every change is committed by the {@link JobTable} before it is
+ * answered. It places nothing: a scheduler names each start's nodes ({@link #start}), which are checked against the
+ * node state manager's nodes ({@link NodeDirectory}). Once a second (and after every change that may let a job run) it
+ * marks jobs whose dependencies can never be met as completed, and forgets completed jobs older than the history.
+ * Thread-safe.
  */
 public final class JobService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
+    /** The queue manager's subscription to the process manager's and the node state manager's events. */
+    public static final String SUBSCRIPTION = "queue-manager";
     private final QueueManagerSettings settings;
     private final JobStore store;
     private final JobTable table;
     private final Submissions submissions;
     private final JobRunner runner;
+    private final NodeDirectory nodes;
     private final OutboxSender events;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("qm-tick").factory());
@@ -56,6 +57,7 @@ public final class JobService implements AutoCloseable {
             events.wake();
             kick();
         }, settings.jobPath());
+        this.nodes = new NodeDirectory(components);
     }
 
     /**
@@ -76,14 +78,9 @@ public final class JobService implements AutoCloseable {
             throw new IOException("cannot read " + settings.database() + ": " + e.getMessage(), e);
         }
         JobService service = new JobService(settings, store, new JobTable(store, loaded), components);
-        int running = 0;
-        for (Job job : loaded) {
-            if (job.holdsNodes()) {
-                service.runner.recover(job);
-                running++;
-            }
-        }
-        LOG.info("queue-manager: {} job(s) in the store, {} running", loaded.size(), running);
+        List<Job> running = loaded.stream().filter(Job::holdsNodes).toList();
+        service.runner.recover(running);
+        LOG.info("queue-manager: {} job(s) in the store, {} running", loaded.size(), running.size());
         service.ticker.scheduleWithFixedDelay(service::tick, 1, 1, TimeUnit.SECONDS);
         service.events.wake();
         return service;
@@ -113,30 +110,57 @@ public final class JobService implements AutoCloseable {
     }
 
     /**
-     * Starts a queued job on nodes (a scheduler's job-start): commits the allocation, then launches.
+     * Starts a queued job on nodes (a scheduler's job-start): checks the nodes, commits the allocation, and answers;
+     * the launch goes on in the background, and a launch that fails puts the job back in the queue or ends it with
+     * its reason, each announced by its event.
      *
-     * @param id    the job
-     * @param nodes its nodes
-     * @return the job after the launch (running; or queued again or completed when it could not be launched)
-     * @throws SssException if the allocation is refused
+     * @param id        the job
+     * @param nodeNames its nodes
+     * @return the job, running
+     * @throws SssException if the allocation is refused (an unknown node, a node held by another job, the job not
+     *                      queued or its dependencies not met)
      */
-    public Job start(String id, List<String> nodes) throws SssException {
-        Job started = allocate(id, nodes);
+    public Job start(String id, List<String> nodeNames) throws SssException {
+        nodes.check(nodeNames);
+        Job started = allocate(id, nodeNames);
         runner.launch(started);
-        return table.get(id).orElse(started);
+        return started;
+    }
+
+    /**
+     * Takes in an event the queue manager subscribes to (a process group's end, a node's new state), and records how
+     * far it has read: a group's end is committed before this returns, so before the event is acknowledged.
+     *
+     * @param event the event
+     */
+    public void onEvent(EventType event) {
+        if (event.getNode() != null) {
+            nodes.note(event.getNode());
+        } else if (event.getProcessGroup() != null && SuiteEvent.PROCESS_GROUP_END.value().equals(event.getMsg())) {
+            runner.ended(event.getProcessGroup());
+        }
+        if (event.getSeq() != null) {
+            store.saveCursorLater(SUBSCRIPTION, event.getSeq());
+        }
+    }
+
+    /**
+     * @return the sequence number after which the queue manager's subscription resumes: the last event it took in, as
+     *         it recorded (so that no group's end published while it was away, or before it first subscribed, is
+     *         missed)
+     * @throws IOException if the store cannot be read
+     */
+    public long eventCursor() throws IOException {
+        try {
+            return store.cursor(SUBSCRIPTION);
+        } catch (SQLException e) {
+            throw new IOException("cannot read the event cursor: " + e.getMessage(), e);
+        }
     }
 
     /** Checks and commits a start (the job is running on its nodes from here on); launching it is the caller's. */
     private Job allocate(String id, List<String> nodes) throws SssException {
         Job known = table.get(id).orElseThrow(() -> SssException.notFound("no job " + id));
-        if (!settings.nodes().isEmpty()) {
-            Set<String> names = new java.util.HashSet<>(settings.nodes().stream().map(ClusterNodes.Node::name).toList());
-            for (String node : nodes) {
-                if (!names.contains(node)) {
-                    throw SssException.badValue("unknown node " + node);
-                }
-            }
-        }
         Dependencies.Status deps = Dependencies.of(table, known);
         if (deps.verdict() != Dependencies.Verdict.MET) {
             throw SssException.invalidState("job " + id + " cannot start: " + deps.why());
@@ -248,9 +272,6 @@ public final class JobService implements AutoCloseable {
         tickPending.set(false);
         try {
             endUnrunnable();
-            if (settings.firstFit()) {
-                firstFit();
-            }
             pruneHistory();
         } catch (RuntimeException | SssException e) {
             LOG.warn("queue-manager: periodic pass failed: {}", e.getMessage());
@@ -265,39 +286,6 @@ public final class JobService implements AutoCloseable {
                         : current.completed(null, status.why(), Instant.now()), current -> SuiteEvent.JOB_FINISHED);
                 LOG.info("queue-manager: job {}: removed: {}", job.id(), status.why());
                 events.wake();
-            }
-        }
-    }
-
-    private void firstFit() {
-        if (settings.nodes().isEmpty()) {
-            return;
-        }
-        Map<String, String> held = table.allocations();
-        List<ClusterNodes.Node> free = new ArrayList<>(settings.nodes().stream()
-                .filter(node -> !held.containsKey(node.name())).toList());
-        if (free.isEmpty()) {
-            return;
-        }
-        for (Job job : table.queued()) {
-            if (free.isEmpty()) {
-                return;
-            }
-            if (Dependencies.of(table, job).verdict() != Dependencies.Verdict.MET) {
-                continue;
-            }
-            List<ClusterNodes.Node> fitting = free.stream().filter(node -> node.slots() >= job.spec().ppn())
-                    .limit(job.spec().nodes()).toList();
-            if (fitting.size() < job.spec().nodes()) {
-                return;
-            }
-            try {
-                Job started = allocate(job.id(), fitting.stream().map(ClusterNodes.Node::name).toList());
-                free.removeAll(fitting);
-                Thread.ofVirtual().name("qm-launch-" + job.id()).start(() -> runner.launch(started));
-            } catch (SssException e) {
-                LOG.info("queue-manager: job {}: first-fit start refused: {}", job.id(), e.getMessage());
-                return;
             }
         }
     }

@@ -39,7 +39,9 @@ public final class JobStore implements AutoCloseable {
                     "CREATE INDEX jobs_by_seq ON jobs (seq, array_index)",
                     "CREATE TABLE job_env (job_id TEXT NOT NULL, pos INTEGER NOT NULL, name TEXT NOT NULL,"
                             + " value TEXT NOT NULL, PRIMARY KEY (job_id, pos))",
-                    Outbox.CREATE_TABLE)));
+                    Outbox.CREATE_TABLE)),
+            new Migration(2, "how far the queue manager has read the events it subscribes to", List.of(
+                    "CREATE TABLE event_cursor (name TEXT PRIMARY KEY, seq INTEGER NOT NULL)")));
 
     private static final String COLUMNS = "id, seq, array_index, user, name, queue, nodes, ppn, walltime, priority,"
             + " account, workdir, submit_host, script_name, script, output_path, error_path, join_mode, depend,"
@@ -63,6 +65,40 @@ public final class JobStore implements AutoCloseable {
      */
     public static JobStore open(Path file) throws IOException {
         return new JobStore(SqliteDatabase.open(file, MIGRATIONS));
+    }
+
+    /**
+     * @param name a subscription
+     * @return the sequence number of the last of its events the queue manager has taken in (0: none yet)
+     * @throws SQLException if it cannot be read
+     */
+    public long cursor(String name) throws SQLException {
+        return database.read(connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT seq FROM event_cursor WHERE name = ?")) {
+                query.setString(1, name);
+                try (java.sql.ResultSet rs = query.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    /**
+     * Records how far a subscription's events have been taken in, without waiting for the disk: a cursor that falls
+     * behind only means some events are taken in again, which changes nothing a second time.
+     *
+     * @param name a subscription
+     * @param seq  the sequence number of its last event taken in
+     */
+    public void saveCursorLater(String name, long seq) {
+        database.writer().submitUnsynced(connection -> {
+            try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO event_cursor (name, seq) VALUES (?, ?)"
+                    + " ON CONFLICT(name) DO UPDATE SET seq = MAX(seq, excluded.seq)")) {
+                upsert.setString(1, name);
+                upsert.setLong(2, seq);
+                return upsert.executeUpdate();
+            }
+        });
     }
 
     /** @return the events waiting for the event manager */
@@ -122,18 +158,6 @@ public final class JobStore implements AutoCloseable {
         database.write(connection -> replace(connection, jobs, events));
     }
 
-    /**
-     * Like {@link #update}, but the commit does not wait for the disk: for changes that a restart after a power loss
-     * rebuilds from another component (a running job's end, which the process manager keeps). A later synced
-     * commit carries it to disk first.
-     *
-     * @param jobs   the jobs as they are now
-     * @param events what to announce, possibly none
-     * @throws SQLException if they cannot be stored
-     */
-    public void updateUnsynced(Collection<Job> jobs, List<Outbox.Event> events) throws SQLException {
-        database.writeUnsynced(connection -> replace(connection, jobs, events));
-    }
 
     private Void replace(java.sql.Connection connection, Collection<Job> jobs, List<Outbox.Event> events) throws SQLException {
         for (Job job : jobs) {

@@ -26,7 +26,7 @@ import org.sss.schema.SuiteEvent;
  *
  * <p>Allocation is exclusive by node: {@link #start} refuses a node that a running or exiting job holds, under
  * the same lock that records the start, so no node is ever given to two jobs, whoever asks (a scheduler component,
- * the built-in first-fit starter, two schedulers at once). Submissions commit without that lock so that concurrent
+ * an administrator, two schedulers at once). Submissions commit without that lock so that concurrent
  * submits share commits. Thread-safe.
  */
 public final class JobTable {
@@ -34,6 +34,8 @@ public final class JobTable {
     private final Object lock = new Object();
     private final Map<String, Job> jobs = new LinkedHashMap<>();
     private final Map<String, String> nodeHolders = new HashMap<>();
+    /** The process group of each job that holds nodes (running or exiting): how a group's end finds its job. */
+    private final Map<String, String> groups = new HashMap<>();
     /** Queued jobs in submission order: what a start pass looks at, without walking the whole history. */
     private final NavigableMap<Order, Job> queued = new TreeMap<>();
     /** Queued and held jobs that name dependencies: what the pass that ends unrunnable jobs looks at. */
@@ -134,7 +136,13 @@ public final class JobTable {
 
     /** Records a job's current version in the table and its indexes; the caller holds the lock. */
     private void put(Job job) {
-        jobs.put(job.id(), job);
+        Job before = jobs.put(job.id(), job);
+        if (before != null && before.pgid() != null) {
+            groups.remove(before.pgid(), before.id());
+        }
+        if (job.holdsNodes() && job.pgid() != null) {
+            groups.put(job.pgid(), job.id());
+        }
         Order order = Order.of(job);
         if (job.state() == Job.State.QUEUED) {
             queued.put(order, job);
@@ -150,6 +158,17 @@ public final class JobTable {
             dependent.put(order, job);
         } else {
             dependent.remove(order);
+        }
+    }
+
+    /**
+     * @param pgid a process group
+     * @return the job running (or exiting) as that group, if any
+     */
+    public Optional<Job> byGroup(String pgid) {
+        synchronized (lock) {
+            String id = groups.get(pgid);
+            return id == null ? Optional.empty() : Optional.ofNullable(jobs.get(id));
         }
     }
 
@@ -193,7 +212,7 @@ public final class JobTable {
                 }
             }
             Job started = job.startedOn(nodes, pgid, Instant.now());
-            persist(List.of(started), List.of(), true);
+            persist(List.of(started), List.of());
             nodes.forEach(node -> nodeHolders.put(node, id));
             put(started);
             return started;
@@ -211,27 +230,6 @@ public final class JobTable {
      *                      be stored
      */
     public Job change(String id, Change change, java.util.function.Function<Job, SuiteEvent> event) throws SssException {
-        return change(id, change, event, true);
-    }
-
-    /**
-     * Records the end of a running job as the process manager reported it: like {@link #change}, but the commit does
-     * not wait for the disk. The process manager keeps the end durably; if a power loss undoes this commit, the
-     * restarted queue manager finds the job running, asks the process manager and records the same end again. Any
-     * later synced commit (the next start on the freed nodes) carries it to disk first.
-     *
-     * @param id     the job
-     * @param change the ended job from the current one; returning the same instance means no change
-     * @param event  the event's name for the changed job, or null for none
-     * @return the job after the change
-     * @throws SssException as {@link #change}
-     */
-    public Job end(String id, Change change, java.util.function.Function<Job, SuiteEvent> event) throws SssException {
-        return change(id, change, event, false);
-    }
-
-    private Job change(String id, Change change, java.util.function.Function<Job, SuiteEvent> event, boolean synced)
-            throws SssException {
         synchronized (lock) {
             Job job = jobs.get(id);
             if (job == null) {
@@ -242,7 +240,7 @@ public final class JobTable {
                 return job;
             }
             SuiteEvent name = event.apply(changed);
-            persist(List.of(changed), name == null ? List.of() : List.of(event(name, changed)), synced);
+            persist(List.of(changed), name == null ? List.of() : List.of(event(name, changed)));
             if (job.holdsNodes() && !changed.holdsNodes()) {
                 job.allocated().forEach(node -> nodeHolders.remove(node, id));
             }
@@ -270,6 +268,9 @@ public final class JobTable {
             for (String id : ids) {
                 Job removed = jobs.remove(id);
                 if (removed != null) {
+                    if (removed.pgid() != null) {
+                        groups.remove(removed.pgid(), id);
+                    }
                     queued.remove(Order.of(removed));
                     dependent.remove(Order.of(removed));
                     unfinished.remove(Order.of(removed));
@@ -278,13 +279,9 @@ public final class JobTable {
         }
     }
 
-    private void persist(List<Job> changed, List<Outbox.Event> events, boolean synced) throws SssException {
+    private void persist(List<Job> changed, List<Outbox.Event> events) throws SssException {
         try {
-            if (synced) {
-                store.update(changed, events);
-            } else {
-                store.updateUnsynced(changed, events);
-            }
+            store.update(changed, events);
         } catch (SQLException e) {
             throw new SssException(ErrorCode.UNAVAILABLE, "the change could not be stored: " + e.getMessage(), e);
         }

@@ -7,12 +7,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.sss.schema.PgType;
-import org.sss.schema.StreamType;
 
 /**
- * How a job's script is run (by its -S shell, as the program its #! line names, or by /bin/sh) and how a script that
- * could not start is explained.
+ * How a job's script is run: by its -S shell, as the program its #! line names, or by /bin/sh.
  */
 class JobCommandTest {
     private static final JobSpool.JobFiles FILES = new JobSpool.JobFiles(Path.of("/var/spool/sss/7"),
@@ -43,32 +40,5 @@ class JobCommandTest {
     void theShellOfMinusSRunsTheScriptWhateverItsFirstLine() {
         assertThat(JobRunner.commandOf(job("#!/bin/sh\necho hi\n", Map.of(JobRunner.SHELL_VARIABLE, "/bin/bash")), FILES))
                 .containsExactly("/bin/bash", "/var/spool/sss/7/script");
-    }
-
-    private static PgType ended(int status, String reason, String stderr) {
-        PgType end = new PgType();
-        end.setExitStatus(status);
-        end.setReason(reason);
-        StreamType error = new StreamType();
-        error.setEncoding("base64");
-        error.setValue(java.util.Base64.getEncoder().encodeToString(stderr.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        end.setErrorStream(error);
-        return end;
-    }
-
-    @Test
-    void aScriptThatCouldNotStartIsExplainedByTheLastLineItsStartWrote() {
-        assertThat(JobRunner.reasonOf(ended(126, "rank 0 on node1 exited 126",
-                "sss-exec: cannot open the output file: /home/alice/gone/job.o7: No such file or directory\n")))
-                .isEqualTo("rank 0 on node1 exited 126: sss-exec: cannot open the output file: /home/alice/gone/job.o7:"
-                        + " No such file or directory");
-    }
-
-    @Test
-    void aReasonThatSaysItAlreadyIsNotRepeatedAndOtherEndsKeepTheirs() {
-        String said = "cannot execute /spool/7/script: exec /spool/7/script: no such file or directory";
-        assertThat(JobRunner.reasonOf(ended(127, said, "mpd node1: rank 0: " + said + "\n"))).isEqualTo(said);
-        assertThat(JobRunner.reasonOf(ended(1, "rank 0 on node1 exited 1", "anything\n"))).isEqualTo("rank 0 on node1 exited 1");
-        assertThat(JobRunner.reasonOf(ended(127, "", ""))).isEmpty();
     }
 }

@@ -47,7 +47,7 @@ public final class SchedulerService implements AutoCloseable {
     public static SchedulerService start(SchedulerSettings settings, ComponentClient components,
                                          Subscriptions subscriptions, EventSink events) throws IOException {
         ReservationBook reservations = ReservationBook.open(settings.database(), events);
-        SchedulerService service = new SchedulerService(new SchedulingPass(components, reservations), reservations);
+        SchedulerService service = new SchedulerService(new SchedulingPass(components, reservations, settings.policy()), reservations);
         subscriptions.subscribe("scheduler", List.of(
                 Subscriptions.filter(SchedulingPass.QUEUE_MANAGER, "job-*", null),
                 Subscriptions.filter(SchedulingPass.NODE_STATE_MANAGER, "node-state-changed", null)), null,

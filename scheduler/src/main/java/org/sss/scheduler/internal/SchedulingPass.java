@@ -12,6 +12,7 @@ import org.sss.lib.client.ComponentClient;
 import org.sss.lib.error.SssException;
 import org.sss.scheduler.internal.plan.Plan;
 import org.sss.scheduler.internal.plan.PlanNode;
+import org.sss.scheduler.SchedulingPolicy;
 import org.sss.scheduler.internal.plan.Planner;
 import org.sss.scheduler.internal.plan.QueuedJob;
 import org.sss.scheduler.internal.plan.RunningJob;
@@ -45,7 +46,7 @@ public final class SchedulingPass {
     private static final ObjectFactory FACTORY = new ObjectFactory();
     private final ComponentClient components;
     private final ReservationBook reservations;
-    private final Planner planner = new Planner();
+    private final Planner planner;
     private static final int MAX_REASON = 4096;
     /** The shortest time between two job-annotate messages. */
     static final Duration NOTES_INTERVAL = Duration.ofSeconds(1);
@@ -57,12 +58,14 @@ public final class SchedulingPass {
     private boolean notesPending;
 
     /**
-     * @param components how to reach the queue manager and the node state manager
+     * @param components   how to reach the queue manager and the node state manager
      * @param reservations the reservations
+     * @param policy       how jobs are chosen
      */
-    public SchedulingPass(ComponentClient components, ReservationBook reservations) {
+    public SchedulingPass(ComponentClient components, ReservationBook reservations, SchedulingPolicy policy) {
         this.components = components;
         this.reservations = reservations;
+        this.planner = new Planner(policy);
     }
 
     /**

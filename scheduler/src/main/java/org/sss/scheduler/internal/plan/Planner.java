@@ -9,10 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.sss.scheduler.SchedulingPolicy;
 
 /**
- * One scheduling pass: priority FIFO with EASY backfill and advance reservations, over nodes allocated whole (as the
- * queue manager allocates them).
+ * One scheduling pass, by one of two policies ({@link SchedulingPolicy}), over nodes allocated whole (as the queue manager
+ * allocates them): priority FIFO with EASY backfill and advance reservations (the default), or first-fit.
  *
  * <p>Jobs are taken by priority (higher first), then submission time, then id. Each starts now on the first usable
  * free nodes with enough slots that no reservation keeps it off, until one cannot: that job is the <em>head</em>.
@@ -24,15 +25,32 @@ import java.util.TreeSet;
  * ahead of it: the queue is strictly in priority order until it starts. Nodes that are not usable (down, drained, offline) are never given out; a reservation's nodes go to its users
  * only while its window is open, and a job whose run would overlap the window is kept off them.
  *
+ * <p>First-fit takes jobs in submission order (priorities play no part) and starts each on the first usable free
+ * nodes that fit it and that no reservation keeps it off, until one cannot start: it and every later job wait (no job
+ * overtakes another). It plans nothing ahead, so it says no expected start.
+ *
  * <p>The planner allocates nothing: its starts are proposals for the queue manager's {@code job-start}, the single
  * point that commits an allocation; a refused start is simply planned again at the next pass. Not thread-safe;
  * stateless between passes.
  */
 public final class Planner {
-    private static final Comparator<QueuedJob> ORDER = Comparator.comparingLong(QueuedJob::priority).reversed()
-            .thenComparing(QueuedJob::submitted)
+    private static final Comparator<QueuedJob> SUBMISSION = Comparator.comparing(QueuedJob::submitted)
             .thenComparing(job -> job.id().length())
             .thenComparing(QueuedJob::id);
+    private static final Comparator<QueuedJob> ORDER = Comparator.comparingLong(QueuedJob::priority).reversed()
+            .thenComparing(SUBMISSION);
+
+    private final SchedulingPolicy policy;
+
+    /** A backfilling planner. */
+    public Planner() {
+        this(SchedulingPolicy.BACKFILL);
+    }
+
+    /** @param policy how jobs are chosen */
+    public Planner(SchedulingPolicy policy) {
+        this.policy = policy;
+    }
 
     /** The state of the nodes during one pass. */
     private static final class Nodes {
@@ -131,7 +149,10 @@ public final class Planner {
                      List<Reservation> reservations) {
         Nodes state = new Nodes(now, nodes, running, reservations);
         List<QueuedJob> order = new ArrayList<>(queued);
-        order.sort(ORDER);
+        order.sort(policy == SchedulingPolicy.FIRST_FIT ? SUBMISSION : ORDER);
+        if (policy == SchedulingPolicy.FIRST_FIT) {
+            return firstFit(state, order, now);
+        }
         List<Plan.Start> starts = new ArrayList<>();
         Map<String, Plan.Waiting> waiting = new LinkedHashMap<>();
         HeadReservation head = null;
@@ -162,6 +183,35 @@ public final class Planner {
             } else {
                 waiting.put(job.id(), new Plan.Waiting(whyNot(state, job, now, end) + "; behind job " + head.job().id(),
                         null));
+            }
+        }
+        return new Plan(starts, waiting);
+    }
+
+    /** First-fit: each job in submission order on the first nodes free now, until one cannot start. */
+    private static Plan firstFit(Nodes state, List<QueuedJob> order, Instant now) {
+        List<Plan.Start> starts = new ArrayList<>();
+        Map<String, Plan.Waiting> waiting = new LinkedHashMap<>();
+        QueuedJob first = null;
+        for (QueuedJob job : order) {
+            if (first != null) {
+                waiting.put(job.id(), new Plan.Waiting("first-fit: behind job " + first.id(), null));
+                continue;
+            }
+            int fitting = state.fitting(job);
+            if (fitting < job.nodes()) {
+                waiting.put(job.id(), new Plan.Waiting("needs " + job.nodes() + " node(s) with " + job.ppn()
+                        + " slot(s); " + fitting + " usable", null));
+                continue;
+            }
+            Instant end = job.endIfStartedAt(now);
+            List<Integer> chosen = pickNow(state, job, now, end, null);
+            if (chosen != null) {
+                state.take(chosen, end);
+                starts.add(new Plan.Start(job.id(), names(state, chosen), false));
+            } else {
+                first = job;
+                waiting.put(job.id(), new Plan.Waiting(whyNot(state, job, now, end) + "; first in line", null));
             }
         }
         return new Plan(starts, waiting);

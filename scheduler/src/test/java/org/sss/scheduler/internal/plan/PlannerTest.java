@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The planner on hand-made situations (issue 8's first acceptance line). */
+/** The planner on hand-made situations. */
 class PlannerTest {
     private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
     private final Planner planner = new Planner();
@@ -126,5 +126,23 @@ class PlannerTest {
         Plan plan = planner.plan(NOW, nodes, List.of(),
                 List.of(new QueuedJob("wide", "alice", 1, 8, Duration.ofMinutes(5), 0, NOW)), List.of());
         assertThat(plan.starts()).containsExactly(new Plan.Start("wide", List.of("big"), false));
+    }
+
+    @Test
+    void firstFitTakesJobsInSubmissionOrderAndNoneOvertakesTheFirstThatWaits() {
+        Planner firstFit = new Planner(org.sss.scheduler.SchedulingPolicy.FIRST_FIT);
+        Plan plan = firstFit.plan(NOW, nodes(3), List.of(running("r", Duration.ofMinutes(60), "n1")), List.of(
+                job("urgent", "bob", 1, Duration.ofMinutes(10), 1000, 1),
+                job("old", "alice", 1, Duration.ofMinutes(10), 0, 9),
+                job("wide", "carol", 2, Duration.ofMinutes(10), 0, 5),
+                job("small", "dave", 1, Duration.ofMinutes(10), 0, 3)), List.of());
+        assertThat(plan.starts()).as("priority plays no part: the oldest first").extracting(Plan.Start::jobId)
+                .containsExactly("old");
+        assertThat(plan.starts().getFirst().nodes()).containsExactly("n2");
+        assertThat(plan.waiting().get("wide").reason()).contains("first in line");
+        assertThat(plan.waiting().get("wide").expectedStart()).as("first-fit plans nothing ahead").isNull();
+        assertThat(plan.waiting().get("small").reason()).as("one free node, but it does not overtake")
+                .isEqualTo("first-fit: behind job wide");
+        assertThat(plan.waiting().get("urgent").reason()).isEqualTo("first-fit: behind job wide");
     }
 }

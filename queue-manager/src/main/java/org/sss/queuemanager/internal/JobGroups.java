@@ -1,0 +1,81 @@
+package org.sss.queuemanager.internal;
+
+import java.util.List;
+import java.util.Map;
+import org.sss.schema.ArgType;
+import org.sss.schema.CreatepgType;
+import org.sss.schema.EnvType;
+import org.sss.schema.OutputMode;
+import org.sss.schema.PgSpec;
+
+/**
+ * A job as the process group that runs it: one rank, the script, on the job's first node, as its user, in its submit
+ * directory, with the job's PATH and environment (the PBS_ variables), its standard output and error opened by the
+ * job's mpd as its output files, and the group's pgid the job's (one per run: {@code job-ID-RUN}, which the process
+ * manager's events carry back). Stateless.
+ */
+final class JobGroups {
+    /** Where a submission keeps its {@code -S} shell (in the job's environment). */
+    static final String SHELL_VARIABLE = "SSS_JOB_SHELL";
+    private final String jobPath;
+
+    /** @param jobPath the PATH a job's script runs with */
+    JobGroups(String jobPath) {
+        this.jobPath = jobPath;
+    }
+
+    /**
+     * @param job   the job, started
+     * @param files its spool files
+     * @return the create-process-group request that runs it
+     */
+    CreatepgType groupOf(Job job, JobSpool.JobFiles files) {
+        Job.JobSpec spec = job.spec();
+        CreatepgType group = new CreatepgType();
+        group.setPgid(job.pgid());
+        group.setSubmitter(spec.user());
+        group.setTotalprocs(1);
+        group.setOutput(OutputMode.MERGED);
+        PgSpec process = new PgSpec();
+        List<String> command = commandOf(job, files);
+        process.setExec(command.getFirst());
+        process.setUser(spec.user());
+        process.setCwd(spec.workdir());
+        process.setPath(jobPath);
+        process.setHost(job.allocated().getFirst());
+        process.setStdout(spec.outputPath());
+        process.setStderr(spec.errorPath());
+        List<String> args = command.subList(1, command.size());
+        for (int i = 0; i < args.size(); i++) {
+            ArgType arg = new ArgType();
+            arg.setIdx(String.valueOf(i + 1));
+            arg.setValue(args.get(i));
+            process.getArgOrEnvOrLimit().add(arg);
+        }
+        for (Map.Entry<String, String> variable : JobEnvironment.of(job, files).entrySet()) {
+            EnvType env = new EnvType();
+            env.setName(variable.getKey());
+            env.setValue(variable.getValue());
+            process.getArgOrEnvOrLimit().add(env);
+        }
+        group.getProcessSpecOrHostSpec().add(process);
+        return group;
+    }
+
+    /**
+     * How a job's script is run: by the shell {@code -S} named, else as the program its {@code #!} line names (the
+     * script is executed), else by {@code /bin/sh}, as a shell runs a script without one.
+     *
+     * @param job   the job
+     * @param files its spool files
+     * @return the program and its arguments
+     */
+    static List<String> commandOf(Job job, JobSpool.JobFiles files) {
+        String script = files.script().toString();
+        String shell = job.spec().environment().get(SHELL_VARIABLE);
+        if (shell != null && !shell.isEmpty()) {
+            return List.of(shell, script);
+        }
+        return job.spec().script().startsWith("#!") ? List.of(script) : List.of("/bin/sh", script);
+    }
+}

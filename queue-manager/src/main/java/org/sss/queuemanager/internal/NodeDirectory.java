@@ -1,0 +1,82 @@
+package org.sss.queuemanager.internal;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.sss.lib.client.ComponentClient;
+import org.sss.lib.error.SssException;
+import org.sss.schema.GetNodeState;
+import org.sss.schema.NodeStateType;
+import org.sss.schema.NodeStates;
+
+/**
+ * The compute nodes' names as the node state manager knows them, against which a start's nodes are checked (a start
+ * naming a node nobody knows is a scheduler's mistake, refused before anything is allocated). Learned from the node
+ * state manager: asked when a start names a node not seen yet (at most once a second), and told of new nodes by the
+ * {@code node-state-changed} events. Thread-safe.
+ */
+final class NodeDirectory {
+    private static final long ASK_AGAIN_NANOS = 1_000_000_000L;
+    private final ComponentClient components;
+    private final Set<String> known = new HashSet<>();
+    private long askedAt = System.nanoTime() - ASK_AGAIN_NANOS;
+
+    /** @param components how to reach the node state manager */
+    NodeDirectory(ComponentClient components) {
+        this.components = components;
+    }
+
+    /** @param node a node's new state, from its event */
+    synchronized void note(NodeStateType node) {
+        known.add(node.getName());
+    }
+
+    /**
+     * @param nodes a start's nodes
+     * @throws SssException {@code bad-value} naming a node the node state manager does not know; its own failure
+     *                      (not registered: it is not running) when it must be asked and cannot be
+     */
+    void check(List<String> nodes) throws SssException {
+        String unknown = firstUnknown(nodes);
+        if (unknown == null) {
+            return;
+        }
+        if (mayAsk()) {
+            List<NodeStateType> all = ask();
+            synchronized (this) {
+                all.forEach(node -> known.add(node.getName()));
+            }
+            unknown = firstUnknown(nodes);
+            if (unknown == null) {
+                return;
+            }
+        }
+        throw SssException.badValue("unknown node " + unknown + ": the node state manager does not know it");
+    }
+
+    private synchronized String firstUnknown(List<String> nodes) {
+        for (String node : nodes) {
+            if (!known.contains(node)) {
+                return node;
+            }
+        }
+        return null;
+    }
+
+    private synchronized boolean mayAsk() {
+        long now = System.nanoTime();
+        if (now - askedAt < ASK_AGAIN_NANOS) {
+            return false;
+        }
+        askedAt = now;
+        return true;
+    }
+
+    private List<NodeStateType> ask() throws SssException {
+        GetNodeState query = new GetNodeState();
+        GetNodeState.Node any = new GetNodeState.Node();
+        any.setName("*");
+        query.getNode().add(any);
+        return components.call("node-state-manager", query, NodeStates.class).getNodeState();
+    }
+}
