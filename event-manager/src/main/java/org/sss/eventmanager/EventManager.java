@@ -61,6 +61,8 @@ public final class EventManager implements AutoCloseable {
             throw new IOException("cannot read subscriptions from " + settings.database() + ": " + e.getMessage(), e);
         }
         operations.registerOn(runtime.dispatcher());
+        runtime.dispatcher().metrics().gauge("sss_event_log_head", "The sequence number of the newest event logged (how many"
+                + " events were ever logged).", "log", () -> java.util.Map.of("events", log.head()));
         try {
             runtime.start();
         } catch (IOException e) {

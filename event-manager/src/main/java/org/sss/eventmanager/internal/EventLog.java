@@ -89,7 +89,7 @@ public final class EventLog implements AutoCloseable {
                 event.setTime(Instant.now());
             }
             try {
-                texts.add(typed(event) ? EventXml.toText(event) : null);
+                texts.add(EventXml.toText(event));
             } catch (SssException e) {
                 throw new SQLException("event " + event.getMsg() + " cannot be written: " + e.getMessage(), e);
             }
@@ -115,22 +115,23 @@ public final class EventLog implements AutoCloseable {
             }
             return seq;
         });
+        List<LoggedEvent> logged = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
-            events.get(i).setSeq(last - events.size() + 1 + i);
+            long seq = last - events.size() + 1 + i;
+            events.get(i).setSeq(seq);
+            logged.add(new LoggedEvent(events.get(i), EventXml.withSeq(texts.get(i), seq)));
         }
-        recent.add(events);
+        recent.add(logged);
         head.accumulateAndGet(last, Math::max);
         return last;
     }
 
-    /** @return whether the event carries a typed payload (kept as XML; a free-text event is whole in its columns) */
-    private static boolean typed(EventType event) {
-        return event.getJob() != null || event.getProcessGroup() != null || event.getNode() != null
-                || event.getRegistration() != null || event.getReservation() != null;
-    }
-
     /** A page of matching events and how far the scan got. */
-    public record Page(List<EventType> events, long scannedTo, boolean more) {
+    public record Page(List<LoggedEvent> events, long scannedTo, boolean more) {
+        /** @return the events themselves */
+        public List<EventType> typed() {
+            return events.stream().map(LoggedEvent::event).toList();
+        }
     }
 
     /**
@@ -147,18 +148,18 @@ public final class EventLog implements AutoCloseable {
         if (kept != null) {
             return kept;
         }
-        List<EventType> found = new ArrayList<>();
+        List<LoggedEvent> found = new ArrayList<>();
         long cursor = since;
         long end = head.get();
         while (found.size() < limit && cursor < end) {
-            List<EventType> chunk = chunk(cursor, SCAN_CHUNK);
+            List<LoggedEvent> chunk = chunk(cursor, SCAN_CHUNK);
             if (chunk.isEmpty()) {
                 cursor = end;
                 break;
             }
-            for (EventType event : chunk) {
-                cursor = event.getSeq();
-                if (EventFilters.matches(filters, event)) {
+            for (LoggedEvent event : chunk) {
+                cursor = event.event().getSeq();
+                if (EventFilters.matches(filters, event.event())) {
                     found.add(event);
                     if (found.size() == limit) {
                         break;
@@ -169,22 +170,17 @@ public final class EventLog implements AutoCloseable {
         return new Page(found, Math.max(cursor, since), cursor < head.get());
     }
 
-    private List<EventType> chunk(long since, int size) throws SQLException {
+    private List<LoggedEvent> chunk(long since, int size) throws SQLException {
         return database.read(connection -> {
             try (PreparedStatement query = connection.prepareStatement(
                     "SELECT seq, time_ms, component, msg, data, xml FROM events WHERE seq > ? ORDER BY seq LIMIT ?")) {
                 query.setLong(1, since);
                 query.setInt(2, size);
-                List<EventType> events = new ArrayList<>();
+                List<LoggedEvent> events = new ArrayList<>();
                 try (ResultSet rs = query.executeQuery()) {
                     while (rs.next()) {
-                        EventType event = stored(rs.getString(6));
-                        event.setSeq(rs.getLong(1));
-                        event.setTime(Instant.ofEpochMilli(rs.getLong(2)));
-                        event.setComponent(rs.getString(3));
-                        event.setMsg(rs.getString(4));
-                        event.setData(rs.getString(5));
-                        events.add(event);
+                        events.add(stored(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                                rs.getString(6)));
                     }
                 }
                 return events;
@@ -192,15 +188,25 @@ public final class EventLog implements AutoCloseable {
         });
     }
 
-    /** An event's stored XML read back (with its payload), or a new event for one kept whole in its columns. */
-    private static EventType stored(String xml) throws SQLException {
-        if (xml == null) {
-            return new EventType();
-        }
+    /** An event read back from its stored element, or, logged by a release before events were kept so, its columns. */
+    private static LoggedEvent stored(long seq, long timeMillis, String component, String msg, String data, String xml)
+            throws SQLException {
         try {
-            return EventXml.fromText(xml);
+            if (xml != null) {
+                EventType event = EventXml.fromText(xml);
+                event.setSeq(seq);
+                return new LoggedEvent(event, EventXml.withSeq(xml, seq));
+            }
+            EventType event = new EventType();
+            event.setTime(Instant.ofEpochMilli(timeMillis));
+            event.setComponent(component);
+            event.setMsg(msg);
+            event.setData(data);
+            String text = EventXml.toText(event);
+            event.setSeq(seq);
+            return new LoggedEvent(event, EventXml.withSeq(text, seq));
         } catch (SssException e) {
-            throw new SQLException("a stored event is unreadable: " + e.getMessage(), e);
+            throw new SQLException("stored event " + seq + " is unreadable: " + e.getMessage(), e);
         }
     }
 

@@ -154,7 +154,7 @@ public final class EventOperations implements AutoCloseable {
         try {
             EventLog.Page page = log.read(Math.max(0, request.getSince()), limit, request.getFilter());
             Events reply = new Events();
-            reply.getEvent().addAll(page.events());
+            reply.getEvent().addAll(page.typed());
             reply.setNext(page.scannedTo());
             reply.setMore(page.more());
             reply.setOldest(log.oldest());

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
-import org.sss.schema.EventType;
 
 /**
  * The newest events of the log kept in memory, so that pushing them to subscribers that keep up, the common case,
@@ -16,7 +15,7 @@ import org.sss.schema.EventType;
  */
 final class RecentEvents {
     private final int capacity;
-    private final NavigableMap<Long, EventType> events = new TreeMap<>();
+    private final NavigableMap<Long, LoggedEvent> events = new TreeMap<>();
     private long contiguous;
     private long oldest;
 
@@ -31,15 +30,15 @@ final class RecentEvents {
     }
 
     /** @param committed events just committed, their sequence numbers set */
-    synchronized void add(List<EventType> committed) {
-        for (EventType event : committed) {
-            events.put(event.getSeq(), event);
+    synchronized void add(List<LoggedEvent> committed) {
+        for (LoggedEvent event : committed) {
+            events.put(event.event().getSeq(), event);
         }
         while (events.containsKey(contiguous + 1)) {
             contiguous++;
         }
         while (events.size() > capacity) {
-            Map.Entry<Long, EventType> first = events.pollFirstEntry();
+            Map.Entry<Long, LoggedEvent> first = events.pollFirstEntry();
             oldest = first.getKey() + 1;
         }
     }
@@ -66,11 +65,11 @@ final class RecentEvents {
         if (since + 1 < oldest) {
             return null;
         }
-        List<EventType> found = new ArrayList<>();
+        List<LoggedEvent> found = new ArrayList<>();
         long cursor = since;
-        for (EventType event : events.subMap(since, false, contiguous, true).values()) {
-            cursor = event.getSeq();
-            if (EventFilters.matches(filters, event)) {
+        for (LoggedEvent event : events.subMap(since, false, contiguous, true).values()) {
+            cursor = event.event().getSeq();
+            if (EventFilters.matches(filters, event.event())) {
                 found.add(event);
                 if (found.size() == limit) {
                     break;

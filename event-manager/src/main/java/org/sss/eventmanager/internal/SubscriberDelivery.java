@@ -8,8 +8,8 @@ import org.slf4j.MDC;
 import org.sss.lib.client.SssClient;
 import org.sss.lib.error.SssException;
 import org.sss.lib.wire.Endpoint;
+import org.sss.lib.xml.EventXml;
 import org.sss.schema.EventOk;
-import org.sss.schema.Events;
 import org.sss.schema.SubscriptionType;
 
 /**
@@ -93,12 +93,10 @@ public final class SubscriberDelivery implements AutoCloseable {
                     signal.awaitAfter(scanned, IDLE_WAIT_MILLIS);
                     continue;
                 }
-                Events push = new Events();
-                push.setSubscriber(subscription.subscriber());
-                push.getEvent().addAll(page.events());
-                long last = page.events().getLast().getSeq();
-                push.setNext(last);
-                client.call(endpoint, push, EventOk.class);
+                long last = page.events().getLast().event().getSeq();
+                client.callPrepared(endpoint, EventXml.message("<events subscriber=\"" + subscription.subscriber()
+                        + "\" next=\"" + last + "\">", page.events().stream().map(LoggedEvent::xml).toList(), "</events>"),
+                        EventOk.class);
                 acked = last;
                 scanned = last;
                 log.saveAckedLater(subscription.subscriber(), last);

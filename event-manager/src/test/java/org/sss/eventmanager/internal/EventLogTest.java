@@ -32,10 +32,10 @@ class EventLogTest {
             assertThat(log.append(List.of(event("qm", "job-submitted", "1"), event("qm", "job-started", "1")))).isEqualTo(2);
             assertThat(log.append(List.of(event("sd", "component-up", "qm")))).isEqualTo(3);
             EventLog.Page page = log.read(0, 10, List.of());
-            assertThat(page.events()).extracting(EventType::getSeq).containsExactly(1L, 2L, 3L);
-            assertThat(page.events().getFirst().getTime()).isNotNull();
+            assertThat(page.typed()).extracting(EventType::getSeq).containsExactly(1L, 2L, 3L);
+            assertThat(page.typed().getFirst().getTime()).isNotNull();
             assertThat(page.more()).isFalse();
-            assertThat(log.read(1, 10, List.of()).events()).extracting(EventType::getMsg)
+            assertThat(log.read(1, 10, List.of()).typed()).extracting(EventType::getMsg)
                     .containsExactly("job-started", "component-up");
         }
     }
@@ -50,13 +50,13 @@ class EventLogTest {
             log.append(batch);
             List<FilterType> jobsOfTheQueueManager = List.of(Subscriptions.filter("queue-*", "job-*", null));
             EventLog.Page page = log.read(0, 100, jobsOfTheQueueManager);
-            assertThat(page.events()).hasSize(100).allSatisfy(e -> {
+            assertThat(page.typed()).hasSize(100).allSatisfy(e -> {
                 assertThat(e.getComponent()).isEqualTo("queue-manager");
                 assertThat(e.getMsg()).isEqualTo("job-started");
             });
             assertThat(page.more()).isTrue();
             EventLog.Page none = log.read(0, 100, List.of(Subscriptions.filter("nobody", null, null)));
-            assertThat(none.events()).isEmpty();
+            assertThat(none.typed()).isEmpty();
             assertThat(none.scannedTo()).isEqualTo(3000);
             assertThat(none.more()).isFalse();
         }
@@ -72,12 +72,12 @@ class EventLogTest {
         try (EventLog log = EventLog.open(dir.resolve("em.db"))) {
             log.append(List.of(org.sss.lib.runtime.Events.job(org.sss.schema.SuiteEvent.JOB_FINISHED, "queue-manager", job),
                     event("other", "free-text", "x=1")));
-            assertThat(log.read(0, 10, List.of()).events()).satisfiesExactly(
+            assertThat(log.read(0, 10, List.of()).typed()).satisfiesExactly(
                     typed -> assertThat(typed.getJob().getExitStatus()).as("from memory").isEqualTo(3),
                     free -> assertThat(free.getData()).isEqualTo("x=1"));
         }
         try (EventLog reopened = EventLog.open(dir.resolve("em.db"))) {
-            assertThat(reopened.read(0, 10, List.of()).events()).satisfiesExactly(
+            assertThat(reopened.read(0, 10, List.of()).typed()).satisfiesExactly(
                     typed -> {
                         assertThat(typed.getSeq()).isEqualTo(1L);
                         assertThat(typed.getJob().getId()).as("from the database").isEqualTo("17");
@@ -95,7 +95,7 @@ class EventLogTest {
             }
             assertThat(log.applyRetention(4, Duration.ofDays(1))).isEqualTo(6);
             assertThat(log.oldest()).isEqualTo(7);
-            assertThat(log.read(0, 100, List.of()).events()).extracting(EventType::getSeq).containsExactly(7L, 8L, 9L, 10L);
+            assertThat(log.read(0, 100, List.of()).typed()).extracting(EventType::getSeq).containsExactly(7L, 8L, 9L, 10L);
             EventType old = event("c", "m", "ancient");
             old.setTime(Instant.now().minus(Duration.ofDays(3)));
             log.append(List.of(old));

@@ -43,23 +43,47 @@ public final class ComponentClient {
      * @throws SssException the component's error reply, not-registered if it is not registered, or a transport failure
      */
     public <R> R call(String component, Object request, Class<R> replyType) throws SssException {
+        return reach(component, endpoint -> client.call(endpoint, request, replyType));
+    }
+
+    /**
+     * Like {@link #call}, for a message made of parts each validated when it was made
+     * ({@link SssClient#callPrepared}).
+     *
+     * @param component the component's name
+     * @param request   the message's bytes
+     * @param replyType the expected class of the reply's value
+     * @param <R>       the reply type
+     * @return the reply's value
+     * @throws SssException the component's error reply, not-registered if it is not registered, or a transport failure
+     */
+    public <R> R callPrepared(String component, byte[] request, Class<R> replyType) throws SssException {
+        return reach(component, endpoint -> client.callPrepared(endpoint, request, replyType));
+    }
+
+    /** One exchange with a component at one of its endpoints. */
+    @FunctionalInterface
+    private interface Exchange<R> {
+        R with(Endpoint endpoint) throws SssException;
+    }
+
+    private <R> R reach(String component, Exchange<R> exchange) throws SssException {
         try {
-            return callAny(component, directory.locateAll(component), request, replyType);
+            return callAny(component, directory.locateAll(component), exchange);
         } catch (TransportException unreachable) {
             if (unreachable.requestSent()) {
                 throw unreachable;
             }
             directory.invalidate(component);
-            return callAny(component, directory.locateAll(component), request, replyType);
+            return callAny(component, directory.locateAll(component), exchange);
         }
     }
 
-    private <R> R callAny(String component, List<Endpoint> endpoints, Object request, Class<R> replyType)
-            throws SssException {
+    private <R> R callAny(String component, List<Endpoint> endpoints, Exchange<R> exchange) throws SssException {
         TransportException last = null;
         for (Endpoint endpoint : endpoints) {
             try {
-                R reply = client.call(endpoint, request, replyType);
+                R reply = exchange.with(endpoint);
                 directory.prefer(component, endpoint);
                 return reply;
             } catch (TransportException e) {

@@ -79,6 +79,23 @@ public final class SssClient implements AutoCloseable {
     }
 
     /**
+     * Sends a message made of parts that were each validated when they were made (events kept as text: see
+     * {@link org.sss.lib.xml.EventXml#message}), and returns its reply, decoded and validated.
+     *
+     * @param endpoint  where the component listens
+     * @param request   the message's bytes
+     * @param replyType the expected class of the reply's value
+     * @param <R>       the reply type
+     * @return the reply's value
+     * @throws RemoteErrorException if the component answered {@code <error>}
+     * @throws TransportException   if no reply came
+     * @throws SssException         if the reply is of an unexpected type or invalid
+     */
+    public <R> R callPrepared(Endpoint endpoint, byte[] request, Class<R> replyType) throws SssException {
+        return Replies.value(codec, exchange(endpoint, request), replyType, endpoint);
+    }
+
+    /**
      * Sends raw bytes and returns the raw reply, without validating either (for tools that relay messages).
      *
      * @param endpoint where the component listens

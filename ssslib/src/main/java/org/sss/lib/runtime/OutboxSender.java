@@ -1,6 +1,7 @@
 package org.sss.lib.runtime;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -9,9 +10,8 @@ import org.slf4j.LoggerFactory;
 import org.sss.lib.client.ComponentClient;
 import org.sss.lib.error.SssException;
 import org.sss.lib.store.Outbox;
-import org.sss.schema.AddEvent;
+import org.sss.lib.xml.EventXml;
 import org.sss.schema.EventOk;
-import org.sss.schema.EventType;
 
 /**
  * Delivers a component's events from its {@link Outbox} to the event manager, oldest first, in batches;
@@ -83,18 +83,12 @@ public final class OutboxSender implements AutoCloseable {
     }
 
     private void send(List<Outbox.Pending> pending) throws SssException {
-        AddEvent request = new AddEvent();
+        List<String> elements = new ArrayList<>(pending.size());
         for (Outbox.Pending event : pending) {
-            EventType type = event.event().event();
-            if (type.getComponent() == null) {
-                type.setComponent(source);
-            }
-            if (type.getTime() == null) {
-                type.setTime(event.time());
-            }
-            request.getEvent().add(type);
+            elements.add(event.xml());
         }
-        components.call(EventPublisher.EVENT_MANAGER, request, EventOk.class);
+        components.callPrepared(EventPublisher.EVENT_MANAGER, EventXml.message("<add-event>", elements, "</add-event>"),
+                EventOk.class);
     }
 
     @Override

@@ -46,11 +46,19 @@ public final class Outbox {
     /**
      * An event waiting in the outbox.
      *
-     * @param id    its position
-     * @param time  when it happened
-     * @param event what happened
+     * @param id   its position
+     * @param time when it happened
+     * @param msg  its name
+     * @param xml  its {@code <event>} element, validated when it was written ({@link EventXml})
      */
-    public record Pending(long id, Instant time, Event event) {
+    public record Pending(long id, Instant time, String msg, String xml) {
+        /**
+         * @return the event, read back from its element
+         * @throws SssException if the element is unreadable
+         */
+        public EventType event() throws SssException {
+            return EventXml.fromText(xml);
+        }
     }
 
     /** @param database a database whose migrations created the outbox table */
@@ -107,7 +115,7 @@ public final class Outbox {
                 try (ResultSet rs = query.executeQuery()) {
                     while (rs.next()) {
                         Instant time = Instant.ofEpochMilli(rs.getLong(2));
-                        events.add(new Pending(rs.getLong(1), time, new Event(stored(rs.getString(3), rs.getString(4), time))));
+                        events.add(new Pending(rs.getLong(1), time, rs.getString(3), stored(rs.getString(3), rs.getString(4), time)));
                     }
                 }
                 return events;
@@ -116,22 +124,23 @@ public final class Outbox {
     }
 
     /**
-     * An event as the outbox keeps it: its text ({@link EventXml}); or, written by a release before events were typed,
-     * its name and free-text data.
+     * An event's element as the outbox keeps it ({@link EventXml}); or, for one written by a release before events were
+     * typed (its name and free-text data), its element made now.
      */
-    private static EventType stored(String msg, String data, Instant time) throws SQLException {
-        if (data != null && data.startsWith("<")) {
-            try {
-                return EventXml.fromText(data);
-            } catch (SssException e) {
-                throw new SQLException("stored event " + msg + " is unreadable: " + e.getMessage(), e);
-            }
+    private static String stored(String msg, String data, Instant time) throws SQLException {
+        if (data != null && data.startsWith("<event ")) {
+            return data;
         }
         EventType legacy = new EventType();
+        legacy.setComponent("unknown");
         legacy.setMsg(msg);
         legacy.setData(data);
         legacy.setTime(time);
-        return legacy;
+        try {
+            return EventXml.toText(legacy);
+        } catch (SssException e) {
+            throw new SQLException("stored event " + msg + " is unreadable: " + e.getMessage(), e);
+        }
     }
 
     /**

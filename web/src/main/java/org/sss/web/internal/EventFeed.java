@@ -24,6 +24,8 @@ import org.sss.schema.EventType;
  * at once. Thread-safe.
  */
 public final class EventFeed implements AutoCloseable {
+    /** Made once: looking a factory up costs more than the writing it is for. */
+    private static final XMLOutputFactory OUTPUT = XMLOutputFactory.newDefaultFactory();
     /** Events kept for pages that open later. */
     static final int BACKLOG = 200;
     /** Events a stream may fall behind before it is dropped. */
@@ -119,7 +121,7 @@ public final class EventFeed implements AutoCloseable {
     private static String toXml(EventType event) {
         StringWriter text = new StringWriter();
         try {
-            XMLStreamWriter xml = XMLOutputFactory.newFactory().createXMLStreamWriter(text);
+            XMLStreamWriter xml = OUTPUT.createXMLStreamWriter(text);
             xml.writeEmptyElement("event");
             if (event.getSeq() != null) {
                 xml.writeAttribute("seq", event.getSeq().toString());

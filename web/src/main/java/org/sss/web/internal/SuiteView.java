@@ -27,6 +27,8 @@ import org.sss.schema.ObjectFactory;
  * as they came, so the page reads the same XML every other client does. Thread-safe.
  */
 public final class SuiteView implements AutoCloseable {
+    /** Made once: looking a factory up costs more than the writing it is for. */
+    private static final XMLOutputFactory OUTPUT = XMLOutputFactory.newDefaultFactory();
     /** The queue manager's name in the directory. */
     static final String QUEUE_MANAGER = "queue-manager";
     /** The node state manager's name in the directory. */
@@ -137,7 +139,7 @@ public final class SuiteView implements AutoCloseable {
     private static byte[] ringXml(RingWatcher.Reading reading) {
         StringWriter text = new StringWriter();
         try {
-            XMLStreamWriter xml = XMLOutputFactory.newFactory().createXMLStreamWriter(text);
+            XMLStreamWriter xml = OUTPUT.createXMLStreamWriter(text);
             xml.writeStartElement("ring");
             xml.writeAttribute("configured", Boolean.toString(reading != null));
             if (reading != null && reading.members() == null) {

@@ -9,13 +9,15 @@ import javax.xml.stream.XMLStreamWriter;
 
 /** Writes {@code <visitor level="none|read|user|admin" user="…" name="…" cluster="…"/>}, the page's "who am I". */
 final class VisitorXml {
+    /** Made once: looking a factory up costs more than the writing it is for. */
+    private static final XMLOutputFactory OUTPUT = XMLOutputFactory.newDefaultFactory();
     private VisitorXml() {
     }
 
     static byte[] of(DashboardAccess.Visitor visitor, String cluster) {
         StringWriter text = new StringWriter();
         try {
-            XMLStreamWriter xml = XMLOutputFactory.newFactory().createXMLStreamWriter(text);
+            XMLStreamWriter xml = OUTPUT.createXMLStreamWriter(text);
             xml.writeEmptyElement("visitor");
             xml.writeAttribute("level", visitor.level().name().toLowerCase(Locale.ROOT));
             if (visitor.user() != null) {
