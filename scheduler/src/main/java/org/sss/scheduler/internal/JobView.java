@@ -32,6 +32,10 @@ final class JobView {
     private static final ObjectFactory FACTORY = new ObjectFactory();
     private static final Set<String> PLANNED_STATES = Set.of("queued", "running", "exiting");
     private final Map<String, JobType> jobs = new LinkedHashMap<>();
+    /** The running and exiting jobs of {@link #jobs}: what holds nodes. */
+    private final Map<String, JobType> holding = new LinkedHashMap<>();
+    /** The queued jobs of {@link #jobs} with dependencies: what each pass looks up. */
+    private final Set<String> dependent = new LinkedHashSet<>();
     private boolean stale = true;
 
     /**
@@ -99,6 +103,18 @@ final class JobView {
      * @throws SssException if the queue manager cannot be asked (the next read is then a full one)
      */
     List<JobType> read(ComponentClient components, boolean full) throws SssException {
+        refresh(components, full);
+        return held();
+    }
+
+    /**
+     * Brings the copy up to date: a full read, or the lookups of the queued jobs with dependencies.
+     *
+     * @param components how to reach the queue manager
+     * @param full       whether to read every job rather than only the queued ones with dependencies
+     * @throws SssException if the queue manager cannot be asked (the next read is then a full one)
+     */
+    void refresh(ComponentClient components, boolean full) throws SssException {
         List<String> lookUp = takeChanges(full);
         try {
             if (lookUp == null || !lookUp(components, lookUp)) {
@@ -107,9 +123,6 @@ final class JobView {
         } catch (SssException e) {
             invalidate();
             throw e;
-        }
-        synchronized (this) {
-            return List.copyOf(jobs.values());
         }
     }
 
@@ -120,11 +133,7 @@ final class JobView {
             stale = false;
             return null;
         }
-        for (JobType job : jobs.values()) {
-            if ("queued".equals(job.getState().value()) && job.getDepend() != null && !job.getDepend().isEmpty()) {
-                ids.add(job.getId());
-            }
-        }
+        ids.addAll(dependent);
         return ids;
     }
 
@@ -150,7 +159,7 @@ final class JobView {
             }
             for (String id : ids) {
                 if (!returned.contains(id) && !id.endsWith("[]")) {
-                    jobs.remove(id);
+                    forget(id);
                 }
             }
         }
@@ -162,16 +171,47 @@ final class JobView {
                 .getJob();
         synchronized (this) {
             jobs.clear();
+            holding.clear();
+            dependent.clear();
             all.forEach(this::keep);
         }
     }
 
     private void keep(JobType job) {
-        if (PLANNED_STATES.contains(job.getState().value())) {
-            jobs.put(job.getId(), job);
-        } else {
-            jobs.remove(job.getId());
+        String state = job.getState().value();
+        if (!PLANNED_STATES.contains(state)) {
+            forget(job.getId());
+            return;
         }
+        jobs.put(job.getId(), job);
+        if ("queued".equals(state)) {
+            holding.remove(job.getId());
+            if (job.getDepend() != null && !job.getDepend().isEmpty()) {
+                dependent.add(job.getId());
+            } else {
+                dependent.remove(job.getId());
+            }
+        } else {
+            holding.put(job.getId(), job);
+            dependent.remove(job.getId());
+        }
+    }
+
+    private void forget(String id) {
+        jobs.remove(id);
+        holding.remove(id);
+        dependent.remove(id);
+    }
+
+    /** @return the nodes the running and exiting jobs of the copy hold, without reading anything */
+    synchronized Set<String> heldNodes() {
+        Set<String> nodes = new java.util.HashSet<>();
+        for (JobType job : holding.values()) {
+            if (job.getAllocated() != null && !job.getAllocated().isBlank()) {
+                nodes.addAll(List.of(job.getAllocated().split(" ")));
+            }
+        }
+        return nodes;
     }
 
     private static JobListType byStates() {

@@ -27,17 +27,18 @@ import org.sss.schema.QueueType;
 import org.sss.schema.Queues;
 
 /**
- * One scheduling pass over the wire: reads the waiting and running jobs (through a {@link JobView}: whole, or only
- * what the queue manager's events named since the last pass) and the queues from the queue manager and the nodes
- * from the node state manager, plans (see {@link Planner}), and asks the queue manager to start what the plan
- * starts. A job's priority is its queue's priority × 1,000,000 + its own (-p, set by its owner or an
- * administrator with qalter) × 1,000 + its age in minutes (at most 999). Jobs whose dependencies are not met are
- * left out. The pass's starts are sent together (each {@code job-start} returns once its job is launched); a refused
- * start is logged and planned again at the next pass. After the pass the queue manager is told why each job waits
- * ({@code job-annotate}), so that {@code sssjob status} can say it: when the notes changed, and at most once per
- * {@link #NOTES_INTERVAL} (a busy queue changes them at every pass, and the notes on a long queue would cost more than
- * the pass); notes held back are sent by the first pass after the interval, which {@link #notesPending} asks for.
- * Not thread-safe: one pass at a time (events may be noted from any thread).
+ * One scheduling pass: plans over the scheduler's copies of the waiting and running jobs ({@link JobView}) and of the
+ * nodes ({@link NodeView}), which the events keep current and the periodic pass reads whole, and asks the queue manager
+ * to start what the plan starts. A job's priority is its queue's priority × 1,000,000 + its own (-p, set by its owner
+ * or an administrator with qalter) × 1,000 + its age in minutes (at most 999). Jobs whose dependencies are not met
+ * are left out. The pass's starts are sent together (each {@code job-start} is answered once its start is recorded);
+ * a refused start is logged and planned again at the next pass.
+ *
+ * <p>Why each job waits is worked out at most once per {@link #NOTES_INTERVAL} (a busy queue changes it at every
+ * pass, and explaining a long queue costs more than planning it), and sent to the queue manager ({@code job-annotate})
+ * when it changed, so that {@code sssjob status} can say it; a pass in between plans only until nothing more can start
+ * (and, when no node is free, not at all), and asks for a later explaining pass ({@link #notesPending}). Not
+ * thread-safe: one pass at a time (events may be noted from any thread).
  */
 public final class SchedulingPass {
     static final String QUEUE_MANAGER = "queue-manager";
@@ -54,7 +55,7 @@ public final class SchedulingPass {
     private final NodeView nodeView = new NodeView();
     private Map<String, Integer> queuePriority = Map.of();
     private Map<String, Plan.Waiting> lastNotes = Map.of();
-    private long lastNotesSent = System.nanoTime() - NOTES_INTERVAL.toNanos();
+    private long lastExplained = System.nanoTime() - NOTES_INTERVAL.toNanos();
     private boolean notesPending;
 
     /**
@@ -92,11 +93,17 @@ public final class SchedulingPass {
     public Plan run(boolean full) throws SssException {
         Instant now = Instant.now();
         reservations.expire(now);
-        List<JobType> jobs = view.read(components, full);
+        view.refresh(components, full);
         if (full || queuePriority.isEmpty()) {
             queuePriority = queuePriorities();
         }
         List<PlanNode> nodes = nodeView.read(components, full);
+        boolean explain = System.nanoTime() - lastExplained >= NOTES_INTERVAL.toNanos();
+        if (!explain && !anyFree(nodes, view.heldNodes())) {
+            notesPending = true;
+            return new Plan(List.of(), Map.of());
+        }
+        List<JobType> jobs = view.held();
         List<RunningJob> running = new ArrayList<>();
         List<QueuedJob> queued = new ArrayList<>();
         for (JobType job : jobs) {
@@ -116,7 +123,7 @@ public final class SchedulingPass {
                         submitted));
             }
         }
-        Plan plan = planner.plan(now, nodes, running, queued, reservations.all());
+        Plan plan = planner.plan(now, nodes, running, queued, reservations.all(), explain);
         List<Thread> starting = new ArrayList<>(plan.starts().size());
         for (Plan.Start start : plan.starts()) {
             starting.add(Thread.ofVirtual().name("scheduler-start-" + start.jobId()).start(() -> start(start)));
@@ -129,8 +136,24 @@ public final class SchedulingPass {
                 break;
             }
         }
-        annotate(plan);
+        if (explain) {
+            lastExplained = System.nanoTime();
+            notesPending = false;
+            annotate(plan);
+        } else {
+            notesPending = true;
+        }
         return plan;
+    }
+
+    /** @return whether any usable node is held by no job (else no start is possible, whatever the queue holds) */
+    private static boolean anyFree(List<PlanNode> nodes, java.util.Set<String> held) {
+        for (PlanNode node : nodes) {
+            if (node.usable() && !held.contains(node.name())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Asks the queue manager to start one job (the starts of a pass go out together: each waits for its launch). */
@@ -169,7 +192,7 @@ public final class SchedulingPass {
     }
 
     /**
-     * @return whether the last pass held notes back (they changed within {@link #NOTES_INTERVAL} of the last sent):
+     * @return whether the last pass did not explain why jobs wait (within {@link #NOTES_INTERVAL} of the last that did):
      *         a pass after the interval sends them
      */
     public boolean notesPending() {
@@ -179,12 +202,6 @@ public final class SchedulingPass {
     /** Tells the queue manager why each job waits (only when that changed, and at most once per interval). */
     private void annotate(Plan plan) {
         if (plan.waiting().equals(lastNotes)) {
-            notesPending = false;
-            return;
-        }
-        long sent = System.nanoTime();
-        if (sent - lastNotesSent < NOTES_INTERVAL.toNanos()) {
-            notesPending = true;
             return;
         }
         JobAnnotate notes = new JobAnnotate();
@@ -199,8 +216,6 @@ public final class SchedulingPass {
         try {
             components.call(QUEUE_MANAGER, notes, Jobs.class);
             lastNotes = plan.waiting();
-            lastNotesSent = sent;
-            notesPending = false;
         } catch (SssException e) {
             LOG.info("scheduler: could not tell the queue manager why jobs wait: {}", e.getMessage());
         }

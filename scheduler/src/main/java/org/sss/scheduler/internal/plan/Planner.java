@@ -147,16 +147,35 @@ public final class Planner {
      */
     public Plan plan(Instant now, List<PlanNode> nodes, List<RunningJob> running, List<QueuedJob> queued,
                      List<Reservation> reservations) {
+        return plan(now, nodes, running, queued, reservations, true);
+    }
+
+    /**
+     * @param now          the pass's time
+     * @param nodes        every node, usable or not
+     * @param running      the jobs holding nodes
+     * @param queued       the jobs that may start (queued, not held, dependencies met), in any order
+     * @param reservations the advance reservations
+     * @param explain      whether to say why each job waits; without it the pass stops as soon as nothing more can
+     *                     start (no node left free, or first-fit's first waiting job), and its plan names no waiting
+     *                     job: a busy queue is then planned in the time of its starts, not of its length
+     * @return what to start now, and (when explaining) why the others wait
+     */
+    public Plan plan(Instant now, List<PlanNode> nodes, List<RunningJob> running, List<QueuedJob> queued,
+                     List<Reservation> reservations, boolean explain) {
         Nodes state = new Nodes(now, nodes, running, reservations);
         List<QueuedJob> order = new ArrayList<>(queued);
         order.sort(policy == SchedulingPolicy.FIRST_FIT ? SUBMISSION : ORDER);
         if (policy == SchedulingPolicy.FIRST_FIT) {
-            return firstFit(state, order, now);
+            return firstFit(state, order, now, explain);
         }
         List<Plan.Start> starts = new ArrayList<>();
         Map<String, Plan.Waiting> waiting = new LinkedHashMap<>();
         HeadReservation head = null;
         for (QueuedJob job : order) {
+            if (!explain && state.freeCount == 0) {
+                break;
+            }
             int fitting = state.fitting(job);
             if (fitting < job.nodes()) {
                 waiting.put(job.id(), new Plan.Waiting("needs " + job.nodes() + " node(s) with " + job.ppn()
@@ -179,8 +198,10 @@ public final class Planner {
             }
             if (head == null) {
                 head = reserve(state, job, now, reservations);
-                waiting.put(job.id(), new Plan.Waiting(whyNot(state, job, now, end) + "; first in line", head.start()));
-            } else {
+                if (explain) {
+                    waiting.put(job.id(), new Plan.Waiting(whyNot(state, job, now, end) + "; first in line", head.start()));
+                }
+            } else if (explain) {
                 waiting.put(job.id(), new Plan.Waiting(whyNot(state, job, now, end) + "; behind job " + head.job().id(),
                         null));
             }
@@ -189,12 +210,15 @@ public final class Planner {
     }
 
     /** First-fit: each job in submission order on the first nodes free now, until one cannot start. */
-    private static Plan firstFit(Nodes state, List<QueuedJob> order, Instant now) {
+    private static Plan firstFit(Nodes state, List<QueuedJob> order, Instant now, boolean explain) {
         List<Plan.Start> starts = new ArrayList<>();
         Map<String, Plan.Waiting> waiting = new LinkedHashMap<>();
         QueuedJob first = null;
         for (QueuedJob job : order) {
             if (first != null) {
+                if (!explain) {
+                    break;
+                }
                 waiting.put(job.id(), new Plan.Waiting("first-fit: behind job " + first.id(), null));
                 continue;
             }
@@ -211,7 +235,9 @@ public final class Planner {
                 starts.add(new Plan.Start(job.id(), names(state, chosen), false));
             } else {
                 first = job;
-                waiting.put(job.id(), new Plan.Waiting(whyNot(state, job, now, end) + "; first in line", null));
+                if (explain) {
+                    waiting.put(job.id(), new Plan.Waiting(whyNot(state, job, now, end) + "; first in line", null));
+                }
             }
         }
         return new Plan(starts, waiting);
