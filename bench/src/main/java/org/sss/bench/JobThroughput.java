@@ -42,7 +42,12 @@ import org.sss.schema.ScriptType;
  * jobs) over each round and prints it per job, with the benchmark's own, so that rounds can be compared across
  * machines of different speeds.
  *
- * <pre>JobThroughput --socket PATH [--clients C] [--jobs J] [--run] [--rounds R] [--workdir DIR] [--cpu NAME=PID]...</pre>
+ * {@code --metrics NAME=URL} (repeated) reads those components' {@code /metrics} before and after each round and prints
+ * the request/reply exchanges and events per job ({@link MessageAccount}); {@code --heap NAME=PID} prints that JVM's
+ * live heap after each round ({@link HeapReading}).
+ *
+ * <pre>JobThroughput --socket PATH [--clients C] [--jobs J] [--run] [--rounds R] [--workdir DIR] [--cpu NAME=PID]...
+ *               [--metrics NAME=URL]... [--heap NAME=PID]...</pre>
  */
 public final class JobThroughput {
     private static final String SCRIPT = "#!/bin/sh\ntrue\n";
@@ -62,6 +67,8 @@ public final class JobThroughput {
         int rounds = 1;
         String workdir = System.getProperty("java.io.tmpdir");
         Map<String, Long> followed = new LinkedHashMap<>();
+        Map<String, java.net.URI> metrics = new LinkedHashMap<>();
+        Map<String, Long> heaps = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--socket" -> socket = Path.of(args[++i]);
@@ -74,6 +81,14 @@ public final class JobThroughput {
                     String[] nameAndPid = args[++i].split("=", 2);
                     followed.put(nameAndPid[0], Long.parseLong(nameAndPid[1]));
                 }
+                case "--metrics" -> {
+                    String[] nameAndUrl = args[++i].split("=", 2);
+                    metrics.put(nameAndUrl[0], java.net.URI.create(nameAndUrl[1]));
+                }
+                case "--heap" -> {
+                    String[] nameAndPid = args[++i].split("=", 2);
+                    heaps.put(nameAndPid[0], Long.parseLong(nameAndPid[1]));
+                }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -84,12 +99,15 @@ public final class JobThroughput {
             followed.put("benchmark", ProcessHandle.current().pid());
         }
         CpuAccount cpu = new CpuAccount(followed);
+        MessageAccount messages = new MessageAccount(metrics);
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         MessageCodec codec = new MessageCodec(XmlBinding.messages(), WireSettings.DEFAULT.xmlLimits());
         for (int round = 1; round <= rounds; round++) {
             if (rounds > 1) {
                 System.out.printf("round %d of %d%s%n", round, rounds, round == 1 ? " (the components' JIT still compiling)" : "");
             }
-            run(codec, socket, clients, jobs, run, workdir, cpu);
+            run(codec, socket, clients, jobs, run, workdir, cpu, messages);
+            heaps.forEach((name, pid) -> System.out.printf("%s: %s%n", name, HeapReading.of(jcmd, pid)));
         }
     }
 
@@ -108,7 +126,7 @@ public final class JobThroughput {
     }
 
     private static void run(MessageCodec codec, Path socket, int clients, int jobs, boolean runJobs, String workdir,
-            CpuAccount cpu) throws InterruptedException {
+            CpuAccount cpu, MessageAccount messages) throws InterruptedException {
         long[][] latencies = new long[clients][jobs];
         CountDownLatch ready = new CountDownLatch(clients);
         CountDownLatch go = new CountDownLatch(1);
@@ -144,6 +162,7 @@ public final class JobThroughput {
             }));
         }
         ready.await();
+        messages.start();
         cpu.start();
         long start = System.nanoTime();
         go.countDown();
@@ -162,6 +181,9 @@ public final class JobThroughput {
         }
         if (!cpu.isEmpty()) {
             System.out.println(cpu.report(ids.size(), "job"));
+        }
+        if (!messages.isEmpty()) {
+            System.out.println(messages.report(ids.size()));
         }
     }
 

@@ -51,6 +51,9 @@ public final class ProcessManager implements AutoCloseable {
         Duration longestWait = config.wire().callTimeout().minusSeconds(5);
         new GroupOperations(groups, longestWait.isNegative() || longestWait.isZero() ? Duration.ofSeconds(1) : longestWait)
                 .registerOn(runtime.dispatcher());
+        GroupManager counted = groups;
+        runtime.dispatcher().metrics().gauge("sss_process_groups", "Process groups the process manager holds, by state"
+                + " (ended ones until their owner has recorded them, or their retention).", "state", counted::countByState);
         try {
             runtime.start();
         } catch (IOException e) {

@@ -107,6 +107,18 @@ public final class GroupManager implements AutoCloseable {
         this.planner = new GroupPlanner(settings.allowRoot(), OWN_ACCOUNT);
     }
 
+    /** @return how many groups it holds in each state (the {@code sss_process_groups} gauge) */
+    public java.util.Map<String, Long> countByState() {
+        java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+        for (ProcessGroup.State state : ProcessGroup.State.values()) {
+            counts.put(state.xml(), 0L);
+        }
+        for (ProcessGroup group : groups.values()) {
+            counts.merge(group.state().xml(), 1L, Long::sum);
+        }
+        return counts;
+    }
+
     // ---------------------------------------------------------------- create
 
     /**

@@ -107,9 +107,9 @@ class GroupStoreTest {
             assertThat(groups.get(1).end()).isNull();
             List<Outbox.Pending> events = store.outbox().pending(10);
             assertThat(events).singleElement().satisfies(pending -> {
-                assertThat(pending.event().msg()).isEqualTo("process-group-end");
-                assertThat(pending.event().event().getProcessGroup().getPgid()).as("typed, read back").isEqualTo("1");
-                assertThat(pending.event().event().getProcessGroup().getExitStatus()).isEqualTo(3);
+                assertThat(pending.msg()).isEqualTo("process-group-end");
+                assertThat(pending.event().getProcessGroup().getPgid()).as("typed, read back").isEqualTo("1");
+                assertThat(pending.event().getProcessGroup().getExitStatus()).isEqualTo(3);
             });
             store.outbox().publishedUpTo(events.getFirst().id());
             assertThat(store.outbox().pending(10)).isEmpty();
