@@ -24,9 +24,11 @@ import org.sss.schema.config.ProcessManagerType;
  * @param killGrace        SIGTERM to SIGKILL delay when a group is killed
  * @param outputLimit      bytes of output, and separately of error output, kept per group
  * @param allowRoot        whether a process-spec may run processes as root
+ * @param endedRetention   how long an ended group that no component is to release (one a user created) is kept
  */
 public record ProcessManagerSettings(ComponentSettings component, List<Endpoint> mpds, SharedKey ringSecret, Path database,
-                                     int checkpointSignal, Duration killGrace, long outputLimit, boolean allowRoot) {
+                                     int checkpointSignal, Duration killGrace, long outputLimit, boolean allowRoot,
+                                     Duration endedRetention) {
     /** The element's name. */
     public static final String ELEMENT = "process-manager";
 
@@ -55,6 +57,7 @@ public record ProcessManagerSettings(ComponentSettings component, List<Endpoint>
         }
         return new ProcessManagerSettings(ConfigSections.component(config, element, ELEMENT), ring.mpds(), ring.secret(),
                 ConfigSections.inState(config, element.getDatabase()), checkpoint,
-                ConfigSections.seconds(element.getKillGrace()), element.getOutputLimit(), element.isAllowRoot());
+                ConfigSections.seconds(element.getKillGrace()), element.getOutputLimit(), element.isAllowRoot(),
+                ConfigSections.seconds(element.getEndedRetention()));
     }
 }

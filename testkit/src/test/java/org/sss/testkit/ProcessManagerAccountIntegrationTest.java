@@ -15,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sss.lib.client.ComponentClient;
 import org.sss.lib.client.DirectoryClient;
 import org.sss.lib.client.SssClient;
+import org.sss.lib.error.ErrorCode;
+import org.sss.lib.error.SssException;
 import org.sss.processmanager.ProcessManager;
 import org.sss.processmanager.ProcessManagerClient;
 import org.sss.schema.PgType;
@@ -35,7 +37,8 @@ class ProcessManagerAccountIntegrationTest {
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
         ring = LocalRing.startNamed(dir.resolve("ring"), List.of("node1"), 196, "--grace", "1");
-        suite = SssTestSuite.start(TestConfig.in(dir).with(ring.configElement()).with("<process-manager host=\"127.0.0.1\" port=\"0\" kill-grace=\"1\"/>"));
+        suite = SssTestSuite.start(TestConfig.in(dir).with(ring.configElement()).with("<process-manager host=\"127.0.0.1\" port=\"0\" kill-grace=\"1\""
+                + " ended-retention=\"1\"/>"));
         pm = ProcessManager.start(suite.config());
         await("the process manager's registration").atMost(WAIT).until(pm.runtime()::isRegistered);
     }
@@ -92,5 +95,33 @@ class ProcessManagerAccountIntegrationTest {
         } else {
             assertThat(reply).contains("<process-group pgid=");
         }
+    }
+
+    private static ProcessManagerClient client(String key) {
+        SssClient wire = suite.clientAs(key);
+        return new ProcessManagerClient(new ComponentClient(wire, new DirectoryClient(wire, suite.directoryEndpoint())));
+    }
+
+    @Test
+    void anEndedGroupIsForgottenAfterItsRetentionUnlessAComponentIsToDeleteIt() throws Exception {
+        String user = ROOT ? " user=\"nobody\"" : "";
+        String create = "<create-process-group totalprocs=\"1\"><process-spec exec=\"/bin/true\"" + user
+                + "/></create-process-group>";
+        String byComponent = new String(suite.clientAs(TestKeys.SUITE).exchange(pm.endpoint(),
+                create.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8).replaceAll("(?s).*pgid=\"([^\"]+)\".*", "$1");
+        client(TestKeys.SUITE).waitFor(byComponent, WAIT);
+        String byAdmin = send(create).replaceAll("(?s).*pgid=\"([^\"]+)\".*", "$1");
+        ProcessManagerClient admin = client(TestKeys.ADMIN);
+        assertThat(admin.waitFor(byAdmin, WAIT).getExitStatus()).isZero();
+        await("the admin's group forgotten one second after its end").atMost(WAIT).until(() -> {
+            try {
+                admin.info(byAdmin);
+                return false;
+            } catch (SssException e) {
+                return e.code() == ErrorCode.NOT_FOUND;
+            }
+        });
+        assertThat(admin.info(byComponent)).as("ended earlier, but the component that created it deletes it")
+                .singleElement().satisfies(group -> assertThat(group.getExitStatus()).isZero());
     }
 }

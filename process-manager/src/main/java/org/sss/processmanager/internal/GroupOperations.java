@@ -97,7 +97,7 @@ public final class GroupOperations {
                     if (!running.contains(group)) {
                         running.add(group);
                     }
-                } else if (GroupManager.explicit(restriction)) {
+                } else if (GroupTable.explicit(restriction)) {
                     throw SssException.invalidState("process group " + group.pgid() + " is " + group.state().xml());
                 }
             }
@@ -130,7 +130,7 @@ public final class GroupOperations {
                 if (group.state() == ProcessGroup.State.ENDED) {
                     manager.delete(group);
                     deleted.add(group);
-                } else if (GroupManager.explicit(restriction)) {
+                } else if (GroupTable.explicit(restriction)) {
                     throw SssException.invalidState("process group " + group.pgid() + " is " + group.state().xml()
                             + "; only ended groups can be deleted");
                 }

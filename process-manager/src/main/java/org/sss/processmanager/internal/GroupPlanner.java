@@ -61,6 +61,18 @@ final class GroupPlanner {
         boolean fullyPlaced() {
             return Arrays.stream(hostOfRank).allMatch(h -> h != null);
         }
+
+        /** @return each rank's co-process executable ({@code null} where it has none) */
+        String[] coExecOfRank() {
+            String[] co = new String[totalprocs];
+            int rank = 0;
+            for (JobRequest.ProcessSet set : sets) {
+                for (int i = 0; i < set.count(); i++) {
+                    co[rank++] = set.coProcess();
+                }
+            }
+            return co;
+        }
     }
 
     /**

@@ -1,0 +1,204 @@
+package org.sss.processmanager.internal;
+
+import jakarta.xml.bind.JAXBElement;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sss.lib.error.SssException;
+import org.sss.lib.runtime.OutboxSender;
+import org.sss.lib.wire.Principal;
+import org.sss.lib.wire.Role;
+import org.sss.lib.xml.MessageCodec;
+import org.sss.mpd.client.DetachedJob;
+import org.sss.mpd.client.MpdRequestException;
+import org.sss.mpd.client.UnixSignals;
+import org.sss.schema.CreatepgType;
+
+/**
+ * What the process manager does when it starts: loads the groups in its store into the table and then, in the
+ * background (the ring may be unreachable for a while), matches them with the ring's detached jobs — following the
+ * running ones again, resolving the ones it was creating when it stopped, telling the ring to forget ended ones, and
+ * killing jobs tagged as groups it does not know. Thread-safe.
+ */
+final class GroupRecovery {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupRecovery.class);
+
+    private final GroupTable table;
+    private final GroupStore store;
+    private final RingDriver ring;
+    private final GroupFollower follower;
+    private final OutboxSender outbox;
+    private final MessageCodec codec;
+    private final GroupPlanner storedPlanner;
+    private final long outputLimit;
+    private final ScheduledExecutorService tasks;
+    private final Consumer<ProcessGroup> forgetStarting;
+    private volatile boolean closed;
+
+    /**
+     * @param forgetStarting forgets a group that was being created and never started (memory and store)
+     * @param ownAccount     who a process-spec without a user runs as
+     */
+    GroupRecovery(GroupTable table, GroupStore store, RingDriver ring, GroupFollower follower, OutboxSender outbox,
+                  MessageCodec codec, long outputLimit, ScheduledExecutorService tasks,
+                  Consumer<ProcessGroup> forgetStarting, String ownAccount) {
+        this.table = table;
+        this.store = store;
+        this.ring = ring;
+        this.follower = follower;
+        this.outbox = outbox;
+        this.codec = codec;
+        this.storedPlanner = new GroupPlanner(true, ownAccount);
+        this.outputLimit = outputLimit;
+        this.tasks = tasks;
+        this.forgetStarting = forgetStarting;
+    }
+
+    /**
+     * Loads the stored groups and, in the background, finds the running ones on the ring again.
+     *
+     * @return the highest group number in the store (new groups are numbered after it)
+     * @throws IOException if the store cannot be read
+     */
+    long recover() throws IOException {
+        List<GroupStore.StoredGroup> stored;
+        long lastNumber;
+        try {
+            stored = store.loadAll();
+            lastNumber = store.lastNumber();
+        } catch (SQLException e) {
+            throw new IOException("cannot read the process groups: " + e.getMessage(), e);
+        }
+        List<ProcessGroup> unfinished = new ArrayList<>();
+        for (GroupStore.StoredGroup record : stored) {
+            ProcessGroup group = restore(record);
+            table.add(group);
+            if (record.end() == null) {
+                unfinished.add(group);
+            }
+        }
+        if (!stored.isEmpty()) {
+            LOG.info("process-manager: {} process groups in the store, {} to find on the ring again", stored.size(),
+                    unfinished.size());
+        }
+        tasks.execute(() -> reconcile(0));
+        return lastNumber;
+    }
+
+    private ProcessGroup restore(GroupStore.StoredGroup record) throws IOException {
+        CreatepgType request;
+        try {
+            Object decoded = codec.decode(record.group().request());
+            request = (CreatepgType) (decoded instanceof JAXBElement<?> element ? element.getValue() : decoded);
+        } catch (SssException e) {
+            throw new IOException("stored request of pg " + record.pgid() + " is unreadable: " + e.getMessage(), e);
+        }
+        String[] exec = new String[record.group().totalprocs()];
+        String[] co = new String[exec.length];
+        try {
+            GroupPlanner.Plan plan = storedPlanner.plan(request, new Principal("store", Role.ADMIN, null));
+            System.arraycopy(plan.execOfRank(), 0, exec, 0, exec.length);
+            System.arraycopy(plan.coExecOfRank(), 0, co, 0, co.length);
+        } catch (SssException e) {
+            Arrays.fill(exec, "?");
+            Arrays.fill(co, "");
+        }
+        ProcessGroup group = new ProcessGroup(record.pgid(), record.tag(), record.number(), record.group().submitter(),
+                record.group().creator(), record.group().outputMode(), record.group().request(), request,
+                record.group().created(), exec, co, outputLimit);
+        group.markStored();
+        if (record.end() != null) {
+            group.restore(record.end(), record.jid(), record.released());
+        } else if (!"starting".equals(record.state())) {
+            group.launched(record.jid());
+        }
+        return group;
+    }
+
+    /** Matches the stored groups with the ring's detached jobs; retried until the ring answers. */
+    private void reconcile(int attempt) {
+        if (closed) {
+            return;
+        }
+        List<DetachedJob> jobs;
+        try {
+            jobs = ring.detachedJobs();
+        } catch (IOException e) {
+            if (attempt == 0) {
+                LOG.warn("process-manager: the ring cannot be reached to recover groups ({}); retrying", e.getMessage());
+            }
+            tasks.schedule(() -> reconcile(attempt + 1), Math.min(5000, 250L << Math.min(attempt, 5)), TimeUnit.MILLISECONDS);
+            return;
+        }
+        Set<String> known = new LinkedHashSet<>();
+        for (ProcessGroup group : table.all()) {
+            known.add(group.tag());
+            switch (group.state()) {
+                case ENDED -> follower.release(group);
+                case RUNNING -> follower.reattach(group, 0);
+                case STARTING -> resolveStarting(group, jobs);
+            }
+        }
+        for (DetachedJob job : jobs) {
+            if (job.tag().startsWith(GroupManager.TAG) && !known.contains(job.tag())) {
+                orphan(job);
+            }
+        }
+    }
+
+    /**
+     * A group found in the store as being created: the process manager stopped between recording it and recording its
+     * job. If the ring has a job with its tag, the group was launched and is followed; otherwise it never started and
+     * is forgotten, so that whoever asked for it (the queue manager) learns it does not exist and can ask again.
+     */
+    private void resolveStarting(ProcessGroup group, List<DetachedJob> jobs) {
+        DetachedJob launched = jobs.stream().filter(job -> job.tag().equals(group.tag())).findFirst().orElse(null);
+        if (launched == null) {
+            LOG.warn("process-manager: pg {} was being created when the process manager stopped and its job never"
+                    + " started; forgotten", group.pgid());
+            forgetStarting.accept(group);
+            return;
+        }
+        try {
+            store.markLaunched(group.pgid(), launched.jid());
+        } catch (SQLException e) {
+            LOG.warn("process-manager: pg {}: cannot record its job {} ({}); retried at the next start", group.pgid(),
+                    launched.jid(), e.getMessage());
+            return;
+        }
+        group.launched(launched.jid());
+        outbox.wake();
+        LOG.info("process-manager: pg {} was being created when the process manager stopped; its job {} is followed",
+                group.pgid(), launched.jid());
+        follower.reattach(group, 0);
+    }
+
+    /** A job tagged as a process group this process manager does not know (deleted, or never acknowledged). */
+    private void orphan(DetachedJob job) {
+        try {
+            if (job.running()) {
+                LOG.warn("process-manager: killing job {} ({}): no such process group is recorded", job.jid(), job.tag());
+                ring.kill(job.jid(), UnixSignals.TERM);
+                tasks.schedule(() -> orphan(new DetachedJob(job.jid(), job.rootId(), false, job.tag())), 10, TimeUnit.SECONDS);
+            } else {
+                ring.release(job.jid());
+            }
+        } catch (IOException | MpdRequestException e) {
+            LOG.info("process-manager: orphan job {}: {}", job.jid(), e.getMessage());
+        }
+    }
+
+    /** Stops reconciling. */
+    void close() {
+        closed = true;
+    }
+}
