@@ -430,8 +430,10 @@ public final class GroupManager implements AutoCloseable {
             throw new IOException("cannot read the process groups: " + e.getMessage(), e);
         }
         List<ProcessGroup> unfinished = new ArrayList<>();
+        long restoredUpTo;
         try {
-            numbers.set(store.lastNumber());
+            restoredUpTo = store.lastNumber();
+            numbers.set(restoredUpTo);
         } catch (SQLException e) {
             throw new IOException("cannot read the process groups: " + e.getMessage(), e);
         }
@@ -446,7 +448,7 @@ public final class GroupManager implements AutoCloseable {
             LOG.info("process-manager: {} process groups in the store, {} to find on the ring again", stored.size(),
                     unfinished.size());
         }
-        tasks.execute(() -> reconcile(0));
+        tasks.execute(() -> reconcile(restoredUpTo, 0));
     }
 
     private ProcessGroup restore(GroupStore.StoredGroup record) throws IOException {
@@ -479,8 +481,12 @@ public final class GroupManager implements AutoCloseable {
         return group;
     }
 
-    /** Matches the stored groups with the ring's detached jobs; retried until the ring answers. */
-    private void reconcile(int attempt) {
+    /**
+     * Matches the stored groups with the ring's detached jobs; retried until the ring answers. Groups created since
+     * this start (numbered above {@code restoredUpTo}) are followed by the console that launched them, and one still
+     * being launched must not be taken for a group whose launch a stop interrupted.
+     */
+    private void reconcile(long restoredUpTo, int attempt) {
         if (closed) {
             return;
         }
@@ -491,12 +497,16 @@ public final class GroupManager implements AutoCloseable {
             if (attempt == 0) {
                 LOG.warn("process-manager: the ring cannot be reached to recover groups ({}); retrying", e.getMessage());
             }
-            tasks.schedule(() -> reconcile(attempt + 1), Math.min(5000, 250L << Math.min(attempt, 5)), TimeUnit.MILLISECONDS);
+            tasks.schedule(() -> reconcile(restoredUpTo, attempt + 1), Math.min(5000, 250L << Math.min(attempt, 5)),
+                    TimeUnit.MILLISECONDS);
             return;
         }
         Set<String> known = new LinkedHashSet<>();
         for (ProcessGroup group : sorted()) {
             known.add(group.tag());
+            if (group.number() > restoredUpTo) {
+                continue;
+            }
             switch (group.state()) {
                 case ENDED -> release(group);
                 case RUNNING -> reattach(group, 0);
