@@ -257,10 +257,6 @@ public final class GroupManager implements AutoCloseable {
     }
 
     /**
-     * Each rank's host: the request's, else round-robin over the ring as the ring itself would place it; none at all
-     * (the ring places every rank) when the request names no host.
-     */
-    /**
      * @param hosts the hosts a group was placed on
      * @return one of them that is not in the ring now (its mpd is gone: a node problem, worth retrying later), or
      *         {@code null} when all are there or the ring cannot be read
@@ -278,6 +274,10 @@ public final class GroupManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Each rank's host: the request's, else round-robin over the ring as the ring itself would place it; none at all
+     * (the ring places every rank) when the request names no host.
+     */
     private List<String> placement(GroupPlanner.Plan plan) throws SssException {
         String[] hosts = plan.hostOfRank().clone();
         if (java.util.Arrays.stream(hosts).allMatch(h -> h == null)) {
