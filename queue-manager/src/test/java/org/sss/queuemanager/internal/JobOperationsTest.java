@@ -289,6 +289,20 @@ class JobOperationsTest {
     }
 
     @Test
+    void aStartIsRefusedWhenItsNodesDoNotFitTheJobOrAreHeld() {
+        submit(OWN, "", SCHEDULER);
+        submit(OWN, "#PBS -l nodes=2&#10;", SCHEDULER);
+        assertThat(send("<job-start id=\"2\" nodes=\"node1\"/>", SCHEDULER)).isEqualTo("<error type=\"Semantic\""
+                + " code=\"invalid-request\" msg=\"job 2 asks for 2 node(s), 1 given\"/>");
+        assertThat(send("<job-start id=\"2\" nodes=\"node1 node1\"/>", SCHEDULER)).contains("code=\"invalid-request\"")
+                .contains("a node is listed twice: node1 node1");
+        assertThat(send("<job-start id=\"1\" nodes=\"node1\"/>", SCHEDULER)).contains("state=\"running\"");
+        assertThat(send("<job-start id=\"2\" nodes=\"node2 node1\"/>", SCHEDULER)).isEqualTo("<error type=\"Semantic\""
+                + " code=\"invalid-state\" msg=\"node node1 is allocated to job 1\"/>");
+        assertThat(send("<job-query><job id=\"2\"/></job-query>", ADMIN)).contains("state=\"queued\"");
+    }
+
+    @Test
     void aSchedulersNotesShowOnTheQueuedJobs() {
         submit(null, "", ALICE);
         assertThat(send("<job-annotate><job id=\"1\" reason=\"waiting for 2 nodes\" expected-start=\"2030-01-01T00:00:00Z\"/>"
