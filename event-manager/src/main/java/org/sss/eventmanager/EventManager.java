@@ -14,6 +14,7 @@ import org.sss.lib.config.EventManagerSettings;
 import org.sss.lib.config.SssConfig;
 import org.sss.lib.runtime.ComponentRuntime;
 import org.sss.lib.wire.Endpoint;
+import org.sss.schema.EventOk;
 
 /**
  * The event manager component: a durable log of events (SQLite, WAL, {@code synchronous=FULL}) with a sequence
@@ -55,7 +56,8 @@ public final class EventManager implements AutoCloseable {
         SssClient pushClient = SssClient.fromConfig(config.presenting(settings.component().keyName()));
         EventOperations operations;
         try {
-            operations = new EventOperations(log, pushClient, settings);
+            operations = new EventOperations(log, (subscriber, events) -> pushClient.callPrepared(subscriber, events,
+                    EventOk.class), settings);
         } catch (SQLException e) {
             log.close();
             throw new IOException("cannot read subscriptions from " + settings.database() + ": " + e.getMessage(), e);

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import org.sss.lib.client.ComponentClient;
+import org.sss.lib.client.ComponentCalls;
 import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
 import org.sss.lib.error.TransportException;
@@ -29,10 +29,10 @@ public final class ProcessManagerClient {
     private static final ObjectFactory FACTORY = new ObjectFactory();
     private static final Duration WAIT_SLICE = Duration.ofSeconds(30);
     private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
-    private final ComponentClient components;
+    private final ComponentCalls components;
 
     /** @param components how to reach components (its key decides what the process manager lets it do) */
-    public ProcessManagerClient(ComponentClient components) {
+    public ProcessManagerClient(ComponentCalls components) {
         this.components = components;
     }
 

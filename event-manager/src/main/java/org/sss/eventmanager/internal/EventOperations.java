@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sss.lib.client.SssClient;
 import org.sss.lib.config.EventManagerSettings;
 import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
@@ -34,7 +33,7 @@ public final class EventOperations implements AutoCloseable {
     private static final ObjectFactory FACTORY = new ObjectFactory();
 
     private final EventLog log;
-    private final SssClient client;
+    private final EventPusher pusher;
     private final EventManagerSettings settings;
     private final NewEventSignal signal;
     private final Map<String, SubscriberDelivery> deliveries = new ConcurrentHashMap<>();
@@ -43,13 +42,13 @@ public final class EventOperations implements AutoCloseable {
      * Starts delivery for every stored subscription.
      *
      * @param log      the event log
-     * @param client   the client pushes go through
+     * @param pusher   how pushes reach subscribers
      * @param settings retention, batch and retry settings
      * @throws SQLException if the stored subscriptions cannot be read
      */
-    public EventOperations(EventLog log, SssClient client, EventManagerSettings settings) throws SQLException {
+    public EventOperations(EventLog log, EventPusher pusher, EventManagerSettings settings) throws SQLException {
         this.log = log;
-        this.client = client;
+        this.pusher = pusher;
         this.settings = settings;
         this.signal = new NewEventSignal(log::head);
         for (SubscriptionRecord record : log.subscriptions()) {
@@ -70,7 +69,7 @@ public final class EventOperations implements AutoCloseable {
     }
 
     private SubscriberDelivery deliver(SubscriptionRecord record) {
-        return new SubscriberDelivery(record, log, client, signal, settings.pushBatch(), settings.retryMax());
+        return new SubscriberDelivery(record, log, pusher, signal, settings.pushBatch(), settings.retryMax());
     }
 
     EventOk addEvent(AddEvent request, RequestContext context) throws SssException {

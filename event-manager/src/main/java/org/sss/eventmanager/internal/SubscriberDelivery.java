@@ -5,11 +5,9 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import org.sss.lib.client.SssClient;
 import org.sss.lib.error.SssException;
 import org.sss.lib.wire.Endpoint;
 import org.sss.lib.xml.EventXml;
-import org.sss.schema.EventOk;
 import org.sss.schema.SubscriptionType;
 
 /**
@@ -25,7 +23,7 @@ public final class SubscriberDelivery implements AutoCloseable {
 
     private final SubscriptionRecord subscription;
     private final EventLog log;
-    private final SssClient client;
+    private final EventPusher pusher;
     private final NewEventSignal signal;
     private final int batch;
     private final Duration retryMax;
@@ -38,16 +36,16 @@ public final class SubscriberDelivery implements AutoCloseable {
     /**
      * @param subscription what to deliver, from which position
      * @param log          the event log
-     * @param client       the wire client pushes go through
+     * @param pusher       how pushes reach the subscriber
      * @param signal       wakes the loop when events arrive
      * @param batch        events per push
      * @param retryMax     longest back-off between failed pushes
      */
-    public SubscriberDelivery(SubscriptionRecord subscription, EventLog log, SssClient client, NewEventSignal signal,
+    public SubscriberDelivery(SubscriptionRecord subscription, EventLog log, EventPusher pusher, NewEventSignal signal,
                               int batch, Duration retryMax) {
         this.subscription = subscription;
         this.log = log;
-        this.client = client;
+        this.pusher = pusher;
         this.signal = signal;
         this.batch = batch;
         this.retryMax = retryMax;
@@ -94,9 +92,8 @@ public final class SubscriberDelivery implements AutoCloseable {
                     continue;
                 }
                 long last = page.events().getLast().event().getSeq();
-                client.callPrepared(endpoint, EventXml.message("<events subscriber=\"" + subscription.subscriber()
-                        + "\" next=\"" + last + "\">", page.events().stream().map(LoggedEvent::xml).toList(), "</events>"),
-                        EventOk.class);
+                pusher.push(endpoint, EventXml.message("<events subscriber=\"" + subscription.subscriber()
+                        + "\" next=\"" + last + "\">", page.events().stream().map(LoggedEvent::xml).toList(), "</events>"));
                 acked = last;
                 scanned = last;
                 log.saveAckedLater(subscription.subscriber(), last);

@@ -9,7 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sss.lib.client.ComponentClient;
+import org.sss.lib.client.ComponentCalls;
 import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
 import org.sss.lib.runtime.Events;
@@ -27,17 +27,17 @@ public final class NodeService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeService.class);
     private final NodeStore store;
     private final NodeTable table;
-    private final RingWatcher watcher;
+    private final RingReader ring;
     private volatile int ringSize;
     private final OutboxSender events;
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("nsm-ring").factory());
     private final Object adminLock = new Object();
 
-    private NodeService(NodeStore store, NodeTable table, RingWatcher watcher, OutboxSender events) {
+    private NodeService(NodeStore store, NodeTable table, RingReader ring, OutboxSender events) {
         this.store = store;
         this.table = table;
-        this.watcher = watcher;
+        this.ring = ring;
         this.events = events;
     }
 
@@ -49,16 +49,37 @@ public final class NodeService implements AutoCloseable {
      * @return the service
      * @throws IOException if the store cannot be opened
      */
-    public static NodeService start(NodeStateManagerSettings settings, ComponentClient components) throws IOException {
-        NodeStore store = NodeStore.open(settings.database());
+    public static NodeService start(NodeStateManagerSettings settings, ComponentCalls components) throws IOException {
+        return start(settings, RingReader.of(new RingWatcher(settings.mpds(), settings.ringSecret())), components);
+    }
+
+    /**
+     * As {@link #start(NodeStateManagerSettings, ComponentCalls)}, reading a given ring.
+     *
+     * @param settings   the settings (its mpds are not used)
+     * @param ring       where the ring's membership is read
+     * @param components how to reach the event manager
+     * @return the service
+     * @throws IOException if the store cannot be opened
+     */
+    static NodeService start(NodeStateManagerSettings settings, RingReader ring, ComponentCalls components)
+            throws IOException {
+        NodeStore store;
+        try {
+            store = NodeStore.open(settings.database());
+        } catch (IOException e) {
+            ring.close();
+            throw e;
+        }
         NodeTable table;
         try {
             table = new NodeTable(settings.nodes(), store.loadAdminStates(), Instant.now());
         } catch (SQLException e) {
             store.close();
+            ring.close();
             throw new IOException("cannot read " + settings.database() + ": " + e.getMessage(), e);
         }
-        NodeService service = new NodeService(store, table, new RingWatcher(settings.mpds(), settings.ringSecret()),
+        NodeService service = new NodeService(store, table, ring,
                 new OutboxSender(store.outbox(), components, "node-state-manager"));
         service.poll();
         long millis = settings.pollInterval().toMillis();
@@ -69,7 +90,7 @@ public final class NodeService implements AutoCloseable {
 
     private void poll() {
         try {
-            RingWatcher.Reading reading = watcher.read();
+            RingWatcher.Reading reading = ring.read();
             ringSize = reading.members() == null ? 0 : reading.members().size();
             List<Outbox.Event> changes;
             synchronized (adminLock) {
@@ -141,7 +162,7 @@ public final class NodeService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        watcher.close();
+        ring.close();
         events.close();
         store.close();
     }

@@ -29,12 +29,12 @@ final class GroupFollower {
 
     private final GroupTable table;
     private final GroupStore store;
-    private final RingDriver ring;
+    private final Ring ring;
     private final OutboxSender outbox;
     private final ScheduledExecutorService tasks;
     private volatile boolean closed;
 
-    GroupFollower(GroupTable table, GroupStore store, RingDriver ring, OutboxSender outbox, ScheduledExecutorService tasks) {
+    GroupFollower(GroupTable table, GroupStore store, Ring ring, OutboxSender outbox, ScheduledExecutorService tasks) {
         this.table = table;
         this.store = store;
         this.ring = ring;

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sss.lib.client.ComponentCalls;
 import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
 import org.sss.lib.runtime.Events;
@@ -49,7 +50,7 @@ public final class GroupManager implements AutoCloseable {
 
     private final ProcessManagerSettings settings;
     private final GroupStore store;
-    private final RingDriver ring;
+    private final Ring ring;
     private final OutboxSender outbox;
     private final MessageCodec codec;
     private final GroupPlanner planner;
@@ -70,10 +71,30 @@ public final class GroupManager implements AutoCloseable {
      * @return the manager
      * @throws IOException if the store cannot be opened or read
      */
-    public static GroupManager start(ProcessManagerSettings settings, org.sss.lib.client.ComponentClient components,
-                                     MessageCodec codec) throws IOException {
-        GroupStore store = GroupStore.open(settings.database());
-        RingDriver ring = new RingDriver(settings.mpds(), settings.ringSecret());
+    public static GroupManager start(ProcessManagerSettings settings, ComponentCalls components, MessageCodec codec)
+            throws IOException {
+        return start(settings, new RingDriver(settings.mpds(), settings.ringSecret()), components, codec);
+    }
+
+    /**
+     * As {@link #start(ProcessManagerSettings, ComponentCalls, MessageCodec)}, on a given ring.
+     *
+     * @param settings   the process manager's settings (its mpds are not used)
+     * @param ring       the ring groups run on
+     * @param components how to reach the event manager
+     * @param codec      the message codec
+     * @return the manager
+     * @throws IOException if the store cannot be opened or read
+     */
+    static GroupManager start(ProcessManagerSettings settings, Ring ring, ComponentCalls components, MessageCodec codec)
+            throws IOException {
+        GroupStore store;
+        try {
+            store = GroupStore.open(settings.database());
+        } catch (IOException e) {
+            ring.close();
+            throw e;
+        }
         OutboxSender outbox = new OutboxSender(store.outbox(), components, "process-manager");
         GroupManager manager = new GroupManager(settings, store, ring, outbox, codec);
         try {
@@ -86,7 +107,7 @@ public final class GroupManager implements AutoCloseable {
         return manager;
     }
 
-    private GroupManager(ProcessManagerSettings settings, GroupStore store, RingDriver ring, OutboxSender outbox,
+    private GroupManager(ProcessManagerSettings settings, GroupStore store, Ring ring, OutboxSender outbox,
                          MessageCodec codec) {
         this.settings = settings;
         this.store = store;

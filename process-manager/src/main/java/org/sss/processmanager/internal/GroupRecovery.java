@@ -34,7 +34,7 @@ final class GroupRecovery {
 
     private final GroupTable table;
     private final GroupStore store;
-    private final RingDriver ring;
+    private final Ring ring;
     private final GroupFollower follower;
     private final OutboxSender outbox;
     private final MessageCodec codec;
@@ -48,7 +48,7 @@ final class GroupRecovery {
      * @param forgetStarting forgets a group that was being created and never started (memory and store)
      * @param ownAccount     who a process-spec without a user runs as
      */
-    GroupRecovery(GroupTable table, GroupStore store, RingDriver ring, GroupFollower follower, OutboxSender outbox,
+    GroupRecovery(GroupTable table, GroupStore store, Ring ring, GroupFollower follower, OutboxSender outbox,
                   MessageCodec codec, long outputLimit, ScheduledExecutorService tasks,
                   Consumer<ProcessGroup> forgetStarting, String ownAccount) {
         this.table = table;
@@ -90,7 +90,7 @@ final class GroupRecovery {
             LOG.info("process-manager: {} process groups in the store, {} to find on the ring again", stored.size(),
                     unfinished.size());
         }
-        tasks.execute(() -> reconcile(0));
+        tasks.execute(() -> reconcile(lastNumber, 0));
         return lastNumber;
     }
 
@@ -124,8 +124,12 @@ final class GroupRecovery {
         return group;
     }
 
-    /** Matches the stored groups with the ring's detached jobs; retried until the ring answers. */
-    private void reconcile(int attempt) {
+    /**
+     * Matches the stored groups with the ring's detached jobs; retried until the ring answers. Groups created since
+     * this start (numbered above {@code restoredUpTo}) are followed by the console that launched them, and one still
+     * being launched must not be taken for a group whose launch a stop interrupted.
+     */
+    private void reconcile(long restoredUpTo, int attempt) {
         if (closed) {
             return;
         }
@@ -136,12 +140,16 @@ final class GroupRecovery {
             if (attempt == 0) {
                 LOG.warn("process-manager: the ring cannot be reached to recover groups ({}); retrying", e.getMessage());
             }
-            tasks.schedule(() -> reconcile(attempt + 1), Math.min(5000, 250L << Math.min(attempt, 5)), TimeUnit.MILLISECONDS);
+            tasks.schedule(() -> reconcile(restoredUpTo, attempt + 1), Math.min(5000, 250L << Math.min(attempt, 5)),
+                    TimeUnit.MILLISECONDS);
             return;
         }
         Set<String> known = new LinkedHashSet<>();
         for (ProcessGroup group : table.all()) {
             known.add(group.tag());
+            if (group.number() > restoredUpTo) {
+                continue;
+            }
             switch (group.state()) {
                 case ENDED -> follower.release(group);
                 case RUNNING -> follower.reattach(group, 0);

@@ -25,7 +25,7 @@ import org.sss.mpd.client.SignalDelivery;
  * Requests about a job go to the console of the mpd that leads it. A broken console is replaced on next use.
  * Thread-safe.
  */
-final class RingDriver implements AutoCloseable {
+final class RingDriver implements Ring {
     private static final Logger LOG = LoggerFactory.getLogger(RingDriver.class);
     private final List<Endpoint> configured;
     private final SharedKey secret;
@@ -92,7 +92,8 @@ final class RingDriver implements AutoCloseable {
      * @return the ring's members, freshly asked
      * @throws IOException if the ring cannot be reached
      */
-    List<RingMember> members() throws IOException {
+    @Override
+    public List<RingMember> members() throws IOException {
         MpdConsole console = launcher();
         List<RingMember> fresh = console.trace();
         synchronized (this) {
@@ -136,7 +137,8 @@ final class RingDriver implements AutoCloseable {
      * @throws IOException         if the ring cannot be reached
      * @throws MpdRequestException if the ring refuses the job
      */
-    String launch(JobRequest request, Consumer<JobEvent> listener) throws IOException, MpdRequestException {
+    @Override
+    public String launch(JobRequest request, Consumer<JobEvent> listener) throws IOException, MpdRequestException {
         return launcher().launch(request, listener);
     }
 
@@ -144,7 +146,8 @@ final class RingDriver implements AutoCloseable {
      * @return every detached job of the ring
      * @throws IOException if the ring cannot be reached
      */
-    List<DetachedJob> detachedJobs() throws IOException {
+    @Override
+    public List<DetachedJob> detachedJobs() throws IOException {
         return launcher().detachedJobs();
     }
 
@@ -154,7 +157,8 @@ final class RingDriver implements AutoCloseable {
      * @throws IOException         if its mpd cannot be reached
      * @throws MpdRequestException if its mpd does not know it
      */
-    void attach(String jid, Consumer<JobEvent> listener) throws IOException, MpdRequestException {
+    @Override
+    public void attach(String jid, Consumer<JobEvent> listener) throws IOException, MpdRequestException {
         consoleFor(rootOf(jid)).attach(jid, listener);
     }
 
@@ -163,7 +167,8 @@ final class RingDriver implements AutoCloseable {
      * @throws IOException         if its mpd cannot be reached
      * @throws MpdRequestException if it is still running
      */
-    void release(String jid) throws IOException, MpdRequestException {
+    @Override
+    public void release(String jid) throws IOException, MpdRequestException {
         consoleFor(rootOf(jid)).release(jid);
     }
 
@@ -173,7 +178,8 @@ final class RingDriver implements AutoCloseable {
      * @throws IOException         if its mpd cannot be reached
      * @throws MpdRequestException if its mpd does not know it
      */
-    void kill(String jid, int signal) throws IOException, MpdRequestException {
+    @Override
+    public void kill(String jid, int signal) throws IOException, MpdRequestException {
         consoleFor(rootOf(jid)).kill(jid, signal);
     }
 
@@ -186,7 +192,8 @@ final class RingDriver implements AutoCloseable {
      * @throws IOException         if its mpd cannot be reached
      * @throws MpdRequestException if its mpd does not know it
      */
-    SignalDelivery signal(String jid, int signal, int rank, boolean group) throws IOException, MpdRequestException {
+    @Override
+    public SignalDelivery signal(String jid, int signal, int rank, boolean group) throws IOException, MpdRequestException {
         return consoleFor(rootOf(jid)).signal(jid, signal, rank, group);
     }
 

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sss.lib.client.ComponentClient;
+import org.sss.lib.client.ComponentCalls;
 import org.sss.lib.error.SssException;
 import org.sss.lib.runtime.OutboxSender;
 import org.sss.lib.wire.Principal;
@@ -46,7 +46,7 @@ public final class JobService implements AutoCloseable {
     private static final long PRUNE_INTERVAL_NANOS = 5_000_000_000L;
     private long lastPruneNanos = System.nanoTime() - PRUNE_INTERVAL_NANOS;
 
-    private JobService(QueueManagerSettings settings, JobStore store, JobTable table, ComponentClient components)
+    private JobService(QueueManagerSettings settings, JobStore store, JobTable table, ComponentCalls components)
             throws IOException {
         this.settings = settings;
         this.store = store;
@@ -68,7 +68,7 @@ public final class JobService implements AutoCloseable {
      * @return the service
      * @throws IOException if the store or the spool cannot be opened
      */
-    public static JobService start(QueueManagerSettings settings, ComponentClient components) throws IOException {
+    public static JobService start(QueueManagerSettings settings, ComponentCalls components) throws IOException {
         JobStore store = JobStore.open(settings.database());
         List<Job> loaded;
         try {

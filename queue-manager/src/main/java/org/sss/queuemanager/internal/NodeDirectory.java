@@ -3,7 +3,7 @@ package org.sss.queuemanager.internal;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.sss.lib.client.ComponentClient;
+import org.sss.lib.client.ComponentCalls;
 import org.sss.lib.error.SssException;
 import org.sss.schema.GetNodeState;
 import org.sss.schema.NodeStateType;
@@ -17,12 +17,12 @@ import org.sss.schema.NodeStates;
  */
 final class NodeDirectory {
     private static final long ASK_AGAIN_NANOS = 1_000_000_000L;
-    private final ComponentClient components;
+    private final ComponentCalls components;
     private final Set<String> known = new HashSet<>();
     private long askedAt = System.nanoTime() - ASK_AGAIN_NANOS;
 
     /** @param components how to reach the node state manager */
-    NodeDirectory(ComponentClient components) {
+    NodeDirectory(ComponentCalls components) {
         this.components = components;
     }
 

@@ -6,7 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.sss.lib.client.ComponentClient;
+import org.sss.lib.client.ComponentCalls;
 import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
 import org.sss.schema.EventType;
@@ -102,7 +102,7 @@ final class JobView {
      * @return the waiting and running jobs, in the order the queue manager first listed them
      * @throws SssException if the queue manager cannot be asked (the next read is then a full one)
      */
-    List<JobType> read(ComponentClient components, boolean full) throws SssException {
+    List<JobType> read(ComponentCalls components, boolean full) throws SssException {
         refresh(components, full);
         return held();
     }
@@ -114,7 +114,7 @@ final class JobView {
      * @param full       whether to read every job rather than only the queued ones with dependencies
      * @throws SssException if the queue manager cannot be asked (the next read is then a full one)
      */
-    void refresh(ComponentClient components, boolean full) throws SssException {
+    void refresh(ComponentCalls components, boolean full) throws SssException {
         List<String> lookUp = takeChanges(full);
         try {
             if (lookUp == null || !lookUp(components, lookUp)) {
@@ -138,7 +138,7 @@ final class JobView {
     }
 
     /** @return false when an id names a job the queue manager has forgotten (a full read is then needed) */
-    private boolean lookUp(ComponentClient components, List<String> ids) throws SssException {
+    private boolean lookUp(ComponentCalls components, List<String> ids) throws SssException {
         if (ids.isEmpty()) {
             return true;
         }
@@ -166,7 +166,7 @@ final class JobView {
         return true;
     }
 
-    private void readAll(ComponentClient components) throws SssException {
+    private void readAll(ComponentCalls components) throws SssException {
         List<JobType> all = components.call(SchedulingPass.QUEUE_MANAGER, FACTORY.createJobQuery(byStates()), Jobs.class)
                 .getJob();
         synchronized (this) {

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.sss.lib.client.ComponentClient;
+import org.sss.lib.client.ComponentCalls;
 import org.sss.lib.error.SssException;
 import org.sss.scheduler.internal.plan.PlanNode;
 import org.sss.schema.GetNodeState;
@@ -40,7 +40,7 @@ final class NodeView {
      * @return every node it knows, in its order; usable when up
      * @throws SssException if it cannot be asked (the next read is then a full one)
      */
-    List<PlanNode> read(ComponentClient components, boolean full) throws SssException {
+    List<PlanNode> read(ComponentCalls components, boolean full) throws SssException {
         boolean whole;
         synchronized (this) {
             whole = full || stale;
@@ -69,7 +69,7 @@ final class NodeView {
         }
     }
 
-    private static List<NodeStateType> readAll(ComponentClient components) throws SssException {
+    private static List<NodeStateType> readAll(ComponentCalls components) throws SssException {
         GetNodeState query = new GetNodeState();
         GetNodeState.Node any = new GetNodeState.Node();
         any.setName("*");

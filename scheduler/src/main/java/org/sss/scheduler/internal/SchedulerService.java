@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sss.lib.client.ComponentClient;
+import org.sss.lib.client.ComponentCalls;
 import org.sss.lib.error.SssException;
 import org.sss.lib.runtime.EventSink;
 import org.sss.lib.runtime.Subscriptions;
@@ -44,7 +44,7 @@ public final class SchedulerService implements AutoCloseable {
      * @return the running service
      * @throws IOException if the reservations cannot be opened
      */
-    public static SchedulerService start(SchedulerSettings settings, ComponentClient components,
+    public static SchedulerService start(SchedulerSettings settings, ComponentCalls components,
                                          Subscriptions subscriptions, EventSink events) throws IOException {
         ReservationBook reservations = ReservationBook.open(settings.database(), events);
         SchedulerService service = new SchedulerService(new SchedulingPass(components, reservations, settings.policy()), reservations);

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sss.lib.client.ComponentClient;
+import org.sss.lib.client.ComponentCalls;
 import org.sss.lib.error.SssException;
 import org.sss.scheduler.internal.plan.Plan;
 import org.sss.scheduler.internal.plan.PlanNode;
@@ -45,7 +45,7 @@ public final class SchedulingPass {
     static final String NODE_STATE_MANAGER = "node-state-manager";
     private static final Logger LOG = LoggerFactory.getLogger(SchedulingPass.class);
     private static final ObjectFactory FACTORY = new ObjectFactory();
-    private final ComponentClient components;
+    private final ComponentCalls components;
     private final ReservationBook reservations;
     private final Planner planner;
     private static final int MAX_REASON = 4096;
@@ -63,7 +63,7 @@ public final class SchedulingPass {
      * @param reservations the reservations
      * @param policy       how jobs are chosen
      */
-    public SchedulingPass(ComponentClient components, ReservationBook reservations, SchedulingPolicy policy) {
+    public SchedulingPass(ComponentCalls components, ReservationBook reservations, SchedulingPolicy policy) {
         this.components = components;
         this.reservations = reservations;
         this.planner = new Planner(policy);

@@ -11,7 +11,7 @@ import org.sss.lib.wire.Endpoint;
  * until one accepts the connection. When none can be reached the cached list is dropped, looked up again and
  * tried once more. A call whose request may already have reached a component is never repeated. Thread-safe.
  */
-public final class ComponentClient {
+public final class ComponentClient implements ComponentCalls {
     private final SssClient client;
     private final DirectoryClient directory;
 
@@ -42,6 +42,7 @@ public final class ComponentClient {
      * @return the reply's value
      * @throws SssException the component's error reply, not-registered if it is not registered, or a transport failure
      */
+    @Override
     public <R> R call(String component, Object request, Class<R> replyType) throws SssException {
         return reach(component, endpoint -> client.call(endpoint, request, replyType));
     }
@@ -57,6 +58,7 @@ public final class ComponentClient {
      * @return the reply's value
      * @throws SssException the component's error reply, not-registered if it is not registered, or a transport failure
      */
+    @Override
     public <R> R callPrepared(String component, byte[] request, Class<R> replyType) throws SssException {
         return reach(component, endpoint -> client.callPrepared(endpoint, request, replyType));
     }

@@ -7,7 +7,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sss.lib.client.ComponentClient;
+import org.sss.lib.client.ComponentCalls;
 import org.sss.lib.error.SssException;
 import org.sss.lib.store.Outbox;
 import org.sss.lib.xml.EventXml;
@@ -27,7 +27,7 @@ public final class OutboxSender implements AutoCloseable {
     private static final long LINGER_MILLIS = 20;
     private static final long MAX_BACKOFF_MILLIS = 5000;
     private final Outbox store;
-    private final ComponentClient components;
+    private final ComponentCalls components;
     private final String source;
     private final Semaphore wakeups = new Semaphore(0);
     private final Thread sender;
@@ -38,7 +38,7 @@ public final class OutboxSender implements AutoCloseable {
      * @param components how to reach the event manager
      * @param source     the component the events are about (and its name in the log)
      */
-    public OutboxSender(Outbox store, ComponentClient components, String source) {
+    public OutboxSender(Outbox store, ComponentCalls components, String source) {
         this.store = store;
         this.components = components;
         this.source = source;

@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sss.lib.client.ComponentClient;
+import org.sss.lib.client.ComponentCalls;
 import org.sss.lib.error.SssException;
 import org.sss.lib.server.RequestContext;
 import org.sss.lib.wire.Endpoint;
@@ -28,7 +28,7 @@ import org.sss.schema.SubscriptionType;
  */
 public final class Subscriptions {
     private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
-    private final ComponentClient components;
+    private final ComponentCalls components;
     private final String component;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private volatile Endpoint endpoint;
@@ -37,7 +37,7 @@ public final class Subscriptions {
      * @param components how to reach the event manager
      * @param component  the subscribing component's name, for logs
      */
-    public Subscriptions(ComponentClient components, String component) {
+    public Subscriptions(ComponentCalls components, String component) {
         this.components = components;
         this.component = component;
     }

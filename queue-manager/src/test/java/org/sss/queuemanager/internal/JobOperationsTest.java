@@ -1,0 +1,342 @@
+package org.sss.queuemanager.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sss.lib.client.InMemoryComponents;
+import org.sss.lib.config.ClusterNodes;
+import org.sss.lib.runtime.Subscriptions;
+import org.sss.lib.server.MessageDispatcher;
+import org.sss.lib.server.RequestContext;
+import org.sss.lib.wire.Principal;
+import org.sss.lib.wire.Role;
+import org.sss.lib.xml.MessageCodec;
+import org.sss.queuemanager.QueueManagerSettings;
+import org.sss.schema.CreatepgType;
+import org.sss.schema.EventType;
+import org.sss.schema.Events;
+import org.sss.schema.GetNodeState;
+import org.sss.schema.NodeState;
+import org.sss.schema.NodeStateType;
+import org.sss.schema.NodeStates;
+import org.sss.schema.ObjectFactory;
+import org.sss.schema.PgListType;
+import org.sss.schema.PgRestrictionType;
+import org.sss.schema.PgType;
+import org.sss.schema.ProcessGroups;
+import org.sss.schema.SignalProcessGroup;
+
+/**
+ * The queue manager's operations, message in and message out, without sockets: its dispatcher wired as
+ * {@link org.sss.queuemanager.QueueManager} wires it, over a store in a temporary directory, with the process manager,
+ * the node state manager and the event manager as stubs reached in memory.
+ */
+class JobOperationsTest {
+    /** Who started jobs run as: the spool is handed to the job's user when the tests run as root. */
+    private static final String OWN = System.getProperty("user.name");
+    private static final RequestContext SCHEDULER = context(new Principal("scheduler", Role.COMPONENT, null));
+    private static final RequestContext ADMIN = context(new Principal("admin", Role.ADMIN, null));
+    private static final RequestContext ALICE = context(new Principal("alice", Role.USER, "alice"));
+    private static final RequestContext BOB = context(new Principal("bob", Role.USER, "bob"));
+    private static final ObjectFactory FACTORY = new ObjectFactory();
+
+    @TempDir
+    Path dir;
+    private final InMemoryComponents components = new InMemoryComponents();
+    private final List<EventType> events = components.recordEvents();
+    private final List<CreatepgType> created = new CopyOnWriteArrayList<>();
+    private final MessageDispatcher dispatcher = new MessageDispatcher(MessageCodec.messages());
+    private JobService service;
+
+    private static RequestContext context(Principal principal) {
+        return new RequestContext("queue-manager", principal, "memory");
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        components.stub("node-state-manager").register("get-node-state", GetNodeState.class, (request, context) -> {
+            NodeStates reply = new NodeStates();
+            for (String name : List.of("node1", "node2")) {
+                NodeStateType node = new NodeStateType();
+                node.setName(name);
+                node.setState(NodeState.UP);
+                reply.getNodeState().add(node);
+            }
+            return reply;
+        });
+        MessageDispatcher processManager = components.stub("process-manager");
+        processManager.register("create-process-group", CreatepgType.class, (request, context) -> {
+            created.add(request);
+            PgRestrictionType reply = new PgRestrictionType();
+            reply.setPgid(request.getPgid());
+            return FACTORY.createProcessGroup(reply);
+        });
+        processManager.register("kill-process-group", PgListType.class, (request, context) -> groups(request));
+        processManager.register("signal-process-group", SignalProcessGroup.class, (request, context) -> groups(request));
+        processManager.register("del-process-group-info", PgListType.class, (request, context) -> groups(request));
+        QueueManagerSettings settings = new QueueManagerSettings(null, dir.resolve("qm.db"), dir.resolve("spool"),
+                dir.resolve("qm.sock"), Set.of(), Duration.ofHours(1), List.of(
+                        new QueueManagerSettings.Queue("batch", true, 3600, 600, 0, 0, Set.of("*")),
+                        new QueueManagerSettings.Queue("fast", false, 0, 0, 1, 10, Set.of("alice"))),
+                List.of(new ClusterNodes.Node("node1", 4, Set.of()), new ClusterNodes.Node("node2", 4, Set.of())),
+                "/usr/bin:/bin");
+        service = JobService.start(settings, components);
+        new JobOperations(service, settings).registerOn(dispatcher);
+        Subscriptions subscriptions = new Subscriptions(components, "queue-manager");
+        dispatcher.register("events", Events.class, subscriptions::deliver);
+        subscriptions.subscribe(JobService.SUBSCRIPTION, List.of(), service.eventCursor(), service::onEvent);
+    }
+
+    @AfterEach
+    void stop() {
+        service.close();
+    }
+
+    /** The process manager's answer to an action on groups: each named group, running. */
+    private static ProcessGroups groups(PgListType request) {
+        ProcessGroups reply = new ProcessGroups();
+        for (PgRestrictionType restriction : request.getProcessGroup()) {
+            PgType group = new PgType();
+            group.setPgid(restriction.getPgid());
+            reply.getProcessGroup().add(group);
+        }
+        return reply;
+    }
+
+    private String send(String xml, RequestContext context) {
+        return new String(dispatcher.handle(xml.getBytes(StandardCharsets.UTF_8), context), StandardCharsets.UTF_8);
+    }
+
+    /** A reply with its times (which vary) replaced by T. */
+    private String sendTimeless(String xml, RequestContext context) {
+        return send(xml, context).replaceAll("(submitted|started|ended)=\"[^\"]*\"", "$1=\"T\"");
+    }
+
+    private String submit(String user, String directives, RequestContext context) {
+        return sendTimeless("<job-submit" + (user == null ? "" : " user=\"" + user + "\"") + " workdir=\"/home/w\""
+                + " host=\"login1\"><script name=\"job.sh\">#!/bin/sh&#10;" + directives + "true&#10;</script></job-submit>",
+                context);
+    }
+
+    private List<String> published() {
+        return events.stream().map(event -> event.getMsg() + " " + event.getJob().getId() + " "
+                + event.getJob().getState().value()).toList();
+    }
+
+    /** The process manager's end event of a group, pushed to the queue manager as the event manager pushes it. */
+    private String groupEnded(long seq, String pgid, int status) {
+        return send("<events subscriber=\"queue-manager\" next=\"" + seq + "\"><event component=\"process-manager\""
+                + " msg=\"process-group-end\" seq=\"" + seq + "\"><process-group pgid=\"" + pgid + "\" state=\"ended\""
+                + " exit-status=\"" + status + "\" launched=\"true\"/></event></events>", SCHEDULER);
+    }
+
+    @Test
+    void aSubmissionIsAnsweredWithTheCommittedJobAndAnnounced() {
+        assertThat(submit(null, "#PBS -N run1&#10;#PBS -l nodes=1:ppn=2&#10;", ALICE)).isEqualTo("<jobs><job id=\"1\""
+                + " name=\"run1\" user=\"alice\" queue=\"batch\" state=\"queued\" nodes=\"1\" ppn=\"2\" walltime=\"600\""
+                + " priority=\"0\" workdir=\"/home/w\" submit-host=\"login1\" script-name=\"job.sh\""
+                + " output-path=\"/home/w/run1.o1\" error-path=\"/home/w/run1.e1\" join=\"n\" submitted=\"T\" runs=\"0\"/>"
+                + "</jobs>");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(published()).containsExactly("job-submitted 1 queued"));
+        assertThat(sendTimeless("<job-query><job id=\"1\"/></job-query>", ALICE)).contains("<job id=\"1\" name=\"run1\"");
+        assertThat(send("<job-query><job id=\"1.login1\"/></job-query>", ADMIN)).as("a .host suffix is ignored")
+                .contains("<job id=\"1\" name=\"run1\"");
+    }
+
+    @Test
+    void anArraySubmissionMakesOneJobPerIndex() {
+        assertThat(submit(null, "#PBS -t 1-3&#10;", ALICE)).contains("id=\"1[1]\"").contains("id=\"1[2]\"")
+                .contains("id=\"1[3]\"").contains("array-index=\"3\"");
+        assertThat(send("<job-query><job id=\"1[]\"/></job-query>", ALICE).split("<job ")).hasSize(4);
+    }
+
+    @Test
+    void usersSeeTheirOwnJobsAndPrivilegedCallersSeeAll() {
+        submit(null, "", ALICE);
+        submit(null, "", BOB);
+        submit(OWN, "", SCHEDULER);
+        assertThat(send("<job-query><job id=\"*\"/></job-query>", BOB)).contains("id=\"2\"").doesNotContain("id=\"1\"")
+                .doesNotContain("id=\"3\"");
+        assertThat(send("<job-query><job id=\"*\"/></job-query>", ADMIN)).contains("id=\"1\"").contains("id=\"2\"")
+                .contains("id=\"3\"");
+        assertThat(send("<job-query><job user=\"alice\"/></job-query>", ADMIN)).contains("id=\"1\"")
+                .doesNotContain("id=\"2\"");
+        assertThat(send("<job-query><job id=\"1\"/></job-query>", BOB)).as("naming another's job")
+                .contains("type=\"Semantic\"").contains("code=\"permission-denied\"").contains("may not see job 1 of alice");
+        assertThat(send("<job-query><job id=\"99\"/></job-query>", ADMIN)).contains("type=\"Data\"")
+                .contains("code=\"not-found\"").contains("no job 99");
+    }
+
+    @Test
+    void aUserMayNotActOnAnothersJobButAnAdministratorMay() {
+        submit(null, "", ALICE);
+        for (String action : List.of("job-cancel", "job-hold", "job-release", "job-requeue")) {
+            assertThat(send("<" + action + "><job id=\"1\"/></" + action + ">", BOB)).as(action)
+                    .isEqualTo("<error type=\"Semantic\" code=\"permission-denied\" msg=\"user bob may not act on job 1 of"
+                            + " alice\"/>");
+        }
+        assertThat(send("<job-modify><job id=\"1\"/><option>-N</option><option>mine</option></job-modify>", BOB))
+                .contains("code=\"permission-denied\"");
+        assertThat(send("<job-signal signal=\"USR1\"><job id=\"1\"/></job-signal>", BOB)).contains("code=\"permission-denied\"");
+        assertThat(send("<job-query><job id=\"1\"/></job-query>", ALICE)).as("nothing changed").contains("state=\"queued\"")
+                .contains("name=\"job.sh\"");
+        assertThat(send("<job-cancel><job id=\"1\"/></job-cancel>", ADMIN)).contains("state=\"completed\"")
+                .contains("reason=\"cancelled by admin\"");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(published()).containsExactly("job-submitted 1 queued", "job-finished 1 completed"));
+        assertThat(send("<job-cancel><job id=\"1\"/></job-cancel>", ALICE)).as("a completed job")
+                .contains("code=\"invalid-state\"").contains("job 1 has completed");
+    }
+
+    @Test
+    void aUserCanHoldAlterAndReleaseTheirWaitingJob() {
+        submit(null, "", ALICE);
+        assertThat(send("<job-hold><job id=\"1\"/></job-hold>", ALICE)).contains("state=\"held\"");
+        assertThat(send("<job-modify><job id=\"1\"/><option>-N</option><option>renamed</option><option>-q</option>"
+                + "<option>fast</option></job-modify>", ALICE)).contains("name=\"renamed\"").contains("queue=\"fast\"")
+                .contains("state=\"held\"");
+        assertThat(send("<job-modify><job id=\"1\"/><option>-l</option><option>nodes=2</option></job-modify>", ALICE))
+                .as("the queue's node limit").contains("code=\"bad-value\"").contains("queue fast allows at most 1 node(s)");
+        assertThat(send("<job-release><job id=\"1\"/></job-release>", ALICE)).contains("state=\"queued\"");
+        assertThat(send("<job-signal signal=\"USR1\"><job id=\"1\"/></job-signal>", ALICE))
+                .isEqualTo("<error type=\"Semantic\" code=\"invalid-state\" msg=\"job 1 is queued, not running\"/>");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(published()).containsExactly(
+                "job-submitted 1 queued", "job-held 1 held", "job-modified 1 held", "job-released 1 queued"));
+    }
+
+    @Test
+    void queueQueryCountsEachQueuesJobs() {
+        submit(null, "", ALICE);
+        submit(null, "#PBS -q fast&#10;", ALICE);
+        send("<job-hold><job id=\"2\"/></job-hold>", ALICE);
+        assertThat(send("<queue-query><queue name=\"*\"/></queue-query>", BOB)).isEqualTo("<queues>"
+                + "<queue name=\"batch\" default=\"true\" max-walltime=\"3600\" default-walltime=\"600\" max-nodes=\"0\""
+                + " priority=\"0\" users=\"*\" queued=\"1\" held=\"0\" running=\"0\"/>"
+                + "<queue name=\"fast\" default=\"false\" max-walltime=\"0\" default-walltime=\"0\" max-nodes=\"1\""
+                + " priority=\"10\" users=\"alice\" queued=\"0\" held=\"1\" running=\"0\"/></queues>");
+        assertThat(send("<queue-query><queue name=\"fast\"/></queue-query>", BOB)).doesNotContain("batch")
+                .contains("name=\"fast\"");
+        assertThat(submit(null, "#PBS -q fast&#10;", BOB)).as("the queue admits alice only")
+                .contains("code=\"permission-denied\"").contains("the queue does not admit user bob");
+    }
+
+    @Test
+    void aStartRunsTheJobThroughTheProcessManagerAndItsGroupsEndCompletesIt() {
+        submit(OWN, "#PBS -N run&#10;#PBS -l nodes=2:ppn=4&#10;", SCHEDULER);
+        assertThat(sendTimeless("<job-start id=\"1\" nodes=\"node2 node1\"/>", SCHEDULER)).contains("state=\"running\"")
+                .contains("started=\"T\" allocated=\"node2 node1\" pgid=\"job-1-1\"");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !created.isEmpty());
+        CreatepgType group = created.getFirst();
+        assertThat(group.getPgid()).isEqualTo("job-1-1");
+        assertThat(group.getSubmitter()).isEqualTo(OWN);
+        assertThat(components.requestsTo("process-manager").getFirst()).contains("host=\"node2\"").contains("cwd=\"/home/w\"")
+                .contains("<env name=\"PBS_JOBID\" value=\"1\"/>");
+        assertThat(send("<job-start id=\"1\" nodes=\"node1 node2\"/>", SCHEDULER)).as("started already")
+                .contains("code=\"invalid-state\"");
+        assertThat(groupEnded(7, "job-1-1", 3)).isEqualTo("<event-ok/>");
+        assertThat(send("<job-query><job id=\"1\"/></job-query>", ADMIN)).contains("state=\"completed\"")
+                .contains("exit-status=\"3\"");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(published()).containsExactly("job-submitted 1 queued", "job-finished 1 completed");
+            assertThat(components.requestsTo("process-manager")).as("the recorded group is released")
+                    .contains("<del-process-group-info><process-group pgid=\"job-1-1\"/></del-process-group-info>");
+        });
+        assertThat(groupEnded(7, "job-1-1", 3)).as("a push again is acknowledged and changes nothing").isEqualTo("<event-ok/>");
+    }
+
+    @Test
+    void cancellingARunningJobKillsItsGroupAndItEndsWithTheReason() {
+        submit(OWN, "", SCHEDULER);
+        send("<job-start id=\"1\" nodes=\"node1\"/>", SCHEDULER);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !created.isEmpty());
+        assertThat(send("<job-signal signal=\"USR1\"><job id=\"1\"/></job-signal>", ADMIN)).contains("state=\"running\"");
+        assertThat(send("<job-cancel><job id=\"1\"/></job-cancel>", ADMIN)).contains("state=\"exiting\"")
+                .contains("reason=\"cancelled by admin\"");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(components.requestsTo("process-manager"))
+                .as("a cancel that comes while the create is answered kills once it is").contains(
+                        "<signal-process-group signal=\"USR1\" scope=\"group\"><process-group pgid=\"job-1-1\"/>"
+                                + "</signal-process-group>",
+                        "<kill-process-group><process-group pgid=\"job-1-1\"/></kill-process-group>"));
+        groupEnded(1, "job-1-1", 143);
+        assertThat(send("<job-query><job id=\"1\"/></job-query>", ADMIN)).contains("state=\"completed\"")
+                .contains("exit-status=\"143\"").contains("reason=\"cancelled by admin\"");
+    }
+
+    @Test
+    void onlyPrivilegedCallersStartOrAnnotateJobsAndStartsNameKnownNodes() {
+        submit(null, "", ALICE);
+        assertThat(send("<job-start id=\"1\" nodes=\"node1\"/>", ALICE)).contains("code=\"permission-denied\"")
+                .contains("may not start jobs");
+        assertThat(send("<job-annotate><job id=\"1\" reason=\"mine first\"/></job-annotate>", ALICE))
+                .contains("code=\"permission-denied\"");
+        assertThat(send("<job-start id=\"1\" nodes=\"node9\"/>", SCHEDULER)).isEqualTo("<error type=\"Data\""
+                + " code=\"bad-value\" msg=\"unknown node node9: the node state manager does not know it\"/>");
+        assertThat(send("<job-start id=\"5\" nodes=\"node1\"/>", SCHEDULER)).contains("code=\"not-found\"");
+        assertThat(send("<job-query><job id=\"1\"/></job-query>", ALICE)).contains("state=\"queued\"");
+        assertThat(created).isEmpty();
+    }
+
+    @Test
+    void aStartIsRefusedWhenItsNodesDoNotFitTheJobOrAreHeld() {
+        submit(OWN, "", SCHEDULER);
+        submit(OWN, "#PBS -l nodes=2&#10;", SCHEDULER);
+        assertThat(send("<job-start id=\"2\" nodes=\"node1\"/>", SCHEDULER)).isEqualTo("<error type=\"Semantic\""
+                + " code=\"invalid-request\" msg=\"job 2 asks for 2 node(s), 1 given\"/>");
+        assertThat(send("<job-start id=\"2\" nodes=\"node1 node1\"/>", SCHEDULER)).contains("code=\"invalid-request\"")
+                .contains("a node is listed twice: node1 node1");
+        assertThat(send("<job-start id=\"1\" nodes=\"node1\"/>", SCHEDULER)).contains("state=\"running\"");
+        assertThat(send("<job-start id=\"2\" nodes=\"node2 node1\"/>", SCHEDULER)).isEqualTo("<error type=\"Semantic\""
+                + " code=\"invalid-state\" msg=\"node node1 is allocated to job 1\"/>");
+        assertThat(send("<job-query><job id=\"2\"/></job-query>", ADMIN)).contains("state=\"queued\"");
+    }
+
+    @Test
+    void aSchedulersNotesShowOnTheQueuedJobs() {
+        submit(null, "", ALICE);
+        assertThat(send("<job-annotate><job id=\"1\" reason=\"waiting for 2 nodes\" expected-start=\"2030-01-01T00:00:00Z\"/>"
+                + "</job-annotate>", SCHEDULER)).isEqualTo("<jobs/>");
+        assertThat(send("<job-query><job id=\"1\"/></job-query>", ALICE)).contains("reason=\"waiting for 2 nodes\"")
+                .contains("expected-start=\"2030-01-01T00:00:00Z\"");
+    }
+
+    @Test
+    void badSubmissionsAreRefusedBeforeAnythingIsStored() {
+        assertThat(submit(null, "#PBS -l nodes=3&#10;", ALICE)).contains("type=\"Data\"").contains("code=\"bad-value\"")
+                .contains("the cluster has 2 node(s)");
+        assertThat(submit(null, "#PBS -l walltime=02:00:00&#10;", ALICE)).contains("code=\"bad-value\"")
+                .contains("queue batch allows at most 01:00:00");
+        assertThat(submit(null, "#PBS -q nowhere&#10;", ALICE)).contains("unknown queue");
+        assertThat(submit("bob", "", ALICE)).contains("code=\"permission-denied\"").contains("may not submit jobs for bob");
+        assertThat(submit(null, "", SCHEDULER)).contains("code=\"invalid-request\"").contains("must name its user");
+        assertThat(send("<job-query><job id=\"*\"/></job-query>", ADMIN)).isEqualTo("<jobs/>");
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void hostileOrInvalidMessagesGetErrorsAndTheDispatcherKeepsServing() {
+        assertThat(send("<job-submit workdir=\"/tmp\"><script name=\"x\">", ALICE)).contains("type=\"Validation\"")
+                .contains("code=\"not-well-formed\"").contains("msg=\"");
+        assertThat(send("<job-start id=\"abc\" nodes=\"node1\"/>", SCHEDULER)).contains("type=\"Validation\"")
+                .contains("code=\"schema-invalid\"");
+        assertThat(send("<job-query/>", ALICE)).as("a query needs a restriction").contains("code=\"schema-invalid\"");
+        assertThat(send("<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><job-query><job id=\"&e;\"/></job-query>",
+                ALICE)).contains("code=\"doctype-forbidden\"");
+        assertThat(send("<get-node-state><node name=\"*\"/></get-node-state>", ALICE))
+                .isEqualTo("<error type=\"Semantic\" code=\"unsupported-operation\" msg=\"queue-manager does not serve"
+                        + " &lt;get-node-state>\"/>");
+        assertThat(send("<events subscriber=\"nobody\"/>", SCHEDULER)).contains("code=\"not-found\"");
+        assertThat(submit(null, "", ALICE)).as("still serving").contains("state=\"queued\"");
+    }
+}

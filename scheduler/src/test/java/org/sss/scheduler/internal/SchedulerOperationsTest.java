@@ -1,0 +1,249 @@
+package org.sss.scheduler.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sss.lib.client.InMemoryComponents;
+import org.sss.lib.runtime.Subscriptions;
+import org.sss.lib.server.MessageDispatcher;
+import org.sss.lib.server.RequestContext;
+import org.sss.lib.wire.Principal;
+import org.sss.lib.wire.Role;
+import org.sss.lib.xml.MessageCodec;
+import org.sss.scheduler.SchedulerSettings;
+import org.sss.scheduler.SchedulingPolicy;
+import org.sss.schema.EventType;
+import org.sss.schema.Events;
+import org.sss.schema.GetNodeState;
+import org.sss.schema.JobAnnotate;
+import org.sss.schema.JobListType;
+import org.sss.schema.JobStart;
+import org.sss.schema.JobState;
+import org.sss.schema.JobType;
+import org.sss.schema.Jobs;
+import org.sss.schema.NodeState;
+import org.sss.schema.NodeStateType;
+import org.sss.schema.NodeStates;
+import org.sss.schema.QueueQuery;
+import org.sss.schema.QueueType;
+import org.sss.schema.Queues;
+
+/**
+ * The scheduler's operations, message in and message out, without sockets: its dispatcher wired as
+ * {@link org.sss.scheduler.Scheduler} wires it (its reservations and the events it is pushed), over a store in a
+ * temporary directory, with the queue manager and the node state manager as stubs reached in memory: two up nodes,
+ * node1 and node2, and the jobs a test puts in {@link #queued}. Passes run at the start and when events come (the
+ * periodic one only every hour).
+ */
+class SchedulerOperationsTest {
+    private static final RequestContext ADMIN = context(new Principal("admin", Role.ADMIN, null));
+    private static final RequestContext ALICE = context(new Principal("alice", Role.USER, "alice"));
+    private static final RequestContext EVENT_MANAGER = context(new Principal("event-manager", Role.COMPONENT, null));
+    private static final String START = "2030-01-01T08:00:00Z";
+
+    @TempDir
+    Path dir;
+    private final InMemoryComponents components = new InMemoryComponents();
+    /** The scheduler's own events (reservations), as its event sink gets them. */
+    private final List<EventType> published = new CopyOnWriteArrayList<>();
+    /** The jobs the queue manager stub lists. */
+    private final List<JobType> queued = new CopyOnWriteArrayList<>();
+    /** The starts the queue manager stub was asked for, as "id nodes". */
+    private final List<String> starts = new CopyOnWriteArrayList<>();
+    private MessageDispatcher dispatcher;
+    private SchedulerService service;
+
+    private static RequestContext context(Principal principal) {
+        return new RequestContext("scheduler", principal, "memory");
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        MessageDispatcher queueManager = components.stub("queue-manager");
+        queueManager.register("job-query", JobListType.class, (request, context) -> {
+            Jobs reply = new Jobs();
+            reply.getJob().addAll(queued);
+            return reply;
+        });
+        queueManager.register("queue-query", QueueQuery.class, (request, context) -> {
+            Queues reply = new Queues();
+            QueueType batch = new QueueType();
+            batch.setName("batch");
+            batch.setPriority(0);
+            reply.getQueue().add(batch);
+            return reply;
+        });
+        queueManager.register("job-start", JobStart.class, (request, context) -> {
+            starts.add(request.getId() + " " + request.getNodes());
+            JobType running = queued.stream().filter(job -> job.getId().equals(request.getId())).findFirst().orElseThrow();
+            running.setState(JobState.RUNNING);
+            running.setAllocated(request.getNodes());
+            Jobs reply = new Jobs();
+            reply.getJob().add(running);
+            return reply;
+        });
+        queueManager.register("job-annotate", JobAnnotate.class, (request, context) -> new Jobs());
+        components.stub("node-state-manager").register("get-node-state", GetNodeState.class, (request, context) -> {
+            NodeStates reply = new NodeStates();
+            for (String name : List.of("node1", "node2")) {
+                NodeStateType node = new NodeStateType();
+                node.setName(name);
+                node.setSlots(4);
+                node.setState(NodeState.UP);
+                reply.getNodeState().add(node);
+            }
+            return reply;
+        });
+        startService();
+    }
+
+    private void startService() throws IOException {
+        dispatcher = new MessageDispatcher(MessageCodec.messages());
+        Subscriptions subscriptions = new Subscriptions(components, "scheduler");
+        dispatcher.register("events", Events.class, subscriptions::deliver);
+        service = SchedulerService.start(new SchedulerSettings(null, dir.resolve("scheduler.db"), Duration.ofHours(1),
+                SchedulingPolicy.BACKFILL), components, subscriptions, published::add);
+        new SchedulerOperations(service).registerOn(dispatcher);
+    }
+
+    @AfterEach
+    void stop() {
+        service.close();
+    }
+
+    private String send(String xml, RequestContext context) {
+        return new String(dispatcher.handle(xml.getBytes(StandardCharsets.UTF_8), context), StandardCharsets.UTF_8);
+    }
+
+    private List<String> reservationEvents() {
+        return published.stream().map(event -> event.getMsg() + " " + event.getReservation().getId() + " "
+                + event.getReservation().getNodes()).toList();
+    }
+
+    /** Alice's one-node job 1, as the queue manager lists it and announces it. */
+    private static JobType job(String id) {
+        JobType job = new JobType();
+        job.setId(id);
+        job.setUser("alice");
+        job.setQueue("batch");
+        job.setState(JobState.QUEUED);
+        job.setNodes(1);
+        job.setPpn(1);
+        job.setWalltime(600L);
+        job.setPriority(0);
+        job.setSubmitted(Instant.now());
+        return job;
+    }
+
+    /** The queue manager's job-submitted event for a job, pushed to the scheduler as the event manager pushes it. */
+    private String submitted(long seq, JobType job) {
+        return send("<events subscriber=\"scheduler\" next=\"" + seq + "\"><event component=\"queue-manager\""
+                + " msg=\"job-submitted\" seq=\"" + seq + "\"><job id=\"" + job.getId() + "\" user=\"alice\" queue=\"batch\""
+                + " state=\"queued\" nodes=\"1\" ppn=\"1\" walltime=\"600\" priority=\"0\" submitted=\""
+                + job.getSubmitted() + "\"/></event></events>", EVENT_MANAGER);
+    }
+
+    @Test
+    void anAdministratorReservesNodesAndAnyoneMayListThem() {
+        assertThat(send("<reservation-create nodes=\"node2 node1\" start=\"" + START + "\" duration=\"7200\""
+                + " users=\"bob alice\"/>", ADMIN)).isEqualTo("<reservations><reservation id=\"res1\" nodes=\"node1 node2\""
+                + " start=\"2030-01-01T08:00:00Z\" end=\"2030-01-01T10:00:00Z\" users=\"alice bob\"/></reservations>");
+        assertThat(send("<reservation-create count=\"1\" start=\"2030-01-01T10:00:00Z\" duration=\"60\" users=\"carol\"/>",
+                ADMIN)).as("a window that starts as the other ends may have its nodes")
+                .contains("<reservation id=\"res2\" nodes=\"node1\"");
+        assertThat(send("<reservation-query><reservation id=\"*\"/></reservation-query>", ALICE))
+                .contains("id=\"res1\"").contains("id=\"res2\"");
+        assertThat(send("<reservation-query><reservation id=\"res2\"/></reservation-query>", ALICE))
+                .isEqualTo("<reservations><reservation id=\"res2\" nodes=\"node1\" start=\"2030-01-01T10:00:00Z\""
+                        + " end=\"2030-01-01T10:01:00Z\" users=\"carol\"/></reservations>");
+        assertThat(send("<reservation-query><reservation id=\"res9\"/></reservation-query>", ALICE))
+                .isEqualTo("<reservations/>");
+        assertThat(reservationEvents()).containsExactly("reservation-created res1 node1 node2",
+                "reservation-created res2 node1");
+    }
+
+    @Test
+    void reservationsNeverShareANodeOverlappingWindowsAndCountsAreCheckedAgainstTheUpNodes() {
+        send("<reservation-create nodes=\"node2\" start=\"" + START + "\" duration=\"7200\" users=\"bob\"/>", ADMIN);
+        assertThat(send("<reservation-create nodes=\"node1 node2\" start=\"2030-01-01T09:00:00Z\" duration=\"60\""
+                + " users=\"alice\"/>", ADMIN)).isEqualTo("<error type=\"Data\" code=\"bad-value\" msg=\"node node2 is"
+                + " reserved by res1 from 2030-01-01T08:00:00Z to 2030-01-01T10:00:00Z\"/>");
+        assertThat(send("<reservation-create count=\"1\" start=\"2030-01-01T09:00:00Z\" duration=\"60\" users=\"alice\"/>",
+                ADMIN)).as("the first up node free then").contains("nodes=\"node1\"");
+        assertThat(send("<reservation-create count=\"1\" start=\"2030-01-01T09:00:00Z\" duration=\"60\" users=\"alice\"/>",
+                ADMIN)).contains("code=\"bad-value\"").contains("count 1: only 0 up node(s) are free of reservations");
+        assertThat(send("<reservation-create nodes=\"node1\" count=\"1\" start=\"" + START + "\" duration=\"60\""
+                + " users=\"a\"/>", ADMIN)).isEqualTo("<error type=\"Data\" code=\"bad-value\" msg=\"give either nodes or"
+                + " count\"/>");
+        assertThat(send("<reservation-create start=\"" + START + "\" duration=\"60\" users=\"a\"/>", ADMIN))
+                .contains("give either nodes or count");
+        assertThat(send("<reservation-create count=\"99999999999\" start=\"" + START + "\" duration=\"60\" users=\"a\"/>",
+                ADMIN)).contains("is larger than any cluster");
+        assertThat(send("<reservation-query><reservation id=\"*\"/></reservation-query>", ALICE).split("<reservation "))
+                .hasSize(3);
+    }
+
+    @Test
+    void onlyAdministratorsCreateOrDeleteAndDeletedReservationsAreGoneForGood() throws IOException {
+        assertThat(send("<reservation-create nodes=\"node1\" start=\"" + START + "\" duration=\"60\" users=\"alice\"/>",
+                ALICE)).isEqualTo("<error type=\"Semantic\" code=\"permission-denied\" msg=\"user alice may not create"
+                + " reservations; administrators do\"/>");
+        send("<reservation-create nodes=\"node1\" start=\"" + START + "\" duration=\"60\" users=\"alice\"/>", ADMIN);
+        send("<reservation-create nodes=\"node2\" start=\"" + START + "\" duration=\"60\" users=\"bob\"/>", ADMIN);
+        assertThat(send("<reservation-delete><reservation id=\"res1\"/></reservation-delete>", ALICE))
+                .contains("code=\"permission-denied\"").contains("may not delete reservations");
+        assertThat(send("<reservation-delete><reservation id=\"res1\"/></reservation-delete>", ADMIN))
+                .startsWith("<reservations><reservation id=\"res1\" nodes=\"node1\"");
+        assertThat(send("<reservation-delete><reservation id=\"res1\"/></reservation-delete>", ADMIN))
+                .isEqualTo("<error type=\"Data\" code=\"not-found\" msg=\"no reservation res1\"/>");
+        service.close();
+        startService();
+        assertThat(send("<reservation-query><reservation id=\"*\"/></reservation-query>", ALICE)).as("after a restart")
+                .isEqualTo("<reservations><reservation id=\"res2\" nodes=\"node2\" start=\"2030-01-01T08:00:00Z\""
+                        + " end=\"2030-01-01T08:01:00Z\" users=\"bob\"/></reservations>");
+        assertThat(reservationEvents()).containsExactly("reservation-created res1 node1", "reservation-created res2 node2",
+                "reservation-deleted res1 node1");
+    }
+
+    @Test
+    void aSubmittedJobIsStartedOnAFreeNodeAndAReservationKeepsOthersOffItsNodes() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        assertThat(send("<reservation-create nodes=\"node1\" start=\"" + now.minusSeconds(60) + "\" duration=\"3600\""
+                + " users=\"bob\"/>", ADMIN)).contains("id=\"res1\"");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !components.requestsTo("node-state-manager").isEmpty());
+        JobType job = job("1");
+        queued.add(job);
+        assertThat(submitted(1, job)).as("the first pass read no job: this one comes by its event").isEqualTo("<event-ok/>");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(starts)
+                .as("node1 is bob's now").containsExactly("1 node2"));
+    }
+
+    @Test
+    void hostileOrInvalidMessagesGetErrorsAndTheDispatcherKeepsServing() {
+        assertThat(send("<reservation-create nodes=\"node1\"", ADMIN)).contains("type=\"Validation\"")
+                .contains("code=\"not-well-formed\"");
+        assertThat(send("<reservation-create nodes=\"node1\" start=\"" + START + "\" duration=\"0\" users=\"a\"/>", ADMIN))
+                .as("a window of no time").contains("code=\"schema-invalid\"");
+        assertThat(send("<reservation-create nodes=\"node1\" start=\"tomorrow\" duration=\"60\" users=\"a\"/>", ADMIN))
+                .contains("code=\"schema-invalid\"");
+        assertThat(send("<reservation-query/>", ALICE)).contains("code=\"schema-invalid\"");
+        assertThat(send("<events subscriber=\"someone-else\"/>", EVENT_MANAGER)).contains("code=\"not-found\"");
+        assertThat(send("<job-submit workdir=\"/tmp\"><script name=\"x\">true</script></job-submit>", ALICE))
+                .contains("code=\"unsupported-operation\"");
+        assertThat(send("<reservation-query><reservation id=\"*\"/></reservation-query>", ALICE)).as("still serving")
+                .isEqualTo("<reservations/>");
+        assertThat(published).isEmpty();
+    }
+}
