@@ -109,9 +109,11 @@ class JobLifeCrashIntegrationTest {
              ProcessManager pm = ProcessManager.start(suite.config());
              Scheduling scheduling = Scheduling.start(suite.config())) {
             await("registration").atMost(WAIT).until(pm.runtime()::isRegistered);
-            ForkedComponent first = forkQueueManager(suite, dir);
-            String id = startGated(suite, work);
-            first.kill9();
+            String id;
+            try (ForkedComponent first = forkQueueManager(suite, dir)) {
+                id = startGated(suite, work);
+                first.kill9();
+            }
             Files.writeString(work.resolve("go"), "");
             await("the job ends while the queue manager is down").atMost(WAIT).until(() -> ended(work));
             assertThat(new ProcessManagerClient(suite.client()).waitFor("job-" + id + "-1", WAIT).getExitStatus())
@@ -128,8 +130,8 @@ class JobLifeCrashIntegrationTest {
         try (LocalRing ring = LocalRing.startNamed(dir.resolve("ring"), List.of("node1"), 155, "--grace", "1");
              SssTestSuite suite = SssTestSuite.start(TestConfig.in(dir).with(config(ring)));
              Scheduling scheduling = Scheduling.start(suite.config())) {
-            ForkedComponent first = forkProcessManager(suite, dir);
-            try (ForkedComponent qm = forkQueueManager(suite, dir)) {
+            try (ForkedComponent first = forkProcessManager(suite, dir);
+                 ForkedComponent qm = forkQueueManager(suite, dir)) {
                 String id = startGated(suite, work);
                 first.kill9();
                 Files.writeString(work.resolve("go"), "");
