@@ -26,18 +26,6 @@ public final class RingWatcher implements AutoCloseable {
      * @param problem why no mpd answered; empty when one did
      */
     public record Reading(List<RingMember> members, String problem) {
-        /** @return the members' ids and host names, or {@code null} when the ring could not be read */
-        public Set<String> names() {
-            if (members == null) {
-                return null;
-            }
-            Set<String> names = new LinkedHashSet<>();
-            for (RingMember member : members) {
-                names.add(member.id());
-                names.add(member.host());
-            }
-            return names;
-        }
     }
 
     /**

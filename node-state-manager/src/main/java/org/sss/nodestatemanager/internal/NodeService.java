@@ -94,7 +94,7 @@ public final class NodeService implements AutoCloseable {
             ringSize = reading.members() == null ? 0 : reading.members().size();
             List<Outbox.Event> changes;
             synchronized (adminLock) {
-                changes = table.ringSeen(reading.names(), reading.problem(), Instant.now());
+                changes = table.ringSeen(reading.members(), reading.problem(), Instant.now());
             }
             for (Outbox.Event change : changes) {
                 LOG.info("node-state-manager: {}", Events.describe(change.event()));

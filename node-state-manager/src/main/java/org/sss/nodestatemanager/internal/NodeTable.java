@@ -3,12 +3,14 @@ package org.sss.nodestatemanager.internal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.sss.lib.config.ClusterNodes;
 import org.sss.lib.runtime.Events;
 import org.sss.lib.store.Outbox;
+import org.sss.mpd.client.RingMember;
 import org.sss.nodestatemanager.NodeStateManager;
 import org.sss.schema.NodeStateType;
 
@@ -91,23 +93,28 @@ public final class NodeTable {
     }
 
     /**
-     * Takes in the ring's membership.
+     * Takes in the ring's membership. A member is the node named by its mpd id, else the node named by its host name;
+     * a member that names no node the table knows is listed under its id as a node the configuration does not name
+     * (one machine is never two nodes, whatever its id and host name).
      *
-     * @param members the members' names (ids and host names), or null when no mpd could be reached
+     * @param members the ring's members, or null when no mpd could be reached
      * @param problem why the ring could not be read (when members is null)
      * @param now     the time
      * @return the events for the nodes whose state changed
      */
-    public synchronized List<Outbox.Event> ringSeen(Set<String> members, String problem, Instant now) {
+    public synchronized List<Outbox.Event> ringSeen(List<RingMember> members, String problem, Instant now) {
         ringProblem = members == null ? problem : "";
+        Set<String> present = new HashSet<>();
         if (members != null) {
-            for (String member : members) {
-                nodes.computeIfAbsent(member, name -> new Entry(new ClusterNodes.Node(name, 1, Set.of()), false, now));
+            for (RingMember member : members) {
+                String name = nodes.containsKey(member.id()) || !nodes.containsKey(member.host()) ? member.id() : member.host();
+                nodes.computeIfAbsent(name, absent -> new Entry(new ClusterNodes.Node(absent, 1, Set.of()), false, now));
+                present.add(name);
             }
         }
         List<Outbox.Event> events = new ArrayList<>();
         for (Entry entry : nodes.values()) {
-            entry.inRing = members != null && members.contains(entry.node.name());
+            entry.inRing = present.contains(entry.node.name());
             settle(entry, now, events);
         }
         return events;
