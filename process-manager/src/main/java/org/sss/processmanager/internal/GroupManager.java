@@ -399,7 +399,7 @@ public final class GroupManager implements AutoCloseable {
                 group.recorded().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
                 throw new SssException(ErrorCode.TIMED_OUT, "process group " + group.pgid() + " has not ended within "
-                        + timeout.toSeconds() + " s; wait again");
+                        + java.math.BigDecimal.valueOf(timeout.toMillis(), 3).stripTrailingZeros().toPlainString() + " s; wait again");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SssException(ErrorCode.UNAVAILABLE, "interrupted");

@@ -257,7 +257,7 @@ class GroupOperationsTest {
     void aWaitPastItsTimeoutIsTimedOut() {
         aliceRunsHostnames();
         assertThat(send("<wait-process-group timeout=\"0.05\"><process-group pgid=\"1\"/></wait-process-group>", ALICE))
-                .isEqualTo("<error type=\"Semantic\" code=\"timed-out\" msg=\"process group 1 has not ended within 0 s;"
+                .isEqualTo("<error type=\"Semantic\" code=\"timed-out\" msg=\"process group 1 has not ended within 0.05 s;"
                         + " wait again\"/>");
     }
 
