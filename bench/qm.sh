@@ -12,7 +12,7 @@
 #      later ones are the steady state of a suite that has been up a while); each round with the CPU time per job of
 #      every component and mpd (an mpd's with the jobs it ran), which compares across machines where a rate does not,
 #      the request/reply exchanges and events per job read from the components' /metrics, the process manager's group
-#      table and its live heap.
+#      table and its live heap; beside it, once, the machine's floor for the same jobs (bench/c/job-floor.c).
 # Slurm's figures on this kind of machine (sbatch 130-220 submits/s, 10-34 trivial jobs/s end to end, squeue 24-33 ms)
 # are quoted, not measured: Slurm is not installed here.
 # Usage: bench/qm.sh [JOBS_PER_CLIENT] [ROUNDS] [POLICIES]     (section 3 runs JOBS_PER_CLIENT/5 jobs per client)
@@ -91,6 +91,12 @@ if [[ " $SECTIONS " == *" 1 "* || " $SECTIONS " == *" 2 "* ]]; then
   stop_embedded
 fi
 if [[ " $SECTIONS " == *" 3 "* ]]; then
+  echo "== 3. the floor beside it: bench/c/job-floor.c, the same number of trivial jobs, 4 at once, nothing but a durable record, the job's /bin/sh and a durable end"
+  command -v gcc >/dev/null || sss_die "the floor needs gcc (the build needs it too)"
+  gcc -O2 -o "$WORK/job-floor" "$ROOT/bench/c/job-floor.c"
+  printf '#!/bin/sh\ntrue\n' >"$WORK/trivial.sh"
+  mkdir -p "$WORK/floor"
+  "$WORK/job-floor" $((JOBS / 5 * 8)) 4 "$WORK/trivial.sh" "$WORK/floor"
   for policy in $POLICIES; do
     echo "== 3. trivial jobs end to end on the embedded default, scheduler policy $policy (submit, start on 4 nodes, each job holding one whole, run, complete)"
     start_embedded "$policy"
