@@ -46,7 +46,7 @@ java_ring() {
 
 ring() {
   "$ROOT/bin/mpdallexit" >/dev/null 2>&1 || true
-  for _ in $(seq 50); do "$ROOT/bin/mpdtrace" >/dev/null 2>&1 || break; sleep 0.1; done
+  wait_until 5 '! "$ROOT/bin/mpdtrace" >/dev/null 2>&1' || true
   run "$ROOT/bin/mpdboot" -n "$1" --local
 }
 

@@ -21,7 +21,9 @@ done
 WORK="$(mktemp -d /tmp/sss-pm-bench.XXXXXX)"
 export SSS_VAR="$WORK/var" MPD_CONF_FILE="$WORK/mpd.conf"
 unset MPD_CONSOLE
-MPDS=()
+set +u
+source "$ROOT/tests/lib.sh"
+set -u
 cleanup() {
   "$ROOT/bin/sss" stop >/dev/null 2>&1 || true
   "$ROOT/bin/mpdallexit" --mpd "$(cat "$WORK/console" 2>/dev/null)" >/dev/null 2>&1 || true
@@ -29,16 +31,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-(umask 077 && echo "MPD_SECRETWORD=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')" >"$MPD_CONF_FILE")
-"$ROOT/bin/mpd" --host node1 --listen 127.0.0.160:0 --console-file "$WORK/console" >"$WORK/mpd1.log" 2>&1 &
-MPDS+=($!)
-for _ in $(seq 300); do [ -s "$WORK/console" ] && break; sleep 0.1; done
-CONSOLE="$(cat "$WORK/console")"
-for i in 2 3 4; do
-  "$ROOT/bin/mpd" --host "node$i" --listen "127.0.0.$((158 + i)):0" --join "$CONSOLE" >"$WORK/mpd$i.log" 2>&1 &
-  MPDS+=($!)
-done
-for _ in $(seq 300); do [ "$("$ROOT/bin/mpdtrace" --mpd "$CONSOLE" 2>/dev/null | wc -l)" -eq 4 ] && break; sleep 0.1; done
+start_ring 127.0.0.160 127.0.0.161 127.0.0.162 127.0.0.163 || sss_die "the ring of four mpds did not form (see $WORK/mpd*.log)"
 mkdir -p "$WORK/etc"
 port=$((20000 + RANDOM % 12000))
 sed -e "s/port=\"7700\"/port=\"$port\"/" -e 's/port="7701"/port="0"/' \

@@ -72,17 +72,17 @@ crash() {
   local label="$1" name="$2" pid before status
   pid="$(cat "$SSS_VAR/run/$name.pid" 2>/dev/null)" || { echo "FAIL no pid file for $name"; failed=$((failed + 1)); return; }
   kill -KILL "$pid"
-  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  wait_until 60 '! kill -0 "$pid" 2>/dev/null'
   # let the load meet the hole: both clients try at least twice more before the component comes back
   before="$(attempts)"
-  for _ in $(seq 100); do [ "$(attempts)" -ge "$((before + 4))" ] && break; sleep 0.1; done
+  wait_until 10 '[ "$(attempts)" -ge "$((before + 4))" ]'
   "$B/sss" start >>"$WORK/start.log" 2>&1; status=$?
   before="$(acked)"
-  for _ in $(seq 600); do [ "$(acked)" -gt "$((before + 1))" ] && break; sleep 0.1; done
+  wait_until 60 '[ "$(acked)" -gt "$((before + 1))" ]'
   check "$label: killed -9, started again, clients submit again" test "$status" -eq 0 -a "$(acked)" -gt "$((before + 1))"
 }
 
-for _ in $(seq 100); do [ "$(acked)" -ge 5 ] && break; sleep 0.1; done
+wait_until 10 '[ "$(acked)" -ge 5 ]'
 for c in service-directory event-manager process-manager node-state-manager queue-manager scheduler web; do
   crash "$c" "$c"
 done
@@ -104,7 +104,7 @@ echo "crash tests: jobs acknowledged ${#ACKED[@]}, found after the restarts $fou
 check "every acknowledged job is known after the crashes (${#ACKED[@]} acknowledged, $found found)" \
   test "${#ACKED[@]}" -eq "$found" -a "$found" -gt 0
 done_all() { ! "$B/sssjob" status -a --xml | grep -qE 'state="(queued|running|exiting)"'; }
-for _ in $(seq 1800); do done_all && break; sleep 0.1; done
+wait_until 180 done_all
 check "every acknowledged job completes" done_all
 check "no job was given up because a node was away (requeued instead)" \
   test -z "$("$B/sssjob" status -a --xml | grep -o 'reason="cannot start[^"]*"' | head -n 3)"

@@ -1,5 +1,6 @@
 # Shared by the command-level tests (tests/*.sh): counting checks, free ports, a private ring of mpds and a private
-# suite configuration. Source it after setting ROOT and WORK.
+# suite configuration, and wait_until (bin/lib/wait.sh). Source it after setting ROOT and WORK.
+source "$ROOT/bin/lib/wait.sh"
 passed=0
 failed=0
 
@@ -30,16 +31,17 @@ free_port() {
 }
 
 # start_ring ADDRESS...: a ring of mpds named node1, node2, ... listening on the addresses (port 0), with a new
-# secret in $MPD_CONF_FILE; sets CONSOLE (the first mpd's address) and MPDS (their pids). Logs go to $WORK.
+# secret in $MPD_CONF_FILE; sets CONSOLE (the first mpd's address) and MPDS (their pids). Logs go to $WORK. False when
+# the ring is not whole within 30 s.
 MPDS=()
 start_ring() {
-  local i=1 address
+  local i=1 address size=$#
   (umask 077 && echo "MPD_SECRETWORD=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')" >"$MPD_CONF_FILE")
   for address in "$@"; do
     if [ "$i" -eq 1 ]; then
       "$ROOT/bin/mpd" --host node1 --listen "$address:0" --console-file "$WORK/console" >"$WORK/mpd1.log" 2>&1 &
       MPDS+=($!)
-      for _ in $(seq 300); do [ -s "$WORK/console" ] && break; sleep 0.1; done
+      wait_until 30 '[ -s "$WORK/console" ]'
       CONSOLE="$(cat "$WORK/console")"
     else
       "$ROOT/bin/mpd" --host "node$i" --listen "$address:0" --join "$CONSOLE" >"$WORK/mpd$i.log" 2>&1 &
@@ -47,7 +49,7 @@ start_ring() {
     fi
     i=$((i + 1))
   done
-  for _ in $(seq 300); do [ "$("$ROOT/bin/mpdtrace" --mpd "$CONSOLE" 2>/dev/null | wc -l)" -eq "$#" ] && break; sleep 0.1; done
+  wait_until 30 '[ "$("$ROOT/bin/mpdtrace" --mpd "$CONSOLE" 2>/dev/null | wc -l)" -eq "$size" ]'
 }
 
 # The configuration's <ring> element for the ring start_ring made: its secret and its first mpd.

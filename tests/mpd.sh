@@ -39,7 +39,7 @@ check "mpiexec -n 9 hostname exits 0 with 9 lines" test "$status" -eq 0 -a "$(wc
 
 "$B/mpiexec" -n 3 sh -c 'trap "echo got USR1; exit 0" USR1; echo ready; while :; do sleep 0.1; done' >"$WORK/job.out" 2>"$WORK/job.err" &
 job=$!
-for _ in $(seq 100); do [ "$(grep -c ready "$WORK/job.out" 2>/dev/null)" -eq 3 ] && break; sleep 0.1; done
+wait_until 10 '[ "$(grep -c ready "$WORK/job.out" 2>/dev/null)" -eq 3 ]'
 jobs="$("$B/mpdlistjobs")"
 jid="$(sed -n 's/^jobid *= //p' <<<"$jobs" | head -n 1)"
 check "mpdlistjobs shows the 3 ranks of the running job" test "$(grep -c "^jobid *= $jid" <<<"$jobs")" -eq 3
@@ -51,7 +51,7 @@ check "... every rank saw it" test "$(grep -c 'got USR1' "$WORK/job.out")" -eq 3
 
 "$B/mpiexec" -n 3 sleep 100 >/dev/null 2>"$WORK/kill.err" &
 job=$!
-for _ in $(seq 100); do [ "$("$B/mpdlistjobs" | grep -c '^pgm *= sleep')" -eq 3 ] && break; sleep 0.1; done
+wait_until 10 '[ "$("$B/mpdlistjobs" | grep -c "^pgm *= sleep")" -eq 3 ]'
 jid="$("$B/mpdlistjobs" | sed -n 's/^jobid *= //p' | head -n 1)"
 "$B/mpdkilljob" "$jid"; status=$?
 check "mpdkilljob JOBID exits 0" test "$status" -eq 0
@@ -67,7 +67,7 @@ check "a tool option without its value is a one-line usage error (exit 2)" \
 
 out="$("$B/mpdallexit")"; status=$?
 check "mpdallexit exits 0" test "$status" -eq 0
-for _ in $(seq 100); do "$B/mpdtrace" >/dev/null 2>&1 || break; sleep 0.1; done
+wait_until 10 '! "$B/mpdtrace" >/dev/null 2>&1'
 "$B/mpdtrace" >/dev/null 2>&1; status=$?
 check "after mpdallexit mpdtrace finds no ring (exit 1)" test "$status" -eq 1
 

@@ -88,12 +88,12 @@ on_host() {
   PIDS+=($!)
 }
 on_host 1 mpd-node1 "$B/mpd" --host node1 --listen "$NET.11:7710" --secret "$SECRET" --grace 1
-for _ in $(seq 300); do (echo >"/dev/tcp/$NET.11/7710") 2>/dev/null && break; sleep 0.1; done
+wait_until 30 '(echo >"/dev/tcp/$NET.11/7710") 2>/dev/null'
 for i in 2 3 4; do
   on_host "$i" "mpd-node$i" "$B/mpd" --host "node$i" --listen "$NET.1$i:7710" --join "$NET.11:7710" --secret "$SECRET" --grace 1
 done
 trace() { MPD_CONF_FILE="$SECRET" "$B/mpdtrace" --mpd "$NET.1${1:-1}:7710" 2>/dev/null | wc -l; }
-for _ in $(seq 600); do [ "$(trace)" -eq 4 ] && break; sleep 0.1; done
+wait_until 60 '[ "$(trace)" -eq 4 ]'
 check "a ring of four mpds, one on each host" test "$(trace)" -eq 4
 
 on_host 1 service-directory "$B/sss" run service-directory
@@ -104,7 +104,7 @@ on_host 3 queue-manager "$B/sss" run queue-manager
 on_host 3 scheduler "$B/sss" run scheduler
 on_host 4 web "$B/sss" run web
 nodes_up() { "$B/sssadmin" nodes 2>/dev/null | grep -c ' up '; }
-for _ in $(seq 900); do [ "$(nodes_up)" -eq 4 ] && [ -S "$SSS_VAR/run/queue-manager.sock" ] && break; sleep 0.1; done
+wait_until 90 '[ "$(nodes_up)" -eq 4 ] && [ -S "$SSS_VAR/run/queue-manager.sock" ]'
 check "the components, spread over the hosts, see four nodes up" test "$(nodes_up)" -eq 4
 registered="$("$B/ssssend" service-directory - <<<'<get-location><location component="*" host="*" port="*"/></get-location>' 2>&1)"
 
@@ -138,7 +138,7 @@ check "its four ranks ran on node1..node4" test "$(grep -oE 'mpd=node[1-4]' <<<"
 
 long="$(cd "$WORK/work" && "$B/sssjob" submit long.sh)"; long="${long%%.*}"
 sleeping_ranks() { MPD_CONF_FILE="$SECRET" "$B/mpdlistjobs" --mpd "$NET.11:7710" 2>/dev/null | grep -c '^pgm *= sleep'; }
-for _ in $(seq 600); do [ "$(sleeping_ranks)" -eq 4 ] && break; sleep 0.1; done
+wait_until 60 '[ "$(sleeping_ranks)" -eq 4 ]'
 check "the long job's four ranks run, one per host" test "$(sleeping_ranks)" -eq 4
 ip link set sssv4 down
 "$B/sssjob" wait --quiet "$long"; status=$?
@@ -147,15 +147,15 @@ echo "  | job $long: exit $status, $reason"
 check "host 4's link cut mid-job: the job ends with an error" test "$status" -ne 0
 check "... and its output names the lost node" grep -q "node4" "$WORK/work/long.sh.o$long"
 sed 's/^/  | /' "$WORK/work/long.sh.o$long"
-for _ in $(seq 300); do [ "$(trace)" -eq 3 ] && break; sleep 0.1; done
+wait_until 30 '[ "$(trace)" -eq 3 ]'
 check "the ring repairs to three mpds" test "$(trace)" -eq 3
-for _ in $(seq 300); do "$B/sssadmin" nodes 2>/dev/null | grep -q '^node4 .* down' && break; sleep 0.1; done
+wait_until 30 '"$B/sssadmin" nodes 2>/dev/null | grep -q "^node4 .* down"'
 check "node4 goes down" grep -q '^node4 .* down' <<<"$("$B/sssadmin" nodes 2>&1)"
 
 ip link set sssv4 up
-for _ in $(seq 1200); do [ "$(trace)" -eq 4 ] && break; sleep 0.1; done
+wait_until 120 '[ "$(trace)" -eq 4 ]'
 check "the link restored: node4's mpd rejoins the ring" test "$(trace)" -eq 4
-for _ in $(seq 300); do [ "$(nodes_up)" -eq 4 ] && break; sleep 0.1; done
+wait_until 30 '[ "$(nodes_up)" -eq 4 ]'
 check "... and node4 is up again" test "$(nodes_up)" -eq 4
 id="$(cd "$WORK/work" && "$B/sssjob" submit mpi.sh)"; id="${id%%.*}"
 "$B/sssjob" wait --quiet "$id"; status=$?

@@ -181,7 +181,7 @@ as "$ALICE" "$B/sssjob" wait --quiet "$HELD"; wstatus=$?
 check "qrls releases a held job, which then runs (exit 7)" test "$status" -eq 0 -a "$wstatus" -eq 7
 printf '#!/bin/sh\nsleep 300\n' >"$WORK/$BOB/long.sh"
 LONG="$(as "$BOB" "$B/sssjob" submit "$WORK/$BOB/long.sh")"
-for _ in $(seq 100); do "$B/sssjob" status "$LONG" | grep -q " R " && break; sleep 0.1; done
+wait_until 10 '"$B/sssjob" status "$LONG" | grep -q " R "'
 "$B/qdel" "$LONG"; status=$?
 as "$BOB" "$B/sssjob" wait --quiet "$LONG"; wstatus=$?
 check "root cancels $BOB's running job" test "$status" -eq 0 -a "$wstatus" -ne 0

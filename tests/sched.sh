@@ -36,7 +36,7 @@ check "sssadmin drain node3 --reason: exit 0" test "$status" -eq 0 -a "$out" = "
 check "... sssadmin nodes shows it drained with the reason" grep -qE '^node3 +drained .*fan replacement$' <<<"$("$B/sssadmin" nodes)"
 printf '#!/bin/sh\n#PBS -l nodes=3\n#PBS -l walltime=00:01:00\nhostname\n' >"$WORK/wide.sh"
 WIDE="$("$B/sssjob" submit "$WORK/wide.sh")"
-for _ in $(seq 50); do "$B/sssjob" status "$WIDE" | grep -q "usable" && break; sleep 0.1; done
+wait_until 5 '"$B/sssjob" status "$WIDE" | grep -q usable'
 check "a 3-node job waits, and sssjob status says why" grep -q "needs 3 node(s) with 1 slot(s); 2 usable" <<<"$("$B/sssjob" status "$WIDE")"
 "$B/sssadmin" resume node3 >/dev/null; status=$?
 "$B/sssjob" wait --quiet "$WIDE"; wstatus=$?
@@ -48,7 +48,7 @@ check "sssadmin res create makes a reservation" test "$status" -eq 0 -a -n "$(gr
 check "... sssadmin res list shows it" grep -q "^$RES .* nobody  *node1 node2$" <<<"$("$B/sssadmin" res list)"
 printf '#!/bin/sh\n#PBS -l nodes=2\n#PBS -l walltime=00:01:00\ntrue\n' >"$WORK/two.sh"
 TWO="$("$B/sssjob" submit "$WORK/two.sh")"
-for _ in $(seq 50); do "$B/sssjob" status "$TWO" | grep -q "reservation" && break; sleep 0.1; done
+wait_until 5 '"$B/sssjob" status "$TWO" | grep -q reservation'
 check "root's 2-node job waits: the reserved nodes are not its" grep -q "reservation $RES holds others" <<<"$("$B/sssjob" status "$TWO")"
 "$B/sssadmin" priority "$TWO" 100 >/dev/null; status=$?
 check "sssadmin priority sets a job's priority" test "$status" -eq 0 -a "$("$B/qstat" -f "$TWO" | grep -c 'Priority = 100')" -eq 1

@@ -3,6 +3,7 @@
 
 SSS_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export SSS_HOME
+source "$SSS_HOME/bin/lib/wait.sh"
 SSS_VAR="${SSS_VAR:-$SSS_HOME/var}"
 SSS_STAMP="$SSS_HOME/target/.sss-build-stamp"
 

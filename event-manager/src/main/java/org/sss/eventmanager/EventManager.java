@@ -12,8 +12,8 @@ import org.sss.eventmanager.internal.EventOperations;
 import org.sss.lib.client.SssClient;
 import org.sss.lib.config.EventManagerSettings;
 import org.sss.lib.config.SssConfig;
-import org.sss.lib.runtime.ComponentRuntime;
-import org.sss.lib.wire.Endpoint;
+import org.sss.lib.runtime.Component;
+import org.sss.lib.runtime.ComponentLauncher;
 import org.sss.schema.EventOk;
 
 /**
@@ -22,28 +22,19 @@ import org.sss.schema.EventOk;
  * subscriber and acknowledged, replay with {@code get-events since="N"}, and retention by count and age
  * (applied at start and every minute). Subscriptions and their positions survive restarts.
  */
-public final class EventManager implements AutoCloseable {
+public final class EventManager extends Component {
     /** The component's name. */
     public static final String NAME = "event-manager";
     private static final Logger LOG = LoggerFactory.getLogger(EventManager.class);
-
-    private final ComponentRuntime runtime;
     private final EventLog log;
-    private final EventOperations operations;
-    private final SssClient pushClient;
-    private final ScheduledExecutorService retention;
 
-    private EventManager(ComponentRuntime runtime, EventLog log, EventOperations operations, SssClient pushClient,
-                         ScheduledExecutorService retention) {
-        this.runtime = runtime;
+    private EventManager(EventLog log) {
         this.log = log;
-        this.operations = operations;
-        this.pushClient = pushClient;
-        this.retention = retention;
     }
 
     /**
-     * Opens the log, resumes subscriptions, starts serving and registers.
+     * Opens the log, resumes subscriptions, starts serving and registers, then applies retention at once and every
+     * minute.
      *
      * @param config the configuration
      * @return the running event manager
@@ -51,37 +42,35 @@ public final class EventManager implements AutoCloseable {
      */
     public static EventManager start(SssConfig config) throws IOException {
         EventManagerSettings settings = config.eventManager();
-        EventLog log = EventLog.open(settings.database());
-        ComponentRuntime runtime = ComponentRuntime.create(NAME, config, settings.component());
-        SssClient pushClient = SssClient.fromConfig(config.presenting(settings.component().keyName()));
-        EventOperations operations;
-        try {
-            operations = new EventOperations(log, (subscriber, events) -> pushClient.callPrepared(subscriber, events,
-                    EventOk.class), settings);
-        } catch (SQLException e) {
-            log.close();
-            throw new IOException("cannot read subscriptions from " + settings.database() + ": " + e.getMessage(), e);
-        }
-        operations.registerOn(runtime.dispatcher());
-        runtime.dispatcher().metrics().gauge("sss_event_log_head", "The sequence number of the newest event logged (how many"
-                + " events were ever logged).", "log", () -> java.util.Map.of("events", log.head()));
-        try {
-            runtime.start();
-        } catch (IOException e) {
-            operations.close();
-            log.close();
-            throw e;
-        }
-        ScheduledExecutorService retention = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("sss-retention").factory());
-        EventManager manager = new EventManager(runtime, log, operations, pushClient, retention);
-        retention.scheduleWithFixedDelay(manager::applyRetention, 0, 60, TimeUnit.SECONDS);
-        LOG.info("event-manager: log {} holds events up to seq {}", settings.database(), log.head());
+        ComponentLauncher launch = ComponentLauncher.begin(NAME, config, settings.component());
+        EventLog log = launch.open(runtime -> EventLog.open(settings.database()));
+        SssClient pushClient = launch.open(runtime -> SssClient.fromConfig(config.presenting(settings.component().keyName())));
+        EventOperations operations = launch.open(runtime -> {
+            try {
+                return new EventOperations(log, (subscriber, events) -> pushClient.callPrepared(subscriber, events,
+                        EventOk.class), settings);
+            } catch (SQLException e) {
+                throw new IOException("cannot read subscriptions from " + settings.database() + ": " + e.getMessage(), e);
+            }
+        });
+        operations.registerOn(launch.runtime().dispatcher());
+        launch.runtime().dispatcher().metrics().gauge("sss_event_log_head", "The sequence number of the newest event logged"
+                + " (how many events were ever logged).", "log", () -> java.util.Map.of("events", log.head()));
+        EventManager manager = launch.serve(new EventManager(log), () -> "log " + settings.database()
+                + " holds events up to seq " + log.head());
+        launch.front(runtime -> retention(log, settings));
         return manager;
     }
 
-    private void applyRetention() {
-        EventManagerSettings settings = runtime.config().eventManager();
+    /** Applies retention at once, then every minute, until the returned stop is closed. */
+    private static AutoCloseable retention(EventLog log, EventManagerSettings settings) {
+        ScheduledExecutorService retention = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("sss-retention").factory());
+        retention.scheduleWithFixedDelay(() -> applyRetention(log, settings), 0, 60, TimeUnit.SECONDS);
+        return retention::shutdownNow;
+    }
+
+    private static void applyRetention(EventLog log, EventManagerSettings settings) {
         try {
             int removed = log.applyRetention(settings.retentionEvents(), settings.retentionAge());
             if (removed > 0) {
@@ -92,27 +81,8 @@ public final class EventManager implements AutoCloseable {
         }
     }
 
-    /** @return where it listens */
-    public Endpoint endpoint() {
-        return runtime.endpoint();
-    }
-
-    /** @return the runtime */
-    public ComponentRuntime runtime() {
-        return runtime;
-    }
-
     /** @return the highest sequence number logged */
     public long head() {
         return log.head();
-    }
-
-    @Override
-    public void close() {
-        retention.shutdownNow();
-        runtime.close();
-        operations.close();
-        pushClient.close();
-        log.close();
     }
 }

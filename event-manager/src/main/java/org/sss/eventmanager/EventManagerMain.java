@@ -9,10 +9,7 @@ public final class EventManagerMain {
 
     /** @param args the command line */
     public static void main(String[] args) {
-        ComponentMain.run(EventManager.NAME, "Runs the SSS event manager: a durable event log with subscriptions and replay.",
-                args, config -> {
-                    ComponentMain.logLevel(config.eventManager().component().logLevel());
-                    return EventManager.start(config);
-                });
+        ComponentMain.run(EventManager.NAME, "Runs the SSS event manager: a durable event log with subscriptions and replay.", args,
+                config -> config.eventManager().component(), EventManager::start);
     }
 }

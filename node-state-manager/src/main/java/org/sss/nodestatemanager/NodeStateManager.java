@@ -3,12 +3,11 @@ package org.sss.nodestatemanager;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.sss.lib.config.ConfigException;
 import org.sss.lib.config.SssConfig;
-import org.sss.lib.runtime.ComponentRuntime;
-import org.sss.lib.wire.Endpoint;
+import org.sss.lib.runtime.Component;
+import org.sss.lib.runtime.ComponentLauncher;
+import org.sss.lib.server.MessageDispatcher;
 import org.sss.nodestatemanager.internal.NodeOperations;
 import org.sss.nodestatemanager.internal.NodeService;
 import org.sss.nodestatemanager.internal.NodeState;
@@ -21,16 +20,11 @@ import org.sss.nodestatemanager.internal.NodeTable;
  * events. A node whose mpd dies goes down by itself within a poll interval plus the ring's repair, and comes back
  * up when its mpd rejoins.
  */
-public final class NodeStateManager implements AutoCloseable {
+public final class NodeStateManager extends Component {
     /** The component's name. */
     public static final String NAME = "node-state-manager";
-    private static final Logger LOG = LoggerFactory.getLogger(NodeStateManager.class);
-    private final ComponentRuntime runtime;
-    private final NodeService service;
 
-    private NodeStateManager(ComponentRuntime runtime, NodeService service) {
-        this.runtime = runtime;
-        this.service = service;
+    private NodeStateManager() {
     }
 
     /**
@@ -43,18 +37,13 @@ public final class NodeStateManager implements AutoCloseable {
      */
     public static NodeStateManager start(SssConfig config) throws IOException, ConfigException {
         NodeStateManagerSettings settings = NodeStateManagerSettings.from(config);
-        ComponentRuntime runtime = ComponentRuntime.create(NAME, config, settings.component());
-        NodeService service;
-        try {
-            service = NodeService.start(settings, runtime.components());
-        } catch (IOException e) {
-            runtime.close();
-            throw e;
-        }
-        new NodeOperations(service).registerOn(runtime.dispatcher());
-        runtime.dispatcher().metrics().gauge("sss_ring_members", "mpds in the ring at the last reading (0: no mpd answered).",
-                "ring", () -> Map.of("mpd", service.ringSize()));
-        runtime.dispatcher().metrics().gauge("sss_nodes", "Nodes by state (up: in the ring and not set aside).", "state",
+        ComponentLauncher launch = ComponentLauncher.begin(NAME, config, settings.component());
+        NodeService service = launch.open(runtime -> NodeService.start(settings, runtime.components()));
+        MessageDispatcher dispatcher = launch.runtime().dispatcher();
+        new NodeOperations(service).registerOn(dispatcher);
+        dispatcher.metrics().gauge("sss_ring_members", "mpds in the ring at the last reading (0: no mpd answered).", "ring",
+                () -> Map.of("mpd", service.ringSize()));
+        dispatcher.metrics().gauge("sss_nodes", "Nodes by state (up: in the ring and not set aside).", "state",
                 () -> {
                     Map<String, Long> byState = new TreeMap<>();
                     for (NodeState state : NodeState.values()) {
@@ -65,32 +54,7 @@ public final class NodeStateManager implements AutoCloseable {
                     }
                     return byState;
                 });
-        try {
-            runtime.start();
-        } catch (IOException e) {
-            service.close();
-            runtime.close();
-            throw e;
-        }
-        LOG.info("node-state-manager: serving on {}; {} configured node(s); watching the ring through {}",
-                runtime.endpoint(), settings.nodes().size(), settings.mpds());
-        return new NodeStateManager(runtime, service);
-    }
-
-    /** @return where it listens */
-    public Endpoint endpoint() {
-        return runtime.endpoint();
-    }
-
-    /** @return the runtime (registration state, for tests and tools) */
-    public ComponentRuntime runtime() {
-        return runtime;
-    }
-
-    /** Stops serving and watching. */
-    @Override
-    public void close() {
-        runtime.close();
-        service.close();
+        return launch.serve(new NodeStateManager(), () -> "serving on " + launch.runtime().endpoint() + "; "
+                + settings.nodes().size() + " configured node(s); watching the ring through " + settings.mpds());
     }
 }

@@ -10,9 +10,6 @@ public final class NodeStateManagerMain {
     /** @param args the command line */
     public static void main(String[] args) {
         ComponentMain.run(NodeStateManager.NAME, "Runs the SSS node state manager: which nodes take new work.", args,
-                config -> {
-                    ComponentMain.logLevel(NodeStateManagerSettings.from(config).component().logLevel());
-                    return NodeStateManager.start(config);
-                });
+                config -> NodeStateManagerSettings.from(config).component(), NodeStateManager::start);
     }
 }

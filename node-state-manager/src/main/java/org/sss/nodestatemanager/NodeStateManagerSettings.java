@@ -41,11 +41,8 @@ public record NodeStateManagerSettings(ComponentSettings component, List<Endpoin
      * @throws ConfigException if the element is missing or a value cannot be used, naming file, line and field
      */
     public static NodeStateManagerSettings from(SssConfig config) throws ConfigException {
-        NodeStateManagerType element = config.raw().getNodeStateManager();
-        if (element == null) {
-            throw new ConfigException(config.source(), 0, "<" + ELEMENT + ">",
-                    "missing: the node state manager needs its element");
-        }
+        NodeStateManagerType element = ConfigSections.required(config, config.raw().getNodeStateManager(), ELEMENT,
+                "the node state manager");
         RingAccess ring = RingAccess.from(config, "node state manager");
         Duration poll = ConfigSections.seconds(element.getPollInterval());
         if (poll.isZero()) {

@@ -10,9 +10,6 @@ public final class ProcessManagerMain {
     /** @param args the command line */
     public static void main(String[] args) {
         ComponentMain.run(ProcessManager.NAME, "Runs the SSS process manager: process groups on the mpd ring.", args,
-                config -> {
-                    ComponentMain.logLevel(ProcessManagerSettings.from(config).component().logLevel());
-                    return ProcessManager.start(config);
-                });
+                config -> ProcessManagerSettings.from(config).component(), ProcessManager::start);
     }
 }

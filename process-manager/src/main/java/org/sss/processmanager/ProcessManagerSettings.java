@@ -43,11 +43,8 @@ public record ProcessManagerSettings(ComponentSettings component, List<Endpoint>
      * @throws ConfigException if the element is missing or a value cannot be used, naming file, line and field
      */
     public static ProcessManagerSettings from(SssConfig config) throws ConfigException {
-        ProcessManagerType element = config.raw().getProcessManager();
-        if (element == null) {
-            throw new ConfigException(config.source(), 0, "<" + ELEMENT + ">",
-                    "missing: the process manager needs its element");
-        }
+        ProcessManagerType element = ConfigSections.required(config, config.raw().getProcessManager(), ELEMENT,
+                "the process manager");
         RingAccess ring = RingAccess.from(config, "process manager");
         int checkpoint;
         try {

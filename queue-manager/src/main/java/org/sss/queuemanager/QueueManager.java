@@ -5,16 +5,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.sss.lib.config.ConfigException;
 import org.sss.lib.config.SssConfig;
-import org.sss.lib.runtime.ComponentRuntime;
+import org.sss.lib.runtime.Component;
+import org.sss.lib.runtime.ComponentLauncher;
 import org.sss.lib.runtime.Subscriptions;
 import org.sss.lib.server.LocalPrincipals;
 import org.sss.lib.server.LocalServer;
 import org.sss.lib.server.LocalServerSettings;
-import org.sss.lib.wire.Endpoint;
+import org.sss.lib.server.MessageDispatcher;
 import org.sss.queuemanager.internal.Job;
 import org.sss.queuemanager.internal.JobOperations;
 import org.sss.queuemanager.internal.JobService;
@@ -34,22 +33,18 @@ import org.sss.schema.SuiteEvent;
  * …) connect with no key at all: the kernel names the caller ({@code SO_PEERCRED}); root and the configured
  * {@code admins} act on every job, other users on their own.
  */
-public final class QueueManager implements AutoCloseable {
+public final class QueueManager extends Component {
     /** The component's name. */
     public static final String NAME = "queue-manager";
-    private static final Logger LOG = LoggerFactory.getLogger(QueueManager.class);
-    private final ComponentRuntime runtime;
-    private final JobService service;
     private final LocalServer local;
 
-    private QueueManager(ComponentRuntime runtime, JobService service, LocalServer local) {
-        this.runtime = runtime;
-        this.service = service;
+    private QueueManager(LocalServer local) {
         this.local = local;
     }
 
     /**
-     * Opens the store, starts serving and registers with the service directory.
+     * Opens the store, starts serving and registers with the service directory. Closing it stops serving; running
+     * jobs run on and are followed again at the next start.
      *
      * @param config the configuration (with a {@code <queue-manager>} element)
      * @return the running queue manager
@@ -58,28 +53,16 @@ public final class QueueManager implements AutoCloseable {
      */
     public static QueueManager start(SssConfig config) throws IOException, ConfigException {
         QueueManagerSettings settings = QueueManagerSettings.from(config);
-        ComponentRuntime runtime = ComponentRuntime.create(NAME, config, settings.component());
-        JobService service;
-        try {
-            service = JobService.start(settings, runtime.components());
-        } catch (IOException e) {
-            runtime.close();
-            throw e;
-        }
-        new JobOperations(service, settings).registerOn(runtime.dispatcher());
-        long cursor;
-        try {
-            cursor = service.eventCursor();
-        } catch (IOException e) {
-            service.close();
-            runtime.close();
-            throw e;
-        }
-        runtime.subscriptions().subscribe(JobService.SUBSCRIPTION, List.of(
+        ComponentLauncher launch = ComponentLauncher.begin(NAME, config, settings.component());
+        MessageDispatcher dispatcher = launch.runtime().dispatcher();
+        JobService service = launch.open(runtime -> JobService.start(settings, runtime.components()));
+        new JobOperations(service, settings).registerOn(dispatcher);
+        long cursor = launch.attempt(runtime -> service.eventCursor());
+        launch.runtime().subscriptions().subscribe(JobService.SUBSCRIPTION, List.of(
                 Subscriptions.filter("process-manager", SuiteEvent.PROCESS_GROUP_END.value(), null),
                 Subscriptions.filter("node-state-manager", SuiteEvent.NODE_STATE_CHANGED.value(), null)),
                 cursor, service::onEvent);
-        runtime.dispatcher().metrics().gauge("sss_jobs", "Jobs the queue manager holds, by state.", "state", () -> {
+        dispatcher.metrics().gauge("sss_jobs", "Jobs the queue manager holds, by state.", "state", () -> {
             Map<String, Long> byState = new TreeMap<>();
             for (Job.State state : Job.State.values()) {
                 byState.put(state.xmlName(), 0L);
@@ -89,39 +72,15 @@ public final class QueueManager implements AutoCloseable {
             }
             return byState;
         });
-        LocalServer local = null;
-        try {
-            local = LocalServer.start(new LocalServerSettings(NAME, settings.socket(), config.wire()),
-                    LocalPrincipals.withAdmins(settings.admins()), runtime.dispatcher());
-            runtime.start();
-        } catch (IOException e) {
-            if (local != null) {
-                local.close();
-            }
-            service.close();
-            runtime.close();
-            throw e;
-        }
-        LOG.info("queue-manager: serving on {} and {}; store {}; {} queue(s), {} node(s)", runtime.endpoint(),
-                settings.socket(), settings.database(), settings.queues().size(), settings.nodes().size());
-        return new QueueManager(runtime, service, local);
-    }
-
-    /** @return where it listens */
-    public Endpoint endpoint() {
-        return runtime.endpoint();
+        LocalServer local = launch.front(runtime -> LocalServer.start(new LocalServerSettings(NAME, settings.socket(),
+                config.wire()), LocalPrincipals.withAdmins(settings.admins()), dispatcher));
+        return launch.serve(new QueueManager(local), () -> "serving on " + launch.runtime().endpoint() + " and "
+                + settings.socket() + "; store " + settings.database() + "; " + settings.queues().size() + " queue(s), "
+                + settings.nodes().size() + " node(s)");
     }
 
     /** @return the Unix-domain socket local users' commands connect to */
     public Path socket() {
         return local.socket();
-    }
-
-    /** Stops serving; running jobs run on and are followed again at the next start. */
-    @Override
-    public void close() {
-        local.close();
-        runtime.close();
-        service.close();
     }
 }

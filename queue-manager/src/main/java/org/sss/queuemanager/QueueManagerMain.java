@@ -9,9 +9,7 @@ public final class QueueManagerMain {
 
     /** @param args the command line */
     public static void main(String[] args) {
-        ComponentMain.run(QueueManager.NAME, "Runs the SSS queue manager: durable PBS batch jobs.", args, config -> {
-            ComponentMain.logLevel(QueueManagerSettings.from(config).component().logLevel());
-            return QueueManager.start(config);
-        });
+        ComponentMain.run(QueueManager.NAME, "Runs the SSS queue manager: durable PBS batch jobs.", args,
+                config -> QueueManagerSettings.from(config).component(), QueueManager::start);
     }
 }

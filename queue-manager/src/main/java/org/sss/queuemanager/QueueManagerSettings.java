@@ -76,10 +76,7 @@ public record QueueManagerSettings(ComponentSettings component, Path database, P
      * @throws ConfigException if the element is missing or a value cannot be used, naming file, line and field
      */
     public static QueueManagerSettings from(SssConfig config) throws ConfigException {
-        QueueManagerType element = config.raw().getQueueManager();
-        if (element == null) {
-            throw new ConfigException(config.source(), 0, "<" + ELEMENT + ">", "missing: the queue manager needs its element");
-        }
+        QueueManagerType element = ConfigSections.required(config, config.raw().getQueueManager(), ELEMENT, "the queue manager");
         List<Queue> queues = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         boolean anyDefault = false;

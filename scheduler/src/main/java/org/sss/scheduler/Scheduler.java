@@ -1,12 +1,10 @@
 package org.sss.scheduler;
 
 import java.io.IOException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.sss.lib.config.ConfigException;
 import org.sss.lib.config.SssConfig;
-import org.sss.lib.runtime.ComponentRuntime;
-import org.sss.lib.wire.Endpoint;
+import org.sss.lib.runtime.Component;
+import org.sss.lib.runtime.ComponentLauncher;
 import org.sss.scheduler.internal.SchedulerOperations;
 import org.sss.scheduler.internal.SchedulerService;
 
@@ -18,16 +16,11 @@ import org.sss.scheduler.internal.SchedulerService;
  * is planned again. Reservations are kept durably and served as {@code reservation-*} messages. Any other scheduler
  * speaking the same messages could take its place.
  */
-public final class Scheduler implements AutoCloseable {
+public final class Scheduler extends Component {
     /** The component's name. */
     public static final String NAME = "scheduler";
-    private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
-    private final ComponentRuntime runtime;
-    private final SchedulerService service;
 
-    private Scheduler(ComponentRuntime runtime, SchedulerService service) {
-        this.runtime = runtime;
-        this.service = service;
+    private Scheduler() {
     }
 
     /**
@@ -40,41 +33,11 @@ public final class Scheduler implements AutoCloseable {
      */
     public static Scheduler start(SssConfig config) throws IOException, ConfigException {
         SchedulerSettings settings = SchedulerSettings.from(config);
-        ComponentRuntime runtime = ComponentRuntime.create(NAME, config, settings.component());
-        SchedulerService service;
-        try {
-            service = SchedulerService.start(settings, runtime.components(), runtime.subscriptions(), runtime.events());
-        } catch (IOException e) {
-            runtime.close();
-            throw e;
-        }
-        new SchedulerOperations(service).registerOn(runtime.dispatcher());
-        try {
-            runtime.start();
-        } catch (IOException e) {
-            service.close();
-            runtime.close();
-            throw e;
-        }
-        LOG.info("scheduler: serving on {}; a pass at least every {} ms; {} reservation(s)", runtime.endpoint(),
-                settings.interval().toMillis(), service.reservations().all().size());
-        return new Scheduler(runtime, service);
-    }
-
-    /** @return where it listens */
-    public Endpoint endpoint() {
-        return runtime.endpoint();
-    }
-
-    /** @return the runtime (registration and subscription state) */
-    public ComponentRuntime runtime() {
-        return runtime;
-    }
-
-    /** Stops planning and serving. */
-    @Override
-    public void close() {
-        runtime.close();
-        service.close();
+        ComponentLauncher launch = ComponentLauncher.begin(NAME, config, settings.component());
+        SchedulerService service = launch.open(runtime -> SchedulerService.start(settings, runtime.components(),
+                runtime.subscriptions(), runtime.events()));
+        new SchedulerOperations(service).registerOn(launch.runtime().dispatcher());
+        return launch.serve(new Scheduler(), () -> "serving on " + launch.runtime().endpoint() + "; a pass at least every "
+                + settings.interval().toMillis() + " ms; " + service.reservations().all().size() + " reservation(s)");
     }
 }

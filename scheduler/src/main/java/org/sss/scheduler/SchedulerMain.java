@@ -10,9 +10,6 @@ public final class SchedulerMain {
     /** @param args the command line */
     public static void main(String[] args) {
         ComponentMain.run(Scheduler.NAME, "Runs the SSS scheduler: priority FIFO, EASY backfill, reservations.", args,
-                config -> {
-                    ComponentMain.logLevel(SchedulerSettings.from(config).component().logLevel());
-                    return Scheduler.start(config);
-                });
+                config -> SchedulerSettings.from(config).component(), Scheduler::start);
     }
 }

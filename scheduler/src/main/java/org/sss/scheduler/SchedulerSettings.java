@@ -26,10 +26,7 @@ public record SchedulerSettings(ComponentSettings component, Path database, Dura
      * @throws ConfigException if the element is missing or a value cannot be used, naming file, line and field
      */
     public static SchedulerSettings from(SssConfig config) throws ConfigException {
-        SchedulerType element = config.raw().getScheduler();
-        if (element == null) {
-            throw new ConfigException(config.source(), 0, "<" + ELEMENT + ">", "missing: the scheduler needs its element");
-        }
+        SchedulerType element = ConfigSections.required(config, config.raw().getScheduler(), ELEMENT, "the scheduler");
         Duration interval = ConfigSections.seconds(element.getInterval());
         if (interval.isZero()) {
             throw ConfigSections.error(config, element, "<" + ELEMENT + "> interval", "must be more than 0");

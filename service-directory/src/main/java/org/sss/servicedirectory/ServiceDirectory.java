@@ -5,9 +5,9 @@ import java.time.Clock;
 import org.sss.lib.client.Location;
 import org.sss.lib.config.ServiceDirectorySettings;
 import org.sss.lib.config.SssConfig;
-import org.sss.lib.runtime.ComponentRuntime;
+import org.sss.lib.runtime.Component;
+import org.sss.lib.runtime.ComponentLauncher;
 import org.sss.lib.runtime.Registrar;
-import org.sss.lib.wire.Endpoint;
 import org.sss.servicedirectory.internal.LeaseSweeper;
 import org.sss.servicedirectory.internal.LocationOperations;
 import org.sss.servicedirectory.internal.LocationTable;
@@ -19,17 +19,13 @@ import org.sss.servicedirectory.internal.LocationTable;
  *
  * <p>Start with {@link #start(SssConfig)}; {@link #close()} stops it cleanly.
  */
-public final class ServiceDirectory implements AutoCloseable {
+public final class ServiceDirectory extends Component {
     /** The component's name. */
     public static final String NAME = "service-directory";
-    private final ComponentRuntime runtime;
     private final LocationTable table;
-    private final LeaseSweeper sweeper;
 
-    private ServiceDirectory(ComponentRuntime runtime, LocationTable table, LeaseSweeper sweeper) {
-        this.runtime = runtime;
+    private ServiceDirectory(LocationTable table) {
         this.table = table;
-        this.sweeper = sweeper;
     }
 
     /**
@@ -43,9 +39,10 @@ public final class ServiceDirectory implements AutoCloseable {
         ServiceDirectorySettings settings = config.serviceDirectory();
         Clock clock = Clock.systemUTC();
         LocationTable table = new LocationTable(settings.lease());
-        ComponentRuntime runtime = ComponentRuntime.create(NAME, config, settings.component()).servesDirectory();
-        new LocationOperations(table, runtime.events(), clock).registerOn(runtime.dispatcher());
-        runtime.start(new Registrar() {
+        ComponentLauncher launch = ComponentLauncher.begin(NAME, config, settings.component());
+        launch.runtime().servesDirectory();
+        new LocationOperations(table, launch.runtime().events(), clock).registerOn(launch.runtime().dispatcher());
+        ServiceDirectory directory = launch.serve(new ServiceDirectory(table), new Registrar() {
             @Override
             public void register(Location location) {
                 table.registerPermanent(location);
@@ -55,29 +52,13 @@ public final class ServiceDirectory implements AutoCloseable {
             public void deregister(Location location) {
                 table.remove(location);
             }
-        });
-        LeaseSweeper sweeper = new LeaseSweeper(table, runtime.events(), clock, settings.sweepInterval());
-        return new ServiceDirectory(runtime, table, sweeper);
-    }
-
-    /** @return where the directory listens */
-    public Endpoint endpoint() {
-        return runtime.endpoint();
+        }, null);
+        launch.front(runtime -> new LeaseSweeper(table, runtime.events(), clock, settings.sweepInterval()));
+        return directory;
     }
 
     /** @return the number of registrations, itself included */
     public int registrations() {
         return table.size();
-    }
-
-    /** @return the runtime (server counters, events) */
-    public ComponentRuntime runtime() {
-        return runtime;
-    }
-
-    @Override
-    public void close() {
-        sweeper.close();
-        runtime.close();
     }
 }

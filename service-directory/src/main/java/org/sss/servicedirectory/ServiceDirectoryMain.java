@@ -9,10 +9,7 @@ public final class ServiceDirectoryMain {
 
     /** @param args the command line */
     public static void main(String[] args) {
-        ComponentMain.run(ServiceDirectory.NAME, "Runs the SSS service directory: where components register and find each other.",
-                args, config -> {
-                    ComponentMain.logLevel(config.serviceDirectory().component().logLevel());
-                    return ServiceDirectory.start(config);
-                });
+        ComponentMain.run(ServiceDirectory.NAME, "Runs the SSS service directory: where components register and find each other.", args,
+                config -> config.serviceDirectory().component(), ServiceDirectory::start);
     }
 }

@@ -1,6 +1,7 @@
 package org.sss.testkit;
 
 import org.sss.lib.config.ComponentSettings;
+import org.sss.lib.config.SssConfig;
 import org.sss.lib.runtime.ComponentMain;
 import org.sss.lib.runtime.ComponentRuntime;
 
@@ -16,10 +17,11 @@ public final class ProbeComponentMain {
     public static void main(String[] args) {
         String name = args.length > 0 ? args[0] : "probe";
         String[] rest = args.length > 0 ? java.util.Arrays.copyOfRange(args, 1, args.length) : args;
-        ComponentMain.run(name, "A test component that only registers with the service directory.", rest, config -> {
-            ComponentSettings settings = new ComponentSettings("127.0.0.1", "127.0.0.1", 0,
-                    config.security().keys().clientKey().name(), "info");
-            return ComponentRuntime.create(name, config, settings).start();
-        });
+        ComponentMain.run(name, "A test component that only registers with the service directory.", rest,
+                ProbeComponentMain::settings, config -> ComponentRuntime.create(name, config, settings(config)).start());
+    }
+
+    private static ComponentSettings settings(SssConfig config) {
+        return new ComponentSettings("127.0.0.1", "127.0.0.1", 0, config.security().keys().clientKey().name(), "info");
     }
 }

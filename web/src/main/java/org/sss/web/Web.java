@@ -2,12 +2,10 @@ package org.sss.web;
 
 import java.io.IOException;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.sss.lib.config.ConfigException;
 import org.sss.lib.config.SssConfig;
-import org.sss.lib.runtime.ComponentRuntime;
-import org.sss.lib.wire.Endpoint;
+import org.sss.lib.runtime.Component;
+import org.sss.lib.runtime.ComponentLauncher;
 import org.sss.web.internal.DashboardAccess;
 import org.sss.web.internal.DashboardServer;
 import org.sss.web.internal.EventFeed;
@@ -21,22 +19,18 @@ import org.sss.web.internal.SuiteView;
  * sign in with the viewer key; cancelling a job needs a suite key of role user (own jobs only) or admin. It holds no
  * state of its own: everything shown is asked of the queue manager, the node state manager and the ring.
  */
-public final class Web implements AutoCloseable {
+public final class Web extends Component {
     /** The component's name. */
     public static final String NAME = "web";
-    private static final Logger LOG = LoggerFactory.getLogger(Web.class);
-    private final ComponentRuntime runtime;
     private final DashboardServer dashboard;
-    private final SuiteView view;
 
-    private Web(ComponentRuntime runtime, DashboardServer dashboard, SuiteView view) {
-        this.runtime = runtime;
+    private Web(DashboardServer dashboard) {
         this.dashboard = dashboard;
-        this.view = view;
     }
 
     /**
-     * Starts the dashboard, then serves, registers and subscribes.
+     * Starts the dashboard, then serves, registers and subscribes. Closing it stops serving the page, then the
+     * component.
      *
      * @param config the configuration (with a {@code <web>} element)
      * @return the running dashboard
@@ -45,49 +39,21 @@ public final class Web implements AutoCloseable {
      */
     public static Web start(SssConfig config) throws IOException, ConfigException {
         WebSettings settings = WebSettings.from(config);
-        ComponentRuntime runtime = ComponentRuntime.create(NAME, config, settings.component());
+        ComponentLauncher launch = ComponentLauncher.begin(NAME, config, settings.component());
         EventFeed feed = new EventFeed();
-        SuiteView view = new SuiteView(runtime.components(), settings.ring());
+        SuiteView view = launch.open(runtime -> new SuiteView(runtime.components(), settings.ring()));
         DashboardAccess access = new DashboardAccess(config.security().keys(), settings.viewerKey());
-        DashboardServer dashboard;
-        try {
-            dashboard = DashboardServer.start(settings.dashboardListen(), settings.dashboardPort(), config.raw().getCluster(),
-                    view, feed, access);
-        } catch (IOException e) {
-            view.close();
-            runtime.close();
-            throw e;
-        }
-        runtime.advertiseUrl("http://" + settings.component().host() + ":" + dashboard.port() + "/");
-        runtime.subscriptions().subscribe(NAME, List.of(), null, feed::publish);
-        try {
-            runtime.start();
-        } catch (IOException e) {
-            dashboard.close();
-            view.close();
-            runtime.close();
-            throw e;
-        }
-        LOG.info("web: dashboard at http://{}:{}/ (viewer key {}); serving events on {}", settings.dashboardListen(),
-                dashboard.port(), settings.viewerKey() == null ? "none: loopback only" : "configured", runtime.endpoint());
-        return new Web(runtime, dashboard, view);
-    }
-
-    /** @return where its challenge-wire port listens */
-    public Endpoint endpoint() {
-        return runtime.endpoint();
+        DashboardServer dashboard = launch.front(runtime -> DashboardServer.start(settings.dashboardListen(),
+                settings.dashboardPort(), config.raw().getCluster(), view, feed, access));
+        launch.runtime().advertiseUrl("http://" + settings.component().host() + ":" + dashboard.port() + "/");
+        launch.runtime().subscriptions().subscribe(NAME, List.of(), null, feed::publish);
+        return launch.serve(new Web(dashboard), () -> "dashboard at http://" + settings.dashboardListen() + ":"
+                + dashboard.port() + "/ (viewer key " + (settings.viewerKey() == null ? "none: loopback only" : "configured")
+                + "); serving events on " + launch.runtime().endpoint());
     }
 
     /** @return the dashboard's HTTP port */
     public int dashboardPort() {
         return dashboard.port();
-    }
-
-    /** Stops serving the page, then the component. */
-    @Override
-    public void close() {
-        dashboard.close();
-        runtime.close();
-        view.close();
     }
 }

@@ -10,9 +10,6 @@ public final class WebMain {
     /** @param args the command line */
     public static void main(String[] args) {
         ComponentMain.run(Web.NAME, "Runs the SSS web dashboard: jobs, nodes, the ring, live events, job output.", args,
-                config -> {
-                    ComponentMain.logLevel(WebSettings.from(config).component().logLevel());
-                    return Web.start(config);
-                });
+                config -> WebSettings.from(config).component(), Web::start);
     }
 }

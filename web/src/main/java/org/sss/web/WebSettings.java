@@ -31,10 +31,7 @@ public record WebSettings(ComponentSettings component, String dashboardListen, i
      * @throws ConfigException if the element is missing or a value cannot be used, naming file, line and field
      */
     public static WebSettings from(SssConfig config) throws ConfigException {
-        WebType element = config.raw().getWeb();
-        if (element == null) {
-            throw new ConfigException(config.source(), 0, "<" + ELEMENT + ">", "missing: the dashboard needs its element");
-        }
+        WebType element = ConfigSections.required(config, config.raw().getWeb(), ELEMENT, "the dashboard");
         ComponentSettings component = ConfigSections.component(config, element, ELEMENT);
         SharedKey viewer = null;
         if (element.getViewerKey() != null) {

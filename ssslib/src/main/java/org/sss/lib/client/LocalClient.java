@@ -2,7 +2,6 @@ package org.sss.lib.client;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import org.sss.lib.config.WireSettings;
 import org.sss.lib.error.RemoteErrorException;
 import org.sss.lib.error.SssException;
@@ -20,12 +19,10 @@ import org.sss.lib.xml.MessageCodec;
  * connection. Thread-safe.
  */
 public final class LocalClient implements AutoCloseable {
-    private static final int MAX_IDLE = 16;
     private final MessageCodec codec;
     private final Path socket;
     private final WireSettings wire;
-    private final ConcurrentLinkedDeque<LocalConnection> idle = new ConcurrentLinkedDeque<>();
-    private volatile boolean closed;
+    private final ConnectionPool<Path, LocalConnection> pool;
 
     /**
      * @param codec  the message codec
@@ -36,6 +33,7 @@ public final class LocalClient implements AutoCloseable {
         this.codec = codec;
         this.socket = socket;
         this.wire = wire;
+        this.pool = new ConnectionPool<>(this::connect, wire.idleTimeout());
     }
 
     /** @return the codec */
@@ -71,66 +69,19 @@ public final class LocalClient implements AutoCloseable {
      * @throws TransportException if no reply came
      */
     public byte[] exchange(byte[] request) throws TransportException {
-        if (closed) {
-            throw new TransportException("client is closed");
-        }
-        LocalConnection pooled = takeIdle();
-        if (pooled != null) {
-            try {
-                byte[] reply = pooled.exchange(request);
-                giveBack(pooled);
-                return reply;
-            } catch (IOException stale) {
-                pooled.close();
-            }
-        }
-        LocalConnection fresh;
+        return pool.exchange(socket, request);
+    }
+
+    private LocalConnection connect(Path path) throws TransportException {
         try {
-            fresh = LocalConnection.open(socket, wire.maxMessageBytes(), wire.callTimeout());
+            return LocalConnection.open(path, wire.maxMessageBytes(), wire.callTimeout());
         } catch (IOException e) {
             throw new TransportException(e.getMessage(), e, false);
         }
-        try {
-            byte[] reply = fresh.exchange(request);
-            giveBack(fresh);
-            return reply;
-        } catch (IOException e) {
-            fresh.close();
-            throw new TransportException("no reply from " + socket + ": " + describe(e), e, true);
-        }
-    }
-
-    private LocalConnection takeIdle() {
-        long maxIdle = wire.idleTimeout().toNanos() / 2;
-        LocalConnection connection;
-        while ((connection = idle.pollFirst()) != null) {
-            if (connection.usable() && connection.idleNanos() < maxIdle) {
-                return connection;
-            }
-            connection.close();
-        }
-        return null;
-    }
-
-    private void giveBack(LocalConnection connection) {
-        if (closed || idle.size() >= MAX_IDLE) {
-            connection.close();
-        } else {
-            idle.offerFirst(connection);
-        }
-    }
-
-    private static String describe(IOException e) {
-        String message = e.getMessage();
-        return message == null ? e.getClass().getSimpleName() : message;
     }
 
     @Override
     public void close() {
-        closed = true;
-        LocalConnection connection;
-        while ((connection = idle.pollFirst()) != null) {
-            connection.close();
-        }
+        pool.close();
     }
 }

@@ -52,7 +52,7 @@ import org.sss.lib.wire.FrameWriter;
  * }
  * }</pre>
  */
-public final class LocalConnection implements AutoCloseable {
+public final class LocalConnection implements AutoCloseable, ConnectionPool.Pooled {
     private final Path socket;
     private final SocketChannel channel;
     private final OutputStream out;

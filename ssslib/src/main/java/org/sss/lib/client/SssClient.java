@@ -2,9 +2,6 @@ package org.sss.lib.client;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import org.sss.lib.config.SssConfig;
 import org.sss.lib.config.WireSettings;
 import org.sss.lib.error.RemoteErrorException;
@@ -27,13 +24,11 @@ import org.sss.lib.xml.MessageCodec;
  * sent once more on a fresh connection. Thread-safe.
  */
 public final class SssClient implements AutoCloseable {
-    private static final int MAX_IDLE_PER_ENDPOINT = 16;
     private final MessageCodec codec;
     private final ChallengeHandshake handshake;
     private final SharedKey key;
     private final WireSettings wire;
-    private final Map<Endpoint, ConcurrentLinkedDeque<SssConnection>> idle = new ConcurrentHashMap<>();
-    private volatile boolean closed;
+    private final ConnectionPool<Endpoint, SssConnection> pool;
 
     /**
      * @param codec  the message codec
@@ -46,6 +41,7 @@ public final class SssClient implements AutoCloseable {
         this.handshake = new ChallengeHandshake(digest);
         this.key = key;
         this.wire = wire;
+        this.pool = new ConnectionPool<>(this::connect, wire.idleTimeout());
     }
 
     /**
@@ -104,28 +100,7 @@ public final class SssClient implements AutoCloseable {
      * @throws TransportException if no reply came
      */
     public byte[] exchange(Endpoint endpoint, byte[] request) throws TransportException {
-        if (closed) {
-            throw new TransportException("client is closed");
-        }
-        SssConnection pooled = takeIdle(endpoint);
-        if (pooled != null) {
-            try {
-                byte[] reply = pooled.exchange(request);
-                giveBack(pooled);
-                return reply;
-            } catch (IOException stale) {
-                pooled.close();
-            }
-        }
-        SssConnection fresh = connect(endpoint);
-        try {
-            byte[] reply = fresh.exchange(request);
-            giveBack(fresh);
-            return reply;
-        } catch (IOException e) {
-            fresh.close();
-            throw new TransportException("no reply from " + endpoint + ": " + describe(e), e, true);
-        }
+        return pool.exchange(endpoint, request);
     }
 
     private SssConnection connect(Endpoint endpoint) throws TransportException {
@@ -135,52 +110,21 @@ public final class SssClient implements AutoCloseable {
         } catch (AuthenticationException e) {
             throw new TransportException("authentication with " + endpoint + " failed: " + e.getMessage(), e, false);
         } catch (IOException e) {
-            throw new TransportException("cannot connect to " + endpoint + ": " + describe(e), e, false);
+            throw new TransportException("cannot connect to " + endpoint + ": " + ConnectionPool.describe(e), e, false);
         }
     }
 
-    private SssConnection takeIdle(Endpoint endpoint) {
-        var deque = idle.get(endpoint);
-        if (deque == null) {
-            return null;
-        }
-        long maxIdle = wire.idleTimeout().toNanos() / 2;
-        SssConnection connection;
-        while ((connection = deque.pollFirst()) != null) {
-            if (connection.usable() && connection.idleNanos() < maxIdle) {
-                return connection;
-            }
-            connection.close();
-        }
-        return null;
-    }
-
-    private void giveBack(SssConnection connection) {
-        var deque = idle.computeIfAbsent(connection.endpoint(), e -> new ConcurrentLinkedDeque<>());
-        if (closed || deque.size() >= MAX_IDLE_PER_ENDPOINT) {
-            connection.close();
-        } else {
-            deque.offerFirst(connection);
-        }
-    }
-
-    /** Closes every pooled connection to the endpoint (after it is known to have gone away). */
+    /**
+     * Closes every pooled connection to the endpoint (after it is known to have gone away).
+     *
+     * @param endpoint where they go
+     */
     public void forget(Endpoint endpoint) {
-        var deque = idle.remove(endpoint);
-        if (deque != null) {
-            deque.forEach(SssConnection::close);
-        }
-    }
-
-    private static String describe(IOException e) {
-        String message = e.getMessage();
-        return message == null ? e.getClass().getSimpleName() : message;
+        pool.forget(endpoint);
     }
 
     @Override
     public void close() {
-        closed = true;
-        idle.values().forEach(deque -> deque.forEach(SssConnection::close));
-        idle.clear();
+        pool.close();
     }
 }

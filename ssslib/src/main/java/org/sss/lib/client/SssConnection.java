@@ -19,7 +19,7 @@ import org.sss.lib.wire.SharedKey;
  * One authenticated client connection on the challenge wire: connect, answer the challenge, then any number of
  * request/reply exchanges, one at a time. Not thread-safe; a pool hands each connection to one caller at a time.
  */
-public final class SssConnection implements AutoCloseable {
+public final class SssConnection implements AutoCloseable, ConnectionPool.Pooled {
     private final Endpoint endpoint;
     private final Socket socket;
     private final InputStream in;

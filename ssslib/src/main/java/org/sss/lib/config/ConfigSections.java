@@ -39,6 +39,24 @@ public final class ConfigSections {
     }
 
     /**
+     * A component's element, which its component cannot start without.
+     *
+     * @param config  the configuration
+     * @param element the element as parsed (null when the file has none)
+     * @param name    its element name, e.g. {@code scheduler}
+     * @param who     who needs it, for the message, e.g. {@code the scheduler}
+     * @param <T>     the element's type
+     * @return the element
+     * @throws ConfigException naming the file and the element when it is missing
+     */
+    public static <T> T required(SssConfig config, T element, String name, String who) throws ConfigException {
+        if (element == null) {
+            throw new ConfigException(config.source(), 0, "<" + name + ">", "missing: " + who + " needs its element");
+        }
+        return element;
+    }
+
+    /**
      * @param seconds a validated seconds value
      * @return it as a duration
      */

@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sss.lib.config.ComponentSettings;
 import org.sss.lib.config.ConfigException;
 import org.sss.lib.config.ConfigLoader;
 import org.sss.lib.config.SssConfig;
@@ -16,8 +17,9 @@ import org.sss.lib.error.SssException;
 /**
  * The {@code main} of every component daemon: {@code COMPONENT [--config FILE]}.
  *
- * <p>Loads the configuration ({@code --config}, else {@link SssConfig#defaultPath()}), starts the component, and
- * runs until SIGTERM or SIGINT, then stops it cleanly. Exit status: 0 after a clean stop, 2 for a usage or
+ * <p>Loads the configuration ({@code --config}, else {@link SssConfig#defaultPath()}), sets the log level its element
+ * names, starts the component (with a {@link ComponentLauncher}), and runs until SIGTERM or SIGINT, then stops it
+ * cleanly. Exit status: 0 after a clean stop, 2 for a usage or
  * configuration error (one line naming file, line and field), 1 if the component cannot start (the reason on one
  * line, e.g. a port in use).
  */
@@ -30,6 +32,17 @@ public final class ComponentMain {
     public static final int EXIT_USAGE = 2;
 
     private ComponentMain() {
+    }
+
+    /** Finds a component's own element in a configuration. */
+    @FunctionalInterface
+    public interface SettingsOf {
+        /**
+         * @param config the loaded configuration
+         * @return where the component listens, which key it presents, its log level
+         * @throws ConfigException if its element is missing or unusable
+         */
+        ComponentSettings of(SssConfig config) throws ConfigException;
     }
 
     /** Starts one component from a configuration. */
@@ -51,10 +64,11 @@ public final class ComponentMain {
      * @param component the component's name
      * @param summary   one line saying what it does, for {@code --help}
      * @param args      the command line
+     * @param settings  where its element of the configuration is (for its log level)
      * @param starter   how to start it
      */
-    public static void run(String component, String summary, String[] args, Starter starter) {
-        System.exit(runUntilStopped(component, summary, args, starter, new CountDownLatch(1)));
+    public static void run(String component, String summary, String[] args, SettingsOf settings, Starter starter) {
+        System.exit(runUntilStopped(component, summary, args, settings, starter, new CountDownLatch(1)));
     }
 
     /**
@@ -63,11 +77,13 @@ public final class ComponentMain {
      * @param component the component's name
      * @param summary   one line saying what it does
      * @param args      the command line
+     * @param settings  where its element of the configuration is (for its log level)
      * @param starter   how to start it
      * @param stop      counts down to stop the component
      * @return the exit status
      */
-    public static int runUntilStopped(String component, String summary, String[] args, Starter starter, CountDownLatch stop) {
+    public static int runUntilStopped(String component, String summary, String[] args, SettingsOf settings, Starter starter,
+                                      CountDownLatch stop) {
         Path configPath = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -98,6 +114,7 @@ public final class ComponentMain {
         Logger log = LoggerFactory.getLogger(ComponentMain.class);
         AutoCloseable running;
         try {
+            logLevel(settings.of(config).logLevel());
             running = starter.start(config);
         } catch (ConfigException e) {
             System.err.println(component + ": " + e.getMessage());

@@ -12,12 +12,10 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.sss.lib.config.WireSettings;
 import org.sss.lib.wire.ChannelTimeouts;
 import org.sss.lib.wire.FrameReader;
@@ -40,27 +38,18 @@ import org.sss.lib.wire.Principal;
  * the frame timeout; connections beyond the maximum are closed on accept, and so are callers the mapping refuses.
  * {@link #close()} stops accepting, closes idle connections and lets requests in progress finish (up to 5 s).
  */
-public final class LocalServer implements AutoCloseable {
+public final class LocalServer extends WireServer<LocalServer.UnixConnection> {
     private static final Logger LOG = LoggerFactory.getLogger(LocalServer.class);
-    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
     private final LocalServerSettings settings;
     private final LocalPrincipals principals;
     private final SocketFile socketFile;
-    private final OpenConnections connections;
-    private final AtomicBoolean stopping = new AtomicBoolean();
-    private final RequestLoop requests;
-    private final Thread acceptor;
 
     private LocalServer(LocalServerSettings settings, LocalPrincipals principals, MessageHandler handler,
                         SocketFile socketFile) {
+        super(LOG, settings.component(), "sss-local-", settings.wire(), handler);
         this.settings = settings;
         this.principals = principals;
         this.socketFile = socketFile;
-        this.connections = new OpenConnections(settings.wire().maxConnections());
-        this.requests = new RequestLoop(LOG, settings.component(), handler, settings.wire().maxMessageBytes(),
-                stopping::get);
-        this.acceptor = Thread.ofPlatform().daemon().name("sss-local-accept-" + settings.component())
-                .unstarted(this::acceptLoop);
     }
 
     /**
@@ -76,7 +65,7 @@ public final class LocalServer implements AutoCloseable {
             throws IOException {
         SocketFile socketFile = SocketFile.bind(settings.component(), settings.socket());
         LocalServer server = new LocalServer(settings, principals, handler, socketFile);
-        server.acceptor.start();
+        server.startAccepting();
         LOG.info("{}: listening on {}", settings.component(), settings.socket());
         return server;
     }
@@ -86,65 +75,96 @@ public final class LocalServer implements AutoCloseable {
         return socketFile.path();
     }
 
-    /** @return connections open now */
-    public int openConnections() {
-        return connections.open();
-    }
-
-    /** @return requests served since start */
-    public long requestsServed() {
-        return requests.served();
-    }
-
-    private void acceptLoop() {
-        MDC.put("component", settings.component());
-        while (!stopping.get()) {
-            SocketChannel channel;
-            try {
-                channel = socketFile.channel().accept();
-            } catch (IOException e) {
-                if (!stopping.get()) {
-                    LOG.warn("{}: accept failed: {}", settings.component(), e.getMessage());
-                }
-                continue;
-            }
-            UnixDomainPrincipal credentials;
-            try {
-                credentials = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
-            } catch (IOException | UnsupportedOperationException e) {
-                LOG.warn("{}: refused a local connection: cannot read its peer credentials: {}", settings.component(),
-                        e.getMessage());
-                closeQuietly(channel);
-                continue;
-            }
-            Connection connection = new Connection(channel, credentials);
-            if (!connections.admit(connection)) {
-                LOG.warn("{}: refused connection from {}: {} connections already open", settings.component(),
-                        connection.peer, connections.max());
-                closeQuietly(channel);
-                continue;
-            }
-            Thread.ofVirtual().name("sss-local-conn-" + settings.component()).start(connection::run);
-        }
-    }
-
-    /**
-     * Stops accepting and removes the socket file, closes idle connections, waits up to 5 s for requests in
-     * progress to be answered, then closes the rest.
-     */
     @Override
-    public void close() {
-        if (!stopping.compareAndSet(false, true)) {
-            return;
-        }
+    void stopListening() {
         socketFile.close();
-        connections.drain(DRAIN_TIMEOUT);
+    }
+
+    @Override
+    String listeningOn() {
+        return socket().toString();
+    }
+
+    /** The next connection with its caller's credentials, or null if they cannot be read (refused). */
+    @Override
+    UnixConnection accept() throws IOException {
+        SocketChannel channel = socketFile.channel().accept();
+        UnixDomainPrincipal credentials;
         try {
-            acceptor.join(Duration.ofSeconds(1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            credentials = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warn("{}: refused a local connection: cannot read its peer credentials: {}", settings.component(),
+                    e.getMessage());
+            closeQuietly(channel);
+            return null;
         }
-        LOG.info("{}: stopped listening on {}", settings.component(), socket());
+        return new UnixConnection(channel, credentials, "local:" + LocalPrincipals.userName(credentials));
+    }
+
+    /** One local connection: map the caller, then request/reply pairs until either side stops. */
+    @Override
+    void serve(UnixConnection connection, Session session) {
+        WireSettings wire = settings.wire();
+        SocketChannel channel = connection.channel();
+        ChannelTimeouts timeouts = ChannelTimeouts.watch(channel, wire.idleTimeout(), wire.frameTimeout());
+        try {
+            Principal principal = principal(connection);
+            if (principal != null) {
+                LOG.debug("{}: {} connected as {}", settings.component(), connection.peer(), principal);
+                InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 8192);
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 8192);
+                session.serve(new FrameReader(in, wire.maxMessageBytes(), timeouts), out,
+                        new RequestContext(settings.component(), principal, connection.peer()), pacing(timeouts));
+            }
+        } catch (IOException e) {
+            logEnd(connection.peer(), e, timeouts.expired());
+        } finally {
+            timeouts.close();
+        }
+    }
+
+    private Principal principal(UnixConnection connection) {
+        Principal principal;
+        try {
+            principal = principals.principalOf(connection.credentials());
+        } catch (RuntimeException e) {
+            LOG.error("{}: refused connection from {}: mapping its credentials failed: {}", settings.component(),
+                    connection.peer(), e.toString(), e);
+            return null;
+        }
+        if (principal == null) {
+            LOG.warn("{}: refused connection from {}: not allowed", settings.component(), connection.peer());
+        }
+        return principal;
+    }
+
+    private RequestLoop.Pacing pacing(ChannelTimeouts timeouts) {
+        Duration frame = settings.wire().frameTimeout();
+        String unread = "reply not read within "
+                + (frame.toMillis() % 1000 == 0 ? frame.toSeconds() + " s" : frame.toMillis() + " ms");
+        return new RequestLoop.Pacing() {
+            @Override
+            public void handling() {
+                timeouts.disarm();
+            }
+
+            @Override
+            public void replying() throws IOException {
+                timeouts.arm(frame, unread);
+            }
+        };
+    }
+
+    private void logEnd(String peer, IOException e, String expired) {
+        if (expired != null) {
+            LOG.info("{}: closed connection from {}: {}", settings.component(), peer, expired);
+        } else if (e instanceof SocketTimeoutException) {
+            LOG.info("{}: closed connection from {}: {}", settings.component(), peer, e.getMessage());
+        } else if (e instanceof EOFException || e instanceof ClosedChannelException) {
+            LOG.debug("{}: connection from {} ended: {}", settings.component(), peer, e.toString());
+        } else {
+            LOG.info("{}: connection from {} failed: {}", settings.component(), peer, e.getMessage());
+        }
     }
 
     private static void closeQuietly(AutoCloseable closeable) {
@@ -155,97 +175,11 @@ public final class LocalServer implements AutoCloseable {
         }
     }
 
-    /** One local connection: map the caller, then request/reply pairs until either side stops. */
-    private final class Connection implements OpenConnections.Member {
-        private final SocketChannel channel;
-        private final UnixDomainPrincipal credentials;
-        private final String peer;
-        private final ConnectionState state = new ConnectionState();
-
-        Connection(SocketChannel channel, UnixDomainPrincipal credentials) {
-            this.channel = channel;
-            this.credentials = credentials;
-            this.peer = "local:" + LocalPrincipals.userName(credentials);
-        }
-
-        void run() {
-            MDC.put("component", settings.component());
-            MDC.put("peer", peer);
-            WireSettings wire = settings.wire();
-            ChannelTimeouts timeouts = ChannelTimeouts.watch(channel, wire.idleTimeout(), wire.frameTimeout());
-            try {
-                Principal principal = principal();
-                if (principal != null) {
-                    LOG.debug("{}: {} connected as {}", settings.component(), peer, principal);
-                    InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 8192);
-                    OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 8192);
-                    requests.serve(new FrameReader(in, wire.maxMessageBytes(), timeouts), out, state,
-                            new RequestContext(settings.component(), principal, peer), pacing(timeouts));
-                }
-            } catch (IOException e) {
-                logEnd(e, timeouts.expired());
-            } finally {
-                timeouts.close();
-                close();
-                MDC.clear();
-            }
-        }
-
-        private Principal principal() {
-            Principal principal;
-            try {
-                principal = principals.principalOf(credentials);
-            } catch (RuntimeException e) {
-                LOG.error("{}: refused connection from {}: mapping its credentials failed: {}", settings.component(),
-                        peer, e.toString(), e);
-                return null;
-            }
-            if (principal == null) {
-                LOG.warn("{}: refused connection from {}: not allowed", settings.component(), peer);
-            }
-            return principal;
-        }
-
-        private RequestLoop.Pacing pacing(ChannelTimeouts timeouts) {
-            Duration frame = settings.wire().frameTimeout();
-            String unread = "reply not read within "
-                    + (frame.toMillis() % 1000 == 0 ? frame.toSeconds() + " s" : frame.toMillis() + " ms");
-            return new RequestLoop.Pacing() {
-                @Override
-                public void handling() {
-                    timeouts.disarm();
-                }
-
-                @Override
-                public void replying() throws IOException {
-                    timeouts.arm(frame, unread);
-                }
-            };
-        }
-
-        private void logEnd(IOException e, String expired) {
-            if (expired != null) {
-                LOG.info("{}: closed connection from {}: {}", settings.component(), peer, expired);
-            } else if (e instanceof SocketTimeoutException) {
-                LOG.info("{}: closed connection from {}: {}", settings.component(), peer, e.getMessage());
-            } else if (e instanceof EOFException || e instanceof ClosedChannelException) {
-                LOG.debug("{}: connection from {} ended: {}", settings.component(), peer, e.toString());
-            } else {
-                LOG.info("{}: connection from {} failed: {}", settings.component(), peer, e.getMessage());
-            }
-        }
-
-        @Override
-        public void closeIfIdle() {
-            if (state.closeIfIdle()) {
-                close();
-            }
-        }
-
+    /** An accepted local connection, its caller's credentials and its peer name ({@code local:USER}). */
+    record UnixConnection(SocketChannel channel, UnixDomainPrincipal credentials, String peer)
+            implements WireServer.Accepted {
         @Override
         public void close() {
-            state.close();
-            connections.leave(this);
             closeQuietly(channel);
         }
     }

@@ -12,11 +12,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.sss.lib.wire.AuthenticationException;
 import org.sss.lib.wire.ChallengeHandshake;
 import org.sss.lib.wire.FrameReader;
@@ -33,26 +30,18 @@ import org.sss.lib.wire.ReadTimeouts;
  * handshakes at once; connections beyond the maximum are closed on accept. {@link #close()} stops accepting,
  * closes idle connections and lets requests in progress finish and reply (up to 5 s).
  */
-public final class SssServer implements AutoCloseable {
+public final class SssServer extends WireServer<SssServer.TcpConnection> {
     private static final Logger LOG = LoggerFactory.getLogger(SssServer.class);
-    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
     private final ServerSettings settings;
     private final ServerSocket serverSocket;
     private final ChallengeHandshake handshake;
-    private final OpenConnections connections;
-    private final AtomicBoolean stopping = new AtomicBoolean();
-    private final RequestLoop requests;
-    private final Thread acceptor;
 
     private SssServer(ServerSettings settings, MessageHandler handler, ServerSocket serverSocket) {
+        super(LOG, settings.component(), "sss-", settings.wire(), handler);
         this.settings = settings;
         this.serverSocket = serverSocket;
         this.handshake = new ChallengeHandshake(settings.digest());
-        this.connections = new OpenConnections(settings.wire().maxConnections());
-        this.requests = new RequestLoop(LOG, settings.component(), handler, settings.wire().maxMessageBytes(),
-                stopping::get);
-        this.acceptor = Thread.ofPlatform().daemon().name("sss-accept-" + settings.component()).unstarted(this::acceptLoop);
     }
 
     /**
@@ -73,7 +62,7 @@ public final class SssServer implements AutoCloseable {
             throw new IOException("cannot listen on " + settings.listen() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
         SssServer server = new SssServer(settings, handler, socket);
-        server.acceptor.start();
+        server.startAccepting();
         LOG.info("{}: listening on {}:{} (digest {})", settings.component(), settings.listen(), server.port(),
                 settings.digest().configName());
         return server;
@@ -84,56 +73,47 @@ public final class SssServer implements AutoCloseable {
         return serverSocket.getLocalPort();
     }
 
-    /** @return connections open now */
-    public int openConnections() {
-        return connections.open();
-    }
-
-    /** @return requests served since start */
-    public long requestsServed() {
-        return requests.served();
-    }
-
-    private void acceptLoop() {
-        MDC.put("component", settings.component());
-        while (!stopping.get()) {
-            Socket socket;
-            try {
-                socket = serverSocket.accept();
-            } catch (IOException e) {
-                if (!stopping.get()) {
-                    LOG.warn("{}: accept failed: {}", settings.component(), e.getMessage());
-                }
-                continue;
-            }
-            Connection connection = new Connection(socket);
-            if (!connections.admit(connection)) {
-                LOG.warn("{}: refused connection from {}: {} connections already open", settings.component(),
-                        connection.peer, connections.max());
-                closeQuietly(socket);
-                continue;
-            }
-            Thread.ofVirtual().name("sss-conn-" + settings.component()).start(connection::run);
-        }
-    }
-
-    /**
-     * Stops accepting, closes idle connections, waits up to 5 s for requests in progress to be answered, then
-     * closes the rest.
-     */
     @Override
-    public void close() {
-        if (!stopping.compareAndSet(false, true)) {
-            return;
-        }
+    TcpConnection accept() throws IOException {
+        Socket socket = serverSocket.accept();
+        return new TcpConnection(socket, peer(socket));
+    }
+
+    @Override
+    void stopListening() {
         closeQuietly(serverSocket);
-        connections.drain(DRAIN_TIMEOUT);
+    }
+
+    @Override
+    String listeningOn() {
+        return "port " + port();
+    }
+
+    /** One client connection: handshake, then request/reply pairs until either side stops. */
+    @Override
+    void serve(TcpConnection connection, Session session) {
+        Socket socket = connection.socket();
+        String peer = connection.peer();
         try {
-            acceptor.join(Duration.ofSeconds(1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout((int) settings.wire().handshakeTimeout().toMillis());
+            InputStream in = new BufferedInputStream(socket.getInputStream(), 8192);
+            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+            Principal principal = handshake.accept(in, out, settings.keys());
+            LOG.debug("{}: {} authenticated as {}", settings.component(), peer, principal);
+            FrameReader reader = new FrameReader(in, settings.wire().maxMessageBytes(),
+                    ReadTimeouts.of(socket, settings.wire().idleTimeout(), settings.wire().frameTimeout()));
+            session.serve(reader, out, new RequestContext(settings.component(), principal, peer), RequestLoop.Pacing.NONE);
+        } catch (AuthenticationException e) {
+            LOG.warn("{}: refused connection from {}: {}", settings.component(), peer, e.getMessage());
+        } catch (SocketTimeoutException e) {
+            LOG.info("{}: closed connection from {}: {}", settings.component(), peer,
+                    session.idle() ? "idle for " + settings.wire().idleTimeout().toSeconds() + " s" : e.getMessage());
+        } catch (EOFException | SocketException e) {
+            LOG.debug("{}: connection from {} ended: {}", settings.component(), peer, e.getMessage());
+        } catch (IOException e) {
+            LOG.info("{}: connection from {} failed: {}", settings.component(), peer, e.getMessage());
         }
-        LOG.info("{}: stopped listening on port {}", settings.component(), port());
     }
 
     private static String peer(Socket socket) {
@@ -152,60 +132,10 @@ public final class SssServer implements AutoCloseable {
         }
     }
 
-    /** One client connection: handshake, then request/reply pairs until either side stops. */
-    private final class Connection implements OpenConnections.Member {
-        private final Socket socket;
-        private final String peer;
-        private final ConnectionState state = new ConnectionState();
-
-        Connection(Socket socket) {
-            this.socket = socket;
-            this.peer = peer(socket);
-        }
-
-        void run() {
-            MDC.put("component", settings.component());
-            MDC.put("peer", peer);
-            try {
-                socket.setTcpNoDelay(true);
-                socket.setSoTimeout((int) settings.wire().handshakeTimeout().toMillis());
-                InputStream in = new BufferedInputStream(socket.getInputStream(), 8192);
-                OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 8192);
-                Principal principal = handshake.accept(in, out, settings.keys());
-                LOG.debug("{}: {} authenticated as {}", settings.component(), peer, principal);
-                serve(in, out, new RequestContext(settings.component(), principal, peer));
-            } catch (AuthenticationException e) {
-                LOG.warn("{}: refused connection from {}: {}", settings.component(), peer, e.getMessage());
-            } catch (SocketTimeoutException e) {
-                LOG.info("{}: closed connection from {}: {}", settings.component(), peer,
-                        state.idle() ? "idle for " + settings.wire().idleTimeout().toSeconds() + " s" : e.getMessage());
-            } catch (EOFException | SocketException e) {
-                LOG.debug("{}: connection from {} ended: {}", settings.component(), peer, e.getMessage());
-            } catch (IOException e) {
-                LOG.info("{}: connection from {} failed: {}", settings.component(), peer, e.getMessage());
-            } finally {
-                close();
-                MDC.clear();
-            }
-        }
-
-        private void serve(InputStream in, OutputStream out, RequestContext context) throws IOException {
-            FrameReader reader = new FrameReader(in, settings.wire().maxMessageBytes(),
-                    ReadTimeouts.of(socket, settings.wire().idleTimeout(), settings.wire().frameTimeout()));
-            requests.serve(reader, out, state, context, RequestLoop.Pacing.NONE);
-        }
-
-        @Override
-        public void closeIfIdle() {
-            if (state.closeIfIdle()) {
-                close();
-            }
-        }
-
+    /** An accepted TCP connection and its peer's address. */
+    record TcpConnection(Socket socket, String peer) implements WireServer.Accepted {
         @Override
         public void close() {
-            state.close();
-            connections.leave(this);
             closeQuietly(socket);
         }
     }

@@ -70,6 +70,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aMissingComponentElementNamesTheFileAndTheElement() throws Exception {
+        SssConfig config = load(config("<service-directory host=\"127.0.0.1\" port=\"7700\"/>", ""));
+        assertThat(ConfigSections.required(config, config.raw().getServiceDirectory(), "service-directory", "the directory"))
+                .isSameAs(config.raw().getServiceDirectory());
+        assertThatThrownBy(() -> ConfigSections.required(config, config.raw().getScheduler(), "scheduler", "the scheduler"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.field()).isEqualTo("<scheduler>");
+                    assertThat(e.getMessage()).startsWith(file.toString()).endsWith("missing: the scheduler needs its element")
+                            .doesNotContain("\n");
+                });
+    }
+
+    @Test
     void aBadAttributeValueNamesFileLineElementAndAttribute() {
         assertThatThrownBy(() -> load(config("<service-directory host=\"h\"\n port=\"abc\"/>", "")))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
