@@ -16,7 +16,8 @@
 # Slurm's figures on this kind of machine (sbatch 130-220 submits/s, 10-34 trivial jobs/s end to end, squeue 24-33 ms)
 # are quoted, not measured: Slurm is not installed here.
 # Usage: bench/qm.sh [JOBS_PER_CLIENT] [ROUNDS] [POLICIES]     (section 3 runs JOBS_PER_CLIENT/5 jobs per client)
-# QM_BENCH_SECTIONS (default "1 2 3") picks which of the three measures run.
+# QM_BENCH_SECTIONS (default "1 2 3") picks which of the three measures run; QM_BENCH_KEEP=1 keeps the suites' state
+# and logs (their databases give each job's and event's times) instead of removing them.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 source "$ROOT/bin/lib/common.sh"
@@ -41,7 +42,7 @@ source "$ROOT/tests/lib.sh"
 set -u
 cleanup() {
   [ -n "${SSS_VAR:-}" ] && "$ROOT/bin/sss" stop >/dev/null 2>&1
-  rm -rf "$WORK"
+  if [ -n "${QM_BENCH_KEEP:-}" ]; then echo "kept: $WORK (each policy's state and logs)"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
