@@ -17,7 +17,8 @@
 # are quoted, not measured: Slurm is not installed here.
 # Usage: bench/qm.sh [JOBS_PER_CLIENT] [ROUNDS] [POLICIES]     (section 3 runs JOBS_PER_CLIENT/5 jobs per client)
 # QM_BENCH_SECTIONS (default "1 2 3") picks which of the three measures run; QM_BENCH_KEEP=1 keeps the suites' state
-# and logs (their databases give each job's and event's times) instead of removing them.
+# and logs (their databases give each job's and event's times) instead of removing them; bench/job-cycle.py
+# VAR_DIR then says where a node's time goes between two jobs.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 source "$ROOT/bin/lib/common.sh"
