@@ -21,7 +21,8 @@ import org.sss.mpd.internal.pmi.SpawnRequest;
  * them to the console and keeps the count ({@link JobAccounting}). The root's commands — kill, signal, stdin,
  * forget — go to the hosts directly ({@link RankControl}); consoles' requests and their going are
  * {@link ConsoleRequests}'s, detached jobs' reattachment {@link DetachedJobs}', lost members {@link HostLoss}'s.
- * PMI-1 is {@link PmiPort}, {@link PmiJobs} and {@link KvsFences}; {@code MPI_Comm_spawn} is {@link Spawns}, the
+ * PMI-1 is {@link PmiPort}, {@link PmiJobs} and {@link KvsFences}; PMIx is {@link PmixJobs} (with its helper
+ * process) and {@link PmixExchange}; {@code MPI_Comm_spawn} is {@link Spawns}, the
  * singleton init {@link Singletons}'s. {@link JobTable} holds the jobs. Everything here belongs to one mpd: two mpds
  * in one JVM share nothing. Thread-safe.
  */
@@ -42,6 +43,7 @@ public final class JobManager implements AutoCloseable {
     private final ConsoleRequests requests;
     private final DetachedJobs detached;
     private final HostLoss hostLoss;
+    private final PmixJobs pmix;
 
     /**
      * @param ring        the ring (membership, this mpd)
@@ -64,7 +66,8 @@ public final class JobManager implements AutoCloseable {
         this.tree = new JobTree(ring, peers, table, accounting, control);
         this.fences = new KvsFences(ring, peers, table);
         this.pmiJobs = new PmiJobs(ring, fences, tree, this::spawn);
-        this.local = new LocalRanks(ring, table, tree, control, pmiPort, launcher, reactor, consoles);
+        this.pmix = new PmixJobs(ring, peers, table, tree, PmixJobs.builtHelper());
+        this.local = new LocalRanks(ring, table, tree, control, pmiPort, launcher, reactor, consoles, pmix);
         this.launch = new JobLaunch(ring, peers, table, pmiJobs, local, tree, fanout, graceMillis);
         this.spawns = new Spawns(ring, peers, table, pmiJobs, launch, fanout);
         this.singletons = new Singletons(ring, table, pmiJobs, local, fanout, graceMillis);
@@ -100,6 +103,10 @@ public final class JobManager implements AutoCloseable {
                 .on("release", detached::release)
                 .on("kvs-fence", (link, message) -> fences.onKvsFence(message))
                 .on("kvs-commit", (link, message) -> fences.onKvsCommit(message))
+                .on("pmix-fence", (link, message) -> pmix.exchange().onFence(message))
+                .on("pmix-commit", (link, message) -> pmix.exchange().onCommit(message))
+                .on("pmix-dmodex", (link, message) -> pmix.exchange().onDirectModex(message))
+                .on("pmix-dmodex-data", (link, message) -> pmix.exchange().onDirectModexData(message))
                 .on("job-spawn", (link, message) -> spawns.onSpawn(message))
                 .on("job-spawn-result", (link, message) -> spawns.onSpawnResult(message))
                 .on("singleton", singletons::singleton)
@@ -159,5 +166,6 @@ public final class JobManager implements AutoCloseable {
         }
         timer.shutdownNow();
         pmiPort.close();
+        pmix.close();
     }
 }
