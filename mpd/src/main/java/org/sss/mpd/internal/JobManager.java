@@ -54,10 +54,12 @@ public final class JobManager implements AutoCloseable {
      * @param graceMillis SIGTERM to SIGKILL delay
      * @param keepEnded   how long the end of a detached job is kept when no console releases it
      * @param consoles    the job console keys given to ranks and accepted from consoles
+     * @param pmixHelper  the sss-pmix to run instead of the one built with the module (not an executable file: none)
      * @throws IOException if the PMI port cannot be bound
      */
     public JobManager(Ring ring, Peers peers, ProcessReactor reactor, RankLauncher launcher, int fanout, long graceMillis,
-                      Duration keepEnded, JobConsoles consoles) throws IOException {
+                      Duration keepEnded, JobConsoles consoles, java.util.Optional<java.nio.file.Path> pmixHelper)
+            throws IOException {
         this.table = new JobTable(ring.self().id());
         this.pmiPort = new PmiPort(ring);
         this.reports = new SignalReports(timer);
@@ -66,7 +68,9 @@ public final class JobManager implements AutoCloseable {
         this.tree = new JobTree(ring, peers, table, accounting, control);
         this.fences = new KvsFences(ring, peers, table);
         this.pmiJobs = new PmiJobs(ring, fences, tree, this::spawn);
-        this.pmix = new PmixJobs(ring, peers, table, tree, PmixJobs.builtHelper());
+        this.pmix = new PmixJobs(ring, peers, table, tree, pmixHelper.isPresent()
+                ? pmixHelper.filter(java.nio.file.Files::isRegularFile).filter(java.nio.file.Files::isExecutable)
+                : PmixJobs.builtHelper());
         this.local = new LocalRanks(ring, table, tree, control, pmiPort, launcher, reactor, consoles, pmix);
         this.launch = new JobLaunch(ring, peers, table, pmiJobs, local, tree, fanout, graceMillis);
         this.spawns = new Spawns(ring, peers, table, pmiJobs, launch, fanout);

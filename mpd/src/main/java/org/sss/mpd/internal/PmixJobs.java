@@ -72,7 +72,7 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
         this.executable = executable;
         this.exchange = new PmixExchange(ring, peers, table, this::helperOrNull, jobs::get);
         if (executable.isEmpty()) {
-            unavailable = "sss-pmix was not built (libpmix-dev was missing when the suite was built)";
+            unavailable = "no sss-pmix (it is built only where libpmix-dev is installed, and --pmix-helper names none)";
             LOG.info("mpd {}: pmix: {}; serving PMI-1 only", selfId(), unavailable);
         } else {
             Thread.ofPlatform().daemon().name("mpd-pmix-start").start(this::helper);
