@@ -397,15 +397,18 @@ int main(int argc, char **argv) {
     char nspace[PMIX_MAX_NSLEN + 1];
     snprintf(nspace, sizeof nspace, "sss-mpd.%s", host);
     pmix_rank_t server_rank = 0;
-    bool no = false;
-    pmix_info_t info[6];
+    bool no = false, yes = true;
+    pmix_info_t info[7];
     PMIX_INFO_LOAD(&info[0], PMIX_SERVER_TMPDIR, tmpdir, PMIX_STRING);
     PMIX_INFO_LOAD(&info[1], PMIX_SYSTEM_TMPDIR, tmpdir, PMIX_STRING);
     PMIX_INFO_LOAD(&info[2], PMIX_HOSTNAME, host, PMIX_STRING);
     PMIX_INFO_LOAD(&info[3], PMIX_SERVER_NSPACE, nspace, PMIX_STRING);
     PMIX_INFO_LOAD(&info[4], PMIX_SERVER_RANK, &server_rank, PMIX_PROC_RANK);
     PMIX_INFO_LOAD(&info[5], PMIX_SERVER_TOOL_SUPPORT, &no, PMIX_BOOL);
-    pmix_status_t rc = PMIx_server_init(&module, info, 6);
+    /* The library discovers the node's topology once and hands it to every rank, which would otherwise each
+     * discover it again (Open MPI reads it as PMIX_LOCAL_TOPO). */
+    PMIX_INFO_LOAD(&info[6], PMIX_SERVER_SHARE_TOPOLOGY, &yes, PMIX_BOOL);
+    pmix_status_t rc = PMIx_server_init(&module, info, 7);
     if (rc != PMIX_SUCCESS) {
         hdr_start(&h, "fatal");
         char text[256];
