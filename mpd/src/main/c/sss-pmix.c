@@ -21,6 +21,7 @@
 #define _GNU_SOURCE
 #include "mpd_wire.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <pmix.h>
@@ -354,6 +355,48 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
     return 0;
 }
 
+/* Marks a directory as this helper's: a file "pid" holding its process id. */
+static void claim(const char *dir) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/pid", dir);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fprintf(f, "%ld\n", (long)getpid());
+        fclose(f);
+    }
+}
+
+/* Removes the directories under `base` that a helper of this user left when it was killed (its "pid" names no
+ * process any more), so that crashes do not pile up files in /tmp and, worse, shared memory in /dev/shm. */
+static void remove_stale(const char *base) {
+    DIR *d = opendir(base);
+    if (!d) {
+        return;
+    }
+    for (struct dirent *e; (e = readdir(d));) {
+        if (strncmp(e->d_name, "sss-pmix.", 9)) {
+            continue;
+        }
+        char dir[4200], path[4300];
+        snprintf(dir, sizeof dir, "%s/%s", base, e->d_name);
+        snprintf(path, sizeof path, "%s/pid", dir);
+        struct stat st;
+        FILE *f = fopen(path, "r");
+        long pid = 0;
+        if (!f) {
+            continue;
+        }
+        if (fscanf(f, "%ld", &pid) != 1) {
+            pid = 0;
+        }
+        fclose(f);
+        if (pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH && !lstat(dir, &st) && st.st_uid == getuid()) {
+            nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        }
+    }
+    closedir(d);
+}
+
 static void usage(void) {
     fprintf(stderr, "usage: sss-pmix --host NAME [--tmpdir DIR]\n");
     exit(EXIT_USAGE);
@@ -375,7 +418,10 @@ int main(int argc, char **argv) {
         usage();
     }
     signal(SIGPIPE, SIG_IGN);
-    snprintf(tmpdir, sizeof tmpdir, "%s/sss-pmix.XXXXXX", base && *base ? base : "/tmp");
+    base = base && *base ? base : "/tmp";
+    remove_stale(base);
+    remove_stale("/dev/shm");
+    snprintf(tmpdir, sizeof tmpdir, "%s/sss-pmix.XXXXXX", base);
     buffer h = {0};
     if (!mkdtemp(tmpdir)) {
         hdr_start(&h, "fatal");
@@ -393,6 +439,8 @@ int main(int argc, char **argv) {
         mkdir(shmdir, 0700);
     }
     chmod(shmdir, 01777);
+    claim(tmpdir);
+    claim(shmdir);
 
     char nspace[PMIX_MAX_NSLEN + 1];
     snprintf(nspace, sizeof nspace, "sss-mpd.%s", host);
