@@ -70,7 +70,9 @@ final class LocalRanks {
      */
     String start(Job job) {
         JobSpec spec = job.spec;
+        long begin = System.nanoTime();
         PmixJobs.Served served = pmix.register(job);
+        long registered = System.nanoTime();
         if (served.problem() != null && spec.pmi() != PmiMode.PMIX) {
             LOG.warn("mpd {}: job {}: its ranks here get PMI-1 only: {}", selfId(), spec.jid(), served.problem());
         }
@@ -82,6 +84,8 @@ final class LocalRanks {
             spawned.append(rank).append(' ').append(pid).append('\n');
         }
         startCoProcesses(job, spawned);
+        LOG.debug("mpd {}: job {}: local ranks started in {} us after {} us of PMIx registration", selfId(), spec.jid(),
+                (System.nanoTime() - registered) / 1000, (registered - begin) / 1000);
         return spawned.toString();
     }
 
