@@ -133,6 +133,32 @@ class OpenMpiJobsIntegrationTest {
         assertThat(mpich.lines()).hasSize(2).allMatch(line -> line.startsWith("hello from rank 0 of 1 "));
     }
 
+    /** Bytes that are not PMIx, sent to a host's PMIx server where ranks connect, leave it serving the next job. */
+    @Test
+    void garbageOnThePmixServersPortHarmsNothing() throws Exception {
+        LocalRing.Result env = ring.mpiexec("-hosts", "127.0.0.201", "-n", "1", "env");
+        Matcher uri = Pattern.compile("(?m)^PMIX_SERVER_URI41=.*tcp4://127\\.0\\.0\\.1:(\\d+)$").matcher(env.stdout());
+        assertThat(uri.find()).as(env.stdout()).isTrue();
+        java.util.Random random = new java.util.Random(21);
+        for (int attempt = 0; attempt < 4; attempt++) {
+            byte[] junk = new byte[attempt == 0 ? 16 : 4096];
+            random.nextBytes(junk);
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", Integer.parseInt(uri.group(1)))) {
+                socket.setSoTimeout(2000);
+                socket.getOutputStream().write(junk);
+                socket.getOutputStream().flush();
+                socket.getInputStream().read();
+            } catch (java.io.IOException e) {
+                // the server may hang up or stay silent; either is fine
+            }
+        }
+        LocalRing.Result result = ring.mpiexec("-n", "8", openMpi("allreduce"));
+        assertThat(result.exit()).as(result.stderr()).isZero();
+        assertThat(result.lines()).containsExactly("allreduce ok 36");
+        String log = java.nio.file.Files.readString(dir.resolve("logs").resolve("mpd-127.0.0.201.log"));
+        assertThat(log.split("pmix: server up", -1)).as("the server was never restarted").hasSize(2);
+    }
+
     @Test
     void anUnknownPmiModeIsAUsageError() {
         LocalRing.Result result = ring.mpiexec("--pmi", "pmi2", "-n", "1", "true");
