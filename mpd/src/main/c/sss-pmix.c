@@ -21,9 +21,7 @@
 #define _GNU_SOURCE
 #include "mpd_wire.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <pmix.h>
 #include <pmix_server.h>
 #include <pthread.h>
@@ -344,59 +342,6 @@ static void dispatch(const message *m) {
 
 /* ------------------------------------------------------------------ life */
 
-static char tmpdir[4096];
-static char shmdir[4096 + 8];
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    remove(path);
-    return 0;
-}
-
-/* Marks a directory as this helper's: a file "pid" holding its process id. */
-static void claim(const char *dir) {
-    char path[4200];
-    snprintf(path, sizeof path, "%s/pid", dir);
-    FILE *f = fopen(path, "w");
-    if (f) {
-        fprintf(f, "%ld\n", (long)getpid());
-        fclose(f);
-    }
-}
-
-/* Removes the directories under `base` that a helper of this user left when it was killed (its "pid" names no
- * process any more), so that crashes do not pile up files in /tmp and, worse, shared memory in /dev/shm. */
-static void remove_stale(const char *base) {
-    DIR *d = opendir(base);
-    if (!d) {
-        return;
-    }
-    for (struct dirent *e; (e = readdir(d));) {
-        if (strncmp(e->d_name, "sss-pmix.", 9)) {
-            continue;
-        }
-        char dir[4200], path[4300];
-        snprintf(dir, sizeof dir, "%s/%s", base, e->d_name);
-        snprintf(path, sizeof path, "%s/pid", dir);
-        struct stat st;
-        FILE *f = fopen(path, "r");
-        long pid = 0;
-        if (!f) {
-            continue;
-        }
-        if (fscanf(f, "%ld", &pid) != 1) {
-            pid = 0;
-        }
-        fclose(f);
-        if (pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH && !lstat(dir, &st) && st.st_uid == getuid()) {
-            nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-        }
-    }
-    closedir(d);
-}
-
 static void usage(void) {
     fprintf(stderr, "usage: sss-pmix --host NAME [--tmpdir DIR]\n");
     exit(EXIT_USAGE);
@@ -419,36 +364,21 @@ int main(int argc, char **argv) {
     }
     signal(SIGPIPE, SIG_IGN);
     base = base && *base ? base : "/tmp";
-    remove_stale(base);
-    remove_stale("/dev/shm");
-    snprintf(tmpdir, sizeof tmpdir, "%s/sss-pmix.XXXXXX", base);
     buffer h = {0};
-    if (!mkdtemp(tmpdir)) {
+    if (make_dirs(base)) {
         hdr_start(&h, "fatal");
         hdr_str(&h, "msg", "cannot make a directory for the PMIx server's files");
         send_frame(&h, NULL, 0);
         return 1;
     }
-    /* Ranks that run as other users read the library's shared-memory store here. */
-    chmod(tmpdir, 0755);
-    /* Where this host's ranks may keep shared-memory files apart from another mpd's on the same machine, writable by
-     * every user as /dev/shm is (docs/PMIX.md: Open MPI's vader segments). */
-    snprintf(shmdir, sizeof shmdir, "/dev/shm/sss-pmix.XXXXXX");
-    if (access("/dev/shm", W_OK) || !mkdtemp(shmdir)) {
-        snprintf(shmdir, sizeof shmdir, "%s/shm", tmpdir);
-        mkdir(shmdir, 0700);
-    }
-    chmod(shmdir, 01777);
-    claim(tmpdir);
-    claim(shmdir);
 
     char nspace[PMIX_MAX_NSLEN + 1];
     snprintf(nspace, sizeof nspace, "sss-mpd.%s", host);
     pmix_rank_t server_rank = 0;
     bool no = false, yes = true;
     pmix_info_t info[7];
-    PMIX_INFO_LOAD(&info[0], PMIX_SERVER_TMPDIR, tmpdir, PMIX_STRING);
-    PMIX_INFO_LOAD(&info[1], PMIX_SYSTEM_TMPDIR, tmpdir, PMIX_STRING);
+    PMIX_INFO_LOAD(&info[0], PMIX_SERVER_TMPDIR, helper_tmpdir, PMIX_STRING);
+    PMIX_INFO_LOAD(&info[1], PMIX_SYSTEM_TMPDIR, helper_tmpdir, PMIX_STRING);
     PMIX_INFO_LOAD(&info[2], PMIX_HOSTNAME, host, PMIX_STRING);
     PMIX_INFO_LOAD(&info[3], PMIX_SERVER_NSPACE, nspace, PMIX_STRING);
     PMIX_INFO_LOAD(&info[4], PMIX_SERVER_RANK, &server_rank, PMIX_PROC_RANK);
@@ -463,14 +393,13 @@ int main(int argc, char **argv) {
         snprintf(text, sizeof text, "PMIx_server_init failed: %s", PMIx_Error_string(rc));
         hdr_str(&h, "msg", text);
         send_frame(&h, NULL, 0);
-        nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-        nftw(shmdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        remove_dirs();
         return 1;
     }
     hdr_start(&h, "ready");
     hdr_str(&h, "version", PMIx_Get_version());
-    hdr_str(&h, "tmpdir", tmpdir);
-    hdr_str(&h, "shmdir", shmdir);
+    hdr_str(&h, "tmpdir", helper_tmpdir);
+    hdr_str(&h, "shmdir", helper_shmdir);
     send_frame(&h, NULL, 0);
     free(h.data);
 
@@ -498,7 +427,6 @@ int main(int argc, char **argv) {
         in.size += (size_t)n;
     }
     PMIx_server_finalize();
-    nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-    nftw(shmdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    remove_dirs();
     return 0;
 }

@@ -1,4 +1,5 @@
-/* sss-pmix's parts: the messages to the mpd (sss-pmix.c) and the jobs' registration (sss-pmix-job.c). */
+/* sss-pmix's parts: the messages to the mpd (sss-pmix.c), the jobs' registration (sss-pmix-job.c) and its
+ * directories (sss-pmix-dirs.c). */
 #ifndef SSS_PMIX_H
 #define SSS_PMIX_H
 
@@ -17,5 +18,15 @@ void register_job(const message *m);
 
 /* `deregister`: the job is over here; the library forgets its namespace and clients. */
 void deregister_job(const message *m);
+
+/* The library's directory and the ranks' shared-memory directory, made by make_dirs. */
+extern char helper_tmpdir[4096];
+extern char helper_shmdir[4096 + 8];
+
+/* Makes both directories (under `base` and /dev/shm), after removing what killed helpers left; -1 if it cannot. */
+int make_dirs(const char *base);
+
+/* Removes both directories and what is in them. */
+void remove_dirs(void);
 
 #endif

@@ -26,12 +26,15 @@ import org.sss.mpd.internal.pmix.PmixRegistration;
  *
  * <p>The helper is built only where libpmix-dev was present; without it, or when it cannot start, the mpd says so
  * once in its log and serves PMI-1 alone: a job that asks for PMIx only ({@code mpiexec --pmi pmix}) then fails to
- * start its ranks here, saying why. A helper that dies is started again for the next job. Thread-safe.
+ * start its ranks here, saying why. A helper that dies is started again for the next job; one that cannot start is
+ * tried again a minute later at the earliest, so jobs do not each wait for it. Thread-safe.
  */
 final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PmixJobs.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(30);
+    /** After the helper failed to start, jobs go without PMIx this long before it is tried again. */
+    private static final Duration RETRY_AFTER = Duration.ofMinutes(1);
     /** A namespace is the job id with this prefix. */
     static final String NSPACE_PREFIX = "sss.";
 
@@ -46,6 +49,7 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
     private PmixHelper helper;
     private PmixHelper.Ready ready;
     private String unavailable;
+    private long failedAt;
     private boolean closed;
 
     /**
@@ -108,6 +112,9 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
         if (helper != null && helper.deadReason() == null) {
             return helper;
         }
+        if (failedAt != 0 && System.nanoTime() - failedAt < RETRY_AFTER.toNanos()) {
+            return null;
+        }
         try {
             PmixHelper started = PmixHelper.start(executable.get(), selfId(), this);
             ready = started.awaitReady(READY_TIMEOUT);
@@ -120,6 +127,7 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
                 LOG.warn("mpd {}: pmix: the PMIx server cannot start: {}; serving PMI-1 only", selfId(), e.getMessage());
             }
             unavailable = e.getMessage();
+            failedAt = System.nanoTime();
             return null;
         }
     }
