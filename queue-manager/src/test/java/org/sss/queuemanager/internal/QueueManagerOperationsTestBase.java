@@ -52,7 +52,7 @@ abstract class QueueManagerOperationsTestBase {
     protected final InMemoryComponents components = new InMemoryComponents();
     protected final List<EventType> events = components.recordEvents();
     protected final List<CreatepgType> created = new CopyOnWriteArrayList<>();
-    protected final MessageDispatcher dispatcher = new MessageDispatcher(MessageCodec.messages());
+    protected MessageDispatcher dispatcher;
     protected JobService service;
     private QueueManagerSettings settings;
 
@@ -94,6 +94,7 @@ abstract class QueueManagerOperationsTestBase {
     /** Starts (or, after {@link #stop}, starts again) the queue manager's service over the same store. */
     protected void startService() throws IOException {
         service = JobService.start(settings, components);
+        dispatcher = new MessageDispatcher(MessageCodec.messages());
         new JobOperations(service, settings).registerOn(dispatcher);
         new AccountingOperations(service.accounting()).registerOn(dispatcher);
         Subscriptions subscriptions = new Subscriptions(components, "queue-manager");
