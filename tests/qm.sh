@@ -237,6 +237,24 @@ check "qstat -x's table has PBS's header and the completed jobs" \
   test "$("$B/qstat" -x | grep -cE '^Job ID  *Name  *User  *Time Use S Queue$|^'"$HELLO"'\..* C batch$')" -eq 2
 check "qstat without -x leaves completed jobs out" test -z "$("$B/qstat" | grep "^$HELLO\.")"
 check "sssjob status --xml is the queue manager's reply" grep -q "<jobs><job id=\"$HELLO\"" <<<"$("$B/sssjob" status --xml "$HELLO")"
+# Accounting: a record per completed job, each user's own, everyone's for the administrator.
+hist="$(as "$ALICE" "$B/sssjob" history)"
+check "sssjob history lists $ALICE's completed job with its nodes and exit status" \
+  grep -qE "^$HELLO +hello +batch +node[123] node[123] .* 0 +00:00:[0-9][0-9] " <<<"$hist"
+check "... and none of $BOB's" test -z "$(grep -E "^($WALL|$A|$C) " <<<"$hist")"
+check "$BOB's history has his walltime-killed job with its reason" \
+  grep -qE "^$WALL .*walltime 00:00:01 exceeded" <<<"$(as "$BOB" "$B/sssjob" history --since 1d)"
+check "sssjob history --since a future date is empty" \
+  test "$(as "$ALICE" "$B/sssjob" history --since 2999-01-01 | wc -l)" -eq 2
+as "$ALICE" "$B/sssjob" history --since yesterday >/dev/null 2>&1; status=$?
+check "sssjob history --since with a bad time: exit 2" test "$status" -eq 2
+csv="$("$B/sssadmin" accounting --format csv)"
+check "sssadmin accounting --format csv: a header and both users' records" \
+  test "$(head -1 <<<"$csv" | cut -d, -f1-3)" = "job,user,name" -a -n "$(grep "^$HELLO,$ALICE,hello," <<<"$csv")" -a -n "$(grep "^$WALL,$BOB," <<<"$csv")"
+check "sssadmin accounting --user $BOB: his only" \
+  test -z "$("$B/sssadmin" accounting --user "$BOB" --format csv | grep ",$ALICE,")"
+check "sssadmin accounting --format xml is the queue manager's reply" \
+  grep -q "<accounting><record id=" <<<"$("$B/sssadmin" accounting --format xml -n 5)"
 check "sssjob queues lists batch and short" test "$("$B/sssjob" queues | grep -cE '^(batch|short) ')" -eq 2
 
 # The command line itself.

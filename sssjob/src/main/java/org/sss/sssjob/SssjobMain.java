@@ -8,6 +8,7 @@ import org.sss.sssjob.internal.AlterCommand;
 import org.sss.sssjob.internal.CliException;
 import org.sss.sssjob.internal.ExitStatus;
 import org.sss.sssjob.internal.HelpCommand;
+import org.sss.sssjob.internal.HistoryCommand;
 import org.sss.sssjob.internal.Invocation;
 import org.sss.sssjob.internal.OutputCommand;
 import org.sss.sssjob.internal.QueuesCommand;
@@ -106,6 +107,7 @@ public final class SssjobMain {
             case "signal" -> ActionCommand.run(invocation, ActionCommand.Action.SIGNAL, rest, false);
             case "alter" -> AlterCommand.run(invocation, rest, false);
             case "queues" -> QueuesCommand.run(invocation, rest);
+            case "history" -> HistoryCommand.run(invocation, rest);
             case "help", "--help", "-h" -> {
                 invocation.out().print(HelpCommand.text());
                 yield ExitStatus.OK;

@@ -29,8 +29,26 @@ final class Help {
                   signal SIGNAL ID...              send a signal (USR1, TERM, 10, ...) to running jobs
                   alter [qsub options] ID...       change queued or held jobs (-N, -l walltime=, -q, -W depend=...)
                   queues                           the queues, their limits and how many jobs each has
+                  history [--since WHEN] [-n N]    your completed jobs' accounting records: nodes, times, exit
+                                                   status, walltime, CPU time and peak memory
 
                 PBS faces: qsub, qstat [-f] [-a] [-x] [-u USER], qdel, qhold, qrls, qsig -s SIGNAL, qalter.
+                """ + EXIT;
+    }
+
+    static String history() {
+        return """
+                usage: sssjob history [--since WHEN] [--until WHEN] [-n COUNT] [--xml] [--socket PATH]
+
+                Your completed jobs' accounting records, oldest first: the nodes each ran on, when it started and
+                ended, its exit status, the walltime it used, the CPU time and peak memory of its processes (as the
+                control groups on its nodes measured them; - when they could not), and how it ended when not on its
+                own. Records are kept after the job leaves qstat's history.
+                  --since WHEN, --until WHEN   jobs that ended from WHEN on / before WHEN: a date (2026-12-01),
+                                               a time (2026-12-01T08:00, local unless it ends in Z or +HH:MM)
+                                               or an age (7d, 12h, 30m)
+                  -n COUNT                     at most COUNT records, the most recent (default 1000)
+                  --xml                        the queue manager's reply as it came
                 """ + EXIT;
     }
 

@@ -130,6 +130,25 @@ public final class Requests {
         });
     }
 
+    /**
+     * @param since only jobs that ended at or after it, or null
+     * @param until only jobs that ended before it, or null
+     * @param limit at most this many records, the most recent
+     * @return an {@code accounting-query} for the caller's own records
+     */
+    public static byte[] accounting(java.time.Instant since, java.time.Instant until, int limit) {
+        return write(w -> {
+            w.writeEmptyElement("accounting-query");
+            if (since != null) {
+                w.writeAttribute("since", since.toString());
+            }
+            if (until != null) {
+                w.writeAttribute("until", until.toString());
+            }
+            w.writeAttribute("limit", Integer.toString(limit));
+        });
+    }
+
     private static void jobRestrictions(XMLStreamWriter w, List<String> ids, String user) throws XMLStreamException {
         for (String id : ids) {
             w.writeEmptyElement("job");

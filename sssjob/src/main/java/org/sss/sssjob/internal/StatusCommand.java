@@ -188,6 +188,11 @@ public final class StatusCommand {
         return out.toString();
     }
 
+    /** PBS's way of showing a size: whole kilobytes, {@code 102400kb}; empty for none. */
+    private static String kilobytes(String bytes) {
+        return bytes.isEmpty() ? "" : (Long.parseLong(bytes) + 1023) / 1024 + "kb";
+    }
+
     private static String full(List<Job> jobs, Instant now) {
         StringBuilder out = new StringBuilder();
         for (Job job : jobs) {
@@ -195,6 +200,10 @@ public final class StatusCommand {
             attribute(out, "Job_Name", job.get("name"));
             attribute(out, "Job_Owner", job.get("user") + "@" + job.get("submit-host"));
             job.elapsed(now).ifPresent(d -> attribute(out, "resources_used.walltime", Job.hms(d.toSeconds())));
+            if (!job.get("cpu-time").isEmpty()) {
+                attribute(out, "resources_used.cput", Job.hms(Math.round(Double.parseDouble(job.get("cpu-time")))));
+            }
+            attribute(out, "resources_used.mem", kilobytes(job.get("max-memory")));
             attribute(out, "job_state", String.valueOf(job.stateLetter()));
             attribute(out, "queue", job.get("queue"));
             attribute(out, "server", HostName.local());
@@ -214,6 +223,12 @@ public final class StatusCommand {
             attribute(out, "Resource_List.nodect", job.get("nodes"));
             if (!limit(job).equals("none")) {
                 attribute(out, "Resource_List.walltime", limit(job));
+            }
+            for (String memory : List.of("mem", "pmem", "vmem")) {
+                attribute(out, "Resource_List." + memory, kilobytes(job.get(memory)));
+            }
+            if (!job.get("cput").isEmpty()) {
+                attribute(out, "Resource_List.cput", Job.hms(Long.parseLong(job.get("cput"))));
             }
             attribute(out, "depend", job.get("depend"));
             attribute(out, "job_array_id", job.get("array-index"));

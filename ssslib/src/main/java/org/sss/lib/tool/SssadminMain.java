@@ -18,7 +18,7 @@ import org.sss.lib.runtime.ComponentMain;
 
 /**
  * {@code sssadmin}: the administrators' command line — node states (through the node state manager), advance
- * reservations (through the scheduler) and job priorities (through the queue manager). It presents the {@code admin}
+ * reservations (through the scheduler), job priorities and accounting records (through the queue manager). It presents the {@code admin}
  * key of the configuration (or {@code --key NAME}). Exit status: 0 done, 1 refused, 2 usage or configuration error,
  * 3 a component cannot be reached.
  */
@@ -76,6 +76,7 @@ public final class SssadminMain {
                 case "drain", "offline", "resume" -> AdminNodes.set(components, rest.getFirst(), words, out);
                 case "res", "reservation", "reservations" -> AdminReservations.run(components, words, out);
                 case "priority" -> AdminPriority.set(components, words, out);
+                case "accounting" -> AdminAccounting.run(components, words, out);
                 default -> throw new AdminUsageException("unknown command '" + rest.getFirst() + "' (sssadmin --help)");
             };
         } catch (AdminUsageException e) {
@@ -112,6 +113,10 @@ public final class SssadminMain {
                   res list                               the reservations
                   res delete ID...                       delete reservations
                   priority JOB N                         set a job's priority (qsub -p, -1024..1023)
+                  accounting [--user U] [--since WHEN] [--until WHEN] [-n N] [--format table|csv|xml]
+                                                         completed jobs' records (everyone's, or U's): nodes, times,
+                                                         exit status, walltime, CPU time, peak memory; WHEN: a date
+                                                         (2026-12-01), a time (2026-12-01T08:00) or an age (7d, 12h)
 
                 It presents the configuration's admin key (or --key NAME). Exit status: 0 done, 1 refused,
                 2 usage or configuration error, 3 a component cannot be reached.

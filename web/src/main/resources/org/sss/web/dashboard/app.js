@@ -72,6 +72,24 @@ function mayAct(job) {
   return v && (v.level === 'admin' || (v.level === 'user' && v.user === job.user));
 }
 
+// resources_used as qstat -f names it: CPU time (h:mm:ss) and peak memory, when the job's nodes measured them.
+function used(job) {
+  const parts = [];
+  if (job['cpu-time'] !== undefined) {
+    const total = Math.round(Number(job['cpu-time']));
+    const hms = [Math.floor(total / 3600), Math.floor(total / 60) % 60, total % 60];
+    parts.push(`cpu ${hms[0]}:${String(hms[1]).padStart(2, '0')}:${String(hms[2]).padStart(2, '0')}`);
+  }
+  if (job['max-memory'] !== undefined) {
+    let size = Number(job['max-memory']);
+    const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+    let unit = 0;
+    while (size >= 1024 && unit < units.length - 1) { size /= 1024; unit += 1; }
+    parts.push(`mem ${unit === 0 ? size : size.toFixed(1)} ${units[unit]}`);
+  }
+  return parts.join(' · ');
+}
+
 function renderJobs() {
   const showDone = $('#show-done').checked;
   const jobs = state.jobs
@@ -99,6 +117,7 @@ function renderJobs() {
       element('td', { text: when(job.started) }),
       element('td', { text: when(job.ended) }),
       element('td', { class: exit && exit !== '0' ? 'exit exit-bad' : 'exit', text: exit ?? '' }),
+      element('td', { class: 'used', title: 'resources_used: CPU time and peak memory', text: used(job) }),
       element('td', { class: 'why', text: job.reason || '' }),
       actions,
     ]);
