@@ -4,7 +4,8 @@
 # included), bin/sss status, the dashboard driven in Debian's headless Chromium by tests/browser/dashboard.mjs (a
 # user's jobs submitted with sssjob submit appear, run and finish on the page, one's output is opened, the other is
 # cancelled from the page; docs/dashboard.png is saved), the dashboard's refusals checked with curl, then
-# bin/sss stop and start again: the job history is still there. Needs root (creates a test user; jobs run as them).
+# bin/sss stop and start again: the job history is still there; then the schedule drawn by
+# tests/browser/timeline.mjs (a running job, a planned one, a reservation; docs/timeline.png). Needs root (creates a test user; jobs run as them).
 set -uo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 WORK="$(mktemp -d /tmp/sss-suite.XXXXXX)"
@@ -123,5 +124,36 @@ check "after the restart the job history is still there" test "$(jobs_known)" = 
 next="$("$WORK/submit.sh" short)"
 check "a job submitted after the restart gets a new id (3)" test "${next%%.*}" = 3
 check "and runs to completion" "$B/sssjob" wait --quiet "${next%%.*}"
+check "the job cancelled from the page is recorded as cancelled by its user, not the dashboard" \
+  grep -q "reason=\"cancelled by $USER_NAME\"" <<<"$("$B/sssjob" status -a --xml 2)"
+
+# The schedule on the page: a job on all four nodes, a job the scheduler plans after it, a reservation later on.
+cat >"$WORK/home/wide.sh" <<'SCRIPT'
+#!/bin/sh
+#PBS -N wide
+#PBS -l nodes=4,walltime=00:10:00
+sleep 600
+SCRIPT
+cat >"$WORK/home/next.sh" <<'SCRIPT'
+#!/bin/sh
+#PBS -N next
+#PBS -l nodes=2,walltime=00:05:00
+true
+SCRIPT
+chown "$USER_NAME" "$WORK/home"/*.sh
+WIDE="$("$WORK/submit.sh" wide)"; WIDE="${WIDE%%.*}"
+wait_until 60 '"$B/sssjob" status --xml "$WIDE" | grep -q "state=\"running\""'
+NEXT="$("$WORK/submit.sh" next)"; NEXT="${NEXT%%.*}"
+RES="$("$B/sssadmin" res create --nodes node1 --start +30 --duration 600 --users "$USER_NAME" | awk 'NR == 2 {print $1}')"
+wait_until 60 '"$B/sssjob" status --xml "$NEXT" | grep -q "expected-nodes="'
+check "the scheduler's plan for the waiting job names its start and nodes" \
+  grep -qE 'expected-start="[^"]+" expected-nodes="node[1-4] node[1-4]"' <<<"$("$B/sssjob" status --xml "$NEXT")"
+node "$ROOT/tests/browser/timeline.mjs" "$URL/" "$SSS_VAR/keys/carol.key" "$ROOT/docs/timeline.png" "$WIDE" "$NEXT" "$RES" \
+  >"$WORK/timeline.out" 2>&1; status=$?
+cat "$WORK/timeline.out"
+passed=$((passed + $(grep -c '^ok ' "$WORK/timeline.out")))
+failed=$((failed + $(grep -c '^FAIL ' "$WORK/timeline.out")))
+check "the timeline test ran every check and passed" test "$status" -eq 0 -a "$(grep -c '^ok ' "$WORK/timeline.out")" -eq 7
+"$B/sssjob" cancel "$WIDE" "$NEXT" >/dev/null 2>&1
 
 summary "tests/suite.sh"

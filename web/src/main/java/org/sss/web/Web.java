@@ -8,6 +8,7 @@ import org.sss.lib.runtime.Component;
 import org.sss.lib.runtime.ComponentLauncher;
 import org.sss.web.internal.DashboardAccess;
 import org.sss.web.internal.DashboardServer;
+import org.sss.web.internal.ActivityLog;
 import org.sss.web.internal.EventFeed;
 import org.sss.web.internal.SuiteView;
 
@@ -44,7 +45,8 @@ public final class Web extends Component {
         SuiteView view = launch.open(runtime -> new SuiteView(runtime.components(), settings.ring()));
         DashboardAccess access = new DashboardAccess(config.security().keys(), settings.viewerKey());
         DashboardServer dashboard = launch.front(runtime -> DashboardServer.start(settings.dashboardListen(),
-                settings.dashboardPort(), config.raw().getCluster(), view, feed, access));
+                settings.dashboardPort(), config.raw().getCluster(), view, feed, access,
+                new ActivityLog(runtime.components())));
         launch.runtime().advertiseUrl("http://" + settings.component().host() + ":" + dashboard.port() + "/");
         launch.runtime().subscriptions().subscribe(NAME, List.of(), null, feed::publish);
         return launch.serve(new Web(dashboard), () -> "dashboard at http://" + settings.dashboardListen() + ":"

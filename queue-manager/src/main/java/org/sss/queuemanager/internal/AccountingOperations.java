@@ -41,8 +41,8 @@ public final class AccountingOperations {
             }
             user = principal.user();
         }
-        AccountingRecords.Query query = new AccountingRecords.Query(user, request.getSince(), request.getUntil(),
-                request.getLimit());
+        AccountingRecords.Query query = new AccountingRecords.Query(request.getJob(), user, request.getSince(),
+                request.getUntil(), request.getLimit());
         Accounting reply = new Accounting();
         try {
             for (AccountingRecords.Record record : records.read(query)) {

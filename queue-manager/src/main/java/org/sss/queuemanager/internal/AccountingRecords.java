@@ -69,12 +69,13 @@ public final class AccountingRecords {
     /**
      * Which records to read.
      *
+     * @param job   only this job's, or null for any
      * @param user  only this user's, or null for everyone's
      * @param since only jobs that ended at or after it, or null
      * @param until only jobs that ended before it, or null
      * @param limit at most this many, the most recent ones
      */
-    public record Query(String user, Instant since, Instant until, int limit) {
+    public record Query(String job, String user, Instant since, Instant until, int limit) {
     }
 
     private final SqliteDatabase database;
@@ -118,6 +119,10 @@ public final class AccountingRecords {
     public List<Record> read(Query query) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM accounting WHERE 1 = 1");
         List<Object> values = new ArrayList<>();
+        if (query.job() != null) {
+            sql.append(" AND job_id = ?");
+            values.add(query.job());
+        }
         if (query.user() != null) {
             sql.append(" AND user = ?");
             values.add(query.user());

@@ -8,6 +8,7 @@ import org.sss.lib.error.SssException;
 import org.sss.lib.server.MessageDispatcher;
 import org.sss.lib.server.RequestContext;
 import org.sss.lib.wire.Principal;
+import org.sss.lib.wire.Role;
 import org.sss.queuemanager.QueueManagerSettings;
 import org.sss.schema.JobAnnotate;
 import org.sss.schema.JobListType;
@@ -47,20 +48,20 @@ public final class JobOperations {
         dispatcher.register("job-submit", JobSubmit.class, (request, context) -> JobReplies.of(
                 service.submit(request, context.principal())));
         dispatcher.register("job-query", JobListType.class, (request, context) -> JobReplies.ofQuery(
-                JobSelection.select(service.table(), request.getJob(), context.principal(), false), service.table(),
-                notes));
+                JobSelection.select(service.table(), request.getJob(), actingFor(request, context.principal()), false),
+                service.table(), notes));
         dispatcher.register("job-annotate", JobAnnotate.class, this::annotate);
         dispatcher.register("job-start", JobStart.class, this::start);
         dispatcher.register("job-cancel", JobListType.class, (request, context) -> act(request, context,
-                job -> service.cancel(job, context.principal())));
+                (job, by) -> service.cancel(job, by)));
         dispatcher.register("job-hold", JobListType.class, (request, context) -> act(request, context,
-                job -> service.hold(job, true)));
+                (job, by) -> service.hold(job, true)));
         dispatcher.register("job-release", JobListType.class, (request, context) -> act(request, context,
-                job -> service.hold(job, false)));
+                (job, by) -> service.hold(job, false)));
         dispatcher.register("job-requeue", JobListType.class, (request, context) -> act(request, context,
-                job -> service.requeue(job, context.principal())));
+                (job, by) -> service.requeue(job, by)));
         dispatcher.register("job-signal", JobSignal.class, (request, context) -> act(request, context,
-                job -> service.signal(job, request.getSignal())));
+                (job, by) -> service.signal(job, request.getSignal())));
         dispatcher.register("job-modify", JobModify.class, (request, context) -> {
             List<Job> jobs = JobSelection.select(service.table(), request.getJob(), context.principal(), true);
             List<Job> after = new ArrayList<>();
@@ -78,7 +79,8 @@ public final class JobOperations {
         }
         Map<String, SchedulerNote> fresh = new HashMap<>();
         for (JobAnnotate.Job note : request.getJob()) {
-            fresh.put(note.getId(), new SchedulerNote(note.getReason(), note.getExpectedStart()));
+            fresh.put(note.getId(), new SchedulerNote(note.getReason(), note.getExpectedStart(),
+                    note.getExpectedNodes()));
         }
         notes = Map.copyOf(fresh);
         return new Jobs();
@@ -96,12 +98,29 @@ public final class JobOperations {
     }
 
     private Object act(JobListType request, RequestContext context, Action action) throws SssException {
-        List<Job> jobs = JobSelection.select(service.table(), request.getJob(), context.principal(), true);
+        Principal by = actingFor(request, context.principal());
+        List<Job> jobs = JobSelection.select(service.table(), request.getJob(), by, true);
         List<Job> after = new ArrayList<>();
         for (Job job : jobs) {
-            after.add(action.apply(job));
+            after.add(action.apply(job, by));
         }
         return JobReplies.of(after);
+    }
+
+    /**
+     * Whom an action is checked and recorded as: the caller, or the person a component says it acts for
+     * ({@code on-behalf-of}), which only components may say.
+     */
+    static Principal actingFor(JobListType request, Principal caller) throws SssException {
+        String person = request.getOnBehalfOf();
+        if (person == null) {
+            return caller;
+        }
+        if (caller.role() != Role.COMPONENT) {
+            throw SssException.permissionDenied(caller + " may not act on behalf of " + person + "; components do");
+        }
+        return "admin".equals(request.getOnBehalfOfRole()) ? new Principal(person, Role.ADMIN, null)
+                : new Principal(person, Role.USER, person);
     }
 
     private Object queues(QueueQuery request, RequestContext context) {
@@ -135,6 +154,6 @@ public final class JobOperations {
     /** One action on one job. */
     @FunctionalInterface
     private interface Action {
-        Job apply(Job job) throws SssException;
+        Job apply(Job job, Principal by) throws SssException;
     }
 }

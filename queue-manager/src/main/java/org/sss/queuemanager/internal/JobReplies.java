@@ -38,6 +38,7 @@ final class JobReplies {
             if (note != null && job.state() == Job.State.QUEUED) {
                 type.setReason(note.reason());
                 type.setExpectedStart(note.expectedStart());
+                type.setExpectedNodes(note.expectedNodes());
             }
             if ((job.state() == Job.State.QUEUED || job.state() == Job.State.HELD) && !job.spec().depend().isEmpty()) {
                 Dependencies.Status status = Dependencies.of(table, job);

@@ -8,6 +8,7 @@ import java.time.Instant;
  *
  * @param reason        one line
  * @param expectedStart the planned start, or {@code null}
+ * @param expectedNodes the nodes kept for it then, space-separated, or {@code null}
  */
-record SchedulerNote(String reason, Instant expectedStart) {
+record SchedulerNote(String reason, Instant expectedStart, String expectedNodes) {
 }

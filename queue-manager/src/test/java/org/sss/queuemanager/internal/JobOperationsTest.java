@@ -73,6 +73,21 @@ class JobOperationsTest extends QueueManagerOperationsTestBase {
     }
 
     @Test
+    void aComponentActsOnBehalfOfAPersonWithTheirRightsAndInTheirName() {
+        submit(null, "", ALICE);
+        submit(null, "", BOB);
+        assertThat(send("<job-cancel on-behalf-of=\"alice\"><job id=\"2\"/></job-cancel>", SCHEDULER))
+                .as("alice may not cancel bob's job, even through a component").contains("code=\"permission-denied\"");
+        assertThat(send("<job-cancel on-behalf-of=\"alice\"><job id=\"1\"/></job-cancel>", SCHEDULER))
+                .contains("state=\"completed\"").contains("reason=\"cancelled by alice\"");
+        assertThat(send("<job-cancel on-behalf-of=\"root\" on-behalf-of-role=\"admin\"><job id=\"2\"/></job-cancel>",
+                SCHEDULER)).contains("reason=\"cancelled by root\"");
+        submit(null, "", BOB);
+        assertThat(send("<job-cancel on-behalf-of=\"bob\"><job id=\"3\"/></job-cancel>", ALICE))
+                .as("only components speak for others").contains("code=\"permission-denied\"");
+    }
+
+    @Test
     void aUserCanHoldAlterAndReleaseTheirWaitingJob() {
         submit(null, "", ALICE);
         assertThat(send("<job-hold><job id=\"1\"/></job-hold>", ALICE)).contains("state=\"held\"");

@@ -211,6 +211,9 @@ public final class SchedulingPass {
             String reason = waiting.getValue().reason();
             note.setReason(reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason);
             note.setExpectedStart(waiting.getValue().expectedStart());
+            if (!waiting.getValue().expectedNodes().isEmpty()) {
+                note.setExpectedNodes(String.join(" ", waiting.getValue().expectedNodes()));
+            }
             notes.getJob().add(note);
         }
         try {

@@ -26,7 +26,8 @@ import org.sss.schema.JobType;
 /**
  * The dashboard's HTTP server (Jetty): the page ({@code /}, {@code /app.js}, {@code /style.css}) and its resources
  * under {@code /api/}: {@code session} (GET who am I, POST a key to sign in, DELETE to sign out), {@code jobs},
- * {@code nodes}, {@code ring} (the suite's XML), {@code events} (server-sent events, one {@code <event/>} each),
+ * {@code nodes}, {@code ring}, {@code reservations}, {@code activity} (the suite's XML), {@code events} (server-sent
+ * events, one {@code <event/>} each), {@code jobs/ID/events} and {@code jobs/ID/accounting},
  * {@code jobs/ID/output?offset=N[&stream=error]} (the file's bytes from N; headers {@code X-SSS-Next-Offset} and
  * {@code X-SSS-Job-State}) and {@code POST jobs/ID/cancel} (with header {@code X-SSS-Action: cancel}, so another site
  * cannot make a browser send it). Refusals are {@code <error>} replies with 401, 403 or 404.
@@ -37,7 +38,7 @@ public final class DashboardServer implements AutoCloseable {
     private static final String XML = "application/xml; charset=utf-8";
     private static final int MAX_KEY_BYTES = 8192;
     private static final long KEEPALIVE_MILLIS = 15_000;
-    private static final Pattern JOB_ACTION = Pattern.compile("/api/jobs/([0-9]{1,18}(?:\\[[0-9]{1,9}\\])?)/(output|cancel)");
+    private static final Pattern JOB_ACTION = Pattern.compile("/api/jobs/([0-9]{1,18}(?:\\[[0-9]{1,9}\\])?)/(output|cancel|events|accounting)");
     private final JettyServer server;
     private final EventFeed feed;
 
@@ -55,13 +56,14 @@ public final class DashboardServer implements AutoCloseable {
      * @param view    where the lists come from
      * @param feed    the live events
      * @param access  who may read and act
+     * @param log     the event log's reader (a job's events, the last day's activity)
      * @return the running server
      * @throws IOException if the port cannot be bound or the page's files are missing
      */
     public static DashboardServer start(String listen, int port, String cluster, SuiteView view, EventFeed feed,
-                                        DashboardAccess access) throws IOException {
+                                        DashboardAccess access, ActivityLog log) throws IOException {
         JettyServer server = JettyServer.start("sss-web", 32 + 2 * EventFeed.MAX_STREAMS, listen, port,
-                new Routes(cluster, view, feed, access, PageFiles.load()));
+                new Routes(cluster, view, feed, access, PageFiles.load(), log));
         return new DashboardServer(server, feed);
     }
 
@@ -84,8 +86,10 @@ public final class DashboardServer implements AutoCloseable {
         private final EventFeed feed;
         private final DashboardAccess access;
         private final PageFiles page;
+        private final ActivityLog log;
 
-        Routes(String cluster, SuiteView view, EventFeed feed, DashboardAccess access, PageFiles page) {
+        Routes(String cluster, SuiteView view, EventFeed feed, DashboardAccess access, PageFiles page, ActivityLog log) {
+            this.log = log;
             this.cluster = cluster;
             this.view = view;
             this.feed = feed;
@@ -126,17 +130,25 @@ public final class DashboardServer implements AutoCloseable {
             Matcher action = JOB_ACTION.matcher(path);
             try {
                 if (action.matches()) {
-                    return "output".equals(action.group(2)) ? output(request, response, callback, method, action.group(1), visitor)
-                            : cancel(request, response, callback, method, action.group(1), visitor);
+                    String id = action.group(1);
+                    return switch (action.group(2)) {
+                        case "output" -> output(request, response, callback, method, id, visitor);
+                        case "cancel" -> cancel(request, response, callback, method, id, visitor);
+                        case "events" -> "GET".equals(method) ? send(response, callback, HttpStatus.OK_200, XML,
+                                view.jobEvents(log, id)) : onlyGet(response, callback, method, path);
+                        default -> "GET".equals(method) ? send(response, callback, HttpStatus.OK_200, XML,
+                                view.accounting(id)) : onlyGet(response, callback, method, path);
+                    };
                 }
                 if (!"GET".equals(method)) {
-                    return refuse(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, ErrorCode.UNSUPPORTED_OPERATION,
-                            method + " " + path + ": only GET");
+                    return onlyGet(response, callback, method, path);
                 }
                 return switch (path) {
                     case "/api/jobs" -> send(response, callback, HttpStatus.OK_200, XML, view.jobs());
                     case "/api/nodes" -> send(response, callback, HttpStatus.OK_200, XML, view.nodes());
                     case "/api/ring" -> send(response, callback, HttpStatus.OK_200, XML, view.ring());
+                    case "/api/reservations" -> send(response, callback, HttpStatus.OK_200, XML, view.reservations());
+                    case "/api/activity" -> send(response, callback, HttpStatus.OK_200, XML, view.activity(log));
                     case "/api/events" -> events(response, callback);
                     default -> refuse(response, callback, HttpStatus.NOT_FOUND_404, ErrorCode.NOT_FOUND, "nothing at " + path);
                 };
@@ -247,7 +259,7 @@ public final class DashboardServer implements AutoCloseable {
                 return refuse(response, callback, HttpStatus.FORBIDDEN_403, ErrorCode.PERMISSION_DENIED,
                         "job " + id + " is " + job.getUser() + "'s: sign in with their key (or an admin key) to cancel it");
             }
-            byte[] reply = view.cancel(id);
+            byte[] reply = view.cancel(id, visitor);
             LOG.info("web: job {} cancelled by {} from {}", id, visitor.name(), Request.getRemoteAddr(request));
             return send(response, callback, HttpStatus.OK_200, XML, reply);
         }
@@ -278,6 +290,11 @@ public final class DashboardServer implements AutoCloseable {
                 callback.succeeded();
             }
             return true;
+        }
+
+        private boolean onlyGet(Response response, Callback callback, String method, String path) {
+            return refuse(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, ErrorCode.UNSUPPORTED_OPERATION,
+                    method + " " + path + ": only GET");
         }
 
         private boolean refuse(Response response, Callback callback, int status, ErrorCode code, String message) {

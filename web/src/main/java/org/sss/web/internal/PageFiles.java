@@ -24,6 +24,7 @@ final class PageFiles {
         files.put("/", index);
         files.put("/index.html", index);
         files.put("/app.js", read("app.js", "text/javascript; charset=utf-8"));
+        files.put("/timeline.js", read("timeline.js", "text/javascript; charset=utf-8"));
         files.put("/style.css", read("style.css", "text/css; charset=utf-8"));
         files.put("/favicon.svg", read("favicon.svg", "image/svg+xml"));
         return new PageFiles(files);

@@ -13,6 +13,8 @@ import org.sss.lib.error.SssException;
 import org.sss.mpd.RingAccess;
 import org.sss.mpd.client.RingMember;
 import org.sss.mpd.client.RingWatcher;
+import org.sss.schema.Accounting;
+import org.sss.schema.AccountingQuery;
 import org.sss.schema.GetNodeState;
 import org.sss.schema.JobListType;
 import org.sss.schema.JobRestrictionType;
@@ -20,10 +22,13 @@ import org.sss.schema.JobType;
 import org.sss.schema.Jobs;
 import org.sss.schema.NodeStates;
 import org.sss.schema.ObjectFactory;
+import org.sss.schema.ReservationListType;
+import org.sss.schema.Reservations;
 
 /**
- * What the dashboard shows, asked of the suite as XML: the queue manager's jobs, the node state manager's nodes and
- * the ring's members (read through one mpd, at most once a second). Replies are the suite's own messages, encoded
+ * What the dashboard shows, asked of the suite as XML: the queue manager's jobs and accounting records, the node state
+ * manager's nodes, the scheduler's reservations, a job's events and the last day's activity (through
+ * {@link ActivityLog}), and the ring's members (read through one mpd, at most once a second). Replies are the suite's own messages, encoded
  * as they came, so the page reads the same XML every other client does. Thread-safe.
  */
 public final class SuiteView implements AutoCloseable {
@@ -31,6 +36,8 @@ public final class SuiteView implements AutoCloseable {
     private static final XMLOutputFactory OUTPUT = XMLOutputFactory.newDefaultFactory();
     /** The queue manager's name in the directory. */
     static final String QUEUE_MANAGER = "queue-manager";
+    /** The scheduler's name in the directory. */
+    static final String SCHEDULER = "scheduler";
     /** The node state manager's name in the directory. */
     static final String NODE_STATE_MANAGER = "node-state-manager";
     private static final long RING_CACHE_NANOS = 1_000_000_000L;
@@ -68,12 +75,68 @@ public final class SuiteView implements AutoCloseable {
     }
 
     /**
-     * @param id a job id
+     * Cancels a job for the signed-in person: the queue manager checks their rights and records the cancel as theirs
+     * ({@code on-behalf-of}), not as the dashboard's.
+     *
+     * @param id  a job id
+     * @param who the visitor
      * @return the queue manager's reply ({@code <jobs>} with the job as cancelled)
      * @throws SssException if it refuses or cannot be asked
      */
-    public byte[] cancel(String id) throws SssException {
-        return encode(components.call(QUEUE_MANAGER, FACTORY.createJobCancel(select(id)), Jobs.class));
+    public byte[] cancel(String id, DashboardAccess.Visitor who) throws SssException {
+        JobListType request = select(id);
+        boolean admin = who.level() == DashboardAccess.Level.ADMIN;
+        request.setOnBehalfOf(admin || who.user() == null ? who.name() : who.user());
+        request.setOnBehalfOfRole(admin ? "admin" : "user");
+        return encode(components.call(QUEUE_MANAGER, FACTORY.createJobCancel(request), Jobs.class));
+    }
+
+    /**
+     * @return the scheduler's {@code <reservations>}, every one
+     * @throws SssException if it cannot be asked
+     */
+    public byte[] reservations() throws SssException {
+        ReservationListType query = new ReservationListType();
+        ReservationListType.Reservation any = new ReservationListType.Reservation();
+        any.setId("*");
+        query.getReservation().add(any);
+        return encode(components.call(SCHEDULER, FACTORY.createReservationQuery(query), Reservations.class));
+    }
+
+    /**
+     * @param id a job id
+     * @return the queue manager's {@code <accounting>} with the job's record (none until it completes)
+     * @throws SssException if it cannot be asked
+     */
+    public byte[] accounting(String id) throws SssException {
+        AccountingQuery query = new AccountingQuery();
+        query.setJob(id);
+        return encode(components.call(QUEUE_MANAGER, query, Accounting.class));
+    }
+
+    /**
+     * @param log the event log's reader
+     * @param id  a job id
+     * @return {@code <events>}: the job's events the log still holds
+     * @throws SssException if the event manager cannot be read
+     */
+    public byte[] jobEvents(ActivityLog log, String id) throws SssException {
+        return encode(log.eventsOf(id));
+    }
+
+    /**
+     * @param log the event log's reader
+     * @return {@code <activity>}: the last day's busy nodes and waiting jobs
+     * @throws SssException if a component cannot be asked
+     */
+    public byte[] activity(ActivityLog log) throws SssException {
+        List<JobType> jobs = components.call(QUEUE_MANAGER, FACTORY.createJobQuery(select("*")), Jobs.class).getJob();
+        GetNodeState query = new GetNodeState();
+        GetNodeState.Node any = new GetNodeState.Node();
+        any.setName("*");
+        query.getNode().add(any);
+        int nodes = components.call(NODE_STATE_MANAGER, query, NodeStates.class).getNodeState().size();
+        return encode(log.activity(jobs, nodes, java.time.Instant.now()));
     }
 
     /**

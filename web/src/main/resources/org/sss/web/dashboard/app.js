@@ -2,7 +2,8 @@
 // server-sent events, and a job's output as it grows. Everything shown is set with textContent, never as HTML.
 'use strict';
 
-const state = { visitor: null, jobs: [], nodes: [], outputJob: null, outputTimer: null, refreshTimer: null };
+const state = { visitor: null, jobs: [], nodes: [], reservations: [], outputJob: null, outputTimer: null,
+  refreshTimer: null, activityReadAt: 0 };
 const ACTIVE = new Set(['queued', 'held', 'running', 'exiting']);
 
 const $ = (selector) => document.querySelector(selector);
@@ -101,7 +102,8 @@ function renderJobs() {
     const exit = job['exit-status'];
     const actions = element('td', { class: 'actions' });
     actions.append(element('button', { type: 'button', class: 'link', text: 'output', 'data-action': 'output',
-      onclick: () => openOutput(job.id) }));
+      onclick: () => openOutput(job.id) }), ' ', element('button', { type: 'button', class: 'link', text: 'details',
+      'data-action': 'details', onclick: () => openJob(job.id) }));
     if (ACTIVE.has(job.state) && mayAct(job)) {
       actions.append(' ', element('button', { type: 'button', class: 'danger', text: 'cancel', 'data-action': 'cancel',
         onclick: () => cancelJob(job.id) }));
@@ -158,12 +160,23 @@ async function refresh() {
       showProblem('Sign in with the viewer key (or your suite key) to see this cluster.');
       return;
     }
-    const [jobs, nodes, ring] = await Promise.all([api('/api/jobs'), api('/api/nodes'), api('/api/ring')]);
+    const [jobs, nodes, ring, reservations] = await Promise.all([api('/api/jobs'), api('/api/nodes'), api('/api/ring'),
+      api('/api/reservations').catch(() => null)]);
     state.jobs = [...jobs.getElementsByTagName('job')].map(attributes);
     state.nodes = [...nodes.getElementsByTagName('node-state')].map(attributes);
+    state.reservations = reservations ? [...reservations.getElementsByTagName('reservation')].map(attributes) : [];
     renderJobs();
     renderNodes();
     renderRing(ring);
+    renderTimeline(state.jobs, state.nodes, state.reservations);
+    if (Date.now() - state.activityReadAt > 60_000) {
+      state.activityReadAt = Date.now();
+      api('/api/activity').then(renderActivity).catch((error) => {
+        $('#activity-now').textContent = `activity unavailable: ${error.message}`;
+      });
+    }
+    const detail = $('#job-detail');
+    if (!detail.hidden && detail.dataset.job) openJob(detail.dataset.job);
     showProblem('');
   } catch (error) {
     showProblem(`Could not read the suite: ${error.message}`);
@@ -268,6 +281,7 @@ function wire() {
     refresh();
   });
   $('#show-done').addEventListener('change', renderJobs);
+  $('#job-close').addEventListener('click', () => { $('#job-detail').hidden = true; delete $('#job-detail').dataset.job; });
   $('#output-close').addEventListener('click', () => {
     state.outputToken = null;
     state.outputJob = null;

@@ -37,7 +37,17 @@ public record Plan(List<Start> starts, Map<String, Waiting> waiting) {
      *
      * @param reason         one line for users ({@code sssjob status})
      * @param expectedStart  the start the backfill plan keeps for it (the first waiting job), or {@code null}
+     * @param expectedNodes  the nodes the plan keeps for it then (empty when it keeps none)
      */
-    public record Waiting(String reason, Instant expectedStart) {
+    public record Waiting(String reason, Instant expectedStart, List<String> expectedNodes) {
+        /** Copies the list. */
+        public Waiting {
+            expectedNodes = List.copyOf(expectedNodes);
+        }
+
+        /** A job the plan keeps no start for. */
+        public Waiting(String reason) {
+            this(reason, null, List.of());
+        }
     }
 }

@@ -179,7 +179,7 @@ public final class Planner {
             int fitting = state.fitting(job);
             if (fitting < job.nodes()) {
                 waiting.put(job.id(), new Plan.Waiting("needs " + job.nodes() + " node(s) with " + job.ppn()
-                        + " slot(s); " + fitting + " usable", null));
+                        + " slot(s); " + fitting + " usable"));
                 continue;
             }
             Instant end = job.endIfStartedAt(now);
@@ -199,11 +199,11 @@ public final class Planner {
             if (head == null) {
                 head = reserve(state, job, now, reservations);
                 if (explain) {
-                    waiting.put(job.id(), new Plan.Waiting(whyNot(state, job, now, end) + "; first in line", head.start()));
+                    waiting.put(job.id(), new Plan.Waiting(whyNot(state, job, now, end) + "; first in line", head.start(),
+                            head.start() == null ? List.of() : names(state, head.nodes())));
                 }
             } else if (explain) {
-                waiting.put(job.id(), new Plan.Waiting(whyNot(state, job, now, end) + "; behind job " + head.job().id(),
-                        null));
+                waiting.put(job.id(), new Plan.Waiting(whyNot(state, job, now, end) + "; behind job " + head.job().id()));
             }
         }
         return new Plan(starts, waiting);
@@ -219,13 +219,13 @@ public final class Planner {
                 if (!explain) {
                     break;
                 }
-                waiting.put(job.id(), new Plan.Waiting("first-fit: behind job " + first.id(), null));
+                waiting.put(job.id(), new Plan.Waiting("first-fit: behind job " + first.id()));
                 continue;
             }
             int fitting = state.fitting(job);
             if (fitting < job.nodes()) {
                 waiting.put(job.id(), new Plan.Waiting("needs " + job.nodes() + " node(s) with " + job.ppn()
-                        + " slot(s); " + fitting + " usable", null));
+                        + " slot(s); " + fitting + " usable"));
                 continue;
             }
             Instant end = job.endIfStartedAt(now);
@@ -236,7 +236,7 @@ public final class Planner {
             } else {
                 first = job;
                 if (explain) {
-                    waiting.put(job.id(), new Plan.Waiting(whyNot(state, job, now, end) + "; first in line", null));
+                    waiting.put(job.id(), new Plan.Waiting(whyNot(state, job, now, end) + "; first in line"));
                 }
             }
         }
@@ -329,6 +329,16 @@ public final class Planner {
         }
         String resources = "resources: needs " + job.nodes() + " node(s), " + free + " free";
         return blocking == null ? resources : resources + " (reservation " + blocking.id() + " holds others)";
+    }
+
+    private static List<String> names(Nodes state, boolean[] chosen) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < chosen.length; i++) {
+            if (chosen[i]) {
+                names.add(state.nodes[i].name());
+            }
+        }
+        return names;
     }
 
     private static List<String> names(Nodes state, List<Integer> chosen) {

@@ -41,6 +41,7 @@ class PlannerTest {
         assertThat(plan.starts()).noneMatch(Plan.Start::backfill);
         assertThat(plan.waiting().get("1").reason()).startsWith("resources: needs 1 node(s), 0 free");
         assertThat(plan.waiting().get("1").expectedStart()).isEqualTo(NOW.plus(Duration.ofMinutes(10)));
+        assertThat(plan.waiting().get("1").expectedNodes()).hasSize(1);
     }
 
     @Test
@@ -50,6 +51,8 @@ class PlannerTest {
                 job("short", "bob", 2, Duration.ofMinutes(30), 0, 5)), List.of());
         assertThat(plan.starts()).containsExactly(new Plan.Start("short", List.of("n3", "n4"), true));
         assertThat(plan.waiting().get("wide").expectedStart()).isEqualTo(NOW.plus(Duration.ofMinutes(60)));
+        assertThat(plan.waiting().get("wide").expectedNodes()).as("the nodes its plan keeps")
+                .containsExactly("n1", "n2", "n3", "n4");
         assertThat(plan.waiting().get("wide").reason()).contains("first in line");
     }
 
