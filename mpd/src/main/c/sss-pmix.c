@@ -335,6 +335,8 @@ static void dispatch(const message *m) {
         answered(m, 1);
     } else if (!strcmp(cmd, "dmodex-get")) {
         dmodex_get(m);
+    } else if (!strcmp(cmd, "notify")) {
+        notify_event(m);
     } else {
         die(1, "unknown request %s", cmd);
     }

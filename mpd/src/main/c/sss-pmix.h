@@ -19,6 +19,10 @@ void register_job(const message *m);
 /* `deregister`: the job is over here; the library forgets its namespace and clients. */
 void deregister_job(const message *m);
 
+/* `notify`: ranks of a job were lost; the library tells the job's local ranks, answered `notified`
+ * (sss-pmix-events.c). */
+void notify_event(const message *m);
+
 /* The library's directory and the ranks' shared-memory directory, made by make_dirs. */
 extern char helper_tmpdir[4096];
 extern char helper_shmdir[4096 + 8];
