@@ -229,6 +229,30 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
         }
     }
 
+    /**
+     * Ranks of a job were lost: the library tells the job's ranks here, and the job's {@link Job#pmixEvents} holds a
+     * kill until it has.
+     *
+     * @param job   this mpd's part of the job
+     * @param event what happened ({@link RankLossEvents})
+     * @param ranks the lost ranks
+     * @param host  the lost host, or null
+     * @param why   a line saying what happened
+     */
+    void notifyLost(Job job, String event, List<Integer> ranks, String host, String why) {
+        String nspace = job.pmixNspace;
+        PmixHelper server = helperOrNull();
+        if (nspace == null || server == null) {
+            return;
+        }
+        java.util.concurrent.CompletableFuture<String> told = server.notify(nspace, event, ranks, host, why);
+        synchronized (job) {
+            job.pmixEvents = java.util.concurrent.CompletableFuture.allOf(job.pmixEvents, told);
+        }
+        told.thenAccept(status -> LOG.debug("mpd {}: pmix: job {}: {} of ranks {} told the local ranks: {}", selfId(),
+                job.jid(), event, ranks, status));
+    }
+
     /** @return the tree exchange of fences and direct modex, whose routes the job manager adds */
     PmixExchange exchange() {
         return exchange;
