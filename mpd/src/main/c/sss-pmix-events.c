@@ -161,3 +161,25 @@ void notify_event(const message *m) {
         notified(rc == PMIX_OPERATION_SUCCEEDED ? PMIX_SUCCESS : rc, n);
     }
 }
+
+/* A rank registers a handler for system events (a lost process, a node down): the library asks its host to send
+ * them. The mpd sends every loss of a job served PMIx to each of the job's hosts anyway, so there is nothing to
+ * set up: done at once. */
+pmix_status_t on_register_events(pmix_status_t *codes, size_t ncodes, const pmix_info_t info[], size_t ninfo,
+                                 pmix_op_cbfunc_t cbfunc, void *cbdata) {
+    (void)codes;
+    (void)ncodes;
+    (void)info;
+    (void)ninfo;
+    (void)cbfunc;
+    (void)cbdata;
+    return PMIX_OPERATION_SUCCEEDED;
+}
+
+pmix_status_t on_deregister_events(pmix_status_t *codes, size_t ncodes, pmix_op_cbfunc_t cbfunc, void *cbdata) {
+    (void)codes;
+    (void)ncodes;
+    (void)cbfunc;
+    (void)cbdata;
+    return PMIX_OPERATION_SUCCEEDED;
+}

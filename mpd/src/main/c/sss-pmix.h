@@ -23,6 +23,14 @@ void deregister_job(const message *m);
  * (sss-pmix-events.c). */
 void notify_event(const message *m);
 
+/* The library's register_events and deregister_events upcalls: done at once (sss-pmix-events.c). Declared with
+ * the library's types where pmix_server.h is included. */
+#ifdef PMIx_SERVER_API_H
+pmix_status_t on_register_events(pmix_status_t *codes, size_t ncodes, const pmix_info_t info[], size_t ninfo,
+                                 pmix_op_cbfunc_t cbfunc, void *cbdata);
+pmix_status_t on_deregister_events(pmix_status_t *codes, size_t ncodes, pmix_op_cbfunc_t cbfunc, void *cbdata);
+#endif
+
 /* The library's directory and the ranks' shared-memory directory, made by make_dirs. */
 extern char helper_tmpdir[4096];
 extern char helper_shmdir[4096 + 8];
