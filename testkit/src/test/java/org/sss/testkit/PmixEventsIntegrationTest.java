@@ -198,4 +198,23 @@ class PmixEventsIntegrationTest {
             }
         }
     }
+
+    @Test
+    void withoutKeepGoingAKilledMpdEndsTheJobWith255AfterItsRanksAreAnnounced() throws InterruptedException, IOException {
+        job = new Job();
+        job.awaitReady();
+        String lostHost = "127.0.0.213";
+        List<Integer> lost = job.hosts.entrySet().stream().filter(e -> e.getValue().equals(lostHost)).map(Map.Entry::getKey)
+                .toList();
+        assertThat(lost).as("ranks on %s: %s", lostHost, job.hosts).isNotEmpty();
+        ring.mpds().get(3).kill9();
+        int exit = job.awaitExit();
+        String stderr = job.stderr.join();
+        assertThat(exit).as(stderr).isEqualTo(255);
+        assertThat(stderr).contains("host " + lostHost + " was lost");
+        String named = lost.stream().map(String::valueOf).collect(Collectors.joining(","));
+        String log = java.nio.file.Files.readString(dir.resolve("logs").resolve("mpd-127.0.0.210.log"));
+        assertThat(log).contains("telling the survivors: node-down of ranks " + named);
+        assertThat(job.events().values()).as("what any survivor heard before the kill").allMatch(e -> e.equals(NODE_DOWN + " " + named));
+    }
 }
