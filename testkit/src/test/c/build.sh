@@ -1,9 +1,9 @@
 #!/bin/sh
 # Builds the MPI test programs into DIR: with MPICH's compiler wrapper and the PMI-1 client programs with gcc, or,
 # given "openmpi" as FLAVOUR, the MPI programs with Open MPI's and the PMIx client program with gcc (pkg-config
-# pmix). The tests that run them call it (MpiPrograms), and bench/mpd.sh; the product's build never does. The wrappers are named explicitly, mpicc.mpich and
-# mpicc.openmpi: whichever of Debian's MPI packages was installed last owns the plain mpicc alternative. The ring
-# serves MPICH's PMI-1 and Open MPI's PMIx. bin/sss test installs both (mpich, libmpich-dev, openmpi-bin,
+# pmix). The tests that run them call it (MpiPrograms), and bench/mpd.sh; the product's build never does. The
+# wrappers are named explicitly, mpicc.mpich and mpicc.openmpi: whichever of Debian's MPI packages was installed
+# last owns the plain mpicc alternative. The ring serves MPICH's PMI-1 and Open MPI's PMIx. bin/sss test installs both (mpich, libmpich-dev, openmpi-bin,
 # libopenmpi-dev, libpmix-dev) when it runs as root.
 #   build.sh DIR [mpich|openmpi]
 set -eu
