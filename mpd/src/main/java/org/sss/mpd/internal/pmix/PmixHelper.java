@@ -29,7 +29,7 @@ import org.sss.mpd.internal.MpdMessage;
 /**
  * One mpd's {@code sss-pmix} process: the PMIx server library (OpenPMIx) in a helper of its own, driven over the
  * helper's standard input and output in mpd-wire frames (docs/PMIX.md lists the messages). This class starts it,
- * sends it requests, waits for the answers to registrations, and hands everything the library reports — a client
+ * sends it requests, waits for the answers to registrations (and hands back those to event notifications as futures), and hands everything the library reports — a client
  * connected, finalized or aborted, a host's fence contribution, a direct modex request, the data of a rank asked
  * for — to its {@link Upcalls} on the reader thread, in the order the helper sent them. The helper's standard error
  * is logged a line at a time. When the helper exits (or misbehaves: it is then killed) every waiting registration
