@@ -81,6 +81,9 @@ void wire_job_spec(buffer *spec, const launch_spec *launch) {
     if (launch->pmi && strcmp(launch->pmi, "both")) {
         wire_spec_line(spec, "pmi", launch->pmi);
     }
+    if (launch->keep_going) {
+        wire_spec_line(spec, "keepgoing", "1");
+    }
     for (char *const *e = launch->env; e && *e; e++) {
         wire_spec_line(spec, "env", *e);
     }

@@ -52,6 +52,7 @@ typedef struct {
     const char *output;          /* merged, label or discard */
     int ppn;                     /* 0: round-robin */
     const char *pmi;             /* pmi1 or pmix; NULL or both for both */
+    int keep_going;              /* --keep-going: a failed rank or lost host does not kill the job */
     char *const *env;            /* NULL-terminated NAME=value entries, or NULL for none (-genvnone) */
     const char *const *genv;     /* -genv name, value pairs */
     int ngenv;

@@ -69,6 +69,7 @@ typedef struct {
     const char *output;
     const char *mpd;
     const char *pmi;      /* --pmi: both (NULL), pmi1 or pmix */
+    int keep_going;       /* --keep-going */
     const char *pmi_port; /* -pmi_args: a singleton MPI program waits for us on this port */
     const char *pmi_pid;
     rank_set *sets;
@@ -90,6 +91,9 @@ static void usage(FILE *out) {
           "  --mpd ADDR:PORT        the mpd to use (default: $MPD_CONSOLE, else the file mpdboot writes)\n"
           "  --pmi both|pmi1|pmix   what the ranks are served: PMI-1 (MPICH), PMIx (Open MPI) or both (default),\n"
           "                         for when one must be off\n"
+          "  --keep-going           a rank that fails or a host that is lost does not end the job: the other\n"
+          "                         ranks are told (a PMIx event naming the lost ranks) and run on; the job's\n"
+          "                         status is then the highest of its ranks' statuses (MPI_Abort still ends it)\n"
           "The ring's secret is $MPD_CONF_FILE (default ~/.mpd.conf); inside a job, $MPD_JOB_KEY, which the\n"
           "mpd gives every rank, stands for it and lets the job start ranks as its own user only.\n"
           "  -pmi_args PORT IFACE KEY PID\n"
@@ -98,7 +102,8 @@ static void usage(FILE *out) {
           "local options (per : separated set):\n"
           "  -n, -np N              number of ranks (default 1)\n"
           "  -env NAME VALUE        set a variable for this set's ranks\n\n"
-          "Exit status: the job's (0, or the first failing rank's; 128+signal for a signal),\n"
+          "Exit status: the job's (0, or the first failing rank's; 128+signal for a signal; 255 for a lost host;\n"
+          "with --keep-going the highest rank status),\n"
           "2 for a usage error, 255 when the mpd cannot be reached or refuses the job.\n",
           out);
 }
@@ -162,6 +167,8 @@ static void parse(int argc, char **argv, options *o) {
                 o->output = "discard";
             } else if (!strcmp(a, "--mpd")) {
                 o->mpd = need(argc, argv, ++i, a);
+            } else if (!strcmp(a, "--keep-going")) {
+                o->keep_going = 1;
             } else if (!strcmp(a, "--pmi") || !strncmp(a, "--pmi=", 6)) {
                 o->pmi = a[5] == '=' ? a + 6 : need(argc, argv, ++i, a);
                 if (strcmp(o->pmi, "both") && strcmp(o->pmi, "pmi1") && strcmp(o->pmi, "pmix")) {
@@ -273,6 +280,7 @@ static void build_spec(const options *o, buffer *spec) {
         .output = o->output,
         .ppn = o->ppn,
         .pmi = o->pmi,
+        .keep_going = o->keep_going,
         .env = o->envnone ? NULL : environ,
         .genv = o->genv,
         .ngenv = o->ngenv,

@@ -255,6 +255,8 @@ static pmix_server_module_t module = {
     .abort = on_abort,
     .fence_nb = on_fence,
     .direct_modex = on_direct_modex,
+    .register_events = on_register_events,
+    .deregister_events = on_deregister_events,
 };
 
 /* ------------------------------------------------------------------ requests from the mpd */
@@ -335,6 +337,8 @@ static void dispatch(const message *m) {
         answered(m, 1);
     } else if (!strcmp(cmd, "dmodex-get")) {
         dmodex_get(m);
+    } else if (!strcmp(cmd, "notify")) {
+        notify_event(m);
     } else {
         die(1, "unknown request %s", cmd);
     }

@@ -19,6 +19,18 @@ void register_job(const message *m);
 /* `deregister`: the job is over here; the library forgets its namespace and clients. */
 void deregister_job(const message *m);
 
+/* `notify`: ranks of a job were lost; the library tells the job's local ranks, answered `notified`
+ * (sss-pmix-events.c). */
+void notify_event(const message *m);
+
+/* The library's register_events and deregister_events upcalls: done at once (sss-pmix-events.c). Declared with
+ * the library's types where pmix_server.h is included. */
+#ifdef PMIx_SERVER_API_H
+pmix_status_t on_register_events(pmix_status_t *codes, size_t ncodes, const pmix_info_t info[], size_t ninfo,
+                                 pmix_op_cbfunc_t cbfunc, void *cbdata);
+pmix_status_t on_deregister_events(pmix_status_t *codes, size_t ncodes, pmix_op_cbfunc_t cbfunc, void *cbdata);
+#endif
+
 /* The library's directory and the ranks' shared-memory directory, made by make_dirs. */
 extern char helper_tmpdir[4096];
 extern char helper_shmdir[4096 + 8];

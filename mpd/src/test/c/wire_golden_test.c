@@ -130,6 +130,14 @@ int main(int argc, char **argv) {
     expect_encoded("launch-pmix", "cmd=launch", pmix_spec.data, pmix_spec.size);
     free(pmix_spec.data);
 
+    /* mpiexec --keep-going -genvnone -wdir / -n 2 ./events      (as alice) */
+    rank_set events = {.count = 2, .exec = "./events"};
+    launch_spec keep_going = {.user = "alice", .wdir = "/", .output = "merged", .keep_going = 1, .sets = &events};
+    buffer keep_going_spec = {0};
+    wire_job_spec(&keep_going_spec, &keep_going);
+    expect_encoded("launch-keepgoing", "cmd=launch", keep_going_spec.data, keep_going_spec.size);
+    free(keep_going_spec.data);
+
     wire_kill(header, sizeof header, "7@node1", 15);
     expect_encoded("kill", header, NULL, 0);
     const char *input = "line one\nno newline at the end";

@@ -1,9 +1,9 @@
 #!/bin/sh
 # Builds the MPI test programs into DIR: with MPICH's compiler wrapper and the PMI-1 client programs with gcc, or,
-# given "openmpi" as FLAVOUR, the MPI programs alone with Open MPI's. The tests that run them call it (MpiPrograms),
-# and bench/mpd.sh; the product's build never does. The wrappers are named explicitly, mpicc.mpich and
-# mpicc.openmpi: whichever of Debian's MPI packages was installed last owns the plain mpicc alternative. The ring
-# serves MPICH's PMI-1 and Open MPI's PMIx. bin/sss test installs both (mpich, libmpich-dev, openmpi-bin,
+# given "openmpi" as FLAVOUR, the MPI programs with Open MPI's and the PMIx client program with gcc (pkg-config
+# pmix). The tests that run them call it (MpiPrograms), and bench/mpd.sh; the product's build never does. The
+# wrappers are named explicitly, mpicc.mpich and mpicc.openmpi: whichever of Debian's MPI packages was installed
+# last owns the plain mpicc alternative. The ring serves MPICH's PMI-1 and Open MPI's PMIx. bin/sss test installs both (mpich, libmpich-dev, openmpi-bin,
 # libopenmpi-dev, libpmix-dev) when it runs as root.
 #   build.sh DIR [mpich|openmpi]
 set -eu
@@ -31,6 +31,14 @@ fi
 for program in $programs; do
   "$mpicc" -O2 -Wall -o "$out/$program" "$src/$program.c" -lm
 done
+if [ "$flavour" = openmpi ]; then
+  # A PMIx client of its own (no MPI), built against OpenPMIx as Open MPI's ranks use it.
+  if ! pkg-config --exists pmix 2>/dev/null; then
+    echo "build.sh: pkg-config finds no pmix; install Debian's libpmix-dev (bin/sss test does it when run as root)" >&2
+    exit 1
+  fi
+  gcc -O2 -Wall -Wextra $(pkg-config --cflags pmix) -o "$out/pmix_events" "$src/pmix_events.c" $(pkg-config --libs pmix) -lpthread
+fi
 if [ "$flavour" = mpich ]; then
   for program in pmi_spawn fence; do
     gcc -O2 -Wall -Wextra -o "$out/$program" "$src/$program.c"

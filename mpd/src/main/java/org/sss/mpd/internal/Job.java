@@ -2,6 +2,7 @@ package org.sss.mpd.internal;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.sss.mpd.internal.pmi.PmiJob;
@@ -31,6 +32,11 @@ final class Job {
     final PmixFence pmixFence;
     /** The job's PMIx namespace while it is registered with this mpd's PMIx server, else null. */
     volatile String pmixNspace;
+    /**
+     * The events about lost ranks handed to this mpd's PMIx server for the job ({@link RankLossEvents}), complete
+     * once the server has passed them on to the local ranks; a kill of the job here waits for them, briefly.
+     */
+    volatile CompletableFuture<?> pmixEvents = CompletableFuture.completedFuture(null);
 
     Job(JobSpec spec, int index) {
         this.spec = spec;

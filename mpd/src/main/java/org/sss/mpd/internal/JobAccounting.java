@@ -1,14 +1,17 @@
 package org.sss.mpd.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sss.mpd.client.UnixSignals;
 
 /**
  * What a job's root does with what comes up the tree (see {@link JobTree}): passes output, pids and co-process ends
- * to the console, and keeps the count in the job's {@link JobRoot}. The first failure — a rank's non-zero exit or
- * signal, {@code MPI_Abort}, a lost host — kills the other ranks (SIGTERM, SIGKILL after the grace period). When
+ * to the console, and keeps the count in the job's {@link JobRoot}. A rank's failure (a non-zero exit or signal)
+ * or a lost host's ranks are first announced to the survivors ({@link RankLossEvents}); then the first failure —
+ * or {@code MPI_Abort} — kills the other ranks (SIGTERM, SIGKILL after the grace period), unless the job is
+ * keep-going, whose survivors run on (an abort still kills it). When
  * every rank and co-process is accounted for and no spawned job runs, the job ends: every host forgets it, the
  * console gets {@code job-done} (a spawned job's end goes to its parent instead), and a detached job's end is kept
  * until it is released. Thread-safe; a job's count is kept under its {@link JobRoot}'s lock.
@@ -18,16 +21,19 @@ final class JobAccounting {
     private final Ring ring;
     private final JobTable table;
     private final RankControl control;
+    private final RankLossEvents events;
 
     /**
      * @param ring    the ring (this mpd's id, for logs)
      * @param table   the jobs
      * @param control kills jobs and makes every host forget them
+     * @param events  tells survivors of lost ranks
      */
-    JobAccounting(Ring ring, JobTable table, RankControl control) {
+    JobAccounting(Ring ring, JobTable table, RankControl control, RankLossEvents events) {
         this.ring = ring;
         this.table = table;
         this.control = control;
+        this.events = events;
     }
 
     private String selfId() {
@@ -90,9 +96,16 @@ final class JobAccounting {
             return;
         }
         job.root.send(ConsoleMessages.rankExited(job.jid(), rank, status, host, signal, message.get("pid"), why));
+        if (outcome == JobRoot.ExitOutcome.FIRST_FAILURE || outcome == JobRoot.ExitOutcome.FAILED_OTHERS_GO_ON) {
+            String event = signal != null ? RankLossEvents.PROC_ABORTED
+                    : message.get("unfinalized") != null ? RankLossEvents.PROC_TERM_WO_SYNC : RankLossEvents.EXIT_NONZERO;
+            events.announce(job, event, List.of(rank), null, reason);
+        }
         if (outcome == JobRoot.ExitOutcome.FIRST_FAILURE) {
             LOG.info("mpd {}: job {}: {}; killing the other ranks", selfId(), job.jid(), reason);
             control.killJob(job, UnixSignals.TERM);
+        } else if (outcome == JobRoot.ExitOutcome.FAILED_OTHERS_GO_ON) {
+            LOG.info("mpd {}: job {}: {}; the other ranks go on (keep-going)", selfId(), job.jid(), reason);
         }
         finishIfDone(job);
     }
@@ -117,9 +130,14 @@ final class JobAccounting {
         if (index < 0) {
             return;
         }
-        if (job.root.hostLost(index, job.spec.ranksOn(index), "host " + hostId + " " + why)) {
+        List<Integer> lost = job.root.running(job.spec.ranksOn(index));
+        String reason = "host " + hostId + " " + why;
+        events.announce(job, RankLossEvents.NODE_DOWN, lost, hostId, reason);
+        if (job.root.hostLost(index, job.spec.ranksOn(index), reason)) {
             LOG.warn("mpd {}: job {}: host {} {}; ending the job", selfId(), job.jid(), hostId, why);
             control.killJob(job, UnixSignals.TERM);
+        } else if (job.spec.supervision().keepGoing() && !lost.isEmpty()) {
+            LOG.warn("mpd {}: job {}: host {} {}; the other ranks go on (keep-going)", selfId(), job.jid(), hostId, why);
         }
         finishIfDone(job);
     }

@@ -110,7 +110,8 @@ public final class JobConsoles {
         }
         return new JobSpec(request.jid(), request.user(), request.wdir(), request.output(), request.env(), sets,
                 request.wishes(), request.treeHosts(), request.rankHost(), request.fanout(), request.graceMillis(),
-                request.preput(), request.parentJid(), JobSpec.Supervision.ATTACHED, request.pmi());
+                request.preput(), request.parentJid(),
+                new JobSpec.Supervision(false, "", 0, request.supervision().keepGoing()), request.pmi());
     }
 
     private static String describe(String runAs) {

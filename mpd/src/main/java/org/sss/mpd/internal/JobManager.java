@@ -44,6 +44,7 @@ public final class JobManager implements AutoCloseable {
     private final DetachedJobs detached;
     private final HostLoss hostLoss;
     private final PmixJobs pmix;
+    private final RankLossEvents lossEvents;
 
     /**
      * @param ring        the ring (membership, this mpd)
@@ -64,7 +65,9 @@ public final class JobManager implements AutoCloseable {
         this.pmiPort = new PmiPort(ring);
         this.reports = new SignalReports(timer);
         this.control = new RankControl(ring, peers, table, pmiPort, reports, timer, graceMillis);
-        JobAccounting accounting = new JobAccounting(ring, table, control);
+        RankLossEvents lossEvents = new RankLossEvents(ring, peers, table, this::notifyLost);
+        this.lossEvents = lossEvents;
+        JobAccounting accounting = new JobAccounting(ring, table, control, lossEvents);
         this.tree = new JobTree(ring, peers, table, accounting, control);
         this.fences = new KvsFences(ring, peers, table);
         this.pmiJobs = new PmiJobs(ring, fences, tree, this::spawn);
@@ -78,6 +81,11 @@ public final class JobManager implements AutoCloseable {
         this.requests = new ConsoleRequests(ring, peers, table, control, singletons, consoles);
         this.detached = new DetachedJobs(ring, table, timer, keepEnded);
         this.hostLoss = new HostLoss(ring, table, control, accounting, reports);
+    }
+
+    /** Events about lost ranks go to this host's PMIx server, which is made after the parts that announce them. */
+    private void notifyLost(Job job, String event, List<Integer> ranks, String host, String why) {
+        pmix.notifyLost(job, event, ranks, host, why);
     }
 
     /** MPI_Comm_spawn closes the one loop among the parts: a job's PMI view starts jobs, which get PMI views. */
@@ -98,6 +106,7 @@ public final class JobManager implements AutoCloseable {
                         (link, message) -> tree.onUpward(message))
                 .on(List.of("kill", "sigjob", "stdin"), requests::onRequest)
                 .on("job-request", (link, message) -> requests.onJobRequest(message))
+                .on("job-event", (link, message) -> lossEvents.onEvent(message))
                 .on("job-kill", (link, message) -> control.onKill(message))
                 .on("job-signal", (link, message) -> control.onSignal(message))
                 .on("job-signalled", (link, message) -> reports.onSignalled(message))

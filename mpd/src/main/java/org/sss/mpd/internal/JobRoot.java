@@ -22,7 +22,8 @@ final class JobRoot {
     /**
      * How a job ended.
      *
-     * @param status its exit status: 0, the first failing rank's status, 128+signal, or {@link #HOST_LOST}
+     * @param status its exit status: 0, the first failing rank's status (for a keep-going job the highest rank
+     *               status), 128+signal, or {@link #HOST_LOST}
      * @param reason what went wrong, or null for success
      */
     record Ending(int status, String reason) {
@@ -35,7 +36,9 @@ final class JobRoot {
         /** Recorded. */
         RECORDED,
         /** Recorded, and it is the job's first failure while other ranks still run: they must be killed. */
-        FIRST_FAILURE
+        FIRST_FAILURE,
+        /** Recorded, a failure of a keep-going job while other ranks still run: they are told and run on. */
+        FAILED_OTHERS_GO_ON
     }
 
     private final JobSpec spec;
@@ -45,6 +48,8 @@ final class JobRoot {
     private final List<MpdMessage> kept;
     private int exited;
     private Ending failure;
+    /** Whether the failure is final: a non-keep-going job's first, or one that ends the job (abort, kill). */
+    private boolean failureFinal;
     private boolean done;
     private long endedAtNanos;
     private int liveChildren;
@@ -197,11 +202,30 @@ final class JobRoot {
         }
         status[rank] = code;
         exited++;
-        if (code != 0 && failure == null) {
+        if (code == 0) {
+            return ExitOutcome.RECORDED;
+        }
+        boolean othersRun = exited < status.length;
+        if (spec.supervision().keepGoing()) {
+            if (failureFinal) {
+                return ExitOutcome.RECORDED;
+            }
+            worst(code, reason);
+            return othersRun ? ExitOutcome.FAILED_OTHERS_GO_ON : ExitOutcome.RECORDED;
+        }
+        if (failure == null) {
             failure = new Ending(code, reason);
-            return exited < status.length ? ExitOutcome.FIRST_FAILURE : ExitOutcome.RECORDED;
+            failureFinal = true;
+            return othersRun ? ExitOutcome.FIRST_FAILURE : ExitOutcome.RECORDED;
         }
         return ExitOutcome.RECORDED;
+    }
+
+    /** A keep-going job's status: the highest of its ranks' statuses, with the reason of the first that had it. */
+    private void worst(int code, String reason) {
+        if (failure == null || code > failure.status()) {
+            failure = new Ending(code, reason);
+        }
     }
 
     /**
@@ -212,10 +236,11 @@ final class JobRoot {
      * @return whether it was the first failure
      */
     synchronized boolean fail(int status, String reason) {
-        if (failure != null) {
+        if (failureFinal) {
             return false;
         }
         failure = new Ending(status, reason);
+        failureFinal = true;
         return true;
     }
 
@@ -226,7 +251,8 @@ final class JobRoot {
      * @param host   its index in the launch tree
      * @param ranks  the ranks that were on it
      * @param reason what happened to it
-     * @return whether this was the job's first failure, so the other ranks must be killed
+     * @return whether this was the job's first failure, so the other ranks must be killed (never for a keep-going
+     *         job, whose status it makes {@link #HOST_LOST} unless the job is already being ended)
      */
     synchronized boolean hostLost(int host, List<Integer> ranks, String reason) {
         coProcessesRunning = Math.max(0, coProcessesRunning - coProcessesOnHost[host]);
@@ -237,7 +263,27 @@ final class JobRoot {
                 exited++;
             }
         }
+        if (spec.supervision().keepGoing()) {
+            if (!failureFinal) {
+                worst(HOST_LOST, reason);
+            }
+            return false;
+        }
         return fail(HOST_LOST, reason);
+    }
+
+    /**
+     * @param ranks some ranks
+     * @return those of them whose end is not recorded yet
+     */
+    synchronized List<Integer> running(List<Integer> ranks) {
+        List<Integer> running = new ArrayList<>();
+        for (int rank : ranks) {
+            if (rank >= 0 && rank < status.length && status[rank] < 0) {
+                running.add(rank);
+            }
+        }
+        return running;
     }
 
     /** @return the first failure's reason, or null */
@@ -258,7 +304,8 @@ final class JobRoot {
      */
     synchronized void childEnded(String childJid, Ending ending) {
         liveChildren--;
-        if (ending.reason() != null && failure == null) {
+        if (ending.reason() != null && (failure == null
+                || spec.supervision().keepGoing() && !failureFinal && ending.status() > failure.status())) {
             failure = new Ending(ending.status(), "spawned job " + childJid + ": " + ending.reason());
         }
     }

@@ -133,10 +133,24 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
      *                  keeps the job's end until it is released
      * @param tag       the owner's label for the job, listed with it (the process manager's pgid)
      * @param keepBytes output kept for replay to a reattaching console, at most
+     * @param keepGoing whether the job runs on when a rank fails or a host is lost ({@code mpiexec --keep-going}):
+     *                  the survivors are told (a PMIx event) and not killed, and the job's status is the highest of
+     *                  its ranks' own; otherwise the first failure kills the job and is its status
      */
-    public record Supervision(boolean detached, String tag, long keepBytes) {
+    public record Supervision(boolean detached, String tag, long keepBytes, boolean keepGoing) {
         /** An mpiexec job: it ends when its console goes. */
         public static final Supervision ATTACHED = new Supervision(false, "", 0);
+
+        /**
+         * A job killed by its first failure.
+         *
+         * @param detached  as above
+         * @param tag       as above
+         * @param keepBytes as above
+         */
+        public Supervision(boolean detached, String tag, long keepBytes) {
+            this(detached, tag, keepBytes, false);
+        }
 
         /** Checks the tag. */
         public Supervision {

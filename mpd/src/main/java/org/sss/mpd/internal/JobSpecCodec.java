@@ -38,6 +38,9 @@ public final class JobSpecCodec {
         if (spec.pmi() != PmiMode.BOTH) {
             line(text, "pmi", spec.pmi().wire());
         }
+        if (supervision.keepGoing()) {
+            line(text, "keepgoing", "1");
+        }
         if (supervision.detached()) {
             line(text, "detach", supervision.tag());
             line(text, "keep", Long.toString(supervision.keepBytes()));
@@ -180,6 +183,7 @@ public final class JobSpecCodec {
         private int fanout = 4;
         private long grace = 5000;
         private boolean detached;
+        private boolean keepGoing;
         private String tag = "";
         private long keep;
         private PmiMode pmi = PmiMode.BOTH;
@@ -218,6 +222,7 @@ public final class JobSpecCodec {
                 }
                 case "keep" -> keep = number(value, 0, 1L << 34);
                 case "pmi" -> pmi = pmiMode(value);
+                case "keepgoing" -> keepGoing = number(value, 0, 1) == 1;
                 case "env" -> env.add(value);
                 case "host" -> hosts.add(value);
                 case "machine" -> machines.add(value);
@@ -284,7 +289,7 @@ public final class JobSpecCodec {
                 throw new MalformedMessageException("output must be label, merged or discard");
             }
             JobSpec spec = new JobSpec(jid, user, wdir, output, env, sets, new JobSpec.Wishes(at, machines, hosts, ppn), tree, place,
-                    fanout, grace, preput, parent, new JobSpec.Supervision(detached, tag, keep), pmi);
+                    fanout, grace, preput, parent, new JobSpec.Supervision(detached, tag, keep, keepGoing), pmi);
             if (place.length != 0 && place.length != spec.size()) {
                 throw new MalformedMessageException("placement covers " + place.length + " ranks of " + spec.size());
             }

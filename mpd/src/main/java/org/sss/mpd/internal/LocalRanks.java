@@ -195,16 +195,20 @@ final class LocalRanks {
         }
         pmi.release(local.pmiid);
         int code = Posix.exitCode(waitStatus);
+        boolean unfinalized = false;
         if (local.session != null && local.session.active()) {
             why = why != null ? why : "exited without calling MPI_Finalize (its PMI connection was still open)";
             code = code == 0 ? 1 : code;
+            unfinalized = true;
         } else if (local.pmix == LocalRank.PMIX_CONNECTED) {
             why = why != null ? why : "exited without calling MPI_Finalize (it had not called PMIx_Finalize)";
             code = code == 0 ? 1 : code;
+            unfinalized = true;
         }
         tree.sendUp(job, MpdMessage.of("job-exit").with("jid", job.jid()).with("rank", local.rank).with("status", code)
                 .with("signal", Posix.termSignal(waitStatus) == 0 ? null : Posix.termSignal(waitStatus))
-                .with("host", selfId()).with("pid", local.pid).with("why", why).build());
+                .with("host", selfId()).with("pid", local.pid).with("why", why)
+                .with("unfinalized", unfinalized ? 1 : null).build());
         if (job.allLocalRanksEnded()) {
             pmix.ended(job);
         }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +22,9 @@ import org.sss.mpd.internal.pmix.PmixRegistration;
  * registered, and each rank gets the variables the library's {@code PMIx_server_setup_fork} gives it; a rank's
  * {@code PMIx_Init} and {@code PMIx_Finalize} are noted on its {@link LocalRank} (a rank that exits connected and not
  * finalized has failed, as with PMI-1); {@code PMIx_Abort} ends the job with its status, naming the rank, as
- * {@code MPI_Abort} does under PMI-1; fences and direct modex go over the job's tree ({@link PmixExchange}); once a
- * job's ranks here have all ended its namespace is deregistered.
+ * {@code MPI_Abort} does under PMI-1; fences and direct modex go over the job's tree ({@link PmixExchange}); the loss of a job's ranks elsewhere is
+ * notified to its ranks here ({@link #notifyLost}, from {@link RankLossEvents}); once a job's ranks here have all
+ * ended its namespace is deregistered.
  *
  * <p>The helper is built only where libpmix-dev was present; without it, or when it cannot start, the mpd says so
  * once in its log and serves PMI-1 alone: a job that asks for PMIx only ({@code mpiexec --pmi pmix}) then fails to
@@ -227,6 +229,30 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
                 server.deregister(nspace);
             }
         }
+    }
+
+    /**
+     * Ranks of a job were lost: the library tells the job's ranks here, and the job's {@link Job#pmixEvents} holds a
+     * kill until it has.
+     *
+     * @param job   this mpd's part of the job
+     * @param event what happened ({@link RankLossEvents})
+     * @param ranks the lost ranks
+     * @param host  the lost host, or null
+     * @param why   a line saying what happened
+     */
+    void notifyLost(Job job, String event, List<Integer> ranks, String host, String why) {
+        String nspace = job.pmixNspace;
+        PmixHelper server = helperOrNull();
+        if (nspace == null || server == null) {
+            return;
+        }
+        CompletableFuture<String> told = server.notify(nspace, event, ranks, host, why);
+        synchronized (job) {
+            job.pmixEvents = CompletableFuture.allOf(job.pmixEvents, told);
+        }
+        told.thenAccept(status -> LOG.debug("mpd {}: pmix: job {}: {} of ranks {} told the local ranks: {}", selfId(),
+                job.jid(), event, ranks, status));
     }
 
     /** @return the tree exchange of fences and direct modex, whose routes the job manager adds */

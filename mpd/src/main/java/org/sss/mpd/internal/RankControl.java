@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -13,7 +14,8 @@ import org.sss.mpd.client.UnixSignals;
 /**
  * A root's commands to the hosts of its job, and how this mpd carries them out on its own processes of the job:
  * <ul>
- *   <li>{@code job-kill}: the signal to every local rank's process group, SIGKILL after the grace period;</li>
+ *   <li>{@code job-kill}: the signal to every local rank's process group, SIGKILL after the grace period (once the
+ *       PMIx server has passed on the events about lost ranks sent before it, or 2 s);</li>
  *   <li>{@code job-signal}: a signal without escalation, to one rank or all, to the process or its whole group,
  *       answered with {@code job-signalled} (the ranks it reached) when the root gathers a report;</li>
  *   <li>{@code job-forget}: the job is over everywhere: its PMI ids and rank 0's input go, leftover co-processes
@@ -25,6 +27,8 @@ import org.sss.mpd.client.UnixSignals;
  */
 final class RankControl {
     private static final Logger LOG = LoggerFactory.getLogger(RankControl.class);
+    /** How long a kill waits for the PMIx server to pass on events about lost ranks of the job, at most. */
+    private static final long EVENTS_WAIT_MILLIS = 2000;
     private final Ring ring;
     private final Peers peers;
     private final JobTable table;
@@ -164,9 +168,20 @@ final class RankControl {
         }
         int signal = (int) message.number("signal");
         long grace = message.number("grace", graceMillis);
-        for (LocalRank local : job.ranks.values()) {
-            terminate(local, signal, grace);
+        Runnable kill = () -> {
+            for (LocalRank local : job.ranks.values()) {
+                terminate(local, signal, grace);
+            }
+        };
+        CompletableFuture<?> events = job.pmixEvents;
+        if (events.isDone()) {
+            kill.run();
+            return;
         }
+        // The survivors are told of a loss before they are killed: the kill waits for the PMIx server, briefly.
+        CompletableFuture<Object> told = new CompletableFuture<>();
+        events.whenComplete((result, failure) -> told.complete(null));
+        told.completeOnTimeout(null, EVENTS_WAIT_MILLIS, TimeUnit.MILLISECONDS).thenRun(kill);
     }
 
     /**

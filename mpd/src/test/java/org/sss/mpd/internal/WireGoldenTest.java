@@ -92,6 +92,17 @@ class WireGoldenTest {
     }
 
     @Test
+    void aKeepGoingLaunchCarriesTheKeepGoingLine() throws Exception {
+        JobSpec spec = JobSpecCodec.decode(decode("launch-keepgoing").body());
+        assertThat(spec.supervision()).isEqualTo(new JobSpec.Supervision(false, "", 0, true));
+        assertThat(spec.sets()).containsExactly(new JobSpec.RankSet(2, "./events", List.of(), List.of()));
+        JobSpec same = new JobSpec("", "alice", "/", "merged", List.of(), spec.sets(), JobSpec.Wishes.NONE, List.of(),
+                new int[0], 4, 5000, List.of(), "", new JobSpec.Supervision(false, "", 0, true), PmiMode.BOTH);
+        assertThat(new String(JobSpecCodec.encode(same), java.nio.charset.StandardCharsets.UTF_8)).contains("keepgoing=1\n");
+        assertThat(JobSpecCodec.decode(JobSpecCodec.encode(same)).supervision().keepGoing()).isTrue();
+    }
+
+    @Test
     void killAndSignalRequests() throws Exception {
         MpdMessage kill = MpdMessage.of("kill").with("jid", "7@node1").with("signal", 15).build();
         assertEncodes(kill, "kill");

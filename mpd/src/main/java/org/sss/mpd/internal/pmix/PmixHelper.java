@@ -29,7 +29,7 @@ import org.sss.mpd.internal.MpdMessage;
 /**
  * One mpd's {@code sss-pmix} process: the PMIx server library (OpenPMIx) in a helper of its own, driven over the
  * helper's standard input and output in mpd-wire frames (docs/PMIX.md lists the messages). This class starts it,
- * sends it requests, waits for the answers to registrations, and hands everything the library reports — a client
+ * sends it requests, waits for the answers to registrations (and hands back those to event notifications as futures), and hands everything the library reports — a client
  * connected, finalized or aborted, a host's fence contribution, a direct modex request, the data of a rank asked
  * for — to its {@link Upcalls} on the reader thread, in the order the helper sent them. The helper's standard error
  * is logged a line at a time. When the helper exits (or misbehaves: it is then killed) every waiting registration
@@ -125,6 +125,7 @@ public final class PmixHelper implements AutoCloseable {
     private final Upcalls upcalls;
     private final CompletableFuture<Ready> ready = new CompletableFuture<>();
     private final Map<Long, CompletableFuture<Registration>> registrations = new ConcurrentHashMap<>();
+    private final Map<Long, CompletableFuture<String>> notices = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong(1);
     private volatile String deadReason;
 
@@ -259,6 +260,38 @@ public final class PmixHelper implements AutoCloseable {
         trySend(MpdMessage.of("dmodex-get").with("id", id).with("nspace", nspace).with("rank", rank).build());
     }
 
+    /**
+     * Has the library tell a namespace's local ranks that some of its processes were lost ({@code PMIx_Notify_event}
+     * naming them as the affected processes).
+     *
+     * @param nspace the namespace
+     * @param event  {@code proc-aborted}, {@code proc-term-wo-sync}, {@code exit-nonzero} or {@code node-down}
+     * @param ranks  the lost ranks (at least one)
+     * @param host   the lost host, for {@code node-down}; else null
+     * @param why    a line for the ranks, or null
+     * @return completed with {@code ok} once the library has handed the event on, or {@code error} (also when the
+     *         helper is gone); never exceptionally
+     */
+    public CompletableFuture<String> notify(String nspace, String event, List<Integer> ranks, String host, String why) {
+        long id = nextId.getAndIncrement();
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        notices.put(id, answer);
+        answer.whenComplete((status, e) -> notices.remove(id));
+        StringBuilder body = new StringBuilder();
+        ranks.forEach(rank -> body.append(body.isEmpty() ? "" : ",").append(rank));
+        try {
+            send(MpdMessage.of("notify").with("id", id).with("nspace", nspace).with("event", event).with("host", host)
+                    .with("msg", why == null || why.length() <= 400 ? why : why.substring(0, 400))
+                    .body(body.toString().getBytes(StandardCharsets.US_ASCII)).build());
+        } catch (IOException e) {
+            answer.complete("error");
+        }
+        if (deadReason != null) {
+            answer.complete("error");
+        }
+        return answer;
+    }
+
     private void trySend(MpdMessage message) {
         try {
             send(message);
@@ -297,6 +330,7 @@ public final class PmixHelper implements AutoCloseable {
         deadReason = why;
         ready.completeExceptionally(new IOException(why));
         registrations.values().forEach(r -> r.complete(new Registration(null, deadReason)));
+        notices.values().forEach(n -> n.complete("error"));
         upcalls.lost(why);
     }
 
@@ -318,6 +352,12 @@ public final class PmixHelper implements AutoCloseable {
             case "fence" -> upcalls.fence(m.number("id"), m.require("nspace"), m.body());
             case "dmodex" -> upcalls.directModex(m.number("id"), m.require("nspace"), m.number("rank"));
             case "dmodex-data" -> upcalls.modexData(m.number("id"), m.require("status"), m.body());
+            case "notified" -> {
+                CompletableFuture<String> answer = notices.get(m.number("id"));
+                if (answer != null) {
+                    answer.complete(m.require("status"));
+                }
+            }
             default -> throw new MalformedMessageException("unknown message " + m.cmd());
         }
     }

@@ -82,4 +82,29 @@ class PmixHelperNativeTest {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !recorder.lost.isEmpty());
         assertThat(helper.deadReason()).contains("exited with status 0");
     }
+
+    /** A loss is handed to the library ({@code notified ok}); an unknown event or a bad rank list is refused. */
+    @Test
+    void notifiesAJobsRanksOfLostProcessesAndRefusesWhatItCannotName() throws Exception {
+        assumeThat(Files.isExecutable(HELPER)).as("sss-pmix was built (libpmix-dev is installed)").isTrue();
+        Recorder recorder = new Recorder();
+        PmixHelper helper = PmixHelper.start(HELPER, "noden", recorder);
+        try {
+            helper.awaitReady(Duration.ofSeconds(20));
+            PmixHelper.Registration registration = helper.register(PmixRegistration.of("sss.1@noden", "1@noden", 4, false,
+                    List.of("noden", "other", "noden", "other"), List.of(4), "noden", Map.of()), Duration.ofSeconds(20));
+            assertThat(registration.problem()).isNull();
+            assertThat(helper.notify("sss.1@noden", "proc-aborted", List.of(1), null, "rank 1 was killed")
+                    .get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("ok");
+            assertThat(helper.notify("sss.1@noden", "node-down", List.of(1, 3), "other", "host other was lost")
+                    .get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("ok");
+            assertThat(helper.notify("sss.1@noden", "no-such-event", List.of(1), null, null)
+                    .get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("error");
+            assertThat(helper.notify("sss.1@noden", "proc-aborted", List.of(), null, null)
+                    .get(20, java.util.concurrent.TimeUnit.SECONDS)).as("no ranks").isEqualTo("error");
+            assertThat(helper.deadReason()).isNull();
+        } finally {
+            helper.close();
+        }
+    }
 }
