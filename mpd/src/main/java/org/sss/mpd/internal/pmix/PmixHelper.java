@@ -98,6 +98,13 @@ public final class PmixHelper implements AutoCloseable {
         void modexData(long id, String status, byte[] data);
 
         /**
+         * A local rank publishes, looks up or unpublishes names; {@link #namesDone} answers.
+         *
+         * @param request what it asks
+         */
+        void names(PmixNameRequest request);
+
+        /**
          * The helper is gone; nothing more comes from it.
          *
          * @param why what happened
@@ -259,6 +266,17 @@ public final class PmixHelper implements AutoCloseable {
         trySend(MpdMessage.of("dmodex-get").with("id", id).with("nspace", nspace).with("rank", rank).build());
     }
 
+    /**
+     * Answers {@link Upcalls#names}.
+     *
+     * @param id     the request
+     * @param status {@code ok}, {@code not-found}, {@code exists}, {@code timeout} or another failure
+     * @param found  for a lookup, {@code KEY VALUE NSPACE RANK} lines ({@link org.sss.mpd.internal.names.NameLines})
+     */
+    public void namesDone(long id, String status, byte[] found) {
+        trySend(MpdMessage.of("names-done").with("id", id).with("status", status).body(found).build());
+    }
+
     private void trySend(MpdMessage message) {
         try {
             send(message);
@@ -318,6 +336,7 @@ public final class PmixHelper implements AutoCloseable {
             case "fence" -> upcalls.fence(m.number("id"), m.require("nspace"), m.body());
             case "dmodex" -> upcalls.directModex(m.number("id"), m.require("nspace"), m.number("rank"));
             case "dmodex-data" -> upcalls.modexData(m.number("id"), m.require("status"), m.body());
+            case "publish", "lookup", "unpublish" -> upcalls.names(PmixNameRequest.parse(m));
             default -> throw new MalformedMessageException("unknown message " + m.cmd());
         }
     }
