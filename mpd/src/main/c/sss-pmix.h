@@ -1,7 +1,9 @@
-/* sss-pmix's parts: the messages to the mpd (sss-pmix.c), the jobs' registration (sss-pmix-job.c) and its
- * directories (sss-pmix-dirs.c). */
+/* sss-pmix's parts: the messages to the mpd (sss-pmix.c), the jobs' registration (sss-pmix-job.c), its
+ * directories (sss-pmix-dirs.c) and the name service (sss-pmix-names.c). */
 #ifndef SSS_PMIX_H
 #define SSS_PMIX_H
+
+#include <pmix_server.h>
 
 #include "mpd_wire.h"
 
@@ -18,6 +20,12 @@ void register_job(const message *m);
 
 /* `deregister`: the job is over here; the library forgets its namespace and clients. */
 void deregister_job(const message *m);
+
+/* The name service (sss-pmix-names.c): sets the module's publish, lookup and unpublish upcalls. */
+void names_module(pmix_server_module_t *module);
+
+/* `names-done`: the mpd's answer to a publish, lookup or unpublish; calls the library back. */
+void names_done(const message *m);
 
 /* The library's directory and the ranks' shared-memory directory, made by make_dirs. */
 extern char helper_tmpdir[4096];
