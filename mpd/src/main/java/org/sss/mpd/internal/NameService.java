@@ -202,7 +202,12 @@ final class NameService {
                 long timeout = m.number("timeout", 0);
                 long deadline = wait && timeout > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout)
                         : Long.MAX_VALUE;
-                table.lookup(user, lines.stream().map(List::getFirst).toList(), who, wait, deadline, answer, answers);
+                List<String> names = lines.stream().map(List::getFirst).toList();
+                table.lookup(user, names, who, wait, deadline, answer, answers);
+                if (wait && answers.size() == 0) {
+                    LOG.info("mpd {}: names: job {} rank {} on {} waits for {} of user {}{}", selfId(), who.jid(),
+                            who.rank(), from, names, user, timeout > 0 ? " (at most " + timeout + " ms)" : "");
+                }
                 if (wait && timeout > 0) {
                     timer.schedule(this::expire, timeout, TimeUnit.MILLISECONDS);
                 }
