@@ -1,6 +1,7 @@
 /* MPI's name service between jobs (issue 21): rank 0 of a job publishes, looks up or unpublishes a service name.
  *   names publish SERVICE PORT  publishes, prints "published SERVICE", then waits for the end of its standard
  *                               input before unpublishing ("unpublished SERVICE") and finalizing
+ *                               ("publish failed SERVICE: error class MPI_ERR_NAME" if it cannot be published, as MPICH says)
  *   names lookup SERVICE        prints "found SERVICE PORT", or "not found SERVICE: error class MPI_ERR_NAME" (or
  *                               the class's number when it is another)
  * Errors are returned, not fatal, so a failed lookup is seen. Other ranks only take part in MPI_Init/Finalize. */
@@ -19,7 +20,11 @@ int main(int argc, char **argv) {
         if (rc != MPI_SUCCESS) {
             int cls;
             MPI_Error_class(rc, &cls);
-            printf("publish failed %s: error class %d\n", argv[2], cls);
+            if (cls == MPI_ERR_SERVICE || cls == MPI_ERR_NAME) {
+                printf("publish failed %s: error class %s\n", argv[2], cls == MPI_ERR_NAME ? "MPI_ERR_NAME" : "MPI_ERR_SERVICE");
+            } else {
+                printf("publish failed %s: error class %d\n", argv[2], cls);
+            }
             status = 1;
         } else {
             printf("published %s\n", argv[2]);

@@ -1,6 +1,7 @@
 /* PMIx's name service between jobs (issue 21), for a rank started under the mpds' PMIx servers:
  *   pmix_names publish KEY VALUE   PMIx_Publish, prints "published KEY", waits for the end of its standard input,
  *                                  then PMIx_Unpublish ("unpublished KEY")
+ *   pmix_names publish-int KEY     PMIx_Publish of an integer: prints "publish-int KEY: STATUS"
  *   pmix_names lookup KEY SECONDS  prints "waiting KEY", then PMIx_Lookup with PMIX_WAIT and PMIX_TIMEOUT SECONDS:
  *                                  "found KEY VALUE from NSPACE RANK", or "lookup KEY failed: STATUS"
  * Exits 1 if PMIx does not initialise. */
@@ -17,7 +18,14 @@ int main(int argc, char **argv) {
         return 1;
     }
     int status = 0;
-    if (argc >= 4 && !strcmp(argv[1], "publish")) {
+    if (argc >= 3 && !strcmp(argv[1], "publish-int")) {
+        pmix_info_t info;
+        int value = 7;
+        PMIX_INFO_LOAD(&info, argv[2], &value, PMIX_INT);
+        rc = PMIx_Publish(&info, 1);
+        printf("publish-int %s: %s\n", argv[2], PMIx_Error_string(rc));
+        PMIX_INFO_DESTRUCT(&info);
+    } else if (argc >= 4 && !strcmp(argv[1], "publish")) {
         pmix_info_t info;
         PMIX_INFO_LOAD(&info, argv[2], argv[3], PMIX_STRING);
         rc = PMIx_Publish(&info, 1);

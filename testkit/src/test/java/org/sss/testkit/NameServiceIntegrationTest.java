@@ -108,8 +108,8 @@ class NameServiceIntegrationTest {
             assertThat(found.lines()).containsExactly("found mpich-ocean tag#0$port-of-a$");
             LocalRing.Result again = ring.mpiexec("-hosts", "127.0.0.222", "-n", "1", names, "publish", "mpich-ocean",
                     "another");
-            assertThat(again.lines()).as("a name published twice").singleElement().asString()
-                    .startsWith("publish failed mpich-ocean");
+            assertThat(again.lines()).as("a name published twice")
+                    .containsExactly("publish failed mpich-ocean: error class MPI_ERR_NAME");
             assertThat(publisher.release()).isZero();
             assertThat(publisher.out.toString()).contains("unpublished mpich-ocean");
         }
@@ -128,12 +128,17 @@ class NameServiceIntegrationTest {
                     "port-of-b")) {
                 publisher.awaitOutput("published pmix-river\n");
                 lookup.awaitOutput("found pmix-river port-of-b from sss.");
+                LocalRing.Result twice = ring.mpiexec("-hosts", "127.0.0.222", "-n", "1", client, "publish", "pmix-river",
+                        "other");
+                assertThat(twice.lines()).containsExactly("publish pmix-river failed: DUPLICATE KEY");
                 assertThat(lookup.release()).isZero();
                 assertThat(lookup.out.toString()).containsPattern("from sss\\.\\d+@127\\.0\\.0\\.220 0\n");
                 assertThat(publisher.release()).isZero();
                 assertThat(publisher.out.toString()).contains("unpublished pmix-river");
             }
         }
+        LocalRing.Result integer = ring.mpiexec("-n", "1", client, "publish-int", "pmix-number");
+        assertThat(integer.lines()).as("only strings are published").containsExactly("publish-int pmix-number: NOT-SUPPORTED");
         LocalRing.Result timeout = ring.mpiexec("-hosts", "127.0.0.222", "-n", "1", client, "lookup", "pmix-river", "1");
         assertThat(timeout.lines()).containsExactly("waiting pmix-river", "lookup pmix-river failed: TIMEOUT");
     }

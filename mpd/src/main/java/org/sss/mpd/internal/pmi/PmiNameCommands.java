@@ -7,8 +7,7 @@ import java.util.function.Consumer;
  * {@code MPI_Unpublish_name} and {@code MPI_Lookup_name}: {@code cmd=publish_name service=S port=P},
  * {@code cmd=unpublish_name service=S}, {@code cmd=lookup_name service=S}. Each is answered with its result command
  * carrying both forms of success MPICH's clients have read over the years ({@code rc=0} and {@code info=ok}) or of
- * failure ({@code rc=1 info=fail msg=REASON}), which MPICH turns into an {@code MPI_ERR_NAME} (lookup) or
- * {@code MPI_ERR_SERVICE} (publish, unpublish) error. Stateless.
+ * failure ({@code rc=1 info=fail msg=REASON}), which MPICH turns into an {@code MPI_ERR_NAME} error. Stateless.
  */
 final class PmiNameCommands {
     private PmiNameCommands() {
