@@ -32,7 +32,7 @@ for program in $programs; do
   "$mpicc" -O2 -Wall -o "$out/$program" "$src/$program.c" -lm
 done
 if [ "$flavour" = mpich ]; then
-  for program in pmi_spawn fence; do
+  for program in pmi_spawn fence pmi_names; do
     gcc -O2 -Wall -Wextra -o "$out/$program" "$src/$program.c"
   done
 fi

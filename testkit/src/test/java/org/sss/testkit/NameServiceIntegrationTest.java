@@ -173,6 +173,23 @@ class NameServiceIntegrationTest {
                 "1", names, "lookup", "mpich-killed").lines().equals(List.of("not found mpich-killed: error class MPI_ERR_NAME")));
     }
 
+    /** A raw PMI-1 client publishes until refused, then sends names, ports and requests out of bounds. */
+    @Test
+    void aFloodOfNamesStopsAtTheUsersLimitAndHostileRequestsAreRefused() {
+        String client = MpiPrograms.path("pmi_names");
+        LocalRing.Result flood = ring.mpiexec("-hosts", "127.0.0.222", "-n", "1", client, "flood", "flood-");
+        assertThat(flood.exit()).as(flood.stderr()).isZero();
+        assertThat(flood.lines()).containsExactly("published 1024, then: too_many_names_published",
+                "long service: service_or_port_too_long",
+                "long port: error value_of_port_longer_than_1024_characters",
+                "no service: error",
+                "lookup flood-0: port-0");
+        await("the flood's names go with its job").atMost(WAIT).until(() -> ring.mpiexec("-hosts", "127.0.0.221", "-n", "1",
+                client, "lookup", "flood-1023").lines().equals(List.of("lookup flood-1023: fail service_flood-1023_not_found")));
+        LocalRing.Result published = ring.mpiexec("-n", "1", client, "flood", "again-");
+        assertThat(published.lines()).first().isEqualTo("published 1024, then: too_many_names_published");
+    }
+
     @Test
     void anotherUsersLookupDoesNotSeeTheName() throws Exception {
         assumeThat(System.getProperty("user.name")).as("ranks run as another user only under a root mpd").isEqualTo("root");
