@@ -1,6 +1,7 @@
 /* PMIx's name service between jobs (issue 21), for a rank started under the mpds' PMIx servers:
  *   pmix_names publish KEY VALUE   PMIx_Publish, prints "published KEY", waits for the end of its standard input,
  *                                  then PMIx_Unpublish ("unpublished KEY")
+ *   pmix_names publish-many N      PMIx_Publish of N keys at once: prints "publish-many N: STATUS"
  *   pmix_names publish-int KEY     PMIx_Publish of an integer: prints "publish-int KEY: STATUS"
  *   pmix_names lookup KEY SECONDS  prints "waiting KEY", then PMIx_Lookup with PMIX_WAIT and PMIX_TIMEOUT SECONDS:
  *                                  "found KEY VALUE from NSPACE RANK", or "lookup KEY failed: STATUS"
@@ -18,7 +19,20 @@ int main(int argc, char **argv) {
         return 1;
     }
     int status = 0;
-    if (argc >= 3 && !strcmp(argv[1], "publish-int")) {
+    if (argc >= 3 && !strcmp(argv[1], "publish-many")) {
+        int n = atoi(argv[2]);
+        pmix_info_t *info;
+        PMIX_INFO_CREATE(info, (size_t)n);
+        for (int i = 0; i < n; i++) {
+            char key[32], value[32];
+            snprintf(key, sizeof key, "many-%d", i);
+            snprintf(value, sizeof value, "v%d", i);
+            PMIX_INFO_LOAD(&info[i], key, value, PMIX_STRING);
+        }
+        rc = PMIx_Publish(info, (size_t)n);
+        printf("publish-many %d: %s\n", n, PMIx_Error_string(rc));
+        PMIX_INFO_FREE(info, (size_t)n);
+    } else if (argc >= 3 && !strcmp(argv[1], "publish-int")) {
         pmix_info_t info;
         int value = 7;
         PMIX_INFO_LOAD(&info, argv[2], &value, PMIX_INT);

@@ -139,6 +139,9 @@ class NameServiceIntegrationTest {
         }
         LocalRing.Result integer = ring.mpiexec("-n", "1", client, "publish-int", "pmix-number");
         assertThat(integer.lines()).as("only strings are published").containsExactly("publish-int pmix-number: NOT-SUPPORTED");
+        assertThat(ring.mpiexec("-n", "1", client, "publish-many", "64").lines()).containsExactly("publish-many 64: SUCCESS");
+        assertThat(ring.mpiexec("-n", "1", client, "publish-many", "65").lines()).as("more keys than a request may carry")
+                .containsExactly("publish-many 65: BAD-PARAM");
         LocalRing.Result timeout = ring.mpiexec("-hosts", "127.0.0.222", "-n", "1", client, "lookup", "pmix-river", "1");
         assertThat(timeout.lines()).containsExactly("waiting pmix-river", "lookup pmix-river failed: TIMEOUT");
     }
