@@ -6,8 +6,9 @@ import java.util.function.Consumer;
  * PMI-1's name service commands, as MPICH's simple PMI client sends them for {@code MPI_Publish_name},
  * {@code MPI_Unpublish_name} and {@code MPI_Lookup_name}: {@code cmd=publish_name service=S port=P},
  * {@code cmd=unpublish_name service=S}, {@code cmd=lookup_name service=S}. Each is answered with its result command
- * carrying both forms of success MPICH's clients have read over the years ({@code rc=0} and {@code info=ok}) or of
- * failure ({@code rc=1 info=fail msg=REASON}), which MPICH turns into an {@code MPI_ERR_NAME} error. Stateless.
+ * carrying both forms of success MPICH's clients have read over the years ({@code rc=0}, which MPICH 4 reads, and
+ * {@code info=ok}, which older clients read) or of failure ({@code rc=1 info=fail msg=REASON}), which MPICH turns
+ * into an {@code MPI_ERR_NAME} error. Stateless.
  */
 final class PmiNameCommands {
     private PmiNameCommands() {
