@@ -147,8 +147,11 @@ static pmix_status_t on_lookup(const pmix_proc_t *proc, char **keys, const pmix_
     for (size_t i = 0; i < ninfo; i++) {
         if (PMIX_CHECK_KEY(&info[i], PMIX_WAIT)) {
             wait = PMIX_INFO_TRUE(&info[i]);
-        } else if (PMIX_CHECK_KEY(&info[i], PMIX_TIMEOUT) && info[i].value.type == PMIX_INT) {
-            timeout = info[i].value.data.integer > 0 ? info[i].value.data.integer : 0;
+        } else if (PMIX_CHECK_KEY(&info[i], PMIX_TIMEOUT)) {
+            const pmix_value_t *v = &info[i].value;
+            long long seconds = v->type == PMIX_INT ? v->data.integer : v->type == PMIX_INT32 ? v->data.int32
+                              : v->type == PMIX_UINT32 ? (long long)v->data.uint32 : 0;
+            timeout = seconds > 0 ? seconds : 0;
         }
     }
     buffer h = {0};
@@ -239,9 +242,10 @@ static void lookup_done(name_call *c, pmix_status_t status, const message *m) {
         }
         char *save = NULL;
         for (char *line = strtok_r(copy, "\n", &save); line && n < lines; line = strtok_r(NULL, "\n", &save)) {
-            char *f[4] = {0}, *fsave = NULL;
+            /* strsep, not strtok: a field may be empty (an empty value). */
+            char *f[5] = {0}, *rest = line;
             int k = 0;
-            for (char *t = strtok_r(line, " ", &fsave); t && k < 4; t = strtok_r(NULL, " ", &fsave)) {
+            for (char *t; k < 5 && (t = strsep(&rest, " ")) != NULL;) {
                 unescape(t);
                 f[k++] = t;
             }

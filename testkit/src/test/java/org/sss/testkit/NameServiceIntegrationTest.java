@@ -139,6 +139,12 @@ class NameServiceIntegrationTest {
         }
         LocalRing.Result integer = ring.mpiexec("-n", "1", client, "publish-int", "pmix-number");
         assertThat(integer.lines()).as("only strings are published").containsExactly("publish-int pmix-number: NOT-SUPPORTED");
+        try (Running empty = new Running("-hosts", "127.0.0.223", "-n", "1", client, "publish", "pmix-empty", "")) {
+            empty.awaitOutput("published pmix-empty\n");
+            assertThat(ring.mpiexec("-hosts", "127.0.0.221", "-n", "1", client, "lookup", "pmix-empty", "5").lines())
+                    .as("an empty value").element(1).asString().startsWith("found pmix-empty  from sss.");
+            assertThat(empty.release()).isZero();
+        }
         assertThat(ring.mpiexec("-n", "1", client, "publish-many", "64").lines()).containsExactly("publish-many 64: SUCCESS");
         assertThat(ring.mpiexec("-n", "1", client, "publish-many", "65").lines()).as("more keys than a request may carry")
                 .containsExactly("publish-many 65: BAD-PARAM");
