@@ -339,6 +339,8 @@ static void dispatch(const message *m) {
         dmodex_get(m);
     } else if (!strcmp(cmd, "notify")) {
         notify_event(m);
+    } else if (!strcmp(cmd, "names-done")) {
+        names_done(m);
     } else {
         die(1, "unknown request %s", cmd);
     }
@@ -390,6 +392,7 @@ int main(int argc, char **argv) {
     /* The library discovers the node's topology once and hands it to every rank, which would otherwise each
      * discover it again (Open MPI reads it as PMIX_LOCAL_TOPO). */
     PMIX_INFO_LOAD(&info[6], PMIX_SERVER_SHARE_TOPOLOGY, &yes, PMIX_BOOL);
+    names_module(&module);
     pmix_status_t rc = PMIx_server_init(&module, info, 7);
     if (rc != PMIX_SUCCESS) {
         hdr_start(&h, "fatal");

@@ -1,7 +1,9 @@
-/* sss-pmix's parts: the messages to the mpd (sss-pmix.c), the jobs' registration (sss-pmix-job.c) and its
- * directories (sss-pmix-dirs.c). */
+/* sss-pmix's parts: the messages to the mpd (sss-pmix.c), the jobs' registration (sss-pmix-job.c), its
+ * directories (sss-pmix-dirs.c) and the name service (sss-pmix-names.c). */
 #ifndef SSS_PMIX_H
 #define SSS_PMIX_H
+
+#include <pmix_server.h>
 
 #include "mpd_wire.h"
 
@@ -30,6 +32,11 @@ pmix_status_t on_register_events(pmix_status_t *codes, size_t ncodes, const pmix
                                  pmix_op_cbfunc_t cbfunc, void *cbdata);
 pmix_status_t on_deregister_events(pmix_status_t *codes, size_t ncodes, pmix_op_cbfunc_t cbfunc, void *cbdata);
 #endif
+/* The name service (sss-pmix-names.c): sets the module's publish, lookup and unpublish upcalls. */
+void names_module(pmix_server_module_t *module);
+
+/* `names-done`: the mpd's answer to a publish, lookup or unpublish; calls the library back. */
+void names_done(const message *m);
 
 /* The library's directory and the ranks' shared-memory directory, made by make_dirs. */
 extern char helper_tmpdir[4096];

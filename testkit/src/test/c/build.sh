@@ -14,11 +14,11 @@ mkdir -p "$out"
 case "$flavour" in
   mpich)
     mpicc="${MPICC:-mpicc.mpich}"
-    programs="hello cpi ring allreduce abort nofinalize spawn usize"
+    programs="hello cpi ring allreduce abort nofinalize spawn usize names"
     packages="mpich and libmpich-dev" ;;
   openmpi)
     mpicc="${MPICC:-mpicc.openmpi}"
-    programs="hello cpi ring allreduce abort nofinalize"
+    programs="hello cpi ring allreduce abort nofinalize names"
     packages="openmpi-bin and libopenmpi-dev (and libpmix-dev, for the mpd's PMIx server)" ;;
   *)
     echo "build.sh: the flavour is mpich or openmpi, not $flavour" >&2
@@ -40,7 +40,12 @@ if [ "$flavour" = openmpi ]; then
   gcc -O2 -Wall -Wextra $(pkg-config --cflags pmix) -o "$out/pmix_events" "$src/pmix_events.c" $(pkg-config --libs pmix) -lpthread
 fi
 if [ "$flavour" = mpich ]; then
-  for program in pmi_spawn fence; do
+  for program in pmi_spawn fence pmi_names; do
     gcc -O2 -Wall -Wextra -o "$out/$program" "$src/$program.c"
   done
+fi
+# A PMIx client of its own (the name service's), where libpmix-dev is: with gcc, as Open MPI's wrapper would add
+# its own libraries.
+if [ "$flavour" = mpich ] && pkg-config --exists pmix 2>/dev/null; then
+  gcc -O2 -Wall -Wextra $(pkg-config --cflags pmix) -o "$out/pmix_names" "$src/pmix_names.c" $(pkg-config --libs pmix)
 fi

@@ -23,7 +23,7 @@ import org.sss.mpd.internal.pmi.SpawnRequest;
  * {@link ConsoleRequests}'s, detached jobs' reattachment {@link DetachedJobs}', lost members {@link HostLoss}'s.
  * PMI-1 is {@link PmiPort}, {@link PmiJobs} and {@link KvsFences}; PMIx is {@link PmixJobs} (with its helper
  * process) and {@link PmixExchange}; {@code MPI_Comm_spawn} is {@link Spawns}, the
- * singleton init {@link Singletons}'s. {@link JobTable} holds the jobs. Everything here belongs to one mpd: two mpds
+ * singleton init {@link Singletons}'s; the ring's name service {@link NameService}'s. {@link JobTable} holds the jobs. Everything here belongs to one mpd: two mpds
  * in one JVM share nothing. Thread-safe.
  */
 public final class JobManager implements AutoCloseable {
@@ -45,6 +45,7 @@ public final class JobManager implements AutoCloseable {
     private final HostLoss hostLoss;
     private final PmixJobs pmix;
     private final RankLossEvents lossEvents;
+    private final NameService names;
 
     /**
      * @param ring        the ring (membership, this mpd)
@@ -70,10 +71,11 @@ public final class JobManager implements AutoCloseable {
         JobAccounting accounting = new JobAccounting(ring, table, control, lossEvents);
         this.tree = new JobTree(ring, peers, table, accounting, control);
         this.fences = new KvsFences(ring, peers, table);
-        this.pmiJobs = new PmiJobs(ring, fences, tree, this::spawn);
+        this.names = new NameService(ring, peers, timer);
+        this.pmiJobs = new PmiJobs(ring, fences, tree, this::spawn, names);
         this.pmix = new PmixJobs(ring, peers, table, tree, pmixHelper.isPresent()
                 ? pmixHelper.filter(java.nio.file.Files::isRegularFile).filter(java.nio.file.Files::isExecutable)
-                : PmixJobs.builtHelper());
+                : PmixJobs.builtHelper(), names);
         this.local = new LocalRanks(ring, table, tree, control, pmiPort, launcher, reactor, consoles, pmix);
         this.launch = new JobLaunch(ring, peers, table, pmiJobs, local, tree, fanout, graceMillis);
         this.spawns = new Spawns(ring, peers, table, pmiJobs, launch, fanout);
@@ -124,7 +126,10 @@ public final class JobManager implements AutoCloseable {
                 .on("job-spawn-result", (link, message) -> spawns.onSpawnResult(message))
                 .on("singleton", singletons::singleton)
                 .on("pmi", (link, message) -> singletons.onPmiRelay(message))
-                .on("singleton-end", (link, message) -> singletons.onSingletonEnd(message));
+                .on("singleton-end", (link, message) -> singletons.onSingletonEnd(message))
+                .on("name-request", (link, message) -> names.onRequest(message))
+                .on("name-reply", (link, message) -> names.onReply(message))
+                .on("name-drop", (link, message) -> names.onDrop(message));
     }
 
     /** @return the PMI port ranks are given ({@code addr:port}) */
@@ -140,6 +145,7 @@ public final class JobManager implements AutoCloseable {
      */
     public void membersGone(Set<String> lost) {
         hostLoss.membersGone(lost);
+        names.membersGone(lost);
     }
 
     /**

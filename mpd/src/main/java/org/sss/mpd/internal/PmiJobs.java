@@ -8,7 +8,9 @@ import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sss.mpd.internal.pmi.JobKvs;
+import org.sss.mpd.internal.names.NameTable;
 import org.sss.mpd.internal.pmi.PmiJob;
+import org.sss.mpd.internal.pmi.PmiNames;
 import org.sss.mpd.internal.pmi.PmiSession;
 import org.sss.mpd.internal.pmi.ProcessMapping;
 import org.sss.mpd.internal.pmi.SpawnRequest;
@@ -39,18 +41,21 @@ final class PmiJobs {
     private final KvsFences fences;
     private final JobTree tree;
     private final Spawner spawner;
+    private final NameService names;
 
     /**
      * @param ring    the ring (this mpd, the universe size)
      * @param fences  carries fences over the tree
      * @param tree    carries aborts to the root
      * @param spawner starts spawned jobs
+     * @param names   the ring's name service
      */
-    PmiJobs(Ring ring, KvsFences fences, JobTree tree, Spawner spawner) {
+    PmiJobs(Ring ring, KvsFences fences, JobTree tree, Spawner spawner, NameService names) {
         this.ring = ring;
         this.fences = fences;
         this.tree = tree;
         this.spawner = spawner;
+        this.names = names;
     }
 
     /**
@@ -147,6 +152,12 @@ final class PmiJobs {
         @Override
         public void spawn(int rank, List<SpawnRequest.Command> commands, IntConsumer result) {
             spawner.spawn(job, commands, result);
+        }
+
+        @Override
+        public PmiNames names(int rank) {
+            return new Pmi1Names(names, NameService.userOf(job.spec, rank),
+                    new NameTable.Publisher(job.jid(), rank, selfId()));
         }
     }
 }

@@ -24,7 +24,8 @@ import org.sss.mpd.internal.pmix.PmixRegistration;
  * finalized has failed, as with PMI-1); {@code PMIx_Abort} ends the job with its status, naming the rank, as
  * {@code MPI_Abort} does under PMI-1; fences and direct modex go over the job's tree ({@link PmixExchange}); the loss of a job's ranks elsewhere is
  * notified to its ranks here ({@link #notifyLost}, from {@link RankLossEvents}); once a job's ranks here have all
- * ended its namespace is deregistered.
+ * ended its namespace is deregistered. Publish, lookup and unpublish go to the ring's {@link NameService}
+ * ({@link PmixNames}).
  *
  * <p>The helper is built only where libpmix-dev was present; without it, or when it cannot start, the mpd says so
  * once in its log and serves PMI-1 alone: a job that asks for PMIx only ({@code mpiexec --pmi pmix}) then fails to
@@ -48,6 +49,8 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
     private final Optional<Path> executable;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final PmixExchange exchange;
+    private final NameService names;
+    private final PmixNames pmixNames;
     private PmixHelper helper;
     private PmixHelper.Ready ready;
     private String unavailable;
@@ -71,12 +74,15 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
      * @param table      the jobs
      * @param tree       carries aborts to the root
      * @param executable the sss-pmix helper, if it was built
+     * @param names      the ring's name service
      */
-    PmixJobs(Ring ring, Peers peers, JobTable table, JobTree tree, Optional<Path> executable) {
+    PmixJobs(Ring ring, Peers peers, JobTable table, JobTree tree, Optional<Path> executable, NameService names) {
         this.ring = ring;
         this.tree = tree;
         this.executable = executable;
         this.exchange = new PmixExchange(ring, peers, table, this::helperOrNull, jobs::get);
+        this.names = names;
+        this.pmixNames = new PmixNames(names, this::selfId, jobs::get, this::helperOrNull);
         if (executable.isEmpty()) {
             unavailable = "no sss-pmix (it is built only where libpmix-dev is installed, and --pmix-helper names none)";
             LOG.info("mpd {}: pmix: {}; serving PMI-1 only", selfId(), unavailable);
@@ -220,6 +226,7 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
      * @param job this mpd's part of the job
      */
     void ended(Job job) {
+        names.jobEnded(job.jid());
         exchange.forget(job.jid());
         String nspace = job.pmixNspace;
         if (nspace != null && jobs.remove(nspace, job)) {
@@ -315,6 +322,11 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
     @Override
     public void modexData(long id, String status, byte[] data) {
         exchange.modexData(id, status, data);
+    }
+
+    @Override
+    public void names(org.sss.mpd.internal.pmix.PmixNameRequest request) {
+        pmixNames.request(request);
     }
 
     @Override

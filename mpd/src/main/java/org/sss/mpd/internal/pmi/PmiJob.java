@@ -66,4 +66,10 @@ public interface PmiJob {
      * @param result   receives the return code (0 when started)
      */
     void spawn(int rank, List<SpawnRequest.Command> commands, IntConsumer result);
+
+    /**
+     * @param rank a rank of the job here
+     * @return the ring's name service as that rank sees it (the names of the user it runs as)
+     */
+    PmiNames names(int rank);
 }

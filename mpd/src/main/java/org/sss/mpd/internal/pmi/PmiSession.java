@@ -9,9 +9,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The server side of one rank's PMI-1 conversation ("simple PMI", as MPICH's library speaks it; see
  * docs/PMI.md): {@code initack}, {@code init}, {@code get_maxes}, {@code get_appnum}, {@code get_my_kvsname},
- * {@code get_universe_size}, {@code put}, {@code get}, {@code barrier_in}, {@code finalize}, {@code abort} and the
- * multi-line {@code mcmd=spawn}. A line that breaks the protocol gets {@code cmd=error rc=-1 msg=...} and is
- * logged; the conversation goes on. Lines of one rank are handled in order, by one thread at a time.
+ * {@code get_universe_size}, {@code put}, {@code get}, {@code barrier_in}, {@code finalize}, {@code abort}, the
+ * multi-line {@code mcmd=spawn} and the name service's commands ({@link PmiNameCommands}). A line that breaks the
+ * protocol gets {@code cmd=error rc=-1 msg=...} and is logged; the conversation goes on. Lines of one rank are handled in order, by one thread at a time.
  */
 public final class PmiSession {
     private static final Logger LOG = LoggerFactory.getLogger(PmiSession.class);
@@ -126,6 +126,10 @@ public final class PmiSession {
             throw new PmiProtocolException(command.cmd() + " before initack (start ranks with PMI_PORT and PMI_ID)");
         }
         PmiJob job = binding.job();
+        if (PmiNameCommands.handles(command.cmd())) {
+            PmiNameCommands.handle(command, job.names(binding.rank()), this::sendQuietly);
+            return;
+        }
         switch (command.cmd()) {
             case "init" -> {
                 String version = command.fields().getOrDefault("pmi_version", "1");

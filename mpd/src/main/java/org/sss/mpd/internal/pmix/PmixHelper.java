@@ -98,6 +98,13 @@ public final class PmixHelper implements AutoCloseable {
         void modexData(long id, String status, byte[] data);
 
         /**
+         * A local rank publishes, looks up or unpublishes names; {@link #namesDone} answers.
+         *
+         * @param request what it asks
+         */
+        void names(PmixNameRequest request);
+
+        /**
          * The helper is gone; nothing more comes from it.
          *
          * @param why what happened
@@ -292,6 +299,17 @@ public final class PmixHelper implements AutoCloseable {
         return answer;
     }
 
+    /**
+     * Answers {@link Upcalls#names}.
+     *
+     * @param id     the request
+     * @param status {@code ok}, {@code not-found}, {@code exists}, {@code timeout} or another failure
+     * @param found  for a lookup, {@code KEY VALUE NSPACE RANK} lines ({@link org.sss.mpd.internal.names.NameLines})
+     */
+    public void namesDone(long id, String status, byte[] found) {
+        trySend(MpdMessage.of("names-done").with("id", id).with("status", status).body(found).build());
+    }
+
     private void trySend(MpdMessage message) {
         try {
             send(message);
@@ -358,6 +376,7 @@ public final class PmixHelper implements AutoCloseable {
                     answer.complete(m.require("status"));
                 }
             }
+            case "publish", "lookup", "unpublish" -> upcalls.names(PmixNameRequest.parse(m));
             default -> throw new MalformedMessageException("unknown message " + m.cmd());
         }
     }

@@ -1,9 +1,11 @@
 package org.sss.mpd.internal.pmi;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /** A one-mpd job of {@code size} local ranks for session tests: fences complete when every rank entered. */
@@ -12,6 +14,7 @@ final class FakeJob implements PmiJob {
     final int size;
     final List<String> events = new ArrayList<>();
     final List<List<SpawnRequest.Command>> spawns = new ArrayList<>();
+    final Map<String, String> published = new HashMap<>();
 
     FakeJob(int size) {
         this.size = size;
@@ -72,5 +75,26 @@ final class FakeJob implements PmiJob {
     public void spawn(int rank, List<SpawnRequest.Command> commands, IntConsumer result) {
         spawns.add(commands);
         result.accept(0);
+    }
+
+    /** A name service of this job alone: a map, answering at once. */
+    @Override
+    public PmiNames names(int rank) {
+        return new PmiNames() {
+            @Override
+            public void publish(String service, String port, Consumer<String> done) {
+                done.accept(published.putIfAbsent(service, port) == null ? null : "already published");
+            }
+
+            @Override
+            public void unpublish(String service, Consumer<String> done) {
+                done.accept(published.remove(service) != null ? null : "not published");
+            }
+
+            @Override
+            public void lookup(String service, Consumer<Optional<String>> found) {
+                found.accept(Optional.ofNullable(published.get(service)));
+            }
+        };
     }
 }

@@ -48,6 +48,10 @@ class PmixHelperNativeTest {
         }
 
         @Override
+        public void names(PmixNameRequest request) {
+        }
+
+        @Override
         public void lost(String why) {
             lost.add(why);
         }
