@@ -3,6 +3,8 @@
 #ifndef SSS_PMIX_H
 #define SSS_PMIX_H
 
+#include <pmix_server.h>
+
 #include "mpd_wire.h"
 
 /* A message header: "cmd=CMD", then " key=value" fields, values %xx-escaped as on the mpd wire. */
@@ -18,6 +20,12 @@ void register_job(const message *m);
 
 /* `deregister`: the job is over here; the library forgets its namespace and clients. */
 void deregister_job(const message *m);
+
+/* Tools and queries (sss-pmix-query.c): the library's upcalls, and the mpd's `query-done`. */
+void on_tool_connected(pmix_info_t *info, size_t ninfo, pmix_tool_connection_cbfunc_t cbfunc, void *cbdata);
+pmix_status_t on_query(pmix_proc_t *proct, pmix_query_t *queries, size_t nqueries, pmix_info_cbfunc_t cbfunc,
+                       void *cbdata);
+void query_answered(const message *m);
 
 /* The library's directory and the ranks' shared-memory directory, made by make_dirs. */
 extern char helper_tmpdir[4096];
