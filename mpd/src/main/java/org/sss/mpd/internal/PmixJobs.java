@@ -46,6 +46,7 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
     private final Optional<Path> executable;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final PmixExchange exchange;
+    private final PmixQueries queries;
     private PmixHelper helper;
     private PmixHelper.Ready ready;
     private String unavailable;
@@ -75,6 +76,7 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
         this.tree = tree;
         this.executable = executable;
         this.exchange = new PmixExchange(ring, peers, table, this::helperOrNull, jobs::get);
+        this.queries = new PmixQueries(ring, peers, table, this::helperOrNull);
         if (executable.isEmpty()) {
             unavailable = "no sss-pmix (it is built only where libpmix-dev is installed, and --pmix-helper names none)";
             LOG.info("mpd {}: pmix: {}; serving PMI-1 only", selfId(), unavailable);
@@ -234,6 +236,11 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
         return exchange;
     }
 
+    /** @return the answers to queries and tools, whose routes the job manager adds */
+    PmixQueries queries() {
+        return queries;
+    }
+
     private LocalRank localRank(String nspace, long rank) {
         Job job = jobs.get(nspace);
         return job == null || rank < 0 || rank > Integer.MAX_VALUE ? null : job.ranks.get((int) rank);
@@ -289,6 +296,16 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
     @Override
     public void modexData(long id, String status, byte[] data) {
         exchange.modexData(id, status, data);
+    }
+
+    @Override
+    public void query(long id, String user, byte[] body) {
+        queries.query(id, user, body);
+    }
+
+    @Override
+    public void tool(String status, long uid, long pid) {
+        queries.tool(status, uid, pid);
     }
 
     @Override
