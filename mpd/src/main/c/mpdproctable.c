@@ -3,12 +3,13 @@
  * PMIx_Query_info, for the ring's namespaces, a job's process table (rank, host, pid, executable, state: what a
  * debugger attaches with, as MPIR gave MPD-2's), a job's ranks on that mpd's host only, or a job's status.
  *
- *   mpdproctable [--host MPD-ID | --attach FILE] [--tmpdir DIR] [--server-pid PID]
+ *   mpdproctable [--host MPD-ID | --attach FILE | --uri URI] [--tmpdir DIR] [--server-pid PID]
  *                [--namespaces] [--status JOB] [--local JOB] [JOB]
  *
  * JOB is a job id or its namespace (sss.JOB). The server is found through the file its library writes when it starts,
  * DIR/sss-pmix.XXXXXX/pmix.MPD-ID.tool.PID (DIR: --tmpdir, else $TMPDIR, else /tmp; PID: the helper's, --server-pid
- * when several mpds of that id run on this machine), or named by --attach; without either, the mpd is the one this
+ * when several mpds of that id run on this machine), or named by --attach, or the server's URI given (the file's first
+ * line, or a rank's PMIX_SERVER_URI41); without any, the mpd is the one this
  * machine's host name names. Output, one line each: `namespaces LIST`, `status NSPACE NAME`, and per process
  * `NSPACE RANK HOST PID STATE EXEC`, by rank. Exit status 0, 1 when a query fails (its reason on standard error),
  * 2 for a bad command line, 3 when no server is found or it refuses the tool.
@@ -27,7 +28,7 @@
 static pmix_proc_t me;
 
 static void usage(void) {
-    fprintf(stderr, "usage: mpdproctable [--host MPD-ID | --attach FILE] [--tmpdir DIR] [--server-pid PID]\n"
+    fprintf(stderr, "usage: mpdproctable [--host MPD-ID | --attach FILE | --uri URI] [--tmpdir DIR] [--server-pid PID]\n"
                     "                    [--namespaces] [--status JOB] [--local JOB] [JOB]\n");
     exit(2);
 }
@@ -159,13 +160,15 @@ static int print_status(const char *job) {
 }
 
 int main(int argc, char **argv) {
-    const char *host = NULL, *attach = NULL, *base = getenv("TMPDIR");
+    const char *host = NULL, *attach = NULL, *uri = NULL, *base = getenv("TMPDIR");
     const char *table = NULL, *local = NULL, *status = NULL;
     int namespaces = 0;
     long server_pid = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--host") && i + 1 < argc) {
             host = argv[++i];
+        } else if (!strcmp(argv[i], "--uri") && i + 1 < argc) {
+            uri = argv[++i];
         } else if (!strcmp(argv[i], "--attach") && i + 1 < argc) {
             attach = argv[++i];
         } else if (!strcmp(argv[i], "--tmpdir") && i + 1 < argc) {
@@ -188,7 +191,7 @@ int main(int argc, char **argv) {
         usage();
     }
     char file[4400], own[256];
-    if (!attach) {
+    if (!attach && !uri) {
         if (!host) {
             gethostname(own, sizeof own);
             own[sizeof own - 1] = '\0';
@@ -202,10 +205,14 @@ int main(int argc, char **argv) {
         attach = file;
     }
     pmix_info_t info[1];
-    PMIX_INFO_LOAD(&info[0], PMIX_TOOL_ATTACHMENT_FILE, attach, PMIX_STRING);
+    if (uri) {
+        PMIX_INFO_LOAD(&info[0], PMIX_SERVER_URI, uri, PMIX_STRING);
+    } else {
+        PMIX_INFO_LOAD(&info[0], PMIX_TOOL_ATTACHMENT_FILE, attach, PMIX_STRING);
+    }
     pmix_status_t rc = PMIx_tool_init(&me, info, 1);
     if (rc != PMIX_SUCCESS) {
-        fprintf(stderr, "mpdproctable: cannot attach to %s: %s\n", attach, PMIx_Error_string(rc));
+        fprintf(stderr, "mpdproctable: cannot attach to %s: %s\n", uri ? uri : attach, PMIx_Error_string(rc));
         return 3;
     }
     int failed = 0;

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sss-pmix.h"
@@ -121,6 +122,14 @@ void on_tool_connected(pmix_info_t *info, size_t ninfo, pmix_tool_connection_cbf
     send_frame(&h, NULL, 0);
     free(h.data);
     cbfunc(PMIX_SUCCESS, &proc, cbdata);
+}
+
+void tools_open(const char *host) {
+    char path[4400];
+    snprintf(path, sizeof path, "%s/pmix.%s.tool.%ld", helper_tmpdir, host, (long)getpid());
+    /* The library makes it readable by the helper's group only; it holds the server's address, which is no secret
+     * (any local user sees the port listening), and every user's tools attach through it. */
+    chmod(path, 0644);
 }
 
 /* ------------------------------------------------------------------ queries */

@@ -401,6 +401,7 @@ int main(int argc, char **argv) {
         remove_dirs();
         return 1;
     }
+    tools_open(host);
     hdr_start(&h, "ready");
     hdr_str(&h, "version", PMIx_Get_version());
     hdr_str(&h, "tmpdir", helper_tmpdir);
