@@ -126,9 +126,11 @@ void on_tool_connected(pmix_info_t *info, size_t ninfo, pmix_tool_connection_cbf
 
 void tools_open(const char *host) {
     char path[4400];
+    /* The library makes them readable by the helper's group only; they hold the server's address, which is no
+     * secret (any local user sees the port listening), and every user's tools attach through them. */
     snprintf(path, sizeof path, "%s/pmix.%s.tool.%ld", helper_tmpdir, host, (long)getpid());
-    /* The library makes it readable by the helper's group only; it holds the server's address, which is no secret
-     * (any local user sees the port listening), and every user's tools attach through it. */
+    chmod(path, 0644);
+    snprintf(path, sizeof path, "%s/pmix.%s.tool.sss-mpd.%s", helper_tmpdir, host, host);
     chmod(path, 0644);
 }
 

@@ -188,7 +188,7 @@ class PmixToolIntegrationTest {
                             return Stream.empty();
                         }
                     })
-                    .filter(f -> f.getFileName().toString().startsWith("pmix.127.0.0.230.tool."))
+                    .filter(f -> f.getFileName().toString().matches("pmix\\.127\\.0\\.0\\.230\\.tool\\.\\d+"))
                     .findFirst().orElseThrow();
         }
         Run other = run(List.of("/usr/sbin/runuser", "-u", "nobody", "--", tool().toString(), "--attach",
