@@ -27,10 +27,12 @@
 
 static pmix_proc_t me;
 
-static void usage(void) {
-    fprintf(stderr, "usage: mpdproctable [--host MPD-ID | --attach FILE | --uri URI] [--tmpdir DIR] [--server-pid PID]\n"
-                    "                    [--namespaces] [--status JOB] [--local JOB] [JOB]\n");
-    exit(2);
+static void usage(FILE *to, int status) {
+    fprintf(to, "usage: mpdproctable [--host MPD-ID | --attach FILE | --uri URI] [--tmpdir DIR] [--server-pid PID]\n"
+                    "                    [--namespaces] [--status JOB] [--local JOB] [JOB]\n"
+                    "Attaches to an mpd's PMIx server (that of mpd MPD-ID, default this machine's host name) and prints\n"
+                    "the ring's namespaces, a job's status, its process table (JOB), or its ranks on that mpd (--local).\n");
+    exit(status);
 }
 
 /* The rendezvous file of a live server of `host` under `base`, into `out`; 0 if there is none. */
@@ -175,6 +177,8 @@ int main(int argc, char **argv) {
             base = argv[++i];
         } else if (!strcmp(argv[i], "--server-pid") && i + 1 < argc) {
             server_pid = strtol(argv[++i], NULL, 10);
+        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout, 0);
         } else if (!strcmp(argv[i], "--namespaces")) {
             namespaces = 1;
         } else if (!strcmp(argv[i], "--status") && i + 1 < argc) {
@@ -184,11 +188,11 @@ int main(int argc, char **argv) {
         } else if (argv[i][0] != '-' && !table) {
             table = argv[i];
         } else {
-            usage();
+            usage(stderr, 2);
         }
     }
     if (!namespaces && !table && !local && !status) {
-        usage();
+        usage(stderr, 2);
     }
     char file[4400], own[256];
     if (!attach && !uri) {

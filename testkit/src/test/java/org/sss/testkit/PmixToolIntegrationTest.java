@@ -115,20 +115,43 @@ class PmixToolIntegrationTest {
         return procs;
     }
 
+    /** A job of ranks that wait until the file {@code go} appears, and what mpdlistjobs shows of it. */
+    private record WaitingJob(Process process, Path go, CompletableFuture<String> stderr, List<Proc> listed) {
+        String jid() {
+            return listed.getFirst().jid();
+        }
+
+        /** Tells the ranks to end, and checks the job ended well. */
+        void end() throws IOException, InterruptedException {
+            Files.writeString(go, "go");
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as(stderr.join()).isZero();
+        }
+    }
+
+    private static WaitingJob startWaitingJob(int n, String name) throws IOException {
+        Path go = dir.resolve(name);
+        Process job = ring.startMpiexec("-n", String.valueOf(n), "sh", "-c", "while [ ! -e " + go + " ]; do sleep 0.1; done");
+        job.getOutputStream().close();
+        CompletableFuture<String> err = LocalRing.drain(job.getErrorStream());
+        LocalRing.drain(job.getInputStream());
+        try {
+            List<Proc> listed = Awaitility.await("the " + n + " ranks in mpdlistjobs").atMost(DEADLINE)
+                    .pollInterval(Duration.ofMillis(200)).until(PmixToolIntegrationTest::listjobs, l -> l.size() == n);
+            return new WaitingJob(job, go, err, listed);
+        } catch (RuntimeException e) {
+            Files.writeString(go, "go");
+            throw e;
+        }
+    }
+
     @Test
     void aToolAttachedToOneMpdReadsTheProcessTableMpdlistjobsShows() throws Exception {
         assumeThat(Files.isExecutable(tool())).as("mpdproctable was built (libpmix-dev is installed)").isTrue();
-        Path go = dir.resolve("go");
-        Process job = ring.startMpiexec("-n", "8", "sh", "-c", "while [ ! -e " + go + " ]; do sleep 0.1; done");
-        job.getOutputStream().close();
-        CompletableFuture<String> jobErr = LocalRing.drain(job.getErrorStream());
-        LocalRing.drain(job.getInputStream());
-        java.util.concurrent.atomic.AtomicReference<String> started = new java.util.concurrent.atomic.AtomicReference<>();
+        WaitingJob job = startWaitingJob(8, "go-8");
+        String jid = job.jid();
         try {
-            List<Proc> listed = Awaitility.await("the 8 ranks in mpdlistjobs").atMost(DEADLINE)
-                    .pollInterval(Duration.ofMillis(200)).until(PmixToolIntegrationTest::listjobs, l -> l.size() == 8);
-            String jid = listed.getFirst().jid();
-            started.set(jid);
+            List<Proc> listed = job.listed();
             assertThat(listed).allMatch(p -> p.jid().equals(jid));
             Set<String> hosts = new HashSet<>();
             listed.forEach(p -> hosts.add(p.host()));
@@ -150,18 +173,34 @@ class PmixToolIntegrationTest {
             Run unknown = proctable("--host", "127.0.0.230", "no-such-job");
             assertThat(unknown.exit()).isEqualTo(1);
             assertThat(unknown.stderr()).contains("sss.no-such-job").contains("NOT-FOUND");
-
-            otherUsersSeeNothing(jid);
         } finally {
-            Files.writeString(go, "go");
+            job.end();
         }
-        assertThat(job.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(job.exitValue()).as(jobErr.join()).isZero();
         Awaitility.await("the ended job's status gone").atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
-                .until(() -> proctable("--host", "127.0.0.233", "--status", started.get()).exit() == 1);
+                .until(() -> proctable("--host", "127.0.0.233", "--status", jid).exit() == 1);
         Run ended = proctable("--host", "127.0.0.233", "--namespaces");
         assertThat(ended.exit()).as(ended.stderr()).isZero();
         assertThat(ended.stdout().strip()).isEqualTo("namespaces");
+    }
+
+    /** Run as root, the tool run as nobody attaches (root's helper admits every user's tools) and sees no job of root's. */
+    @Test
+    void aToolOfAnotherUserSeesNoneOfTheJobs() throws Exception {
+        assumeThat(Files.isExecutable(tool())).as("mpdproctable was built (libpmix-dev is installed)").isTrue();
+        assumeThat(System.getProperty("user.name")).as("the test runs as root, to run the tool as nobody").isEqualTo("root");
+        assumeThat(Path.of("/usr/sbin/runuser")).isExecutable();
+        WaitingJob job = startWaitingJob(2, "go-2");
+        try {
+            Run own = proctable("--host", "127.0.0.230", job.jid());
+            assertThat(table(own.stdout())).as(own.stderr()).hasSize(2);
+            Run other = run(List.of("/usr/sbin/runuser", "-u", "nobody", "--", tool().toString(), "--attach",
+                    rendezvous("127.0.0.230").toString(), "--namespaces", job.jid()));
+            assertThat(other.exit()).as(other.stdout() + other.stderr()).isEqualTo(1);
+            assertThat(other.stdout().strip()).isEqualTo("namespaces");
+            assertThat(other.stderr()).contains("NOT-FOUND");
+        } finally {
+            job.end();
+        }
     }
 
     /** @return whether the helper whose directory this is runs */
@@ -173,14 +212,11 @@ class PmixToolIntegrationTest {
         }
     }
 
-    /** As root, runs the tool as nobody: it attaches, and sees no job of root's. */
-    private static void otherUsersSeeNothing(String jid) throws IOException {
-        if (!"root".equals(System.getProperty("user.name")) || !Files.isExecutable(Path.of("/usr/sbin/runuser"))) {
-            return;
-        }
-        Path rendezvous;
+    /** @return the file through which tools attach to the PMIx server of mpd {@code host} */
+    private static Path rendezvous(String host) throws IOException {
+        String name = "pmix\\." + host.replace(".", "\\.") + "\\.tool\\.\\d+";
         try (Stream<Path> dirs = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            rendezvous = dirs.filter(d -> d.getFileName().toString().startsWith("sss-pmix.") && live(d))
+            return dirs.filter(d -> d.getFileName().toString().startsWith("sss-pmix.") && live(d))
                     .flatMap(d -> {
                         try {
                             return Files.list(d);
@@ -188,13 +224,8 @@ class PmixToolIntegrationTest {
                             return Stream.empty();
                         }
                     })
-                    .filter(f -> f.getFileName().toString().matches("pmix\\.127\\.0\\.0\\.230\\.tool\\.\\d+"))
+                    .filter(f -> f.getFileName().toString().matches(name))
                     .findFirst().orElseThrow();
         }
-        Run other = run(List.of("/usr/sbin/runuser", "-u", "nobody", "--", tool().toString(), "--attach",
-                rendezvous.toString(), "--namespaces", jid));
-        assertThat(other.exit()).as(other.stdout() + other.stderr()).isEqualTo(1);
-        assertThat(other.stdout().strip()).isEqualTo("namespaces");
-        assertThat(other.stderr()).contains("NOT-FOUND");
     }
 }
