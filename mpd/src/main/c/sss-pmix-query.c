@@ -215,6 +215,7 @@ pmix_status_t on_query(pmix_proc_t *proct, pmix_query_t *queries, size_t nquerie
     (void)proct;
     buffer body = {0};
     size_t n = 0;
+    int unqualified = 0;
     ask_kind *kinds = NULL;
     for (size_t i = 0; i < nqueries; i++) {
         const char *nspace = qualifier(&queries[i], PMIX_NSPACE);
@@ -224,6 +225,7 @@ pmix_status_t on_query(pmix_proc_t *proct, pmix_query_t *queries, size_t nquerie
                 continue;
             }
             if (kind != ASK_NAMESPACES && (!nspace || !*nspace || strchr(nspace, ' ') || strchr(nspace, '\n'))) {
+                unqualified = 1;
                 continue;
             }
             ask_kind *grown = realloc(kinds, (n + 1) * sizeof *kinds);
@@ -240,7 +242,8 @@ pmix_status_t on_query(pmix_proc_t *proct, pmix_query_t *queries, size_t nquerie
     }
     if (n == 0) {
         free(body.data);
-        return PMIX_ERR_NOT_SUPPORTED;
+        /* A process table or a status of no namespace is a bad request; other keys are not the mpd's. */
+        return unqualified ? PMIX_ERR_BAD_PARAM : PMIX_ERR_NOT_SUPPORTED;
     }
     char user[256];
     if (!requester(queries, nqueries, user, sizeof user)) {

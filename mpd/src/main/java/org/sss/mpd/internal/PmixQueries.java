@@ -272,7 +272,7 @@ final class PmixQueries {
      * @param pid    its process id, 0 if unknown
      */
     void tool(String status, long uid, long pid) {
-        LOG.info("mpd {}: pmix: a tool of uid {} (pid {}) {}", selfId(), uid, pid,
-                "ok".equals(status) ? "attached" : "was refused: it may see only its own user's jobs");
+        LOG.info("mpd {}: pmix: a tool of uid {}{} {}", selfId(), uid, pid > 0 ? " (pid " + pid + ")" : "",
+                "ok".equals(status) ? "attached" : "was refused: only the mpd's user's and root's tools attach here");
     }
 }
