@@ -3,13 +3,14 @@
  * PMIx_Query_info, for the ring's namespaces, a job's process table (rank, host, pid, executable, state: what a
  * debugger attaches with, as MPIR gave MPD-2's), a job's ranks on that mpd's host only, or a job's status.
  *
- *   mpdproctable [--host MPD-ID | --attach FILE | --uri URI] [--tmpdir DIR] [--server-pid PID]
+ *   mpdproctable [--host MPD-ID | --attach FILE | --uri URI | --pid PID] [--tmpdir DIR] [--server-pid PID]
  *                [--namespaces] [--status JOB] [--local JOB] [JOB]
  *
  * JOB is a job id or its namespace (sss.JOB). The server is found through the file its library writes when it starts,
  * DIR/sss-pmix.XXXXXX/pmix.MPD-ID.tool.PID (DIR: --tmpdir, else $TMPDIR, else /tmp; PID: the helper's, --server-pid
  * when several mpds of that id run on this machine), or named by --attach, or the server's URI given (the file's first
- * line, or a rank's PMIX_SERVER_URI41); without any, the mpd is the one this
+ * line, or a rank's PMIX_SERVER_URI41), or found by the library itself from the helper's pid (--pid: PMIX_SERVER_PIDINFO,
+ * which works only when the mpd's id is this machine's host name, as it is by default); without any, the mpd is the one this
  * machine's host name names. Output, one line each: `namespaces LIST`, `status NSPACE NAME`, and per process
  * `NSPACE RANK HOST PID STATE EXEC`, by rank. Exit status 0, 1 when a query fails (its reason on standard error),
  * 2 for a bad command line, 3 when no server is found or it refuses the tool.
@@ -28,7 +29,7 @@
 static pmix_proc_t me;
 
 static void usage(FILE *to, int status) {
-    fprintf(to, "usage: mpdproctable [--host MPD-ID | --attach FILE | --uri URI] [--tmpdir DIR] [--server-pid PID]\n"
+    fprintf(to, "usage: mpdproctable [--host MPD-ID | --attach FILE | --uri URI | --pid PID] [--tmpdir DIR] [--server-pid PID]\n"
                     "                    [--namespaces] [--status JOB] [--local JOB] [JOB]\n"
                     "Attaches to an mpd's PMIx server (that of mpd MPD-ID, default this machine's host name) and prints\n"
                     "the ring's namespaces, a job's status, its process table (JOB), or its ranks on that mpd (--local).\n");
@@ -166,6 +167,7 @@ int main(int argc, char **argv) {
     const char *table = NULL, *local = NULL, *status = NULL;
     int namespaces = 0;
     long server_pid = 0;
+    pid_t library_pid = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--host") && i + 1 < argc) {
             host = argv[++i];
@@ -177,6 +179,8 @@ int main(int argc, char **argv) {
             base = argv[++i];
         } else if (!strcmp(argv[i], "--server-pid") && i + 1 < argc) {
             server_pid = strtol(argv[++i], NULL, 10);
+        } else if (!strcmp(argv[i], "--pid") && i + 1 < argc) {
+            library_pid = (pid_t)strtol(argv[++i], NULL, 10);
         } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout, 0);
         } else if (!strcmp(argv[i], "--namespaces")) {
@@ -195,7 +199,7 @@ int main(int argc, char **argv) {
         usage(stderr, 2);
     }
     char file[4400], own[256];
-    if (!attach && !uri) {
+    if (!attach && !uri && !library_pid) {
         if (!host) {
             gethostname(own, sizeof own);
             own[sizeof own - 1] = '\0';
@@ -209,14 +213,18 @@ int main(int argc, char **argv) {
         attach = file;
     }
     pmix_info_t info[1];
-    if (uri) {
+    if (library_pid) {
+        /* The library's own search: pmix.HOSTNAME.tool.PID under $TMPDIR, HOSTNAME this machine's. */
+        PMIX_INFO_LOAD(&info[0], PMIX_SERVER_PIDINFO, &library_pid, PMIX_PID);
+    } else if (uri) {
         PMIX_INFO_LOAD(&info[0], PMIX_SERVER_URI, uri, PMIX_STRING);
     } else {
         PMIX_INFO_LOAD(&info[0], PMIX_TOOL_ATTACHMENT_FILE, attach, PMIX_STRING);
     }
     pmix_status_t rc = PMIx_tool_init(&me, info, 1);
     if (rc != PMIX_SUCCESS) {
-        fprintf(stderr, "mpdproctable: cannot attach to %s: %s\n", uri ? uri : attach, PMIx_Error_string(rc));
+        fprintf(stderr, "mpdproctable: cannot attach to %s: %s\n", library_pid ? "the server of that pid" : uri ? uri : attach,
+                PMIx_Error_string(rc));
         return 3;
     }
     int failed = 0;
