@@ -30,6 +30,8 @@ final class PmixQueries {
     static final Duration GATHER_TIMEOUT = Duration.ofSeconds(5);
     /** Requests a query may carry; more are not answered. */
     private static final int MAX_REQUESTS = 64;
+    /** Queries gathering at once; more fail at once, so tools that ask in a loop cannot pile up work. */
+    private static final int MAX_GATHERS = 64;
 
     private final Ring ring;
     private final Peers peers;
@@ -108,6 +110,15 @@ final class PmixQueries {
             }
         }
         LOG.debug("mpd {}: pmix: query {} from {}: {}", selfId(), id, user.isEmpty() ? "root" : user, requests);
+        if (gathers.size() >= MAX_GATHERS) {
+            LOG.info("mpd {}: pmix: query from {} refused: {} queries are gathering already", selfId(),
+                    user.isEmpty() ? "root" : user, gathers.size());
+            PmixHelper server = helper.get();
+            if (server != null) {
+                server.queryDone(id, "error", new byte[0]);
+            }
+            return;
+        }
         gatherRing().thenAccept(rows -> {
             PmixHelper server = helper.get();
             if (server != null) {
