@@ -257,6 +257,8 @@ static pmix_server_module_t module = {
     .direct_modex = on_direct_modex,
     .register_events = on_register_events,
     .deregister_events = on_deregister_events,
+    .query = on_query,
+    .tool_connected = on_tool_connected,
 };
 
 /* ------------------------------------------------------------------ requests from the mpd */
@@ -341,6 +343,8 @@ static void dispatch(const message *m) {
         notify_event(m);
     } else if (!strcmp(cmd, "names-done")) {
         names_done(m);
+    } else if (!strcmp(cmd, "query-done")) {
+        query_answered(m);
     } else {
         die(1, "unknown request %s", cmd);
     }
@@ -381,14 +385,15 @@ int main(int argc, char **argv) {
     char nspace[PMIX_MAX_NSLEN + 1];
     snprintf(nspace, sizeof nspace, "sss-mpd.%s", host);
     pmix_rank_t server_rank = 0;
-    bool no = false, yes = true;
+    bool yes = true;
     pmix_info_t info[7];
     PMIX_INFO_LOAD(&info[0], PMIX_SERVER_TMPDIR, helper_tmpdir, PMIX_STRING);
     PMIX_INFO_LOAD(&info[1], PMIX_SYSTEM_TMPDIR, helper_tmpdir, PMIX_STRING);
     PMIX_INFO_LOAD(&info[2], PMIX_HOSTNAME, host, PMIX_STRING);
     PMIX_INFO_LOAD(&info[3], PMIX_SERVER_NSPACE, nspace, PMIX_STRING);
     PMIX_INFO_LOAD(&info[4], PMIX_SERVER_RANK, &server_rank, PMIX_PROC_RANK);
-    PMIX_INFO_LOAD(&info[5], PMIX_SERVER_TOOL_SUPPORT, &no, PMIX_BOOL);
+    /* Tools attach through the file the library writes, pmix.HOST.tool.PID in its directory (docs/PMIX.md). */
+    PMIX_INFO_LOAD(&info[5], PMIX_SERVER_TOOL_SUPPORT, &yes, PMIX_BOOL);
     /* The library discovers the node's topology once and hands it to every rank, which would otherwise each
      * discover it again (Open MPI reads it as PMIX_LOCAL_TOPO). */
     PMIX_INFO_LOAD(&info[6], PMIX_SERVER_SHARE_TOPOLOGY, &yes, PMIX_BOOL);
@@ -403,6 +408,7 @@ int main(int argc, char **argv) {
         remove_dirs();
         return 1;
     }
+    tools_open(host);
     hdr_start(&h, "ready");
     hdr_str(&h, "version", PMIx_Get_version());
     hdr_str(&h, "tmpdir", helper_tmpdir);

@@ -37,6 +37,13 @@ void names_module(pmix_server_module_t *module);
 
 /* `names-done`: the mpd's answer to a publish, lookup or unpublish; calls the library back. */
 void names_done(const message *m);
+/* Tools and queries (sss-pmix-query.c): the library's upcalls, and the mpd's `query-done`. */
+void on_tool_connected(pmix_info_t *info, size_t ninfo, pmix_tool_connection_cbfunc_t cbfunc, void *cbdata);
+pmix_status_t on_query(pmix_proc_t *proct, pmix_query_t *queries, size_t nqueries, pmix_info_cbfunc_t cbfunc,
+                       void *cbdata);
+void query_answered(const message *m);
+/* Lets every user's tools read the file through which they attach (pmix.HOST.tool.PID in the helper's directory). */
+void tools_open(const char *host);
 
 /* The library's directory and the ranks' shared-memory directory, made by make_dirs. */
 extern char helper_tmpdir[4096];

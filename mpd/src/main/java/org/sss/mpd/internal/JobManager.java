@@ -122,6 +122,8 @@ public final class JobManager implements AutoCloseable {
                 .on("pmix-commit", (link, message) -> pmix.exchange().onCommit(message))
                 .on("pmix-dmodex", (link, message) -> pmix.exchange().onDirectModex(message))
                 .on("pmix-dmodex-data", (link, message) -> pmix.exchange().onDirectModexData(message))
+                .on("pmix-procs-query", (link, message) -> pmix.queries().onProcsQuery(message))
+                .on("pmix-procs", (link, message) -> pmix.queries().onProcs(message))
                 .on("job-spawn", (link, message) -> spawns.onSpawn(message))
                 .on("job-spawn-result", (link, message) -> spawns.onSpawnResult(message))
                 .on("singleton", singletons::singleton)

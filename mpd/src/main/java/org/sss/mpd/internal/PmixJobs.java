@@ -51,6 +51,7 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
     private final PmixExchange exchange;
     private final NameService names;
     private final PmixNames pmixNames;
+    private final PmixQueries queries;
     private PmixHelper helper;
     private PmixHelper.Ready ready;
     private String unavailable;
@@ -83,6 +84,7 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
         this.exchange = new PmixExchange(ring, peers, table, this::helperOrNull, jobs::get);
         this.names = names;
         this.pmixNames = new PmixNames(names, this::selfId, jobs::get, this::helperOrNull);
+        this.queries = new PmixQueries(ring, peers, table, this::helperOrNull);
         if (executable.isEmpty()) {
             unavailable = "no sss-pmix (it is built only where libpmix-dev is installed, and --pmix-helper names none)";
             LOG.info("mpd {}: pmix: {}; serving PMI-1 only", selfId(), unavailable);
@@ -267,6 +269,11 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
         return exchange;
     }
 
+    /** @return the answers to queries and tools, whose routes the job manager adds */
+    PmixQueries queries() {
+        return queries;
+    }
+
     private LocalRank localRank(String nspace, long rank) {
         Job job = jobs.get(nspace);
         return job == null || rank < 0 || rank > Integer.MAX_VALUE ? null : job.ranks.get((int) rank);
@@ -327,6 +334,16 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
     @Override
     public void names(org.sss.mpd.internal.pmix.PmixNameRequest request) {
         pmixNames.request(request);
+    }
+
+    @Override
+    public void query(long id, String user, byte[] body) {
+        queries.query(id, user, body);
+    }
+
+    @Override
+    public void tool(String status, long uid, long pid) {
+        queries.tool(status, uid, pid);
     }
 
     @Override

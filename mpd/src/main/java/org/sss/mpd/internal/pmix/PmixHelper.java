@@ -105,6 +105,24 @@ public final class PmixHelper implements AutoCloseable {
         void names(PmixNameRequest request);
 
         /**
+         * A client or tool called {@code PMIx_Query_info} with keys the mpd answers; {@link #queryDone} answers.
+         *
+         * @param id   the request to answer
+         * @param user the asking user's name, empty for root (who sees every job)
+         * @param body one line per key asked, {@code KIND NSPACE} (docs/PMIX.md)
+         */
+        void query(long id, String user, byte[] body);
+
+        /**
+         * A tool attached to the server ({@code PMIx_tool_init}), or was refused.
+         *
+         * @param status {@code ok} or {@code refused}
+         * @param uid    the user it says it is
+         * @param pid    its process id, 0 if unknown
+         */
+        void tool(String status, long uid, long pid);
+
+        /**
          * The helper is gone; nothing more comes from it.
          *
          * @param why what happened
@@ -310,6 +328,17 @@ public final class PmixHelper implements AutoCloseable {
         trySend(MpdMessage.of("names-done").with("id", id).with("status", status).body(found).build());
     }
 
+    /**
+     * Answers {@link Upcalls#query}.
+     *
+     * @param id     the request
+     * @param status {@code ok} or {@code error}
+     * @param body   the answers, one line each (docs/PMIX.md)
+     */
+    public void queryDone(long id, String status, byte[] body) {
+        trySend(MpdMessage.of("query-done").with("id", id).with("status", status).body(body).build());
+    }
+
     private void trySend(MpdMessage message) {
         try {
             send(message);
@@ -377,6 +406,8 @@ public final class PmixHelper implements AutoCloseable {
                 }
             }
             case "publish", "lookup", "unpublish" -> upcalls.names(PmixNameRequest.parse(m));
+            case "query" -> upcalls.query(m.number("id"), m.get("user") == null ? "" : m.get("user"), m.body());
+            case "tool" -> upcalls.tool(m.require("status"), m.number("uid", -1), m.number("pid", 0));
             default -> throw new MalformedMessageException("unknown message " + m.cmd());
         }
     }

@@ -52,6 +52,14 @@ class PmixHelperNativeTest {
         }
 
         @Override
+        public void query(long id, String user, byte[] body) {
+        }
+
+        @Override
+        public void tool(String status, long uid, long pid) {
+        }
+
+        @Override
         public void lost(String why) {
             lost.add(why);
         }
