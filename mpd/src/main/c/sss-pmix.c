@@ -255,6 +255,9 @@ static pmix_server_module_t module = {
     .abort = on_abort,
     .fence_nb = on_fence,
     .direct_modex = on_direct_modex,
+    .spawn = spawn_upcall,
+    .connect = connect_upcall,
+    .disconnect = disconnect_upcall,
 };
 
 /* ------------------------------------------------------------------ requests from the mpd */
@@ -335,6 +338,10 @@ static void dispatch(const message *m) {
         answered(m, 1);
     } else if (!strcmp(cmd, "dmodex-get")) {
         dmodex_get(m);
+    } else if (!strcmp(cmd, "spawn-done")) {
+        spawn_done(m);
+    } else if (!strcmp(cmd, "connect-done")) {
+        connect_done(m);
     } else {
         die(1, "unknown request %s", cmd);
     }

@@ -19,6 +19,19 @@ void register_job(const message *m);
 /* `deregister`: the job is over here; the library forgets its namespace and clients. */
 void deregister_job(const message *m);
 
+/* Spawn and connect (sss-pmix-spawn.c): the library's upcalls, the mpd's answers (`spawn-done`, `connect-done`),
+ * and a spawned job's parent ("NSPACE:RANK") added to its job-level info as PMIX_PARENT_ID (0, or -1 if malformed). */
+#include <pmix_server.h>
+pmix_status_t spawn_upcall(const pmix_proc_t *proc, const pmix_info_t job_info[], size_t ninfo,
+                           const pmix_app_t apps[], size_t napps, pmix_spawn_cbfunc_t cbfunc, void *cbdata);
+pmix_status_t connect_upcall(const pmix_proc_t procs[], size_t nprocs, const pmix_info_t info[], size_t ninfo,
+                             pmix_op_cbfunc_t cbfunc, void *cbdata);
+pmix_status_t disconnect_upcall(const pmix_proc_t procs[], size_t nprocs, const pmix_info_t info[], size_t ninfo,
+                                pmix_op_cbfunc_t cbfunc, void *cbdata);
+void spawn_done(const message *m);
+void connect_done(const message *m);
+int add_parent_id(void *list, const char *parent);
+
 /* The library's directory and the ranks' shared-memory directory, made by make_dirs. */
 extern char helper_tmpdir[4096];
 extern char helper_shmdir[4096 + 8];
