@@ -74,6 +74,7 @@ final class JobAccounting {
             }
         }
         job.root.send(message);
+        job.root.startedCheck();
     }
 
     private void rankExited(Job job, MpdMessage message) throws MalformedMessageException {
@@ -125,6 +126,7 @@ final class JobAccounting {
     }
 
     private void finishIfDone(Job job) {
+        job.root.startedCheck();
         JobRoot.Ending ending = job.root.finishIfDone();
         if (ending == null) {
             return;

@@ -24,11 +24,14 @@ import org.sss.mpd.internal.MpdMessage;
  * @param apps     the sizes of the job's applications, in rank order
  * @param node     this host's index in {@code nodes}
  * @param local    this host's ranks, each with the user it runs as (empty: the mpd's own)
+ * @param parent   a spawned job's parent process, {@code NSPACE:RANK} ({@code PMIX_PARENT_ID}), or empty
  */
 public record PmixRegistration(String nspace, String jid, int size, int universe, boolean spawned, List<String> nodes,
-                               List<List<Integer>> procs, List<Integer> apps, int node, Map<Integer, String> local) {
+                               List<List<Integer>> procs, List<Integer> apps, int node, Map<Integer, String> local,
+                               String parent) {
     /** Copies the collections. */
     public PmixRegistration {
+        parent = parent == null ? "" : parent;
         nodes = List.copyOf(nodes);
         procs = procs.stream().map(List::copyOf).toList();
         apps = List.copyOf(apps);
@@ -60,7 +63,15 @@ public record PmixRegistration(String nspace, String jid, int size, int universe
             local.put(rank, users.getOrDefault(rank, ""));
         }
         return new PmixRegistration(nspace, jid, rankHost.size(), universe, spawned, nodes, new ArrayList<>(byNode.values()),
-                apps, nodes.indexOf(self), local);
+                apps, nodes.indexOf(self), local, "");
+    }
+
+    /**
+     * @param process the process that spawned the job, {@code NSPACE:RANK}
+     * @return this registration naming it as the job's parent
+     */
+    public PmixRegistration withParent(String process) {
+        return new PmixRegistration(nspace, jid, size, universe, spawned, nodes, procs, apps, node, local, process);
     }
 
     /**
@@ -84,8 +95,9 @@ public record PmixRegistration(String nspace, String jid, int size, int universe
             first = false;
         }
         body.append('\n');
-        return MpdMessage.of("register").with("id", id).with("nspace", nspace).with("jid", jid).with("size", size)
-                .with("universe", universe).with("node", node).with("spawned", spawned ? 1 : 0)
+        MpdMessage.Builder message = MpdMessage.of("register").with("id", id).with("nspace", nspace).with("jid", jid)
+                .with("size", size).with("universe", universe).with("node", node).with("spawned", spawned ? 1 : 0);
+        return (parent.isEmpty() ? message : message.with("parent", parent))
                 .body(body.toString().getBytes(StandardCharsets.UTF_8)).build();
     }
 
