@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds the MPI test programs into DIR: with MPICH's compiler wrapper and the PMI-1 client programs with gcc, or,
-# given "openmpi" as FLAVOUR, the MPI programs alone with Open MPI's. The tests that run them call it (MpiPrograms),
-# and bench/mpd.sh; the product's build never does. The wrappers are named explicitly, mpicc.mpich and
+# given "openmpi" as FLAVOUR, the MPI programs with Open MPI's and the PMIx clients with gcc and libpmix. The tests
+# that run them call it (MpiPrograms), and bench/mpd.sh; the product's build never does. The wrappers are named explicitly, mpicc.mpich and
 # mpicc.openmpi: whichever of Debian's MPI packages was installed last owns the plain mpicc alternative. The ring
 # serves MPICH's PMI-1 and Open MPI's PMIx. bin/sss test installs both (mpich, libmpich-dev, openmpi-bin,
 # libopenmpi-dev, libpmix-dev) when it runs as root.
@@ -18,7 +18,7 @@ case "$flavour" in
     packages="mpich and libmpich-dev" ;;
   openmpi)
     mpicc="${MPICC:-mpicc.openmpi}"
-    programs="hello cpi ring allreduce abort nofinalize"
+    programs="hello cpi ring allreduce abort nofinalize spawn"
     packages="openmpi-bin and libopenmpi-dev (and libpmix-dev, for the mpd's PMIx server)" ;;
   *)
     echo "build.sh: the flavour is mpich or openmpi, not $flavour" >&2
@@ -31,6 +31,16 @@ fi
 for program in $programs; do
   "$mpicc" -O2 -Wall -o "$out/$program" "$src/$program.c" -lm
 done
+if [ "$flavour" = openmpi ]; then
+  # The PMIx client programs, with the library Open MPI's ranks use.
+  if ! pkg-config --exists pmix; then
+    echo "build.sh: pkg-config finds no pmix; install Debian's libpmix-dev" >&2
+    exit 1
+  fi
+  for program in pmix_spawn; do
+    gcc -O2 -Wall -Wextra $(pkg-config --cflags pmix) -o "$out/$program" "$src/$program.c" $(pkg-config --libs pmix)
+  done
+fi
 if [ "$flavour" = mpich ]; then
   for program in pmi_spawn fence; do
     gcc -O2 -Wall -Wextra -o "$out/$program" "$src/$program.c"

@@ -73,7 +73,9 @@ final class JobAccounting {
                 }
             }
         }
-        job.root.send(message);
+        if (job.spec.supervision().detached()) {
+            job.root.send(message);
+        }
         job.root.startedCheck();
     }
 

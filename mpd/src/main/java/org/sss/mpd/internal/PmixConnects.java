@@ -8,10 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sss.mpd.internal.pmix.PmixHelper;
+import org.sss.mpd.internal.pmix.PmixRegistration;
 
 /**
  * {@code PMIx_Connect} and {@code PMIx_Disconnect} across namespaces: a collective over the processes named, which
@@ -19,16 +22,21 @@ import org.sss.mpd.internal.pmix.PmixHelper;
  * {@code pmix-connect} to the coordinator, the mpd that roots the first named namespace's job (a job and the jobs
  * spawned from it share their root, which holds every one's placement); the coordinator knows from the jobs which
  * hosts have ranks among the processes named and, once each has entered, answers every one {@code pmix-connect-done}
- * — for a connect, with the host of every rank of each namespace named, so that a host can fetch a rank's data from
- * a namespace it does not host ({@link #hostOf}, for direct modex), until the disconnect. Processes of a job this
+ * — for a connect, with the host of every rank of each namespace named, so that a host registers with its library
+ * the namespaces it has no rank of and fetches their ranks' data ({@link #hostOf}, for direct modex), until the
+ * disconnect. Processes of a job this
  * coordinator does not root are answered "not supported". Thread-safe.
  */
 final class PmixConnects {
     private static final Logger LOG = LoggerFactory.getLogger(PmixConnects.class);
+    private static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(30);
     private final Ring ring;
     private final Peers peers;
     private final JobTable table;
     private final Supplier<PmixHelper> helper;
+    private final Function<String, Job> byNspace;
+    /** Namespaces of no local job that this host registered with its library on connecting to them. */
+    private final Set<String> registered = ConcurrentHashMap.newKeySet();
     /** This host's library requests awaiting an operation's end, by operation. */
     private final Map<String, List<Long>> waiting = new ConcurrentHashMap<>();
     /** At the coordinator: the hosts that have entered each operation, and those expected. */
@@ -53,9 +61,11 @@ final class PmixConnects {
      * @param ring   the ring (this mpd, the members)
      * @param peers  connections to other mpds
      * @param table  the jobs
-     * @param helper the running PMIx helper, or null
+     * @param helper   the running PMIx helper, or null
+     * @param byNspace the job registered under a namespace here, or null
      */
-    PmixConnects(Ring ring, Peers peers, JobTable table, Supplier<PmixHelper> helper) {
+    PmixConnects(Ring ring, Peers peers, JobTable table, Supplier<PmixHelper> helper, Function<String, Job> byNspace) {
+        this.byNspace = byNspace;
         this.ring = ring;
         this.peers = peers;
         this.table = table;
@@ -250,24 +260,58 @@ final class PmixConnects {
         finish(key, status, message.body());
     }
 
+    /** Off the thread that delivered the end: registering a namespace waits for the helper, whose reader may be it. */
     private void finish(String key, String status, byte[] hosts) {
-        boolean connect = key.startsWith("connect ");
-        if (connect && status.equals("ok")) {
-            for (String line : new String(hosts, StandardCharsets.UTF_8).split("\n")) {
-                String[] parts = line.split(" ");
-                if (parts.length > 1) {
-                    connected.put(parts[0], List.of(parts).subList(1, parts.length));
+        Thread.ofVirtual().name("mpd-pmix-connect").start(() -> {
+            String outcome = status;
+            if (key.startsWith("connect ")) {
+                if (status.equals("ok")) {
+                    outcome = connected(hosts);
+                }
+            } else {
+                for (String line : key.substring(key.indexOf(' ') + 1).split("\n")) {
+                    forget(line.split(" ")[0]);
                 }
             }
-        } else if (!connect) {
-            for (String line : key.substring(key.indexOf(' ') + 1).split("\n")) {
-                connected.remove(line.split(" ")[0]);
+            List<Long> ids = waiting.remove(key);
+            if (ids != null) {
+                String answer = outcome;
+                ids.forEach(id -> answer(id, answer));
+            }
+        });
+    }
+
+    /**
+     * Notes where the connected namespaces' ranks are, and registers with the library those this host has no
+     * rank of, so that its local ranks can read their job's information and data (without it the library holds a
+     * request about a namespace it learnt only from data as "not all registered" forever).
+     *
+     * @return {@code ok}, or {@code error} if a namespace could not be registered
+     */
+    private String connected(byte[] hosts) {
+        String outcome = "ok";
+        for (String line : new String(hosts, StandardCharsets.UTF_8).split("\n")) {
+            String[] parts = line.split(" ");
+            if (parts.length < 2) {
+                continue;
+            }
+            String nspace = parts[0];
+            List<String> rankHost = List.of(parts).subList(1, parts.length);
+            connected.put(nspace, rankHost);
+            PmixHelper server = helper.get();
+            if (byNspace.apply(nspace) != null || server == null || !registered.add(nspace)) {
+                continue;
+            }
+            PmixHelper.Registration registration = server.register(
+                    PmixRegistration.remote(nspace, jidOf(nspace), rankHost), REGISTER_TIMEOUT);
+            if (registration.problem() != null) {
+                LOG.warn("mpd {}: pmix: cannot register connected namespace {}: {}", selfId(), nspace,
+                        registration.problem());
+                registered.remove(nspace);
+                outcome = "error";
             }
         }
-        List<Long> ids = waiting.remove(key);
-        if (ids != null) {
-            ids.forEach(id -> answer(id, status));
-        }
+        return outcome;
     }
 
     /**
@@ -277,5 +321,9 @@ final class PmixConnects {
      */
     void forget(String nspace) {
         connected.remove(nspace);
+        PmixHelper server = helper.get();
+        if (registered.remove(nspace) && server != null) {
+            server.deregister(nspace);
+        }
     }
 }

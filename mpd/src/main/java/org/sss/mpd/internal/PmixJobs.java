@@ -77,7 +77,7 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
         this.ring = ring;
         this.tree = tree;
         this.executable = executable;
-        this.connects = new PmixConnects(ring, peers, table, this::helperOrNull);
+        this.connects = new PmixConnects(ring, peers, table, this::helperOrNull, jobs::get);
         this.spawns = new PmixSpawns(ring.self().id(), jobs::get, this::helperOrNull, spawner);
         this.exchange = new PmixExchange(ring, peers, table, this::helperOrNull, jobs::get, connects::hostOf);
         if (executable.isEmpty()) {

@@ -71,14 +71,16 @@ final class PmixSpawns {
             answer(id, "error", null);
             return;
         }
-        spawner.spawn(parent, commands, nspace + ":" + rank, (rc, childJid) -> {
-            if (rc == 0 && childJid != null) {
-                answer(id, "ok", PmixJobs.NSPACE_PREFIX + childJid);
-            } else {
-                LOG.info("mpd {}: job {} rank {}: PMIx_Spawn failed", self, parent.jid(), rank);
-                answer(id, "error", null);
-            }
-        });
+        // Off the helper's reader thread: starting the child here waits for the helper to register it.
+        Thread.ofVirtual().name("mpd-pmix-spawn-" + parent.jid()).start(() ->
+                spawner.spawn(parent, commands, nspace + ":" + rank, (rc, childJid) -> {
+                    if (rc == 0 && childJid != null) {
+                        answer(id, "ok", PmixJobs.NSPACE_PREFIX + childJid);
+                    } else {
+                        LOG.info("mpd {}: job {} rank {}: PMIx_Spawn failed", self, parent.jid(), rank);
+                        answer(id, "error", null);
+                    }
+                }));
     }
 
     private void answer(long id, String status, String nspace) {

@@ -55,6 +55,15 @@ final class Spawns {
         this.fanout = fanout;
     }
 
+    /**
+     * @param spec a job
+     * @return whether a rank's PMIx_Spawn started it: its hosts then report their ranks' start to the root, whose
+     *         answer to the spawner waits for them
+     */
+    static boolean pmixSpawned(JobSpec spec) {
+        return spec.spawned() && spec.preput().stream().anyMatch(p -> p.startsWith(PMIX_PARENT + "="));
+    }
+
     private String selfId() {
         return ring.self().id();
     }

@@ -67,6 +67,24 @@ public record PmixRegistration(String nspace, String jid, int size, int universe
     }
 
     /**
+     * Describes a job of which this host has no rank, as a host that connected to its namespace registers it, so
+     * that its library knows the job's size and maps and fetches its ranks' data from their hosts.
+     *
+     * @param nspace   the job's namespace
+     * @param jid      the job id
+     * @param rankHost each rank's host, in rank order
+     * @return the registration, with no local rank
+     */
+    public static PmixRegistration remote(String nspace, String jid, List<String> rankHost) {
+        Map<String, List<Integer>> byNode = new LinkedHashMap<>();
+        for (int rank = 0; rank < rankHost.size(); rank++) {
+            byNode.computeIfAbsent(rankHost.get(rank), h -> new ArrayList<>()).add(rank);
+        }
+        return new PmixRegistration(nspace, jid, rankHost.size(), rankHost.size(), false, new ArrayList<>(byNode.keySet()),
+                new ArrayList<>(byNode.values()), List.of(rankHost.size()), 0, Map.of(), "");
+    }
+
+    /**
      * @param process the process that spawned the job, {@code NSPACE:RANK}
      * @return this registration naming it as the job's parent
      */
