@@ -1,9 +1,10 @@
 /* A PMIx client that spawns (issue 21): run as a job of N ranks, rank 0 calls PMIx_Spawn for CHILDREN copies of
  * this program (argv[1], default 4) and tells the other ranks the new namespace through a fence. Each child finds
- * its parent in PMIX_PARENT_ID and prints "child NSPACE rank R of SIZE parent PNSPACE:PRANK". Parents and children
- * then put a value each, PMIx_Connect across both namespaces, read a value from a process of the other namespace
- * (parent rank R reads child R % CHILDREN, each child its spawner's), print it, and PMIx_Disconnect. Any failure prints
- * "FAILED step: status" and exits 1. Built with gcc and pkg-config's pmix (libpmix-dev), as Open MPI's ranks use it. */
+ * its parent in PMIX_PARENT_ID and prints "child NSPACE rank R of SIZE parent PNSPACE:PRANK on HOST" (HOST: its
+ * mpd). Parents and children then put a value each, PMIx_Connect across both namespaces, read a value from a
+ * process of the other namespace (parent rank R reads child R % CHILDREN, each child its spawner's), print it, and
+ * PMIx_Disconnect. Any failure prints "FAILED step: status" and exits 1. Built with gcc and pkg-config's pmix
+ * (libpmix-dev), as Open MPI's ranks use it. */
 #include <pmix.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,7 +74,9 @@ int main(int argc, char **argv) {
     if (PMIx_Get(&wildcard, PMIX_PARENT_ID, NULL, 0, &parent) == PMIX_SUCCESS && parent->type == PMIX_PROC) {
         pmix_proc_t p = *parent->data.proc;
         PMIX_VALUE_RELEASE(parent);
-        printf("child %s rank %u of %u parent %s:%u\n", me.nspace, me.rank, job_size(me.nspace), p.nspace, p.rank);
+        const char *host = getenv("PMIX_HOSTNAME");
+        printf("child %s rank %u of %u parent %s:%u on %s\n", me.nspace, me.rank, job_size(me.nspace), p.nspace, p.rank,
+               host ? host : "?");
         fflush(stdout);
         snprintf(value, sizeof value, "child-%u", me.rank);
         put("sss.test.value", value);
