@@ -20,7 +20,7 @@ import org.sss.mpd.internal.pmix.PmixRegistration;
  * {@code PMIx_Connect} and {@code PMIx_Disconnect} across namespaces: a collective over the processes named, which
  * the PMIx library of each host enters once, when its local participants have all called it. The host sends
  * {@code pmix-connect} to the coordinator, the mpd that roots the first named namespace's job (a job and the jobs
- * spawned from it share their root, which holds every one's placement); the coordinator knows from the jobs which
+ * spawned from it share their root, which holds every one's placement, as do jobs launched through the same mpd); the coordinator knows from the jobs which
  * hosts have ranks among the processes named and, once each has entered, answers every one {@code pmix-connect-done}
  * — for a connect, with the host of every rank of each namespace named, so that a host registers with its library
  * the namespaces it has no rank of and fetches their ranks' data ({@link #hostOf}, for direct modex), until the
