@@ -3,7 +3,8 @@
  * its parent in PMIX_PARENT_ID and prints "child NSPACE rank R of SIZE parent PNSPACE:PRANK on HOST" (HOST: its
  * mpd). Parents and children then put a value each, PMIx_Connect across both namespaces, read a value from a
  * process of the other namespace (parent rank R reads child R % CHILDREN, each child its spawner's), print it, and
- * PMIx_Disconnect. Any failure prints "FAILED step: status" and exits 1. Built with gcc and pkg-config's pmix
+ * PMIx_Disconnect. Run as "pmix_spawn connect NSPACE", it only connects with that namespace (another job's) and
+ * says how that went. Any failure prints "FAILED step: status" and exits 1. Built with gcc and pkg-config's pmix
  * (libpmix-dev), as Open MPI's ranks use it. */
 #include <pmix.h>
 #include <stdio.h>
@@ -81,6 +82,16 @@ int main(int argc, char **argv) {
         snprintf(value, sizeof value, "child-%u", me.rank);
         put("sss.test.value", value);
         exchange("child", p.nspace, p.rank);
+        check("PMIx_Finalize", PMIx_Finalize(NULL, 0));
+        return 0;
+    }
+    if (argc > 2 && !strcmp(argv[1], "connect")) {
+        /* Connects with another job's namespace, argv[2], and says how that went. */
+        pmix_proc_t procs[2];
+        PMIX_LOAD_PROCID(&procs[0], me.nspace, PMIX_RANK_WILDCARD);
+        PMIX_LOAD_PROCID(&procs[1], argv[2], PMIX_RANK_WILDCARD);
+        check("PMIx_Connect", PMIx_Connect(procs, 2, NULL, 0));
+        printf("connected to %s\n", argv[2]);
         check("PMIx_Finalize", PMIx_Finalize(NULL, 0));
         return 0;
     }

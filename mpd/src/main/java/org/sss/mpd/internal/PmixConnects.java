@@ -110,7 +110,7 @@ final class PmixConnects {
         if (root.equals(selfId())) {
             onConnect(message);
         } else if (!peers.send(ring.membership(), root, message)) {
-            LOG.warn("mpd {}: pmix: {} cannot reach its coordinator {}", selfId(), key, root);
+            LOG.warn("mpd {}: pmix: {} cannot reach its coordinator {}", selfId(), describe(key), root);
             finish(key, "unreachable", new byte[0]);
         }
     }
@@ -144,6 +144,11 @@ final class PmixConnects {
         return procs;
     }
 
+    /** @return an operation's key on one line, for the log */
+    private static String describe(String key) {
+        return key.replace('\n', ',');
+    }
+
     private static String jidOf(String nspace) {
         return nspace.substring(PmixJobs.NSPACE_PREFIX.length());
     }
@@ -170,7 +175,7 @@ final class PmixConnects {
             procs = procs(key.substring(key.indexOf(' ') + 1).getBytes(StandardCharsets.UTF_8));
             expected = hostsOf(procs);
         } catch (IllegalArgumentException e) {
-            LOG.warn("mpd {}: pmix: {} refused: {}", selfId(), key, e.getMessage());
+            LOG.warn("mpd {}: pmix: {} refused: {}", selfId(), describe(key), e.getMessage());
             send(from, key, "not-supported", new byte[0]);
             return;
         }
@@ -185,7 +190,7 @@ final class PmixConnects {
         }
         if (arrived != null) {
             byte[] hosts = key.startsWith("connect ") ? hostMap(procs) : new byte[0];
-            LOG.info("mpd {}: pmix: {} complete over {} hosts", selfId(), key.replace('\n', ','), arrived.size());
+            LOG.info("mpd {}: pmix: {} complete over {} hosts", selfId(), describe(key), arrived.size());
             for (String host : arrived) {
                 send(host, key, "ok", hosts);
             }
@@ -214,7 +219,7 @@ final class PmixConnects {
         Job job = table.get(jidOf(nspace));
         if (job == null || job.root == null) {
             throw new IllegalArgumentException(nspace + " is not a job rooted on " + selfId()
-                    + " (only a job and the jobs spawned from it connect)");
+                    + " (only jobs rooted on the same mpd connect)");
         }
         return job.spec;
     }
@@ -241,7 +246,7 @@ final class PmixConnects {
         if (host.equals(selfId())) {
             onConnectDone(done);
         } else if (!peers.send(ring.membership(), host, done)) {
-            LOG.warn("mpd {}: pmix: the end of {} cannot reach {}", selfId(), key, host);
+            LOG.warn("mpd {}: pmix: the end of {} cannot reach {}", selfId(), describe(key), host);
         }
     }
 
