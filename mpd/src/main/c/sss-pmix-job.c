@@ -81,6 +81,7 @@ typedef struct {
     unsigned nlocal;
     unsigned *local_rank; /* this node's ranks, in the order of `local` */
     unsigned *uid, *gid;
+    char parent[PMIX_MAX_NSLEN + 16]; /* a spawned job's parent, NSPACE:RANK, or empty */
 } job;
 
 static void job_free(job *j) {
@@ -137,6 +138,7 @@ static const char *parse(const message *m, job *j) {
     if (j->size == 0) {
         return "an empty job";
     }
+    wire_field(m, "parent", j->parent, sizeof j->parent);
     j->nodes = body_value(m, "nodes");
     j->procs = body_value(m, "procs");
     char *apps = body_value(m, "apps");
@@ -269,6 +271,10 @@ static pmix_status_t register_nspace(const job *j) {
     u32 = j->size;
     ADD(list, PMIX_JOB_SIZE, &u32, PMIX_UINT32);
     ADD(list, PMIX_SPAWNED, &spawned, PMIX_BOOL);
+    if (j->parent[0] && add_parent_id(list, j->parent)) {
+        PMIx_Info_list_release(list);
+        return PMIX_ERR_BAD_PARAM;
+    }
     char *regex = NULL, *ppn = NULL;
     pmix_status_t rc = PMIx_generate_regex(j->nodes, &regex);
     if (rc == PMIX_SUCCESS) {

@@ -259,6 +259,9 @@ static pmix_server_module_t module = {
     .deregister_events = on_deregister_events,
     .query = on_query,
     .tool_connected = on_tool_connected,
+    .spawn = spawn_upcall,
+    .connect = connect_upcall,
+    .disconnect = disconnect_upcall,
 };
 
 /* ------------------------------------------------------------------ requests from the mpd */
@@ -345,6 +348,10 @@ static void dispatch(const message *m) {
         names_done(m);
     } else if (!strcmp(cmd, "query-done")) {
         query_answered(m);
+    } else if (!strcmp(cmd, "spawn-done")) {
+        spawn_done(m);
+    } else if (!strcmp(cmd, "connect-done")) {
+        connect_done(m);
     } else {
         die(1, "unknown request %s", cmd);
     }

@@ -44,6 +44,18 @@ pmix_status_t on_query(pmix_proc_t *proct, pmix_query_t *queries, size_t nquerie
 void query_answered(const message *m);
 /* Lets every user's tools read the file through which they attach (pmix.HOST.tool.PID in the helper's directory). */
 void tools_open(const char *host);
+/* Spawn and connect (sss-pmix-spawn.c): the library's upcalls, the mpd's answers (`spawn-done`, `connect-done`),
+ * and a spawned job's parent ("NSPACE:RANK") added to its job-level info as PMIX_PARENT_ID (0, or -1 if malformed). */
+#include <pmix_server.h>
+pmix_status_t spawn_upcall(const pmix_proc_t *proc, const pmix_info_t job_info[], size_t ninfo,
+                           const pmix_app_t apps[], size_t napps, pmix_spawn_cbfunc_t cbfunc, void *cbdata);
+pmix_status_t connect_upcall(const pmix_proc_t procs[], size_t nprocs, const pmix_info_t info[], size_t ninfo,
+                             pmix_op_cbfunc_t cbfunc, void *cbdata);
+pmix_status_t disconnect_upcall(const pmix_proc_t procs[], size_t nprocs, const pmix_info_t info[], size_t ninfo,
+                                pmix_op_cbfunc_t cbfunc, void *cbdata);
+void spawn_done(const message *m);
+void connect_done(const message *m);
+int add_parent_id(void *list, const char *parent);
 
 /* The library's directory and the ranks' shared-memory directory, made by make_dirs. */
 extern char helper_tmpdir[4096];

@@ -1,10 +1,10 @@
 #!/bin/sh
 # Builds the MPI test programs into DIR: with MPICH's compiler wrapper and the PMI-1 client programs with gcc, or,
-# given "openmpi" as FLAVOUR, the MPI programs with Open MPI's and the PMIx client program with gcc (pkg-config
+# given "openmpi" as FLAVOUR, the MPI programs with Open MPI's and the PMIx client programs with gcc (pkg-config
 # pmix). The tests that run them call it (MpiPrograms), and bench/mpd.sh; the product's build never does. The
 # wrappers are named explicitly, mpicc.mpich and mpicc.openmpi: whichever of Debian's MPI packages was installed
-# last owns the plain mpicc alternative. The ring serves MPICH's PMI-1 and Open MPI's PMIx. bin/sss test installs both (mpich, libmpich-dev, openmpi-bin,
-# libopenmpi-dev, libpmix-dev) when it runs as root.
+# last owns the plain mpicc alternative. The ring serves MPICH's PMI-1 and Open MPI's PMIx. bin/sss test installs
+# both (mpich, libmpich-dev, openmpi-bin, libopenmpi-dev, libpmix-dev) when it runs as root.
 #   build.sh DIR [mpich|openmpi]
 set -eu
 src="$(dirname "$0")"
@@ -18,7 +18,7 @@ case "$flavour" in
     packages="mpich and libmpich-dev" ;;
   openmpi)
     mpicc="${MPICC:-mpicc.openmpi}"
-    programs="hello cpi ring allreduce abort nofinalize names"
+    programs="hello cpi ring allreduce abort nofinalize names spawn"
     packages="openmpi-bin and libopenmpi-dev (and libpmix-dev, for the mpd's PMIx server)" ;;
   *)
     echo "build.sh: the flavour is mpich or openmpi, not $flavour" >&2
@@ -37,7 +37,9 @@ if [ "$flavour" = openmpi ]; then
     echo "build.sh: pkg-config finds no pmix; install Debian's libpmix-dev (bin/sss test does it when run as root)" >&2
     exit 1
   fi
-  gcc -O2 -Wall -Wextra $(pkg-config --cflags pmix) -o "$out/pmix_events" "$src/pmix_events.c" $(pkg-config --libs pmix) -lpthread
+  for program in pmix_events pmix_spawn; do
+    gcc -O2 -Wall -Wextra $(pkg-config --cflags pmix) -o "$out/$program" "$src/$program.c" $(pkg-config --libs pmix) -lpthread
+  done
 fi
 if [ "$flavour" = mpich ]; then
   for program in pmi_spawn fence pmi_names; do

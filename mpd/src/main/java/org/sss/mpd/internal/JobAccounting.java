@@ -79,7 +79,10 @@ final class JobAccounting {
                 }
             }
         }
-        job.root.send(message);
+        if (job.spec.supervision().detached()) {
+            job.root.send(message);
+        }
+        job.root.startedCheck();
     }
 
     private void rankExited(Job job, MpdMessage message) throws MalformedMessageException {
@@ -143,6 +146,7 @@ final class JobAccounting {
     }
 
     private void finishIfDone(Job job) {
+        job.root.startedCheck();
         JobRoot.Ending ending = job.root.finishIfDone();
         if (ending == null) {
             return;

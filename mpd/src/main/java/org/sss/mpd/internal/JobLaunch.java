@@ -8,8 +8,8 @@ import org.slf4j.LoggerFactory;
  * console's request to its scope, places the ranks ({@link Placement}), assigns the job id, answers
  * {@code job-launched} and starts the job. Every mpd of the job, on {@code job-start} from its parent (or the
  * root on its own), passes the start on to its children first and then starts its own ranks
- * ({@link LocalRanks}); a child it cannot reach is reported up as a failed host. A detached job's hosts report
- * their pids ({@code job-spawned}). Thread-safe.
+ * ({@link LocalRanks}); a child it cannot reach is reported up as a failed host. A detached job's hosts, and those of a
+ * job started by PMIx_Spawn (whose spawner waits for its start), report their pids ({@code job-spawned}). Thread-safe.
  */
 final class JobLaunch {
     private static final Logger LOG = LoggerFactory.getLogger(JobLaunch.class);
@@ -114,7 +114,7 @@ final class JobLaunch {
             }
         }
         String spawned = local.start(job);
-        if (spec.supervision().detached() && !spec.ranksOn(job.index).isEmpty()) {
+        if ((spec.supervision().detached() || Spawns.pmixSpawned(spec)) && !spec.ranksOn(job.index).isEmpty()) {
             tree.sendUp(job, ConsoleMessages.spawned(spec.jid(), selfId(), spawned));
         }
     }

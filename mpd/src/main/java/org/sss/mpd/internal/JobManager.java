@@ -75,7 +75,7 @@ public final class JobManager implements AutoCloseable {
         this.pmiJobs = new PmiJobs(ring, fences, tree, this::spawn, names);
         this.pmix = new PmixJobs(ring, peers, table, tree, pmixHelper.isPresent()
                 ? pmixHelper.filter(java.nio.file.Files::isRegularFile).filter(java.nio.file.Files::isExecutable)
-                : PmixJobs.builtHelper(), names);
+                : PmixJobs.builtHelper(), names, this::pmixSpawn);
         this.local = new LocalRanks(ring, table, tree, control, pmiPort, launcher, reactor, consoles, pmix);
         this.launch = new JobLaunch(ring, peers, table, pmiJobs, local, tree, fanout, graceMillis);
         this.spawns = new Spawns(ring, peers, table, pmiJobs, launch, fanout);
@@ -93,6 +93,11 @@ public final class JobManager implements AutoCloseable {
     /** MPI_Comm_spawn closes the one loop among the parts: a job's PMI view starts jobs, which get PMI views. */
     private void spawn(Job parent, List<SpawnRequest.Command> commands, IntConsumer result) {
         spawns.request(parent, commands, result);
+    }
+
+    /** PMIx_Spawn takes the same path as MPI_Comm_spawn over PMI-1. */
+    private void pmixSpawn(Job parent, List<SpawnRequest.Command> commands, String asker, Spawns.Result result) {
+        spawns.request(parent, commands, asker, result);
     }
 
     /**
@@ -124,6 +129,8 @@ public final class JobManager implements AutoCloseable {
                 .on("pmix-dmodex-data", (link, message) -> pmix.exchange().onDirectModexData(message))
                 .on("pmix-procs-query", (link, message) -> pmix.queries().onProcsQuery(message))
                 .on("pmix-procs", (link, message) -> pmix.queries().onProcs(message))
+                .on("pmix-connect", (link, message) -> pmix.connects().onConnect(message))
+                .on("pmix-connect-done", (link, message) -> pmix.connects().onConnectDone(message))
                 .on("job-spawn", (link, message) -> spawns.onSpawn(message))
                 .on("job-spawn-result", (link, message) -> spawns.onSpawnResult(message))
                 .on("singleton", singletons::singleton)

@@ -58,6 +58,7 @@ final class JobRoot {
     private Link console;
     private long keptBytes;
     private long droppedBytes;
+    private List<Runnable> whenStarted = new ArrayList<>();
 
     /**
      * @param spec    the placed job
@@ -289,6 +290,45 @@ final class JobRoot {
     /** @return the first failure's reason, or null */
     synchronized String failureReason() {
         return failure == null ? null : failure.reason();
+    }
+
+    /**
+     * Runs {@code then} once every rank has started or ended (PMIx's spawn answers only then, so that the new
+     * namespace is registered wherever it has ranks before the spawner uses it), at once if they have.
+     *
+     * @param then what to run, on this thread or on the one that reports the last rank
+     */
+    void whenStarted(Runnable then) {
+        boolean now;
+        synchronized (this) {
+            now = whenStarted == null;
+            if (!now) {
+                whenStarted.add(then);
+            }
+        }
+        if (now) {
+            then.run();
+        } else {
+            startedCheck();
+        }
+    }
+
+    /** Runs what waits for every rank to have started, if they have (or the job is done). */
+    void startedCheck() {
+        List<Runnable> ready;
+        synchronized (this) {
+            if (whenStarted == null || whenStarted.isEmpty()) {
+                return;
+            }
+            for (int rank = 0; rank < pids.length && !done; rank++) {
+                if (pids[rank] == 0 && status[rank] < 0) {
+                    return;
+                }
+            }
+            ready = whenStarted;
+            whenStarted = null;
+        }
+        ready.forEach(Runnable::run);
     }
 
     /** A job spawned from this one started. */

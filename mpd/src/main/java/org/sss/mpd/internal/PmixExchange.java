@@ -3,6 +3,7 @@ package org.sss.mpd.internal;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -26,6 +27,7 @@ final class PmixExchange {
     private final JobTable table;
     private final Supplier<PmixHelper> helper;
     private final Function<String, Job> byNspace;
+    private final BiFunction<String, Long, String> connectedHost;
     /** Direct modex requests of local ranks awaiting another host's answer: our request id → the library's. */
     private final Map<Long, Asked> asked = new ConcurrentHashMap<>();
     /** Direct modex requests of other hosts awaiting our library: the id it was given → who asked. */
@@ -44,8 +46,11 @@ final class PmixExchange {
      * @param table    the jobs
      * @param helper   the running PMIx helper, or null
      * @param byNspace the job registered under a namespace here, or null
+     * @param connectedHost the host of a rank of a namespace connected to from here ({@link PmixConnects}), or null
      */
-    PmixExchange(Ring ring, Peers peers, JobTable table, Supplier<PmixHelper> helper, Function<String, Job> byNspace) {
+    PmixExchange(Ring ring, Peers peers, JobTable table, Supplier<PmixHelper> helper, Function<String, Job> byNspace,
+                 BiFunction<String, Long, String> connectedHost) {
+        this.connectedHost = connectedHost;
         this.ring = ring;
         this.peers = peers;
         this.table = table;
@@ -142,14 +147,21 @@ final class PmixExchange {
      */
     void directModex(long libraryId, String nspace, long rank) {
         Job job = byNspace.apply(nspace);
-        if (job == null || rank < 0 || rank >= job.spec.size()) {
+        String host;
+        String jid;
+        if (job != null && rank >= 0 && rank < job.spec.size()) {
+            host = job.spec.treeHosts().get(job.spec.rankHost()[(int) rank]);
+            jid = job.jid();
+        } else if (job == null && (host = connectedHost.apply(nspace, rank)) != null) {
+            // a namespace this host does not serve, connected to by one it does (PMIx_Connect)
+            jid = nspace.substring(PmixJobs.NSPACE_PREFIX.length());
+        } else {
             answerLocal(libraryId, "not-found", NONE);
             return;
         }
-        String host = job.spec.treeHosts().get(job.spec.rankHost()[(int) rank]);
         long request = table.newRequest();
-        asked.put(request, new Asked(job.jid(), libraryId));
-        MpdMessage ask = MpdMessage.of("pmix-dmodex").with("jid", job.jid()).with("rank", rank).with("req", request)
+        asked.put(request, new Asked(jid, libraryId));
+        MpdMessage ask = MpdMessage.of("pmix-dmodex").with("jid", jid).with("rank", rank).with("req", request)
                 .with("from", selfId()).build();
         if (host.equals(selfId())) {
             serve(ask);

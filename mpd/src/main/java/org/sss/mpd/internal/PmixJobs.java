@@ -52,6 +52,8 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
     private final NameService names;
     private final PmixNames pmixNames;
     private final PmixQueries queries;
+    private final PmixConnects connects;
+    private final PmixSpawns spawns;
     private PmixHelper helper;
     private PmixHelper.Ready ready;
     private String unavailable;
@@ -76,12 +78,16 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
      * @param tree       carries aborts to the root
      * @param executable the sss-pmix helper, if it was built
      * @param names      the ring's name service
+     * @param spawner    starts the jobs a rank's PMIx_Spawn asks for
      */
-    PmixJobs(Ring ring, Peers peers, JobTable table, JobTree tree, Optional<Path> executable, NameService names) {
+    PmixJobs(Ring ring, Peers peers, JobTable table, JobTree tree, Optional<Path> executable, NameService names,
+             PmixSpawns.Spawner spawner) {
         this.ring = ring;
         this.tree = tree;
         this.executable = executable;
-        this.exchange = new PmixExchange(ring, peers, table, this::helperOrNull, jobs::get);
+        this.connects = new PmixConnects(ring, peers, table, this::helperOrNull, jobs::get);
+        this.spawns = new PmixSpawns(ring.self().id(), jobs::get, this::helperOrNull, spawner);
+        this.exchange = new PmixExchange(ring, peers, table, this::helperOrNull, jobs::get, connects::hostOf);
         this.names = names;
         this.pmixNames = new PmixNames(names, this::selfId, jobs::get, this::helperOrNull);
         this.queries = new PmixQueries(ring, peers, table, this::helperOrNull);
@@ -172,6 +178,10 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
         String nspace = NSPACE_PREFIX + spec.jid();
         PmixRegistration request = PmixRegistration.of(nspace, spec.jid(), Math.max(spec.size(), ring.membership().size()),
                 spec.spawned(), rankHost, apps, selfId(), users);
+        String parent = parentOf(spec);
+        if (parent != null) {
+            request = request.withParent(parent);
+        }
         jobs.put(nspace, job);
         job.pmixNspace = nspace;
         PmixHelper.Registration registration = server.register(request, REGISTER_TIMEOUT);
@@ -183,6 +193,13 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
         LOG.debug("mpd {}: pmix: job {}: namespace {} registered with {} local ranks", selfId(), spec.jid(), nspace,
                 ranks.size());
         return new Served(registration.env(), defaults(spec), null);
+    }
+
+    /** @return the process that spawned the job by PMIx_Spawn ({@code NSPACE:RANK}), or null */
+    private static String parentOf(JobSpec spec) {
+        String prefix = Spawns.PMIX_PARENT + "=";
+        return spec.preput().stream().filter(p -> p.startsWith(prefix)).map(p -> p.substring(prefix.length()))
+                .findFirst().orElse(null);
     }
 
     /**
@@ -230,6 +247,7 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
     void ended(Job job) {
         names.jobEnded(job.jid());
         exchange.forget(job.jid());
+        connects.forget(NSPACE_PREFIX + job.jid());
         String nspace = job.pmixNspace;
         if (nspace != null && jobs.remove(nspace, job)) {
             job.pmixNspace = null;
@@ -262,6 +280,21 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
         }
         told.thenAccept(status -> LOG.debug("mpd {}: pmix: job {}: {} of ranks {} told the local ranks: {}", selfId(),
                 job.jid(), event, ranks, status));
+    }
+
+    /** @return the connect and disconnect collectives, whose routes the job manager adds */
+    PmixConnects connects() {
+        return connects;
+    }
+
+    @Override
+    public void spawn(long id, String nspace, long rank, byte[] apps) {
+        spawns.spawn(id, nspace, rank, apps);
+    }
+
+    @Override
+    public void connect(long id, boolean connect, byte[] procs) {
+        connects.entered(id, connect, procs);
     }
 
     /** @return the tree exchange of fences and direct modex, whose routes the job manager adds */

@@ -19,13 +19,24 @@ import org.sss.mpd.internal.pmi.SpawnRequest;
  */
 final class Spawns {
     private static final Logger LOG = LoggerFactory.getLogger(Spawns.class);
+    /** The preput key that carries a PMIx spawn's parent process to the child's registration. */
+    static final String PMIX_PARENT = "sss.pmix.parent";
     private final Ring ring;
     private final Peers peers;
     private final JobTable table;
     private final PmiJobs pmiJobs;
     private final JobLaunch launch;
     private final int fanout;
-    private final Map<Long, IntConsumer> pending = new ConcurrentHashMap<>();
+    private final Map<Long, Result> pending = new ConcurrentHashMap<>();
+
+    /** What a spawning rank is told. */
+    interface Result {
+        /**
+         * @param rc       0 once the child job started, -1 if it could not
+         * @param childJid the child job's id (when rc is 0), or null
+         */
+        void spawned(int rc, String childJid);
+    }
 
     /**
      * @param ring    the ring (this mpd, the members to place on)
@@ -44,6 +55,15 @@ final class Spawns {
         this.fanout = fanout;
     }
 
+    /**
+     * @param spec a job
+     * @return whether a rank's PMIx_Spawn started it: its hosts then report their ranks' start to the root, whose
+     *         answer to the spawner waits for them
+     */
+    static boolean pmixSpawned(JobSpec spec) {
+        return spec.spawned() && spec.preput().stream().anyMatch(p -> p.startsWith(PMIX_PARENT + "="));
+    }
+
     private String selfId() {
         return ring.self().id();
     }
@@ -56,12 +76,29 @@ final class Spawns {
      * @param result   receives 0 once the child job started, -1 if it could not
      */
     void request(Job parent, List<SpawnRequest.Command> commands, IntConsumer result) {
+        request(parent, commands, null, (rc, jid) -> result.accept(rc));
+    }
+
+    /**
+     * A rank asked to spawn: the parent's root starts the child job; the answer comes back here.
+     *
+     * @param parent    this mpd's part of the spawning job
+     * @param commands  what to start
+     * @param pmixAsker for PMIx's spawn, the spawning process ({@code NSPACE:RANK}, the child's
+     *                  {@code PMIX_PARENT_ID}): the answer then comes once every child rank has started, when the
+     *                  child's namespace is registered on all its hosts; null for PMI-1's
+     * @param result    receives the outcome
+     */
+    void request(Job parent, List<SpawnRequest.Command> commands, String pmixAsker, Result result) {
         List<JobSpec.RankSet> sets = new ArrayList<>();
         List<String> preput = new ArrayList<>();
+        if (pmixAsker != null) {
+            preput.add(PMIX_PARENT + "=" + pmixAsker);
+        }
         String wdir = parent.spec.wdir();
         for (SpawnRequest.Command command : commands) {
             JobSpec.RankSet parentSet = parent.spec.sets().getFirst();
-            sets.add(new JobSpec.RankSet(command.nprocs(), command.exec(), command.args(), List.of(), parentSet.runAs(),
+            sets.add(new JobSpec.RankSet(command.nprocs(), command.exec(), command.args(), command.env(), parentSet.runAs(),
                     parentSet.limits(), "", ""));
             command.preput().forEach((k, v) -> preput.add(k + "=" + v));
             wdir = command.info().getOrDefault("wdir", wdir);
@@ -72,17 +109,17 @@ final class Spawns {
         long request = table.newRequest();
         pending.put(request, result);
         MpdMessage message = MpdMessage.of("job-spawn").with("jid", parent.jid()).with("req", request)
-                .with("from", selfId()).body(JobSpecCodec.encode(child)).build();
+                .with("from", selfId()).with("started", pmixAsker != null ? 1 : 0).body(JobSpecCodec.encode(child)).build();
         if (parent.index == 0) {
             try {
                 onSpawn(message);
             } catch (MalformedMessageException e) {
-                pending.remove(request).accept(-1);
+                pending.remove(request).spawned(-1, null);
             }
             return;
         }
         if (!peers.send(ring.membership(), parent.spec.treeHosts().getFirst(), message)) {
-            pending.remove(request).accept(-1);
+            pending.remove(request).spawned(-1, null);
         }
     }
 
@@ -96,6 +133,7 @@ final class Spawns {
         Job parent = table.get(message.require("jid"));
         JobSpec request = JobSpecCodec.decode(message.body());
         int rc = 0;
+        Job child = null;
         if (parent == null || parent.root == null) {
             rc = -1;
         } else {
@@ -103,7 +141,7 @@ final class Spawns {
                 Placement placement = Placement.of(request, ring.membership(), selfId());
                 String jid = table.newJid();
                 JobSpec spec = request.placed(jid, placement.tree(), placement.rankHost(), fanout, request.graceMillis());
-                Job child = pmiJobs.newJob(spec, 0);
+                child = pmiJobs.newJob(spec, 0);
                 child.root = new JobRoot(spec, null, parent.root);
                 child.parent = parent;
                 parent.root.childStarted();
@@ -114,12 +152,26 @@ final class Spawns {
             } catch (IllegalArgumentException e) {
                 LOG.warn("mpd {}: spawn for job {} refused: {}", selfId(), parent.jid(), e.getMessage());
                 rc = -1;
+                child = null;
             }
         }
-        MpdMessage answer = MpdMessage.of("job-spawn-result").with("req", message.require("req")).with("rc", rc).build();
+        MpdMessage.Builder result = MpdMessage.of("job-spawn-result").with("req", message.require("req")).with("rc", rc);
+        MpdMessage answer = (child == null ? result : result.with("child", child.jid())).build();
         String from = message.require("from");
+        if (child != null && "1".equals(message.get("started"))) {
+            child.root.whenStarted(() -> answer(from, answer));
+        } else {
+            answer(from, answer);
+        }
+    }
+
+    private void answer(String from, MpdMessage answer) {
         if (from.equals(selfId())) {
-            onSpawnResult(answer);
+            try {
+                onSpawnResult(answer);
+            } catch (MalformedMessageException e) {
+                LOG.warn("mpd {}: malformed spawn answer: {}", selfId(), e.getMessage());
+            }
         } else {
             peers.send(ring.membership(), from, answer);
         }
@@ -132,9 +184,9 @@ final class Spawns {
      * @throws MalformedMessageException if {@code req} or {@code rc} is missing
      */
     void onSpawnResult(MpdMessage message) throws MalformedMessageException {
-        IntConsumer result = pending.remove(message.number("req"));
+        Result result = pending.remove(message.number("req"));
         if (result != null) {
-            result.accept((int) message.number("rc"));
+            result.spawned((int) message.number("rc"), message.get("child"));
         }
     }
 }

@@ -24,8 +24,19 @@ public final class SpawnRequest {
      * @param args    its arguments
      * @param preput  keys to put in the new job's KVS before it starts
      * @param info    MPI_Info pairs (the server honours {@code wdir})
+     * @param env     variables ({@code NAME=value}) the spawned ranks get (PMIx's apps carry them; PMI-1's none)
      */
-    public record Command(int nprocs, String exec, List<String> args, Map<String, String> preput, Map<String, String> info) {
+    public record Command(int nprocs, String exec, List<String> args, Map<String, String> preput, Map<String, String> info,
+                          List<String> env) {
+        /** Copies the environment. */
+        public Command {
+            env = env == null ? List.of() : List.copyOf(env);
+        }
+
+        /** A command without variables of its own, as PMI-1 asks. */
+        public Command(int nprocs, String exec, List<String> args, Map<String, String> preput, Map<String, String> info) {
+            this(nprocs, exec, args, preput, info, List.of());
+        }
     }
 
     /** @return whether a block is open (lines belong to it) */

@@ -123,6 +123,26 @@ public final class PmixHelper implements AutoCloseable {
         void tool(String status, long uid, long pid);
 
         /**
+         * A local rank called {@code PMIx_Spawn}; {@link #spawnDone} answers with the new namespace.
+         *
+         * @param id     the request to answer
+         * @param nspace the spawning rank's namespace
+         * @param rank   the spawning rank
+         * @param apps   the applications, as {@link PmixSpawnApps} reads them
+         */
+        void spawn(long id, String nspace, long rank, byte[] apps);
+
+        /**
+         * Every local participant of a {@code PMIx_Connect} or {@code PMIx_Disconnect} has entered it;
+         * {@link #connectDone} answers once the processes named have, on every host.
+         *
+         * @param id      the request to answer
+         * @param connect true for connect, false for disconnect
+         * @param procs   the processes named, lines {@code NSPACE RANK} ({@code *}: every rank)
+         */
+        void connect(long id, boolean connect, byte[] procs);
+
+        /**
          * The helper is gone; nothing more comes from it.
          *
          * @param why what happened
@@ -339,6 +359,28 @@ public final class PmixHelper implements AutoCloseable {
         trySend(MpdMessage.of("query-done").with("id", id).with("status", status).body(body).build());
     }
 
+    /**
+     * Answers {@link Upcalls#spawn}.
+     *
+     * @param id     the request
+     * @param status {@code ok} or {@code error}
+     * @param nspace the new job's namespace (when ok)
+     */
+    public void spawnDone(long id, String status, String nspace) {
+        MpdMessage.Builder answer = MpdMessage.of("spawn-done").with("id", id).with("status", status);
+        trySend((nspace == null ? answer : answer.with("nspace", nspace)).build());
+    }
+
+    /**
+     * Answers {@link Upcalls#connect}: the local participants go on.
+     *
+     * @param id     the request
+     * @param status {@code ok}, {@code not-supported}, {@code unreachable} or {@code error}
+     */
+    public void connectDone(long id, String status) {
+        trySend(MpdMessage.of("connect-done").with("id", id).with("status", status).build());
+    }
+
     private void trySend(MpdMessage message) {
         try {
             send(message);
@@ -408,6 +450,8 @@ public final class PmixHelper implements AutoCloseable {
             case "publish", "lookup", "unpublish" -> upcalls.names(PmixNameRequest.parse(m));
             case "query" -> upcalls.query(m.number("id"), m.get("user") == null ? "" : m.get("user"), m.body());
             case "tool" -> upcalls.tool(m.require("status"), m.number("uid", -1), m.number("pid", 0));
+            case "spawn" -> upcalls.spawn(m.number("id"), m.require("nspace"), m.number("rank"), m.body());
+            case "connect" -> upcalls.connect(m.number("id"), !"disconnect".equals(m.require("op")), m.body());
             default -> throw new MalformedMessageException("unknown message " + m.cmd());
         }
     }

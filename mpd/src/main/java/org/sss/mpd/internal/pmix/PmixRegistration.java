@@ -24,11 +24,14 @@ import org.sss.mpd.internal.MpdMessage;
  * @param apps     the sizes of the job's applications, in rank order
  * @param node     this host's index in {@code nodes}
  * @param local    this host's ranks, each with the user it runs as (empty: the mpd's own)
+ * @param parent   a spawned job's parent process, {@code NSPACE:RANK} ({@code PMIX_PARENT_ID}), or empty
  */
 public record PmixRegistration(String nspace, String jid, int size, int universe, boolean spawned, List<String> nodes,
-                               List<List<Integer>> procs, List<Integer> apps, int node, Map<Integer, String> local) {
+                               List<List<Integer>> procs, List<Integer> apps, int node, Map<Integer, String> local,
+                               String parent) {
     /** Copies the collections. */
     public PmixRegistration {
+        parent = parent == null ? "" : parent;
         nodes = List.copyOf(nodes);
         procs = procs.stream().map(List::copyOf).toList();
         apps = List.copyOf(apps);
@@ -60,7 +63,33 @@ public record PmixRegistration(String nspace, String jid, int size, int universe
             local.put(rank, users.getOrDefault(rank, ""));
         }
         return new PmixRegistration(nspace, jid, rankHost.size(), universe, spawned, nodes, new ArrayList<>(byNode.values()),
-                apps, nodes.indexOf(self), local);
+                apps, nodes.indexOf(self), local, "");
+    }
+
+    /**
+     * Describes a job of which this host has no rank, as a host that connected to its namespace registers it, so
+     * that its library knows the job's size and maps and fetches its ranks' data from their hosts.
+     *
+     * @param nspace   the job's namespace
+     * @param jid      the job id
+     * @param rankHost each rank's host, in rank order
+     * @return the registration, with no local rank
+     */
+    public static PmixRegistration remote(String nspace, String jid, List<String> rankHost) {
+        Map<String, List<Integer>> byNode = new LinkedHashMap<>();
+        for (int rank = 0; rank < rankHost.size(); rank++) {
+            byNode.computeIfAbsent(rankHost.get(rank), h -> new ArrayList<>()).add(rank);
+        }
+        return new PmixRegistration(nspace, jid, rankHost.size(), rankHost.size(), false, new ArrayList<>(byNode.keySet()),
+                new ArrayList<>(byNode.values()), List.of(rankHost.size()), 0, Map.of(), "");
+    }
+
+    /**
+     * @param process the process that spawned the job, {@code NSPACE:RANK}
+     * @return this registration naming it as the job's parent
+     */
+    public PmixRegistration withParent(String process) {
+        return new PmixRegistration(nspace, jid, size, universe, spawned, nodes, procs, apps, node, local, process);
     }
 
     /**
@@ -84,8 +113,9 @@ public record PmixRegistration(String nspace, String jid, int size, int universe
             first = false;
         }
         body.append('\n');
-        return MpdMessage.of("register").with("id", id).with("nspace", nspace).with("jid", jid).with("size", size)
-                .with("universe", universe).with("node", node).with("spawned", spawned ? 1 : 0)
+        MpdMessage.Builder message = MpdMessage.of("register").with("id", id).with("nspace", nspace).with("jid", jid)
+                .with("size", size).with("universe", universe).with("node", node).with("spawned", spawned ? 1 : 0);
+        return (parent.isEmpty() ? message : message.with("parent", parent))
                 .body(body.toString().getBytes(StandardCharsets.UTF_8)).build();
     }
 

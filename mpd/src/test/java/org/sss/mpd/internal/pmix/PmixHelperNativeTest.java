@@ -60,6 +60,14 @@ class PmixHelperNativeTest {
         }
 
         @Override
+        public void spawn(long id, String nspace, long rank, byte[] apps) {
+        }
+
+        @Override
+        public void connect(long id, boolean connect, byte[] procs) {
+        }
+
+        @Override
         public void lost(String why) {
             lost.add(why);
         }
@@ -84,7 +92,7 @@ class PmixHelperNativeTest {
                     List.of("nodeq"), List.of(1), "nodeq", Map.of(0, "no-such-user-here")), Duration.ofSeconds(20));
             assertThat(unknownUser.problem()).contains("unknown user");
             PmixHelper.Registration notHere = helper.register(new PmixRegistration("sss.3@nodeq", "3@nodeq", 2, 2, false,
-                    List.of("nodeq", "other"), List.of(List.of(0), List.of(1)), List.of(2), 0, Map.of(1, "")),
+                    List.of("nodeq", "other"), List.of(List.of(0), List.of(1)), List.of(2), 0, Map.of(1, ""), ""),
                     Duration.ofSeconds(20));
             assertThat(notHere.problem()).as("a local rank placed on another node").contains("bad local rank");
             helper.deregister("sss.1@nodeq");

@@ -80,6 +80,14 @@ class PmixQueryNativeTest {
         }
 
         @Override
+        public void spawn(long id, String nspace, long rank, byte[] apps) {
+        }
+
+        @Override
+        public void connect(long id, boolean connect, byte[] procs) {
+        }
+
+        @Override
         public void names(PmixNameRequest request) {
         }
 
