@@ -103,6 +103,11 @@ final class PmixExchange {
                 server.fenceDone(id, "ok", all);
             }
         }
+        long waited = job.pmixFence.lastWaitNanos();
+        if (waited >= 0) {
+            LOG.debug("mpd {}: job {}: pmix fence {} done here {} us after this host's ranks entered it ({} bytes)",
+                    selfId(), job.jid(), job.pmixFence.completed(), waited / 1000, all.length);
+        }
     }
 
     /**
