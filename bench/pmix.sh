@@ -122,7 +122,8 @@ if [[ " $what " == *" wide "* ]]; then
   rss=0
   for pid in "${PIDS[@]}"; do
     for p in "$pid" $(cat /proc/"$pid"/task/*/children 2>/dev/null); do
-      rss=$((rss + $(sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' /proc/"$p"/status 2>/dev/null || echo 0)))
+      kb="$(sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' /proc/"$p"/status 2>/dev/null || true)"
+      rss=$((rss + ${kb:-0}))
     done
   done
   echo "  memory: the 32 mpds and their sss-pmix helpers hold $((rss / 1024)) MiB resident ($((rss / 1024 / 32)) MiB each)"
