@@ -9,7 +9,8 @@
 #   wide  MPI_Init + MPI_Finalize of 256 Open MPI ranks over a ring of 32 mpds (8 each): time and CPU per job, the
 #         fences inside it as each host's mpd logs them (bench/pmix-fences.py), and the memory of the 32 mpds.
 # The mpds listen on BENCH_NET.FIRST, FIRST+1, ... (default 127.0.0.2 on, as mpdboot --local); set BENCH_NET and
-# BENCH_FIRST to keep to a block of loopback addresses. ROUNDS (default 15) and WIDE_ROUNDS (default 3) runs each.
+# BENCH_FIRST to keep to a block of loopback addresses. ROUNDS (default 15) and WIDE_ROUNDS (default 3) runs each;
+# BENCH_KEEP=1 keeps the mpds' logs.
 # Needs Python 3, Debian's mpich, openmpi-bin, libopenmpi-dev and libpmix-dev (installed when missing
 # and run as root; the suite is then rebuilt for sss-pmix).
 # Usage: bench/pmix.sh [cpi] [wide]
@@ -45,7 +46,8 @@ stop_ring() {
   PIDS=()
   rm -f "$MPD_CONSOLE_FILE"
 }
-trap 'stop_ring; rm -rf "$WORK"' EXIT
+# BENCH_KEEP=1 keeps the work directory (the mpds' logs under logs/) and says where.
+trap 'stop_ring; if [ -n "${BENCH_KEEP:-}" ]; then echo "bench/pmix.sh: kept $WORK"; else rm -rf "$WORK"; fi' EXIT
 
 # A ring of N mpds at NET.FIRST ... NET.FIRST+N-1, each its own host, logging to $WORK/logs/ADDRESS.log.
 ring() {
@@ -122,7 +124,7 @@ if [[ " $what " == *" wide "* ]]; then
   rss=0
   for pid in "${PIDS[@]}"; do
     for p in "$pid" $(cat /proc/"$pid"/task/*/children 2>/dev/null); do
-      kb="$(sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' /proc/"$p"/status 2>/dev/null || true)"
+      kb="$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/"$p"/status 2>/dev/null || true)"
       rss=$((rss + ${kb:-0}))
     done
   done
