@@ -31,6 +31,8 @@ final class Job {
     final PmixFence pmixFence;
     /** The job's PMIx namespace while it is registered with this mpd's PMIx server, else null. */
     volatile String pmixNspace;
+    /** Whether registering the job here with the PMIx server is over, done or not (pmixNspace says which). */
+    volatile boolean pmixDecided;
 
     Job(JobSpec spec, int index) {
         this.spec = spec;

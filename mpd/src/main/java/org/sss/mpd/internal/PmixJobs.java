@@ -147,6 +147,15 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
      * @return the variables its local ranks get, or why PMIx cannot serve it
      */
     Served register(Job job) {
+        try {
+            return registerHere(job);
+        } finally {
+            job.pmixDecided = true;
+            exchange.decided(job);
+        }
+    }
+
+    private Served registerHere(Job job) {
         JobSpec spec = job.spec;
         List<Integer> ranks = spec.ranksOn(job.index);
         if (!spec.pmi().servesPmix() || ranks.isEmpty()) {
