@@ -242,7 +242,7 @@ final class PmixExchange {
         long oldest = System.nanoTime() - PARK_SECONDS * 1_000_000_000L;
         for (Iterator<List<Parked>> lists = parked.values().iterator(); lists.hasNext(); ) {
             List<Parked> list = lists.next();
-            list.removeIf(p -> p.since() < oldest && expired.add(p.ask()));
+            list.removeIf(p -> p.since() - oldest < 0 && expired.add(p.ask()));
             if (list.isEmpty()) {
                 lists.remove();
             }
