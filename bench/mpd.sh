@@ -9,6 +9,7 @@
 #   5. PMI fences of 1,024 ranks over a local ring of 32 (testkit/src/test/c/fence.c, time per fence);
 #   6. Open MPI through each mpd's PMIx server: mpiexec -n 8 ./cpi and -n 64 ./hello on a local ring of 4, beside
 #      Open MPI's own mpirun (with --pmi pmi1 beside them, launch 2's job without PMIx's registration).
+#      bench/pmix.sh runs Open MPI's cpi beside mpirun and Hydra interleaved, with CPU per job, and 256 ranks over 32.
 # Needs hyperfine and Debian's mpich (installed when missing and run as root); 6 also openmpi-bin, libopenmpi-dev
 # and libpmix-dev (installed likewise, but the suite must then be rebuilt for sss-pmix).
 # Usage: bench/mpd.sh [ringtest|launch|wide|mpi|fence|openmpi]...

@@ -159,6 +159,23 @@ class OpenMpiJobsIntegrationTest {
         assertThat(log.split("pmix: server up", -1)).as("the server was never restarted").hasSize(2);
     }
 
+    /** Where the host has no fabric device the ranks are told the PML Open MPI would choose; a job's own wins. */
+    @Test
+    void ranksGetOb1WhereTheHostHasNoFabricDeviceAndAJobsOwnPmlWins() {
+        LocalRing.Result env = ring.mpiexec("-hosts", "127.0.0.201", "-n", "1", "env");
+        assertThat(env.exit()).as(env.stderr()).isZero();
+        if (org.sss.mpd.internal.pmix.OpenMpiFabric.ofThisHost().device().isEmpty()) {
+            assertThat(env.lines()).contains("OMPI_MCA_pml=ob1");
+        } else {
+            assertThat(env.lines()).noneMatch(line -> line.startsWith("OMPI_MCA_pml="));
+        }
+        LocalRing.Result own = ring.mpiexec("-genv", "OMPI_MCA_pml", "^ucx", "-hosts", "127.0.0.201", "-n", "1", "env");
+        assertThat(own.lines()).filteredOn(line -> line.startsWith("OMPI_MCA_pml=")).containsExactly("OMPI_MCA_pml=^ucx");
+        LocalRing.Result cpi = ring.mpiexec("-genv", "OMPI_MCA_pml", "^ucx", "-n", "4", openMpi("cpi"));
+        assertThat(cpi.exit()).as(cpi.stderr()).isZero();
+        assertThat(cpi.stdout()).contains("pi is approximately 3.14159");
+    }
+
     @Test
     void anUnknownPmiModeIsAUsageError() {
         LocalRing.Result result = ring.mpiexec("--pmi", "pmi2", "-n", "1", "true");

@@ -37,6 +37,8 @@ final class Job {
      * once the server has passed them on to the local ranks; a kill of the job here waits for them, briefly.
      */
     volatile CompletableFuture<?> pmixEvents = CompletableFuture.completedFuture(null);
+    /** Whether registering the job here with the PMIx server is over, done or not (pmixNspace says which). */
+    volatile boolean pmixDecided;
 
     Job(JobSpec spec, int index) {
         this.spec = spec;

@@ -1,5 +1,9 @@
 package org.sss.mpd.internal;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,8 +20,11 @@ import org.sss.mpd.internal.pmix.PmixHelper;
  * ({@link PmixFence}): a subtree's contributions go up in one {@code pmix-fence}, every host's come back down in
  * {@code pmix-commit}, and each mpd gives them to its library. Direct modex asks the host of the rank whose data is
  * wanted: {@code pmix-dmodex} to that host, whose library answers once the rank has committed its data, and
- * {@code pmix-dmodex-data} back. A request about a job or namespace this mpd does not know is answered as not
- * found, never dropped, so no rank waits for an answer that cannot come. Thread-safe.
+ * {@code pmix-dmodex-data} back. A request for a job that has not yet started here (its {@code job-start} is still
+ * on its way, or its namespace not yet registered: a rank elsewhere that skips the fence may ask that early) waits
+ * until it has, at most {@value #PARK_SECONDS} s and {@value #PARK_LIMIT} requests in all; one that cannot be served
+ * (the job ends here, or registers without PMIx, or the wait is over) is answered as not found, never dropped, so no
+ * rank waits for an answer that cannot come. Thread-safe.
  */
 final class PmixExchange {
     private static final Logger LOG = LoggerFactory.getLogger(PmixExchange.class);
@@ -33,6 +40,16 @@ final class PmixExchange {
     /** Direct modex requests of other hosts awaiting our library: the id it was given → who asked. */
     private final Map<Long, Asker> askers = new ConcurrentHashMap<>();
     private final AtomicLong nextAsk = new AtomicLong(1);
+    /** How long a request for a job not yet started here waits for it. */
+    static final int PARK_SECONDS = 60;
+    /** How many such requests wait at most, over all jobs. */
+    static final int PARK_LIMIT = 4096;
+    /** Requests of other hosts for jobs not yet started here, by jid; guarded by itself. */
+    private final Map<String, List<Parked>> parked = new HashMap<>();
+    private int parkedCount;
+
+    private record Parked(MpdMessage ask, long since) {
+    }
 
     private record Asked(String jid, long libraryId) {
     }
@@ -107,6 +124,11 @@ final class PmixExchange {
             if (server != null) {
                 server.fenceDone(id, "ok", all);
             }
+        }
+        long waited = job.pmixFence.lastWaitNanos();
+        if (waited >= 0) {
+            LOG.debug("mpd {}: job {}: pmix fence {} done here {} us after this host's ranks entered it ({} bytes)",
+                    selfId(), job.jid(), job.pmixFence.completed(), waited / 1000, all.length);
         }
     }
 
@@ -194,16 +216,72 @@ final class PmixExchange {
 
     private void serve(MpdMessage ask) {
         String jid = ask.get("jid");
-        Job job = table.get(jid);
+        Job job;
+        List<MpdMessage> expired = new ArrayList<>();
+        boolean waits = false;
+        synchronized (parked) {
+            job = table.get(jid);
+            if (job == null || (job.pmixNspace == null && !job.pmixDecided)) {
+                expire(expired);
+                if (parkedCount < PARK_LIMIT) {
+                    parked.computeIfAbsent(jid, j -> new ArrayList<>()).add(new Parked(ask, System.nanoTime()));
+                    parkedCount++;
+                    waits = true;
+                }
+            }
+        }
+        expired.forEach(old -> notFound(old));
+        if (waits) {
+            return;
+        }
         PmixHelper server = helper.get();
         long rank = Long.parseLong(ask.get("rank"));
         if (job == null || job.pmixNspace == null || server == null) {
-            reply(ask.get("from"), jid, Long.parseLong(ask.get("req")), "not-found", NONE);
+            notFound(ask);
             return;
         }
         long id = nextAsk.getAndIncrement();
         askers.put(id, new Asker(jid, ask.get("from"), Long.parseLong(ask.get("req"))));
         server.modexGet(id, job.pmixNspace, rank);
+    }
+
+    private void notFound(MpdMessage ask) {
+        reply(ask.get("from"), ask.get("jid"), Long.parseLong(ask.get("req")), "not-found", NONE);
+    }
+
+    /** Takes out the parked requests older than {@link #PARK_SECONDS}; the caller holds {@code parked}. */
+    private void expire(List<MpdMessage> expired) {
+        long oldest = System.nanoTime() - PARK_SECONDS * 1_000_000_000L;
+        for (Iterator<List<Parked>> lists = parked.values().iterator(); lists.hasNext(); ) {
+            List<Parked> list = lists.next();
+            list.removeIf(p -> p.since() - oldest < 0 && expired.add(p.ask()));
+            if (list.isEmpty()) {
+                lists.remove();
+            }
+        }
+        parkedCount -= expired.size();
+    }
+
+    private List<MpdMessage> unpark(String jid) {
+        List<MpdMessage> asks = new ArrayList<>();
+        synchronized (parked) {
+            List<Parked> list = parked.remove(jid);
+            if (list != null) {
+                list.forEach(p -> asks.add(p.ask()));
+                parkedCount -= list.size();
+            }
+        }
+        return asks;
+    }
+
+    /**
+     * A job's registration here is decided ({@link Job#pmixDecided} set, its namespace registered or not): the
+     * requests for its ranks' data that waited for it are served, or answered as not found.
+     *
+     * @param job this mpd's part of the job
+     */
+    void decided(Job job) {
+        unpark(job.jid()).forEach(this::serve);
     }
 
     /**
@@ -255,6 +333,7 @@ final class PmixExchange {
      * @param jid the job
      */
     void forget(String jid) {
+        unpark(jid).forEach(this::notFound);
         asked.values().removeIf(a -> a.jid().equals(jid));
         askers.values().removeIf(a -> a.jid().equals(jid));
     }

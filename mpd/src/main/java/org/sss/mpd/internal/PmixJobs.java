@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sss.mpd.internal.pmix.OpenMpiFabric;
 import org.sss.mpd.internal.pmix.PmixHelper;
 import org.sss.mpd.internal.pmix.PmixRegistration;
 
@@ -54,6 +55,7 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
     private final PmixQueries queries;
     private final PmixConnects connects;
     private final PmixSpawns spawns;
+    private final OpenMpiFabric fabric = OpenMpiFabric.ofThisHost();
     private PmixHelper helper;
     private PmixHelper.Ready ready;
     private String unavailable;
@@ -136,7 +138,9 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
             ready = started.awaitReady(READY_TIMEOUT);
             helper = started;
             unavailable = null;
-            LOG.info("mpd {}: pmix: server up ({})", selfId(), ready.version());
+            LOG.info("mpd {}: pmix: server up ({}); Open MPI's ranks get {}", selfId(), ready.version(),
+                    fabric.device().map(d -> "no PML setting (fabric device " + d + ")").orElse(OpenMpiFabric.OB1
+                            + " (no fabric device)"));
             return helper;
         } catch (IOException e) {
             if (!e.getMessage().equals(unavailable)) {
@@ -159,6 +163,15 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
      * @return the variables its local ranks get, or why PMIx cannot serve it
      */
     Served register(Job job) {
+        try {
+            return registerHere(job);
+        } finally {
+            job.pmixDecided = true;
+            exchange.decided(job);
+        }
+    }
+
+    private Served registerHere(Job job) {
         JobSpec spec = job.spec;
         List<Integer> ranks = spec.ranksOn(job.index);
         if (!spec.pmi().servesPmix() || ranks.isEmpty()) {
@@ -203,12 +216,14 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
     }
 
     /**
-     * Open MPI's settings for a job: {@link #OPEN_MPI}, and when another host of the job is on this machine (a ring
+     * Open MPI's settings for a job: {@link #OPEN_MPI}, the PML when this host has no fabric device
+     * ({@link OpenMpiFabric}), and when another host of the job is on this machine (a ring
      * of several mpds on one computer) a shared-memory directory of this mpd's own, as Open MPI names its segments
      * after the machine, the job and the local rank, which two mpds would share.
      */
     private List<String> defaults(JobSpec spec) {
         List<String> defaults = new ArrayList<>(OPEN_MPI);
+        defaults.addAll(fabric.defaults());
         String shmDir = ready == null ? null : ready.shmDir();
         if (shmDir != null && sharesMachine(spec)) {
             defaults.add("OMPI_MCA_btl_vader_backing_directory=" + shmDir);

@@ -11,7 +11,8 @@ import java.util.Optional;
  * local rank has entered it, with this host's contribution already packed; when that contribution and every child
  * mpd's subtree are in, the subtree's contributions go up to the parent as one blob; the root then holds every
  * host's, which goes back down, and each mpd hands it to its library, which unpacks the contributions one after
- * another. A host without ranks of the job only waits for its children. Thread-safe.
+ * another. A host without ranks of the job only waits for its children. It keeps how long this host's ranks waited
+ * in the last fence, from the library's contribution to the completion, for the log. Thread-safe.
  */
 public final class PmixFence {
     private final boolean localRanks;
@@ -20,6 +21,9 @@ public final class PmixFence {
     private final List<Long> waiting = new ArrayList<>();
     private boolean localIn;
     private int childrenIn;
+    private long localAt;
+    private long lastWait = -1;
+    private int completed;
 
     /**
      * @param localRanks whether the job has ranks on this host (whose library then contributes)
@@ -39,6 +43,7 @@ public final class PmixFence {
      */
     public synchronized Optional<byte[]> localIn(long id, byte[] data) {
         localIn = true;
+        localAt = System.nanoTime();
         waiting.add(id);
         pending.writeBytes(data);
         return readiness();
@@ -75,6 +80,21 @@ public final class PmixFence {
     public synchronized List<Long> complete() {
         List<Long> released = new ArrayList<>(waiting);
         waiting.clear();
+        completed++;
+        lastWait = released.isEmpty() ? -1 : System.nanoTime() - localAt;
         return released;
+    }
+
+    /** @return the fences completed here so far */
+    public synchronized int completed() {
+        return completed;
+    }
+
+    /**
+     * @return how long, in nanoseconds, this host's ranks waited in the fence that completed last (from the library's
+     *     contribution to the completion), or -1 when none of them was in it
+     */
+    public synchronized long lastWaitNanos() {
+        return lastWait;
     }
 }

@@ -31,4 +31,21 @@ class PmixFenceTest {
         PmixFence leaf = new PmixFence(true, 0);
         assertThat(leaf.localIn(1, new byte[0])).hasValueSatisfying(data -> assertThat(data).isEmpty());
     }
+
+    @Test
+    void itKeepsHowLongThisHostsRanksWaitedInTheLastFence() {
+        PmixFence fence = new PmixFence(true, 1);
+        assertThat(fence.lastWaitNanos()).isEqualTo(-1);
+        long before = System.nanoTime();
+        fence.localIn(1, bytes("A"));
+        fence.childIn(bytes("B"));
+        fence.complete();
+        assertThat(fence.completed()).isEqualTo(1);
+        assertThat(fence.lastWaitNanos()).isBetween(0L, System.nanoTime() - before);
+        PmixFence relay = new PmixFence(false, 1);
+        relay.childIn(bytes("B"));
+        relay.complete();
+        assertThat(relay.completed()).isEqualTo(1);
+        assertThat(relay.lastWaitNanos()).as("no ranks here").isEqualTo(-1);
+    }
 }
