@@ -60,10 +60,13 @@ final class JobLaunch {
         Placement placement;
         try {
             if (console.scope().isPresent()) {
-                request = JobConsoles.confine(request, console.scope().get());
+                Job scoped = table.get(console.scope().get().jid());
+                request = JobConsoles.confine(request, console.scope().get(),
+                        scoped == null ? Confinement.NONE : scoped.spec.confinement());
             }
-            placement = Placement.of(request, ring.membership(), selfId());
+            placement = ConfinedPlacement.of(request, ring.membership(), selfId());
         } catch (IllegalArgumentException e) {
+            LOG.info("mpd {}: launch from {} refused: {}", selfId(), console.describe(), e.getMessage());
             console.trySend(ConsoleMessages.error(null, null, e.getMessage()));
             return;
         }
