@@ -31,6 +31,15 @@ final class Job {
     final PmixFence pmixFence;
     /** The job's PMIx namespace while it is registered with this mpd's PMIx server, else null. */
     volatile String pmixNspace;
+    /**
+     * What jobs started from this part of the job used (its mpiexecs' jobs, rooted here), passed up with this
+     * part's last local rank's end; the whole job's is its root's ({@link JobRoot#usage}).
+     */
+    final UsageTally nested = new UsageTally();
+    /** On the root of a job launched by a job console: the job whose key the console held (its part here), else null. */
+    volatile String scopeJid;
+    /** Whether this part of the job has passed its use up (only the last local rank's end carries it). */
+    boolean usageSent;
 
     Job(JobSpec spec, int index) {
         this.spec = spec;

@@ -75,6 +75,7 @@ final class JobLaunch {
         JobSpec spec = request.placed(jid, placement.tree(), placement.rankHost(), fanout, grace);
         Job job = pmiJobs.newJob(spec, 0);
         job.root = new JobRoot(spec, console, null);
+        job.scopeJid = console.scope().map(JobConsoles.Scope::jid).orElse(null);
         table.add(job);
         LOG.info("mpd {}: job {}{} of {} ranks on {} hosts from {} ({})", selfId(), jid,
                 spec.supervision().detached() ? " (detached, " + spec.supervision().tag() + ")" : "", spec.size(),

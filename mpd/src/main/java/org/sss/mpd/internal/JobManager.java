@@ -23,7 +23,8 @@ import org.sss.mpd.internal.pmi.SpawnRequest;
  * {@link ConsoleRequests}'s, detached jobs' reattachment {@link DetachedJobs}', lost members {@link HostLoss}'s.
  * PMI-1 is {@link PmiPort}, {@link PmiJobs} and {@link KvsFences}; PMIx is {@link PmixJobs} (with its helper
  * process) and {@link PmixExchange}; {@code MPI_Comm_spawn} is {@link Spawns}, the
- * singleton init {@link Singletons}'s. {@link JobTable} holds the jobs. Everything here belongs to one mpd: two mpds
+ * singleton init {@link Singletons}'s; confined jobs' control groups are {@link JobCgroups}' and their limits
+ * {@link CgroupWatch}'s. {@link JobTable} holds the jobs. Everything here belongs to one mpd: two mpds
  * in one JVM share nothing. Thread-safe.
  */
 public final class JobManager implements AutoCloseable {
@@ -44,6 +45,8 @@ public final class JobManager implements AutoCloseable {
     private final DetachedJobs detached;
     private final HostLoss hostLoss;
     private final PmixJobs pmix;
+    private final JobCgroups cgroups;
+    private final CgroupWatch watch;
 
     /**
      * @param ring        the ring (membership, this mpd)
@@ -71,7 +74,13 @@ public final class JobManager implements AutoCloseable {
         this.pmix = new PmixJobs(ring, peers, table, tree, pmixHelper.isPresent()
                 ? pmixHelper.filter(java.nio.file.Files::isRegularFile).filter(java.nio.file.Files::isExecutable)
                 : PmixJobs.builtHelper());
-        this.local = new LocalRanks(ring, table, tree, control, pmiPort, launcher, reactor, consoles, pmix);
+        org.sss.mpd.internal.cgroup.Cgroups.Detected found = org.sss.mpd.internal.cgroup.Cgroups.detect(
+                ring.self().id() + "@" + ring.self().endpoint().host() + ":" + ring.self().endpoint().port());
+        this.cgroups = new JobCgroups(found.driver(), found.problem(), ring.self().id());
+        this.watch = new CgroupWatch(ring, peers, table, control, cgroups);
+        timer.scheduleAtFixedRate(watch::poll, CgroupWatch.PERIOD_MILLIS, CgroupWatch.PERIOD_MILLIS,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        this.local = new LocalRanks(ring, table, tree, control, pmiPort, launcher, reactor, consoles, pmix, cgroups);
         this.launch = new JobLaunch(ring, peers, table, pmiJobs, local, tree, fanout, graceMillis);
         this.spawns = new Spawns(ring, peers, table, pmiJobs, launch, fanout);
         this.singletons = new Singletons(ring, table, pmiJobs, local, fanout, graceMillis);
@@ -115,7 +124,8 @@ public final class JobManager implements AutoCloseable {
                 .on("job-spawn-result", (link, message) -> spawns.onSpawnResult(message))
                 .on("singleton", singletons::singleton)
                 .on("pmi", (link, message) -> singletons.onPmiRelay(message))
-                .on("singleton-end", (link, message) -> singletons.onSingletonEnd(message));
+                .on("singleton-end", (link, message) -> singletons.onSingletonEnd(message))
+                .on(List.of("job-usage", "job-exceeded"), (link, message) -> watch.onRootMessage(message));
     }
 
     /** @return the PMI port ranks are given ({@code addr:port}) */
@@ -169,6 +179,7 @@ public final class JobManager implements AutoCloseable {
             control.killLocal(job, UnixSignals.KILL, -1, true);
         }
         timer.shutdownNow();
+        cgroups.close();
         pmiPort.close();
         pmix.close();
     }

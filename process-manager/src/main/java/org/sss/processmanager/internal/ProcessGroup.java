@@ -89,6 +89,8 @@ final class ProcessGroup {
     private final List<CoProcess> coProcesses = new ArrayList<>();
     private int exitStatus = -1;
     private String reason;
+    /** What its processes used, as the ring's hosts measured it; null when none did. */
+    private JobEvent.Usage usage;
     private Instant ended;
     private boolean released;
     private volatile boolean stored;
@@ -193,6 +195,11 @@ final class ProcessGroup {
 
     synchronized String reason() {
         return reason;
+    }
+
+    /** @return what its processes used, as the ring measured it, or null */
+    synchronized JobEvent.Usage usage() {
+        return usage;
     }
 
     synchronized Instant ended() {
@@ -307,6 +314,7 @@ final class ProcessGroup {
             case JobEvent.OutputDropped dropped -> output.markTruncated();
             case JobEvent.Ended end -> {
                 end(end.status(), end.reason(), Instant.now());
+                usage = end.usage();
                 return end;
             }
             case JobEvent.Disconnected disconnected -> {
