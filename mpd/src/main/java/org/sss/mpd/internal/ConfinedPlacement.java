@@ -43,7 +43,7 @@ final class ConfinedPlacement {
             }
         }
         if (!outside.isEmpty()) {
-            throw new IllegalArgumentException("job " + held.jobName() + " was given " + String.join(",", held.allocation())
+            throw new IllegalArgumentException(held.jobName() + " was given " + String.join(",", held.allocation())
                     + " only: " + String.join(",", outside) + (outside.size() == 1 ? " is" : " are")
                     + " outside its allocation; no rank was started");
         }

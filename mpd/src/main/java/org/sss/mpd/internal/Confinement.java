@@ -70,8 +70,9 @@ public record Confinement(String name, List<String> allocation, long memoryBytes
         return allocation.isEmpty() || allocation.contains(member.id()) || allocation.contains(member.host());
     }
 
-    /** @return how the job is named in messages: its control group name, else its owner's job id */
+    /** @return how the job is named in messages ("job 3@node1", "job-7-1"): its control group name, else its owner */
     public String jobName() {
-        return name.isEmpty() ? owner : name;
+        String named = name.isEmpty() ? owner : name;
+        return named.startsWith("job") ? named : "job " + named;
     }
 }

@@ -260,7 +260,7 @@ final class JobCgroups implements AutoCloseable {
         }
         missing.add("processes that leave its session outlive it");
         missing.add("its CPU time and memory are not measured");
-        return "mpd " + selfId + ": job " + held.jobName() + " is not confined on this host (" + why + "): "
+        return "mpd " + selfId + ": " + held.jobName() + " is not confined on this host (" + why + "): "
                 + String.join("; ", missing) + "\n";
     }
 }

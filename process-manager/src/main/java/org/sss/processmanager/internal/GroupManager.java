@@ -211,7 +211,8 @@ public final class GroupManager implements AutoCloseable {
                 : List.of(request.getAllocation().trim().split("\\s+"));
         long memory = request.getMemoryLimit() == null ? 0 : Math.max(0, request.getMemoryLimit());
         long cpu = request.getCpuLimit() == null ? 0 : Math.max(0, request.getCpuLimit());
-        return new Confinement("pg-" + pgid.replaceAll("[^A-Za-z0-9._-]", "_"), allocation, memory, cpu, "");
+        String name = pgid.replaceAll("[^A-Za-z0-9._-]", "_");
+        return new Confinement(name.startsWith(".") ? "_" + name : name, allocation, memory, cpu, "");
     }
 
     /** Takes a pgid (the asked-for one, or the next free number) for a group about to be launched. */
