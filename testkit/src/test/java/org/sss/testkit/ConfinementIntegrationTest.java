@@ -278,6 +278,7 @@ class ConfinementIntegrationTest {
                 jobs.filter(Files::isDirectory).forEach(job -> job.toFile().delete());
             }
             base.toFile().delete();
+            base.getParent().toFile().delete();
         }
     }
 

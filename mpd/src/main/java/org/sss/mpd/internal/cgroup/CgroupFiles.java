@@ -84,6 +84,17 @@ final class CgroupFiles {
         return true;
     }
 
+    /** Removes a directory of groups if no group is left in it (another mpd on the host may still use it). */
+    static void rmdirIfEmpty(Path dir) {
+        try (java.util.stream.Stream<Path> children = Files.list(dir)) {
+            if (children.noneMatch(Files::isDirectory)) {
+                Files.deleteIfExists(dir);
+            }
+        } catch (IOException e) {
+            // in use by another mpd, or gone already
+        }
+    }
+
     /** Removes a directory, trying for a second while the kernel still counts exiting processes in it. */
     static boolean rmdir(Path dir) {
         long deadline = System.nanoTime() + 1_000_000_000L;

@@ -46,6 +46,7 @@ final class CgroupV1 implements CgroupDriver {
     public void close() {
         for (Path base : pids == null ? List.of(memory, cpuacct, freezer) : List.of(memory, cpuacct, freezer, pids)) {
             CgroupFiles.rmdir(base);
+            CgroupFiles.rmdirIfEmpty(base.getParent());
         }
     }
 

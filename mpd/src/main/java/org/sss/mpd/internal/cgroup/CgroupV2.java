@@ -33,6 +33,7 @@ final class CgroupV2 implements CgroupDriver {
     @Override
     public void close() {
         CgroupFiles.rmdir(base);
+        CgroupFiles.rmdirIfEmpty(base.getParent());
     }
 
     @Override
