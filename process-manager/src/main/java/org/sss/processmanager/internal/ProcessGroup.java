@@ -313,8 +313,8 @@ final class ProcessGroup {
             case JobEvent.CoProcessExited exit -> coExited(exit);
             case JobEvent.OutputDropped dropped -> output.markTruncated();
             case JobEvent.Ended end -> {
-                end(end.status(), end.reason(), Instant.now());
                 usage = end.usage();
+                end(end.status(), end.reason(), Instant.now());
                 return end;
             }
             case JobEvent.Disconnected disconnected -> {
@@ -394,6 +394,7 @@ final class ProcessGroup {
         exitStatus = end.exitStatus();
         reason = end.reason();
         ended = end.ended();
+        usage = end.usage();
         released = wasReleased;
         stored = true;
         recorded.complete(null);
@@ -424,6 +425,6 @@ final class ProcessGroup {
             cos.add(new GroupStore.CoProcessRecord(co.host(), co.exec(), co.pid(), co.status(), co.reason()));
         }
         return new GroupStore.GroupEnd(pgid, exitStatus, reason, ended, processes, cos, output.stdout(), output.stderr(),
-                output.stdoutTruncated(), output.stderrTruncated());
+                output.stdoutTruncated(), output.stderrTruncated(), usage);
     }
 }
