@@ -20,8 +20,9 @@ import org.sss.mpd.internal.cgroup.JobCgroup;
  * so the limits hold for all of them together, and jobs of different confinements never share one. A group is made
  * when the first such job starts ranks here ({@link #enter}) and, when the last of them has no rank left here
  * ({@link #leave}), everything still in it is killed — whatever left its session — its use read and the group
- * removed. Without a usable hierarchy (a non-root mpd, none mounted) nothing is grouped: the jobs are told what is
- * not enforced, and their {@code cput} falls back to a per-process RLIMIT_CPU. Thread-safe.
+ * removed. Without a usable hierarchy (a non-root mpd, none mounted) nothing is grouped: the mpd logs it once, the
+ * jobs that asked for limits are told on their error stream what is not enforced, and their {@code cput} falls back
+ * to a per-process RLIMIT_CPU. Thread-safe.
  */
 final class JobCgroups implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobCgroups.class);
@@ -119,7 +120,7 @@ final class JobCgroups implements AutoCloseable {
         }
         List<String> fallback = held.cpuSeconds() > 0 ? List.of("cpu=" + held.cpuSeconds()) : List.of();
         if (driver.isEmpty()) {
-            return new Entered(List.of(), fallback, notice(held, problem));
+            return new Entered(List.of(), fallback, limited(held) ? notice(held, problem) : null);
         }
         synchronized (this) {
             Entry entry = entries.get(held.name());
@@ -248,6 +249,11 @@ final class JobCgroups implements AutoCloseable {
 
     private static String megabytes(long bytes) {
         return bytes % MIB == 0 ? bytes / MIB + " MB" : String.format(java.util.Locale.ROOT, "%.1f MB", bytes / (double) MIB);
+    }
+
+    /** A job without limits is not told (the mpd's log says it once): only what it asked for and does not get. */
+    private static boolean limited(Confinement held) {
+        return held.memoryBytes() > 0 || held.cpuSeconds() > 0;
     }
 
     private String notice(Confinement held, String why) {
