@@ -151,14 +151,22 @@ class ConfinementIntegrationTest {
         JobType job = submit(ME, work, "leave.sh", """
                 setsid sleep 600 &
                 echo $! > leftover.pid
-                mpiexec -n 1 -hosts node2 sh -c 'setsid sleep 600 & echo $! > leftover2.pid'
+                cat /proc/$!/cgroup > leftover.cgroup
+                mpiexec -n 1 -hosts node2 sh -c 'setsid sleep 600 & echo $! > leftover2.pid; cat /proc/$!/cgroup > leftover2.cgroup'
                 """, "-l", "nodes=2").getFirst();
         JobType end = completed(job.getId());
         assertThat(end.getExitStatus()).isZero();
+        String group = "/sss/node%d_127.0.0.%d_[0-9]+/job-" + job.getId() + "-1\n";
+        assertThat(Files.readString(work.resolve("leftover.cgroup"))).as("the script's setsid child is in the job's group")
+                .containsPattern(":memory:.*" + group.formatted(1, 150)).containsPattern(":freezer:.*" + group.formatted(1, 150));
+        assertThat(Files.readString(work.resolve("leftover2.cgroup"))).as("its mpiexec's, on node2, in the job's group there")
+                .containsPattern(":memory:.*" + group.formatted(2, 151));
         long first = Long.parseLong(Files.readString(work.resolve("leftover.pid")).trim());
         long second = Long.parseLong(Files.readString(work.resolve("leftover2.pid")).trim());
         assertThat(alive(first)).as("the setsid sleep on the job's first node").isFalse();
         assertThat(alive(second)).as("the setsid sleep its mpiexec left on node2").isFalse();
+        assertThat(groupsLeft().stream().filter(base -> Files.exists(base.resolve("job-" + job.getId() + "-1"))))
+                .as("its control groups are removed on both nodes").isEmpty();
     }
 
     @Test
@@ -266,7 +274,7 @@ class ConfinementIntegrationTest {
             return left;
         }
         try (Stream<Path> walk = Files.find(root, 8, (path, attributes) -> attributes.isDirectory()
-                && path.getFileName() != null && path.getFileName().toString().matches("node[123]@127\\.0\\.0\\.15[0-2].*"))) {
+                && path.getFileName() != null && path.getFileName().toString().matches("node[123]_127\\.0\\.0\\.15[0-2]_[0-9]+"))) {
             walk.forEach(left::add);
         }
         return left;

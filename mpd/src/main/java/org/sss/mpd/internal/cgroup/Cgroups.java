@@ -122,11 +122,31 @@ public final class Cgroups {
             enable(sss);
             Path base = sss.resolve(dirName);
             Files.createDirectories(base);
+            removeStale(base);
             enable(base);
             return new CgroupV2(base);
         } catch (IOException e) {
             throw new IOException("cannot make and delegate " + sss + " (the mpd must run as root in a group of its"
                     + " own, e.g. a systemd unit with Delegate=yes): " + e.getMessage());
+        }
+    }
+
+    /**
+     * Removes what an earlier run of this mpd (same name and address, another port) left: empty directories only — the
+     * kernel refuses to remove a group that still has processes or groups in it.
+     */
+    private static void removeStale(Path base) {
+        String name = base.getFileName().toString();
+        int port = name.lastIndexOf('_');
+        if (port <= 0) {
+            return;
+        }
+        String earlier = name.substring(0, port + 1);
+        try (java.util.stream.Stream<Path> siblings = Files.list(base.getParent())) {
+            siblings.filter(Files::isDirectory).filter(p -> p.getFileName().toString().startsWith(earlier))
+                    .filter(p -> !p.equals(base)).forEach(CgroupFiles::rmdirIfEmpty);
+        } catch (IOException e) {
+            // nothing to tidy
         }
     }
 
@@ -156,6 +176,7 @@ public final class Cgroups {
         Path base = mount.resolve(relative(own.getOrDefault(controller, "/"))).resolve("sss").resolve(dirName);
         try {
             Files.createDirectories(base);
+            removeStale(base);
         } catch (IOException e) {
             throw new IOException("cannot make " + base + " (the mpd must run as root): " + e);
         }
