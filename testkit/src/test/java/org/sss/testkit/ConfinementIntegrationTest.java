@@ -138,6 +138,7 @@ class ConfinementIntegrationTest {
                 sleep 60
                 """, "-l", "mem=100mb", "-j", "oe").getFirst();
         JobType end = completed(job.getId());
+        System.out.printf("measured: memory job peak %d bytes, reason %s%n", end.getMaxMemory(), end.getReason());
         assertThat(end.getReason()).isEqualTo("memory limit 100 MB exceeded");
         assertThat(end.getExitStatus()).isNotZero();
         assertThat(Files.readString(work.resolve("hog.sh.o" + job.getId()))).doesNotContain("allocated 300 MB");
@@ -178,6 +179,8 @@ class ConfinementIntegrationTest {
                 wait
                 """, "-l", "cput=00:00:05,nodes=1:ppn=2").getFirst();
         JobType end = completed(job.getId());
+        System.out.printf("measured: cput job used %s s of CPU in %d ms%n", end.getCpuTime(),
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
         assertThat(end.getReason()).isEqualTo("cput limit 00:00:05 exceeded");
         assertThat(end.getCpuTime()).isBetween(new BigDecimal("5"), new BigDecimal("6.5"));
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));
@@ -209,6 +212,8 @@ class ConfinementIntegrationTest {
             count++;
         }
         assertThat(count).as("both mpiexec ranks reported").isEqualTo(2);
+        System.out.printf("measured: the job's processes report %s s, its control groups %s s, peak %d bytes%n", expected,
+                end.getCpuTime(), end.getMaxMemory());
         assertThat(end.getCpuTime()).as("the script's times (%s s) and its mpiexec's ranks' own", script)
                 .isBetween(expected.multiply(new BigDecimal("0.9")), expected.multiply(new BigDecimal("1.1")));
         assertThat(end.getMaxMemory()).isPositive();
