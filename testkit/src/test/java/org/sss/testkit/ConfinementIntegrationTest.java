@@ -114,8 +114,8 @@ class ConfinementIntegrationTest {
         assertThat(end.getAllocated()).isEqualTo("node1");
         String output = Files.readString(work.resolve("reach.sh.o" + mine.getId()));
         assertThat(work.resolve("ranks.txt")).as("no rank started anywhere").doesNotExist();
-        assertThat(output).contains("job-" + mine.getId()).contains("node3 is outside its allocation")
-                .contains("no rank was started").containsPattern("refused with [1-9]")
+        assertThat(output).contains("mpiexec: job-" + mine.getId() + "-1 was given node1 only: node3 is outside its"
+                        + " allocation; no rank was started\n").containsPattern("refused with [1-9]")
                 .contains("ran on node1\nran on node1\n").doesNotContain("ran on node2").doesNotContain("ran on node3");
         assertThat(alive(otherProcess)).as("the other user's job on node3 runs on").isTrue();
         assertThat(query(other.getId()).getState().value()).isEqualTo("running");
