@@ -165,8 +165,8 @@ final class JobCgroups implements AutoCloseable {
     private Left retire(Entry entry, String jid) {
         boolean empty = entry.group.killAll();
         CgroupUsage usage = entry.group.usage();
-        entry.group.remove();
         synchronized (this) {
+            entry.group.remove();
             if (entry.held.cpuSeconds() > 0) {
                 retiredCpu.merge(entry.held.name(), usage.cpuNanos(), Long::sum);
             }

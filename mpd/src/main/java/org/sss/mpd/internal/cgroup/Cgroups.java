@@ -183,6 +183,8 @@ public final class Cgroups {
         if (!Files.isWritable(base.resolve("cgroup.procs"))) {
             throw new IOException(base.resolve("cgroup.procs") + " is not writable (the mpd must run as root)");
         }
+        CgroupFiles.rmdirIfEmpty(base);
+        CgroupFiles.rmdirIfEmpty(base.getParent());
         return base;
     }
 }
