@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import org.sss.lib.wire.SharedKey;
 import org.sss.mpd.client.UnixSignals;
+import org.sss.mpd.internal.cgroup.Cgroups;
 import org.sss.mpd.internal.pmi.SpawnRequest;
 
 /**
@@ -74,12 +76,11 @@ public final class JobManager implements AutoCloseable {
         this.pmix = new PmixJobs(ring, peers, table, tree, pmixHelper.isPresent()
                 ? pmixHelper.filter(java.nio.file.Files::isRegularFile).filter(java.nio.file.Files::isExecutable)
                 : PmixJobs.builtHelper());
-        org.sss.mpd.internal.cgroup.Cgroups.Detected found = org.sss.mpd.internal.cgroup.Cgroups.detect(
+        Cgroups.Detected found = Cgroups.detect(
                 ring.self().id() + "@" + ring.self().endpoint().host() + ":" + ring.self().endpoint().port());
         this.cgroups = new JobCgroups(found.driver(), found.problem(), ring.self().id());
         this.watch = new CgroupWatch(ring, peers, table, control, cgroups);
-        timer.scheduleAtFixedRate(watch::poll, CgroupWatch.PERIOD_MILLIS, CgroupWatch.PERIOD_MILLIS,
-                java.util.concurrent.TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(watch::poll, CgroupWatch.PERIOD_MILLIS, CgroupWatch.PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         this.local = new LocalRanks(ring, table, tree, control, pmiPort, launcher, reactor, consoles, pmix, cgroups);
         this.launch = new JobLaunch(ring, peers, table, pmiJobs, local, tree, fanout, graceMillis);
         this.spawns = new Spawns(ring, peers, table, pmiJobs, launch, fanout);
