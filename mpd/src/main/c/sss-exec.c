@@ -3,7 +3,12 @@
  * a change of user. The mpd spawns this helper (already in the rank's own session, environment and working
  * directory) only for ranks that need one of the two; it sets them up and executes the program in its place.
  *
- *   sss-exec [--rlimit NAME=SOFT[:HARD]]... [--user NAME [--home]] [--stdout FILE] [--stderr FILE] -- PATH ARGV0 [ARG...]
+ *   sss-exec [--cgroup PROCS]... [--rlimit NAME=SOFT[:HARD]]... [--user NAME [--home]] [--stdout FILE] [--stderr FILE]
+ *            -- PATH ARGV0 [ARG...]
+ *
+ * --cgroup writes the helper's own pid to PROCS (a control group's cgroup.procs), first of all and while still
+ * privileged: the program, and everything it starts, is then in the job's control groups from its first
+ * instruction, so nothing it does escapes them (setsid, double forks).
  *
  * NAME is one of as, core, cpu, data, fsize, memlock, nofile, nproc, rss, stack; SOFT and HARD are numbers (bytes,
  * seconds or counts, as setrlimit(2) takes them) or "unlimited"; HARD defaults to SOFT. Limits are applied first
@@ -100,6 +105,18 @@ static void apply_limit(const char *spec) {
     }
 }
 
+static void join_cgroup(const char *procs) {
+    int fd = open(procs, O_WRONLY | O_CLOEXEC);
+    char pid[32];
+    int length = snprintf(pid, sizeof pid, "%ld\n", (long) getpid());
+    if (fd < 0 || write(fd, pid, (size_t) length) != length) {
+        char detail[4200];
+        snprintf(detail, sizeof detail, "%s: %s", procs, strerror(errno));
+        fail(SETUP_FAILED, "cannot join the job's control group", detail);
+    }
+    close(fd);
+}
+
 static void become(const char *user, int enter_home) {
     errno = 0;
     struct passwd *pw = getpwnam(user);
@@ -137,7 +154,7 @@ static void redirect(int target, const char *file) {
     close(fd);
 }
 
-#define USAGE "usage: sss-exec [--rlimit NAME=SOFT[:HARD]]... [--user NAME [--home]] [--stdout FILE] [--stderr FILE] -- PATH ARGV0 [ARG...]"
+#define USAGE "usage: sss-exec [--cgroup PROCS]... [--rlimit NAME=SOFT[:HARD]]... [--user NAME [--home]] [--stdout FILE] [--stderr FILE] -- PATH ARGV0 [ARG...]"
 
 int main(int argc, char **argv) {
     const char *user = NULL;
@@ -150,7 +167,9 @@ int main(int argc, char **argv) {
             i++;
             break;
         }
-        if (strcmp(argv[i], "--rlimit") == 0 && i + 1 < argc) {
+        if (strcmp(argv[i], "--cgroup") == 0 && i + 1 < argc) {
+            join_cgroup(argv[++i]);
+        } else if (strcmp(argv[i], "--rlimit") == 0 && i + 1 < argc) {
             apply_limit(argv[++i]);
         } else if (strcmp(argv[i], "--user") == 0 && i + 1 < argc) {
             user = argv[++i];

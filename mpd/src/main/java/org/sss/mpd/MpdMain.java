@@ -94,6 +94,8 @@ public final class MpdMain {
                 case "--keep-ended" -> keepEnded = seconds(value(args, ++i, arg), arg);
                 case "--exec-helper" -> helper = Path.of(value(args, ++i, arg));
                 case "--pmix-helper" -> pmixHelper = Path.of(value(args, ++i, arg));
+                case "--cgroups" -> System.setProperty(org.sss.mpd.internal.cgroup.Cgroups.PROPERTY,
+                        cgroups(value(args, ++i, arg)));
                 case "--log-level" -> ComponentMain.logLevel(value(args, ++i, arg));
                 default -> throw new IllegalArgumentException("unknown argument " + arg);
             }
@@ -160,10 +162,18 @@ public final class MpdMain {
         out.println("  --watch-timeout S    a right neighbour silent this long is declared lost (default 1.5)");
         out.println("  --frame-timeout S    a peer that stops in the middle of a message is dropped after this (default 30)");
         out.println("  --keep-ended S       how long the end of a detached (process manager) job waits to be collected (default 3600)");
+        out.println("  --cgroups MODE       control groups for confined jobs: auto (v2, else v1), v1, v2 or none");
         out.println("  --exec-helper FILE   the sss-exec helper that sets limits and users (default: the one built with mpd)");
         out.println("  --pmix-helper FILE   the sss-pmix PMIx server (default: the one built with mpd, if libpmix-dev was");
         out.println("                       there); a FILE that is not a program leaves this mpd serving PMI-1 only");
         out.println();
         out.println("Exit status: 0 clean exit, 1 cannot start, 2 usage error or unusable secret file.");
+    }
+
+    private static String cgroups(String mode) {
+        if (!java.util.Set.of("auto", "v1", "v2", "none").contains(mode)) {
+            throw new IllegalArgumentException("--cgroups takes auto, v1, v2 or none, not " + mode);
+        }
+        return mode;
     }
 }

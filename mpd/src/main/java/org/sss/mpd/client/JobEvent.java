@@ -86,8 +86,28 @@ public sealed interface JobEvent {
      * @param jid    the job
      * @param status 0, the first failing rank's status, 128+signal if it was killed, 255 if a host was lost
      * @param reason what went wrong, or null
+     * @param usage  what its processes used, as its hosts' control groups measured it; null when none did
      */
-    record Ended(String jid, int status, String reason) implements JobEvent {
+    record Ended(String jid, int status, String reason, Usage usage) implements JobEvent {
+        /**
+         * An end nobody measured.
+         *
+         * @param jid    the job
+         * @param status its status
+         * @param reason what went wrong, or null
+         */
+        public Ended(String jid, int status, String reason) {
+            this(jid, status, reason, null);
+        }
+    }
+
+    /**
+     * What a job's processes used.
+     *
+     * @param cpuNanos  CPU time, user and system, of every process on every host, nanoseconds
+     * @param peakBytes the sum over its hosts of each host's peak memory, bytes
+     */
+    record Usage(long cpuNanos, long peakBytes) {
     }
 
     /**

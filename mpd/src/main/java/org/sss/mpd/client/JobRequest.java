@@ -3,7 +3,9 @@ package org.sss.mpd.client;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.sss.mpd.internal.Confinement;
 import org.sss.mpd.internal.JobSpec;
+import org.sss.mpd.internal.PmiMode;
 
 /**
  * A parallel job to launch on the ring through {@link MpdConsole#launch}: its rank sets in rank order, where each
@@ -19,9 +21,11 @@ import org.sss.mpd.internal.JobSpec;
  * @param detached   whether the job outlives this console (see {@link MpdConsole#attach})
  * @param tag        the owner's label for a detached job, listed by {@link MpdConsole#detachedJobs}
  * @param keepBytes  output the root keeps for replay to a console that attaches later
+ * @param confinement the allocation, control group and limits the job is held to ({@link Confinement#NONE}: none)
  */
 public record JobRequest(List<ProcessSet> sets, String submitter, String wdir, String output, List<String> env,
-                         List<String> hostOfRank, Duration grace, boolean detached, String tag, long keepBytes) {
+                         List<String> hostOfRank, Duration grace, boolean detached, String tag, long keepBytes,
+                         Confinement confinement) {
     /** A working directory that means the home directory of the user the processes run as. */
     public static final String HOME = "~";
 
@@ -114,6 +118,34 @@ public record JobRequest(List<ProcessSet> sets, String submitter, String wdir, S
         submitter = submitter == null ? "" : submitter;
         tag = tag == null ? "" : tag;
         grace = grace == null ? Duration.ZERO : grace;
+        confinement = confinement == null ? Confinement.NONE : confinement;
+    }
+
+    /**
+     * An unconfined job.
+     *
+     * @param sets       the rank sets
+     * @param submitter  who asked for it
+     * @param wdir       working directory
+     * @param output     output mode
+     * @param env        environment of every rank
+     * @param hostOfRank each rank's host, or empty
+     * @param grace      SIGTERM to SIGKILL delay
+     * @param detached   whether it outlives this console
+     * @param tag        the owner's label
+     * @param keepBytes  output kept for replay
+     */
+    public JobRequest(List<ProcessSet> sets, String submitter, String wdir, String output, List<String> env,
+                      List<String> hostOfRank, Duration grace, boolean detached, String tag, long keepBytes) {
+        this(sets, submitter, wdir, output, env, hostOfRank, grace, detached, tag, keepBytes, Confinement.NONE);
+    }
+
+    /**
+     * @param held the allocation, control group and limits
+     * @return a copy held to them
+     */
+    public JobRequest confinedTo(Confinement held) {
+        return new JobRequest(sets, submitter, wdir, output, env, hostOfRank, grace, detached, tag, keepBytes, held);
     }
 
     /**
@@ -137,7 +169,8 @@ public record JobRequest(List<ProcessSet> sets, String submitter, String wdir, S
      * @return a copy with those
      */
     public JobRequest with(String newSubmitter, String newWdir, String newOutput, List<String> newEnv) {
-        return new JobRequest(sets, newSubmitter, newWdir, newOutput, newEnv, hostOfRank, grace, detached, tag, keepBytes);
+        return new JobRequest(sets, newSubmitter, newWdir, newOutput, newEnv, hostOfRank, grace, detached, tag, keepBytes,
+                confinement);
     }
 
     /**
@@ -148,7 +181,7 @@ public record JobRequest(List<ProcessSet> sets, String submitter, String wdir, S
         if (!hosts.isEmpty() && hosts.size() != size()) {
             throw new IllegalArgumentException("hosts given for " + hosts.size() + " ranks of " + size());
         }
-        return new JobRequest(sets, submitter, wdir, output, env, hosts, grace, detached, tag, keepBytes);
+        return new JobRequest(sets, submitter, wdir, output, env, hosts, grace, detached, tag, keepBytes, confinement);
     }
 
     /**
@@ -156,7 +189,7 @@ public record JobRequest(List<ProcessSet> sets, String submitter, String wdir, S
      * @return a copy with it
      */
     public JobRequest withGrace(Duration newGrace) {
-        return new JobRequest(sets, submitter, wdir, output, env, hostOfRank, newGrace, detached, tag, keepBytes);
+        return new JobRequest(sets, submitter, wdir, output, env, hostOfRank, newGrace, detached, tag, keepBytes, confinement);
     }
 
     /**
@@ -165,7 +198,7 @@ public record JobRequest(List<ProcessSet> sets, String submitter, String wdir, S
      * @return a detached copy
      */
     public JobRequest detached(String newTag, long keep) {
-        return new JobRequest(sets, submitter, wdir, output, env, hostOfRank, grace, true, newTag, keep);
+        return new JobRequest(sets, submitter, wdir, output, env, hostOfRank, grace, true, newTag, keep, confinement);
     }
 
     /** @return the ring's form of this request */
@@ -174,6 +207,6 @@ public record JobRequest(List<ProcessSet> sets, String submitter, String wdir, S
                 set.env(), set.runAs(), set.limits(), set.coProcess(), set.wdir(), set.stdout(), set.stderr())).toList();
         return new JobSpec("", submitter, wdir, output, env, rankSets,
                 new JobSpec.Wishes(hostOfRank, List.of(), List.of(), 0), List.of(), new int[0], 4, grace.toMillis(), List.of(),
-                "", new JobSpec.Supervision(detached, tag, keepBytes));
+                "", new JobSpec.Supervision(detached, tag, keepBytes), PmiMode.BOTH, confinement);
     }
 }

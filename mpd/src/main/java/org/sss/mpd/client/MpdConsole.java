@@ -292,7 +292,9 @@ public final class MpdConsole implements AutoCloseable {
                     new JobEvent.OutputDropped(message.require("jid"), message.number("bytes")));
             case "job-done" -> {
                 String jid = message.require("jid");
-                deliver(jid, new JobEvent.Ended(jid, (int) message.number("status"), message.get("reason")));
+                JobEvent.Usage usage = message.get("cpu") == null ? null
+                        : new JobEvent.Usage(message.number("cpu"), message.number("peak", 0));
+                deliver(jid, new JobEvent.Ended(jid, (int) message.number("status"), message.get("reason"), usage));
                 listeners.remove(jid);
             }
             default -> replies.offer(message);

@@ -118,6 +118,21 @@ final class ConsoleMessages {
     }
 
     /**
+     * @param jid    the job
+     * @param status its exit status
+     * @param reason why it failed, or null
+     * @param usage  what its processes used, when its hosts measured it
+     * @return {@code job-done}, with {@code cpu} (nanoseconds) and {@code peak} (bytes) when measured
+     */
+    static MpdMessage done(String jid, int status, String reason, UsageTally usage) {
+        MpdMessage.Builder done = MpdMessage.of("job-done").with("jid", jid).with("status", status).with("reason", reason);
+        if (usage.measured()) {
+            done.with("cpu", usage.cpuNanos()).with("peak", usage.peakBytes());
+        }
+        return done.build();
+    }
+
+    /**
      * @param jid       the job
      * @param report    the console's token for the report
      * @param delivered ranks the signal reached, comma-separated

@@ -39,6 +39,15 @@ final class Job {
     volatile CompletableFuture<?> pmixEvents = CompletableFuture.completedFuture(null);
     /** Whether registering the job here with the PMIx server is over, done or not (pmixNspace says which). */
     volatile boolean pmixDecided;
+    /**
+     * What jobs started from this part of the job used (its mpiexecs' jobs, rooted here), passed up with this
+     * part's last local rank's end; the whole job's is its root's ({@link JobRoot#usage}).
+     */
+    final UsageTally nested = new UsageTally();
+    /** On the root of a job launched by a job console: the job whose key the console held (its part here), else null. */
+    volatile String scopeJid;
+    /** Whether this part of the job has passed its use up (only the last local rank's end carries it). */
+    boolean usageSent;
 
     Job(JobSpec spec, int index) {
         this.spec = spec;

@@ -91,6 +91,14 @@ final class JobAccounting {
         String host = message.get("host");
         String signal = message.get("signal");
         String why = message.get("why");
+        if (message.get("cpu") != null) {
+            job.root.usage.add(message.number("cpu"), message.number("peak", 0));
+        }
+        String exceeded = message.get("exceeded");
+        if (exceeded != null && job.root.fail(JobRoot.LIMIT_EXCEEDED, exceeded)) {
+            LOG.info("mpd {}: job {}: {} on host {}; killing the job", selfId(), job.jid(), exceeded, host);
+            control.killJob(job, UnixSignals.TERM);
+        }
         String reason = status == 0 ? null : "rank " + rank + " on host " + host + (signal != null
                 ? " was killed by signal " + UnixSignals.name(Integer.parseInt(signal)) + " (exit status " + status + ")"
                 : " exited with status " + status) + (why != null ? ": " + why : "");
@@ -155,6 +163,7 @@ final class JobAccounting {
                 ending.reason() == null ? "" : " (" + ending.reason() + ")");
         control.forgetEverywhere(job);
         table.remove(job.jid());
+        passUsage(job);
         if (job.parent != null) {
             job.parent.root.childEnded(job.jid(), ending);
             finishIfDone(job.parent);
@@ -163,6 +172,37 @@ final class JobAccounting {
         if (job.root.detached()) {
             table.keepEnded(job);
         }
-        job.root.send(ConsoleMessages.done(job.jid(), ending.status(), ending.reason()));
+        job.root.send(ConsoleMessages.done(job.jid(), ending.status(), ending.reason(), job.root.usage));
+    }
+
+    /**
+     * A job started from another — spawned, or launched by a job console — adds what it used to that job's: to the
+     * spawning job's root, or to the console's job's part here, which passes it up with its last rank's end (or, if
+     * that has gone up already, to that job's root when it is here).
+     */
+    private void passUsage(Job job) {
+        if (!job.root.usage.measured()) {
+            return;
+        }
+        if (job.parent != null) {
+            job.parent.root.usage.add(job.root.usage);
+            return;
+        }
+        Job scope = job.scopeJid == null ? null : table.get(job.scopeJid);
+        if (scope == null) {
+            return;
+        }
+        synchronized (scope) {
+            if (!scope.usageSent) {
+                scope.nested.add(job.root.usage);
+                return;
+            }
+        }
+        if (scope.root != null) {
+            scope.root.usage.add(job.root.usage);
+        } else {
+            LOG.warn("mpd {}: job {} ended after the last rank of job {} here; its use is not counted in that job's",
+                    selfId(), job.jid(), scope.jid());
+        }
     }
 }

@@ -18,7 +18,8 @@ import org.sss.lib.wire.SharedKey;
  * secret over {@code "sss-job-console JID RUNAS"}: every mpd can compute it, no mpd needs to store or send it, and
  * it reveals nothing of the secret. An mpd accepts such a key from a console while the job has ranks on it; the
  * console is then a {@link Scope}: it may launch jobs that run as the rank's user only (never detached) and
- * signal, kill or feed the jobs it launched itself — no ring commands, nothing of other jobs.
+ * signal, kill or feed the jobs it launched itself — no ring commands, nothing of other jobs. What it launches
+ * inherits the job's {@link Confinement}: its hosts (see {@link ConfinedPlacement}), control group and limits.
  */
 public final class JobConsoles {
     private static final String PREFIX = "job-console ";
@@ -93,10 +94,12 @@ public final class JobConsoles {
      *
      * @param request the launch as the console asked it
      * @param scope   the console's scope
+     * @param held    the confinement of the scope's job (its allocation, control group and limits), which the
+     *                launch inherits whatever the console asked
      * @return the launch to carry out
      * @throws IllegalArgumentException if the console asked for something its scope does not allow
      */
-    static JobSpec confine(JobSpec request, Scope scope) {
+    static JobSpec confine(JobSpec request, Scope scope, Confinement held) {
         if (request.supervision().detached()) {
             throw new IllegalArgumentException("a job's console may not start detached jobs");
         }
@@ -111,7 +114,7 @@ public final class JobConsoles {
         return new JobSpec(request.jid(), request.user(), request.wdir(), request.output(), request.env(), sets,
                 request.wishes(), request.treeHosts(), request.rankHost(), request.fanout(), request.graceMillis(),
                 request.preput(), request.parentJid(),
-                new JobSpec.Supervision(false, "", 0, request.supervision().keepGoing()), request.pmi());
+                new JobSpec.Supervision(false, "", 0, request.supervision().keepGoing()), request.pmi(), held);
     }
 
     private static String describe(String runAs) {

@@ -60,10 +60,13 @@ final class JobLaunch {
         Placement placement;
         try {
             if (console.scope().isPresent()) {
-                request = JobConsoles.confine(request, console.scope().get());
+                Job scoped = table.get(console.scope().get().jid());
+                request = JobConsoles.confine(request, console.scope().get(),
+                        scoped == null ? Confinement.NONE : scoped.spec.confinement());
             }
-            placement = Placement.of(request, ring.membership(), selfId());
+            placement = ConfinedPlacement.of(request, ring.membership(), selfId());
         } catch (IllegalArgumentException e) {
+            LOG.info("mpd {}: launch from {} refused: {}", selfId(), console.describe(), e.getMessage());
             console.trySend(ConsoleMessages.error(null, null, e.getMessage()));
             return;
         }
@@ -72,6 +75,7 @@ final class JobLaunch {
         JobSpec spec = request.placed(jid, placement.tree(), placement.rankHost(), fanout, grace);
         Job job = pmiJobs.newJob(spec, 0);
         job.root = new JobRoot(spec, console, null);
+        job.scopeJid = console.scope().map(JobConsoles.Scope::jid).orElse(null);
         table.add(job);
         LOG.info("mpd {}: job {}{} of {} ranks on {} hosts from {} ({})", selfId(), jid,
                 spec.supervision().detached() ? " (detached, " + spec.supervision().tag() + ")" : "", spec.size(),

@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import org.sss.lib.wire.SharedKey;
 import org.sss.mpd.client.UnixSignals;
+import org.sss.mpd.internal.cgroup.Cgroups;
 import org.sss.mpd.internal.pmi.SpawnRequest;
 
 /**
@@ -23,7 +25,9 @@ import org.sss.mpd.internal.pmi.SpawnRequest;
  * {@link ConsoleRequests}'s, detached jobs' reattachment {@link DetachedJobs}', lost members {@link HostLoss}'s.
  * PMI-1 is {@link PmiPort}, {@link PmiJobs} and {@link KvsFences}; PMIx is {@link PmixJobs} (with its helper
  * process) and {@link PmixExchange}; {@code MPI_Comm_spawn} is {@link Spawns}, the
- * singleton init {@link Singletons}'s; the ring's name service {@link NameService}'s. {@link JobTable} holds the jobs. Everything here belongs to one mpd: two mpds
+ * singleton init {@link Singletons}'s; the ring's name service {@link NameService}'s; confined jobs' control groups
+ * are {@link JobCgroups}' and their limits {@link CgroupWatch}'s. {@link JobTable} holds the jobs. Everything here
+ * belongs to one mpd: two mpds
  * in one JVM share nothing. Thread-safe.
  */
 public final class JobManager implements AutoCloseable {
@@ -46,6 +50,8 @@ public final class JobManager implements AutoCloseable {
     private final PmixJobs pmix;
     private final RankLossEvents lossEvents;
     private final NameService names;
+    private final JobCgroups cgroups;
+    private final CgroupWatch watch;
 
     /**
      * @param ring        the ring (membership, this mpd)
@@ -76,7 +82,12 @@ public final class JobManager implements AutoCloseable {
         this.pmix = new PmixJobs(ring, peers, table, tree, pmixHelper.isPresent()
                 ? pmixHelper.filter(java.nio.file.Files::isRegularFile).filter(java.nio.file.Files::isExecutable)
                 : PmixJobs.builtHelper(), names, this::pmixSpawn);
-        this.local = new LocalRanks(ring, table, tree, control, pmiPort, launcher, reactor, consoles, pmix);
+        Cgroups.Detected found = Cgroups.detect(
+                ring.self().id() + "@" + ring.self().endpoint().host() + ":" + ring.self().endpoint().port());
+        this.cgroups = new JobCgroups(found.driver(), found.problem(), ring.self().id());
+        this.watch = new CgroupWatch(ring, peers, table, control, cgroups);
+        timer.scheduleAtFixedRate(watch::poll, CgroupWatch.PERIOD_MILLIS, CgroupWatch.PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        this.local = new LocalRanks(ring, table, tree, control, pmiPort, launcher, reactor, consoles, pmix, cgroups);
         this.launch = new JobLaunch(ring, peers, table, pmiJobs, local, tree, fanout, graceMillis);
         this.spawns = new Spawns(ring, peers, table, pmiJobs, launch, fanout);
         this.singletons = new Singletons(ring, table, pmiJobs, local, fanout, graceMillis);
@@ -138,7 +149,8 @@ public final class JobManager implements AutoCloseable {
                 .on("singleton-end", (link, message) -> singletons.onSingletonEnd(message))
                 .on("name-request", (link, message) -> names.onRequest(message))
                 .on("name-reply", (link, message) -> names.onReply(message))
-                .on("name-drop", (link, message) -> names.onDrop(message));
+                .on("name-drop", (link, message) -> names.onDrop(message))
+                .on(List.of("job-usage", "job-exceeded"), (link, message) -> watch.onRootMessage(message));
     }
 
     /** @return the PMI port ranks are given ({@code addr:port}) */
@@ -193,6 +205,7 @@ public final class JobManager implements AutoCloseable {
             control.killLocal(job, UnixSignals.KILL, -1, true);
         }
         timer.shutdownNow();
+        cgroups.close();
         pmiPort.close();
         pmix.close();
     }

@@ -16,6 +16,10 @@ import java.util.List;
  * console under it, so replayed and live messages never interleave.
  */
 final class JobRoot {
+    /** What the job's processes used, as its hosts' control groups measured it (see {@link UsageTally}). */
+    final UsageTally usage = new UsageTally();
+    /** Exit status of a job ended for going past a limit of its confinement (as a SIGKILL'd process's). */
+    static final int LIMIT_EXCEEDED = 137;
     /** Exit status of ranks on a host that was lost. */
     static final int HOST_LOST = 255;
 

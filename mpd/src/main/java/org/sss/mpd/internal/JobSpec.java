@@ -27,10 +27,12 @@ import java.util.List;
  * @param parentJid    the job that spawned this one, or empty
  * @param supervision  whether the job outlives its console, and what the root keeps for one that reattaches
  * @param pmi          the process-management interfaces its ranks are served (default both)
+ * @param confinement  the hosts and control group the job is held to ({@link Confinement#NONE}: none)
  */
 public record JobSpec(String jid, String user, String wdir, String output, List<String> env, List<RankSet> sets,
                       Wishes wishes, List<String> treeHosts, int[] rankHost, int fanout, long graceMillis,
-                      List<String> preput, String parentJid, Supervision supervision, PmiMode pmi) {
+                      List<String> preput, String parentJid, Supervision supervision, PmiMode pmi,
+                      Confinement confinement) {
 
     /** Resource limit names a rank set may carry (those of setrlimit(2) that sss-exec knows). */
     public static final java.util.Set<String> LIMIT_NAMES =
@@ -169,6 +171,33 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
         wishes = wishes == null ? Wishes.NONE : wishes;
         supervision = supervision == null ? Supervision.ATTACHED : supervision;
         pmi = pmi == null ? PmiMode.BOTH : pmi;
+        confinement = confinement == null ? Confinement.NONE : confinement;
+    }
+
+    /**
+     * An unconfined job.
+     *
+     * @param jid         job id
+     * @param user        submitter
+     * @param wdir        working directory
+     * @param output      output mode
+     * @param env         job environment
+     * @param sets        rank sets
+     * @param wishes      placement wishes
+     * @param treeHosts   hosts in tree order
+     * @param rankHost    each rank's host index
+     * @param fanout      tree fan-out
+     * @param graceMillis kill grace
+     * @param preput      initial key-value space
+     * @param parentJid   spawning job, or empty
+     * @param supervision how the job relates to its console
+     * @param pmi         the interfaces its ranks are served
+     */
+    public JobSpec(String jid, String user, String wdir, String output, List<String> env, List<RankSet> sets,
+                   Wishes wishes, List<String> treeHosts, int[] rankHost, int fanout, long graceMillis,
+                   List<String> preput, String parentJid, Supervision supervision, PmiMode pmi) {
+        this(jid, user, wdir, output, env, sets, wishes, treeHosts, rankHost, fanout, graceMillis, preput, parentJid,
+                supervision, pmi, Confinement.NONE);
     }
 
     /**
@@ -246,7 +275,17 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
      */
     public JobSpec placed(String newJid, List<String> tree, int[] placement, int newFanout, long grace) {
         return new JobSpec(newJid, user, wdir, output, env, sets, wishes, tree, placement, newFanout, grace, preput, parentJid,
-                supervision, pmi);
+                supervision, pmi, confinement.ownedBy(newJid));
+    }
+
+    /**
+     * @param held    what the job is held to
+     * @param newWishes where its ranks go
+     * @return a copy with them
+     */
+    public JobSpec confinedTo(Confinement held, Wishes newWishes) {
+        return new JobSpec(jid, user, wdir, output, env, sets, newWishes, treeHosts, rankHost, fanout, graceMillis, preput,
+                parentJid, supervision, pmi, held);
     }
 
     /**

@@ -73,6 +73,20 @@ public final class JobSpecCodec {
                 line(text, "stderr", set.stderr());
             }
         }
+        Confinement held = spec.confinement();
+        if (held.grouped()) {
+            line(text, "cgroup", held.name());
+        }
+        held.allocation().forEach(h -> line(text, "alloc", h));
+        if (held.memoryBytes() > 0) {
+            line(text, "memlimit", Long.toString(held.memoryBytes()));
+        }
+        if (held.cpuSeconds() > 0) {
+            line(text, "cpulimit", Long.toString(held.cpuSeconds()));
+        }
+        if (!held.owner().isEmpty()) {
+            line(text, "owner", held.owner());
+        }
         spec.preput().forEach(p -> line(text, "preput", p));
         if (!spec.parentJid().isEmpty()) {
             line(text, "parent", spec.parentJid());
@@ -194,6 +208,11 @@ public final class JobSpecCodec {
         private final List<String> tree = new ArrayList<>();
         private final List<String> preput = new ArrayList<>();
         private String parent = "";
+        private String cgroup = "";
+        private final List<String> allocation = new ArrayList<>();
+        private long memLimit;
+        private long cpuLimit;
+        private String owner = "";
         private final List<JobSpec.RankSet> sets = new ArrayList<>();
         private int[] place = new int[0];
         private int count = -1;
@@ -231,6 +250,11 @@ public final class JobSpecCodec {
                 case "place" -> place = unruns(value);
                 case "preput" -> preput.add(value);
                 case "parent" -> parent = value;
+                case "cgroup" -> cgroup = value;
+                case "alloc" -> allocation.add(value);
+                case "memlimit" -> memLimit = number(value, 0, Long.MAX_VALUE / 2);
+                case "cpulimit" -> cpuLimit = number(value, 0, Long.MAX_VALUE / 2);
+                case "owner" -> owner = value;
                 case "set" -> {
                     endSet();
                     count = (int) number(value, 1, 10_000_000);
@@ -280,6 +304,14 @@ public final class JobSpecCodec {
             stderr = "";
         }
 
+        private Confinement confinement() throws MalformedMessageException {
+            try {
+                return new Confinement(cgroup, allocation, memLimit, cpuLimit, owner);
+            } catch (IllegalArgumentException e) {
+                throw new MalformedMessageException(e.getMessage());
+            }
+        }
+
         JobSpec spec() throws MalformedMessageException {
             endSet();
             if (sets.isEmpty()) {
@@ -289,7 +321,8 @@ public final class JobSpecCodec {
                 throw new MalformedMessageException("output must be label, merged or discard");
             }
             JobSpec spec = new JobSpec(jid, user, wdir, output, env, sets, new JobSpec.Wishes(at, machines, hosts, ppn), tree, place,
-                    fanout, grace, preput, parent, new JobSpec.Supervision(detached, tag, keep, keepGoing), pmi);
+                    fanout, grace, preput, parent, new JobSpec.Supervision(detached, tag, keep, keepGoing), pmi,
+                    confinement());
             if (place.length != 0 && place.length != spec.size()) {
                 throw new MalformedMessageException("placement covers " + place.length + " ranks of " + spec.size());
             }

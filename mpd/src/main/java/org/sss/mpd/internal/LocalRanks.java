@@ -33,6 +33,7 @@ final class LocalRanks {
     private final ProcessReactor reactor;
     private final JobConsoles consoles;
     private final PmixJobs pmix;
+    private final JobCgroups cgroups;
 
     /**
      * @param ring     the ring (this mpd: its id, host and console address)
@@ -44,9 +45,10 @@ final class LocalRanks {
      * @param reactor  watches them
      * @param consoles the job console keys ranks get
      * @param pmix     registers jobs with this mpd's PMIx server
+     * @param cgroups  this host's control groups of confined jobs
      */
     LocalRanks(Ring ring, JobTable table, JobTree tree, RankControl control, PmiPort pmi, RankLauncher launcher,
-               ProcessReactor reactor, JobConsoles consoles, PmixJobs pmix) {
+               ProcessReactor reactor, JobConsoles consoles, PmixJobs pmix, JobCgroups cgroups) {
         this.ring = ring;
         this.table = table;
         this.tree = tree;
@@ -56,6 +58,7 @@ final class LocalRanks {
         this.reactor = reactor;
         this.consoles = consoles;
         this.pmix = pmix;
+        this.cgroups = cgroups;
     }
 
     private String selfId() {
@@ -78,8 +81,14 @@ final class LocalRanks {
         }
         Map<JobSpec.RankSet, RankLauncher.Launchable> launchables = new LinkedHashMap<>();
         StringBuilder spawned = new StringBuilder();
-        for (int rank : spec.ranksOn(job.index)) {
-            RankLauncher.Launchable launchable = launchables.computeIfAbsent(spec.setOf(rank), set -> launcher.ranks(spec, set));
+        List<Integer> here = spec.ranksOn(job.index);
+        JobCgroups.Entered confined = here.isEmpty() ? JobCgroups.Entered.NONE : cgroups.enter(job);
+        if (confined.notice() != null) {
+            rankOutput(job, here.getFirst(), 2, confined.notice().getBytes(StandardCharsets.UTF_8));
+        }
+        for (int rank : here) {
+            RankLauncher.Launchable launchable = launchables.computeIfAbsent(spec.setOf(rank),
+                    set -> launcher.ranks(spec, set, confined));
             int pid = spawn(job, rank, launchable, served);
             spawned.append(rank).append(' ').append(pid).append('\n');
         }
@@ -205,10 +214,17 @@ final class LocalRanks {
             code = code == 0 ? 1 : code;
             unfinalized = true;
         }
-        tree.sendUp(job, MpdMessage.of("job-exit").with("jid", job.jid()).with("rank", local.rank).with("status", code)
-                .with("signal", Posix.termSignal(waitStatus) == 0 ? null : Posix.termSignal(waitStatus))
-                .with("host", selfId()).with("pid", local.pid).with("why", why)
-                .with("unfinalized", unfinalized ? 1 : null).build());
+        int signal = Posix.termSignal(waitStatus);
+        if (why == null && signal == UnixSignals.KILL) {
+            why = cgroups.memoryExceeded(job);
+        }
+        MpdMessage.Builder exit = MpdMessage.of("job-exit").with("jid", job.jid()).with("rank", local.rank)
+                .with("status", code).with("signal", signal == 0 ? null : signal).with("host", selfId())
+                .with("pid", local.pid).with("why", why).with("unfinalized", unfinalized ? 1 : null);
+        if (job.allLocalRanksEnded()) {
+            withUsage(job, exit);
+        }
+        tree.sendUp(job, exit.build());
         if (job.allLocalRanksEnded()) {
             pmix.ended(job);
         }
@@ -216,6 +232,30 @@ final class LocalRanks {
             for (LocalRank co : job.coProcesses) {
                 control.terminate(co, UnixSignals.TERM, job.spec.graceMillis());
             }
+        }
+    }
+
+    /**
+     * The last local rank of a job ended: its control group here is emptied and removed (if no other job of its
+     * confinement still runs here), and what it used — with what the jobs started from this part used — goes up
+     * with this rank's end, once.
+     */
+    private void withUsage(Job job, MpdMessage.Builder exit) {
+        synchronized (job) {
+            if (job.usageSent) {
+                return;
+            }
+            job.usageSent = true;
+        }
+        JobCgroups.Left left = cgroups.leave(job);
+        UsageTally total = new UsageTally();
+        if (left != null) {
+            total.add(left.usage().cpuNanos(), left.usage().peakBytes());
+            exit.with("exceeded", left.exceeded());
+        }
+        total.add(job.nested);
+        if (total.measured()) {
+            exit.with("cpu", total.cpuNanos()).with("peak", total.peakBytes());
         }
     }
 

@@ -89,10 +89,21 @@ public final class RankLauncher {
      * @return how to start the set's ranks
      */
     Launchable ranks(JobSpec spec, JobSpec.RankSet set) {
+        return ranks(spec, set, JobCgroups.Entered.NONE);
+    }
+
+    /**
+     * @param spec     the job
+     * @param set      one of its rank sets
+     * @param confined the job's control group here (its ranks join it before their program starts) and the limits
+     *                 that stand in for one where there is none
+     * @return how to start the set's ranks
+     */
+    Launchable ranks(JobSpec spec, JobSpec.RankSet set, JobCgroups.Entered confined) {
         List<String> argv = new ArrayList<>();
         argv.add(set.exec());
         argv.addAll(set.args());
-        return prepare(spec, set, set.exec(), argv, new Posix.Redirects(set.stdout(), set.stderr()));
+        return prepare(spec, set, set.exec(), argv, new Posix.Redirects(set.stdout(), set.stderr()), confined);
     }
 
     /**
@@ -101,11 +112,11 @@ public final class RankLauncher {
      * @return how to start the set's co-process
      */
     Launchable coProcess(JobSpec spec, JobSpec.RankSet set) {
-        return prepare(spec, set, set.coProcess(), List.of(set.coProcess()), Posix.Redirects.NONE);
+        return prepare(spec, set, set.coProcess(), List.of(set.coProcess()), Posix.Redirects.NONE, JobCgroups.Entered.NONE);
     }
 
     private Launchable prepare(JobSpec spec, JobSpec.RankSet set, String exec, List<String> argv,
-                               Posix.Redirects redirects) {
+                               Posix.Redirects redirects, JobCgroups.Entered confined) {
         Map<String, String> env = new LinkedHashMap<>();
         spec.env().forEach(entry -> put(env, entry));
         set.env().forEach(entry -> put(env, entry));
@@ -123,7 +134,7 @@ public final class RankLauncher {
         } catch (IOException e) {
             return new Launchable(null, e.getMessage(), List.copyOf(argv), List.copyOf(envList), wdir, Posix.Redirects.NONE);
         }
-        if (!otherUser && set.limits().isEmpty()) {
+        if (!otherUser && set.limits().isEmpty() && confined.procsFiles().isEmpty() && confined.limits().isEmpty()) {
             return new Launchable(path, null, List.copyOf(argv), List.copyOf(envList), wdir, redirects);
         }
         if (otherUser && !root) {
@@ -136,6 +147,14 @@ public final class RankLauncher {
         }
         List<String> wrapped = new ArrayList<>();
         wrapped.add("sss-exec");
+        for (String procs : confined.procsFiles()) {
+            wrapped.add("--cgroup");
+            wrapped.add(procs);
+        }
+        for (String limit : confined.limits()) {
+            wrapped.add("--rlimit");
+            wrapped.add(limit);
+        }
         for (String limit : set.limits()) {
             wrapped.add("--rlimit");
             wrapped.add(limit);

@@ -59,7 +59,7 @@ final class Singletons {
         JobSpec spec = new JobSpec(jid, message.get("user") == null ? "" : message.get("user"), "/", "merged", List.of(),
                 List.of(new JobSpec.RankSet(1, "singleton" + (pid == null ? "" : "-" + pid), List.of(), List.of())),
                 JobSpec.Wishes.NONE, List.of(selfId()), new int[] {0}, fanout, graceMillis, List.of(), "",
-                JobSpec.Supervision.ATTACHED);
+                JobSpec.Supervision.ATTACHED, PmiMode.BOTH, scopedConfinement(console));
         Job job = pmiJobs.newJob(spec, 0);
         job.root = new JobRoot(spec, console, null);
         job.ranks.put(0, new LocalRank(0));
@@ -108,5 +108,11 @@ final class Singletons {
         LocalRank rank0 = job.ranks.get(0);
         boolean finalized = !job.singleton.active();
         local.exited(job, rank0, finalized ? 0 : 1 << 8, finalized ? null : "the singleton ended without MPI_Finalize");
+    }
+
+    /** A singleton in a job (its console holds a job key) is held to that job's confinement, as its spawns are. */
+    private Confinement scopedConfinement(Link console) {
+        Job scoped = console.scope().map(scope -> table.get(scope.jid())).orElse(null);
+        return scoped == null ? Confinement.NONE : scoped.spec.confinement();
     }
 }

@@ -105,7 +105,7 @@ final class Spawns {
         }
         JobSpec child = new JobSpec("", parent.spec.user(), wdir, parent.spec.output(), parent.spec.env(), sets,
                 JobSpec.Wishes.NONE, List.of(), new int[0], fanout, parent.spec.graceMillis(), preput, parent.jid(),
-                JobSpec.Supervision.ATTACHED, parent.spec.pmi());
+                JobSpec.Supervision.ATTACHED, parent.spec.pmi(), parent.spec.confinement());
         long request = table.newRequest();
         pending.put(request, result);
         MpdMessage message = MpdMessage.of("job-spawn").with("jid", parent.jid()).with("req", request)
@@ -138,9 +138,11 @@ final class Spawns {
             rc = -1;
         } else {
             try {
-                Placement placement = Placement.of(request, ring.membership(), selfId());
+                Placement placement = ConfinedPlacement.of(request.confinedTo(parent.spec.confinement(), request.wishes()),
+                        ring.membership(), selfId());
                 String jid = table.newJid();
-                JobSpec spec = request.placed(jid, placement.tree(), placement.rankHost(), fanout, request.graceMillis());
+                JobSpec spec = request.confinedTo(parent.spec.confinement(), request.wishes())
+                        .placed(jid, placement.tree(), placement.rankHost(), fanout, request.graceMillis());
                 child = pmiJobs.newJob(spec, 0);
                 child.root = new JobRoot(spec, null, parent.root);
                 child.parent = parent;

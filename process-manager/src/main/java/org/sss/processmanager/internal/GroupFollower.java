@@ -95,6 +95,7 @@ final class GroupFollower {
                 pg.setExitStatus(group.exitStatus());
                 pg.setReason(group.reason());
                 pg.setLaunched(true);
+                GroupReplies.setUsage(pg, group.usage());
             }));
         } catch (SQLException e) {
             LOG.error("process-manager: pg {}: its end could not be stored ({}); retrying", group.pgid(), e.getMessage());

@@ -67,6 +67,20 @@ final class GroupReplies {
         return type;
     }
 
+    /**
+     * Sets an ended group's {@code cpu-time} (seconds: the sum over its hosts) and {@code max-memory} (bytes: the
+     * sum over its hosts of each host's peak) when the ring measured them.
+     *
+     * @param type  the group's element
+     * @param usage what the ring measured, or null
+     */
+    static void setUsage(PgType type, org.sss.mpd.client.JobEvent.Usage usage) {
+        if (usage != null) {
+            type.setCpuTime(java.math.BigDecimal.valueOf(usage.cpuNanos(), 9).setScale(3, java.math.RoundingMode.HALF_UP));
+            type.setMaxMemory(usage.peakBytes());
+        }
+    }
+
     static PgType group(ProcessGroup group, Detail detail) {
         PgType type = new PgType();
         type.setPgid(group.pgid());
@@ -80,6 +94,7 @@ final class GroupReplies {
             type.setExitStatus(group.exitStatus());
             type.setReason(group.reason());
             type.setEnded(group.ended());
+            setUsage(type, group.usage());
         }
         if (detail == Detail.BRIEF) {
             return type;

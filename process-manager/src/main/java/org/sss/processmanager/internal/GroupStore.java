@@ -40,7 +40,10 @@ public final class GroupStore implements AutoCloseable {
                     "CREATE TABLE coprocesses (pgid TEXT NOT NULL REFERENCES groups(pgid) ON DELETE CASCADE,"
                             + " host TEXT NOT NULL, exec TEXT NOT NULL, pid INTEGER NOT NULL, status INTEGER,"
                             + " reason TEXT)",
-                    Outbox.CREATE_TABLE)));
+                    Outbox.CREATE_TABLE)),
+            new Migration(2, "what each ended group's processes used, as the ring's control groups measured it", List.of(
+                    "ALTER TABLE groups ADD COLUMN cpu_ns INTEGER",
+                    "ALTER TABLE groups ADD COLUMN peak_bytes INTEGER")));
 
     private final SqliteDatabase database;
     private final Outbox outbox;
@@ -113,10 +116,31 @@ public final class GroupStore implements AutoCloseable {
      * @param stderr          collected error output
      * @param stdoutTruncated whether output was dropped
      * @param stderrTruncated whether error output was dropped
+     * @param usage           what its processes used as the ring measured it, or null
      */
     public record GroupEnd(String pgid, int exitStatus, String reason, Instant ended, List<ProcessEnd> processes,
                            List<CoProcessRecord> coProcesses, byte[] stdout, byte[] stderr, boolean stdoutTruncated,
-                           boolean stderrTruncated) {
+                           boolean stderrTruncated, org.sss.mpd.client.JobEvent.Usage usage) {
+        /**
+         * An end nothing measured.
+         *
+         * @param pgid            the group
+         * @param exitStatus      its exit status
+         * @param reason          why, or null
+         * @param ended           when
+         * @param processes       every rank's end
+         * @param coProcesses     its co-processes
+         * @param stdout          collected output
+         * @param stderr          collected error output
+         * @param stdoutTruncated whether output was dropped
+         * @param stderrTruncated whether error output was dropped
+         */
+        public GroupEnd(String pgid, int exitStatus, String reason, Instant ended, List<ProcessEnd> processes,
+                        List<CoProcessRecord> coProcesses, byte[] stdout, byte[] stderr, boolean stdoutTruncated,
+                        boolean stderrTruncated) {
+            this(pgid, exitStatus, reason, ended, processes, coProcesses, stdout, stderr, stdoutTruncated, stderrTruncated,
+                    null);
+        }
     }
 
     /**
@@ -222,8 +246,8 @@ public final class GroupStore implements AutoCloseable {
     public void recordEnd(GroupEnd end, Outbox.Event event) throws SQLException {
         database.write(connection -> {
             try (PreparedStatement update = connection.prepareStatement("UPDATE groups SET state = 'ended', exit_status = ?,"
-                    + " reason = ?, ended_ms = ?, stdout = ?, stderr = ?, stdout_truncated = ?, stderr_truncated = ?"
-                    + " WHERE pgid = ?")) {
+                    + " reason = ?, ended_ms = ?, stdout = ?, stderr = ?, stdout_truncated = ?, stderr_truncated = ?,"
+                    + " cpu_ns = ?, peak_bytes = ? WHERE pgid = ?")) {
                 update.setInt(1, end.exitStatus());
                 update.setString(2, end.reason());
                 update.setLong(3, end.ended().toEpochMilli());
@@ -231,7 +255,9 @@ public final class GroupStore implements AutoCloseable {
                 update.setBytes(5, end.stderr());
                 update.setInt(6, end.stdoutTruncated() ? 1 : 0);
                 update.setInt(7, end.stderrTruncated() ? 1 : 0);
-                update.setString(8, end.pgid());
+                update.setObject(8, end.usage() == null ? null : end.usage().cpuNanos());
+                update.setObject(9, end.usage() == null ? null : end.usage().peakBytes());
+                update.setString(10, end.pgid());
                 update.executeUpdate();
             }
             try (PreparedStatement clear = connection.prepareStatement("DELETE FROM processes WHERE pgid = ?")) {
@@ -345,7 +371,7 @@ public final class GroupStore implements AutoCloseable {
             List<StoredGroup> groups = new ArrayList<>();
             try (PreparedStatement query = connection.prepareStatement("SELECT pgid, number, submitter, creator, totalprocs,"
                     + " output_mode, request, state, jid, exit_status, reason, created_ms, ended_ms, stdout, stderr,"
-                    + " stdout_truncated, stderr_truncated, released, tag FROM groups ORDER BY number");
+                    + " stdout_truncated, stderr_truncated, released, tag, cpu_ns, peak_bytes FROM groups ORDER BY number");
                  ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
                     String pgid = rs.getString(1);
@@ -356,7 +382,8 @@ public final class GroupStore implements AutoCloseable {
                     if (state.equals("ended")) {
                         end = new GroupEnd(pgid, rs.getInt(10), rs.getString(11), Instant.ofEpochMilli(rs.getLong(13)),
                                 processes.getOrDefault(pgid, List.of()), coProcesses.getOrDefault(pgid, List.of()),
-                                orEmpty(rs.getBytes(14)), orEmpty(rs.getBytes(15)), rs.getInt(16) != 0, rs.getInt(17) != 0);
+                                orEmpty(rs.getBytes(14)), orEmpty(rs.getBytes(15)), rs.getInt(16) != 0, rs.getInt(17) != 0,
+                                usage(rs));
                     }
                     groups.add(new StoredGroup(group, pgid, rs.getLong(2), state, rs.getString(9), rs.getString(19), end,
                             rs.getInt(18) != 0));
@@ -364,6 +391,14 @@ public final class GroupStore implements AutoCloseable {
             }
             return groups;
         });
+    }
+
+    private static org.sss.mpd.client.JobEvent.Usage usage(ResultSet rs) throws SQLException {
+        long cpu = rs.getLong(20);
+        if (rs.wasNull()) {
+            return null;
+        }
+        return new org.sss.mpd.client.JobEvent.Usage(cpu, rs.getLong(21));
     }
 
     private static byte[] orEmpty(byte[] bytes) {

@@ -89,6 +89,8 @@ final class ProcessGroup {
     private final List<CoProcess> coProcesses = new ArrayList<>();
     private int exitStatus = -1;
     private String reason;
+    /** What its processes used, as the ring's hosts measured it; null when none did. */
+    private JobEvent.Usage usage;
     private Instant ended;
     private boolean released;
     private volatile boolean stored;
@@ -193,6 +195,11 @@ final class ProcessGroup {
 
     synchronized String reason() {
         return reason;
+    }
+
+    /** @return what its processes used, as the ring measured it, or null */
+    synchronized JobEvent.Usage usage() {
+        return usage;
     }
 
     synchronized Instant ended() {
@@ -306,6 +313,7 @@ final class ProcessGroup {
             case JobEvent.CoProcessExited exit -> coExited(exit);
             case JobEvent.OutputDropped dropped -> output.markTruncated();
             case JobEvent.Ended end -> {
+                usage = end.usage();
                 end(end.status(), end.reason(), Instant.now());
                 return end;
             }
@@ -386,6 +394,7 @@ final class ProcessGroup {
         exitStatus = end.exitStatus();
         reason = end.reason();
         ended = end.ended();
+        usage = end.usage();
         released = wasReleased;
         stored = true;
         recorded.complete(null);
@@ -416,6 +425,6 @@ final class ProcessGroup {
             cos.add(new GroupStore.CoProcessRecord(co.host(), co.exec(), co.pid(), co.status(), co.reason()));
         }
         return new GroupStore.GroupEnd(pgid, exitStatus, reason, ended, processes, cos, output.stdout(), output.stderr(),
-                output.stdoutTruncated(), output.stderrTruncated());
+                output.stdoutTruncated(), output.stderrTruncated(), usage);
     }
 }

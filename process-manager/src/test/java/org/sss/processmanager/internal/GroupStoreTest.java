@@ -87,7 +87,8 @@ class GroupStoreTest {
             store.recordEnd(new GroupStore.GroupEnd("1", 3, "rank 1 exited with status 3", Instant.ofEpochMilli(5000),
                     List.of(new GroupStore.ProcessEnd(0, "node1", 100, 0, 0), new GroupStore.ProcessEnd(1, "node2", 101, 3, 0)),
                     List.of(new GroupStore.CoProcessRecord("node1", "tv", 0, 127, "not found")),
-                    "out".getBytes(StandardCharsets.UTF_8), new byte[0], true, false),
+                    "out".getBytes(StandardCharsets.UTF_8), new byte[0], true, false,
+                    new org.sss.mpd.client.JobEvent.Usage(2_500_000_000L, 104857600L)),
                     end("1", 3));
             store.markReleased("1");
         }
@@ -103,6 +104,8 @@ class GroupStoreTest {
             assertThat(ended.end().coProcesses()).singleElement().satisfies(c -> assertThat(c.status()).isEqualTo(127));
             assertThat(new String(ended.end().stdout(), StandardCharsets.UTF_8)).isEqualTo("out");
             assertThat(ended.end().stdoutTruncated()).isTrue();
+            assertThat(ended.end().usage()).as("measured use survives too")
+                    .isEqualTo(new org.sss.mpd.client.JobEvent.Usage(2_500_000_000L, 104857600L));
             assertThat(groups.get(1).state()).isEqualTo("running");
             assertThat(groups.get(1).end()).isNull();
             List<Outbox.Pending> events = store.outbox().pending(10);

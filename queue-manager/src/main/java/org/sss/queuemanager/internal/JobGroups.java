@@ -12,7 +12,9 @@ import org.sss.schema.PgSpec;
  * A job as the process group that runs it: one rank, the script, on the job's first node, as its user, in its submit
  * directory, with the job's PATH and environment (the PBS_ variables), its standard output and error opened by the
  * job's mpd as its output files, and the group's pgid the job's (one per run: {@code job-ID-RUN}, which the process
- * manager's events carry back). Stateless.
+ * manager's events carry back). The group is held to the job's nodes (its {@code allocation}: whatever the script
+ * starts with mpiexec runs there only) and limits: the memory each node may use ({@link JobLimits#memoryPerNode})
+ * and the job's CPU time, which the mpds enforce through each node's control group for the job. Stateless.
  */
 final class JobGroups {
     /** Where a submission keeps its {@code -S} shell (in the job's environment). */
@@ -36,6 +38,14 @@ final class JobGroups {
         group.setSubmitter(spec.user());
         group.setTotalprocs(1);
         group.setOutput(OutputMode.MERGED);
+        group.setAllocation(String.join(" ", job.allocated()));
+        long memory = spec.limits().memoryPerNode(job.allocated().size(), spec.ppn());
+        if (memory > 0) {
+            group.setMemoryLimit(memory);
+        }
+        if (spec.limits().cpuSeconds() > 0) {
+            group.setCpuLimit(spec.limits().cpuSeconds());
+        }
         PgSpec process = new PgSpec();
         List<String> command = commandOf(job, files);
         process.setExec(command.getFirst());
