@@ -6,9 +6,12 @@
 #   2. mpiexec -n 128 hostname (and -n 1) on a local ring of 4, beside MPICH Hydra's mpiexec on the same machine;
 #   3. mpiexec -n 1024 /bin/true over a local ring of 32.
 #   4. mpiexec -n 8 ./cpi (MPICH) on a local ring of 4, beside Hydra;
-#   5. PMI fences of 1,024 ranks over a local ring of 32 (testkit/src/test/c/fence.c, time per fence).
-# Needs hyperfine and Debian's mpich (installed when missing and run as root).
-# Usage: bench/mpd.sh [ringtest|launch|wide|mpi|fence]...
+#   5. PMI fences of 1,024 ranks over a local ring of 32 (testkit/src/test/c/fence.c, time per fence);
+#   6. Open MPI through each mpd's PMIx server: mpiexec -n 8 ./cpi and -n 64 ./hello on a local ring of 4, beside
+#      Open MPI's own mpirun (with --pmi pmi1 beside them, launch 2's job without PMIx's registration).
+# Needs hyperfine and Debian's mpich (installed when missing and run as root); 6 also openmpi-bin, libopenmpi-dev
+# and libpmix-dev (installed likewise, but the suite must then be rebuilt for sss-pmix).
+# Usage: bench/mpd.sh [ringtest|launch|wide|mpi|fence|openmpi]...
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 source "$ROOT/bin/lib/common.sh"
@@ -60,7 +63,7 @@ for r in json.load(open(sys.argv[1]))['results']:
 }
 
 echo "machine: $(nproc) cores, $(uname -sr), $("$JAVA" -version 2>&1 | head -n 1), $(mpiexec.hydra --version 2>/dev/null | sed -n 's/^Version: *//p' | head -n 1 | sed 's/^/Hydra /')"
-what="${*:-ringtest launch wide mpi fence}"
+what="${*:-ringtest launch wide mpi fence openmpi}"
 
 if [[ " $what " == *" ringtest "* ]]; then
   echo; echo "== 1. a message around a local ring of 8"
@@ -106,4 +109,22 @@ if [[ " $what " == *" fence "* ]]; then
   mkdir -p "$WORK/mpi" && sh "$ROOT/testkit/src/test/c/build.sh" "$WORK/mpi"
   ring 32
   for _ in 1 2 3; do run "$MPIEXEC" -n 1024 "$WORK/mpi/fence" 20 | grep fences; done
+fi
+
+if [[ " $what " == *" openmpi "* ]]; then
+  echo; echo "== 6. Open MPI through the mpds' PMIx servers on a local ring of 4, beside mpirun.openmpi"
+  if ! command -v mpicc.openmpi >/dev/null || ! pkg-config --exists pmix 2>/dev/null; then
+    [ "$(id -u)" -eq 0 ] || sss_die "Open MPI or libpmix-dev is missing: apt-get install openmpi-bin libopenmpi-dev libpmix-dev"
+    echo "bench/mpd.sh: installing openmpi-bin, libopenmpi-dev and libpmix-dev (missing); rebuilding for sss-pmix"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openmpi-bin libopenmpi-dev libpmix-dev >/dev/null
+    sss_build
+  fi
+  mkdir -p "$WORK/openmpi" && sh "$ROOT/testkit/src/test/c/build.sh" "$WORK/openmpi" openmpi
+  ring 4
+  for _ in $(seq 5); do "$MPIEXEC" -n 8 "$WORK/openmpi/cpi" >/dev/null; done
+  run hyperfine -N --warmup 3 --runs 20 --export-json "$WORK/openmpi.json" \
+      "$MPIEXEC -n 8 $WORK/openmpi/cpi" "mpirun.openmpi --allow-run-as-root --oversubscribe -n 8 $WORK/openmpi/cpi" \
+      "$MPIEXEC -n 64 $WORK/openmpi/hello" "mpirun.openmpi --allow-run-as-root --oversubscribe -n 64 $WORK/openmpi/hello" \
+      "$MPIEXEC -n 128 hostname" "$MPIEXEC --pmi pmi1 -n 128 hostname" | grep -E 'Benchmark|Time|Range'
+  median "$WORK/openmpi.json"
 fi

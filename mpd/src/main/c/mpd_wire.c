@@ -7,10 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char *program = "mpiexec";
+
+void wire_program(const char *name) { program = name; }
+
 void die(int status, const char *format, ...) {
     va_list args;
     va_start(args, format);
-    fputs("mpiexec: ", stderr);
+    fputs(program, stderr);
+    fputs(": ", stderr);
     vfprintf(stderr, format, args);
     fputc('\n', stderr);
     va_end(args);
@@ -73,6 +78,9 @@ void wire_job_spec(buffer *spec, const launch_spec *launch) {
     char number[32];
     snprintf(number, sizeof number, "%d", launch->ppn);
     wire_spec_line(spec, "ppn", number);
+    if (launch->pmi && strcmp(launch->pmi, "both")) {
+        wire_spec_line(spec, "pmi", launch->pmi);
+    }
     for (char *const *e = launch->env; e && *e; e++) {
         wire_spec_line(spec, "env", *e);
     }

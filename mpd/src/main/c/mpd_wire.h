@@ -14,8 +14,12 @@
 /* The largest frame payload either side accepts (the mpd's Link.MAX_MESSAGE). */
 #define MAX_FRAME (16 * 1024 * 1024)
 
-/* Prints "mpiexec: " and the message on standard error, and exits with the status. */
+/* Prints the program's name ("mpiexec" unless wire_program named another), ": " and the message on standard
+ * error, and exits with the status. */
 void die(int status, const char *format, ...) __attribute__((format(printf, 2, 3), noreturn));
+
+/* Names the program that die() speaks for (sss-pmix shares this wire code). */
+void wire_program(const char *name);
 
 /* A growable byte buffer, kept NUL-terminated after its size; {0} is an empty one. */
 typedef struct {
@@ -47,6 +51,7 @@ typedef struct {
     const char *wdir;
     const char *output;          /* merged, label or discard */
     int ppn;                     /* 0: round-robin */
+    const char *pmi;             /* pmi1 or pmix; NULL or both for both */
     char *const *env;            /* NULL-terminated NAME=value entries, or NULL for none (-genvnone) */
     const char *const *genv;     /* -genv name, value pairs */
     int ngenv;

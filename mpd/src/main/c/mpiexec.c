@@ -68,6 +68,7 @@ typedef struct {
     int label;
     const char *output;
     const char *mpd;
+    const char *pmi;      /* --pmi: both (NULL), pmi1 or pmix */
     const char *pmi_port; /* -pmi_args: a singleton MPI program waits for us on this port */
     const char *pmi_pid;
     rank_set *sets;
@@ -87,6 +88,8 @@ static void usage(FILE *out) {
           "  -wdir DIR              working directory of the ranks (default: the current one)\n"
           "  -discard               drop the ranks' output\n"
           "  --mpd ADDR:PORT        the mpd to use (default: $MPD_CONSOLE, else the file mpdboot writes)\n"
+          "  --pmi both|pmi1|pmix   what the ranks are served: PMI-1 (MPICH), PMIx (Open MPI) or both (default),\n"
+          "                         for when one must be off\n"
           "The ring's secret is $MPD_CONF_FILE (default ~/.mpd.conf); inside a job, $MPD_JOB_KEY, which the\n"
           "mpd gives every rank, stands for it and lets the job start ranks as its own user only.\n"
           "  -pmi_args PORT IFACE KEY PID\n"
@@ -159,6 +162,12 @@ static void parse(int argc, char **argv, options *o) {
                 o->output = "discard";
             } else if (!strcmp(a, "--mpd")) {
                 o->mpd = need(argc, argv, ++i, a);
+            } else if (!strcmp(a, "--pmi") || !strncmp(a, "--pmi=", 6)) {
+                o->pmi = a[5] == '=' ? a + 6 : need(argc, argv, ++i, a);
+                if (strcmp(o->pmi, "both") && strcmp(o->pmi, "pmi1") && strcmp(o->pmi, "pmix")) {
+                    fprintf(stderr, "mpiexec: --pmi must be both, pmi1 or pmix, not '%s' (try --help)\n", o->pmi);
+                    exit(EXIT_USAGE);
+                }
             } else if (!strcmp(a, "-pmi_args")) {
                 o->pmi_port = need(argc, argv, ++i, a);
                 need(argc, argv, ++i, a); /* interface: "default_interface" */
@@ -263,6 +272,7 @@ static void build_spec(const options *o, buffer *spec) {
         .wdir = wdir,
         .output = o->output,
         .ppn = o->ppn,
+        .pmi = o->pmi,
         .env = o->envnone ? NULL : environ,
         .genv = o->genv,
         .ngenv = o->ngenv,

@@ -122,6 +122,14 @@ int main(int argc, char **argv) {
     expect_encoded("launch-mpmd", "cmd=launch", spec.data, spec.size);
     free(spec.data);
 
+    /* mpiexec --pmi pmix -genvnone -wdir / -n 2 ./hello      (as alice) */
+    rank_set hello = {.count = 2, .exec = "./hello"};
+    launch_spec pmix = {.user = "alice", .wdir = "/", .output = "merged", .pmi = "pmix", .sets = &hello};
+    buffer pmix_spec = {0};
+    wire_job_spec(&pmix_spec, &pmix);
+    expect_encoded("launch-pmix", "cmd=launch", pmix_spec.data, pmix_spec.size);
+    free(pmix_spec.data);
+
     wire_kill(header, sizeof header, "7@node1", 15);
     expect_encoded("kill", header, NULL, 0);
     const char *input = "line one\nno newline at the end";

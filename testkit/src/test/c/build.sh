@@ -1,20 +1,38 @@
 #!/bin/sh
-# Builds the MPI test programs with MPICH's compiler wrapper and the PMI-1 client programs with gcc into DIR. The
-# tests that run them call it (MpiPrograms), and bench/mpd.sh; the product's build never does. MPICH's wrapper is
-# named mpicc.mpich: Debian's openmpi-bin, when installed, takes the plain mpicc alternative, and the ring serves
-# MPICH's PMI-1. bin/sss test installs mpich (and libmpich-dev) when it runs as root.
+# Builds the MPI test programs into DIR: with MPICH's compiler wrapper and the PMI-1 client programs with gcc, or,
+# given "openmpi" as FLAVOUR, the MPI programs alone with Open MPI's. The tests that run them call it (MpiPrograms),
+# and bench/mpd.sh; the product's build never does. The wrappers are named explicitly, mpicc.mpich and
+# mpicc.openmpi: whichever of Debian's MPI packages was installed last owns the plain mpicc alternative. The ring
+# serves MPICH's PMI-1 and Open MPI's PMIx. bin/sss test installs both (mpich, libmpich-dev, openmpi-bin,
+# libopenmpi-dev, libpmix-dev) when it runs as root.
+#   build.sh DIR [mpich|openmpi]
 set -eu
 src="$(dirname "$0")"
 out="$1"
+flavour="${2:-mpich}"
 mkdir -p "$out"
-mpicc="${MPICC:-mpicc.mpich}"
+case "$flavour" in
+  mpich)
+    mpicc="${MPICC:-mpicc.mpich}"
+    programs="hello cpi ring allreduce abort nofinalize spawn usize"
+    packages="mpich and libmpich-dev" ;;
+  openmpi)
+    mpicc="${MPICC:-mpicc.openmpi}"
+    programs="hello cpi ring allreduce abort nofinalize"
+    packages="openmpi-bin and libopenmpi-dev (and libpmix-dev, for the mpd's PMIx server)" ;;
+  *)
+    echo "build.sh: the flavour is mpich or openmpi, not $flavour" >&2
+    exit 2 ;;
+esac
 if ! command -v "$mpicc" >/dev/null 2>&1; then
-  echo "build.sh: $mpicc is missing; install Debian's mpich and libmpich-dev (bin/sss test does it when run as root)" >&2
+  echo "build.sh: $mpicc is missing; install Debian's $packages (bin/sss test does it when run as root)" >&2
   exit 1
 fi
-for program in hello cpi ring allreduce abort spawn usize; do
+for program in $programs; do
   "$mpicc" -O2 -Wall -o "$out/$program" "$src/$program.c" -lm
 done
-for program in pmi_spawn fence; do
-  gcc -O2 -Wall -Wextra -o "$out/$program" "$src/$program.c"
-done
+if [ "$flavour" = mpich ]; then
+  for program in pmi_spawn fence; do
+    gcc -O2 -Wall -Wextra -o "$out/$program" "$src/$program.c"
+  done
+fi

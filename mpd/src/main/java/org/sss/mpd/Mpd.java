@@ -78,7 +78,8 @@ public final class Mpd implements AutoCloseable, LinkHandler {
         this.ringTest = new RingTest(ring);
         this.jobs = new JobManager(ring, peers, reactor,
                 RankLauncher.forThisProcess(java.util.Optional.ofNullable(settings.execHelper())), settings.fanout(),
-                settings.killGrace().toMillis(), settings.keepEnded(), new JobConsoles(secret, handshake.digest()));
+                settings.killGrace().toMillis(), settings.keepEnded(), new JobConsoles(secret, handshake.digest()),
+                java.util.Optional.ofNullable(settings.pmixHelper()));
         this.routes = routes();
         this.acceptor = Thread.ofPlatform().daemon().name("mpd-accept-" + self.id()).unstarted(this::acceptLoop);
     }

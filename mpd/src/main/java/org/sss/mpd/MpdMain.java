@@ -74,6 +74,7 @@ public final class MpdMain {
         Duration frame = org.sss.mpd.internal.Link.DEFAULT_FRAME_TIMEOUT;
         Duration keepEnded = Duration.ofHours(1);
         Path helper = null;
+        Path pmixHelper = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -92,6 +93,7 @@ public final class MpdMain {
                 case "--frame-timeout" -> frame = seconds(value(args, ++i, arg), arg);
                 case "--keep-ended" -> keepEnded = seconds(value(args, ++i, arg), arg);
                 case "--exec-helper" -> helper = Path.of(value(args, ++i, arg));
+                case "--pmix-helper" -> pmixHelper = Path.of(value(args, ++i, arg));
                 case "--log-level" -> ComponentMain.logLevel(value(args, ++i, arg));
                 default -> throw new IllegalArgumentException("unknown argument " + arg);
             }
@@ -123,7 +125,8 @@ public final class MpdMain {
                 throw new IllegalArgumentException("cannot resolve host " + host + "; give --listen ADDR:PORT");
             }
         }
-        return new MpdSettings(host, host, address, port, join, secret, console, fanout, grace, watch, frame, keepEnded, helper);
+        return new MpdSettings(host, host, address, port, join, secret, console, fanout, grace, watch, frame, keepEnded, helper,
+                pmixHelper);
     }
 
     private static Duration seconds(String text, String option) {
@@ -144,7 +147,7 @@ public final class MpdMain {
     private static void usage(PrintStream out) {
         out.println("usage: mpd [--host NAME] [--listen ADDR:PORT] [--join ADDR:PORT] [--secret FILE] [--console-file FILE]");
         out.println("           [--fanout K] [--grace SECONDS] [--watch-timeout SECONDS] [--frame-timeout SECONDS]");
-        out.println("           [--keep-ended SECONDS] [--exec-helper FILE] [--log-level LEVEL]");
+        out.println("           [--keep-ended SECONDS] [--exec-helper FILE] [--pmix-helper FILE] [--log-level LEVEL]");
         out.println("Runs one member of an mpd ring in the foreground.");
         out.println();
         out.println("  --host NAME          this mpd's id and host name (default: the machine's host name)");
@@ -158,6 +161,8 @@ public final class MpdMain {
         out.println("  --frame-timeout S    a peer that stops in the middle of a message is dropped after this (default 30)");
         out.println("  --keep-ended S       how long the end of a detached (process manager) job waits to be collected (default 3600)");
         out.println("  --exec-helper FILE   the sss-exec helper that sets limits and users (default: the one built with mpd)");
+        out.println("  --pmix-helper FILE   the sss-pmix PMIx server (default: the one built with mpd, if libpmix-dev was");
+        out.println("                       there); a FILE that is not a program leaves this mpd serving PMI-1 only");
         out.println();
         out.println("Exit status: 0 clean exit, 1 cannot start, 2 usage error or unusable secret file.");
     }

@@ -21,10 +21,12 @@ import org.sss.lib.wire.Endpoint;
  * @param frameTimeout  a peer that starts a message and does not finish it within this is dropped
  * @param keepEnded     how long the end of a detached job is kept for its console when nobody releases it
  * @param execHelper    the sss-exec launch helper, or null for the one built with the module
+ * @param pmixHelper    the sss-pmix PMIx server helper, or null for the one built with the module (a path that is
+ *                      not an executable file leaves the mpd without PMIx: it serves PMI-1 only)
  */
 public record MpdSettings(String id, String host, String listenAddress, int listenPort, Endpoint join, Path secretFile,
                           Path consoleFile, int fanout, Duration killGrace, Duration watchTimeout, Duration frameTimeout,
-                          Duration keepEnded, Path execHelper) {
+                          Duration keepEnded, Path execHelper, Path pmixHelper) {
     /** Checks the values. */
     public MpdSettings {
         if (fanout < 2) {

@@ -15,6 +15,7 @@ import org.sss.lib.server.LocalServer;
 import org.sss.lib.server.LocalServerSettings;
 import org.sss.lib.server.MessageDispatcher;
 import org.sss.queuemanager.internal.Job;
+import org.sss.queuemanager.internal.AccountingOperations;
 import org.sss.queuemanager.internal.JobOperations;
 import org.sss.queuemanager.internal.JobService;
 import org.sss.schema.SuiteEvent;
@@ -57,6 +58,7 @@ public final class QueueManager extends Component {
         MessageDispatcher dispatcher = launch.runtime().dispatcher();
         JobService service = launch.open(runtime -> JobService.start(settings, runtime.components()));
         new JobOperations(service, settings).registerOn(dispatcher);
+        new AccountingOperations(service.accounting()).registerOn(dispatcher);
         long cursor = launch.attempt(runtime -> service.eventCursor());
         launch.runtime().subscriptions().subscribe(JobService.SUBSCRIPTION, List.of(
                 Subscriptions.filter("process-manager", SuiteEvent.PROCESS_GROUP_END.value(), null),

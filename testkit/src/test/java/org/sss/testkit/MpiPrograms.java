@@ -6,35 +6,52 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The MPI test programs of {@code src/test/c} (MPICH programs and raw PMI-1 clients), built into {@code target/mpi}
- * by {@code src/test/c/build.sh} the first time a test asks for one. The product's build never compiles them, so it
- * needs no MPI; a test that runs them fails, saying how to install MPICH, on a machine without it.
+ * The MPI test programs of {@code src/test/c}, built by {@code src/test/c/build.sh} the first time a test asks for
+ * one: with MPICH's {@code mpicc.mpich} (with the raw PMI-1 clients) into {@code target/mpi}, and with Open MPI's
+ * {@code mpicc.openmpi} into {@code target/mpi-openmpi}. The product's build never compiles them, so it needs no
+ * MPI; a test that runs them fails, saying which packages to install, on a machine without that MPI.
  */
 final class MpiPrograms {
     private static final Path SOURCES = Path.of("src", "test", "c").toAbsolutePath();
     private static final Path BUILT = Path.of("target", "mpi").toAbsolutePath();
+    private static final Path BUILT_OPEN_MPI = Path.of("target", "mpi-openmpi").toAbsolutePath();
     private static boolean built;
+    private static boolean builtOpenMpi;
 
     private MpiPrograms() {
     }
 
     /**
      * @param name a program of {@code src/test/c} (without {@code .c})
-     * @return the path of its build, made on first use
+     * @return the path of its MPICH build, made on first use
      * @throws IllegalStateException if the programs cannot be built, with what build.sh said (e.g. that mpicc.mpich
      *                               is missing)
      */
     static synchronized String path(String name) {
         if (!built) {
-            build();
+            build(BUILT, "mpich");
             built = true;
         }
         return BUILT.resolve(name).toString();
     }
 
-    private static void build() {
+    /**
+     * @param name an MPI program of {@code src/test/c} (without {@code .c})
+     * @return the path of its Open MPI build, made on first use
+     * @throws IllegalStateException if the programs cannot be built, with what build.sh said (e.g. that
+     *                               mpicc.openmpi is missing)
+     */
+    static synchronized String openMpi(String name) {
+        if (!builtOpenMpi) {
+            build(BUILT_OPEN_MPI, "openmpi");
+            builtOpenMpi = true;
+        }
+        return BUILT_OPEN_MPI.resolve(name).toString();
+    }
+
+    private static void build(Path into, String flavour) {
         try {
-            Process process = new ProcessBuilder("sh", SOURCES.resolve("build.sh").toString(), BUILT.toString())
+            Process process = new ProcessBuilder("sh", SOURCES.resolve("build.sh").toString(), into.toString(), flavour)
                     .redirectErrorStream(true).start();
             String said = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(300, TimeUnit.SECONDS)) {

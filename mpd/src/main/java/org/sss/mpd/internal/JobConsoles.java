@@ -110,7 +110,7 @@ public final class JobConsoles {
         }
         return new JobSpec(request.jid(), request.user(), request.wdir(), request.output(), request.env(), sets,
                 request.wishes(), request.treeHosts(), request.rankHost(), request.fanout(), request.graceMillis(),
-                request.preput(), request.parentJid(), JobSpec.Supervision.ATTACHED);
+                request.preput(), request.parentJid(), JobSpec.Supervision.ATTACHED, request.pmi());
     }
 
     private static String describe(String runAs) {

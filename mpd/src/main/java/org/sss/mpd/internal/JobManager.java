@@ -21,7 +21,8 @@ import org.sss.mpd.internal.pmi.SpawnRequest;
  * them to the console and keeps the count ({@link JobAccounting}). The root's commands — kill, signal, stdin,
  * forget — go to the hosts directly ({@link RankControl}); consoles' requests and their going are
  * {@link ConsoleRequests}'s, detached jobs' reattachment {@link DetachedJobs}', lost members {@link HostLoss}'s.
- * PMI-1 is {@link PmiPort}, {@link PmiJobs} and {@link KvsFences}; {@code MPI_Comm_spawn} is {@link Spawns}, the
+ * PMI-1 is {@link PmiPort}, {@link PmiJobs} and {@link KvsFences}; PMIx is {@link PmixJobs} (with its helper
+ * process) and {@link PmixExchange}; {@code MPI_Comm_spawn} is {@link Spawns}, the
  * singleton init {@link Singletons}'s. {@link JobTable} holds the jobs. Everything here belongs to one mpd: two mpds
  * in one JVM share nothing. Thread-safe.
  */
@@ -42,6 +43,7 @@ public final class JobManager implements AutoCloseable {
     private final ConsoleRequests requests;
     private final DetachedJobs detached;
     private final HostLoss hostLoss;
+    private final PmixJobs pmix;
 
     /**
      * @param ring        the ring (membership, this mpd)
@@ -52,10 +54,12 @@ public final class JobManager implements AutoCloseable {
      * @param graceMillis SIGTERM to SIGKILL delay
      * @param keepEnded   how long the end of a detached job is kept when no console releases it
      * @param consoles    the job console keys given to ranks and accepted from consoles
+     * @param pmixHelper  the sss-pmix to run instead of the one built with the module (not an executable file: none)
      * @throws IOException if the PMI port cannot be bound
      */
     public JobManager(Ring ring, Peers peers, ProcessReactor reactor, RankLauncher launcher, int fanout, long graceMillis,
-                      Duration keepEnded, JobConsoles consoles) throws IOException {
+                      Duration keepEnded, JobConsoles consoles, java.util.Optional<java.nio.file.Path> pmixHelper)
+            throws IOException {
         this.table = new JobTable(ring.self().id());
         this.pmiPort = new PmiPort(ring);
         this.reports = new SignalReports(timer);
@@ -64,7 +68,10 @@ public final class JobManager implements AutoCloseable {
         this.tree = new JobTree(ring, peers, table, accounting, control);
         this.fences = new KvsFences(ring, peers, table);
         this.pmiJobs = new PmiJobs(ring, fences, tree, this::spawn);
-        this.local = new LocalRanks(ring, table, tree, control, pmiPort, launcher, reactor, consoles);
+        this.pmix = new PmixJobs(ring, peers, table, tree, pmixHelper.isPresent()
+                ? pmixHelper.filter(java.nio.file.Files::isRegularFile).filter(java.nio.file.Files::isExecutable)
+                : PmixJobs.builtHelper());
+        this.local = new LocalRanks(ring, table, tree, control, pmiPort, launcher, reactor, consoles, pmix);
         this.launch = new JobLaunch(ring, peers, table, pmiJobs, local, tree, fanout, graceMillis);
         this.spawns = new Spawns(ring, peers, table, pmiJobs, launch, fanout);
         this.singletons = new Singletons(ring, table, pmiJobs, local, fanout, graceMillis);
@@ -100,6 +107,10 @@ public final class JobManager implements AutoCloseable {
                 .on("release", detached::release)
                 .on("kvs-fence", (link, message) -> fences.onKvsFence(message))
                 .on("kvs-commit", (link, message) -> fences.onKvsCommit(message))
+                .on("pmix-fence", (link, message) -> pmix.exchange().onFence(message))
+                .on("pmix-commit", (link, message) -> pmix.exchange().onCommit(message))
+                .on("pmix-dmodex", (link, message) -> pmix.exchange().onDirectModex(message))
+                .on("pmix-dmodex-data", (link, message) -> pmix.exchange().onDirectModexData(message))
                 .on("job-spawn", (link, message) -> spawns.onSpawn(message))
                 .on("job-spawn-result", (link, message) -> spawns.onSpawnResult(message))
                 .on("singleton", singletons::singleton)
@@ -159,5 +170,6 @@ public final class JobManager implements AutoCloseable {
         }
         timer.shutdownNow();
         pmiPort.close();
+        pmix.close();
     }
 }

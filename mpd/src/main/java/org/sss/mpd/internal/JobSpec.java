@@ -26,10 +26,11 @@ import java.util.List;
  * @param preput       {@code KEY=value} entries the job's key-value space starts with (a spawned job's)
  * @param parentJid    the job that spawned this one, or empty
  * @param supervision  whether the job outlives its console, and what the root keeps for one that reattaches
+ * @param pmi          the process-management interfaces its ranks are served (default both)
  */
 public record JobSpec(String jid, String user, String wdir, String output, List<String> env, List<RankSet> sets,
                       Wishes wishes, List<String> treeHosts, int[] rankHost, int fanout, long graceMillis,
-                      List<String> preput, String parentJid, Supervision supervision) {
+                      List<String> preput, String parentJid, Supervision supervision, PmiMode pmi) {
 
     /** Resource limit names a rank set may carry (those of setrlimit(2) that sss-exec knows). */
     public static final java.util.Set<String> LIMIT_NAMES =
@@ -153,6 +154,32 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
         parentJid = parentJid == null ? "" : parentJid;
         wishes = wishes == null ? Wishes.NONE : wishes;
         supervision = supervision == null ? Supervision.ATTACHED : supervision;
+        pmi = pmi == null ? PmiMode.BOTH : pmi;
+    }
+
+    /**
+     * A job whose ranks are served both PMI-1 and PMIx.
+     *
+     * @param jid         job id
+     * @param user        submitter
+     * @param wdir        working directory
+     * @param output      output mode
+     * @param env         job environment
+     * @param sets        rank sets
+     * @param wishes      placement wishes
+     * @param treeHosts   hosts in tree order
+     * @param rankHost    each rank's host index
+     * @param fanout      tree fan-out
+     * @param graceMillis kill grace
+     * @param preput      initial key-value space
+     * @param parentJid   spawning job, or empty
+     * @param supervision how the job relates to its console
+     */
+    public JobSpec(String jid, String user, String wdir, String output, List<String> env, List<RankSet> sets,
+                   Wishes wishes, List<String> treeHosts, int[] rankHost, int fanout, long graceMillis,
+                   List<String> preput, String parentJid, Supervision supervision) {
+        this(jid, user, wdir, output, env, sets, wishes, treeHosts, rankHost, fanout, graceMillis, preput, parentJid,
+                supervision, PmiMode.BOTH);
     }
 
     /** @return whether this job was started by MPI_Comm_spawn */
@@ -205,7 +232,7 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
      */
     public JobSpec placed(String newJid, List<String> tree, int[] placement, int newFanout, long grace) {
         return new JobSpec(newJid, user, wdir, output, env, sets, wishes, tree, placement, newFanout, grace, preput, parentJid,
-                supervision);
+                supervision, pmi);
     }
 
     /**

@@ -35,6 +35,9 @@ public final class JobSpecCodec {
         line(text, "ppn", Integer.toString(wishes.ppn()));
         line(text, "fanout", Integer.toString(spec.fanout()));
         line(text, "grace", Long.toString(spec.graceMillis()));
+        if (spec.pmi() != PmiMode.BOTH) {
+            line(text, "pmi", spec.pmi().wire());
+        }
         if (supervision.detached()) {
             line(text, "detach", supervision.tag());
             line(text, "keep", Long.toString(supervision.keepBytes()));
@@ -179,6 +182,7 @@ public final class JobSpecCodec {
         private boolean detached;
         private String tag = "";
         private long keep;
+        private PmiMode pmi = PmiMode.BOTH;
         private final List<String> env = new ArrayList<>();
         private final List<String> hosts = new ArrayList<>();
         private final List<String> machines = new ArrayList<>();
@@ -213,6 +217,7 @@ public final class JobSpecCodec {
                     tag = value;
                 }
                 case "keep" -> keep = number(value, 0, 1L << 34);
+                case "pmi" -> pmi = pmiMode(value);
                 case "env" -> env.add(value);
                 case "host" -> hosts.add(value);
                 case "machine" -> machines.add(value);
@@ -235,6 +240,14 @@ public final class JobSpecCodec {
                 case "stdout" -> stdout = value;
                 case "stderr" -> stderr = value;
                 default -> throw new MalformedMessageException("unknown job line " + key);
+            }
+        }
+
+        private static PmiMode pmiMode(String value) throws MalformedMessageException {
+            try {
+                return PmiMode.of(value);
+            } catch (IllegalArgumentException e) {
+                throw new MalformedMessageException(e.getMessage());
             }
         }
 
@@ -271,7 +284,7 @@ public final class JobSpecCodec {
                 throw new MalformedMessageException("output must be label, merged or discard");
             }
             JobSpec spec = new JobSpec(jid, user, wdir, output, env, sets, new JobSpec.Wishes(at, machines, hosts, ppn), tree, place,
-                    fanout, grace, preput, parent, new JobSpec.Supervision(detached, tag, keep));
+                    fanout, grace, preput, parent, new JobSpec.Supervision(detached, tag, keep), pmi);
             if (place.length != 0 && place.length != spec.size()) {
                 throw new MalformedMessageException("placement covers " + place.length + " ranks of " + spec.size());
             }

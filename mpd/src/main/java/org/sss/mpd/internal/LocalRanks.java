@@ -32,6 +32,7 @@ final class LocalRanks {
     private final RankLauncher launcher;
     private final ProcessReactor reactor;
     private final JobConsoles consoles;
+    private final PmixJobs pmix;
 
     /**
      * @param ring     the ring (this mpd: its id, host and console address)
@@ -42,9 +43,10 @@ final class LocalRanks {
      * @param launcher spawns the processes
      * @param reactor  watches them
      * @param consoles the job console keys ranks get
+     * @param pmix     registers jobs with this mpd's PMIx server
      */
     LocalRanks(Ring ring, JobTable table, JobTree tree, RankControl control, PmiPort pmi, RankLauncher launcher,
-               ProcessReactor reactor, JobConsoles consoles) {
+               ProcessReactor reactor, JobConsoles consoles, PmixJobs pmix) {
         this.ring = ring;
         this.table = table;
         this.tree = tree;
@@ -53,6 +55,7 @@ final class LocalRanks {
         this.launcher = launcher;
         this.reactor = reactor;
         this.consoles = consoles;
+        this.pmix = pmix;
     }
 
     private String selfId() {
@@ -67,32 +70,46 @@ final class LocalRanks {
      */
     String start(Job job) {
         JobSpec spec = job.spec;
+        long begin = System.nanoTime();
+        PmixJobs.Served served = pmix.register(job);
+        long registered = System.nanoTime();
+        if (served.problem() != null && spec.pmi() != PmiMode.PMIX) {
+            LOG.warn("mpd {}: job {}: its ranks here get PMI-1 only: {}", selfId(), spec.jid(), served.problem());
+        }
         Map<JobSpec.RankSet, RankLauncher.Launchable> launchables = new LinkedHashMap<>();
         StringBuilder spawned = new StringBuilder();
         for (int rank : spec.ranksOn(job.index)) {
             RankLauncher.Launchable launchable = launchables.computeIfAbsent(spec.setOf(rank), set -> launcher.ranks(spec, set));
-            int pid = spawn(job, rank, launchable);
+            int pid = spawn(job, rank, launchable, served);
             spawned.append(rank).append(' ').append(pid).append('\n');
         }
         startCoProcesses(job, spawned);
+        LOG.debug("mpd {}: job {}: local ranks started in {} us after {} us of PMIx registration", selfId(), spec.jid(),
+                (System.nanoTime() - registered) / 1000, (registered - begin) / 1000);
         return spawned.toString();
     }
 
-    /** Spawns one rank; returns its pid, or 0 if it could not be started (its failure is already reported). */
-    private int spawn(Job job, int rank, RankLauncher.Launchable launchable) {
+    /**
+     * Spawns one rank with its variables: PMI-1's and PMIx's as the job's mode and this host's PMIx server allow.
+     * Returns its pid, or 0 if it could not be started (its failure is already reported).
+     */
+    private int spawn(Job job, int rank, RankLauncher.Launchable launchable, PmixJobs.Served served) {
         JobSpec spec = job.spec;
         LocalRank local = new LocalRank(rank);
-        int pmiid = pmi.register(job.pmi, rank);
-        local.pmiid = pmiid;
-        List<String> own = new ArrayList<>(10);
+        List<String> own = new ArrayList<>(32);
         own.add("PMI_RANK=" + rank);
         own.add("PMI_SIZE=" + spec.size());
         own.add("MPD_JID=" + spec.jid());
         own.add("MPD_JRANK=" + rank);
         own.add("MPD_JSIZE=" + spec.size());
         own.add("MPD_HOST=" + ring.self().host());
-        own.add("PMI_PORT=" + pmi.port());
-        own.add("PMI_ID=" + pmiid);
+        if (spec.pmi().servesPmi1()) {
+            int pmiid = pmi.register(job.pmi, rank);
+            local.pmiid = pmiid;
+            own.add("PMI_PORT=" + pmi.port());
+            own.add("PMI_ID=" + pmiid);
+        }
+        own.addAll(served.env().getOrDefault(rank, List.of()));
         own.add("MPD_CONSOLE=" + ring.self().endpoint().host() + ":" + ring.self().endpoint().port());
         own.add("MPD_JOB_KEY=" + consoles.keyFor(spec.jid(), spec.setOf(rank).runAs()));
         if (spec.spawned()) {
@@ -101,7 +118,10 @@ final class LocalRanks {
         job.ranks.put(rank, local);
         Posix.Spawned spawned;
         try {
-            spawned = launcher.spawn(launchable, own);
+            if (spec.pmi() == PmiMode.PMIX && served.problem() != null) {
+                throw new IOException("the job asks for PMIx only, and " + served.problem());
+            }
+            spawned = launcher.spawn(launchable, served.defaults(), own);
         } catch (IOException e) {
             String exec = spec.setOf(rank).exec();
             String text = "mpd " + selfId() + ": rank " + rank + ": cannot execute " + exec + ": " + e.getMessage() + "\n";
@@ -178,10 +198,16 @@ final class LocalRanks {
         if (local.session != null && local.session.active()) {
             why = why != null ? why : "exited without calling MPI_Finalize (its PMI connection was still open)";
             code = code == 0 ? 1 : code;
+        } else if (local.pmix == LocalRank.PMIX_CONNECTED) {
+            why = why != null ? why : "exited without calling MPI_Finalize (it had not called PMIx_Finalize)";
+            code = code == 0 ? 1 : code;
         }
         tree.sendUp(job, MpdMessage.of("job-exit").with("jid", job.jid()).with("rank", local.rank).with("status", code)
                 .with("signal", Posix.termSignal(waitStatus) == 0 ? null : Posix.termSignal(waitStatus))
                 .with("host", selfId()).with("pid", local.pid).with("why", why).build());
+        if (job.allLocalRanksEnded()) {
+            pmix.ended(job);
+        }
         if (!job.coProcesses.isEmpty() && job.localRanksDone()) {
             for (LocalRank co : job.coProcesses) {
                 control.terminate(co, UnixSignals.TERM, job.spec.graceMillis());

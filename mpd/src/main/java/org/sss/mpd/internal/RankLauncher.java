@@ -172,21 +172,45 @@ public final class RankLauncher {
      * @throws IOException if it cannot be started (with the reason)
      */
     Posix.Spawned spawn(Launchable launchable, List<String> ownEnv) throws IOException {
+        return spawn(launchable, List.of(), ownEnv);
+    }
+
+    /**
+     * Spawns one process of a prepared set, with defaults the job's environment may override.
+     *
+     * @param launchable the set's launchable
+     * @param defaults   variables the process gets unless the set's environment or {@code ownEnv} names them
+     * @param ownEnv     variables for this process only, replacing the set's of the same name
+     * @return the process
+     * @throws IOException if it cannot be started (with the reason)
+     */
+    Posix.Spawned spawn(Launchable launchable, List<String> defaults, List<String> ownEnv) throws IOException {
         if (launchable.path() == null) {
             throw new IOException(launchable.problem());
         }
         java.util.Set<String> replaced = new java.util.HashSet<>();
         for (String entry : ownEnv) {
-            replaced.add(entry.substring(0, Math.max(0, entry.indexOf('='))));
+            replaced.add(name(entry));
         }
-        List<String> env = new ArrayList<>(launchable.env().size() + ownEnv.size());
+        java.util.Set<String> named = new java.util.HashSet<>(replaced);
+        List<String> env = new ArrayList<>(defaults.size() + launchable.env().size() + ownEnv.size());
         for (String entry : launchable.env()) {
-            if (!replaced.contains(entry.substring(0, Math.max(0, entry.indexOf('='))))) {
+            named.add(name(entry));
+            if (!replaced.contains(name(entry))) {
+                env.add(entry);
+            }
+        }
+        for (String entry : defaults) {
+            if (named.add(name(entry))) {
                 env.add(entry);
             }
         }
         env.addAll(ownEnv);
         return Posix.spawn(launchable.path(), launchable.argv(), env, launchable.wdir(), launchable.redirects());
+    }
+
+    private static String name(String entry) {
+        return entry.substring(0, Math.max(0, entry.indexOf('=')));
     }
 
     private static void put(Map<String, String> env, String entry) {

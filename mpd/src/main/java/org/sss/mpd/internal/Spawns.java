@@ -68,7 +68,7 @@ final class Spawns {
         }
         JobSpec child = new JobSpec("", parent.spec.user(), wdir, parent.spec.output(), parent.spec.env(), sets,
                 JobSpec.Wishes.NONE, List.of(), new int[0], fanout, parent.spec.graceMillis(), preput, parent.jid(),
-                JobSpec.Supervision.ATTACHED);
+                JobSpec.Supervision.ATTACHED, parent.spec.pmi());
         long request = table.newRequest();
         pending.put(request, result);
         MpdMessage message = MpdMessage.of("job-spawn").with("jid", parent.jid()).with("req", request)

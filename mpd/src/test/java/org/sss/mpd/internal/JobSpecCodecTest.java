@@ -68,6 +68,21 @@ class JobSpecCodecTest {
     }
 
     @Test
+    void thePmiModeTravelsOnlyWhenItIsNotBoth() throws MalformedMessageException {
+        JobSpec both = JobSpecCodec.decode("set=1\nexec=x\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(both.pmi()).isEqualTo(PmiMode.BOTH);
+        assertThat(new String(JobSpecCodec.encode(both), StandardCharsets.UTF_8)).doesNotContain("pmi=");
+        JobSpec pmix = JobSpecCodec.decode("pmi=pmix\nset=1\nexec=x\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(pmix.pmi()).isEqualTo(PmiMode.PMIX);
+        JobSpec placed = pmix.placed("3@h", List.of("h"), new int[] {0}, 4, 1000);
+        assertThat(JobSpecCodec.decode(JobSpecCodec.encode(placed)).pmi()).isEqualTo(PmiMode.PMIX);
+        assertThat(JobSpecCodec.decode("pmi=pmi1\nset=1\nexec=x\n".getBytes(StandardCharsets.UTF_8)).pmi())
+                .isEqualTo(PmiMode.PMI1);
+        assertThatThrownBy(() -> JobSpecCodec.decode("pmi=pmi2\nset=1\nexec=x\n".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("pmi");
+    }
+
+    @Test
     void anUnknownLimitOrAShortPlacementIsMalformed() {
         assertThatThrownBy(() -> JobSpecCodec.decode("set=1\nexec=x\nlimit=bogus=1\n".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(MalformedMessageException.class).hasMessageContaining("limit");

@@ -81,6 +81,17 @@ class WireGoldenTest {
     }
 
     @Test
+    void aLaunchAskingForPmixOnlyCarriesThePmiLine() throws Exception {
+        MpdMessage launch = decode("launch-pmix");
+        JobSpec spec = JobSpecCodec.decode(launch.body());
+        assertThat(spec.pmi()).isEqualTo(PmiMode.PMIX);
+        assertThat(spec.sets()).containsExactly(new JobSpec.RankSet(2, "./hello", List.of(), List.of()));
+        JobSpec same = new JobSpec("", "alice", "/", "merged", List.of(), spec.sets(), JobSpec.Wishes.NONE, List.of(),
+                new int[0], 4, 5000, List.of(), "", JobSpec.Supervision.ATTACHED, PmiMode.PMIX);
+        assertThat(new String(JobSpecCodec.encode(same), java.nio.charset.StandardCharsets.UTF_8)).contains("pmi=pmix\n");
+    }
+
+    @Test
     void killAndSignalRequests() throws Exception {
         MpdMessage kill = MpdMessage.of("kill").with("jid", "7@node1").with("signal", 15).build();
         assertEncodes(kill, "kill");

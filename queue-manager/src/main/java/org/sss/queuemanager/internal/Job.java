@@ -22,10 +22,11 @@ import java.util.Map;
  * @param exitStatus  its exit status once completed, or null when it never ran
  * @param reason      why it waits, or how it ended when not by exiting 0 on its own; may be empty
  * @param runs        how many times it was started
+ * @param usage       what its processes used, over its runs so far
  */
 public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, State state, boolean held, Instant submitted,
                   Instant started, Instant ended, List<String> allocated, String pgid, Integer exitStatus, String reason,
-                  int runs) {
+                  int runs, JobUsage usage) {
 
     /** Where a job is in its life; the letters are PBS's. */
     public enum State {
@@ -61,6 +62,7 @@ public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, St
     public Job {
         allocated = List.copyOf(allocated);
         reason = reason == null ? "" : reason;
+        usage = usage == null ? JobUsage.NONE : usage;
     }
 
     /**
@@ -85,14 +87,16 @@ public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, St
      * @param mailEvents  -m, or empty
      * @param mailUsers   -M, or empty
      * @param environment the job's environment besides the PBS_ variables (-V, -v)
+     * @param limits      its memory and CPU-time limits (-l mem, pmem, vmem, cput)
      */
     public record JobSpec(String user, String name, String queue, int nodes, int ppn, long walltime, int priority,
                           String account, String workdir, String submitHost, String scriptName, String script,
                           String outputPath, String errorPath, String join, String depend, String mailEvents,
-                          String mailUsers, Map<String, String> environment) {
+                          String mailUsers, Map<String, String> environment, JobLimits limits) {
         /** Copies the map, keeping its order. */
         public JobSpec {
             environment = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environment));
+            limits = limits == null ? JobLimits.NONE : limits;
         }
     }
 
@@ -113,7 +117,7 @@ public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, St
      */
     public Job in(State newState, String why) {
         return new Job(id, sequence, arrayIndex, spec, newState, held, submitted, started, ended, allocated, pgid,
-                exitStatus, why, runs);
+                exitStatus, why, runs, usage);
     }
 
     /**
@@ -123,7 +127,7 @@ public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, St
     public Job withHold(boolean hold) {
         State next = state == State.QUEUED || state == State.HELD ? (hold ? State.HELD : State.QUEUED) : state;
         return new Job(id, sequence, arrayIndex, spec, next, hold, submitted, started, ended, allocated, pgid, exitStatus,
-                hold ? "held" : "", runs);
+                hold ? "held" : "", runs, usage);
     }
 
     /**
@@ -134,7 +138,7 @@ public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, St
      */
     public Job startedOn(List<String> nodes, String newPgid, Instant at) {
         return new Job(id, sequence, arrayIndex, spec, State.RUNNING, held, submitted, at, null, nodes, newPgid, null, "",
-                runs + 1);
+                runs + 1, usage);
     }
 
     /**
@@ -145,7 +149,16 @@ public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, St
      */
     public Job completed(Integer status, String why, Instant at) {
         return new Job(id, sequence, arrayIndex, spec, State.COMPLETED, held, submitted, started, at, allocated, pgid, status,
-                why, runs);
+                why, runs, usage);
+    }
+
+    /**
+     * @param used what its last run used
+     * @return this job with that added to its usage
+     */
+    public Job used(JobUsage used) {
+        return new Job(id, sequence, arrayIndex, spec, state, held, submitted, started, ended, allocated, pgid, exitStatus,
+                reason, runs, usage.plus(used));
     }
 
     /**
@@ -154,7 +167,7 @@ public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, St
      */
     public Job requeued(String why) {
         return new Job(id, sequence, arrayIndex, spec, held ? State.HELD : State.QUEUED, held, submitted, started, null,
-                List.of(), null, null, why, runs);
+                List.of(), null, null, why, runs, usage);
     }
 
     /**
@@ -163,6 +176,6 @@ public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, St
      */
     public Job withSpec(JobSpec newSpec) {
         return new Job(id, sequence, arrayIndex, newSpec, state, held, submitted, started, ended, allocated, pgid,
-                exitStatus, reason, runs);
+                exitStatus, reason, runs, usage);
     }
 }

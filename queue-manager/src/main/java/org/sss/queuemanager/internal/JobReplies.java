@@ -86,6 +86,15 @@ final class JobReplies {
         type.setExitStatus(job.exitStatus());
         type.setReason(blankToNull(job.reason()));
         type.setRuns(job.runs());
+        JobLimits limits = job.spec().limits();
+        type.setMem(limits.memory() > 0 ? limits.memory() : null);
+        type.setPmem(limits.processMemory() > 0 ? limits.processMemory() : null);
+        type.setVmem(limits.virtualMemory() > 0 ? limits.virtualMemory() : null);
+        type.setCput(limits.cpuSeconds() > 0 ? limits.cpuSeconds() : null);
+        if (job.usage().cpuMillis() != null) {
+            type.setCpuTime(java.math.BigDecimal.valueOf(job.usage().cpuMillis(), 3));
+        }
+        type.setMaxMemory(job.usage().maxMemoryBytes());
         return type;
     }
 

@@ -145,7 +145,14 @@ public final class JobRunner implements AutoCloseable {
             }
         }
         unlaunched.remove(job.id());
-        finish(job.id(), end.getExitStatus(), end.getReason() == null ? "" : end.getReason());
+        finish(job.id(), end.getExitStatus(), end.getReason() == null ? "" : end.getReason(), usageOf(end));
+    }
+
+    /** What an ended group's processes used, as its hosts measured it. */
+    static JobUsage usageOf(PgType end) {
+        Long cpu = end.getCpuTime() == null ? null : end.getCpuTime().movePointRight(3)
+                .setScale(0, java.math.RoundingMode.HALF_UP).longValue();
+        return new JobUsage(cpu, end.getMaxMemory());
     }
 
     /**
@@ -187,6 +194,10 @@ public final class JobRunner implements AutoCloseable {
     }
 
     private void finish(String id, Integer status, String groupReason) {
+        finish(id, status, groupReason, JobUsage.NONE);
+    }
+
+    private void finish(String id, Integer status, String groupReason, JobUsage used) {
         cancelTimer(id);
         String pgid = table.get(id).map(Job::pgid).orElse(null);
         try {
@@ -195,10 +206,10 @@ public final class JobRunner implements AutoCloseable {
                     return job;
                 }
                 if (job.state() == Job.State.EXITING && job.reason().startsWith(REQUEUE)) {
-                    return job.requeued("");
+                    return job.used(used).requeued("");
                 }
                 String why = job.state() == Job.State.EXITING ? job.reason() : status != null && status == 0 ? "" : groupReason;
-                return job.completed(status, why, Instant.now());
+                return job.used(used).completed(status, why, Instant.now());
             }, job -> job.isCompleted() ? SuiteEvent.JOB_FINISHED : SuiteEvent.JOB_REQUEUED);
             if (ended.isCompleted()) {
                 LOG.info("queue-manager: job {}: completed, exit status {}{}", ended.id(), ended.exitStatus(),

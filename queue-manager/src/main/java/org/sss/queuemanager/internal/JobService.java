@@ -104,6 +104,11 @@ public final class JobService implements AutoCloseable {
         return jobs;
     }
 
+    /** @return the accounting records of completed jobs */
+    public AccountingRecords accounting() {
+        return store.accounting();
+    }
+
     /** @return the jobs */
     public JobTable table() {
         return table;

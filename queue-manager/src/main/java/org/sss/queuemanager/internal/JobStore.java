@@ -41,12 +41,22 @@ public final class JobStore implements AutoCloseable {
                             + " value TEXT NOT NULL, PRIMARY KEY (job_id, pos))",
                     Outbox.CREATE_TABLE)),
             new Migration(2, "how far the queue manager has read the events it subscribes to", List.of(
-                    "CREATE TABLE event_cursor (name TEXT PRIMARY KEY, seq INTEGER NOT NULL)")));
+                    "CREATE TABLE event_cursor (name TEXT PRIMARY KEY, seq INTEGER NOT NULL)")),
+            new Migration(3, "jobs' memory and CPU-time limits and usage, and the accounting records",
+                    java.util.stream.Stream.concat(java.util.stream.Stream.of(
+                            "ALTER TABLE jobs ADD COLUMN mem_limit INTEGER NOT NULL DEFAULT 0",
+                            "ALTER TABLE jobs ADD COLUMN pmem_limit INTEGER NOT NULL DEFAULT 0",
+                            "ALTER TABLE jobs ADD COLUMN vmem_limit INTEGER NOT NULL DEFAULT 0",
+                            "ALTER TABLE jobs ADD COLUMN cput_limit INTEGER NOT NULL DEFAULT 0",
+                            "ALTER TABLE jobs ADD COLUMN cpu_ms INTEGER",
+                            "ALTER TABLE jobs ADD COLUMN max_memory INTEGER"),
+                            AccountingRecords.MIGRATION.stream()).toList()));
 
     private static final String COLUMNS = "id, seq, array_index, user, name, queue, nodes, ppn, walltime, priority,"
             + " account, workdir, submit_host, script_name, script, output_path, error_path, join_mode, depend,"
             + " mail_events, mail_users, state, held, submitted_ms, started_ms, ended_ms, allocated, pgid, exit_status,"
-            + " reason, runs";
+            + " reason, runs, mem_limit, pmem_limit, vmem_limit, cput_limit, cpu_ms, max_memory";
+    private static final String PLACES = "?, ".repeat(36) + "?";
 
     private final SqliteDatabase database;
     private final Outbox outbox;
@@ -101,6 +111,11 @@ public final class JobStore implements AutoCloseable {
         });
     }
 
+    /** @return the accounting records of completed jobs */
+    public AccountingRecords accounting() {
+        return new AccountingRecords(database);
+    }
+
     /** @return the events waiting for the event manager */
     public Outbox outbox() {
         return outbox;
@@ -126,7 +141,7 @@ public final class JobStore implements AutoCloseable {
     public void insert(List<Job> jobs, List<Outbox.Event> events) throws SQLException {
         database.write(connection -> {
             for (Job job : jobs) {
-                write(connection, job, "INSERT INTO jobs (" + COLUMNS + ") VALUES (" + "?, ".repeat(30) + "?)");
+                write(connection, job, "INSERT INTO jobs (" + COLUMNS + ") VALUES (" + PLACES + ")");
                 try (PreparedStatement env = connection.prepareStatement(
                         "INSERT INTO job_env (job_id, pos, name, value) VALUES (?, ?, ?, ?)")) {
                     int pos = 0;
@@ -158,10 +173,12 @@ public final class JobStore implements AutoCloseable {
         database.write(connection -> replace(connection, jobs, events));
     }
 
-
     private Void replace(java.sql.Connection connection, Collection<Job> jobs, List<Outbox.Event> events) throws SQLException {
         for (Job job : jobs) {
-            write(connection, job, "INSERT OR REPLACE INTO jobs (" + COLUMNS + ") VALUES (" + "?, ".repeat(30) + "?)");
+            write(connection, job, "INSERT OR REPLACE INTO jobs (" + COLUMNS + ") VALUES (" + PLACES + ")");
+            if (job.isCompleted()) {
+                AccountingRecords.write(connection, job);
+            }
         }
         for (Outbox.Event event : events) {
             Outbox.enqueue(connection, event);
@@ -250,7 +267,13 @@ public final class JobStore implements AutoCloseable {
             statement.setString(i++, job.pgid());
             setInteger(statement, i++, job.exitStatus());
             statement.setString(i++, job.reason());
-            statement.setInt(i, job.runs());
+            statement.setInt(i++, job.runs());
+            statement.setLong(i++, spec.limits().memory());
+            statement.setLong(i++, spec.limits().processMemory());
+            statement.setLong(i++, spec.limits().virtualMemory());
+            statement.setLong(i++, spec.limits().cpuSeconds());
+            setLong(statement, i++, job.usage().cpuMillis());
+            setLong(statement, i, job.usage().maxMemoryBytes());
             statement.executeUpdate();
         }
     }
@@ -260,13 +283,16 @@ public final class JobStore implements AutoCloseable {
                 rs.getInt("nodes"), rs.getInt("ppn"), rs.getLong("walltime"), rs.getInt("priority"),
                 rs.getString("account"), rs.getString("workdir"), rs.getString("submit_host"), rs.getString("script_name"),
                 rs.getString("script"), rs.getString("output_path"), rs.getString("error_path"), rs.getString("join_mode"),
-                rs.getString("depend"), rs.getString("mail_events"), rs.getString("mail_users"), environment);
+                rs.getString("depend"), rs.getString("mail_events"), rs.getString("mail_users"), environment,
+                new JobLimits(rs.getLong("mem_limit"), rs.getLong("pmem_limit"), rs.getLong("vmem_limit"),
+                        rs.getLong("cput_limit")));
         String allocated = rs.getString("allocated");
         return new Job(rs.getString("id"), rs.getLong("seq"), integer(rs, "array_index"), spec,
                 Job.State.valueOf(rs.getString("state").toUpperCase(java.util.Locale.ROOT)), rs.getInt("held") != 0,
                 Instant.ofEpochMilli(rs.getLong("submitted_ms")), instant(rs, "started_ms"), instant(rs, "ended_ms"),
                 allocated.isEmpty() ? List.of() : List.of(allocated.split(" ")), rs.getString("pgid"),
-                integer(rs, "exit_status"), rs.getString("reason"), rs.getInt("runs"));
+                integer(rs, "exit_status"), rs.getString("reason"), rs.getInt("runs"),
+                new JobUsage(longOrNull(rs, "cpu_ms"), longOrNull(rs, "max_memory")));
     }
 
     private static void setInteger(PreparedStatement statement, int index, Integer value) throws SQLException {
@@ -283,6 +309,19 @@ public final class JobStore implements AutoCloseable {
         } else {
             statement.setLong(index, value.toEpochMilli());
         }
+    }
+
+    private static void setLong(PreparedStatement statement, int index, Long value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.INTEGER);
+        } else {
+            statement.setLong(index, value);
+        }
+    }
+
+    private static Long longOrNull(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
     }
 
     private static Integer integer(ResultSet rs, String column) throws SQLException {

@@ -14,7 +14,6 @@ import org.sss.queuemanager.QueueManagerSettings;
 import org.sss.queuemanager.internal.pbs.Dependency;
 import org.sss.queuemanager.internal.pbs.Join;
 import org.sss.queuemanager.internal.pbs.JobRequest;
-import org.sss.queuemanager.internal.pbs.MailEvent;
 import org.sss.queuemanager.internal.pbs.NodeShape;
 import org.sss.queuemanager.internal.pbs.PbsException;
 import org.sss.queuemanager.internal.pbs.PbsParser;
@@ -73,11 +72,11 @@ public final class Submissions {
             for (int index : asked.array().get().indices()) {
                 Job.JobSpec element = specOf(asked, user, request, environment, sequence, index);
                 jobs.add(new Job(sequence + "[" + index + "]", sequence, index, element, state, asked.hold(), now, null, null,
-                        List.of(), null, null, asked.hold() ? "held" : "", 0));
+                        List.of(), null, null, asked.hold() ? "held" : "", 0, JobUsage.NONE));
             }
         } else {
             jobs.add(new Job(String.valueOf(sequence), sequence, null, spec, state, asked.hold(), now, null, null, List.of(),
-                    null, null, asked.hold() ? "held" : "", 0));
+                    null, null, asked.hold() ? "held" : "", 0, JobUsage.NONE));
         }
         return jobs;
     }
@@ -109,7 +108,7 @@ public final class Submissions {
         return new Job.JobSpec(old.user(), change.name().orElse(old.name()), queue.name(), shape.nodes(), shape.ppn(), walltime,
                 change.priority().orElse(old.priority()), change.account().orElse(old.account()), old.workdir(),
                 old.submitHost(), old.scriptName(), old.script(), old.outputPath(), old.errorPath(), old.join(), depend,
-                old.mailEvents(), old.mailUsers(), old.environment());
+                old.mailEvents(), old.mailUsers(), old.environment(), limitsOf(change, old.limits()));
     }
 
     private String owner(JobSubmit request, Principal principal) throws SssException {
@@ -163,7 +162,13 @@ public final class Submissions {
                 asked.account().orElse(""), workdir, request.getHost() == null ? "" : request.getHost(),
                 request.getScript().getName(), request.getScript().getValue(), output, error,
                 join == Join.OUTPUT_AND_ERROR ? "oe" : join == Join.ERROR_AND_OUTPUT ? "eo" : "n", depend, mailEvents,
-                String.join(",", asked.mailUsers()), environment);
+                String.join(",", asked.mailUsers()), environment, limitsOf(asked, JobLimits.NONE));
+    }
+
+    /** The request's -l mem, pmem, vmem and cput, each replacing the one in {@code old}. */
+    private static JobLimits limitsOf(JobRequest asked, JobLimits old) {
+        return new JobLimits(asked.memory().orElse(old.memory()), asked.processMemory().orElse(old.processMemory()),
+                asked.virtualMemory().orElse(old.virtualMemory()), asked.cputime().orElse(old.cpuSeconds()));
     }
 
     private QueueManagerSettings.Queue queue(String name, String user) throws SssException {

@@ -3,144 +3,16 @@ package org.sss.queuemanager.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.sss.lib.client.InMemoryComponents;
-import org.sss.lib.config.ClusterNodes;
-import org.sss.lib.runtime.Subscriptions;
-import org.sss.lib.server.MessageDispatcher;
-import org.sss.lib.server.RequestContext;
-import org.sss.lib.wire.Principal;
-import org.sss.lib.wire.Role;
-import org.sss.lib.xml.MessageCodec;
-import org.sss.queuemanager.QueueManagerSettings;
 import org.sss.schema.CreatepgType;
-import org.sss.schema.EventType;
-import org.sss.schema.Events;
-import org.sss.schema.GetNodeState;
-import org.sss.schema.NodeState;
-import org.sss.schema.NodeStateType;
-import org.sss.schema.NodeStates;
-import org.sss.schema.ObjectFactory;
-import org.sss.schema.PgListType;
-import org.sss.schema.PgRestrictionType;
-import org.sss.schema.PgType;
-import org.sss.schema.ProcessGroups;
-import org.sss.schema.SignalProcessGroup;
 
 /**
- * The queue manager's operations, message in and message out, without sockets: its dispatcher wired as
- * {@link org.sss.queuemanager.QueueManager} wires it, over a store in a temporary directory, with the process manager,
- * the node state manager and the event manager as stubs reached in memory.
+ * The queue manager's job operations, message in and message out, without sockets (see
+ * {@link QueueManagerOperationsTestBase}).
  */
-class JobOperationsTest {
-    /** Who started jobs run as: the spool is handed to the job's user when the tests run as root. */
-    private static final String OWN = System.getProperty("user.name");
-    private static final RequestContext SCHEDULER = context(new Principal("scheduler", Role.COMPONENT, null));
-    private static final RequestContext ADMIN = context(new Principal("admin", Role.ADMIN, null));
-    private static final RequestContext ALICE = context(new Principal("alice", Role.USER, "alice"));
-    private static final RequestContext BOB = context(new Principal("bob", Role.USER, "bob"));
-    private static final ObjectFactory FACTORY = new ObjectFactory();
-
-    @TempDir
-    Path dir;
-    private final InMemoryComponents components = new InMemoryComponents();
-    private final List<EventType> events = components.recordEvents();
-    private final List<CreatepgType> created = new CopyOnWriteArrayList<>();
-    private final MessageDispatcher dispatcher = new MessageDispatcher(MessageCodec.messages());
-    private JobService service;
-
-    private static RequestContext context(Principal principal) {
-        return new RequestContext("queue-manager", principal, "memory");
-    }
-
-    @BeforeEach
-    void start() throws IOException {
-        components.stub("node-state-manager").register("get-node-state", GetNodeState.class, (request, context) -> {
-            NodeStates reply = new NodeStates();
-            for (String name : List.of("node1", "node2")) {
-                NodeStateType node = new NodeStateType();
-                node.setName(name);
-                node.setState(NodeState.UP);
-                reply.getNodeState().add(node);
-            }
-            return reply;
-        });
-        MessageDispatcher processManager = components.stub("process-manager");
-        processManager.register("create-process-group", CreatepgType.class, (request, context) -> {
-            created.add(request);
-            PgRestrictionType reply = new PgRestrictionType();
-            reply.setPgid(request.getPgid());
-            return FACTORY.createProcessGroup(reply);
-        });
-        processManager.register("kill-process-group", PgListType.class, (request, context) -> groups(request));
-        processManager.register("signal-process-group", SignalProcessGroup.class, (request, context) -> groups(request));
-        processManager.register("del-process-group-info", PgListType.class, (request, context) -> groups(request));
-        QueueManagerSettings settings = new QueueManagerSettings(null, dir.resolve("qm.db"), dir.resolve("spool"),
-                dir.resolve("qm.sock"), Set.of(), Duration.ofHours(1), List.of(
-                        new QueueManagerSettings.Queue("batch", true, 3600, 600, 0, 0, Set.of("*")),
-                        new QueueManagerSettings.Queue("fast", false, 0, 0, 1, 10, Set.of("alice"))),
-                List.of(new ClusterNodes.Node("node1", 4, Set.of()), new ClusterNodes.Node("node2", 4, Set.of())),
-                "/usr/bin:/bin");
-        service = JobService.start(settings, components);
-        new JobOperations(service, settings).registerOn(dispatcher);
-        Subscriptions subscriptions = new Subscriptions(components, "queue-manager");
-        dispatcher.register("events", Events.class, subscriptions::deliver);
-        subscriptions.subscribe(JobService.SUBSCRIPTION, List.of(), service.eventCursor(), service::onEvent);
-    }
-
-    @AfterEach
-    void stop() {
-        service.close();
-    }
-
-    /** The process manager's answer to an action on groups: each named group, running. */
-    private static ProcessGroups groups(PgListType request) {
-        ProcessGroups reply = new ProcessGroups();
-        for (PgRestrictionType restriction : request.getProcessGroup()) {
-            PgType group = new PgType();
-            group.setPgid(restriction.getPgid());
-            reply.getProcessGroup().add(group);
-        }
-        return reply;
-    }
-
-    private String send(String xml, RequestContext context) {
-        return new String(dispatcher.handle(xml.getBytes(StandardCharsets.UTF_8), context), StandardCharsets.UTF_8);
-    }
-
-    /** A reply with its times (which vary) replaced by T. */
-    private String sendTimeless(String xml, RequestContext context) {
-        return send(xml, context).replaceAll("(submitted|started|ended)=\"[^\"]*\"", "$1=\"T\"");
-    }
-
-    private String submit(String user, String directives, RequestContext context) {
-        return sendTimeless("<job-submit" + (user == null ? "" : " user=\"" + user + "\"") + " workdir=\"/home/w\""
-                + " host=\"login1\"><script name=\"job.sh\">#!/bin/sh&#10;" + directives + "true&#10;</script></job-submit>",
-                context);
-    }
-
-    private List<String> published() {
-        return events.stream().map(event -> event.getMsg() + " " + event.getJob().getId() + " "
-                + event.getJob().getState().value()).toList();
-    }
-
-    /** The process manager's end event of a group, pushed to the queue manager as the event manager pushes it. */
-    private String groupEnded(long seq, String pgid, int status) {
-        return send("<events subscriber=\"queue-manager\" next=\"" + seq + "\"><event component=\"process-manager\""
-                + " msg=\"process-group-end\" seq=\"" + seq + "\"><process-group pgid=\"" + pgid + "\" state=\"ended\""
-                + " exit-status=\"" + status + "\" launched=\"true\"/></event></events>", SCHEDULER);
-    }
-
+class JobOperationsTest extends QueueManagerOperationsTestBase {
     @Test
     void aSubmissionIsAnsweredWithTheCommittedJobAndAnnounced() {
         assertThat(submit(null, "#PBS -N run1&#10;#PBS -l nodes=1:ppn=2&#10;", ALICE)).isEqualTo("<jobs><job id=\"1\""

@@ -4,7 +4,6 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SequencedMap;
@@ -20,7 +19,9 @@ import java.util.Set;
  * @param queue        {@code -q}: the queue name
  * @param nodes        {@code -l nodes=}, {@code -l select=} or {@code -l ncpus=}
  * @param walltime     {@code -l walltime=}, seconds
- * @param memory       {@code -l mem=}, bytes, at least 1
+ * @param memory       {@code -l mem=}, bytes, at least 1: the job's memory, all its nodes together
+ * @param processMemory {@code -l pmem=}, bytes: the memory of each of its processes (slots)
+ * @param virtualMemory {@code -l vmem=}, bytes: the job's virtual memory, all its nodes together
  * @param cputime      {@code -l cput=}, seconds
  * @param outputPath   {@code -o}: the path for standard output, any {@code host:} prefix removed; may be relative
  * @param errorPath    {@code -e}: the path for standard error, likewise
@@ -43,6 +44,8 @@ public record JobRequest(
         Optional<NodeShape> nodes,
         Optional<Long> walltime,
         Optional<Long> memory,
+        Optional<Long> processMemory,
+        Optional<Long> virtualMemory,
         Optional<Long> cputime,
         Optional<String> outputPath,
         Optional<String> errorPath,
@@ -73,6 +76,8 @@ public record JobRequest(
         Objects.requireNonNull(nodes, "nodes");
         Objects.requireNonNull(walltime, "walltime");
         Objects.requireNonNull(memory, "memory");
+        Objects.requireNonNull(processMemory, "processMemory");
+        Objects.requireNonNull(virtualMemory, "virtualMemory");
         Objects.requireNonNull(cputime, "cputime");
         Objects.requireNonNull(outputPath, "outputPath");
         Objects.requireNonNull(errorPath, "errorPath");
@@ -106,6 +111,8 @@ public record JobRequest(
                 other.nodes.or(() -> nodes),
                 other.walltime.or(() -> walltime),
                 other.memory.or(() -> memory),
+                other.processMemory.or(() -> processMemory),
+                other.virtualMemory.or(() -> virtualMemory),
                 other.cputime.or(() -> cputime),
                 other.outputPath.or(() -> outputPath),
                 other.errorPath.or(() -> errorPath),
@@ -137,6 +144,8 @@ public record JobRequest(
         private NodeShape nodes;
         private Long walltime;
         private Long memory;
+        private Long processMemory;
+        private Long virtualMemory;
         private Long cputime;
         private String outputPath;
         private String errorPath;
@@ -199,6 +208,24 @@ public record JobRequest(
          */
         public Builder memory(long bytes) {
             memory = bytes;
+            return this;
+        }
+
+        /**
+         * @param bytes the memory limit of each process
+         * @return this builder
+         */
+        public Builder processMemory(long bytes) {
+            processMemory = bytes;
+            return this;
+        }
+
+        /**
+         * @param bytes the virtual memory limit
+         * @return this builder
+         */
+        public Builder virtualMemory(long bytes) {
+            virtualMemory = bytes;
             return this;
         }
 
@@ -335,7 +362,8 @@ public record JobRequest(
         /** @return a request holding what has been set */
         public JobRequest build() {
             return new JobRequest(Optional.ofNullable(name), Optional.ofNullable(queue), Optional.ofNullable(nodes),
-                    Optional.ofNullable(walltime), Optional.ofNullable(memory), Optional.ofNullable(cputime),
+                    Optional.ofNullable(walltime), Optional.ofNullable(memory), Optional.ofNullable(processMemory),
+                    Optional.ofNullable(virtualMemory), Optional.ofNullable(cputime),
                     Optional.ofNullable(outputPath), Optional.ofNullable(errorPath), Optional.ofNullable(join),
                     Optional.ofNullable(mailEvents), mailUsers, exportAll, variables, Optional.ofNullable(account),
                     dependencies, Optional.ofNullable(array), hold, Optional.ofNullable(priority),

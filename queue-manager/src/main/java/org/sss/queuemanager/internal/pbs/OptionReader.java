@@ -130,7 +130,7 @@ final class OptionReader {
     }
 
     private void resource(String name, String value) throws BadValueException {
-        if (!List.of("nodes", "select", "ncpus", "walltime", "cput", "mem").contains(name)) {
+        if (!List.of("nodes", "select", "ncpus", "walltime", "cput", "mem", "pmem", "vmem").contains(name)) {
             throw new BadValueException("unknown resource");
         }
         if (value == null) {
@@ -142,6 +142,8 @@ final class OptionReader {
             case "ncpus" -> shape(name, Resources.ncpus(value));
             case "walltime" -> request.walltime(Walltime.parse(value));
             case "cput" -> request.cputime(Walltime.parse(value));
+            case "pmem" -> request.processMemory(Resources.bytes(value));
+            case "vmem" -> request.virtualMemory(Resources.bytes(value));
             default -> request.memory(Resources.bytes(value));
         }
     }

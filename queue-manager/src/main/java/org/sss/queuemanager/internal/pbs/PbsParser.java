@@ -10,7 +10,7 @@ import java.util.Map;
  *
  * <p>Supported options: {@code -A account}, {@code -e [host:]path}, {@code -h}, {@code -j oe|eo|n},
  * {@code -l resource=value[,...]} (resources {@code nodes=N[:ppn=M]}, {@code select=N[:ncpus=M]}, {@code ncpus=M},
- * {@code walltime=[[HH:]MM:]SS}, {@code cput=[[HH:]MM:]SS}, {@code mem=SIZE}), {@code -m a|b|e...|n},
+ * {@code walltime=[[HH:]MM:]SS}, {@code cput=[[HH:]MM:]SS}, {@code mem=SIZE}, {@code pmem=SIZE}, {@code vmem=SIZE}), {@code -m a|b|e...|n},
  * {@code -M address[,...]}, {@code -N name}, {@code -o [host:]path}, {@code -p -1024..1023}, {@code -q queue},
  * {@code -r y|n}, {@code -S /path}, {@code -t array}, {@code -v NAME[=value][,...]}, {@code -V} and
  * {@code -W depend=...}. Anything else, including {@code -I}, is refused. Directive text is split into words as a
