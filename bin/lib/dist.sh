@@ -110,6 +110,7 @@ dist_tree() {
   cp -a "$SSS_HOME/bin" "$SSS_HOME/etc" "$SSS_HOME/schemas" "$SSS_HOME/docs" "$SSS_HOME/README.md" "$tree/"
   rm -rf "$tree/bin/__pycache__"
   while read -r jar; do cp "$jar" "$tree/lib/"; done < <(dist_jars)
+  dist_trim_sqlite "$tree/lib"
   dist_classpath_jar "$tree/lib"
   cp "$SSS_HOME/mpd/target/native/mpiexec" "$tree/bin/mpiexec"
   for native in sss-exec sss-pmix; do
@@ -196,4 +197,16 @@ cmd_dist() {
   dist_deb
   echo "$DIST_TARBALL ($(du -h "$DIST_TARBALL" | cut -f1); unpacked $(du -sh "$DIST_TREE" | cut -f1))"
   echo "$DIST_DEB ($(du -h "$DIST_DEB" | cut -f1))"
+}
+
+# sqlite-jdbc carries its native library for two dozen platforms; a linux-x86_64 release keeps its own two (glibc
+# and musl). Without zip the jar stays whole.
+dist_trim_sqlite() {
+  local jar
+  command -v zip >/dev/null 2>&1 || return 0
+  for jar in "$1"/sqlite-jdbc-*.jar; do
+    [ -f "$jar" ] || continue
+    zip -q -d "$jar" $(unzip -Z1 "$jar" 'org/sqlite/native/*' | grep -v -e '/$' -e '^org/sqlite/native/Linux/x86_64/' \
+      -e '^org/sqlite/native/Linux-Musl/x86_64/') >/dev/null
+  done
 }
