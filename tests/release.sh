@@ -120,6 +120,15 @@ start() {
   PIDS+=($!)
   STARTED="$STARTED $host:${instance:-mpd}:$!"
 }
+# wait_for SECONDS CONDITION: as wait_until, but by the clock: these conditions start JVMs, which take a while.
+wait_for() {
+  local end=$((SECONDS + $1))
+  while [ "$SECONDS" -lt "$end" ]; do
+    eval "$2" && return 0
+    sleep 0.5
+  done
+  return 1
+}
 mkdir -p "$WORK/log"
 STARTED=""
 
@@ -164,16 +173,16 @@ check "sss keys init --compute: the mpds' secret is root's, 0600" \
 
 # 4. Every process as its unit says: the mpds, then head1's components, then login1's.
 start node1 sss-mpd.service
-wait_until 60 "(echo >/dev/tcp/$NET.21/7710) 2>/dev/null"
+wait_for 60 "(echo >/dev/tcp/$NET.21/7710) 2>/dev/null"
 start node2 sss-mpd.service
 start node3 sss-mpd.service
 ring() { on node1 env MPD_CONF_FILE=/etc/sss/keys/mpd.conf /opt/sss/bin/mpdtrace --mpd "$NET.21:7710" 2>/dev/null | wc -l; }
-wait_until 90 '[ "$(ring)" -eq 3 ]'
+wait_for 90 '[ "$(ring)" -eq 3 ]'
 check "three mpds, started by sss-mpd.service, make one ring" test "$(ring)" -eq 3
 for c in service-directory event-manager node-state-manager scheduler web; do start head1 sss@.service "$c"; done
 for c in process-manager queue-manager; do start login1 sss@.service "$c"; done
 nodes_up() { on head1 /opt/sss/bin/sssadmin nodes 2>/dev/null | grep -c ' up '; }
-wait_until 120 '[ "$(nodes_up)" -eq 3 ] && [ -S /var/lib/sss/run/queue-manager.sock ]'
+wait_for 120 '[ "$(nodes_up)" -eq 3 ] && [ -S /var/lib/sss/run/queue-manager.sock ]'
 check "the components see the three nodes up, and the users' socket is there" \
   test "$(nodes_up)" -eq 3 -a -S /var/lib/sss/run/queue-manager.sock
 if [ "$(nodes_up)" -ne 3 ]; then tail -n 5 "$WORK"/log/*.log; fi
@@ -206,7 +215,7 @@ as() { local user="$1"; shift; on login1 runuser -l "$user" -c "$*"; }
 long="$(as bob sssjob submit long.sh)"; long="${long%%.*}"
 check "bob submits with sssjob on login1" test -n "$long"
 ranks() { on node1 env MPD_CONF_FILE=/etc/sss/keys/mpd.conf /opt/sss/bin/mpdlistjobs --mpd "$NET.21:7710" 2>/dev/null | grep -c '^pgm *= sleep'; }
-wait_until 90 '[ "$(ranks)" -eq 3 ]'
+wait_for 90 '[ "$(ranks)" -eq 3 ]'
 check "bob's job runs three ranks" test "$(ranks)" -eq 3
 
 # Who runs what, on every host, while a job runs.
@@ -255,7 +264,7 @@ as alice qdel "$long" >/dev/null 2>&1; status=$?
 check "alice may not delete bob's job" test "$status" -ne 0
 as bob qdel "$long" >/dev/null 2>&1; status=$?
 check "bob deletes his own" test "$status" -eq 0
-wait_until 60 '[ "$(ranks)" -eq 0 ]'
+wait_for 60 '[ "$(ranks)" -eq 0 ]'
 check "... and its ranks are gone from the nodes" test "$(ranks)" -eq 0
 
 # 6. The dashboard, from login1, with the viewer key (the administrator hands it to the users).

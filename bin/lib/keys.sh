@@ -27,7 +27,7 @@ keys_plan() {
   plan="$($(sss_command sss-status) --config "$CONFIG" --key-files)" || sss_die "keys: cannot read $CONFIG"
   while read -r kind file readers; do
     case "$kind" in
-      key) read -r _ file <<<"$file $readers"; echo "key $file sss sss 0600" ;;
+      key) echo "key ${readers##* } sss sss 0600" ;;
       viewer-key) echo "viewer-key $file root sss-viewer 0640" ;;
       ring-secret)
         if [ -n "$readers" ]; then echo "ring-secret $file root sss-ring 0640"; else echo "ring-secret $file root root 0600"; fi ;;
