@@ -54,6 +54,9 @@ teardown() {
   return 0
 }
 cleanup() {
+  # The logs (the journal's part), kept for a look after the test: target/release-test/.
+  rm -rf "$ROOT/target/release-test" && mkdir -p "$ROOT/target/release-test" &&
+    cp -a "$WORK/log/." "$ROOT/target/release-test/" 2>/dev/null
   teardown
   local d
   for d in /usr/lib/jvm $OVERLAYS; do umount -l "/${d#/}" 2>/dev/null; done
@@ -111,12 +114,12 @@ on() {
   ip netns exec "$ns" unshare --uts sh -c 'hostname "$0" && exec "$@"' "$name" "$@"
 }
 # start HOST UNIT [INSTANCE]: starts a unit on a host in the background, as its unit file says; its output (the
-# journal's) in log/HOST-UNIT.log.
+# journal's) in log/HOST-UNIT.log. Each in a session of its own, as systemd starts services.
 UNITS=/lib/systemd/system
 start() {
   local host="$1" unit="$2" instance="${3:-}"
   unit_command "$UNITS/$unit" "$instance" || { echo "tests/release.sh: cannot start $unit ($instance)"; return 1; }
-  on "$host" "${UNIT_ARGV[@]}" >>"$WORK/log/$host-${instance:-${unit%.service}}.log" 2>&1 </dev/null &
+  on "$host" setsid "${UNIT_ARGV[@]}" >>"$WORK/log/$host-${instance:-${unit%.service}}.log" 2>&1 </dev/null &
   PIDS+=($!)
   STARTED="$STARTED $host:${instance:-mpd}:$!"
 }
@@ -225,7 +228,7 @@ processes() {
     ns="${entry%%:*}"
     for pid in $(ip netns pids "$ns"); do
       [ -r "/proc/$pid/status" ] || continue
-      echo "$ns $(stat -c %U "/proc/$pid") $pid $(tr '\0' ' ' <"/proc/$pid/cmdline" | cut -c1-150)"
+      echo "$ns $(stat -c %U "/proc/$pid") $pid $(tr '\0' ' ' <"/proc/$pid/cmdline" | cut -c1-400)"
     done
   done
 }
@@ -278,6 +281,7 @@ jobs="$(on login1 curl -s -b "$WORK/cookies" "$URL/api/jobs")"
 check "... and the dashboard shows both users' jobs" \
   bash -c "grep -q 'alice' <<<\"\$1\" && grep -q 'bob' <<<\"\$1\"" _ "$jobs"
 
+cp /home/alice/*.sh.o* /home/bob/*.sh.o* "$WORK/log/" 2>/dev/null
 failed_before_logs=$failed
 [ "$failed_before_logs" -eq 0 ] || for log in "$WORK"/log/*.log; do echo "== $log"; tail -n 8 "$log"; done
 summary "tests/release.sh"
