@@ -63,6 +63,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+trap "exit 1" INT TERM
 teardown
 
 # 1. The release.
@@ -217,7 +218,15 @@ chown alice: /home/alice/mpi.sh; chown bob: /home/bob/long.sh
 as() { local user="$1"; shift; on login1 runuser -l "$user" -c "$*"; }
 long="$(as bob sssjob submit long.sh)"; long="${long%%.*}"
 check "bob submits with sssjob on login1" test -n "$long"
-ranks() { on node1 env MPD_CONF_FILE=/etc/sss/keys/mpd.conf /opt/sss/bin/mpdlistjobs --mpd "$NET.21:7710" 2>/dev/null | grep -c '^pgm *= sleep'; }
+# The compute hosts where one of bob's `sleep 300` ranks runs, as bob.
+ranks() {
+  local ns
+  for ns in relc1 relc2 relc3; do
+    for pid in $(ip netns pids "$ns"); do
+      [ "$(stat -c %U "/proc/$pid" 2>/dev/null)" = bob ] && [ "$(tr "\\0" " " <"/proc/$pid/cmdline" 2>/dev/null)" = "sleep 300 " ] && echo "$ns"
+    done
+  done | sort -u | wc -l
+}
 wait_for 90 '[ "$(ranks)" -eq 3 ]'
 check "bob's job runs three ranks" test "$(ranks)" -eq 3
 
@@ -251,10 +260,16 @@ check "the queue manager has CAP_CHOWN and no other capability" \
 
 id="$(as alice qsub mpi.sh)"; id="${id%%.*}"
 check "alice submits with qsub on login1" test -n "$id"
-qstat="$(as alice qstat)"
-echo "$qstat" | sed 's/^/  | /'
-check "qstat on login1 lists both users' jobs with their owners" \
-  bash -c "grep -q '^$long[. ].*bob' <<<\"\$1\" && grep -q '^$id[. ].*alice' <<<\"\$1\"" _ "$qstat"
+qstat_alice="$(as alice qstat)"; qstat_bob="$(as bob qstat)"
+echo "$qstat_alice" | sed 's/^/  | alice$ qstat: /'; echo "$qstat_bob" | sed 's/^/  | bob$ qstat: /'
+check "qstat on login1 shows each user their job, as theirs" \
+  bash -c "grep -q '^$id[. ].* alice ' <<<\"\$1\" && grep -q '^$long[. ].* bob .* R ' <<<\"\$2\"" _ "$qstat_alice" "$qstat_bob"
+as alice qdel "$long" >/dev/null 2>&1; status=$?
+check "alice may not delete bob's job" test "$status" -ne 0 -a "$(ranks)" -eq 3
+as bob qdel "$long" >/dev/null 2>&1; status=$?
+check "bob deletes his own" test "$status" -eq 0
+wait_for 60 '[ "$(ranks)" -eq 0 ]'
+check "... and its ranks are gone from the nodes" test "$(ranks)" -eq 0
 as alice sssjob wait --quiet "$id"; status=$?
 out="$(cat "/home/alice/mpi.sh.o$id" 2>/dev/null)"
 echo "$out" | sed 's/^/  | /'
@@ -263,12 +278,6 @@ check "... its script ran as alice, with the suite's mpiexec" grep -q "^script a
 check "... its three MPICH ranks ran on node1, node2 and node3" \
   test "$(grep -oE 'of 3 on node[1-3] mpd=node[1-3]' <<<"$out" | sort -u | wc -l)" -eq 3
 check "... and its output is alice's" test "$(stat -c %U "/home/alice/mpi.sh.o$id" 2>/dev/null)" = alice
-as alice qdel "$long" >/dev/null 2>&1; status=$?
-check "alice may not delete bob's job" test "$status" -ne 0
-as bob qdel "$long" >/dev/null 2>&1; status=$?
-check "bob deletes his own" test "$status" -eq 0
-wait_for 60 '[ "$(ranks)" -eq 0 ]'
-check "... and its ranks are gone from the nodes" test "$(ranks)" -eq 0
 
 # 6. The dashboard, from login1, with the viewer key (the administrator hands it to the users).
 URL="http://head1:7780"
