@@ -271,13 +271,13 @@ check "bob deletes his own" test "$status" -eq 0
 wait_for 60 '[ "$(ranks)" -eq 0 ]'
 check "... and its ranks are gone from the nodes" test "$(ranks)" -eq 0
 as alice sssjob wait --quiet "$id"; status=$?
-out="$(cat "/home/alice/mpi.sh.o$id" 2>/dev/null)"
+out="$(cat "/home/alice/hello.o$id" 2>/dev/null)"
 echo "$out" | sed 's/^/  | /'
 check "alice's MPI job exits 0" test "$status" -eq 0
 check "... its script ran as alice, with the suite's mpiexec" grep -q "^script as alice on node[1-3], mpiexec /opt/sss/bin/mpiexec" <<<"$out"
 check "... its three MPICH ranks ran on node1, node2 and node3" \
   test "$(grep -oE 'of 3 on node[1-3] mpd=node[1-3]' <<<"$out" | sort -u | wc -l)" -eq 3
-check "... and its output is alice's" test "$(stat -c %U "/home/alice/mpi.sh.o$id" 2>/dev/null)" = alice
+check "... and its output is alice's" test "$(stat -c %U "/home/alice/hello.o$id" 2>/dev/null)" = alice
 
 # 6. The dashboard, from login1, with the viewer key (the administrator hands it to the users).
 URL="http://head1:7780"
@@ -290,7 +290,7 @@ jobs="$(on login1 curl -s -b "$WORK/cookies" "$URL/api/jobs")"
 check "... and the dashboard shows both users' jobs" \
   bash -c "grep -q 'alice' <<<\"\$1\" && grep -q 'bob' <<<\"\$1\"" _ "$jobs"
 
-cp /home/alice/*.sh.o* /home/bob/*.sh.o* "$WORK/log/" 2>/dev/null
+cp /home/alice/*.o[0-9]* /home/bob/*.o[0-9]* "$WORK/log/" 2>/dev/null
 failed_before_logs=$failed
 [ "$failed_before_logs" -eq 0 ] || for log in "$WORK"/log/*.log; do echo "== $log"; tail -n 8 "$log"; done
 summary "tests/release.sh"
