@@ -198,7 +198,8 @@ check "the seven components registered, from head1 and login1" \
 for user in alice bob; do
   id "$user" >/dev/null 2>&1 || useradd -m -s /bin/bash "$user"
 done
-mpicc.mpich -O2 -o /home/alice/hello "$ROOT/testkit/src/test/c/hello.c" && chown alice: /home/alice/hello
+check "MPICH (mpicc.mpich, which bin/sss test installs) builds the MPI program" \
+  bash -c 'mpicc.mpich -O2 -o /home/alice/hello "$1" && chown alice: /home/alice/hello' _ "$ROOT/testkit/src/test/c/hello.c"
 cat >/home/alice/mpi.sh <<'SCRIPT'
 #!/bin/sh
 #PBS -N hello
