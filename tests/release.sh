@@ -174,6 +174,12 @@ check "sss keys init on login1 keeps the copied keys (makes none) and shows the 
 on node1 /opt/sss/bin/sss keys init --compute >/dev/null 2>&1; status=$?
 check "sss keys init --compute: the mpds' secret is root's, 0600" \
   test "$status" -eq 0 -a "$(stat -c '%U:%G %a' /etc/sss/keys/mpd.conf)" = "root:root 600"
+chmod 0644 /etc/netns/rellogin/sss/keys/suite.key
+out="$(on login1 /opt/sss/bin/sss keys show 2>&1)"; status=$?
+check "sss keys show finds a key left world-readable (exit 1, saying what it should be)" \
+  bash -c '[ "$1" -eq 1 ] && grep -q "suite.key .* 644 .*should be sss:sss 0600" <<<"$2"' _ "$status" "$out"
+on login1 /opt/sss/bin/sss keys init >/dev/null 2>&1
+check "... and sss keys init puts it right" on login1 /opt/sss/bin/sss keys show >/dev/null
 
 # 4. Every process as its unit says: the mpds, then head1's components, then login1's.
 start node1 sss-mpd.service
@@ -290,6 +296,16 @@ check "signing in from login1 with the viewer key works" \
 jobs="$(on login1 curl -s -b "$WORK/cookies" "$URL/api/jobs")"
 check "... and the dashboard shows both users' jobs" \
   bash -c "grep -q 'alice' <<<\"\$1\" && grep -q 'bob' <<<\"\$1\"" _ "$jobs"
+
+
+# 7. The package goes as it came: every process stopped first, as systemctl would before a removal.
+for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
+PIDS=()
+DEBIAN_FRONTEND=noninteractive dpkg --purge sss >>"$WORK/log/dpkg.log" 2>&1; status=$?
+check "dpkg --purge removes the package: /opt/sss, the users' commands and the suite's mpirun alternative go" \
+  bash -c '[ "$1" -eq 0 ] && [ ! -e /opt/sss ] && [ ! -e /usr/bin/qsub ] && [ ! -e /lib/systemd/system/sss@.service ] &&
+    ! update-alternatives --query mpirun 2>/dev/null | grep -q /opt/sss' _ "$status"
 
 cp /home/alice/*.o[0-9]* /home/bob/*.o[0-9]* "$WORK/log/" 2>/dev/null
 failed_before_logs=$failed
