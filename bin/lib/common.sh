@@ -1,10 +1,27 @@
 # Shared by the bin/ scripts: finds a JDK 25+, builds the suite when the build is missing or stale, and knows
 # each program's main class and classpath. Source it; it sets SSS_HOME and JAVA.
+#
+# The same scripts run from a checkout and from a release (bin/sss dist: the tarball, or the Debian package at
+# /opt/sss). A release has a RELEASE file, its Java runtime in runtime/ (made by jlink: no JDK needed), every jar in
+# lib/ (lib/classpath.jar names them all) and nothing to build. An installed release whose host has /etc/sss/sss.xml
+# (the package's configuration) reads it and keeps its state in /var/lib/sss and its logs in /var/log/sss, unless
+# SSS_CONFIG, SSS_VAR or SSS_LOG_DIR say otherwise.
 
 SSS_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export SSS_HOME
 source "$SSS_HOME/bin/lib/wait.sh"
+if [ -f "$SSS_HOME/RELEASE" ] && [ -d "$SSS_HOME/lib" ]; then
+  SSS_RELEASE=true
+else
+  SSS_RELEASE=false
+fi
+if $SSS_RELEASE && [ -z "${SSS_CONFIG:-}" ] && [ -f /etc/sss/sss.xml ]; then
+  export SSS_CONFIG=/etc/sss/sss.xml
+  SSS_VAR="${SSS_VAR:-/var/lib/sss}"
+  SSS_LOG_DIR="${SSS_LOG_DIR:-/var/log/sss}"
+fi
 SSS_VAR="${SSS_VAR:-$SSS_HOME/var}"
+SSS_LOG_DIR="${SSS_LOG_DIR:-$SSS_VAR/log}"
 SSS_STAMP="$SSS_HOME/target/.sss-build-stamp"
 
 sss_die() {
@@ -23,8 +40,14 @@ sss_java_major() {
   esac
 }
 
-# Sets JAVA_HOME and JAVA: JAVA_HOME if it is 25 or newer, else the newest JDK 25+ under /usr/lib/jvm.
+# Sets JAVA_HOME and JAVA: a release's own runtime, else JAVA_HOME if it is 25 or newer, else the newest JDK 25+
+# under /usr/lib/jvm.
 sss_find_java() {
+  if $SSS_RELEASE && [ -x "$SSS_HOME/runtime/bin/java" ]; then
+    export JAVA_HOME="$SSS_HOME/runtime"
+    JAVA="$JAVA_HOME/bin/java"
+    return
+  fi
   if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] && [ "$(sss_java_major "$JAVA_HOME/bin/java")" -ge 25 ]; then
     JAVA="$JAVA_HOME/bin/java"
     return
@@ -50,6 +73,7 @@ sss_find_java() {
 
 # True when sources, schemas or poms changed since the last build (or there was none).
 sss_build_is_stale() {
+  $SSS_RELEASE && return 1
   [ -f "$SSS_STAMP" ] || return 0
   [ -n "$(find "$SSS_HOME" \( -path "$SSS_HOME/.git" -o -path "$SSS_HOME/var" -o -name target \) -prune -o \
     \( -name pom.xml -o -path '*/src/main/*' -o -path "$SSS_HOME/schemas/*" \) -newer "$SSS_STAMP" -print -quit)" ]
@@ -59,6 +83,7 @@ sss_build_is_stale() {
 # failure prints the one line that says why and where the whole log is, never Maven's stack traces.
 SSS_BUILD_LOG="$SSS_HOME/target/build.log"
 sss_build() {
+  $SSS_RELEASE && sss_die "this is a release ($(cat "$SSS_HOME/RELEASE")): there is nothing to build"
   command -v gcc >/dev/null 2>&1 || sss_die "the build needs gcc (mpiexec and the mpd's launch helper are C programs): apt-get install gcc"
   mkdir -p "$SSS_HOME/target"
   echo "$(basename "$0"): building the suite (./mvnw package; a few minutes the first time, log in $SSS_BUILD_LOG)..." >&2
@@ -155,13 +180,35 @@ sss_program() {
 # The components bin/sss knows, in start order; a configuration runs those it has an element for.
 SSS_COMPONENTS="service-directory event-manager process-manager node-state-manager queue-manager scheduler web"
 
+# The class path of a module's programs: in a checkout its classes and target/lib; in a release lib/classpath.jar,
+# whose manifest names every jar beside it (one path, so that it needs no quoting where sss_command's line is split).
+sss_classpath() {
+  if $SSS_RELEASE; then
+    echo "$SSS_HOME/lib/classpath.jar"
+  else
+    echo "$SSS_HOME/$1/target/classes:$SSS_HOME/$1/target/lib/*"
+  fi
+}
+
+# A native program built with the mpd module (mpiexec, sss-exec): in a checkout under mpd/target/native, in a
+# release mpiexec is bin/mpiexec itself and the others are in lib/native.
+sss_native() {
+  if ! $SSS_RELEASE; then
+    echo "$SSS_HOME/mpd/target/native/$1"
+  elif [ "$1" = mpiexec ]; then
+    echo "$SSS_HOME/bin/mpiexec"
+  else
+    echo "$SSS_HOME/lib/native/$1"
+  fi
+}
+
 # Runs a program in the foreground (replacing this shell).
 sss_exec() {
   local program="$1"; shift
   local spec module main
   spec="$(sss_program "$program")" || sss_die "unknown program '$program'"
   read -r module main <<<"$spec"
-  exec "$JAVA" $(sss_jvm_options "$program") -cp "$SSS_HOME/$module/target/classes:$SSS_HOME/$module/target/lib/*" "$main" "$@"
+  exec "$JAVA" $(sss_jvm_options "$program") -cp "$(sss_classpath "$module")" "$main" "$@"
 }
 
 # Command-line tools start small and fast; an mpd (dozens may share a machine) keeps a small heap;
@@ -183,5 +230,5 @@ sss_command() {
   local spec module main
   spec="$(sss_program "$program")" || return 1
   read -r module main <<<"$spec"
-  echo "$JAVA $(sss_jvm_options "$program") -cp $SSS_HOME/$module/target/classes:$SSS_HOME/$module/target/lib/* $main"
+  echo "$JAVA $(sss_jvm_options "$program") -cp $(sss_classpath "$module") $main"
 }

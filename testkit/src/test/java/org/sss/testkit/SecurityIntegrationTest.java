@@ -129,7 +129,7 @@ class SecurityIntegrationTest {
                 .hasMessageContaining("admin.key has mode 0644");
         Files.setPosixFilePermissions(adminKey, PosixFilePermissions.fromString("rw-------"));
         SssConfig loaded = ConfigLoader.load(file);
-        for (String mode : List.of("rw-r-----", "rw----r--", "rw-rw-rw-")) {
+        for (String mode : List.of("rw-rw----", "rw----r--", "rw-rw-rw-")) {
             Files.setPosixFilePermissions(adminKey, PosixFilePermissions.fromString(mode));
             assertThatThrownBy(() -> ConfigLoader.load(file)).as("admin.key %s", mode).isInstanceOf(ConfigException.class)
                     .hasMessageContaining("readable by its owner only");

@@ -12,14 +12,17 @@ import java.util.stream.Stream;
 
 /**
  * The queue manager's spool: one directory per started job holding its script (as submitted; the file the user
- * submitted may have changed since) and its node file (one line per slot, PBS_NODEFILE). The directory and its
- * files belong to the job's user (when the queue manager runs as root) and nobody else may read them. On a
- * cluster the spool must be visible at the same path on the compute nodes (a shared file system), as Torque's
+ * submitted may have changed since) and its node file (one line per slot, PBS_NODEFILE). The files belong to the
+ * job's user and nobody else may read them; their directory stays the queue manager's (mode 0711: the user reaches
+ * the files by name, nobody lists them), so that the queue manager removes them without being able to read other
+ * users' files. Giving the files away needs root or, as a cluster runs it (the user {@code sss}), the capability
+ * CAP_CHOWN alone (its unit's {@code AmbientCapabilities}); a job of the queue manager's own account needs neither.
+ * On a cluster the spool must be visible at the same path on the compute nodes (a shared file system), as Torque's
  * spool is for its moms.
  */
 public final class JobSpool {
     private final Path root;
-    private final boolean runsAsRoot;
+    private final String ownAccount;
 
     /**
      * A job's files.
@@ -47,7 +50,7 @@ public final class JobSpool {
         this.root = root;
         Files.createDirectories(root);
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
-        this.runsAsRoot = "root".equals(System.getProperty("user.name"));
+        this.ownAccount = System.getProperty("user.name", "");
     }
 
     /**
@@ -62,6 +65,7 @@ public final class JobSpool {
         try {
             remove(job);
             Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx--x--x"));
             Path script = directory.resolve("script");
             Files.writeString(script, job.spec().script(), StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
@@ -72,11 +76,17 @@ public final class JobSpool {
             }
             Files.writeString(nodefile, lines, StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(nodefile, PosixFilePermissions.fromString("rw-------"));
-            if (runsAsRoot && !"root".equals(job.spec().user())) {
+            if (!ownAccount.equals(job.spec().user())) {
                 UserPrincipal owner = FileSystems.getDefault().getUserPrincipalLookupService()
                         .lookupPrincipalByName(job.spec().user());
-                for (Path path : new Path[] {directory, script, nodefile}) {
-                    Files.setOwner(path, owner);
+                for (Path path : new Path[] {script, nodefile}) {
+                    try {
+                        Files.setOwner(path, owner);
+                    } catch (java.nio.file.FileSystemException e) {
+                        throw new SpoolException("cannot give the job's files to " + job.spec().user() + " ("
+                                + e.getMessage() + "): the queue manager runs as " + ownAccount
+                                + " without root or CAP_CHOWN", e);
+                    }
                 }
             }
             return new JobFiles(directory, script, nodefile);

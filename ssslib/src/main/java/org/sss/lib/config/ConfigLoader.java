@@ -60,6 +60,18 @@ public final class ConfigLoader {
         return new Builder(file, raw).build();
     }
 
+    /**
+     * Reads and validates a configuration without the checks that need its files (keys that exist and are private),
+     * for tools that make those files ({@code sss keys init}).
+     *
+     * @param file the configuration file
+     * @return its validated tree
+     * @throws ConfigException naming file, line and field of the first problem
+     */
+    public static Sss parseOnly(Path file) throws ConfigException {
+        return parse(file);
+    }
+
     private static Sss parse(Path file) throws ConfigException {
         byte[] bytes;
         try {

@@ -11,18 +11,22 @@ import org.sss.lib.client.DirectoryClient;
 import org.sss.lib.client.Location;
 import org.sss.lib.client.SssClient;
 import org.sss.lib.config.ConfigException;
+import org.sss.lib.config.ConfigLoader;
 import org.sss.lib.config.ConfigSections;
 import org.sss.lib.config.SssConfig;
 import org.sss.lib.error.SssException;
 import org.sss.lib.runtime.ComponentMain;
+import org.sss.schema.config.KeyType;
 import org.sss.schema.config.RingMpdType;
 import org.sss.schema.config.RingType;
+import org.sss.schema.config.Sss;
 
 /**
- * {@code sss-status [--config FILE] [--configured | --local-ring | --await COMPONENT... [--timeout SECONDS]]}: lists
- * what is registered with the service directory, or waits until the named components are, or prints the components
- * the configuration runs, in start order ({@code --configured}), or the mpds it runs on this machine
- * ({@code --local-ring}). {@code bin/sss start} and {@code status} use it.
+ * {@code sss-status [--config FILE] [--configured | --local-ring | --key-files | --await COMPONENT... [--timeout
+ * SECONDS]]}: lists what is registered with the service directory, or waits until the named components are, or
+ * prints the components the configuration runs, in start order ({@code --configured}), or the mpds it runs on this
+ * machine ({@code --local-ring}), or the key files it names and who reads them ({@code --key-files}, which needs
+ * none of them to exist). {@code bin/sss start}, {@code status} and {@code keys} use it.
  * Exit status: 0 listed (or all registered in time), 1 directory unreachable or timeout, 2 usage or configuration.
  */
 public final class SuiteStatusMain {
@@ -41,29 +45,65 @@ public final class SuiteStatusMain {
      *         present
      */
     static List<String> configuredComponents(SssConfig config) {
+        return configuredComponents(config.raw());
+    }
+
+    private static List<String> configuredComponents(Sss raw) {
         List<String> components = new ArrayList<>();
-        if (!config.raw().getServiceDirectory().isRemote()) {
+        if (!raw.getServiceDirectory().isRemote()) {
             components.add("service-directory");
         }
-        if (config.raw().getEventManager() != null) {
+        if (raw.getEventManager() != null) {
             components.add("event-manager");
         }
-        if (config.raw().getProcessManager() != null) {
+        if (raw.getProcessManager() != null) {
             components.add("process-manager");
         }
-        if (config.raw().getNodeStateManager() != null) {
+        if (raw.getNodeStateManager() != null) {
             components.add("node-state-manager");
         }
-        if (config.raw().getQueueManager() != null) {
+        if (raw.getQueueManager() != null) {
             components.add("queue-manager");
         }
-        if (config.raw().getScheduler() != null) {
+        if (raw.getScheduler() != null) {
             components.add("scheduler");
         }
-        if (config.raw().getWeb() != null) {
+        if (raw.getWeb() != null) {
             components.add("web");
         }
         return components;
+    }
+
+    /**
+     * The key files a configuration names and which of its components read each, from the file alone (none of them
+     * need exist): every component loads every {@code <security>} key (a server knows its callers by the key that
+     * answers its challenge); the dashboard alone reads its viewer key; the process manager, the node state manager
+     * and the dashboard read the ring's secret.
+     *
+     * @param file a configuration
+     * @return {@code components C...}, then one line per file: {@code key NAME ROLE FILE},
+     *         {@code viewer-key FILE}, {@code ring-secret FILE READER...}
+     * @throws ConfigException if the file is not a valid configuration
+     */
+    static List<String> keyFiles(Path file) throws ConfigException {
+        Sss raw = ConfigLoader.parseOnly(file);
+        Path dir = file.toAbsolutePath().normalize().getParent();
+        List<String> components = configuredComponents(raw);
+        List<String> lines = new ArrayList<>();
+        lines.add(("components " + String.join(" ", components)).strip());
+        for (KeyType key : raw.getSecurity().getKey()) {
+            lines.add("key " + key.getName() + " " + key.getRole().value() + " " + dir.resolve(key.getFile()).normalize());
+        }
+        if (raw.getWeb() != null && raw.getWeb().getViewerKey() != null) {
+            lines.add("viewer-key " + dir.resolve(raw.getWeb().getViewerKey()).normalize());
+        }
+        if (raw.getRing() != null) {
+            List<String> readers = components.stream()
+                    .filter(c -> c.equals("process-manager") || c.equals("node-state-manager") || c.equals("web")).toList();
+            lines.add(("ring-secret " + dir.resolve(raw.getRing().getSecret()).normalize() + " " + String.join(" ", readers))
+                    .strip());
+        }
+        return lines;
     }
 
     /**
@@ -96,13 +136,15 @@ public final class SuiteStatusMain {
         boolean awaiting = false;
         boolean configured = false;
         boolean localRing = false;
+        boolean keyFiles = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--help", "-h" -> {
-                    out.println("usage: sss-status [--config FILE] [--configured | --local-ring | --await COMPONENT... [--timeout SECONDS]]");
+                    out.println("usage: sss-status [--config FILE] [--configured | --local-ring | --key-files | --await COMPONENT... [--timeout SECONDS]]");
                     return 0;
                 }
                 case "--configured" -> configured = true;
+                case "--key-files" -> keyFiles = true;
                 case "--local-ring" -> localRing = true;
                 case "--config", "-c" -> {
                     if (++i >= args.length) {
@@ -129,6 +171,15 @@ public final class SuiteStatusMain {
                     }
                     await.add(args[i]);
                 }
+            }
+        }
+        if (keyFiles) {
+            try {
+                keyFiles(config != null ? config : SssConfig.defaultPath()).forEach(out::println);
+                return 0;
+            } catch (ConfigException e) {
+                err.println("sss-status: " + e.getMessage());
+                return 2;
             }
         }
         SssConfig loaded;

@@ -16,13 +16,20 @@ import java.util.Set;
  * A named shared secret and the principal it authenticates.
  *
  * <p>Keys are read from files that only their owner may read or write (mode 0600 or 0400): a file with any
- * group or other permission is refused, as MPD refused a world-readable {@code .mpd.conf}. The file holds the
- * secret on its first line; surrounding whitespace is ignored.
+ * group or other permission is refused, as MPD refused a world-readable {@code .mpd.conf}. One exception, as
+ * PostgreSQL makes for its server key: a file owned by root may also be readable by its group (mode 0640 or 0440),
+ * so that an administrator can give one key to the few daemons that need it (the ring's secret to the process
+ * manager, the node state manager and the dashboard, through a group only their units carry) and to no other
+ * process of the same account. The file holds the secret on its first line; surrounding whitespace is ignored.
  */
 public final class SharedKey {
     private static final int MAX_KEY_FILE_BYTES = 4096;
     private static final Set<PosixFilePermission> FORBIDDEN = EnumSet.of(
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+    /** What a root-owned key file may not have: group read is its group's, nothing else is anyone's. */
+    private static final Set<PosixFilePermission> FORBIDDEN_ROOT_OWNED = EnumSet.of(
+            PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
     private final String name;
@@ -51,7 +58,8 @@ public final class SharedKey {
      * @param principal who presents this key
      * @return the key
      * @throws IOException with a one-line reason naming the file: missing, not a regular file, group- or
-     *                     world-accessible, unreadable, empty or too large
+     *                     world-accessible (group-readable is allowed when root owns it), unreadable, empty or too
+     *                     large
      */
     public static SharedKey load(String name, Path file, Principal principal) throws IOException {
         try {
@@ -64,10 +72,12 @@ public final class SharedKey {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
             Set<PosixFilePermission> wrong = EnumSet.noneOf(PosixFilePermission.class);
             wrong.addAll(permissions);
-            wrong.retainAll(FORBIDDEN);
+            boolean rootOwned = "root".equals(Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName());
+            wrong.retainAll(rootOwned ? FORBIDDEN_ROOT_OWNED : FORBIDDEN);
             if (!wrong.isEmpty()) {
                 throw new IOException("key file " + file + " has mode " + octal(permissions)
-                        + "; it must be readable by its owner only (chmod 600 " + file + ")");
+                        + "; it must be readable by its owner only (chmod 600 " + file + ")"
+                        + (rootOwned ? ", or, as root owns it, by its group too (chmod 640 " + file + ")" : ""));
             }
             if (Files.size(file) > MAX_KEY_FILE_BYTES) {
                 throw new IOException("key file " + file + " is larger than " + MAX_KEY_FILE_BYTES + " bytes");

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,15 +33,40 @@ class SharedKeyTest {
         assertThat(key.answer(Digest.MD5, "x")).isEqualTo(Digest.MD5.answer("x", "s3cret".getBytes()));
     }
 
+    /** A key file owned by an account other than root (nobody, when the tests run as root). */
+    private Path notRootOwned(Path file) throws IOException {
+        if ("root".equals(Files.getOwner(file).getName())) {
+            Files.setOwner(file, file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        }
+        return file;
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"rw-r--r--", "rw-r-----", "rw----r--", "rw--w----", "rwx---r-x"})
     void filesOthersCouldReadOrWriteAreRefusedWithTheModeAndAFix(String mode) throws IOException {
-        Path file = keyFile("s3cret", mode);
+        Path file = notRootOwned(keyFile("s3cret", mode));
         assertThatThrownBy(() -> SharedKey.load("suite", file, SUITE))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining(file.toString())
                 .hasMessageContaining("chmod 600")
                 .hasMessageNotContaining("\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rw-r-----", "r--r-----"})
+    void aRootOwnedFileMayAlsoBeReadByItsGroup(String mode) throws IOException {
+        Path file = keyFile("s3cret", mode);
+        Assumptions.assumeTrue("root".equals(Files.getOwner(file).getName()), "only root makes root-owned files");
+        assertThat(SharedKey.load("ring", file, SUITE).answer(Digest.MD5, "x")).isEqualTo(Digest.MD5.answer("x", "s3cret".getBytes()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rw-rw----", "rw-r--r--", "rw-r----x", "rw-r-x---"})
+    void aRootOwnedFileIsStillRefusedWhenItsGroupMayWriteOrOthersMayRead(String mode) throws IOException {
+        Path file = keyFile("s3cret", mode);
+        Assumptions.assumeTrue("root".equals(Files.getOwner(file).getName()), "only root makes root-owned files");
+        assertThatThrownBy(() -> SharedKey.load("ring", file, SUITE)).hasMessageContaining("chmod 640")
+                .hasMessageContaining("chmod 600").hasMessageNotContaining("\n");
     }
 
     @Test
