@@ -53,24 +53,33 @@ public final class Submissions {
         for (JobEnvType variable : request.getEnv()) {
             environment.put(variable.getName(), variable.getValue());
         }
-        JobRequest asked;
-        try {
-            asked = PbsParser.parse(request.getScript().getName(), request.getScript().getValue(), request.getOption(),
-                    environment);
-        } catch (PbsException e) {
-            throw SssException.badValue(e.getMessage());
-        }
         if (!request.getWorkdir().startsWith("/")) {
             throw SssException.badValue("workdir " + request.getWorkdir() + ": not an absolute path");
         }
+        JobRequest asked;
+        SlurmSubmission slurm = null;
+        if ("slurm".equals(request.getDialect())) {
+            slurm = SlurmSubmission.parse(request.getScript().getName(), request.getScript().getValue(),
+                    request.getOption(), environment, request.getWorkdir(), maxSlots());
+            asked = slurm.request();
+        } else if (request.getDialect() == null || request.getDialect().equals("pbs")) {
+            try {
+                asked = PbsParser.parse(request.getScript().getName(), request.getScript().getValue(),
+                        request.getOption(), environment);
+            } catch (PbsException e) {
+                throw SssException.badValue(e.getMessage());
+            }
+        } else {
+            throw SssException.badValue("dialect " + request.getDialect() + ": expected pbs or slurm");
+        }
         long sequence = table.nextSequence();
-        Job.JobSpec spec = specOf(asked, user, request, environment, sequence, null);
+        Job.JobSpec spec = specOf(asked, user, request, environment, sequence, null, slurm);
         List<Job> jobs = new ArrayList<>();
         Instant now = Instant.now();
         Job.State state = asked.hold() ? Job.State.HELD : Job.State.QUEUED;
         if (asked.array().isPresent()) {
             for (int index : asked.array().get().indices()) {
-                Job.JobSpec element = specOf(asked, user, request, environment, sequence, index);
+                Job.JobSpec element = specOf(asked, user, request, environment, sequence, index, slurm);
                 jobs.add(new Job(sequence + "[" + index + "]", sequence, index, element, state, asked.hold(), now, null, null,
                         List.of(), null, null, asked.hold() ? "held" : "", 0, JobUsage.NONE));
             }
@@ -129,14 +138,14 @@ public final class Submissions {
     }
 
     private Job.JobSpec specOf(JobRequest asked, String user, JobSubmit request, Map<String, String> submitterEnv,
-                               long sequence, Integer index) throws SssException {
+                               long sequence, Integer index, SlurmSubmission slurm) throws SssException {
         QueueManagerSettings.Queue queue = queue(asked.queue().orElse(settings.defaultQueue().name()), user);
         NodeShape shape = asked.nodes().orElse(new NodeShape(1, 1));
         checkShape(shape, queue);
         long walltime = walltime(queue, asked.walltime().orElse(queue.defaultWalltime()));
         String depend = depend(asked.dependencies());
         String name = asked.name().orElseThrow();
-        String workdir = request.getWorkdir();
+        String workdir = slurm == null ? request.getWorkdir() : slurm.workdir();
         String suffix = sequence + (index == null ? "" : "-" + index);
         Join join = asked.join().orElse(Join.NONE);
         String output = path(asked.outputPath(), workdir, name + ".o" + suffix);
@@ -146,6 +155,11 @@ public final class Submissions {
         } else if (join == Join.ERROR_AND_OUTPUT) {
             output = error;
         }
+        if (slurm != null) {
+            List<String> paths = slurm.paths(sequence, index, user);
+            output = paths.get(0);
+            error = paths.get(1);
+        }
         Map<String, String> environment = new LinkedHashMap<>();
         if (asked.exportAll()) {
             environment.putAll(submitterEnv);
@@ -154,6 +168,10 @@ public final class Submissions {
         for (String origin : List.of("HOME", "LANG", "LOGNAME", "PATH", "MAIL", "SHELL", "TZ")) {
             Optional.ofNullable(submitterEnv.get(origin)).ifPresent(value -> environment.put("PBS_O_" + origin, value));
         }
+        if (slurm != null) {
+            slurm.addInternal(environment);
+        }
+        asked.array().ifPresent(array -> environment.put(SlurmVariables.ARRAY, SlurmVariables.arrayShape(array)));
         asked.shell().ifPresent(shell -> environment.put(JobRunner.SHELL_VARIABLE, shell));
         String mailEvents = asked.mailEvents().map(events -> events.isEmpty() ? "n"
                 : String.join("", events.stream().map(event -> event.name().substring(0, 1).toLowerCase(java.util.Locale.ROOT)).toList()))
@@ -163,6 +181,11 @@ public final class Submissions {
                 request.getScript().getName(), request.getScript().getValue(), output, error,
                 join == Join.OUTPUT_AND_ERROR ? "oe" : join == Join.ERROR_AND_OUTPUT ? "eo" : "n", depend, mailEvents,
                 String.join(",", asked.mailUsers()), environment, limitsOf(asked, JobLimits.NONE));
+    }
+
+    /** The most slots a configured node has, or 0 when the configuration lists no nodes. */
+    private int maxSlots() {
+        return settings.nodes().stream().mapToInt(node -> node.slots()).max().orElse(0);
     }
 
     /** The request's -l mem, pmem, vmem and cput, each replacing the one in {@code old}. */
