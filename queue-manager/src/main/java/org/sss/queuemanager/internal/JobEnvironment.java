@@ -15,7 +15,8 @@ final class JobEnvironment {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     /** Variables the queue manager keeps in a job's environment for itself; the script does not see them. */
     private static final java.util.List<String> INTERNAL = java.util.stream.Stream.concat(
-            SlurmSubmission.INTERNAL.stream(), java.util.stream.Stream.of(SlurmVariables.ARRAY)).toList();
+            SlurmSubmission.INTERNAL.stream(), java.util.stream.Stream.of(SlurmVariables.ARRAY,
+            JobGroups.ARGUMENTS_VARIABLE)).toList();
 
     private JobEnvironment() {
     }

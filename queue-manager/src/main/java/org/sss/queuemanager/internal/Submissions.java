@@ -171,6 +171,9 @@ public final class Submissions {
         if (slurm != null) {
             slurm.addInternal(environment);
         }
+        if (!request.getArgument().isEmpty()) {
+            environment.put(JobGroups.ARGUMENTS_VARIABLE, JobGroups.encodeArguments(request.getArgument()));
+        }
         asked.array().ifPresent(array -> environment.put(SlurmVariables.ARRAY, SlurmVariables.arrayShape(array)));
         asked.shell().ifPresent(shell -> environment.put(JobRunner.SHELL_VARIABLE, shell));
         String mailEvents = asked.mailEvents().map(events -> events.isEmpty() ? "n"
