@@ -260,7 +260,7 @@ check "squeue: array elements as ID_INDEX" test "$(grep -cE "^ +${BIGARRAY}_[123
 check "squeue -t PD lists the pending jobs only" test "$(as "$ALICE" "$B/squeue" -h -t PD -o %i | grep -c "^$HELD$")" -eq 1 -a -z "$(as "$ALICE" "$B/squeue" -h -t PD -o %i | grep -x "$LONG")"
 check "squeue -u alice -o: fields as asked" test "$(as "$ALICE" "$B/squeue" -h -u "$ALICE" -j "$LONG" -o '%i|%j|%u|%T|%P|%D|%C|%l|%A|%a')" = "$LONG|long|$ALICE|RUNNING|batch|1|1|1:00:00|$LONG|(null)"
 check "squeue --me -p short: the held job" test "$(as "$ALICE" "$B/squeue" --me -h -p short -o %i)" = "$HELD"
-check "squeue -o with widths: %.6i right-justified, %-5j cut" test "$(as "$ALICE" "$B/squeue" -h -j "$LONG" -o '%.10i|%5j|')" = "$(printf '%10s' "$LONG")|long |"
+check "squeue -o with widths: %.10i right-justified, %5j padded" test "$(as "$ALICE" "$B/squeue" -h -j "$LONG" -o '%.10i|%5j|')" = "$(printf '%10s' "$LONG")|long |"
 check "squeue as bob shows none of alice's jobs" test -z "$(as "$BOB" "$B/squeue" -h)"
 check "sinfo: with jobs running, some nodes are mix or alloc" test -n "$(as "$ALICE" "$B/sinfo" -h -p batch | grep -E ' (mix|alloc) ')"
 
@@ -281,7 +281,8 @@ wait_until 20 'finished "$PBS"'
 check "scancel cancels the qsub'd job" test "$status" -eq 0 -a "$(as "$ALICE" "$B/qstat" -x "$PBS" | awk -v id="$PBS" '$1 ~ "^"id {print $5}')" = C
 as "$ALICE" "$B/scancel" -n held; status=$?
 wait_until 20 'finished "$HELD"'
-check "scancel -n NAME cancels the held job" test "$status" -eq 0 && finished "$HELD"
+held_gone() { [ "$status" -eq 0 ] && finished "$HELD"; }
+check "scancel -n NAME cancels the held job" held_gone
 as "$BOB" "$B/scancel" "$HELLO" 2>"$WORK/bob.err"; status=$?
 check "bob's scancel of alice's job: exit 1, Invalid job id" test "$status" -eq 1 -a -n "$(grep 'Invalid job id specified' "$WORK/bob.err")"
 as "$ALICE" "$B/scancel" "$HELLO" 2>"$WORK/done.err"; status=$?
