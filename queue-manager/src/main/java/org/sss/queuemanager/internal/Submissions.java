@@ -109,10 +109,10 @@ public final class Submissions {
             throw SssException.badValue("-t: an array cannot be made by altering a job");
         }
         Job.JobSpec old = job.spec();
-        QueueManagerSettings.Queue queue = queue(change.queue().orElse(old.queue()), old.user());
+        QueueManagerSettings.Queue queue = queue(change.queue().orElse(old.queue()), old.user(), false);
         NodeShape shape = change.nodes().orElse(new NodeShape(old.nodes(), old.ppn()));
-        checkShape(shape, queue);
-        long walltime = walltime(queue, change.walltime().orElse(old.walltime()));
+        checkShape(shape, queue, false);
+        long walltime = walltime(queue, change.walltime().orElse(old.walltime()), false);
         String depend = change.dependencies().isEmpty() ? old.depend() : depend(change.dependencies());
         return new Job.JobSpec(old.user(), change.name().orElse(old.name()), queue.name(), shape.nodes(), shape.ppn(), walltime,
                 change.priority().orElse(old.priority()), change.account().orElse(old.account()), old.workdir(),
@@ -139,10 +139,11 @@ public final class Submissions {
 
     private Job.JobSpec specOf(JobRequest asked, String user, JobSubmit request, Map<String, String> submitterEnv,
                                long sequence, Integer index, SlurmSubmission slurm) throws SssException {
-        QueueManagerSettings.Queue queue = queue(asked.queue().orElse(settings.defaultQueue().name()), user);
+        boolean sbatch = slurm != null;
+        QueueManagerSettings.Queue queue = queue(asked.queue().orElse(settings.defaultQueue().name()), user, sbatch);
         NodeShape shape = asked.nodes().orElse(new NodeShape(1, 1));
-        checkShape(shape, queue);
-        long walltime = walltime(queue, asked.walltime().orElse(queue.defaultWalltime()));
+        checkShape(shape, queue, sbatch);
+        long walltime = walltime(queue, asked.walltime().orElse(queue.defaultWalltime()), sbatch);
         String depend = depend(asked.dependencies());
         String name = asked.name().orElseThrow();
         String workdir = slurm == null ? request.getWorkdir() : slurm.workdir();
@@ -197,18 +198,22 @@ public final class Submissions {
                 asked.virtualMemory().orElse(old.virtualMemory()), asked.cputime().orElse(old.cpuSeconds()));
     }
 
-    private QueueManagerSettings.Queue queue(String name, String user) throws SssException {
+    /** Queue, shape and walltime refusals name the option as the submitter spelled it: qsub's, or sbatch's. */
+    private QueueManagerSettings.Queue queue(String name, String user, boolean sbatch) throws SssException {
+        String option = sbatch ? "--partition=" + name : "-q " + name;
         QueueManagerSettings.Queue queue = settings.queues().stream().filter(q -> q.name().equals(name)).findFirst()
-                .orElseThrow(() -> SssException.badValue("-q " + name + ": unknown queue (queues: "
+                .orElseThrow(() -> SssException.badValue(option + ": unknown "
+                        + (sbatch ? "partition (partitions: " : "queue (queues: ")
                         + String.join(", ", settings.queues().stream().map(QueueManagerSettings.Queue::name).toList()) + ")"));
         if (!queue.admits(user)) {
-            throw SssException.permissionDenied("-q " + name + ": the queue does not admit user " + user);
+            throw SssException.permissionDenied(option + ": the queue does not admit user " + user);
         }
         return queue;
     }
 
-    private void checkShape(NodeShape shape, QueueManagerSettings.Queue queue) throws SssException {
-        String asked = "-l nodes=" + shape.nodes() + ":ppn=" + shape.ppn();
+    private void checkShape(NodeShape shape, QueueManagerSettings.Queue queue, boolean sbatch) throws SssException {
+        String asked = sbatch ? shape.nodes() + " node(s) of " + shape.ppn() + " slot(s) (from --nodes, --ntasks, "
+                + "--ntasks-per-node and --cpus-per-task)" : "-l nodes=" + shape.nodes() + ":ppn=" + shape.ppn();
         if (queue.maxNodes() > 0 && shape.nodes() > queue.maxNodes()) {
             throw SssException.badValue(asked + ": queue " + queue.name() + " allows at most " + queue.maxNodes() + " node(s)");
         }
@@ -221,9 +226,10 @@ public final class Submissions {
         }
     }
 
-    private static long walltime(QueueManagerSettings.Queue queue, long value) throws SssException {
+    private static long walltime(QueueManagerSettings.Queue queue, long value, boolean sbatch) throws SssException {
         if (queue.maxWalltime() > 0 && value > queue.maxWalltime()) {
-            throw SssException.badValue("-l walltime=" + Walltime.format(value) + ": queue " + queue.name()
+            throw SssException.badValue((sbatch ? "--time=" : "-l walltime=") + Walltime.format(value) + ": queue "
+                    + queue.name()
                     + " allows at most " + Walltime.format(queue.maxWalltime()));
         }
         if (value == 0 && queue.maxWalltime() > 0) {

@@ -116,9 +116,16 @@ public final class SinfoCommand {
         }
     }
 
+    /**
+     * Prints the rows as sinfo does ({@code %#P %.5a %.10l %.6D %.6t %N}, or with -N {@code %#N %.6D %#P %6t}): the
+     * first column as wide as its widest cell, the numbered ones at least that wide, {@code .} ones right-justified.
+     */
     private static void print(Invocation invocation, List<String[]> rows, boolean byNode) {
-        int columns = rows.isEmpty() ? 0 : rows.getFirst().length;
-        int[] widths = new int[columns];
+        int[] minimum = byNode ? new int[] {0, 6, 0, 6} : new int[] {0, 5, 10, 6, 6, 0};
+        boolean[] right = byNode ? new boolean[] {false, true, false, false}
+                : new boolean[] {false, true, true, true, true, false};
+        int columns = minimum.length;
+        int[] widths = minimum.clone();
         for (String[] row : rows) {
             for (int c = 0; c < columns; c++) {
                 widths[c] = Math.max(widths[c], row[c].length());
@@ -127,9 +134,8 @@ public final class SinfoCommand {
         for (String[] row : rows) {
             StringBuilder line = new StringBuilder();
             for (int c = 0; c < columns; c++) {
-                boolean right = !byNode && (c == 2 || c == 3) || byNode && c == 1;
                 String pad = " ".repeat(widths[c] - row[c].length());
-                line.append(c == 0 ? "" : " ").append(right ? pad + row[c] : c == columns - 1 ? row[c] : row[c] + pad);
+                line.append(c == 0 ? "" : " ").append(right[c] ? pad + row[c] : row[c] + pad);
             }
             invocation.out().println(line.toString().stripTrailing());
         }
