@@ -8,7 +8,7 @@ import org.sss.sssjob.internal.Job;
 
 /**
  * squeue's {@code -o/--format}: text with {@code %[.][WIDTH]FIELD} items; WIDTH pads (and cuts) the field to that
- * many characters, left-justified, or right-justified with the {@code .}. Fields: {@code %i} id, {@code %j} name,
+ * many characters, left-justified (also written {@code %-WIDTH}), or right-justified with the {@code .}. Fields: {@code %i} id, {@code %j} name,
  * {@code %u} user, {@code %t} state code, {@code %T} state, {@code %M} time used, {@code %l} time limit, {@code %D}
  * nodes, {@code %R} node list or (reason), {@code %P} partition, {@code %N} node list, {@code %C} cpus, {@code %V}
  * submit time, {@code %S} start time, {@code %r} reason, {@code %a} account, {@code %A} array job id (the job's own
@@ -42,7 +42,7 @@ final class SqueueFormat {
                 continue;
             }
             boolean right = i < format.length() && format.charAt(i) == '.';
-            if (right) {
+            if (right || i < format.length() && format.charAt(i) == '-') {
                 i++;
             }
             int start = i;
