@@ -95,7 +95,7 @@ final class JobGroups {
     }
 
     private static List<String> decodeArguments(String encoded) {
-        if (encoded == null || encoded.isEmpty()) {
+        if (encoded == null) {
             return List.of();
         }
         return java.util.Arrays.stream(encoded.split(" ", -1))
