@@ -26,6 +26,7 @@ import org.sss.schema.JobSubmit;
  * directive or option: the script's directives and the options (options win), then the queue's rules (it must
  * exist and admit the user; walltime and node limits), the cluster's size, and dependencies (each job named must
  * exist). Output paths default to {@code NAME.oSEQ} and {@code NAME.eSEQ} in the submit directory, as qsub's do.
+ * A {@code dialect="slurm"} submission is read by {@link SlurmSubmission} instead, into the same kind of job.
  */
 public final class Submissions {
     private final QueueManagerSettings settings;
@@ -113,7 +114,7 @@ public final class Submissions {
         NodeShape shape = change.nodes().orElse(new NodeShape(old.nodes(), old.ppn()));
         checkShape(shape, queue, false);
         long walltime = walltime(queue, change.walltime().orElse(old.walltime()), false);
-        String depend = change.dependencies().isEmpty() ? old.depend() : depend(change.dependencies());
+        String depend = change.dependencies().isEmpty() ? old.depend() : depend(change.dependencies(), false);
         return new Job.JobSpec(old.user(), change.name().orElse(old.name()), queue.name(), shape.nodes(), shape.ppn(), walltime,
                 change.priority().orElse(old.priority()), change.account().orElse(old.account()), old.workdir(),
                 old.submitHost(), old.scriptName(), old.script(), old.outputPath(), old.errorPath(), old.join(), depend,
@@ -144,7 +145,7 @@ public final class Submissions {
         NodeShape shape = asked.nodes().orElse(new NodeShape(1, 1));
         checkShape(shape, queue, sbatch);
         long walltime = walltime(queue, asked.walltime().orElse(queue.defaultWalltime()), sbatch);
-        String depend = depend(asked.dependencies());
+        String depend = depend(asked.dependencies(), sbatch);
         String name = asked.name().orElseThrow();
         String workdir = slurm == null ? request.getWorkdir() : slurm.workdir();
         String suffix = sequence + (index == null ? "" : "-" + index);
@@ -238,12 +239,13 @@ public final class Submissions {
         return value;
     }
 
-    private String depend(List<Dependency> dependencies) throws SssException {
+    private String depend(List<Dependency> dependencies, boolean sbatch) throws SssException {
         List<String> parts = new ArrayList<>();
         for (Dependency dependency : dependencies) {
             for (String id : dependency.jobIds()) {
                 if (Dependencies.jobsNamed(table, id).isEmpty()) {
-                    throw SssException.badValue("-W depend=" + dependency.type().keyword() + ":" + id + ": no job " + id);
+                    throw SssException.badValue((sbatch ? "--dependency=" : "-W depend=") + dependency.type().keyword()
+                            + ":" + id + ": no job " + id);
                 }
             }
             parts.add(dependency.type().keyword() + ":" + String.join(":", dependency.jobIds()));
