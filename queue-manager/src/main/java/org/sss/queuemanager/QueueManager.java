@@ -18,6 +18,7 @@ import org.sss.queuemanager.internal.Job;
 import org.sss.queuemanager.internal.AccountingOperations;
 import org.sss.queuemanager.internal.JobOperations;
 import org.sss.queuemanager.internal.JobService;
+import org.sss.queuemanager.internal.NodeUsageOperations;
 import org.sss.schema.SuiteEvent;
 
 /**
@@ -59,6 +60,7 @@ public final class QueueManager extends Component {
         JobService service = launch.open(runtime -> JobService.start(settings, runtime.components()));
         new JobOperations(service, settings).registerOn(dispatcher);
         new AccountingOperations(service.accounting()).registerOn(dispatcher);
+        new NodeUsageOperations(service, settings).registerOn(dispatcher);
         long cursor = launch.attempt(runtime -> service.eventCursor());
         launch.runtime().subscriptions().subscribe(JobService.SUBSCRIPTION, List.of(
                 Subscriptions.filter("process-manager", SuiteEvent.PROCESS_GROUP_END.value(), null),

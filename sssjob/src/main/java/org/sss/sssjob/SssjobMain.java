@@ -15,10 +15,15 @@ import org.sss.sssjob.internal.QueuesCommand;
 import org.sss.sssjob.internal.StatusCommand;
 import org.sss.sssjob.internal.SubmitCommand;
 import org.sss.sssjob.internal.WaitCommand;
+import org.sss.sssjob.internal.slurm.SbatchCommand;
+import org.sss.sssjob.internal.slurm.ScancelCommand;
+import org.sss.sssjob.internal.slurm.SinfoCommand;
+import org.sss.sssjob.internal.slurm.SqueueCommand;
 
 /**
  * The users' command line for batch jobs: {@code sssjob COMMAND}, and the PBS faces {@code qsub}, {@code qstat},
- * {@code qdel}, {@code qhold}, {@code qrls}, {@code qsig} and {@code qalter} (chosen by the system property
+ * {@code qdel}, {@code qhold}, {@code qrls}, {@code qsig} and {@code qalter}, and the Slurm faces {@code sbatch},
+ * {@code squeue}, {@code scancel} and {@code sinfo} (chosen by the system property
  * {@code sss.face}, which the bin/ scripts set). It talks to the queue manager over its Unix-domain socket, which
  * tells the queue manager who the user is; it holds no key. It needs nothing but the JDK, so that it starts fast.
  * Exit statuses are those of {@link org.sss.sssjob.internal.ExitStatus}; messages are one line on standard error,
@@ -81,6 +86,18 @@ public final class SssjobMain {
             }
             case "qalter" -> {
                 return AlterCommand.run(invocation, args, true);
+            }
+            case "sbatch" -> {
+                return SbatchCommand.run(invocation, args);
+            }
+            case "squeue" -> {
+                return SqueueCommand.run(invocation, args);
+            }
+            case "scancel" -> {
+                return ScancelCommand.run(invocation, args);
+            }
+            case "sinfo" -> {
+                return SinfoCommand.run(invocation, args);
             }
             case "sssjob" -> {
                 return sssjob(invocation, args);

@@ -7,11 +7,16 @@ import java.util.regex.Pattern;
 /**
  * The environment of a job's script: the variables it carried from its submission ({@code -V}, {@code -v}), then
  * the PBS ones (which win): PBS_JOBID, PBS_JOBNAME, PBS_O_WORKDIR, PBS_O_HOST, PBS_QUEUE, PBS_NODEFILE, PBS_NP,
- * PBS_NUM_NODES, PBS_NUM_PPN, PBS_WALLTIME, PBS_ENVIRONMENT, and PBS_ARRAYID for an array element. Variables whose
- * names a shell could not use are left out.
+ * PBS_NUM_NODES, PBS_NUM_PPN, PBS_WALLTIME, PBS_ENVIRONMENT, and PBS_ARRAYID for an array element; then Slurm's
+ * ({@link SlurmVariables}). Variables whose names a shell could not use are left out, and so are the queue
+ * manager's internal ones.
  */
 final class JobEnvironment {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    /** Variables the queue manager keeps in a job's environment for itself; the script does not see them. */
+    private static final java.util.List<String> INTERNAL = java.util.stream.Stream.concat(
+            SlurmSubmission.INTERNAL.stream(), java.util.stream.Stream.of(SlurmVariables.ARRAY,
+            JobGroups.ARGUMENTS_VARIABLE)).toList();
 
     private JobEnvironment() {
     }
@@ -24,8 +29,11 @@ final class JobEnvironment {
     static Map<String, String> of(Job job, JobSpool.JobFiles files) {
         Job.JobSpec spec = job.spec();
         Map<String, String> env = new LinkedHashMap<>();
+        Map<String, String> internal = new LinkedHashMap<>();
         spec.environment().forEach((name, value) -> {
-            if (NAME.matcher(name).matches()) {
+            if (INTERNAL.contains(name)) {
+                internal.put(name, value);
+            } else if (NAME.matcher(name).matches()) {
                 env.put(name, value);
             }
         });
@@ -44,6 +52,7 @@ final class JobEnvironment {
             env.put("PBS_ARRAYID", String.valueOf(job.arrayIndex()));
             env.put("PBS_ARRAY_INDEX", String.valueOf(job.arrayIndex()));
         }
+        SlurmVariables.add(job, internal, env);
         return env;
     }
 }

@@ -19,6 +19,8 @@ import org.sss.schema.PgSpec;
 final class JobGroups {
     /** Where a submission keeps its {@code -S} shell (in the job's environment). */
     static final String SHELL_VARIABLE = "SSS_JOB_SHELL";
+    /** Internal: the script's arguments (sbatch SCRIPT ARGS), each URL-encoded, separated by spaces. */
+    static final String ARGUMENTS_VARIABLE = "SSS_SCRIPT_ARGS";
     private final String jobPath;
 
     /** @param jobPath the PATH a job's script runs with */
@@ -83,9 +85,30 @@ final class JobGroups {
     static List<String> commandOf(Job job, JobSpool.JobFiles files) {
         String script = files.script().toString();
         String shell = job.spec().environment().get(SHELL_VARIABLE);
+        List<String> command = new java.util.ArrayList<>();
         if (shell != null && !shell.isEmpty()) {
-            return List.of(shell, script);
+            command.addAll(List.of(shell, script));
+        } else {
+            command.addAll(job.spec().script().startsWith("#!") ? List.of(script) : List.of("/bin/sh", script));
         }
-        return job.spec().script().startsWith("#!") ? List.of(script) : List.of("/bin/sh", script);
+        command.addAll(decodeArguments(job.spec().environment().get(ARGUMENTS_VARIABLE)));
+        return List.copyOf(command);
+    }
+
+    /**
+     * @param arguments a script's arguments
+     * @return them as {@link #ARGUMENTS_VARIABLE} holds them
+     */
+    static String encodeArguments(List<String> arguments) {
+        return String.join(" ", arguments.stream()
+                .map(a -> java.net.URLEncoder.encode(a, java.nio.charset.StandardCharsets.UTF_8)).toList());
+    }
+
+    private static List<String> decodeArguments(String encoded) {
+        if (encoded == null) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(encoded.split(" ", -1))
+                .map(a -> java.net.URLDecoder.decode(a, java.nio.charset.StandardCharsets.UTF_8)).toList();
     }
 }

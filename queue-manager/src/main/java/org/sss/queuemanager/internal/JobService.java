@@ -61,6 +61,14 @@ public final class JobService implements AutoCloseable {
     }
 
     /**
+     * @return the nodes' states as the node state manager reports them
+     * @throws SssException when it cannot be asked
+     */
+    public List<org.sss.schema.NodeStateType> nodeStates() throws SssException {
+        return nodes.states();
+    }
+
+    /**
      * Opens the store, follows the jobs that were running, and starts the periodic pass.
      *
      * @param settings   the queue manager's settings

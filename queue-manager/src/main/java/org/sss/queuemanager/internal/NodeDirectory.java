@@ -72,6 +72,18 @@ final class NodeDirectory {
         return true;
     }
 
+    /**
+     * @return every node the node state manager knows, with its state, asked now
+     * @throws SssException its failure when it cannot be asked
+     */
+    List<NodeStateType> states() throws SssException {
+        List<NodeStateType> all = ask();
+        synchronized (this) {
+            all.forEach(node -> known.add(node.getName()));
+        }
+        return all;
+    }
+
     private List<NodeStateType> ask() throws SssException {
         GetNodeState query = new GetNodeState();
         GetNodeState.Node any = new GetNodeState.Node();

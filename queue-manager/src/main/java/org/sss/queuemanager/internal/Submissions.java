@@ -26,6 +26,7 @@ import org.sss.schema.JobSubmit;
  * directive or option: the script's directives and the options (options win), then the queue's rules (it must
  * exist and admit the user; walltime and node limits), the cluster's size, and dependencies (each job named must
  * exist). Output paths default to {@code NAME.oSEQ} and {@code NAME.eSEQ} in the submit directory, as qsub's do.
+ * A {@code dialect="slurm"} submission is read by {@link SlurmSubmission} instead, into the same kind of job.
  */
 public final class Submissions {
     private final QueueManagerSettings settings;
@@ -53,24 +54,33 @@ public final class Submissions {
         for (JobEnvType variable : request.getEnv()) {
             environment.put(variable.getName(), variable.getValue());
         }
-        JobRequest asked;
-        try {
-            asked = PbsParser.parse(request.getScript().getName(), request.getScript().getValue(), request.getOption(),
-                    environment);
-        } catch (PbsException e) {
-            throw SssException.badValue(e.getMessage());
-        }
         if (!request.getWorkdir().startsWith("/")) {
             throw SssException.badValue("workdir " + request.getWorkdir() + ": not an absolute path");
         }
+        JobRequest asked;
+        SlurmSubmission slurm = null;
+        if ("slurm".equals(request.getDialect())) {
+            slurm = SlurmSubmission.parse(request.getScript().getName(), request.getScript().getValue(),
+                    request.getOption(), environment, request.getWorkdir(), maxSlots());
+            asked = slurm.request();
+        } else if (request.getDialect() == null || request.getDialect().equals("pbs")) {
+            try {
+                asked = PbsParser.parse(request.getScript().getName(), request.getScript().getValue(),
+                        request.getOption(), environment);
+            } catch (PbsException e) {
+                throw SssException.badValue(e.getMessage());
+            }
+        } else {
+            throw SssException.badValue("dialect " + request.getDialect() + ": expected pbs or slurm");
+        }
         long sequence = table.nextSequence();
-        Job.JobSpec spec = specOf(asked, user, request, environment, sequence, null);
+        Job.JobSpec spec = specOf(asked, user, request, environment, sequence, null, slurm);
         List<Job> jobs = new ArrayList<>();
         Instant now = Instant.now();
         Job.State state = asked.hold() ? Job.State.HELD : Job.State.QUEUED;
         if (asked.array().isPresent()) {
             for (int index : asked.array().get().indices()) {
-                Job.JobSpec element = specOf(asked, user, request, environment, sequence, index);
+                Job.JobSpec element = specOf(asked, user, request, environment, sequence, index, slurm);
                 jobs.add(new Job(sequence + "[" + index + "]", sequence, index, element, state, asked.hold(), now, null, null,
                         List.of(), null, null, asked.hold() ? "held" : "", 0, JobUsage.NONE));
             }
@@ -100,11 +110,11 @@ public final class Submissions {
             throw SssException.badValue("-t: an array cannot be made by altering a job");
         }
         Job.JobSpec old = job.spec();
-        QueueManagerSettings.Queue queue = queue(change.queue().orElse(old.queue()), old.user());
+        QueueManagerSettings.Queue queue = queue(change.queue().orElse(old.queue()), old.user(), false);
         NodeShape shape = change.nodes().orElse(new NodeShape(old.nodes(), old.ppn()));
-        checkShape(shape, queue);
-        long walltime = walltime(queue, change.walltime().orElse(old.walltime()));
-        String depend = change.dependencies().isEmpty() ? old.depend() : depend(change.dependencies());
+        checkShape(shape, queue, false);
+        long walltime = walltime(queue, change.walltime().orElse(old.walltime()), false);
+        String depend = change.dependencies().isEmpty() ? old.depend() : depend(change.dependencies(), false);
         return new Job.JobSpec(old.user(), change.name().orElse(old.name()), queue.name(), shape.nodes(), shape.ppn(), walltime,
                 change.priority().orElse(old.priority()), change.account().orElse(old.account()), old.workdir(),
                 old.submitHost(), old.scriptName(), old.script(), old.outputPath(), old.errorPath(), old.join(), depend,
@@ -129,14 +139,15 @@ public final class Submissions {
     }
 
     private Job.JobSpec specOf(JobRequest asked, String user, JobSubmit request, Map<String, String> submitterEnv,
-                               long sequence, Integer index) throws SssException {
-        QueueManagerSettings.Queue queue = queue(asked.queue().orElse(settings.defaultQueue().name()), user);
+                               long sequence, Integer index, SlurmSubmission slurm) throws SssException {
+        boolean sbatch = slurm != null;
+        QueueManagerSettings.Queue queue = queue(asked.queue().orElse(settings.defaultQueue().name()), user, sbatch);
         NodeShape shape = asked.nodes().orElse(new NodeShape(1, 1));
-        checkShape(shape, queue);
-        long walltime = walltime(queue, asked.walltime().orElse(queue.defaultWalltime()));
-        String depend = depend(asked.dependencies());
+        checkShape(shape, queue, sbatch);
+        long walltime = walltime(queue, asked.walltime().orElse(queue.defaultWalltime()), sbatch);
+        String depend = depend(asked.dependencies(), sbatch);
         String name = asked.name().orElseThrow();
-        String workdir = request.getWorkdir();
+        String workdir = slurm == null ? request.getWorkdir() : slurm.workdir();
         String suffix = sequence + (index == null ? "" : "-" + index);
         Join join = asked.join().orElse(Join.NONE);
         String output = path(asked.outputPath(), workdir, name + ".o" + suffix);
@@ -146,6 +157,11 @@ public final class Submissions {
         } else if (join == Join.ERROR_AND_OUTPUT) {
             output = error;
         }
+        if (slurm != null) {
+            List<String> paths = slurm.paths(sequence, index, user);
+            output = paths.get(0);
+            error = paths.get(1);
+        }
         Map<String, String> environment = new LinkedHashMap<>();
         if (asked.exportAll()) {
             environment.putAll(submitterEnv);
@@ -154,6 +170,13 @@ public final class Submissions {
         for (String origin : List.of("HOME", "LANG", "LOGNAME", "PATH", "MAIL", "SHELL", "TZ")) {
             Optional.ofNullable(submitterEnv.get(origin)).ifPresent(value -> environment.put("PBS_O_" + origin, value));
         }
+        if (slurm != null) {
+            slurm.addInternal(environment);
+        }
+        if (!request.getArgument().isEmpty()) {
+            environment.put(JobGroups.ARGUMENTS_VARIABLE, JobGroups.encodeArguments(request.getArgument()));
+        }
+        asked.array().ifPresent(array -> environment.put(SlurmVariables.ARRAY, SlurmVariables.arrayShape(array)));
         asked.shell().ifPresent(shell -> environment.put(JobRunner.SHELL_VARIABLE, shell));
         String mailEvents = asked.mailEvents().map(events -> events.isEmpty() ? "n"
                 : String.join("", events.stream().map(event -> event.name().substring(0, 1).toLowerCase(java.util.Locale.ROOT)).toList()))
@@ -165,24 +188,33 @@ public final class Submissions {
                 String.join(",", asked.mailUsers()), environment, limitsOf(asked, JobLimits.NONE));
     }
 
+    /** The most slots a configured node has, or 0 when the configuration lists no nodes. */
+    private int maxSlots() {
+        return settings.nodes().stream().mapToInt(node -> node.slots()).max().orElse(0);
+    }
+
     /** The request's -l mem, pmem, vmem and cput, each replacing the one in {@code old}. */
     private static JobLimits limitsOf(JobRequest asked, JobLimits old) {
         return new JobLimits(asked.memory().orElse(old.memory()), asked.processMemory().orElse(old.processMemory()),
                 asked.virtualMemory().orElse(old.virtualMemory()), asked.cputime().orElse(old.cpuSeconds()));
     }
 
-    private QueueManagerSettings.Queue queue(String name, String user) throws SssException {
+    /** Queue, shape and walltime refusals name the option as the submitter spelled it: qsub's, or sbatch's. */
+    private QueueManagerSettings.Queue queue(String name, String user, boolean sbatch) throws SssException {
+        String option = sbatch ? "--partition=" + name : "-q " + name;
         QueueManagerSettings.Queue queue = settings.queues().stream().filter(q -> q.name().equals(name)).findFirst()
-                .orElseThrow(() -> SssException.badValue("-q " + name + ": unknown queue (queues: "
+                .orElseThrow(() -> SssException.badValue(option + ": unknown "
+                        + (sbatch ? "partition (partitions: " : "queue (queues: ")
                         + String.join(", ", settings.queues().stream().map(QueueManagerSettings.Queue::name).toList()) + ")"));
         if (!queue.admits(user)) {
-            throw SssException.permissionDenied("-q " + name + ": the queue does not admit user " + user);
+            throw SssException.permissionDenied(option + ": the queue does not admit user " + user);
         }
         return queue;
     }
 
-    private void checkShape(NodeShape shape, QueueManagerSettings.Queue queue) throws SssException {
-        String asked = "-l nodes=" + shape.nodes() + ":ppn=" + shape.ppn();
+    private void checkShape(NodeShape shape, QueueManagerSettings.Queue queue, boolean sbatch) throws SssException {
+        String asked = sbatch ? shape.nodes() + " node(s) of " + shape.ppn() + " slot(s) (from --nodes, --ntasks, "
+                + "--ntasks-per-node and --cpus-per-task)" : "-l nodes=" + shape.nodes() + ":ppn=" + shape.ppn();
         if (queue.maxNodes() > 0 && shape.nodes() > queue.maxNodes()) {
             throw SssException.badValue(asked + ": queue " + queue.name() + " allows at most " + queue.maxNodes() + " node(s)");
         }
@@ -195,9 +227,10 @@ public final class Submissions {
         }
     }
 
-    private static long walltime(QueueManagerSettings.Queue queue, long value) throws SssException {
+    private static long walltime(QueueManagerSettings.Queue queue, long value, boolean sbatch) throws SssException {
         if (queue.maxWalltime() > 0 && value > queue.maxWalltime()) {
-            throw SssException.badValue("-l walltime=" + Walltime.format(value) + ": queue " + queue.name()
+            throw SssException.badValue((sbatch ? "--time=" : "-l walltime=") + Walltime.format(value) + ": queue "
+                    + queue.name()
                     + " allows at most " + Walltime.format(queue.maxWalltime()));
         }
         if (value == 0 && queue.maxWalltime() > 0) {
@@ -206,12 +239,13 @@ public final class Submissions {
         return value;
     }
 
-    private String depend(List<Dependency> dependencies) throws SssException {
+    private String depend(List<Dependency> dependencies, boolean sbatch) throws SssException {
         List<String> parts = new ArrayList<>();
         for (Dependency dependency : dependencies) {
             for (String id : dependency.jobIds()) {
                 if (Dependencies.jobsNamed(table, id).isEmpty()) {
-                    throw SssException.badValue("-W depend=" + dependency.type().keyword() + ":" + id + ": no job " + id);
+                    throw SssException.badValue((sbatch ? "--dependency=" : "-W depend=") + dependency.type().keyword()
+                            + ":" + id + ": no job " + id);
                 }
             }
             parts.add(dependency.type().keyword() + ":" + String.join(":", dependency.jobIds()));

@@ -22,7 +22,7 @@ import org.sss.sssjob.SssjobMain;
 /**
  * The training run behind the command line's ahead-of-time class cache (JDK 25, {@code -XX:AOTCacheOutput}): at
  * build time there is no queue manager to talk to, so this serves made-up replies on a private socket and runs the
- * everyday commands against it — submit, status, qstat, qstat -f, wait — so that the classes they load (StAX, the
+ * everyday commands against it — submit, status, qstat, qstat -f, wait, sbatch, squeue — so that the classes they load (StAX, the
  * Unix-domain socket, java.time, the formatter) are in the cache. Its output is thrown away; it is never used at
  * run time.
  */
@@ -46,7 +46,7 @@ public final class AotTraining {
             Files.writeString(script, "#!/bin/sh\n#PBS -N training\ntrue\n");
             PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
             Map<String, String> environment = Map.of("SSS_QM_SOCKET", socket.toString(), "HOME", "/");
-            for (String program : List.of("sssjob", "qstat", "qsub")) {
+            for (String program : List.of("sssjob", "qstat", "qsub", "sbatch", "squeue")) {
                 Invocation invocation = new Invocation(program, environment, Path.of(args[0]),
                         new ByteArrayInputStream(new byte[0]), sink, sink);
                 for (List<String> command : commands(program, script)) {
@@ -64,6 +64,7 @@ public final class AotTraining {
             case "sssjob" -> List.of(List.of("submit", script.toString()), List.of("status", "-a"), List.of("status"),
                     List.of("wait", "--quiet", "2"), List.of("status", "--xml"), List.of("cancel", "1"));
             case "qstat" -> List.of(List.of(), List.of("-f", "1"), List.of("-a"));
+            case "squeue" -> List.of(List.of(), List.of("-t", "all", "-o", "%i %T %V"));
             default -> List.of(List.of(script.toString()));
         };
     }

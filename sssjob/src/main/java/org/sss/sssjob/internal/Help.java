@@ -33,6 +33,7 @@ final class Help {
                                                    status, walltime, CPU time and peak memory
 
                 PBS faces: qsub, qstat [-f] [-a] [-x] [-u USER], qdel, qhold, qrls, qsig -s SIGNAL, qalter.
+                Slurm faces: sbatch, squeue, scancel, sinfo (each with --help), on the same jobs.
                 """ + EXIT;
     }
 

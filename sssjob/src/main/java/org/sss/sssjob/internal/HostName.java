@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** This machine's name, read without a DNS lookup where the kernel can say it (a command line must start fast). */
-final class HostName {
+public final class HostName {
     private static final Path KERNEL = Path.of("/proc/sys/kernel/hostname");
     private static String cached;
 
@@ -14,7 +14,7 @@ final class HostName {
     }
 
     /** @return the host name (short, as the kernel has it), or {@code localhost} if it cannot be found */
-    static synchronized String local() {
+    public static synchronized String local() {
         if (cached == null) {
             cached = read();
         }

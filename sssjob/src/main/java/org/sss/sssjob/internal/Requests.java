@@ -14,13 +14,23 @@ public final class Requests {
     private Requests() {
     }
 
-    /** A job submission: the script, the qsub options, the submitter's environment and where it was made. */
+    /**
+     * A job submission: the script, the options, the submitter's environment and where it was made; the dialect
+     * ({@code pbs} for qsub's options and {@code #PBS} lines, {@code slurm} for sbatch's) and the script's arguments.
+     */
     public record Submission(String scriptName, String scriptText, List<String> options, Map<String, String> environment,
-                             String workdir, String host) {
+                             String workdir, String host, String dialect, List<String> arguments) {
         /** Copies the collections. */
         public Submission {
             options = List.copyOf(options);
             environment = Map.copyOf(environment);
+            arguments = List.copyOf(arguments);
+        }
+
+        /** A PBS submission, without arguments. */
+        public Submission(String scriptName, String scriptText, List<String> options, Map<String, String> environment,
+                          String workdir, String host) {
+            this(scriptName, scriptText, options, environment, workdir, host, "pbs", List.of());
         }
     }
 
@@ -35,6 +45,9 @@ public final class Requests {
             if (submission.host() != null && !submission.host().isBlank()) {
                 w.writeAttribute("host", submission.host());
             }
+            if (!submission.dialect().equals("pbs")) {
+                w.writeAttribute("dialect", submission.dialect());
+            }
             w.writeStartElement("script");
             w.writeAttribute("name", submission.scriptName());
             w.writeCharacters(xmlSafe(submission.scriptText()));
@@ -48,6 +61,11 @@ public final class Requests {
                 w.writeEmptyElement("env");
                 w.writeAttribute("name", xmlSafe(variable.getKey()));
                 w.writeAttribute("value", xmlSafe(variable.getValue()));
+            }
+            for (String argument : submission.arguments()) {
+                w.writeStartElement("argument");
+                w.writeCharacters(xmlSafe(argument));
+                w.writeEndElement();
             }
             w.writeEndElement();
         });
@@ -118,6 +136,11 @@ public final class Requests {
             }
             w.writeEndElement();
         });
+    }
+
+    /** @return a {@code node-usage-query} */
+    public static byte[] nodeUsage() {
+        return write(w -> w.writeEmptyElement("node-usage-query"));
     }
 
     /** @return a {@code queue-query} for every queue */

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * Checks and converts the values of the qsub options other than {@code -l}, {@code -t} and {@code -W}; each method
  * takes the value as typed and gives the attribute, or refuses it with the reason alone. Stateless.
  */
-final class Attributes {
+public final class Attributes {
     /** The longest job name accepted. */
     static final int MAX_NAME = 236;
     private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
@@ -30,7 +30,7 @@ final class Attributes {
      * @throws BadValueException if it is empty, longer than {@value #MAX_NAME} characters, or holds whitespace, a
      *     {@code /} or a control character
      */
-    static String name(String value) throws BadValueException {
+    public static String name(String value) throws BadValueException {
         if (value.isEmpty()) {
             throw new BadValueException("job name must not be empty");
         }
@@ -54,7 +54,7 @@ final class Attributes {
      * @return the job name qsub gives a job without {@code -N}: the script's base name, whitespace and control
      *     characters replaced by {@code _}, cut to {@value #MAX_NAME} characters; {@code STDIN} when that is empty
      */
-    static String defaultName(String scriptName) {
+    public static String defaultName(String scriptName) {
         String base = scriptName.substring(scriptName.lastIndexOf('/') + 1);
         StringBuilder name = new StringBuilder();
         base.codePoints().forEach(c -> name.appendCodePoint(
@@ -71,7 +71,7 @@ final class Attributes {
      * @throws BadValueException unless it is 1 to 64 letters, digits, {@code _}, {@code .} or {@code -} (not
      *     starting with {@code .} or {@code -}); {@code queue@server} is refused as unsupported
      */
-    static String queue(String value) throws BadValueException {
+    public static String queue(String value) throws BadValueException {
         if (value.indexOf('@') >= 0) {
             throw new BadValueException("a server in the queue name is not supported");
         }
@@ -86,7 +86,7 @@ final class Attributes {
      * @return the path without the host
      * @throws BadValueException if the path is empty or holds a control character
      */
-    static String path(String value) throws BadValueException {
+    public static String path(String value) throws BadValueException {
         String path = HOST_PREFIX.matcher(value).replaceFirst("");
         if (path.isEmpty()) {
             throw new BadValueException("path must not be empty");
@@ -161,7 +161,7 @@ final class Attributes {
      * @return it, once checked
      * @throws BadValueException if it is empty or holds whitespace or a control character
      */
-    static String account(String value) throws BadValueException {
+    public static String account(String value) throws BadValueException {
         if (value.isEmpty() || value.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
             throw new BadValueException("account must be non-empty without whitespace");
         }
@@ -219,7 +219,7 @@ final class Attributes {
      * @throws BadValueException for an empty item or a name that is not letters, digits and {@code _} (not starting
      *     with a digit)
      */
-    static SequencedMap<String, String> variables(String value, Map<String, String> environment)
+    public static SequencedMap<String, String> variables(String value, Map<String, String> environment)
             throws BadValueException {
         SequencedMap<String, String> variables = new LinkedHashMap<>();
         for (String item : value.split(",", -1)) {

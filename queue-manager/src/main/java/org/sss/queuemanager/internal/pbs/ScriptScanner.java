@@ -11,7 +11,7 @@ import java.util.List;
  * indented {@code #PBS} or one run into other text ({@code #PBS-N}) is an ordinary comment. A byte order mark at the
  * start of the text is skipped. Stateless.
  */
-final class ScriptScanner {
+public final class ScriptScanner {
     private static final String PREFIX = "#PBS";
     private static final String BYTE_ORDER_MARK = "\uFEFF";
 
@@ -21,7 +21,7 @@ final class ScriptScanner {
      * @param line its line number, from 1
      * @param text what follows {@code #PBS} on that line, without the line end
      */
-    record Directive(int line, String text) {
+    public record Directive(int line, String text) {
     }
 
     private ScriptScanner() {
@@ -35,6 +35,20 @@ final class ScriptScanner {
      *     {@code job.sh: the script has no commands} if every line is blank or a comment
      */
     static List<Directive> directives(String scriptName, String text) throws PbsException {
+        return directives(scriptName, text, PREFIX);
+    }
+
+    /**
+     * The same scan for another batch system's prefix, such as Slurm's {@code #SBATCH} (Slurm too stops at the
+     * first line that is neither blank nor a comment).
+     *
+     * @param scriptName the script's name, for messages
+     * @param text       the script
+     * @param prefix     the directive prefix, such as {@code #SBATCH}
+     * @return its directives, in order
+     * @throws PbsException as {@link #directives(String, String)} does
+     */
+    public static List<Directive> directives(String scriptName, String text, String prefix) throws PbsException {
         String shownName = Source.show(scriptName);
         if (text.indexOf('\0') >= 0) {
             throw new PbsException("", shownName + ": not a text file");
@@ -50,15 +64,15 @@ final class ScriptScanner {
             if (!content.startsWith("#")) {
                 return List.copyOf(directives);
             }
-            if (isDirective(line)) {
-                directives.add(new Directive(i + 1, line.substring(PREFIX.length())));
+            if (isDirective(line, prefix)) {
+                directives.add(new Directive(i + 1, line.substring(prefix.length())));
             }
         }
         throw new PbsException("", shownName + ": the script has no commands");
     }
 
-    private static boolean isDirective(String line) {
-        return line.startsWith(PREFIX)
-                && (line.length() == PREFIX.length() || Character.isWhitespace(line.charAt(PREFIX.length())));
+    private static boolean isDirective(String line, String prefix) {
+        return line.startsWith(prefix)
+                && (line.length() == prefix.length() || Character.isWhitespace(line.charAt(prefix.length())));
     }
 }

@@ -13,7 +13,7 @@ package org.sss.queuemanager.internal.pbs;
  * Values that are empty or hold whitespace, quotes, backslashes or control characters are shown double-quoted with
  * C-style escapes, so every message is one line.
  */
-final class Source {
+public final class Source {
     private final String script;
     private final int line;
 
@@ -86,7 +86,7 @@ final class Source {
      * @return it as is when it is non-empty and plain; otherwise double-quoted, with {@code "}, {@code \}, control characters and
      *     whitespace other than a space escaped
      */
-    static String show(String text) {
+    public static String show(String text) {
         boolean plain = !text.isEmpty() && text.chars().noneMatch(
                 c -> Character.isWhitespace(c) || Character.isISOControl(c) || c == '"' || c == '\'' || c == '\\');
         if (plain) {

@@ -1,0 +1,124 @@
+package org.sss.queuemanager.internal.slurm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.sss.queuemanager.internal.pbs.JobRequest;
+import org.sss.queuemanager.internal.pbs.NodeShape;
+
+/**
+ * What an sbatch submission asks for: the attributes PBS also has ({@link #base}, without a node shape) and Slurm's
+ * task geometry, which {@link #shape} turns into the queue manager's nodes × slots-per-node model.
+ *
+ * @param base         name, partition, time, output/error patterns, export, dependencies, array, hold, account,
+ *                     memory
+ * @param nodes        {@code -N}
+ * @param tasks        {@code -n}
+ * @param tasksPerNode {@code --ntasks-per-node}
+ * @param cpusPerTask  {@code -c}, 1 when not given
+ * @param chdir        {@code -D}, as typed (relative to the submit directory)
+ * @param memoryPerNode {@code --mem}, bytes on each node; 0 for {@code --mem=0} (all of it: no limit)
+ */
+public record SlurmRequest(JobRequest base, Optional<Integer> nodes, Optional<Integer> tasks,
+                           Optional<Integer> tasksPerNode, int cpusPerTask, Optional<String> chdir,
+                           Optional<Long> memoryPerNode) {
+
+    /**
+     * A job's geometry in both models.
+     *
+     * @param nodes        nodes allocated
+     * @param ppn          slots per node ({@code PBS_NUM_PPN}): tasks on the fullest node × cpus per task
+     * @param tasks        {@code SLURM_NTASKS}
+     * @param cpusPerTask  {@code SLURM_CPUS_PER_TASK}
+     */
+    public record Shape(int nodes, int ppn, int tasks, int cpusPerTask) {
+        /** @return the shape as the queue manager's node request */
+        public NodeShape nodeShape() {
+            return new NodeShape(nodes, ppn);
+        }
+
+        /**
+         * @return {@code SLURM_TASKS_PER_NODE}: tasks spread as evenly as possible, the first nodes taking one more,
+         *     written as Slurm does ({@code 2(x3)}, {@code 3,2}, {@code 3(x2),2})
+         */
+        public String tasksPerNode() {
+            return tasksPerNode(tasks, nodes);
+        }
+
+        /**
+         * @param tasks tasks
+         * @param nodes nodes, at least 1
+         * @return Slurm's compressed per-node task counts
+         */
+        public static String tasksPerNode(int tasks, int nodes) {
+            int base = tasks / nodes;
+            int extra = tasks % nodes;
+            List<String> items = new ArrayList<>();
+            if (extra > 0) {
+                items.add(repeat(base + 1, extra));
+            }
+            if (nodes - extra > 0 && base > 0) {
+                items.add(repeat(base, nodes - extra));
+            }
+            return String.join(",", items);
+        }
+
+        private static String repeat(int count, int times) {
+            return times == 1 ? String.valueOf(count) : count + "(x" + times + ")";
+        }
+    }
+
+    /**
+     * Maps the task geometry onto nodes × slots, as documented in the README:
+     * <ul>
+     *   <li>nothing given: one node, one task;</li>
+     *   <li>{@code -N} alone: one task per node;</li>
+     *   <li>{@code -N} and {@code --ntasks-per-node K}: K tasks per node;</li>
+     *   <li>{@code -N} and {@code -n T}: T tasks spread over the nodes (T at least N);</li>
+     *   <li>{@code --ntasks-per-node K} alone: one node of K tasks;</li>
+     *   <li>{@code -n T} without {@code -N}: as few nodes as hold the tasks, filling nodes of the largest slot count
+     *       the configuration gives (one node when no nodes are configured), tasks spread evenly; with
+     *       {@code --ntasks-per-node K} too, ceil(T / K) nodes.</li>
+     * </ul>
+     * Each task takes {@code -c} slots.
+     *
+     * @param maxSlots the most slots any configured node has, or 0 when the configuration lists none
+     * @return the shape
+     * @throws SlurmParseException when the combination cannot be met
+     */
+    public Shape shape(int maxSlots) throws SlurmParseException {
+        int c = cpusPerTask;
+        if (nodes.isPresent()) {
+            int n = nodes.get();
+            int t = tasks.orElse(n * tasksPerNode.orElse(1));
+            if (t < n) {
+                throw new SlurmParseException("--ntasks=" + t + " is fewer than --nodes=" + n
+                        + " (every node runs at least one task)");
+            }
+            if (tasks.isPresent() && tasksPerNode.isPresent() && t > n * tasksPerNode.get()) {
+                throw new SlurmParseException("--ntasks=" + t + " does not fit " + n + " node(s) of --ntasks-per-node="
+                        + tasksPerNode.get());
+            }
+            return new Shape(n, ceil(t, n) * c, t, c);
+        }
+        if (tasks.isEmpty()) {
+            int k = tasksPerNode.orElse(1);
+            return new Shape(1, k * c, k, c);
+        }
+        int t = tasks.get();
+        int n;
+        if (tasksPerNode.isPresent()) {
+            n = ceil(t, tasksPerNode.get());
+        } else if (maxSlots <= 0 || t * (long) c <= maxSlots) {
+            n = 1;
+        } else {
+            int perNode = Math.max(1, maxSlots / c);
+            n = ceil(t, perNode);
+        }
+        return new Shape(n, ceil(t, n) * c, t, c);
+    }
+
+    private static int ceil(int a, int b) {
+        return (a + b - 1) / b;
+    }
+}

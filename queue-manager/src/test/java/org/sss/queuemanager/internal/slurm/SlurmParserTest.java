@@ -1,0 +1,206 @@
+package org.sss.queuemanager.internal.slurm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.sss.queuemanager.internal.pbs.Dependency;
+import org.sss.queuemanager.internal.pbs.JobRequest;
+
+class SlurmParserTest {
+    private static final String BODY = "#!/bin/bash\necho hi\n";
+
+    private static SlurmRequest options(String... words) throws SlurmParseException {
+        return SlurmParser.parse("job.sh", BODY, List.of(words), Map.of("HOME", "/home/a", "FOO", "bar"));
+    }
+
+    private static SlurmRequest script(String text, String... words) throws SlurmParseException {
+        return SlurmParser.parse("job.sh", text, List.of(words), Map.of());
+    }
+
+    @Test
+    void readsEveryValuedOptionInLongAndShortForms() throws SlurmParseException {
+        SlurmRequest r = options("-N2", "--ntasks=4", "--ntasks-per-node", "2", "-c", "3", "-t", "1-0",
+                "-J", "run", "-o", "out-%j.txt", "--error=err-%j.txt", "-p", "short", "-a", "1-9:2",
+                "--dependency=afterok:12:13,afterany:14", "--mem=2G", "--mem-per-cpu=512", "--export=NONE",
+                "-D", "sub", "-H", "-A", "physics");
+        JobRequest base = r.base();
+        assertThat(r.nodes()).contains(2);
+        assertThat(r.tasks()).contains(4);
+        assertThat(r.tasksPerNode()).contains(2);
+        assertThat(r.cpusPerTask()).isEqualTo(3);
+        assertThat(base.walltime()).contains(86_400L);
+        assertThat(base.name()).contains("run");
+        assertThat(base.outputPath()).contains("out-%j.txt");
+        assertThat(base.errorPath()).contains("err-%j.txt");
+        assertThat(base.queue()).contains("short");
+        assertThat(base.array().orElseThrow().indices()).containsExactly(1, 3, 5, 7, 9);
+        assertThat(base.dependencies()).extracting(Dependency::type).containsExactly(Dependency.Type.AFTEROK,
+                Dependency.Type.AFTERANY);
+        assertThat(base.dependencies().getFirst().jobIds()).containsExactly("12", "13");
+        assertThat(r.memoryPerNode()).contains(2L << 30);
+        assertThat(base.processMemory()).contains(512L << 20);
+        assertThat(base.exportAll()).isFalse();
+        assertThat(r.chdir()).contains("sub");
+        assertThat(base.hold()).isTrue();
+        assertThat(base.account()).contains("physics");
+    }
+
+    @Test
+    void acceptsAbbreviatedLongNamesAndValuesInTheNextWord() throws SlurmParseException {
+        SlurmRequest r = options("--part", "short", "--job", "x", "--nodes", "3");
+        assertThat(r.base().queue()).contains("short");
+        assertThat(r.base().name()).contains("x");
+        assertThat(r.nodes()).contains(3);
+    }
+
+    @Test
+    void refusesAnAmbiguousAbbreviation() {
+        assertThatThrownBy(() -> options("--mem-per=1", "--ntasks-per=1", "--n=1"))
+                .hasMessage("--n: ambiguous (--nodes, --ntasks, --ntasks-per-node)");
+    }
+
+    @Test
+    void defaultsToExportingTheWholeEnvironment() throws SlurmParseException {
+        assertThat(options().base().exportAll()).isTrue();
+        assertThat(options().base().variables()).isEmpty();
+    }
+
+    @Test
+    void exportsOnlyTheListedVariablesTakingValuesFromTheEnvironment() throws SlurmParseException {
+        JobRequest base = options("--export=FOO,X=1").base();
+        assertThat(base.exportAll()).isFalse();
+        assertThat(base.variables()).containsExactly(Map.entry("FOO", "bar"), Map.entry("X", "1"));
+        JobRequest all = options("--export=ALL,X=2").base();
+        assertThat(all.exportAll()).isTrue();
+        assertThat(all.variables()).containsExactly(Map.entry("X", "2"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"4096, 4294967296", "4096M, 4294967296", "4G, 4294967296", "512K, 524288", "1T, 1099511627776",
+            "0, 0"})
+    void readsMemoryInMegabytesByDefault(String value, long bytes) throws SlurmParseException {
+        assertThat(options("--mem=" + value).memoryPerNode()).contains(bytes);
+    }
+
+    @Test
+    void readsDirectivesUntilTheFirstCommand() throws SlurmParseException {
+        SlurmRequest r = script("""
+                #!/bin/bash
+                # a comment
+                #SBATCH --job-name=first
+                #SBATCH -N 2 --time=10
+
+                #SBATCH --partition=short
+                hostname
+                #SBATCH --job-name=ignored
+                """);
+        assertThat(r.base().name()).contains("first");
+        assertThat(r.nodes()).contains(2);
+        assertThat(r.base().walltime()).contains(600L);
+        assertThat(r.base().queue()).contains("short");
+    }
+
+    @Test
+    void ignoresIndentedOrRunOnDirectives() throws SlurmParseException {
+        SlurmRequest r = script("#!/bin/sh\n  #SBATCH -J indented\n#SBATCH-J runon\n#SBATCHX\necho\n");
+        assertThat(r.base().name()).isEmpty();
+    }
+
+    @Test
+    void letsTheCommandLineWin() throws SlurmParseException {
+        SlurmRequest r = script("#!/bin/sh\n#SBATCH -J fromscript -t 5\necho\n", "-J", "fromline");
+        assertThat(r.base().name()).contains("fromline");
+        assertThat(r.base().walltime()).contains(300L);
+    }
+
+    @Test
+    void namesTheScriptLineOfABadDirective() {
+        assertThatThrownBy(() -> script("#!/bin/sh\n#SBATCH -J ok\n#SBATCH --gres=gpu:1\necho\n"))
+                .hasMessage("job.sh:3: #SBATCH --gres: unrecognized option");
+        assertThatThrownBy(() -> script("#!/bin/sh\n#SBATCH --nodes=0\necho\n"))
+                .hasMessage("job.sh:2: #SBATCH --nodes=0: node count must be at least 1");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--exclusive | unrecognized option --exclusive",
+            "--gres=gpu:2 | unrecognized option --gres",
+            "-x | unrecognized option -x",
+            "--qos=high | unrecognized option --qos",
+            "-N | -N: needs a value",
+            "--nodes=2-4 | --nodes=2-4: node count ranges (MIN-MAX) are not supported; give one number",
+            "--ntasks=abc | --ntasks=abc: task count must be a whole number",
+            "--cpus-per-task=2000 | --cpus-per-task=2000: cpus per task must be at most 1024",
+            "--time=1h | --time=1h: expected M, M:S, H:M:S, D-H, D-H:M or D-H:M:S",
+            "--array=1-10%2 | --array=1-10%2: the %N limit on running tasks is not supported; submit without it",
+            "--array=5-1 | --array=5-1: range 5-1 is reversed",
+            "--dependency=singleton | --dependency=singleton: unsupported dependency type singleton; use afterok, "
+                    + "afterany or afternotok",
+            "--dependency=afterok:1?afterok:2 | --dependency=afterok:1?afterok:2: dependencies joined by ? (any of) "
+                    + "are not supported; use , (all of)",
+            "--mem=4X | --mem=4X: expected a size in megabytes, or with a K, M, G or T suffix (4096, 4G)",
+            "--mem-per-cpu=0 | --mem-per-cpu=0: size must be more than 0",
+            "--output=%N.out | --output=%N.out: %N is not supported in file names (supported: %j %A %a %x %u %%)",
+            "--export=1BAD | --export=1BAD: bad variable name 1BAD",
+            "--hold=yes | --hold=yes: takes no value",
+            "--partition=a/b | --partition=a/b: queue name must be 1 to 64 letters, digits, underscores, dots or dashes",
+    })
+    void refusesByName(String option, String message) {
+        assertThatThrownBy(() -> options(option)).isInstanceOf(SlurmParseException.class).hasMessage(message);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--wrap=hostname", "--parsable", "--wait", "-W"})
+    void refusesCommandOnlyOptionsInTheScript(String option) {
+        assertThatThrownBy(() -> script("#!/bin/sh\n#SBATCH " + option + "\necho\n"))
+                .hasMessageContaining("give it on the sbatch command line, not in the script");
+    }
+
+    @Test
+    void refusesAScriptWithoutCommands() {
+        assertThatThrownBy(() -> script("#!/bin/sh\n#SBATCH -N1\n")).hasMessage("job.sh: the script has no commands");
+    }
+
+    @Test
+    void refusesAWordThatIsNoOption() {
+        assertThatThrownBy(() -> options("hostname"))
+                .hasMessage("hostname: unexpected argument (options come before the script)");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "                                | 0 | 1 | 1 | 1",
+            "-N3                             | 8 | 3 | 1 | 3",
+            "-N2 --ntasks-per-node=4         | 8 | 2 | 4 | 8",
+            "-N2 -n5                         | 8 | 2 | 3 | 5",
+            "--ntasks-per-node=3             | 8 | 1 | 3 | 3",
+            "-n6                             | 8 | 1 | 6 | 6",
+            "-n6                             | 2 | 3 | 2 | 6",
+            "-n5                             | 2 | 3 | 2 | 5",
+            "-n6                             | 0 | 1 | 6 | 6",
+            "-n6 --ntasks-per-node=2         | 8 | 3 | 2 | 6",
+            "-n4 -c2                         | 4 | 2 | 4 | 4",
+            "-N2 -c3                         | 8 | 2 | 3 | 2",
+    })
+    void mapsTasksOntoNodesAndSlots(String words, int maxSlots, int nodes, int ppn, int tasks)
+            throws SlurmParseException {
+        List<String> list = words == null ? List.of() : List.of(words.strip().split("\\s+"));
+        SlurmRequest.Shape shape = SlurmParser.parse("job.sh", BODY, list, Map.of()).shape(maxSlots);
+        assertThat(shape.nodes()).isEqualTo(nodes);
+        assertThat(shape.ppn()).isEqualTo(ppn);
+        assertThat(shape.tasks()).isEqualTo(tasks);
+    }
+
+    @Test
+    void refusesFewerTasksThanNodesOrTasksThatDoNotFit() {
+        assertThatThrownBy(() -> options("-N3", "-n2").shape(8)).hasMessageContaining("fewer than --nodes=3");
+        assertThatThrownBy(() -> options("-N2", "-n5", "--ntasks-per-node=2").shape(8))
+                .hasMessageContaining("does not fit 2 node(s)");
+    }
+}

@@ -1,0 +1,111 @@
+package org.sss.sssjob.internal.slurm;
+
+/** The {@code --help} texts of the Slurm faces (the README's table maps each option to qsub's). */
+final class SlurmHelp {
+    private static final String EXIT = """
+
+            Exit status: 0 done; 1 refused by the queue manager (no such job, not yours, already completed);
+            2 bad arguments, options, directives or script (nothing was stored or changed), including any option
+            the suite does not support, which is refused by name rather than ignored; 3 the queue manager cannot
+            be reached. The queue manager is found by --socket PATH, else $SSS_QM_SOCKET, else the
+            <queue-manager socket> of $SSS_CONFIG (default: etc/sss.xml of the suite).
+            """;
+
+    private SlurmHelp() {
+    }
+
+    static String sbatch() {
+        return """
+                usage: sbatch [options] [SCRIPT [ARGS...]]    (standard input when no SCRIPT; or --wrap=COMMAND)
+
+                Submits a batch script to the suite's queue manager, the same queue and jobs as qsub's. #SBATCH lines
+                are read from the top of the script until the first line that is neither blank nor a comment;
+                options given here override them. Prints "Submitted batch job ID".
+                  -N, --nodes=N               nodes (one task per node unless -n or --ntasks-per-node say more)
+                  -n, --ntasks=T              tasks; without -N, as few nodes as hold them (by the largest slot
+                                              count of the configured nodes), tasks spread evenly
+                      --ntasks-per-node=K     tasks on each node
+                  -c, --cpus-per-task=C       slots per task (a node's slots = its tasks x C)
+                  -t, --time=TIME             time limit: M, M:S, H:M:S, D-H, D-H:M, D-H:M:S, or UNLIMITED
+                  -J, --job-name=NAME         job name (default: the script's name; "wrap" for --wrap)
+                  -o, --output=PATTERN        standard output (default slurm-%j.out; arrays slurm-%A_%a.out);
+                                              %j job id, %A array id, %a index, %x name, %u user, %% percent,
+                                              a width pads numbers (%4a); relative to -D
+                  -e, --error=PATTERN         standard error, apart (default: joined to the output)
+                  -p, --partition=NAME        partition: the suite's queue
+                  -a, --array=LIST            1-5, 1,3,7, 1-9:2 (a %N throttle is refused)
+                  -d, --dependency=LIST       afterok:ID[:ID...], afterany:..., afternotok:..., comma-separated
+                      --mem=SIZE              memory per node, megabytes or with K, M, G, T (0: no limit)
+                      --mem-per-cpu=SIZE      memory per slot (PBS pmem)
+                      --export=ALL|NONE|LIST  environment: ALL (default), NONE, or VAR[=value],... (ALL,VAR=... too)
+                  -D, --chdir=DIR             working directory of the script (default: where sbatch runs)
+                  -H, --hold                  submit held (scancel, or release with qrls / sssjob release)
+                  -A, --account=NAME          account to charge
+                      --wrap=COMMAND          run COMMAND in a generated /bin/sh script instead of a SCRIPT
+                      --parsable              print the job id alone
+                  -W, --wait                  wait until the job (every element of an array) completes; exit with
+                                              its exit status (the highest of an array's)
+                      --socket PATH           the queue manager's socket
+                  -h, --help                  this text
+
+                The script gets SLURM_JOB_ID, SLURM_JOB_NAME, SLURM_NTASKS, SLURM_JOB_NUM_NODES, SLURM_JOB_NODELIST
+                (node[1-3,5]), SLURM_TASKS_PER_NODE, SLURM_CPUS_ON_NODE, SLURM_SUBMIT_DIR, SLURM_ARRAY_TASK_ID, ...
+                and the PBS variables (PBS_JOBID, PBS_NODEFILE, ...). Element 3 of array 17 is job 17_3.
+                """ + EXIT;
+    }
+
+    static String squeue() {
+        return """
+                usage: squeue [-u USER[,...]] [-j ID[,...]] [-t STATE[,...]] [-p PARTITION[,...]] [--me]
+                              [-h] [-o FORMAT] [--socket PATH]
+
+                The queue manager's jobs, one line each; array elements as ID_INDEX. A user sees their own jobs.
+                Default: pending, running and completing jobs, as
+                  JOBID PARTITION NAME USER ST TIME NODES NODELIST(REASON)
+                  -u, --user=LIST         jobs of these users
+                  -j, --jobs=LIST         these jobs: 17 (a job, or every element of array 17), 17_3, 17_[1-3]
+                  -t, --states=LIST       PD (PENDING), R (RUNNING), CG (COMPLETING), CD (COMPLETED),
+                                          CA (CANCELLED), F (FAILED), TO (TIMEOUT), or all
+                  -p, --partition=LIST    jobs in these partitions (queues)
+                      --me                your own jobs
+                  -h, --noheader          no header line
+                  -o, --format=FORMAT     %[.][WIDTH]FIELD items (. right-justifies; WIDTH pads and cuts):
+                                          %i id  %j name  %u user  %t state code  %T state  %M time used
+                                          %l time limit  %D nodes  %R nodes or (reason)  %P partition
+                                          %N node list  %C cpus  %V submit time  %S start time  %r reason
+                                          %a account  %A array job id  %% percent
+                                          default "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R"
+                Reasons: (None), (Resources), (Dependency), (JobHeldUser).
+                """ + EXIT;
+    }
+
+    static String scancel() {
+        return """
+                usage: scancel [-s SIGNAL] [-u USER] [-n NAME] [-t STATE] [-p PARTITION] [--me] [ID...]
+
+                Cancels pending and running jobs (or sends them a signal), jobs submitted with sbatch or qsub alike.
+                ID: 17 (the job, or every element of array 17), 17_3 (one element), 17_[1-3] (some).
+                  -s, --signal=SIGNAL     send SIGNAL (USR1, TERM, 10, ...) to the running jobs instead
+                  -u, --user=USER         the jobs of USER (yours, unless you are an administrator)
+                  -n, --name=NAME         the jobs named NAME
+                  -t, --state=STATE       the jobs in STATE (PD, R, CG or their names)
+                  -p, --partition=NAME    the jobs in partition NAME
+                      --me                your own jobs
+                Silent on success; an id naming no job is an error (exit 1), the others are still cancelled.
+                """ + EXIT;
+    }
+
+    static String sinfo() {
+        return """
+                usage: sinfo [-N] [-p PARTITION[,...]] [-h] [--socket PATH]
+
+                The partitions (queues; each spans every node) and their nodes by state:
+                  PARTITION AVAIL TIMELIMIT NODES STATE NODELIST    (the default partition marked *)
+                States: idle, mix (some slots held), alloc (all held), drain (drng while jobs still run),
+                down (down or offline), unk (the node state manager could not be asked).
+                  -N, --Node              one line per node: NODELIST NODES PARTITION STATE
+                  -p, --partition=LIST    these partitions only
+                  -h, --noheader          no header line
+                """ + EXIT;
+    }
+}

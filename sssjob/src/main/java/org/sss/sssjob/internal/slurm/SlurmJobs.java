@@ -1,0 +1,152 @@
+package org.sss.sssjob.internal.slurm;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import org.sss.sssjob.internal.Job;
+
+/**
+ * A queue manager job seen as Slurm shows it: its id ({@code 17}, or {@code 17_3} for element 3 of array 17), its
+ * state code and name, why it waits, and its node list. States: queued and held are {@code PD} (PENDING), running
+ * {@code R}, exiting {@code CG} (COMPLETING); a completed job is {@code CA} (CANCELLED) when it was cancelled,
+ * {@code TO} (TIMEOUT) when its walltime ended it, {@code CD} (COMPLETED) when it exited 0, otherwise {@code F}
+ * (FAILED). Stateless.
+ */
+final class SlurmJobs {
+    /** Slurm's state codes and names this suite's jobs take, in the order sbatch documents them. */
+    static final List<String> CODES = List.of("PD", "R", "CG", "CD", "CA", "F", "TO");
+    static final List<String> NAMES = List.of("PENDING", "RUNNING", "COMPLETING", "COMPLETED", "CANCELLED", "FAILED",
+            "TIMEOUT");
+
+    private SlurmJobs() {
+    }
+
+    /**
+     * @param job a job
+     * @return the number its id starts with (the array's, for an element)
+     */
+    static long sequence(Job job) {
+        String id = job.id();
+        int bracket = id.indexOf('[');
+        return Long.parseLong(bracket < 0 ? id : id.substring(0, bracket));
+    }
+
+    /**
+     * @param job a job
+     * @return its Slurm id: {@code 17} or {@code 17_3}
+     */
+    static String id(Job job) {
+        return job.get("array-index").isEmpty() ? String.valueOf(sequence(job))
+                : sequence(job) + "_" + job.get("array-index");
+    }
+
+    /**
+     * @param job a job
+     * @return its state code: PD, R, CG, CD, CA, F or TO
+     */
+    static String code(Job job) {
+        return CODES.get(NAMES.indexOf(state(job)));
+    }
+
+    /**
+     * @param job a job
+     * @return its state name: PENDING, RUNNING, …
+     */
+    static String state(Job job) {
+        return switch (job.state()) {
+            case "queued", "held" -> "PENDING";
+            case "running" -> "RUNNING";
+            case "exiting" -> "COMPLETING";
+            default -> {
+                String reason = job.get("reason");
+                if (reason.startsWith("cancelled")) {
+                    yield "CANCELLED";
+                }
+                if (reason.startsWith("walltime")) {
+                    yield "TIMEOUT";
+                }
+                yield job.exitStatus().orElse(-1) == 0 ? "COMPLETED" : "FAILED";
+            }
+        };
+    }
+
+    /**
+     * @param job a job
+     * @return why it waits as squeue names it: JobHeldUser, Dependency, Resources, None; or for a job that is not
+     *     pending, None
+     */
+    static String reason(Job job) {
+        if (job.state().equals("held")) {
+            return "JobHeldUser";
+        }
+        if (!job.state().equals("queued")) {
+            return "None";
+        }
+        if (job.get("dependencies-met").equals("false")) {
+            return "Dependency";
+        }
+        return job.get("reason").isEmpty() ? "None" : "Resources";
+    }
+
+    /**
+     * @param job a job
+     * @return its nodes compressed ({@code node[1-3]}), empty before it starts
+     */
+    static String nodeList(Job job) {
+        String allocated = job.get("allocated").strip();
+        return allocated.isEmpty() ? "" : HostList.compress(Arrays.asList(allocated.split("\\s+")));
+    }
+
+    /**
+     * @param job a job
+     * @param now the time
+     * @return how long it has run, as squeue shows it ({@code 0:00} before it starts)
+     */
+    static String elapsed(Job job, Instant now) {
+        return SlurmTimes.format(job.elapsed(now).orElse(Duration.ZERO).getSeconds());
+    }
+
+    /**
+     * @param job  a job
+     * @param name submitted, started or ended
+     * @return the time as Slurm prints it ({@code 2026-12-06T06:30:00}, local), or {@code N/A}
+     */
+    static String time(Job job, String name) {
+        return job.time(name).map(t -> LocalDateTime.ofInstant(t, ZoneId.systemDefault()).truncatedTo(ChronoUnit.SECONDS)
+                .toString()).map(t -> t.length() == 16 ? t + ":00" : t).orElse("N/A");
+    }
+
+    /**
+     * @param job a job
+     * @return whether it matches a squeue or scancel id: {@code 17} (the job, or every element of array 17),
+     *     {@code 17_3}, {@code 17_[1-3,5]}
+     */
+    static boolean matchesId(Job job, String wanted) {
+        String index = job.get("array-index");
+        String seq = String.valueOf(sequence(job));
+        if (wanted.equals(seq) || wanted.equals(id(job))) {
+            return true;
+        }
+        if (index.isEmpty() || !wanted.startsWith(seq + "_[") || !wanted.endsWith("]")) {
+            return false;
+        }
+        int i = Integer.parseInt(index);
+        for (String item : wanted.substring(seq.length() + 2, wanted.length() - 1).split(",")) {
+            String[] bounds = item.split("-");
+            try {
+                int low = Integer.parseInt(bounds[0]);
+                int high = bounds.length > 1 ? Integer.parseInt(bounds[1]) : low;
+                if (i >= low && i <= high) {
+                    return true;
+                }
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,318 @@
+#!/usr/bin/env bash
+# Command-level tests of the Slurm faces (sbatch, squeue, scancel, sinfo) on the same queue manager and jobs as the
+# PBS ones: a ring of three mpds (node1..node3 on 127.0.0.170-172, two slots each), the suite started by bin/sss,
+# and two local users (created here, removed at the end) submitting ten #SBATCH scripts in the style of Slurm's
+# documentation examples, plus a qsub'd job that squeue and scancel must see and cancel. Needs root (to create the
+# users; the jobs run as them). Prints one line per check and "N passed, N failed"; exits non-zero on a failure.
+set -uo pipefail
+ROOT="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
+WORK="$(mktemp -d /tmp/sss-slurm.XXXXXX)"
+chmod 755 "$WORK"
+export SSS_VAR="$WORK/var" MPD_CONF_FILE="$WORK/mpd.conf"
+unset MPD_CONSOLE SSS_QM_SOCKET
+source "$ROOT/tests/lib.sh"
+B="$ROOT/bin"
+ALICE=sssl-alice
+BOB=sssl-bob
+CREATED_USERS=()
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "tests/slurm.sh: needs root, to create the test users and run their jobs as them" >&2
+  exit 1
+fi
+
+cleanup() {
+  "$B/sss" stop >/dev/null 2>&1 || true
+  stop_ring
+  local user
+  for user in "${CREATED_USERS[@]:-}"; do [ -n "$user" ] && userdel "$user" >/dev/null 2>&1; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+for user in "$ALICE" "$BOB"; do
+  if ! id "$user" >/dev/null 2>&1; then
+    useradd --no-create-home --home-dir "$WORK/$user" --shell /bin/sh "$user" && CREATED_USERS+=("$user")
+  fi
+  mkdir -p "$WORK/$user" && chown "$user" "$WORK/$user"
+done
+A="$WORK/$ALICE"
+
+start_ring 127.0.0.170 127.0.0.171 127.0.0.172
+check "a ring of node1, node2, node3 is up" test "$("$B/mpdtrace" --mpd "$CONSOLE" | wc -l)" -eq 3
+
+CONFIG="$WORK/etc/sss.xml"
+suite_config "$CONFIG" "  $(ring_element)\n  <process-manager host=\"127.0.0.1\" port=\"0\" kill-grace=\"1\" allow-root=\"true\"/>\n  <node-state-manager host=\"127.0.0.1\" port=\"0\" poll-interval=\"0.5\"/>\n  <scheduler host=\"127.0.0.1\" port=\"0\" interval=\"1\" policy=\"first-fit\"/>\n  <queue-manager host=\"127.0.0.1\" port=\"0\" history=\"3600\">\n    <queue name=\"batch\" default=\"true\" max-walltime=\"3600\"/>\n    <queue name=\"short\" max-walltime=\"60\" max-nodes=\"1\"/>\n  </queue-manager>\n  <nodes><node name=\"node1\" slots=\"2\"/><node name=\"node2\" slots=\"2\"/><node name=\"node3\" slots=\"2\"/></nodes>"
+chmod 755 "$WORK/etc" && chmod 644 "$CONFIG"
+export SSS_CONFIG="$CONFIG"
+
+out="$("$B/sss" start 2>&1)"; status=$?
+check "bin/sss start starts the queue manager" test "$status" -eq 0 -a "$(grep -c queue-manager <<<"$out")" -ge 1
+
+# as USER COMMAND...: runs a command as a test user, in their directory.
+as() {
+  local user="$1"; shift
+  (cd "$WORK/$user" && runuser -u "$user" -- "$@")
+}
+# script NAME: writes standard input to alice's NAME, hers.
+script() {
+  cat >"$A/$1" && chown "$ALICE" "$A/$1"
+}
+# finished ID: whether squeue (as alice) no longer lists job or array ID as pending, running or completing.
+finished() {
+  [ -z "$(as "$ALICE" "$B/squeue" -h -j "$1")" ]
+}
+# value FILE NAME: the value of NAME=... in FILE.
+value() {
+  sed -n "s/^$2=//p" "$1" 2>/dev/null | head -1
+}
+
+# sinfo on the idle cluster: one line for each partition, the default one starred.
+out="$(as "$ALICE" "$B/sinfo")"
+check "sinfo: the header as Slurm's" test "$(head -1 <<<"$out" | tr -s ' ')" = "PARTITION AVAIL TIMELIMIT NODES STATE NODELIST"
+check "sinfo: batch* up 1:00:00 3 idle node[1-3]" grep -qE '^batch\* +up +1:00:00 +3 +idle +node\[1-3\]$' <<<"$out"
+check "sinfo: short up 1:00 3 idle node[1-3]" grep -qE '^short +up +1:00 +3 +idle +node\[1-3\]$' <<<"$out"
+check "sinfo -N: a line per node and partition" test "$(as "$ALICE" "$B/sinfo" -N -h | grep -c ' idle$')" -eq 6
+
+# 1. The first example of Slurm's quick start: a named job, its output pattern, the SLURM_* variables.
+script hello.sh <<'SCRIPT'
+#!/bin/bash
+#SBATCH --job-name=hello
+#SBATCH --output=hello-%j.out
+#SBATCH --time=5:00
+#SBATCH --ntasks=1
+for v in SLURM_JOB_ID SLURM_JOBID SLURM_JOB_NAME SLURM_NTASKS SLURM_NPROCS SLURM_JOB_NUM_NODES SLURM_NNODES \
+         SLURM_JOB_NODELIST SLURM_NODELIST SLURM_NODEID SLURM_PROCID SLURM_LOCALID SLURM_TASKS_PER_NODE \
+         SLURM_CPUS_ON_NODE SLURM_SUBMIT_DIR SLURM_SUBMIT_HOST SLURM_JOB_PARTITION SLURM_JOB_USER SLURM_JOB_UID \
+         PBS_JOBID PBS_NP; do
+  echo "$v=${!v}"
+done
+echo "pwd=$(pwd)"
+SCRIPT
+line="$(as "$ALICE" "$B/sbatch" hello.sh)"; status=$?
+check "sbatch prints 'Submitted batch job ID' and exits 0" test "$status" -eq 0 -a -n "$(grep -E '^Submitted batch job [0-9]+$' <<<"$line")"
+HELLO="${line##* }"
+as "$ALICE" "$B/sssjob" wait --quiet "$HELLO"; status=$?
+check "the job ran and exited 0" test "$status" -eq 0
+f="$A/hello-$HELLO.out"
+check "--output=hello-%j.out named the file by the job id" test -f "$f"
+check "SLURM_JOB_ID and SLURM_JOBID are the id sbatch printed" test "$(value "$f" SLURM_JOB_ID)/$(value "$f" SLURM_JOBID)" = "$HELLO/$HELLO"
+check "SLURM_JOB_NAME=hello, SLURM_JOB_PARTITION=batch" test "$(value "$f" SLURM_JOB_NAME),$(value "$f" SLURM_JOB_PARTITION)" = "hello,batch"
+check "SLURM_NTASKS=SLURM_NPROCS=1, one node" test "$(value "$f" SLURM_NTASKS)$(value "$f" SLURM_NPROCS)$(value "$f" SLURM_JOB_NUM_NODES)$(value "$f" SLURM_NNODES)" = 1111
+check "SLURM_JOB_NODELIST is one node, as SLURM_NODELIST" grep -qE '^node[123]$' <<<"$(value "$f" SLURM_JOB_NODELIST)"
+check "... the same as SLURM_NODELIST" test "$(value "$f" SLURM_JOB_NODELIST)" = "$(value "$f" SLURM_NODELIST)"
+check "SLURM_NODEID, SLURM_PROCID, SLURM_LOCALID are 0" test "$(value "$f" SLURM_NODEID)$(value "$f" SLURM_PROCID)$(value "$f" SLURM_LOCALID)" = 000
+check "SLURM_TASKS_PER_NODE=1, SLURM_CPUS_ON_NODE=1" test "$(value "$f" SLURM_TASKS_PER_NODE),$(value "$f" SLURM_CPUS_ON_NODE)" = "1,1"
+check "SLURM_SUBMIT_DIR is where sbatch ran, and the job ran there" test "$(value "$f" SLURM_SUBMIT_DIR),$(value "$f" pwd)" = "$A,$A"
+check "SLURM_SUBMIT_HOST is this host" test "$(value "$f" SLURM_SUBMIT_HOST)" = "$(cat /proc/sys/kernel/hostname)"
+check "SLURM_JOB_USER and SLURM_JOB_UID are alice's" test "$(value "$f" SLURM_JOB_USER):$(value "$f" SLURM_JOB_UID)" = "$ALICE:$(id -u "$ALICE")"
+check "the PBS variables are there too (PBS_JOBID, PBS_NP)" test "$(value "$f" PBS_JOBID):$(value "$f" PBS_NP)" = "$HELLO:1"
+
+# 2. A job array with %A_%a output names (Slurm's job array documentation).
+script array.sh <<'SCRIPT'
+#!/bin/bash
+#SBATCH --job-name=arr
+#SBATCH --array=1-4
+#SBATCH --output=array_%A_%a.out
+#SBATCH --time=2:00
+echo "task=$SLURM_ARRAY_TASK_ID of=$SLURM_ARRAY_JOB_ID id=$SLURM_JOB_ID count=$SLURM_ARRAY_TASK_COUNT min=$SLURM_ARRAY_TASK_MIN max=$SLURM_ARRAY_TASK_MAX step=$SLURM_ARRAY_TASK_STEP pbs=$PBS_ARRAYID"
+SCRIPT
+ARRAY="$(as "$ALICE" "$B/sbatch" --parsable array.sh)"; status=$?
+check "sbatch --parsable prints the id alone" test "$status" -eq 0 -a -n "$(grep -E '^[0-9]+$' <<<"$ARRAY")"
+wait_until 60 'finished "$ARRAY"'
+ok=0
+for i in 1 2 3 4; do
+  [ "$(cat "$A/array_${ARRAY}_$i.out" 2>/dev/null)" = "task=$i of=$ARRAY id=${ARRAY}_$i count=4 min=1 max=4 step=1 pbs=$i" ] && ok=$((ok + 1))
+done
+check "each of the 4 elements wrote array_%A_%a.out with its SLURM_ARRAY_* values" test "$ok" -eq 4
+
+# 3. A stepped array with the default output name slurm-%A_%a.out.
+script step.sh <<'SCRIPT'
+#!/bin/sh
+#SBATCH --array=1-9:4
+echo "step=$SLURM_ARRAY_TASK_STEP task=$SLURM_ARRAY_TASK_ID"
+SCRIPT
+STEP="$(as "$ALICE" "$B/sbatch" --parsable step.sh)"
+wait_until 60 'finished "$STEP"'
+check "--array=1-9:4 ran 1, 5 and 9 into slurm-%A_%a.out" test "$(cat "$A/slurm-${STEP}_1.out" "$A/slurm-${STEP}_5.out" "$A/slurm-${STEP}_9.out" 2>/dev/null | tr '\n' ' ')" = "step=4 task=1 step=4 task=5 step=4 task=9 "
+
+# 4. An MPI-style shape: -N 3 --ntasks-per-node=2.
+script mpi.sh <<'SCRIPT'
+#!/bin/sh
+#SBATCH -N 3
+#SBATCH --ntasks-per-node=2
+#SBATCH -o mpi.out
+echo "ntasks=$SLURM_NTASKS nodes=$SLURM_JOB_NUM_NODES list=$SLURM_JOB_NODELIST tpn=$SLURM_TASKS_PER_NODE cpus=$SLURM_CPUS_ON_NODE np=$PBS_NP slots=$(wc -l <"$PBS_NODEFILE")"
+SCRIPT
+ID="$(as "$ALICE" "$B/sbatch" --parsable mpi.sh)"; as "$ALICE" "$B/sssjob" wait --quiet "$ID"
+check "-N 3 --ntasks-per-node=2: 6 tasks, node[1-3], 2(x3)" test "$(cat "$A/mpi.out" 2>/dev/null)" = "ntasks=6 nodes=3 list=node[1-3] tpn=2(x3) cpus=2 np=6 slots=6"
+
+# 5. -n alone: as few nodes as hold the tasks (two slots each), tasks spread evenly.
+script ntasks.sh <<'SCRIPT'
+#!/bin/sh
+#SBATCH --ntasks=5
+#SBATCH --output=ntasks-%x.out
+echo "ntasks=$SLURM_NTASKS nnodes=$SLURM_NNODES tpn=$SLURM_TASKS_PER_NODE list=$SLURM_NODELIST"
+SCRIPT
+ID="$(as "$ALICE" "$B/sbatch" --parsable ntasks.sh)"; as "$ALICE" "$B/sssjob" wait --quiet "$ID"
+check "-n 5 on nodes of 2 slots: 3 nodes, 2(x2),1" test "$(cat "$A/ntasks-ntasks.sh.out" 2>/dev/null)" = "ntasks=5 nnodes=3 tpn=2(x2),1 list=node[1-3]"
+
+# 6. -n with -c: tasks of two cpus each.
+script cpus.sh <<'SCRIPT'
+#!/bin/sh
+#SBATCH -n 2
+#SBATCH --cpus-per-task=2
+#SBATCH -o cpus.out
+echo "ntasks=$SLURM_NTASKS cpt=$SLURM_CPUS_PER_TASK nnodes=$SLURM_NNODES cpus=$SLURM_CPUS_ON_NODE"
+SCRIPT
+ID="$(as "$ALICE" "$B/sbatch" --parsable cpus.sh)"; as "$ALICE" "$B/sssjob" wait --quiet "$ID"
+check "-n 2 -c 2 on nodes of 2 slots: 2 nodes of one task each" test "$(cat "$A/cpus.out" 2>/dev/null)" = "ntasks=2 cpt=2 nnodes=2 cpus=2"
+
+# 7. --wrap: sbatch makes the script.
+ID="$(as "$ALICE" "$B/sbatch" --parsable --wrap='echo "wrapped as $SLURM_JOB_NAME by $(id -un)"')"
+as "$ALICE" "$B/sssjob" wait --quiet "$ID"; status=$?
+check "--wrap ran the command in a generated script, named wrap, into slurm-%j.out" \
+  test "$status" -eq 0 -a "$(cat "$A/slurm-$ID.out" 2>/dev/null)" = "wrapped as wrap by $ALICE"
+
+# 8. Dependencies: afterok waits for the first job; afternotok runs after a failure.
+script first.sh <<'SCRIPT'
+#!/bin/sh
+#SBATCH -o first.out
+sleep 2
+echo done >stage1
+SCRIPT
+script second.sh <<'SCRIPT'
+#!/bin/sh
+#SBATCH -o second.out
+echo "saw=$(cat stage1)"
+SCRIPT
+FIRST="$(as "$ALICE" "$B/sbatch" --parsable first.sh)"
+SECOND="$(as "$ALICE" "$B/sbatch" --parsable --dependency=afterok:"$FIRST" second.sh)"
+out="$(as "$ALICE" "$B/squeue" -h -j "$SECOND" -o '%i %t %r')"
+check "squeue: the dependent job is pending for its dependency" test "$out" = "$SECOND PD Dependency"
+as "$ALICE" "$B/sssjob" wait --quiet "$SECOND"
+check "afterok: the second job ran after the first had written its file" test "$(cat "$A/second.out" 2>/dev/null)" = "saw=done"
+FAILING="$(as "$ALICE" "$B/sbatch" --parsable --wrap='exit 3')"
+RESCUE="$(as "$ALICE" "$B/sbatch" --parsable -o rescue.out --dependency=afternotok:"$FAILING" --wrap='echo rescued')"
+as "$ALICE" "$B/sssjob" wait --quiet "$RESCUE"
+check "afternotok: the rescue job ran after the failure" test "$(cat "$A/rescue.out" 2>/dev/null)" = "rescued"
+
+# 9. --export: ALL by default, NONE, or a list.
+script env.sh <<'SCRIPT'
+#!/bin/sh
+echo "greeting=${GREETING:-unset} only=${ONLY:-unset}"
+SCRIPT
+ID1="$(as "$ALICE" env GREETING=hi "$B/sbatch" --parsable -o env-all.out env.sh)"
+ID2="$(as "$ALICE" env GREETING=hi "$B/sbatch" --parsable -o env-none.out --export=NONE env.sh)"
+ID3="$(as "$ALICE" env GREETING=hi "$B/sbatch" --parsable -o env-list.out --export=ONLY=1 env.sh)"
+for id in "$ID1" "$ID2" "$ID3"; do as "$ALICE" "$B/sssjob" wait --quiet "$id"; done
+check "--export default (ALL) carries the environment" test "$(cat "$A/env-all.out" 2>/dev/null)" = "greeting=hi only=unset"
+check "--export=NONE carries none of it" test "$(cat "$A/env-none.out" 2>/dev/null)" = "greeting=unset only=unset"
+check "--export=ONLY=1 carries that variable only" test "$(cat "$A/env-list.out" 2>/dev/null)" = "greeting=unset only=1"
+
+# 10. -D, --mem, separate -e, %x and %u, and the script's arguments.
+mkdir -p "$A/run" && chown "$ALICE" "$A/run"
+script mem.sh <<'SCRIPT'
+#!/bin/sh
+#SBATCH --job-name=memjob
+#SBATCH --chdir=run
+#SBATCH --mem=100M
+#SBATCH --output=out-%x-%u.txt
+#SBATCH --error=err-%x.txt
+echo "pwd=$(pwd) submit=$SLURM_SUBMIT_DIR args=$#:$1:$2"
+echo oops >&2
+SCRIPT
+ID="$(as "$ALICE" "$B/sbatch" --parsable mem.sh one 'two words')"
+as "$ALICE" "$B/sssjob" wait --quiet "$ID"
+check "-D: the job ran in run/, its output there, named by %x and %u" \
+  test "$(cat "$A/run/out-memjob-$ALICE.txt" 2>/dev/null)" = "pwd=$A/run submit=$A args=2:one:two words"
+check "-e: standard error apart, in err-%x.txt" test "$(cat "$A/run/err-memjob.txt" 2>/dev/null)" = "oops"
+check "--mem=100M is the job's memory limit (qstat -f)" \
+  grep -q "Resource_List.mem = 102400kb" <<<"$(as "$ALICE" "$B/qstat" -f -x "$ID")"
+
+# sbatch -W waits and returns the job's exit status; stderr joins the output unless -e.
+as "$ALICE" "$B/sbatch" -W -o waited.out --wrap='echo out; echo err >&2; exit 4' >/dev/null; status=$?
+check "sbatch -W exits with the job's exit status (4)" test "$status" -eq 4
+check "... and without -e standard error is joined to the output" test "$(cat "$A/waited.out" 2>/dev/null | sort | tr '\n' ' ')" = "err out "
+
+# squeue and scancel on running and pending jobs, sbatch's and qsub's alike.
+script long.sh <<'SCRIPT'
+#!/bin/sh
+#SBATCH --job-name=long
+#SBATCH -o long.out
+trap 'echo got-usr1; exit 0' USR1
+echo started
+sleep 60 &
+wait
+SCRIPT
+LONG="$(as "$ALICE" "$B/sbatch" --parsable long.sh)"
+HELD="$(as "$ALICE" "$B/sbatch" --parsable --hold -J held -p short --wrap='true')"
+printf '#!/bin/sh\n#PBS -N pbsjob\nsleep 60\n' >"$A/pbs.sh" && chown "$ALICE" "$A/pbs.sh"
+PBS="$(as "$ALICE" "$B/qsub" pbs.sh)"; PBS="${PBS%%.*}"
+BIGARRAY="$(as "$ALICE" "$B/sbatch" --parsable -a 1-3 -o /dev/null --wrap='sleep 60')"
+wait_until 30 '[ "$(as "$ALICE" "$B/squeue" -h -t R -j "$LONG,$PBS" | wc -l)" -eq 2 ]'
+out="$(as "$ALICE" "$B/squeue")"
+check "squeue: Slurm's default header" test "$(head -1 <<<"$out" | tr -s ' ' | sed 's/^ //')" = "JOBID PARTITION NAME USER ST TIME NODES NODELIST(REASON)"
+check "squeue: the running sbatch job, R on one node" grep -qE "^ +$LONG +batch +long +sssl-ali +R +[0-9]+:[0-9]{2} +1 node[123]$" <<<"$out"
+check "squeue: the qsub'd job beside it" grep -qE "^ +$PBS +batch +pbsjob +sssl-ali +R " <<<"$out"
+check "squeue: the held job, PD (JobHeldUser)" grep -qE "^ +$HELD +short +held +sssl-ali +PD +0:00 +1 \(JobHeldUser\)$" <<<"$out"
+check "squeue: array elements as ID_INDEX" test "$(grep -cE "^ +${BIGARRAY}_[123] " <<<"$out")" -eq 3
+check "squeue -t PD lists the pending jobs only" test "$(as "$ALICE" "$B/squeue" -h -t PD -o %i | grep -c "^$HELD$")" -eq 1 -a -z "$(as "$ALICE" "$B/squeue" -h -t PD -o %i | grep -x "$LONG")"
+check "squeue -u alice -o: fields as asked" test "$(as "$ALICE" "$B/squeue" -h -u "$ALICE" -j "$LONG" -o '%i|%j|%u|%T|%P|%D|%C|%l|%A|%a')" = "$LONG|long|$ALICE|RUNNING|batch|1|1|1:00:00|$LONG|(null)"
+check "squeue --me -p short: the held job" test "$(as "$ALICE" "$B/squeue" --me -h -p short -o %i)" = "$HELD"
+check "squeue -o with widths: %.10i right-justified, %5j padded" test "$(as "$ALICE" "$B/squeue" -h -j "$LONG" -o '%.10i|%5j|')" = "$(printf '%10s' "$LONG")|long |"
+check "squeue as bob shows none of alice's jobs" test -z "$(as "$BOB" "$B/squeue" -h)"
+check "sinfo: with jobs running, some nodes are mix or alloc" test -n "$(as "$ALICE" "$B/sinfo" -h -p batch | grep -E ' (mix|alloc) ')"
+
+wait_until 10 'grep -q started "$A/long.out" 2>/dev/null'
+as "$ALICE" "$B/scancel" -s USR1 "$LONG"; status=$?
+check "scancel -s USR1: exit 0" test "$status" -eq 0
+wait_until 30 'grep -q got-usr1 "$A/long.out" 2>/dev/null'
+check "... the script's trap got the signal" grep -q got-usr1 "$A/long.out"
+as "$ALICE" "$B/scancel" "${BIGARRAY}_2"; status=$?
+wait_until 20 '[ "$(as "$ALICE" "$B/squeue" -h -j "$BIGARRAY" | wc -l)" -eq 2 ]'
+check "scancel ID_INDEX cancels that element only" test "$status" -eq 0 -a "$(as "$ALICE" "$B/squeue" -h -j "$BIGARRAY" -o %i | tr '\n' ' ')" = "${BIGARRAY}_1 ${BIGARRAY}_3 "
+as "$ALICE" "$B/scancel" "$BIGARRAY"
+wait_until 20 'finished "$BIGARRAY"'
+check "scancel ID cancels the whole array" finished "$BIGARRAY"
+check "squeue -t CA shows the cancelled elements" test "$(as "$ALICE" "$B/squeue" -h -t CA -j "$BIGARRAY" -o %t | sort -u)" = "CA"
+as "$ALICE" "$B/scancel" "$PBS"; status=$?
+wait_until 20 'finished "$PBS"'
+check "scancel cancels the qsub'd job" test "$status" -eq 0 -a "$(as "$ALICE" "$B/qstat" -x "$PBS" | awk -v id="$PBS" '$1 ~ "^"id {print $5}')" = C
+as "$ALICE" "$B/scancel" -n held; status=$?
+wait_until 20 'finished "$HELD"'
+held_gone() { [ "$status" -eq 0 ] && finished "$HELD"; }
+check "scancel -n NAME cancels the held job" held_gone
+as "$BOB" "$B/scancel" "$HELLO" 2>"$WORK/bob.err"; status=$?
+check "bob's scancel of alice's job: exit 1, Invalid job id" test "$status" -eq 1 -a -n "$(grep 'Invalid job id specified' "$WORK/bob.err")"
+as "$ALICE" "$B/scancel" "$HELLO" 2>"$WORK/done.err"; status=$?
+check "scancel of a completed job: exit 1, already completed" test "$status" -eq 1 -a -n "$(grep 'already completing or completed' "$WORK/done.err")"
+check "squeue -t CD,F shows the finished jobs' states" test "$(as "$ALICE" "$B/squeue" -h -t CD,F -j "$HELLO,$FAILING" -o '%i %t' | tr '\n' ' ')" = "$HELLO CD $FAILING F "
+
+# A time limit: TIMEOUT.
+TO="$(as "$ALICE" "$B/sbatch" --parsable -t 0:02 -o /dev/null --wrap='sleep 30')"
+wait_until 40 'finished "$TO"'
+check "-t 0:02: the job ends at its limit, TO in squeue" test "$(as "$ALICE" "$B/squeue" -h -t all -j "$TO" -o %T)" = TIMEOUT
+
+# Refusals: by name, exit 2, nothing stored.
+before="$(as "$ALICE" "$B/squeue" -h -t all | wc -l)"
+err="$(as "$ALICE" "$B/sbatch" --gres=gpu:1 hello.sh 2>&1)"; status=$?
+check "sbatch --gres: exit 2, unrecognized option --gres" test "$status" -eq 2 -a "$err" = "sbatch: unrecognized option --gres"
+printf '#!/bin/sh\n#SBATCH -J ok\n#SBATCH --exclusive\necho\n' >"$A/excl.sh" && chown "$ALICE" "$A/excl.sh"
+err="$(as "$ALICE" "$B/sbatch" excl.sh 2>&1)"; status=$?
+check "#SBATCH --exclusive: exit 2, naming the line" test "$status" -eq 2 -a "$err" = "sbatch: excl.sh:3: #SBATCH --exclusive: unrecognized option"
+err="$(as "$ALICE" "$B/sbatch" --array=1-10%2 hello.sh 2>&1)"; status=$?
+check "--array with a %N throttle: exit 2, saying it is not supported" test "$status" -eq 2 -a -n "$(grep 'not supported' <<<"$err")"
+err="$(as "$ALICE" "$B/sbatch" -p short -N 2 hello.sh 2>&1)"; status=$?
+check "-p short -N 2 (short allows one node): exit 2" test "$status" -eq 2
+check "nothing was stored by the refusals" test "$(as "$ALICE" "$B/squeue" -h -t all | wc -l)" -eq "$before"
+"$B/squeue" --bogus >/dev/null 2>&1; status=$?
+check "squeue --bogus: exit 2" test "$status" -eq 2
+"$B/squeue" -o '%Z' >/dev/null 2>&1; status=$?
+check "squeue -o %Z: exit 2" test "$status" -eq 2
+for face in sbatch squeue scancel sinfo; do
+  check "$face --help prints its usage" grep -q "^usage: $face" <<<"$("$B/$face" --help)"
+done
+
+"$B/sss" stop >/dev/null 2>&1
+summary "slurm faces"
