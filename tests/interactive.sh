@@ -51,7 +51,7 @@ as() {
 }
 # job_field ID ATTRIBUTE: a job's attribute as the queue manager's XML has it (root sees every job).
 job_field() {
-  "$B/sssjob" status -a --xml "$1" | grep -o "$2=\"[^\"]*\"" | head -n 1 | sed 's/^[^"]*"//; s/"$//'
+  "$B/sssjob" status -a --xml "$1" | grep -o " $2=\"[^\"]*\"" | head -n 1 | sed 's/^[^"]*"//; s/"$//'
 }
 jobs_known() {
   "$B/sssjob" status -a --xml | grep -o '<job ' | wc -l
@@ -77,7 +77,9 @@ check "... its allocation was a queued job of its own, named after the program" 
   test "$(jobs_known)" -eq $((before + 1)) -a "$(job_field "$RUN5" name)" = sh
 check "... which completed with exit status 5 (the accounting's)" \
   test "$(job_field "$RUN5" state)" = completed -a "$(job_field "$RUN5" exit-status)" = 5
-check "... as the user" test "$(job_field "$RUN5" owner)" = "$CAROL"
+check "... as the user" test "$(job_field "$RUN5" user)" = "$CAROL"
+check "... and its accounting record (sssjob history) says 5" \
+  grep -q "<record id=\"$RUN5\"[^>]* exit-status=\"5\"" <<<"$(as sssjob history --xml)"
 
 out="$(as sssjob run -l -n 2 sh -c 'echo "I am $PMI_RANK"' 2>/dev/null)"
 check "sssjob run -l labels each line with its rank" \
