@@ -30,19 +30,25 @@ record Allocation(String id, String key, String console, String fifo, Path nodef
         slots = List.copyOf(slots);
     }
 
-    /** @return the user's allocation directory, {@code ~/.sss/alloc} */
-    static Path directory() {
-        return Path.of(System.getProperty("user.home"), ".sss", "alloc");
+    /**
+     * @param env the process environment
+     * @return the user's allocation directory, {@code ~/.sss/alloc}: {@code $HOME} as shells take it, else the
+     *         home directory of the password database
+     */
+    static Path directory(Map<String, String> env) {
+        String home = env.getOrDefault("HOME", "");
+        return Path.of(home.startsWith("/") ? home : System.getProperty("user.home"), ".sss", "alloc");
     }
 
     /**
      * Makes the user's allocation directory, mode 0700, if it is not there.
      *
+     * @param env the process environment
      * @return it
      * @throws CliException (exit 1) when it cannot be made
      */
-    static Path makeDirectory() throws CliException {
-        Path dir = directory();
+    static Path makeDirectory(Map<String, String> env) throws CliException {
+        Path dir = directory(env);
         try {
             if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir.getParent());
@@ -57,13 +63,14 @@ record Allocation(String id, String key, String console, String fifo, Path nodef
     /**
      * Reads a granted allocation, once its holder has written its files.
      *
-     * @param id the job
+     * @param id  the job
+     * @param env the process environment
      * @return it, or empty while the files are not there yet
      * @throws CliException (exit 1) for files that are there but unreadable
      */
-    static Optional<Allocation> read(String id) throws CliException {
-        Path env = directory().resolve(id + ".env");
-        Path nodes = directory().resolve(id + ".nodes");
+    static Optional<Allocation> read(String id, Map<String, String> environment) throws CliException {
+        Path env = directory(environment).resolve(id + ".env");
+        Path nodes = directory(environment).resolve(id + ".nodes");
         if (!Files.isRegularFile(env)) {
             return Optional.empty();
         }

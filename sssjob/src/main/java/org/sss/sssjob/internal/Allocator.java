@@ -41,7 +41,7 @@ final class Allocator {
      * @throws CliException a refusal, a job that ended before it was granted, or a signal while waiting
      */
     Allocation allocate(LaunchArgs.Shape shape, LaunchArgs args, String name) throws CliException {
-        Path dir = Allocation.makeDirectory();
+        Path dir = Allocation.makeDirectory(invocation.environment());
         output = dir.resolve("job-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".out");
         List<String> options = new ArrayList<>(List.of("-N", name, "-l", "nodes=" + shape.nodes() + ":ppn=" + shape.ppn(),
                 "-j", "oe", "-o", output.toString()));
@@ -77,7 +77,7 @@ final class Allocator {
                         + ")" + holderSaid());
             }
             if (job.state().equals("running")) {
-                var granted = Allocation.read(id);
+                var granted = Allocation.read(id, invocation.environment());
                 if (granted.isPresent()) {
                     return granted.get();
                 }

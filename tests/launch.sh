@@ -6,17 +6,17 @@
 # them). Prints one line per check and "N passed, N failed"; exits non-zero on a failure.
 set -uo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
-WORK="$(mktemp -d /tmp/sss-interactive.XXXXXX)"
+WORK="$(mktemp -d /tmp/sss-launch.XXXXXX)"
 chmod 755 "$WORK"
 export SSS_VAR="$WORK/var" MPD_CONF_FILE="$WORK/mpd.conf"
 unset MPD_CONSOLE SSS_QM_SOCKET SSS_JOBID PBS_JOBID MPD_JOB_KEY PBS_NODEFILE
 source "$ROOT/tests/lib.sh"
 B="$ROOT/bin"
-CAROL=sssit-carol
+CAROL=sssrun-dave
 CREATED_USERS=()
 
 if [ "$(id -u)" -ne 0 ]; then
-  echo "tests/interactive.sh: needs root, to create the test user and run their jobs as them" >&2
+  echo "tests/launch.sh: needs root, to create the test user and run their jobs as them" >&2
   exit 1
 fi
 
@@ -141,16 +141,50 @@ check "an allocation ends at its walltime (-t 0:03): the command gets SIGTERM (a
 check "... saying so" grep -q "the allocation has ended" "$WORK/wall.err"
 check "... and the job completed" test "$(job_field "$WALL" state)" = completed
 
-# Ctrl-C reaches the ranks through mpiexec; the job ends with the status the ranks died of.
-setsid bash -c "cd '$WORK/$CAROL' && exec runuser -u '$CAROL' -- env PATH='$B:/usr/bin:/bin' HOME='$WORK/$CAROL' sssjob run -n 2 sleep 120 >'$WORK/int.out' 2>'$WORK/int.err'" &
-INT_PID=$!
-wait_until 60 '"$B/sssjob" status --xml | grep -q "name=\"sleep\"[^>]*state=\"running\"\|state=\"running\"[^>]*name=\"sleep\""' \
-  && wait_until 30 'pgrep -f "^[^ ]*sss-exec.*sleep 120|^sleep 120" >/dev/null'
-kill -INT -- "-$INT_PID"
-wait "$INT_PID"; status=$?
-check "Ctrl-C (SIGINT to its process group) ends sssjob run's ranks: exit 130" test "$status" -eq 130
+# bg NAME COMMAND...: runs a command as the test user in the background, in a process group of its own (job control
+# on: a background job then keeps SIGINT, which a script's background jobs otherwise ignore), so that SIGINT to the
+# group is what Ctrl-C on a terminal does; its pid in BG_PID, output in $WORK/NAME.out and NAME.err.
+set -m
+bg() {
+  local name="$1"; shift
+  runuser -u "$CAROL" -- env -C "$WORK/$CAROL" PATH="$B:/usr/bin:/bin" HOME="$WORK/$CAROL" "$@" \
+    >"$WORK/$name.out" 2>"$WORK/$name.err" &
+  BG_PID=$!
+}
+
+# Ctrl-C (SIGINT to the foreground process group, sssjob and its mpiexec) reaches the ranks through mpiexec; the
+# job ends with the status the ranks died of.
+bg ctrlc sssjob run -n 2 sleep 120
+CTRLC_PID=$BG_PID
+wait_until 60 '"$B/sssjob" status --xml | grep "name=\"sleep\"" | grep -q "state=\"running\""' \
+  && wait_until 30 'pgrep -u "$CAROL" -x sleep >/dev/null'
+kill -INT -- "-$CTRLC_PID"
+wait "$CTRLC_PID"; status=$?
+check "Ctrl-C ends sssjob run's ranks: exit 130" test "$status" -eq 130
 SLEEP="$("$B/sssjob" status -a --xml | grep -o '<job id="[0-9]*"[^>]*name="sleep"' | grep -o 'id="[0-9]*"' | grep -o '[0-9]*' | tail -n 1)"
 check "... and its job completed with 130" test "$(job_field "$SLEEP" exit-status)" = 130
 
+# While the allocation is queued, Ctrl-C cancels its job. An allocation of all four nodes keeps it queued; SIGTERM
+# to that alloc (not its group) is passed to its command and still releases the nodes.
+bg hold sssjob alloc -N 4 sleep 300
+HOLD_PID=$BG_PID
+wait_until 60 'grep -q "granted node" "$WORK/hold.err"'
+HOLD="$(grep -o 'job [0-9]* granted' "$WORK/hold.err" | awk '{print $2}')"
+bg queued sssjob run -n 1 true
+QUEUED_PID=$BG_PID
+wait_until 60 'grep -q "queued.*waiting for its allocation" "$WORK/queued.err"'
+QUEUED="$(grep -o 'job [0-9]* queued' "$WORK/queued.err" | awk '{print $2}' | head -n 1)"
+kill -INT -- "-$QUEUED_PID"
+wait "$QUEUED_PID"; status=$?
+check "Ctrl-C while the allocation is queued: sssjob run exits 130" test "$status" -eq 130
+check "... and its job is cancelled, never started" \
+  test "$(job_field "$QUEUED" state)" = completed -a -z "$(job_field "$QUEUED" started)"
+java_pid="$(pgrep -u "$CAROL" -f 'SssjobMain alloc -N 4 sleep 300')"
+kill -TERM "$java_pid"
+wait "$HOLD_PID"; status=$?
+check "SIGTERM to sssjob alloc is passed to its command (exit 143)" test "$status" -eq 143
+check "... and its job completed with 143" \
+  test "$(job_field "$HOLD" state)" = completed -a "$(job_field "$HOLD" exit-status)" = 143
+
 "$B/sss" stop >/dev/null 2>&1
-summary "interactive"
+summary "sssjob run and alloc"
