@@ -70,7 +70,9 @@ else
 fi
 
 before="$(jobs_known)"
+started_ns="$(date +%s%N)"
 as sssjob run -n 2 sh -c 'exit 5' 2>"$WORK/run5.err"; status=$?
+echo "info sssjob run -n 2 sh -c 'exit 5' on an idle cluster (submit, schedule, start, launch, release, end) took $(( ($(date +%s%N) - started_ns) / 1000000 )) ms"
 check "sssjob run -n 2 sh -c 'exit 5' exits 5" test "$status" -eq 5
 RUN5="$("$B/sssjob" status -a --xml | grep -o '<job id="[0-9]*"' | sed 's/[^0-9]//g' | sort -n | tail -n 1)"
 check "... its allocation was a queued job of its own, named after the program" \

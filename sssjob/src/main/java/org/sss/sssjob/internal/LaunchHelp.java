@@ -33,8 +33,9 @@ final class LaunchHelp {
 
                 What srun does: gets an allocation, starts PROG as RANKS processes on it through the ring (the
                 suite's mpiexec), prints their output as it comes, feeds standard input to rank 0, and exits with
-                the job's status (the first failing rank's; 128+N for signal N). Ctrl-C is passed to the processes;
-                a second Ctrl-C kills them. SIGTERM is passed on too. Inside an allocation (sssjob alloc's shell, or
+                the job's status (the first failing rank's; 128+N for signal N). Ctrl-C ends the job: the processes
+                get SIGINT, and SIGKILL 5 s later if still running; a second Ctrl-C sends SIGKILL at once (exit 130
+                either way). SIGTERM is passed on the same way. Inside an allocation (sssjob alloc's shell, or
                 a batch job) it launches there at once, without queueing: -N then takes the allocation's first N
                 nodes, and -t and -q are refused.
                   -l, --label                 prefix each output line with its rank ("RANK: line")
