@@ -137,6 +137,32 @@ check "... alloc told when it was granted and released" \
 check "... and left nothing in ~/.sss/alloc" test -z "$(ls -A "$WORK/$CAROL/.sss/alloc")"
 check "... whose mode is 700" test "$(stat -c %a "$WORK/$CAROL/.sss/alloc")" = 700
 
+out="$(printf 'echo "shell in $SSS_JOBID on $SLURM_JOB_NODELIST"\nexit 4\n' | as env SHELL=/bin/sh sssjob alloc 2>/dev/null)"
+status=$?
+check "sssjob alloc without a command runs \$SHELL, here reading its standard input (exit 4)" \
+  test "$status" -eq 4 -a -n "$(grep -E '^shell in [0-9]+ on node[1-4]$' <<<"$out")"
+
+# In a batch job's script (PBS_JOBID and MPD_JOB_KEY set) sssjob run launches in the job, on its nodes.
+cat >"$WORK/$CAROL/batch.sh" <<'SCRIPT'
+#!/bin/sh
+#PBS -l nodes=2:ppn=1,walltime=00:02:00
+#PBS -N inbatch
+sssjob run -N 2 -l sh -c 'echo "on $MPD_HOST"'
+echo "run-status=$?"
+sort -u "$PBS_NODEFILE" | tr '\n' ' ' | sed 's/^/nodes: /'
+echo
+SCRIPT
+chown "$CAROL" "$WORK/$CAROL/batch.sh"
+before="$(jobs_known)"
+BATCH="$(as sssjob submit batch.sh)"
+as sssjob wait --quiet "$BATCH"; status=$?
+out="$(cat "$WORK/$CAROL/inbatch.o$BATCH" 2>/dev/null)"
+batch_nodes="$(sed -n 's/^nodes: //p' <<<"$out")"
+check "sssjob run -N 2 -l in a batch script launches in the job, labelled, one rank per node (exit 0)" \
+  test "$status" -eq 0 -a -n "$(grep '^run-status=0$' <<<"$out")" \
+  -a "$(sed -n 's/^[01]: on \(node[1-4]\)$/\1/p' <<<"$out" | sort | tr '\n' ' ')" = "$batch_nodes" \
+  -a "$(jobs_known)" -eq $((before + 1))
+
 as sssjob alloc -N 1 -t 0:03 sleep 120 2>"$WORK/wall.err"; status=$?
 WALL="$(grep -o 'job [0-9]* granted' "$WORK/wall.err" | awk '{print $2}')"
 check "an allocation ends at its walltime (-t 0:03): the command gets SIGTERM (alloc exits 143)" test "$status" -eq 143
