@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Allocator {
     private static final long FIRST_POLL_MILLIS = 50;
     private static final long MAX_POLL_MILLIS = 1000;
+    /** How long a started job may take to hand its allocation over before the login host gives up on it. */
+    private static final long HANDOVER_MILLIS = 60_000;
 
     private final Invocation invocation;
     private final JobsClient client;
@@ -64,6 +66,7 @@ final class Allocator {
     private Allocation await(String id) throws CliException {
         long pause = FIRST_POLL_MILLIS;
         String told = "";
+        long runningSince = 0;
         while (true) {
             int signal = signalled.get();
             if (signal != 0) {
@@ -80,6 +83,14 @@ final class Allocator {
                 var granted = Allocation.read(id, invocation.environment());
                 if (granted.isPresent()) {
                     return granted.get();
+                }
+                runningSince = runningSince == 0 ? System.nanoTime() : runningSince;
+                if (System.nanoTime() - runningSince > HANDOVER_MILLIS * 1_000_000) {
+                    cancel(id);
+                    throw new CliException(ExitStatus.REFUSED, "job " + id + " started, but its allocation did not "
+                            + "appear in " + Allocation.directory(invocation.environment()) + " within "
+                            + HANDOVER_MILLIS / 1000 + " s (this host must share your home directory with the nodes); "
+                            + "job cancelled" + holderSaid());
                 }
             } else if (!job.state().equals(told)) {
                 told = job.state();
