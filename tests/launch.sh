@@ -196,11 +196,11 @@ check "... and its job completed with 130" test "$(job_field "$SLEEP" exit-statu
 # to that alloc (not its group) is passed to its command and still releases the nodes.
 bg hold sssjob alloc -N 4 sleep 300
 HOLD_PID=$BG_PID
-wait_until 60 'grep -q "granted node" "$WORK/hold.err"'
+wait_until 60 'grep -qs "granted node" "$WORK/hold.err"'
 HOLD="$(grep -o 'job [0-9]* granted' "$WORK/hold.err" | awk '{print $2}')"
 bg queued sssjob run -n 1 true
 QUEUED_PID=$BG_PID
-wait_until 60 'grep -q "queued.*waiting for its allocation" "$WORK/queued.err"'
+wait_until 60 'grep -qs "queued.*waiting for its allocation" "$WORK/queued.err"'
 QUEUED="$(grep -o 'job [0-9]* queued' "$WORK/queued.err" | awk '{print $2}' | head -n 1)"
 kill -INT -- "-$QUEUED_PID"
 wait "$QUEUED_PID"; status=$?
