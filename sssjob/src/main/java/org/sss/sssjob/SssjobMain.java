@@ -10,6 +10,7 @@ import org.sss.sssjob.internal.ExitStatus;
 import org.sss.sssjob.internal.HelpCommand;
 import org.sss.sssjob.internal.HistoryCommand;
 import org.sss.sssjob.internal.Invocation;
+import org.sss.sssjob.internal.LaunchCommands;
 import org.sss.sssjob.internal.OutputCommand;
 import org.sss.sssjob.internal.QueuesCommand;
 import org.sss.sssjob.internal.StatusCommand;
@@ -116,6 +117,8 @@ public final class SssjobMain {
             case "submit" -> SubmitCommand.run(invocation, rest, false);
             case "status" -> StatusCommand.run(invocation, rest, false);
             case "wait" -> WaitCommand.run(invocation, rest);
+            case "run" -> LaunchCommands.run(invocation, rest);
+            case "alloc" -> LaunchCommands.alloc(invocation, rest);
             case "output" -> OutputCommand.run(invocation, rest);
             case "cancel" -> ActionCommand.run(invocation, ActionCommand.Action.CANCEL, rest, false);
             case "hold" -> ActionCommand.run(invocation, ActionCommand.Action.HOLD, rest, false);

@@ -22,6 +22,10 @@ final class Help {
                                                    prints the job id
                   status [-a] [--xml] [ID...]      your jobs that have not completed (-a: with completed ones)
                   wait [--quiet] ID                follow a job until it completes; exit with its exit status
+                  run [-N N] [-n N] [-l] PROG ...  what srun does: allocate, launch PROG through the ring, stream
+                                                   its output, exit with its status (at once inside an allocation)
+                  alloc [-N N] [-n N] [COMMAND]    what salloc does: hold an allocation while COMMAND (your shell)
+                                                   runs here; mpiexec and sssjob run in it use its nodes
                   output [--error] [--follow] ID   print a job's output (or error) file; --follow: as it grows
                   cancel ID... | cancel all        cancel queued, held or running jobs
                   hold ID... | release ID...       keep queued jobs from starting, and let them again

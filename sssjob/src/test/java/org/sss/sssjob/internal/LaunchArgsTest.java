@@ -1,0 +1,77 @@
+package org.sss.sssjob.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LaunchArgsTest {
+    @Test
+    void readsOptionsUntilTheProgramAndLeavesItsArgumentsAlone() throws CliException {
+        LaunchArgs args = LaunchArgs.parse(List.of("-N", "2", "-n4", "--ppn=2", "-l", "sh", "-c", "exit 5", "-N", "9"),
+                true);
+        assertThat(args.nodes()).isEqualTo(2);
+        assertThat(args.ranks()).isEqualTo(4);
+        assertThat(args.ppn()).isEqualTo(2);
+        assertThat(args.label()).isTrue();
+        assertThat(args.command()).containsExactly("sh", "-c", "exit 5", "-N", "9");
+    }
+
+    @Test
+    void shapesTheAllocationAsSrunWould() throws CliException {
+        assertThat(shape("-N", "2", "-n", "4", "x")).isEqualTo(new LaunchArgs.Shape(2, 2, 4));
+        assertThat(shape("-N", "2", "-n", "3", "x")).isEqualTo(new LaunchArgs.Shape(2, 2, 3));
+        assertThat(shape("-n", "2", "x")).isEqualTo(new LaunchArgs.Shape(1, 2, 2));
+        assertThat(shape("-n", "5", "--ppn", "2", "x")).isEqualTo(new LaunchArgs.Shape(3, 2, 5));
+        assertThat(shape("-N", "3", "x")).isEqualTo(new LaunchArgs.Shape(3, 1, 3));
+        assertThat(shape("-N", "2", "--ntasks-per-node", "2", "x")).isEqualTo(new LaunchArgs.Shape(2, 2, 4));
+        assertThat(shape("x")).isEqualTo(new LaunchArgs.Shape(1, 1, 1));
+    }
+
+    @Test
+    void refusesWhatItDoesNotTakeByName() {
+        assertThatThrownBy(() -> LaunchArgs.parse(List.of("--mem", "1G", "x"), true))
+                .hasMessageContaining("--mem").extracting(e -> ((CliException) e).status()).isEqualTo(2);
+        assertThatThrownBy(() -> LaunchArgs.parse(List.of("-c", "4", "x"), true)).hasMessageContaining("-c");
+        assertThatThrownBy(() -> LaunchArgs.parse(List.of("-l", "x"), false)).hasMessageContaining("-l");
+        assertThatThrownBy(() -> LaunchArgs.parse(List.of("-N", "0", "x"), true)).hasMessageContaining("-N");
+        assertThatThrownBy(() -> LaunchArgs.parse(List.of("-N", "3", "-n", "2", "x"), true))
+                .hasMessageContaining("fewer");
+        assertThatThrownBy(() -> LaunchArgs.parse(List.of("-N", "2", "-n", "5", "--ppn", "2", "x"), true))
+                .hasMessageContaining("does not fit");
+        assertThatThrownBy(() -> LaunchArgs.parse(List.of("-n"), true)).hasMessageContaining("needs a value");
+    }
+
+    @Test
+    void takesSlurmsTimeForms() throws CliException {
+        assertThat(SlurmTime.toPbs("90")).isEqualTo("01:30:00");
+        assertThat(SlurmTime.toPbs("0:03")).isEqualTo("00:00:03");
+        assertThat(SlurmTime.toPbs("1:02:03")).isEqualTo("01:02:03");
+        assertThat(SlurmTime.toPbs("1-2")).isEqualTo("26:00:00");
+        assertThat(SlurmTime.toPbs("1-0:30")).isEqualTo("24:30:00");
+        assertThat(SlurmTime.toPbs("2-0:0:5")).isEqualTo("48:00:05");
+        assertThatThrownBy(() -> SlurmTime.toPbs("1:2:3:4")).hasMessageContaining("-t");
+        assertThatThrownBy(() -> SlurmTime.toPbs("0")).hasMessageContaining("no time");
+    }
+
+    @Test
+    void knowsWhenItIsInsideAnAllocation() {
+        assertThat(LaunchCommands.inside(Map.of("SSS_JOBID", "7"))).isTrue();
+        assertThat(LaunchCommands.inside(Map.of("PBS_JOBID", "7", "MPD_JOB_KEY", "ab"))).isTrue();
+        assertThat(LaunchCommands.inside(Map.of("PBS_JOBID", "7"))).isFalse();
+        assertThat(LaunchCommands.inside(Map.of())).isFalse();
+    }
+
+    @Test
+    void namesTheJobAfterTheProgram() {
+        assertThat(LaunchCommands.jobName("./mpi_hello")).isEqualTo("mpi_hello");
+        assertThat(LaunchCommands.jobName("/usr/bin/a-very-long-program-name")).isEqualTo("a-very-long-pro");
+        assertThat(LaunchCommands.jobName("7up")).isEqualTo("run7up");
+    }
+
+    private static LaunchArgs.Shape shape(String... words) throws CliException {
+        return LaunchArgs.parse(List.of(words), true).shape();
+    }
+}
