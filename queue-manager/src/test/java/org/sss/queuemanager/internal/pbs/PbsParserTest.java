@@ -40,7 +40,7 @@ class PbsParserTest {
                 #PBS -v RUN=7,HOME,MISSING,EMPTY=
                 #PBS -A climate
                 #PBS -W depend=afterok:10:11.head,afterany:12[]
-                #PBS -t 1-4%2
+                #PBS -t 1-4
                 #PBS -h
                 #PBS -p -10
                 #PBS -r n
@@ -71,7 +71,7 @@ class PbsParserTest {
         assertThat(request.dependencies()).flatMap(Dependency::jobIds).containsExactly("10", "11", "12");
         assertThat(request.array()).hasValueSatisfying(array -> {
             assertThat(array.indices()).containsExactly(1, 2, 3, 4);
-            assertThat(array.maxRunning()).contains(2);
+            assertThat(array.maxRunning()).isEmpty();
         });
         assertThat(request.hold()).isTrue();
         assertThat(request.priority()).contains(-10);
@@ -187,6 +187,7 @@ class PbsParserTest {
             "#PBS -I\\necho                                 | -I | job.sh:1: #PBS -I: interactive jobs are not supported",
             "#PBS -l nodes=2\\n#PBS -l ncpus=4\\necho      | -l ncpus | job.sh:2: #PBS -l ncpus=4: cannot be combined with nodes",
             "#PBS -W depend=afterok:abc\\necho              | -W depend | job.sh:1: #PBS -W depend=afterok:abc: job id abc is not numeric",
+            "#PBS -t 1-100%10\\necho                       | -t | job.sh:1: #PBS -t 1-100%10: the %N limit on running elements is not supported; submit without it",
     })
     void refusesBadDirectivesNamingTheLine(String script, String field, String message) {
         PbsException e = refusal(script.replace("\\n", "\n"));
