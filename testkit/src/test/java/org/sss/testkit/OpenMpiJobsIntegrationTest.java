@@ -86,11 +86,16 @@ class OpenMpiJobsIntegrationTest {
         assertThat(Math.abs(Double.parseDouble(m.group(1)) - Math.PI)).isLessThan(1e-12);
     }
 
-    /** Without collecting data at the fence, each rank fetches a peer's data from its host on demand (direct modex). */
+    /**
+     * Without collecting data at the fence, each rank fetches a peer's data from its host on demand (direct modex).
+     * Open MPI's asynchronous modex (no fence at all, {@code pmix_base_async_modex}) is not used here: under it a rank
+     * sometimes asks for a peer on its own host before that peer has committed, and the library answers that itself
+     * with "not found" (docs/PMIX.md, Not yet).
+     */
     @Test
     void openMpiRanksFetchTheirPeersDataFromTheirHostsWhenTheFenceCarriesNone() {
-        LocalRing.Result result = ring.mpiexec("-genv", "OMPI_MCA_pmix_base_async_modex", "1",
-                "-genv", "OMPI_MCA_pmix_base_collect_data", "0", "-n", "16", openMpi("allreduce"));
+        LocalRing.Result result = ring.mpiexec("-genv", "OMPI_MCA_pmix_base_collect_data", "0", "-n", "16",
+                openMpi("allreduce"));
         assertThat(result.exit()).as(result.stderr()).isZero();
         assertThat(result.lines()).containsExactly("allreduce ok 136");
     }
