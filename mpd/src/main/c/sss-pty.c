@@ -4,7 +4,8 @@
  * connects back to the qsub that waits on the login host (HOST PORT, as PBS's MOM does), proves it is that job's
  * end with the token qsub wrote into the job's script (SSS_PTY_TOKEN, removed from the environment before the shell
  * starts), opens a pseudo-terminal whose slave becomes the controlling terminal and standard input, output and error
- * of the user's login shell ($SHELL of the user's passwd entry, argv[0] "-NAME"), and relays: the terminal's bytes
+ * of the user's login shell (the shell of the user's passwd entry, argv[0] "-NAME"; SHELL, HOME, USER and LOGNAME
+ * set from that entry as login(1) sets them; the working directory is the job's), and relays: the terminal's bytes
  * from qsub go into the master, so ^C and ^Z reach the shell as bytes that the line discipline turns into signals,
  * and what the master gives goes back. It exits with the shell's status (128+N for a signal) after telling qsub.
  *
@@ -134,6 +135,11 @@ static void start_shell(const char *slave_name) {
   signal(SIGPIPE, SIG_DFL);
   unsetenv("SSS_PTY_TOKEN");
   setenv("SHELL", shell, 1);
+  if (pw != NULL) { /* as login(1) does: the shell reads the user's profile from HOME */
+    setenv("HOME", pw->pw_dir, 1);
+    setenv("USER", pw->pw_name, 1);
+    setenv("LOGNAME", pw->pw_name, 1);
+  }
   const char *base = strrchr(shell, '/');
   char argv0[256];
   snprintf(argv0, sizeof argv0, "-%s", base + 1);
