@@ -131,6 +131,13 @@ check "the job's record says exit status 3" grep -q "exit_status = 3" <<<"$("$B/
 check "... and so does its accounting record" \
   grep -qE "^$JOB,$USER_NAME,shell,.*(,3,|,3\$)" <<<"$("$B/sssadmin" accounting --format csv)"
 
+# Input from a pipe is typed into the shell, and its end is the terminal's end-of-file.
+out="$(printf 'echo "piped=$((2 + 3))"\nexit 4\n' | as_user env TERM=dumb "$B/qsub" -I 2>&1)"; status=$?
+check "qsub -I with a pipe for input runs what it says and exits 4" \
+  test "$status" -eq 4 -a -n "$(grep '^piped=5' <<<"$out")"
+out="$(printf 'echo "eof=$((3 * 3))"\n' | as_user env TERM=dumb "$B/qsub" -I 2>&1)"; status=$?
+check "... and the pipe's end ends the shell (exit 0)" test "$status" -eq 0 -a -n "$(grep '^eof=9' <<<"$out")"
+
 # A walltime ends an interactive job: the shell is hung up, qsub says so and exits non-zero.
 rm -f "$WORK/qsub.exit"
 TARGET=wall

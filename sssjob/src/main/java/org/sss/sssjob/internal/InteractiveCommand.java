@@ -175,7 +175,7 @@ final class InteractiveCommand {
         Runtime.getRuntime().addShutdownHook(restore);
         try {
             WindowSizes.follow(terminal, relay);
-            Thread.ofPlatform().daemon().name("qsub-keys").start(() -> relay.forwardKeys(keys));
+            Thread.ofPlatform().daemon().name("qsub-keys").start(() -> relay.forwardKeys(keys, !terminal.present()));
             OutputStream screen = new FileOutputStream(FileDescriptor.out);
             return relay.relayOutput(screen);
         } finally {

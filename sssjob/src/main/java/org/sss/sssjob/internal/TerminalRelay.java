@@ -35,13 +35,23 @@ final class TerminalRelay {
         send('w', size.getBytes(StandardCharsets.US_ASCII), size.length());
     }
 
-    /** Sends keys as they are read from {@code keys} until it ends or the connection does; for its own thread. */
-    void forwardKeys(InputStream keys) {
+    /**
+     * Sends keys as they are read from {@code keys} until it ends or the connection does; for its own thread. Input
+     * that is not a terminal (a pipe) ends with the terminal's end-of-file character, ^D, which the shell reads as
+     * the end of its input once the line before it is done.
+     *
+     * @param keys        what is typed
+     * @param endWithEof  whether to send ^D when {@code keys} ends
+     */
+    void forwardKeys(InputStream keys, boolean endWithEof) {
         byte[] buffer = new byte[4096];
         try {
             int n;
             while ((n = keys.read(buffer)) > 0) {
                 send('d', buffer, n);
+            }
+            if (endWithEof) {
+                send('d', new byte[] {4}, 1);
             }
         } catch (IOException e) {
             // the connection ended: the main thread sees it too and tells the user
