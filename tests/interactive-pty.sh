@@ -5,7 +5,8 @@
 # (send-keys) and reads the screen (capture-pane): the prompt comes from the allocated node, the job's PBS variables
 # and node file are there, the window size follows tmux's, Ctrl-C interrupts a sleep and Ctrl-Z stops one without
 # ending the shell, and `exit 3` ends the job with status 3 (qsub -I's own exit status and the job's record). Also:
-# -X and a script with -I are refused with one line, and a walltime ends an interactive job. Needs root (to create the
+# -X and a script with -I are refused with one line, input from a pipe is typed into the shell, a walltime ends an
+# interactive job, and Ctrl-C while qsub -I waits cancels the job. Needs root (to create the
 # user) and tmux. Prints one line per check and "N passed, N failed"; exits non-zero on a failure.
 set -uo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
@@ -131,11 +132,11 @@ check "the job's record says exit status 3" grep -q "exit_status = 3" <<<"$("$B/
 check "... and so does its accounting record" \
   grep -qE "^$JOB,$USER_NAME,shell,.*(,3,|,3\$)" <<<"$("$B/sssadmin" accounting --format csv)"
 
-# Input from a pipe is typed into the shell, and its end is the terminal's end-of-file.
-out="$(printf 'echo "piped=$((2 + 3))"\nexit 4\n' | as_user env TERM=dumb "$B/qsub" -I 2>&1)"; status=$?
+# Input from a pipe is typed into the shell, and after its end the shell reads end-of-file.
+out="$(printf 'echo "piped=$((2 + 3))"\nexit 4\n' | as_user timeout 120 env TERM=dumb "$B/qsub" -I 2>&1)"; status=$?
 check "qsub -I with a pipe for input runs what it says and exits 4" \
   test "$status" -eq 4 -a -n "$(grep '^piped=5' <<<"$out")"
-out="$(printf 'echo "eof=$((3 * 3))"\n' | as_user env TERM=dumb "$B/qsub" -I 2>&1)"; status=$?
+out="$(printf 'echo "eof=$((3 * 3))"\n' | as_user timeout 120 env TERM=dumb "$B/qsub" -I 2>&1)"; status=$?
 check "... and the pipe's end ends the shell (exit 0)" test "$status" -eq 0 -a -n "$(grep '^eof=9' <<<"$out")"
 
 # A walltime ends an interactive job: the shell is hung up, qsub says so and exits non-zero.
@@ -149,5 +150,16 @@ wait_until 60 '[ -s "$WORK/qsub.exit" ]'
 check "a walltime ends an interactive job (qsub exits non-zero)" \
   grep -qE "^qsub-exit=([1-9][0-9]*)\$" "$WORK/qsub.exit"
 check "... and qsub says it completed" screen_has "qsub: job [0-9]+\..* completed"
+
+# Ctrl-C while qsub -I waits for its job (held here, so it cannot start) cancels the job.
+TARGET=held
+tmux -S "$TMUX_SOCKET" new-session -d -s "$TARGET" -x 80 -y 24 \
+  "cd '$WORK/$USER_NAME' && runuser -u '$USER_NAME' -- env TERM=xterm SSS_VAR='$SSS_VAR' SSS_CONFIG='$SSS_CONFIG' \
+   '$B/qsub' -I -h; sleep 3600"
+wait_until 60 'screen_has "qsub: waiting for job [0-9]+\..* to start"'
+HELD="$(pane | sed -nE 's/.*qsub: waiting for job ([0-9]+)\..*/\1/p' | head -1)"
+key C-c
+wait_until 30 '"$B/qstat" -f "$HELD" | grep -q "job_state = C"'
+check "Ctrl-C while qsub -I waits cancels its job" grep -q "job_state = C" <<<"$("$B/qstat" -f "$HELD")"
 
 summary "tests/interactive-pty.sh"

@@ -19,6 +19,7 @@ import java.util.OptionalInt;
  */
 final class TerminalRelay {
     static final int MAX_FRAME = 65536;
+    private static final long EOF_REPEAT_MILLIS = 250;
     private final Socket socket;
     private final DataInputStream in;
     private final DataOutputStream out;
@@ -50,11 +51,14 @@ final class TerminalRelay {
             while ((n = keys.read(buffer)) > 0) {
                 send('d', buffer, n);
             }
-            if (endWithEof) {
+            while (endWithEof) {
                 send('d', new byte[] {4}, 1);
+                Thread.sleep(EOF_REPEAT_MILLIS);
             }
         } catch (IOException e) {
             // the connection ended: the main thread sees it too and tells the user
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
