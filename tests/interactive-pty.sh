@@ -139,6 +139,10 @@ check "qsub -I with a pipe for input runs what it says and exits 4" \
 out="$(printf 'echo "eof=$((3 * 3))"\n' | as_user timeout 120 env TERM=dumb "$B/qsub" -I 2>&1)"; status=$?
 check "... and the pipe's end ends the shell (exit 0)" test "$status" -eq 0 -a -n "$(grep '^eof=9' <<<"$out")"
 
+out="$(printf 'sleep 4323 &\nexit 5\n' | as_user timeout 120 env TERM=dumb "$B/qsub" -I 2>&1)"; status=$?
+check "a shell that exits leaving a background job ends the job with its status (5)" test "$status" -eq 5
+pkill -u "$USER_NAME" -f 'sleep 4323' 2>/dev/null || true
+
 # A walltime ends an interactive job: the shell is hung up, qsub says so and exits non-zero.
 rm -f "$WORK/qsub.exit"
 TARGET=wall

@@ -118,12 +118,10 @@ static void set_size(int master, const char *text) {
 }
 
 /* In the child: a new session whose controlling terminal is the slave, then the user's login shell. */
-static void start_shell(const char *slave_name) {
+static void start_shell(int slave) {
   struct passwd *pw = getpwuid(getuid());
   const char *shell = pw != NULL && pw->pw_shell != NULL && pw->pw_shell[0] == '/' ? pw->pw_shell : "/bin/sh";
   if (setsid() < 0) die("setsid");
-  int slave = open(slave_name, O_RDWR);
-  if (slave < 0) die("open the terminal");
   if (ioctl(slave, TIOCSCTTY, 0) != 0) die("make it the controlling terminal");
   dup2(slave, 0);
   dup2(slave, 1);
@@ -150,6 +148,15 @@ static void start_shell(const char *slave_name) {
 
 static int status_of(int wstatus) {
   return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : WIFSIGNALED(wstatus) ? 128 + WTERMSIG(wstatus) : 1;
+}
+
+/* Sends what the master holds now, at most 64 reads' worth (a process left behind may keep writing). */
+static void drain(int master, int sock, char *buf) {
+  struct pollfd fd = {.fd = master, .events = POLLIN};
+  for (int reads = 0; reads < 64 && poll(&fd, 1, 0) > 0 && (fd.revents & POLLIN); reads++) {
+    ssize_t got = read(master, buf, MAX_FRAME);
+    if (got <= 0 || send_frame(sock, 'd', buf, (uint32_t)got) != 0) return;
+  }
 }
 
 static void hang_up(pid_t shell) {
@@ -205,11 +212,15 @@ int main(int argc, char **argv) {
   }
   set_size(master, buf);
 
+  /* Opened here, before the fork, so that the master never sees the slave closed before the shell has it. */
+  int slave = open(slave_name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (slave < 0) die("open the terminal");
   pid_t shell = fork();
   if (shell < 0) die("fork");
-  if (shell == 0) start_shell(slave_name);
+  if (shell == 0) start_shell(slave);
+  close(slave);
 
-  int hung_up = 0;
+  int hung_up = 0, status = -1;
   struct pollfd fds[2] = {{.fd = master, .events = POLLIN}, {.fd = sock, .events = POLLIN}};
   while (!hung_up) {
     if (ending) {
@@ -217,7 +228,14 @@ int main(int argc, char **argv) {
       hung_up = 1;
       break;
     }
-    int n = poll(fds, 2, -1);
+    int wstatus;
+    if (waitpid(shell, &wstatus, WNOHANG) == shell) {
+      /* The shell is gone though something it left still holds the terminal: send what is there and finish. */
+      status = status_of(wstatus);
+      drain(master, sock, buf);
+      break;
+    }
+    int n = poll(fds, 2, 250);
     if (n < 0) {
       if (errno == EINTR) continue;
       die("poll");
@@ -247,7 +265,7 @@ int main(int argc, char **argv) {
       }
     }
   }
-  int status = reap(shell, hung_up);
+  if (status < 0) status = reap(shell, hung_up);
   char text[16];
   int text_len = snprintf(text, sizeof text, "%d", status);
   send_frame(sock, 'x', text, (uint32_t)text_len);
