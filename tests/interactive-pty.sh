@@ -141,7 +141,7 @@ check "... and the pipe's end ends the shell (exit 0)" test "$status" -eq 0 -a -
 
 out="$(printf 'sleep 4323 &\nexit 5\n' | as_user timeout 120 env TERM=dumb "$B/qsub" -I 2>&1)"; status=$?
 check "a shell that exits leaving a background job ends the job with its status (5)" test "$status" -eq 5
-pkill -u "$USER_NAME" -f 'sleep 4323' 2>/dev/null || true
+for pid in $(pgrep -u "$USER_NAME" -f 'sleep 4323'); do kill "$pid"; done
 
 # A walltime ends an interactive job: the shell is hung up, qsub says so and exits non-zero.
 rm -f "$WORK/qsub.exit"
