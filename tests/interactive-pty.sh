@@ -30,7 +30,11 @@ cleanup() {
   tmux -S "$TMUX_SOCKET" kill-server >/dev/null 2>&1 || true
   "$B/sss" stop >/dev/null 2>&1 || true
   stop_ring
-  [ -n "$CREATED_USER" ] && userdel "$CREATED_USER" >/dev/null 2>&1
+  if [ -n "$CREATED_USER" ]; then
+    for pid in $(pgrep -u "$CREATED_USER"); do kill -9 "$pid" 2>/dev/null; done
+    wait_until 10 '! pgrep -u "$CREATED_USER" >/dev/null'
+    userdel "$CREATED_USER" >/dev/null 2>&1
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
