@@ -76,6 +76,11 @@ final class Help {
                   -t 1-5 | -t 1,3,7    an array job (PBS_ARRAYID)
                   -h                   submit held
                   -z                   do not print the job id
+                  -I                   (qsub) an interactive job: no script; once it starts, your login shell on
+                                       its first node on a terminal of its own, relayed to this one (keys, ^C, ^Z
+                                       and window size reach it); qsub exits with the shell's status. The job ends
+                                       with the shell or at its walltime; ^C while it waits cancels it. -X (X11)
+                                       is refused
                 The job runs as you, in the directory it was submitted from, with PBS_JOBID,
                 PBS_JOBNAME, PBS_O_WORKDIR, PBS_O_HOST, PBS_QUEUE, PBS_NODEFILE, PBS_NP (and PBS_ARRAYID) set.
                 """ + EXIT;

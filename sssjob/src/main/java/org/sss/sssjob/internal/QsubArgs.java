@@ -91,6 +91,22 @@ public record QsubArgs(List<String> options, List<String> operands, boolean quie
         return new QsubArgs(options, args.subList(i, args.size()), quiet, socket, help);
     }
 
+    /**
+     * @param letter a flag's letter
+     * @return whether the options hold that flag, alone or bundled ({@code -IV})
+     */
+    public boolean hasFlag(char letter) {
+        for (int i = 0; i < options.size(); i++) {
+            String option = options.get(i);
+            if (option.length() == 2 && VALUED.indexOf(option.charAt(1)) >= 0) {
+                i++;
+            } else if (option.indexOf(letter, 1) > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void flushFlags(List<String> options, StringBuilder flags) {
         if (!flags.isEmpty()) {
             options.add("-" + flags);

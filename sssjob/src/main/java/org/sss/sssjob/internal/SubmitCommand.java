@@ -15,7 +15,8 @@ import java.util.List;
  * with the qsub options, the whole environment (for {@code -V} and {@code -v NAME}), the working directory and the
  * host name, and prints the id the queue manager returns once the job is stored: {@code 17} (or {@code 17[]} for an
  * array) from sssjob, {@code 17.HOST} from qsub. A script that is not a readable regular file is refused here, with
- * exit 2, before anything is sent.
+ * exit 2, before anything is sent. {@code qsub -I} (or {@code sssjob submit -I}) is an interactive job
+ * ({@link InteractiveCommand}).
  */
 public final class SubmitCommand {
     /** Largest script accepted (PBS servers take about as much). */
@@ -36,6 +37,9 @@ public final class SubmitCommand {
         if (parsed.help()) {
             invocation.out().print(Help.submit(invocation.program()));
             return ExitStatus.OK;
+        }
+        if (parsed.hasFlag('I')) {
+            return InteractiveCommand.run(invocation, parsed);
         }
         if (parsed.operands().size() > 1) {
             throw CliException.usage("one script at a time; unexpected " + parsed.operands().get(1)

@@ -24,6 +24,14 @@ class QsubArgsTest {
     }
 
     @Test
+    void findsAFlagAloneOrBundledButNotInsideAValue() throws CliException {
+        assertThat(QsubArgs.parse(List.of("-I", "-l", "walltime=1:00")).hasFlag('I')).isTrue();
+        assertThat(QsubArgs.parse(List.of("-VIX")).hasFlag('X')).isTrue();
+        assertThat(QsubArgs.parse(List.of("-N", "I-run", "-AIX", "job.sh")).hasFlag('I')).isFalse();
+        assertThat(QsubArgs.parse(List.of("-NIX", "-h")).hasFlag('X')).isFalse();
+    }
+
+    @Test
     void doubleDashEndsTheOptions() throws CliException {
         QsubArgs args = QsubArgs.parse(List.of("-N", "x", "--", "-weird-name.sh"));
         assertThat(args.operands()).containsExactly("-weird-name.sh");

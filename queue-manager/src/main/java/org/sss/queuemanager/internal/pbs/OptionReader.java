@@ -11,7 +11,10 @@ import java.util.Objects;
  * other option takes a value, either the rest of its word ({@code -Nname}) or the next word, even one starting with
  * {@code -} ({@code -p -5}). A later option replaces an earlier one, except that each {@code -l} resource and each
  * {@code -v} variable counts separately. Within one source the node shape may be spelled only one way
- * ({@code nodes}, {@code select} or {@code ncpus}). Not thread-safe; use one reader per source.
+ * ({@code nodes}, {@code select} or {@code ncpus}). {@code -I} (interactive) is accepted on the command line only: the
+ * script qsub -I sends is what makes the job interactive (it relays a terminal, see sss-pty), the queue manager
+ * queues and runs it as any other; {@code -X} (X11 forwarding) is refused. Not thread-safe; use one reader per
+ * source.
  */
 final class OptionReader {
     private static final String FLAGS = "Vh";
@@ -45,7 +48,13 @@ final class OptionReader {
                 if (FLAGS.indexOf(letter) >= 0) {
                     flag(letter);
                 } else if (letter == 'I') {
-                    throw source.bad(option, option, "interactive jobs are not supported");
+                    if (!source.isCommandLine()) {
+                        throw source.bad(option, option, "an interactive job is asked for on qsub's command line"
+                                + " (qsub -I), not in a script");
+                    }
+                } else if (letter == 'X') {
+                    throw source.bad(option, option, "X11 forwarding is not supported: an interactive job gets a"
+                            + " terminal, not a display");
                 } else if (VALUED.indexOf(letter) < 0) {
                     throw source.unknown(option);
                 } else {

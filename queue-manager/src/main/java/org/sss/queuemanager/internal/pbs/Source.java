@@ -27,6 +27,11 @@ public final class Source {
         return new Source(null, 0);
     }
 
+    /** @return whether this is the command line, not a script's directive */
+    boolean isCommandLine() {
+        return script == null;
+    }
+
     /**
      * @param script the script's name as the user knows it
      * @param line   the directive's line number, from 1

@@ -68,6 +68,13 @@ class PbsOptionsTest {
     }
 
     @Test
+    void acceptsInteractiveOnTheCommandLineAsAFlag() throws PbsException {
+        JobRequest request = options("-IV", "-l", "walltime=1:00", "-I");
+        assertThat(request.exportAll()).isTrue();
+        assertThat(request.walltime()).contains(60L);
+    }
+
+    @Test
     void laterOptionsWinAndResourcesAndVariablesAccumulate() throws PbsException {
         JobRequest request = options("-N", "a", "-N", "b", "-l", "walltime=1:00", "-l", "mem=1gb",
                 "-l", "walltime=2:00", "-v", "X=1,Y=2", "-v", "X=3");
@@ -166,7 +173,8 @@ class PbsOptionsTest {
             "-Z                      | -Z | unknown option -Z",
             "-hZ                     | -Z | unknown option -Z",
             "--                      | -- | unknown option --",
-            "-I                      | -I | -I: interactive jobs are not supported",
+            "-X                      | -X | -X: X11 forwarding is not supported: an interactive job gets a terminal, not a display",
+            "-IX                     | -X | -X: X11 forwarding is not supported: an interactive job gets a terminal, not a display",
             "-N x job.sh             | '' | unexpected argument job.sh",
             "-                       | '' | unexpected argument -",
     })

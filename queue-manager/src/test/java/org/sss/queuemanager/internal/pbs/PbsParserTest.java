@@ -184,7 +184,7 @@ class PbsParserTest {
             "#PBS -M \"a@x\\necho                          | '' | job.sh:1: #PBS -M \"a@x: unterminated double quote",
             "#PBS -j\\necho                                 | -j | job.sh:1: #PBS -j: needs a value",
             "#PBS -N x extra\\necho                         | '' | job.sh:1: #PBS extra: unexpected argument",
-            "#PBS -I\\necho                                 | -I | job.sh:1: #PBS -I: interactive jobs are not supported",
+            "#PBS -I\\necho                                 | -I | job.sh:1: #PBS -I: an interactive job is asked for on qsub's command line (qsub -I), not in a script",
             "#PBS -l nodes=2\\n#PBS -l ncpus=4\\necho      | -l ncpus | job.sh:2: #PBS -l ncpus=4: cannot be combined with nodes",
             "#PBS -W depend=afterok:abc\\necho              | -W depend | job.sh:1: #PBS -W depend=afterok:abc: job id abc is not numeric",
             "#PBS -t 1-100%10\\necho                       | -t | job.sh:1: #PBS -t 1-100%10: the %N limit on running elements is not supported; submit without it",
