@@ -89,6 +89,13 @@ check "sssjob run -l labels each line with its rank" \
 out="$(printf 'first line\nsecond line\n' | as sssjob run -n 1 cat 2>/dev/null)"
 check "sssjob run feeds its standard input to rank 0" test "$out" = "$(printf 'first line\nsecond line')"
 
+# Slurm's names for the same commands.
+out="$(as srun -N 2 --ntasks-per-node 1 -l hostname 2>/dev/null)"; status=$?
+check "srun (a face of sssjob run) takes Slurm's options: two labelled lines, exit 0" \
+  test "$status" -eq 0 -a "$(grep -cE '^[01]: ' <<<"$out")" -eq 2
+as salloc -N 1 sh -c 'test -n "$SLURM_JOB_ID" && exit 6' 2>/dev/null; status=$?
+check "salloc (a face of sssjob alloc) runs its command in the allocation and exits with its status" test "$status" -eq 6
+
 as sssjob run --mem 1G true 2>"$WORK/bad.err"; status=$?
 check "an unsupported option (--mem) is refused by name, exit 2" test "$status" -eq 2 -a -n "$(grep -- '--mem' "$WORK/bad.err")"
 as sssjob alloc -l true 2>/dev/null; status=$?

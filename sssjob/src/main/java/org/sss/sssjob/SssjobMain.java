@@ -100,6 +100,12 @@ public final class SssjobMain {
             case "sinfo" -> {
                 return SinfoCommand.run(invocation, args);
             }
+            case "srun" -> {
+                return LaunchCommands.run(invocation, args);
+            }
+            case "salloc" -> {
+                return LaunchCommands.alloc(invocation, args);
+            }
             case "sssjob" -> {
                 return sssjob(invocation, args);
             }
