@@ -174,6 +174,7 @@ Priority: optional
 Depends: libc6, adduser | passwd, util-linux
 Recommends: mpich
 Suggests: libpmix2 | libpmix2t64
+Conflicts: slurm-client
 Installed-Size: $(du -sk "$root" | cut -f1)
 Homepage: file:///opt/sss/README.md
 Description: SSS cluster resource manager (service directory, queue manager, scheduler, mpd ring)
