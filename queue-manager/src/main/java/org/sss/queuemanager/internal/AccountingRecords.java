@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,13 +99,13 @@ public final class AccountingRecords {
             statement.setInt(i++, spec.ppn());
             statement.setLong(i++, spec.walltime());
             statement.setLong(i++, job.submitted().toEpochMilli());
-            setLong(statement, i++, job.started() == null ? null : job.started().toEpochMilli());
+            JobStore.setLong(statement, i++, job.started() == null ? null : job.started().toEpochMilli());
             statement.setLong(i++, (job.ended() == null ? Instant.now() : job.ended()).toEpochMilli());
-            setLong(statement, i++, job.exitStatus() == null ? null : Long.valueOf(job.exitStatus()));
+            JobStore.setLong(statement, i++, job.exitStatus() == null ? null : Long.valueOf(job.exitStatus()));
             statement.setString(i++, job.reason());
             statement.setInt(i++, job.runs());
-            setLong(statement, i++, job.usage().cpuMillis());
-            setLong(statement, i, job.usage().maxMemoryBytes());
+            JobStore.setLong(statement, i++, job.usage().cpuMillis());
+            JobStore.setLong(statement, i, job.usage().maxMemoryBytes());
             statement.executeUpdate();
         }
     }
@@ -159,31 +158,8 @@ public final class AccountingRecords {
         return new Record(rs.getString("job_id"), rs.getString("user"), rs.getString("name"), rs.getString("queue"),
                 rs.getString("account"), nodes.isEmpty() ? List.of() : List.of(nodes.split(" ")), rs.getInt("node_count"),
                 rs.getInt("ppn"), rs.getLong("walltime_limit"), Instant.ofEpochMilli(rs.getLong("submitted_ms")),
-                instant(rs, "started_ms"), Instant.ofEpochMilli(rs.getLong("ended_ms")), integer(rs, "exit_status"),
-                rs.getString("reason"), rs.getInt("runs"), new JobUsage(longOrNull(rs, "cpu_ms"),
-                longOrNull(rs, "max_memory")));
-    }
-
-    private static void setLong(PreparedStatement statement, int index, Long value) throws SQLException {
-        if (value == null) {
-            statement.setNull(index, Types.INTEGER);
-        } else {
-            statement.setLong(index, value);
-        }
-    }
-
-    private static Long longOrNull(ResultSet rs, String column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? null : value;
-    }
-
-    private static Integer integer(ResultSet rs, String column) throws SQLException {
-        int value = rs.getInt(column);
-        return rs.wasNull() ? null : value;
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? null : Instant.ofEpochMilli(value);
+                JobStore.instant(rs, "started_ms"), Instant.ofEpochMilli(rs.getLong("ended_ms")),
+                JobStore.integer(rs, "exit_status"), rs.getString("reason"), rs.getInt("runs"),
+                new JobUsage(JobStore.longOrNull(rs, "cpu_ms"), JobStore.longOrNull(rs, "max_memory")));
     }
 }

@@ -311,7 +311,8 @@ public final class JobStore implements AutoCloseable {
         }
     }
 
-    private static void setLong(PreparedStatement statement, int index, Long value) throws SQLException {
+    /** Shared with {@link AccountingRecords}: nullable columns. */
+    static void setLong(PreparedStatement statement, int index, Long value) throws SQLException {
         if (value == null) {
             statement.setNull(index, Types.INTEGER);
         } else {
@@ -319,17 +320,20 @@ public final class JobStore implements AutoCloseable {
         }
     }
 
-    private static Long longOrNull(ResultSet rs, String column) throws SQLException {
+    /** Shared with {@link AccountingRecords}: nullable columns. */
+    static Long longOrNull(ResultSet rs, String column) throws SQLException {
         long value = rs.getLong(column);
         return rs.wasNull() ? null : value;
     }
 
-    private static Integer integer(ResultSet rs, String column) throws SQLException {
+    /** Shared with {@link AccountingRecords}: nullable columns. */
+    static Integer integer(ResultSet rs, String column) throws SQLException {
         int value = rs.getInt(column);
         return rs.wasNull() ? null : value;
     }
 
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
+    /** Shared with {@link AccountingRecords}: nullable columns. */
+    static Instant instant(ResultSet rs, String column) throws SQLException {
         long value = rs.getLong(column);
         return rs.wasNull() ? null : Instant.ofEpochMilli(value);
     }
