@@ -307,6 +307,29 @@ public final class Mpd implements AutoCloseable, LinkHandler {
         }
     }
 
+    /**
+     * Stops as a crashed host would: no departure is announced, every connection is cut at once, local ranks are
+     * killed. The other members find out as they would after a kill -9 of this mpd's process (their links close).
+     * Used where several members run in one JVM ({@link MpdMembers}) to take one down.
+     */
+    public void crash() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        ring.close();
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.debug("mpd {}: closing the listener: {}", self.id(), e.getMessage());
+        }
+        peers.close();
+        jobs.close();
+        reactor.close();
+        LOG.warn("mpd {}: crashed on purpose (its connections cut, its ranks killed)", self.id());
+        exited.countDown();
+    }
+
     /** Leaves the ring cleanly, kills local ranks and stops. */
     @Override
     public void close() {

@@ -22,8 +22,10 @@ public final class MpdMain {
     /** @param args the command line */
     public static void main(String[] args) {
         MpdSettings settings;
+        int members;
         try {
-            settings = parse(args, System.out);
+            members = MpdMembersMain.count(args);
+            settings = parse(MpdMembersMain.without(args), System.out);
         } catch (IllegalArgumentException e) {
             System.err.println("mpd: " + e.getMessage() + " (try --help)");
             System.exit(2);
@@ -38,6 +40,10 @@ public final class MpdMain {
         } catch (IOException e) {
             System.err.println("mpd: " + e.getMessage());
             System.exit(2);
+            return;
+        }
+        if (members > 0) {
+            System.exit(MpdMembersMain.run(settings, members));
             return;
         }
         Mpd mpd;
@@ -150,6 +156,7 @@ public final class MpdMain {
         out.println("usage: mpd [--host NAME] [--listen ADDR:PORT] [--join ADDR:PORT] [--secret FILE] [--console-file FILE]");
         out.println("           [--fanout K] [--grace SECONDS] [--watch-timeout SECONDS] [--frame-timeout SECONDS]");
         out.println("           [--keep-ended SECONDS] [--exec-helper FILE] [--pmix-helper FILE] [--log-level LEVEL]");
+        out.println("           [--members N]");
         out.println("Runs one member of an mpd ring in the foreground.");
         out.println();
         out.println("  --host NAME          this mpd's id and host name (default: the machine's host name)");
@@ -166,6 +173,11 @@ public final class MpdMain {
         out.println("  --exec-helper FILE   the sss-exec helper that sets limits and users (default: the one built with mpd)");
         out.println("  --pmix-helper FILE   the sss-pmix PMIx server (default: the one built with mpd, if libpmix-dev was");
         out.println("                       there); a FILE that is not a program leaves this mpd serving PMI-1 only");
+        out.println();
+        out.println("  --members N          run N members of the ring in this JVM, for measuring large rings on one machine:");
+        out.println("                       member k is HOST-k on the (k-1)th address after --listen's (a 127.x.y.z address,");
+        out.println("                       default 127.1.0.1); commands on stdin: whole, await-whole S, crash ID..., crash-spread K,");
+        out.println("                       exit (see docs/SCALE.md)");
         out.println();
         out.println("Exit status: 0 clean exit, 1 cannot start, 2 usage error or unusable secret file.");
     }
