@@ -21,7 +21,9 @@ import org.sss.lib.wire.SharedKey;
  * <p>Every member knows the whole ring (a {@link Membership}: members in ring order and an epoch). The first
  * member leads: it applies joins, departures and losses one at a time and circulates the new membership around
  * the ring; a member adopts a membership with a higher epoch, rewires its link to its right neighbour if that
- * changed, and passes it on. Each member watches its right neighbour over the link it opened to it: a ping every
+ * changed, and passes it on. One circulation is in flight at a time: joins applied meanwhile wait for it to come
+ * back to the leader (or for its timeout, if a member died with it), and then the newest membership goes round in
+ * one pass, so booting (or stopping) N members costs a few circulations instead of N. A loss goes round at once. Each member watches its right neighbour over the link it opened to it: a ping every
  * quarter second answered by a pong. When the link breaks (a killed mpd's socket is closed by the kernel) or no
  * pong comes within the watch timeout, the member connects to the next member that answers, re-knitting the ring
  * at once, and reports the lost members to the leader (or applies the loss itself if it now leads). A missing pong
@@ -64,6 +66,9 @@ public final class Ring implements AutoCloseable {
     private volatile boolean verifying;
     private boolean rejoining;
     private final PartitionHealer healer;
+    /** The epoch this mpd, leading, last sent round the ring and has not seen come back yet; 0 when none. */
+    private long circulating;
+    private long circulatedNanos;
 
     /**
      * @param self         this mpd
@@ -124,7 +129,7 @@ public final class Ring implements AutoCloseable {
                     case "join-ok" -> {
                         Membership joined = new Membership(reply.number("epoch"), Member.decodeAll(reply.require("members")));
                         synchronized (this) {
-                            adopt(joined, false);
+                            adopt(joined, Circulation.NONE, true, 0);
                             rejoining = false;
                         }
                         LOG.info("mpd {}: joined the ring of {} through {}", self.id(), joined.size(), target);
@@ -156,7 +161,7 @@ public final class Ring implements AutoCloseable {
             } else {
                 Membership next = membership.with(joining);
                 LOG.info("mpd {}: {} joins the ring (now {} members)", self.id(), joining.id(), next.size());
-                adopt(next, true);
+                adopt(next, Circulation.COALESCE, true, 0);
                 reply = MpdMessage.of("join-ok").with("epoch", next.epoch()).with("members", Member.encodeAll(next.members())).build();
             }
         }
@@ -165,13 +170,49 @@ public final class Ring implements AutoCloseable {
 
     /** Handles a circulating {@code members}: adopts and passes on a newer membership, drops an older one. */
     public void onMembers(MpdMessage message) throws MalformedMessageException {
-        Membership offered = new Membership(message.number("epoch"), Member.decodeAll(message.require("members")));
+        long epoch = message.number("epoch");
+        long hops = message.number("hops", 0);
         synchronized (this) {
-            if (offered.epoch() <= membership.epoch()) {
+            if (epoch > membership.epoch()) {
+                Membership offered = new Membership(epoch, Member.decodeAll(message.require("members")));
+                adopt(offered, Circulation.FORWARD, true, hops + 1);
                 return;
             }
-            adopt(offered, true);
+            if (membership.leader().id().equals(self.id())) {
+                circulationReturned(epoch);
+            } else if (rightLink != null && hops < 2L * membership.size() + 8) {
+                // An older or equal epoch still goes round to the leader, which counts it as back; a member that
+                // joined after it was sent (and knows a newer ring) must not swallow it.
+                rightLink.trySend(membersMessage(message, hops + 1));
+            }
         }
+    }
+
+    /** Leading, a circulation came back: if the ring changed meanwhile, the newest membership goes round. */
+    private void circulationReturned(long epoch) {
+        if (circulating == 0 || epoch < circulating) {
+            return;
+        }
+        circulating = 0;
+        if (membership.epoch() > epoch) {
+            circulate();
+        }
+    }
+
+    /** Leading: sends the current membership round the ring. Must hold the lock. */
+    private void circulate() {
+        if (rightLink == null) {
+            circulating = 0;
+            return;
+        }
+        circulating = membership.epoch();
+        circulatedNanos = System.nanoTime();
+        rightLink.trySend(membersMessage(membership, 0));
+    }
+
+    /** How long a circulation may take before the leader sends the newest again: a member may have died with it. */
+    private Duration circulationTimeout() {
+        return Duration.ofMillis(2000 + 5L * membership.size());
     }
 
     /** Handles {@code ping} from the left neighbour. */
@@ -263,7 +304,7 @@ public final class Ring implements AutoCloseable {
             } else if (membership.contains(id)) {
                 LOG.info("mpd {}: {} leaves the ring", self.id(), id);
                 Membership next = membership.without(id);
-                adopt(next, true, false);
+                adopt(next, Circulation.COALESCE, false, 0);
             }
         }
         if (forwardTo != null) {
@@ -283,7 +324,7 @@ public final class Ring implements AutoCloseable {
             leader = membership.leader();
             if (leader.id().equals(self.id())) {
                 // The next member leads once this one is gone: hand it the new membership to circulate.
-                peers.send(membership.rightOf(self.id()), membersMessage(membership.without(self.id())));
+                peers.send(membership.rightOf(self.id()), membersMessage(membership.without(self.id()), 0));
                 return;
             }
         }
@@ -327,6 +368,13 @@ public final class Ring implements AutoCloseable {
             right = rightLink;
             if (right == null || exiting) {
                 return;
+            }
+        }
+        synchronized (this) {
+            if (circulating != 0 && System.nanoTime() - circulatedNanos > circulationTimeout().toNanos()) {
+                LOG.info("mpd {}: the membership of epoch {} did not come back round the ring; sending epoch {}",
+                        self.id(), circulating, membership.epoch());
+                circulate();
             }
         }
         long silentNanos = System.nanoTime() - lastPongNanos;
@@ -416,16 +464,24 @@ public final class Ring implements AutoCloseable {
         }
         if (next != membership) {
             LOG.warn("mpd {}: removed lost members {} from the ring (now {} members)", self.id(), lost, next.size());
-            adopt(next, true, true);
+            adopt(next, Circulation.NOW, true, 0);
         }
     }
 
-    private void adopt(Membership next, boolean circulate) {
-        adopt(next, circulate, true);
+    /** What adopting a membership sends round the ring. */
+    private enum Circulation {
+        /** Nothing (this mpd was told it directly, joining). */
+        NONE,
+        /** Pass it on to the right neighbour (it came from the left one). */
+        FORWARD,
+        /** Leading: send it round once the circulation in flight is back (a join, a departure). */
+        COALESCE,
+        /** Leading: send it round now (a loss: the ring is broken until every member knows). */
+        NOW
     }
 
     /** Must hold the lock. */
-    private void adopt(Membership next, boolean circulate, boolean died) {
+    private void adopt(Membership next, Circulation circulation, boolean died, long hops) {
         Membership previous = membership;
         membership = next;
         Set<String> gone = new HashSet<>();
@@ -435,8 +491,25 @@ public final class Ring implements AutoCloseable {
             return;
         }
         rewireRight();
-        if (circulate && rightLink != null) {
-            rightLink.trySend(membersMessage(next));
+        boolean leading = next.leader().id().equals(self.id());
+        if (!leading) {
+            circulating = 0;
+        }
+        switch (circulation) {
+            case NONE -> { }
+            case FORWARD -> {
+                if (leading) {
+                    circulate();
+                } else if (rightLink != null) {
+                    rightLink.trySend(membersMessage(next, hops));
+                }
+            }
+            case COALESCE -> {
+                if (circulating == 0) {
+                    circulate();
+                }
+            }
+            case NOW -> circulate();
         }
         healer.membershipChanged(previous, next, gone, died);
         if (!gone.isEmpty()) {
@@ -445,8 +518,15 @@ public final class Ring implements AutoCloseable {
         }
     }
 
-    private static MpdMessage membersMessage(Membership m) {
-        return MpdMessage.of("members").with("epoch", m.epoch()).with("members", Member.encodeAll(m.members())).build();
+    private static MpdMessage membersMessage(Membership m, long hops) {
+        return MpdMessage.of("members").with("epoch", m.epoch()).with("members", Member.encodeAll(m.members()))
+                .with("hops", hops).build();
+    }
+
+    /** The same circulation one hop further. */
+    private static MpdMessage membersMessage(MpdMessage received, long hops) throws MalformedMessageException {
+        return MpdMessage.of("members").with("epoch", received.require("epoch")).with("members", received.require("members"))
+                .with("hops", hops).build();
     }
 
     /** Must hold the lock. */
