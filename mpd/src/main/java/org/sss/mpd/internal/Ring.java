@@ -129,10 +129,16 @@ public final class Ring implements AutoCloseable {
                     case "join-ok" -> {
                         Membership joined = new Membership(reply.number("epoch"), Member.decodeAll(reply.require("members")));
                         synchronized (this) {
-                            adopt(joined, Circulation.NONE, true, 0);
+                            // A later joiner may have told this mpd a newer membership of the same ring already.
+                            boolean newer = !membership.leader().id().equals(joined.leader().id())
+                                    || joined.epoch() > membership.epoch();
+                            if (newer) {
+                                adopt(joined, Circulation.NONE, true, 0);
+                            }
                             rejoining = false;
                         }
                         LOG.info("mpd {}: joined the ring of {} through {}", self.id(), joined.size(), target);
+                        tellLeftNeighbour(joined);
                         return;
                     }
                     case "join-redirect" -> target = Endpoint.parse(reply.require("leader"));
@@ -144,6 +150,25 @@ public final class Ring implements AutoCloseable {
             }
         }
         throw new IOException("too many redirects while joining through " + sponsor);
+    }
+
+    /**
+     * Tells the member before this one in ring order, which until now had the leader on its right, that this mpd
+     * joined: it adopts the membership and rewires to this mpd at once, instead of pinging the leader until the
+     * next circulation reaches it (with joins coalesced, hundreds of members would otherwise ping the leader).
+     * One short connection, no reader thread; a failure only means the neighbour learns it from the circulation.
+     */
+    private void tellLeftNeighbour(Membership joined) {
+        Member left = joined.leftOf(self.id());
+        if (left.id().equals(self.id()) || left.id().equals(joined.leader().id())) {
+            return;
+        }
+        try (Link link = Link.connect(left.endpoint(), handshake, secret, JOIN_TIMEOUT)) {
+            link.send(MpdMessage.of("members").with("epoch", joined.epoch()).with("members", Member.encodeAll(joined.members()))
+                    .with("hops", 0).with("neighbour", 1).build());
+        } catch (IOException e) {
+            LOG.info("mpd {}: could not tell {} that it joined after it: {}", self.id(), left.id(), e.getMessage());
+        }
     }
 
     /** Handles {@code join} from a new mpd: redirects it to the leader, or (leading) adds it and answers. */
@@ -172,10 +197,14 @@ public final class Ring implements AutoCloseable {
     public void onMembers(MpdMessage message) throws MalformedMessageException {
         long epoch = message.number("epoch");
         long hops = message.number("hops", 0);
+        boolean fromJoiner = message.number("neighbour", 0) == 1;
         synchronized (this) {
             if (epoch > membership.epoch()) {
                 Membership offered = new Membership(epoch, Member.decodeAll(message.require("members")));
-                adopt(offered, Circulation.FORWARD, true, hops + 1);
+                adopt(offered, fromJoiner ? Circulation.NONE : Circulation.FORWARD, true, hops + 1);
+                return;
+            }
+            if (fromJoiner) {
                 return;
             }
             if (membership.leader().id().equals(self.id())) {
@@ -201,13 +230,15 @@ public final class Ring implements AutoCloseable {
 
     /** Leading: sends the current membership round the ring. Must hold the lock. */
     private void circulate() {
-        if (rightLink == null) {
+        if (membership.size() == 1) {
             circulating = 0;
             return;
         }
         circulating = membership.epoch();
         circulatedNanos = System.nanoTime();
-        rightLink.trySend(membersMessage(membership, 0));
+        if (rightLink != null) {
+            rightLink.trySend(membersMessage(membership, 0));
+        }
     }
 
     /** How long a circulation may take before the leader sends the newest again: a member may have died with it. */
@@ -364,28 +395,28 @@ public final class Ring implements AutoCloseable {
     private void tick() {
         peers.dropStalled();
         Link right;
+        String suspect;
         synchronized (this) {
-            right = rightLink;
-            if (right == null || exiting) {
+            if (exiting) {
                 return;
             }
-        }
-        synchronized (this) {
             if (circulating != 0 && System.nanoTime() - circulatedNanos > circulationTimeout().toNanos()) {
                 LOG.info("mpd {}: the membership of epoch {} did not come back round the ring; sending epoch {}",
                         self.id(), circulating, membership.epoch());
                 circulate();
             }
+            right = rightLink;
+            suspect = rightId;
+            if (right == null && (suspect == null || !membership.contains(suspect))) {
+                return;
+            }
         }
         long silentNanos = System.nanoTime() - lastPongNanos;
-        if (silentNanos > watchTimeout.toNanos()) {
+        if (right == null || silentNanos > watchTimeout.toNanos()) {
             if (!verifying) {
                 verifying = true;
-                String suspect;
-                synchronized (this) {
-                    suspect = rightId;
-                }
-                Thread.ofPlatform().daemon().name("mpd-verify").start(() -> verify(suspect, silentNanos));
+                Thread.ofPlatform().daemon().name("mpd-verify-" + self.id())
+                        .start(() -> verify(suspect, silentNanos, right == null));
             }
             return;
         }
@@ -398,8 +429,14 @@ public final class Ring implements AutoCloseable {
         }
     }
 
-    /** A pong is overdue: the neighbour is lost only if it cannot complete a fresh handshake either. */
-    private void verify(String suspect, long silentNanos) {
+    /**
+     * The right neighbour is in doubt: its pong is overdue, or this mpd has no link to it (connecting failed). A
+     * fresh connection decides, outside the lock: if it completes, the neighbour is kept (and becomes the right link
+     * when there was none); if the neighbour refuses it or is unreachable, it is lost. A connection that only times
+     * out does not condemn it before {@link #hangLimit()}: on a loaded machine (or a JVM of a thousand members) a
+     * live mpd can take seconds to answer, and tearing a live ring apart costs far more than waiting for a hung one.
+     */
+    private void verify(String suspect, long silentNanos, boolean relink) {
         try {
             Member member;
             synchronized (this) {
@@ -408,17 +445,42 @@ public final class Ring implements AutoCloseable {
             if (member == null) {
                 return;
             }
-            try (Link probe = Link.connect(member.endpoint(), handshake, secret, watchTimeout.multipliedBy(2))) {
-                probe.send(MpdMessage.of("hello").with("id", self.id()).build());
-                lastPongNanos = System.nanoTime();
-                LOG.info("mpd {}: right neighbour {} was silent for {} ms but answers a new connection; keeping it",
-                        self.id(), suspect, silentNanos / 1_000_000);
+            try {
+                if (relink) {
+                    Link link = peers.link(member);
+                    synchronized (this) {
+                        if (suspect.equals(rightId) && rightLink == null) {
+                            rightLink = link;
+                            lastPongNanos = System.nanoTime();
+                            LOG.info("mpd {}: reached right neighbour {} after {} ms", self.id(), suspect, silentNanos / 1_000_000);
+                        }
+                    }
+                } else {
+                    try (Link probe = Link.connect(member.endpoint(), handshake, secret, watchTimeout.multipliedBy(2))) {
+                        probe.send(MpdMessage.of("hello").with("id", self.id()).build());
+                        lastPongNanos = System.nanoTime();
+                        LOG.info("mpd {}: right neighbour {} was silent for {} ms but answers a new connection; keeping it",
+                                self.id(), suspect, silentNanos / 1_000_000);
+                    }
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                if (silentNanos > hangLimit().toNanos()) {
+                    rightLost("no answer for " + silentNanos / 1_000_000 + " ms, and new connections time out");
+                } else {
+                    LOG.info("mpd {}: right neighbour {} silent for {} ms and slow to answer a new connection; waiting up to {} ms",
+                            self.id(), suspect, silentNanos / 1_000_000, hangLimit().toMillis());
+                }
             } catch (IOException e) {
                 rightLost("no answer for " + silentNanos / 1_000_000 + " ms, and a new connection failed: " + e.getMessage());
             }
         } finally {
             verifying = false;
         }
+    }
+
+    /** How long a right neighbour that accepts connections but answers none may stay silent before it is lost. */
+    private Duration hangLimit() {
+        return watchTimeout.multipliedBy(6);
     }
 
     private void rightLost(String why) {
@@ -546,7 +608,7 @@ public final class Ring implements AutoCloseable {
         } catch (IOException e) {
             rightLink = null;
             rightId = right.id();
-            lastPongNanos = 0;
+            lastPongNanos = System.nanoTime();
             LOG.warn("mpd {}: cannot reach new right neighbour {}: {}", self.id(), right.id(), e.getMessage());
         }
     }
