@@ -35,7 +35,6 @@ import org.sss.lib.wire.SharedKey;
  */
 public final class Ring implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Ring.class);
-    private static final Duration PING_INTERVAL = Duration.ofMillis(250);
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
     /** How often members lost to a partition are probed. */
     private static final Duration HEAL_INTERVAL = Duration.ofSeconds(2);
@@ -66,9 +65,8 @@ public final class Ring implements AutoCloseable {
     private volatile boolean verifying;
     private boolean rejoining;
     private final PartitionHealer healer;
-    /** The epoch this mpd, leading, last sent round the ring and has not seen come back yet; 0 when none. */
-    private long circulating;
-    private long circulatedNanos;
+    /** Leading: the membership going round the ring. */
+    private final Circulations circulations = new Circulations();
 
     /**
      * @param self         this mpd
@@ -90,8 +88,17 @@ public final class Ring implements AutoCloseable {
         this.healer = new PartitionHealer(this, handshake, secret);
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("mpd-ring-" + self.id()).factory());
-        timer.scheduleWithFixedDelay(this::tick, PING_INTERVAL.toMillis(), PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        long pingMillis = pingInterval(watchTimeout).toMillis();
+        timer.scheduleWithFixedDelay(this::tick, pingMillis, pingMillis, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(healer::startProbe, HEAL_INTERVAL.toMillis(), HEAL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * @param watchTimeout how long a silent right neighbour may stay silent
+     * @return how often a member pings its right neighbour: six pings within the watch timeout (250 ms for 1.5 s)
+     */
+    static Duration pingInterval(Duration watchTimeout) {
+        return Duration.ofMillis(Math.max(50, watchTimeout.toMillis() / 6));
     }
 
     /** @return this mpd */
@@ -133,7 +140,7 @@ public final class Ring implements AutoCloseable {
                             boolean newer = !membership.leader().id().equals(joined.leader().id())
                                     || joined.epoch() > membership.epoch();
                             if (newer) {
-                                adopt(joined, Circulation.NONE, true, 0);
+                                adopt(joined, Circulation.NONE, true, null);
                             }
                             rejoining = false;
                         }
@@ -165,7 +172,7 @@ public final class Ring implements AutoCloseable {
         }
         try (Link link = Link.connect(left.endpoint(), handshake, secret, JOIN_TIMEOUT)) {
             link.send(MpdMessage.of("members").with("epoch", joined.epoch()).with("members", Member.encodeAll(joined.members()))
-                    .with("hops", 0).with("neighbour", 1).build());
+                    .with("neighbour", 1).build());
         } catch (IOException e) {
             LOG.info("mpd {}: could not tell {} that it joined after it: {}", self.id(), left.id(), e.getMessage());
         }
@@ -186,64 +193,59 @@ public final class Ring implements AutoCloseable {
             } else {
                 Membership next = membership.with(joining);
                 LOG.info("mpd {}: {} joins the ring (now {} members)", self.id(), joining.id(), next.size());
-                adopt(next, Circulation.COALESCE, true, 0);
+                adopt(next, Circulation.COALESCE, true, null);
                 reply = MpdMessage.of("join-ok").with("epoch", next.epoch()).with("members", Member.encodeAll(next.members())).build();
             }
         }
         link.trySend(reply);
     }
 
-    /** Handles a circulating {@code members}: adopts and passes on a newer membership, drops an older one. */
+    /**
+     * Handles a circulating {@code members}: adopts and passes on a newer membership; passes on an older one (the
+     * leader counts it as back); one from a joiner is adopted and not passed on.
+     */
     public void onMembers(MpdMessage message) throws MalformedMessageException {
         long epoch = message.number("epoch");
         long hops = message.number("hops", 0);
         boolean fromJoiner = message.number("neighbour", 0) == 1;
+        boolean change = MembershipMessages.isChange(message);
         synchronized (this) {
             if (epoch > membership.epoch()) {
-                Membership offered = new Membership(epoch, Member.decodeAll(message.require("members")));
-                adopt(offered, fromJoiner ? Circulation.NONE : Circulation.FORWARD, true, hops + 1);
+                Membership offered = change ? MembershipMessages.applyChange(membership, message)
+                        : new Membership(epoch, Member.decodeAll(message.require("members")));
+                if (offered != null) {
+                    adopt(offered, fromJoiner ? Circulation.NONE : Circulation.FORWARD, true,
+                            fromJoiner ? null : MembershipMessages.passOn(message, hops + 1, false));
+                    return;
+                }
+                LOG.info("mpd {}: cannot apply the ring's change to epoch {} (it knows epoch {}); asking for the whole ring",
+                        self.id(), epoch, membership.epoch());
+                if (rightLink != null) {
+                    rightLink.trySend(MembershipMessages.passOn(message, hops + 1, true));
+                }
                 return;
             }
             if (fromJoiner) {
                 return;
             }
             if (membership.leader().id().equals(self.id())) {
-                circulationReturned(epoch);
+                if (circulations.returned(epoch, "1".equals(message.get("gap")), membership)) {
+                    circulate();
+                }
             } else if (rightLink != null && hops < 2L * membership.size() + 8) {
                 // An older or equal epoch still goes round to the leader, which counts it as back; a member that
                 // joined after it was sent (and knows a newer ring) must not swallow it.
-                rightLink.trySend(membersMessage(message, hops + 1));
+                rightLink.trySend(MembershipMessages.passOn(message, hops + 1, false));
             }
         }
     }
 
-    /** Leading, a circulation came back: if the ring changed meanwhile, the newest membership goes round. */
-    private void circulationReturned(long epoch) {
-        if (circulating == 0 || epoch < circulating) {
-            return;
-        }
-        circulating = 0;
-        if (membership.epoch() > epoch) {
-            circulate();
-        }
-    }
-
-    /** Leading: sends the current membership round the ring. Must hold the lock. */
+    /** Leading: sends the current membership round the ring (or the change since the last). Must hold the lock. */
     private void circulate() {
-        if (membership.size() == 1) {
-            circulating = 0;
-            return;
+        MpdMessage message = circulations.start(membership);
+        if (message != null && rightLink != null) {
+            rightLink.trySend(message);
         }
-        circulating = membership.epoch();
-        circulatedNanos = System.nanoTime();
-        if (rightLink != null) {
-            rightLink.trySend(membersMessage(membership, 0));
-        }
-    }
-
-    /** How long a circulation may take before the leader sends the newest again: a member may have died with it. */
-    private Duration circulationTimeout() {
-        return Duration.ofMillis(2000 + 5L * membership.size());
     }
 
     /** Handles {@code ping} from the left neighbour. */
@@ -335,7 +337,7 @@ public final class Ring implements AutoCloseable {
             } else if (membership.contains(id)) {
                 LOG.info("mpd {}: {} leaves the ring", self.id(), id);
                 Membership next = membership.without(id);
-                adopt(next, Circulation.COALESCE, false, 0);
+                adopt(next, Circulation.COALESCE, false, null);
             }
         }
         if (forwardTo != null) {
@@ -355,7 +357,7 @@ public final class Ring implements AutoCloseable {
             leader = membership.leader();
             if (leader.id().equals(self.id())) {
                 // The next member leads once this one is gone: hand it the new membership to circulate.
-                peers.send(membership.rightOf(self.id()), membersMessage(membership.without(self.id()), 0));
+                peers.send(membership.rightOf(self.id()), MembershipMessages.whole(membership.without(self.id()), 0));
                 return;
             }
         }
@@ -400,9 +402,10 @@ public final class Ring implements AutoCloseable {
             if (exiting) {
                 return;
             }
-            if (circulating != 0 && System.nanoTime() - circulatedNanos > circulationTimeout().toNanos()) {
-                LOG.info("mpd {}: the membership of epoch {} did not come back round the ring; sending epoch {}",
-                        self.id(), circulating, membership.epoch());
+            if (circulations.overdue(membership.size())) {
+                LOG.info("mpd {}: the membership of epoch {} did not come back round the ring; sending epoch {} whole",
+                        self.id(), circulations.epochInFlight(), membership.epoch());
+                circulations.forgetBase();
                 circulate();
             }
             right = rightLink;
@@ -526,7 +529,7 @@ public final class Ring implements AutoCloseable {
         }
         if (next != membership) {
             LOG.warn("mpd {}: removed lost members {} from the ring (now {} members)", self.id(), lost, next.size());
-            adopt(next, Circulation.NOW, true, 0);
+            adopt(next, Circulation.NOW, true, null);
         }
     }
 
@@ -543,7 +546,7 @@ public final class Ring implements AutoCloseable {
     }
 
     /** Must hold the lock. */
-    private void adopt(Membership next, Circulation circulation, boolean died, long hops) {
+    private void adopt(Membership next, Circulation circulation, boolean died, MpdMessage passOn) {
         Membership previous = membership;
         membership = next;
         Set<String> gone = new HashSet<>();
@@ -555,7 +558,9 @@ public final class Ring implements AutoCloseable {
         rewireRight();
         boolean leading = next.leader().id().equals(self.id());
         if (!leading) {
-            circulating = 0;
+            circulations.notLeading();
+        } else {
+            circulations.removed(next.epoch(), gone);
         }
         switch (circulation) {
             case NONE -> { }
@@ -563,11 +568,11 @@ public final class Ring implements AutoCloseable {
                 if (leading) {
                     circulate();
                 } else if (rightLink != null) {
-                    rightLink.trySend(membersMessage(next, hops));
+                    rightLink.trySend(passOn);
                 }
             }
             case COALESCE -> {
-                if (circulating == 0) {
+                if (!circulations.inFlight()) {
                     circulate();
                 }
             }
@@ -578,17 +583,6 @@ public final class Ring implements AutoCloseable {
             gone.forEach(peers::forget);
             Thread.ofPlatform().daemon().name("mpd-members-gone").start(() -> listener.membersGone(gone, died));
         }
-    }
-
-    private static MpdMessage membersMessage(Membership m, long hops) {
-        return MpdMessage.of("members").with("epoch", m.epoch()).with("members", Member.encodeAll(m.members()))
-                .with("hops", hops).build();
-    }
-
-    /** The same circulation one hop further. */
-    private static MpdMessage membersMessage(MpdMessage received, long hops) throws MalformedMessageException {
-        return MpdMessage.of("members").with("epoch", received.require("epoch")).with("members", received.require("members"))
-                .with("hops", hops).build();
     }
 
     /** Must hold the lock. */
