@@ -330,6 +330,11 @@ public final class Mpd implements AutoCloseable, LinkHandler {
         exited.countDown();
     }
 
+    /** The whole ring is stopping (as on mpdallexit): this mpd no longer repairs it when members go. */
+    void ringExiting() {
+        ring.exiting();
+    }
+
     /** Leaves the ring cleanly, kills local ranks and stops. */
     @Override
     public void close() {

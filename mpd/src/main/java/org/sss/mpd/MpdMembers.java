@@ -204,11 +204,16 @@ public final class MpdMembers implements AutoCloseable {
         return picked;
     }
 
-    /** Stops every member cleanly, the last started first. */
+    /**
+     * Stops every member cleanly, the last started first, as mpdallexit stops a ring: every member is told first
+     * that the whole ring is exiting, so that none re-knits the ring round the others as they go (at 1,024 members
+     * that repair work made stopping take minutes).
+     */
     @Override
     public void close() {
         List<Mpd> all = new ArrayList<>(running());
         Collections.reverse(all);
+        all.forEach(Mpd::ringExiting);
         for (Mpd mpd : all) {
             mpd.close();
         }
