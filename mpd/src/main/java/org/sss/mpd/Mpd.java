@@ -73,7 +73,7 @@ public final class Mpd implements AutoCloseable, LinkHandler {
         this.secretRing = MpdSecret.ring(secret);
         this.peers = new Peers(self.id(), handshake, secret, this);
         this.reactor = new ProcessReactor(self.id());
-        Ring.Listener listener = (lost, died) -> jobs().membersGone(lost);
+        org.sss.mpd.internal.RingListener listener = (lost, died) -> jobs().membersGone(lost);
         this.ring = new Ring(self, peers, handshake, secret, settings.watchTimeout(), listener);
         this.ringTest = new RingTest(ring);
         this.jobs = new JobManager(ring, peers, reactor,
@@ -328,6 +328,11 @@ public final class Mpd implements AutoCloseable, LinkHandler {
         reactor.close();
         LOG.warn("mpd {}: crashed on purpose (its connections cut, its ranks killed)", self.id());
         exited.countDown();
+    }
+
+    /** The whole ring is stopping (as on mpdallexit): this mpd no longer repairs it when members go. */
+    void ringExiting() {
+        ring.exiting();
     }
 
     /** Leaves the ring cleanly, kills local ranks and stops. */
