@@ -135,8 +135,9 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
         if (failedAt != 0 && System.nanoTime() - failedAt < RETRY_AFTER.toNanos()) {
             return null;
         }
+        PmixHelper started = null;
         try {
-            PmixHelper started = PmixHelper.start(executable.get(), selfId(), this);
+            started = PmixHelper.start(executable.get(), selfId(), this);
             ready = started.awaitReady(READY_TIMEOUT);
             helper = started;
             unavailable = null;
@@ -145,6 +146,9 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
                             + " (no fabric device)"));
             return helper;
         } catch (IOException e) {
+            if (started != null) {
+                started.close(); // one that did not come up in time must not linger beside the next one started
+            }
             if (!e.getMessage().equals(unavailable)) {
                 LOG.warn("mpd {}: pmix: the PMIx server cannot start: {}; serving PMI-1 only", selfId(), e.getMessage());
             }
