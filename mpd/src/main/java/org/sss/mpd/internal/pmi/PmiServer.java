@@ -62,7 +62,9 @@ public final class PmiServer implements AutoCloseable {
         while (!closed) {
             try {
                 Socket socket = server.accept();
-                Thread.ofPlatform().daemon().name("mpd-pmi").start(() -> serve(socket));
+                // A virtual thread per rank: a rank's connection is idle between its PMI calls, and a platform
+                // thread (and its stack) per rank adds up where many members share one machine.
+                Thread.ofVirtual().name("mpd-pmi").start(() -> serve(socket));
             } catch (IOException e) {
                 if (!closed) {
                     LOG.warn("mpd: PMI accept failed: {}", e.getMessage());
