@@ -12,7 +12,8 @@
 #             (mpiexec -n N sleep) must end reporting the loss ("told": its time from the crash)
 #   repair10  crash-spread 10 at once, the same
 # with the JVM's CPU time (user + system, from /proc/PID/stat) for each phase. Then, at the sizes in SCHED_SIZES
-# (default: the largest size), the node state manager and scheduler over the ring (bench/scale-sched.sh).
+# (default: the largest size), before the repairs, the node state manager and scheduler over the ring
+# (bench/scale-sched.sh: a pass, and the time from a member's crash to the scheduler avoiding its node).
 # Writes results.tsv, the log of each size and scale.svg (bench/scale-plot.py) under OUT (default
 # target/scale/DATE) and prints the table.
 # Needs gcc and python3; libpmix-dev for the PMIx row. Raises ulimit -n (and kernel.pid_max when root).
@@ -22,6 +23,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 source "$ROOT/bin/lib/common.sh"
 source "$ROOT/bin/lib/members.sh"
+source "$ROOT/bench/scale-sched.sh"
 sss_find_java
 sss_ensure_built
 SIZES=(${*:-32 128 256 512 1024})
@@ -111,7 +113,7 @@ measure() {
   echo; echo "== $n members (fan-out $FANOUT: launch tree depth $d; heap ${heap}m)"
   export SSS_JVM_OPTIONS="-Xmx${heap}m"
   t0="$(now_ms)"
-  members_start "$WORK/ring" "$n" "$FIRST" --fanout "$FANOUT" --log-level warn
+  members_start "$WORK/ring" "$n" "$FIRST" --host scale --fanout "$FANOUT" --log-level warn
   if members_started "$BOOT_TIMEOUT" && answer="$(members_ask "$BOOT_TIMEOUT" "await-whole $BOOT_TIMEOUT")" \
       && [[ "$answer" == whole* ]]; then
     boot=$(( $(now_ms) - t0 )); boot_cpu="$(members_cpu)"
@@ -152,6 +154,8 @@ measure() {
         "$(sed -n 's/.* = \([0-9.]*\) seconds.*/\1/p' <<<"$out")" "$loops")"
     echo "  ring: $out"
 
+    if [[ " $SCHED_SIZES " == *" $n "* ]]; then sched_measure "$n" || echo "  the suite over the ring failed"; fi
+
     repair repair1 1; r1="$REPAIR_MS"; t1="$TOLD_MS"; c1="$CPU_MS"
     if [[ "$r1" != not-whole ]]; then
       repair repair10 10; r10="$REPAIR_MS"; t10="$TOLD_MS"; c10="$CPU_MS"
@@ -171,8 +175,5 @@ for n in "${SIZES[@]}"; do
 done
 echo; column -t -s $'\t' "$OUT/results.tsv"
 python3 "$ROOT/bench/scale-plot.py" "$OUT/results.tsv" "$OUT/scale.svg" && echo "plot: $OUT/scale.svg"
-for n in $SCHED_SIZES; do
-  "$ROOT/bench/scale-sched.sh" "$n" 2>&1 | tee -a "$OUT/scale.log"
-  cp "$WORK"/sched-*.tsv "$OUT/" 2>/dev/null || true
-done
+for f in "$OUT"/sched-*.tsv; do [ -f "$f" ] && { echo; column -t -s $'\t' "$f"; }; done
 echo "results: $OUT"
