@@ -14,8 +14,8 @@
 # with the JVM's CPU time (user + system, from /proc/PID/stat) for each phase. Then, at the sizes in SCHED_SIZES
 # (default: the largest size), before the repairs, the node state manager and scheduler over the ring
 # (bench/scale-sched.sh: a pass, and the time from a member's crash to the scheduler avoiding its node).
-# Writes results.tsv, the log of each size and scale.svg (bench/scale-plot.py) under OUT (default
-# target/scale/DATE) and prints the table.
+# Writes results.tsv, the log of each size, scale.svg (bench/scale-plot.py) and model.txt (bench/scale-model.py:
+# each cost fitted against N and extrapolated to 10,000 hosts) under OUT (default target/scale/DATE); prints them.
 # Needs gcc and python3; libpmix-dev for the PMIx row. Raises ulimit -n (and kernel.pid_max when root).
 # Usage: bench/scale.sh [SIZE...]      (default 32 128 256 512 1024)
 # Environment: FANOUT, RUNS (default 5), BOOT_TIMEOUT (default 600 s), BENCH_FIRST, OUT, SCHED_SIZES ("" skips).
@@ -175,5 +175,6 @@ for n in "${SIZES[@]}"; do
 done
 echo; column -t -s $'\t' "$OUT/results.tsv"
 python3 "$ROOT/bench/scale-plot.py" "$OUT/results.tsv" "$OUT/scale.svg" && echo "plot: $OUT/scale.svg"
+echo; python3 "$ROOT/bench/scale-model.py" "$OUT/results.tsv" | tee "$OUT/model.txt"
 for f in "$OUT"/sched-*.tsv; do [ -f "$f" ] && { echo; column -t -s $'\t' "$f"; }; done
 echo "results: $OUT"
