@@ -101,14 +101,14 @@ repair() {
   sed 's/^/    job: /' "$WORK/$tag.err" | head -n 3
 }
 
-COLUMNS_TSV="members\tfanout\tdepth\tboot_ms\tboot_cpu_ms\tlaunch_ms\tlaunch_cpu_ms\tlaunch_hosts\tpmi1_fence_us\tpmix_fence_us\tfence_cpu_ms\tringtest_loop_ms\trepair1_ms\trepair1_told_ms\trepair1_cpu_ms\trepair10_ms\trepair10_told_ms\trepair10_cpu_ms\theap_mb"
+COLUMNS_TSV="members\tfanout\tdepth\tboot_ms\tboot_cpu_ms\tlaunch_ms\tlaunch_cpu_ms\tlaunch_hosts\tpmi1_fence_us\tpmix_fence_us\tfence_cpu_ms\tringtest_loop_ms\trepair1_ms\trepair1_told_ms\trepair1_cpu_ms\trepair10_ms\trepair10_told_ms\trepair10_cpu_ms\theap_mb\tfds\tthreads"
 echo -e "$COLUMNS_TSV" >"$OUT/results.tsv"
 echo "machine: $(nproc) cores, $(uname -sr), $("$JAVA" -version 2>&1 | head -n 1); commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'); $(date -u +%FT%TZ)" | tee "$OUT/machine.txt"
 
 measure() {
   local n="$1" heap=$((256 + 4 * n)) t0 cpu0 answer d
   local boot="n/a" boot_cpu="n/a" launch="n/a" launch_cpu="n/a" hosts="n/a" pmi1="n/a" pmix="n/a" fence_cpu="n/a"
-  local ring="n/a" r1="n/a" t1="n/a" c1="n/a" r10="n/a" t10="n/a" c10="n/a"
+  local fds="n/a" threads="n/a" ring="n/a" r1="n/a" t1="n/a" c1="n/a" r10="n/a" t10="n/a" c10="n/a"
   d="$(depth "$n" "$FANOUT")"
   echo; echo "== $n members (fan-out $FANOUT: launch tree depth $d; heap ${heap}m)"
   export SSS_JVM_OPTIONS="-Xmx${heap}m"
@@ -146,6 +146,8 @@ measure() {
       pmix="$(median "${fences[@]}")"
     fi
     fence_cpu=$(( $(members_cpu) - cpu0 ))
+    fds="$(ls "/proc/$MEMBERS_PID/fd" | wc -l)"; threads="$(awk '/^Threads:/ {print $2}' "/proc/$MEMBERS_PID/status")"
+    echo "  after the jobs: the JVM holds $fds descriptors and $threads threads ($((fds / n)) and $((threads / n)) per member)"
     echo "  fences: PMI-1 $pmi1 us, PMIx $pmix us per fence across $n ranks (JVM CPU for the 6 jobs $fence_cpu ms)"
 
     local loops=$(( n >= 256 ? 5 : 20 ))
@@ -167,7 +169,7 @@ measure() {
   fi
   cp "$WORK/ring/err" "$OUT/members-$n.log" 2>/dev/null || true
   members_stop
-  echo -e "$n\t$FANOUT\t$d\t$boot\t$boot_cpu\t$launch\t$launch_cpu\t$hosts\t$pmi1\t$pmix\t$fence_cpu\t$ring\t$r1\t$t1\t$c1\t$r10\t$t10\t$c10\t$heap" >>"$OUT/results.tsv"
+  echo -e "$n\t$FANOUT\t$d\t$boot\t$boot_cpu\t$launch\t$launch_cpu\t$hosts\t$pmi1\t$pmix\t$fence_cpu\t$ring\t$r1\t$t1\t$c1\t$r10\t$t10\t$c10\t$heap\t$fds\t$threads" >>"$OUT/results.tsv"
 }
 
 for n in "${SIZES[@]}"; do
