@@ -57,6 +57,7 @@ public final class MpdMembers implements AutoCloseable {
         }
         MpdMembers all = new MpdMembers();
         try {
+            template = withWatchTimeout(template, count);
             Mpd first = Mpd.start(member(template, 1, base, template.join(), template.consoleFile()));
             all.members.put(first.self().id(), first);
             Endpoint sponsor = first.self().endpoint();
@@ -94,6 +95,23 @@ public final class MpdMembers implements AutoCloseable {
         }
         LOG.info("mpd members: {} started from {}", count, template.listenAddress());
         return all;
+    }
+
+    /**
+     * Members of one JVM share its cores: each pings its right neighbour six times per watch timeout, so N members
+     * make N times the pings a host makes. The watch timeout is raised to at least 6 ms per member (6 s for 1,024,
+     * pinging once a second: about two thousand ring messages a second in all, not eight thousand); a crashed member
+     * is still noticed at once, when its connections close.
+     */
+    static MpdSettings withWatchTimeout(MpdSettings template, int count) {
+        Duration least = Duration.ofMillis(6L * count);
+        if (template.watchTimeout().compareTo(least) >= 0) {
+            return template;
+        }
+        LOG.info("mpd members: watch timeout {} ms for {} members in one JVM", least.toMillis(), count);
+        return new MpdSettings(template.id(), template.host(), template.listenAddress(), template.listenPort(),
+                template.join(), template.secretFile(), template.consoleFile(), template.fanout(), template.killGrace(),
+                least, template.frameTimeout(), template.keepEnded(), template.execHelper(), template.pmixHelper());
     }
 
     private static MpdSettings member(MpdSettings template, int k, int base, Endpoint join, java.nio.file.Path console) {

@@ -1,24 +1,65 @@
 package org.sss.mpd.internal;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The ring's members in ring order, with a version number (epoch) that grows with every change. Immutable: each
  * change returns a new membership. The leader, who applies joins, departures and losses and circulates the result,
- * is the first member; when it is lost the next one leads.
- *
- * @param epoch   the version
- * @param members the members in ring order (ids unique)
+ * is the first member; when it is lost the next one leads. Looking a member up by id takes constant time (an
+ * index is built with the membership), so a ring of thousands can answer every ping without scanning.
  */
-public record Membership(long epoch, List<Member> members) {
-    /** Copies the list and checks the ids are unique. */
-    public Membership {
-        members = List.copyOf(members);
-        if (members.stream().map(Member::id).distinct().count() != members.size()) {
-            throw new IllegalArgumentException("duplicate mpd ids in " + members);
+public final class Membership {
+    private final long epoch;
+    private final List<Member> members;
+    /** Position of each member in {@link #members}, by id. */
+    private final Map<String, Integer> index;
+
+    /**
+     * Copies the list and checks the ids are unique.
+     *
+     * @param epoch   the version
+     * @param members the members in ring order (ids unique)
+     * @throws IllegalArgumentException if an id appears twice
+     */
+    public Membership(long epoch, List<Member> members) {
+        this.epoch = epoch;
+        this.members = List.copyOf(members);
+        this.index = HashMap.newHashMap(this.members.size());
+        for (int i = 0; i < this.members.size(); i++) {
+            if (index.putIfAbsent(this.members.get(i).id(), i) != null) {
+                throw new IllegalArgumentException("duplicate mpd id " + this.members.get(i).id() + " in " + members);
+            }
         }
+    }
+
+    /** @return the version, which grows with every change */
+    public long epoch() {
+        return epoch;
+    }
+
+    /** @return the members in ring order */
+    public List<Member> members() {
+        return members;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Membership that && epoch == that.epoch && members.equals(that.members);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(epoch, members);
+    }
+
+    @Override
+    public String toString() {
+        return "Membership[epoch=" + epoch + ", members=" + members + "]";
     }
 
     /**
@@ -44,7 +85,8 @@ public record Membership(long epoch, List<Member> members) {
      * @return the member with that id
      */
     public Optional<Member> member(String id) {
-        return members.stream().filter(m -> m.id().equals(id)).findFirst();
+        Integer i = index.get(id);
+        return i == null ? Optional.empty() : Optional.of(members.get(i));
     }
 
     /**
@@ -52,7 +94,7 @@ public record Membership(long epoch, List<Member> members) {
      * @return whether it is a member
      */
     public boolean contains(String id) {
-        return member(id).isPresent();
+        return index.containsKey(id);
     }
 
     /**
@@ -74,12 +116,11 @@ public record Membership(long epoch, List<Member> members) {
     }
 
     private int indexOf(String id) {
-        for (int i = 0; i < members.size(); i++) {
-            if (members.get(i).id().equals(id)) {
-                return i;
-            }
+        Integer i = index.get(id);
+        if (i == null) {
+            throw new IllegalArgumentException(id + " is not a member");
         }
-        throw new IllegalArgumentException(id + " is not a member");
+        return i;
     }
 
     /**
@@ -105,7 +146,7 @@ public record Membership(long epoch, List<Member> members) {
             return this;
         }
         List<Member> next = new ArrayList<>(members);
-        next.removeIf(m -> m.id().equals(id));
+        next.remove(indexOf(id));
         return new Membership(epoch + 1, next);
     }
 }

@@ -18,7 +18,8 @@ import org.sss.lib.wire.SharedKey;
  * (not clean departures), for an hour, and on every probe asks each of them which ring it is in now. If that ring
  * does not hold this mpd and wins over this one (more members; on a tie, the smaller leader id), this mpd joins
  * it; the rest of this ring follows, each member on its own probe or when the ring it pings answers
- * {@code expelled}. A member that is back in the ring, or answers from a ring that holds this mpd, is forgotten.
+ * {@code expelled}. Every member remembers the lost ones; the leader probes them every round, the others now and
+ * then (see {@link #startProbe}). A member that is back in the ring, or answers from a ring that holds this mpd, is forgotten.
  * Probes run on their own thread, one at a time, connecting outside every lock. Thread-safe: its lock is taken
  * inside the ring's, never the other way round.
  */
@@ -27,6 +28,8 @@ final class PartitionHealer {
     /** How long a lost member is remembered and probed. */
     private static final Duration HEAL_MEMORY = Duration.ofHours(1);
     private static final Duration PROBE_TIMEOUT = Duration.ofMillis(1500);
+    /** How many members of a ring, on average, probe its lost members each round. */
+    static final int PROBERS_PER_ROUND = 16;
 
     /** A member lost while alive, perhaps: where it listened and when it was lost. */
     private record LostPeer(Member member, long lostNanos) {
@@ -73,9 +76,19 @@ final class PartitionHealer {
         }
     }
 
-    /** Starts a probe of the lost members, unless one runs, there are none or this mpd is leaving or rejoining. */
+    /**
+     * Starts a probe of the lost members, unless one runs, there are none or this mpd is leaving or rejoining. The
+     * leader probes on every call; any other member on a random {@value #PROBERS_PER_ROUND} in N of them, so that a
+     * ring of N that lost k members makes about {@value #PROBERS_PER_ROUND}·k connections a round, not N·k (a flood
+     * at a thousand members), while each member of a partitioned side still finds the winning ring itself, in a few
+     * rounds, rather than only when the member it pings has moved and answers {@code expelled}.
+     */
     void startProbe() {
         boolean busy = ring.leavingOrRejoining();
+        if (!busy && !ring.leads()) {
+            int size = ring.membership().size();
+            busy = size > PROBERS_PER_ROUND && java.util.concurrent.ThreadLocalRandom.current().nextInt(size) >= PROBERS_PER_ROUND;
+        }
         synchronized (this) {
             long now = System.nanoTime();
             lostPeers.values().removeIf(peer -> now - peer.lostNanos() > HEAL_MEMORY.toNanos());

@@ -21,7 +21,9 @@ import org.sss.lib.wire.SharedKey;
  * <p>Every member knows the whole ring (a {@link Membership}: members in ring order and an epoch). The first
  * member leads: it applies joins, departures and losses one at a time and circulates the new membership around
  * the ring; a member adopts a membership with a higher epoch, rewires its link to its right neighbour if that
- * changed, and passes it on. Each member watches its right neighbour over the link it opened to it: a ping every
+ * changed, and passes it on. One circulation is in flight at a time: joins applied meanwhile wait for it to come
+ * back to the leader (or for its timeout, if a member died with it), and then the newest membership goes round in
+ * one pass, so booting (or stopping) N members costs a few circulations instead of N. A loss goes round at once. Each member watches its right neighbour over the link it opened to it: a ping every
  * quarter second answered by a pong. When the link breaks (a killed mpd's socket is closed by the kernel) or no
  * pong comes within the watch timeout, the member connects to the next member that answers, re-knitting the ring
  * at once, and reports the lost members to the leader (or applies the loss itself if it now leads). A missing pong
@@ -33,7 +35,6 @@ import org.sss.lib.wire.SharedKey;
  */
 public final class Ring implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Ring.class);
-    private static final Duration PING_INTERVAL = Duration.ofMillis(250);
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
     /** How often members lost to a partition are probed. */
     private static final Duration HEAL_INTERVAL = Duration.ofSeconds(2);
@@ -64,6 +65,8 @@ public final class Ring implements AutoCloseable {
     private volatile boolean verifying;
     private boolean rejoining;
     private final PartitionHealer healer;
+    /** Leading: the membership going round the ring. */
+    private final Circulations circulations = new Circulations();
 
     /**
      * @param self         this mpd
@@ -85,8 +88,17 @@ public final class Ring implements AutoCloseable {
         this.healer = new PartitionHealer(this, handshake, secret);
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("mpd-ring-" + self.id()).factory());
-        timer.scheduleWithFixedDelay(this::tick, PING_INTERVAL.toMillis(), PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        long pingMillis = pingInterval(watchTimeout).toMillis();
+        timer.scheduleWithFixedDelay(this::tick, pingMillis, pingMillis, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(healer::startProbe, HEAL_INTERVAL.toMillis(), HEAL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * @param watchTimeout how long a silent right neighbour may stay silent
+     * @return how often a member pings its right neighbour: six pings within the watch timeout (250 ms for 1.5 s)
+     */
+    static Duration pingInterval(Duration watchTimeout) {
+        return Duration.ofMillis(Math.max(50, watchTimeout.toMillis() / 6));
     }
 
     /** @return this mpd */
@@ -124,10 +136,16 @@ public final class Ring implements AutoCloseable {
                     case "join-ok" -> {
                         Membership joined = new Membership(reply.number("epoch"), Member.decodeAll(reply.require("members")));
                         synchronized (this) {
-                            adopt(joined, false);
+                            // A later joiner may have told this mpd a newer membership of the same ring already.
+                            boolean newer = !membership.leader().id().equals(joined.leader().id())
+                                    || joined.epoch() > membership.epoch();
+                            if (newer) {
+                                adopt(joined, Circulation.NONE, true, null);
+                            }
                             rejoining = false;
                         }
                         LOG.info("mpd {}: joined the ring of {} through {}", self.id(), joined.size(), target);
+                        tellLeftNeighbour(joined);
                         return;
                     }
                     case "join-redirect" -> target = Endpoint.parse(reply.require("leader"));
@@ -139,6 +157,25 @@ public final class Ring implements AutoCloseable {
             }
         }
         throw new IOException("too many redirects while joining through " + sponsor);
+    }
+
+    /**
+     * Tells the member before this one in ring order, which until now had the leader on its right, that this mpd
+     * joined: it adopts the membership and rewires to this mpd at once, instead of pinging the leader until the
+     * next circulation reaches it (with joins coalesced, hundreds of members would otherwise ping the leader).
+     * One short connection, no reader thread; a failure only means the neighbour learns it from the circulation.
+     */
+    private void tellLeftNeighbour(Membership joined) {
+        Member left = joined.leftOf(self.id());
+        if (left.id().equals(self.id()) || left.id().equals(joined.leader().id())) {
+            return;
+        }
+        try (Link link = Link.connect(left.endpoint(), handshake, secret, JOIN_TIMEOUT)) {
+            link.send(MpdMessage.of("members").with("epoch", joined.epoch()).with("members", Member.encodeAll(joined.members()))
+                    .with("neighbour", 1).build());
+        } catch (IOException e) {
+            LOG.info("mpd {}: could not tell {} that it joined after it: {}", self.id(), left.id(), e.getMessage());
+        }
     }
 
     /** Handles {@code join} from a new mpd: redirects it to the leader, or (leading) adds it and answers. */
@@ -156,21 +193,58 @@ public final class Ring implements AutoCloseable {
             } else {
                 Membership next = membership.with(joining);
                 LOG.info("mpd {}: {} joins the ring (now {} members)", self.id(), joining.id(), next.size());
-                adopt(next, true);
+                adopt(next, Circulation.COALESCE, true, null);
                 reply = MpdMessage.of("join-ok").with("epoch", next.epoch()).with("members", Member.encodeAll(next.members())).build();
             }
         }
         link.trySend(reply);
     }
 
-    /** Handles a circulating {@code members}: adopts and passes on a newer membership, drops an older one. */
+    /**
+     * Handles a circulating {@code members}: adopts and passes on a newer membership; passes on an older one (the
+     * leader counts it as back); one from a joiner is adopted and not passed on.
+     */
     public void onMembers(MpdMessage message) throws MalformedMessageException {
-        Membership offered = new Membership(message.number("epoch"), Member.decodeAll(message.require("members")));
+        long epoch = message.number("epoch");
+        long hops = message.number("hops", 0);
+        boolean fromJoiner = message.number("neighbour", 0) == 1;
+        boolean change = MembershipMessages.isChange(message);
         synchronized (this) {
-            if (offered.epoch() <= membership.epoch()) {
+            if (epoch > membership.epoch()) {
+                Membership offered = change ? MembershipMessages.applyChange(membership, message)
+                        : new Membership(epoch, Member.decodeAll(message.require("members")));
+                if (offered != null) {
+                    adopt(offered, fromJoiner ? Circulation.NONE : Circulation.FORWARD, true,
+                            fromJoiner ? null : MembershipMessages.passOn(message, hops + 1, false));
+                    return;
+                }
+                LOG.info("mpd {}: cannot apply the ring's change to epoch {} (it knows epoch {}); asking for the whole ring",
+                        self.id(), epoch, membership.epoch());
+                if (rightLink != null) {
+                    rightLink.trySend(MembershipMessages.passOn(message, hops + 1, true));
+                }
                 return;
             }
-            adopt(offered, true);
+            if (fromJoiner) {
+                return;
+            }
+            if (membership.leader().id().equals(self.id())) {
+                if (circulations.returned(epoch, "1".equals(message.get("gap")), membership)) {
+                    circulate();
+                }
+            } else if (rightLink != null && hops < 2L * membership.size() + 8) {
+                // An older or equal epoch still goes round to the leader, which counts it as back; a member that
+                // joined after it was sent (and knows a newer ring) must not swallow it.
+                rightLink.trySend(MembershipMessages.passOn(message, hops + 1, false));
+            }
+        }
+    }
+
+    /** Leading: sends the current membership round the ring (or the change since the last). Must hold the lock. */
+    private void circulate() {
+        MpdMessage message = circulations.start(membership);
+        if (message != null && rightLink != null) {
+            rightLink.trySend(message);
         }
     }
 
@@ -263,7 +337,7 @@ public final class Ring implements AutoCloseable {
             } else if (membership.contains(id)) {
                 LOG.info("mpd {}: {} leaves the ring", self.id(), id);
                 Membership next = membership.without(id);
-                adopt(next, true, false);
+                adopt(next, Circulation.COALESCE, false, null);
             }
         }
         if (forwardTo != null) {
@@ -283,7 +357,7 @@ public final class Ring implements AutoCloseable {
             leader = membership.leader();
             if (leader.id().equals(self.id())) {
                 // The next member leads once this one is gone: hand it the new membership to circulate.
-                peers.send(membership.rightOf(self.id()), membersMessage(membership.without(self.id())));
+                peers.send(membership.rightOf(self.id()), MembershipMessages.whole(membership.without(self.id()), 0));
                 return;
             }
         }
@@ -323,21 +397,29 @@ public final class Ring implements AutoCloseable {
     private void tick() {
         peers.dropStalled();
         Link right;
+        String suspect;
         synchronized (this) {
+            if (exiting) {
+                return;
+            }
+            if (circulations.overdue(membership.size())) {
+                LOG.info("mpd {}: the membership of epoch {} did not come back round the ring; sending epoch {} whole",
+                        self.id(), circulations.epochInFlight(), membership.epoch());
+                circulations.forgetBase();
+                circulate();
+            }
             right = rightLink;
-            if (right == null || exiting) {
+            suspect = rightId;
+            if (right == null && (suspect == null || !membership.contains(suspect))) {
                 return;
             }
         }
         long silentNanos = System.nanoTime() - lastPongNanos;
-        if (silentNanos > watchTimeout.toNanos()) {
+        if (right == null || silentNanos > watchTimeout.toNanos()) {
             if (!verifying) {
                 verifying = true;
-                String suspect;
-                synchronized (this) {
-                    suspect = rightId;
-                }
-                Thread.ofPlatform().daemon().name("mpd-verify").start(() -> verify(suspect, silentNanos));
+                Thread.ofPlatform().daemon().name("mpd-verify-" + self.id())
+                        .start(() -> verify(suspect, silentNanos, right == null));
             }
             return;
         }
@@ -350,8 +432,14 @@ public final class Ring implements AutoCloseable {
         }
     }
 
-    /** A pong is overdue: the neighbour is lost only if it cannot complete a fresh handshake either. */
-    private void verify(String suspect, long silentNanos) {
+    /**
+     * The right neighbour is in doubt: its pong is overdue, or this mpd has no link to it (connecting failed). A
+     * fresh connection decides, outside the lock: if it completes, the neighbour is kept (and becomes the right link
+     * when there was none); if the neighbour refuses it or is unreachable, it is lost. A connection that only times
+     * out does not condemn it before {@link #hangLimit()}: on a loaded machine (or a JVM of a thousand members) a
+     * live mpd can take seconds to answer, and tearing a live ring apart costs far more than waiting for a hung one.
+     */
+    private void verify(String suspect, long silentNanos, boolean relink) {
         try {
             Member member;
             synchronized (this) {
@@ -360,17 +448,42 @@ public final class Ring implements AutoCloseable {
             if (member == null) {
                 return;
             }
-            try (Link probe = Link.connect(member.endpoint(), handshake, secret, watchTimeout.multipliedBy(2))) {
-                probe.send(MpdMessage.of("hello").with("id", self.id()).build());
-                lastPongNanos = System.nanoTime();
-                LOG.info("mpd {}: right neighbour {} was silent for {} ms but answers a new connection; keeping it",
-                        self.id(), suspect, silentNanos / 1_000_000);
+            try {
+                if (relink) {
+                    Link link = peers.link(member);
+                    synchronized (this) {
+                        if (suspect.equals(rightId) && rightLink == null) {
+                            rightLink = link;
+                            lastPongNanos = System.nanoTime();
+                            LOG.info("mpd {}: reached right neighbour {} after {} ms", self.id(), suspect, silentNanos / 1_000_000);
+                        }
+                    }
+                } else {
+                    try (Link probe = Link.connect(member.endpoint(), handshake, secret, watchTimeout.multipliedBy(2))) {
+                        probe.send(MpdMessage.of("hello").with("id", self.id()).build());
+                        lastPongNanos = System.nanoTime();
+                        LOG.info("mpd {}: right neighbour {} was silent for {} ms but answers a new connection; keeping it",
+                                self.id(), suspect, silentNanos / 1_000_000);
+                    }
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                if (silentNanos > hangLimit().toNanos()) {
+                    rightLost("no answer for " + silentNanos / 1_000_000 + " ms, and new connections time out");
+                } else {
+                    LOG.info("mpd {}: right neighbour {} silent for {} ms and slow to answer a new connection; waiting up to {} ms",
+                            self.id(), suspect, silentNanos / 1_000_000, hangLimit().toMillis());
+                }
             } catch (IOException e) {
                 rightLost("no answer for " + silentNanos / 1_000_000 + " ms, and a new connection failed: " + e.getMessage());
             }
         } finally {
             verifying = false;
         }
+    }
+
+    /** How long a right neighbour that accepts connections but answers none may stay silent before it is lost. */
+    private Duration hangLimit() {
+        return watchTimeout.multipliedBy(6);
     }
 
     private void rightLost(String why) {
@@ -416,16 +529,24 @@ public final class Ring implements AutoCloseable {
         }
         if (next != membership) {
             LOG.warn("mpd {}: removed lost members {} from the ring (now {} members)", self.id(), lost, next.size());
-            adopt(next, true, true);
+            adopt(next, Circulation.NOW, true, null);
         }
     }
 
-    private void adopt(Membership next, boolean circulate) {
-        adopt(next, circulate, true);
+    /** What adopting a membership sends round the ring. */
+    private enum Circulation {
+        /** Nothing (this mpd was told it directly, joining). */
+        NONE,
+        /** Pass it on to the right neighbour (it came from the left one). */
+        FORWARD,
+        /** Leading: send it round once the circulation in flight is back (a join, a departure). */
+        COALESCE,
+        /** Leading: send it round now (a loss: the ring is broken until every member knows). */
+        NOW
     }
 
     /** Must hold the lock. */
-    private void adopt(Membership next, boolean circulate, boolean died) {
+    private void adopt(Membership next, Circulation circulation, boolean died, MpdMessage passOn) {
         Membership previous = membership;
         membership = next;
         Set<String> gone = new HashSet<>();
@@ -435,18 +556,33 @@ public final class Ring implements AutoCloseable {
             return;
         }
         rewireRight();
-        if (circulate && rightLink != null) {
-            rightLink.trySend(membersMessage(next));
+        boolean leading = next.leader().id().equals(self.id());
+        if (!leading) {
+            circulations.notLeading();
+        } else {
+            circulations.removed(next.epoch(), gone);
+        }
+        switch (circulation) {
+            case NONE -> { }
+            case FORWARD -> {
+                if (leading) {
+                    circulate();
+                } else if (rightLink != null) {
+                    rightLink.trySend(passOn);
+                }
+            }
+            case COALESCE -> {
+                if (!circulations.inFlight()) {
+                    circulate();
+                }
+            }
+            case NOW -> circulate();
         }
         healer.membershipChanged(previous, next, gone, died);
         if (!gone.isEmpty()) {
             gone.forEach(peers::forget);
             Thread.ofPlatform().daemon().name("mpd-members-gone").start(() -> listener.membersGone(gone, died));
         }
-    }
-
-    private static MpdMessage membersMessage(Membership m) {
-        return MpdMessage.of("members").with("epoch", m.epoch()).with("members", Member.encodeAll(m.members())).build();
     }
 
     /** Must hold the lock. */
@@ -466,7 +602,7 @@ public final class Ring implements AutoCloseable {
         } catch (IOException e) {
             rightLink = null;
             rightId = right.id();
-            lastPongNanos = 0;
+            lastPongNanos = System.nanoTime();
             LOG.warn("mpd {}: cannot reach new right neighbour {}: {}", self.id(), right.id(), e.getMessage());
         }
     }
