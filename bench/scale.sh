@@ -18,7 +18,9 @@
 # each cost fitted against N and extrapolated to 10,000 hosts) under OUT (default target/scale/DATE); prints them.
 # Needs gcc and python3; libpmix-dev for the PMIx row. Raises ulimit -n (and kernel.pid_max when root).
 # Usage: bench/scale.sh [SIZE...]      (default 32 128 256 512 1024)
-# Environment: FANOUT, RUNS (default 5), BOOT_TIMEOUT (default 600 s), BENCH_FIRST, OUT, SCHED_SIZES ("" skips).
+# Environment: FANOUT, RUNS (default 5), BOOT_TIMEOUT (default 600 s), BENCH_FIRST, OUT, SCHED_SIZES ("" skips),
+# NO_REPAIR=1 (skips the repairs: to compare fan-outs, e.g. for k in 2 4 8 16; do FANOUT=$k NO_REPAIR=1 SCHED_SIZES=
+# OUT=target/scale/fanout-$k bench/scale.sh 256; done).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 source "$ROOT/bin/lib/common.sh"
@@ -158,9 +160,11 @@ measure() {
 
     if [[ " $SCHED_SIZES " == *" $n "* ]]; then sched_measure "$n" || echo "  the suite over the ring failed"; fi
 
-    repair repair1 1; r1="$REPAIR_MS"; t1="$TOLD_MS"; c1="$CPU_MS"
-    if [[ "$r1" != not-whole ]]; then
-      repair repair10 10; r10="$REPAIR_MS"; t10="$TOLD_MS"; c10="$CPU_MS"
+    if [ -z "${NO_REPAIR:-}" ]; then
+      repair repair1 1; r1="$REPAIR_MS"; t1="$TOLD_MS"; c1="$CPU_MS"
+      if [[ "$r1" != not-whole ]]; then
+        repair repair10 10; r10="$REPAIR_MS"; t10="$TOLD_MS"; c10="$CPU_MS"
+      fi
     fi
   else
     echo "  boot: not whole within $BOOT_TIMEOUT s: $(tail -n 1 "$WORK/ring/out" 2>/dev/null)"
