@@ -35,7 +35,8 @@ BOOT_TIMEOUT="${BOOT_TIMEOUT:-600}"
 FIRST="${BENCH_FIRST:-127.30.0.1}"
 OUT="${OUT:-$ROOT/target/scale/$(date -u +%Y%m%dT%H%M%SZ)}"
 SCHED_SIZES="${SCHED_SIZES-${SIZES[-1]}}"
-MPIEXEC="$ROOT/mpd/target/native/mpiexec"
+# Every job gets JOB_TIMEOUT seconds (default 300): a job that hangs is a result (failed(124)), not a stuck bench.
+MPIEXEC="timeout ${JOB_TIMEOUT:-300} $ROOT/mpd/target/native/mpiexec"
 mkdir -p "$OUT"
 WORK="$(mktemp -d /tmp/sss-scale.XXXXXX)"
 export MPD_CONF_FILE="$WORK/mpd.conf" MPD_CONSOLE_FILE="$WORK/ring/console"
@@ -74,7 +75,7 @@ median() { python3 -c 'import sys, statistics; v=[float(x) for x in sys.argv[1:]
 # A job across the ring that must be told of a crash: N ranks that say "up" then sleep. Sets JOB_PID.
 start_job() {
   local n="$1" tag="$2"
-  "$MPIEXEC" -n "$n" sh -c 'echo up; exec sleep 600' >"$WORK/$tag.out" 2>"$WORK/$tag.err" &
+  $MPIEXEC -n "$n" sh -c 'echo up; exec sleep 600' >"$WORK/$tag.out" 2>"$WORK/$tag.err" &
   JOB_PID=$!
   wait_until 120 '[ "$(grep -c "^up" "$WORK/$tag.out")" -ge "$n" ] || ! kill -0 "$JOB_PID" 2>/dev/null'
 }
@@ -121,29 +122,29 @@ measure() {
     boot=$(( $(now_ms) - t0 )); boot_cpu="$(members_cpu)"
     echo "  boot: whole after $boot ms (JVM CPU $boot_cpu ms)"
 
-    "$MPIEXEC" -n "$n" /bin/true || true   # warm-up
+    $MPIEXEC -n "$n" /bin/true || true   # warm-up
     local times=() s status=0
     cpu0="$(members_cpu)"
     for _ in $(seq "$RUNS"); do
-      s="$(now_ms)"; "$MPIEXEC" -n "$n" /bin/true || status=$?
+      s="$(now_ms)"; $MPIEXEC -n "$n" /bin/true || status=$?
       times+=($(( $(now_ms) - s )))
     done
     launch_cpu=$(( ($(members_cpu) - cpu0) / RUNS ))
     launch="$(median "${times[@]}")"
     [ "$status" -eq 0 ] || launch="failed($status)"
-    hosts="$("$MPIEXEC" -n "$n" printenv MPD_HOST | sort -u | wc -l)"
+    hosts="$($MPIEXEC -n "$n" printenv MPD_HOST | sort -u | wc -l)"
     echo "  launch: mpiexec -n $n /bin/true: median $launch ms of ${times[*]} (CPU per job $launch_cpu ms); $hosts distinct hosts"
 
     local fences=() out
     cpu0="$(members_cpu)"
     for _ in 1 2 3; do
-      out="$("$MPIEXEC" -n "$n" "$WORK/fence" 20 2>&1 | grep 'us per fence')" && fences+=("$(awk '{print $(NF-3)}' <<<"$out")")
+      out="$($MPIEXEC -n "$n" "$WORK/fence" 20 2>&1 | grep 'us per fence')" && fences+=("$(awk '{print $(NF-3)}' <<<"$out")")
     done
     pmi1="$(median "${fences[@]}")"
     if [ -n "$PMIX_FENCE" ]; then
       fences=()
       for _ in 1 2 3; do
-        out="$("$MPIEXEC" -n "$n" "$PMIX_FENCE" 20 2>&1 | grep 'us per fence')" && fences+=("$(awk '{print $(NF-3)}' <<<"$out")")
+        out="$($MPIEXEC -n "$n" "$PMIX_FENCE" 20 2>&1 | grep 'us per fence')" && fences+=("$(awk '{print $(NF-3)}' <<<"$out")")
       done
       pmix="$(median "${fences[@]}")"
     fi
