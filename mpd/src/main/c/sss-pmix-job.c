@@ -1,8 +1,8 @@
 /*
  * A job's registration with the PMIx server library: what the mpd says of the job (`register`, docs/PMIX.md) becomes
  * the namespace's job-level information (sizes, the node and process maps the library builds with
- * PMIx_generate_regex and PMIx_generate_ppn, this node's peers, each application's size and leader) and each rank's
- * own (its application, its local and node rank, its node and host), then each local rank is registered as a client
+ * PMIx_generate_regex and PMIx_generate_ppn, this node's peers, each application's size and leader) and each local
+ * rank's own (its application, its local and node rank, its node and host), then each local rank is registered as a client
  * with its user and group, and PMIx_server_setup_fork gives the environment that leads it to this server.
  */
 #define _GNU_SOURCE
@@ -314,13 +314,18 @@ static pmix_status_t register_nspace(const job *j) {
         ADD(app, PMIX_APPLDR, &rank, PMIX_PROC_RANK);
         add_array(list, PMIX_APP_INFO_ARRAY, app);
     }
-    /* Each rank's own: the rank first, as the library requires. */
+    /* Each local rank's own: the rank first, as the library requires. Other nodes' ranks get none: the library
+     * derives their node and host from the maps, and registering every rank's data on every node costs each node
+     * O(job size) per job, which a machine running many members pays many times over. */
     char *hosts = strdup(j->nodes), **host = calloc(j->nnodes, sizeof *host), *save = NULL;
     unsigned n = 0;
     for (char *h = strtok_r(hosts, ",", &save); h && n < j->nnodes; h = strtok_r(NULL, ",", &save)) {
         host[n++] = h;
     }
     for (unsigned r = 0; r < j->size; r++) {
+        if (j->node_of[r] != j->node) {
+            continue;
+        }
         void *proc = PMIx_Info_list_start();
         uint16_t u16;
         rank = r;

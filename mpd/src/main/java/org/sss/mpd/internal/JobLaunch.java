@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
  * console's request to its scope, places the ranks ({@link Placement}), assigns the job id, answers
  * {@code job-launched} and starts the job. Every mpd of the job, on {@code job-start} from its parent (or the
  * root on its own), passes the start on to its children first and then starts its own ranks
- * ({@link LocalRanks}); a child it cannot reach is reported up as a failed host. A detached job's hosts, and those of a
+ * ({@link LocalRanks}); a child it cannot reach is reported up as a failed host, and that child's children are
+ * started from here instead. A detached job's hosts, and those of a
  * job started by PMIx_Spawn (whose spawner waits for its start), report their pids ({@code job-spawned}). Thread-safe.
  */
 final class JobLaunch {
@@ -111,15 +112,26 @@ final class JobLaunch {
     void start(Job job) {
         JobSpec spec = job.spec;
         MpdMessage forward = MpdMessage.of("job-start").with("jid", spec.jid()).body(JobSpecCodec.encode(spec)).build();
-        for (int child : spec.childrenOf(job.index)) {
-            String childId = spec.treeHosts().get(child);
-            if (!peers.send(ring.membership(), childId, forward)) {
-                failHost(job, childId, "could not be reached to start the job");
-            }
-        }
+        startChildren(job, job.index, forward);
         String spawned = local.start(job);
         if ((spec.supervision().detached() || Spawns.pmixSpawned(spec)) && !spec.ranksOn(job.index).isEmpty()) {
             tree.sendUp(job, ConsoleMessages.spawned(spec.jid(), selfId(), spawned));
+        }
+    }
+
+    /**
+     * Passes the start to a tree node's children; a child that cannot be reached is reported failed and its own
+     * children are started from here, so that its subtree does not wait for a start that will never come (their
+     * reports go straight to the root when their parent cannot be reached).
+     */
+    private void startChildren(Job job, int node, MpdMessage forward) {
+        JobSpec spec = job.spec;
+        for (int child : spec.childrenOf(node)) {
+            String childId = spec.treeHosts().get(child);
+            if (!peers.send(ring.membership(), childId, forward)) {
+                failHost(job, childId, "could not be reached to start the job");
+                startChildren(job, child, forward);
+            }
         }
     }
 

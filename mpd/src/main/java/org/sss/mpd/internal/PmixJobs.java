@@ -28,6 +28,10 @@ import org.sss.mpd.internal.pmix.PmixRegistration;
  * ended its namespace is deregistered. Publish, lookup and unpublish go to the ring's {@link NameService}
  * ({@link PmixNames}).
  *
+ * <p>The helper is started by the first job that has ranks here and asks for PMIx (as every job does by default), and
+ * that job's ranks wait for it: a host that never runs such a job never pays for the helper (a process, ~10 MB),
+ * which matters when many members share one machine ({@code mpd --members N}).
+ *
  * <p>The helper is built only where libpmix-dev was present; without it, or when it cannot start, the mpd says so
  * once in its log and serves PMI-1 alone: a job that asks for PMIx only ({@code mpiexec --pmi pmix}) then fails to
  * start its ranks here, saying why. A helper that dies is started again for the next job; one that cannot start is
@@ -96,8 +100,6 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
         if (executable.isEmpty()) {
             unavailable = "no sss-pmix (it is built only where libpmix-dev is installed, and --pmix-helper names none)";
             LOG.info("mpd {}: pmix: {}; serving PMI-1 only", selfId(), unavailable);
-        } else {
-            Thread.ofPlatform().daemon().name("mpd-pmix-start").start(this::helper);
         }
     }
 
