@@ -18,6 +18,10 @@ JOB=""
 cleanup() {
   [ -n "$JOB" ] && kill "$JOB" 2>/dev/null
   members_stop
+  if [ "$failed" -gt 0 ] && [ -f "$WORK/ring/err" ]; then
+    echo "the members' log (warnings; last 30 lines):"
+    grep -v -e '^[[:space:]]*at ' -e 'unreachable too' -e 're-knitting' -e 'crashed on purpose' "$WORK/ring/err" | tail -n 30
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
