@@ -1,7 +1,7 @@
 /*
  * sss-pmix's directories: one for the library's files (its rendezvous and shared-memory store) under the base
  * directory, and one in /dev/shm where a host's ranks keep shared-memory files apart from another mpd's on the same
- * machine (docs/PMIX.md: Open MPI's vader segments). Each holds a file "pid"; a starting helper removes the
+ * machine (docs/PMIX.md: Open MPI's vader segments), which also holds the library's shared-memory store (dstore). Each holds a file "pid"; a starting helper removes the
  * directories its user's killed helpers left.
  */
 #define _GNU_SOURCE
@@ -19,6 +19,7 @@
 
 char helper_tmpdir[4096];
 char helper_shmdir[4096 + 8];
+char helper_dstdir[4096 + 16];
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
     (void)st;
@@ -86,6 +87,12 @@ int make_dirs(const char *base) {
         mkdir(helper_shmdir, 0700);
     }
     chmod(helper_shmdir, 01777);
+    /* The library's shared-memory store of each job's information, which every rank here reads: in memory (tmpfs),
+     * not on /tmp's disk, where creating a job's store files took most of a registration's time. */
+    snprintf(helper_dstdir, sizeof helper_dstdir, "%s/dstore", helper_shmdir);
+    if (mkdir(helper_dstdir, 0755)) {
+        snprintf(helper_dstdir, sizeof helper_dstdir, "%s", helper_tmpdir);
+    }
     claim(helper_tmpdir);
     claim(helper_shmdir);
     return 0;

@@ -393,7 +393,7 @@ int main(int argc, char **argv) {
     snprintf(nspace, sizeof nspace, "sss-mpd.%s", host);
     pmix_rank_t server_rank = 0;
     bool yes = true;
-    pmix_info_t info[7];
+    pmix_info_t info[8];
     PMIX_INFO_LOAD(&info[0], PMIX_SERVER_TMPDIR, helper_tmpdir, PMIX_STRING);
     PMIX_INFO_LOAD(&info[1], PMIX_SYSTEM_TMPDIR, helper_tmpdir, PMIX_STRING);
     PMIX_INFO_LOAD(&info[2], PMIX_HOSTNAME, host, PMIX_STRING);
@@ -404,8 +404,10 @@ int main(int argc, char **argv) {
     /* The library discovers the node's topology once and hands it to every rank, which would otherwise each
      * discover it again (Open MPI reads it as PMIX_LOCAL_TOPO). */
     PMIX_INFO_LOAD(&info[6], PMIX_SERVER_SHARE_TOPOLOGY, &yes, PMIX_BOOL);
+    /* Deprecated in name only: PMIx 4 still reads it for the dstore's directory. */
+    PMIX_INFO_LOAD(&info[7], "pmix.dstpath", helper_dstdir, PMIX_STRING);
     names_module(&module);
-    pmix_status_t rc = PMIx_server_init(&module, info, 7);
+    pmix_status_t rc = PMIx_server_init(&module, info, 8);
     if (rc != PMIX_SUCCESS) {
         hdr_start(&h, "fatal");
         char text[256];

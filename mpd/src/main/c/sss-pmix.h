@@ -60,6 +60,7 @@ int add_parent_id(void *list, const char *parent);
 /* The library's directory and the ranks' shared-memory directory, made by make_dirs. */
 extern char helper_tmpdir[4096];
 extern char helper_shmdir[4096 + 8];
+extern char helper_dstdir[4096 + 16];
 
 /* Makes both directories (under `base` and /dev/shm), after removing what killed helpers left; -1 if it cannot. */
 int make_dirs(const char *base);

@@ -37,7 +37,7 @@ if [ "$flavour" = openmpi ]; then
     echo "build.sh: pkg-config finds no pmix; install Debian's libpmix-dev (bin/sss test does it when run as root)" >&2
     exit 1
   fi
-  for program in pmix_events pmix_spawn; do
+  for program in pmix_events pmix_spawn pmix_fence; do
     gcc -O2 -Wall -Wextra $(pkg-config --cflags pmix) -o "$out/$program" "$src/$program.c" $(pkg-config --libs pmix) -lpthread
   done
 fi

@@ -73,7 +73,7 @@ public final class Mpd implements AutoCloseable, LinkHandler {
         this.secretRing = MpdSecret.ring(secret);
         this.peers = new Peers(self.id(), handshake, secret, this);
         this.reactor = new ProcessReactor(self.id());
-        Ring.Listener listener = (lost, died) -> jobs().membersGone(lost);
+        org.sss.mpd.internal.RingListener listener = (lost, died) -> jobs().membersGone(lost);
         this.ring = new Ring(self, peers, handshake, secret, settings.watchTimeout(), listener);
         this.ringTest = new RingTest(ring);
         this.jobs = new JobManager(ring, peers, reactor,

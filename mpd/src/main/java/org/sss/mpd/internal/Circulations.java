@@ -127,4 +127,16 @@ final class Circulations {
         inFlight = 0;
         return gap || current.epoch() > epoch;
     }
+
+    /** What adopting a membership sends round the ring. */
+    enum Mode {
+        /** Nothing (this mpd was told it directly, joining). */
+        NONE,
+        /** Pass it on to the right neighbour (it came from the left one). */
+        FORWARD,
+        /** Leading: send it round once the circulation in flight is back (a join, a departure). */
+        COALESCE,
+        /** Leading: send it round now (a loss: the ring is broken until every member knows). */
+        NOW
+    }
 }

@@ -120,15 +120,16 @@ final class JobLaunch {
     }
 
     /**
-     * Passes the start to a tree node's children; a child that cannot be reached is reported failed and its own
-     * children are started from here, so that its subtree does not wait for a start that will never come (their
-     * reports go straight to the root when their parent cannot be reached).
+     * Passes the start to a tree node's children, trying each twice (a loaded host may miss one connect deadline,
+     * and the first job after boot opens a new link to every child); a child that cannot be reached is reported
+     * failed and its own children are started from here, so that its subtree does not wait for a start that will
+     * never come (their reports go straight to the root when their parent cannot be reached).
      */
     private void startChildren(Job job, int node, MpdMessage forward) {
         JobSpec spec = job.spec;
         for (int child : spec.childrenOf(node)) {
             String childId = spec.treeHosts().get(child);
-            if (!peers.send(ring.membership(), childId, forward)) {
+            if (!peers.send(ring.membership(), childId, forward) && !peers.send(ring.membership(), childId, forward)) {
                 failHost(job, childId, "could not be reached to start the job");
                 startChildren(job, child, forward);
             }

@@ -84,15 +84,18 @@ final class JobRoot {
     /** How many co-processes each host of the tree starts: one per rank set with a co-process and ranks there. */
     private static int[] coProcessesOnHost(JobSpec spec) {
         int[] count = new int[spec.treeHosts().size()];
-        for (int host = 0; host < count.length; host++) {
-            java.util.Set<JobSpec.RankSet> sets = new java.util.HashSet<>();
-            for (int rank : spec.ranksOn(host)) {
-                JobSpec.RankSet set = spec.setOf(rank);
-                if (!set.coProcess().isEmpty()) {
-                    sets.add(set);
+        java.util.Set<java.util.Map.Entry<Integer, JobSpec.RankSet>> seen = new java.util.HashSet<>();
+        int first = 0;
+        for (JobSpec.RankSet set : spec.sets()) {
+            if (!set.coProcess().isEmpty()) {
+                for (int rank = first; rank < first + set.count(); rank++) {
+                    int host = spec.rankHost()[rank];
+                    if (seen.add(java.util.Map.entry(host, set))) {
+                        count[host]++;
+                    }
                 }
             }
-            count[host] = sets.size();
+            first += set.count();
         }
         return count;
     }

@@ -21,39 +21,26 @@ import org.sss.lib.wire.SharedKey;
  * <p>Every member knows the whole ring (a {@link Membership}: members in ring order and an epoch). The first
  * member leads: it applies joins, departures and losses one at a time and circulates the new membership around
  * the ring; a member adopts a membership with a higher epoch, rewires its link to its right neighbour if that
- * changed, and passes it on. One circulation is in flight at a time: joins applied meanwhile wait for it to come
- * back to the leader (or for its timeout, if a member died with it), and then the newest membership goes round in
- * one pass, so booting (or stopping) N members costs a few circulations instead of N. A loss goes round at once. Each member watches its right neighbour over the link it opened to it: a ping every
- * quarter second answered by a pong. When the link breaks (a killed mpd's socket is closed by the kernel) or no
- * pong comes within the watch timeout, the member connects to the next member that answers, re-knitting the ring
- * at once, and reports the lost members to the leader (or applies the loss itself if it now leads). A missing pong
- * alone does not condemn a neighbour: a loaded machine can delay one for seconds, so the member first tries a fresh
- * connection and handshake, and only a neighbour that cannot complete one is lost. A member that learns it was
- * dropped while alive (a partition) rejoins, and members lost while they may have been alive are probed until the
- * two rings become one again (see {@link PartitionHealer}). The ring test, which times messages around the ring,
- * is {@link RingTest}'s. Thread-safe: membership changes happen under this object's lock.
+ * changed, and passes it on. One circulation is in flight at a time and carries only the change since the last
+ * membership known all round; joins made meanwhile wait for it (see {@link Circulations}), a loss goes at once, and
+ * a joiner tells its left neighbour itself ({@link RingJoins}). Each member watches its right neighbour over the
+ * link it opened to it: six pings per watch timeout, answered by pongs. When the link breaks (a killed mpd's socket
+ * is closed by the kernel) or no pong comes within the watch timeout, the member connects to the next member that
+ * answers, re-knitting the ring at once, and reports the lost members to the leader (or applies the loss itself
+ * if it now leads). A missing pong alone does not condemn a neighbour (see {@link NeighbourWatch}). A member that
+ * learns it was dropped while alive (a partition) rejoins, and members lost while they may have been alive are
+ * probed until the two rings become one again (see {@link PartitionHealer}). The ring test, which times messages
+ * around the ring, is {@link RingTest}'s. Thread-safe: membership changes happen under this object's lock.
  */
 public final class Ring implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Ring.class);
-    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
     /** How often members lost to a partition are probed. */
     private static final Duration HEAL_INTERVAL = Duration.ofSeconds(2);
 
-    /** Told when members disappear from the ring. */
-    public interface Listener {
-        /**
-         * @param lost     ids of the members that left or died
-         * @param died     whether they were lost (true) rather than departed cleanly
-         */
-        void membersGone(Set<String> lost, boolean died);
-    }
-
     private final Member self;
     private final Peers peers;
-    private final ChallengeHandshake handshake;
-    private final SharedKey secret;
     private final Duration watchTimeout;
-    private final Listener listener;
+    private final RingListener listener;
     private final ScheduledExecutorService timer;
     /** Replaced (never changed in place) under this ring's lock; read without it, so a query never waits on a repair. */
     private volatile Membership membership;
@@ -62,9 +49,10 @@ public final class Ring implements AutoCloseable {
     private String rightId;
     private volatile long lastPongNanos = System.nanoTime();
     private volatile boolean exiting;
-    private volatile boolean verifying;
     private boolean rejoining;
     private final PartitionHealer healer;
+    private final RingJoins joins;
+    private final NeighbourWatch watch;
     /** Leading: the membership going round the ring. */
     private final Circulations circulations = new Circulations();
 
@@ -77,28 +65,20 @@ public final class Ring implements AutoCloseable {
      * @param listener     told about lost members
      */
     public Ring(Member self, Peers peers, ChallengeHandshake handshake, SharedKey secret, Duration watchTimeout,
-                Listener listener) {
+                RingListener listener) {
         this.self = self;
         this.peers = peers;
-        this.handshake = handshake;
-        this.secret = secret;
         this.watchTimeout = watchTimeout;
         this.listener = listener;
         this.membership = Membership.alone(self);
         this.healer = new PartitionHealer(this, handshake, secret);
+        this.joins = new RingJoins(this, handshake, secret);
+        this.watch = new NeighbourWatch(this, peers, handshake, secret, watchTimeout);
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("mpd-ring-" + self.id()).factory());
-        long pingMillis = pingInterval(watchTimeout).toMillis();
+        long pingMillis = NeighbourWatch.pingInterval(watchTimeout).toMillis();
         timer.scheduleWithFixedDelay(this::tick, pingMillis, pingMillis, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(healer::startProbe, HEAL_INTERVAL.toMillis(), HEAL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /**
-     * @param watchTimeout how long a silent right neighbour may stay silent
-     * @return how often a member pings its right neighbour: six pings within the watch timeout (250 ms for 1.5 s)
-     */
-    static Duration pingInterval(Duration watchTimeout) {
-        return Duration.ofMillis(Math.max(50, watchTimeout.toMillis() / 6));
     }
 
     /** @return this mpd */
@@ -117,87 +97,42 @@ public final class Ring implements AutoCloseable {
     }
 
     /**
-     * Joins the ring a member belongs to, blocking until this mpd is in it.
+     * Joins the ring a member belongs to, blocking until this mpd is in it (see {@link RingJoins#join}).
      *
      * @param sponsor any member's endpoint
      * @throws IOException if no member accepts it (the message says why)
      */
     public void join(Endpoint sponsor) throws IOException {
-        Endpoint target = sponsor;
-        for (int redirects = 0; redirects < 4; redirects++) {
-            try (Link link = Link.connect(target, handshake, secret, JOIN_TIMEOUT)) {
-                link.send(MpdMessage.of("join").with("id", self.id()).with("host", self.host())
-                        .with("addr", self.endpoint()).build());
-                MpdMessage reply = link.receive();
-                if (reply == null) {
-                    throw new IOException("the mpd at " + target + " closed the connection instead of answering the join");
-                }
-                switch (reply.cmd()) {
-                    case "join-ok" -> {
-                        Membership joined = new Membership(reply.number("epoch"), Member.decodeAll(reply.require("members")));
-                        synchronized (this) {
-                            // A later joiner may have told this mpd a newer membership of the same ring already.
-                            boolean newer = !membership.leader().id().equals(joined.leader().id())
-                                    || joined.epoch() > membership.epoch();
-                            if (newer) {
-                                adopt(joined, Circulation.NONE, true, null);
-                            }
-                            rejoining = false;
-                        }
-                        LOG.info("mpd {}: joined the ring of {} through {}", self.id(), joined.size(), target);
-                        tellLeftNeighbour(joined);
-                        return;
-                    }
-                    case "join-redirect" -> target = Endpoint.parse(reply.require("leader"));
-                    case "join-refused" -> throw new IOException("the ring refused this mpd: " + reply.get("reason"));
-                    default -> throw new IOException("unexpected answer to join: " + reply.cmd());
-                }
-            } catch (MalformedMessageException e) {
-                throw new IOException("bad answer to join from " + target + ": " + e.getMessage(), e);
-            }
-        }
-        throw new IOException("too many redirects while joining through " + sponsor);
+        joins.join(sponsor);
     }
 
-    /**
-     * Tells the member before this one in ring order, which until now had the leader on its right, that this mpd
-     * joined: it adopts the membership and rewires to this mpd at once, instead of pinging the leader until the
-     * next circulation reaches it (with joins coalesced, hundreds of members would otherwise ping the leader).
-     * One short connection, no reader thread; a failure only means the neighbour learns it from the circulation.
-     */
-    private void tellLeftNeighbour(Membership joined) {
-        Member left = joined.leftOf(self.id());
-        if (left.id().equals(self.id()) || left.id().equals(joined.leader().id())) {
-            return;
+    /** @param joined the ring the leader let this mpd into (unless a later joiner told it a newer one already) */
+    synchronized void joined(Membership joined) {
+        boolean newer = !membership.leader().id().equals(joined.leader().id()) || joined.epoch() > membership.epoch();
+        if (newer) {
+            adopt(joined, Circulations.Mode.NONE, true, null);
         }
-        try (Link link = Link.connect(left.endpoint(), handshake, secret, JOIN_TIMEOUT)) {
-            link.send(MpdMessage.of("members").with("epoch", joined.epoch()).with("members", Member.encodeAll(joined.members()))
-                    .with("neighbour", 1).build());
-        } catch (IOException e) {
-            LOG.info("mpd {}: could not tell {} that it joined after it: {}", self.id(), left.id(), e.getMessage());
-        }
+        rejoining = false;
     }
 
     /** Handles {@code join} from a new mpd: redirects it to the leader, or (leading) adds it and answers. */
     public void onJoin(Link link, MpdMessage message) throws MalformedMessageException {
-        Member joining = Member.decode(message.require("id") + "|" + message.require("host") + "|" + message.require("addr"));
-        MpdMessage reply;
-        synchronized (this) {
-            Member leader = membership.leader();
-            if (!leader.id().equals(self.id())) {
-                reply = MpdMessage.of("join-redirect").with("leader", leader.endpoint()).build();
-            } else if (membership.contains(joining.id())) {
-                Member existing = membership.member(joining.id()).orElseThrow();
-                reply = MpdMessage.of("join-refused").with("reason", "an mpd with id " + joining.id() + " at "
-                        + existing.endpoint() + " is already in the ring").build();
-            } else {
-                Membership next = membership.with(joining);
-                LOG.info("mpd {}: {} joins the ring (now {} members)", self.id(), joining.id(), next.size());
-                adopt(next, Circulation.COALESCE, true, null);
-                reply = MpdMessage.of("join-ok").with("epoch", next.epoch()).with("members", Member.encodeAll(next.members())).build();
-            }
+        link.trySend(admit(Member.decode(message.require("id") + "|" + message.require("host") + "|" + message.require("addr"))));
+    }
+
+    private synchronized MpdMessage admit(Member joining) {
+        Member leader = membership.leader();
+        if (!leader.id().equals(self.id())) {
+            return MpdMessage.of("join-redirect").with("leader", leader.endpoint()).build();
         }
-        link.trySend(reply);
+        if (membership.contains(joining.id())) {
+            return MpdMessage.of("join-refused").with("reason", "an mpd with id " + joining.id() + " at "
+                    + membership.member(joining.id()).orElseThrow().endpoint() + " is already in the ring").build();
+        }
+        Membership next = membership.with(joining);
+        LOG.info("mpd {}: {} joins the ring (now {} members)", self.id(), joining.id(), next.size());
+        adopt(next, Circulations.Mode.COALESCE, true, null);
+        return MpdMessage.of("join-ok").with("epoch", next.epoch()).with("members", Member.encodeAll(next.members())).build();
     }
 
     /**
@@ -214,7 +149,7 @@ public final class Ring implements AutoCloseable {
                 Membership offered = change ? MembershipMessages.applyChange(membership, message)
                         : new Membership(epoch, Member.decodeAll(message.require("members")));
                 if (offered != null) {
-                    adopt(offered, fromJoiner ? Circulation.NONE : Circulation.FORWARD, true,
+                    adopt(offered, fromJoiner ? Circulations.Mode.NONE : Circulations.Mode.FORWARD, true,
                             fromJoiner ? null : MembershipMessages.passOn(message, hops + 1, false));
                     return;
                 }
@@ -288,23 +223,7 @@ public final class Ring implements AutoCloseable {
             }
             return;
         }
-        Thread.ofPlatform().daemon().name("mpd-rejoin").start(() -> rejoin(sponsor));
-    }
-
-    private void rejoin(Endpoint sponsor) {
-        for (int attempt = 0; attempt < 60 && !exiting; attempt++) {
-            try {
-                join(sponsor);
-                return;
-            } catch (IOException e) {
-                LOG.warn("mpd {}: rejoin through {} failed: {}", self.id(), sponsor, e.getMessage());
-                try {
-                    TimeUnit.MILLISECONDS.sleep(500);
-                } catch (InterruptedException interrupted) {
-                    return;
-                }
-            }
-        }
+        Thread.ofPlatform().daemon().name("mpd-rejoin").start(() -> joins.rejoin(sponsor));
     }
 
     /**
@@ -337,7 +256,7 @@ public final class Ring implements AutoCloseable {
             } else if (membership.contains(id)) {
                 LOG.info("mpd {}: {} leaves the ring", self.id(), id);
                 Membership next = membership.without(id);
-                adopt(next, Circulation.COALESCE, false, null);
+                adopt(next, Circulations.Mode.COALESCE, false, null);
             }
         }
         if (forwardTo != null) {
@@ -416,11 +335,7 @@ public final class Ring implements AutoCloseable {
         }
         long silentNanos = System.nanoTime() - lastPongNanos;
         if (right == null || silentNanos > watchTimeout.toNanos()) {
-            if (!verifying) {
-                verifying = true;
-                Thread.ofPlatform().daemon().name("mpd-verify-" + self.id())
-                        .start(() -> verify(suspect, silentNanos, right == null));
-            }
+            watch.verify(suspect, silentNanos, right == null);
             return;
         }
         long epoch;
@@ -432,61 +347,28 @@ public final class Ring implements AutoCloseable {
         }
     }
 
+    /** The right neighbour answered (a pong, or a fresh connection): its silence ends now. */
+    void answered() {
+        lastPongNanos = System.nanoTime();
+    }
+
     /**
-     * The right neighbour is in doubt: its pong is overdue, or this mpd has no link to it (connecting failed). A
-     * fresh connection decides, outside the lock: if it completes, the neighbour is kept (and becomes the right link
-     * when there was none); if the neighbour refuses it or is unreachable, it is lost. A connection that only times
-     * out does not condemn it before {@link #hangLimit()}: on a loaded machine (or a JVM of a thousand members) a
-     * live mpd can take seconds to answer, and tearing a live ring apart costs far more than waiting for a hung one.
+     * A fresh link to the right neighbour was made after connecting to it had failed: it becomes the right link.
+     *
+     * @param suspect     the neighbour
+     * @param link        the new link
+     * @param silentNanos how long it was unreachable
      */
-    private void verify(String suspect, long silentNanos, boolean relink) {
-        try {
-            Member member;
-            synchronized (this) {
-                member = suspect == null ? null : membership.member(suspect).orElse(null);
-            }
-            if (member == null) {
-                return;
-            }
-            try {
-                if (relink) {
-                    Link link = peers.link(member);
-                    synchronized (this) {
-                        if (suspect.equals(rightId) && rightLink == null) {
-                            rightLink = link;
-                            lastPongNanos = System.nanoTime();
-                            LOG.info("mpd {}: reached right neighbour {} after {} ms", self.id(), suspect, silentNanos / 1_000_000);
-                        }
-                    }
-                } else {
-                    try (Link probe = Link.connect(member.endpoint(), handshake, secret, watchTimeout.multipliedBy(2))) {
-                        probe.send(MpdMessage.of("hello").with("id", self.id()).build());
-                        lastPongNanos = System.nanoTime();
-                        LOG.info("mpd {}: right neighbour {} was silent for {} ms but answers a new connection; keeping it",
-                                self.id(), suspect, silentNanos / 1_000_000);
-                    }
-                }
-            } catch (java.net.SocketTimeoutException e) {
-                if (silentNanos > hangLimit().toNanos()) {
-                    rightLost("no answer for " + silentNanos / 1_000_000 + " ms, and new connections time out");
-                } else {
-                    LOG.info("mpd {}: right neighbour {} silent for {} ms and slow to answer a new connection; waiting up to {} ms",
-                            self.id(), suspect, silentNanos / 1_000_000, hangLimit().toMillis());
-                }
-            } catch (IOException e) {
-                rightLost("no answer for " + silentNanos / 1_000_000 + " ms, and a new connection failed: " + e.getMessage());
-            }
-        } finally {
-            verifying = false;
+    synchronized void relinked(String suspect, Link link, long silentNanos) {
+        if (suspect.equals(rightId) && rightLink == null) {
+            rightLink = link;
+            lastPongNanos = System.nanoTime();
+            LOG.info("mpd {}: reached right neighbour {} after {} ms", self.id(), suspect, silentNanos / 1_000_000);
         }
     }
 
-    /** How long a right neighbour that accepts connections but answers none may stay silent before it is lost. */
-    private Duration hangLimit() {
-        return watchTimeout.multipliedBy(6);
-    }
-
-    private void rightLost(String why) {
+    /** @param why the right neighbour is lost: the ring is re-knit past it and the leader told */
+    void rightLost(String why) {
         synchronized (this) {
             if (exiting || rightId == null || !membership.contains(rightId)) {
                 return;
@@ -529,24 +411,12 @@ public final class Ring implements AutoCloseable {
         }
         if (next != membership) {
             LOG.warn("mpd {}: removed lost members {} from the ring (now {} members)", self.id(), lost, next.size());
-            adopt(next, Circulation.NOW, true, null);
+            adopt(next, Circulations.Mode.NOW, true, null);
         }
     }
 
-    /** What adopting a membership sends round the ring. */
-    private enum Circulation {
-        /** Nothing (this mpd was told it directly, joining). */
-        NONE,
-        /** Pass it on to the right neighbour (it came from the left one). */
-        FORWARD,
-        /** Leading: send it round once the circulation in flight is back (a join, a departure). */
-        COALESCE,
-        /** Leading: send it round now (a loss: the ring is broken until every member knows). */
-        NOW
-    }
-
     /** Must hold the lock. */
-    private void adopt(Membership next, Circulation circulation, boolean died, MpdMessage passOn) {
+    private void adopt(Membership next, Circulations.Mode circulation, boolean died, MpdMessage passOn) {
         Membership previous = membership;
         membership = next;
         Set<String> gone = new HashSet<>();
