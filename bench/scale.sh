@@ -54,8 +54,13 @@ fi
 
 # Each member holds ~11 descriptors and ~12 threads; mpiexec's ranks come on top.
 largest=0; for n in "${SIZES[@]}"; do [ "$n" -gt "$largest" ] && largest="$n"; done
-want_fds=$((largest * 16 + 4096))
-[ "$(ulimit -n)" -ge "$want_fds" ] || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+want_fds=$((largest * 24 + 4096))
+if [ "$(ulimit -n)" -lt "$want_fds" ]; then
+  if [ "$(id -u)" -eq 0 ] && [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt "$want_fds" ]; then
+    ulimit -Hn "$want_fds" 2>/dev/null || true
+  fi
+  ulimit -n "$want_fds" 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+fi
 [ "$(ulimit -n)" -ge "$want_fds" ] || echo "bench/scale.sh: ulimit -n is $(ulimit -n), ~$want_fds wanted for $largest members" >&2
 if [ "$(id -u)" -eq 0 ] && [ "$(cat /proc/sys/kernel/pid_max)" -lt $((largest * 40)) ]; then
   echo $((largest * 40 > 4194304 ? 4194304 : largest * 40)) >/proc/sys/kernel/pid_max
