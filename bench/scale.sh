@@ -92,7 +92,7 @@ repair() {
   start_job "$n" "$tag"
   cpu0="$(members_cpu)"; t0="$(now_ms)"
   members_ask 60 "crash-spread $k" >/dev/null || true
-  answer="$(members_ask 300 "await-whole 290")" || answer="no answer"
+  answer="$(members_ask $((${REPAIR_TIMEOUT:-120} + 10)) "await-whole ${REPAIR_TIMEOUT:-120}")" || answer="no answer"
   REPAIR_MS=$(( $(now_ms) - t0 ))
   CPU_MS=$(( $(members_cpu) - cpu0 ))
   [[ "$answer" == whole* ]] || REPAIR_MS="not-whole"
