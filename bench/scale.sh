@@ -36,7 +36,7 @@ FIRST="${BENCH_FIRST:-127.30.0.1}"
 OUT="${OUT:-$ROOT/target/scale/$(date -u +%Y%m%dT%H%M%SZ)}"
 SCHED_SIZES="${SCHED_SIZES-${SIZES[-1]}}"
 # Every job gets JOB_TIMEOUT seconds (default 300): a job that hangs is a result (failed(124)), not a stuck bench.
-MPIEXEC="timeout ${JOB_TIMEOUT:-300} $ROOT/mpd/target/native/mpiexec"
+MPIEXEC="timeout -k 5 ${JOB_TIMEOUT:-300} $ROOT/mpd/target/native/mpiexec"
 mkdir -p "$OUT"
 WORK="$(mktemp -d /tmp/sss-scale.XXXXXX)"
 export MPD_CONF_FILE="$WORK/mpd.conf" MPD_CONSOLE_FILE="$WORK/ring/console"
