@@ -101,18 +101,24 @@ def main(path, hosts):
             fit = fit_nonnegative([[1, depth(n, k), n] for n, _ in points], [t for _, t in points])
             if fit:
                 a, b, c = fit
-                line += (f"\n    fit {a:.1f} + {b:.2f}*depth + {c:.4f}*N; 10,000 hosts (c*N becomes one host's share): "
-                         f"{a + b * depth(hosts, k) + c:.0f} ms")
+                line += f"\n    fit {a:.1f} + {b:.2f}*depth + {c:.4f}*N"
+                if b > 0:
+                    line += (f"; {hosts} hosts (c*N becomes one host's share): "
+                             f"{max(0.0, a + b * depth(hosts, k) + c):.0f} ms")
+                else:
+                    line += ("; all of it is the members' work queued on this machine's cores (no depth term "
+                             "shows): the tree's latency on real hosts comes from the network model")
         elif column == "boot_ms" and len(points) >= 3:
             fit = fit_nonnegative([[1, n, n * n] for n, _ in points], [t for _, t in points])
             if fit:
                 a, b, c = fit
-                line += f"\n    fit {a:.0f} + {b:.2f}*N + {c:.5f}*N^2; at {hosts}: {a + b * hosts + c * hosts * hosts:.0f} ms"
+                line += (f"\n    fit {a:.0f} + {b:.2f}*N + {c:.5f}*N^2; with this machine's cost per member, at {hosts}: "
+                         f"{a + b * hosts + c * hosts * hosts:.0f} ms")
         elif column != "boot_ms":
             fit = fit_nonnegative([[1, n] for n, _ in points], [t for _, t in points])
             if fit:
                 a, b = fit
-                line += f"\n    fit {a:.1f} + {b:.3f}*N; at {hosts}: {a + b * hosts:.0f} ms"
+                line += f"\n    fit {a:.1f} + {b:.3f}*N; with this machine's cost per member, at {hosts}: {a + b * hosts:.0f} ms"
         print(line)
 
 

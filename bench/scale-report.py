@@ -46,6 +46,7 @@ def main(out, command, note):
             f"| {cell(r['repair10_ms'])} ms ({cell(r['repair10_told_ms'])}) "
             f"| {cell(r['boot_cpu_ms'], 0.001, 1)} s / {cell(r['launch_cpu_ms'])} ms / {cell(r['repair1_cpu_ms'])} ms "
             f"| {per('fds')}, {per('threads')} |")
+    lines = [re.sub(r"\((n/a) hosts\)", "", re.sub(r"\b(n/a|failed|not-whole|no) (ms|s)\b", r"\1", line)) for line in lines]
     lines += ["", "![time against members](scale.svg)", ""]
     sched = sorted(glob.glob(os.path.join(out, "sched-*.tsv")))
     if sched:
