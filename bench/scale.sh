@@ -137,7 +137,7 @@ measure() {
     launch_cpu=$(( ($(members_cpu) - cpu0) / RUNS ))
     launch="$(median "${times[@]}")"
     [ "$status" -eq 0 ] || launch="failed($status)"
-    hosts="$($MPIEXEC -n "$n" printenv MPD_HOST | sort -u | wc -l)"
+    hosts="$($MPIEXEC -n "$n" printenv MPD_HOST | sort -u | wc -l)" || true
     echo "  launch: mpiexec -n $n /bin/true: median $launch ms of ${times[*]} (CPU per job $launch_cpu ms); $hosts distinct hosts"
 
     local fences=() out
