@@ -19,7 +19,7 @@
 # Needs gcc and python3; libpmix-dev for the PMIx row. Raises ulimit -n (and kernel.pid_max when root).
 # Usage: bench/scale.sh [SIZE...]      (default 32 128 256 512 1024)
 # Environment: FANOUT, RUNS (default 5), BOOT_TIMEOUT (default 600 s), BENCH_FIRST, OUT, SCHED_SIZES ("" skips),
-# NO_REPAIR=1 (skips the repairs: to compare fan-outs, e.g. for k in 2 4 8 16; do FANOUT=$k NO_REPAIR=1 SCHED_SIZES=
+# NO_JOBS=1 (skips launch, fences and ring test: the node state manager and scheduler alone), NO_REPAIR=1 (skips the repairs: to compare fan-outs, e.g. for k in 2 4 8 16; do FANOUT=$k NO_REPAIR=1 SCHED_SIZES=
 # OUT=target/scale/fanout-$k bench/scale.sh 256; done).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
@@ -127,6 +127,7 @@ measure() {
     boot=$(( $(now_ms) - t0 )); boot_cpu="$(members_cpu)"
     echo "  boot: whole after $boot ms (JVM CPU $boot_cpu ms)"
 
+    if [ -z "${NO_JOBS:-}" ]; then
     $MPIEXEC -n "$n" /bin/true || true   # warm-up
     local times=() s status=0
     cpu0="$(members_cpu)"
@@ -163,6 +164,7 @@ measure() {
       && ring="$(python3 -c 'import sys; print(f"{float(sys.argv[1]) * 1000 / int(sys.argv[2]):.1f}")' \
         "$(sed -n 's/.* = \([0-9.]*\) seconds.*/\1/p' <<<"$out")" "$loops")"
     echo "  ring: $out"
+    fi
 
     if [[ " $SCHED_SIZES " == *" $n "* ]]; then sched_measure "$n" || echo "  the suite over the ring failed"; fi
 
