@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sss.lib.client.ComponentCalls;
 import org.sss.lib.error.SssException;
 import org.sss.scheduler.internal.plan.PlanNode;
@@ -18,6 +20,7 @@ import org.sss.schema.NodeStates;
  * events, which carry each node's new state. Events are noted from any thread; reads happen on the pass's thread.
  */
 final class NodeView {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeView.class);
     private final Map<String, NodeStateType> nodes = new LinkedHashMap<>();
     private boolean stale = true;
 
@@ -26,7 +29,11 @@ final class NodeView {
         if (stale) {
             return;
         }
-        nodes.put(node.getName(), node);
+        NodeStateType before = nodes.put(node.getName(), node);
+        if (LOG.isDebugEnabled() && before != null && before.getState() != node.getState()) {
+            LOG.debug("scheduler: node {} is {}: the next pass {} it", node.getName(), node.getState().value(),
+                    node.getState() == NodeState.UP ? "may use" : "avoids");
+        }
     }
 
     /** Makes the next read a full one. */

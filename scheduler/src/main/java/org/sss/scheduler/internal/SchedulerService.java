@@ -70,7 +70,12 @@ public final class SchedulerService implements AutoCloseable {
     private void runPass(boolean full) {
         pending.set(false);
         try {
+            long started = System.nanoTime();
             last = pass.run(full);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("scheduler: {} pass took {} us: {} started, {} waiting", full ? "full" : "event",
+                        (System.nanoTime() - started) / 1_000, last.starts().size(), last.waiting().size());
+            }
             if (pass.notesPending()) {
                 runner.schedule(this::wake, SchedulingPass.NOTES_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
             }
