@@ -71,7 +71,8 @@ public final class Mpd implements AutoCloseable, LinkHandler {
         this.server = server;
         this.self = new Member(settings.id(), settings.host(), new Endpoint(settings.listenAddress(), server.getLocalPort()));
         this.secretRing = MpdSecret.ring(secret);
-        this.peers = new Peers(self.id(), handshake, secret, this);
+        this.peers = new Peers(self.id(), handshake, secret, this,
+                settings.watchTimeout().compareTo(Peers.CONNECT_TIMEOUT) > 0 ? settings.watchTimeout() : Peers.CONNECT_TIMEOUT);
         this.reactor = new ProcessReactor(self.id());
         org.sss.mpd.internal.RingListener listener = (lost, died) -> jobs().membersGone(lost);
         this.ring = new Ring(self, peers, handshake, secret, settings.watchTimeout(), listener);

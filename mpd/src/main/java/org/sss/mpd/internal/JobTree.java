@@ -66,9 +66,20 @@ final class JobTree {
      * @throws MalformedMessageException if the jid is missing
      */
     void onUpward(MpdMessage message) throws MalformedMessageException {
-        Job job = table.get(message.require("jid"));
+        String jid = message.require("jid");
+        Job job = table.get(jid);
         if (job != null) {
             sendUp(job, message);
+            return;
+        }
+        // Not a job of this mpd: its start never came here (this host could not be reached in time, and the
+        // grandparent started the children instead). The report goes to the root the job id names, so the job
+        // still ends.
+        int at = jid.lastIndexOf('@');
+        String root = at < 0 ? "" : jid.substring(at + 1);
+        if (!root.isEmpty() && !root.equals(ring.self().id()) && !peers.send(ring.membership(), root, message)) {
+            LOG.debug("mpd {}: dropped {} of job {}: its root {} cannot be reached", ring.self().id(), message.cmd(),
+                    jid, root);
         }
     }
 }

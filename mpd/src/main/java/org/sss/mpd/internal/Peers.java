@@ -17,12 +17,14 @@ import org.sss.lib.wire.SharedKey;
  */
 public final class Peers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Peers.class);
-    private static final Duration CONNECT_TIMEOUT = Duration.ofMillis(1500);
+    /** The shortest wait for a new link's connect and handshake. */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofMillis(1500);
 
     private final String selfId;
     private final ChallengeHandshake handshake;
     private final SharedKey secret;
     private final LinkHandler handler;
+    private final Duration connectTimeout;
     private final Map<String, Link> outgoing = new ConcurrentHashMap<>();
     private final Set<Link> all = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -34,6 +36,20 @@ public final class Peers implements AutoCloseable {
      * @param handler   what to do with received messages
      */
     public Peers(String selfId, ChallengeHandshake handshake, SharedKey secret, LinkHandler handler) {
+        this(selfId, handshake, secret, handler, CONNECT_TIMEOUT);
+    }
+
+    /**
+     * @param selfId         this mpd's id, announced on every outgoing link
+     * @param handshake      the challenge protocol
+     * @param secret         the ring's secret
+     * @param handler        what to do with received messages
+     * @param connectTimeout how long a new link's connect and handshake may take (the mpd gives its watch timeout:
+     *                       a member is not given up on a connect sooner than on a silent ping)
+     */
+    public Peers(String selfId, ChallengeHandshake handshake, SharedKey secret, LinkHandler handler,
+                 Duration connectTimeout) {
+        this.connectTimeout = connectTimeout;
         this.selfId = selfId;
         this.handshake = handshake;
         this.secret = secret;
@@ -58,7 +74,7 @@ public final class Peers implements AutoCloseable {
             if (closed) {
                 throw new IOException("mpd is stopping");
             }
-            Link link = Link.connect(member.endpoint(), handshake, secret, CONNECT_TIMEOUT);
+            Link link = Link.connect(member.endpoint(), handshake, secret, connectTimeout);
             link.peerId(member.id());
             link.send(MpdMessage.of("hello").with("id", selfId).build());
             outgoing.put(member.id(), link);

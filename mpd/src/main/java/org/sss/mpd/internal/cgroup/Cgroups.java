@@ -175,7 +175,7 @@ public final class Cgroups {
         }
         Path base = mount.resolve(relative(own.getOrDefault(controller, "/"))).resolve("sss").resolve(dirName);
         try {
-            Files.createDirectories(base);
+            makeDirectories(base);
             removeStale(base);
         } catch (IOException e) {
             throw new IOException("cannot make " + base + " (the mpd must run as root): " + e);
@@ -186,5 +186,22 @@ public final class Cgroups {
         CgroupFiles.rmdirIfEmpty(base);
         CgroupFiles.rmdirIfEmpty(base.getParent());
         return base;
+    }
+
+    /**
+     * Makes the directories, again if another mpd of this host removed the shared {@code sss} parent (empty once its
+     * own group was checked and removed) between this one's steps, as mpds starting together on one host do.
+     */
+    private static void makeDirectories(Path dir) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Files.createDirectories(dir);
+                return;
+            } catch (java.nio.file.NoSuchFileException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 }
