@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The ring at scale in one JVM (issue 24): `mpd --members N` (default 200, SCALE_MEMBERS) on 127.31.0.1 upward
+# The ring at scale in one JVM: `mpd --members N` (default 200, SCALE_MEMBERS) on 127.31.0.1 upward
 # boots whole; mpiexec -n N /bin/true runs one rank per member; a job across the ring is told when 10 members
 # spread around it crash at once (as hosts crash); the ring is whole again with N-10 members, none of the crashed
 # ones, as the mpds themselves say (mpdtrace); and mpiexec -n N-10 runs on exactly the survivors. The 1,024 figures
