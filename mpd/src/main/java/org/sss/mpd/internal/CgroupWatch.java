@@ -5,6 +5,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sss.mpd.client.UnixSignals;
@@ -30,6 +33,8 @@ final class CgroupWatch {
     private final RankControl control;
     private final JobCgroups cgroups;
     private final Map<String, Long> lastSent = new HashMap<>();
+    private final ScheduledExecutorService timer;
+    private ScheduledFuture<?> polling;
 
     /**
      * @param ring    the ring (this mpd)
@@ -37,13 +42,34 @@ final class CgroupWatch {
      * @param table   the jobs
      * @param control kills jobs past their limits
      * @param cgroups this host's groups
+     * @param timer   where the reading runs, every {@value #PERIOD_MILLIS} ms while a group lives here
      */
-    CgroupWatch(Ring ring, Peers peers, JobTable table, RankControl control, JobCgroups cgroups) {
+    CgroupWatch(Ring ring, Peers peers, JobTable table, RankControl control, JobCgroups cgroups,
+                ScheduledExecutorService timer) {
+        this.timer = timer;
         this.ring = ring;
         this.peers = peers;
         this.table = table;
         this.control = control;
         this.cgroups = cgroups;
+    }
+
+    /**
+     * A group was made here: the groups are read every period until none is left (an mpd without confined jobs
+     * wakes for nothing; a JVM of many members would otherwise wake thousands of times a second).
+     */
+    synchronized void groupMade() {
+        if (polling == null) {
+            polling = timer.scheduleAtFixedRate(this::poll, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The last group is gone: the reading stops until the next is made. */
+    private synchronized void stopIfIdle() {
+        if (polling != null && cgroups.isEmpty()) {
+            polling.cancel(false);
+            polling = null;
+        }
     }
 
     /** Reads the live groups and tells their jobs' roots what they need to know. */
@@ -71,6 +97,7 @@ final class CgroupWatch {
         } catch (RuntimeException e) {
             LOG.warn("mpd {}: reading the jobs' control groups failed: {}", selfId(), e.toString());
         }
+        stopIfIdle();
     }
 
     private String selfId() {

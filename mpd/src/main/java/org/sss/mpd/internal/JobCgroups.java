@@ -33,6 +33,7 @@ final class JobCgroups implements AutoCloseable {
     private final String problem;
     private final String selfId;
     private final Map<String, Entry> entries = new HashMap<>();
+    private final Runnable groupMade;
     /** CPU time of groups already removed, per confinement name: a later group of the name adds to it. */
     private final Map<String, Long> retiredCpu = new java.util.LinkedHashMap<>() {
         @Override
@@ -90,6 +91,18 @@ final class JobCgroups implements AutoCloseable {
      * @param selfId  this mpd's id, for logs
      */
     JobCgroups(Optional<CgroupDriver> driver, String problem, String selfId) {
+        this(driver, problem, selfId, () -> { });
+    }
+
+    /**
+     * @param driver    the host's control groups, if jobs can be confined here
+     * @param problem   why they cannot, when not
+     * @param selfId    this mpd's id, for the log
+     * @param groupMade called (outside this object's lock) after a job's group was made here: what watches the
+     *                  groups runs only while there are some
+     */
+    JobCgroups(Optional<CgroupDriver> driver, String problem, String selfId, Runnable groupMade) {
+        this.groupMade = groupMade;
         this.driver = driver;
         this.problem = problem;
         this.selfId = selfId;
@@ -122,6 +135,7 @@ final class JobCgroups implements AutoCloseable {
         if (driver.isEmpty()) {
             return new Entered(List.of(), fallback, limited(held) ? notice(held, problem) : null);
         }
+        Entered entered;
         synchronized (this) {
             Entry entry = entries.get(held.name());
             if (entry == null) {
@@ -138,8 +152,15 @@ final class JobCgroups implements AutoCloseable {
                         held.memoryBytes() > 0 ? " with a memory limit of " + megabytes(held.memoryBytes()) : "");
             }
             entry.jobs.add(job.jid());
-            return new Entered(entry.group.procsFiles(), List.of(), null);
+            entered = new Entered(entry.group.procsFiles(), List.of(), null);
         }
+        groupMade.run();
+        return entered;
+    }
+
+    /** @return whether no group of a job lives here */
+    synchronized boolean isEmpty() {
+        return entries.isEmpty();
     }
 
     /**

@@ -101,7 +101,9 @@ final class JobLaunch {
         if (!table.addIfAbsent(job)) {
             return;
         }
-        start(job);
+        // The children get the bytes as they came: encoding a spec is O(job size), and every host of the job would
+        // otherwise pay it again for the same bytes.
+        start(job, message.body());
     }
 
     /**
@@ -110,8 +112,12 @@ final class JobLaunch {
      * @param job this mpd's part, already in the table
      */
     void start(Job job) {
+        start(job, JobSpecCodec.encode(job.spec));
+    }
+
+    private void start(Job job, byte[] encodedSpec) {
         JobSpec spec = job.spec;
-        MpdMessage forward = MpdMessage.of("job-start").with("jid", spec.jid()).body(JobSpecCodec.encode(spec)).build();
+        MpdMessage forward = MpdMessage.of("job-start").with("jid", spec.jid()).body(encodedSpec).build();
         startChildren(job, job.index, forward);
         String spawned = local.start(job);
         if ((spec.supervision().detached() || Spawns.pmixSpawned(spec)) && !spec.ranksOn(job.index).isEmpty()) {

@@ -84,9 +84,8 @@ public final class JobManager implements AutoCloseable {
                 : PmixJobs.builtHelper(), names, this::pmixSpawn);
         Cgroups.Detected found = Cgroups.detect(
                 ring.self().id() + "@" + ring.self().endpoint().host() + ":" + ring.self().endpoint().port());
-        this.cgroups = new JobCgroups(found.driver(), found.problem(), ring.self().id());
-        this.watch = new CgroupWatch(ring, peers, table, control, cgroups);
-        timer.scheduleAtFixedRate(watch::poll, CgroupWatch.PERIOD_MILLIS, CgroupWatch.PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        this.cgroups = new JobCgroups(found.driver(), found.problem(), ring.self().id(), this::cgroupMade);
+        this.watch = new CgroupWatch(ring, peers, table, control, cgroups, timer);
         this.local = new LocalRanks(ring, table, tree, control, pmiPort, launcher, reactor, consoles, pmix, cgroups);
         this.launch = new JobLaunch(ring, peers, table, pmiJobs, local, tree, fanout, graceMillis);
         this.spawns = new Spawns(ring, peers, table, pmiJobs, launch, fanout);
@@ -94,6 +93,11 @@ public final class JobManager implements AutoCloseable {
         this.requests = new ConsoleRequests(ring, peers, table, control, singletons, consoles);
         this.detached = new DetachedJobs(ring, table, timer, keepEnded);
         this.hostLoss = new HostLoss(ring, table, control, accounting, reports);
+    }
+
+    /** A confined job's group was made here: its limits are watched while it lives. */
+    private void cgroupMade() {
+        watch.groupMade();
     }
 
     /** Events about lost ranks go to this host's PMIx server, which is made after the parts that announce them. */

@@ -25,7 +25,7 @@ public final class JobSpecCodec {
      * @return its encoded form, a message body
      */
     public static byte[] encode(JobSpec spec) {
-        StringBuilder text = new StringBuilder(1024);
+        StringBuilder text = new StringBuilder(1024 + 24 * spec.treeHosts().size());
         JobSpec.Wishes wishes = spec.wishes();
         JobSpec.Supervision supervision = spec.supervision();
         line(text, "jid", spec.jid());
@@ -155,15 +155,30 @@ public final class JobSpecCodec {
             return;
         }
         text.append(key).append('=');
-        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
+        if (plain(value)) {
+            text.append(value).append('\n');
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
             if (c < 0x20 || c == '%' || c == 0x7f) {
                 text.append('%').append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
             } else {
-                text.append((char) c);
+                text.append(c); // UTF-8 (the whole text's encoding below) goes as it is
             }
         }
         text.append('\n');
+    }
+
+    /** @return whether every character of the value goes as it is: printable ASCII but {@code %} */
+    private static boolean plain(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == '%' || c >= 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -172,19 +187,38 @@ public final class JobSpecCodec {
      * @throws MalformedMessageException if a line is malformed or a value out of range
      */
     public static JobSpec decode(byte[] body) throws MalformedMessageException {
+        // Straight from the bytes, a line at a time: a placed spec holds a line per host of the job and every host
+        // decodes it, so no intermediate copies of the whole text.
         Decoder decoder = new Decoder();
-        String text = new String(body, StandardCharsets.UTF_8);
-        for (String raw : text.split("\n")) {
-            if (raw.isEmpty()) {
-                continue;
+        int start = 0;
+        while (start < body.length) {
+            int end = start;
+            while (end < body.length && body[end] != '\n') {
+                end++;
             }
-            int equals = raw.indexOf('=');
-            if (equals <= 0) {
-                throw new MalformedMessageException("job line without key=value");
+            if (end > start) {
+                int equals = start;
+                while (equals < end && body[equals] != '=') {
+                    equals++;
+                }
+                if (equals == start || equals == end) {
+                    throw new MalformedMessageException("job line without key=value");
+                }
+                decoder.line(new String(body, start, equals - start, StandardCharsets.UTF_8),
+                        value(body, equals + 1, end));
             }
-            decoder.line(raw.substring(0, equals), unescape(raw.substring(equals + 1)));
+            start = end + 1;
         }
         return decoder.spec();
+    }
+
+    private static String value(byte[] body, int from, int to) throws MalformedMessageException {
+        for (int i = from; i < to; i++) {
+            if (body[i] == '%') {
+                return unescape(new String(body, from, to - from, StandardCharsets.UTF_8));
+            }
+        }
+        return new String(body, from, to - from, StandardCharsets.UTF_8);
     }
 
     /** Collects decoded lines into a spec. */
@@ -358,22 +392,48 @@ public final class JobSpecCodec {
     }
 
     private static int[] unruns(String value) throws MalformedMessageException {
-        List<Integer> values = new ArrayList<>();
-        for (String run : value.split(",")) {
-            int x = run.indexOf('x');
-            if (x <= 0) {
+        int[] values = new int[16];
+        int size = 0;
+        int from = 0;
+        while (from <= value.length()) {
+            int comma = value.indexOf(',', from);
+            int end = comma < 0 ? value.length() : comma;
+            int x = value.indexOf('x', from);
+            if (x <= from || x >= end) {
                 throw new MalformedMessageException("bad placement run");
             }
-            int host = (int) number(run.substring(0, x), 0, 1_000_000);
-            int times = (int) number(run.substring(x + 1), 1, 10_000_000);
-            if (values.size() + times > 10_000_000) {
+            int host = (int) number(value, from, x, 0, 1_000_000);
+            int times = (int) number(value, x + 1, end, 1, 10_000_000);
+            if (size + times > 10_000_000) {
                 throw new MalformedMessageException("placement too large");
             }
-            for (int i = 0; i < times; i++) {
-                values.add(host);
+            if (size + times > values.length) {
+                values = java.util.Arrays.copyOf(values, Math.max(size + times, values.length * 2));
             }
+            java.util.Arrays.fill(values, size, size + times, host);
+            size += times;
+            from = end + 1;
         }
-        return values.stream().mapToInt(Integer::intValue).toArray();
+        return java.util.Arrays.copyOf(values, size);
+    }
+
+    /** A decimal number in {@code text[from, to)} without a copy: digits only, at most 18 of them. */
+    private static long number(String text, int from, int to, long min, long max) throws MalformedMessageException {
+        if (to <= from || to - from > 18) {
+            throw new MalformedMessageException("not a number: " + text.substring(from, Math.max(from, to)));
+        }
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new MalformedMessageException("not a number: " + text.substring(from, to));
+            }
+            n = n * 10 + (c - '0');
+        }
+        if (n < min || n > max) {
+            throw new MalformedMessageException("number out of range: " + text.substring(from, to));
+        }
+        return n;
     }
 
     private static String unescape(String value) throws MalformedMessageException {

@@ -271,11 +271,15 @@ public final class Posix {
     public static void drain(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buffer = arena.allocate(256);
-            while (read(fd, buffer) > 0) {
-                // keep reading until EAGAIN or end of file
+            MemorySegment state = arena.allocate(CALL_STATE);
+            while (true) {
+                long n = (long) READ.invokeExact(state, fd, buffer, buffer.byteSize());
+                if (n == 0 || n < 0 && errno(state) != EINTR) {
+                    return; // end of file, or EAGAIN: nothing more to read (no exception: this runs on every wake-up)
+                }
             }
-        } catch (IOException empty) {
-            // EAGAIN: nothing more to read.
+        } catch (Throwable e) {
+            throw new IllegalStateException("read failed: " + e, e);
         }
     }
 

@@ -33,6 +33,50 @@ class JobSpecCodecTest {
     }
 
     @Test
+    void nonAsciiValuesGoAsUtf8AndComeBackTheSame() throws MalformedMessageException {
+        String awkward = "caf\u00e9 \u65e5\u672c \ud83d\ude00";
+        JobSpec spec = new JobSpec("", "alice", "/tmp/" + awkward, "label", List.of("NAME=" + awkward + "\t%"),
+                List.of(new JobSpec.RankSet(1, "/bin/echo", List.of(awkward, "plain"), List.of())),
+                JobSpec.Wishes.NONE, List.of(), new int[0], 4, 1000, List.of(), "", JobSpec.Supervision.ATTACHED)
+                .placed("7@h\u00e9", List.of("h\u00e9"), new int[] {0}, 4, 2500);
+        byte[] encoded = JobSpecCodec.encode(spec);
+        assertThat(new String(encoded, StandardCharsets.UTF_8)).as("UTF-8 as it is, not encoded twice")
+                .contains("arg=" + awkward + "\n").contains("env=NAME=" + awkward + "%09%25\n");
+        JobSpec back = JobSpecCodec.decode(encoded);
+        assertThat(back.wdir()).isEqualTo("/tmp/" + awkward);
+        assertThat(back.env()).containsExactly("NAME=" + awkward + "\t%");
+        assertThat(back.sets().getFirst().args()).containsExactly(awkward, "plain");
+        assertThat(back.treeHosts()).containsExactly("h\u00e9");
+    }
+
+    @Test
+    void aPlacementOfManyHostsRoundTripsAndBadRunsAreRefused() throws MalformedMessageException {
+        int hosts = 1024;
+        List<String> tree = new java.util.ArrayList<>();
+        int[] place = new int[hosts * 2];
+        for (int h = 0; h < hosts; h++) {
+            tree.add("host-" + h);
+            place[2 * h] = h;
+            place[2 * h + 1] = h;
+        }
+        JobSpec spec = new JobSpec("", "alice", "/", "label", List.of(),
+                List.of(new JobSpec.RankSet(hosts * 2, "/bin/true", List.of(), List.of())),
+                JobSpec.Wishes.NONE, List.of(), new int[0], 4, 1000, List.of(), "", JobSpec.Supervision.ATTACHED)
+                .placed("1@host-0", tree, place, 4, 5000);
+        JobSpec back = JobSpecCodec.decode(JobSpecCodec.encode(spec));
+        assertThat(back.treeHosts()).isEqualTo(tree);
+        assertThat(back.rankHost()).containsExactly(place);
+        for (String bad : new String[] {"place=0x2,", "place=0x", "place=x2", "place=0x+2", "place=0x2,1", "place=-1x2",
+                "place=0x99999999999999999999", "place=0x0"}) {
+            String text = "set=2\nexec=x\ntree=a\ntree=b\n" + bad + "\n";
+            assertThatThrownBy(() -> JobSpecCodec.decode(text.getBytes(StandardCharsets.UTF_8))).as(bad)
+                    .isInstanceOf(MalformedMessageException.class);
+        }
+        assertThat(JobSpecCodec.decode("set=2\nexec=x\ntree=a\ntree=b\nplace=0x1,1x1\n"
+                .getBytes(StandardCharsets.UTF_8)).rankHost()).containsExactly(0, 1);
+    }
+
+    @Test
     void processManagerFieldsRoundTrip() throws MalformedMessageException {
         JobSpec spec = new JobSpec("", "alice", "/", "label", List.of(),
                 List.of(new JobSpec.RankSet(2, "a.out", List.of(), List.of(), "bob", List.of("nofile=64", "cpu=10:20"), "tv-server", "/tmp"),
