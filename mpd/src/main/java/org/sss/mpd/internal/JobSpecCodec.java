@@ -91,28 +91,49 @@ public final class JobSpecCodec {
         if (!spec.parentJid().isEmpty()) {
             line(text, "parent", spec.parentJid());
         }
-        spec.treeHosts().forEach(h -> line(text, "tree", h));
+        HostRuns.encode(spec.treeHosts(), (key, value) -> line(text, key, value));
         if (spec.rankHost().length > 0) {
             line(text, "place", runs(spec.rankHost()));
         }
         return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Each rank's host index as runs: {@code HOSTxCOUNT} (COUNT ranks on HOST) and {@code FIRST-LASTxCOUNT} (COUNT
+     * ranks on each of FIRST, FIRST+1, ..., LAST), so a job of one or k ranks per host over N hosts is one run,
+     * not N.
+     */
     private static String runs(int[] values) {
         StringBuilder text = new StringBuilder();
         int i = 0;
         while (i < values.length) {
-            int j = i;
-            while (j < values.length && values[j] == values[i]) {
-                j++;
+            int count = sameFrom(values, i);
+            int first = values[i];
+            int last = first;
+            int next = i + count;
+            while (next < values.length && values[next] == last + 1 && sameFrom(values, next) == count) {
+                last++;
+                next += count;
             }
             if (!text.isEmpty()) {
                 text.append(',');
             }
-            text.append(values[i]).append('x').append(j - i);
-            i = j;
+            text.append(first);
+            if (last > first) {
+                text.append('-').append(last);
+            }
+            text.append('x').append(count);
+            i = next;
         }
         return text.toString();
+    }
+
+    private static int sameFrom(int[] values, int from) {
+        int j = from;
+        while (j < values.length && values[j] == values[from]) {
+            j++;
+        }
+        return j - from;
     }
 
     private static String nameRuns(List<String> names) {
@@ -281,6 +302,7 @@ public final class JobSpecCodec {
                 case "machine" -> machines.add(value);
                 case "at" -> at = unnameRuns(value);
                 case "tree" -> tree.add(value);
+                case "trees" -> HostRuns.expand(value, tree);
                 case "place" -> place = unruns(value);
                 case "preput" -> preput.add(value);
                 case "parent" -> parent = value;
@@ -402,16 +424,22 @@ public final class JobSpecCodec {
             if (x <= from || x >= end) {
                 throw new MalformedMessageException("bad placement run");
             }
-            int host = (int) number(value, from, x, 0, 1_000_000);
+            int dash = value.indexOf('-', from);
+            boolean range = dash > from && dash < x;
+            int first = (int) number(value, from, range ? dash : x, 0, 1_000_000);
+            int last = range ? (int) number(value, dash + 1, x, first + 1L, 1_000_000) : first;
             int times = (int) number(value, x + 1, end, 1, 10_000_000);
-            if (size + times > 10_000_000) {
+            long adding = (long) (last - first + 1) * times;
+            if (size + adding > 10_000_000) {
                 throw new MalformedMessageException("placement too large");
             }
-            if (size + times > values.length) {
-                values = java.util.Arrays.copyOf(values, Math.max(size + times, values.length * 2));
+            if (size + adding > values.length) {
+                values = java.util.Arrays.copyOf(values, (int) Math.max(size + adding, values.length * 2L));
             }
-            java.util.Arrays.fill(values, size, size + times, host);
-            size += times;
+            for (int host = first; host <= last; host++) {
+                java.util.Arrays.fill(values, size, size + times, host);
+                size += times;
+            }
             from = end + 1;
         }
         return java.util.Arrays.copyOf(values, size);

@@ -2,6 +2,7 @@ package org.sss.mpd.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,6 +24,8 @@ public final class MpdMessage {
     private final Map<String, String> fields;
     private final byte[] body;
     private final byte[] received;
+    /** The encoded form once made: a message sent to several peers (a job's start to each child) is encoded once. */
+    private volatile byte[] encoded;
 
     private MpdMessage(String cmd, Map<String, String> fields, byte[] body, byte[] received) {
         this.cmd = cmd;
@@ -33,7 +36,15 @@ public final class MpdMessage {
 
     /** @return the bytes to send: as received for a message being passed on (no re-encoding), else encoded */
     public byte[] payload() {
-        return received != null ? received : encode();
+        if (received != null) {
+            return received;
+        }
+        byte[] made = encoded;
+        if (made == null) {
+            made = encode();
+            encoded = made;
+        }
+        return made;
     }
 
     /**
@@ -116,11 +127,10 @@ public final class MpdMessage {
         if (body.length == 0) {
             return head;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(head.length + 1 + body.length);
-        out.writeBytes(head);
-        out.write('\n');
-        out.writeBytes(body);
-        return out.toByteArray();
+        byte[] payload = Arrays.copyOf(head, head.length + 1 + body.length);
+        payload[head.length] = '\n';
+        System.arraycopy(body, 0, payload, head.length + 1, body.length);
+        return payload;
     }
 
     /**
@@ -169,7 +179,7 @@ public final class MpdMessage {
         if (cmd == null || cmd.isEmpty()) {
             throw new MalformedMessageException("message without cmd");
         }
-        byte[] body = newline < 0 ? NO_BODY : java.util.Arrays.copyOfRange(payload, newline + 1, payload.length);
+        byte[] body = newline < 0 ? NO_BODY : Arrays.copyOfRange(payload, newline + 1, payload.length);
         return new MpdMessage(cmd, fields, body, payload);
     }
 

@@ -77,7 +77,7 @@ final class PmiJobs {
     private final class JobPmi implements PmiJob {
         private final Job job;
         private final JobKvs kvs;
-        private final Optional<String> mapping;
+        private volatile Optional<String> mapping;
 
         JobPmi(Job job) {
             this.job = job;
@@ -91,7 +91,6 @@ final class PmiJobs {
             }
             this.kvs = new JobKvs("kvs_" + spec.jid().replaceAll("[^A-Za-z0-9_]", "_"), spec.ranksOn(job.index).size(),
                     spec.childrenOf(job.index).size(), preput);
-            this.mapping = ProcessMapping.of(spec.rankHost());
         }
 
         @Override
@@ -116,7 +115,14 @@ final class PmiJobs {
 
         @Override
         public Optional<String> processMapping() {
-            return mapping;
+            // Made when a rank first asks: O(job size), and a job whose ranks never ask (not MPI, or PMIx) pays
+            // nothing for it on any of its hosts.
+            Optional<String> made = mapping;
+            if (made == null) {
+                made = ProcessMapping.of(job.spec.rankHost());
+                mapping = made;
+            }
+            return made;
         }
 
         @Override

@@ -63,13 +63,19 @@ class JobSpecCodecTest {
                 List.of(new JobSpec.RankSet(hosts * 2, "/bin/true", List.of(), List.of())),
                 JobSpec.Wishes.NONE, List.of(), new int[0], 4, 1000, List.of(), "", JobSpec.Supervision.ATTACHED)
                 .placed("1@host-0", tree, place, 4, 5000);
+        String text = new String(JobSpecCodec.encode(spec), StandardCharsets.UTF_8);
+        assertThat(text).as("one line for the hosts and one run for the placement, whatever the job's size")
+                .contains("trees=host-[0-1023]\n").contains("place=0-1023x2\n").doesNotContain("tree=");
         JobSpec back = JobSpecCodec.decode(JobSpecCodec.encode(spec));
         assertThat(back.treeHosts()).isEqualTo(tree);
         assertThat(back.rankHost()).containsExactly(place);
+        int[] uneven = {0, 1, 1, 2, 2, 3, 5, 6, 7, 7};
+        assertThat(JobSpecCodec.decode(("set=10\nexec=x\ntrees=h[0-7]\nplace=0x1,1-2x2,3x1,5-6x1,7x2\n")
+                .getBytes(StandardCharsets.UTF_8)).rankHost()).containsExactly(uneven);
         for (String bad : new String[] {"place=0x2,", "place=0x", "place=x2", "place=0x+2", "place=0x2,1", "place=-1x2",
-                "place=0x99999999999999999999", "place=0x0"}) {
-            String text = "set=2\nexec=x\ntree=a\ntree=b\n" + bad + "\n";
-            assertThatThrownBy(() -> JobSpecCodec.decode(text.getBytes(StandardCharsets.UTF_8))).as(bad)
+                "place=0x99999999999999999999", "place=0x0", "place=1-0x1", "place=0-1-1x1", "place=0-x1"}) {
+            String bytes = "set=2\nexec=x\ntree=a\ntree=b\n" + bad + "\n";
+            assertThatThrownBy(() -> JobSpecCodec.decode(bytes.getBytes(StandardCharsets.UTF_8))).as(bad)
                     .isInstanceOf(MalformedMessageException.class);
         }
         assertThat(JobSpecCodec.decode("set=2\nexec=x\ntree=a\ntree=b\nplace=0x1,1x1\n"

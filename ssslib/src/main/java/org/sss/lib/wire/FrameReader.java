@@ -11,12 +11,13 @@ import org.sss.lib.error.ErrorCode;
  *
  * <p>The count is 1 to 10 ASCII digits, greater than zero and at most the configured maximum; anything else
  * (a sign, another byte before the space, an empty count) is a {@link FrameException}. The payload buffer grows
- * as bytes arrive rather than being allocated from the announced size, so a peer that announces a large message
- * and sends little costs little memory. Not thread-safe: one reader per connection.
+ * as bytes arrive past the first 64 KB rather than being allocated from the announced size, so a peer that
+ * announces a large message and sends little costs little memory, and a message up to 64 KB is read into one
+ * array of its exact size. Not thread-safe: one reader per connection.
  */
 public final class FrameReader {
     private static final int MAX_DIGITS = 10;
-    private static final int INITIAL_BUFFER = 8192;
+    private static final int INITIAL_BUFFER = 65536;
     private final InputStream in;
     private final int maxBytes;
     private final ReadTimeouts timeouts;
