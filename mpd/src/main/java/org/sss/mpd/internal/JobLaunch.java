@@ -92,7 +92,8 @@ final class JobLaunch {
      * @throws MalformedMessageException if the spec is malformed or does not include this mpd
      */
     void onStart(MpdMessage message) throws MalformedMessageException {
-        JobSpec spec = JobSpecCodec.decode(message.body());
+        Membership members = ring.membership();
+        JobSpec spec = JobSpecCodec.decode(message.body(), id -> members.member(id).map(Member::id).orElse(id));
         int index = spec.treeHosts().indexOf(selfId());
         if (index < 0) {
             throw new MalformedMessageException("job-start for a job that does not include this mpd");

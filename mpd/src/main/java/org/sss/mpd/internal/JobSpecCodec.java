@@ -3,6 +3,7 @@ package org.sss.mpd.internal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The wire form of a {@link JobSpec}: the body of {@code launch}, {@code job-start} and {@code job-spawn}
@@ -93,47 +94,9 @@ public final class JobSpecCodec {
         }
         HostRuns.encode(spec.treeHosts(), (key, value) -> line(text, key, value));
         if (spec.rankHost().length > 0) {
-            line(text, "place", runs(spec.rankHost()));
+            line(text, "place", PlacementRuns.encode(spec.rankHost()));
         }
         return text.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /**
-     * Each rank's host index as runs: {@code HOSTxCOUNT} (COUNT ranks on HOST) and {@code FIRST-LASTxCOUNT} (COUNT
-     * ranks on each of FIRST, FIRST+1, ..., LAST), so a job of one or k ranks per host over N hosts is one run,
-     * not N.
-     */
-    private static String runs(int[] values) {
-        StringBuilder text = new StringBuilder();
-        int i = 0;
-        while (i < values.length) {
-            int count = sameFrom(values, i);
-            int first = values[i];
-            int last = first;
-            int next = i + count;
-            while (next < values.length && values[next] == last + 1 && sameFrom(values, next) == count) {
-                last++;
-                next += count;
-            }
-            if (!text.isEmpty()) {
-                text.append(',');
-            }
-            text.append(first);
-            if (last > first) {
-                text.append('-').append(last);
-            }
-            text.append('x').append(count);
-            i = next;
-        }
-        return text.toString();
-    }
-
-    private static int sameFrom(int[] values, int from) {
-        int j = from;
-        while (j < values.length && values[j] == values[from]) {
-            j++;
-        }
-        return j - from;
     }
 
     private static String nameRuns(List<String> names) {
@@ -208,6 +171,18 @@ public final class JobSpecCodec {
      * @throws MalformedMessageException if a line is malformed or a value out of range
      */
     public static JobSpec decode(byte[] body) throws MalformedMessageException {
+        return decode(body, UnaryOperator.identity());
+    }
+
+    /**
+     * @param body    an encoded spec
+     * @param hostIds gives the instance of a tree host's id to keep (a ring member's own id string): a job's hosts
+     *                each hold the tree for as long as the job runs, and at 1,024 hosts 1,024 copies of every id
+     *                would be 50 MB
+     * @return the spec
+     * @throws MalformedMessageException if a line is malformed or a value out of range
+     */
+    public static JobSpec decode(byte[] body, UnaryOperator<String> hostIds) throws MalformedMessageException {
         // Straight from the bytes, a line at a time: a placed spec holds a line per host of the job and every host
         // decodes it, so no intermediate copies of the whole text.
         Decoder decoder = new Decoder();
@@ -230,6 +205,7 @@ public final class JobSpecCodec {
             }
             start = end + 1;
         }
+        decoder.tree.replaceAll(hostIds);
         return decoder.spec();
     }
 
@@ -303,7 +279,7 @@ public final class JobSpecCodec {
                 case "at" -> at = unnameRuns(value);
                 case "tree" -> tree.add(value);
                 case "trees" -> HostRuns.expand(value, tree);
-                case "place" -> place = unruns(value);
+                case "place" -> place = PlacementRuns.decode(value);
                 case "preput" -> preput.add(value);
                 case "parent" -> parent = value;
                 case "cgroup" -> cgroup = value;
@@ -411,57 +387,6 @@ public final class JobSpecCodec {
         } catch (NumberFormatException e) {
             throw new MalformedMessageException("not a number: " + value);
         }
-    }
-
-    private static int[] unruns(String value) throws MalformedMessageException {
-        int[] values = new int[16];
-        int size = 0;
-        int from = 0;
-        while (from <= value.length()) {
-            int comma = value.indexOf(',', from);
-            int end = comma < 0 ? value.length() : comma;
-            int x = value.indexOf('x', from);
-            if (x <= from || x >= end) {
-                throw new MalformedMessageException("bad placement run");
-            }
-            int dash = value.indexOf('-', from);
-            boolean range = dash > from && dash < x;
-            int first = (int) number(value, from, range ? dash : x, 0, 1_000_000);
-            int last = range ? (int) number(value, dash + 1, x, first + 1L, 1_000_000) : first;
-            int times = (int) number(value, x + 1, end, 1, 10_000_000);
-            long adding = (long) (last - first + 1) * times;
-            if (size + adding > 10_000_000) {
-                throw new MalformedMessageException("placement too large");
-            }
-            if (size + adding > values.length) {
-                values = java.util.Arrays.copyOf(values, (int) Math.max(size + adding, values.length * 2L));
-            }
-            for (int host = first; host <= last; host++) {
-                java.util.Arrays.fill(values, size, size + times, host);
-                size += times;
-            }
-            from = end + 1;
-        }
-        return java.util.Arrays.copyOf(values, size);
-    }
-
-    /** A decimal number in {@code text[from, to)} without a copy: digits only, at most 18 of them. */
-    private static long number(String text, int from, int to, long min, long max) throws MalformedMessageException {
-        if (to <= from || to - from > 18) {
-            throw new MalformedMessageException("not a number: " + text.substring(from, Math.max(from, to)));
-        }
-        long n = 0;
-        for (int i = from; i < to; i++) {
-            char c = text.charAt(i);
-            if (c < '0' || c > '9') {
-                throw new MalformedMessageException("not a number: " + text.substring(from, to));
-            }
-            n = n * 10 + (c - '0');
-        }
-        if (n < min || n > max) {
-            throw new MalformedMessageException("number out of range: " + text.substring(from, to));
-        }
-        return n;
     }
 
     private static String unescape(String value) throws MalformedMessageException {
