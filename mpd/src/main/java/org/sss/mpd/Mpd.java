@@ -319,16 +319,20 @@ public final class Mpd implements AutoCloseable, LinkHandler {
         }
         closing = true;
         ring.close();
-        try {
-            server.close();
-        } catch (IOException e) {
-            LOG.debug("mpd {}: closing the listener: {}", self.id(), e.getMessage());
-        }
+        closeListener();
         peers.close();
         jobs.close();
         reactor.close();
         LOG.warn("mpd {}: crashed on purpose (its connections cut, its ranks killed)", self.id());
         exited.countDown();
+    }
+
+    private void closeListener() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.debug("mpd {}: closing the listener: {}", self.id(), e.getMessage());
+        }
     }
 
     /** The whole ring is stopping (as on mpdallexit): this mpd no longer repairs it when members go. */
@@ -346,11 +350,7 @@ public final class Mpd implements AutoCloseable, LinkHandler {
         ring.leave();
         jobs.close();
         ring.close();
-        try {
-            server.close();
-        } catch (IOException e) {
-            LOG.debug("mpd {}: closing the listener: {}", self.id(), e.getMessage());
-        }
+        closeListener();
         peers.close();
         reactor.close();
         if (settings.consoleFile() != null) {

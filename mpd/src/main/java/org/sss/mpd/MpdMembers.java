@@ -158,13 +158,19 @@ public final class MpdMembers implements AutoCloseable {
         if (alive.isEmpty()) {
             return false;
         }
-        java.util.Set<String> ids = new java.util.HashSet<>();
-        alive.forEach(m -> ids.add(m.self().id()));
         long epoch = alive.getFirst().membership().epoch();
         for (Mpd mpd : alive) {
+            // Epoch and size first: a ring still forming fails here in O(N), and only a ring that looks whole pays
+            // the O(N^2) comparison of every member's list below (await-whole asks every 20 ms).
             var membership = mpd.membership();
-            if (membership.epoch() != epoch || membership.size() != ids.size()
-                    || !membership.members().stream().allMatch(m -> ids.contains(m.id()))) {
+            if (membership.epoch() != epoch || membership.size() != alive.size()) {
+                return false;
+            }
+        }
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        alive.forEach(m -> ids.add(m.self().id()));
+        for (Mpd mpd : alive) {
+            if (!mpd.membership().members().stream().allMatch(m -> ids.contains(m.id()))) {
                 return false;
             }
         }

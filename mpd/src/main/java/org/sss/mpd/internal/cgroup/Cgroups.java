@@ -178,7 +178,10 @@ public final class Cgroups {
             makeDirectories(base);
             removeStale(base);
         } catch (IOException e) {
-            throw new IOException("cannot make " + base + " (the mpd must run as root): " + e);
+            // Only a permission problem is about who runs the mpd; any other (a read-only mount, a race, a full
+            // hierarchy) is named as it is.
+            throw new IOException("cannot make " + base + (e instanceof java.nio.file.AccessDeniedException
+                    ? " (the mpd must run as root): " : ": ") + e);
         }
         if (!Files.isWritable(base.resolve("cgroup.procs"))) {
             throw new IOException(base.resolve("cgroup.procs") + " is not writable (the mpd must run as root)");
