@@ -29,6 +29,12 @@ import org.sss.lib.wire.SharedKey;
  * that stops in the middle of a message is dropped by {@link #stalled()} checks.
  */
 public final class Link implements AutoCloseable {
+    /**
+     * Each direction's buffer: a ring hop's message is well under it, and larger ones (a job's output) go past it
+     * in one system call. 16 KB, not 64: a JVM of 1,024 members holds thousands of links, and their buffers were
+     * most of its live heap (every collection of the old generation walks them).
+     */
+    private static final int BUFFER_BYTES = 16384;
     private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().daemon().name("mpd-link-watchdog").factory());
@@ -97,7 +103,7 @@ public final class Link implements AutoCloseable {
     /** A buffered input that can tell how much it holds without a system call. */
     private static final class CountingInput extends BufferedInputStream {
         CountingInput(InputStream in) {
-            super(in, 65536);
+            super(in, BUFFER_BYTES);
         }
 
         synchronized int buffered() {
@@ -162,7 +168,7 @@ public final class Link implements AutoCloseable {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()));
             InputStream in = new CountingInput(socket.getInputStream());
-            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 65536);
+            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), BUFFER_BYTES);
             handshake.present(in, out, secret);
             if (!watchdog.cancel(false)) {
                 throw new java.net.SocketTimeoutException("no answer from " + endpoint + " within " + timeout.toMillis() + " ms");
@@ -195,7 +201,7 @@ public final class Link implements AutoCloseable {
         try {
             socket.setTcpNoDelay(true);
             InputStream in = new CountingInput(socket.getInputStream());
-            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 65536);
+            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), BUFFER_BYTES);
             org.sss.lib.wire.Principal principal = handshake.accept(in, out, secret);
             if (!watchdog.cancel(false)) {
                 throw new java.net.SocketTimeoutException("handshake not finished within " + timeout.toMillis() + " ms");
