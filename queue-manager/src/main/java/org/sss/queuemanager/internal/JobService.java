@@ -56,7 +56,7 @@ public final class JobService implements AutoCloseable {
         this.submissions = new Submissions(settings, table);
         this.events = new OutboxSender(store.outbox(), components, "queue-manager");
         this.runner = new JobRunner(table, new ProcessManagerClient(components), new JobSpool(settings.spool()), job -> {
-            events.wake();
+            events.wakeUrgent();
             kick();
         }, settings.jobPath());
         this.nodes = new NodeDirectory(components);
@@ -183,13 +183,31 @@ public final class JobService implements AutoCloseable {
      * @param event the event
      */
     public void onEvent(EventType event) {
-        if (event.getNode() != null) {
-            nodes.note(event.getNode());
-        } else if (event.getProcessGroup() != null && SuiteEvent.PROCESS_GROUP_END.value().equals(event.getMsg())) {
-            runner.ended(event.getProcessGroup());
+        onEvents(List.of(event));
+    }
+
+    /**
+     * Takes in the events of one push, as {@link #onEvent} does each, with the ends of their groups committed in one
+     * transaction, and records how far it has read once.
+     *
+     * @param events the events, in sequence order
+     */
+    public void onEvents(List<EventType> events) {
+        List<org.sss.schema.PgType> ends = new ArrayList<>();
+        Long last = null;
+        for (EventType event : events) {
+            if (event.getNode() != null) {
+                nodes.note(event.getNode());
+            } else if (event.getProcessGroup() != null && SuiteEvent.PROCESS_GROUP_END.value().equals(event.getMsg())) {
+                ends.add(event.getProcessGroup());
+            }
+            if (event.getSeq() != null) {
+                last = event.getSeq();
+            }
         }
-        if (event.getSeq() != null) {
-            store.saveCursorLater(SUBSCRIPTION, event.getSeq());
+        runner.ended(ends);
+        if (last != null) {
+            store.saveCursorLater(SUBSCRIPTION, last);
         }
     }
 

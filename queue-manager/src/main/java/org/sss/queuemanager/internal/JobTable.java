@@ -291,23 +291,63 @@ public final class JobTable {
      *                      be stored
      */
     public Job change(String id, Change change, java.util.function.Function<Job, SuiteEvent> event) throws SssException {
+        return changeAll(List.of(new Update(id, change, event))).getFirst();
+    }
+
+    /**
+     * Changes jobs as {@link #change} does each, all committed in one transaction (with their events) before any is
+     * visible; a job named twice gets the second change on top of the first.
+     *
+     * @param updates the changes, in order
+     * @return each job after its change, in the updates' order
+     * @throws SssException if a job is unknown or a change refuses (then nothing is changed), or they cannot be stored
+     */
+    public List<Job> changeAll(List<Update> updates) throws SssException {
         synchronized (lock) {
-            Job job = jobs.get(id);
-            if (job == null) {
-                throw SssException.notFound("no job " + id);
+            Map<String, Job> before = new LinkedHashMap<>();
+            Map<String, Job> after = new LinkedHashMap<>();
+            List<Outbox.Event> announced = new ArrayList<>();
+            List<Job> results = new ArrayList<>(updates.size());
+            for (Update update : updates) {
+                Job job = after.containsKey(update.id()) ? after.get(update.id()) : jobs.get(update.id());
+                if (job == null) {
+                    throw SssException.notFound("no job " + update.id());
+                }
+                Job changed = update.change().apply(job);
+                results.add(changed);
+                if (changed == job) {
+                    continue;
+                }
+                before.putIfAbsent(update.id(), job);
+                after.put(update.id(), changed);
+                SuiteEvent name = update.event().apply(changed);
+                if (name != null) {
+                    announced.add(event(name, changed));
+                }
             }
-            Job changed = change.apply(job);
-            if (changed == job) {
-                return job;
+            if (after.isEmpty()) {
+                return results;
             }
-            SuiteEvent name = event.apply(changed);
-            persist(List.of(changed), name == null ? List.of() : List.of(event(name, changed)));
-            if (job.holdsNodes() && !changed.holdsNodes()) {
-                job.allocated().forEach(node -> nodeHolders.remove(node, id));
+            persist(after.values(), announced);
+            for (Job changed : after.values()) {
+                Job job = before.get(changed.id());
+                if (job.holdsNodes() && !changed.holdsNodes()) {
+                    job.allocated().forEach(node -> nodeHolders.remove(node, changed.id()));
+                }
+                put(changed);
             }
-            put(changed);
-            return changed;
+            return results;
         }
+    }
+
+    /**
+     * One change of a batch.
+     *
+     * @param id     the job
+     * @param change the new job from the current one (the same instance: no change)
+     * @param event  the event announcing the changed job, or null for none
+     */
+    public record Update(String id, Change change, java.util.function.Function<Job, SuiteEvent> event) {
     }
 
     /**
@@ -340,7 +380,7 @@ public final class JobTable {
         }
     }
 
-    private void persist(List<Job> changed, List<Outbox.Event> events) throws SssException {
+    private void persist(java.util.Collection<Job> changed, List<Outbox.Event> events) throws SssException {
         try {
             store.update(changed, events);
         } catch (SQLException e) {

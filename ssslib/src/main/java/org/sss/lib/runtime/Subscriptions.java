@@ -23,8 +23,9 @@ import org.sss.schema.SubscriptionType;
  *
  * <p>Subscriptions are renewed whenever {@link #renewAll} runs (the runtime calls it with each lease renewal, and
  * every second while one is not yet accepted), so a subscription the event manager lost, or that failed because
- * it was not yet running, comes back by itself; renewing keeps the acknowledged position. Events are passed to each listener in sequence order and
- * at most once per process. Thread-safe.
+ * it was not yet running, comes back by itself; renewing keeps the acknowledged position. Events are passed to each listener in sequence order, a
+ * push's new events together ({@link EventListener#onEvents}), and once a push is taken in, at most once per process
+ * (a push the listener refused comes again whole). Thread-safe.
  */
 public final class Subscriptions {
     private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
@@ -116,13 +117,19 @@ public final class Subscriptions {
             throw SssException.notFound("no subscription named " + push.getSubscriber() + " in " + component);
         }
         synchronized (entry) {
+            List<EventType> fresh = new java.util.ArrayList<>(push.getEvent().size());
+            long last = entry.lastSeq.get();
             for (EventType event : push.getEvent()) {
                 long seq = event.getSeq() == null ? 0 : event.getSeq();
-                if (seq != 0 && seq <= entry.lastSeq.get()) {
+                if (seq != 0 && seq <= last) {
                     continue;
                 }
-                entry.listener.onEvent(event);
-                entry.lastSeq.set(seq);
+                fresh.add(event);
+                last = seq;
+            }
+            if (!fresh.isEmpty()) {
+                entry.listener.onEvents(fresh);
+                entry.lastSeq.set(last);
             }
         }
         return new EventOk();
