@@ -59,7 +59,24 @@ public final class Subscriptions {
      * @return whether the event manager accepted the subscription now
      */
     public boolean subscribe(String subscriber, List<FilterType> filters, Long since, EventListener listener) {
-        Entry entry = new Entry(subscriber, List.copyOf(filters), since, listener);
+        return subscribe(subscriber, filters, since, 0, listener);
+    }
+
+    /**
+     * As {@link #subscribe(String, List, Long, EventListener)}, for a subscriber that needs no event at once (a
+     * dashboard): the event manager pushes to it at most once per {@code delayMillis}, the events of that time
+     * together.
+     *
+     * @param subscriber  a name stable across restarts
+     * @param filters     (component, msg, data) patterns; none means every event
+     * @param since       deliver events after this sequence number, or {@code null} for new events only
+     * @param delayMillis the shortest time between two pushes (0 to 60,000 ms)
+     * @param listener    receives the events
+     * @return whether the event manager accepted the subscription now
+     */
+    public boolean subscribe(String subscriber, List<FilterType> filters, Long since, int delayMillis,
+                             EventListener listener) {
+        Entry entry = new Entry(subscriber, List.copyOf(filters), since, delayMillis, listener);
         entries.put(subscriber, entry);
         return send(entry);
     }
@@ -90,6 +107,9 @@ public final class Subscriptions {
         request.setPort(target.port());
         request.setSince(entry.confirmed ? null : entry.since);
         request.getFilter().addAll(entry.filters);
+        if (entry.delayMillis > 0) {
+            request.setDelay(entry.delayMillis);
+        }
         try {
             components.call(EventPublisher.EVENT_MANAGER, request, SubscriptionType.class);
             if (!entry.confirmed) {
@@ -140,14 +160,16 @@ public final class Subscriptions {
         final String subscriber;
         final List<FilterType> filters;
         final Long since;
+        final int delayMillis;
         final EventListener listener;
         final AtomicLong lastSeq = new AtomicLong();
         volatile boolean confirmed;
 
-        Entry(String subscriber, List<FilterType> filters, Long since, EventListener listener) {
+        Entry(String subscriber, List<FilterType> filters, Long since, int delayMillis, EventListener listener) {
             this.subscriber = subscriber;
             this.filters = filters;
             this.since = since;
+            this.delayMillis = delayMillis;
             this.listener = listener;
         }
     }
