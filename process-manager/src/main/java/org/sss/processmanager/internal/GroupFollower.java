@@ -104,7 +104,7 @@ final class GroupFollower {
         }
         group.recorded().complete(null);
         table.recorded(group);
-        outbox.wakeUrgent();
+        outbox.wake();
         LOG.info("process-manager: pg {} ended with status {}{}", group.pgid(), group.exitStatus(),
                 group.reason() == null ? "" : " (" + group.reason() + ")");
         if (release) {

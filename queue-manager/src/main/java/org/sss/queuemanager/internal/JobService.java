@@ -56,7 +56,7 @@ public final class JobService implements AutoCloseable {
         this.submissions = new Submissions(settings, table);
         this.events = new OutboxSender(store.outbox(), components, "queue-manager");
         this.runner = new JobRunner(table, new ProcessManagerClient(components), new JobSpool(settings.spool()), job -> {
-            events.wakeUrgent();
+            events.wake();
             kick();
         }, settings.jobPath());
         this.nodes = new NodeDirectory(components);

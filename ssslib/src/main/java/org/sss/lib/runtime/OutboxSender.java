@@ -18,9 +18,7 @@ import org.sss.schema.EventOk;
  * an event leaves the outbox only once the event manager has logged it, so events survive a crash of either side
  * and arrive in the order the changes they announce were committed. After a delivery the sender waits
  * {@value #LINGER_MILLIS} ms before the next one, so that a busy component sends its events in batches (one
- * message and one commit at each end for many events) while an idle one's first event leaves at once; an event on
- * a job's critical path (a group's or a job's end, which frees a node) is committed with {@link #wakeUrgent()},
- * which cuts that wait short, so that it leaves with whatever else is pending as soon as the sender is free. Failed sends
+ * message and one commit at each end for many events) while an idle one's first event leaves at once. Failed sends
  * are retried with a back-off of 0.1 s doubling to 5 s; {@link #wake()} ends a back-off early. Thread-safe.
  */
 public final class OutboxSender implements AutoCloseable {
@@ -32,7 +30,6 @@ public final class OutboxSender implements AutoCloseable {
     private final ComponentCalls components;
     private final String source;
     private final Semaphore wakeups = new Semaphore(0);
-    private final Semaphore urgent = new Semaphore(0);
     private final Thread sender;
     private volatile boolean closed;
 
@@ -53,17 +50,10 @@ public final class OutboxSender implements AutoCloseable {
         wakeups.release();
     }
 
-    /** New events were committed that someone waits on (an end that frees a node): send now, without lingering. */
-    public void wakeUrgent() {
-        urgent.release();
-        wakeups.release();
-    }
-
     private void sendLoop() {
         long backoff = 100;
         while (!closed) {
             try {
-                urgent.drainPermits();
                 List<Outbox.Pending> pending = store.pending(BATCH);
                 if (pending.isEmpty()) {
                     wakeups.tryAcquire(1, TimeUnit.SECONDS);
@@ -74,7 +64,7 @@ public final class OutboxSender implements AutoCloseable {
                 store.publishedUpTo(pending.getLast().id());
                 backoff = 100;
                 if (pending.size() < BATCH) {
-                    urgent.tryAcquire(LINGER_MILLIS, TimeUnit.MILLISECONDS);
+                    Thread.sleep(LINGER_MILLIS);
                 }
             } catch (SssException | SQLException e) {
                 if (backoff == 100) {
