@@ -9,6 +9,7 @@ import org.sss.lib.config.ConfigException;
 import org.sss.lib.config.SssConfig;
 import org.sss.lib.runtime.Component;
 import org.sss.lib.runtime.ComponentLauncher;
+import org.sss.lib.runtime.EventListener;
 import org.sss.lib.runtime.Subscriptions;
 import org.sss.lib.server.LocalPrincipals;
 import org.sss.lib.server.LocalServer;
@@ -19,6 +20,7 @@ import org.sss.queuemanager.internal.AccountingOperations;
 import org.sss.queuemanager.internal.JobOperations;
 import org.sss.queuemanager.internal.JobService;
 import org.sss.queuemanager.internal.NodeUsageOperations;
+import org.sss.schema.EventType;
 import org.sss.schema.SuiteEvent;
 
 /**
@@ -65,7 +67,17 @@ public final class QueueManager extends Component {
         launch.runtime().subscriptions().subscribe(JobService.SUBSCRIPTION, List.of(
                 Subscriptions.filter("process-manager", SuiteEvent.PROCESS_GROUP_END.value(), null),
                 Subscriptions.filter("node-state-manager", SuiteEvent.NODE_STATE_CHANGED.value(), null)),
-                cursor, service::onEvent);
+                cursor, new EventListener() {
+                    @Override
+                    public void onEvent(EventType event) {
+                        service.onEvent(event);
+                    }
+
+                    @Override
+                    public void onEvents(List<EventType> events) {
+                        service.onEvents(events);
+                    }
+                });
         dispatcher.metrics().gauge("sss_jobs", "Jobs the queue manager holds, by state.", "state", () -> {
             Map<String, Long> byState = new TreeMap<>();
             for (Job.State state : Job.State.values()) {

@@ -30,6 +30,12 @@ public final class Web extends Component {
     }
 
     /**
+     * The shortest time between two pushes of events to the dashboard's feed: a person reading it needs no event
+     * sooner, and the events of a busy suite then come in a few pushes a second rather than one per event.
+     */
+    static final int FEED_DELAY_MILLIS = 250;
+
+    /**
      * Starts the dashboard, then serves, registers and subscribes. Closing it stops serving the page, then the
      * component.
      *
@@ -48,7 +54,7 @@ public final class Web extends Component {
                 settings.dashboardPort(), config.raw().getCluster(), view, feed, access,
                 new ActivityLog(runtime.components())));
         launch.runtime().advertiseUrl("http://" + settings.component().host() + ":" + dashboard.port() + "/");
-        launch.runtime().subscriptions().subscribe(NAME, List.of(), null, feed::publish);
+        launch.runtime().subscriptions().subscribe(NAME, List.of(), null, FEED_DELAY_MILLIS, feed::publish);
         return launch.serve(new Web(dashboard), () -> "dashboard at http://" + settings.dashboardListen() + ":"
                 + dashboard.port() + "/ (viewer key " + (settings.viewerKey() == null ? "none: loopback only" : "configured")
                 + "); serving events on " + launch.runtime().endpoint());

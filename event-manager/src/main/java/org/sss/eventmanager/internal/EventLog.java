@@ -40,7 +40,9 @@ public final class EventLog implements AutoCloseable {
                             + " ON DELETE CASCADE, position INTEGER NOT NULL, component TEXT, msg TEXT, data TEXT,"
                             + " PRIMARY KEY (subscriber, position))")),
             new Migration(2, "typed events: each event's XML, payload included", List.of(
-                    "ALTER TABLE events ADD COLUMN xml TEXT")));
+                    "ALTER TABLE events ADD COLUMN xml TEXT")),
+            new Migration(3, "a subscription's shortest time between two pushes", List.of(
+                    "ALTER TABLE subscriptions ADD COLUMN delay_ms INTEGER NOT NULL DEFAULT 0")));
     /** How many of the newest events are kept in memory for delivery. */
     private static final int RECENT = 8192;
 
@@ -257,9 +259,9 @@ public final class EventLog implements AutoCloseable {
     public void saveSubscription(SubscriptionRecord subscription) throws SQLException {
         database.write(connection -> {
             try (PreparedStatement upsert = connection.prepareStatement(
-                    "INSERT INTO subscriptions(subscriber, host, port, acked, created_ms) VALUES (?, ?, ?, ?, ?)"
+                    "INSERT INTO subscriptions(subscriber, host, port, acked, created_ms, delay_ms) VALUES (?, ?, ?, ?, ?, ?)"
                             + " ON CONFLICT(subscriber) DO UPDATE SET host = excluded.host, port = excluded.port,"
-                            + " acked = excluded.acked");
+                            + " acked = excluded.acked, delay_ms = excluded.delay_ms");
                  PreparedStatement clear = connection.prepareStatement("DELETE FROM subscription_filters WHERE subscriber = ?");
                  PreparedStatement filter = connection.prepareStatement(
                          "INSERT INTO subscription_filters(subscriber, position, component, msg, data) VALUES (?, ?, ?, ?, ?)")) {
@@ -268,6 +270,7 @@ public final class EventLog implements AutoCloseable {
                 upsert.setInt(3, subscription.port());
                 upsert.setLong(4, subscription.acked());
                 upsert.setLong(5, System.currentTimeMillis());
+                upsert.setInt(6, subscription.delayMillis());
                 upsert.executeUpdate();
                 clear.setString(1, subscription.subscriber());
                 clear.executeUpdate();
@@ -325,10 +328,10 @@ public final class EventLog implements AutoCloseable {
         return database.read(connection -> {
             List<SubscriptionRecord> records = new ArrayList<>();
             try (Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("SELECT subscriber, host, port, acked FROM subscriptions ORDER BY subscriber")) {
+                 ResultSet rs = statement.executeQuery("SELECT subscriber, host, port, acked, delay_ms FROM subscriptions ORDER BY subscriber")) {
                 while (rs.next()) {
                     records.add(new SubscriptionRecord(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4),
-                            filtersOf(connection, rs.getString(1))));
+                            filtersOf(connection, rs.getString(1)), rs.getInt(5)));
                 }
             }
             return records;

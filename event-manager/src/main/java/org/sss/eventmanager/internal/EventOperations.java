@@ -94,7 +94,8 @@ public final class EventOperations implements AutoCloseable {
         SubscriberDelivery previous = deliveries.get(name);
         long acked = request.getSince() != null ? request.getSince()
                 : previous != null ? previous.record().acked() : log.head();
-        SubscriptionRecord record = new SubscriptionRecord(name, request.getHost(), request.getPort(), acked, request.getFilter());
+        SubscriptionRecord record = new SubscriptionRecord(name, request.getHost(), request.getPort(), acked, request.getFilter(),
+                request.getDelay());
         try {
             log.saveSubscription(record);
         } catch (SQLException e) {

@@ -12,7 +12,8 @@ import org.sss.schema.SubscriptionType;
 
 /**
  * Pushes one subscriber's events, in sequence order, one batch at a time: the next batch goes only after the
- * subscriber acknowledged the previous one with {@code <event-ok/>}. A failed push is retried with back-off
+ * subscriber acknowledged the previous one with {@code <event-ok/>}, and at least the subscription's delay after it
+ * (events published meanwhile go together). A failed push is retried with back-off
  * (0.1 s doubling to {@code retry-max}) from the same position, so nothing is skipped. Runs on its own virtual
  * thread until {@link #close()}.
  */
@@ -56,7 +57,7 @@ public final class SubscriberDelivery implements AutoCloseable {
     /** @return the subscription as delivered now */
     public SubscriptionRecord record() {
         return new SubscriptionRecord(subscription.subscriber(), subscription.host(), subscription.port(), acked,
-                subscription.filters());
+                subscription.filters(), subscription.delayMillis());
     }
 
     /** @return the subscription's state as a reply element */
@@ -66,6 +67,9 @@ public final class SubscriberDelivery implements AutoCloseable {
         xml.setHost(subscription.host());
         xml.setPort(subscription.port());
         xml.setAcked(acked);
+        if (subscription.delayMillis() > 0) {
+            xml.setDelay(subscription.delayMillis());
+        }
         xml.getFilter().addAll(subscription.filters());
         xml.setFailures(failures);
         xml.setLastError(lastError);
@@ -104,6 +108,9 @@ public final class SubscriberDelivery implements AutoCloseable {
                 failures = 0;
                 lastError = null;
                 backoff = 100;
+                if (subscription.delayMillis() > 0) {
+                    Thread.sleep(subscription.delayMillis());
+                }
             } catch (SssException e) {
                 failures++;
                 lastError = e.getMessage();

@@ -111,9 +111,9 @@ class EventLogTest {
     void subscriptionsAndTheirPositionsSurviveReopening() throws Exception {
         try (EventLog log = EventLog.open(dir.resolve("em.db"))) {
             log.saveSubscription(new SubscriptionRecord("scheduler", "h", 9, 0,
-                    List.of(Subscriptions.filter(null, "job-*", null), Subscriptions.filter("sd", null, null))));
+                    List.of(Subscriptions.filter(null, "job-*", null), Subscriptions.filter("sd", null, null)), 250));
             log.saveAckedLater("scheduler", 42);
-            log.saveSubscription(new SubscriptionRecord("gone", "h", 10, 0, List.of()));
+            log.saveSubscription(new SubscriptionRecord("gone", "h", 10, 0, List.of(), 0));
             assertThat(log.deleteSubscription("gone")).isTrue();
             assertThat(log.deleteSubscription("gone")).isFalse();
         }
@@ -123,6 +123,7 @@ class EventLogTest {
             SubscriptionRecord scheduler = subscriptions.getFirst();
             assertThat(scheduler.acked()).isEqualTo(42);
             assertThat(scheduler.filters()).hasSize(2);
+            assertThat(scheduler.delayMillis()).isEqualTo(250);
             assertThat(scheduler.filters().getFirst().getMsg()).isEqualTo("job-*");
             assertThat(scheduler.filters().getLast().getComponent()).isEqualTo("sd");
         }

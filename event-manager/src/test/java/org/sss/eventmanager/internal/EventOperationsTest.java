@@ -150,6 +150,24 @@ class EventOperationsTest {
     }
 
     @Test
+    void aSubscriptionWithADelayGetsTheEventsOfThatTimeInOnePush() {
+        assertThat(send("<subscribe subscriber=\"web\" host=\"web\" port=\"8080\" delay=\"2000\"/>", QUEUE_MANAGER))
+                .contains("delay=\"2000\"");
+        send("<add-event>" + event("mpd", "node-down", "n1") + "</add-event>", QUEUE_MANAGER);
+        await().atMost(Duration.ofSeconds(5)).until(() -> pushes.size() == 1);
+        send("<add-event>" + event("mpd", "node-up", "n1") + "</add-event>", QUEUE_MANAGER);
+        send("<add-event>" + event("mpd", "node-down", "n2") + "</add-event>", QUEUE_MANAGER);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(pushes).as("the first at once, the next"
+                + " two together after the delay").containsExactly(
+                "web:8080 <events subscriber=\"web\" next=\"1\"><event seq=\"1\" component=\"mpd\" msg=\"node-down\""
+                        + " data=\"n1\"/></events> (1)",
+                "web:8080 <events subscriber=\"web\" next=\"3\"><event seq=\"2\" component=\"mpd\" msg=\"node-up\""
+                        + " data=\"n1\"/><event seq=\"3\" component=\"mpd\" msg=\"node-down\" data=\"n2\"/></events> (2)"));
+        assertThat(send("<subscribe subscriber=\"web\" host=\"web\" port=\"8080\" delay=\"60001\"/>", QUEUE_MANAGER))
+                .contains("type=\"Validation\"");
+    }
+
+    @Test
     void aFailingPushIsCountedAndRetriedFromTheSamePosition() {
         subscriberDown = true;
         send("<subscribe subscriber=\"web\" host=\"web\" port=\"8080\"/>", QUEUE_MANAGER);

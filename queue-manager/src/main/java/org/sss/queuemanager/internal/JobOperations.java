@@ -2,6 +2,7 @@ package org.sss.queuemanager.internal;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sss.lib.error.SssException;
@@ -91,10 +92,31 @@ public final class JobOperations {
         if (!principal.isPrivileged()) {
             throw SssException.permissionDenied(principal + " may not start jobs; schedulers and administrators do");
         }
-        String id = request.getId();
+        if (request.getJob().isEmpty()) {
+            if (request.getId() == null || request.getNodes() == null) {
+                throw SssException.invalidRequest("job-start names a job and its nodes (id and nodes), or has <job>s");
+            }
+            return JobReplies.of(List.of(service.start(baseId(request.getId()), nodesOf(request.getNodes()))));
+        }
+        if (request.getId() != null || request.getNodes() != null) {
+            throw SssException.invalidRequest("job-start has either id and nodes or <job>s, not both");
+        }
+        Map<String, List<String>> starts = new LinkedHashMap<>();
+        for (JobStart.Job job : request.getJob()) {
+            if (starts.putIfAbsent(baseId(job.getId()), nodesOf(job.getNodes())) != null) {
+                throw SssException.invalidRequest("job " + job.getId() + " is started twice in one job-start");
+            }
+        }
+        return JobReplies.of(service.start(starts));
+    }
+
+    private static String baseId(String id) {
         int dot = id.indexOf('.');
-        List<String> nodes = List.of(request.getNodes().strip().split("\\s+"));
-        return JobReplies.of(List.of(service.start(dot < 0 ? id : id.substring(0, dot), nodes)));
+        return dot < 0 ? id : id.substring(0, dot);
+    }
+
+    private static List<String> nodesOf(String nodes) {
+        return List.of(nodes.strip().split("\\s+"));
     }
 
     private Object act(JobListType request, RequestContext context, Action action) throws SssException {

@@ -2,6 +2,8 @@ package org.sss.queuemanager.internal;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -133,19 +135,48 @@ public final class JobRunner implements AutoCloseable {
      * @param end the group, as the event carries it
      */
     public void ended(PgType end) {
-        Job job = table.byGroup(end.getPgid()).orElse(null);
-        if (job == null) {
+        ended(List.of(end));
+    }
+
+    /**
+     * Records the ends of process groups, as {@link #ended(PgType)} does each, the ends of jobs that completed (or go
+     * back to the queue after an exiting requeue) committed in one transaction.
+     *
+     * @param ends the groups, as their events carry them, in order
+     */
+    public void ended(List<PgType> ends) {
+        List<JobTable.Update> updates = new ArrayList<>(ends.size());
+        Map<String, String> pgids = new LinkedHashMap<>();
+        for (PgType end : ends) {
+            Job job = table.byGroup(end.getPgid()).orElse(null);
+            if (job == null || pgids.containsKey(job.id())) {
+                continue;
+            }
+            if (Boolean.FALSE.equals(end.isLaunched())) {
+                int failures = unlaunched.merge(job.id(), 1, Integer::sum);
+                if (failures < MAX_UNLAUNCHED && job.state() == Job.State.RUNNING) {
+                    requeue(job.id(), "not started (" + end.getReason() + "); queued again");
+                    continue;
+                }
+            }
+            unlaunched.remove(job.id());
+            cancelTimer(job.id());
+            pgids.put(job.id(), job.pgid());
+            updates.add(endOf(job.id(), end.getExitStatus(), end.getReason() == null ? "" : end.getReason(), usageOf(end)));
+        }
+        if (updates.isEmpty()) {
             return;
         }
-        if (Boolean.FALSE.equals(end.isLaunched())) {
-            int failures = unlaunched.merge(job.id(), 1, Integer::sum);
-            if (failures < MAX_UNLAUNCHED && job.state() == Job.State.RUNNING) {
-                requeue(job.id(), "not started (" + end.getReason() + "); queued again");
-                return;
+        try {
+            for (Job ended : table.changeAll(updates)) {
+                recorded(ended, pgids.get(ended.id()));
             }
+        } catch (SssException e) {
+            LOG.error("queue-manager: jobs {}: their ends could not be recorded: {}", String.join(",", pgids.keySet()),
+                    e.getMessage());
+            throw new IllegalStateException("jobs " + pgids.keySet() + ": their ends could not be recorded: "
+                    + e.getMessage(), e);
         }
-        unlaunched.remove(job.id());
-        finish(job.id(), end.getExitStatus(), end.getReason() == null ? "" : end.getReason(), usageOf(end));
     }
 
     /** What an ended group's processes used, as its hosts measured it. */
@@ -201,25 +232,33 @@ public final class JobRunner implements AutoCloseable {
         cancelTimer(id);
         String pgid = table.get(id).map(Job::pgid).orElse(null);
         try {
-            Job ended = table.change(id, job -> {
-                if (!job.holdsNodes()) {
-                    return job;
-                }
-                if (job.state() == Job.State.EXITING && job.reason().startsWith(REQUEUE)) {
-                    return job.used(used).requeued("");
-                }
-                String why = job.state() == Job.State.EXITING ? job.reason() : status != null && status == 0 ? "" : groupReason;
-                return job.used(used).completed(status, why, Instant.now());
-            }, job -> job.isCompleted() ? SuiteEvent.JOB_FINISHED : SuiteEvent.JOB_REQUEUED);
-            if (ended.isCompleted()) {
-                LOG.info("queue-manager: job {}: completed, exit status {}{}", ended.id(), ended.exitStatus(),
-                        ended.reason().isEmpty() ? "" : " (" + ended.reason() + ")");
-            }
-            released(ended, pgid);
+            recorded(table.changeAll(List.of(endOf(id, status, groupReason, used))).getFirst(), pgid);
         } catch (SssException e) {
             LOG.error("queue-manager: job {}: its end could not be recorded: {}", id, e.getMessage());
             throw new IllegalStateException("job " + id + ": its end could not be recorded: " + e.getMessage(), e);
         }
+    }
+
+    /** The change that ends a job that held its nodes: completed with its status, or requeued if that was asked. */
+    private static JobTable.Update endOf(String id, Integer status, String groupReason, JobUsage used) {
+        return new JobTable.Update(id, job -> {
+            if (!job.holdsNodes()) {
+                return job;
+            }
+            if (job.state() == Job.State.EXITING && job.reason().startsWith(REQUEUE)) {
+                return job.used(used).requeued("");
+            }
+            String why = job.state() == Job.State.EXITING ? job.reason() : status != null && status == 0 ? "" : groupReason;
+            return job.used(used).completed(status, why, Instant.now());
+        }, job -> job.isCompleted() ? SuiteEvent.JOB_FINISHED : SuiteEvent.JOB_REQUEUED);
+    }
+
+    private void recorded(Job ended, String pgid) {
+        if (ended.isCompleted()) {
+            LOG.info("queue-manager: job {}: completed, exit status {}{}", ended.id(), ended.exitStatus(),
+                    ended.reason().isEmpty() ? "" : " (" + ended.reason() + ")");
+        }
+        released(ended, pgid);
     }
 
     private void requeue(String id, String why) {

@@ -3,7 +3,9 @@ package org.sss.queuemanager.internal;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -141,19 +143,71 @@ public final class JobService implements AutoCloseable {
     }
 
     /**
+     * Starts several queued jobs (a scheduler's pass), as {@link #start(String, List)} does each, with every allowed
+     * start committed in one transaction; a refused start is logged and leaves the others to go on.
+     *
+     * @param starts each job's nodes, by job id, in the order to start them
+     * @return the jobs started, running
+     * @throws SssException if the starts cannot be stored (then none is)
+     */
+    public List<Job> start(Map<String, List<String>> starts) throws SssException {
+        List<JobTable.Start> allowed = new ArrayList<>(starts.size());
+        for (Map.Entry<String, List<String>> start : starts.entrySet()) {
+            String id = start.getKey();
+            try {
+                nodes.check(start.getValue());
+                Job known = table.get(id).orElseThrow(() -> SssException.notFound("no job " + id));
+                Dependencies.Status deps = Dependencies.of(table, known);
+                if (deps.verdict() != Dependencies.Verdict.MET) {
+                    throw SssException.invalidState("job " + id + " cannot start: " + deps.why());
+                }
+                allowed.add(new JobTable.Start(id, start.getValue(), pgidOf(known)));
+            } catch (SssException e) {
+                LOG.info("queue-manager: job {}: start on {} refused: {}", id, String.join(",", start.getValue()),
+                        e.getMessage());
+            }
+        }
+        JobTable.Started result = table.start(allowed);
+        result.refused().forEach((id, e) -> LOG.info("queue-manager: job {}: start refused: {}", id, e.getMessage()));
+        if (!result.started().isEmpty()) {
+            events.wake();
+        }
+        result.started().forEach(runner::launch);
+        return result.started();
+    }
+
+    /**
      * Takes in an event the queue manager subscribes to (a process group's end, a node's new state), and records how
      * far it has read: a group's end is committed before this returns, so before the event is acknowledged.
      *
      * @param event the event
      */
     public void onEvent(EventType event) {
-        if (event.getNode() != null) {
-            nodes.note(event.getNode());
-        } else if (event.getProcessGroup() != null && SuiteEvent.PROCESS_GROUP_END.value().equals(event.getMsg())) {
-            runner.ended(event.getProcessGroup());
+        onEvents(List.of(event));
+    }
+
+    /**
+     * Takes in the events of one push, as {@link #onEvent} does each, with the ends of their groups committed in one
+     * transaction, and records how far it has read once.
+     *
+     * @param events the events, in sequence order
+     */
+    public void onEvents(List<EventType> events) {
+        List<org.sss.schema.PgType> ends = new ArrayList<>();
+        Long last = null;
+        for (EventType event : events) {
+            if (event.getNode() != null) {
+                nodes.note(event.getNode());
+            } else if (event.getProcessGroup() != null && SuiteEvent.PROCESS_GROUP_END.value().equals(event.getMsg())) {
+                ends.add(event.getProcessGroup());
+            }
+            if (event.getSeq() != null) {
+                last = event.getSeq();
+            }
         }
-        if (event.getSeq() != null) {
-            store.saveCursorLater(SUBSCRIPTION, event.getSeq());
+        runner.ended(ends);
+        if (last != null) {
+            store.saveCursorLater(SUBSCRIPTION, last);
         }
     }
 
@@ -178,10 +232,14 @@ public final class JobService implements AutoCloseable {
         if (deps.verdict() != Dependencies.Verdict.MET) {
             throw SssException.invalidState("job " + id + " cannot start: " + deps.why());
         }
-        String pgid = "job-" + id.replace("[", "-").replace("]", "") + "-" + (known.runs() + 1);
-        Job started = table.start(id, nodes, pgid);
+        Job started = table.start(id, nodes, pgidOf(known));
         events.wake();
         return started;
+    }
+
+    /** @return the process group a queued job's next run is: {@code job-ID-RUN} (the documented mapping) */
+    private static String pgidOf(Job job) {
+        return "job-" + job.id().replace("[", "-").replace("]", "") + "-" + (job.runs() + 1);
     }
 
     /**

@@ -190,33 +190,94 @@ public final class JobTable {
      *                      cannot be stored
      */
     public Job start(String id, List<String> nodes, String pgid) throws SssException {
+        Started result = start(List.of(new Start(id, nodes, pgid)));
+        if (!result.refused().isEmpty()) {
+            throw result.refused().get(id);
+        }
+        return result.started().getFirst();
+    }
+
+    /**
+     * Starts jobs on nodes, all that can start committed in one transaction (a scheduler's pass); a start that is
+     * refused leaves the others to go on.
+     *
+     * @param starts the starts, in order (a node or a job named by an earlier start of the batch is refused later)
+     * @return the jobs started (running) and the refusals by job id
+     * @throws SssException if the starts cannot be stored (then none is)
+     */
+    public Started start(List<Start> starts) throws SssException {
         synchronized (lock) {
-            Job job = jobs.get(id);
-            if (job == null) {
-                throw SssException.notFound("no job " + id);
-            }
-            if (job.state() != Job.State.QUEUED) {
-                throw SssException.invalidState("job " + id + " is " + job.state().xmlName() + ", not queued");
-            }
-            if (nodes.size() != job.spec().nodes()) {
-                throw SssException.invalidRequest("job " + id + " asks for " + job.spec().nodes() + " node(s), "
-                        + nodes.size() + " given");
-            }
-            if (nodes.stream().distinct().count() != nodes.size()) {
-                throw SssException.invalidRequest("a node is listed twice: " + String.join(" ", nodes));
-            }
-            for (String node : nodes) {
-                String holder = nodeHolders.get(node);
-                if (holder != null) {
-                    throw SssException.invalidState("node " + node + " is allocated to job " + holder);
+            List<Job> started = new ArrayList<>();
+            Map<String, SssException> refused = new LinkedHashMap<>();
+            Map<String, String> claimed = new HashMap<>();
+            Instant now = Instant.now();
+            for (Start start : starts) {
+                try {
+                    Job job = checkStart(start, claimed);
+                    start.nodes().forEach(node -> claimed.put(node, start.id()));
+                    claimed.put(" job " + start.id(), start.id());
+                    started.add(job.startedOn(start.nodes(), start.pgid(), now));
+                } catch (SssException e) {
+                    refused.put(start.id(), e);
                 }
             }
-            Job started = job.startedOn(nodes, pgid, Instant.now());
-            persist(List.of(started), List.of());
-            nodes.forEach(node -> nodeHolders.put(node, id));
-            put(started);
-            return started;
+            if (!started.isEmpty()) {
+                persist(started, List.of());
+            }
+            for (Job job : started) {
+                job.allocated().forEach(node -> nodeHolders.put(node, job.id()));
+                put(job);
+            }
+            return new Started(List.copyOf(started), refused);
         }
+    }
+
+    private Job checkStart(Start start, Map<String, String> claimed) throws SssException {
+        String id = start.id();
+        List<String> nodes = start.nodes();
+        Job job = jobs.get(id);
+        if (job == null) {
+            throw SssException.notFound("no job " + id);
+        }
+        if (claimed.containsKey(" job " + id)) {
+            throw SssException.invalidRequest("job " + id + " is started twice in one batch");
+        }
+        if (job.state() != Job.State.QUEUED) {
+            throw SssException.invalidState("job " + id + " is " + job.state().xmlName() + ", not queued");
+        }
+        if (nodes.size() != job.spec().nodes()) {
+            throw SssException.invalidRequest("job " + id + " asks for " + job.spec().nodes() + " node(s), "
+                    + nodes.size() + " given");
+        }
+        if (nodes.stream().distinct().count() != nodes.size()) {
+            throw SssException.invalidRequest("a node is listed twice: " + String.join(" ", nodes));
+        }
+        for (String node : nodes) {
+            String holder = nodeHolders.getOrDefault(node, claimed.get(node));
+            if (holder != null) {
+                throw SssException.invalidState("node " + node + " is allocated to job " + holder);
+            }
+        }
+        return job;
+    }
+
+    /**
+     * One start of a batch.
+     *
+     * @param id    the job
+     * @param nodes its nodes, one name per node
+     * @param pgid  the process group it will run as
+     */
+    public record Start(String id, List<String> nodes, String pgid) {
+    }
+
+    /**
+     * What a batch of starts did.
+     *
+     * @param started the jobs started, running, in the batch's order
+     * @param refused why each refused start was refused, by job id
+     */
+    public record Started(List<Job> started, Map<String, SssException> refused) {
     }
 
     /**
@@ -230,23 +291,63 @@ public final class JobTable {
      *                      be stored
      */
     public Job change(String id, Change change, java.util.function.Function<Job, SuiteEvent> event) throws SssException {
+        return changeAll(List.of(new Update(id, change, event))).getFirst();
+    }
+
+    /**
+     * Changes jobs as {@link #change} does each, all committed in one transaction (with their events) before any is
+     * visible; a job named twice gets the second change on top of the first.
+     *
+     * @param updates the changes, in order
+     * @return each job after its change, in the updates' order
+     * @throws SssException if a job is unknown or a change refuses (then nothing is changed), or they cannot be stored
+     */
+    public List<Job> changeAll(List<Update> updates) throws SssException {
         synchronized (lock) {
-            Job job = jobs.get(id);
-            if (job == null) {
-                throw SssException.notFound("no job " + id);
+            Map<String, Job> before = new LinkedHashMap<>();
+            Map<String, Job> after = new LinkedHashMap<>();
+            List<Outbox.Event> announced = new ArrayList<>();
+            List<Job> results = new ArrayList<>(updates.size());
+            for (Update update : updates) {
+                Job job = after.containsKey(update.id()) ? after.get(update.id()) : jobs.get(update.id());
+                if (job == null) {
+                    throw SssException.notFound("no job " + update.id());
+                }
+                Job changed = update.change().apply(job);
+                results.add(changed);
+                if (changed == job) {
+                    continue;
+                }
+                before.putIfAbsent(update.id(), job);
+                after.put(update.id(), changed);
+                SuiteEvent name = update.event().apply(changed);
+                if (name != null) {
+                    announced.add(event(name, changed));
+                }
             }
-            Job changed = change.apply(job);
-            if (changed == job) {
-                return job;
+            if (after.isEmpty()) {
+                return results;
             }
-            SuiteEvent name = event.apply(changed);
-            persist(List.of(changed), name == null ? List.of() : List.of(event(name, changed)));
-            if (job.holdsNodes() && !changed.holdsNodes()) {
-                job.allocated().forEach(node -> nodeHolders.remove(node, id));
+            persist(after.values(), announced);
+            for (Job changed : after.values()) {
+                Job job = before.get(changed.id());
+                if (job.holdsNodes() && !changed.holdsNodes()) {
+                    job.allocated().forEach(node -> nodeHolders.remove(node, changed.id()));
+                }
+                put(changed);
             }
-            put(changed);
-            return changed;
+            return results;
         }
+    }
+
+    /**
+     * One change of a batch.
+     *
+     * @param id     the job
+     * @param change the new job from the current one (the same instance: no change)
+     * @param event  the event announcing the changed job, or null for none
+     */
+    public record Update(String id, Change change, java.util.function.Function<Job, SuiteEvent> event) {
     }
 
     /**
@@ -279,7 +380,7 @@ public final class JobTable {
         }
     }
 
-    private void persist(List<Job> changed, List<Outbox.Event> events) throws SssException {
+    private void persist(java.util.Collection<Job> changed, List<Outbox.Event> events) throws SssException {
         try {
             store.update(changed, events);
         } catch (SQLException e) {

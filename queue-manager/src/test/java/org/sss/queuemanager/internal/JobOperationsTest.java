@@ -190,6 +190,60 @@ class JobOperationsTest extends QueueManagerOperationsTestBase {
     }
 
     @Test
+    void aPassesStartsGoInOneMessageAndTheReplyNamesOnlyThoseStarted() {
+        submit(OWN, "", SCHEDULER);
+        submit(OWN, "", SCHEDULER);
+        submit(OWN, "", SCHEDULER);
+        submit(OWN, "", SCHEDULER);
+        String reply = sendTimeless("<job-start><job id=\"1\" nodes=\"node1\"/><job id=\"2\" nodes=\"node1\"/>"
+                + "<job id=\"3\" nodes=\"node9\"/><job id=\"4\" nodes=\"node2\"/></job-start>", SCHEDULER);
+        assertThat(reply).contains("id=\"1\"").contains("allocated=\"node1\" pgid=\"job-1-1\"")
+                .contains("id=\"4\"").contains("allocated=\"node2\" pgid=\"job-4-1\"")
+                .doesNotContain("id=\"2\"").doesNotContain("id=\"3\"").doesNotContain("state=\"queued\"");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(created).extracting(CreatepgType::getPgid)
+                .containsExactlyInAnyOrder("job-1-1", "job-4-1"));
+        assertThat(send("<job-query><job id=\"*\" state=\"queued\"/></job-query>", ADMIN)).contains("id=\"2\"")
+                .contains("id=\"3\"");
+        assertThat(send("<job-start id=\"2\" nodes=\"node1\"><job id=\"3\" nodes=\"node4\"/></job-start>", SCHEDULER))
+                .contains("code=\"invalid-request\"").contains("not both");
+        assertThat(send("<job-start/>", SCHEDULER)).contains("code=\"invalid-request\"");
+        assertThat(send("<job-start><job id=\"2\" nodes=\"node4\"/><job id=\"2\" nodes=\"node5\"/></job-start>",
+                SCHEDULER)).contains("code=\"invalid-request\"").contains("started twice");
+        assertThat(send("<job-start><job id=\"2\" nodes=\"node4\"/></job-start>", ALICE))
+                .contains("code=\"permission-denied\"");
+        assertThat(groupEnded(7, "job-1-1", 0)).isEqualTo("<event-ok/>");
+        assertThat(sendTimeless("<job-start><job id=\"2\" nodes=\"node1\"/></job-start>", SCHEDULER))
+                .contains("allocated=\"node1\" pgid=\"job-2-1\"");
+    }
+
+    @Test
+    void theEndsOfOnePushAreRecordedTogetherEachWithItsStatus() {
+        submit(OWN, "", SCHEDULER);
+        submit(OWN, "", SCHEDULER);
+        sendTimeless("<job-start><job id=\"1\" nodes=\"node1\"/><job id=\"2\" nodes=\"node2\"/></job-start>", SCHEDULER);
+        await().atMost(Duration.ofSeconds(5)).until(() -> created.size() == 2);
+        String push = "<events subscriber=\"queue-manager\" next=\"5\">" + end(3, "job-1-1", 0) + end(4, "job-2-1", 9)
+                + end(5, "job-1-1", 0) + "</events>";
+        assertThat(send(push, SCHEDULER)).isEqualTo("<event-ok/>");
+        assertThat(send("<job-query><job id=\"1\"/></job-query>", ADMIN)).contains("state=\"completed\"")
+                .contains("exit-status=\"0\"");
+        assertThat(send("<job-query><job id=\"2\"/></job-query>", ADMIN)).contains("state=\"completed\"")
+                .contains("exit-status=\"9\"");
+        assertThat(send(push, SCHEDULER)).as("pushed again: nothing new").isEqualTo("<event-ok/>");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(published()).containsExactly(
+                "job-submitted 1 queued", "job-submitted 2 queued", "job-finished 1 completed", "job-finished 2 completed"));
+        assertThat(sendTimeless("<job-start><job id=\"3\" nodes=\"node1\"/></job-start>", SCHEDULER)).isEqualTo("<jobs/>");
+        submit(OWN, "", SCHEDULER);
+        assertThat(sendTimeless("<job-start><job id=\"3\" nodes=\"node1\"/></job-start>", SCHEDULER))
+                .as("both nodes are free again").contains("allocated=\"node1\"");
+    }
+
+    private static String end(long seq, String pgid, int status) {
+        return "<event component=\"process-manager\" msg=\"process-group-end\" seq=\"" + seq + "\"><process-group pgid=\""
+                + pgid + "\" state=\"ended\" exit-status=\"" + status + "\" launched=\"true\"/></event>";
+    }
+
+    @Test
     void aSchedulersNotesShowOnTheQueuedJobs() {
         submit(null, "", ALICE);
         assertThat(send("<job-annotate><job id=\"1\" reason=\"waiting for 2 nodes\" expected-start=\"2030-01-01T00:00:00Z\"/>"

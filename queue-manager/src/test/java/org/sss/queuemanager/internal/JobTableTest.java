@@ -107,4 +107,54 @@ class JobTableTest {
             assertThat(table.allocations()).containsExactly(Map.entry("node1", "2"));
         }
     }
+
+    @Test
+    void aBatchOfStartsIsOneCommitAndARefusedStartLeavesTheOthers() throws Exception {
+        try (JobStore store = JobStore.open(dir.resolve("qm.db"))) {
+            JobTable table = new JobTable(store, store.loadAll());
+            table.add(List.of(job(1, "", false), job(2, "", false), job(3, "", false), job(4, "", true)));
+            long commits = store.commits();
+            JobTable.Started result = table.start(List.of(new JobTable.Start("1", List.of("node1"), "job-1-1"),
+                    new JobTable.Start("2", List.of("node1"), "job-2-1"),
+                    new JobTable.Start("3", List.of("node2"), "job-3-1"),
+                    new JobTable.Start("4", List.of("node3"), "job-4-1"),
+                    new JobTable.Start("1", List.of("node4"), "job-1-1")));
+            assertThat(store.commits()).as("one transaction for the batch").isEqualTo(commits + 1);
+            assertThat(result.started()).extracting(Job::id).containsExactly("1", "3");
+            assertThat(result.refused()).containsOnlyKeys("2", "4", "1");
+            assertThat(result.refused().get("2")).hasMessage("node node1 is allocated to job 1");
+            assertThat(result.refused().get("4").code()).isEqualTo(ErrorCode.INVALID_STATE);
+            assertThat(result.refused().get("1")).hasMessageContaining("started twice");
+            assertThat(table.allocations()).containsOnly(Map.entry("node1", "1"), Map.entry("node2", "3"));
+            assertThat(table.start(List.of(new JobTable.Start("2", List.of("node1"), "job-2-1"))).started())
+                    .as("nothing to store: no commit").isEmpty();
+            assertThat(store.commits()).isEqualTo(commits + 1);
+        }
+        try (JobStore store = JobStore.open(dir.resolve("qm.db"))) {
+            JobTable table = new JobTable(store, store.loadAll());
+            assertThat(table.allocations()).as("durable").containsOnly(Map.entry("node1", "1"), Map.entry("node2", "3"));
+        }
+    }
+
+    @Test
+    void changesOfABatchAreOneCommitAndARefusalChangesNothing() throws Exception {
+        try (JobStore store = JobStore.open(dir.resolve("qm.db"))) {
+            JobTable table = new JobTable(store, store.loadAll());
+            table.add(List.of(job(1, "", false), job(2, "", false)));
+            table.start(List.of(new JobTable.Start("1", List.of("node1"), "job-1-1"),
+                    new JobTable.Start("2", List.of("node2"), "job-2-1")));
+            long commits = store.commits();
+            JobTable.Change end = current -> current.completed(0, "", Instant.now());
+            JobTable.Change hold = current -> current.isCompleted() ? current.withHold(true) : current;
+            List<Job> after = table.changeAll(List.of(new JobTable.Update("1", end, current -> org.sss.schema.SuiteEvent.JOB_FINISHED),
+                    new JobTable.Update("2", end, current -> org.sss.schema.SuiteEvent.JOB_FINISHED),
+                    new JobTable.Update("1", JobTable.Change.always(current -> current), current -> null)));
+            assertThat(store.commits()).as("one transaction").isEqualTo(commits + 1);
+            assertThat(after).extracting(Job::isCompleted).containsExactly(true, true, true);
+            assertThat(table.allocations()).as("both nodes free").isEmpty();
+            assertThatThrownBy(() -> table.changeAll(List.of(new JobTable.Update("1", hold, current -> null),
+                    new JobTable.Update("9", hold, current -> null)))).hasMessageContaining("no job 9");
+            assertThat(store.commits()).as("nothing stored").isEqualTo(commits + 1);
+        }
+    }
 }

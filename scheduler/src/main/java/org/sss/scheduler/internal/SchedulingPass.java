@@ -31,8 +31,8 @@ import org.sss.schema.Queues;
  * nodes ({@link NodeView}), which the events keep current and the periodic pass reads whole, and asks the queue manager
  * to start what the plan starts. A job's priority is its queue's priority × 1,000,000 + its own (-p, set by its owner
  * or an administrator with qalter) × 1,000 + its age in minutes (at most 999). Jobs whose dependencies are not met
- * are left out. The pass's starts are sent together (each {@code job-start} is answered once its start is recorded);
- * a refused start is logged and planned again at the next pass.
+ * are left out. The pass's starts are sent in one {@code job-start} (answered once they are recorded, in one
+ * transaction); a refused start is logged and planned again at the next pass.
  *
  * <p>Why each job waits is worked out at most once per {@link #NOTES_INTERVAL} (a busy queue changes it at every
  * pass, and explaining a long queue costs more than planning it), and sent to the queue manager ({@code job-annotate})
@@ -124,18 +124,7 @@ public final class SchedulingPass {
             }
         }
         Plan plan = planner.plan(now, nodes, running, queued, reservations.all(), explain);
-        List<Thread> starting = new ArrayList<>(plan.starts().size());
-        for (Plan.Start start : plan.starts()) {
-            starting.add(Thread.ofVirtual().name("scheduler-start-" + start.jobId()).start(() -> start(start)));
-        }
-        for (Thread thread : starting) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        start(plan.starts());
         if (explain) {
             lastExplained = System.nanoTime();
             notesPending = false;
@@ -156,17 +145,39 @@ public final class SchedulingPass {
         return false;
     }
 
-    /** Asks the queue manager to start one job (the starts of a pass go out together: each waits for its launch). */
-    private void start(Plan.Start start) {
+    /**
+     * Asks the queue manager to start the pass's jobs, all in one {@code job-start} (committed there in one
+     * transaction): the reply names the jobs started; one left out was refused, and is planned again next pass.
+     */
+    private void start(List<Plan.Start> starts) {
+        if (starts.isEmpty()) {
+            return;
+        }
         JobStart request = new JobStart();
-        request.setId(start.jobId());
-        request.setNodes(String.join(" ", start.nodes()));
+        for (Plan.Start start : starts) {
+            JobStart.Job job = new JobStart.Job();
+            job.setId(start.jobId());
+            job.setNodes(String.join(" ", start.nodes()));
+            request.getJob().add(job);
+        }
         try {
-            components.call(QUEUE_MANAGER, request, Jobs.class).getJob().forEach(view::started);
-            LOG.info("scheduler: job {}: started on {}{}", start.jobId(), String.join(",", start.nodes()),
-                    start.backfill() ? " (backfill)" : "");
+            java.util.Set<String> started = new java.util.HashSet<>();
+            for (JobType job : components.call(QUEUE_MANAGER, request, Jobs.class).getJob()) {
+                view.started(job);
+                started.add(job.getId());
+            }
+            for (Plan.Start start : starts) {
+                if (started.contains(start.jobId())) {
+                    LOG.info("scheduler: job {}: started on {}{}", start.jobId(), String.join(",", start.nodes()),
+                            start.backfill() ? " (backfill)" : "");
+                } else {
+                    LOG.info("scheduler: job {}: start refused (the queue manager's log says why); planned again next"
+                            + " pass", start.jobId());
+                }
+            }
         } catch (SssException e) {
-            LOG.info("scheduler: job {}: start refused ({}); planned again next pass", start.jobId(), e.getMessage());
+            LOG.info("scheduler: jobs {}: starts refused ({}); planned again next pass",
+                    String.join(",", starts.stream().map(Plan.Start::jobId).toList()), e.getMessage());
         }
     }
 

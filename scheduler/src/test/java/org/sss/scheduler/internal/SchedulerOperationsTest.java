@@ -62,6 +62,10 @@ class SchedulerOperationsTest {
     private final List<JobType> queued = new CopyOnWriteArrayList<>();
     /** The starts the queue manager stub was asked for, as "id nodes". */
     private final List<String> starts = new CopyOnWriteArrayList<>();
+    /** How many starts each job-start message carried. */
+    private final List<Integer> startMessages = new CopyOnWriteArrayList<>();
+    /** The job the queue manager stub leaves out of its reply (a start it refused). */
+    private static final String REFUSED = "9";
     private MessageDispatcher dispatcher;
     private SchedulerService service;
 
@@ -86,12 +90,19 @@ class SchedulerOperationsTest {
             return reply;
         });
         queueManager.register("job-start", JobStart.class, (request, context) -> {
-            starts.add(request.getId() + " " + request.getNodes());
-            JobType running = queued.stream().filter(job -> job.getId().equals(request.getId())).findFirst().orElseThrow();
-            running.setState(JobState.RUNNING);
-            running.setAllocated(request.getNodes());
+            startMessages.add(request.getJob().size());
             Jobs reply = new Jobs();
-            reply.getJob().add(running);
+            for (JobStart.Job start : request.getJob()) {
+                starts.add(start.getId() + " " + start.getNodes());
+                if (REFUSED.equals(start.getId())) {
+                    continue;
+                }
+                JobType running = queued.stream().filter(job -> job.getId().equals(start.getId())).findFirst()
+                        .orElseThrow();
+                running.setState(JobState.RUNNING);
+                running.setAllocated(start.getNodes());
+                reply.getJob().add(running);
+            }
             return reply;
         });
         queueManager.register("job-annotate", JobAnnotate.class, (request, context) -> new Jobs());
@@ -228,6 +239,20 @@ class SchedulerOperationsTest {
         assertThat(submitted(1, job)).as("the first pass read no job: this one comes by its event").isEqualTo("<event-ok/>");
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(starts)
                 .as("node1 is bob's now").containsExactly("1 node2"));
+    }
+
+    @Test
+    void aPassSendsAllItsStartsInOneMessageAndARefusedOneIsPlannedAgain() throws IOException {
+        service.close();
+        queued.addAll(List.of(job("1"), job(REFUSED)));
+        startService();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(startMessages).as("one job-start, two jobs")
+                .startsWith(2));
+        assertThat(starts.subList(0, 2)).containsExactlyInAnyOrder("1 node1", REFUSED + " node2");
+        assertThat(submitted(1, job("3"))).isEqualTo("<event-ok/>");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(starts.subList(2, starts.size()))
+                .as("job 1 holds its node; the refused job is planned again").contains(REFUSED + " node2")
+                .doesNotContain("1 node1", "1 node2"));
     }
 
     @Test

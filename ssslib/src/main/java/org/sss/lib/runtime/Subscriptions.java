@@ -23,8 +23,9 @@ import org.sss.schema.SubscriptionType;
  *
  * <p>Subscriptions are renewed whenever {@link #renewAll} runs (the runtime calls it with each lease renewal, and
  * every second while one is not yet accepted), so a subscription the event manager lost, or that failed because
- * it was not yet running, comes back by itself; renewing keeps the acknowledged position. Events are passed to each listener in sequence order and
- * at most once per process. Thread-safe.
+ * it was not yet running, comes back by itself; renewing keeps the acknowledged position. Events are passed to each listener in sequence order, a
+ * push's new events together ({@link EventListener#onEvents}), and once a push is taken in, at most once per process
+ * (a push the listener refused comes again whole). Thread-safe.
  */
 public final class Subscriptions {
     private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
@@ -58,7 +59,24 @@ public final class Subscriptions {
      * @return whether the event manager accepted the subscription now
      */
     public boolean subscribe(String subscriber, List<FilterType> filters, Long since, EventListener listener) {
-        Entry entry = new Entry(subscriber, List.copyOf(filters), since, listener);
+        return subscribe(subscriber, filters, since, 0, listener);
+    }
+
+    /**
+     * As {@link #subscribe(String, List, Long, EventListener)}, for a subscriber that needs no event at once (a
+     * dashboard): the event manager pushes to it at most once per {@code delayMillis}, the events of that time
+     * together.
+     *
+     * @param subscriber  a name stable across restarts
+     * @param filters     (component, msg, data) patterns; none means every event
+     * @param since       deliver events after this sequence number, or {@code null} for new events only
+     * @param delayMillis the shortest time between two pushes (0 to 60,000 ms)
+     * @param listener    receives the events
+     * @return whether the event manager accepted the subscription now
+     */
+    public boolean subscribe(String subscriber, List<FilterType> filters, Long since, int delayMillis,
+                             EventListener listener) {
+        Entry entry = new Entry(subscriber, List.copyOf(filters), since, delayMillis, listener);
         entries.put(subscriber, entry);
         return send(entry);
     }
@@ -89,6 +107,9 @@ public final class Subscriptions {
         request.setPort(target.port());
         request.setSince(entry.confirmed ? null : entry.since);
         request.getFilter().addAll(entry.filters);
+        if (entry.delayMillis > 0) {
+            request.setDelay(entry.delayMillis);
+        }
         try {
             components.call(EventPublisher.EVENT_MANAGER, request, SubscriptionType.class);
             if (!entry.confirmed) {
@@ -116,13 +137,19 @@ public final class Subscriptions {
             throw SssException.notFound("no subscription named " + push.getSubscriber() + " in " + component);
         }
         synchronized (entry) {
+            List<EventType> fresh = new java.util.ArrayList<>(push.getEvent().size());
+            long last = entry.lastSeq.get();
             for (EventType event : push.getEvent()) {
                 long seq = event.getSeq() == null ? 0 : event.getSeq();
-                if (seq != 0 && seq <= entry.lastSeq.get()) {
+                if (seq != 0 && seq <= last) {
                     continue;
                 }
-                entry.listener.onEvent(event);
-                entry.lastSeq.set(seq);
+                fresh.add(event);
+                last = seq;
+            }
+            if (!fresh.isEmpty()) {
+                entry.listener.onEvents(fresh);
+                entry.lastSeq.set(last);
             }
         }
         return new EventOk();
@@ -133,14 +160,16 @@ public final class Subscriptions {
         final String subscriber;
         final List<FilterType> filters;
         final Long since;
+        final int delayMillis;
         final EventListener listener;
         final AtomicLong lastSeq = new AtomicLong();
         volatile boolean confirmed;
 
-        Entry(String subscriber, List<FilterType> filters, Long since, EventListener listener) {
+        Entry(String subscriber, List<FilterType> filters, Long since, int delayMillis, EventListener listener) {
             this.subscriber = subscriber;
             this.filters = filters;
             this.since = since;
+            this.delayMillis = delayMillis;
             this.listener = listener;
         }
     }

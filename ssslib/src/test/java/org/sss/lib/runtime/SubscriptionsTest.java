@@ -1,0 +1,71 @@
+package org.sss.lib.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.sss.lib.client.InMemoryComponents;
+import org.sss.lib.error.SssException;
+import org.sss.lib.server.RequestContext;
+import org.sss.schema.EventType;
+import org.sss.schema.Events;
+
+/** A push's new events reach a listener together, in order, each once; a refused push comes again whole. */
+class SubscriptionsTest {
+    private static final RequestContext EVENT_MANAGER = new RequestContext("event-manager", InMemoryComponents.CALLER,
+            "memory");
+
+    private static Events push(long... seqs) {
+        Events push = new Events();
+        push.setSubscriber("qm");
+        for (long seq : seqs) {
+            EventType event = new EventType();
+            event.setComponent("process-manager");
+            event.setMsg("process-group-end");
+            event.setSeq(seq);
+            push.getEvent().add(event);
+        }
+        return push;
+    }
+
+    @Test
+    void aPushsNewEventsComeTogetherAndOnlyOnce() throws SssException {
+        List<List<Long>> batches = new ArrayList<>();
+        boolean[] refuse = {false};
+        Subscriptions subscriptions = new Subscriptions(new InMemoryComponents(), "qm");
+        subscriptions.subscribe("qm", List.of(), 0L, new EventListener() {
+            @Override
+            public void onEvent(EventType event) {
+                throw new AssertionError("events come in batches here");
+            }
+
+            @Override
+            public void onEvents(List<EventType> events) {
+                if (refuse[0]) {
+                    throw new IllegalStateException("cannot record now");
+                }
+                batches.add(events.stream().map(EventType::getSeq).toList());
+            }
+        });
+        subscriptions.deliver(push(1, 2, 3), EVENT_MANAGER);
+        subscriptions.deliver(push(2, 3), EVENT_MANAGER);
+        refuse[0] = true;
+        assertThatThrownBy(() -> subscriptions.deliver(push(3, 4, 5), EVENT_MANAGER))
+                .hasMessageContaining("cannot record now");
+        refuse[0] = false;
+        subscriptions.deliver(push(3, 4, 5), EVENT_MANAGER);
+        assertThat(batches).containsExactly(List.of(1L, 2L, 3L), List.of(4L, 5L));
+    }
+
+    @Test
+    void aListenerOfSingleEventsGetsEachInOrder() throws SssException {
+        List<Long> seen = new ArrayList<>();
+        Subscriptions subscriptions = new Subscriptions(new InMemoryComponents(), "qm");
+        subscriptions.subscribe("qm", List.of(), 0L, event -> seen.add(event.getSeq()));
+        subscriptions.deliver(push(1, 2), EVENT_MANAGER);
+        subscriptions.deliver(push(2, 3), EVENT_MANAGER);
+        assertThat(seen).containsExactly(1L, 2L, 3L);
+    }
+}
