@@ -196,7 +196,7 @@ public final class Mpd implements AutoCloseable, LinkHandler {
      */
     private MessageRoutes routes() {
         MessageRoutes routes = new MessageRoutes()
-                .on("hello", (link, message) -> link.peerId(message.require("id")))
+                .on("hello", (link, message) -> peers.named(link, message.require("id")))
                 .on("join", ring::onJoin)
                 .on("members", (link, message) -> ring.onMembers(message))
                 .on("ping", ring::onPing)
