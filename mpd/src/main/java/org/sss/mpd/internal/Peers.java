@@ -116,12 +116,20 @@ public final class Peers implements AutoCloseable {
      * @return whether it was sent
      */
     public boolean send(Member member, MpdMessage message) {
+        Link link = null;
         try {
-            link(member).send(message);
+            link = link(member);
+            link.send(message);
             return true;
         } catch (IOException e) {
             LOG.debug("mpd {}: cannot send {} to {}: {}", selfId, message.cmd(), member.id(), e.getMessage());
-            forget(member.id());
+            if (link != null) {
+                // Only the link that failed: another to the member may be its own ring link to this mpd, which
+                // closing would make it take this mpd for dead.
+                outgoing.remove(member.id(), link);
+                named.remove(member.id(), link);
+                link.close();
+            }
             return false;
         }
     }
