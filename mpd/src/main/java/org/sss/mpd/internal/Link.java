@@ -230,7 +230,13 @@ public final class Link implements AutoCloseable {
                 if (closed.get()) {
                     throw new IOException("link to " + describe() + " is closed");
                 }
-                writer.append(out, payload);
+                // The whole frame in one write to the buffer: it then holds only whole frames (earlier ones are
+                // flushed to make room, a frame larger than the buffer goes out whole). Written in two parts (its
+                // length, then the message), a frame could leave half on the wire and half in the buffer until the
+                // batch holding the flush ended; the peer, inside a frame, drops the link after the frame timeout.
+                java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream(payload.length + 12);
+                writer.append(frame, payload);
+                frame.writeTo(out);
             } finally {
                 if (senders.decrementAndGet() == 0 && !closed.get()) {
                     out.flush();
