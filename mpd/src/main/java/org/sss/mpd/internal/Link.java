@@ -270,6 +270,9 @@ public final class Link implements AutoCloseable {
      */
     public MpdMessage receive() throws IOException, MalformedMessageException {
         byte[] payload = reader.read();
+        // The frame is complete: while its message is handled (which may take long: a job's start waits for this
+        // host's PMIx server), the link is not inside a frame, and must not count as stalled.
+        frameDeadline = 0;
         return payload == null ? null : MpdMessage.parse(payload);
     }
 
