@@ -159,6 +159,8 @@ public final class Mpd implements AutoCloseable, LinkHandler {
             } catch (IOException e) {
                 if (!closing) {
                     LOG.warn("mpd {}: accept failed: {}", self.id(), e.getMessage());
+                    // Out of descriptors, accept fails at once until some are freed: pause rather than spin.
+                    java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
                 }
                 continue;
             }
@@ -196,7 +198,7 @@ public final class Mpd implements AutoCloseable, LinkHandler {
      */
     private MessageRoutes routes() {
         MessageRoutes routes = new MessageRoutes()
-                .on("hello", (link, message) -> link.peerId(message.require("id")))
+                .on("hello", (link, message) -> peers.named(link, message.require("id")))
                 .on("join", ring::onJoin)
                 .on("members", (link, message) -> ring.onMembers(message))
                 .on("ping", ring::onPing)

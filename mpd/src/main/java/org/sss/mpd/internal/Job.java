@@ -39,6 +39,8 @@ final class Job {
     volatile CompletableFuture<?> pmixEvents = CompletableFuture.completedFuture(null);
     /** Whether registering the job here with the PMIx server is over, done or not (pmixNspace says which). */
     volatile boolean pmixDecided;
+    /** The job is being killed or forgotten here: a rank still being started must not run on (see {@link LocalRank#doom}). */
+    volatile boolean stopping;
     /**
      * What jobs started from this part of the job used (its mpiexecs' jobs, rooted here), passed up with this
      * part's last local rank's end; the whole job's is its root's ({@link JobRoot#usage}).

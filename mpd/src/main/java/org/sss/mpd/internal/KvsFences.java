@@ -41,8 +41,10 @@ final class KvsFences {
             return;
         }
         String parentId = job.spec.treeHosts().get(job.spec.parentOf(job.index));
-        if (!peers.send(ring.membership(), parentId, MpdMessage.of("kvs-fence").with("jid", job.jid())
-                .body(encodePuts(puts)).build())) {
+        MpdMessage up = MpdMessage.of("kvs-fence").with("jid", job.jid()).body(encodePuts(puts)).build();
+        // Tried twice, as a launch is: a send that fails drops the link, and the second opens a new one (a loaded
+        // host may miss one connect deadline); a fence lost here would hang every rank of the job.
+        if (!peers.send(ring.membership(), parentId, up) && !peers.send(ring.membership(), parentId, up)) {
             LOG.warn("mpd {}: job {}: fence cannot reach parent {}", ring.self().id(), job.jid(), parentId);
         }
     }

@@ -236,7 +236,13 @@ public final class Link implements AutoCloseable {
                 if (closed.get()) {
                     throw new IOException("link to " + describe() + " is closed");
                 }
-                writer.append(out, payload);
+                // The whole frame in one write to the buffer: it then holds only whole frames (earlier ones are
+                // flushed to make room, a frame larger than the buffer goes out whole). Written in two parts (its
+                // length, then the message), a frame could leave half on the wire and half in the buffer until the
+                // batch holding the flush ended; the peer, inside a frame, drops the link after the frame timeout.
+                java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream(payload.length + 12);
+                writer.append(frame, payload);
+                frame.writeTo(out);
             } finally {
                 if (senders.decrementAndGet() == 0 && !closed.get()) {
                     out.flush();
@@ -270,6 +276,9 @@ public final class Link implements AutoCloseable {
      */
     public MpdMessage receive() throws IOException, MalformedMessageException {
         byte[] payload = reader.read();
+        // The frame is complete: while its message is handled (which may take long: a job's start waits for this
+        // host's PMIx server), the link is not inside a frame, and must not count as stalled.
+        frameDeadline = 0;
         return payload == null ? null : MpdMessage.parse(payload);
     }
 

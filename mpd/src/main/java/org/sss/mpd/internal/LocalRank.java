@@ -26,8 +26,38 @@ final class LocalRank {
     int waitStatus;
     StdinWriter stdin;
     ScheduledFuture<?> killTimer;
+    /** Its job was killed or forgotten while it was being started (no pid yet): it is killed once it has one. */
+    boolean doomed;
 
     LocalRank(int rank) {
         this.rank = rank;
+    }
+
+    /**
+     * Records the pid of a rank just started.
+     *
+     * @param startedPid its pid
+     * @return whether its job was killed or forgotten while it was being started: the caller kills it now (else it
+     *         would run on with no job, its {@code PMI_ID} already given back)
+     */
+    synchronized boolean started(int startedPid) {
+        pid = startedPid;
+        return doomed && !exited;
+    }
+
+    /**
+     * Its job is being killed or forgotten.
+     *
+     * @return its pid to signal, or 0 if it has exited or is still being started (then {@link #started} says to
+     *         kill it)
+     */
+    synchronized int doom() {
+        if (exited) {
+            return 0;
+        }
+        if (pid <= 0) {
+            doomed = true;
+        }
+        return pid;
     }
 }

@@ -125,6 +125,9 @@ final class LocalRanks {
             own.add("PMI_SPAWNED=1");
         }
         job.ranks.put(rank, local);
+        if (job.stopping) {
+            local.doom();
+        }
         Posix.Spawned spawned;
         try {
             if (spec.pmi() == PmiMode.PMIX && served.problem() != null) {
@@ -138,15 +141,18 @@ final class LocalRanks {
             exited(job, local, CANNOT_EXECUTE << 8, "cannot execute " + exec + ": " + e.getMessage());
             return 0;
         }
-        synchronized (local) {
-            local.pid = spawned.pid();
-        }
+        boolean doomed = local.started(spawned.pid());
         if (rank == 0) {
             local.stdin = new StdinWriter(spec.jid(), spawned.stdin());
         } else {
             Posix.close(spawned.stdin());
         }
         watch(spawned, data -> rankOutput(job, rank, data.stream(), data.bytes()), status -> exited(job, local, status, null));
+        if (doomed) {
+            // Its job was killed while it was being started: it must not run on, unwatched by its job.
+            LOG.info("mpd {}: job {} rank {}: killed as it started (its job was killed meanwhile)", selfId(), spec.jid(), rank);
+            Posix.kill(-spawned.pid(), UnixSignals.KILL);
+        }
         return spawned.pid();
     }
 

@@ -73,7 +73,7 @@ final class NeighbourWatch {
             }
             try {
                 if (relink) {
-                    ring.relinked(suspect, peers.link(member), silentNanos);
+                    ring.relinked(suspect, peers.ownLink(member), silentNanos);
                 } else {
                     try (Link probe = Link.connect(member.endpoint(), handshake, secret, watchTimeout.multipliedBy(2))) {
                         probe.send(MpdMessage.of("hello").with("id", ring.self().id()).build());

@@ -11,9 +11,15 @@ import org.sss.lib.wire.ChallengeHandshake;
 import org.sss.lib.wire.SharedKey;
 
 /**
- * An mpd's connections: one outgoing link per other member (opened on first use and kept), and the links others
- * opened to it. Each link gets a reader thread (a platform thread, so a forwarded ring message costs no hand-off)
- * that passes messages to the {@link LinkHandler}. Thread-safe.
+ * An mpd's connections: one link per other member it talks to, and the links consoles opened to it. A link to a
+ * member is opened on first use and kept; a link another member opened, once it has named its member
+ * ({@link #named}), carries this mpd's messages to that member too, so two members that talk both ways (a job's
+ * parent and child in the tree: launch down, fences and output up; the leader and a member that joined through it)
+ * share one connection instead of two (half the descriptors, and no connection set up in the middle of a fence).
+ * The ring's link to the right neighbour is always one this mpd opened ({@link #ownLink}): its closing says the
+ * neighbour is gone, which a link the neighbour itself may close cannot say. Each link gets a reader thread (a
+ * platform thread, so a forwarded ring message costs no hand-off) that passes messages to the {@link LinkHandler}.
+ * Thread-safe.
  */
 public final class Peers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Peers.class);
@@ -26,6 +32,8 @@ public final class Peers implements AutoCloseable {
     private final LinkHandler handler;
     private final Duration connectTimeout;
     private final Map<String, Link> outgoing = new ConcurrentHashMap<>();
+    /** Links other members opened to this mpd, by the member their {@code hello} named. */
+    private final Map<String, Link> named = new ConcurrentHashMap<>();
     private final Set<Link> all = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -58,10 +66,27 @@ public final class Peers implements AutoCloseable {
 
     /**
      * @param member another member
-     * @return the open link to it, connecting first if there is none
+     * @return the open link to it: one this mpd opened, else one the member opened, else a new one
      * @throws IOException if it cannot be reached or refuses the secret
      */
     public Link link(Member member) throws IOException {
+        Link existing = outgoing.get(member.id());
+        if (existing != null && !existing.isClosed()) {
+            return existing;
+        }
+        Link theirs = named.get(member.id());
+        if (theirs != null && !theirs.isClosed()) {
+            return theirs;
+        }
+        return ownLink(member);
+    }
+
+    /**
+     * @param member another member
+     * @return the open link this mpd opened to it, connecting first if there is none (the ring's right link)
+     * @throws IOException if it cannot be reached or refuses the secret
+     */
+    public Link ownLink(Member member) throws IOException {
         Link existing = outgoing.get(member.id());
         if (existing != null && !existing.isClosed()) {
             return existing;
@@ -91,12 +116,20 @@ public final class Peers implements AutoCloseable {
      * @return whether it was sent
      */
     public boolean send(Member member, MpdMessage message) {
+        Link link = null;
         try {
-            link(member).send(message);
+            link = link(member);
+            link.send(message);
             return true;
         } catch (IOException e) {
             LOG.debug("mpd {}: cannot send {} to {}: {}", selfId, message.cmd(), member.id(), e.getMessage());
-            forget(member.id());
+            if (link != null) {
+                // Only the link that failed: another to the member may be its own ring link to this mpd, which
+                // closing would make it take this mpd for dead.
+                outgoing.remove(member.id(), link);
+                named.remove(member.id(), link);
+                link.close();
+            }
             return false;
         }
     }
@@ -112,6 +145,21 @@ public final class Peers implements AutoCloseable {
     public boolean send(Membership ring, String memberId, MpdMessage message) {
         Member member = ring.member(memberId).orElse(null);
         return member != null && send(member, message);
+    }
+
+    /**
+     * A link another member opened named that member ({@code hello}, its first message): from now on it is this
+     * mpd's link to that member as well, unless one is already open. Only links authenticated with the ring's secret
+     * qualify (a job's console cannot stand in for a member).
+     *
+     * @param accepted the link, as {@link #adopt} was given it
+     * @param memberId the member it says it comes from
+     */
+    public void named(Link accepted, String memberId) {
+        accepted.peerId(memberId);
+        if (accepted.scope().isEmpty() && !accepted.isClosed()) {
+            named.compute(memberId, (id, existing) -> existing == null || existing.isClosed() ? accepted : existing);
+        }
     }
 
     /** @param accepted a link another process opened; its reader starts now */
@@ -134,6 +182,10 @@ public final class Peers implements AutoCloseable {
         Link link = outgoing.remove(memberId);
         if (link != null) {
             link.close();
+        }
+        Link theirs = named.remove(memberId);
+        if (theirs != null) {
+            theirs.close();
         }
     }
 
@@ -168,6 +220,7 @@ public final class Peers implements AutoCloseable {
                 String id = link.peerId();
                 if (id != null) {
                     outgoing.remove(id, link);
+                    named.remove(id, link);
                 }
                 if (!closed) {
                     handler.closed(link, reason);
@@ -181,5 +234,6 @@ public final class Peers implements AutoCloseable {
         closed = true;
         all.forEach(Link::close);
         outgoing.clear();
+        named.clear();
     }
 }

@@ -73,6 +73,7 @@ public final class Posix {
     private static final MethodHandle FA_ADDCLOSEFROM = bind("posix_spawn_file_actions_addclosefrom_np",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle PIPE2 = bind("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), ERRNO);
+    private static final MethodHandle EVENTFD = bind("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO);
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle READ = bind("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), ERRNO);
     private static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), ERRNO);
@@ -236,48 +237,55 @@ public final class Posix {
     }
 
     /**
-     * @param nonBlocking whether both ends are non-blocking
-     * @return a new close-on-exec pipe: read end, write end
+     * @return a new close-on-exec, non-blocking eventfd: one descriptor that {@link #poke} makes readable and
+     *         {@link #drain} resets (a wake-up for a poll loop, where a pipe would cost two)
      * @throws IOException if the process is out of descriptors
      */
-    public static int[] pipe(boolean nonBlocking) throws IOException {
+    public static int wakeup() throws IOException {
         try (Arena arena = Arena.ofConfined()) {
-            return pipe(arena, O_CLOEXEC | (nonBlocking ? O_NONBLOCK : 0));
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int fd = (int) EVENTFD.invokeExact(state, 0, O_CLOEXEC | O_NONBLOCK);
+            if (fd < 0) {
+                throw failure("eventfd", errno(state));
+            }
+            return fd;
         } catch (IOException e) {
             throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException("pipe2 failed: " + e, e);
+            throw new IllegalStateException("eventfd failed: " + e, e);
         }
     }
 
     /**
-     * Writes one byte to a non-blocking pipe to wake its reader; a full pipe is already awake.
+     * Adds one to an eventfd from {@link #wakeup} (an 8-byte count, in the machine's byte order), waking its poller.
      *
-     * @param fd the write end
+     * @param fd the eventfd
      */
     public static void poke(int fd) {
+        byte[] one = new byte[8];
+        one[java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN ? 0 : 7] = 1;
         try {
-            write(fd, new byte[] {1});
+            write(fd, one);
         } catch (IOException full) {
-            // EAGAIN: the reader has not drained earlier pokes yet, and will wake anyway.
+            // EAGAIN: the count is at its maximum, so the poller is awake anyway.
         }
     }
 
     /**
-     * Empties a non-blocking pipe.
+     * Resets an eventfd from {@link #wakeup}: one read takes its whole count.
      *
-     * @param fd the read end
+     * @param fd the eventfd
      */
     public static void drain(int fd) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buffer = arena.allocate(256);
+            MemorySegment buffer = arena.allocate(8);
             MemorySegment state = arena.allocate(CALL_STATE);
-            while (true) {
-                long n = (long) READ.invokeExact(state, fd, buffer, buffer.byteSize());
-                if (n == 0 || n < 0 && errno(state) != EINTR) {
-                    return; // end of file, or EAGAIN: nothing more to read (no exception: this runs on every wake-up)
-                }
-            }
+            long n;
+            do {
+                // EAGAIN (not poked since the last drain) is no failure and costs no exception: this runs on every
+                // wake-up.
+                n = (long) READ.invokeExact(state, fd, buffer, buffer.byteSize());
+            } while (n < 0 && errno(state) == EINTR);
         } catch (Throwable e) {
             throw new IllegalStateException("read failed: " + e, e);
         }

@@ -38,18 +38,16 @@ public final class ProcessReactor implements AutoCloseable {
 
     private final Thread thread;
     private final ConcurrentLinkedQueue<Entry> added = new ConcurrentLinkedQueue<>();
-    private final int wakeRead;
-    private final int wakeWrite;
+    /** An eventfd: one descriptor per reactor (a pipe would be two, and a JVM of many members holds many). */
+    private final int wake;
     private volatile boolean closed;
 
     /**
      * @param name the mpd's id, for the thread name
-     * @throws IOException if the wake-up pipe cannot be made
+     * @throws IOException if its wake-up eventfd cannot be made
      */
     public ProcessReactor(String name) throws IOException {
-        int[] wake = Posix.pipe(true);
-        this.wakeRead = wake[0];
-        this.wakeWrite = wake[1];
+        this.wake = Posix.wakeup();
         this.thread = Thread.ofPlatform().daemon().name("mpd-io-" + name).start(this::loop);
     }
 
@@ -63,7 +61,7 @@ public final class ProcessReactor implements AutoCloseable {
     public void watch(Posix.Spawned process, Watcher watcher) throws IOException {
         int pidfd = Posix.pidfdOpen(process.pid());
         added.add(new Entry(process.pid(), process.stdout(), process.stderr(), pidfd, watcher));
-        Posix.poke(wakeWrite);
+        Posix.poke(wake);
     }
 
     private void loop() {
@@ -84,7 +82,7 @@ public final class ProcessReactor implements AutoCloseable {
                     pollfds = arena.allocate((long) POLLFD * capacity);
                 }
                 int count = 0;
-                count = set(pollfds, count, wakeRead);
+                count = set(pollfds, count, wake);
                 for (Entry entry : entries) {
                     count = set(pollfds, count, entry.stdout);
                     count = set(pollfds, count, entry.stderr);
@@ -94,7 +92,7 @@ public final class ProcessReactor implements AutoCloseable {
                     continue;
                 }
                 if (ready(pollfds, 0)) {
-                    Posix.drain(wakeRead);
+                    Posix.drain(wake);
                 }
                 // Output and exits read in this round are sent together: one write per link, not per message.
                 Link.beginBatch();
@@ -142,14 +140,13 @@ public final class ProcessReactor implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        Posix.poke(wakeWrite);
+        Posix.poke(wake);
         try {
             thread.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Posix.close(wakeRead);
-        Posix.close(wakeWrite);
+        Posix.close(wake);
     }
 
     /** One watched process. A closed descriptor is -1, which poll skips. */

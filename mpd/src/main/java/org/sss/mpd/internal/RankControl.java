@@ -166,6 +166,7 @@ final class RankControl {
         if (job == null) {
             return;
         }
+        job.stopping = true;
         int signal = (int) message.number("signal");
         long grace = message.number("grace", graceMillis);
         Runnable kill = () -> {
@@ -194,7 +195,7 @@ final class RankControl {
      */
     void terminate(LocalRank local, int signal, long grace) {
         synchronized (local) {
-            if (local.exited || local.pid <= 0) {
+            if (local.doom() <= 0) {
                 return;
             }
             Posix.kill(-local.pid, signal);
@@ -289,10 +290,12 @@ final class RankControl {
         if (job == null) {
             return;
         }
+        job.stopping = true;
         if (job.root == null) {
             table.remove(job);
         }
         for (LocalRank local : job.ranks.values()) {
+            local.doom();
             pmi.release(local.pmiid);
             if (local.stdin != null) {
                 local.stdin.close();

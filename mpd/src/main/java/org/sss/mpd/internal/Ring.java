@@ -382,7 +382,7 @@ public final class Ring implements AutoCloseable {
             Member candidate = membership.rightOf(dead);
             while (!candidate.id().equals(self.id())) {
                 try {
-                    Link link = peers.link(candidate);
+                    Link link = peers.ownLink(candidate);
                     rightLink = link;
                     rightId = candidate.id();
                     lastPongNanos = System.nanoTime();
@@ -466,7 +466,7 @@ public final class Ring implements AutoCloseable {
             return;
         }
         try {
-            rightLink = peers.link(right);
+            rightLink = peers.ownLink(right);
             rightId = right.id();
             lastPongNanos = System.nanoTime();
         } catch (IOException e) {

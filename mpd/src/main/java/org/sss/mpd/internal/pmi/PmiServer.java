@@ -33,6 +33,8 @@ public final class PmiServer implements AutoCloseable {
     static final Duration UNBOUND_TIMEOUT = Duration.ofSeconds(10);
     /** Lines a connection may send before naming its rank (MPICH sends one or two). */
     static final int MAX_UNBOUND_LINES = 8;
+    /** The pause after a failed accept (the process out of descriptors, typically) before the next one. */
+    static final long ACCEPT_BACKOFF_NANOS = 50_000_000L;
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("mpd-pmi-watchdog").factory());
     private final ServerSocket server;
@@ -68,6 +70,9 @@ public final class PmiServer implements AutoCloseable {
             } catch (IOException e) {
                 if (!closed) {
                     LOG.warn("mpd: PMI accept failed: {}", e.getMessage());
+                    // Out of descriptors, accept fails at once until some are freed: a pause, not a busy loop of
+                    // warnings (the connection waits in the backlog meanwhile).
+                    java.util.concurrent.locks.LockSupport.parkNanos(ACCEPT_BACKOFF_NANOS);
                 }
             }
         }
