@@ -36,12 +36,16 @@ def main(out, command, note):
               "| repair 1 crash (job told) | repair 10 crashes (job told) | JVM CPU: boot / launch / repair 1 "
               "| fds, threads per member |",
               "|---|---|---|---|---|---|---|---|---|---|---|"]
+    def floor(r):
+        value = r.get("launch_floor_ms") or "n/a"
+        return "" if value == "n/a" else f"; floor {cell(value)} ms"
+
     for r in rows:
         n = int(r["members"])
         per = lambda key: (f"{int(r[key]) // n}" if r.get(key, "n/a").isdigit() else "n/a")
         lines.append(
             f"| {n:,} | {r['depth']} ({r['fanout']}) | {cell(r['boot_ms'], 0.001, 1)} s | {cell(r['launch_ms'])} ms "
-            f"({r['launch_hosts']} hosts) | {cell(r['pmi1_fence_us'], 0.001, 1)} ms | {cell(r['pmix_fence_us'], 0.001, 1)} ms "
+            f"({r['launch_hosts']} hosts{floor(r)}) | {cell(r['pmi1_fence_us'], 0.001, 1)} ms | {cell(r['pmix_fence_us'], 0.001, 1)} ms "
             f"| {cell(r['ringtest_loop_ms'], 1, 1)} ms | {cell(r['repair1_ms'])} ms ({cell(r['repair1_told_ms'])}) "
             f"| {cell(r['repair10_ms'])} ms ({cell(r['repair10_told_ms'])}) "
             f"| {cell(r['boot_cpu_ms'], 0.001, 1)} s / {cell(r['launch_cpu_ms'])} ms / {cell(r['repair1_cpu_ms'])} ms "

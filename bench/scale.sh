@@ -3,7 +3,8 @@
 # (N whole mpds, each on its own loopback address from BENCH_FIRST, default 127.30.0.1) and, in order:
 #   boot      from starting the JVM until every member agrees on the whole membership (await-whole)
 #   launch    mpiexec -n N /bin/true, one rank per member (median of RUNS after a warm-up); the launch tree's depth
-#             for the mpds' fan-out (FANOUT, default 4); placement checked: N distinct MPD_HOST
+#             for the mpds' fan-out (FANOUT, default 4); placement checked: N distinct MPD_HOST; beside it the floor
+#             (bench/c/spawn-floor.c: N posix_spawns of /bin/true from one process holding the JVM's descriptors)
 #   pmi1      a PMI-1 fence across all N ranks (testkit/src/test/c/fence.c: us per fence, median of 3 jobs)
 #   pmix      a PMIx fence across all N ranks (bench/c/pmix-fence.c: the same through the mpds' PMIx servers;
 #             n/a without libpmix-dev)
@@ -47,6 +48,7 @@ trap 'members_stop; rm -rf "$WORK"' EXIT
 
 for tool in gcc python3; do command -v "$tool" >/dev/null || sss_die "$tool is missing"; done
 gcc -O2 -Wall -Wextra -o "$WORK/fence" "$ROOT/testkit/src/test/c/fence.c"
+gcc -O2 -Wall -Wextra -o "$WORK/spawn-floor" "$ROOT/bench/c/spawn-floor.c"
 PMIX_FENCE=""
 if pkg-config --exists pmix 2>/dev/null && [ -x "$ROOT/mpd/target/native/sss-pmix" ]; then
   gcc -O2 -Wall -Wextra $(pkg-config --cflags pmix) -o "$WORK/pmix-fence" "$ROOT/bench/c/pmix-fence.c" \
@@ -112,13 +114,13 @@ repair() {
   sed 's/^/    job: /' "$WORK/$tag.err" | head -n 3
 }
 
-COLUMNS_TSV="members\tfanout\tdepth\tboot_ms\tboot_cpu_ms\tlaunch_ms\tlaunch_cpu_ms\tlaunch_hosts\tpmi1_fence_us\tpmix_fence_us\tfence_cpu_ms\tringtest_loop_ms\trepair1_ms\trepair1_told_ms\trepair1_cpu_ms\trepair10_ms\trepair10_told_ms\trepair10_cpu_ms\theap_mb\tfds\tthreads"
+COLUMNS_TSV="members\tfanout\tdepth\tboot_ms\tboot_cpu_ms\tlaunch_ms\tlaunch_cpu_ms\tlaunch_hosts\tpmi1_fence_us\tpmix_fence_us\tfence_cpu_ms\tringtest_loop_ms\trepair1_ms\trepair1_told_ms\trepair1_cpu_ms\trepair10_ms\trepair10_told_ms\trepair10_cpu_ms\theap_mb\tfds\tthreads\tlaunch_floor_ms"
 echo -e "$COLUMNS_TSV" >"$OUT/results.tsv"
 echo "machine: $(nproc) cores, $(uname -sr), $("$JAVA" -version 2>&1 | head -n 1); commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'); $(date -u +%FT%TZ)" | tee "$OUT/machine.txt"
 
 measure() {
   local n="$1" heap=$((256 + 4 * n)) t0 cpu0 answer d
-  local boot="n/a" boot_cpu="n/a" launch="n/a" launch_cpu="n/a" hosts="n/a" pmi1="n/a" pmix="n/a" fence_cpu="n/a"
+  local boot="n/a" boot_cpu="n/a" launch="n/a" launch_cpu="n/a" hosts="n/a" floor="n/a" pmi1="n/a" pmix="n/a" fence_cpu="n/a"
   local fds="n/a" threads="n/a" ring="n/a" r1="n/a" t1="n/a" c1="n/a" r10="n/a" t10="n/a" c10="n/a"
   d="$(depth "$n" "$FANOUT")"
   echo; echo "== $n members (fan-out $FANOUT: launch tree depth $d; heap ${heap}m)"
@@ -146,6 +148,11 @@ measure() {
     [ "$status" -eq 0 ] || launch="failed($status)"
     hosts="$($MPIEXEC --pmi pmi1 -n "$n" printenv MPD_HOST | sort -u | wc -l)" || true
     echo "  launch: mpiexec -n $n /bin/true: median $launch ms of ${times[*]} (CPU per job $launch_cpu ms); $hosts distinct hosts"
+    # The floor beside it: N posix_spawns of /bin/true from one process that holds as many descriptors as the
+    # members' JVM now (each child closes them all before its exec, as the mpd's spawn does), and nothing else.
+    local floor_line
+    floor_line="$("$WORK/spawn-floor" "$n" "$(ls "/proc/$MEMBERS_PID/fd" | wc -l)")" \
+      && floor="$(sed -n 's/.*open: \([0-9.]*\) ms wall.*/\1/p' <<<"$floor_line")" && echo "  floor: $floor_line"
 
     local fences=() out
     cpu0="$(members_cpu)"
@@ -187,7 +194,7 @@ measure() {
   fi
   cp "$WORK/ring/err" "$OUT/members-$n.log" 2>/dev/null || true
   members_stop
-  echo -e "$n\t$FANOUT\t$d\t$boot\t$boot_cpu\t$launch\t$launch_cpu\t$hosts\t$pmi1\t$pmix\t$fence_cpu\t$ring\t$r1\t$t1\t$c1\t$r10\t$t10\t$c10\t$heap\t$fds\t$threads" >>"$OUT/results.tsv"
+  echo -e "$n\t$FANOUT\t$d\t$boot\t$boot_cpu\t$launch\t$launch_cpu\t$hosts\t$pmi1\t$pmix\t$fence_cpu\t$ring\t$r1\t$t1\t$c1\t$r10\t$t10\t$c10\t$heap\t$fds\t$threads\t$floor" >>"$OUT/results.tsv"
 }
 
 for n in "${SIZES[@]}"; do
