@@ -384,7 +384,7 @@ public final class Ring implements AutoCloseable {
             Set<String> lost = new LinkedHashSet<>();
             lost.add(dead);
             Member candidate = membership.rightOf(dead);
-            while (!candidate.id().equals(self.id())) {
+            while (!candidate.id().equals(self.id()) && !exiting) {
                 try {
                     Link link = peers.link(candidate);
                     rightLink = link;
