@@ -103,7 +103,10 @@ public final class Peers implements AutoCloseable {
             link.peerId(member.id());
             link.send(MpdMessage.of("hello").with("id", selfId).build());
             outgoing.put(member.id(), link);
-            read(link);
+            if (!read(link)) {
+                outgoing.remove(member.id(), link);
+                throw new IOException("mpd is stopping");
+            }
             return link;
         }
     }
@@ -162,7 +165,10 @@ public final class Peers implements AutoCloseable {
         }
     }
 
-    /** @param accepted a link another process opened; its reader starts now */
+    /**
+     * @param accepted a link another process opened; its reader starts now, or (once this mpd is stopping, e.g. its
+     *                 handshake finished after a crash cut every link) it is closed at once
+     */
     public void adopt(Link accepted) {
         read(accepted);
     }
@@ -189,8 +195,20 @@ public final class Peers implements AutoCloseable {
         }
     }
 
-    private void read(Link link) {
+    /**
+     * Starts a link's reader, unless this mpd is stopping: a link that joins {@link #all} after {@link #close} cut
+     * every link would otherwise live on, and a stopped (crashed) mpd would keep answering its left neighbour's pings.
+     *
+     * @return whether the reader started (false: the link is closed)
+     */
+    private boolean read(Link link) {
         all.add(link);
+        if (closed) {
+            // close() sets closed before it closes what is in all: either it saw this link or this sees closed.
+            all.remove(link);
+            link.close();
+            return false;
+        }
         Thread.ofPlatform().daemon().name("mpd-link-" + selfId + "-" + link.describe()).start(() -> {
             String reason = "closed by peer";
             try {
@@ -227,6 +245,7 @@ public final class Peers implements AutoCloseable {
                 }
             }
         });
+        return true;
     }
 
     @Override

@@ -49,6 +49,7 @@ public final class Ring implements AutoCloseable {
     private String rightId;
     private volatile long lastPongNanos = System.nanoTime();
     private volatile boolean exiting;
+    private volatile boolean closed;
     private boolean rejoining;
     private final PartitionHealer healer;
     private final RingJoins joins;
@@ -183,8 +184,11 @@ public final class Ring implements AutoCloseable {
         }
     }
 
-    /** Handles {@code ping} from the left neighbour. */
+    /** Handles {@code ping} from the left neighbour; once closed (stopped or crashed) it answers none: it must look lost. */
     public void onPing(Link link, MpdMessage message) {
+        if (closed) {
+            return;
+        }
         String from = message.get("from");
         boolean member;
         long epoch;
@@ -380,7 +384,7 @@ public final class Ring implements AutoCloseable {
             Set<String> lost = new LinkedHashSet<>();
             lost.add(dead);
             Member candidate = membership.rightOf(dead);
-            while (!candidate.id().equals(self.id())) {
+            while (!candidate.id().equals(self.id()) && !exiting) {
                 try {
                     Link link = peers.ownLink(candidate);
                     rightLink = link;
@@ -490,6 +494,7 @@ public final class Ring implements AutoCloseable {
     @Override
     public void close() {
         exiting = true;
+        closed = true;
         timer.shutdownNow();
     }
 }
