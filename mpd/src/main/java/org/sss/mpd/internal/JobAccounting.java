@@ -91,9 +91,6 @@ final class JobAccounting {
         String host = message.get("host");
         String signal = message.get("signal");
         String why = message.get("why");
-        if (message.get("cpu") != null) {
-            job.root.usage.add(message.number("cpu"), message.number("peak", 0));
-        }
         String exceeded = message.get("exceeded");
         if (exceeded != null && job.root.fail(JobRoot.LIMIT_EXCEEDED, exceeded)) {
             LOG.info("mpd {}: job {}: {} on host {}; killing the job", selfId(), job.jid(), exceeded, host);
@@ -104,7 +101,10 @@ final class JobAccounting {
                 : " exited with status " + status) + (why != null ? ": " + why : "");
         JobRoot.ExitOutcome outcome = job.root.rankExited(rank, status, reason);
         if (outcome == JobRoot.ExitOutcome.IGNORED) {
-            return;
+            return; // a rank's exit counts once: a killed job's hosts send it up the tree and straight here
+        }
+        if (message.get("cpu") != null) {
+            job.root.usage.add(message.number("cpu"), message.number("peak", 0));
         }
         job.root.send(ConsoleMessages.rankExited(job.jid(), rank, status, host, signal, message.get("pid"), why));
         if (outcome == JobRoot.ExitOutcome.FIRST_FAILURE || outcome == JobRoot.ExitOutcome.FAILED_OTHERS_GO_ON) {

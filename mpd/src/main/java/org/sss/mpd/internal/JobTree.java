@@ -60,6 +60,23 @@ final class JobTree {
     }
 
     /**
+     * Sends a local rank's exit toward the root, as {@link #sendUp} does; while the job is being killed or forgotten
+     * here, also straight to the root (which counts a rank's exit once). A job is killed because one of its hosts
+     * failed, and that host may be this one's parent: a report written to its connection in the moment before this
+     * mpd has read the connection's end is lost, and the root would wait for the rank for ever. The root sent the
+     * kill itself, so it can be reached; output keeps to the tree, so it stays in order.
+     *
+     * @param job     this mpd's part of the job
+     * @param message the {@code job-exit}
+     */
+    void sendExitUp(Job job, MpdMessage message) {
+        sendUp(job, message);
+        if (job.stopping && job.index != 0 && job.spec.parentOf(job.index) != 0) {
+            peers.send(ring.membership(), job.spec.treeHosts().getFirst(), message);
+        }
+    }
+
+    /**
      * Handles {@code job-out}, {@code job-exit}, {@code job-spawned} and the like from a child: passes them on.
      *
      * @param message the report

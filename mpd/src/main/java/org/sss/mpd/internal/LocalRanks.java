@@ -230,7 +230,7 @@ final class LocalRanks {
         if (job.allLocalRanksEnded()) {
             withUsage(job, exit);
         }
-        tree.sendUp(job, exit.build());
+        tree.sendExitUp(job, exit.build());
         if (job.allLocalRanksEnded()) {
             pmix.ended(job);
         }

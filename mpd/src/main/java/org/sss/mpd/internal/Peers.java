@@ -189,10 +189,11 @@ public final class Peers implements AutoCloseable {
         if (link != null) {
             link.close();
         }
-        Link theirs = named.remove(memberId);
-        if (theirs != null) {
-            theirs.close();
-        }
+        // A link the member opened is only no longer used to send to it: it is the member's to close. It may be its
+        // ring link to this mpd (this mpd its right neighbour), and a member removed by mistake (a stale membership,
+        // a false loss) would take this mpd for dead when it closed, and have it removed in turn: at 128 members,
+        // ten crashes at once became a minute of live members removing each other round the ring.
+        named.remove(memberId);
     }
 
     /**
