@@ -11,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sss.mpd.Mpd;
 import org.sss.mpd.MpdMembers;
 import org.sss.mpd.MpdSettings;
-import org.sss.mpd.internal.Link;
 import org.sss.mpd.internal.Member;
 
 /**
@@ -31,10 +30,7 @@ class MpdCrashedNeighboursIntegrationTest {
 
     @Test
     void theRingIsWholeAgainEachTimeEveryThirdMemberCrashesAtOnce() throws Exception {
-        Path secret = TestKeys.write(dir.resolve("mpd.conf"), "MPD_SECRETWORD=" + java.util.UUID.randomUUID(), "rw-------");
-        MpdSettings template = new MpdSettings("cn", "cn", "127.71.0.1", 0, null, secret, null, 8,
-                Duration.ofSeconds(1), Duration.ofMillis(1500), Link.DEFAULT_FRAME_TIMEOUT, Duration.ofMinutes(5), null,
-                dir.resolve("no-pmix-helper"));
+        MpdSettings template = MemberRings.template(dir, "cn", "127.71.0.1");
         for (int round = 1; round <= ROUNDS; round++) {
             try (MpdMembers ring = MpdMembers.start(template, MEMBERS)) {
                 await("round " + round + ": a whole ring of " + MEMBERS).atMost(Duration.ofSeconds(60))

@@ -19,7 +19,6 @@ import org.sss.mpd.client.JobEvent;
 import org.sss.mpd.client.JobRequest;
 import org.sss.mpd.client.JobRequest.ProcessSet;
 import org.sss.mpd.client.MpdConsole;
-import org.sss.mpd.internal.Link;
 import org.sss.mpd.internal.Member;
 
 /**
@@ -37,11 +36,7 @@ class MpdMembersScaleIntegrationTest {
 
     @Test
     void aRingOf128BootsWholeAndIsWholeAgainAfterTenMembersCrashAtOnce() throws Exception {
-        Path secret = TestKeys.write(dir.resolve("mpd.conf"), "MPD_SECRETWORD=" + java.util.UUID.randomUUID(), "rw-------");
-        // No PMIx helper (not an executable file): the ring is under test, and 128 helper processes cost CI a lot.
-        MpdSettings template = new MpdSettings("scale", "scale", "127.11.0.1", 0, null, secret, null, 8,
-                Duration.ofSeconds(1), Duration.ofMillis(1500), Link.DEFAULT_FRAME_TIMEOUT, Duration.ofMinutes(5), null,
-                dir.resolve("no-pmix-helper"));
+        MpdSettings template = MemberRings.template(dir, "scale", "127.11.0.1");
         long started = System.nanoTime();
         try (MpdMembers ring = MpdMembers.start(template, MEMBERS)) {
             await("a whole ring of " + MEMBERS).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
@@ -54,7 +49,7 @@ class MpdMembersScaleIntegrationTest {
             Mpd root = ring.running().getFirst();
             List<String> jobHosts = List.of(root.self().host(), victims.get(0), victims.get(CRASHED / 2));
             List<JobEvent> events = new CopyOnWriteArrayList<>();
-            try (MpdConsole console = MpdConsole.connect(root.self().endpoint(), MpdSecret.load(secret))) {
+            try (MpdConsole console = MpdConsole.connect(root.self().endpoint(), MpdSecret.load(template.secretFile()))) {
                 console.launch(JobRequest.of(ProcessSet.of(jobHosts.size(), "sleep", "60")).placedOn(jobHosts)
                         .withGrace(Duration.ofSeconds(1)), events::add);
                 await("the job's ranks started on " + jobHosts).atMost(Duration.ofSeconds(20))
