@@ -211,19 +211,32 @@ sss_exec() {
   exec "$JAVA" $(sss_jvm_options "$program" "$@") -cp "$(sss_classpath "$module")" "$main" "$@"
 }
 
-# Command-line tools start small and fast; an mpd (dozens may share a machine) keeps a small heap;
-# the components take the JVM's defaults. $SSS_JVM_OPTIONS, when set, is added to the daemons' options (components
-# and mpds), after these, so that an administrator can size a heap or choose a collector. The program's arguments
-# may follow its name: `mpd --members N` (N ring members in one JVM) gets a heap that fits N (see sss_mpd_heap).
+# Command-line tools start small and fast; an mpd (dozens may share a machine) keeps a small heap. The daemons
+# (components, and an mpd of one member) compile with C1 only and collect with the serial collector: their work is
+# many small messages, and with C2 the suite spent a fifth to a quarter of its CPU compiling still after thousands of
+# jobs, while C1's code ran the same jobs on 40-50 % less CPU in all (docs/PERFORMANCE.md, "JIT"). A JVM of many
+# ring members (tests, benchmarks) keeps the tiered compiler for its long fan-outs. $SSS_JVM_OPTIONS, when set, is
+# added to the daemons' options (components and mpds), after these, so that an administrator can size a heap or
+# choose a collector or compiler (-XX:TieredStopAtLevel=4 restores C2). The program's arguments may follow its name:
+# `mpd --members N` (N ring members in one JVM) gets a heap that fits N (see sss_mpd_heap).
 sss_jvm_options() {
   local program="$1"; shift
   case "$program" in
     sssjob) echo "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k" ;;
     ssssend|sssadmin|sss-status|mpdboot|mpdtrace|mpdringtest|mpdlistjobs|mpdsigjob|mpdkilljob|mpdallexit)
       echo "--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto" ;;
-    mpd) echo "--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xss512k $(sss_mpd_heap "$@") ${SSS_JVM_OPTIONS:-}" ;;
-    *) echo "--enable-native-access=ALL-UNNAMED ${SSS_JVM_OPTIONS:-}" ;;
+    mpd) echo "--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC $(sss_mpd_compiler "$@") -Xss512k $(sss_mpd_heap "$@") ${SSS_JVM_OPTIONS:-}" ;;
+    *) echo "--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 ${SSS_JVM_OPTIONS:-}" ;;
   esac
+}
+
+# An mpd's compiler: C1 only for one member (a host's mpd), tiered for `--members N` with N > 1.
+sss_mpd_compiler() {
+  while [ $# -gt 0 ]; do
+    if [ "$1" = --members ] && [ $# -gt 1 ] && [[ "$2" =~ ^[0-9]{1,6}$ ]] && [ "$((10#$2))" -gt 1 ]; then return; fi
+    shift
+  done
+  echo "-XX:TieredStopAtLevel=1"
 }
 
 # An mpd's heap: 256 MB. With `--members N` a JVM holds N members, each about 1.1 MB of live heap (its links'
