@@ -84,14 +84,15 @@ final class CgroupFiles {
         return true;
     }
 
-    /** Removes a directory of groups if no group is left in it (another mpd on the host may still use it). */
+    /**
+     * Removes a directory of groups if no group is left in it (another mpd on the host may still use it): the kernel
+     * refuses to remove a group that has groups below it, and its control files do not count, so this only tries.
+     */
     static void rmdirIfEmpty(Path dir) {
-        try (java.util.stream.Stream<Path> children = Files.list(dir)) {
-            if (children.noneMatch(Files::isDirectory)) {
-                Files.deleteIfExists(dir);
-            }
+        try {
+            Files.deleteIfExists(dir);
         } catch (IOException e) {
-            // in use by another mpd, or gone already
+            // in use by another mpd, or not a group (a plain directory with files in it)
         }
     }
 

@@ -97,6 +97,11 @@ final class CgroupV1 implements CgroupDriver {
         public boolean killAll() {
             Path state = freezer.resolve("freezer.state");
             Path procs = freezer.resolve("cgroup.procs");
+            if (CgroupFiles.pids(procs).isEmpty() && CgroupFiles.pids(memory.resolve("cgroup.procs")).isEmpty()) {
+                // Nothing left to kill (a job's usual end): a process enters a group only by a member's fork or by
+                // being written in, and freezing costs the kernel a code patch on every CPU each way.
+                return true;
+            }
             try {
                 CgroupFiles.write(state, "FROZEN");
                 long deadline = System.nanoTime() + 1_000_000_000L;
