@@ -26,16 +26,29 @@ import org.sss.schema.ObjectFactory;
  * earlier point of its life than the copy has ({@link #later}: a full read may have seen the job start before the
  * event of its submission arrived). A job that has completed, or is held, leaves the copy; a lookup naming a job the
  * queue manager has forgotten turns into a full read. Events may be lost (a lapsed subscription): the periodic full
- * read repairs the copy. Events are noted from any thread; reads happen on the pass's thread, one at a time.
+ * read repairs the copy. The start of a run whose end the copy has already taken in is ignored, whichever way it
+ * comes. Events are noted from any thread; reads happen on the pass's thread, one at a time.
  */
 final class JobView {
     private static final ObjectFactory FACTORY = new ObjectFactory();
     private static final Set<String> PLANNED_STATES = Set.of("queued", "running", "exiting");
+    private static final int ENDED_KEPT = 4096;
     private final Map<String, JobType> jobs = new LinkedHashMap<>();
     /** The running and exiting jobs of {@link #jobs}: what holds nodes. */
     private final Map<String, JobType> holding = new LinkedHashMap<>();
     /** The queued jobs of {@link #jobs} with dependencies: what each pass looks up. */
     private final Set<String> dependent = new LinkedHashSet<>();
+    /**
+     * Jobs whose end the copy has taken in, with the run that ended: the reply to a start can arrive after the end
+     * of the run it started (a short job, the queue manager's event first), and must not bring that run back to hold
+     * its nodes until the next full read. The most recent {@value #ENDED_KEPT} are kept.
+     */
+    private final Map<String, Integer> ended = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+            return size() > ENDED_KEPT;
+        }
+    };
     private boolean stale = true;
 
     /**
@@ -67,6 +80,10 @@ final class JobView {
             return heldRuns > comingRuns;
         }
         return stage(held) > stage(coming);
+    }
+
+    private static int runs(JobType job) {
+        return job.getRuns() == null ? 0 : job.getRuns();
     }
 
     private static int stage(JobType job) {
@@ -179,8 +196,14 @@ final class JobView {
 
     private void keep(JobType job) {
         String state = job.getState().value();
+        if (stage(job) == 1 && runs(job) <= ended.getOrDefault(job.getId(), -1)) {
+            return;
+        }
         if (!PLANNED_STATES.contains(state)) {
             forget(job.getId());
+            if (stage(job) == 2) {
+                ended.put(job.getId(), runs(job));
+            }
             return;
         }
         jobs.put(job.getId(), job);

@@ -44,4 +44,22 @@ class JobViewTest {
         view.noteEvent(event(SuiteEvent.JOB_HELD, job("8", JobState.HELD, 0)));
         assertThat(view.held()).as("completed and held jobs leave the copy").isEmpty();
     }
+
+    @Test
+    void aStartsReplyArrivingAfterTheJobsEndDoesNotHoldItsNodes() {
+        JobView view = new JobView();
+        JobType running = job("9", JobState.RUNNING, 1);
+        running.setAllocated("node1");
+        view.noteEvent(event(SuiteEvent.JOB_FINISHED, job("9", JobState.COMPLETED, 1)));
+        view.started(running);
+        assertThat(view.held()).as("the run that already ended").isEmpty();
+        assertThat(view.heldNodes()).isEmpty();
+
+        view.noteEvent(event(SuiteEvent.JOB_REQUEUED, job("9", JobState.QUEUED, 1)));
+        assertThat(view.held()).as("run again after its end").extracting(JobType::getId).containsExactly("9");
+        JobType again = job("9", JobState.RUNNING, 2);
+        again.setAllocated("node2");
+        view.started(again);
+        assertThat(view.heldNodes()).as("its second run holds its node").containsExactly("node2");
+    }
 }
