@@ -176,14 +176,15 @@ public final class JobThroughput {
         System.out.printf("%d submits acknowledged in %.2f s: %.0f submits per second; ack p50 %.2f ms, p99 %.2f ms,"
                 + " max %.2f ms%n", all.count(), submitSeconds, all.count() / submitSeconds, all.millis(0.50),
                 all.millis(0.99), all.maxMillis());
+        Map<String, Long> following = Map.of();
         if (runJobs) {
-            awaitCompletion(codec, socket, ids, start);
+            following = awaitCompletion(codec, socket, ids, start);
         }
         if (!cpu.isEmpty()) {
             System.out.println(cpu.report(ids.size(), "job"));
         }
         if (!messages.isEmpty()) {
-            System.out.println(messages.report(ids.size()));
+            System.out.println(messages.report(ids.size(), following));
         }
     }
 
@@ -191,13 +192,18 @@ public final class JobThroughput {
      * Waits until no job is queued or running (a cheap count every 20 ms, so that following the run does not cost
      * the queue manager what encoding the growing list of completed jobs would), then checks once that every
      * submitted job completed and how.
+     *
+     * @return the requests this made, by the name the queue manager's metrics count them under (they are the
+     *         benchmark's, not the jobs', and are left out of the exchanges per job)
      */
-    private static void awaitCompletion(MessageCodec codec, Path socket, List<String> ids, long start)
+    private static Map<String, Long> awaitCompletion(MessageCodec codec, Path socket, List<String> ids, long start)
             throws InterruptedException {
         long deadline = System.nanoTime() + COMPLETION_DEADLINE.toNanos();
+        long polls = 0;
         try (LocalClient qm = new LocalClient(codec, socket, WireSettings.DEFAULT)) {
             while (System.nanoTime() - deadline < 0) {
                 Queues counts = qm.call(allQueues(), Queues.class);
+                polls++;
                 int left = counts.getQueue().stream().mapToInt(q -> nonNull(q.getQueued()) + nonNull(q.getRunning())).sum();
                 if (left == 0) {
                     double seconds = (System.nanoTime() - start) / 1e9;
@@ -210,7 +216,8 @@ public final class JobThroughput {
                     long failed = mine.stream().filter(j -> j.getExitStatus() == null || j.getExitStatus() != 0).count();
                     System.out.printf("%d jobs submitted, run and completed in %.2f s: %.1f jobs per second end to end"
                             + " (%d did not exit 0)%n", ids.size(), seconds, ids.size() / seconds, failed);
-                    return;
+                    return Map.of("queue-manager queue-query", polls,
+                            "queue-manager job-query", (long) ((ids.size() + 999) / 1000));
                 }
                 Thread.sleep(20);
             }
@@ -220,6 +227,7 @@ public final class JobThroughput {
         } catch (SssException e) {
             System.err.println("JobThroughput: following the jobs failed: " + e.getMessage());
         }
+        return Map.of("queue-manager queue-query", polls);
     }
 
     /** The submitted jobs that completed, asked for by id (the history may hold more than one reply can carry). */

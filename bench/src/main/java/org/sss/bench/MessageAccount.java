@@ -45,17 +45,21 @@ final class MessageAccount {
     }
 
     /**
-     * @param jobs the jobs the round ran
+     * @param jobs      the jobs the round ran
+     * @param observers requests the benchmark itself made to follow the round (its completion polls), by the name
+     *                  they are counted under: left out of the counts, which are the jobs'
      * @return lines: request/reply exchanges per job by operation and in all, events per job, and the process
      *         manager's groups by state now
      */
-    String report(int jobs) {
+    String report(int jobs, Map<String, Long> observers) {
         Map<String, Long> after = read();
         StringBuilder lines = new StringBuilder("exchanges per job:");
         double exchanges = 0;
         double events = 0;
         for (Map.Entry<String, Long> entry : after.entrySet()) {
-            double perJob = (entry.getValue() - before.getOrDefault(entry.getKey(), 0L)) / (double) jobs;
+            long served = entry.getValue() - before.getOrDefault(entry.getKey(), 0L)
+                    - observers.getOrDefault(entry.getKey(), 0L);
+            double perJob = Math.max(0, served) / (double) jobs;
             if (entry.getKey().equals("events logged")) {
                 events = perJob;
             } else if (entry.getKey().startsWith("groups ")) {
@@ -65,7 +69,11 @@ final class MessageAccount {
                 lines.append(String.format(" %s %.2f,", entry.getKey(), perJob));
             }
         }
+        long left = observers.values().stream().mapToLong(Long::longValue).sum();
         lines.append(String.format(" in all %.2f; events logged per job %.2f", exchanges, events));
+        if (left > 0) {
+            lines.append(String.format(" (the benchmark's own %d requests following the round left out)", left));
+        }
         StringBuilder groups = new StringBuilder();
         after.forEach((key, value) -> {
             if (key.startsWith("groups ")) {

@@ -147,7 +147,7 @@ public final class JobOperations {
 
     private Object queues(QueueQuery request, RequestContext context) {
         Queues reply = new Queues();
-        List<Job> jobs = service.table().unfinished();
+        Map<String, int[]> counts = countByQueue(service.table().unfinished());
         for (QueueManagerSettings.Queue queue : settings.queues()) {
             boolean wanted = request.getQueue().stream().anyMatch(q -> org.sss.lib.xml.Restriction.matches(q.getName(), queue.name()));
             if (!wanted) {
@@ -161,16 +161,34 @@ public final class JobOperations {
             type.setMaxNodes(queue.maxNodes());
             type.setPriority(queue.priority());
             type.setUsers(String.join(" ", queue.users().stream().sorted().toList()));
-            type.setQueued(count(jobs, queue, Job.State.QUEUED));
-            type.setHeld(count(jobs, queue, Job.State.HELD));
-            type.setRunning(count(jobs, queue, Job.State.RUNNING) + count(jobs, queue, Job.State.EXITING));
+            int[] count = counts.getOrDefault(queue.name(), new int[3]);
+            type.setQueued(count[QUEUED]);
+            type.setHeld(count[HELD]);
+            type.setRunning(count[RUNNING]);
             reply.getQueue().add(type);
         }
         return reply;
     }
 
-    private static int count(List<Job> jobs, QueueManagerSettings.Queue queue, Job.State state) {
-        return (int) jobs.stream().filter(job -> job.spec().queue().equals(queue.name()) && job.state() == state).count();
+    private static final int QUEUED = 0;
+    private static final int HELD = 1;
+    private static final int RUNNING = 2;
+
+    /** @return per queue, its jobs queued, held and running (or exiting), counted in one walk */
+    private static Map<String, int[]> countByQueue(List<Job> jobs) {
+        Map<String, int[]> counts = new HashMap<>();
+        for (Job job : jobs) {
+            int slot = switch (job.state()) {
+                case QUEUED -> QUEUED;
+                case HELD -> HELD;
+                case RUNNING, EXITING -> RUNNING;
+                default -> -1;
+            };
+            if (slot >= 0) {
+                counts.computeIfAbsent(job.spec().queue(), name -> new int[3])[slot]++;
+            }
+        }
+        return counts;
     }
 
     /** One action on one job. */
