@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * memory.max_usage_in_bytes; OOM kills in memory.oom_control), {@code cpuacct} (CPU time in cpuacct.usage),
  * {@code freezer} (a job is frozen, killed and thawed at its end, so nothing forks away meanwhile) and, when
  * mounted, {@code pids}. Each job's group is {@code BASE/NAME} in each, BASE being the mpd's own group's
- * {@code sss/MPD} subdirectory, made with the job's group and removed with the last one (so an mpd killed while no
- * job runs leaves nothing behind). Thread-safe.
+ * {@code sss/MPD} subdirectory, made with the first job's group and kept until the mpd stops, as in version 2: making
+ * and removing it with every job cost two more groups made and removed in each hierarchy per job. An mpd that never
+ * confined a job leaves nothing; one killed leaves BASE empty, and its next start removes it. Thread-safe.
  */
 final class CgroupV1 implements CgroupDriver {
     private static final Logger LOG = LoggerFactory.getLogger(CgroupV1.class);
@@ -127,8 +128,6 @@ final class CgroupV1 implements CgroupDriver {
                 if (!CgroupFiles.rmdir(dir)) {
                     LOG.warn("mpd: cannot remove control group {}", dir);
                 }
-                CgroupFiles.rmdirIfEmpty(dir.getParent());
-                CgroupFiles.rmdirIfEmpty(dir.getParent().getParent());
             }
         }
     }
