@@ -99,8 +99,20 @@ final class JobLaunch {
             throw new MalformedMessageException("job-start for a job that does not include this mpd");
         }
         Job job = pmiJobs.newJob(spec, index);
-        if (!table.addIfAbsent(job)) {
-            return;
+        switch (table.admit(job)) {
+            case DUPLICATE -> {
+                return;
+            }
+            case OVER_BEFORE -> {
+                LOG.info("mpd {}: job {}: its start came after its end; not started here", selfId(), spec.jid());
+                return;
+            }
+            case KILLED_BEFORE -> {
+                job.stopping = true;
+                LOG.info("mpd {}: job {}: its start came after its kill; its ranks here are killed as they start",
+                        selfId(), spec.jid());
+            }
+            case ADDED -> { }
         }
         // The children get the bytes as they came: encoding a spec is O(job size), and every host of the job would
         // otherwise pay it again for the same bytes.

@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The jobs one mpd takes part in, by id, and — where it is the root — the ended detached jobs it keeps until a
  * console releases them. It also numbers what this mpd starts: the jobs it roots ({@code N@mpdid}, N from 1) and
- * the requests it awaits answers to (spawns and signal reports share one counter). Per mpd, never shared between
- * mpds. Thread-safe.
+ * the requests it awaits answers to (spawns and signal reports share one counter), and the kills and forgets that
+ * overtook a job's start. Per mpd, never shared between mpds. Thread-safe.
  */
 final class JobTable {
     private final String selfId;
@@ -17,6 +17,15 @@ final class JobTable {
     private final Map<String, Job> ended = new ConcurrentHashMap<>();
     private final AtomicLong nextJob = new AtomicLong(1);
     private final AtomicLong nextRequest = new AtomicLong(1);
+    private static final int EARLY_STOP_SECONDS = 60;
+    private static final long EARLY_STOP_NANOS = EARLY_STOP_SECONDS * 1_000_000_000L;
+    private static final int EARLY_STOPS_KEPT = 4096;
+    private final Map<String, EarlyStop> earlyStops = new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, EarlyStop> eldest) {
+            return size() > EARLY_STOPS_KEPT;
+        }
+    };
 
     /** @param selfId this mpd's id, the part of a job id after the {@code @} */
     JobTable(String selfId) {
@@ -46,12 +55,57 @@ final class JobTable {
         jobs.put(job.jid(), job);
     }
 
+    /** What became of a job start this mpd was given ({@link #admit}). */
+    enum Admission {
+        /** The job is in the table now: start it. */
+        ADDED,
+        /** This mpd already takes part in a job of that id: the start is a repeat. */
+        DUPLICATE,
+        /** The job was killed here before its start arrived: it is in the table, and its ranks must not run on. */
+        KILLED_BEFORE,
+        /** The job was over (forgotten) here before its start arrived: not added, not to be started. */
+        OVER_BEFORE
+    }
+
     /**
+     * Takes in a job this mpd is asked to take part in, unless the root's kill or forget — sent to every host
+     * directly, not down the launch tree — overtook its start (a slow host on the tree's path): then the job is
+     * refused (over) or taken in to be killed as it starts (killed), so no rank of a dead job runs on.
+     *
      * @param job a job this mpd is asked to take part in
-     * @return false if it already takes part in a job of that id (the table is unchanged)
+     * @return what to do with the start
      */
-    boolean addIfAbsent(Job job) {
-        return jobs.putIfAbsent(job.jid(), job) == null;
+    synchronized Admission admit(Job job) {
+        EarlyStop stop = earlyStops.remove(job.jid());
+        if (stop != null && System.nanoTime() - stop.atNanos() < EARLY_STOP_NANOS) {
+            if (stop.over()) {
+                return Admission.OVER_BEFORE;
+            }
+            return jobs.putIfAbsent(job.jid(), job) == null ? Admission.KILLED_BEFORE : Admission.DUPLICATE;
+        }
+        return jobs.putIfAbsent(job.jid(), job) == null ? Admission.ADDED : Admission.DUPLICATE;
+    }
+
+    /**
+     * The root kills or forgets a job: this mpd's part of it, or, if its start has not arrived yet, a note that the
+     * start must not run it ({@link #admit}), kept {@value #EARLY_STOP_SECONDS} s (the most recent
+     * {@value #EARLY_STOPS_KEPT}).
+     *
+     * @param jid  the job
+     * @param over whether the job is over everywhere (forget), not only killed
+     * @return this mpd's part of the job, or null if it has none yet
+     */
+    synchronized Job stopping(String jid, boolean over) {
+        Job job = jobs.get(jid);
+        if (job == null) {
+            EarlyStop known = earlyStops.get(jid);
+            earlyStops.put(jid, new EarlyStop(System.nanoTime(), over || (known != null && known.over())));
+        }
+        return job;
+    }
+
+    /** A kill or forget that came before the job's start. */
+    private record EarlyStop(long atNanos, boolean over) {
     }
 
     /**

@@ -23,7 +23,9 @@ import org.sss.mpd.client.UnixSignals;
  *   <li>{@code job-stdin}: data (or the end of it) for rank 0, on rank 0's host.</li>
  * </ul>
  * The root sends kill, signal and forget to every host directly, not down the tree, so a lost node hides none;
- * a command for the root's own host is carried out in place. Thread-safe.
+ * a command for the root's own host is carried out in place. A kill or forget that overtakes the job's start down
+ * the tree is noted, so that the start, when it comes, does not run the job's ranks on ({@link JobTable#admit}).
+ * Thread-safe.
  */
 final class RankControl {
     private static final Logger LOG = LoggerFactory.getLogger(RankControl.class);
@@ -162,7 +164,7 @@ final class RankControl {
      * @throws MalformedMessageException if fields are missing
      */
     void onKill(MpdMessage message) throws MalformedMessageException {
-        Job job = table.get(message.require("jid"));
+        Job job = table.stopping(message.require("jid"), false);
         if (job == null) {
             return;
         }
@@ -286,7 +288,7 @@ final class RankControl {
      * @throws MalformedMessageException if the jid is missing
      */
     void onForget(MpdMessage message) throws MalformedMessageException {
-        Job job = table.get(message.require("jid"));
+        Job job = table.stopping(message.require("jid"), true);
         if (job == null) {
             return;
         }
