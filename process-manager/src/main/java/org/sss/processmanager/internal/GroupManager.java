@@ -401,6 +401,20 @@ public final class GroupManager implements AutoCloseable {
     }
 
     /**
+     * Makes the deletions so far durable, before they are acknowledged (each group's is committed without waiting for
+     * the disk, so that deleting many costs one wait).
+     *
+     * @throws SssException unavailable if the store fails
+     */
+    void syncDeletes() throws SssException {
+        try {
+            store.sync();
+        } catch (SQLException e) {
+            throw new SssException(ErrorCode.UNAVAILABLE, "cannot delete: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Waits for groups to end and their ends to be stored.
      *
      * @param selected the groups

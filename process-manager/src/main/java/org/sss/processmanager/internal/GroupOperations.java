@@ -131,11 +131,19 @@ public final class GroupOperations {
                     manager.delete(group);
                     deleted.add(group);
                 } else if (GroupTable.explicit(restriction)) {
+                    syncIfAny(deleted);
                     throw SssException.invalidState("process group " + group.pgid() + " is " + group.state().xml()
                             + "; only ended groups can be deleted");
                 }
             }
         }
+        syncIfAny(deleted);
         return GroupReplies.of(deleted, GroupReplies.Detail.BRIEF);
+    }
+
+    private void syncIfAny(List<ProcessGroup> deleted) throws SssException {
+        if (!deleted.isEmpty()) {
+            manager.syncDeletes();
+        }
     }
 }

@@ -321,18 +321,37 @@ public final class GroupStore implements AutoCloseable {
     }
 
     /**
-     * Forgets a group.
+     * Forgets a group. The commit does not wait for the disk: if a power loss undoes it, the group is found again at
+     * the next start as it was (a starting group whose job the ring does not know is forgotten then; an ended one is
+     * released and forgotten again). Any later synced commit carries it to disk first: a deletion someone asked for
+     * is acknowledged only after {@link #sync()}.
      *
      * @param pgid the group
      * @throws SQLException if it cannot be written
      */
     public void delete(String pgid) throws SQLException {
-        database.write(connection -> {
+        database.writeUnsynced(connection -> {
             for (String table : List.of("processes", "coprocesses", "groups")) {
                 try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE pgid = ?")) {
                     delete.setString(1, pgid);
                     delete.executeUpdate();
                 }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Waits until every earlier commit is on disk: a synced commit of a change (an unchanged counter's row written
+     * again), which carries the unsynced ones before it. Called before a deletion is acknowledged.
+     *
+     * @throws SQLException if it cannot be written
+     */
+    public void sync() throws SQLException {
+        database.write(connection -> {
+            try (PreparedStatement touch = connection.prepareStatement(
+                    "UPDATE counters SET value = value WHERE name = 'pgid'")) {
+                touch.executeUpdate();
             }
             return null;
         });

@@ -118,4 +118,20 @@ class GroupStoreTest {
             assertThat(store.outbox().pending(10)).isEmpty();
         }
     }
+
+    @Test
+    void deletionsAreCommittedAtOnceAndMadeDurableBySync() throws IOException, SQLException {
+        Path file = dir.resolve("pm.db");
+        try (GroupStore store = GroupStore.open(file)) {
+            insertRunning(store, group("1"), 1, "1@n", "pg:1:a");
+            insertRunning(store, group("2"), 2, "2@n", "pg:2:b");
+            store.delete("1");
+            store.sync();
+            store.delete("2");
+        }
+        try (GroupStore store = GroupStore.open(file)) {
+            assertThat(store.loadAll()).as("both gone: the unsynced deletion is committed too").isEmpty();
+            assertThat(store.lastNumber()).as("the counter the sync wrote again is unchanged").isEqualTo(2);
+        }
+    }
 }
