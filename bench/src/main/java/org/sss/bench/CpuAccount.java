@@ -7,9 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * CPU time spent by named processes (and the children they reaped) between two readings of {@code /proc}: a
- * benchmark reads it before a round and after, and divides by the work done, so that a figure such as "CPU
- * milliseconds per job" can be compared across machines of different speeds where a rate cannot. Also reads the
+ * CPU time spent by named processes (with the children they reaped and those still alive) between two readings of
+ * {@code /proc}: a benchmark reads it before a round and after, and divides by the work done, so that a figure such
+ * as "CPU milliseconds per job" can be compared across machines of different speeds where a rate cannot. Also reads the
  * whole machine's busy time from {@code /proc/stat}, which tells whether the round was bound by the CPUs.
  */
 final class CpuAccount {
@@ -59,17 +59,54 @@ final class CpuAccount {
         return line.toString();
     }
 
-    /** utime + stime + cutime + cstime of a process, or 0 once it is gone. */
+    /**
+     * utime + stime + cutime + cstime of a process and of its live descendants (an mpd's PMIx server, the jobs'
+     * processes still running), or 0 once it is gone: a child's time reaches its parent's cutime only when it is
+     * reaped, and a long-lived helper's never would. Read the same way at both ends of a round, the difference
+     * counts each child's time in the round once.
+     */
     private static long ticksOf(long pid) {
+        return ticksOf(pid, 0);
+    }
+
+    private static long ticksOf(long pid, int depth) {
+        long ticks;
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             // after the name: state(3) ppid ... utime is field 14 of the whole line, i.e. index 11 here
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]) + Long.parseLong(fields[13])
+            ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]) + Long.parseLong(fields[13])
                     + Long.parseLong(fields[14]);
         } catch (IOException | RuntimeException e) {
             return 0;
         }
+        if (depth < 8) {
+            for (long child : childrenOf(pid)) {
+                ticks += ticksOf(child, depth + 1);
+            }
+        }
+        return ticks;
+    }
+
+    /** The live children of every thread of a process ({@code /proc/PID/task/TID/children}). */
+    private static java.util.List<Long> childrenOf(long pid) {
+        java.util.List<Long> children = new java.util.ArrayList<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    for (String child : Files.readString(task.resolve("children")).trim().split("\\s+")) {
+                        if (!child.isEmpty()) {
+                            children.add(Long.parseLong(child));
+                        }
+                    }
+                } catch (IOException | NumberFormatException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // the process ended meanwhile
+        }
+        return children;
     }
 
     /** {busy, total} ticks of all CPUs from the first line of /proc/stat. */
