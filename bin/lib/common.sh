@@ -214,8 +214,10 @@ sss_exec() {
 # Command-line tools start small and fast; an mpd (dozens may share a machine) keeps a small heap. The daemons
 # (components, and an mpd of one member) compile with C1 only and collect with the serial collector: their work is
 # many small messages, and with C2 the suite spent a fifth to a quarter of its CPU compiling still after thousands of
-# jobs, while C1's code ran the same jobs on 40-50 % less CPU in all (docs/PERFORMANCE.md, "JIT"). A JVM of many
-# ring members (tests, benchmarks) keeps the tiered compiler for its long fan-outs. $SSS_JVM_OPTIONS, when set, is
+# jobs, while C1's code ran the same jobs on 40-50 % less CPU in all (docs/PERFORMANCE.md, "C1 for the daemons").
+# The scheduler keeps the tiered compiler: its planner computes over every queued job and node (thousands of each on
+# a cluster, docs/SCALE.md), where C2's code pays. So does a JVM of many ring members (tests, benchmarks), for its
+# long fan-outs. $SSS_JVM_OPTIONS, when set, is
 # added to the daemons' options (components and mpds), after these, so that an administrator can size a heap or
 # choose a collector or compiler (-XX:TieredStopAtLevel=4 restores C2). The program's arguments may follow its name:
 # `mpd --members N` (N ring members in one JVM) gets a heap that fits N (see sss_mpd_heap).
@@ -226,6 +228,7 @@ sss_jvm_options() {
     ssssend|sssadmin|sss-status|mpdboot|mpdtrace|mpdringtest|mpdlistjobs|mpdsigjob|mpdkilljob|mpdallexit)
       echo "--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto" ;;
     mpd) echo "--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC $(sss_mpd_compiler "$@") -Xss512k $(sss_mpd_heap "$@") ${SSS_JVM_OPTIONS:-}" ;;
+    scheduler) echo "--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC ${SSS_JVM_OPTIONS:-}" ;;
     *) echo "--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 $SSS_C1_EARLY ${SSS_JVM_OPTIONS:-}" ;;
   esac
 }
