@@ -3,7 +3,9 @@ package org.sss.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -89,8 +91,8 @@ final class CpuAccount {
     }
 
     /** The live children of every thread of a process ({@code /proc/PID/task/TID/children}). */
-    private static java.util.List<Long> childrenOf(long pid) {
-        java.util.List<Long> children = new java.util.ArrayList<>();
+    private static List<Long> childrenOf(long pid) {
+        List<Long> children = new ArrayList<>();
         try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks.toList()) {
                 try {

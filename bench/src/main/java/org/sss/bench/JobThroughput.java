@@ -50,6 +50,8 @@ import org.sss.schema.ScriptType;
  *               [--metrics NAME=URL]... [--heap NAME=PID]...</pre>
  */
 public final class JobThroughput {
+    /** Job ids asked for in one job-query when the round is checked (and counted as the benchmark's own). */
+    private static final int IDS_PER_QUERY = 1000;
     private static final String SCRIPT = "#!/bin/sh\ntrue\n";
     /** The longest wait for every submitted job to complete (a stuck suite ends the run with exit 1). */
     private static final Duration COMPLETION_DEADLINE = Duration.ofMinutes(10);
@@ -217,7 +219,7 @@ public final class JobThroughput {
                     System.out.printf("%d jobs submitted, run and completed in %.2f s: %.1f jobs per second end to end"
                             + " (%d did not exit 0)%n", ids.size(), seconds, ids.size() / seconds, failed);
                     return Map.of("queue-manager queue-query", polls,
-                            "queue-manager job-query", (long) ((ids.size() + 999) / 1000));
+                            "queue-manager job-query", (long) ((ids.size() + IDS_PER_QUERY - 1) / IDS_PER_QUERY));
                 }
                 Thread.sleep(20);
             }
@@ -233,9 +235,9 @@ public final class JobThroughput {
     /** The submitted jobs that completed, asked for by id (the history may hold more than one reply can carry). */
     private static List<JobType> completed(LocalClient qm, List<String> ids) throws SssException {
         List<JobType> done = new ArrayList<>();
-        for (int from = 0; from < ids.size(); from += 1000) {
+        for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
             JobListType query = new JobListType();
-            for (String id : ids.subList(from, Math.min(ids.size(), from + 1000))) {
+            for (String id : ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY))) {
                 JobRestrictionType restriction = new JobRestrictionType();
                 restriction.setId(id);
                 restriction.setState("completed");
