@@ -237,7 +237,7 @@ public final class GroupManager implements AutoCloseable {
     private void forgetStarting(ProcessGroup group) {
         groups.remove(group);
         try {
-            store.delete(group.pgid());
+            store.delete(List.of(group.pgid()));
         } catch (SQLException e) {
             LOG.warn("process-manager: pg {} was not started and could not be forgotten ({}); it is dropped at the next"
                     + " start", group.pgid(), e.getMessage());
@@ -380,38 +380,35 @@ public final class GroupManager implements AutoCloseable {
     }
 
     /**
-     * Forgets an ended group.
+     * Forgets ended groups, in memory and in one durable commit: once this returns, their deletion may be acknowledged.
      *
-     * @param group the group
-     * @throws SssException invalid-state if it has not ended, unavailable if the store fails
+     * @param ended the groups, each ended
+     * @throws SssException invalid-state if one has not ended (then none is forgotten), unavailable if the store fails
      */
-    void delete(ProcessGroup group) throws SssException {
-        if (group.state() != ProcessGroup.State.ENDED) {
-            throw SssException.invalidState("process group " + group.pgid() + " is " + group.state().xml()
-                    + "; kill it or wait for its end first");
+    void delete(List<ProcessGroup> ended) throws SssException {
+        for (ProcessGroup group : ended) {
+            if (group.state() != ProcessGroup.State.ENDED) {
+                throw SssException.invalidState("process group " + group.pgid() + " is " + group.state().xml()
+                        + "; kill it or wait for its end first");
+            }
         }
-        follower.release(group, false);
         try {
-            store.delete(group.pgid());
+            forget(ended);
         } catch (SQLException e) {
             throw new SssException(ErrorCode.UNAVAILABLE, "cannot delete: " + e.getMessage(), e);
         }
-        groups.remove(group);
-        LOG.info("process-manager: pg {} deleted", group.pgid());
+        for (ProcessGroup group : ended) {
+            LOG.info("process-manager: pg {} deleted", group.pgid());
+        }
     }
 
-    /**
-     * Makes the deletions so far durable, before they are acknowledged (each group's is committed without waiting for
-     * the disk, so that deleting many costs one wait).
-     *
-     * @throws SssException unavailable if the store fails
-     */
-    void syncDeletes() throws SssException {
-        try {
-            store.sync();
-        } catch (SQLException e) {
-            throw new SssException(ErrorCode.UNAVAILABLE, "cannot delete: " + e.getMessage(), e);
+    /** Tells the ring to forget the groups' jobs, deletes the groups from the store in one commit, then from memory. */
+    private void forget(List<ProcessGroup> ended) throws SQLException {
+        for (ProcessGroup group : ended) {
+            follower.release(group, false);
         }
+        store.delete(ended.stream().map(ProcessGroup::pgid).toList());
+        ended.forEach(groups::remove);
     }
 
     /**
@@ -445,15 +442,18 @@ public final class GroupManager implements AutoCloseable {
     }
 
     private void forgetExpired() {
-        for (ProcessGroup group : groups.expired(Instant.now().minus(settings.endedRetention()))) {
-            follower.release(group, false);
-            try {
-                store.delete(group.pgid());
-            } catch (SQLException e) {
-                LOG.warn("process-manager: pg {}: cannot forget it ({}); trying again later", group.pgid(), e.getMessage());
-                return;
-            }
-            groups.remove(group);
+        List<ProcessGroup> expired = groups.expired(Instant.now().minus(settings.endedRetention()));
+        if (expired.isEmpty()) {
+            return;
+        }
+        try {
+            forget(expired);
+        } catch (SQLException e) {
+            LOG.warn("process-manager: {} ended groups: cannot forget them ({}); trying again later", expired.size(),
+                    e.getMessage());
+            return;
+        }
+        for (ProcessGroup group : expired) {
             LOG.info("process-manager: pg {} forgotten: it ended more than {} s ago", group.pgid(),
                     settings.endedRetention().toSeconds());
         }

@@ -2,7 +2,9 @@ package org.sss.processmanager.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.sss.lib.error.SssException;
 import org.sss.lib.server.MessageDispatcher;
 import org.sss.lib.server.RequestContext;
@@ -124,26 +126,20 @@ public final class GroupOperations {
     }
 
     private Object delete(PgListType request, RequestContext context) throws SssException {
-        List<ProcessGroup> deleted = new ArrayList<>();
+        Set<ProcessGroup> ended = new LinkedHashSet<>();
         for (PgRestrictionType restriction : request.getProcessGroup()) {
             for (ProcessGroup group : manager.select(List.of(restriction), context.principal())) {
                 if (group.state() == ProcessGroup.State.ENDED) {
-                    manager.delete(group);
-                    deleted.add(group);
+                    ended.add(group);
                 } else if (GroupTable.explicit(restriction)) {
-                    syncIfAny(deleted);
+                    manager.delete(List.copyOf(ended));
                     throw SssException.invalidState("process group " + group.pgid() + " is " + group.state().xml()
                             + "; only ended groups can be deleted");
                 }
             }
         }
-        syncIfAny(deleted);
+        List<ProcessGroup> deleted = List.copyOf(ended);
+        manager.delete(deleted);
         return GroupReplies.of(deleted, GroupReplies.Detail.BRIEF);
-    }
-
-    private void syncIfAny(List<ProcessGroup> deleted) throws SssException {
-        if (!deleted.isEmpty()) {
-            manager.syncDeletes();
-        }
     }
 }

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -321,37 +322,25 @@ public final class GroupStore implements AutoCloseable {
     }
 
     /**
-     * Forgets a group. The commit does not wait for the disk: if a power loss undoes it, the group is found again at
-     * the next start as it was (a starting group whose job the ring does not know is forgotten then; an ended one is
-     * released and forgotten again). Any later synced commit carries it to disk first: a deletion someone asked for
-     * is acknowledged only after {@link #sync()}.
+     * Forgets groups, all in one commit that waits for the disk: once this returns their deletion survives a power
+     * loss, so it may be acknowledged. Deleting many costs one wait.
      *
-     * @param pgid the group
-     * @throws SQLException if it cannot be written
+     * @param pgids the groups (none: nothing is written)
+     * @throws SQLException if it cannot be written (then none is forgotten)
      */
-    public void delete(String pgid) throws SQLException {
-        database.writeUnsynced(connection -> {
+    public void delete(Collection<String> pgids) throws SQLException {
+        if (pgids.isEmpty()) {
+            return;
+        }
+        database.write(connection -> {
             for (String table : List.of("processes", "coprocesses", "groups")) {
                 try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE pgid = ?")) {
-                    delete.setString(1, pgid);
-                    delete.executeUpdate();
+                    for (String pgid : pgids) {
+                        delete.setString(1, pgid);
+                        delete.addBatch();
+                    }
+                    delete.executeBatch();
                 }
-            }
-            return null;
-        });
-    }
-
-    /**
-     * Waits until every earlier commit is on disk: a synced commit of a change (an unchanged counter's row written
-     * again), which carries the unsynced ones before it. Called before a deletion is acknowledged.
-     *
-     * @throws SQLException if it cannot be written
-     */
-    public void sync() throws SQLException {
-        database.write(connection -> {
-            try (PreparedStatement touch = connection.prepareStatement(
-                    "UPDATE counters SET value = value WHERE name = 'pgid'")) {
-                touch.executeUpdate();
             }
             return null;
         });

@@ -73,7 +73,7 @@ class GroupStoreTest {
                     GroupStore.StoredGroup::jid, GroupStore.StoredGroup::tag).containsExactly(
                     org.assertj.core.groups.Tuple.tuple("job-1-1", "running", "7@node1", "pg:job-1-1:a"),
                     org.assertj.core.groups.Tuple.tuple("job-2-1", "starting", "", "pg:job-2-1:b"));
-            store.delete("job-2-1");
+            store.delete(List.of("job-2-1"));
             assertThat(store.loadAll()).extracting(GroupStore.StoredGroup::pgid).containsExactly("job-1-1");
         }
     }
@@ -120,18 +120,18 @@ class GroupStoreTest {
     }
 
     @Test
-    void deletionsAreCommittedAtOnceAndMadeDurableBySync() throws IOException, SQLException {
+    void groupsAreDeletedTogetherAndTheOthersKept() throws IOException, SQLException {
         Path file = dir.resolve("pm.db");
         try (GroupStore store = GroupStore.open(file)) {
-            insertRunning(store, group("1"), 1, "1@n", "pg:1:a");
-            insertRunning(store, group("2"), 2, "2@n", "pg:2:b");
-            store.delete("1");
-            store.sync();
-            store.delete("2");
+            for (int number = 1; number <= 3; number++) {
+                insertRunning(store, group(String.valueOf(number)), number, number + "@n", "pg:" + number);
+            }
+            store.delete(List.of());
+            store.delete(List.of("1", "3", "never-there"));
         }
         try (GroupStore store = GroupStore.open(file)) {
-            assertThat(store.loadAll()).as("both gone: the unsynced deletion is committed too").isEmpty();
-            assertThat(store.lastNumber()).as("the counter the sync wrote again is unchanged").isEqualTo(2);
+            assertThat(store.loadAll()).extracting(GroupStore.StoredGroup::pgid).containsExactly("2");
+            assertThat(store.lastNumber()).isEqualTo(3);
         }
     }
 }
