@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sss.lib.util.BoundedMap;
 import org.sss.mpd.internal.cgroup.CgroupDriver;
 import org.sss.mpd.internal.cgroup.CgroupUsage;
 import org.sss.mpd.internal.cgroup.JobCgroup;
@@ -35,12 +36,7 @@ final class JobCgroups implements AutoCloseable {
     private final Map<String, Entry> entries = new HashMap<>();
     private final Runnable groupMade;
     /** CPU time of groups already removed, per confinement name: a later group of the name adds to it. */
-    private final Map<String, Long> retiredCpu = new java.util.LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-            return size() > MAX_RETIRED;
-        }
-    };
+    private final Map<String, Long> retiredCpu = new BoundedMap<>(MAX_RETIRED);
 
     /**
      * What a job's ranks here are started with.

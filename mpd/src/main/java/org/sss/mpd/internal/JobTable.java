@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.sss.lib.util.BoundedMap;
 
 /**
  * The jobs one mpd takes part in, by id, and — where it is the root — the ended detached jobs it keeps until a
@@ -20,12 +21,7 @@ final class JobTable {
     private static final int EARLY_STOP_SECONDS = 60;
     private static final long EARLY_STOP_NANOS = EARLY_STOP_SECONDS * 1_000_000_000L;
     private static final int EARLY_STOPS_KEPT = 4096;
-    private final Map<String, EarlyStop> earlyStops = new java.util.LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, EarlyStop> eldest) {
-            return size() > EARLY_STOPS_KEPT;
-        }
-    };
+    private final Map<String, EarlyStop> earlyStops = new BoundedMap<>(EARLY_STOPS_KEPT);
 
     /** @param selfId this mpd's id, the part of a job id after the {@code @} */
     JobTable(String selfId) {

@@ -9,6 +9,7 @@ import java.util.Set;
 import org.sss.lib.client.ComponentCalls;
 import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
+import org.sss.lib.util.BoundedMap;
 import org.sss.schema.EventType;
 import org.sss.schema.JobListType;
 import org.sss.schema.JobRestrictionType;
@@ -43,12 +44,7 @@ final class JobView {
      * of the run it started (a short job, the queue manager's event first), and must not bring that run back to hold
      * its nodes until the next full read. The most recent {@value #ENDED_KEPT} are kept.
      */
-    private final Map<String, Integer> ended = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-            return size() > ENDED_KEPT;
-        }
-    };
+    private final Map<String, Integer> ended = new BoundedMap<>(ENDED_KEPT);
     private boolean stale = true;
 
     /**
