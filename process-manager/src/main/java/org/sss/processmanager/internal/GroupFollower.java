@@ -98,6 +98,9 @@ final class GroupFollower {
                 GroupReplies.setUsage(pg, group.usage());
             }));
         } catch (SQLException e) {
+            if (!table.holds(group)) {
+                return;
+            }
             LOG.error("process-manager: pg {}: its end could not be stored ({}); retrying", group.pgid(), e.getMessage());
             tasks.schedule(() -> recordEnd(group, release), 1, TimeUnit.SECONDS);
             return;

@@ -315,15 +315,14 @@ public final class GroupManager implements AutoCloseable {
      * @throws SssException invalid-state if the group does not run, unavailable if the ring cannot be reached
      */
     SignalDelivery signal(ProcessGroup group, int signal, int rank, boolean whole, String why) throws SssException {
-        String jid = runningJob(group);
         if (rank >= group.totalprocs()) {
             throw SssException.badValue("rank " + rank + " is outside process group " + group.pgid() + " of "
                     + group.totalprocs());
         }
         SignalDelivery delivery;
-        group.signalling(1);
+        group.signalling(1); // before the state is read: an end seen after it waits for this signal's event
         try {
-            delivery = ring.signal(jid, signal, rank, whole);
+            delivery = ring.signal(runningJob(group), signal, rank, whole);
             signalled(group, signal, why);
         } catch (MpdRequestException e) {
             throw SssException.invalidState("process group " + group.pgid() + " is no longer running: " + e.getMessage());
@@ -343,9 +342,10 @@ public final class GroupManager implements AutoCloseable {
      * @throws SssException invalid-state if it does not run, unavailable if the ring cannot be reached
      */
     void kill(ProcessGroup group) throws SssException {
-        String jid = runningJob(group);
-        group.signalling(1);
+        group.signalling(1); // before the state is read: an end seen after it waits for this kill's event
+        String jid = null;
         try {
+            jid = runningJob(group);
             ring.kill(jid, UnixSignals.TERM);
             signalled(group, UnixSignals.TERM, "kill");
         } catch (MpdRequestException e) {
@@ -381,15 +381,22 @@ public final class GroupManager implements AutoCloseable {
 
     /**
      * Forgets ended groups, in memory and in one durable commit: once this returns, their deletion may be acknowledged.
+     * A group is forgotten only once its end and its {@code process-group-end} event are stored (deleting it before
+     * would lose both).
      *
-     * @param ended the groups, each ended
-     * @throws SssException invalid-state if one has not ended (then none is forgotten), unavailable if the store fails
+     * @param ended the groups, each ended with its end stored
+     * @throws SssException invalid-state if one has not ended or its end is not stored yet (then none is forgotten),
+     *                      unavailable if the store fails
      */
     void delete(List<ProcessGroup> ended) throws SssException {
         for (ProcessGroup group : ended) {
             if (group.state() != ProcessGroup.State.ENDED) {
                 throw SssException.invalidState("process group " + group.pgid() + " is " + group.state().xml()
                         + "; kill it or wait for its end first");
+            }
+            if (!group.recorded().isDone()) {
+                throw SssException.invalidState("process group " + group.pgid() + " has ended but its end is not"
+                        + " stored yet; delete it again in a moment");
             }
         }
         try {

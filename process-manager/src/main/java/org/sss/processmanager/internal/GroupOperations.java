@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.sss.lib.error.SssException;
 import org.sss.lib.server.MessageDispatcher;
 import org.sss.lib.server.RequestContext;
@@ -27,8 +30,11 @@ import org.sss.schema.WaitProcessGroup;
  */
 public final class GroupOperations {
     private static final ObjectFactory FACTORY = new ObjectFactory();
+    /** The longest a delete waits for the end of a group it names to be stored. */
+    private static final Duration END_STORED_WAIT = Duration.ofSeconds(5);
     private final GroupManager manager;
     private final Duration longestWait;
+    private final Duration storedWait;
 
     /**
      * @param manager     the groups
@@ -37,6 +43,7 @@ public final class GroupOperations {
     public GroupOperations(GroupManager manager, Duration longestWait) {
         this.manager = manager;
         this.longestWait = longestWait;
+        this.storedWait = longestWait.compareTo(END_STORED_WAIT) < 0 ? longestWait : END_STORED_WAIT;
     }
 
     /** @param dispatcher where to register the operations */
@@ -129,17 +136,40 @@ public final class GroupOperations {
         Set<ProcessGroup> ended = new LinkedHashSet<>();
         for (PgRestrictionType restriction : request.getProcessGroup()) {
             for (ProcessGroup group : manager.select(List.of(restriction), context.principal())) {
-                if (group.state() == ProcessGroup.State.ENDED) {
+                boolean explicit = GroupTable.explicit(restriction);
+                if (group.state() == ProcessGroup.State.ENDED && (explicit || group.recorded().isDone())) {
                     ended.add(group);
-                } else if (GroupTable.explicit(restriction)) {
-                    manager.delete(List.copyOf(ended));
+                } else if (explicit) {
+                    List<ProcessGroup> before = List.copyOf(ended);
+                    awaitStored(before);
+                    manager.delete(before);
                     throw SssException.invalidState("process group " + group.pgid() + " is " + group.state().xml()
                             + "; only ended groups can be deleted");
                 }
             }
         }
         List<ProcessGroup> deleted = List.copyOf(ended);
+        awaitStored(deleted);
         manager.delete(deleted);
         return GroupReplies.of(deleted, GroupReplies.Detail.BRIEF);
+    }
+
+    /**
+     * Waits a little (at most 5 s, or the longest wait if shorter) for ended groups' ends to be stored: a group is reported
+     * ended a moment before its end is on disk. A group still not stored then makes {@link GroupManager#delete} refuse
+     * the request.
+     */
+    private void awaitStored(List<ProcessGroup> groups) {
+        long deadline = System.nanoTime() + storedWait.toNanos();
+        for (ProcessGroup group : groups) {
+            try {
+                group.recorded().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 }

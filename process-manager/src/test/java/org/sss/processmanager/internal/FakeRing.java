@@ -33,6 +33,8 @@ final class FakeRing implements Ring {
     volatile Runnable whileListing = () -> { };
     /** Runs inside each launch, before it answers. */
     volatile Runnable whileLaunching = () -> { };
+    /** Runs inside each signal delivery, before it answers. */
+    volatile Runnable whileSignalling = () -> { };
     private final Map<String, Consumer<JobEvent>> listeners = new ConcurrentHashMap<>();
     private final Map<String, Integer> sizes = new ConcurrentHashMap<>();
     private final AtomicInteger jobs = new AtomicInteger();
@@ -116,6 +118,7 @@ final class FakeRing implements Ring {
     public SignalDelivery signal(String jid, int signal, int rank, boolean group) throws IOException {
         reachable();
         actions.add("signal " + jid + " " + signal + " rank " + rank + (group ? " group" : " single"));
+        whileSignalling.run();
         List<Integer> reached = new ArrayList<>();
         for (int r = 0; r < sizes.get(jid); r++) {
             if (rank < 0 || r == rank) {

@@ -157,6 +157,29 @@ class GroupOperationsTest {
     }
 
     @Test
+    void aGroupWhoseEndIsNotStoredYetIsNotDeleted() {
+        aliceRunsHostnames();
+        List<String> during = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ring.whileSignalling = () -> {
+            ring.tell("1@mpd1", new JobEvent.RankExited("1@mpd1", 0, 0, "mpd1", 0, 100, null));
+            ring.tell("1@mpd1", new JobEvent.RankExited("1@mpd1", 1, 1, "mpd2", 0, 101, null));
+            ring.tell("1@mpd1", new JobEvent.Ended("1@mpd1", 0, null));
+            during.add(send(one("del-process-group-info", "*"), ALICE));
+            during.add(send(one("del-process-group-info", "1"), ALICE));
+        };
+        send("<signal-process-group signal=\"USR1\"><process-group pgid=\"1\"/></signal-process-group>", ALICE);
+        ring.whileSignalling = () -> { };
+        assertThat(during.get(0)).as("ended, its end held back by the signal in flight: a wildcard passes over it")
+                .isEqualTo("<process-groups/>");
+        assertThat(during.get(1)).as("named, it is waited for, then refused").contains("code=\"invalid-state\"")
+                .contains("its end is not stored yet");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(published()).contains("process-group-end 1 0"));
+        assertThat(send(one("del-process-group-info", "1"), ALICE)).contains("<process-group pgid=\"1\"");
+        assertThat(send(one("get-process-group-info", "1"), ALICE)).contains("code=\"not-found\"");
+    }
+
+    @Test
     void signalsKillsAndCheckpointsGoToTheRingAndSignalsAreAnnounced() {
         aliceRunsHostnames();
         assertThat(send("<signal-process-group signal=\"SIGUSR1\"><process-group pgid=\"1\"/></signal-process-group>", ADMIN))
