@@ -3,9 +3,12 @@ package org.sss.queuemanager.internal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -77,6 +80,30 @@ public final class JobRunner implements AutoCloseable {
     }
 
     /**
+     * Marks jobs about to be started, before their start is committed: a cancel that comes between the commit and
+     * {@link #launch} then waits for the launch (the group is killed as soon as it exists) instead of finding no group
+     * and ending the job while its create is still to be sent. A job whose start is not committed after all is
+     * unmarked with {@link #notLaunched}.
+     *
+     * @param ids the jobs
+     * @return those it marked (a job already being launched is left as it is, and must not be unmarked)
+     */
+    public Set<String> willLaunch(Collection<String> ids) {
+        Set<String> marked = new HashSet<>();
+        for (String id : ids) {
+            if (launching.putIfAbsent(id, false) == null) {
+                marked.add(id);
+            }
+        }
+        return marked;
+    }
+
+    /** @param id a job {@link #willLaunch} marked whose start was not committed */
+    public void notLaunched(String id) {
+        launching.remove(id);
+    }
+
+    /**
      * Launches a job that {@link JobTable#start} has just recorded as running, in the background: the caller is
      * answered at once. If it cannot be launched, it is ended with the reason (its own problem: a missing user, a
      * spool it cannot write) or put back in the queue (one of its nodes left the ring).
@@ -84,7 +111,7 @@ public final class JobRunner implements AutoCloseable {
      * @param job the job, running
      */
     public void launch(Job job) {
-        launching.put(job.id(), false);
+        launching.putIfAbsent(job.id(), job.state() == Job.State.EXITING);
         Thread.ofVirtual().name("qm-launch-" + job.id()).start(() -> create(job, Duration.ofMillis(100)));
     }
 
@@ -100,16 +127,11 @@ public final class JobRunner implements AutoCloseable {
         try {
             JobSpool.JobFiles files = spool.prepare(current);
             processManager.create(groups.groupOf(current, files));
-            LOG.info("queue-manager: job {}: started on {} as process group {}", job.id(), String.join(",", job.allocated()),
-                    job.pgid());
-            scheduleWalltime(current);
-            if (Boolean.TRUE.equals(launching.remove(job.id()))) {
-                killGroup(current);
-            }
         } catch (JobSpool.SpoolException e) {
             LOG.warn("queue-manager: job {}: cannot be started: {}", job.id(), e.getMessage());
             launching.remove(job.id());
             finish(job.id(), null, "cannot start: " + e.getMessage());
+            return;
         } catch (SssException e) {
             if (e instanceof TransportException || e.code() == ErrorCode.NOT_REGISTERED) {
                 LOG.info("queue-manager: job {}: the process manager did not answer its start ({}); asking again",
@@ -118,13 +140,35 @@ public final class JobRunner implements AutoCloseable {
                         TimeUnit.MILLISECONDS);
                 return;
             }
-            launching.remove(job.id());
+            boolean cancelled = Boolean.TRUE.equals(launching.remove(job.id()));
             LOG.warn("queue-manager: job {}: process manager refused the start: {}", job.id(), e.getMessage());
-            if (e.code() == ErrorCode.UNAVAILABLE) {
+            if (e.code() == ErrorCode.UNAVAILABLE && !cancelled) {
                 requeue(job.id(), "not started (" + e.getMessage() + "); queued again");
             } else {
                 finish(job.id(), null, "cannot start: " + e.getMessage());
             }
+            return;
+        }
+        LOG.info("queue-manager: job {}: started on {} as process group {}", job.id(), String.join(",", job.allocated()),
+                job.pgid());
+        table.get(job.id()).filter(now -> now.holdsNodes() && job.pgid().equals(now.pgid())).ifPresent(this::scheduleWalltime);
+        if (Boolean.TRUE.equals(launching.remove(job.id()))) {
+            killLaunched(current, retry);
+        }
+    }
+
+    /** Kills a group that exists (a cancel came during its create), trying again until the process manager answers. */
+    private void killLaunched(Job job, Duration retry) {
+        if (closed) {
+            return;
+        }
+        try {
+            killGroup(job);
+        } catch (SssException e) {
+            LOG.info("queue-manager: job {}: its process group cannot be killed yet ({}); trying again", job.id(),
+                    e.getMessage());
+            timers.schedule(() -> killLaunched(job, min(retry.multipliedBy(2), MAX_RETRY)), retry.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -196,6 +240,7 @@ public final class JobRunner implements AutoCloseable {
      */
     public void recover(List<Job> jobs) {
         for (Job job : jobs) {
+            launching.putIfAbsent(job.id(), job.state() == Job.State.EXITING);
             Thread.ofVirtual().name("qm-recover-" + job.id()).start(() -> recover(job, Duration.ofMillis(200)));
         }
     }
@@ -204,24 +249,42 @@ public final class JobRunner implements AutoCloseable {
         if (closed) {
             return;
         }
+        PgType group;
         try {
-            PgType group = processManager.info(job.pgid()).getFirst();
-            if (group.getState() == PgState.ENDED) {
-                ended(group);
-            } else {
-                scheduleWalltime(job);
-            }
+            group = processManager.info(job.pgid()).getFirst();
         } catch (SssException e) {
-            if (e.code() == ErrorCode.NOT_FOUND) {
-                LOG.info("queue-manager: job {}: its process group was never created; creating it", job.id());
-                launch(job);
-            } else {
+            if (e.code() != ErrorCode.NOT_FOUND) {
                 LOG.warn("queue-manager: job {}: cannot reach the process manager ({}); asking again", job.id(),
                         e.getMessage());
-                timers.schedule(() -> recover(job, min(retry.multipliedBy(2), MAX_RETRY)), retry.toMillis(),
-                        TimeUnit.MILLISECONDS);
+                again(job, retry);
+            } else if (Boolean.TRUE.equals(launching.get(job.id()))) {
+                launching.remove(job.id());
+                LOG.info("queue-manager: job {}: its process group was never created and it was ended ({})", job.id(),
+                        job.reason());
+                finish(job.id(), null, job.reason());
+            } else {
+                LOG.info("queue-manager: job {}: its process group was never created; creating it", job.id());
+                create(job, Duration.ofMillis(100));
             }
+            return;
         }
+        if (group.getState() == PgState.STARTING) {
+            again(job, retry); // a launch the process manager is still deciding: its end or its absence comes later
+            return;
+        }
+        boolean kill = Boolean.TRUE.equals(launching.remove(job.id()));
+        if (group.getState() == PgState.ENDED) {
+            ended(group);
+            return;
+        }
+        scheduleWalltime(job);
+        if (kill) {
+            killLaunched(job, retry);
+        }
+    }
+
+    private void again(Job job, Duration retry) {
+        timers.schedule(() -> recover(job, min(retry.multipliedBy(2), MAX_RETRY)), retry.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void finish(String id, Integer status, String groupReason) {
@@ -265,10 +328,14 @@ public final class JobRunner implements AutoCloseable {
         cancelTimer(id);
         String pgid = table.get(id).map(Job::pgid).orElse(null);
         try {
-            Job back = table.change(id, job -> job.holdsNodes() ? job.requeued(why) : job, job -> SuiteEvent.JOB_REQUEUED);
-            released(back, pgid);
+            Job back = table.change(id, job -> job.state() == Job.State.RUNNING ? job.requeued(why) : job,
+                    job -> SuiteEvent.JOB_REQUEUED);
+            if (back.state() == Job.State.QUEUED) {
+                released(back, pgid);
+            }
         } catch (SssException e) {
             LOG.error("queue-manager: job {}: could not be queued again: {}", id, e.getMessage());
+            throw new IllegalStateException("job " + id + ": could not be queued again: " + e.getMessage(), e);
         }
     }
 
@@ -325,16 +392,18 @@ public final class JobRunner implements AutoCloseable {
             return;
         }
         long left = Duration.between(Instant.now(), job.started().plusSeconds(limit)).toMillis();
-        ScheduledFuture<?> timer = timers.schedule(() -> walltimeReached(job.id()), Math.max(0, left), TimeUnit.MILLISECONDS);
+        String pgid = job.pgid();
+        ScheduledFuture<?> timer = timers.schedule(() -> walltimeReached(job.id(), pgid), Math.max(0, left),
+                TimeUnit.MILLISECONDS);
         ScheduledFuture<?> before = walltimes.put(job.id(), timer);
         if (before != null) {
             before.cancel(false);
         }
     }
 
-    private void walltimeReached(String id) {
+    private void walltimeReached(String id, String pgid) {
         walltimes.remove(id);
-        table.get(id).filter(job -> job.state() == Job.State.RUNNING).ifPresent(job -> {
+        table.get(id).filter(job -> job.state() == Job.State.RUNNING && pgid.equals(job.pgid())).ifPresent(job -> {
             String why = "walltime " + org.sss.queuemanager.internal.pbs.Walltime.format(job.spec().walltime()) + " exceeded";
             LOG.info("queue-manager: job {}: {}; killing it", id, why);
             try {

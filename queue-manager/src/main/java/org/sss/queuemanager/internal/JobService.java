@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -137,7 +139,14 @@ public final class JobService implements AutoCloseable {
      */
     public Job start(String id, List<String> nodeNames) throws SssException {
         nodes.check(nodeNames);
-        Job started = allocate(id, nodeNames);
+        Set<String> marked = runner.willLaunch(List.of(id));
+        Job started;
+        try {
+            started = allocate(id, nodeNames);
+        } catch (SssException | RuntimeException e) {
+            marked.forEach(runner::notLaunched);
+            throw e;
+        }
         runner.launch(started);
         return started;
     }
@@ -167,8 +176,18 @@ public final class JobService implements AutoCloseable {
                         e.getMessage());
             }
         }
-        JobTable.Started result = table.start(allowed);
+        Set<String> marked = runner.willLaunch(allowed.stream().map(JobTable.Start::id).toList());
+        JobTable.Started result;
+        try {
+            result = table.start(allowed);
+        } catch (SssException | RuntimeException e) {
+            marked.forEach(runner::notLaunched);
+            throw e;
+        }
         result.refused().forEach((id, e) -> LOG.info("queue-manager: job {}: start refused: {}", id, e.getMessage()));
+        Set<String> startedIds = new HashSet<>();
+        result.started().forEach(job -> startedIds.add(job.id()));
+        marked.stream().filter(id -> !startedIds.contains(id)).forEach(runner::notLaunched);
         if (!result.started().isEmpty()) {
             events.wake();
         }
@@ -258,8 +277,7 @@ public final class JobService implements AutoCloseable {
                 kick();
                 yield done;
             }
-            case RUNNING -> runner.kill(job, why);
-            case EXITING -> job;
+            case RUNNING, EXITING -> runner.kill(job, why); // an exiting job's kill is sent again
             case COMPLETED -> throw SssException.invalidState("job " + job.id() + " has completed");
         };
     }

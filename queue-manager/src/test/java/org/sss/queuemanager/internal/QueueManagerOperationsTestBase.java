@@ -7,11 +7,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.sss.lib.client.InMemoryComponents;
 import org.sss.lib.config.ClusterNodes;
+import org.sss.lib.error.SssException;
 import org.sss.lib.runtime.Subscriptions;
 import org.sss.lib.server.MessageDispatcher;
 import org.sss.lib.server.RequestContext;
@@ -52,6 +54,12 @@ abstract class QueueManagerOperationsTestBase {
     protected final InMemoryComponents components = new InMemoryComponents();
     protected final List<EventType> events = components.recordEvents();
     protected final List<CreatepgType> created = new CopyOnWriteArrayList<>();
+    /** Runs inside each create-process-group before it answers: a test's way to order a race. */
+    protected volatile Runnable whileCreating = () -> { };
+    /** What the process manager refuses the next create-process-group with, once (none: it creates). */
+    protected final AtomicReference<SssException> refuseCreate = new AtomicReference<>();
+    /** What the process manager refuses the next kill-process-group with, once (none: it kills). */
+    protected final AtomicReference<SssException> refuseKill = new AtomicReference<>();
     protected MessageDispatcher dispatcher;
     protected JobService service;
     private QueueManagerSettings settings;
@@ -74,12 +82,17 @@ abstract class QueueManagerOperationsTestBase {
         });
         MessageDispatcher processManager = components.stub("process-manager");
         processManager.register("create-process-group", CreatepgType.class, (request, context) -> {
+            whileCreating.run();
+            refuseOnce(refuseCreate);
             created.add(request);
             PgRestrictionType reply = new PgRestrictionType();
             reply.setPgid(request.getPgid());
             return FACTORY.createProcessGroup(reply);
         });
-        processManager.register("kill-process-group", PgListType.class, (request, context) -> groups(request));
+        processManager.register("kill-process-group", PgListType.class, (request, context) -> {
+            refuseOnce(refuseKill);
+            return groups(request);
+        });
         processManager.register("signal-process-group", SignalProcessGroup.class, (request, context) -> groups(request));
         processManager.register("del-process-group-info", PgListType.class, (request, context) -> groups(request));
         settings = new QueueManagerSettings(null, dir.resolve("qm.db"), dir.resolve("spool"),
@@ -105,6 +118,13 @@ abstract class QueueManagerOperationsTestBase {
     @AfterEach
     protected void stop() {
         service.close();
+    }
+
+    private static void refuseOnce(AtomicReference<SssException> refusal) throws SssException {
+        SssException taken = refusal.getAndSet(null);
+        if (taken != null) {
+            throw taken;
+        }
     }
 
     /** The process manager's answer to an action on groups: each named group, running. */

@@ -1,0 +1,78 @@
+package org.sss.queuemanager.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.sss.lib.error.ErrorCode;
+import org.sss.lib.error.SssException;
+
+/**
+ * A job's launch racing its cancel, through the queue manager's operations without sockets: a cancel that comes
+ * while the job's group is being created is carried out once the group exists, whatever the process manager answers
+ * on the way, and a cancelled job never goes back to the queue.
+ */
+class JobLaunchTest extends QueueManagerOperationsTestBase {
+    private static final String KILL = "<kill-process-group><process-group pgid=\"job-1-1\"/></kill-process-group>";
+
+    /** Alice's job 1, started on node1 by the scheduler, the admin's cancel arriving while its group is created. */
+    private void startCancellingDuringTheCreate() {
+        submit(OWN, "", SCHEDULER);
+        whileCreating = () -> {
+            whileCreating = () -> { };
+            assertThat(send("<job-cancel><job id=\"1\"/></job-cancel>", ADMIN)).contains("state=\"exiting\"");
+        };
+        assertThat(send("<job-start id=\"1\" nodes=\"node1\"/>", SCHEDULER)).contains("state=\"running\"");
+    }
+
+    private long kills() {
+        return components.requestsTo("process-manager").stream().filter(KILL::equals).count();
+    }
+
+    @Test
+    void aGroupWhoseKillFailsAtFirstIsKilledAgainAndTheJobIsNotQueuedAgain() {
+        refuseKill.set(new SssException(ErrorCode.UNAVAILABLE, "the mpd ring cannot be reached"));
+        startCancellingDuringTheCreate();
+        await().atMost(Duration.ofSeconds(10)).until(() -> kills() >= 2);
+        assertThat(send("<job-query><job id=\"1\"/></job-query>", ADMIN)).as("still exiting: its group runs")
+                .contains("state=\"exiting\"").contains("reason=\"cancelled by admin\"");
+        assertThat(published()).doesNotContain("job-requeued 1 queued");
+        groupEnded(1, "job-1-1", 143);
+        assertThat(send("<job-query><job id=\"1\"/></job-query>", ADMIN)).contains("state=\"completed\"")
+                .contains("reason=\"cancelled by admin\"");
+    }
+
+    @Test
+    void aCancelledJobWhoseCreateIsRefusedAsUnavailableEndsCancelled() {
+        refuseCreate.set(new SssException(ErrorCode.UNAVAILABLE, "node1's mpd is not in the ring"));
+        startCancellingDuringTheCreate();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(published()).containsExactly("job-submitted 1 queued", "job-finished 1 completed"));
+        assertThat(send("<job-query><job id=\"1\"/></job-query>", ADMIN)).contains("state=\"completed\"")
+                .contains("reason=\"cancelled by admin\"");
+        assertThat(created).as("never created").isEmpty();
+    }
+
+    @Test
+    void aRunningJobWhoseCreateIsRefusedAsUnavailableGoesBackToTheQueue() {
+        submit(OWN, "", SCHEDULER);
+        refuseCreate.set(new SssException(ErrorCode.UNAVAILABLE, "node1's mpd is not in the ring"));
+        send("<job-start id=\"1\" nodes=\"node1\"/>", SCHEDULER);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(published()).containsExactly("job-submitted 1 queued", "job-requeued 1 queued"));
+    }
+
+    @Test
+    void aSecondCancelOfAnExitingJobSendsItsKillAgain() {
+        submit(OWN, "", SCHEDULER);
+        send("<job-start id=\"1\" nodes=\"node1\"/>", SCHEDULER);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !created.isEmpty());
+        refuseKill.set(new SssException(ErrorCode.UNAVAILABLE, "the mpd ring cannot be reached"));
+        assertThat(send("<job-cancel><job id=\"1\"/></job-cancel>", ADMIN)).as("the kill failed: the cancel says so")
+                .contains("code=\"unavailable\"");
+        assertThat(send("<job-query><job id=\"1\"/></job-query>", ADMIN)).contains("state=\"exiting\"");
+        assertThat(send("<job-cancel><job id=\"1\"/></job-cancel>", ADMIN)).contains("state=\"exiting\"");
+        assertThat(kills()).isEqualTo(2);
+    }
+}
