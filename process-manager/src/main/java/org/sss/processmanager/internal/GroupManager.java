@@ -52,6 +52,8 @@ public final class GroupManager implements AutoCloseable {
     private final ProcessManagerSettings settings;
     private final GroupStore store;
     private final Ring ring;
+    /** How long a create asked again waits for the group it names to leave the starting state. */
+    private static final Duration SETTLE_WAIT = Duration.ofSeconds(10);
     private final OutboxSender outbox;
     private final MessageCodec codec;
     private final GroupPlanner planner;
@@ -153,6 +155,11 @@ public final class GroupManager implements AutoCloseable {
         GroupPlanner.Plan plan = planner.plan(request, principal);
         if (request.getPgid() != null) {
             ProcessGroup existing = groups.get(request.getPgid());
+            if (existing != null && existing.submitter().equals(plan.submitter())
+                    && existing.state() == ProcessGroup.State.STARTING) {
+                existing.awaitSettled(SETTLE_WAIT); // its create asked again: wait for its launch or its end
+                existing = groups.get(request.getPgid());
+            }
             if (existing != null) {
                 if (existing.submitter().equals(plan.submitter()) && existing.state() != ProcessGroup.State.STARTING) {
                     return existing;

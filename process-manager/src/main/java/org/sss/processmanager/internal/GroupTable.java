@@ -62,6 +62,7 @@ final class GroupTable {
             live.remove(group.number(), group);
             history.remove(group.number(), group);
         }
+        group.forgotten();
     }
 
     /** @return every group, in creation order */

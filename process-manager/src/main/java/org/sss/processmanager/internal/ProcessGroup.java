@@ -1,10 +1,16 @@
 package org.sss.processmanager.internal;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.sss.lib.error.ErrorCode;
+import org.sss.lib.error.SssException;
 import org.sss.mpd.client.JobEvent;
 import org.sss.mpd.client.UnixSignals;
 import org.sss.schema.CreatepgType;
@@ -79,6 +85,7 @@ final class ProcessGroup {
     private final String[] coExecOfRank;
     private final OutputCollector output;
     private final CompletableFuture<Void> recorded = new CompletableFuture<>();
+    private final CompletableFuture<Void> settled = new CompletableFuture<>();
     private final java.util.concurrent.atomic.AtomicInteger signalsInFlight = new java.util.concurrent.atomic.AtomicInteger();
     private State state = State.STARTING;
     private String jid;
@@ -251,6 +258,32 @@ final class ProcessGroup {
         this.jid = newJid;
         if (state == State.STARTING) {
             state = State.RUNNING;
+        }
+        settled.complete(null);
+    }
+
+    /** Marks the group forgotten (no longer in the table): a create waiting for it to settle goes on. */
+    void forgotten() {
+        settled.complete(null);
+    }
+
+    /**
+     * Waits until the group is no longer starting (launched, or forgotten): a create asked again while the first is
+     * launching it, or while the process manager resolves it after a restart.
+     *
+     * @param wait the longest wait
+     * @throws SssException timed-out if it is still starting then (asking again is safe)
+     */
+    void awaitSettled(Duration wait) throws SssException {
+        try {
+            settled.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new SssException(ErrorCode.TIMED_OUT, "process group " + pgid + " is still being launched; ask again");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SssException(ErrorCode.UNAVAILABLE, "interrupted");
+        } catch (ExecutionException e) {
+            throw new SssException(ErrorCode.INTERNAL_ERROR, "waiting failed: " + e.getCause());
         }
     }
 

@@ -240,6 +240,23 @@ class GroupOperationsTest {
     }
 
     @Test
+    void aCreateAskedAgainWhileItsGroupIsStillLaunchingGetsThatGroupOnceLaunched() throws Exception {
+        String create = HOSTNAMES.replace("totalprocs=", "pgid=\"job-8-1\" submitter=\"alice\" totalprocs=")
+                .replace("exec=", "user=\"alice\" exec=");
+        java.util.concurrent.CompletableFuture<String> again = new java.util.concurrent.CompletableFuture<>();
+        ring.whileLaunching = () -> {
+            ring.whileLaunching = () -> { };
+            Thread asker = Thread.ofVirtual().start(() -> again.complete(send(create, QUEUE_MANAGER)));
+            await().atMost(Duration.ofSeconds(5)).until(() -> again.isDone()
+                    || asker.getState() == Thread.State.TIMED_WAITING);
+        };
+        assertThat(send(create, QUEUE_MANAGER)).isEqualTo("<process-group pgid=\"job-8-1\"/>");
+        assertThat(again.get(5, java.util.concurrent.TimeUnit.SECONDS)).as("waited for the launch, not refused as taken")
+                .isEqualTo("<process-group pgid=\"job-8-1\"/>");
+        assertThat(ring.launched).as("launched once").hasSize(1);
+    }
+
+    @Test
     void aGroupTheRingWillNotRunIsRefusedAndForgotten() {
         ring.refuseLaunches("exec failed");
         assertThat(send(HOSTNAMES, ALICE)).isEqualTo("<error type=\"Data\" code=\"bad-value\""

@@ -133,7 +133,8 @@ public final class JobRunner implements AutoCloseable {
             finish(job.id(), null, "cannot start: " + e.getMessage());
             return;
         } catch (SssException e) {
-            if (e instanceof TransportException || e.code() == ErrorCode.NOT_REGISTERED) {
+            if (e instanceof TransportException || e.code() == ErrorCode.NOT_REGISTERED
+                    || e.code() == ErrorCode.TIMED_OUT) {
                 LOG.info("queue-manager: job {}: the process manager did not answer its start ({}); asking again",
                         job.id(), e.getMessage());
                 timers.schedule(() -> create(job, min(retry.multipliedBy(2), MAX_RETRY)), retry.toMillis(),
