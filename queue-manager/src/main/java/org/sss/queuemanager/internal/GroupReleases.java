@@ -16,12 +16,14 @@ import org.sss.processmanager.ProcessManagerClient;
  * Tells the process manager which groups' ends the queue manager has recorded (durably: a job's end is committed
  * before its group is named here), so that it forgets them rather than keep every job's group for ever: one
  * {@code del-process-group-info} for the groups recorded in the last {@value #FLUSH_MILLIS} ms, whatever the rate. A
- * group named here that the process manager no longer has changes nothing; a batch that cannot be sent is dropped,
- * and the process manager forgets those groups after its own retention. Thread-safe.
+ * group named here that the process manager no longer has changes nothing; a batch that cannot be sent is kept and
+ * sent again {@value #RETRY_MILLIS} ms later (the process manager keeps a component's groups until it is told: its
+ * retention applies to users' groups only). Thread-safe.
  */
 final class GroupReleases implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupReleases.class);
     private static final long FLUSH_MILLIS = 1000;
+    private static final long RETRY_MILLIS = 5000;
     private static final int BATCH = 500;
     private final ProcessManagerClient processManager;
     private final ScheduledExecutorService timers;
@@ -60,8 +62,12 @@ final class GroupReleases implements AutoCloseable {
                 processManager.delete(batch);
             } catch (SssException e) {
                 if (e.code() != ErrorCode.NOT_FOUND) {
-                    LOG.info("queue-manager: {} ended group(s) not released at the process manager ({}); it forgets them"
-                            + " after its retention", batch.size(), e.getMessage());
+                    LOG.info("queue-manager: {} ended group(s) not released at the process manager yet ({}); trying again"
+                            + " in {} s", batch.size(), e.getMessage(), RETRY_MILLIS / 1000);
+                    recorded.addAll(batch);
+                    if (!closed && scheduled.compareAndSet(false, true)) {
+                        timers.schedule(this::flush, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                    }
                     return;
                 }
                 one(batch);

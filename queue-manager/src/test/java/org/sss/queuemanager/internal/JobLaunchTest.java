@@ -75,4 +75,16 @@ class JobLaunchTest extends QueueManagerOperationsTestBase {
         assertThat(send("<job-cancel><job id=\"1\"/></job-cancel>", ADMIN)).contains("state=\"exiting\"");
         assertThat(kills()).isEqualTo(2);
     }
+
+    @Test
+    void anEndedGroupsReleaseThatFailsIsSentAgain() {
+        submit(OWN, "", SCHEDULER);
+        send("<job-start id=\"1\" nodes=\"node1\"/>", SCHEDULER);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !created.isEmpty());
+        refuseDelete.set(new SssException(ErrorCode.UNAVAILABLE, "the process manager is restarting"));
+        groupEnded(1, "job-1-1", 0);
+        String release = "<del-process-group-info><process-group pgid=\"job-1-1\"/></del-process-group-info>";
+        await().atMost(Duration.ofSeconds(15)).until(() ->
+                components.requestsTo("process-manager").stream().filter(release::equals).count() == 2);
+    }
 }

@@ -58,6 +58,8 @@ abstract class QueueManagerOperationsTestBase {
     protected volatile Runnable whileCreating = () -> { };
     /** What the process manager refuses the next create-process-group with, once (none: it creates). */
     protected final AtomicReference<SssException> refuseCreate = new AtomicReference<>();
+    /** What the process manager refuses the next del-process-group-info with, once (none: it deletes). */
+    protected final AtomicReference<SssException> refuseDelete = new AtomicReference<>();
     /** What the process manager refuses the next kill-process-group with, once (none: it kills). */
     protected final AtomicReference<SssException> refuseKill = new AtomicReference<>();
     protected MessageDispatcher dispatcher;
@@ -94,7 +96,10 @@ abstract class QueueManagerOperationsTestBase {
             return groups(request);
         });
         processManager.register("signal-process-group", SignalProcessGroup.class, (request, context) -> groups(request));
-        processManager.register("del-process-group-info", PgListType.class, (request, context) -> groups(request));
+        processManager.register("del-process-group-info", PgListType.class, (request, context) -> {
+            refuseOnce(refuseDelete);
+            return groups(request);
+        });
         settings = new QueueManagerSettings(null, dir.resolve("qm.db"), dir.resolve("spool"),
                 dir.resolve("qm.sock"), Set.of(), Duration.ofHours(1), List.of(
                         new QueueManagerSettings.Queue("batch", true, 3600, 600, 0, 0, Set.of("*")),
