@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
 import org.sss.lib.error.TransportException;
+import org.sss.lib.util.BoundedMap;
 import org.sss.processmanager.ProcessManagerClient;
 import org.sss.schema.PgState;
 import org.sss.schema.PgType;
@@ -47,6 +49,7 @@ public final class JobRunner implements AutoCloseable {
     static final String SHELL_VARIABLE = JobGroups.SHELL_VARIABLE;
     /** Launches in a row that the ring refused before a job is ended rather than queued again. */
     private static final int MAX_UNLAUNCHED = 5;
+    private static final int UNLAUNCHED_KEPT = 4096;
     private static final Duration MAX_RETRY = Duration.ofSeconds(5);
     private final JobTable table;
     private final ProcessManagerClient processManager;
@@ -59,7 +62,8 @@ public final class JobRunner implements AutoCloseable {
     private final Map<String, ScheduledFuture<?>> walltimes = new ConcurrentHashMap<>();
     /** Jobs whose create is on its way, by id: true once a cancel asked to kill the group as soon as it exists. */
     private final Map<String, Boolean> launching = new ConcurrentHashMap<>();
-    private final Map<String, Integer> unlaunched = new ConcurrentHashMap<>();
+    /** Launches in a row the ring refused, by job (the most recent jobs' only: one requeued then cancelled stays). */
+    private final Map<String, Integer> unlaunched = Collections.synchronizedMap(new BoundedMap<>(UNLAUNCHED_KEPT));
     private volatile boolean closed;
 
     /**
