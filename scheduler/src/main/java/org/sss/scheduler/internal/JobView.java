@@ -46,6 +46,9 @@ final class JobView {
      */
     private final Map<String, Integer> ended = new BoundedMap<>(ENDED_KEPT);
     private boolean stale = true;
+    /** Whether a full read is on its way: what events and replies bring meanwhile is applied again after it. */
+    private boolean reading;
+    private final List<JobType> arrivedWhileReading = new ArrayList<>();
 
     /**
      * Takes in a queue manager event.
@@ -58,24 +61,30 @@ final class JobView {
             stale = true;
             return;
         }
-        JobType known = jobs.get(job.getId());
-        if (known == null || !later(known, job)) {
-            keep(job);
-        }
+        take(job);
     }
 
     /**
      * @param held   the copy's job
      * @param coming an event's job
-     * @return whether the copy's job is further in its life (a later run, or the same run started) than the event's
+     * @return whether the copy's job is further in its life than the event's (see {@link #position})
      */
     static boolean later(JobType held, JobType coming) {
-        int heldRuns = held.getRuns() == null ? 0 : held.getRuns();
-        int comingRuns = coming.getRuns() == null ? 0 : coming.getRuns();
-        if (heldRuns != comingRuns) {
-            return heldRuns > comingRuns;
-        }
-        return stage(held) > stage(coming);
+        return position(held) > position(coming);
+    }
+
+    /**
+     * Where a job is in its life, from its state and {@code runs} (how many times it was started, counted at each
+     * start and kept by a requeue): waiting after r starts is 2r, the r-th run 2r − 1, ended after r starts 2r + 1.
+     * So a requeue (waiting, r) comes after the run it ended (running, r), and a start after the wait before it.
+     */
+    static int position(JobType job) {
+        int runs = runs(job);
+        return switch (stage(job)) {
+            case 0 -> 2 * runs;
+            case 1 -> 2 * runs - 1;
+            default -> 2 * runs + 1;
+        };
     }
 
     private static int runs(JobType job) {
@@ -106,7 +115,18 @@ final class JobView {
      * @param job the job after its start
      */
     synchronized void started(JobType job) {
-        keep(job);
+        take(job);
+    }
+
+    /** Keeps a job unless the copy already has it further in its life (an event overtook the reply). */
+    private void take(JobType job) {
+        if (reading) {
+            arrivedWhileReading.add(job);
+        }
+        JobType known = jobs.get(job.getId());
+        if (known == null || !later(known, job)) {
+            keep(job);
+        }
     }
 
     /**
@@ -168,7 +188,7 @@ final class JobView {
             Set<String> returned = new LinkedHashSet<>();
             for (JobType job : fresh) {
                 returned.add(job.getId());
-                keep(job);
+                take(job);
             }
             for (String id : ids) {
                 if (!returned.contains(id) && !id.endsWith("[]")) {
@@ -180,13 +200,26 @@ final class JobView {
     }
 
     private void readAll(ComponentCalls components) throws SssException {
-        List<JobType> all = components.call(SchedulingPass.QUEUE_MANAGER, FACTORY.createJobQuery(byStates()), Jobs.class)
-                .getJob();
+        synchronized (this) {
+            reading = true;
+            arrivedWhileReading.clear();
+        }
+        List<JobType> all;
+        try {
+            all = components.call(SchedulingPass.QUEUE_MANAGER, FACTORY.createJobQuery(byStates()), Jobs.class).getJob();
+        } finally {
+            synchronized (this) {
+                reading = false;
+            }
+        }
         synchronized (this) {
             jobs.clear();
             holding.clear();
             dependent.clear();
             all.forEach(this::keep);
+            List<JobType> newer = List.copyOf(arrivedWhileReading);
+            arrivedWhileReading.clear();
+            newer.forEach(this::take);
         }
     }
 

@@ -173,9 +173,12 @@ public final class SchedulingPass {
                 } else {
                     LOG.info("scheduler: job {}: start refused (the queue manager's log says why); planned again next"
                             + " pass", start.jobId());
+                    view.invalidate();
                 }
             }
         } catch (SssException e) {
+            // The starts may have been committed and only the reply lost: the next pass reads every job.
+            view.invalidate();
             LOG.info("scheduler: jobs {}: starts refused ({}); planned again next pass",
                     String.join(",", starts.stream().map(Plan.Start::jobId).toList()), e.getMessage());
         }

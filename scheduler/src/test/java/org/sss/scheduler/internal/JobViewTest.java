@@ -24,23 +24,61 @@ class JobViewTest {
     }
 
     @Test
-    void aJobIsFurtherInItsLifeWhenItRunsAgainOrHasStarted() {
-        assertThat(JobView.later(job("1", JobState.RUNNING, 0), job("1", JobState.QUEUED, 0))).isTrue();
-        assertThat(JobView.later(job("1", JobState.QUEUED, 1), job("1", JobState.COMPLETED, 0))).as("requeued").isTrue();
-        assertThat(JobView.later(job("1", JobState.QUEUED, 0), job("1", JobState.RUNNING, 0))).isFalse();
+    void aJobIsFurtherInItsLifeWhenItHasStartedOrWasRequeuedAfterARun() {
+        assertThat(JobView.later(job("1", JobState.RUNNING, 1), job("1", JobState.QUEUED, 0))).as("started").isTrue();
+        assertThat(JobView.later(job("1", JobState.QUEUED, 1), job("1", JobState.RUNNING, 1)))
+                .as("requeued after its first run (a requeue keeps the count of starts)").isTrue();
+        assertThat(JobView.later(job("1", JobState.RUNNING, 2), job("1", JobState.QUEUED, 1))).as("started again").isTrue();
+        assertThat(JobView.later(job("1", JobState.COMPLETED, 1), job("1", JobState.RUNNING, 1))).isTrue();
+        assertThat(JobView.later(job("1", JobState.QUEUED, 0), job("1", JobState.RUNNING, 1))).isFalse();
         assertThat(JobView.later(job("1", JobState.QUEUED, 0), job("1", JobState.HELD, 0))).isFalse();
+    }
+
+    @Test
+    void aRequeueFreesTheNodesOfTheRunItEndedWhicheverComesFirst() {
+        JobView view = new JobView();
+        JobType running = job("5", JobState.RUNNING, 1);
+        running.setAllocated("node1");
+        view.started(running);
+        view.noteEvent(event(SuiteEvent.JOB_REQUEUED, job("5", JobState.QUEUED, 1)));
+        assertThat(view.heldNodes()).as("the requeue comes after the run").isEmpty();
+        assertThat(view.held()).extracting(j -> j.getState().value()).containsExactly("queued");
+
+        JobView overtaken = new JobView();
+        overtaken.noteEvent(event(SuiteEvent.JOB_REQUEUED, job("6", JobState.QUEUED, 1)));
+        JobType reply = job("6", JobState.RUNNING, 1);
+        reply.setAllocated("node2");
+        overtaken.started(reply);
+        assertThat(overtaken.heldNodes()).as("a start's reply behind the requeue of that run").isEmpty();
+    }
+
+    @Test
+    void eventsThatComeDuringAFullReadAreNotLostByIt() throws Exception {
+        JobView view = new JobView();
+        org.sss.lib.client.InMemoryComponents components = new org.sss.lib.client.InMemoryComponents();
+        components.stub(SchedulingPass.QUEUE_MANAGER).register("job-query", org.sss.schema.JobListType.class,
+                (request, context) -> {
+                    view.noteEvent(event(SuiteEvent.JOB_SUBMITTED, job("2", JobState.QUEUED, 0)));
+                    view.noteEvent(event(SuiteEvent.JOB_HELD, job("1", JobState.HELD, 0)));
+                    org.sss.schema.Jobs snapshot = new org.sss.schema.Jobs();
+                    snapshot.getJob().add(job("1", JobState.QUEUED, 0));
+                    return snapshot;
+                });
+        assertThat(view.read(components, true)).as("job 2 submitted and job 1 held while the snapshot was on its way")
+                .extracting(JobType::getId, j -> j.getState().value())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("2", "queued"));
     }
 
     @Test
     void eventsAreAppliedAsTheyComeButNeverTakeAJobBack() {
         JobView view = new JobView();
-        view.started(job("7", JobState.RUNNING, 0));
+        view.started(job("7", JobState.RUNNING, 1));
         view.noteEvent(event(SuiteEvent.JOB_SUBMITTED, job("7", JobState.QUEUED, 0)));
         view.noteEvent(event(SuiteEvent.JOB_SUBMITTED, job("8", JobState.QUEUED, 0)));
         assertThat(view.held()).extracting(JobType::getId, j -> j.getState().value())
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("7", "running"),
                         org.assertj.core.groups.Tuple.tuple("8", "queued"));
-        view.noteEvent(event(SuiteEvent.JOB_FINISHED, job("7", JobState.COMPLETED, 0)));
+        view.noteEvent(event(SuiteEvent.JOB_FINISHED, job("7", JobState.COMPLETED, 1)));
         view.noteEvent(event(SuiteEvent.JOB_HELD, job("8", JobState.HELD, 0)));
         assertThat(view.held()).as("completed and held jobs leave the copy").isEmpty();
     }
