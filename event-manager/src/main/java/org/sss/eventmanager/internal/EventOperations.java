@@ -92,8 +92,16 @@ public final class EventOperations implements AutoCloseable {
         requirePrivileged(context, "subscribe to events");
         String name = request.getSubscriber();
         SubscriberDelivery previous = deliveries.get(name);
+        long head = log.head();
         long acked = request.getSince() != null ? request.getSince()
-                : previous != null ? previous.record().acked() : log.head();
+                : previous != null ? previous.record().acked() : head;
+        if (acked > head) {
+            // A position past the log's end (its database replaced, or a subscriber's own store ahead): what is
+            // logged from now on must not wait until the numbers pass it, or be skipped.
+            LOG.warn("event-manager: {} subscribed from {}, past the log's end {}; from {} instead", name, acked, head,
+                    head);
+            acked = head;
+        }
         SubscriptionRecord record = new SubscriptionRecord(name, request.getHost(), request.getPort(), acked, request.getFilter(),
                 request.getDelay());
         try {

@@ -11,7 +11,8 @@ import java.util.TreeMap;
  * reads neither the database nor any stored XML. Holds up to a capacity; events come in after their commit, possibly
  * out of order from concurrent appends, so it answers only up to the highest sequence number below which it holds
  * every event (a read never skips an event that is committed but not yet here). A read it cannot answer whole (it
- * starts before the oldest event held) is the log's to answer from the database. Thread-safe.
+ * starts before the oldest event held) is the log's to answer from the database; one from beyond the last event
+ * held in order finds nothing yet. An event not yet held in order is never evicted. Thread-safe.
  */
 final class RecentEvents {
     private final int capacity;
@@ -37,7 +38,7 @@ final class RecentEvents {
         while (events.containsKey(contiguous + 1)) {
             contiguous++;
         }
-        while (events.size() > capacity) {
+        while (events.size() > capacity && events.firstKey() <= contiguous) {
             Map.Entry<Long, LoggedEvent> first = events.pollFirstEntry();
             oldest = first.getKey() + 1;
         }
@@ -64,6 +65,9 @@ final class RecentEvents {
     synchronized EventLog.Page after(long since, int limit, List<org.sss.schema.FilterType> filters) {
         if (since + 1 < oldest) {
             return null;
+        }
+        if (since >= contiguous) {
+            return new EventLog.Page(List.of(), since, false); // nothing after it is here in order (yet)
         }
         List<LoggedEvent> found = new ArrayList<>();
         long cursor = since;

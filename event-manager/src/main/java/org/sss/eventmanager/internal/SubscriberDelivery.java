@@ -78,7 +78,8 @@ public final class SubscriberDelivery implements AutoCloseable {
 
     private void loop() {
         MDC.put("component", "event-manager");
-        Endpoint endpoint = new Endpoint(subscription.host(), subscription.port());
+        String endpoint = subscription.host() + ":" + subscription.port();
+        Endpoint target = null;
         long backoff = 100;
         long scanned = acked;
         long persistedScan = acked;
@@ -96,7 +97,10 @@ public final class SubscriberDelivery implements AutoCloseable {
                     continue;
                 }
                 long last = page.events().getLast().event().getSeq();
-                pusher.push(endpoint, EventXml.message("<events subscriber=\"" + subscription.subscriber()
+                if (target == null) {
+                    target = new Endpoint(subscription.host(), subscription.port());
+                }
+                pusher.push(target, EventXml.message("<events subscriber=\"" + subscription.subscriber()
                         + "\" next=\"" + last + "\">", page.events().stream().map(LoggedEvent::xml).toList(), "</events>"));
                 acked = last;
                 scanned = last;
@@ -129,13 +133,24 @@ public final class SubscriberDelivery implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 return;
+            } catch (RuntimeException e) {
+                failures++;
+                lastError = e.toString();
+                if (failures == 1) {
+                    LOG.error("event-manager: delivery to {} at {} failed unexpectedly, retrying: {}",
+                            subscription.subscriber(), endpoint, e.toString(), e);
+                }
+                if (!pause(retryMax.toMillis())) {
+                    return;
+                }
             }
         }
     }
 
+    /** Waits out a back-off (new events do not end it: a subscriber that is away stays away a while). */
     private boolean pause(long millis) {
         try {
-            signal.awaitAfter(Long.MAX_VALUE, millis);
+            Thread.sleep(millis);
             return !closed;
         } catch (InterruptedException e) {
             return false;

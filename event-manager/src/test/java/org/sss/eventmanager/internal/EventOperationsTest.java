@@ -150,6 +150,17 @@ class EventOperationsTest {
     }
 
     @Test
+    void aSubscriptionFromPastTheLogsEndStartsAtTheEndAndGetsWhatComes() {
+        assertThat(send("<subscribe subscriber=\"queue-manager\" host=\"qm\" port=\"7003\" since=\"1000\"/>",
+                QUEUE_MANAGER)).as("its stored position is past a log that was replaced").contains("acked=\"0\"");
+        assertThat(send("<get-events since=\"1000\"/>", ALICE)).as("reading from there finds nothing, and fails not")
+                .startsWith("<events next=\"1000\" more=\"false\"");
+        publishFive();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(String.join("\n", pushes))
+                .contains("data=\"1\"").contains("next=\"5\""));
+    }
+
+    @Test
     void aSubscriptionWithADelayGetsTheEventsOfThatTimeInOnePush() {
         assertThat(send("<subscribe subscriber=\"web\" host=\"web\" port=\"8080\" delay=\"2000\"/>", QUEUE_MANAGER))
                 .contains("delay=\"2000\"");
