@@ -2,6 +2,7 @@ package org.sss.eventmanager.internal;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -21,6 +22,8 @@ public final class SubscriberDelivery implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SubscriberDelivery.class);
     private static final long IDLE_WAIT_MILLIS = 1000;
     private static final long PERSIST_SCAN_EVERY = 1000;
+    /** The most characters of events' XML in one push. */
+    static final int PUSH_CHARS = 512 * 1024;
 
     private final SubscriptionRecord subscription;
     private final EventLog log;
@@ -96,12 +99,13 @@ public final class SubscriberDelivery implements AutoCloseable {
                     signal.awaitAfter(scanned, IDLE_WAIT_MILLIS);
                     continue;
                 }
-                long last = page.events().getLast().event().getSeq();
+                List<LoggedEvent> events = withinChars(page.events());
+                long last = events.getLast().event().getSeq();
                 if (target == null) {
                     target = new Endpoint(subscription.host(), subscription.port());
                 }
                 pusher.push(target, EventXml.message("<events subscriber=\"" + subscription.subscriber()
-                        + "\" next=\"" + last + "\">", page.events().stream().map(LoggedEvent::xml).toList(), "</events>"));
+                        + "\" next=\"" + last + "\">", events.stream().map(LoggedEvent::xml).toList(), "</events>"));
                 acked = last;
                 scanned = last;
                 log.saveAckedLater(subscription.subscriber(), last);
@@ -145,6 +149,21 @@ public final class SubscriberDelivery implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * The first events whose XML stays within {@value #PUSH_CHARS} characters (at least one): a push counted only in
+     * events could outgrow the wire's largest message and be refused every time, holding the subscriber there.
+     */
+    static List<LoggedEvent> withinChars(List<LoggedEvent> events) {
+        long chars = 0;
+        for (int i = 0; i < events.size(); i++) {
+            chars += events.get(i).xml().length();
+            if (chars > PUSH_CHARS && i > 0) {
+                return events.subList(0, i);
+            }
+        }
+        return events;
     }
 
     /** Waits out a back-off (new events do not end it: a subscriber that is away stays away a while). */

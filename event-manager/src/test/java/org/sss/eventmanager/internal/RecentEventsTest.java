@@ -39,4 +39,16 @@ class RecentEventsTest {
         assertThat(recent.after(0, 10, List.of())).as("1 and 2 went once 4 were in order").isNull();
         assertThat(seqs(recent.after(2, 10, List.of()))).containsExactly(3L, 4L);
     }
+
+    @Test
+    void aPushIsBoundedInCharactersButCarriesAtLeastOneEvent() {
+        int third = SubscriberDelivery.PUSH_CHARS / 3 + 1;
+        List<LoggedEvent> events = List.of(sized(1, third), sized(2, third), sized(3, third));
+        assertThat(SubscriberDelivery.withinChars(events)).extracting(e -> e.event().getSeq()).containsExactly(1L, 2L);
+        assertThat(SubscriberDelivery.withinChars(List.of(sized(4, SubscriberDelivery.PUSH_CHARS * 2)))).hasSize(1);
+    }
+
+    private static LoggedEvent sized(long seq, int chars) {
+        return new LoggedEvent(event(seq).event(), "x".repeat(chars));
+    }
 }

@@ -24,6 +24,8 @@ import org.sss.schema.EventOk;
 public final class OutboxSender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxSender.class);
     private static final int BATCH = 100;
+    /** The most characters of events' XML in one batch: well under the wire's smallest sane message limit. */
+    static final int BATCH_CHARS = 512 * 1024;
     private static final long LINGER_MILLIS = 20;
     private static final long MAX_BACKOFF_MILLIS = 5000;
     private final Outbox store;
@@ -54,7 +56,9 @@ public final class OutboxSender implements AutoCloseable {
         long backoff = 100;
         while (!closed) {
             try {
-                List<Outbox.Pending> pending = store.pending(BATCH);
+                List<Outbox.Pending> read = store.pending(BATCH);
+                List<Outbox.Pending> pending = withinChars(read);
+                boolean trimmed = pending.size() < read.size();
                 if (pending.isEmpty()) {
                     wakeups.tryAcquire(1, TimeUnit.SECONDS);
                     wakeups.drainPermits();
@@ -63,7 +67,7 @@ public final class OutboxSender implements AutoCloseable {
                 send(pending);
                 store.publishedUpTo(pending.getLast().id());
                 backoff = 100;
-                if (pending.size() < BATCH) {
+                if (pending.size() < BATCH && !trimmed) {
                     Thread.sleep(LINGER_MILLIS);
                 }
             } catch (SssException | SQLException e) {
@@ -80,6 +84,22 @@ public final class OutboxSender implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * The first of the pending events whose XML stays within {@value #BATCH_CHARS} characters (at least one): a
+     * batch counted only in events could outgrow the wire's largest message, be refused every time, and hold back
+     * every event after it.
+     */
+    static List<Outbox.Pending> withinChars(List<Outbox.Pending> pending) {
+        long chars = 0;
+        for (int i = 0; i < pending.size(); i++) {
+            chars += pending.get(i).xml().length();
+            if (chars > BATCH_CHARS && i > 0) {
+                return pending.subList(0, i);
+            }
+        }
+        return pending;
     }
 
     private void send(List<Outbox.Pending> pending) throws SssException {

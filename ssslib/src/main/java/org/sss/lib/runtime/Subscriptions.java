@@ -105,7 +105,7 @@ public final class Subscriptions {
         request.setSubscriber(entry.subscriber);
         request.setHost(target.host());
         request.setPort(target.port());
-        request.setSince(entry.confirmed ? null : entry.since);
+        request.setSince(since(entry));
         request.getFilter().addAll(entry.filters);
         if (entry.delayMillis > 0) {
             request.setDelay(entry.delayMillis);
@@ -121,6 +121,19 @@ public final class Subscriptions {
             LOG.warn("{}: cannot subscribe to events as {} yet: {}", component, entry.subscriber, e.getMessage());
             return false;
         }
+    }
+
+    /**
+     * Where a subscription is asked from: a resumable one (made with a position) from the last event this process
+     * took in, at every renewal too, so that a subscription the event manager lost (an administrator's unsubscribe,
+     * its database replaced) comes back where this process stands, not at the log's end; a new-events-only one from
+     * the event manager's own position.
+     */
+    private static Long since(Entry entry) {
+        if (entry.since == null) {
+            return null;
+        }
+        return entry.confirmed ? Long.valueOf(Math.max(entry.since, entry.lastSeq.get())) : entry.since;
     }
 
     /**

@@ -68,4 +68,29 @@ class SubscriptionsTest {
         subscriptions.deliver(push(2, 3), EVENT_MANAGER);
         assertThat(seen).containsExactly(1L, 2L, 3L);
     }
+
+    @Test
+    void aResumableSubscriptionIsRenewedFromTheLastEventTakenIn() throws SssException {
+        InMemoryComponents components = new InMemoryComponents();
+        List<Long> asked = new ArrayList<>();
+        components.stub(EventPublisher.EVENT_MANAGER).register("subscribe", org.sss.schema.Subscribe.class,
+                (request, context) -> {
+                    asked.add(request.getSince());
+                    org.sss.schema.SubscriptionType reply = new org.sss.schema.SubscriptionType();
+                    reply.setSubscriber(request.getSubscriber());
+                    reply.setHost(request.getHost());
+                    reply.setPort(request.getPort());
+                    reply.setAcked(0L);
+                    reply.setFailures(0);
+                    return new org.sss.schema.ObjectFactory().createSubscription(reply);
+                });
+        Subscriptions subscriptions = new Subscriptions(components, "qm");
+        subscriptions.endpoint(new org.sss.lib.wire.Endpoint("qm", 7000));
+        assertThat(subscriptions.subscribe("qm", List.of(), 2L, event -> { })).as("accepted").isTrue();
+        subscriptions.subscribe("feed", List.of(), null, event -> { });
+        subscriptions.deliver(push(3, 4), EVENT_MANAGER);
+        subscriptions.renewAll();
+        assertThat(asked).as("qm from 2, the feed from now; then qm from 4 (the feed's null)")
+                .containsExactlyInAnyOrder(2L, null, 4L, null);
+    }
 }
