@@ -9,6 +9,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sss.lib.client.ComponentCalls;
+import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
 import org.sss.scheduler.internal.plan.Plan;
 import org.sss.scheduler.internal.plan.PlanNode;
@@ -43,6 +44,8 @@ import org.sss.schema.Queues;
 public final class SchedulingPass {
     static final String QUEUE_MANAGER = "queue-manager";
     static final String NODE_STATE_MANAGER = "node-state-manager";
+    /** The most starts one {@code job-start} carries (the schema's bound). */
+    static final int STARTS_PER_MESSAGE = 4096;
     private static final Logger LOG = LoggerFactory.getLogger(SchedulingPass.class);
     private static final ObjectFactory FACTORY = new ObjectFactory();
     private final ComponentCalls components;
@@ -146,13 +149,21 @@ public final class SchedulingPass {
     }
 
     /**
-     * Asks the queue manager to start the pass's jobs, all in one {@code job-start} (committed there in one
-     * transaction): the reply names the jobs started; one left out was refused, and is planned again next pass.
+     * Asks the queue manager to start the pass's jobs, in one {@code job-start} (committed there in one transaction)
+     * of at most {@value #STARTS_PER_MESSAGE}: the reply names the jobs started; one left out was refused, and is
+     * planned again next pass.
      */
     private void start(List<Plan.Start> starts) {
-        if (starts.isEmpty()) {
-            return;
+        for (int from = 0; from < starts.size(); from += STARTS_PER_MESSAGE) {
+            List<Plan.Start> chunk = starts.subList(from, Math.min(starts.size(), from + STARTS_PER_MESSAGE));
+            if (!send(chunk) && chunk.size() > 1) {
+                chunk.forEach(start -> send(List.of(start))); // one start the message could not carry stops no other
+            }
         }
+    }
+
+    /** @return false if the message could not be made (a start too large to carry), so that none was sent */
+    private boolean send(List<Plan.Start> starts) {
         JobStart request = new JobStart();
         for (Plan.Start start : starts) {
             JobStart.Job job = new JobStart.Job();
@@ -181,7 +192,9 @@ public final class SchedulingPass {
             view.invalidate();
             LOG.info("scheduler: jobs {}: starts refused ({}); planned again next pass",
                     String.join(",", starts.stream().map(Plan.Start::jobId).toList()), e.getMessage());
+            return e.code() != ErrorCode.INTERNAL_ERROR;
         }
+        return true;
     }
 
     /** @return each queue's priority (read at the periodic pass: queues change only with the configuration) */

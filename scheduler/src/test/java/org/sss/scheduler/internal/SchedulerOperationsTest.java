@@ -64,6 +64,8 @@ class SchedulerOperationsTest {
     private final List<String> starts = new CopyOnWriteArrayList<>();
     /** How many starts each job-start message carried. */
     private final List<Integer> startMessages = new CopyOnWriteArrayList<>();
+    /** The nodes the node state manager stub lists, all up. */
+    private volatile List<String> nodeNames = List.of("node1", "node2");
     /** The job the queue manager stub leaves out of its reply (a start it refused). */
     private static final String REFUSED = "9";
     private MessageDispatcher dispatcher;
@@ -108,7 +110,7 @@ class SchedulerOperationsTest {
         queueManager.register("job-annotate", JobAnnotate.class, (request, context) -> new Jobs());
         components.stub("node-state-manager").register("get-node-state", GetNodeState.class, (request, context) -> {
             NodeStates reply = new NodeStates();
-            for (String name : List.of("node1", "node2")) {
+            for (String name : nodeNames) {
                 NodeStateType node = new NodeStateType();
                 node.setName(name);
                 node.setSlots(4);
@@ -253,6 +255,19 @@ class SchedulerOperationsTest {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(starts.subList(2, starts.size()))
                 .as("job 1 holds its node; the refused job is planned again").contains(REFUSED + " node2")
                 .doesNotContain("1 node1", "1 node2"));
+    }
+
+    @Test
+    void aJobOfThousandsOfNodesIsStartedWithItsWholeNodeList() throws IOException {
+        service.close();
+        nodeNames = java.util.stream.IntStream.rangeClosed(1, 2000).mapToObj(i -> String.format("compute-%05d", i))
+                .toList();
+        JobType wide = job("1");
+        wide.setNodes(2000);
+        queued.add(wide);
+        startService();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(starts).as("27,999 characters of nodes")
+                .singleElement().satisfies(start -> assertThat(start.split(" ")).hasSize(2001)));
     }
 
     @Test
