@@ -17,16 +17,34 @@ import org.sss.schema.NodeStates;
 /**
  * The scheduler's copy of the node states: read whole from the node state manager ({@code get-node-state}) when asked
  * (the periodic pass) or when it may be wrong, and kept current between reads by the {@code node-state-changed}
- * events, which carry each node's new state. Events are noted from any thread; reads happen on the pass's thread.
+ * events, which carry each node's new state (one older than the copy's, by its {@code since}, changes nothing). Events
+ * noted while a full read is on its way are applied again after it. Events are noted from any thread; reads happen on
+ * the pass's thread.
  */
 final class NodeView {
     private static final Logger LOG = LoggerFactory.getLogger(NodeView.class);
     private final Map<String, NodeStateType> nodes = new LinkedHashMap<>();
     private boolean stale = true;
+    /** Whether a full read is on its way: the states events bring meanwhile are applied again after it. */
+    private boolean reading;
+    private final List<NodeStateType> arrivedWhileReading = new ArrayList<>();
 
     /** @param node a node's new state, from its event */
     synchronized void note(NodeStateType node) {
+        if (reading) {
+            arrivedWhileReading.add(node);
+        }
         if (stale) {
+            return;
+        }
+        take(node);
+    }
+
+    /** Takes a node's state unless the copy's is newer (its {@code since} later). */
+    private void take(NodeStateType node) {
+        NodeStateType held = nodes.get(node.getName());
+        if (held != null && held.getSince() != null && node.getSince() != null
+                && held.getSince().isAfter(node.getSince())) {
             return;
         }
         NodeStateType before = nodes.put(node.getName(), node);
@@ -53,17 +71,28 @@ final class NodeView {
             whole = full || stale;
         }
         if (whole) {
+            synchronized (this) {
+                reading = true;
+                arrivedWhileReading.clear();
+            }
             List<NodeStateType> all;
             try {
                 all = readAll(components);
             } catch (SssException e) {
                 invalidate();
                 throw e;
+            } finally {
+                synchronized (this) {
+                    reading = false;
+                }
             }
             synchronized (this) {
                 nodes.clear();
                 all.forEach(node -> nodes.put(node.getName(), node));
                 stale = false;
+                List<NodeStateType> newer = List.copyOf(arrivedWhileReading);
+                arrivedWhileReading.clear();
+                newer.forEach(this::take);
             }
         }
         synchronized (this) {
