@@ -166,10 +166,6 @@ public final class JobService implements AutoCloseable {
             try {
                 nodes.check(start.getValue());
                 Job known = table.get(id).orElseThrow(() -> SssException.notFound("no job " + id));
-                Dependencies.Status deps = Dependencies.of(table, known);
-                if (deps.verdict() != Dependencies.Verdict.MET) {
-                    throw SssException.invalidState("job " + id + " cannot start: " + deps.why());
-                }
                 allowed.add(new JobTable.Start(id, start.getValue(), pgidOf(known)));
             } catch (SssException e) {
                 LOG.info("queue-manager: job {}: start on {} refused: {}", id, String.join(",", start.getValue()),
@@ -247,10 +243,6 @@ public final class JobService implements AutoCloseable {
     /** Checks and commits a start (the job is running on its nodes from here on); launching it is the caller's. */
     private Job allocate(String id, List<String> nodes) throws SssException {
         Job known = table.get(id).orElseThrow(() -> SssException.notFound("no job " + id));
-        Dependencies.Status deps = Dependencies.of(table, known);
-        if (deps.verdict() != Dependencies.Verdict.MET) {
-            throw SssException.invalidState("job " + id + " cannot start: " + deps.why());
-        }
         Job started = table.start(id, nodes, pgidOf(known));
         events.wake();
         return started;

@@ -245,6 +245,10 @@ public final class JobTable {
         if (job.state() != Job.State.QUEUED) {
             throw SssException.invalidState("job " + id + " is " + job.state().xmlName() + ", not queued");
         }
+        Dependencies.Status deps = Dependencies.of(this, job); // under the lock: a qalter cannot slip in between
+        if (deps.verdict() != Dependencies.Verdict.MET) {
+            throw SssException.invalidState("job " + id + " cannot start: " + deps.why());
+        }
         if (nodes.size() != job.spec().nodes()) {
             throw SssException.invalidRequest("job " + id + " asks for " + job.spec().nodes() + " node(s), "
                     + nodes.size() + " given");
