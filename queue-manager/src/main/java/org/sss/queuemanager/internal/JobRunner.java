@@ -51,6 +51,8 @@ public final class JobRunner implements AutoCloseable {
     private static final int MAX_UNLAUNCHED = 5;
     private static final int UNLAUNCHED_KEPT = 4096;
     private static final Duration MAX_RETRY = Duration.ofSeconds(5);
+    /** How long {@link #close} lets launches and recoveries on their way finish (their spool, their create). */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
     private final JobTable table;
     private final ProcessManagerClient processManager;
     private final JobSpool spool;
@@ -64,6 +66,7 @@ public final class JobRunner implements AutoCloseable {
     private final Map<String, Boolean> launching = new ConcurrentHashMap<>();
     /** Launches in a row the ring refused, by job (the most recent jobs' only: one requeued then cancelled stays). */
     private final Map<String, Integer> unlaunched = Collections.synchronizedMap(new BoundedMap<>(UNLAUNCHED_KEPT));
+    private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /**
@@ -116,7 +119,7 @@ public final class JobRunner implements AutoCloseable {
      */
     public void launch(Job job) {
         launching.putIfAbsent(job.id(), job.state() == Job.State.EXITING);
-        Thread.ofVirtual().name("qm-launch-" + job.id()).start(() -> create(job, Duration.ofMillis(100)));
+        background("qm-launch-" + job.id(), () -> create(job, Duration.ofMillis(100)));
     }
 
     private void create(Job job, Duration retry) {
@@ -246,7 +249,7 @@ public final class JobRunner implements AutoCloseable {
     public void recover(List<Job> jobs) {
         for (Job job : jobs) {
             launching.putIfAbsent(job.id(), job.state() == Job.State.EXITING);
-            Thread.ofVirtual().name("qm-recover-" + job.id()).start(() -> recover(job, Duration.ofMillis(200)));
+            background("qm-recover-" + job.id(), () -> recover(job, Duration.ofMillis(200)));
         }
     }
 
@@ -442,11 +445,36 @@ public final class JobRunner implements AutoCloseable {
         return JobGroups.commandOf(job, files);
     }
 
-    /** Stops launching and timing jobs (they run on, and are found again at the next start). */
+    /**
+     * Stops launching and timing jobs (they run on, and are found again at the next start), letting the launches on
+     * their way finish for up to {@link #CLOSE_WAIT}.
+     */
     @Override
     public void close() {
         closed = true;
         releases.close();
         timers.shutdownNow();
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        for (Thread worker : List.copyOf(workers)) {
+            try {
+                worker.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Runs a launch or a recovery on its own virtual thread, which {@link #close} lets finish (briefly). */
+    private void background(String name, Runnable work) {
+        Thread worker = Thread.ofVirtual().name(name).unstarted(() -> {
+            try {
+                work.run();
+            } finally {
+                workers.remove(Thread.currentThread());
+            }
+        });
+        workers.add(worker);
+        worker.start();
     }
 }

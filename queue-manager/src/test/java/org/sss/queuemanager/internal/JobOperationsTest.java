@@ -236,6 +236,8 @@ class JobOperationsTest extends QueueManagerOperationsTestBase {
         submit(OWN, "", SCHEDULER);
         assertThat(sendTimeless("<job-start><job id=\"3\" nodes=\"node1\"/></job-start>", SCHEDULER))
                 .as("both nodes are free again").contains("allocated=\"node1\"");
+        await("its launch, spool and all, is over before the test's files go").atMost(Duration.ofSeconds(5))
+                .until(() -> created.size() == 3);
     }
 
     private static String end(long seq, String pgid, int status) {
