@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.sss.lib.error.SssException;
+import org.sss.lib.util.Batches;
 import org.sss.lib.wire.Endpoint;
 import org.sss.lib.xml.EventXml;
 import org.sss.schema.SubscriptionType;
@@ -156,14 +157,7 @@ public final class SubscriberDelivery implements AutoCloseable {
      * events could outgrow the wire's largest message and be refused every time, holding the subscriber there.
      */
     static List<LoggedEvent> withinChars(List<LoggedEvent> events) {
-        long chars = 0;
-        for (int i = 0; i < events.size(); i++) {
-            chars += events.get(i).xml().length();
-            if (chars > PUSH_CHARS && i > 0) {
-                return events.subList(0, i);
-            }
-        }
-        return events;
+        return Batches.within(events, event -> event.xml().length(), PUSH_CHARS);
     }
 
     /** Waits out a back-off (new events do not end it: a subscriber that is away stays away a while). */

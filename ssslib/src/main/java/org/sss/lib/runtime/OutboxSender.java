@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.sss.lib.client.ComponentCalls;
 import org.sss.lib.error.SssException;
 import org.sss.lib.store.Outbox;
+import org.sss.lib.util.Batches;
 import org.sss.lib.xml.EventXml;
 import org.sss.schema.EventOk;
 
@@ -92,14 +93,7 @@ public final class OutboxSender implements AutoCloseable {
      * every event after it.
      */
     static List<Outbox.Pending> withinChars(List<Outbox.Pending> pending) {
-        long chars = 0;
-        for (int i = 0; i < pending.size(); i++) {
-            chars += pending.get(i).xml().length();
-            if (chars > BATCH_CHARS && i > 0) {
-                return pending.subList(0, i);
-            }
-        }
-        return pending;
+        return Batches.within(pending, event -> event.xml().length(), BATCH_CHARS);
     }
 
     private void send(List<Outbox.Pending> pending) throws SssException {
