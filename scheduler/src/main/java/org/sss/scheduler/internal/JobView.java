@@ -239,6 +239,9 @@ final class JobView {
         if ("queued".equals(state)) {
             holding.remove(job.getId());
             if (job.getDepend() != null && !job.getDepend().isEmpty()) {
+                if (job.isDependenciesMet() == null) {
+                    job.setDependenciesMet(Boolean.FALSE); // an event's job says not: it waits for its lookup
+                }
                 dependent.add(job.getId());
             } else {
                 dependent.remove(job.getId());

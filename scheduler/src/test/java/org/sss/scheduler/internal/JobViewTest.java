@@ -100,4 +100,14 @@ class JobViewTest {
         view.started(again);
         assertThat(view.heldNodes()).as("its second run holds its node").containsExactly("node2");
     }
+
+    @Test
+    void aDependentJobAnEventBringsWaitsForItsLookUp() {
+        JobView view = new JobView();
+        JobType dependent = job("11", JobState.QUEUED, 0);
+        dependent.setDepend("afterok:10");
+        view.noteEvent(event(SuiteEvent.JOB_SUBMITTED, dependent));
+        assertThat(view.held()).singleElement().satisfies(job -> assertThat(job.isDependenciesMet())
+                .as("an event does not say whether its dependencies are met: not until a lookup says so").isFalse());
+    }
 }
