@@ -72,9 +72,15 @@ public final class EventManager extends Component {
 
     private static void applyRetention(EventLog log, EventManagerSettings settings) {
         try {
-            int removed = log.applyRetention(settings.retentionEvents(), settings.retentionAge());
-            if (removed > 0) {
-                LOG.info("event-manager: retention removed {} old events", removed);
+            EventLog.Retention retention = log.applyRetention(settings.retentionEvents(), settings.retentionAge());
+            if (retention.removed() > 0) {
+                LOG.info("event-manager: retention removed {} old events, up to {}", retention.removed(),
+                        retention.upTo());
+            }
+            if (!retention.behind().isEmpty()) {
+                LOG.warn("event-manager: retention removed events up to {} that {} had not acknowledged; they will not"
+                        + " get them (raise retention-events or retention-age, or see why they lag)", retention.upTo(),
+                        String.join(", ", retention.behind()));
             }
         } catch (SQLException e) {
             LOG.warn("event-manager: retention failed: {}", e.getMessage());

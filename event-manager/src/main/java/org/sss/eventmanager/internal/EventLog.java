@@ -227,27 +227,62 @@ public final class EventLog implements AutoCloseable {
     }
 
     /**
-     * Removes events beyond the retention limits.
+     * What a retention pass removed.
+     *
+     * @param removed how many events
+     * @param upTo    the highest sequence number removed (0: none)
+     * @param behind  the subscriptions that had not acknowledged every removed event: they never get those
+     */
+    public record Retention(int removed, long upTo, List<String> behind) {
+    }
+
+    /**
+     * Removes events beyond the retention limits, and says which subscriptions lose events by it (a subscriber that
+     * lags past the limits; the limits are meant to be far beyond any that keeps up).
      *
      * @param keepEvents most events to keep
      * @param keepAge    oldest events to keep
-     * @return how many were removed
+     * @return what was removed
      * @throws SQLException if the delete failed
      */
-    public int applyRetention(long keepEvents, Duration keepAge) throws SQLException {
+    public Retention applyRetention(long keepEvents, Duration keepAge) throws SQLException {
         long cutoffSeq = head.get() - keepEvents;
         long cutoffTime = Instant.now().minus(keepAge).toEpochMilli();
-        int removed = database.write(connection -> {
+        Retention retention = database.write(connection -> {
+            long upTo = 0;
+            try (PreparedStatement highest = connection.prepareStatement(
+                    "SELECT MAX(seq) FROM events WHERE seq <= ? OR time_ms < ?")) {
+                highest.setLong(1, cutoffSeq);
+                highest.setLong(2, cutoffTime);
+                try (ResultSet rows = highest.executeQuery()) {
+                    if (rows.next()) {
+                        upTo = rows.getLong(1);
+                    }
+                }
+            }
+            if (upTo == 0) {
+                return new Retention(0, 0, List.of());
+            }
+            List<String> behind = new ArrayList<>();
+            try (PreparedStatement lagging = connection.prepareStatement(
+                    "SELECT subscriber FROM subscriptions WHERE acked < ? ORDER BY subscriber")) {
+                lagging.setLong(1, upTo);
+                try (ResultSet rows = lagging.executeQuery()) {
+                    while (rows.next()) {
+                        behind.add(rows.getString(1));
+                    }
+                }
+            }
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM events WHERE seq <= ? OR time_ms < ?")) {
                 delete.setLong(1, cutoffSeq);
                 delete.setLong(2, cutoffTime);
-                return delete.executeUpdate();
+                return new Retention(delete.executeUpdate(), upTo, List.copyOf(behind));
             }
         });
-        if (removed > 0) {
+        if (retention.removed() > 0) {
             recent.clear(head.get());
         }
-        return removed;
+        return retention;
     }
 
     /**

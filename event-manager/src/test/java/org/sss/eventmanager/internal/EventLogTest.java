@@ -93,13 +93,18 @@ class EventLogTest {
             for (int i = 0; i < 10; i++) {
                 log.append(List.of(event("c", "m", Integer.toString(i))));
             }
-            assertThat(log.applyRetention(4, Duration.ofDays(1))).isEqualTo(6);
+            log.saveSubscription(new SubscriptionRecord("lagging", "h", 1, 3, List.of(), 0));
+            log.saveSubscription(new SubscriptionRecord("current", "h", 2, 10, List.of(), 0));
+            EventLog.Retention first = log.applyRetention(4, Duration.ofDays(1));
+            assertThat(first.removed()).isEqualTo(6);
+            assertThat(first.upTo()).isEqualTo(6);
+            assertThat(first.behind()).as("it had acknowledged up to 3 of the 6 removed").containsExactly("lagging");
             assertThat(log.oldest()).isEqualTo(7);
             assertThat(log.read(0, 100, List.of()).typed()).extracting(EventType::getSeq).containsExactly(7L, 8L, 9L, 10L);
             EventType old = event("c", "m", "ancient");
             old.setTime(Instant.now().minus(Duration.ofDays(3)));
             log.append(List.of(old));
-            assertThat(log.applyRetention(1000, Duration.ofDays(1))).isEqualTo(1);
+            assertThat(log.applyRetention(1000, Duration.ofDays(1)).removed()).isEqualTo(1);
         }
         try (EventLog reopened = EventLog.open(dir.resolve("em.db"))) {
             assertThat(reopened.head()).isEqualTo(11);
