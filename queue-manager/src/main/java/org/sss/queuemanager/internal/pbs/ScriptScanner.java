@@ -24,6 +24,9 @@ public final class ScriptScanner {
     public record Directive(int line, String text) {
     }
 
+    /** The longest directive, as long as a typed option may be (every value it sets then fits the job's record). */
+    static final int MAX_DIRECTIVE_CHARS = 4096;
+
     private ScriptScanner() {
     }
 
@@ -31,7 +34,8 @@ public final class ScriptScanner {
      * @param scriptName the script's name, for messages
      * @param text       the script
      * @return its directives, in order
-     * @throws PbsException {@code job.sh: not a text file} if the text holds a NUL character, or
+     * @throws PbsException {@code job.sh: not a text file} if the text holds a NUL character,
+     *     {@code job.sh:3: #PBS directive longer than 4096 characters}, or
      *     {@code job.sh: the script has no commands} if every line is blank or a comment
      */
     static List<Directive> directives(String scriptName, String text) throws PbsException {
@@ -65,6 +69,10 @@ public final class ScriptScanner {
                 return List.copyOf(directives);
             }
             if (isDirective(line, prefix)) {
+                if (line.length() - prefix.length() > MAX_DIRECTIVE_CHARS) {
+                    throw new PbsException("", shownName + ":" + (i + 1) + ": " + prefix + " directive longer than "
+                            + MAX_DIRECTIVE_CHARS + " characters");
+                }
                 directives.add(new Directive(i + 1, line.substring(prefix.length())));
             }
         }

@@ -202,6 +202,15 @@ class PbsParserTest {
     }
 
     @Test
+    void refusesADirectiveLongerThanAnOptionMayBe() {
+        assertThat(refusal("#PBS -N x\n#PBS -o /" + "d".repeat(ScriptScanner.MAX_DIRECTIVE_CHARS) + "\necho\n"))
+                .hasMessage("job.sh:2: #PBS directive longer than 4096 characters");
+        assertThat(refusal("#PBS -o /" + "d".repeat(ScriptScanner.MAX_DIRECTIVE_CHARS - 5) + "\n").getMessage())
+                .as("one at the limit is read (and refused for the script having no commands)")
+                .isEqualTo("job.sh: the script has no commands");
+    }
+
+    @Test
     void refusesANulByte() {
         PbsException e = refusal("#PBS -N x\necho \0\n");
         assertThat(e).hasMessage("job.sh: not a text file");
