@@ -3,6 +3,8 @@ package org.sss.eventmanager.internal;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -36,6 +38,7 @@ public final class SubscriberDelivery implements AutoCloseable {
     private volatile long acked;
     private volatile int failures;
     private volatile String lastError;
+    private final CountDownLatch closing = new CountDownLatch(1);
     private volatile boolean closed;
 
     /**
@@ -117,8 +120,8 @@ public final class SubscriberDelivery implements AutoCloseable {
                 failures = 0;
                 lastError = null;
                 backoff = 100;
-                if (subscription.delayMillis() > 0) {
-                    Thread.sleep(subscription.delayMillis());
+                if (subscription.delayMillis() > 0 && !pause(subscription.delayMillis())) {
+                    return;
                 }
             } catch (SssException e) {
                 failures++;
@@ -160,11 +163,15 @@ public final class SubscriberDelivery implements AutoCloseable {
         return Batches.within(events, event -> event.xml().length(), PUSH_CHARS);
     }
 
-    /** Waits out a back-off (new events do not end it: a subscriber that is away stays away a while). */
+    /**
+     * Waits out a back-off or a subscription's delay; only {@link #close()} ends it early (new events do not: a
+     * subscriber that is away stays away a while).
+     *
+     * @return whether delivery goes on (false once closed)
+     */
     private boolean pause(long millis) {
         try {
-            Thread.sleep(millis);
-            return !closed;
+            return !closing.await(millis, TimeUnit.MILLISECONDS) && !closed;
         } catch (InterruptedException e) {
             return false;
         }
@@ -174,6 +181,7 @@ public final class SubscriberDelivery implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        closing.countDown();
         thread.interrupt();
         try {
             thread.join(Duration.ofSeconds(2));
