@@ -75,15 +75,16 @@ public final class JobRunner implements AutoCloseable {
      * @param spool          where scripts and node files are written
      * @param onEnd          told of each job that completed or went back to the queue (after it is committed)
      * @param jobPath        the PATH a job's script runs with
+     * @param store          where ended groups are noted until the process manager has forgotten them
      */
     public JobRunner(JobTable table, ProcessManagerClient processManager, JobSpool spool, Consumer<Job> onEnd,
-                     String jobPath) {
+                     String jobPath, JobStore store) {
         this.table = table;
         this.processManager = processManager;
         this.spool = spool;
         this.groups = new JobGroups(jobPath);
         this.onEnd = onEnd;
-        this.releases = new GroupReleases(processManager, timers);
+        this.releases = new GroupReleases(processManager, store, timers);
     }
 
     /**
@@ -242,11 +243,13 @@ public final class JobRunner implements AutoCloseable {
      * Follows the jobs left running when the queue manager stopped: asks the process manager once after each group,
      * in the background. An ended group is recorded at once (its event may also come, and then changes nothing); a
      * running one is awaited (its event comes); one the process manager never heard of was never created (the queue
-     * manager stopped between recording the start and creating it), and is created now.
+     * manager stopped between recording the start and creating it), and is created now. The ended groups whose
+     * release the process manager had not acknowledged are named to it again.
      *
      * @param jobs the jobs recorded as running or exiting
      */
     public void recover(List<Job> jobs) {
+        releases.resume();
         for (Job job : jobs) {
             launching.putIfAbsent(job.id(), job.state() == Job.State.EXITING);
             background("qm-recover-" + job.id(), () -> recover(job, Duration.ofMillis(200)));

@@ -60,7 +60,7 @@ public final class JobService implements AutoCloseable {
         this.runner = new JobRunner(table, new ProcessManagerClient(components), new JobSpool(settings.spool()), job -> {
             events.wake();
             kick();
-        }, settings.jobPath());
+        }, settings.jobPath(), store);
         this.nodes = new NodeDirectory(components);
     }
 

@@ -50,7 +50,9 @@ public final class JobStore implements AutoCloseable {
                             "ALTER TABLE jobs ADD COLUMN cput_limit INTEGER NOT NULL DEFAULT 0",
                             "ALTER TABLE jobs ADD COLUMN cpu_ms INTEGER",
                             "ALTER TABLE jobs ADD COLUMN max_memory INTEGER"),
-                            AccountingRecords.MIGRATION.stream()).toList()));
+                            AccountingRecords.MIGRATION.stream()).toList()),
+            new Migration(4, "ended groups the process manager is still to be told to forget", List.of(
+                    "CREATE TABLE group_releases (pgid TEXT PRIMARY KEY)")));
 
     private static final String COLUMNS = "id, seq, array_index, user, name, queue, nodes, ppn, walltime, priority,"
             + " account, workdir, submit_host, script_name, script, output_path, error_path, join_mode, depend,"
@@ -175,6 +177,9 @@ public final class JobStore implements AutoCloseable {
 
     private Void replace(java.sql.Connection connection, Collection<Job> jobs, List<Outbox.Event> events) throws SQLException {
         for (Job job : jobs) {
+            if (!job.holdsNodes()) {
+                releaseHeldGroup(connection, job.id());
+            }
             write(connection, job, "INSERT OR REPLACE INTO jobs (" + COLUMNS + ") VALUES (" + PLACES + ")");
             if (job.isCompleted()) {
                 AccountingRecords.write(connection, job);
@@ -184,6 +189,55 @@ public final class JobStore implements AutoCloseable {
             Outbox.enqueue(connection, event);
         }
         return null;
+    }
+
+    /**
+     * Notes, in the transaction that records a job no longer holding its nodes, the group its stored row ran in, if
+     * the row held nodes: the process manager keeps that group until told, and the telling must survive a crash.
+     */
+    private static void releaseHeldGroup(Connection connection, String id) throws SQLException {
+        try (PreparedStatement held = connection.prepareStatement("INSERT OR IGNORE INTO group_releases (pgid)"
+                + " SELECT pgid FROM jobs WHERE id = ? AND pgid IS NOT NULL AND state IN (?, ?)")) {
+            held.setString(1, id);
+            held.setString(2, Job.State.RUNNING.xmlName());
+            held.setString(3, Job.State.EXITING.xmlName());
+            held.executeUpdate();
+        }
+    }
+
+    /**
+     * @return the ended groups recorded as released whose forgetting the process manager has not acknowledged
+     * @throws SQLException if they cannot be read
+     */
+    public List<String> pendingReleases() throws SQLException {
+        return database.read(connection -> {
+            List<String> pgids = new ArrayList<>();
+            try (PreparedStatement query = connection.prepareStatement("SELECT pgid FROM group_releases ORDER BY rowid");
+                 ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    pgids.add(rs.getString(1));
+                }
+            }
+            return pgids;
+        });
+    }
+
+    /**
+     * Forgets released groups the process manager has forgotten, without waiting for the disk: one that comes back
+     * after a crash is only named to the process manager again, which changes nothing.
+     *
+     * @param pgids the groups
+     */
+    public void releasedLater(Collection<String> pgids) {
+        database.writer().submitUnsynced(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM group_releases WHERE pgid = ?")) {
+                for (String pgid : pgids) {
+                    delete.setString(1, pgid);
+                    delete.addBatch();
+                }
+                return delete.executeBatch().length;
+            }
+        });
     }
 
     /**

@@ -87,4 +87,28 @@ class JobLaunchTest extends QueueManagerOperationsTestBase {
         await().atMost(Duration.ofSeconds(15)).until(() ->
                 components.requestsTo("process-manager").stream().filter(release::equals).count() == 2);
     }
+
+    @Test
+    void anEndedGroupsReleaseThatTheProcessManagerNeverAcknowledgedIsSentAgainAfterARestart() throws Exception {
+        submit(OWN, "", SCHEDULER);
+        send("<job-start id=\"1\" nodes=\"node1\"/>", SCHEDULER);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !created.isEmpty());
+        refuseDelete.set(new SssException(ErrorCode.UNAVAILABLE, "the process manager is restarting"));
+        groupEnded(1, "job-1-1", 0);
+        String release = "<del-process-group-info><process-group pgid=\"job-1-1\"/></del-process-group-info>";
+        await("the refused release").atMost(Duration.ofSeconds(5)).until(() -> releases(release) == 1);
+        stop();
+        startService();
+        await("the release named again after the restart").atMost(Duration.ofSeconds(5))
+                .until(() -> releases(release) == 2);
+        stop();
+        try (JobStore store = JobStore.open(dir.resolve("qm.db"))) {
+            assertThat(store.pendingReleases()).as("acknowledged: not named again").isEmpty();
+        }
+        startService();
+    }
+
+    private long releases(String release) {
+        return components.requestsTo("process-manager").stream().filter(release::equals).count();
+    }
 }
