@@ -19,6 +19,12 @@
  * relative to the working directory, in place of standard output or error; the same FILE for both joins them in
  * one file description, as ">FILE 2>&1" does. A failure prints one line to stderr and exits 126 (setup failed) or 127 (the
  * program cannot be executed), the statuses a shell uses.
+ *
+ * The program's environment reaches the helper sealed: each entry as SSS_EXEC_ENV_<n>=NAME=VALUE, and nothing else.
+ * The helper runs as root until it has the user's identity, and is an ordinary dynamically linked program: had it
+ * the job's LD_PRELOAD, LD_LIBRARY_PATH or the name service's variables under their own names, the loader and the C
+ * library would act on them as root. It unseals them (and sets HOME, USER, LOGNAME) only after the change of user,
+ * as the program's environment.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,6 +37,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#define SEALED_PREFIX "SSS_EXEC_ENV_"
 #define SETUP_FAILED 126
 #define CANNOT_EXECUTE 127
 
@@ -117,7 +124,32 @@ static void join_cgroup(const char *procs) {
     close(fd);
 }
 
-static void become(const char *user, int enter_home) {
+/* The program's environment, out of the sealed entries the helper was started with (see the top). */
+static char **unsealed(void) {
+    size_t count = 0;
+    for (char **entry = environ; *entry != NULL; entry++) {
+        count++;
+    }
+    char **program = calloc(count + 1, sizeof *program);
+    if (program == NULL) {
+        fail(SETUP_FAILED, "out of memory", NULL);
+    }
+    size_t taken = 0;
+    size_t prefix = strlen(SEALED_PREFIX);
+    for (char **entry = environ; *entry != NULL; entry++) {
+        if (strncmp(*entry, SEALED_PREFIX, prefix) == 0) {
+            char *value = strchr(*entry + prefix, '=');
+            if (value != NULL && strchr(value + 1, '=') != NULL) {
+                program[taken++] = value + 1;
+            }
+        }
+    }
+    program[taken] = NULL;
+    return program;
+}
+
+/* Takes the user's identity (root only; the same user changes nothing); the environment stays the helper's own. */
+static struct passwd *become(const char *user) {
     errno = 0;
     struct passwd *pw = getpwnam(user);
     if (pw == NULL) {
@@ -136,6 +168,11 @@ static void become(const char *user, int enter_home) {
             fail(SETUP_FAILED, "root privileges could be regained after switching to", user);
         }
     }
+    return pw;
+}
+
+/* Sets the user's HOME, USER and LOGNAME in the program's environment, and with --home changes into HOME. */
+static void settle(const struct passwd *pw, int enter_home) {
     if (setenv("HOME", pw->pw_dir, 1) != 0 || setenv("USER", pw->pw_name, 1) != 0 || setenv("LOGNAME", pw->pw_name, 1) != 0) {
         fail(SETUP_FAILED, "cannot set the user's environment", strerror(errno));
     }
@@ -186,8 +223,11 @@ int main(int argc, char **argv) {
     if (argc - i < 2) {
         fail(SETUP_FAILED, USAGE, NULL);
     }
-    if (user != NULL) {
-        become(user, enter_home);
+    char **program_env = unsealed();
+    struct passwd *pw = user != NULL ? become(user) : NULL;
+    environ = program_env;
+    if (pw != NULL) {
+        settle(pw, enter_home);
     }
     if (out != NULL) {
         redirect(1, out);

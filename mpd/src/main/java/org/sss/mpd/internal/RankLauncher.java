@@ -80,8 +80,15 @@ public final class RankLauncher {
      *                  none, or when the helper's arguments name them)
      */
     record Launchable(String path, String problem, List<String> argv, List<String> env, String wdir,
-                      Posix.Redirects redirects) {
+                      Posix.Redirects redirects, boolean viaHelper) {
+        Launchable(String path, String problem, List<String> argv, List<String> env, String wdir,
+                   Posix.Redirects redirects) {
+            this(path, problem, argv, env, wdir, redirects, false);
+        }
     }
+
+    /** The prefix under which the helper receives the program's environment (see {@link #sealedForHelper}). */
+    static final String HELPER_ENV_PREFIX = "SSS_EXEC_ENV_";
 
     /**
      * @param spec the job
@@ -178,7 +185,7 @@ public final class RankLauncher {
         wrapped.add(path);
         wrapped.addAll(argv);
         return new Launchable(helper.get().toString(), null, List.copyOf(wrapped), List.copyOf(envList), wdir,
-                Posix.Redirects.NONE);
+                Posix.Redirects.NONE, true);
     }
 
     /**
@@ -225,7 +232,26 @@ public final class RankLauncher {
             }
         }
         env.addAll(ownEnv);
-        return Posix.spawn(launchable.path(), launchable.argv(), env, launchable.wdir(), launchable.redirects());
+        return Posix.spawn(launchable.path(), launchable.argv(), launchable.viaHelper() ? sealedForHelper(env) : env,
+                launchable.wdir(), launchable.redirects());
+    }
+
+    /**
+     * The program's environment as the helper receives it: every entry under a name of its own
+     * ({@value #HELPER_ENV_PREFIX}N=NAME=VALUE), which the helper gives back to the program only after it has taken the
+     * user's identity. The helper starts as root, a normal dynamically linked program: the loader would obey the
+     * job's {@code LD_PRELOAD} or {@code LD_LIBRARY_PATH}, and the C library's name service other variables, while it
+     * is still root, so a user's job could run code as root before it is the user's.
+     *
+     * @param env the program's environment
+     * @return what the helper is spawned with: nothing it would act on
+     */
+    static List<String> sealedForHelper(List<String> env) {
+        List<String> sealed = new ArrayList<>(env.size());
+        for (int i = 0; i < env.size(); i++) {
+            sealed.add(HELPER_ENV_PREFIX + i + "=" + env.get(i));
+        }
+        return sealed;
     }
 
     private static String name(String entry) {
