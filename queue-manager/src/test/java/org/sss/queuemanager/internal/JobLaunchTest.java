@@ -111,4 +111,16 @@ class JobLaunchTest extends QueueManagerOperationsTestBase {
     private long releases(String release) {
         return components.requestsTo("process-manager").stream().filter(release::equals).count();
     }
+
+    @Test
+    void aUsersForgedEndOfAnotherUsersGroupIsRefusedAndTheJobRunsOn() {
+        submit(OWN, "", SCHEDULER);
+        send("<job-start id=\"1\" nodes=\"node1\"/>", SCHEDULER);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !created.isEmpty());
+        String forged = "<events subscriber=\"queue-manager\" next=\"3\"><event component=\"process-manager\""
+                + " msg=\"process-group-end\" seq=\"3\"><process-group pgid=\"job-1-1\" state=\"ended\" exit-status=\"0\""
+                + " launched=\"true\"/></event></events>";
+        assertThat(send(forged, ALICE)).contains("code=\"permission-denied\"");
+        assertThat(send("<job-query><job id=\"1\"/></job-query>", ADMIN)).contains("state=\"running\"");
+    }
 }

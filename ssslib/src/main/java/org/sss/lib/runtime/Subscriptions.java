@@ -10,6 +10,7 @@ import org.sss.lib.client.ComponentCalls;
 import org.sss.lib.error.SssException;
 import org.sss.lib.server.RequestContext;
 import org.sss.lib.wire.Endpoint;
+import org.sss.lib.wire.Role;
 import org.sss.schema.EventOk;
 import org.sss.schema.EventType;
 import org.sss.schema.Events;
@@ -142,9 +143,15 @@ public final class Subscriptions {
      * @param push    the pushed events
      * @param context who pushed
      * @return the acknowledgement
-     * @throws SssException if the push names no subscription of this process
+     * @throws SssException permission-denied unless a component pushed it (the event manager holds the suite's
+     *                      component key: a user's push could otherwise end another user's job, or move this process's
+     *                      position beyond every real event); not-found if it names no subscription of this process
      */
     public EventOk deliver(Events push, RequestContext context) throws SssException {
+        if (context.principal() == null || context.principal().role() != Role.COMPONENT) {
+            throw SssException.permissionDenied("only the event manager pushes events; "
+                    + (context.principal() == null ? "an unknown caller" : context.principal().name()) + " may not");
+        }
         Entry entry = push.getSubscriber() == null ? null : entries.get(push.getSubscriber());
         if (entry == null) {
             throw SssException.notFound("no subscription named " + push.getSubscriber() + " in " + component);

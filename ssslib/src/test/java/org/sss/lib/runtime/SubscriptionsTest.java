@@ -7,8 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.sss.lib.client.InMemoryComponents;
+import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
 import org.sss.lib.server.RequestContext;
+import org.sss.lib.wire.Principal;
+import org.sss.lib.wire.Role;
 import org.sss.schema.EventType;
 import org.sss.schema.Events;
 
@@ -57,6 +60,20 @@ class SubscriptionsTest {
         refuse[0] = false;
         subscriptions.deliver(push(3, 4, 5), EVENT_MANAGER);
         assertThat(batches).containsExactly(List.of(1L, 2L, 3L), List.of(4L, 5L));
+    }
+
+    @Test
+    void aPushFromAnyoneButAComponentIsRefusedAndMovesNothing() throws SssException {
+        List<Long> taken = new ArrayList<>();
+        Subscriptions subscriptions = new Subscriptions(new InMemoryComponents(), "qm");
+        subscriptions.subscribe("qm", List.of(), 0L, event -> taken.add(event.getSeq()));
+        for (Principal caller : List.of(new Principal("alice", Role.USER, "alice"), new Principal("root", Role.ADMIN, null))) {
+            RequestContext forged = new RequestContext("qm", caller, "unix");
+            assertThatThrownBy(() -> subscriptions.deliver(push(9_000_000_000L), forged)).isInstanceOfSatisfying(
+                    SssException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PERMISSION_DENIED));
+        }
+        subscriptions.deliver(push(1, 2), EVENT_MANAGER);
+        assertThat(taken).as("the forged position did not hide the real events").containsExactly(1L, 2L);
     }
 
     @Test
