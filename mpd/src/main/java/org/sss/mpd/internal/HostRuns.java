@@ -14,6 +14,8 @@ import java.util.function.BiConsumer;
 final class HostRuns {
     /** The most hosts a tree may have (a thousand times the largest ring measured). */
     static final int MAX_HOSTS = 1_000_000;
+    /** The most characters of host names a job's tree may have in all (runs expand a short line into many names). */
+    static final long MAX_TREE_CHARS = 8L << 20;
     private static final int SHORTEST_RUN = 3;
 
     private HostRuns() {
@@ -84,9 +86,11 @@ final class HostRuns {
     /**
      * @param value a {@code trees=} value, {@code PREFIX[FIRST-LAST]}
      * @param into  where the hosts are added, in order
-     * @throws MalformedMessageException if it is not such a run, or would make the tree larger than the limit
+     * @param charsLeft how many characters of names the tree may still take
+     * @return the characters of the names added
+     * @throws MalformedMessageException if it is not such a run, or would make the tree larger than the limits
      */
-    static void expand(String value, List<String> into) throws MalformedMessageException {
+    static long expand(String value, List<String> into, long charsLeft) throws MalformedMessageException {
         int open = value.lastIndexOf('[');
         int dash = value.indexOf('-', open + 1);
         if (open < 0 || !value.endsWith("]") || dash < 0) {
@@ -100,13 +104,19 @@ final class HostRuns {
         }
         long from = Long.parseLong(first);
         long to = Long.parseLong(last);
-        if (to <= from || into.size() + (to - from + 1) > MAX_HOSTS) {
-            throw new MalformedMessageException("trees= run out of range: " + value);
+        long chars = (to - from + 1) * (prefix.length() + (long) last.length());
+        if (to <= from || into.size() + (to - from + 1) > MAX_HOSTS || chars > charsLeft) {
+            throw new MalformedMessageException("trees= run out of range: " + abbreviated(value));
         }
         boolean padded = first.length() > 1 && first.charAt(0) == '0';
         for (long n = from; n <= to; n++) {
             into.add(prefix + pad(n, first.length(), padded));
         }
+        return chars;
+    }
+
+    private static String abbreviated(String value) {
+        return value.length() <= 80 ? value : value.substring(0, 40) + "…" + value.substring(value.length() - 30);
     }
 
     private static boolean decimal(String text) {

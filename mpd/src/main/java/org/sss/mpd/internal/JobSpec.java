@@ -34,6 +34,9 @@ public record JobSpec(String jid, String user, String wdir, String output, List<
                       List<String> preput, String parentJid, Supervision supervision, PmiMode pmi,
                       Confinement confinement) {
 
+    /** The most ranks a job may have (a message of a few bytes must not make the mpd allocate for more). */
+    public static final int MAX_RANKS = 1 << 20;
+
     /** Resource limit names a rank set may carry (those of setrlimit(2) that sss-exec knows). */
     public static final java.util.Set<String> LIMIT_NAMES =
             java.util.Set.of("as", "core", "cpu", "data", "fsize", "memlock", "nofile", "nproc", "rss", "stack");

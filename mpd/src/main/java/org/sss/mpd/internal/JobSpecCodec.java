@@ -123,12 +123,13 @@ public final class JobSpecCodec {
             if (star <= 0) {
                 throw new MalformedMessageException("bad host run in at=");
             }
-            int times = (int) number(run.substring(star + 1), 1, 10_000_000);
-            if (names.size() + times > 10_000_000) {
+            int times = (int) number(run.substring(star + 1), 1, JobSpec.MAX_RANKS);
+            if (names.size() + times > JobSpec.MAX_RANKS) {
                 throw new MalformedMessageException("placement too large");
             }
+            String name = run.substring(0, star);
             for (int i = 0; i < times; i++) {
-                names.add(run.substring(0, star));
+                names.add(name);
             }
         }
         return names;
@@ -246,6 +247,8 @@ public final class JobSpecCodec {
         private String owner = "";
         private final List<JobSpec.RankSet> sets = new ArrayList<>();
         private int[] place = new int[0];
+        private long treeChars;
+        private int ranks;
         private int count = -1;
         private String exec;
         private List<String> args = new ArrayList<>();
@@ -277,8 +280,11 @@ public final class JobSpecCodec {
                 case "host" -> hosts.add(value);
                 case "machine" -> machines.add(value);
                 case "at" -> at = unnameRuns(value);
-                case "tree" -> tree.add(value);
-                case "trees" -> HostRuns.expand(value, tree);
+                case "tree" -> {
+                    treeChars += value.length();
+                    tree.add(value);
+                }
+                case "trees" -> treeChars += HostRuns.expand(value, tree, HostRuns.MAX_TREE_CHARS - treeChars);
                 case "place" -> place = PlacementRuns.decode(value);
                 case "preput" -> preput.add(value);
                 case "parent" -> parent = value;
@@ -289,7 +295,7 @@ public final class JobSpecCodec {
                 case "owner" -> owner = value;
                 case "set" -> {
                     endSet();
-                    count = (int) number(value, 1, 10_000_000);
+                    count = (int) number(value, 1, JobSpec.MAX_RANKS - ranks);
                 }
                 case "exec" -> exec = value;
                 case "arg" -> args.add(value);
@@ -322,6 +328,7 @@ public final class JobSpecCodec {
 
         private void endSet() throws MalformedMessageException {
             if (count >= 0) {
+                ranks += count;
                 sets.add(new JobSpec.RankSet(count, require(exec), args, setEnv, runAs, limits, coProcess, setWdir, stdout, stderr));
             }
             count = -1;

@@ -70,9 +70,9 @@ final class PlacementRuns {
             boolean range = dash > from && dash < x;
             int first = (int) number(value, from, range ? dash : x, 0, 1_000_000);
             int last = range ? (int) number(value, dash + 1, x, first + 1L, 1_000_000) : first;
-            int times = (int) number(value, x + 1, end, 1, 10_000_000);
+            int times = (int) number(value, x + 1, end, 1, JobSpec.MAX_RANKS);
             long adding = (long) (last - first + 1) * times;
-            if (size + adding > 10_000_000) {
+            if (size + adding > JobSpec.MAX_RANKS) {
                 throw new MalformedMessageException("placement too large");
             }
             if (size + adding > values.length) {

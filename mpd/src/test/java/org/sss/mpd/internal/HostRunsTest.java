@@ -19,7 +19,7 @@ class HostRunsTest {
         for (String line : lines) {
             String value = line.substring(line.indexOf('=') + 1);
             if (line.startsWith("trees=")) {
-                HostRuns.expand(value, hosts);
+                HostRuns.expand(value, hosts, HostRuns.MAX_TREE_CHARS);
             } else {
                 hosts.add(value);
             }
@@ -62,7 +62,7 @@ class HostRunsTest {
     void malformedOrHugeRunsAreRefused() {
         for (String bad : new String[] {"node[1-]", "node[-3]", "node[3-1]", "node[2-2]", "node1-3", "node[1-3",
                 "node[a-c]", "node[1-9999999999]", "node[0-1000000]", "node[+1-3]"}) {
-            assertThatThrownBy(() -> HostRuns.expand(bad, new ArrayList<>())).as(bad)
+            assertThatThrownBy(() -> HostRuns.expand(bad, new ArrayList<>(), HostRuns.MAX_TREE_CHARS)).as(bad)
                     .isInstanceOf(MalformedMessageException.class);
         }
     }

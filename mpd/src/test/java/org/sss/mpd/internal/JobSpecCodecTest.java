@@ -83,6 +83,26 @@ class JobSpecCodecTest {
     }
 
     @Test
+    void aShortBodyThatWouldExpandBeyondTheBoundsIsRefusedBeforeItIsExpanded() {
+        String prefix = "p".repeat(1000);
+        for (String bad : new String[] {
+                "set=1\nexec=x\nat=x*10000000\n",
+                "set=1\nexec=x\ntrees=" + prefix + "[0-999999]\n",
+                "set=10000000\nexec=x\n",
+                "set=1048576\nexec=x\nset=1048576\nexec=y\n",
+                "set=1\nexec=x\nplace=0x10000000\n"}) {
+            assertThatThrownBy(() -> JobSpecCodec.decode(bad.getBytes(StandardCharsets.UTF_8)))
+                    .as(bad.length() > 60 ? bad.substring(0, 60) : bad).isInstanceOf(MalformedMessageException.class);
+        }
+        StringBuilder manySets = new StringBuilder();
+        for (int i = 0; i < 3000; i++) {
+            manySets.append("set=1000000\nexec=x\n");
+        }
+        assertThatThrownBy(() -> JobSpecCodec.decode(manySets.toString().getBytes(StandardCharsets.UTF_8)))
+                .as("sets whose ranks add up beyond the bound").isInstanceOf(MalformedMessageException.class);
+    }
+
+    @Test
     void processManagerFieldsRoundTrip() throws MalformedMessageException {
         JobSpec spec = new JobSpec("", "alice", "/", "label", List.of(),
                 List.of(new JobSpec.RankSet(2, "a.out", List.of(), List.of(), "bob", List.of("nofile=64", "cpu=10:20"), "tv-server", "/tmp"),
