@@ -68,6 +68,28 @@ class MpdRingIntegrationTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> sleepers.stream().allMatch(MpdRingIntegrationTest::gone));
     }
 
+    /**
+     * A rank's child that ignores SIGTERM, under a shell that does not: the shell ends with the first signal, and the
+     * child is killed then (before, the escalation to SIGKILL was cancelled with the shell's exit, and it ran on).
+     */
+    @Test
+    void aRanksChildThatIgnoresTermIsKilledWhenItsShellEnds() throws Exception {
+        try (LocalRing ring = LocalRing.start(dir, 2, 35, "--grace", "60")) {
+            Process mpiexec = ring.startMpiexec("-n", "2", "sh", "-c", "(trap '' TERM; exec sleep 300) & echo $!; wait");
+            List<Integer> sleepers = new ArrayList<>();
+            BufferedReader out = new BufferedReader(new InputStreamReader(mpiexec.getInputStream(), StandardCharsets.UTF_8));
+            while (sleepers.size() < 2) {
+                String line = out.readLine();
+                assertThat(line).as("a pid from every rank").isNotNull();
+                sleepers.add(Integer.parseInt(line.trim()));
+            }
+            mpiexec.destroy();
+            assertThat(mpiexec.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            await("the children that ignore SIGTERM gone, well within the 60 s grace").atMost(Duration.ofSeconds(15))
+                    .until(() -> sleepers.stream().allMatch(MpdRingIntegrationTest::gone));
+        }
+    }
+
     static boolean gone(int pid) {
         Path stat = Path.of("/proc/" + pid + "/stat");
         try {

@@ -34,6 +34,13 @@ public final class ProcessReactor implements AutoCloseable {
 
         /** @param waitStatus the raw wait status (see {@link Posix#exitCode}) */
         void exited(int waitStatus);
+
+        /**
+         * Called once the process has exited and before it is reaped: its pid, and the process group it leads, cannot
+         * be reused yet, so the group's leftover members can still be signalled safely.
+         */
+        default void beforeReap() {
+        }
     }
 
     private final Thread thread;
@@ -211,6 +218,11 @@ public final class ProcessReactor implements AutoCloseable {
                 if (ready(pipes, 1)) {
                     readOnce(2, buffer);
                 }
+            }
+            try {
+                watcher.beforeReap();
+            } catch (RuntimeException e) {
+                LOG.warn("mpd: the leftovers of pid {} could not be seen to: {}", pid, e.toString());
             }
             int status = Posix.reap(pid);
             closeAll();

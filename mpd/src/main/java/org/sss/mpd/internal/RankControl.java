@@ -207,6 +207,22 @@ final class RankControl {
         }
     }
 
+    /**
+     * A rank (or co-process) being terminated has exited, and is not reaped yet: the members of its process group
+     * that outlived the first signal (a child that ignores SIGTERM under a shell that did not) are killed now. The
+     * escalation timer is cancelled with the exit, and once the leader is reaped its group id could name another
+     * process's group; while it is a zombie it cannot.
+     *
+     * @param local the rank, exited but not reaped
+     */
+    void killLeftovers(LocalRank local) {
+        synchronized (local) {
+            if (local.killTimer != null && !local.exited && local.pid > 0) {
+                Posix.kill(-local.pid, UnixSignals.KILL);
+            }
+        }
+    }
+
     private void escalate(LocalRank local) {
         synchronized (local) {
             if (!local.exited) {
