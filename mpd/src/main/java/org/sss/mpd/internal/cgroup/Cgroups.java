@@ -3,6 +3,7 @@ package org.sss.mpd.internal.cgroup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +91,8 @@ public final class Cgroups {
         String v2Problem = "no cgroup2 hierarchy is mounted";
         if (v2Mount != null && !wanted.equals("v1")) {
             try {
-                return new Detected(Optional.of(v2(v2Mount.resolve(relative(own.getOrDefault("", "/"))), dirName)), null);
+                String ownPath = relative(own.getOrDefault("", "/"));
+                return new Detected(Optional.of(v2(v2Mount.resolve(ownPath), dirName, !ownPath.isEmpty())), null);
             } catch (IOException e) {
                 v2Problem = e.getMessage();
             }
@@ -109,7 +111,7 @@ public final class Cgroups {
         return path.startsWith("/") ? path.substring(1) : path;
     }
 
-    private static CgroupDriver v2(Path ownGroup, String dirName) throws IOException {
+    private static CgroupDriver v2(Path ownGroup, String dirName, boolean inner) throws IOException {
         Set<String> available = Set.of(Files.readString(ownGroup.resolve("cgroup.controllers")).trim().split("\\s+"));
         if (!available.containsAll(V2_CONTROLLERS)) {
             throw new IOException("the mpd's group " + ownGroup + " has controllers " + available + ", not all of "
@@ -117,6 +119,9 @@ public final class Cgroups {
         }
         Path sss = ownGroup.resolve("sss");
         try {
+            if (inner) {
+                intoLeaf(ownGroup);
+            }
             Files.createDirectories(sss);
             enable(ownGroup);
             enable(sss);
@@ -150,6 +155,41 @@ public final class Cgroups {
         }
     }
 
+    /**
+     * Moves this process out of its own group into a leaf of it ({@value #LEAF}), so that the group may hand its
+     * controllers to the jobs' groups: the kernel enables controllers for a group's children only while no process is
+     * in the group itself (the root excepted), and a service manager starts the mpd in its unit's group. Other
+     * processes in the group are not moved: that group is not the mpd's own to delegate.
+     */
+    private static void intoLeaf(Path ownGroup) throws IOException {
+        Path procs = ownGroup.resolve("cgroup.procs");
+        if (!Files.exists(procs)) {
+            return;
+        }
+        String self = Long.toString(ProcessHandle.current().pid());
+        List<String> others = new ArrayList<>();
+        boolean present = false;
+        for (String pid : Files.readAllLines(procs)) {
+            if (pid.isBlank()) {
+                continue;
+            }
+            if (pid.trim().equals(self)) {
+                present = true;
+            } else if (others.size() < 5) {
+                others.add(pid.trim());
+            }
+        }
+        if (!others.isEmpty()) {
+            throw new IOException("the mpd's group " + ownGroup + " also holds processes " + String.join(" ", others)
+                    + ": the mpd needs a group of its own (a systemd unit with Delegate=yes)");
+        }
+        if (present) {
+            Path leaf = ownGroup.resolve(LEAF);
+            Files.createDirectories(leaf);
+            CgroupFiles.write(leaf.resolve("cgroup.procs"), self);
+        }
+    }
+
     private static void enable(Path group) throws IOException {
         Path control = group.resolve("cgroup.subtree_control");
         Set<String> enabled = Set.of(Files.readString(control).trim().split("\\s+"));
@@ -157,6 +197,9 @@ public final class Cgroups {
             CgroupFiles.write(control, "+memory +cpu +pids");
         }
     }
+
+    /** The leaf of its own group the mpd moves into under cgroup v2. */
+    static final String LEAF = "mpd";
 
     private static CgroupDriver v1(Map<String, Path> mounts, Map<String, String> own, String dirName)
             throws IOException {

@@ -26,6 +26,30 @@ class CgroupsTest {
     }
 
     @Test
+    void underVersion2TheMpdLeavesItsUnitsGroupForALeafBeforeItHandsOnTheControllers(@TempDir Path dir)
+            throws IOException {
+        Path unit = dir.resolve("unified/system.slice/sss-mpd.service");
+        Files.createDirectories(unit);
+        Files.writeString(unit.resolve("cgroup.controllers"), "cpu io memory pids\n");
+        Files.writeString(unit.resolve("cgroup.subtree_control"), "\n");
+        Files.writeString(unit.resolve("cgroup.procs"), ProcessHandle.current().pid() + "\n");
+        Path mountinfo = Files.writeString(dir.resolve("mountinfo"),
+                "30 23 0:26 / " + dir.resolve("unified") + " rw,nosuid - cgroup2 cgroup2 rw\n");
+        Path own = Files.writeString(dir.resolve("cgroup"), "0::/system.slice/sss-mpd.service\n");
+        prepareChildren(unit.resolve("sss"), "node1");
+        Cgroups.Detected found = Cgroups.detect(mountinfo, own, "node1", "auto");
+        assertThat(found.problem()).isNull();
+        assertThat(Files.readString(unit.resolve("mpd/cgroup.procs"))).as("moved into the leaf")
+                .isEqualTo(Long.toString(ProcessHandle.current().pid()));
+        assertThat(Files.readString(unit.resolve("cgroup.subtree_control"))).contains("+memory", "+cpu", "+pids");
+
+        Files.writeString(unit.resolve("cgroup.procs"), ProcessHandle.current().pid() + "\n1\n");
+        Cgroups.Detected shared = Cgroups.detect(mountinfo, own, "node1", "v2");
+        assertThat(shared.driver()).isEmpty();
+        assertThat(shared.problem()).contains("also holds processes 1", "Delegate=yes");
+    }
+
+    @Test
     void version1IsChosenWhenTheUnifiedHierarchyHasNoControllers(@TempDir Path dir) throws IOException {
         Path unified = dir.resolve("unified");
         Files.createDirectories(unified);
