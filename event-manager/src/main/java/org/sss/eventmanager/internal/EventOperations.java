@@ -162,7 +162,7 @@ public final class EventOperations implements AutoCloseable {
         try {
             EventLog.Page page = log.read(Math.max(0, request.getSince()), limit, request.getFilter());
             Events reply = new Events();
-            reply.getEvent().addAll(page.typed());
+            page.typed().stream().filter(event -> mayRead(context, event)).forEach(reply.getEvent()::add);
             reply.setNext(page.scannedTo());
             reply.setMore(page.more());
             reply.setOldest(log.oldest());
@@ -170,6 +170,23 @@ public final class EventOperations implements AutoCloseable {
         } catch (SQLException e) {
             throw new SssException(ErrorCode.UNAVAILABLE, "the event log cannot be read now");
         }
+    }
+
+    /**
+     * A user reads the events of their own jobs and process groups only (a job's event carries its name, paths, nodes
+     * and usage; the queue manager shows a user no one else's jobs either); the rest of the log (nodes, components,
+     * reservations, free text) is everyone's. Components and administrators read it all.
+     */
+    static boolean mayRead(RequestContext context, org.sss.schema.EventType event) {
+        if (context.principal().isPrivileged()) {
+            return true;
+        }
+        String user = context.principal().user();
+        if (event.getJob() != null && event.getJob().getUser() != null && !event.getJob().getUser().equals(user)) {
+            return false;
+        }
+        return event.getProcessGroup() == null || event.getProcessGroup().getSubmitter() == null
+                || event.getProcessGroup().getSubmitter().equals(user);
     }
 
     private static void requirePrivileged(RequestContext context, String what) throws SssException {

@@ -124,6 +124,19 @@ class EventOperationsTest {
     }
 
     @Test
+    void aUserReadsTheEventsOfTheirOwnJobsAndGroupsOnlyAndEveryoneElsesEvents() {
+        assertThat(send("<add-event><event component=\"queue-manager\" msg=\"job-finished\"><job id=\"17\" user=\"bob\""
+                + " name=\"secret-project\" state=\"completed\"/></event><event component=\"process-manager\""
+                + " msg=\"process-group-end\"><process-group pgid=\"job-17-1\" submitter=\"bob\"/></event>"
+                + "<event component=\"queue-manager\" msg=\"job-finished\"><job id=\"18\" user=\"alice\""
+                + " state=\"completed\"/></event><event component=\"mpd\" msg=\"node-down\" data=\"n1\"/>"
+                + "</add-event>", QUEUE_MANAGER)).isEqualTo("<event-ok seq=\"4\" count=\"4\"/>");
+        assertThat(send("<get-events/>", ALICE)).as("bob's job and group left out; the page still ends at 4")
+                .doesNotContain("bob", "secret-project").contains("id=\"18\"", "node-down", "next=\"4\"");
+        assertThat(send("<get-events/>", QUEUE_MANAGER)).contains("secret-project", "submitter=\"bob\"");
+    }
+
+    @Test
     void aSubscribersMatchingEventsArePushedInOrderAndItsPositionFollowsTheAcknowledgements() {
         assertThat(send("<subscribe subscriber=\"scheduler\" host=\"sched\" port=\"7001\" since=\"0\"><filter"
                 + " component=\"queue-manager\"/></subscribe>", QUEUE_MANAGER)).isEqualTo("<subscription"
