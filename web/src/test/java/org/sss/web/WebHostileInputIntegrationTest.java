@@ -95,6 +95,10 @@ class WebHostileInputIntegrationTest {
                 assertThat(response.body()).as("GET %s", path).doesNotContain("root:");
                 dashboardServes(client, base);
             }
+            assertThat(statusWithHost(web.dashboardPort(), "evil.example")).as("a page re-bound to 127.0.0.1 reads nothing")
+                    .isEqualTo("401");
+            assertThat(statusWithHost(web.dashboardPort(), "localhost")).as("read (no queue manager runs here: 502)")
+                    .isIn("200", "502");
             System.out.printf("hostile input: web dashboard %s: %d raw HTTP cases, %d bodies as sign-ins and cancels,"
                     + " %d hostile paths, serving after each%n", base, raw, bodies, paths.size());
         }
@@ -122,6 +126,17 @@ class WebHostileInputIntegrationTest {
                 String outcome = HostileHttp.send("127.0.0.1", port, hostile);
                 return HostileHttp.refused(outcome, hostile) ? "closed" : outcome;
             }, () -> dashboardServes(client, "http://127.0.0.1:" + port));
+        }
+    }
+
+    /** The status of GET /api/jobs from loopback naming HOST in its Host header (a browser's request does). */
+    private static String statusWithHost(int port, String host) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) HostileWire.CASE_DEADLINE.toMillis());
+            socket.getOutputStream().write(("GET /api/jobs HTTP/1.1\r\nHost: " + host + ":" + port
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            return status.length() == 12 ? status.substring(9, 12) : "closed";
         }
     }
 

@@ -86,11 +86,25 @@ public final class DashboardAccess {
     }
 
     /**
+     * As {@link #visitor(String, String, String)} for a request that named a loopback address as its host.
+     *
      * @param remoteAddress the peer's address as the connection reports it
      * @param sessionToken  the session cookie's value, or {@code null}
-     * @return who the visitor is: their session's rights, or reading rights on loopback, or nothing
+     * @return who the visitor is
      */
     public Visitor visitor(String remoteAddress, String sessionToken) {
+        return visitor(remoteAddress, "127.0.0.1", sessionToken);
+    }
+
+    /**
+     * @param remoteAddress the peer's address as the connection reports it
+     * @param host          the host the request names (its {@code Host} header), or {@code null} if it names none
+     * @param sessionToken  the session cookie's value, or {@code null}
+     * @return who the visitor is: their session's rights, or reading rights on loopback when the request also names
+     *         a loopback host (a page of any site whose name was re-bound to 127.0.0.1 names its own: its script must
+     *         not read the cluster's jobs through a browser on this host), or nothing
+     */
+    public Visitor visitor(String remoteAddress, String host, String sessionToken) {
         if (sessionToken != null) {
             Session session = sessions.get(sessionToken);
             if (session != null) {
@@ -100,7 +114,14 @@ public final class DashboardAccess {
                 sessions.remove(sessionToken);
             }
         }
-        return isLoopback(remoteAddress) ? new Visitor(Level.READ, null, "loopback") : new Visitor(Level.NONE, null, "anonymous");
+        return isLoopback(remoteAddress) && (host == null || isLoopbackHost(host))
+                ? new Visitor(Level.READ, null, "loopback") : new Visitor(Level.NONE, null, "anonymous");
+    }
+
+    /** @return whether a request's host is {@code localhost} or a loopback address literal */
+    static boolean isLoopbackHost(String host) {
+        String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        return name.equalsIgnoreCase("localhost") || isLoopback(name);
     }
 
     /**

@@ -115,7 +115,7 @@ public final class DashboardServer implements AutoCloseable {
                 return send(response, callback, HttpStatus.OK_200, file.contentType(), file.bytes());
             }
             String token = sessionToken(request);
-            DashboardAccess.Visitor visitor = access.visitor(Request.getRemoteAddr(request), token);
+            DashboardAccess.Visitor visitor = access.visitor(Request.getRemoteAddr(request), hostOf(request), token);
             if ("/api/session".equals(path)) {
                 return session(request, response, callback, method, token, visitor);
             }
@@ -158,6 +158,12 @@ public final class DashboardServer implements AutoCloseable {
             }
         }
 
+        /** @return the host the request names (its Host header or absolute URI), or null if it names none */
+        private static String hostOf(Request request) {
+            String host = request.getHttpURI().getHost();
+            return host == null || host.isEmpty() ? null : host;
+        }
+
         private boolean session(Request request, Response response, Callback callback, String method, String token,
                                 DashboardAccess.Visitor visitor) throws IOException {
             switch (method) {
@@ -188,7 +194,7 @@ public final class DashboardServer implements AutoCloseable {
                     Response.addCookie(response, HttpCookie.build(SESSION_COOKIE, "").path("/").httpOnly(true)
                             .sameSite(HttpCookie.SameSite.STRICT).maxAge(0).build());
                     return send(response, callback, HttpStatus.OK_200, XML,
-                            VisitorXml.of(access.visitor(Request.getRemoteAddr(request), null), cluster));
+                            VisitorXml.of(access.visitor(Request.getRemoteAddr(request), hostOf(request), null), cluster));
                 }
                 default -> {
                     return refuse(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, ErrorCode.UNSUPPORTED_OPERATION,

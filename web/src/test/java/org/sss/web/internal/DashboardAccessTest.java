@@ -29,6 +29,12 @@ class DashboardAccessTest {
         assertThat(access.visitor("10.1.2.3", null).level()).isEqualTo(DashboardAccess.Level.NONE);
         assertThat(access.visitor("localhost.evil.example", null).level()).isEqualTo(DashboardAccess.Level.NONE);
         assertThat(access.visitor("10.1.2.3", "no-such-session").mayRead()).isFalse();
+        assertThat(access.visitor("127.0.0.1", "localhost", null).mayRead()).isTrue();
+        assertThat(access.visitor("127.0.0.1", "[::1]", null).mayRead()).isTrue();
+        assertThat(access.visitor("127.0.0.1", "127.0.0.17", null).mayRead()).isTrue();
+        assertThat(access.visitor("127.0.0.1", "evil.example", null).mayRead())
+                .as("a page whose name was re-bound to 127.0.0.1 reads nothing").isFalse();
+        assertThat(access.visitor("127.0.0.1", "localhost.evil.example", null).mayRead()).isFalse();
     }
 
     @Test
