@@ -706,9 +706,13 @@ int main(int argc, char **argv) {
     buffer in = {0};
     char jid[256] = {0};
     int stdin_open = 1, signals_sent = 0;
+    /* Input flow control: the mpd says a window in job-launched and rank 0's pipe's running total in job-stdin-ok;
+       input is read only while what was sent stays within the window beyond that total (no window: as it comes). */
+    long long stdin_window = 0, stdin_sent = 0, stdin_taken = 0;
     for (;;) {
         struct pollfd fds[3] = {{fd, POLLIN, 0}, {signal_pipe[0], POLLIN, 0}, {0, POLLIN, 0}};
-        int count = (stdin_open && jid[0]) ? 3 : 2;
+        int room = stdin_window == 0 || stdin_sent - stdin_taken < stdin_window;
+        int count = (stdin_open && jid[0] && room) ? 3 : 2;
         if (poll(fds, (nfds_t)count, -1) < 0) {
             if (errno == EINTR) {
                 continue;
@@ -735,6 +739,7 @@ int main(int argc, char **argv) {
             if (n > 0) {
                 wire_stdin(header, sizeof header, jid, 0);
                 send_frame(fd, header, data, (size_t)n);
+                stdin_sent += n;
             } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
                 wire_stdin(header, sizeof header, jid, 1);
                 send_frame(fd, header, NULL, 0);
@@ -767,7 +772,18 @@ int main(int argc, char **argv) {
                     int stream = wire_field(&m, "fd", s, sizeof s) ? atoi(s) : 1;
                     emit(rank, stream, m.body ? m.body : "", m.body_size);
                 } else if (!strcmp(cmd, "job-launched")) {
+                    char window[32];
                     wire_field(&m, "jid", jid, sizeof jid);
+                    stdin_window = wire_field(&m, "stdin-window", window, sizeof window) ? atoll(window) : 0;
+                    if (stdin_window < 0) {
+                        stdin_window = 0;
+                    }
+                } else if (!strcmp(cmd, "job-stdin-ok")) {
+                    char bytes[32];
+                    long long total = wire_field(&m, "bytes", bytes, sizeof bytes) ? atoll(bytes) : 0;
+                    if (total > stdin_taken) {
+                        stdin_taken = total;
+                    }
                 } else if (!strcmp(cmd, "job-done")) {
                     char status[32], reason[4096];
                     int code = wire_field(&m, "status", status, sizeof status) ? atoi(status) : EXIT_INFRA;

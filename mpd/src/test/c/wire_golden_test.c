@@ -153,7 +153,10 @@ int main(int argc, char **argv) {
     wire_singleton_end(header, sizeof header, "3@node1");
     expect_encoded("singleton-end", header, NULL, 0);
 
-    expect_decoded("job-launched", (const char *[]){"cmd", "job-launched", "jid", "7@node1", NULL}, NULL, 0);
+    expect_decoded("job-launched",
+                   (const char *[]){"cmd", "job-launched", "jid", "7@node1", "stdin-window", "1048576", NULL}, NULL, 0);
+    expect_decoded("job-stdin-ok", (const char *[]){"cmd", "job-stdin-ok", "jid", "7@node1", "bytes", "65536", NULL},
+                   NULL, 0);
     expect_decoded("job-launched-detached", (const char *[]){"cmd", "job-launched", "jid", "8@node1", "tag", "pm:17", NULL},
                    NULL, 0);
     const char output[] = "half a line\0\xff\nand the rest";

@@ -90,6 +90,41 @@ class MpdRingIntegrationTest {
         }
     }
 
+    /**
+     * Input for a rank that does not read yet stays in mpiexec's own input, within the mpd's window (1 MiB) of what
+     * the rank's pipe has taken, rather than piling up in the mpd's memory; once the rank reads, all of it arrives.
+     */
+    @Test
+    void inputForARankThatDoesNotReadYetWaitsInMpiexecsInputAndAllArrivesOnceItReads() throws Exception {
+        Path go = dir.resolve("go");
+        long size = 16L << 20;
+        try (LocalRing ring = LocalRing.start(dir, 2, 37)) {
+            Process mpiexec = ring.startMpiexec("-n", "1", "sh", "-c",
+                    "while [ ! -e " + go + " ]; do sleep 0.1; done; wc -c");
+            java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+            Thread writer = Thread.ofPlatform().daemon().start(() -> {
+                byte[] chunk = new byte[32768];
+                try (java.io.OutputStream in = mpiexec.getOutputStream()) {
+                    while (written.get() < size) {
+                        in.write(chunk);
+                        written.addAndGet(chunk.length);
+                    }
+                } catch (IOException e) {
+                    // mpiexec went away; the assertions below say what was written
+                }
+            });
+            await("input up to the window").atMost(Duration.ofSeconds(15)).until(() -> written.get() >= 1L << 20);
+            await("no more than the window while the rank does not read").during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(10)).until(() -> written.get() < 2L << 20);
+            Files.createFile(go);
+            writer.join(Duration.ofSeconds(60));
+            assertThat(mpiexec.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(new String(mpiexec.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim())
+                    .isEqualTo(Long.toString(size));
+            assertThat(mpiexec.exitValue()).isZero();
+        }
+    }
+
     static boolean gone(int pid) {
         Path stat = Path.of("/proc/" + pid + "/stat");
         try {

@@ -288,6 +288,9 @@ public final class MpdConsole implements AutoCloseable {
             case "job-coexit" -> deliver(message.require("jid"), new JobEvent.CoProcessExited(message.require("jid"),
                     orEmpty(message.get("host")), (int) message.number("pid", 0), (int) message.number("status", 0),
                     (int) message.number("signal", 0), message.get("why")));
+            case "job-stdin-ok" -> {
+                // Flow control for a console that sends rank 0's input; this one sends none.
+            }
             case "job-dropped" -> deliver(message.require("jid"),
                     new JobEvent.OutputDropped(message.require("jid"), message.number("bytes")));
             case "job-done" -> {

@@ -23,7 +23,7 @@ final class ConsoleMessages {
     static MpdMessage launched(JobSpec spec) {
         boolean detached = spec.supervision().detached();
         return MpdMessage.of("job-launched").with("jid", spec.jid()).with("size", spec.size())
-                .with("hosts", String.join(",", spec.treeHosts()))
+                .with("hosts", String.join(",", spec.treeHosts())).with("stdin-window", StdinWriter.WINDOW)
                 .with("tag", detached ? spec.supervision().tag() : null)
                 .with("place", detached ? String.join(",", placedHosts(spec)) : null).build();
     }
@@ -56,6 +56,16 @@ final class ConsoleMessages {
      */
     static MpdMessage rankOutput(String jid, int rank, int fd, byte[] data) {
         return MpdMessage.of("job-out").with("jid", jid).with("rank", rank).with("fd", fd).body(data).build();
+    }
+
+    /**
+     * @param jid   the job
+     * @param total the bytes of input rank 0's pipe has taken so far
+     * @return {@code job-stdin-ok}, sent by rank 0's host and passed up the tree to the console, which may then send
+     *         up to {@code stdin-window} bytes beyond the total
+     */
+    static MpdMessage stdinTaken(String jid, long total) {
+        return MpdMessage.of("job-stdin-ok").with("jid", jid).with("bytes", total).build();
     }
 
     /**

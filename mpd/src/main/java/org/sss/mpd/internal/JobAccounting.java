@@ -51,7 +51,7 @@ final class JobAccounting {
         JobRoot root = job.root;
         try {
             switch (message.cmd()) {
-                case "job-out" -> root.send(message);
+                case "job-out", "job-stdin-ok" -> root.send(message);
                 case "job-coexit" -> {
                     root.send(message);
                     root.coProcessEnded();

@@ -124,7 +124,8 @@ public final class JobManager implements AutoCloseable {
     public void addRoutes(MessageRoutes routes) {
         routes.on("launch", launch::launch)
                 .on("job-start", (link, message) -> launch.onStart(message))
-                .on(List.of("job-out", "job-exit", "job-host-failed", "job-abort", "job-spawned", "job-coexit"),
+                .on(List.of("job-out", "job-stdin-ok", "job-exit", "job-host-failed", "job-abort", "job-spawned",
+                        "job-coexit"),
                         (link, message) -> tree.onUpward(message))
                 .on(List.of("kill", "sigjob", "stdin"), requests::onRequest)
                 .on("job-request", (link, message) -> requests.onJobRequest(message))

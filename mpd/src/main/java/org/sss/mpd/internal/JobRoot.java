@@ -123,7 +123,7 @@ final class JobRoot {
             return;
         }
         synchronized (this) {
-            if (kept != null) {
+            if (kept != null && !"job-stdin-ok".equals(message.cmd())) {
                 keep(message);
             }
             if (console != null) {

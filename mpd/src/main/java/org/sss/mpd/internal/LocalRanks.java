@@ -143,7 +143,8 @@ final class LocalRanks {
         }
         boolean doomed = local.started(spawned.pid());
         if (rank == 0) {
-            local.stdin = new StdinWriter(spec.jid(), spawned.stdin());
+            local.stdin = new StdinWriter(spec.jid(), spawned.stdin(),
+                    total -> tree.sendUp(job, ConsoleMessages.stdinTaken(spec.jid(), total)));
         } else {
             Posix.close(spawned.stdin());
         }

@@ -155,6 +155,8 @@ class WireGoldenTest {
         assertThat(detached.get("hosts")).isEqualTo("node1,node2");
         assertThat(detached.get("tag")).isEqualTo("pm:17");
         assertThat(detached.get("place")).isEqualTo("node1,node2,node2");
+        assertThat(detached.number("stdin-window")).isEqualTo(StdinWriter.WINDOW);
+        assertEncodes(ConsoleMessages.stdinTaken("7@node1", 65536), "job-stdin-ok");
     }
 
     @Test
