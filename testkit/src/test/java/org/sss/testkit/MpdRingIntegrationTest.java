@@ -125,6 +125,31 @@ class MpdRingIntegrationTest {
         }
     }
 
+    /**
+     * A killed job's ranks that print as they end: every last word reaches mpiexec before the job's end. A host two
+     * levels down sends its rank's exit both up the tree and straight to the root (its parent may be gone); the
+     * straight copy must not end the job before the output that follows the tree.
+     */
+    @Test
+    void theLastWordsOfAKilledJobsRanksOnEveryLevelOfTheTreeArriveBeforeItsEnd() throws Exception {
+        try (LocalRing ring = LocalRing.start(dir, 7, 50, "--fanout", "2", "--grace", "10")) {
+            for (int round = 0; round < 3; round++) {
+                Process mpiexec = ring.startMpiexec("-n", "7", "sh", "-c",
+                        "trap 'echo last-words-$PMI_RANK; exit 0' TERM; echo up; while :; do sleep 0.05; done");
+                BufferedReader out = new BufferedReader(new InputStreamReader(mpiexec.getInputStream(), StandardCharsets.UTF_8));
+                for (int up = 0; up < 7; up++) {
+                    assertThat(out.readLine()).isEqualTo("up");
+                }
+                mpiexec.toHandle().destroy(); // SIGTERM, the streams left open
+                List<String> rest = out.lines().toList();
+                assertThat(mpiexec.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                for (int rank = 0; rank < 7; rank++) {
+                    assertThat(rest).as("round %d", round).contains("last-words-" + rank);
+                }
+            }
+        }
+    }
+
     static boolean gone(int pid) {
         Path stat = Path.of("/proc/" + pid + "/stat");
         try {

@@ -2,6 +2,8 @@ package org.sss.mpd.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sss.mpd.client.UnixSignals;
@@ -17,11 +19,14 @@ import org.sss.mpd.client.UnixSignals;
  * until it is released. Thread-safe; a job's count is kept under its {@link JobRoot}'s lock.
  */
 final class JobAccounting {
+    /** How long a rank's exit sent straight to the root waits for the copy that follows its output up the tree. */
+    static final long DIRECT_EXIT_WAIT_MILLIS = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(JobAccounting.class);
     private final Ring ring;
     private final JobTable table;
     private final RankControl control;
     private final RankLossEvents events;
+    private final ScheduledExecutorService timer;
 
     /**
      * @param ring    the ring (this mpd's id, for logs)
@@ -29,11 +34,12 @@ final class JobAccounting {
      * @param control kills jobs and makes every host forget them
      * @param events  tells survivors of lost ranks
      */
-    JobAccounting(Ring ring, JobTable table, RankControl control, RankLossEvents events) {
+    JobAccounting(Ring ring, JobTable table, RankControl control, RankLossEvents events, ScheduledExecutorService timer) {
         this.ring = ring;
         this.table = table;
         this.control = control;
         this.events = events;
+        this.timer = timer;
     }
 
     private String selfId() {
@@ -58,7 +64,16 @@ final class JobAccounting {
                     finishIfDone(job);
                 }
                 case "job-spawned" -> spawnedAt(job, message);
-                case "job-exit" -> rankExited(job, message);
+                case "job-exit" -> {
+                    if (message.get("direct") != null) {
+                        // The copy a host of a job being killed also sends straight here (its parent may be gone):
+                        // it counts only if the one through the tree does not come first, which the rank's last
+                        // output, going the same way, precedes.
+                        timer.schedule(() -> directExit(job, message), DIRECT_EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                    } else {
+                        rankExited(job, message);
+                    }
+                }
                 case "job-host-failed" -> hostFailed(job, message.require("host"), message.get("why"));
                 case "job-abort" -> aborted(job, (int) message.number("rank"), (int) message.number("code"), message.get("host"));
                 default -> LOG.warn("mpd {}: unexpected {} at the root of {}", selfId(), message.cmd(), job.jid());
@@ -83,6 +98,14 @@ final class JobAccounting {
             job.root.send(message);
         }
         job.root.startedCheck();
+    }
+
+    private void directExit(Job job, MpdMessage message) {
+        try {
+            rankExited(job, message);
+        } catch (MalformedMessageException | RuntimeException e) {
+            LOG.warn("mpd {}: job {}: a rank's exit could not be counted: {}", selfId(), job.jid(), e.toString());
+        }
     }
 
     private void rankExited(Job job, MpdMessage message) throws MalformedMessageException {

@@ -74,7 +74,7 @@ public final class JobManager implements AutoCloseable {
         this.control = new RankControl(ring, peers, table, pmiPort, reports, timer, graceMillis);
         RankLossEvents lossEvents = new RankLossEvents(ring, peers, table, this::notifyLost);
         this.lossEvents = lossEvents;
-        JobAccounting accounting = new JobAccounting(ring, table, control, lossEvents);
+        JobAccounting accounting = new JobAccounting(ring, table, control, lossEvents, timer);
         this.tree = new JobTree(ring, peers, table, accounting, control);
         this.fences = new KvsFences(ring, peers, table);
         this.names = new NameService(ring, peers, timer);

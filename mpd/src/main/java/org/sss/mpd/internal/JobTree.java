@@ -72,8 +72,19 @@ final class JobTree {
     void sendExitUp(Job job, MpdMessage message) {
         sendUp(job, message);
         if (job.stopping && job.index != 0 && job.spec.parentOf(job.index) != 0) {
-            peers.send(ring.membership(), job.spec.treeHosts().getFirst(), message);
+            peers.send(ring.membership(), job.spec.treeHosts().getFirst(), direct(message));
         }
+    }
+
+    /** @return the exit marked as the copy sent straight to the root, which waits there for the tree's copy */
+    private static MpdMessage direct(MpdMessage exit) {
+        MpdMessage.Builder copy = MpdMessage.of(exit.cmd());
+        exit.fields().forEach((key, value) -> {
+            if (!key.equals("cmd")) {
+                copy.with(key, value);
+            }
+        });
+        return copy.with("direct", 1).body(exit.body()).build();
     }
 
     /**
