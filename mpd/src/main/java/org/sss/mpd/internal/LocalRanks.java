@@ -92,7 +92,7 @@ final class LocalRanks {
             int pid = spawn(job, rank, launchable, served);
             spawned.append(rank).append(' ').append(pid).append('\n');
         }
-        startCoProcesses(job, spawned);
+        startCoProcesses(job, spawned, confined);
         LOG.debug("mpd {}: job {}: local ranks started in {} us after {} us of PMIx registration", selfId(), spec.jid(),
                 (System.nanoTime() - registered) / 1000, (registered - begin) / 1000);
         return spawned.toString();
@@ -274,7 +274,7 @@ final class LocalRanks {
 
     // ---------------------------------------------------------------- co-processes
 
-    private void startCoProcesses(Job job, StringBuilder spawned) {
+    private void startCoProcesses(Job job, StringBuilder spawned, JobCgroups.Entered confined) {
         JobSpec spec = job.spec;
         Map<JobSpec.RankSet, List<Integer>> bySet = new LinkedHashMap<>();
         for (int rank : spec.ranksOn(job.index)) {
@@ -296,7 +296,7 @@ final class LocalRanks {
             List<String> own = List.of("SSS_JOB=" + spec.jid(), "MPD_JID=" + spec.jid(), "SSS_HOST=" + ring.self().host(),
                     "SSS_RANKS=" + rankList, "SSS_PIDS=" + pidList);
             try {
-                Posix.Spawned process = launcher.spawn(launcher.coProcess(spec, set), own);
+                Posix.Spawned process = launcher.spawn(launcher.coProcess(spec, set, confined), own);
                 Posix.close(process.stdin());
                 synchronized (co) {
                     co.pid = process.pid();

@@ -114,12 +114,14 @@ public final class RankLauncher {
     }
 
     /**
-     * @param spec the job
-     * @param set  a rank set with a co-process
+     * @param spec     the job
+     * @param set      a rank set with a co-process
+     * @param confined the job's control groups here, which the co-process joins as its ranks do (its memory counts
+     *                 against the job's, and it ends with the job's group)
      * @return how to start the set's co-process
      */
-    Launchable coProcess(JobSpec spec, JobSpec.RankSet set) {
-        return prepare(spec, set, set.coProcess(), List.of(set.coProcess()), Posix.Redirects.NONE, JobCgroups.Entered.NONE);
+    Launchable coProcess(JobSpec spec, JobSpec.RankSet set, JobCgroups.Entered confined) {
+        return prepare(spec, set, set.coProcess(), List.of(set.coProcess()), Posix.Redirects.NONE, confined);
     }
 
     private Launchable prepare(JobSpec spec, JobSpec.RankSet set, String exec, List<String> argv,

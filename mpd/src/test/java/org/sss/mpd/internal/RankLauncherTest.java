@@ -34,6 +34,22 @@ class RankLauncherTest {
     }
 
     @Test
+    void aCoProcessJoinsTheJobsControlGroupsAsItsRanksDo() {
+        RankLauncher launcher = new RankLauncher(Optional.of(Path.of("/opt/sss/lib/native/sss-exec")), "root", true);
+        JobSpec.RankSet set = new JobSpec.RankSet(1, "a.out", List.of(), List.of(), "", List.of(), "/bin/tool-server",
+                "/", "", "");
+        JobSpec spec = new JobSpec("", "root", "/", "label", List.of("PATH=/usr/bin:/bin"), List.of(set),
+                new JobSpec.Wishes(List.of(), List.of(), List.of(), 1), List.of(), new int[0], 4, 1000, List.of(), "",
+                null);
+        JobCgroups.Entered confined = new JobCgroups.Entered(
+                List.of("/sys/fs/cgroup/memory/sss/node1/job-7/cgroup.procs"), List.of(), null);
+        RankLauncher.Launchable co = launcher.coProcess(spec, set, confined);
+        assertThat(co.problem()).isNull();
+        assertThat(co.argv()).containsSubsequence("--cgroup", "/sys/fs/cgroup/memory/sss/node1/job-7/cgroup.procs",
+                "--", "/bin/tool-server");
+    }
+
+    @Test
     void theLoaderOfTheHelperNeverActsOnTheJobsVariablesWhileItIsRoot() throws Exception {
         assumeThat(Posix.uid()).as("changing users needs root").isZero();
         assumeThat(Files.isExecutable(HELPER)).as("the helper is built with the module").isTrue();
