@@ -235,8 +235,11 @@ public final class DashboardServer implements AutoCloseable {
             JobOutput.Chunk chunk = JobOutput.read(error ? job.getErrorPath() : job.getOutputPath(), job.getUser(), offset);
             response.getHeaders().put("X-SSS-Next-Offset", Long.toString(chunk.nextOffset()));
             response.getHeaders().put("X-SSS-Job-State", job.getState() == null ? "" : job.getState().value());
-            if (!chunk.problem().isEmpty()) {
-                response.getHeaders().put("X-SSS-Output-Problem", chunk.problem());
+            String problem = JobOutput.problemFor(chunk, visitor.level() == DashboardAccess.Level.ADMIN);
+            if (!problem.isEmpty()) {
+                response.getHeaders().put("X-SSS-Output-Problem", problem);
+            } else if (!chunk.problem().isEmpty()) {
+                LOG.info("web: output of job {} not shown to {}: {}", id, visitor.name(), chunk.problem());
             }
             return send(response, callback, HttpStatus.OK_200, "text/plain; charset=utf-8", chunk.bytes());
         }

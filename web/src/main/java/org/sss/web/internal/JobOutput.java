@@ -74,6 +74,17 @@ final class JobOutput {
         }
     }
 
+    /**
+     * @param chunk what was read
+     * @param admin whether the visitor is an administrator
+     * @return the problem to show: an administrator's in full; none to a user, for whom a file refused (another's,
+     *         a link) must look as one not written yet, or the dashboard, reading as its own account, would tell
+     *         a user which paths exist and whose they are
+     */
+    static String problemFor(Chunk chunk, boolean admin) {
+        return admin ? chunk.problem() : "";
+    }
+
     private static String refusal(PosixFileAttributes attributes, String owner) {
         if (!attributes.isRegularFile()) {
             return "not a regular file";

@@ -48,6 +48,10 @@ class JobOutputTest {
         JobOutput.Chunk foreign = JobOutput.read(secret.toString(), "someone-else", 0);
         assertThat(foreign.bytes()).isEmpty();
         assertThat(foreign.problem()).contains("owned by " + me);
+        assertThat(JobOutput.problemFor(foreign, true)).as("an administrator is told").contains("owned by " + me);
+        JobOutput.Chunk missing = JobOutput.read(dir.resolve("never-written").toString(), "someone-else", 0);
+        assertThat(JobOutput.problemFor(foreign, false)).as("a user cannot tell another's file from no file")
+                .isEqualTo(JobOutput.problemFor(missing, false)).isEmpty();
     }
 
     @Test
