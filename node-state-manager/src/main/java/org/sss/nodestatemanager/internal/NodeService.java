@@ -94,13 +94,16 @@ public final class NodeService implements AutoCloseable {
             ringSize = reading.members() == null ? 0 : reading.members().size();
             List<Outbox.Event> changes;
             synchronized (adminLock) {
+                // Stored under the lock an administrator's change is stored under: the log's order is the table's.
                 changes = table.ringSeen(reading.members(), reading.problem(), Instant.now());
+                if (!changes.isEmpty()) {
+                    store.announce(changes);
+                }
             }
             for (Outbox.Event change : changes) {
                 LOG.info("node-state-manager: {}", Events.describe(change.event()));
             }
             if (!changes.isEmpty()) {
-                store.announce(changes);
                 events.wake();
             }
         } catch (SQLException | RuntimeException e) {
