@@ -123,7 +123,18 @@ public final class JobRunner implements AutoCloseable {
         background("qm-launch-" + job.id(), () -> create(job, Duration.ofMillis(100)));
     }
 
+    /** A launch (first or retried on a timer), which must not end silently: the job would hold its nodes for ever. */
     private void create(Job job, Duration retry) {
+        try {
+            createOnce(job, retry);
+        } catch (RuntimeException e) {
+            LOG.error("queue-manager: job {}: its launch failed unexpectedly: {}", job.id(), e.toString(), e);
+            launching.remove(job.id());
+            finish(job.id(), null, "cannot start: " + e);
+        }
+    }
+
+    private void createOnce(Job job, Duration retry) {
         if (closed) {
             return;
         }
