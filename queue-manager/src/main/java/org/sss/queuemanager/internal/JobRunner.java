@@ -2,11 +2,8 @@ package org.sss.queuemanager.internal;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,14 +18,12 @@ import org.slf4j.LoggerFactory;
 import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
 import org.sss.lib.error.TransportException;
-import org.sss.lib.util.BoundedMap;
 import org.sss.processmanager.ProcessManagerClient;
 import org.sss.schema.PgState;
 import org.sss.schema.PgType;
-import org.sss.schema.SuiteEvent;
 
 /**
- * Runs started jobs through the process manager and records how they end. A start is recorded before anyone is
+ * Runs started jobs through the process manager; {@link JobEnds} records how they end. A start is recorded before anyone is
  * answered ({@link JobTable#start}); {@link #launch} then creates the job's process group in the background: its
  * spool (script and node file), and the group itself (the script on the first node, as the job's user, in the submit
  * directory, with the PBS_ variables, its output in its files: see {@link JobGroups}). A group's end comes back as the
@@ -47,9 +42,6 @@ public final class JobRunner implements AutoCloseable {
     static final String REQUEUE = "requeued";
     /** Where a submission keeps its {@code -S} shell (in the job's environment). */
     static final String SHELL_VARIABLE = JobGroups.SHELL_VARIABLE;
-    /** Launches in a row that the ring refused before a job is ended rather than queued again. */
-    private static final int MAX_UNLAUNCHED = 5;
-    private static final int UNLAUNCHED_KEPT = 4096;
     private static final Duration MAX_RETRY = Duration.ofSeconds(5);
     /** How long {@link #close} lets launches and recoveries on their way finish (their spool, their create). */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
@@ -57,15 +49,13 @@ public final class JobRunner implements AutoCloseable {
     private final ProcessManagerClient processManager;
     private final JobSpool spool;
     private final JobGroups groups;
-    private final Consumer<Job> onEnd;
     private final GroupReleases releases;
+    private final JobEnds ends;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("qm-timers").factory());
     private final Map<String, ScheduledFuture<?>> walltimes = new ConcurrentHashMap<>();
     /** Jobs whose create is on its way, by id: true once a cancel asked to kill the group as soon as it exists. */
     private final Map<String, Boolean> launching = new ConcurrentHashMap<>();
-    /** Launches in a row the ring refused, by job (the most recent jobs' only: one requeued then cancelled stays). */
-    private final Map<String, Integer> unlaunched = Collections.synchronizedMap(new BoundedMap<>(UNLAUNCHED_KEPT));
     private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -83,8 +73,8 @@ public final class JobRunner implements AutoCloseable {
         this.processManager = processManager;
         this.spool = spool;
         this.groups = new JobGroups(jobPath);
-        this.onEnd = onEnd;
         this.releases = new GroupReleases(processManager, store, timers);
+        this.ends = new JobEnds(table, spool, releases, onEnd, this::cancelTimer);
     }
 
     /**
@@ -199,7 +189,7 @@ public final class JobRunner implements AutoCloseable {
      * @param end the group, as the event carries it
      */
     public void ended(PgType end) {
-        ended(List.of(end));
+        ends.ended(List.of(end));
     }
 
     /**
@@ -208,46 +198,21 @@ public final class JobRunner implements AutoCloseable {
      *
      * @param ends the groups, as their events carry them, in order
      */
-    public void ended(List<PgType> ends) {
-        List<JobTable.Update> updates = new ArrayList<>(ends.size());
-        Map<String, String> pgids = new LinkedHashMap<>();
-        for (PgType end : ends) {
-            Job job = table.byGroup(end.getPgid()).orElse(null);
-            if (job == null || pgids.containsKey(job.id())) {
-                continue;
-            }
-            if (Boolean.FALSE.equals(end.isLaunched())) {
-                int failures = unlaunched.merge(job.id(), 1, Integer::sum);
-                if (failures < MAX_UNLAUNCHED && job.state() == Job.State.RUNNING) {
-                    requeue(job.id(), "not started (" + end.getReason() + "); queued again");
-                    continue;
-                }
-            }
-            unlaunched.remove(job.id());
-            cancelTimer(job.id());
-            pgids.put(job.id(), job.pgid());
-            updates.add(endOf(job.id(), end.getExitStatus(), end.getReason() == null ? "" : end.getReason(), usageOf(end)));
-        }
-        if (updates.isEmpty()) {
-            return;
-        }
-        try {
-            for (Job ended : table.changeAll(updates)) {
-                recorded(ended, pgids.get(ended.id()));
-            }
-        } catch (SssException e) {
-            LOG.error("queue-manager: jobs {}: their ends could not be recorded: {}", String.join(",", pgids.keySet()),
-                    e.getMessage());
-            throw new IllegalStateException("jobs " + pgids.keySet() + ": their ends could not be recorded: "
-                    + e.getMessage(), e);
-        }
+    public void ended(List<PgType> ended) {
+        ends.ended(ended);
     }
 
     /** What an ended group's processes used, as its hosts measured it. */
     static JobUsage usageOf(PgType end) {
-        Long cpu = end.getCpuTime() == null ? null : end.getCpuTime().movePointRight(3)
-                .setScale(0, java.math.RoundingMode.HALF_UP).longValue();
-        return new JobUsage(cpu, end.getMaxMemory());
+        return JobEnds.usageOf(end);
+    }
+
+    private void finish(String id, Integer status, String groupReason) {
+        ends.finish(id, status, groupReason, JobUsage.NONE);
+    }
+
+    private void requeue(String id, String why) {
+        ends.requeue(id, why);
     }
 
     /**
@@ -307,65 +272,6 @@ public final class JobRunner implements AutoCloseable {
 
     private void again(Job job, Duration retry) {
         timers.schedule(() -> recover(job, min(retry.multipliedBy(2), MAX_RETRY)), retry.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void finish(String id, Integer status, String groupReason) {
-        finish(id, status, groupReason, JobUsage.NONE);
-    }
-
-    private void finish(String id, Integer status, String groupReason, JobUsage used) {
-        cancelTimer(id);
-        String pgid = table.get(id).map(Job::pgid).orElse(null);
-        try {
-            recorded(table.changeAll(List.of(endOf(id, status, groupReason, used))).getFirst(), pgid);
-        } catch (SssException e) {
-            LOG.error("queue-manager: job {}: its end could not be recorded: {}", id, e.getMessage());
-            throw new IllegalStateException("job " + id + ": its end could not be recorded: " + e.getMessage(), e);
-        }
-    }
-
-    /** The change that ends a job that held its nodes: completed with its status, or requeued if that was asked. */
-    private static JobTable.Update endOf(String id, Integer status, String groupReason, JobUsage used) {
-        return new JobTable.Update(id, job -> {
-            if (!job.holdsNodes()) {
-                return job;
-            }
-            if (job.state() == Job.State.EXITING && job.reason().startsWith(REQUEUE)) {
-                return job.used(used).requeued("");
-            }
-            String why = job.state() == Job.State.EXITING ? job.reason() : status != null && status == 0 ? "" : groupReason;
-            return job.used(used).completed(status, why, Instant.now());
-        }, job -> job.isCompleted() ? SuiteEvent.JOB_FINISHED : SuiteEvent.JOB_REQUEUED);
-    }
-
-    private void recorded(Job ended, String pgid) {
-        if (ended.isCompleted()) {
-            LOG.info("queue-manager: job {}: completed, exit status {}{}", ended.id(), ended.exitStatus(),
-                    ended.reason().isEmpty() ? "" : " (" + ended.reason() + ")");
-        }
-        released(ended, pgid);
-    }
-
-    private void requeue(String id, String why) {
-        cancelTimer(id);
-        String pgid = table.get(id).map(Job::pgid).orElse(null);
-        try {
-            Job back = table.change(id, job -> job.state() == Job.State.RUNNING ? job.requeued(why) : job,
-                    job -> SuiteEvent.JOB_REQUEUED);
-            if (back.state() == Job.State.QUEUED) {
-                released(back, pgid);
-            }
-        } catch (SssException e) {
-            LOG.error("queue-manager: job {}: could not be queued again: {}", id, e.getMessage());
-            throw new IllegalStateException("job " + id + ": could not be queued again: " + e.getMessage(), e);
-        }
-    }
-
-    /** A job no longer holds its group: its spool goes, its group may be forgotten, and it is told on. */
-    private void released(Job job, String pgid) {
-        spool.remove(job);
-        releases.recorded(pgid);
-        onEnd.accept(job);
     }
 
     /**
@@ -466,7 +372,7 @@ public final class JobRunner implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        releases.close();
+        ends.close();
         timers.shutdownNow();
         long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
         for (Thread worker : List.copyOf(workers)) {
