@@ -54,4 +54,24 @@ class EncodeRoundTripTest {
                 .hasMessageContaining("add-event");
         assertThat(new String(codec.encode(new Locations()), StandardCharsets.UTF_8)).isEqualTo("<locations/>");
     }
+
+    @Test
+    void xml11IsRefusedSoNoControlCharacterGetsIn() {
+        byte[] xml11 = ("<?xml version=\"1.1\"?><add-event><event component=\"c\" msg=\"m\" data=\"x&#x1;y\"/>"
+                + "</add-event>").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> codec.decode(xml11)).isInstanceOf(SssException.class).hasMessageContaining("XML 1.1");
+    }
+
+    @Test
+    void aCharacterXml10CannotCarryIsSentAsTheReplacementCharacterAndTheMessageParses() throws SssException {
+        AddEvent request = new AddEvent();
+        EventType event = new EventType();
+        event.setComponent("c\u0001d");
+        event.setMsg("m");
+        event.setData("x\u0000y\uFFFEz\uD800 \uD834\uDD1E");
+        request.getEvent().add(event);
+        AddEvent back = (AddEvent) codec.decode(codec.encode(request));
+        assertThat(back.getEvent().getFirst().getComponent()).isEqualTo("c\uFFFDd");
+        assertThat(back.getEvent().getFirst().getData()).isEqualTo("x\uFFFDy\uFFFDz\uFFFD \uD834\uDD1E");
+    }
 }

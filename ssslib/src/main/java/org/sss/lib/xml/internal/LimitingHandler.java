@@ -5,6 +5,7 @@ import org.xml.sax.Attributes;
 import org.xml.sax.ContentHandler;
 import org.xml.sax.Locator;
 import org.xml.sax.SAXException;
+import org.xml.sax.ext.Locator2;
 
 /**
  * A SAX stage that enforces {@link XmlLimits} and passes every event on to the next stage. It throws
@@ -15,6 +16,7 @@ public final class LimitingHandler implements ContentHandler {
     private final XmlLimits limits;
     private final String[] path;
     private ContentHandler next;
+    private Locator locator;
     private int depth;
 
     /** @param limits the limits to enforce */
@@ -38,6 +40,12 @@ public final class LimitingHandler implements ContentHandler {
 
     @Override
     public void startElement(String uri, String localName, String qName, Attributes atts) throws SAXException {
+        if (depth == 0 && locator instanceof Locator2 declared && declared.getXMLVersion() != null
+                && !"1.0".equals(declared.getXMLVersion())) {
+            // XML 1.1 admits control characters (&#x1;) that XML 1.0 cannot carry: taken in, they would be passed
+            // on in messages and events no one could read again.
+            throw new LimitExceededException("XML " + declared.getXMLVersion() + " is refused: messages are XML 1.0");
+        }
         if (++depth > limits.maxDepth()) {
             throw new LimitExceededException("element <" + localName + "> is nested deeper than " + limits.maxDepth() + " levels");
         }
@@ -63,6 +71,7 @@ public final class LimitingHandler implements ContentHandler {
 
     @Override
     public void setDocumentLocator(Locator locator) {
+        this.locator = locator;
         next.setDocumentLocator(locator);
     }
 

@@ -9,8 +9,10 @@ import org.xml.sax.Locator;
 /**
  * The last SAX stage of encoding: writes the events as compact UTF-8 XML (no declaration, no indentation; an
  * element without content is written {@code <e/>}). Escapes {@code & < >} in text and {@code & < " \t \n \r} in
- * attribute values, so the output parses back to the same infoset. Namespace declarations are written where
- * prefixes are mapped. Not thread-safe; {@link #reset} before each document.
+ * attribute values, so the output parses back to the same infoset. A character XML 1.0 cannot carry at all (a
+ * control character other than tab, line feed and carriage return, U+FFFE, U+FFFF, a lone surrogate) is written as
+ * U+FFFD, so that what is sent always parses. Namespace declarations are written where prefixes are mapped. Not
+ * thread-safe; {@link #reset} before each document.
  */
 public final class XmlWriter implements ContentHandler {
     private final StringBuilder text = new StringBuilder(512);
@@ -83,12 +85,30 @@ public final class XmlWriter implements ContentHandler {
                 case '<' -> text.append("&lt;");
                 case '>' -> text.append("&gt;");
                 case '\r' -> text.append("&#13;");
-                default -> text.append(c);
+                default -> text.append(representable(ch, i, start, start + length) ? c : REPLACEMENT);
             }
         }
     }
 
+    private static final char REPLACEMENT = '\uFFFD';
+
+    /** @return whether the character at {@code i} may appear in XML 1.0 (a surrogate only in a whole pair) */
+    static boolean representable(char[] chars, int i, int from, int end) {
+        char c = chars[i];
+        if (c < 0x20) {
+            return c == '\t' || c == '\n' || c == '\r';
+        }
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 < end && Character.isLowSurrogate(chars[i + 1]);
+        }
+        if (Character.isLowSurrogate(c)) {
+            return i > from && Character.isHighSurrogate(chars[i - 1]);
+        }
+        return c != 0xFFFE && c != 0xFFFF;
+    }
+
     private static void escapeAttribute(String value, StringBuilder out) {
+        char[] chars = null;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
@@ -98,7 +118,14 @@ public final class XmlWriter implements ContentHandler {
                 case '\t' -> out.append("&#9;");
                 case '\n' -> out.append("&#10;");
                 case '\r' -> out.append("&#13;");
-                default -> out.append(c);
+                default -> {
+                    if (c >= 0x20 && c < 0xD800) {
+                        out.append(c);
+                    } else {
+                        chars = chars == null ? value.toCharArray() : chars;
+                        out.append(representable(chars, i, 0, chars.length) ? c : REPLACEMENT);
+                    }
+                }
             }
         }
     }
