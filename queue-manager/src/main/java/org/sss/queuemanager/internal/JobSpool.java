@@ -64,18 +64,18 @@ public final class JobSpool {
         Path directory = directoryOf(job);
         try {
             remove(job);
+            // Everything is made owner-only from its first moment and the directory opened to the job's user last: a
+            // file written with the umask (0644) and narrowed afterwards could be opened by anyone in between, and
+            // kept open (an interactive job's script holds the token its terminal is reached with).
             Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx--x--x"));
             Path script = directory.resolve("script");
-            Files.writeString(script, job.spec().script(), StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+            writeNew(script, job.spec().script(), "rwx------");
             Path nodefile = directory.resolve("nodefile");
             StringBuilder lines = new StringBuilder();
             for (String node : job.allocated()) {
                 lines.append((node + "\n").repeat(job.spec().ppn()));
             }
-            Files.writeString(nodefile, lines, StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(nodefile, PosixFilePermissions.fromString("rw-------"));
+            writeNew(nodefile, lines, "rw-------");
             if (!ownAccount.equals(job.spec().user())) {
                 UserPrincipal owner = FileSystems.getDefault().getUserPrincipalLookupService()
                         .lookupPrincipalByName(job.spec().user());
@@ -89,11 +89,24 @@ public final class JobSpool {
                     }
                 }
             }
+            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx--x--x"));
             return new JobFiles(directory, script, nodefile);
         } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
             throw new SpoolException("no such user: " + job.spec().user(), e);
         } catch (IOException e) {
             throw new SpoolException("spool " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates a file that did not exist, with the permissions from its creation, and writes it. */
+    private static void writeNew(Path file, CharSequence content, String permissions) throws IOException {
+        try (java.nio.channels.SeekableByteChannel channel = Files.newByteChannel(file,
+                java.util.Set.of(java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)))) {
+            java.nio.ByteBuffer bytes = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(content));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
         }
     }
 
