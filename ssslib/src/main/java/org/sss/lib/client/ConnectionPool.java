@@ -11,7 +11,8 @@ import org.sss.lib.error.TransportException;
  * What every wire's client does the same way, whatever carries the bytes: keeps idle connections per target (at most
  * 16 each; one idle longer than half the wire's idle timeout, or broken, is not reused), sends a request on a pooled
  * connection, and when that one turns out to be dead (the server restarted or closed it) sends it once more on a fresh
- * one. How a connection is opened is the wire's. Thread-safe.
+ * one; never after a timeout (the server has the request and is slow: it would run twice). How a connection is opened
+ * is the wire's. Thread-safe.
  *
  * @param <T> what a connection goes to (an endpoint, a socket path)
  * @param <C> the wire's connection
@@ -84,11 +85,31 @@ final class ConnectionPool<T, C extends ConnectionPool.Pooled> {
         if (pooled != null) {
             try {
                 return exchangeOn(target, pooled, request);
+            } catch (java.net.SocketTimeoutException late) {
+                // The request went and the server is slow: sent again it could run twice (and wait as long again).
+                throw new TransportException("no reply from " + target + ": " + describe(late), late, true);
             } catch (IOException stale) {
                 // The server closed it meanwhile (it restarted, or the connection idled out): once more on a fresh one.
+                return exchangeFresh(target, request, true);
             }
         }
-        C fresh = opener.open(target);
+        return exchangeFresh(target, request, false);
+    }
+
+    /**
+     * @param triedPooled whether the request was written to a pooled connection first (it may then have reached the
+     *                    server even if this fresh connection cannot be opened)
+     */
+    private byte[] exchangeFresh(T target, byte[] request, boolean triedPooled) throws TransportException {
+        C fresh;
+        try {
+            fresh = opener.open(target);
+        } catch (TransportException e) {
+            if (!triedPooled) {
+                throw e;
+            }
+            throw new TransportException(e.getMessage(), e, true);
+        }
         try {
             return exchangeOn(target, fresh, request);
         } catch (IOException e) {

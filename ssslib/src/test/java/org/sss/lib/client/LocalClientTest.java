@@ -121,6 +121,41 @@ class LocalClientTest {
         }
     }
 
+    @Test
+    void aRequestWhoseReplyIsLateIsNotSentAgain() throws IOException, SssException {
+        Path socket = dir.resolve("qm.sock");
+        java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+        MessageDispatcher dispatcher = new MessageDispatcher(MessageCodec.messages());
+        dispatcher.register("get-location", GetLocation.class, (request, context) -> new Locations());
+        dispatcher.register("add-location", AddLocation.class, (request, context) -> {
+            served.incrementAndGet();
+            try {
+                gate.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new Locations();
+        });
+        WireSettings slow = new WireSettings(4096 * 1024, Duration.ofSeconds(300), Duration.ofSeconds(10),
+                Duration.ofSeconds(30), Duration.ofMillis(300), 100, WireSettings.DEFAULT.xmlLimits());
+        try (LocalServer _ = LocalServer.start(new LocalServerSettings("test", socket, WireSettings.DEFAULT),
+                LocalPrincipals.withAdmins(List.of()), dispatcher);
+             LocalClient client = new LocalClient(MessageCodec.messages(), socket, slow)) {
+            client.call(getAll(), Locations.class);
+            AddLocation add = new AddLocation();
+            LocationType location = new LocationType();
+            location.setComponent("x");
+            location.setHost("h");
+            location.setPort("1");
+            add.getLocation().add(location);
+            assertThatThrownBy(() -> client.call(add, Locations.class)).isInstanceOf(TransportException.class)
+                    .satisfies(e -> assertThat(((TransportException) e).requestSent()).isTrue());
+            assertThat(served.get()).as("sent once").isEqualTo(1);
+        } finally {
+            gate.countDown();
+        }
+    }
+
     private static GetLocation getAll() {
         GetLocation request = new GetLocation();
         LocationType all = new LocationType();
