@@ -158,6 +158,7 @@ sssjob run -N 2 -l sh -c 'echo "on $MPD_HOST"'
 echo "run-status=$?"
 sort -u "$PBS_NODEFILE" | tr '\n' ' ' | sed 's/^/nodes: /'
 echo
+echo "default-tasks: $(sssjob run hostname | wc -l) of $SLURM_NTASKS"
 SCRIPT
 chown "$CAROL" "$WORK/$CAROL/batch.sh"
 before="$(jobs_known)"
@@ -169,6 +170,8 @@ check "sssjob run -N 2 -l in a batch script launches in the job, labelled, one r
   test "$status" -eq 0 -a -n "$(grep '^run-status=0$' <<<"$out")" \
   -a "$(sed -n 's/^[01]: on \(node[1-4]\)$/\1/p' <<<"$out" | sort | tr '\n' ' ')" = "$batch_nodes" \
   -a "$(jobs_known)" -eq $((before + 1))
+check "... and sssjob run with neither -n nor -N runs the job's tasks (SLURM_NTASKS), as srun does" \
+  grep -q '^default-tasks: 2 of 2$' <<<"$out"
 
 as sssjob alloc -N 1 -t 0:03 sleep 120 2>"$WORK/wall.err"; status=$?
 WALL="$(grep -o 'job [0-9]* granted' "$WORK/wall.err" | awk '{print $2}')"

@@ -116,7 +116,10 @@ public final class LaunchCommands {
         }
     }
 
-    /** mpiexec in the allocation the process is in: -N picks its first N nodes, --ppn and -n as given. */
+    /**
+     * mpiexec in the allocation the process is in: -N picks its first N nodes, --ppn and -n as given; with neither
+     * -n nor -N, the allocation's tasks (see {@link #defaultTasks}).
+     */
     private static List<String> mpiexecInside(Path bin, LaunchArgs parsed, Map<String, String> env)
             throws CliException {
         List<String> mpiexec = new ArrayList<>(List.of(bin.resolve("mpiexec").toString()));
@@ -136,6 +139,8 @@ public final class LaunchCommands {
         }
         if (parsed.ranks() > 0) {
             mpiexec.addAll(List.of("-n", String.valueOf(parsed.ranks())));
+        } else if (parsed.nodes() == 0) {
+            mpiexec.addAll(List.of("-n", String.valueOf(defaultTasks(parsed, env))));
         }
         if (parsed.ppn() > 0) {
             mpiexec.addAll(List.of("-ppn", String.valueOf(parsed.ppn())));
@@ -145,6 +150,25 @@ public final class LaunchCommands {
         }
         mpiexec.addAll(parsed.command());
         return mpiexec;
+    }
+
+    /**
+     * As srun in an allocation: with neither -n nor -N, the allocation's tasks ({@code SLURM_NTASKS}, which every
+     * job has: its slots, or the tasks an sbatch asked for), or with --ntasks-per-node that many on each of its nodes.
+     */
+    private static int defaultTasks(LaunchArgs parsed, Map<String, String> env) throws CliException {
+        if (parsed.ppn() > 0) {
+            return nodesOf(env).size() * parsed.ppn();
+        }
+        try {
+            int tasks = Integer.parseInt(env.getOrDefault("SLURM_NTASKS", "").strip());
+            if (tasks > 0) {
+                return tasks;
+            }
+        } catch (NumberFormatException e) {
+            // not set (or not a number): one per node, as srun does
+        }
+        return nodesOf(env).size();
     }
 
     private static List<String> nodesOf(Map<String, String> env) throws CliException {
