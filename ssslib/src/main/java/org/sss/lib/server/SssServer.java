@@ -12,6 +12,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sss.lib.wire.AuthenticationException;
@@ -31,6 +37,9 @@ import org.sss.lib.wire.ReadTimeouts;
  * closes idle connections and lets requests in progress finish and reply (up to 5 s).
  */
 public final class SssServer extends WireServer<SssServer.TcpConnection> {
+    /** Closes connections whose handshake is not done in time (one thread for every server in the process). */
+    private static final ScheduledExecutorService HANDSHAKE_DEADLINES = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("sss-handshake-deadlines").factory());
     private static final Logger LOG = LoggerFactory.getLogger(SssServer.class);
 
     private final ServerSettings settings;
@@ -96,10 +105,11 @@ public final class SssServer extends WireServer<SssServer.TcpConnection> {
         String peer = connection.peer();
         try {
             socket.setTcpNoDelay(true);
-            socket.setSoTimeout((int) settings.wire().handshakeTimeout().toMillis());
+            Duration limit = settings.wire().handshakeTimeout();
+            socket.setSoTimeout((int) limit.toMillis());
             InputStream in = new BufferedInputStream(socket.getInputStream(), 8192);
             OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 8192);
-            Principal principal = handshake.accept(in, out, settings.keys());
+            Principal principal = handshakeWithin(limit, socket, () -> handshake.accept(in, out, settings.keys()));
             LOG.debug("{}: {} authenticated as {}", settings.component(), peer, principal);
             FrameReader reader = new FrameReader(in, settings.wire().maxMessageBytes(),
                     ReadTimeouts.of(socket, settings.wire().idleTimeout(), settings.wire().frameTimeout()));
@@ -113,6 +123,39 @@ public final class SssServer extends WireServer<SssServer.TcpConnection> {
             LOG.debug("{}: connection from {} ended: {}", settings.component(), peer, e.getMessage());
         } catch (IOException e) {
             LOG.info("{}: connection from {} failed: {}", settings.component(), peer, e.getMessage());
+        }
+    }
+
+    /** The step of a handshake that reads and writes the socket. */
+    @FunctionalInterface
+    private interface HandshakeStep {
+        Principal run() throws IOException;
+    }
+
+    /**
+     * Runs the handshake under one deadline for the whole of it: the socket's read timeout alone starts again with
+     * every byte, so a client sending one byte every few seconds held its connection, unauthenticated, for many times
+     * the handshake timeout (and enough such clients every connection the server takes).
+     */
+    private static Principal handshakeWithin(Duration limit, Socket socket, HandshakeStep step) throws IOException {
+        AtomicBoolean late = new AtomicBoolean();
+        ScheduledFuture<?> deadline = HANDSHAKE_DEADLINES.schedule(() -> {
+            late.set(true);
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closed already
+            }
+        }, limit.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            return step.run();
+        } catch (IOException e) {
+            if (late.get()) {
+                throw new SocketTimeoutException("no handshake within " + limit.toMillis() + " ms");
+            }
+            throw e;
+        } finally {
+            deadline.cancel(false);
         }
     }
 

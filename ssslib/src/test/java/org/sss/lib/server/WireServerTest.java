@@ -179,6 +179,33 @@ class WireServerTest {
     }
 
     @Test
+    void aClientTricklingItsAnswerIsClosedAtTheHandshakeTimeoutForTheWholeHandshake() throws Exception {
+        WireSettings d = WireSettings.DEFAULT;
+        WireSettings wire = new WireSettings(d.maxMessageBytes(), d.idleTimeout(), Duration.ofMillis(600),
+                d.frameTimeout(), d.callTimeout(), d.maxConnections(), d.xmlLimits());
+        java.util.concurrent.ScheduledExecutorService trickle = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor();
+        try (WireFixture fixture = WireFixture.start(dir, Digest.HMAC_SHA256, wire);
+             RawClient client = new RawClient(fixture.port())) {
+            assertThat(client.readChallenge()).hasSize(64);
+            long began = System.nanoTime();
+            trickle.scheduleAtFixedRate(() -> {
+                try {
+                    client.sendRaw("a");
+                } catch (IOException closed) {
+                    // the server closed it
+                }
+            }, 0, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            assertThat(client.closedByServer()).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - began)).as("one deadline for the whole handshake")
+                    .isLessThan(Duration.ofSeconds(3));
+            assertNextClientServed(fixture);
+        } finally {
+            trickle.shutdownNow();
+        }
+    }
+
+    @Test
     void connectionsBeyondTheMaximumAreClosedAndTheOthersKeepWorking() throws IOException {
         WireSettings wire = WireFixture.wire(Duration.ofSeconds(30), Duration.ofSeconds(5), 4096, 2);
         try (WireFixture fixture = WireFixture.start(dir, Digest.HMAC_SHA256, wire);
