@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class InteractiveCommand {
     private static final int ACCEPT_TICK_MILLIS = 250;
-    private static final int HELLO_TIMEOUT_MILLIS = 10_000;
+    private static final int HELLO_TIMEOUT_MILLIS = 5_000;
     private static final long COMPLETION_WAIT_MILLIS = 30_000;
 
     private InteractiveCommand() {
@@ -124,20 +124,9 @@ final class InteractiveCommand {
         byte[] expected = ("sss-pty 1 " + token).getBytes(StandardCharsets.US_ASCII);
         long nextPoll = 0;
         while (true) {
-            try {
-                Socket peer = listener.accept();
-                peer.setSoTimeout(HELLO_TIMEOUT_MILLIS);
-                byte[] hello = readLine(peer.getInputStream(), 200);
-                if (hello != null && MessageDigest.isEqual(hello, expected)) {
-                    peer.setSoTimeout(0);
-                    peer.setTcpNoDelay(true);
-                    return peer;
-                }
-                invocation.err().println(invocation.program() + ": refused a connection from "
-                        + peer.getRemoteSocketAddress() + " that is not job " + shown);
-                peer.close();
-            } catch (SocketTimeoutException e) {
-                // time to look at the job
+            Socket peer = acceptPeer(listener, expected, invocation, shown);
+            if (peer != null) {
+                return peer;
             }
             if (System.currentTimeMillis() >= nextPoll) {
                 try (JobsClient client = new JobsClient(socket)) {
@@ -149,6 +138,41 @@ final class InteractiveCommand {
                 nextPoll = System.currentTimeMillis() + 1000;
             }
         }
+    }
+
+    /**
+     * Takes one connection if one comes within the listener's tick: sss-pty's, its hello carrying the token. Any
+     * other (a wrong hello, none within the hello timeout, a connection reset) is refused, closed, and waiting goes
+     * on: a stranger's connection must not end qsub, or the job it waits for would start with no one to reach.
+     *
+     * @return sss-pty's connection, or null (none came, or one was refused)
+     * @throws IOException if the listener itself fails
+     */
+    static Socket acceptPeer(ServerSocket listener, byte[] expected, Invocation invocation, String shown)
+            throws IOException {
+        Socket peer;
+        try {
+            peer = listener.accept();
+        } catch (SocketTimeoutException e) {
+            return null; // time to look at the job
+        }
+        String why;
+        try {
+            peer.setSoTimeout(HELLO_TIMEOUT_MILLIS);
+            byte[] hello = readLine(peer.getInputStream(), 200);
+            if (hello != null && MessageDigest.isEqual(hello, expected)) {
+                peer.setSoTimeout(0);
+                peer.setTcpNoDelay(true);
+                return peer;
+            }
+            why = "that is not job " + shown;
+        } catch (IOException e) {
+            why = "that did not say it was job " + shown + " (" + e.getMessage() + ")";
+        }
+        invocation.err().println(invocation.program() + ": refused a connection from " + peer.getRemoteSocketAddress()
+                + " " + why);
+        peer.close();
+        return null;
     }
 
     private static byte[] readLine(InputStream in, int max) throws IOException {

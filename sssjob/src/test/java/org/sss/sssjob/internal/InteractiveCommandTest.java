@@ -37,4 +37,29 @@ class InteractiveCommandTest {
                 "qsub: -X: X11 forwarding is not supported: an interactive job gets a terminal, not a display",
                 "qsub: -I takes no script: the job is a login shell on its first node (unexpected job.sh)");
     }
+
+    @Test
+    void aStrangersResetConnectionIsRefusedAndSssPtysIsTakenAfterIt() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Invocation invocation = new Invocation("qsub", Map.of(), Path.of("/"), new ByteArrayInputStream(new byte[0]),
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        byte[] expected = "sss-pty 1 ab12".getBytes(StandardCharsets.US_ASCII);
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            listener.setSoTimeout(250);
+            java.net.Socket stranger = new java.net.Socket(listener.getInetAddress(), listener.getLocalPort());
+            stranger.setSoLinger(true, 0);
+            stranger.close(); // a reset
+            try (java.net.Socket pty = new java.net.Socket(listener.getInetAddress(), listener.getLocalPort())) {
+                pty.getOutputStream().write("sss-pty 1 ab12\n".getBytes(StandardCharsets.US_ASCII));
+                java.net.Socket taken = null;
+                for (int tick = 0; tick < 20 && taken == null; tick++) {
+                    taken = InteractiveCommand.acceptPeer(listener, expected, invocation, "7.login1");
+                }
+                assertThat(taken).as("sss-pty's connection, after the stranger's").isNotNull();
+                assertThat(taken.getPort()).isEqualTo(pty.getLocalPort());
+                taken.close();
+            }
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("refused a connection from");
+    }
 }
