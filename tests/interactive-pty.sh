@@ -140,6 +140,10 @@ check "... and so does its accounting record" \
 out="$(printf 'echo "piped=$((2 + 3))"\nexit 4\n' | as_user timeout 120 env TERM=dumb "$B/qsub" -I 2>&1)"; status=$?
 check "qsub -I with a pipe for input runs what it says and exits 4" \
   test "$status" -eq 4 -a -n "$(grep '^piped=5' <<<"$out")"
+out="$( (head -c 65536 /dev/zero | tr '\0' ':' | fold -w 63; printf '\necho "after=$((6 * 7))"\nexit 6\n') \
+  | as_user timeout 60 env TERM=dumb "$B/qsub" -I 2>&1)"; status=$?
+check "qsub -I takes 64 KiB of piped input that its shell echoes, and goes on (exit 6)" \
+  test "$status" -eq 6 -a -n "$(grep '^after=42' <<<"$out")"
 out="$(printf 'echo "eof=$((3 * 3))"\n' | as_user timeout 120 env TERM=dumb "$B/qsub" -I 2>&1)"; status=$?
 check "... and the pipe's end ends the shell (exit 0)" test "$status" -eq 0 -a -n "$(grep '^eof=9' <<<"$out")"
 

@@ -221,8 +221,16 @@ int main(int argc, char **argv) {
   close(slave);
 
   int hung_up = 0, status = -1;
+  /* Input waits here while the terminal does not take it, and the master is never written blocking: a shell that
+     echoes what it reads fills the output side while this waited to write input, and neither moved again (a
+     paste or a piped file of 16 KiB and more). Output is read all along; qsub's input is read while there is room. */
+  static char pending[4 * MAX_FRAME];
+  size_t pending_len = 0;
+  if (fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK) != 0) die("make the terminal non-blocking");
   struct pollfd fds[2] = {{.fd = master, .events = POLLIN}, {.fd = sock, .events = POLLIN}};
   while (!hung_up) {
+    fds[0].events = (short)(POLLIN | (pending_len > 0 ? POLLOUT : 0));
+    fds[1].events = (short)(pending_len + MAX_FRAME <= sizeof pending ? POLLIN : 0);
     if (ending) {
       hang_up(shell);
       hung_up = 1;
@@ -240,6 +248,15 @@ int main(int argc, char **argv) {
       if (errno == EINTR) continue;
       die("poll");
     }
+    if ((fds[0].revents & POLLOUT) && pending_len > 0) {
+      ssize_t put = write(master, pending, pending_len);
+      if (put > 0) {
+        memmove(pending, pending + put, pending_len - (size_t)put);
+        pending_len -= (size_t)put;
+      } else if (put < 0 && errno != EAGAIN && errno != EINTR) {
+        break;
+      }
+    }
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
       ssize_t got = read(master, buf, MAX_FRAME);
       if (got > 0) {
@@ -247,16 +264,21 @@ int main(int argc, char **argv) {
           hang_up(shell);
           hung_up = 1;
         }
-      } else if (got < 0 && errno == EINTR) {
+      } else if (got < 0 && (errno == EINTR || errno == EAGAIN)) {
         continue;
       } else {
         break; /* EIO: every process of the session closed the terminal; the shell has ended */
       }
     }
-    if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+    if ((fds[1].revents & (POLLHUP | POLLERR)) && !(fds[1].events & POLLIN)) {
+      hang_up(shell); /* qsub went away while its input waited for the terminal */
+      hung_up = 1;
+    } else if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
       type = read_frame(sock, buf, &len);
       if (type == 'd') {
-        if (write_all(master, buf, len) != 0) break;
+        /* room for it: qsub's input is read only while a whole frame fits */
+        memcpy(pending + pending_len, buf, len);
+        pending_len += len;
       } else if (type == 'w') {
         set_size(master, buf);
       } else {
