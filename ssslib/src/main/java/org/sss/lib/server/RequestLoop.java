@@ -38,6 +38,10 @@ final class RequestLoop {
          * @throws IOException if the connection is already lost
          */
         void replying() throws IOException;
+
+        /** The reply is written (the next request is awaited under the reader's own timeouts). */
+        default void replied() {
+        }
     }
 
     private final Logger log;
@@ -102,6 +106,7 @@ final class RequestLoop {
             served.incrementAndGet();
             pacing.replying();
             writer.write(out, reply);
+            pacing.replied();
         }
     }
 

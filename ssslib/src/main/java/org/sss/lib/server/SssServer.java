@@ -37,9 +37,12 @@ import org.sss.lib.wire.ReadTimeouts;
  * closes idle connections and lets requests in progress finish and reply (up to 5 s).
  */
 public final class SssServer extends WireServer<SssServer.TcpConnection> {
-    /** Closes connections whose handshake is not done in time (one thread for every server in the process). */
-    private static final ScheduledExecutorService HANDSHAKE_DEADLINES = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("sss-handshake-deadlines").factory());
+    /**
+     * Closes connections whose handshake is not done, or whose reply is not taken, in time (one thread for every
+     * server in the process).
+     */
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("sss-wire-deadlines").factory());
     private static final Logger LOG = LoggerFactory.getLogger(SssServer.class);
 
     private final ServerSettings settings;
@@ -113,7 +116,8 @@ public final class SssServer extends WireServer<SssServer.TcpConnection> {
             LOG.debug("{}: {} authenticated as {}", settings.component(), peer, principal);
             FrameReader reader = new FrameReader(in, settings.wire().maxMessageBytes(),
                     ReadTimeouts.of(socket, settings.wire().idleTimeout(), settings.wire().frameTimeout()));
-            session.serve(reader, out, new RequestContext(settings.component(), principal, peer), RequestLoop.Pacing.NONE);
+            session.serve(reader, out, new RequestContext(settings.component(), principal, peer),
+                    replyDeadline(settings.component(), socket, settings.wire().frameTimeout()));
         } catch (AuthenticationException e) {
             LOG.warn("{}: refused connection from {}: {}", settings.component(), peer, e.getMessage());
         } catch (SocketTimeoutException e) {
@@ -123,6 +127,45 @@ public final class SssServer extends WireServer<SssServer.TcpConnection> {
             LOG.debug("{}: connection from {} ended: {}", settings.component(), peer, e.getMessage());
         } catch (IOException e) {
             LOG.info("{}: connection from {} failed: {}", settings.component(), peer, e.getMessage());
+        }
+    }
+
+    /**
+     * Closes the connection when a reply is not written within the frame timeout: socket timeouts cover reads only,
+     * and a client that asks for a large reply and never reads it would hold the server's thread in the write for ever.
+     */
+    private static RequestLoop.Pacing replyDeadline(String component, Socket socket, Duration limit) {
+        return new RequestLoop.Pacing() {
+            private ScheduledFuture<?> pending;
+
+            @Override
+            public void handling() {
+            }
+
+            @Override
+            public void replying() {
+                pending = DEADLINES.schedule(() -> {
+                    LOG.info("{}: closing connection from {}: reply not read within {} ms", component, peer(socket),
+                            limit.toMillis());
+                    closeQuietly(socket);
+                }, limit.toMillis(), TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            public void replied() {
+                if (pending != null) {
+                    pending.cancel(false);
+                    pending = null;
+                }
+            }
+        };
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closed already
         }
     }
 
@@ -139,13 +182,9 @@ public final class SssServer extends WireServer<SssServer.TcpConnection> {
      */
     private static Principal handshakeWithin(Duration limit, Socket socket, HandshakeStep step) throws IOException {
         AtomicBoolean late = new AtomicBoolean();
-        ScheduledFuture<?> deadline = HANDSHAKE_DEADLINES.schedule(() -> {
+        ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
             late.set(true);
-            try {
-                socket.close();
-            } catch (IOException e) {
-                // closed already
-            }
+            closeQuietly(socket);
         }, limit.toMillis(), TimeUnit.MILLISECONDS);
         try {
             return step.run();

@@ -206,6 +206,28 @@ class WireServerTest {
     }
 
     @Test
+    void aClientThatDoesNotReadItsRepliesIsClosedAfterTheFrameTimeout() throws Exception {
+        WireSettings wire = WireFixture.wire(Duration.ofSeconds(30), Duration.ofMillis(300), 4096, 100);
+        try (WireFixture fixture = WireFixture.start(dir, Digest.HMAC_SHA256, wire);
+             RawClient client = new RawClient(fixture.port())) {
+            client.authenticate(Digest.HMAC_SHA256, WireFixture.SUITE_SECRET);
+            java.util.concurrent.CompletableFuture<Void> flood = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    while (true) {
+                        client.send(GET);
+                    }
+                } catch (IOException closed) {
+                    return;
+                }
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> fixture.server.openConnections() == 0);
+            flood.join();
+            assertThat(fixture.server.requestsServed()).as("replies filled the socket buffers").isGreaterThan(100);
+            assertNextClientServed(fixture);
+        }
+    }
+
+    @Test
     void connectionsBeyondTheMaximumAreClosedAndTheOthersKeepWorking() throws IOException {
         WireSettings wire = WireFixture.wire(Duration.ofSeconds(30), Duration.ofSeconds(5), 4096, 2);
         try (WireFixture fixture = WireFixture.start(dir, Digest.HMAC_SHA256, wire);
