@@ -58,8 +58,9 @@ public final class SharedKey {
      * @param principal who presents this key
      * @return the key
      * @throws IOException with a one-line reason naming the file: missing, not a regular file, group- or
-     *                     world-accessible (group-readable is allowed when root owns it), unreadable, empty or too
-     *                     large
+     *                     world-accessible (group-readable is allowed when root owns it), a component's or an
+     *                     administrator's key owned by anyone but root or this process's user, unreadable, empty or
+     *                     too large
      */
     public static SharedKey load(String name, Path file, Principal principal) throws IOException {
         try {
@@ -72,12 +73,21 @@ public final class SharedKey {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
             Set<PosixFilePermission> wrong = EnumSet.noneOf(PosixFilePermission.class);
             wrong.addAll(permissions);
-            boolean rootOwned = "root".equals(Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName());
+            String owner = Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName();
+            boolean rootOwned = "root".equals(owner);
             wrong.retainAll(rootOwned ? FORBIDDEN_ROOT_OWNED : FORBIDDEN);
             if (!wrong.isEmpty()) {
                 throw new IOException("key file " + file + " has mode " + octal(permissions)
                         + "; it must be readable by its owner only (chmod 600 " + file + ")"
                         + (rootOwned ? ", or, as root owns it, by its group too (chmod 640 " + file + ")" : ""));
+            }
+            String self = System.getProperty("user.name", "");
+            if (principal.isPrivileged() && !rootOwned && !owner.equals(self)) {
+                // Its owner could read it, or replace it: a component's or an administrator's key held by a user
+                // makes that user one.
+                throw new IOException("key file " + file + " (" + (principal.role() == Role.ADMIN
+                        ? "an administrator's key" : "a component's key") + ") is owned by " + owner + "; it must be owned by root or by " + self
+                        + " (chown " + self + " " + file + ")");
             }
             if (Files.size(file) > MAX_KEY_FILE_BYTES) {
                 throw new IOException("key file " + file + " is larger than " + MAX_KEY_FILE_BYTES + " bytes");

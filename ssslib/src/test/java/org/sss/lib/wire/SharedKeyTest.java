@@ -70,6 +70,19 @@ class SharedKeyTest {
     }
 
     @Test
+    void aComponentsOrAdministratorsKeyOwnedByAnotherUserIsRefusedAUsersKeyIsNot() throws IOException {
+        Path file = keyFile("s3cret", "rw-------");
+        Assumptions.assumeTrue("root".equals(Files.getOwner(file).getName()), "only root gives files away");
+        notRootOwned(file);
+        assertThatThrownBy(() -> SharedKey.load("suite", file, SUITE)).hasMessageContaining("owned by nobody")
+                .hasMessageContaining("chown root").hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> SharedKey.load("admin", file, new Principal("admin", Role.ADMIN, null)))
+                .hasMessageContaining("an administrator's key");
+        assertThat(SharedKey.load("nobody", file, new Principal("nobody", Role.USER, "nobody")).name())
+                .isEqualTo("nobody");
+    }
+
+    @Test
     void theMessageNamesTheOctalMode() throws IOException {
         Path file = keyFile("s3cret", "rw-r--r--");
         assertThatThrownBy(() -> SharedKey.load("suite", file, SUITE)).hasMessageContaining("mode 0644");
