@@ -7,8 +7,9 @@ import org.sss.queuemanager.internal.pbs.Walltime;
 
 /**
  * Slurm's time limits ({@code -t}, {@code --time}): {@code M}, {@code M:S}, {@code H:M:S}, {@code D-H},
- * {@code D-H:M} and {@code D-H:M:S}, as sbatch reads them (a lone number is minutes); {@code UNLIMITED} and
- * {@code INFINITE} mean no limit of the job's own (the queue's maximum then applies). Fields after the first are not
+ * {@code D-H:M} and {@code D-H:M:S}, as sbatch reads them (a lone number is minutes); {@code UNLIMITED},
+ * {@code INFINITE} and a limit of zero ({@code 0}, as Slurm documents it) mean no limit of the job's own (the queue's
+ * maximum then applies). Fields after the first are not
  * bounded by 59 (sbatch accepts {@code 90:00}, 90 minutes). Stateless.
  */
 public final class SlurmTime {
@@ -21,8 +22,8 @@ public final class SlurmTime {
 
     /**
      * @param text the value as typed
-     * @return seconds; 0 for {@code UNLIMITED} or {@code INFINITE}
-     * @throws BadValueException for any other shape, a zero limit, or one beyond the suite's maximum walltime
+     * @return seconds; 0 for {@code UNLIMITED}, {@code INFINITE} or zero
+     * @throws BadValueException for any other shape, or a limit beyond the suite's maximum walltime
      */
     public static long parse(String text) throws BadValueException {
         if (text.equalsIgnoreCase("UNLIMITED") || text.equalsIgnoreCase("INFINITE")) {
@@ -45,9 +46,6 @@ public final class SlurmTime {
             }
         } else {
             throw new BadValueException(SHAPE);
-        }
-        if (seconds == 0) {
-            throw new BadValueException("time limit must be more than 0");
         }
         if (seconds > Walltime.MAX_SECONDS) {
             throw new BadValueException("time limit is too long (at most " + Walltime.MAX_SECONDS / 3600 + " hours)");
