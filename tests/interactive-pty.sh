@@ -137,9 +137,10 @@ check "... and so does its accounting record" \
   grep -qE "^$JOB,$USER_NAME,shell,.*(,3,|,3\$)" <<<"$("$B/sssadmin" accounting --format csv)"
 
 # Input from a pipe is typed into the shell, and after its end the shell reads end-of-file.
-out="$(printf 'echo "piped=$((2 + 3))"\nexit 4\n' | as_user timeout 120 env TERM=dumb "$B/qsub" -I 2>&1)"; status=$?
+out="$(printf 'echo "piped=$((2 + 3)) env=$PBS_ENVIRONMENT"\nexit 4\n' | as_user timeout 120 env TERM=dumb "$B/qsub" -I 2>&1)"; status=$?
 check "qsub -I with a pipe for input runs what it says and exits 4" \
   test "$status" -eq 4 -a -n "$(grep '^piped=5' <<<"$out")"
+check "... its shell has PBS_ENVIRONMENT=PBS_INTERACTIVE, as PBS gives it" grep -q '^piped=5 env=PBS_INTERACTIVE' <<<"$out"
 out="$( (head -c 65536 /dev/zero | tr '\0' ':' | fold -w 63; printf '\necho "after=$((6 * 7))"\nexit 6\n') \
   | as_user timeout 60 env TERM=dumb "$B/qsub" -I 2>&1)"; status=$?
 check "qsub -I takes 64 KiB of piped input that its shell echoes, and goes on (exit 6)" \

@@ -133,6 +133,7 @@ static void start_shell(int slave) {
   signal(SIGPIPE, SIG_DFL);
   unsetenv("SSS_PTY_TOKEN");
   setenv("SHELL", shell, 1);
+  setenv("PBS_ENVIRONMENT", "PBS_INTERACTIVE", 1); /* as PBS tells an interactive job's shell (a batch job: PBS_BATCH) */
   if (pw != NULL) { /* as login(1) does: the shell reads the user's profile from HOME */
     setenv("HOME", pw->pw_dir, 1);
     setenv("USER", pw->pw_name, 1);
