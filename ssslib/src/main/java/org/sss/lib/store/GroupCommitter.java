@@ -134,7 +134,9 @@ public final class GroupCommitter implements AutoCloseable {
                     task.run(connection);
                     control.execute("RELEASE write");
                     done.add(task);
-                } catch (SQLException | RuntimeException e) {
+                } catch (SQLException | RuntimeException | Error e) {
+                    // An Error too (a write's stack overflow, an assertion): the commit thread must live on, or
+                    // every caller waiting for a commit would wait for ever.
                     control.execute("ROLLBACK TO write");
                     control.execute("RELEASE write");
                     task.future.completeExceptionally(e);

@@ -71,6 +71,19 @@ class SqliteDatabaseTest {
     }
 
     @Test
+    void aWriteThatThrowsAnErrorFailsAloneAndTheCommitThreadGoesOn() throws Exception {
+        try (SqliteDatabase db = SqliteDatabase.open(dir.resolve("e.db"), V1)) {
+            CompletableFuture<Integer> broken = db.writer().submit(connection -> {
+                throw new AssertionError("a write's own failure");
+            });
+            assertThatThrownBy(() -> broken.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class).hasMessageContaining("own failure");
+            assertThat(insert(db, "after").get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(count(db)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void committedWritesSurviveReopeningAndMigrationsRunOnce() throws Exception {
         try (SqliteDatabase db = SqliteDatabase.open(dir.resolve("c.db"), V1)) {
             insert(db, "kept").get();
