@@ -26,6 +26,13 @@ class JobLaunchTest extends QueueManagerOperationsTestBase {
         assertThat(send("<job-start id=\"1\" nodes=\"node1\"/>", SCHEDULER)).contains("state=\"running\"");
     }
 
+    /** Alice's job 1, started on node1 by the scheduler, its group created. */
+    private void startJobOne() {
+        submit(OWN, "", SCHEDULER);
+        send("<job-start id=\"1\" nodes=\"node1\"/>", SCHEDULER);
+        await("job 1's group created").atMost(Duration.ofSeconds(5)).until(() -> !created.isEmpty());
+    }
+
     private long kills() {
         return components.requestsTo("process-manager").stream().filter(KILL::equals).count();
     }
@@ -65,9 +72,7 @@ class JobLaunchTest extends QueueManagerOperationsTestBase {
 
     @Test
     void aSecondCancelOfAnExitingJobSendsItsKillAgain() {
-        submit(OWN, "", SCHEDULER);
-        send("<job-start id=\"1\" nodes=\"node1\"/>", SCHEDULER);
-        await().atMost(Duration.ofSeconds(5)).until(() -> !created.isEmpty());
+        startJobOne();
         refuseKill.set(new SssException(ErrorCode.UNAVAILABLE, "the mpd ring cannot be reached"));
         assertThat(send("<job-cancel><job id=\"1\"/></job-cancel>", ADMIN)).as("the kill failed: the cancel says so")
                 .contains("code=\"unavailable\"");
@@ -78,9 +83,7 @@ class JobLaunchTest extends QueueManagerOperationsTestBase {
 
     @Test
     void anEndedGroupsReleaseThatFailsIsSentAgain() {
-        submit(OWN, "", SCHEDULER);
-        send("<job-start id=\"1\" nodes=\"node1\"/>", SCHEDULER);
-        await().atMost(Duration.ofSeconds(5)).until(() -> !created.isEmpty());
+        startJobOne();
         refuseDelete.set(new SssException(ErrorCode.UNAVAILABLE, "the process manager is restarting"));
         groupEnded(1, "job-1-1", 0);
         String release = "<del-process-group-info><process-group pgid=\"job-1-1\"/></del-process-group-info>";
@@ -90,9 +93,7 @@ class JobLaunchTest extends QueueManagerOperationsTestBase {
 
     @Test
     void anEndedGroupsReleaseThatTheProcessManagerNeverAcknowledgedIsSentAgainAfterARestart() throws Exception {
-        submit(OWN, "", SCHEDULER);
-        send("<job-start id=\"1\" nodes=\"node1\"/>", SCHEDULER);
-        await().atMost(Duration.ofSeconds(5)).until(() -> !created.isEmpty());
+        startJobOne();
         refuseDelete.set(new SssException(ErrorCode.UNAVAILABLE, "the process manager is restarting"));
         groupEnded(1, "job-1-1", 0);
         String release = "<del-process-group-info><process-group pgid=\"job-1-1\"/></del-process-group-info>";
@@ -114,9 +115,7 @@ class JobLaunchTest extends QueueManagerOperationsTestBase {
 
     @Test
     void aUsersForgedEndOfAnotherUsersGroupIsRefusedAndTheJobRunsOn() {
-        submit(OWN, "", SCHEDULER);
-        send("<job-start id=\"1\" nodes=\"node1\"/>", SCHEDULER);
-        await().atMost(Duration.ofSeconds(5)).until(() -> !created.isEmpty());
+        startJobOne();
         String forged = "<events subscriber=\"queue-manager\" next=\"3\"><event component=\"process-manager\""
                 + " msg=\"process-group-end\" seq=\"3\"><process-group pgid=\"job-1-1\" state=\"ended\" exit-status=\"0\""
                 + " launched=\"true\"/></event></events>";
