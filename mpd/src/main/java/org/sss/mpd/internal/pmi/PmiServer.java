@@ -103,6 +103,10 @@ public final class PmiServer implements AutoCloseable {
             int unboundLines = 0;
             while ((line = readLine(in)) != null) {
                 session.line(line);
+                if (session.refused()) {
+                    LOG.warn("mpd: PMI connection from {} named a rank that is not here; closed", peer);
+                    return;
+                }
                 if (session.binding() != null) {
                     guard.cancel(false);
                 } else if (++unboundLines >= MAX_UNBOUND_LINES) {

@@ -47,6 +47,7 @@ public final class PmiSession {
     private final Binder binder;
     private final String where;
     private Binding binding;
+    private boolean refused;
     private boolean initialized;
     private volatile boolean finalized;
     private SpawnRequest spawn;
@@ -92,6 +93,11 @@ public final class PmiSession {
         return binding;
     }
 
+    /** @return whether the connection named a rank that is not here (it is then closed) */
+    public boolean refused() {
+        return refused;
+    }
+
     /**
      * Handles one line from the rank.
      *
@@ -115,8 +121,17 @@ public final class PmiSession {
 
     private void handle(PmiCommand command) throws PmiProtocolException, IOException {
         if (command.cmd().equals("initack")) {
+            if (binding != null) {
+                // A connection names its rank once: rebinding would let one rank try other ranks' ids at will.
+                throw new PmiProtocolException("initack again: this connection is rank " + binding.rank() + "'s");
+            }
             int id = command.integer("pmiid");
-            binding = binder.bind(id).orElseThrow(() -> new PmiProtocolException("no rank with pmiid " + id + " here"));
+            Optional<Binding> bound = binder.bind(id);
+            if (bound.isEmpty()) {
+                refused = true; // one wrong id ends the connection: ids are not to be guessed in a stream
+                throw new PmiProtocolException("no rank with pmiid " + id + " here");
+            }
+            binding = bound.get();
             binding.job().attached(binding.rank(), this);
             channel.send("cmd=initack\ncmd=set size=" + binding.job().size() + "\ncmd=set rank=" + binding.rank()
                     + "\ncmd=set debug=0\n");

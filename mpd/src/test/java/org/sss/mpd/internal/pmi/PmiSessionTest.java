@@ -65,6 +65,15 @@ class PmiSessionTest {
     }
 
     @Test
+    void aBoundConnectionCannotNameAnotherRank() throws IOException {
+        Rank r0 = new Rank(0);
+        r0.say("cmd=initack pmiid=40");
+        assertThat(r0.say("cmd=initack pmiid=41")).startsWith("cmd=error rc=-1 msg=initack_again");
+        assertThat(r0.session.binding().rank()).isZero();
+        assertThat(r0.session.refused()).isFalse();
+    }
+
+    @Test
     void abortIsPassedOnWithoutAReply() throws IOException {
         Rank r0 = new Rank(0);
         r0.say("cmd=initack pmiid=40");
@@ -76,6 +85,7 @@ class PmiSessionTest {
     void malformedAndUnknownLinesGetAnErrorAndTheSessionGoesOn() throws IOException {
         Rank r0 = new Rank(0);
         assertThat(r0.say("cmd=initack pmiid=99")).startsWith("cmd=error rc=-1 msg=no_rank_with_pmiid_99");
+        assertThat(r0.session.refused()).as("the server closes such a connection").isTrue();
         assertThat(r0.say("cmd=get_maxes")).startsWith("cmd=error rc=-1").contains("before_initack");
         r0.say("cmd=initack pmiid=40");
         assertThat(r0.say("this is not pmi")).startsWith("cmd=error rc=-1");
