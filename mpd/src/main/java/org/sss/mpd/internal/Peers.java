@@ -124,6 +124,11 @@ public final class Peers implements AutoCloseable {
             link = link(member);
             link.send(message);
             return true;
+        } catch (org.sss.lib.wire.FrameException e) {
+            // Refused here, before a byte was written (too large for any link): the link is as good as it was, and
+            // closing it (perhaps this mpd's own ring link) would make the member look lost to the ring.
+            LOG.warn("mpd {}: {} to {} not sent: {}", selfId, message.cmd(), member.id(), e.getMessage());
+            return false;
         } catch (IOException e) {
             LOG.debug("mpd {}: cannot send {} to {}: {}", selfId, message.cmd(), member.id(), e.getMessage());
             if (link != null) {

@@ -67,12 +67,59 @@ class PeersTest {
         assertThat(received).as("messages handled by a stopped mpd").isEmpty();
     }
 
+    @Test
+    void aMessageTooLargeForAnyLinkIsNotSentAndTheLinkStays() throws Exception {
+        List<String> closedLinks = new CopyOnWriteArrayList<>();
+        Peers peers = new Peers("a", handshake, secret, new LinkHandler() {
+            @Override
+            public void message(Link link, MpdMessage message) {
+            }
+
+            @Override
+            public void closed(Link link, String reason) {
+                closedLinks.add(reason);
+            }
+        });
+        try (ServerSocket server = new ServerSocket()) {
+            server.bind(new InetSocketAddress(InetAddress.getByName("127.71.0.2"), 0));
+            Member b = new Member("b", "b", new Endpoint("127.71.0.2", server.getLocalPort()));
+            CompletableFuture<Link> accepting = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Link.accept(server.accept(), handshake, new KeyRing(List.of(secret), "ring"), TIMEOUT, TIMEOUT);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(peers.send(b, MpdMessage.of("ping").with("n", 1).build())).isTrue();
+            try (Link accepted = accepting.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                assertThat(nextPing(accepted).get("n")).isEqualTo("1");
+                byte[] huge = new byte[Link.MAX_MESSAGE + 1];
+                assertThat(peers.send(b, MpdMessage.of("kvs-commit").with("jid", "1@a").body(huge).build()))
+                        .as("refused").isFalse();
+                assertThat(peers.send(b, MpdMessage.of("ping").with("n", 2).build())).isTrue();
+                assertThat(nextPing(accepted).get("n")).as("on the same link").isEqualTo("2");
+                assertThat(closedLinks).as("links closed").isEmpty();
+            }
+        } finally {
+            peers.close();
+        }
+    }
+
     private Link connect(Endpoint endpoint) {
         try {
             return Link.connect(endpoint, handshake, secret, TIMEOUT);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** @return the next ping on the link (a new link first says who it is from) */
+    private static MpdMessage nextPing(Link link) {
+        MpdMessage message;
+        do {
+            message = receive(link);
+        } while (message != null && !message.cmd().equals("ping"));
+        return message;
     }
 
     private static MpdMessage receive(Link link) {

@@ -18,12 +18,20 @@ import java.util.Optional;
  * and no mpd ever serves a key to another. Thread-safe.
  */
 public final class JobKvs {
+    /**
+     * The most characters of keys and values a job's space holds on one mpd, committed and pending together: far
+     * above what MPICH puts (a business card of a few hundred bytes a rank), below what one fence message carries
+     * (16 MiB), so a rank cannot fill the mpd's heap, which every job on the host shares.
+     */
+    public static final long MAX_CHARS = 8L << 20;
     private final String kvsname;
     private final int localRanks;
     private final int children;
     private final Map<String, String> committed = new HashMap<>();
     private final Map<String, String> pending = new LinkedHashMap<>();
     private final List<Runnable> waiting = new ArrayList<>();
+    private long committedChars;
+    private long pendingChars;
     private int localIn;
     private int childrenIn;
     private long epoch;
@@ -39,6 +47,7 @@ public final class JobKvs {
         this.localRanks = localRanks;
         this.children = children;
         this.committed.putAll(preput);
+        preput.forEach((key, value) -> committedChars += key.length() + value.length());
     }
 
     /** @return the space's name */
@@ -53,9 +62,17 @@ public final class JobKvs {
     /**
      * @param key   a key
      * @param value its value, visible to gets after the next fence
+     * @return false (nothing kept) if the space would hold more than {@link #MAX_CHARS} characters here
      */
-    public synchronized void put(String key, String value) {
+    public synchronized boolean put(String key, String value) {
+        String before = pending.get(key);
+        long added = before == null ? key.length() + value.length() : value.length() - before.length();
+        if (committedChars + pendingChars + added > MAX_CHARS) {
+            return false;
+        }
+        pendingChars += added;
         pending.put(key, value);
+        return true;
     }
 
     /**
@@ -86,7 +103,10 @@ public final class JobKvs {
      */
     public synchronized Optional<Contribution> childIn(Map<String, String> puts) {
         childrenIn++;
-        pending.putAll(puts);
+        puts.forEach((key, value) -> {
+            String before = pending.put(key, value);
+            pendingChars += before == null ? key.length() + value.length() : value.length() - before.length();
+        });
         return readiness();
     }
 
@@ -96,6 +116,7 @@ public final class JobKvs {
         }
         Contribution contribution = new Contribution(epoch++, new LinkedHashMap<>(pending));
         pending.clear();
+        pendingChars = 0;
         localIn = 0;
         childrenIn = 0;
         return Optional.of(contribution);
@@ -108,7 +129,10 @@ public final class JobKvs {
      * @return the releases of the local ranks waiting in the fence
      */
     public synchronized List<Runnable> commit(Map<String, String> union) {
-        committed.putAll(union);
+        union.forEach((key, value) -> {
+            String before = committed.put(key, value);
+            committedChars += before == null ? key.length() + value.length() : value.length() - before.length();
+        });
         List<Runnable> released = new ArrayList<>(waiting);
         waiting.clear();
         return released;

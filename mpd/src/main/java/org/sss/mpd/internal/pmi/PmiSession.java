@@ -163,8 +163,11 @@ public final class PmiSession {
                     channel.send("cmd=put_result rc=0 msg=success\n");
                     return;
                 }
-                job.kvs().put(key, command.fields().getOrDefault("value", ""));
-                channel.send("cmd=put_result rc=0 msg=success\n");
+                if (job.kvs().put(key, command.fields().getOrDefault("value", ""))) {
+                    channel.send("cmd=put_result rc=0 msg=success\n");
+                } else {
+                    channel.send("cmd=put_result rc=-1 msg=the_job_key-value_space_is_full\n");
+                }
             }
             case "get" -> {
                 String key = checkedKey(command);

@@ -74,6 +74,23 @@ class PmiSessionTest {
     }
 
     @Test
+    void aRankCannotFillTheMpdWithItsJobsKeys() throws IOException {
+        Rank r0 = new Rank(0);
+        r0.say("cmd=initack pmiid=40");
+        String value = "v".repeat(1000);
+        int stored = 0;
+        String reply = "";
+        for (int i = 0; i < 20_000 && !reply.contains("rc=-1"); i++) {
+            reply = r0.say("cmd=put kvsname=kvs_test key=k" + i + " value=" + value);
+            stored += reply.contains("rc=0") ? 1 : 0;
+        }
+        assertThat(reply).contains("rc=-1", "space_is_full");
+        assertThat((long) stored * 1000).isLessThanOrEqualTo(JobKvs.MAX_CHARS).isGreaterThan(JobKvs.MAX_CHARS / 2);
+        assertThat(r0.say("cmd=put kvsname=kvs_test key=k0 value=shorter")).as("a smaller value for a key it has")
+                .contains("rc=0");
+    }
+
+    @Test
     void abortIsPassedOnWithoutAReply() throws IOException {
         Rank r0 = new Rank(0);
         r0.say("cmd=initack pmiid=40");
