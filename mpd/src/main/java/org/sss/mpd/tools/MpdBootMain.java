@@ -86,8 +86,7 @@ public final class MpdBootMain {
             throw new IOException("a ring is already running (its console is " + Files.readString(console).trim()
                     + "); stop it with mpdallexit first");
         }
-        Path logs = logDir();
-        Files.createDirectories(logs);
+        Path logs = privateDirectory(logDir());
         Path mpd = Path.of(home(), "bin", "mpd");
         List<String> hosts = new ArrayList<>();
         if (local) {
@@ -134,7 +133,9 @@ public final class MpdBootMain {
             command.addAll(mpdCommand);
         } else {
             command.addAll(rsh);
-            command.add("setsid -f " + String.join(" ", mpdCommand.stream().map(MpdBootMain::quote).toList())
+            // The log's directory may not exist on that host yet: made there as here, the user's own (0700).
+            command.add("mkdir -p -m 700 " + quote(log.getParent().toString()) + " && setsid -f "
+                    + String.join(" ", mpdCommand.stream().map(MpdBootMain::quote).toList())
                     + " >>" + quote(log.toString()) + " 2>&1 </dev/null");
         }
         ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -239,6 +240,34 @@ public final class MpdBootMain {
     static String home() {
         String home = System.getenv("SSS_HOME");
         return home != null ? home : System.getProperty("user.dir");
+    }
+
+    /**
+     * The log directory, made the user's own (0700) if it is not there; one that is there must be a directory (not a
+     * link) that the user owns and no one else may write: in a shared /tmp another user could have made it first, and
+     * the logs and the console file written into it would follow the links they planted.
+     */
+    static Path privateDirectory(Path dir) throws IOException {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(dir.getParent());
+            try {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                // made meanwhile: checked below like any that was there
+            }
+        }
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(dir + " is not a directory (set MPD_LOG_DIR to one of yours)");
+        }
+        String owner = Files.getOwner(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName();
+        String self = System.getProperty("user.name");
+        var permissions = Files.getPosixFilePermissions(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        if (!owner.equals(self) || permissions.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
+                || permissions.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
+            throw new IOException("log directory " + dir + " belongs to " + owner + " or others may write it; "
+                    + "remove it or set MPD_LOG_DIR to a directory of " + self + "'s");
+        }
+        return dir;
     }
 
     /** @return where mpd logs go */
