@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +67,31 @@ class MpdMembershipIntegrationTest {
             ForkedComponent again = ring.join(97);
             assertThat(ring.awaitSize(3, Duration.ofSeconds(30))).extracting(RingMember::id).contains("127.0.0.97");
             assertThat(again.isAlive()).isTrue();
+        }
+    }
+
+    /**
+     * A member dropped by a member that then died rejoins through another member of its ring (before, it tried only
+     * the one that dropped it, for half a minute, and then stayed a ring of one for good).
+     */
+    @Test
+    void aMemberDroppedByAMemberThatDiedRejoinsThroughAnother() throws Exception {
+        try (LocalRing ring = LocalRing.start(dir, 3, 85)) {
+            List<RingMember> members = ring.trace();
+            RingMember dead = members.getFirst();
+            RingMember dropped = members.get(1);
+            String secret = Files.readString(ring.secret()).trim().substring("MPD_SECRETWORD=".length());
+            try (Peer peer = new Peer(dropped.endpoint())) {
+                assertThat(peer.authenticate(secret)).isEqualTo('1');
+                peer.frame("cmd=hello id=" + dead.id());
+                ring.mpds().getFirst().kill9(); // the member that dropped it dies before it can rejoin through it
+                peer.frame("cmd=expelled epoch=1 by=" + dead.id());
+                ring.useConsole(dropped.endpoint().toString());
+                await("it ran alone").pollInterval(Duration.ofMillis(20)).atMost(Duration.ofSeconds(10))
+                        .until(() -> ring.trace().size() == 1);
+                assertThat(ring.awaitSize(2, Duration.ofSeconds(20))).as("whole again, %s in it", dropped.id())
+                        .extracting(RingMember::id).contains(dropped.id());
+            }
         }
     }
 
@@ -135,6 +161,10 @@ class MpdMembershipIntegrationTest {
         void send(String text) throws IOException {
             out.write(text.getBytes(StandardCharsets.US_ASCII));
             out.flush();
+        }
+
+        void frame(String message) throws IOException {
+            send(message.getBytes(StandardCharsets.US_ASCII).length + " " + message);
         }
 
         /** @return true if the mpd closed the connection within 10 s; a read timeout means it did not */

@@ -210,24 +210,23 @@ public final class Ring implements AutoCloseable {
 
     /** Handles {@code expelled}: this mpd was dropped from the ring while alive; it rejoins. */
     public void onExpelled(Link link) {
-        Endpoint sponsor;
+        Membership left;
         synchronized (this) {
             if (rejoining || exiting) {
                 return;
             }
             rejoining = true;
-            sponsor = membership.member(link.peerId() == null ? "" : link.peerId()).map(Member::endpoint).orElse(null);
+            left = membership;
             LOG.warn("mpd {}: was dropped from the ring (by {}); rejoining", self.id(), link.describe());
             membership = Membership.alone(self);
             closeRight();
         }
-        if (sponsor == null) {
+        joins.rejoinLater(left, link.peerId(), (ring, others) -> { // none took it back: alone, probing them
             synchronized (this) {
                 rejoining = false;
             }
-            return;
-        }
-        Thread.ofPlatform().daemon().name("mpd-rejoin").start(() -> joins.rejoin(sponsor));
+            healer.membershipChanged(ring, Membership.alone(self), others, true);
+        });
     }
 
     /**

@@ -2,6 +2,10 @@ package org.sss.mpd.internal;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,21 +93,62 @@ final class RingJoins {
         }
     }
 
-    /** @param sponsor a member of the ring that expelled this mpd: it joins again, retrying for half a minute */
-    void rejoin(Endpoint sponsor) {
+    /**
+     * Rejoins, in the background, the ring this mpd was dropped from: through the member that dropped it, then each
+     * of the others in turn. If none takes it back (about 30 s), {@code failed} is told the ring and its other
+     * members: the mpd stops rejoining and probes them as lost members (before, it tried only the one that dropped it,
+     * and when that one had gone it stayed a ring of one for good).
+     *
+     * @param left      the ring this mpd was in
+     * @param sponsorId the member that dropped it (tried first), or null
+     * @param failed    told when no member took it back
+     */
+    void rejoinLater(Membership left, String sponsorId, java.util.function.BiConsumer<Membership, Set<String>> failed) {
+        List<Endpoint> sponsors = new ArrayList<>();
+        Set<String> others = new LinkedHashSet<>();
+        left.member(sponsorId == null ? "" : sponsorId).ifPresent(member -> sponsors.add(member.endpoint()));
+        for (Member member : left.members()) {
+            if (!member.id().equals(self.id())) {
+                others.add(member.id());
+                if (!sponsors.contains(member.endpoint())) {
+                    sponsors.add(member.endpoint());
+                }
+            }
+        }
+        if (sponsors.isEmpty()) {
+            failed.accept(left, others);
+            return;
+        }
+        Thread.ofPlatform().daemon().name("mpd-rejoin").start(() -> {
+            if (!rejoin(sponsors)) {
+                LOG.warn("mpd {}: no member of its ring took it back; running alone, probing them", self.id());
+                failed.accept(left, others);
+            }
+        });
+    }
+
+    /**
+     * Joins again, through each of the given members in turn (the one that dropped this mpd first), for about 30 s.
+     *
+     * @param sponsors where the members of the ring this mpd was dropped from listen
+     * @return whether it joined (false: none took it back, or this mpd is exiting)
+     */
+    boolean rejoin(List<Endpoint> sponsors) {
         for (int attempt = 0; attempt < 60 && !ring.isExiting(); attempt++) {
+            Endpoint sponsor = sponsors.get(attempt % sponsors.size());
             try {
                 join(sponsor);
-                return;
+                return true;
             } catch (IOException e) {
                 LOG.warn("mpd {}: rejoin through {} failed: {}", self.id(), sponsor, e.getMessage());
                 try {
                     TimeUnit.MILLISECONDS.sleep(500);
                 } catch (InterruptedException interrupted) {
-                    return;
+                    return false;
                 }
             }
         }
+        return false;
     }
 
 }
