@@ -204,6 +204,7 @@ public final class Mpd implements AutoCloseable, LinkHandler {
                 .on("ping", ring::onPing)
                 .on("pong", (link, message) -> ring.onPong(link))
                 .on("expelled", (link, message) -> ring.onExpelled(link))
+                .on("heal", (link, message) -> ring.onHeal(message))
                 .on("lost", (link, message) -> ring.onLost(message))
                 .on("leave", ring::onLeave)
                 .on("leave-ok", (link, message) -> LOG.debug("mpd {}: departure acknowledged", self.id()))

@@ -130,6 +130,24 @@ public final class LocalRing implements AutoCloseable {
     }
 
     /**
+     * Starts an mpd that begins a ring of its own at a given address (a first node restarted by its service manager,
+     * which does not join: the ring's others must take it back).
+     *
+     * @param name  its host name
+     * @param at    where it listens (the address and port it had)
+     * @param extra extra mpd arguments
+     * @return its process
+     */
+    public ForkedComponent startAlone(String name, org.sss.lib.wire.Endpoint at, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--host", name, "--listen", at.toString(), "--secret",
+                secret.toString(), "--log-level", "info"));
+        args.addAll(List.of(extra));
+        ForkedComponent mpd = fork(name, args);
+        mpds.add(mpd);
+        return mpd;
+    }
+
+    /**
      * Adds an mpd with a host name that joins the running ring (a node coming back).
      *
      * @param name     its host name (e.g. node3)

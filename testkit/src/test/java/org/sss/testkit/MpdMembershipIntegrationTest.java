@@ -95,6 +95,25 @@ class MpdMembershipIntegrationTest {
         }
     }
 
+    /**
+     * The first node's mpd restarted by its service manager begins a ring of its own (it does not join); the ring it
+     * left, which remembers it as lost, asks it to join, and it does: one ring again, not two.
+     */
+    @Test
+    void aLostMemberRestartedAloneIsTakenBackIntoTheRing() throws Exception {
+        try (LocalRing ring = LocalRing.start(dir, 3, 80)) {
+            RingMember first = ring.trace().getFirst();
+            ring.useConsole(ring.trace().get(1).endpoint().toString());
+            ring.mpds().getFirst().kill9();
+            assertThat(ring.awaitSize(2, Duration.ofSeconds(15))).extracting(RingMember::id).doesNotContain(first.id());
+            ring.startAlone(first.host(), first.endpoint());
+            assertThat(ring.awaitSize(3, Duration.ofSeconds(30))).as("one ring of three again")
+                    .extracting(RingMember::id).contains(first.id());
+            ring.useConsole(first.endpoint().toString());
+            assertThat(ring.trace()).as("as the restarted one sees it").hasSize(3);
+        }
+    }
+
     @Test
     void hostilePeersAreDroppedAndTheMpdKeepsServing() throws Exception {
         try (LocalRing ring = LocalRing.start(dir, 2, 90, "--frame-timeout", "1")) {

@@ -129,12 +129,46 @@ final class PartitionHealer {
                     }
                     return;
                 }
+                // This ring wins, and that member knows nothing of it (it restarted, alone: no lost members of its
+                // own to probe): it is asked to join this ring.
+                invite(peer.member());
             }
         } finally {
             synchronized (this) {
                 probing = false;
             }
         }
+    }
+
+    private void invite(Member member) {
+        try (Link link = Link.connect(member.endpoint(), handshake, secret, PROBE_TIMEOUT)) {
+            link.send(MpdMessage.of("heal").with("at", self.endpoint()).build());
+        } catch (IOException e) {
+            LOG.debug("mpd {}: could not ask {} to join: {}", self.id(), member.id(), e.getMessage());
+        }
+    }
+
+    /**
+     * A member of another ring asks this mpd to join it: it does, in the background, if that ring wins over its own
+     * (traced from here: the asking alone proves nothing) and does not hold it already.
+     *
+     * @param at where the asking member listens
+     */
+    void invited(Endpoint at) {
+        Thread.ofPlatform().daemon().name("mpd-heal-join-" + self.id()).start(() -> {
+            Membership theirs = traceOf(at);
+            Membership mine = ring.membership();
+            if (theirs == null || theirs.contains(self.id()) || !wins(theirs, mine)) {
+                return;
+            }
+            LOG.warn("mpd {}: asked by a ring of {} led by {} (this ring has {}); joining it to heal the partition",
+                    self.id(), theirs.size(), theirs.leader().id(), mine.size());
+            try {
+                ring.join(at);
+            } catch (IOException e) {
+                LOG.warn("mpd {}: joining the ring of {} failed: {}", self.id(), theirs.leader().id(), e.getMessage());
+            }
+        });
     }
 
     /** @return whether ring {@code a} wins over ring {@code b} when two rings meet after a partition */

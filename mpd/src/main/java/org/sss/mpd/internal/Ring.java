@@ -29,8 +29,8 @@ import org.sss.lib.wire.SharedKey;
  * answers, re-knitting the ring at once, and reports the lost members to the leader (or applies the loss itself
  * if it now leads). A missing pong alone does not condemn a neighbour (see {@link NeighbourWatch}). A member that
  * learns it was dropped while alive (a partition) rejoins, and members lost while they may have been alive are
- * probed until the two rings become one again (see {@link PartitionHealer}). The ring test, which times messages
- * around the ring, is {@link RingTest}'s. Thread-safe: membership changes happen under this object's lock.
+ * probed until the two rings become one again (see {@link PartitionHealer}). Thread-safe: membership changes
+ * happen under this object's lock.
  */
 public final class Ring implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Ring.class);
@@ -97,12 +97,7 @@ public final class Ring implements AutoCloseable {
         return membership.leader().id().equals(self.id());
     }
 
-    /**
-     * Joins the ring a member belongs to, blocking until this mpd is in it (see {@link RingJoins#join}).
-     *
-     * @param sponsor any member's endpoint
-     * @throws IOException if no member accepts it (the message says why)
-     */
+    /** Joins the ring the member at {@code sponsor} is in, until in it ({@link RingJoins#join}); IOException: none took it. */
     public void join(Endpoint sponsor) throws IOException {
         joins.join(sponsor);
     }
@@ -206,6 +201,11 @@ public final class Ring implements AutoCloseable {
     /** Handles {@code pong} from the right neighbour. */
     public void onPong(Link link) {
         lastPongNanos = System.nanoTime();
+    }
+
+    /** Handles {@code heal}: a member of a larger ring that lost this mpd asks it to join that ring. */
+    public void onHeal(MpdMessage message) throws MalformedMessageException {
+        healer.invited(Endpoint.parse(message.require("at")));
     }
 
     /** Handles {@code expelled}: this mpd was dropped from the ring while alive; it rejoins. */
