@@ -97,14 +97,19 @@ class MpdMembershipIntegrationTest {
 
     /**
      * The first node's mpd restarted by its service manager begins a ring of its own (it does not join); the ring it
-     * left, which remembers it as lost, asks it to join, and it does: one ring again, not two.
+     * left (crashed or stopped), which remembers it, asks it to join, and it does: one ring again, not two.
      */
-    @Test
-    void aLostMemberRestartedAloneIsTakenBackIntoTheRing() throws Exception {
-        try (LocalRing ring = LocalRing.start(dir, 3, 80)) {
+    @org.junit.jupiter.params.ParameterizedTest(name = "stopped by {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"kill -9", "SIGTERM (it leaves cleanly)"})
+    void aMemberRestartedAloneIsTakenBackIntoTheRing(String how) throws Exception {
+        try (LocalRing ring = LocalRing.start(dir, 3, how.startsWith("kill") ? 80 : 76)) {
             RingMember first = ring.trace().getFirst();
             ring.useConsole(ring.trace().get(1).endpoint().toString());
-            ring.mpds().getFirst().kill9();
+            if (how.startsWith("kill")) {
+                ring.mpds().getFirst().kill9();
+            } else {
+                ring.mpds().getFirst().stop(Duration.ofSeconds(10));
+            }
             assertThat(ring.awaitSize(2, Duration.ofSeconds(15))).extracting(RingMember::id).doesNotContain(first.id());
             ring.startAlone(first.host(), first.endpoint());
             assertThat(ring.awaitSize(3, Duration.ofSeconds(30))).as("one ring of three again")

@@ -14,11 +14,11 @@ import org.sss.lib.wire.Endpoint;
 import org.sss.lib.wire.SharedKey;
 
 /**
- * Heals a partition for one mpd's {@link Ring}: remembers the members the ring lost while they may have been alive
- * (not clean departures), for an hour, and on every probe asks each of them which ring it is in now. If that ring
- * does not hold this mpd and wins over this one (more members; on a tie, the smaller leader id), this mpd joins
- * it; the rest of this ring follows, each member on its own probe or when the ring it pings answers
- * {@code expelled}. Every member remembers the lost ones; the leader probes them every round, the others now and
+ * Heals a partition for one mpd's {@link Ring}: remembers the members the ring lost or that left it, for an hour,
+ * and on every probe asks each of them which ring it is in now. If that ring does not hold this mpd and wins over
+ * this one (more members; on a tie, the smaller leader id), this mpd joins it; the rest of this ring follows, each
+ * member on its own probe or when the ring it pings answers {@code expelled}. If this ring wins, that member is
+ * asked to join it ({@code heal}). Every member remembers the lost ones; the leader probes them every round, the others now and
  * then (see {@link #startProbe}). A member that is back in the ring, or answers from a ring that holds this mpd, is forgotten.
  * Probes run on their own thread, one at a time, connecting outside every lock. Thread-safe: its lock is taken
  * inside the ring's, never the other way round.
@@ -61,17 +61,17 @@ final class PartitionHealer {
      * @param previous the membership before
      * @param next     the membership now
      * @param gone     ids in {@code previous} and not in {@code next}
-     * @param died     whether they were lost (true) rather than departed cleanly
+     * @param died     whether they were lost (true) rather than departed cleanly (both are remembered)
      */
     synchronized void membershipChanged(Membership previous, Membership next, Set<String> gone, boolean died) {
         for (Member member : next.members()) {
             lostPeers.remove(member.id());
         }
-        if (died) {
-            for (Member member : previous.members()) {
-                if (gone.contains(member.id()) && !member.id().equals(self.id())) {
-                    lostPeers.put(member.id(), new LostPeer(member, System.nanoTime()));
-                }
+        // Members that left cleanly too: one restarted alone (a first node whose service manager starts it without
+        // joining) must be found and asked back, or the cluster stays two rings.
+        for (Member member : previous.members()) {
+            if (gone.contains(member.id()) && !member.id().equals(self.id())) {
+                lostPeers.put(member.id(), new LostPeer(member, System.nanoTime()));
             }
         }
     }
