@@ -59,13 +59,16 @@ public final class SpawnRequest {
     public boolean line(String line) throws PmiProtocolException {
         if (line.trim().equals("endcmd")) {
             Command command = close();
-            commands.add(command);
             int total = number(block, "totspawns");
             int sofar = number(block, "spawnssofar");
             block = null;
-            if (total < 1 || total > 1024 || sofar < 1 || sofar > total) {
+            // Blocks come numbered 1..totspawns, each once: a repeated or skipped number would let a rank add blocks
+            // (up to megabytes each) for as long as it liked.
+            if (total < 1 || total > 1024 || sofar != commands.size() + 1 || sofar > total) {
+                commands.clear();
                 throw new PmiProtocolException("spawn block with spawnssofar " + sofar + " of totspawns " + total);
             }
+            commands.add(command);
             return sofar == total;
         }
         int equals = line.indexOf('=');

@@ -139,4 +139,19 @@ class PmiSessionTest {
         assertThat(r0.say("endcmd")).startsWith("cmd=error rc=-1");
         assertThat(r0.say("cmd=get_appnum")).as("back to ordinary lines").isEqualTo("cmd=appnum appnum=0\n");
     }
+
+    @Test
+    void aSpawnBlockNumberedAgainIsRefusedSoBlocksCannotPileUp() throws IOException {
+        Rank r0 = new Rank(0);
+        r0.say("cmd=initack pmiid=40");
+        for (String line : new String[] {"mcmd=spawn", "nprocs=1", "execname=/bin/a", "totspawns=2", "spawnssofar=1"}) {
+            r0.say(line);
+        }
+        assertThat(r0.say("endcmd")).as("the first of two").isEmpty();
+        for (String line : new String[] {"mcmd=spawn", "nprocs=1", "execname=/bin/a", "totspawns=2", "spawnssofar=1"}) {
+            r0.say(line);
+        }
+        assertThat(r0.say("endcmd")).as("block 1 again").startsWith("cmd=error rc=-1");
+        assertThat(job.spawns).isEmpty();
+    }
 }
