@@ -161,7 +161,11 @@ dist_deb() {
   for link in sssjob qsub qstat qdel qhold qrls qsig qalter sbatch squeue scancel sinfo srun salloc; do ln -s "/opt/sss/bin/$link" "$root/usr/bin/$link"; done
   ln -s /opt/sss/bin/sss "$root/usr/sbin/sss"
   ln -s /opt/sss/bin/sssadmin "$root/usr/sbin/sssadmin"
-  cp "$DIST_TREE"/man/man1/*.1.gz "$root/usr/share/man/man1/"
+  # mpiexec's page is the mpirun alternative's (postinst), as MPICH's and Open MPI's are: a plain file there would be
+  # overwritten by, or overwrite, theirs.
+  for page in "$DIST_TREE"/man/man1/*.1.gz; do
+    [ "$(basename "$page")" = mpiexec.1.gz ] || cp "$page" "$root/usr/share/man/man1/"
+  done
   ln -s /opt/sss/README.md "$root/usr/share/doc/sss/README.md"
   printf '%s\n' /etc/sss/sss.xml /etc/default/sss-mpd >"$root/DEBIAN/conffiles"
   cat >"$root/DEBIAN/control" <<CONTROL
