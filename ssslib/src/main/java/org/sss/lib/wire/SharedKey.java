@@ -24,6 +24,8 @@ import java.util.Set;
  */
 public final class SharedKey {
     private static final int MAX_KEY_FILE_BYTES = 4096;
+    /** The first uid of ordinary users' accounts (Debian's and most distributions' UID_MIN); below it, system accounts. */
+    static final int FIRST_USER_UID = 1000;
     private static final Set<PosixFilePermission> FORBIDDEN = EnumSet.of(
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
@@ -82,11 +84,13 @@ public final class SharedKey {
                         + (rootOwned ? ", or, as root owns it, by its group too (chmod 640 " + file + ")" : ""));
             }
             String self = System.getProperty("user.name", "");
-            if (principal.isPrivileged() && !rootOwned && !owner.equals(self)) {
+            int ownerUid = (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            if (principal.isPrivileged() && !rootOwned && !owner.equals(self) && ownerUid >= FIRST_USER_UID) {
                 // Its owner could read it, or replace it: a component's or an administrator's key held by a user
-                // makes that user one.
+                // makes that user one. Root, a system account (the suite's own, sss) or this process's user may own it.
                 throw new IOException("key file " + file + " (" + (principal.role() == Role.ADMIN
-                        ? "an administrator's key" : "a component's key") + ") is owned by " + owner + "; it must be owned by root or by " + self
+                        ? "an administrator's key" : "a component's key") + ") is owned by " + owner + ", a user's account"
+                        + " (uid " + ownerUid + "); it must be owned by root, a system account such as sss, or " + self
                         + " (chown " + self + " " + file + ")");
             }
             if (Files.size(file) > MAX_KEY_FILE_BYTES) {

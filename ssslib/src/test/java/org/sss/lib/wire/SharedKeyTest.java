@@ -75,11 +75,13 @@ class SharedKeyTest {
         Assumptions.assumeTrue("root".equals(Files.getOwner(file).getName()), "only root gives files away");
         notRootOwned(file);
         assertThatThrownBy(() -> SharedKey.load("suite", file, SUITE)).hasMessageContaining("owned by nobody")
-                .hasMessageContaining("chown root").hasMessageNotContaining("\n");
+                .hasMessageContaining("a user's account").hasMessageNotContaining("\n");
         assertThatThrownBy(() -> SharedKey.load("admin", file, new Principal("admin", Role.ADMIN, null)))
                 .hasMessageContaining("an administrator's key");
         assertThat(SharedKey.load("nobody", file, new Principal("nobody", Role.USER, "nobody")).name())
                 .isEqualTo("nobody");
+        Files.setOwner(file, file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("daemon"));
+        assertThat(SharedKey.load("suite", file, SUITE).name()).as("a system account's, as the suite's sss").isEqualTo("suite");
     }
 
     @Test
