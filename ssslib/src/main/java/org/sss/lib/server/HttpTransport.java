@@ -141,6 +141,9 @@ public final class HttpTransport implements AutoCloseable {
                 body = in.readNBytes(maxBytes + 1);
             }
             if (body.length > maxBytes) {
+                // The rest of the body is still on its way: the connection is closed after the answer, or those bytes
+                // would be read as the client's next request on it (seen as 431, or a signature that does not match).
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
                 reply(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, handler.errorReply(
                         ErrorCode.MESSAGE_TOO_LARGE, "the message is larger than " + maxBytes + " bytes"));
                 return true;
