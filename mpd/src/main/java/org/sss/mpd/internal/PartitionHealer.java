@@ -69,8 +69,21 @@ final class PartitionHealer {
         }
         // Members that left cleanly too: one restarted alone (a first node whose service manager starts it without
         // joining) must be found and asked back, or the cluster stays two rings.
-        for (Member member : previous.members()) {
-            if (gone.contains(member.id()) && !member.id().equals(self.id())) {
+        remember(previous, gone::contains);
+    }
+
+    /**
+     * This mpd was dropped from a ring and none of its members took it back: it remembers them all as lost.
+     *
+     * @param left the ring it was in
+     */
+    synchronized void droppedFrom(Membership left) {
+        remember(left, id -> true);
+    }
+
+    private void remember(Membership ring, java.util.function.Predicate<String> which) {
+        for (Member member : ring.members()) {
+            if (which.test(member.id()) && !member.id().equals(self.id())) {
                 lostPeers.put(member.id(), new LostPeer(member, System.nanoTime()));
             }
         }

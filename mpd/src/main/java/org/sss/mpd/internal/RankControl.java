@@ -217,8 +217,8 @@ final class RankControl {
      */
     void killLeftovers(LocalRank local) {
         synchronized (local) {
-            if (local.killTimer != null && !local.exited && local.pid > 0) {
-                Posix.kill(-local.pid, UnixSignals.KILL);
+            if (local.killTimer != null) {
+                escalate(local);
             }
         }
     }

@@ -221,11 +221,11 @@ public final class Ring implements AutoCloseable {
             membership = Membership.alone(self);
             closeRight();
         }
-        joins.rejoinLater(left, link.peerId(), (ring, others) -> { // none took it back: alone, probing them
+        joins.rejoinLater(left, link.peerId(), ring -> { // none took it back: alone, probing them
             synchronized (this) {
                 rejoining = false;
             }
-            healer.membershipChanged(ring, Membership.alone(self), others, true);
+            healer.droppedFrom(ring);
         });
     }
 

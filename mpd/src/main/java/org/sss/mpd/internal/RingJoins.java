@@ -2,11 +2,11 @@ package org.sss.mpd.internal;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sss.lib.wire.ChallengeHandshake;
@@ -95,34 +95,27 @@ final class RingJoins {
 
     /**
      * Rejoins, in the background, the ring this mpd was dropped from: through the member that dropped it, then each
-     * of the others in turn. If none takes it back (about 30 s), {@code failed} is told the ring and its other
-     * members: the mpd stops rejoining and probes them as lost members (before, it tried only the one that dropped it,
-     * and when that one had gone it stayed a ring of one for good).
+     * of the others in turn. If none takes it back (about 30 s), {@code failed} is told the ring: the mpd stops
+     * rejoining and probes its members as lost ones (before, it tried only the one that dropped it, and when that one
+     * had gone it stayed a ring of one for good).
      *
      * @param left      the ring this mpd was in
      * @param sponsorId the member that dropped it (tried first), or null
      * @param failed    told when no member took it back
      */
-    void rejoinLater(Membership left, String sponsorId, java.util.function.BiConsumer<Membership, Set<String>> failed) {
-        List<Endpoint> sponsors = new ArrayList<>();
-        Set<String> others = new LinkedHashSet<>();
+    void rejoinLater(Membership left, String sponsorId, Consumer<Membership> failed) {
+        Set<Endpoint> sponsors = new LinkedHashSet<>();
         left.member(sponsorId == null ? "" : sponsorId).ifPresent(member -> sponsors.add(member.endpoint()));
-        for (Member member : left.members()) {
-            if (!member.id().equals(self.id())) {
-                others.add(member.id());
-                if (!sponsors.contains(member.endpoint())) {
-                    sponsors.add(member.endpoint());
-                }
-            }
-        }
+        left.members().stream().filter(member -> !member.id().equals(self.id()))
+                .forEach(member -> sponsors.add(member.endpoint()));
         if (sponsors.isEmpty()) {
-            failed.accept(left, others);
+            failed.accept(left);
             return;
         }
         Thread.ofPlatform().daemon().name("mpd-rejoin").start(() -> {
-            if (!rejoin(sponsors)) {
+            if (!rejoin(List.copyOf(sponsors))) {
                 LOG.warn("mpd {}: no member of its ring took it back; running alone, probing them", self.id());
-                failed.accept(left, others);
+                failed.accept(left);
             }
         });
     }

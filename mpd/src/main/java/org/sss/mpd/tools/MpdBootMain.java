@@ -3,8 +3,11 @@ package org.sss.mpd.tools;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -248,22 +251,22 @@ public final class MpdBootMain {
      * the logs and the console file written into it would follow the links they planted.
      */
     static Path privateDirectory(Path dir) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(dir.getParent());
             try {
                 Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            } catch (java.nio.file.FileAlreadyExistsException raced) {
+            } catch (FileAlreadyExistsException raced) {
                 // made meanwhile: checked below like any that was there
             }
         }
-        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException(dir + " is not a directory (set MPD_LOG_DIR to one of yours)");
         }
-        String owner = Files.getOwner(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName();
+        String owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
         String self = System.getProperty("user.name");
-        var permissions = Files.getPosixFilePermissions(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        if (!owner.equals(self) || permissions.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
-                || permissions.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
+        var permissions = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+        if (!owner.equals(self) || permissions.contains(PosixFilePermission.GROUP_WRITE)
+                || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
             throw new IOException("log directory " + dir + " belongs to " + owner + " or others may write it; "
                     + "remove it or set MPD_LOG_DIR to a directory of " + self + "'s");
         }

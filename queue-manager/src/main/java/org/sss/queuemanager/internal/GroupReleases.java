@@ -112,7 +112,9 @@ final class GroupReleases implements AutoCloseable {
                 processManager.delete(List.of(batch.get(i)));
             } catch (SssException e) {
                 if (e.code() != ErrorCode.NOT_FOUND) {
-                    store.releasedLater(batch.subList(0, i));
+                    if (i > 0) {
+                        store.releasedLater(batch.subList(0, i));
+                    }
                     later(new ArrayList<>(batch.subList(i, batch.size())), e);
                     return false;
                 }

@@ -100,14 +100,8 @@ public final class JobSpool {
 
     /** Creates a file that did not exist, with the permissions from its creation, and writes it. */
     private static void writeNew(Path file, CharSequence content, String permissions) throws IOException {
-        try (java.nio.channels.SeekableByteChannel channel = Files.newByteChannel(file,
-                java.util.Set.of(java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)))) {
-            java.nio.ByteBuffer bytes = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(content));
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-        }
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
+        Files.writeString(file, content, StandardCharsets.UTF_8);
     }
 
     /**

@@ -61,8 +61,8 @@ public final class SharedKey {
      * @return the key
      * @throws IOException with a one-line reason naming the file: missing, not a regular file, group- or
      *                     world-accessible (group-readable is allowed when root owns it), a component's or an
-     *                     administrator's key owned by anyone but root or this process's user, unreadable, empty or
-     *                     too large
+     *                     administrator's key owned by an ordinary user's account other than this process's,
+     *                     unreadable, empty or too large
      */
     public static SharedKey load(String name, Path file, Principal principal) throws IOException {
         try {

@@ -47,7 +47,7 @@ public final class JobKvs {
         this.localRanks = localRanks;
         this.children = children;
         this.committed.putAll(preput);
-        preput.forEach((key, value) -> committedChars += key.length() + value.length());
+        preput.forEach((key, value) -> committedChars += growth(null, key, value));
     }
 
     /** @return the space's name */
@@ -65,8 +65,7 @@ public final class JobKvs {
      * @return false (nothing kept) if the space would hold more than {@link #MAX_CHARS} characters here
      */
     public synchronized boolean put(String key, String value) {
-        String before = pending.get(key);
-        long added = before == null ? key.length() + value.length() : value.length() - before.length();
+        long added = growth(pending.get(key), key, value);
         if (committedChars + pendingChars + added > MAX_CHARS) {
             return false;
         }
@@ -103,10 +102,7 @@ public final class JobKvs {
      */
     public synchronized Optional<Contribution> childIn(Map<String, String> puts) {
         childrenIn++;
-        puts.forEach((key, value) -> {
-            String before = pending.put(key, value);
-            pendingChars += before == null ? key.length() + value.length() : value.length() - before.length();
-        });
+        puts.forEach((key, value) -> pendingChars += growth(pending.put(key, value), key, value));
         return readiness();
     }
 
@@ -129,13 +125,15 @@ public final class JobKvs {
      * @return the releases of the local ranks waiting in the fence
      */
     public synchronized List<Runnable> commit(Map<String, String> union) {
-        union.forEach((key, value) -> {
-            String before = committed.put(key, value);
-            committedChars += before == null ? key.length() + value.length() : value.length() - before.length();
-        });
+        union.forEach((key, value) -> committedChars += growth(committed.put(key, value), key, value));
         List<Runnable> released = new ArrayList<>(waiting);
         waiting.clear();
         return released;
+    }
+
+    /** @return the characters a space grows by when {@code key} holds {@code value} where it held {@code before} */
+    private static long growth(String before, String key, String value) {
+        return before == null ? key.length() + value.length() : value.length() - before.length();
     }
 
     /** @return how many ranks wait in the fence here */

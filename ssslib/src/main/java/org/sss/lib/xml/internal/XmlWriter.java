@@ -1,6 +1,7 @@
 package org.sss.lib.xml.internal;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import org.xml.sax.Attributes;
 import org.xml.sax.ContentHandler;
@@ -85,30 +86,34 @@ public final class XmlWriter implements ContentHandler {
                 case '<' -> text.append("&lt;");
                 case '>' -> text.append("&gt;");
                 case '\r' -> text.append("&#13;");
-                default -> text.append(representable(ch, i, start, start + length) ? c : REPLACEMENT);
+                default -> text.append(c >= 0x20 && c < 0xD800 ? c : carried(CharBuffer.wrap(ch), i, start, start + length));
             }
         }
     }
 
     private static final char REPLACEMENT = '\uFFFD';
 
-    /** @return whether the character at {@code i} may appear in XML 1.0 (a surrogate only in a whole pair) */
-    static boolean representable(char[] chars, int i, int from, int end) {
-        char c = chars[i];
+    /**
+     * The character at {@code i} of {@code chars[from, end)} as it is written, one outside the common range
+     * (below U+0020, or from U+D800 on) being looked at here: U+FFFD in place of one XML 1.0 cannot carry (a
+     * surrogate only in a whole pair).
+     */
+    private static char carried(CharSequence chars, int i, int from, int end) {
+        char c = chars.charAt(i);
+        boolean carried;
         if (c < 0x20) {
-            return c == '\t' || c == '\n' || c == '\r';
+            carried = c == '\t' || c == '\n' || c == '\r';
+        } else if (Character.isHighSurrogate(c)) {
+            carried = i + 1 < end && Character.isLowSurrogate(chars.charAt(i + 1));
+        } else if (Character.isLowSurrogate(c)) {
+            carried = i > from && Character.isHighSurrogate(chars.charAt(i - 1));
+        } else {
+            carried = c != 0xFFFE && c != 0xFFFF;
         }
-        if (Character.isHighSurrogate(c)) {
-            return i + 1 < end && Character.isLowSurrogate(chars[i + 1]);
-        }
-        if (Character.isLowSurrogate(c)) {
-            return i > from && Character.isHighSurrogate(chars[i - 1]);
-        }
-        return c != 0xFFFE && c != 0xFFFF;
+        return carried ? c : REPLACEMENT;
     }
 
     private static void escapeAttribute(String value, StringBuilder out) {
-        char[] chars = null;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
@@ -118,14 +123,7 @@ public final class XmlWriter implements ContentHandler {
                 case '\t' -> out.append("&#9;");
                 case '\n' -> out.append("&#10;");
                 case '\r' -> out.append("&#13;");
-                default -> {
-                    if (c >= 0x20 && c < 0xD800) {
-                        out.append(c);
-                    } else {
-                        chars = chars == null ? value.toCharArray() : chars;
-                        out.append(representable(chars, i, 0, chars.length) ? c : REPLACEMENT);
-                    }
-                }
+                default -> out.append(c >= 0x20 && c < 0xD800 ? c : carried(value, i, 0, value.length()));
             }
         }
     }
