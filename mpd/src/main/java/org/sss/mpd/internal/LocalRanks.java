@@ -3,6 +3,7 @@ package org.sss.mpd.internal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +81,7 @@ final class LocalRanks {
             LOG.warn("mpd {}: job {}: its ranks here get PMI-1 only: {}", selfId(), spec.jid(), served.problem());
         }
         Map<JobSpec.RankSet, RankLauncher.Launchable> launchables = new LinkedHashMap<>();
+        Map<JobSpec.RankSet, Integer> uids = new HashMap<>();
         StringBuilder spawned = new StringBuilder();
         List<Integer> here = spec.ranksOn(job.index);
         JobCgroups.Entered confined = here.isEmpty() ? JobCgroups.Entered.NONE : cgroups.enter(job);
@@ -89,7 +91,8 @@ final class LocalRanks {
         for (int rank : here) {
             RankLauncher.Launchable launchable = launchables.computeIfAbsent(spec.setOf(rank),
                     set -> launcher.ranks(spec, set, confined));
-            int pid = spawn(job, rank, launchable, served);
+            int uid = uids.computeIfAbsent(spec.setOf(rank), launcher::uidOf);
+            int pid = spawn(job, rank, launchable, uid, served);
             spawned.append(rank).append(' ').append(pid).append('\n');
         }
         startCoProcesses(job, spawned, confined);
@@ -100,9 +103,10 @@ final class LocalRanks {
 
     /**
      * Spawns one rank with its variables: PMI-1's and PMIx's as the job's mode and this host's PMIx server allow.
-     * Returns its pid, or 0 if it could not be started (its failure is already reported).
+     * Returns its pid, or 0 if it could not be started (its failure is already reported). {@code uid} is the user
+     * it runs as: only that user's (or root's) connections may speak for it at the PMI port.
      */
-    private int spawn(Job job, int rank, RankLauncher.Launchable launchable, PmixJobs.Served served) {
+    private int spawn(Job job, int rank, RankLauncher.Launchable launchable, int uid, PmixJobs.Served served) {
         JobSpec spec = job.spec;
         LocalRank local = new LocalRank(rank);
         List<String> own = new ArrayList<>(32);
@@ -113,7 +117,7 @@ final class LocalRanks {
         own.add("MPD_JSIZE=" + spec.size());
         own.add("MPD_HOST=" + ring.self().host());
         if (spec.pmi().servesPmi1()) {
-            int pmiid = pmi.register(job.pmi, rank);
+            int pmiid = pmi.register(job.pmi, rank, uid);
             local.pmiid = pmiid;
             own.add("PMI_PORT=" + pmi.port());
             own.add("PMI_ID=" + pmiid);

@@ -14,7 +14,8 @@ import org.sss.mpd.internal.pmi.PmiSession;
 /**
  * This mpd's PMI-1 port and the {@code PMI_ID}s it has handed out. A rank is started with {@code PMI_PORT} (this
  * port) and {@code PMI_ID}; its first line ({@code initack pmiid=N}) names its job and rank by that id. Ids are
- * drawn at random, so another local user cannot guess one and speak for a rank, and given back when the rank ends
+ * drawn at random, and a connection must be the rank's user's (or root's) to use one, so another local user can
+ * neither guess one nor use one read from a rank's environment; ids are given back when the rank ends
  * or its job is forgotten. A connection that ends with PMI initialised and not finalised is logged here; what it
  * means for the rank is decided at the rank's exit ({@link LocalRanks}). Thread-safe.
  */
@@ -42,10 +43,11 @@ final class PmiPort implements AutoCloseable {
     /**
      * @param job  the job's PMI view on this mpd
      * @param rank a rank about to be started here
+     * @param uid  the user id it will run as (only its user's or root's connections may then speak for it)
      * @return its {@code PMI_ID}, positive and unused
      */
-    int register(PmiJob job, int rank) {
-        PmiSession.Binding binding = new PmiSession.Binding(job, rank);
+    int register(PmiJob job, int rank, int uid) {
+        PmiSession.Binding binding = new PmiSession.Binding(job, rank, uid);
         int pmiid;
         do {
             pmiid = 1 + idSource.nextInt(Integer.MAX_VALUE - 1);

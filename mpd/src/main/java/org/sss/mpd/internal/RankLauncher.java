@@ -124,6 +124,16 @@ public final class RankLauncher {
         return prepare(spec, set, set.coProcess(), List.of(set.coProcess()), Posix.Redirects.NONE, confined);
     }
 
+    /**
+     * @param set a rank set
+     * @return the user id its processes run as (this mpd's own unless the set names another user), or -1 when the
+     *         host knows no such user (its processes cannot start then either)
+     */
+    int uidOf(JobSpec.RankSet set) {
+        boolean otherUser = !set.runAs().isEmpty() && !set.runAs().equals(ownUser);
+        return otherUser ? UserIds.uidOf(set.runAs()).orElse(-1) : Posix.uid();
+    }
+
     private Launchable prepare(JobSpec spec, JobSpec.RankSet set, String exec, List<String> argv,
                                Posix.Redirects redirects, JobCgroups.Entered confined) {
         Map<String, String> env = new LinkedHashMap<>();

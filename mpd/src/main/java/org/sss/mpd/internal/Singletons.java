@@ -65,7 +65,7 @@ final class Singletons {
         job.ranks.put(0, new LocalRank(0));
         table.add(job);
         job.singleton = PmiSession.bound(text -> console.send(ConsoleMessages.pmiReply(jid, text)),
-                new PmiSession.Binding(job.pmi, 0), console.describe());
+                new PmiSession.Binding(job.pmi, 0, -1), console.describe());
         LOG.info("mpd {}: singleton job {} for pid {} from {}", selfId(), jid, pid, console.describe());
         console.trySend(ConsoleMessages.singletonOk(jid, job.pmi.kvs().kvsname()));
     }

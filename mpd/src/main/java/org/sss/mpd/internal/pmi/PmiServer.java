@@ -14,8 +14,10 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * connection gets a {@link PmiSession} on its own (platform) thread. Lines are read with a bound (a line longer
  * than {@link PmiLimits#MAX_LINE} gets an error and the connection is closed), so a rank cannot make the mpd
  * buffer without limit. A connection that has not named its rank within {@link #UNBOUND_TIMEOUT}, or in
- * {@link #MAX_UNBOUND_LINES} lines, is closed, so a stray or hostile client cannot hold a thread. When a connection ends, the session is handed to the owner to judge (a rank that
- * initialised PMI and never finalised has failed).
+ * {@link #MAX_UNBOUND_LINES} lines, is closed, so a stray or hostile client cannot hold a thread. A connection
+ * speaks for a rank only if the rank's user (or root) made it ({@link TcpPeerOwner}): a rank's {@code PMI_ID} in
+ * another user's hands is refused as a wrong id is. When a connection ends, the session is handed to the owner to
+ * judge (a rank that initialised PMI and never finalised has failed).
  */
 public final class PmiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PmiServer.class);
@@ -39,6 +43,7 @@ public final class PmiServer implements AutoCloseable {
             Thread.ofPlatform().daemon().name("mpd-pmi-watchdog").factory());
     private final ServerSocket server;
     private final PmiSession.Binder binder;
+    private final Function<Socket, OptionalInt> owners;
     private final Consumer<PmiSession> ended;
     private volatile boolean closed;
 
@@ -49,8 +54,21 @@ public final class PmiServer implements AutoCloseable {
      * @throws IOException if the port cannot be bound
      */
     public PmiServer(String address, PmiSession.Binder binder, Consumer<PmiSession> ended) throws IOException {
+        this(address, binder, TcpPeerOwner::of, ended);
+    }
+
+    /**
+     * @param address where to listen
+     * @param binder  resolves {@code PMI_ID}s
+     * @param owners  the user id of the process that made an accepted connection, if known
+     * @param ended   told when a rank's connection ends
+     * @throws IOException if the port cannot be bound
+     */
+    PmiServer(String address, PmiSession.Binder binder, Function<Socket, OptionalInt> owners, Consumer<PmiSession> ended)
+            throws IOException {
         this.server = new ServerSocket(0, 1024, InetAddress.getByName(address));
         this.binder = binder;
+        this.owners = owners;
         this.ended = ended;
         Thread.ofPlatform().daemon().name("mpd-pmi-accept").start(this::acceptLoop);
     }
@@ -90,7 +108,7 @@ public final class PmiServer implements AutoCloseable {
                     out.write(text.getBytes(StandardCharsets.UTF_8));
                     out.flush();
                 }
-            }, binder, peer);
+            }, binder, () -> owners.apply(socket), peer);
             PmiSession watched = session;
             ScheduledFuture<?> guard = WATCHDOG.schedule(() -> {
                 if (watched.binding() == null) {

@@ -2,7 +2,9 @@ package org.sss.mpd.internal.pmi;
 
 import java.io.IOException;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,12 +41,21 @@ public final class PmiSession {
      *
      * @param job  its job
      * @param rank its rank
+     * @param uid  the user id it runs as: only a connection made by that user (or by root) may speak for it
      */
-    public record Binding(PmiJob job, int rank) {
+    public record Binding(PmiJob job, int rank, int uid) {
+        /**
+         * @param peerUid the user id of the process that made a connection naming this rank, if known
+         * @return whether that connection may speak for the rank: made by its user or by root
+         */
+        boolean admits(OptionalInt peerUid) {
+            return peerUid.isPresent() && (peerUid.getAsInt() == uid || peerUid.getAsInt() == 0);
+        }
     }
 
     private final Channel channel;
     private final Binder binder;
+    private final Supplier<OptionalInt> peerUid;
     private final String where;
     private Binding binding;
     private boolean refused;
@@ -55,9 +66,11 @@ public final class PmiSession {
     /**
      * @param channel where replies go
      * @param binder  resolves {@code initack pmiid=}
+     * @param peerUid the user id of the process that made the connection (asked once, at {@code initack}), empty
+     *                when it cannot be known: then no rank is bound
      * @param where   the peer, for logs
      */
-    public PmiSession(Channel channel, Binder binder, String where) {
+    public PmiSession(Channel channel, Binder binder, Supplier<OptionalInt> peerUid, String where) {
         this.channel = text -> {
             if (LOG.isDebugEnabled()) {
                 LOG.debug("mpd: PMI {} <- {}", where, text.strip().replace("\n", " | "));
@@ -65,6 +78,7 @@ public final class PmiSession {
             channel.send(text);
         };
         this.binder = binder;
+        this.peerUid = peerUid;
         this.where = where;
     }
 
@@ -77,7 +91,7 @@ public final class PmiSession {
      * @return the session
      */
     public static PmiSession bound(Channel channel, Binding binding, String where) {
-        PmiSession session = new PmiSession(channel, id -> Optional.empty(), where);
+        PmiSession session = new PmiSession(channel, id -> Optional.empty(), OptionalInt::empty, where);
         session.binding = binding;
         binding.job().attached(binding.rank(), session);
         return session;
@@ -129,6 +143,17 @@ public final class PmiSession {
             Optional<Binding> bound = binder.bind(id);
             if (bound.isEmpty()) {
                 refused = true; // one wrong id ends the connection: ids are not to be guessed in a stream
+                throw new PmiProtocolException("no rank with pmiid " + id + " here");
+            }
+            OptionalInt uid = peerUid.get();
+            if (!bound.get().admits(uid)) {
+                // Another user's process holding a rank's id (read from its environment, or guessed) must not act as
+                // that rank: its key-value space, its fences, an abort, a spawn as its user. It is told what a wrong
+                // id is told, so that it learns nothing of the id; the log says why.
+                refused = true;
+                LOG.warn("mpd: PMI connection from {} named job {} rank {}, which runs as uid {}, but was made by {}; refused",
+                        where, bound.get().job().jid(), bound.get().rank(), bound.get().uid(),
+                        uid.isPresent() ? "uid " + uid.getAsInt() : "a process whose user is unknown");
                 throw new PmiProtocolException("no rank with pmiid " + id + " here");
             }
             binding = bound.get();

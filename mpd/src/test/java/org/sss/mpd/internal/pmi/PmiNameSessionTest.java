@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,7 +17,7 @@ class PmiNameSessionTest {
     private final FakeJob job = new FakeJob(1);
     private final List<String> replies = new ArrayList<>();
     private final PmiSession session = new PmiSession(replies::add,
-            id -> Optional.of(new PmiSession.Binding(job, 0)), "test");
+            id -> Optional.of(new PmiSession.Binding(job, 0, 1000)), () -> OptionalInt.of(1000), "test");
 
     private String say(String line) throws IOException {
         replies.clear();

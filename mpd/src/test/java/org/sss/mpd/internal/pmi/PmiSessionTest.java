@@ -6,19 +6,28 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /** The PMI-1 conversation of MPICH's client, replayed against a session over a fake job. */
 class PmiSessionTest {
     private final FakeJob job = new FakeJob(2);
 
+    /** The user the fake job's ranks run as. */
+    private static final int USER = 1000;
+
     private final class Rank {
         final List<String> replies = new ArrayList<>();
         final PmiSession session;
 
         Rank(int rank) {
+            this(rank, OptionalInt.of(USER));
+        }
+
+        /** A connection made by the user {@code peer} says (empty: unknown). */
+        Rank(int rank, OptionalInt peer) {
             session = new PmiSession(text -> replies.add(text), id -> id == 40 + rank
-                    ? Optional.of(new PmiSession.Binding(job, rank)) : Optional.empty(), "test");
+                    ? Optional.of(new PmiSession.Binding(job, rank, USER)) : Optional.empty(), () -> peer, "test");
         }
 
         String say(String line) throws IOException {
@@ -62,6 +71,31 @@ class PmiSessionTest {
         assertThat(r1.say("cmd=get kvsname=kvs_test key=card0")).isEqualTo("cmd=get_result rc=0 msg=success value=ABCD\n");
         assertThat(r1.say("cmd=get kvsname=other key=pre")).as("keys put before the job started")
                 .isEqualTo("cmd=get_result rc=0 msg=success value=put\n");
+    }
+
+    @Test
+    void aConnectionOfAnotherUserIsRefusedTheRankAsAWrongIdIs() throws IOException {
+        Rank stranger = new Rank(0, OptionalInt.of(USER + 1));
+        String reply = stranger.say("cmd=initack pmiid=40");
+        assertThat(reply).as("the same answer as a wrong id's: the id's validity is not told")
+                .isEqualTo(new Rank(0).say("cmd=initack pmiid=99").replace("99", "40"));
+        assertThat(stranger.session.refused()).isTrue();
+        assertThat(stranger.session.binding()).isNull();
+        assertThat(job.events).isEmpty();
+    }
+
+    @Test
+    void aConnectionWhoseUserIsUnknownIsRefused() throws IOException {
+        Rank unknown = new Rank(0, OptionalInt.empty());
+        assertThat(unknown.say("cmd=initack pmiid=40")).startsWith("cmd=error rc=-1 msg=no_rank_with_pmiid_40_here");
+        assertThat(unknown.session.refused()).isTrue();
+    }
+
+    @Test
+    void rootsConnectionAndTheRanksOwnUsersMaySpeakForIt() throws IOException {
+        assertThat(new Rank(0, OptionalInt.of(0)).say("cmd=initack pmiid=40")).startsWith("cmd=initack\n");
+        assertThat(new Rank(1).say("cmd=initack pmiid=41")).startsWith("cmd=initack\n");
+        assertThat(job.events).containsExactly("attached 0", "attached 1");
     }
 
     @Test
