@@ -111,6 +111,20 @@ public final class AccountingRecords {
     }
 
     /**
+     * @return the highest job number with a record (an array's elements count by their array's number), 0 if none:
+     *         records are never pruned, so no later job may take a number below it
+     * @throws SQLException if it cannot be read
+     */
+    public long highestJobNumber() throws SQLException {
+        return database.read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT MAX(CAST(job_id AS INTEGER)) FROM accounting");
+                 java.sql.ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        });
+    }
+
+    /**
      * @param query which records
      * @return them, in the order their jobs ended
      * @throws SQLException if they cannot be read

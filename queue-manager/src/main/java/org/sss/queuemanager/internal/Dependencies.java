@@ -40,6 +40,49 @@ final class Dependencies {
     }
 
     /**
+     * @param table    the jobs
+     * @param depend   dependencies as a job's spec holds them ({@code afterok:12:13,afterany:14})
+     * @param sequence a job number
+     * @return the number of a job through which these dependencies come back to {@code sequence} (itself, or a job
+     *         that waits on it, directly or through others), or -1 if they never do: a job with such a dependency
+     *         would wait for itself for ever
+     */
+    static long cycleThrough(JobTable table, String depend, long sequence) {
+        java.util.Deque<String> todo = new java.util.ArrayDeque<>(numbers(depend));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        while (!todo.isEmpty()) {
+            String number = todo.pop();
+            if (Long.parseLong(number) == sequence) {
+                return sequence;
+            }
+            if (seen.add(number)) {
+                for (Job other : jobsNamed(table, number)) {
+                    if (!other.isCompleted()) {
+                        for (String next : numbers(other.spec().depend())) {
+                            if (Long.parseLong(next) == sequence) {
+                                return Long.parseLong(number);
+                            }
+                            todo.push(next);
+                        }
+                    }
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static List<String> numbers(String depend) {
+        List<String> numbers = new java.util.ArrayList<>();
+        if (!depend.isEmpty()) {
+            for (String part : depend.split(",")) {
+                String[] fields = part.split(":");
+                numbers.addAll(List.of(fields).subList(1, fields.length));
+            }
+        }
+        return numbers;
+    }
+
+    /**
      * @param table the jobs
      * @param job   a waiting job
      * @return its verdict, with the first dependency that decides it

@@ -286,12 +286,26 @@ public final class JobRunner implements AutoCloseable {
      */
     public Job kill(Job job, String reason) throws SssException {
         Job exiting = table.change(job.id(), current -> current.state() == Job.State.RUNNING
+                || current.state() == Job.State.EXITING && cancelsRequeue(current.reason(), reason)
                 ? current.in(Job.State.EXITING, reason) : current, current -> null);
         if (launching.computeIfPresent(job.id(), (id, kill) -> true) != null) {
             return exiting;
         }
-        killGroup(exiting);
+        try {
+            killGroup(exiting);
+        } catch (SssException e) {
+            // The job is exiting on disk: the kill is owed, and a process manager that is away (restarting, say)
+            // must not leave it running until someone asks again; a walltime's kill has nobody to ask again.
+            LOG.warn("queue-manager: job {}: its process group cannot be killed now ({}); trying again", job.id(),
+                    e.getMessage());
+            timers.schedule(() -> killLaunched(exiting, Duration.ofMillis(200)), 100, TimeUnit.MILLISECONDS);
+        }
         return exiting;
+    }
+
+    /** A cancel (or walltime) of a job exiting to be requeued ends it instead: it must not go back to the queue. */
+    private static boolean cancelsRequeue(String current, String reason) {
+        return current.startsWith(REQUEUE) && !reason.startsWith(REQUEUE);
     }
 
     private void killGroup(Job job) throws SssException {

@@ -83,13 +83,15 @@ public final class JobService implements AutoCloseable {
     public static JobService start(QueueManagerSettings settings, ComponentCalls components) throws IOException {
         JobStore store = JobStore.open(settings.database());
         List<Job> loaded;
+        JobTable table;
         try {
             loaded = store.loadAll();
+            table = new JobTable(store, loaded);
         } catch (SQLException e) {
             store.close();
             throw new IOException("cannot read " + settings.database() + ": " + e.getMessage(), e);
         }
-        JobService service = new JobService(settings, store, new JobTable(store, loaded), components);
+        JobService service = new JobService(settings, store, table, components);
         List<Job> running = loaded.stream().filter(Job::holdsNodes).toList();
         service.runner.recover(running);
         LOG.info("queue-manager: {} job(s) in the store, {} running", loaded.size(), running.size());
@@ -267,7 +269,8 @@ public final class JobService implements AutoCloseable {
                         ? current.completed(null, why, Instant.now()) : current, current -> SuiteEvent.JOB_FINISHED);
                 events.wake();
                 kick();
-                yield done;
+                // Started since it was read (a cancel of many jobs waits on each kill): it is killed instead.
+                yield done.holdsNodes() ? runner.kill(done, why) : done;
             }
             case RUNNING, EXITING -> runner.kill(job, why); // an exiting job's kill is sent again
             case COMPLETED -> throw SssException.invalidState("job " + job.id() + " has completed");

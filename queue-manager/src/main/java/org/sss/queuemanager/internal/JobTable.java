@@ -60,10 +60,13 @@ public final class JobTable {
     /**
      * @param store  where jobs are kept
      * @param loaded the jobs the store holds (from {@link JobStore#loadAll()})
+     * @throws SQLException if the highest job number ever given cannot be read
      */
-    public JobTable(JobStore store, List<Job> loaded) {
+    public JobTable(JobStore store, List<Job> loaded) throws SQLException {
         this.store = store;
-        long highest = 0;
+        // Completed jobs leave the table after the history period, their accounting records never: the next number
+        // follows both, so that a number is never given twice (output names, accounting, events are per number).
+        long highest = store.accounting().highestJobNumber();
         for (Job job : loaded) {
             put(job);
             if (job.holdsNodes()) {

@@ -115,6 +115,11 @@ public final class Submissions {
         checkShape(shape, queue, false);
         long walltime = walltime(queue, change.walltime().orElse(old.walltime()), false);
         String depend = change.dependencies().isEmpty() ? old.depend() : depend(change.dependencies(), false);
+        long cycle = Dependencies.cycleThrough(table, depend, job.sequence());
+        if (cycle >= 0) {
+            throw SssException.badValue("-W depend=" + depend + ": job " + job.sequence() + " would wait for itself"
+                    + (cycle == job.sequence() ? "" : " (job " + cycle + " waits for it)"));
+        }
         return new Job.JobSpec(old.user(), change.name().orElse(old.name()), queue.name(), shape.nodes(), shape.ppn(), walltime,
                 change.priority().orElse(old.priority()), change.account().orElse(old.account()), old.workdir(),
                 old.submitHost(), old.scriptName(), old.script(), old.outputPath(), old.errorPath(), old.join(), depend,

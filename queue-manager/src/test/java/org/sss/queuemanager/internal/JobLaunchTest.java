@@ -71,14 +71,38 @@ class JobLaunchTest extends QueueManagerOperationsTestBase {
     }
 
     @Test
-    void aSecondCancelOfAnExitingJobSendsItsKillAgain() {
+    void aKillThatFailsIsSentAgainWithoutBeingAskedAgainAndASecondCancelSendsItToo() {
         startJobOne();
         refuseKill.set(new SssException(ErrorCode.UNAVAILABLE, "the mpd ring cannot be reached"));
-        assertThat(send("<job-cancel><job id=\"1\"/></job-cancel>", ADMIN)).as("the kill failed: the cancel says so")
-                .contains("code=\"unavailable\"");
-        assertThat(send("<job-query><job id=\"1\"/></job-query>", ADMIN)).contains("state=\"exiting\"");
+        assertThat(send("<job-cancel><job id=\"1\"/></job-cancel>", ADMIN)).as("the cancel is recorded; its kill is owed")
+                .contains("state=\"exiting\"");
+        await("the kill sent again by itself").atMost(Duration.ofSeconds(10)).until(() -> kills() == 2);
         assertThat(send("<job-cancel><job id=\"1\"/></job-cancel>", ADMIN)).contains("state=\"exiting\"");
-        assertThat(kills()).isEqualTo(2);
+        assertThat(kills()).isEqualTo(3);
+    }
+
+    @Test
+    void aCancelOfAJobExitingToBeRequeuedEndsItInstead() {
+        startJobOne();
+        assertThat(send("<job-requeue><job id=\"1\"/></job-requeue>", ADMIN)).contains("state=\"exiting\"")
+                .contains("reason=\"requeued by admin\"");
+        assertThat(send("<job-cancel><job id=\"1\"/></job-cancel>", ADMIN)).contains("state=\"exiting\"")
+                .contains("reason=\"cancelled by admin\"");
+        groupEnded(1, "job-1-1", 143);
+        assertThat(send("<job-query><job id=\"1\"/></job-query>", ADMIN)).contains("state=\"completed\"")
+                .contains("reason=\"cancelled by admin\"");
+        assertThat(published()).doesNotContain("job-requeued 1 queued");
+    }
+
+    @Test
+    void aCancelDecidedOnAJobReadAsQueuedKillsItIfItStartedMeanwhile() throws Exception {
+        submit(OWN, "", SCHEDULER);
+        Job readWhileQueued = service.table().get("1").orElseThrow();
+        send("<job-start id=\"1\" nodes=\"node1\"/>", SCHEDULER);
+        await("job 1's group created").atMost(Duration.ofSeconds(5)).until(() -> !created.isEmpty());
+        Job after = service.cancel(readWhileQueued, new org.sss.lib.wire.Principal("admin", org.sss.lib.wire.Role.ADMIN, null));
+        assertThat(after.state()).isEqualTo(Job.State.EXITING);
+        assertThat(kills()).isEqualTo(1);
     }
 
     @Test

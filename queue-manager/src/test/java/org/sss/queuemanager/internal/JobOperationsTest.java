@@ -104,6 +104,19 @@ class JobOperationsTest extends QueueManagerOperationsTestBase {
     }
 
     @Test
+    void anAlteredDependencyThatWouldMakeAJobWaitForItselfIsRefused() {
+        submit(null, "", ALICE);
+        submit(null, "#PBS -W depend=afterok:1&#10;", ALICE);
+        assertThat(send("<job-modify><job id=\"1\"/><option>-W</option><option>depend=afterany:1</option></job-modify>", ALICE))
+                .contains("code=\"bad-value\"").contains("job 1 would wait for itself");
+        assertThat(send("<job-modify><job id=\"1\"/><option>-W</option><option>depend=afterok:2</option></job-modify>", ALICE))
+                .as("job 2 waits for job 1").contains("code=\"bad-value\"").contains("(job 2 waits for it)");
+        submit(null, "", ALICE);
+        assertThat(send("<job-modify><job id=\"1\"/><option>-W</option><option>depend=afterok:3</option></job-modify>", ALICE))
+                .as("a dependency that closes no loop").contains("depend=\"afterok:3\"");
+    }
+
+    @Test
     void queueQueryCountsEachQueuesJobs() {
         submit(null, "", ALICE);
         submit(null, "#PBS -q fast&#10;", ALICE);

@@ -41,7 +41,7 @@ class JobSelectionTest {
     }
 
     /** Jobs 1-6 of alice (5 of bob): 1 and 2 completed, 3 running, 4-6 queued. */
-    private JobTable table(JobStore store) throws SssException {
+    private JobTable table(JobStore store) throws SssException, java.sql.SQLException {
         JobTable table = new JobTable(store, List.of());
         for (long i = 1; i <= 6; i++) {
             table.add(List.of(job(i, i == 5 ? "bob" : "alice")));

@@ -44,6 +44,23 @@ class JobTableTest {
     }
 
     @Test
+    void aNumberIsNotGivenAgainAfterItsJobLeftTheHistory() throws Exception {
+        try (JobStore store = JobStore.open(dir.resolve("qm.db"))) {
+            JobTable table = new JobTable(store, store.loadAll());
+            for (int i = 0; i < 3; i++) {
+                table.add(List.of(job(table.nextSequence(), "", false)));
+            }
+            table.change("3", current -> current.completed(0, "", Instant.now()), current -> org.sss.schema.SuiteEvent.JOB_FINISHED);
+            store.delete(List.of("1", "2", "3"));
+        }
+        try (JobStore store = JobStore.open(dir.resolve("qm.db"))) {
+            assertThat(store.loadAll()).as("the history pruned").isEmpty();
+            assertThat(new JobTable(store, store.loadAll()).nextSequence())
+                    .as("job 3's accounting record outlives it: its number is not given again").isEqualTo(4);
+        }
+    }
+
+    @Test
     void theIndexesFollowEveryChangeInSubmissionOrder() throws Exception {
         try (JobStore store = JobStore.open(dir.resolve("qm.db"))) {
             JobTable table = new JobTable(store, store.loadAll());
