@@ -48,9 +48,16 @@ public final class JobOperations {
     public void registerOn(MessageDispatcher dispatcher) {
         dispatcher.register("job-submit", JobSubmit.class, (request, context) -> JobReplies.of(
                 service.submit(request, context.principal())));
-        dispatcher.register("job-query", JobListType.class, (request, context) -> JobReplies.ofQuery(
-                JobSelection.select(service.table(), request.getJob(), actingFor(request, context.principal()), false),
-                service.table(), notes));
+        dispatcher.register("job-query", JobListType.class, (request, context) -> {
+            List<Job> selected = JobSelection.select(service.table(), request.getJob(), actingFor(request, context.principal()), false);
+            if (request.getLimit() == null) {
+                return JobReplies.ofQuery(selected, service.table(), notes);
+            }
+            JobPage page = JobPage.of(selected, request.getAfter(), request.getLimit());
+            org.sss.schema.Jobs reply = JobReplies.ofQuery(page.jobs(), service.table(), notes);
+            reply.setMore(page.more() ? Boolean.TRUE : null);
+            return reply;
+        });
         dispatcher.register("job-annotate", JobAnnotate.class, this::annotate);
         dispatcher.register("job-start", JobStart.class, this::start);
         dispatcher.register("job-cancel", JobListType.class, (request, context) -> act(request, context,
@@ -120,6 +127,9 @@ public final class JobOperations {
     }
 
     private Object act(JobListType request, RequestContext context, Action action) throws SssException {
+        if (request.getLimit() != null || request.getAfter() != null) {
+            throw SssException.badValue("limit and after page a job-query; an action takes every job it names");
+        }
         Principal by = actingFor(request, context.principal());
         List<Job> jobs = JobSelection.select(service.table(), request.getJob(), by, true);
         List<Job> after = new ArrayList<>();

@@ -89,7 +89,7 @@ final class JobSelection {
         return state != null && state.indexOf('*') < 0 && !Job.State.COMPLETED.xmlName().equals(state);
     }
 
-    private static String stripHost(String id) {
+    static String stripHost(String id) {
         int dot = id.indexOf('.');
         return dot < 0 ? id : id.substring(0, dot);
     }

@@ -117,6 +117,23 @@ class JobOperationsTest extends QueueManagerOperationsTestBase {
     }
 
     @Test
+    void aQueryReadsInPagesInJobNumberOrderAndAnActionTakesNoPage() {
+        for (int i = 0; i < 5; i++) {
+            submit(null, "", i == 2 ? BOB : ALICE);
+        }
+        String first = send("<job-query limit=\"2\"><job id=\"*\" state=\"queued\"/><job id=\"*\" user=\"bob\"/></job-query>", ADMIN);
+        assertThat(first).contains("more=\"true\"").contains("id=\"1\"").contains("id=\"2\"").doesNotContain("id=\"3\"");
+        String second = send("<job-query limit=\"2\" after=\"2\"><job id=\"*\" state=\"queued\"/></job-query>", ADMIN);
+        assertThat(second).contains("more=\"true\"").contains("id=\"3\"").contains("id=\"4\"").doesNotContain("id=\"5\"");
+        send("<job-cancel><job id=\"5\"/></job-cancel>", ADMIN);
+        String last = send("<job-query limit=\"2\" after=\"4\"><job id=\"*\" state=\"queued\"/></job-query>", ADMIN);
+        assertThat(last).doesNotContain("more=").doesNotContain("<job ");
+        assertThat(send("<job-query limit=\"10\" after=\"1\"><job id=\"*\"/></job-query>", BOB))
+                .as("a user's pages hold their own jobs").contains("id=\"3\"").doesNotContain("id=\"2\"").doesNotContain("more=");
+        assertThat(send("<job-hold limit=\"1\"><job id=\"*\"/></job-hold>", ADMIN)).contains("code=\"bad-value\"");
+    }
+
+    @Test
     void queueQueryCountsEachQueuesJobs() {
         submit(null, "", ALICE);
         submit(null, "#PBS -q fast&#10;", ALICE);

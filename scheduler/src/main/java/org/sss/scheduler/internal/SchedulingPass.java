@@ -46,6 +46,21 @@ public final class SchedulingPass {
     static final String NODE_STATE_MANAGER = "node-state-manager";
     /** The most starts one {@code job-start} carries (the schema's bound). */
     static final int STARTS_PER_MESSAGE = 4096;
+    /**
+     * @param queue the job's queue's priority
+     * @param own   the job's own ({@code -p}, -1024 to 1023)
+     * @param age   how long it has waited
+     * @return its place in line, highest first: the queue's priority, then its own, then its age (minutes, to 999)
+     */
+    static long priority(int queue, int own, Duration age) {
+        return queue * QUEUE_STEP + own * 1_000L + Math.min(999, Math.max(0, age.toMinutes()));
+    }
+
+    /**
+     * A queue's priority step in a job's priority, above all a job's own {@code -p} can add or take away
+     * (±1,024 × 1,000, plus its age in minutes up to 999): a queue's priority always comes first.
+     */
+    static final long QUEUE_STEP = 10_000_000L;
     private static final Logger LOG = LoggerFactory.getLogger(SchedulingPass.class);
     private static final ObjectFactory FACTORY = new ObjectFactory();
     private final ComponentCalls components;
@@ -119,9 +134,8 @@ public final class SchedulingPass {
                 }
             } else if (!Boolean.FALSE.equals(job.isDependenciesMet())) {
                 Instant submitted = job.getSubmitted() == null ? now : job.getSubmitted();
-                long age = Math.min(999, Math.max(0, Duration.between(submitted, now).toMinutes()));
-                long priority = queuePriority.getOrDefault(job.getQueue(), 0) * 1_000_000L
-                        + (job.getPriority() == null ? 0 : job.getPriority()) * 1_000L + age;
+                long priority = priority(queuePriority.getOrDefault(job.getQueue(), 0),
+                        job.getPriority() == null ? 0 : job.getPriority(), Duration.between(submitted, now));
                 queued.add(new QueuedJob(job.getId(), job.getUser(), job.getNodes(), job.getPpn(), walltime, priority,
                         submitted));
             }

@@ -70,6 +70,29 @@ class JobViewTest {
     }
 
     @Test
+    void aFullReadTakesEveryPageOfALargeQueue() throws Exception {
+        JobView view = new JobView();
+        int queued = JobView.PAGE * 2 + 7;
+        java.util.List<String> asked = new java.util.ArrayList<>();
+        org.sss.lib.client.InMemoryComponents components = new org.sss.lib.client.InMemoryComponents();
+        components.stub(SchedulingPass.QUEUE_MANAGER).register("job-query", org.sss.schema.JobListType.class,
+                (request, context) -> {
+                    asked.add(request.getLimit() + " after " + request.getAfter());
+                    int from = request.getAfter() == null ? 1 : Integer.parseInt(request.getAfter()) + 1;
+                    int to = Math.min(queued, from + request.getLimit() - 1);
+                    org.sss.schema.Jobs page = new org.sss.schema.Jobs();
+                    for (int id = from; id <= to; id++) {
+                        page.getJob().add(job(String.valueOf(id), JobState.QUEUED, 0));
+                    }
+                    page.setMore(to < queued ? Boolean.TRUE : null);
+                    return page;
+                });
+        assertThat(view.read(components, true)).hasSize(queued);
+        assertThat(asked).containsExactly(JobView.PAGE + " after null", JobView.PAGE + " after " + JobView.PAGE,
+                JobView.PAGE + " after " + 2 * JobView.PAGE);
+    }
+
+    @Test
     void eventsAreAppliedAsTheyComeButNeverTakeAJobBack() {
         JobView view = new JobView();
         view.started(job("7", JobState.RUNNING, 1));
