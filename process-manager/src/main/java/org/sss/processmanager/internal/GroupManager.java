@@ -41,6 +41,8 @@ import org.sss.schema.SuiteEvent;
  * outbox. Thread-safe.
  */
 public final class GroupManager implements AutoCloseable {
+    /** The prefix of the pgids the queue manager gives its jobs' groups, which only components may create. */
+    static final String QUEUE_MANAGERS_PGIDS = "job-";
     private static final Logger LOG = LoggerFactory.getLogger(GroupManager.class);
     /** Tags of the ring's jobs that are process groups start with it. */
     static final String TAG = "pg:";
@@ -154,14 +156,20 @@ public final class GroupManager implements AutoCloseable {
     ProcessGroup create(CreatepgType request, Principal principal) throws SssException {
         GroupPlanner.Plan plan = planner.plan(request, principal);
         if (request.getPgid() != null) {
+            if (request.getPgid().startsWith(QUEUE_MANAGERS_PGIDS) && !principal.isPrivileged()) {
+                // The queue manager names its jobs' groups so (job-17-1): a user who took them first would make those
+                // jobs fail to start, or, with their own job's, have it adopt a group they placed themselves.
+                throw SssException.permissionDenied("pgids beginning " + QUEUE_MANAGERS_PGIDS + " are the queue manager's");
+            }
             ProcessGroup existing = groups.get(request.getPgid());
-            if (existing != null && existing.submitter().equals(plan.submitter())
-                    && existing.state() == ProcessGroup.State.STARTING) {
+            boolean again = existing != null && existing.submitter().equals(plan.submitter())
+                    && existing.creator().equals(principal.toString());
+            if (again && existing.state() == ProcessGroup.State.STARTING) {
                 existing.awaitSettled(SETTLE_WAIT); // its create asked again: wait for its launch or its end
                 existing = groups.get(request.getPgid());
             }
             if (existing != null) {
-                if (existing.submitter().equals(plan.submitter()) && existing.state() != ProcessGroup.State.STARTING) {
+                if (again && existing.state() != ProcessGroup.State.STARTING) {
                     return existing;
                 }
                 throw SssException.invalidRequest("pgid " + request.getPgid() + " is taken");

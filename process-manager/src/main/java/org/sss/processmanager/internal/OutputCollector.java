@@ -65,16 +65,30 @@ final class OutputCollector {
     }
 
     private void label(String prefix, int stream, Stream target, byte[] data) {
+        if (target.bytes.size() >= limit) {
+            target.truncated = true; // full: nothing more of this stream is kept, so no line need be either
+            return;
+        }
         ByteArrayOutputStream line = partial.computeIfAbsent(stream + prefix, k -> new ByteArrayOutputStream());
         int start = 0;
         for (int i = 0; i < data.length; i++) {
             if (data[i] == '\n') {
-                line.write(data, start, i + 1 - start);
+                keep(line, target, data, start, i + 1 - start);
                 emit(prefix, target, line);
                 start = i + 1;
             }
         }
-        line.write(data, start, data.length - start);
+        keep(line, target, data, start, data.length - start);
+    }
+
+    /** Adds to an unfinished line no more than the stream could still keep: output without newlines is bounded too. */
+    private void keep(ByteArrayOutputStream line, Stream target, byte[] data, int offset, int length) {
+        long room = Math.max(0, limit - target.bytes.size() - line.size());
+        if (length > room) {
+            target.truncated = true;
+            length = (int) room;
+        }
+        line.write(data, offset, length);
     }
 
     private void emit(String prefix, Stream target, ByteArrayOutputStream line) {

@@ -240,6 +240,19 @@ class GroupOperationsTest {
     }
 
     @Test
+    void aUserCannotTakeTheQueueManagersPgidsNorAdoptAGroupAnotherCreatorMadeForThem() {
+        assertThat(send(HOSTNAMES.replace("totalprocs=", "pgid=\"job-9-1\" totalprocs="), ALICE))
+                .contains("code=\"permission-denied\"").contains("are the queue manager's");
+        assertThat(ring.launched).isEmpty();
+        String create = HOSTNAMES.replace("totalprocs=", "pgid=\"run-1\" submitter=\"alice\" totalprocs=")
+                .replace("exec=", "user=\"alice\" exec=");
+        assertThat(send(create, QUEUE_MANAGER)).isEqualTo("<process-group pgid=\"run-1\"/>");
+        assertThat(send(HOSTNAMES.replace("totalprocs=", "pgid=\"run-1\" totalprocs="), ALICE))
+                .as("alice's own create of the component's group for her").contains("pgid run-1 is taken");
+        assertThat(ring.launched).hasSize(1);
+    }
+
+    @Test
     void aCreateAskedAgainWhileItsGroupIsStillLaunchingGetsThatGroupOnceLaunched() throws Exception {
         String create = HOSTNAMES.replace("totalprocs=", "pgid=\"job-8-1\" submitter=\"alice\" totalprocs=")
                 .replace("exec=", "user=\"alice\" exec=");

@@ -29,6 +29,23 @@ class OutputCollectorTest {
     }
 
     @Test
+    void outputWithoutNewlinesInLabelModeKeepsNoMoreThanTheLimit() throws Exception {
+        OutputCollector output = new OutputCollector("label", 1000);
+        java.lang.reflect.Field partial = OutputCollector.class.getDeclaredField("partial");
+        partial.setAccessible(true);
+        byte[] zeros = new byte[64 * 1024];
+        for (int i = 0; i < 200; i++) {
+            output.add(0, null, 1, zeros);
+        }
+        long held = ((java.util.Map<?, ?>) partial.get(output)).values().stream()
+                .mapToLong(line -> ((java.io.ByteArrayOutputStream) line).size()).sum();
+        assertThat(held).as("12.5 MiB without a newline: no more than the stream's limit held").isLessThanOrEqualTo(1000);
+        output.finish();
+        assertThat(output.stdout().length).isLessThanOrEqualTo(1000);
+        assertThat(output.stdoutTruncated()).isTrue();
+    }
+
+    @Test
     void mergedKeepsBytesAsTheyCameAndDiscardKeepsNothing() {
         OutputCollector merged = new OutputCollector("merged", 1 << 20);
         merged.add(0, null, 1, bytes("a"));
