@@ -29,6 +29,8 @@ import org.sss.schema.FilterType;
  */
 public final class EventLog implements AutoCloseable {
     private static final int SCAN_CHUNK = 1000;
+    /** A read scans at most this many events per event it may return (and at least one chunk) before it pauses. */
+    private static final int SCAN_PER_MATCH = 10;
     private static final List<Migration> MIGRATIONS = List.of(
             new Migration(1, "event log and subscriptions", List.of(
                     "CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, time_ms INTEGER NOT NULL,"
@@ -153,7 +155,12 @@ public final class EventLog implements AutoCloseable {
         List<LoggedEvent> found = new ArrayList<>();
         long cursor = since;
         long end = head.get();
-        while (found.size() < limit && cursor < end) {
+        // A filter that matches little must not walk the whole log in one request (a million events, each decoded,
+        // under the readers' lock that lagging subscribers' deliveries need too): the scan stops after a bounded
+        // number of events, and the page says where to go on.
+        long scanLimit = Math.max(SCAN_CHUNK, (long) limit * SCAN_PER_MATCH);
+        long scanned = 0;
+        while (found.size() < limit && cursor < end && scanned < scanLimit) {
             List<LoggedEvent> chunk = chunk(cursor, SCAN_CHUNK);
             if (chunk.isEmpty()) {
                 cursor = end;
@@ -161,6 +168,7 @@ public final class EventLog implements AutoCloseable {
             }
             for (LoggedEvent event : chunk) {
                 cursor = event.event().getSeq();
+                scanned++;
                 if (EventFilters.matches(filters, event.event())) {
                     found.add(event);
                     if (found.size() == limit) {

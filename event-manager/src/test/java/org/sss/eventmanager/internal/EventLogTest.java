@@ -63,6 +63,33 @@ class EventLogTest {
     }
 
     @Test
+    void aReadOfTheDiskScansABoundedStretchAndSaysWhereToGoOn() throws Exception {
+        try (EventLog log = EventLog.open(dir.resolve("em.db"))) {
+            List<EventType> batch = new ArrayList<>();
+            for (int i = 0; i < 3000; i++) {
+                batch.add(event("mpd", "node-down", "n" + i));
+            }
+            log.append(batch);
+        }
+        try (EventLog log = EventLog.open(dir.resolve("em.db"))) {
+            List<FilterType> nothing = List.of(Subscriptions.filter("nobody", null, null));
+            EventLog.Page first = log.read(0, 10, nothing);
+            assertThat(first.typed()).isEmpty();
+            assertThat(first.scannedTo()).as("a filter that matches nothing scans one stretch, not the whole log")
+                    .isEqualTo(1000);
+            assertThat(first.more()).isTrue();
+            long cursor = first.scannedTo();
+            int pages = 1;
+            for (EventLog.Page page = first; page.more(); pages++) {
+                page = log.read(cursor, 10, nothing);
+                cursor = page.scannedTo();
+            }
+            assertThat(cursor).isEqualTo(3000);
+            assertThat(pages).isEqualTo(3);
+        }
+    }
+
+    @Test
     void aTypedEventKeepsItsPayloadInMemoryAndOnDisk() throws Exception {
         org.sss.schema.JobType job = new org.sss.schema.JobType();
         job.setId("17");
