@@ -233,6 +233,12 @@ public final class Planner {
             if (chosen != null) {
                 state.take(chosen, end);
                 starts.add(new Plan.Start(job.id(), names(state, chosen), false));
+            } else if (freeFitting(state, job) >= job.nodes()) {
+                // Free nodes enough, but reservations keep it off some: it waits without stopping the jobs behind
+                // it (the reservation's own users among them), or the cluster would idle until the window passed.
+                if (explain) {
+                    waiting.put(job.id(), new Plan.Waiting(whyNot(state, job, now, end)));
+                }
             } else {
                 first = job;
                 if (explain) {
@@ -241,6 +247,17 @@ public final class Planner {
             }
         }
         return new Plan(starts, waiting);
+    }
+
+    /** @return how many nodes free now could hold the job, reservations aside */
+    private static int freeFitting(Nodes state, QueuedJob job) {
+        int count = 0;
+        for (int i = state.free.nextSetBit(0); i >= 0; i = state.free.nextSetBit(i + 1)) {
+            if (state.fits(i, job)) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /**

@@ -148,4 +148,18 @@ class PlannerTest {
                 .isEqualTo("first-fit: behind job wide");
         assertThat(plan.waiting().get("urgent").reason()).isEqualTo("first-fit: behind job wide");
     }
+
+    @Test
+    void firstFitsJobKeptOffReservedNodesDoesNotStopTheJobsBehindIt() {
+        Planner firstFit = new Planner(org.sss.scheduler.SchedulingPolicy.FIRST_FIT);
+        Reservation forAlice = new Reservation("res1", Set.of("n3", "n4"), NOW.plus(Duration.ofMinutes(30)),
+                NOW.plus(Duration.ofHours(2)), Set.of("alice"));
+        Plan plan = firstFit.plan(NOW, nodes(4), List.of(), List.of(
+                job("wide", "bob", 4, Duration.ofHours(1), 0, 9),
+                job("small", "carol", 1, Duration.ofMinutes(10), 0, 5),
+                job("hers", "alice", 2, Duration.ofHours(1), 0, 1)), List.of(forAlice));
+        assertThat(plan.starts()).as("the wide job waits for the window; the others run")
+                .extracting(Plan.Start::jobId).containsExactly("small", "hers");
+        assertThat(plan.waiting().get("wide").reason()).contains("res1");
+    }
 }
