@@ -226,6 +226,14 @@ check "an array job's id is N[]" grep -qE '^[0-9]+\[\]$' <<<"$ARR"
 as "$BOB" "$B/sssjob" wait --quiet "$ARR"; status=$?
 seq_id="${ARR%[]}"
 check "... its elements each ran with PBS_ARRAYID" test "$status" -eq 0 -a "$(cat "$WORK/$BOB"/arr.o"$seq_id"-* 2>/dev/null | sort | tr '\n' ' ')" = "index=1 index=2 index=3 "
+# A listing longer than a page (the queue manager answers 200 jobs a page): every job in it, each once.
+printf '#!/bin/sh\ntrue\n' >"$WORK/$BOB/many.sh"
+MANY="$(as "$BOB" "$B/sssjob" submit -h -t 0-449 "$WORK/$BOB/many.sh")"
+listing="$(as "$BOB" "$B/sssjob" status)"
+check "sssjob status lists all 450 elements of a held array (three pages), each once" \
+  test "$(grep -oE "(^| )${MANY%[]}\[[0-9]+\]" <<<"$listing" | sort -u | wc -l)" -eq 450 \
+  -a "$(grep -cE "(^| )${MANY%[]}\[[0-9]+\]" <<<"$listing")" -eq 450
+as "$BOB" "$B/sssjob" cancel "$MANY" >/dev/null
 printf '#!/bin/sh\nfor i in 1 2 3; do echo "tick $i"; sleep 0.3; done\n' >"$WORK/$BOB/ticks.sh"
 TICKS="$(as "$BOB" "$B/sssjob" submit "$WORK/$BOB/ticks.sh")"
 check "sssjob output --follow prints the output until the job ends" \

@@ -32,6 +32,28 @@ public final class JobsClient implements AutoCloseable {
     }
 
     /**
+     * Lists jobs page by page, so that a queue of any size is listed (one reply of it all could be larger than a
+     * message may be).
+     *
+     * @param page the request of the page after a job id ({@code null}: the first)
+     * @return the jobs of every page, in job-number order
+     * @throws CliException the queue manager's refusal, or a failure to reach it
+     */
+    public List<Job> allJobs(java.util.function.Function<String, byte[]> page) throws CliException {
+        List<Job> jobs = new ArrayList<>();
+        String after = null;
+        while (true) {
+            Reply reply = reply(page.apply(after));
+            List<Map<String, String>> items = reply.itemsOf("jobs");
+            items.forEach(attributes -> jobs.add(new Job(attributes)));
+            if (!reply.more() || items.isEmpty()) {
+                return jobs;
+            }
+            after = items.getLast().get("id");
+        }
+    }
+
+    /**
      * @param request a message
      * @param root    its reply's element
      * @return the reply's items

@@ -19,8 +19,9 @@ import javax.xml.stream.XMLStreamReader;
  * @param items the children's attributes
  * @param error the error, or {@code null}
  * @param text  the reply as received (UTF-8), for {@code --xml}
+ * @param more  whether a page of a paged query has more after it (its root's {@code more="true"})
  */
-public record Reply(String root, List<Map<String, String>> items, Error error, String text) {
+public record Reply(String root, List<Map<String, String>> items, Error error, String text, boolean more) {
     private static final int MAX_DEPTH = 8;
 
     /**
@@ -59,6 +60,7 @@ public record Reply(String root, List<Map<String, String>> items, Error error, S
     private static Reply read(XMLStreamReader reader, String text) throws XMLStreamException, CliException {
         String root = null;
         Error error = null;
+        boolean more = false;
         List<Map<String, String>> items = new ArrayList<>();
         int depth = 0;
         while (reader.hasNext()) {
@@ -73,6 +75,7 @@ public record Reply(String root, List<Map<String, String>> items, Error error, S
                 }
                 if (depth == 1) {
                     root = reader.getLocalName();
+                    more = "true".equals(reader.getAttributeValue(null, "more"));
                     if (root.equals("error")) {
                         error = new Error(valueOf(reader, "type"), valueOf(reader, "code"), valueOf(reader, "msg"));
                     }
@@ -86,7 +89,7 @@ public record Reply(String root, List<Map<String, String>> items, Error error, S
         if (root == null) {
             throw new CliException(ExitStatus.REFUSED, "the queue manager sent an empty reply");
         }
-        return new Reply(root, items, error, text);
+        return new Reply(root, items, error, text, more);
     }
 
     private static Map<String, String> attributes(XMLStreamReader reader) {

@@ -86,6 +86,53 @@ public final class Requests {
     }
 
     /**
+     * @param ids   job ids, or {@code *}
+     * @param user  a user restriction, or {@code null}
+     * @param after the last id of the previous page, or {@code null} for the first
+     * @return a page of a {@code job-query} ({@link #PAGE} jobs at most)
+     */
+    public static byte[] jobQueryPage(List<String> ids, String user, String after) {
+        return write(w -> {
+            w.writeStartElement("job-query");
+            page(w, after);
+            jobRestrictions(w, ids, user);
+            w.writeEndElement();
+        });
+    }
+
+    /**
+     * @param states the states of the jobs wanted ({@code *} ids)
+     * @param user   a user restriction, or {@code null}
+     * @param after  the last id of the previous page, or {@code null} for the first
+     * @return a page of a {@code job-query} ({@link #PAGE} jobs at most)
+     */
+    public static byte[] jobQueryPageInStates(List<String> states, String user, String after) {
+        return write(w -> {
+            w.writeStartElement("job-query");
+            page(w, after);
+            for (String state : states) {
+                w.writeEmptyElement("job");
+                w.writeAttribute("id", "*");
+                if (user != null) {
+                    w.writeAttribute("user", user);
+                }
+                w.writeAttribute("state", state);
+            }
+            w.writeEndElement();
+        });
+    }
+
+    /** Jobs per page of a listing: a page of the longest jobs (paths of 4 KiB) stays well under a message's 4 MiB. */
+    static final int PAGE = 200;
+
+    private static void page(XMLStreamWriter w, String after) throws XMLStreamException {
+        w.writeAttribute("limit", String.valueOf(PAGE));
+        if (after != null) {
+            w.writeAttribute("after", after);
+        }
+    }
+
+    /**
      * @param operation job-query, job-cancel, job-hold or job-release
      * @param states    the states of the jobs wanted ({@code *} ids)
      * @param user      a user restriction, or {@code null}

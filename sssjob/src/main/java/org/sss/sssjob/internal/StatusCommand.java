@@ -62,7 +62,10 @@ public final class StatusCommand {
                 invocation.out().println(client.raw(request, "jobs"));
                 return ExitStatus.OK;
             }
-            List<Job> jobs = client.jobs(request);
+            List<Job> jobs = options.ids().isEmpty()
+                    ? client.allJobs(after -> options.all() ? Requests.jobQueryPage(List.of("*"), options.user(), after)
+                            : Requests.jobQueryPageInStates(NOT_COMPLETED, options.user(), after))
+                    : client.jobs(request);
             Instant now = Instant.now();
             String text;
             if (options.full()) {

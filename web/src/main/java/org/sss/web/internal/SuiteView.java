@@ -33,6 +33,8 @@ import org.sss.schema.Reservations;
  */
 public final class SuiteView implements AutoCloseable {
     /** Made once: looking a factory up costs more than the writing it is for. */
+    /** Jobs per page read from the queue manager (a page of the longest jobs stays well under a message's 4 MiB). */
+    private static final int PAGE = 200;
     private static final XMLOutputFactory OUTPUT = XMLOutputFactory.newDefaultFactory();
     /** The queue manager's name in the directory. */
     static final String QUEUE_MANAGER = "queue-manager";
@@ -61,7 +63,31 @@ public final class SuiteView implements AutoCloseable {
      * @throws SssException if it cannot be asked
      */
     public byte[] jobs() throws SssException {
-        return encode(components.call(QUEUE_MANAGER, FACTORY.createJobQuery(select("*")), Jobs.class));
+        Jobs all = new Jobs();
+        all.getJob().addAll(allJobs());
+        return encode(all);
+    }
+
+    /**
+     * Every job, read in pages: one reply of a busy cluster's jobs and history could be larger than a message may be.
+     *
+     * @return the jobs, in job-number order
+     * @throws SssException if the queue manager cannot be asked
+     */
+    private List<JobType> allJobs() throws SssException {
+        List<JobType> all = new java.util.ArrayList<>();
+        String after = null;
+        while (true) {
+            JobListType page = select("*");
+            page.setLimit(PAGE);
+            page.setAfter(after);
+            Jobs jobs = components.call(QUEUE_MANAGER, FACTORY.createJobQuery(page), Jobs.class);
+            all.addAll(jobs.getJob());
+            if (!Boolean.TRUE.equals(jobs.isMore()) || jobs.getJob().isEmpty()) {
+                return all;
+            }
+            after = jobs.getJob().getLast().getId();
+        }
     }
 
     /**
@@ -130,7 +156,7 @@ public final class SuiteView implements AutoCloseable {
      * @throws SssException if a component cannot be asked
      */
     public byte[] activity(ActivityLog log) throws SssException {
-        List<JobType> jobs = components.call(QUEUE_MANAGER, FACTORY.createJobQuery(select("*")), Jobs.class).getJob();
+        List<JobType> jobs = allJobs();
         GetNodeState query = new GetNodeState();
         GetNodeState.Node any = new GetNodeState.Node();
         any.setName("*");

@@ -82,7 +82,7 @@ public final class ScancelCommand {
         int status = ExitStatus.OK;
         try (JobsClient client = new JobsClient(QueueManagerSocket.locate(LongOptions.last(parsed, "socket")
                 .orElse(null), invocation.environment()))) {
-            List<Job> all = client.jobs(Requests.jobs("job-query", List.of("*"), null));
+            List<Job> all = client.allJobs(after -> Requests.jobQueryPage(List.of("*"), null, after));
             List<Job> chosen = all.stream().filter(filter::matches)
                     .filter(job -> name == null || job.get("name").equals(name)).toList();
             for (String id : ids) {

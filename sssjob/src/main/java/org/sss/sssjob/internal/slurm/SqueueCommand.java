@@ -56,9 +56,9 @@ public final class SqueueCommand {
         List<Job> jobs;
         try (JobsClient client = new JobsClient(QueueManagerSocket.locate(LongOptions.last(parsed, "socket")
                 .orElse(null), invocation.environment()))) {
-            jobs = client.jobs(filter.unfinishedOnly()
-                    ? Requests.jobsInStates("job-query", List.of("queued", "held", "running", "exiting"), null)
-                    : Requests.jobs("job-query", List.of("*"), null));
+            jobs = client.allJobs(after -> filter.unfinishedOnly()
+                    ? Requests.jobQueryPageInStates(List.of("queued", "held", "running", "exiting"), null, after)
+                    : Requests.jobQueryPage(List.of("*"), null, after));
         }
         if (LongOptions.last(parsed, "noheader").isEmpty()) {
             invocation.out().println(format.header());
