@@ -180,7 +180,7 @@ public final class GroupManager implements AutoCloseable {
         ProcessGroup group = reserve(request.getPgid(), plan, principal, xml, request);
         JobRequest job = new JobRequest(plan.sets(), plan.submitter(), "/", "discard".equals(plan.outputMode()) ? "discard"
                 : "merged", List.of(), hosts, settings.killGrace(), true, group.tag(), keepBytes())
-                .confinedTo(confinementOf(group.pgid(), request));
+                .confinedTo(GroupConfinement.of(group.pgid(), request));
         try {
             store.insertStarting(new GroupStore.NewGroup(group.pgid(), plan.submitter(), principal.toString(),
                     plan.totalprocs(), plan.outputMode(), xml, group.created()), group.number(), group.tag());
@@ -215,19 +215,6 @@ public final class GroupManager implements AutoCloseable {
         LOG.info("process-manager: pg {} of {} ranks for {} launched as job {} (by {})", group.pgid(), plan.totalprocs(),
                 plan.submitter(), jid, principal);
         return group;
-    }
-
-    /**
-     * What the ring holds a group to: a control group named after it on each of its hosts, the allocation and the
-     * limits its creator gave.
-     */
-    static Confinement confinementOf(String pgid, CreatepgType request) {
-        List<String> allocation = request.getAllocation() == null || request.getAllocation().isBlank() ? List.of()
-                : List.of(request.getAllocation().trim().split("\\s+"));
-        long memory = request.getMemoryLimit() == null ? 0 : Math.max(0, request.getMemoryLimit());
-        long cpu = request.getCpuLimit() == null ? 0 : Math.max(0, request.getCpuLimit());
-        String name = pgid.replaceAll("[^A-Za-z0-9._-]", "_");
-        return new Confinement(name.startsWith(".") ? "_" + name : name, allocation, memory, cpu, "");
     }
 
     /** Takes a pgid (the asked-for one, or the next free number) for a group about to be launched. */

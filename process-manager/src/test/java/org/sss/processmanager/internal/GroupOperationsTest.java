@@ -253,6 +253,22 @@ class GroupOperationsTest {
     }
 
     @Test
+    void aKillOfAGroupStillLaunchingIsCarriedOutOnceItIsLaunched() throws Exception {
+        String create = HOSTNAMES.replace("totalprocs=", "pgid=\"job-10-1\" submitter=\"alice\" totalprocs=")
+                .replace("exec=", "user=\"alice\" exec=");
+        java.util.concurrent.CompletableFuture<String> kill = new java.util.concurrent.CompletableFuture<>();
+        ring.whileLaunching = () -> {
+            ring.whileLaunching = () -> { };
+            Thread killer = Thread.ofVirtual().start(() -> kill.complete(send(one("kill-process-group", "job-10-1"), QUEUE_MANAGER)));
+            await().atMost(Duration.ofSeconds(5)).until(() -> kill.isDone() || killer.getState() == Thread.State.TIMED_WAITING);
+        };
+        assertThat(send(create, QUEUE_MANAGER)).isEqualTo("<process-group pgid=\"job-10-1\"/>");
+        assertThat(kill.get(5, java.util.concurrent.TimeUnit.SECONDS)).contains("pgid=\"job-10-1\"");
+        assertThat(ring.actions).as("the kill reached the ring once the group had its job")
+                .anyMatch(action -> action.startsWith("kill ") && action.endsWith(" " + org.sss.mpd.client.UnixSignals.TERM));
+    }
+
+    @Test
     void aCreateAskedAgainWhileItsGroupIsStillLaunchingGetsThatGroupOnceLaunched() throws Exception {
         String create = HOSTNAMES.replace("totalprocs=", "pgid=\"job-8-1\" submitter=\"alice\" totalprocs=")
                 .replace("exec=", "user=\"alice\" exec=");
