@@ -98,7 +98,11 @@ public final class JobRunner implements AutoCloseable {
 
     /** @param id a job {@link #willLaunch} marked whose start was not committed */
     public void notLaunched(String id) {
-        launching.remove(id);
+        if (Boolean.TRUE.equals(launching.remove(id))) {
+            // A kill came while it was marked, and waited for a launch that is not coming: the job runs from an
+            // earlier start (a start naming a running job is refused), so the kill is owed to that run now.
+            table.get(id).filter(Job::holdsNodes).ifPresent(job -> killLaunched(job, Duration.ofMillis(100)));
+        }
     }
 
     /**

@@ -82,6 +82,20 @@ class JobLaunchTest extends QueueManagerOperationsTestBase {
     }
 
     @Test
+    void aKillThatCameWhileARefusedStartMarkedTheJobIsCarriedOutAfterIt() throws Exception {
+        startJobOne();
+        java.lang.reflect.Field field = JobService.class.getDeclaredField("runner");
+        field.setAccessible(true);
+        JobRunner runner = (JobRunner) field.get(service);
+        assertThat(runner.willLaunch(java.util.List.of("1"))).as("a second start of the running job, marked")
+                .containsExactly("1");
+        assertThat(send("<job-cancel><job id=\"1\"/></job-cancel>", ADMIN)).contains("state=\"exiting\"");
+        assertThat(kills()).as("the kill waits for the launch the mark promises").isZero();
+        runner.notLaunched("1");
+        await("the kill, once the start is refused").atMost(Duration.ofSeconds(5)).until(() -> kills() == 1);
+    }
+
+    @Test
     void aCancelOfAJobExitingToBeRequeuedEndsItInstead() {
         startJobOne();
         assertThat(send("<job-requeue><job id=\"1\"/></job-requeue>", ADMIN)).contains("state=\"exiting\"")
