@@ -59,6 +59,9 @@ final class NodeView {
         stale = true;
     }
 
+    /** Held through a full read, so that two never overlap. */
+    private final Object fullReads = new Object();
+
     /**
      * @param components how to reach the node state manager
      * @param full       whether to read every node from it
@@ -71,28 +74,8 @@ final class NodeView {
             whole = full || stale;
         }
         if (whole) {
-            synchronized (this) {
-                reading = true;
-                arrivedWhileReading.clear();
-            }
-            List<NodeStateType> all;
-            try {
-                all = readAll(components);
-            } catch (SssException e) {
-                invalidate();
-                throw e;
-            } finally {
-                synchronized (this) {
-                    reading = false;
-                }
-            }
-            synchronized (this) {
-                nodes.clear();
-                all.forEach(node -> nodes.put(node.getName(), node));
-                stale = false;
-                List<NodeStateType> newer = List.copyOf(arrivedWhileReading);
-                arrivedWhileReading.clear();
-                newer.forEach(this::take);
+            synchronized (fullReads) {
+                readWhole(components);
             }
         }
         synchronized (this) {
@@ -111,5 +94,35 @@ final class NodeView {
         any.setName("*");
         query.getNode().add(any);
         return components.call(SchedulingPass.NODE_STATE_MANAGER, query, NodeStates.class).getNodeState();
+    }
+
+    /**
+     * A full read: one at a time (a reservation's count may ask for one while a pass does), since a read that began
+     * earlier but ended later would replace the copy with an older snapshot and lose the events between the two.
+     */
+    private void readWhole(ComponentCalls components) throws SssException {
+        synchronized (this) {
+            reading = true;
+            arrivedWhileReading.clear();
+        }
+        List<NodeStateType> all;
+        try {
+            all = readAll(components);
+        } catch (SssException e) {
+            invalidate();
+            throw e;
+        } finally {
+            synchronized (this) {
+                reading = false;
+            }
+        }
+        synchronized (this) {
+            nodes.clear();
+            all.forEach(node -> nodes.put(node.getName(), node));
+            stale = false;
+            List<NodeStateType> newer = List.copyOf(arrivedWhileReading);
+            arrivedWhileReading.clear();
+            newer.forEach(this::take);
+        }
     }
 }

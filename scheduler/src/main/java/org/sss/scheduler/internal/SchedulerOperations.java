@@ -45,6 +45,16 @@ public final class SchedulerOperations {
         Instant start = request.getStart();
         Instant end = start.plus(Duration.ofSeconds(request.getDuration().longValueExact()));
         Set<String> users = words(request.getUsers());
+        if (byName) {
+            // A name the node state manager does not know (a typo: n01 for node01) would reserve nothing at all.
+            Set<String> known = new java.util.HashSet<>();
+            service.nodes().forEach(node -> known.add(node.name()));
+            for (String node : words(request.getNodes())) {
+                if (!known.contains(node)) {
+                    throw SssException.badValue("unknown node " + node + ": the node state manager does not know it");
+                }
+            }
+        }
         Reservation created = byName ? service.reservations().create(words(request.getNodes()), start, end, users)
                 : service.reservations().createByCount(request.getCount().intValueExact(), service.nodes(), start, end,
                         users);

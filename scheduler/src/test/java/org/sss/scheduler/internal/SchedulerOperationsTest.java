@@ -188,6 +188,14 @@ class SchedulerOperationsTest {
     }
 
     @Test
+    void aReservationOfANodeTheNodeStateManagerDoesNotKnowIsRefused() {
+        assertThat(send("<reservation-create nodes=\"node1 n01\" start=\"" + START + "\" duration=\"60\" users=\"bob\"/>",
+                ADMIN)).isEqualTo("<error type=\"Data\" code=\"bad-value\" msg=\"unknown node n01: the node state manager"
+                + " does not know it\"/>");
+        assertThat(reservationEvents()).isEmpty();
+    }
+
+    @Test
     void reservationsNeverShareANodeOverlappingWindowsAndCountsAreCheckedAgainstTheUpNodes() {
         send("<reservation-create nodes=\"node2\" start=\"" + START + "\" duration=\"7200\" users=\"bob\"/>", ADMIN);
         assertThat(send("<reservation-create nodes=\"node1 node2\" start=\"2030-01-01T09:00:00Z\" duration=\"60\""
