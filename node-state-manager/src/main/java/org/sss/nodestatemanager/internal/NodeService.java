@@ -97,7 +97,12 @@ public final class NodeService implements AutoCloseable {
                 // Stored under the lock an administrator's change is stored under: the log's order is the table's.
                 changes = table.ringSeen(reading.members(), reading.problem(), Instant.now());
                 if (!changes.isEmpty()) {
-                    store.announce(changes);
+                    try {
+                        store.announce(changes);
+                    } catch (SQLException | RuntimeException e) {
+                        table.notAnnounced(changes);
+                        throw e;
+                    }
                 }
             }
             for (Outbox.Event change : changes) {

@@ -70,6 +70,8 @@ public final class NodeTable {
         NodeState state = NodeState.DOWN;
         String reason = "";
         Instant since;
+        /** Its last change was not stored (the store failed): the next settling announces it again. */
+        boolean unannounced;
 
         Entry(ClusterNodes.Node node, boolean configured, Instant now) {
             this.node = node;
@@ -118,6 +120,23 @@ public final class NodeTable {
             settle(entry, now, events);
         }
         return events;
+    }
+
+    /**
+     * The changes {@link #ringSeen} returned could not be stored: their nodes are announced again at the next
+     * reading, whatever it sees (else the change, already in the table, would never reach the log).
+     *
+     * @param changes the events that were not stored
+     */
+    public synchronized void notAnnounced(List<Outbox.Event> changes) {
+        for (Outbox.Event change : changes) {
+            if (change.event().getNode() != null) {
+                Entry entry = nodes.get(change.event().getNode().getName());
+                if (entry != null) {
+                    entry.unannounced = true;
+                }
+            }
+        }
     }
 
     /**
@@ -188,12 +207,13 @@ public final class NodeTable {
         AdminState set = admin.get(entry.node.name());
         NodeState state = effective(entry, set);
         String reason = reasonOf(entry, set);
-        if (state != entry.state || !reason.equals(entry.reason)) {
+        if (state != entry.state || !reason.equals(entry.reason) || entry.unannounced) {
             if (state != entry.state) {
                 entry.since = now;
             }
             entry.state = state;
             entry.reason = reason;
+            entry.unannounced = false;
             events.add(new Outbox.Event(Events.node(NodeStateManager.NAME, view(entry).toXml())));
         }
     }

@@ -27,4 +27,19 @@ class NodeTableTest {
                         org.assertj.core.groups.Tuple.tuple("c003", "UP", true),
                         org.assertj.core.groups.Tuple.tuple("m9", "UP", false));
     }
+
+    @Test
+    void aChangeThatWasNotStoredIsAnnouncedAgainAtTheNextReading() {
+        NodeTable table = new NodeTable(List.of(new ClusterNodes.Node("node1", 2, Set.of()),
+                new ClusterNodes.Node("node2", 2, Set.of())), Map.of(), Instant.EPOCH);
+        table.ringSeen(List.of(member("node1", "node1"), member("node2", "node2")), "", Instant.EPOCH);
+        List<org.sss.lib.store.Outbox.Event> lost = table.ringSeen(List.of(member("node1", "node1")), "", Instant.EPOCH);
+        assertThat(lost).hasSize(1);
+        assertThat(table.ringSeen(List.of(member("node1", "node1")), "", Instant.EPOCH)).as("nothing changed since").isEmpty();
+        table.notAnnounced(lost);
+        assertThat(table.ringSeen(List.of(member("node1", "node1")), "", Instant.EPOCH))
+                .extracting(change -> change.event().getNode().getName() + " " + change.event().getNode().getState().value())
+                .containsExactly("node2 down");
+        assertThat(table.ringSeen(List.of(member("node1", "node1")), "", Instant.EPOCH)).as("announced once more only").isEmpty();
+    }
 }
