@@ -13,7 +13,7 @@ import java.util.Map;
  * @param arrayIndex  the element's index, or null
  * @param spec        what was asked
  * @param state       where it is
- * @param held        whether a hold is on it (a held job is in state {@link State#HELD} until released)
+ * @param hold        the hold on it, if any (a held job is in state {@link State#HELD} until released)
  * @param submitted   when it was accepted
  * @param started     when it last started, or null
  * @param ended       when it ended, or null
@@ -24,9 +24,33 @@ import java.util.Map;
  * @param runs        how many times it was started
  * @param usage       what its processes used, over its runs so far
  */
-public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, State state, boolean held, Instant submitted,
+public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, State state, Hold hold, Instant submitted,
                   Instant started, Instant ended, List<String> allocated, String pgid, Integer exitStatus, String reason,
                   int runs, JobUsage usage) {
+
+    /** A hold on a waiting job, as PBS's hold types: who may lift it. */
+    public enum Hold {
+        /** None: it may run. */
+        NONE,
+        /** Its owner's (or an administrator's on the owner's behalf: {@code qsub -h}): its owner may release it. */
+        USER,
+        /** An administrator's: only an administrator may release it (PBS's operator hold). */
+        OPERATOR;
+
+        /** @return the PBS letter ({@code Hold_Types}): n, u or o */
+        public char letter() {
+            return switch (this) {
+                case NONE -> 'n';
+                case USER -> 'u';
+                case OPERATOR -> 'o';
+            };
+        }
+    }
+
+    /** @return whether a hold is on it */
+    public boolean held() {
+        return hold != Hold.NONE;
+    }
 
     /** Where a job is in its life; the letters are PBS's. */
     public enum State {
@@ -116,18 +140,19 @@ public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, St
      * @return this job in that state
      */
     public Job in(State newState, String why) {
-        return new Job(id, sequence, arrayIndex, spec, newState, held, submitted, started, ended, allocated, pgid,
+        return new Job(id, sequence, arrayIndex, spec, newState, hold, submitted, started, ended, allocated, pgid,
                 exitStatus, why, runs, usage);
     }
 
     /**
-     * @param hold whether a hold is on it
+     * @param newHold the hold to put on it, or {@link Hold#NONE} to lift its hold
      * @return this job with the hold set or lifted (and its state following)
      */
-    public Job withHold(boolean hold) {
-        State next = state == State.QUEUED || state == State.HELD ? (hold ? State.HELD : State.QUEUED) : state;
-        return new Job(id, sequence, arrayIndex, spec, next, hold, submitted, started, ended, allocated, pgid, exitStatus,
-                hold ? "held" : "", runs, usage);
+    public Job withHold(Hold newHold) {
+        boolean holding = newHold != Hold.NONE;
+        State next = state == State.QUEUED || state == State.HELD ? (holding ? State.HELD : State.QUEUED) : state;
+        return new Job(id, sequence, arrayIndex, spec, next, newHold, submitted, started, ended, allocated, pgid, exitStatus,
+                holding ? "held" : "", runs, usage);
     }
 
     /**
@@ -137,7 +162,7 @@ public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, St
      * @return this job running
      */
     public Job startedOn(List<String> nodes, String newPgid, Instant at) {
-        return new Job(id, sequence, arrayIndex, spec, State.RUNNING, held, submitted, at, null, nodes, newPgid, null, "",
+        return new Job(id, sequence, arrayIndex, spec, State.RUNNING, hold, submitted, at, null, nodes, newPgid, null, "",
                 runs + 1, usage);
     }
 
@@ -148,7 +173,7 @@ public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, St
      * @return this job completed
      */
     public Job completed(Integer status, String why, Instant at) {
-        return new Job(id, sequence, arrayIndex, spec, State.COMPLETED, held, submitted, started, at, allocated, pgid, status,
+        return new Job(id, sequence, arrayIndex, spec, State.COMPLETED, hold, submitted, started, at, allocated, pgid, status,
                 why, runs, usage);
     }
 
@@ -157,7 +182,7 @@ public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, St
      * @return this job with that added to its usage
      */
     public Job used(JobUsage used) {
-        return new Job(id, sequence, arrayIndex, spec, state, held, submitted, started, ended, allocated, pgid, exitStatus,
+        return new Job(id, sequence, arrayIndex, spec, state, hold, submitted, started, ended, allocated, pgid, exitStatus,
                 reason, runs, usage.plus(used));
     }
 
@@ -166,7 +191,7 @@ public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, St
      * @return this job queued again, its nodes freed
      */
     public Job requeued(String why) {
-        return new Job(id, sequence, arrayIndex, spec, held ? State.HELD : State.QUEUED, held, submitted, started, null,
+        return new Job(id, sequence, arrayIndex, spec, held() ? State.HELD : State.QUEUED, hold, submitted, started, null,
                 List.of(), null, null, why, runs, usage);
     }
 
@@ -175,7 +200,7 @@ public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, St
      * @return this job asking for that
      */
     public Job withSpec(JobSpec newSpec) {
-        return new Job(id, sequence, arrayIndex, newSpec, state, held, submitted, started, ended, allocated, pgid,
+        return new Job(id, sequence, arrayIndex, newSpec, state, hold, submitted, started, ended, allocated, pgid,
                 exitStatus, reason, runs, usage);
     }
 }

@@ -63,9 +63,9 @@ public final class JobOperations {
         dispatcher.register("job-cancel", JobListType.class, (request, context) -> act(request, context,
                 (job, by) -> service.cancel(job, by)));
         dispatcher.register("job-hold", JobListType.class, (request, context) -> act(request, context,
-                (job, by) -> service.hold(job, true)));
+                (job, by) -> service.hold(job, true, by)));
         dispatcher.register("job-release", JobListType.class, (request, context) -> act(request, context,
-                (job, by) -> service.hold(job, false)));
+                (job, by) -> service.hold(job, false, by)));
         dispatcher.register("job-requeue", JobListType.class, (request, context) -> act(request, context,
                 (job, by) -> service.requeue(job, by)));
         dispatcher.register("job-signal", JobSignal.class, (request, context) -> act(request, context,

@@ -64,6 +64,9 @@ final class JobReplies {
         type.setUser(spec.user());
         type.setQueue(spec.queue());
         type.setState(JobState.fromValue(job.state().xmlName()));
+        if (job.held()) {
+            type.setHold(job.hold() == Job.Hold.OPERATOR ? "operator" : "user");
+        }
         type.setNodes(spec.nodes());
         type.setPpn(spec.ppn());
         type.setWalltime(spec.walltime());

@@ -278,18 +278,28 @@ public final class JobService implements AutoCloseable {
     }
 
     /**
+     * Holds or releases a waiting job. An administrator's hold is an operator hold, which only an administrator
+     * releases; a user's is a user hold (as PBS's {@code qhold -h u} and {@code -h o}).
+     *
      * @param job  the job
      * @param hold whether to hold (true) or release it
+     * @param by   who asks
      * @return the job after
-     * @throws SssException if it is running or completed
+     * @throws SssException if it is running or completed, or a user would release an administrator's hold
      */
-    public Job hold(Job job, boolean hold) throws SssException {
+    public Job hold(Job job, boolean hold, Principal by) throws SssException {
         Job changed = table.change(job.id(), current -> {
             if (current.state() != Job.State.QUEUED && current.state() != Job.State.HELD) {
                 throw SssException.invalidState("job " + current.id() + " is " + current.state().xmlName()
                         + "; only a waiting job can be " + (hold ? "held" : "released"));
             }
-            return current.held() == hold ? current : current.withHold(hold);
+            if (!hold && current.hold() == Job.Hold.OPERATOR && !by.isPrivileged()) {
+                throw SssException.permissionDenied("job " + current.id() + " was held by an administrator; only an"
+                        + " administrator may release it");
+            }
+            Job.Hold next = !hold ? Job.Hold.NONE
+                    : by.isPrivileged() || current.hold() == Job.Hold.OPERATOR ? Job.Hold.OPERATOR : Job.Hold.USER;
+            return current.hold() == next ? current : current.withHold(next);
         }, current -> hold ? SuiteEvent.JOB_HELD : SuiteEvent.JOB_RELEASED);
         events.wake();
         kick();

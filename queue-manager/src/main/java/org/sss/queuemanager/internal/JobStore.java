@@ -287,6 +287,11 @@ public final class JobStore implements AutoCloseable {
         });
     }
 
+    /** @return the hold a row's {@code held} column stands for (an unknown value, from a later release: a user's) */
+    private static Job.Hold holdOf(int held) {
+        return held <= 0 ? Job.Hold.NONE : held == Job.Hold.OPERATOR.ordinal() ? Job.Hold.OPERATOR : Job.Hold.USER;
+    }
+
     private static void write(Connection connection, Job job, String sql) throws SQLException {
         Job.JobSpec spec = job.spec();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -313,7 +318,7 @@ public final class JobStore implements AutoCloseable {
             statement.setString(i++, spec.mailEvents());
             statement.setString(i++, spec.mailUsers());
             statement.setString(i++, job.state().xmlName());
-            statement.setInt(i++, job.held() ? 1 : 0);
+            statement.setInt(i++, job.hold().ordinal()); // 0 none, 1 a user's, 2 an administrator's (before: 0 or 1)
             statement.setLong(i++, job.submitted().toEpochMilli());
             setInstant(statement, i++, job.started());
             setInstant(statement, i++, job.ended());
@@ -342,7 +347,7 @@ public final class JobStore implements AutoCloseable {
                         rs.getLong("cput_limit")));
         String allocated = rs.getString("allocated");
         return new Job(rs.getString("id"), rs.getLong("seq"), integer(rs, "array_index"), spec,
-                Job.State.valueOf(rs.getString("state").toUpperCase(java.util.Locale.ROOT)), rs.getInt("held") != 0,
+                Job.State.valueOf(rs.getString("state").toUpperCase(java.util.Locale.ROOT)), holdOf(rs.getInt("held")),
                 Instant.ofEpochMilli(rs.getLong("submitted_ms")), instant(rs, "started_ms"), instant(rs, "ended_ms"),
                 allocated.isEmpty() ? List.of() : List.of(allocated.split(" ")), rs.getString("pgid"),
                 integer(rs, "exit_status"), rs.getString("reason"), rs.getInt("runs"),

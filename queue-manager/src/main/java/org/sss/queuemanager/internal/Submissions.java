@@ -78,14 +78,15 @@ public final class Submissions {
         List<Job> jobs = new ArrayList<>();
         Instant now = Instant.now();
         Job.State state = asked.hold() ? Job.State.HELD : Job.State.QUEUED;
+        Job.Hold hold = asked.hold() ? Job.Hold.USER : Job.Hold.NONE; // qsub -h: a user hold, as in PBS
         if (asked.array().isPresent()) {
             for (int index : asked.array().get().indices()) {
                 Job.JobSpec element = specOf(asked, user, request, environment, sequence, index, slurm);
-                jobs.add(new Job(sequence + "[" + index + "]", sequence, index, element, state, asked.hold(), now, null, null,
+                jobs.add(new Job(sequence + "[" + index + "]", sequence, index, element, state, hold, now, null, null,
                         List.of(), null, null, asked.hold() ? "held" : "", 0, JobUsage.NONE));
             }
         } else {
-            jobs.add(new Job(String.valueOf(sequence), sequence, null, spec, state, asked.hold(), now, null, null, List.of(),
+            jobs.add(new Job(String.valueOf(sequence), sequence, null, spec, state, hold, now, null, null, List.of(),
                     null, null, asked.hold() ? "held" : "", 0, JobUsage.NONE));
         }
         return jobs;

@@ -134,6 +134,20 @@ class JobOperationsTest extends QueueManagerOperationsTestBase {
     }
 
     @Test
+    void anAdministratorsHoldIsReleasedOnlyByAnAdministrator() {
+        submit(null, "", ALICE);
+        assertThat(send("<job-hold><job id=\"1\"/></job-hold>", ADMIN)).contains("state=\"held\"").contains("hold=\"operator\"");
+        assertThat(send("<job-release><job id=\"1\"/></job-release>", ALICE))
+                .contains("code=\"permission-denied\"").contains("held by an administrator");
+        assertThat(send("<job-hold><job id=\"1\"/></job-hold>", ALICE)).as("the owner's hold does not lower it")
+                .contains("hold=\"operator\"");
+        assertThat(send("<job-release><job id=\"1\"/></job-release>", ADMIN)).contains("state=\"queued\"")
+                .doesNotContain("hold=");
+        assertThat(send("<job-hold><job id=\"1\"/></job-hold>", ALICE)).contains("hold=\"user\"");
+        assertThat(send("<job-release><job id=\"1\"/></job-release>", ALICE)).contains("state=\"queued\"");
+    }
+
+    @Test
     void queueQueryCountsEachQueuesJobs() {
         submit(null, "", ALICE);
         submit(null, "#PBS -q fast&#10;", ALICE);

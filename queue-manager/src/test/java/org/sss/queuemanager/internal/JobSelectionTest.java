@@ -25,7 +25,7 @@ class JobSelectionTest {
     private static Job job(long sequence, String user) {
         Job.JobSpec spec = new Job.JobSpec(user, "job" + sequence, "batch", 1, 1, 60, 0, "", "/tmp", "login1", "job.sh",
                 "#!/bin/sh\ntrue\n", "/tmp/job.o" + sequence, "/tmp/job.e" + sequence, "", "", "", "", Map.of(), JobLimits.NONE);
-        return new Job(String.valueOf(sequence), sequence, null, spec, Job.State.QUEUED, false, Instant.now(), null, null,
+        return new Job(String.valueOf(sequence), sequence, null, spec, Job.State.QUEUED, Job.Hold.NONE, Instant.now(), null, null,
                 List.of(), null, null, "", 0, JobUsage.NONE);
     }
 

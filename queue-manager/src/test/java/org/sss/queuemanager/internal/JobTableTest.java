@@ -21,7 +21,7 @@ class JobTableTest {
         Job.JobSpec spec = new Job.JobSpec("alice", "job" + sequence, "batch", 1, 1, 60, 0, "", "/tmp", "login1",
                 "job.sh", "#!/bin/sh\ntrue\n", "/tmp/job.o" + sequence, "/tmp/job.e" + sequence, "", depend, "", "",
                 Map.of("A", "1"), JobLimits.NONE);
-        return new Job(String.valueOf(sequence), sequence, null, spec, held ? Job.State.HELD : Job.State.QUEUED, held,
+        return new Job(String.valueOf(sequence), sequence, null, spec, held ? Job.State.HELD : Job.State.QUEUED, held ? Job.Hold.USER : Job.Hold.NONE,
                 Instant.now(), null, null, List.of(), null, null, held ? "held" : "", 0, JobUsage.NONE);
     }
 
@@ -69,7 +69,7 @@ class JobTableTest {
             table.add(List.of(job(2, "", true)));
             assertThat(table.queued()).extracting(Job::id).containsExactly("1", "3");
             assertThat(table.waitingOnDependencies()).extracting(Job::id).containsExactly("1");
-            table.change("2", current -> current.withHold(false), current -> null);
+            table.change("2", current -> current.withHold(Job.Hold.NONE), current -> null);
             assertThat(table.queued()).extracting(Job::id).containsExactly("1", "2", "3");
             table.start("3", List.of("node1"), "job-3-1");
             assertThat(table.queued()).extracting(Job::id).containsExactly("1", "2");
@@ -162,7 +162,7 @@ class JobTableTest {
                     new JobTable.Start("2", List.of("node2"), "job-2-1")));
             long commits = store.commits();
             JobTable.Change end = current -> current.completed(0, "", Instant.now());
-            JobTable.Change hold = current -> current.isCompleted() ? current.withHold(true) : current;
+            JobTable.Change hold = current -> current.isCompleted() ? current.withHold(Job.Hold.USER) : current;
             List<Job> after = table.changeAll(List.of(new JobTable.Update("1", end, current -> org.sss.schema.SuiteEvent.JOB_FINISHED),
                     new JobTable.Update("2", end, current -> org.sss.schema.SuiteEvent.JOB_FINISHED),
                     new JobTable.Update("1", JobTable.Change.always(current -> current), current -> null)));

@@ -215,7 +215,7 @@ public final class StatusCommand {
             if (!job.get("allocated").isEmpty()) {
                 attribute(out, "exec_host", execHost(job));
             }
-            attribute(out, "Hold_Types", job.state().equals("held") ? "u" : "n");
+            attribute(out, "Hold_Types", "operator".equals(job.get("hold")) ? "o" : job.state().equals("held") ? "u" : "n");
             attribute(out, "Join_Path", job.get("join").isEmpty() ? "n" : job.get("join"));
             attribute(out, "Mail_Points", job.get("mail-events").isEmpty() ? "a" : job.get("mail-events"));
             attribute(out, "Mail_Users", job.get("mail-users"));
