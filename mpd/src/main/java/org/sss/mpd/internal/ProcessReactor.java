@@ -23,6 +23,8 @@ public final class ProcessReactor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessReactor.class);
     private static final int CHUNK = 65536;
     private static final int POLLFD = 8;
+    /** Reads (of up to {@link #CHUNK} bytes each) of what an exited process left in its pipes: 4 MiB at most. */
+    private static final int FINAL_READS = 64;
 
     /** Receives one process's output and exit, on the reactor's thread; must not block for long. */
     public interface Watcher {
@@ -204,9 +206,13 @@ public final class ProcessReactor implements AutoCloseable {
             }
         }
 
-        /** The process exited: read what it left in the pipes, then report the exit. */
+        /**
+         * The process exited: read what it left in the pipes, then report the exit. The reading is bounded: a leftover
+         * child that holds the pipes and keeps writing ({@code setsid yes &}) would otherwise keep this one thread, and
+         * every job of the mpd with it, here for good; what it writes after is cut off with the pipes.
+         */
         void finish(MemorySegment buffer, MemorySegment pipes) throws IOException {
-            while (stdout >= 0 || stderr >= 0) {
+            for (int reads = 0; reads < FINAL_READS && (stdout >= 0 || stderr >= 0); reads++) {
                 set(pipes, 0, stdout);
                 set(pipes, 1, stderr);
                 if (Posix.poll(pipes, 2, 0) <= 0) {

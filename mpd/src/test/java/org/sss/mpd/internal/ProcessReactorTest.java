@@ -103,6 +103,24 @@ class ProcessReactorTest {
     }
 
     @Test
+    void aLeftoverChildThatKeepsWritingDoesNotKeepTheReactorFromTheNextExit() throws Exception {
+        Posix.Spawned writer = Posix.spawn("/bin/sh", List.of("sh", "-c",
+                "setsid sh -c 'cat /dev/zero & cat /dev/zero & echo $$; wait' & sleep 0.5"), List.of("PATH=/usr/bin:/bin"), null);
+        Posix.close(writer.stdin());
+        Recorder leftover = new Recorder();
+        reactor.watch(writer, leftover);
+        try {
+            assertThat(leftover.exitCode()).as("the rank exits; its setsid children hold the pipes and write on").isZero();
+            Recorder next = run("echo next", List.of("PATH=/usr/bin:/bin"), null);
+            assertThat(next.exitCode()).as("another process's exit is still reported").isZero();
+            assertThat(next.out()).isEqualTo("next\n");
+        } finally {
+            // Its pipes closed, the writers die of SIGPIPE at their next write; should they not have yet, they are killed.
+            new ProcessBuilder("pkill", "-KILL", "-f", "cat /dev/zero & cat /dev/zero").start().waitFor();
+        }
+    }
+
+    @Test
     void aGroupSignalReachesTheRanksChildren() throws Exception {
         Posix.Spawned spawned = Posix.spawn("/bin/sh", List.of("sh", "-c", "sleep 100 & echo $!; wait"),
                 List.of("PATH=/usr/bin:/bin"), null);
