@@ -145,6 +145,30 @@ class MpiJobsIntegrationTest {
         }
     }
 
+    /** A job's kill reaches the jobs it spawned: they do not run on, and the job ends rather than waiting for them. */
+    @Test
+    void killingAJobKillsTheJobsItSpawnedAndItEnds() throws Exception {
+        Process mpiexec = ring.startMpiexec("-n", "2", program("pmi_spawn"), "hang");
+        mpiexec.getOutputStream().close();
+        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(mpiexec.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8));
+        List<Long> pids = new java.util.ArrayList<>();
+        Pattern hangs = Pattern.compile("(child|parent) \\d+ hangs pid (\\d+)");
+        String line;
+        while (pids.size() < 4 && (line = out.readLine()) != null) {
+            Matcher m = hangs.matcher(line);
+            if (m.matches()) {
+                pids.add(Long.parseLong(m.group(2)));
+            }
+        }
+        assertThat(pids).as("two parents and two children hanging").hasSize(4);
+        mpiexec.destroy(); // SIGTERM: mpiexec has its job killed, as on Ctrl-C
+        assertThat(mpiexec.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("the job ends").isTrue();
+        org.awaitility.Awaitility.await("every rank of the job and of the jobs it spawned gone")
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> pids.stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
+    }
+
     @Test
     void mpichsOwnSpawnFailsInsideItsDeviceUnderHydraAndUnderUsAlike() throws Exception {
         LocalRing.Result ours = ring.mpiexec("-n", "1", program("spawn"));

@@ -74,6 +74,13 @@ final class RankControl {
     void killJob(Job job, int signal) {
         broadcast(job, MpdMessage.of("job-kill").with("jid", job.jid()).with("signal", signal)
                 .with("grace", job.spec.graceMillis()).build());
+        // The jobs it spawned die with it: they would run on, and it, waiting for their ends, would never end.
+        for (Job child : table.all()) {
+            if (child.parent == job && child.root != null && !child.root.isDone()) {
+                LOG.info("mpd {}: job {}: killing job {}, which it spawned", selfId(), job.jid(), child.jid());
+                killJob(child, signal);
+            }
+        }
     }
 
     /** @param job a job that has ended: every host forgets it */
@@ -242,12 +249,18 @@ final class RankControl {
      */
     List<Integer> killLocal(Job job, int signal, int rank, boolean group) {
         List<Integer> delivered = new ArrayList<>();
+        boolean wholeJob = rank < 0 && signal == UnixSignals.KILL;
+        if (wholeJob) {
+            job.stopping = true; // ranks not yet spawned are not started (their root is lost, or the mpd is leaving)
+        }
         for (LocalRank local : job.ranks.values()) {
             if (rank >= 0 && local.rank != rank) {
                 continue;
             }
             synchronized (local) {
-                if (!local.exited && local.pid > 0 && Posix.kill(group ? -local.pid : local.pid, signal) == 0) {
+                if (wholeJob && local.pid <= 0) {
+                    local.doom(); // being started: killed as soon as it has its pid, as a kill's are
+                } else if (!local.exited && local.pid > 0 && Posix.kill(group ? -local.pid : local.pid, signal) == 0) {
                     delivered.add(local.rank);
                 }
             }

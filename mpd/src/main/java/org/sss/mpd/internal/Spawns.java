@@ -136,6 +136,9 @@ final class Spawns {
         Job child = null;
         if (parent == null || parent.root == null) {
             rc = -1;
+        } else if (parent.stopping || parent.root.isDone()) {
+            LOG.info("mpd {}: spawn for job {} refused: the job is ending", selfId(), parent.jid());
+            rc = -1; // a child started now would outlive its parent's kill
         } else {
             try {
                 Placement placement = ConfinedPlacement.of(request.confinedTo(parent.spec.confinement(), request.wishes()),
