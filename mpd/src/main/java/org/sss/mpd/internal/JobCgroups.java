@@ -180,8 +180,13 @@ final class JobCgroups implements AutoCloseable {
     }
 
     private Left retire(Entry entry, String jid) {
+        // The peak is read before the kill too: where the kernel keeps none (cgroup v2 before Linux 5.19 has no
+        // memory.peak, only memory.current), an emptied group's memory is about nothing.
+        CgroupUsage before = entry.group.usage();
         boolean empty = entry.group.killAll();
-        CgroupUsage usage = entry.group.usage();
+        CgroupUsage after = entry.group.usage();
+        CgroupUsage usage = new CgroupUsage(Math.max(before.cpuNanos(), after.cpuNanos()),
+                Math.max(before.peakBytes(), after.peakBytes()), Math.max(before.oomKills(), after.oomKills()));
         synchronized (this) {
             entry.group.remove();
             if (entry.held.cpuSeconds() > 0) {
