@@ -3,16 +3,19 @@
  * a change of user. The mpd spawns this helper (already in the rank's own session, environment and working
  * directory) only for ranks that need one of the two; it sets them up and executes the program in its place.
  *
- *   sss-exec [--cgroup PROCS]... [--rlimit NAME=SOFT[:HARD]]... [--user NAME [--home]] [--stdout FILE] [--stderr FILE]
- *            -- PATH ARGV0 [ARG...]
+ *   sss-exec [--cgroup PROCS]... [--rlimit NAME=SOFT[:HARD]]... [--user-rlimit NAME=SOFT[:HARD]]...
+ *            [--user NAME [--home]] [--stdout FILE] [--stderr FILE] -- PATH ARGV0 [ARG...]
  *
  * --cgroup writes the helper's own pid to PROCS (a control group's cgroup.procs), first of all and while still
  * privileged: the program, and everything it starts, is then in the job's control groups from its first
  * instruction, so nothing it does escapes them (setsid, double forks).
  *
  * NAME is one of as, core, cpu, data, fsize, memlock, nofile, nproc, rss, stack; SOFT and HARD are numbers (bytes,
- * seconds or counts, as setrlimit(2) takes them) or "unlimited"; HARD defaults to SOFT. Limits are applied first
- * (while still privileged, so a root mpd may raise hard limits), then, with --user, the user's supplementary
+ * seconds or counts, as setrlimit(2) takes them) or "unlimited"; HARD defaults to SOFT. --rlimit limits (the job's
+ * confinement, set by the suite) are applied first, while still privileged; --user-rlimit limits (the ones the
+ * job's owner asked for) only after the change of user, and never above the hard limit the process has then: an
+ * owner may lower their limits, not raise them past the host's (memlock, nofile, core), as Slurm's propagated limits
+ * cannot. Then, with --user, the user's supplementary
  * groups, group and user id are taken (root only; the same user is a no-op) and HOME, USER and LOGNAME are set
  * from the password database; --home then changes into the user's home directory ("/" if it cannot be entered,
  * as login does). --stdout and --stderr then open FILE (write-only, created mode 0600, truncated) as that user,
@@ -73,7 +76,8 @@ static int parse_value(const char *text, rlim_t *value) {
     return 0;
 }
 
-static void apply_limit(const char *spec) {
+/* Parses NAME=SOFT[:HARD] into its resource and values; a bad one ends the helper. */
+static int parse_limit(const char *spec, struct rlimit *limit) {
     char copy[256];
     if (strlen(spec) >= sizeof copy) {
         fail(SETUP_FAILED, "limit too long", spec);
@@ -95,21 +99,46 @@ static void apply_limit(const char *spec) {
     }
     char *soft_text = equals + 1;
     char *colon = strchr(soft_text, ':');
-    struct rlimit limit;
     if (colon != NULL) {
         *colon = '\0';
     }
-    if (parse_value(soft_text, &limit.rlim_cur) != 0 || (colon != NULL && parse_value(colon + 1, &limit.rlim_max) != 0)) {
+    if (parse_value(soft_text, &limit->rlim_cur) != 0 || (colon != NULL && parse_value(colon + 1, &limit->rlim_max) != 0)) {
         fail(SETUP_FAILED, "limit value is not a number or unlimited", spec);
     }
     if (colon == NULL) {
-        limit.rlim_max = limit.rlim_cur;
+        limit->rlim_max = limit->rlim_cur;
     }
-    if (setrlimit(resource, &limit) != 0) {
+    return resource;
+}
+
+static void set_limit(int resource, const struct rlimit *limit, const char *spec) {
+    if (setrlimit(resource, limit) != 0) {
         char detail[320];
         snprintf(detail, sizeof detail, "%s: %s", spec, strerror(errno));
         fail(SETUP_FAILED, "cannot set limit", detail);
     }
+}
+
+static void apply_limit(const char *spec) {
+    struct rlimit limit;
+    int resource = parse_limit(spec, &limit);
+    set_limit(resource, &limit, spec);
+}
+
+/* An owner's limit: no higher than the hard limit the process has (as the user, after the change of user). */
+static void apply_user_limit(const char *spec) {
+    struct rlimit limit, now;
+    int resource = parse_limit(spec, &limit);
+    if (getrlimit(resource, &now) != 0) {
+        fail(SETUP_FAILED, "cannot read limit", spec);
+    }
+    if (now.rlim_max != RLIM_INFINITY && (limit.rlim_max == RLIM_INFINITY || limit.rlim_max > now.rlim_max)) {
+        limit.rlim_max = now.rlim_max;
+    }
+    if (limit.rlim_max != RLIM_INFINITY && (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > limit.rlim_max)) {
+        limit.rlim_cur = limit.rlim_max;
+    }
+    set_limit(resource, &limit, spec);
 }
 
 static void join_cgroup(const char *procs) {
@@ -191,10 +220,14 @@ static void redirect(int target, const char *file) {
     close(fd);
 }
 
-#define USAGE "usage: sss-exec [--cgroup PROCS]... [--rlimit NAME=SOFT[:HARD]]... [--user NAME [--home]] [--stdout FILE] [--stderr FILE] -- PATH ARGV0 [ARG...]"
+#define USAGE "usage: sss-exec [--cgroup PROCS]... [--rlimit NAME=SOFT[:HARD]]... [--user-rlimit NAME=SOFT[:HARD]]... [--user NAME [--home]] [--stdout FILE] [--stderr FILE] -- PATH ARGV0 [ARG...]"
+/* The most --user-rlimit options: one per limit name, each given at most a few times. */
+#define MAX_USER_LIMITS 64
 
 int main(int argc, char **argv) {
     const char *user = NULL;
+    const char *user_limits[MAX_USER_LIMITS];
+    int user_limit_count = 0;
     const char *out = NULL;
     const char *err = NULL;
     int enter_home = 0;
@@ -208,6 +241,11 @@ int main(int argc, char **argv) {
             join_cgroup(argv[++i]);
         } else if (strcmp(argv[i], "--rlimit") == 0 && i + 1 < argc) {
             apply_limit(argv[++i]);
+        } else if (strcmp(argv[i], "--user-rlimit") == 0 && i + 1 < argc) {
+            if (user_limit_count == MAX_USER_LIMITS) {
+                fail(SETUP_FAILED, "too many --user-rlimit options", NULL);
+            }
+            user_limits[user_limit_count++] = argv[++i];
         } else if (strcmp(argv[i], "--user") == 0 && i + 1 < argc) {
             user = argv[++i];
         } else if (strcmp(argv[i], "--home") == 0) {
@@ -225,6 +263,9 @@ int main(int argc, char **argv) {
     }
     char **program_env = unsealed();
     struct passwd *pw = user != NULL ? become(user) : NULL;
+    for (int l = 0; l < user_limit_count; l++) {
+        apply_user_limit(user_limits[l]);
+    }
     environ = program_env;
     if (pw != NULL) {
         settle(pw, enter_home);

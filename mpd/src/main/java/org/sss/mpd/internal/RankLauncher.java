@@ -175,7 +175,7 @@ public final class RankLauncher {
             wrapped.add(limit);
         }
         for (String limit : set.limits()) {
-            wrapped.add("--rlimit");
+            wrapped.add("--user-rlimit"); // the owner's: applied as the owner, never above the host's hard limit
             wrapped.add(limit);
         }
         if (otherUser) {

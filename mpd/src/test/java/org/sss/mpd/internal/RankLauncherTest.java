@@ -76,6 +76,27 @@ class RankLauncherTest {
                 .noneMatch(line -> line.startsWith("SSS_EXEC_ENV_"));
     }
 
+    @Test
+    void anOwnersLimitsMayLowerTheHostsButNeverRaiseAHardLimit() throws Exception {
+        assumeThat(Posix.uid()).as("changing users needs root").isZero();
+        assumeThat(Files.isExecutable(HELPER)).as("the helper is built with the module").isTrue();
+        Process probe = new ProcessBuilder("sh", "-c", "ulimit -Hl").start();
+        String hostsMemlock = new String(probe.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).strip();
+        assumeThat(hostsMemlock).as("this host's hard memlock limit is finite").isNotEqualTo("unlimited");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path limits = dir.resolve("limits");
+        RankLauncher launcher = new RankLauncher(Optional.of(HELPER.toAbsolutePath()), "root", true);
+        JobSpec.RankSet set = new JobSpec.RankSet(1, "/bin/sh", List.of("-c", "{ ulimit -Hl; ulimit -Hn; } > " + limits),
+                List.of(), "nobody", List.of("memlock=unlimited", "nofile=100"), "", dir.toString(), "", "");
+        JobSpec spec = new JobSpec("", "nobody", dir.toString(), "label", List.of("PATH=/usr/bin:/bin"),
+                List.of(set), new JobSpec.Wishes(List.of(), List.of(), List.of(), 1), List.of(), new int[0], 4, 1000,
+                List.of(), "", null);
+        Posix.Spawned spawned = launcher.spawn(launcher.ranks(spec, set), List.of());
+        await("the rank's exit").atMost(Duration.ofSeconds(10)).until(() -> Posix.reap(spawned.pid()) != -1);
+        assertThat(Files.readAllLines(limits)).as("memlock stays the host's (the helper is root, but the owner asked)")
+                .containsExactly(hostsMemlock, "100");
+    }
+
     private static boolean ownedByRoot(Path file) {
         try {
             return (Integer) Files.getAttribute(file, "unix:uid") == 0;
