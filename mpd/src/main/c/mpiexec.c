@@ -45,6 +45,15 @@ static void write_all(int fd, const void *data, size_t size) {
             if (errno == EINTR) {
                 continue;
             }
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                /* A non-blocking descriptor whose buffer is full (the mpd's socket after the launch, or an output
+                   inherited non-blocking): wait until it takes more, rather than call a full buffer a lost peer. */
+                struct pollfd out = {fd, POLLOUT, 0};
+                if (poll(&out, 1, -1) < 0 && errno != EINTR) {
+                    die(EXIT_INFRA, "poll: %s", strerror(errno));
+                }
+                continue;
+            }
             if (fd == 1 || fd == 2) {
                 return; /* our reader went away; keep running the job to its end */
             }
@@ -320,10 +329,22 @@ static void console_address(const options *o, char *host, size_t host_size, char
             snprintf(path, sizeof path, "%s/sss-mpd-%s.console", tmp && *tmp ? tmp : "/tmp", pw ? pw->pw_name : "unknown");
             file = path;
         }
-        FILE *f = fopen(file, "r");
-        if (!f) {
+        int cfd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (cfd < 0) {
             die(EXIT_INFRA, "no mpd to talk to: start a ring with mpdboot, or set MPD_CONSOLE=ADDR:PORT (%s: %s)", file,
                 strerror(errno));
+        }
+        /* The file lives in a shared directory (/tmp): another user may have made it first and would then be
+           told this user's whole job (its environment) and could relay the console's challenge. Only a regular
+           file of this user's that no one else may write names the mpd. */
+        struct stat st;
+        if (fstat(cfd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != getuid() || (st.st_mode & 022) != 0) {
+            die(EXIT_INFRA, "%s is not a regular file of yours that only you can write; remove it and start the ring again"
+                " with mpdboot", file);
+        }
+        FILE *f = fdopen(cfd, "r");
+        if (!f) {
+            die(EXIT_INFRA, "cannot read %s: %s", file, strerror(errno));
         }
         if (!fgets(text, sizeof text, f)) {
             text[0] = 0;
@@ -624,9 +645,10 @@ static int serve_singleton(const options *o, int mpd) {
     if (!wire_field(&m, "cmd", value, sizeof value) || strcmp(value, "singleton-ok") != 0) {
         die(EXIT_INFRA, "the mpd refused the singleton: %s", wire_field(&m, "msg", value, sizeof value) ? value : "?");
     }
-    char jid[256], kvsname[300];
-    wire_field(&m, "jid", jid, sizeof jid);
-    wire_field(&m, "kvsname", kvsname, sizeof kvsname);
+    char jid[256] = "", kvsname[300] = "";
+    if (!wire_field(&m, "jid", jid, sizeof jid) || !wire_field(&m, "kvsname", kvsname, sizeof kvsname)) {
+        die(EXIT_INFRA, "the mpd's singleton answer names no job");
+    }
     snprintf(line, sizeof line, "cmd=singinit_info versionok=yes stdio=no kvsname=%s\n", kvsname);
     write_all(program, line, strlen(line));
     wire_pmi(header, sizeof header, jid);

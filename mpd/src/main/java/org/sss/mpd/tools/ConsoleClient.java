@@ -51,6 +51,17 @@ public final class ConsoleClient implements AutoCloseable {
         }
         Path file = defaultConsoleFile();
         try {
+            // In a shared directory (/tmp) another user may have made the file first, to be sent this user's
+            // requests: only a regular file of this user's that no one else may write names the mpd.
+            java.nio.file.attribute.PosixFileAttributes attributes = Files.readAttributes(file,
+                    java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            boolean othersWrite = attributes.permissions().contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
+                    || attributes.permissions().contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+            if (!attributes.isRegularFile() || othersWrite
+                    || !attributes.owner().getName().equals(System.getProperty("user.name"))) {
+                throw new IOException(file + " is not a regular file of yours that only you can write; remove it and"
+                        + " start the ring again with mpdboot");
+            }
             return Endpoint.parse(Files.readString(file, StandardCharsets.US_ASCII).trim());
         } catch (NoSuchFileException e) {
             throw new IOException("no mpd to talk to: start a ring with mpdboot, or set MPD_CONSOLE=ADDR:PORT ("
