@@ -94,6 +94,8 @@ wait_until 30 'screen_has "^pty@node[123]\\$ "'
 check "the prompt comes from the allocated node ($NODE)" screen_has "^pty@$NODE\\$ "
 check "the job is running as $USER_NAME" test "$("$B/qstat" -f "$JOB" | grep -cE "job_state = R|Job_Owner = $USER_NAME@")" -eq 2
 
+check "sss-pty's connection to qsub has TCP keepalive (a silent qsub host is found gone)" \
+  bash -c "ss -tnoHp state established | grep '\"sss-pty\"' | grep -q 'timer:(keepalive'"
 typed 'echo "jobid=$PBS_JOBID"; hostname; echo "nodes=$(wc -l <"$PBS_NODEFILE") tty=$(tty) user=$(id -un)"'
 wait_until 20 'screen_has "^nodes=[0-9]"'
 check "echo \$PBS_JOBID answers the job's id" screen_has "^jobid=$JOB\$"
@@ -174,5 +176,29 @@ HELD="$(pane | sed -nE 's/.*qsub: waiting for job ([0-9]+)\..*/\1/p' | head -1)"
 key C-c
 wait_until 30 '"$B/qstat" -f "$HELD" | grep -q "job_state = C"'
 check "Ctrl-C while qsub -I waits cancels its job" grep -q "job_state = C" <<<"$("$B/qstat" -f "$HELD")"
+
+# A listener that is not qsub (qsub gone, its port taken by a stranger) gets no shell from sss-pty, nor the token.
+IMPOSTOR_PORT="$(free_port)"
+python3 - "$IMPOSTOR_PORT" >"$WORK/impostor.out" 2>&1 <<'PY' &
+import socket, sys
+server = socket.socket()
+server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+server.bind(("127.0.0.1", int(sys.argv[1])))
+server.listen(1)
+server.settimeout(60)
+peer, _ = server.accept()
+hello = peer.makefile("rb").readline()
+print(hello.decode().strip(), flush=True)
+peer.sendall(b"qsub " + b"0" * 32 + b" " + b"0" * 64 + b"\n")
+peer.settimeout(10)
+print("after:", peer.recv(100), flush=True)
+PY
+IMPOSTOR=$!
+wait_until 20 'ss -tlnH "sport = :$IMPOSTOR_PORT" | grep -q .'
+impostor_err="$(SSS_PTY_TOKEN=the-secret-token "$ROOT/mpd/target/native/sss-pty" 127.0.0.1 "$IMPOSTOR_PORT" 2>&1 >/dev/null)"; status=$?
+wait "$IMPOSTOR"
+check "sss-pty refuses a listener that cannot prove the job's token (exit 1, no shell)" \
+  test "$status" -eq 1 -a -n "$(grep "is not the qsub that submitted this job" <<<"$impostor_err")"
+check "... and never sent it the token" bash -c "grep -q '^sss-pty 2 [0-9a-f]\{32\}\$' '$WORK/impostor.out' && ! grep -q the-secret-token '$WORK/impostor.out'"
 
 summary "tests/interactive-pty.sh"

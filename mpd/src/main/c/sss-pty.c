@@ -9,8 +9,14 @@
  * from qsub go into the master, so ^C and ^Z reach the shell as bytes that the line discipline turns into signals,
  * and what the master gives goes back. It exits with the shell's status (128+N for a signal) after telling qsub.
  *
- * Wire (TCP, both ways after the hello line): frames TYPE(1 byte) LENGTH(4 bytes, big-endian, at most 65536) DATA.
- *   sss-pty -> qsub: the line "sss-pty 1 TOKEN\n"; then 'd' output bytes, 'x' the exit status as decimal text.
+ * Wire (TCP). First a handshake in which each end proves it knows the token without sending it, so that neither a
+ * stranger who connects to qsub nor one who listens on qsub's port (qsub gone, the port taken) gets the other end:
+ *   sss-pty -> qsub: "sss-pty 2 NP\n"                 NP: 32 hex digits, random
+ *   qsub -> sss-pty: "qsub NQ MQ\n"                    NQ: 32 hex digits, random; MQ = HMAC-SHA256(token, "qsub NP NQ")
+ *   sss-pty -> qsub: "sss-pty MP\n"                    MP = HMAC-SHA256(token, "sss-pty NQ NP"), each MAC in hex
+ * A wrong MAC ends the connection (sss-pty exits 1 before any shell starts). Then, both ways, frames TYPE(1 byte)
+ * LENGTH(4 bytes, big-endian, at most 65536) DATA.
+ *   sss-pty -> qsub: 'd' output bytes, 'x' the exit status as decimal text.
  *   qsub -> sss-pty: 'w' "ROWS COLS" (the first frame, before the shell starts, then on every SIGWINCH), 'd' input.
  * A signal that ends the job (SIGTERM, SIGHUP, SIGINT: walltime, qdel) hangs the shell's session up (SIGHUP and
  * SIGCONT to its process group, SIGKILL 2 s later), as a terminal that goes away does; so does qsub going away.
@@ -19,6 +25,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -27,11 +35,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "sha256.h"
+
+/* TCP keepalive of the connection to qsub: seconds of silence before probing, between probes, probes unanswered. */
+#define KEEPALIVE_IDLE 60
+#define KEEPALIVE_INTERVAL 10
+#define KEEPALIVE_COUNT 6
 
 #define MAX_FRAME 65536
 
@@ -86,6 +102,67 @@ static int read_frame(int sock, char *buf, uint32_t *len) {
   return head[0];
 }
 
+/* Reads one line of at most max - 1 bytes (without its newline) into line; -1 at the end or if it is longer. */
+static int read_line(int sock, char *line, size_t max) {
+  for (size_t n = 0; n + 1 < max; n++) {
+    if (read_all(sock, line + n, 1) != 0) return -1;
+    if (line[n] == '\n') {
+      line[n] = '\0';
+      return 0;
+    }
+  }
+  return -1;
+}
+
+static void to_hex(const unsigned char *bytes, size_t n, char *hex) {
+  static const char digits[] = "0123456789abcdef";
+  for (size_t i = 0; i < n; i++) {
+    hex[2 * i] = digits[bytes[i] >> 4];
+    hex[2 * i + 1] = digits[bytes[i] & 15];
+  }
+  hex[2 * n] = '\0';
+}
+
+/* hex(HMAC-SHA256(token, text)) into mac (65 bytes). */
+static void mac_of(const char *token, const char *text, char *mac) {
+  uint8_t digest[32];
+  hmac_sha256((const uint8_t *)token, strlen(token), (const uint8_t *)text, strlen(text), digest);
+  to_hex(digest, sizeof digest, mac);
+}
+
+static int same(const char *a, const char *b) {
+  size_t n = strlen(a);
+  if (n != strlen(b)) return 0;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < n; i++) diff |= (unsigned char)(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+/* The handshake (see the top): returns only if the peer proved it is the qsub that wrote the token. */
+static void handshake(int sock, const char *token, const char *host, const char *port) {
+  unsigned char random_bytes[16];
+  if (getrandom(random_bytes, sizeof random_bytes, 0) != (ssize_t)sizeof random_bytes) die("getrandom");
+  char np[33], nq[65], mq[65], line[256], text[256], mac[65];
+  to_hex(random_bytes, sizeof random_bytes, np);
+  int n = snprintf(line, sizeof line, "sss-pty 2 %s\n", np);
+  if (write_all(sock, line, (size_t)n) != 0) die("send the hello");
+  if (read_line(sock, line, sizeof line) != 0 || sscanf(line, "qsub %64s %64s", nq, mq) != 2 || strlen(nq) != 32) {
+    fprintf(stderr, "sss-pty: %s:%s did not answer as qsub -I does; no shell started\n", host, port);
+    exit(1);
+  }
+  snprintf(text, sizeof text, "qsub %s %s", np, nq);
+  mac_of(token, text, mac);
+  if (!same(mac, mq)) {
+    fprintf(stderr, "sss-pty: %s:%s is not the qsub that submitted this job (its proof is wrong); no shell started\n",
+            host, port);
+    exit(1);
+  }
+  snprintf(text, sizeof text, "sss-pty %s %s", nq, np);
+  mac_of(token, text, mac);
+  n = snprintf(line, sizeof line, "sss-pty %s\n", mac);
+  if (write_all(sock, line, (size_t)n) != 0) die("send the proof");
+}
+
 static int connect_to(const char *host, const char *port) {
   struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *found, *ai;
   int rc = getaddrinfo(host, port, &hints, &found);
@@ -105,6 +182,16 @@ static int connect_to(const char *host, const char *port) {
   if (sock < 0) {
     fprintf(stderr, "sss-pty: cannot reach qsub at %s:%s\n", host, port);
     exit(1);
+  }
+  /* A qsub whose host went away (a laptop closed, a network cut) sends no FIN: without keepalive the session would
+   * sit until its walltime. Probes after a minute of silence, every 10 s, 6 unanswered: gone within two minutes,
+   * and the shell is hung up as when qsub closes. */
+  int on = 1, idle = KEEPALIVE_IDLE, interval = KEEPALIVE_INTERVAL, count = KEEPALIVE_COUNT;
+  if (setsockopt(sock, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on) != 0
+      || setsockopt(sock, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle) != 0
+      || setsockopt(sock, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval) != 0
+      || setsockopt(sock, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count) != 0) {
+    fprintf(stderr, "sss-pty: cannot set keepalive on the connection to qsub: %s\n", strerror(errno));
   }
   return sock;
 }
@@ -196,9 +283,7 @@ int main(int argc, char **argv) {
   sigaction(SIGINT, &sa, NULL);
   signal(SIGPIPE, SIG_IGN);
   int sock = connect_to(argv[1], argv[2]);
-  char hello[200];
-  int hello_len = snprintf(hello, sizeof hello, "sss-pty 1 %s\n", token);
-  if (write_all(sock, hello, (size_t)hello_len) != 0) die("send the hello");
+  handshake(sock, token, argv[1], argv[2]);
 
   int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) die("open a pseudo-terminal");

@@ -12,7 +12,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
@@ -23,7 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code qsub -I}: an interactive job. qsub listens on a port of its own, submits a job like any other (its options,
  * no script: the script is one line that runs {@code sss-pty} back to this port with a random token), and waits for
  * it to start ("waiting for job N to start"). On the job's first node, as the user, with the job's environment and
- * node file, sss-pty connects back, proves the token, and runs the user's login shell on a pseudo-terminal. qsub
+ * node file, sss-pty connects back, each end proves it knows the token without sending it ({@link PtyHandshake}),
+ * and sss-pty runs the user's login shell on a pseudo-terminal. qsub
  * then puts its own terminal in raw mode and relays bytes both ways (so ^C and ^Z go as bytes and the remote line
  * discipline signals the shell), sends the window size at the start and on every SIGWINCH, and exits with the
  * shell's status once it ends ("job N completed"); the job ends with it, or at its walltime. Interrupting qsub
@@ -32,6 +32,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class InteractiveCommand {
     private static final int ACCEPT_TICK_MILLIS = 250;
     private static final int HELLO_TIMEOUT_MILLIS = 5_000;
+    static final int KEEPALIVE_IDLE_SECONDS = 60;
+    static final int KEEPALIVE_INTERVAL_SECONDS = 10;
+    static final int KEEPALIVE_PROBES = 6;
     private static final long COMPLETION_WAIT_MILLIS = 30_000;
 
     private InteractiveCommand() {
@@ -121,10 +124,9 @@ final class InteractiveCommand {
     /** @return sss-pty's connection, its token checked; null if the job ended without connecting */
     private static Socket awaitJob(ServerSocket listener, Path socket, String id, String token, Invocation invocation,
                                    String shown) throws CliException, IOException {
-        byte[] expected = ("sss-pty 1 " + token).getBytes(StandardCharsets.US_ASCII);
         long nextPoll = 0;
         while (true) {
-            Socket peer = acceptPeer(listener, expected, invocation, shown);
+            Socket peer = acceptPeer(listener, token, invocation, shown);
             if (peer != null) {
                 return peer;
             }
@@ -141,14 +143,15 @@ final class InteractiveCommand {
     }
 
     /**
-     * Takes one connection if one comes within the listener's tick: sss-pty's, its hello carrying the token. Any
-     * other (a wrong hello, none within the hello timeout, a connection reset) is refused, closed, and waiting goes
+     * Takes one connection if one comes within the listener's tick: sss-pty's, once it has proved it knows the job's
+     * token ({@link PtyHandshake}). Any other (a wrong proof, none within the hello timeout, a connection reset) is
+     * refused, closed, and waiting goes
      * on: a stranger's connection must not end qsub, or the job it waits for would start with no one to reach.
      *
      * @return sss-pty's connection, or null (none came, or one was refused)
      * @throws IOException if the listener itself fails
      */
-    static Socket acceptPeer(ServerSocket listener, byte[] expected, Invocation invocation, String shown)
+    static Socket acceptPeer(ServerSocket listener, String token, Invocation invocation, String shown)
             throws IOException {
         Socket peer;
         try {
@@ -159,13 +162,14 @@ final class InteractiveCommand {
         String why;
         try {
             peer.setSoTimeout(HELLO_TIMEOUT_MILLIS);
-            byte[] hello = readLine(peer.getInputStream(), 200);
-            if (hello != null && MessageDigest.isEqual(hello, expected)) {
+            String refusal = PtyHandshake.accept(peer.getInputStream(), peer.getOutputStream(), token);
+            if (refusal == null) {
                 peer.setSoTimeout(0);
                 peer.setTcpNoDelay(true);
+                keepAlive(peer);
                 return peer;
             }
-            why = "that is not job " + shown;
+            why = "that is not job " + shown + ": " + refusal;
         } catch (IOException e) {
             why = "that did not say it was job " + shown + " (" + e.getMessage() + ")";
         }
@@ -175,20 +179,18 @@ final class InteractiveCommand {
         return null;
     }
 
-    private static byte[] readLine(InputStream in, int max) throws IOException {
-        byte[] line = new byte[max];
-        for (int n = 0; n < max; n++) {
-            int b = in.read();
-            if (b < 0) {
-                return null;
-            }
-            if (b == '\n') {
-                return java.util.Arrays.copyOf(line, n);
-            }
-            line[n] = (byte) b;
-        }
-        return null;
+    /**
+     * The job's node going away (a crash, a cut network) sends no FIN: without keepalive qsub would wait on a silent
+     * terminal for good. Probes after a minute of silence, every 10 s, 6 unanswered (as sss-pty's end does): the
+     * relay then fails, and qsub asks the queue manager how the job ended.
+     */
+    static void keepAlive(Socket peer) throws IOException {
+        peer.setKeepAlive(true);
+        peer.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, KEEPALIVE_IDLE_SECONDS);
+        peer.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL, KEEPALIVE_INTERVAL_SECONDS);
+        peer.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT, KEEPALIVE_PROBES);
     }
+
 
     private static OptionalInt relay(Socket peer, InputStream keys) throws IOException {
         LocalTerminal terminal = LocalTerminal.open();
