@@ -70,6 +70,16 @@ final class GroupFollower {
                 }
                 return;
             }
+            if (event instanceof JobEvent.Launched launched && launched.tag() != null && !launched.tag().isEmpty()
+                    && !launched.tag().equals(group.tag())) {
+                // Its job's id names another job now: the mpd that led it restarted and numbers its jobs anew. The
+                // group's job is gone with that mpd; the other job is not this group's to follow, signal or forget.
+                if (group.state() != ProcessGroup.State.ENDED) {
+                    tasks.execute(() -> lost(group, "its job id " + launched.jid() + " names another job now (the mpd "
+                            + "that led it restarted)"));
+                }
+                return;
+            }
             if (group.apply(event) != null) {
                 tasks.execute(() -> recordEnd(group, true));
             }

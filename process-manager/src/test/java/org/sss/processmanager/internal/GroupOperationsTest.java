@@ -95,6 +95,17 @@ class GroupOperationsTest {
     }
 
     @Test
+    void aJobIdThatNamesAnotherJobAfterItsMpdRestartedEndsTheGroupAsLostAndTouchesNothingOfTheOther() {
+        aliceRunsHostnames();
+        ring.tell("1@mpd1", new JobEvent.Launched("1@mpd1", "pg:someone-else:1f", List.of("mpd1")));
+        await("the group ends as lost").atMost(Duration.ofSeconds(10)).until(() -> published().stream()
+                .anyMatch(line -> line.startsWith("process-group-end 1 ")));
+        assertThat(send(one("get-process-group-info", "1"), ALICE)).contains("names another job now");
+        assertThat(ring.actions).as("the other job is neither killed nor forgotten").noneMatch(action ->
+                action.startsWith("kill ") || action.startsWith("release "));
+    }
+
+    @Test
     void aUsersGroupIsLaunchedAsThemOnTheHostsAskedForAndDescribed() {
         aliceRunsHostnames();
         JobRequest launched = ring.launched.getFirst();
