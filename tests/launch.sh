@@ -20,12 +20,13 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
+# KEEP_WORK=1 keeps the work directory (the commands' output files) for a look after a failure.
 cleanup() {
   "$B/sss" stop >/dev/null 2>&1 || true
   stop_ring
   local user
   for user in "${CREATED_USERS[@]:-}"; do [ -n "$user" ] && userdel "$user" >/dev/null 2>&1; done
-  rm -rf "$WORK"
+  [ -n "${KEEP_WORK:-}" ] && echo "kept $WORK" || rm -rf "$WORK"
 }
 trap cleanup EXIT
 
@@ -206,11 +207,11 @@ check "... and its job completed with 130" test "$(job_field "$SLEEP" exit-statu
 # to that alloc (not its group) is passed to its command and still releases the nodes.
 bg hold sssjob alloc -N 4 sleep 300
 HOLD_PID=$BG_PID
-wait_until 60 'grep -qs "granted node" "$WORK/hold.err"'
+wait_until 60 'grep -qs "granted node" "$WORK/hold.err"' || { echo "--- hold.err:"; cat "$WORK/hold.err"; "$B/sssjob" status; } >&2
 HOLD="$(grep -o 'job [0-9]* granted' "$WORK/hold.err" | awk '{print $2}')"
 bg queued sssjob run -n 1 true
 QUEUED_PID=$BG_PID
-wait_until 60 'grep -qs "queued.*waiting for its allocation" "$WORK/queued.err"'
+wait_until 60 'grep -qs "queued.*waiting for its allocation" "$WORK/queued.err"' || { echo "--- queued.err:"; cat "$WORK/queued.err"; } >&2
 QUEUED="$(grep -o 'job [0-9]* queued' "$WORK/queued.err" | awk '{print $2}' | head -n 1)"
 kill -INT -- "-$QUEUED_PID"
 wait "$QUEUED_PID"; status=$?
