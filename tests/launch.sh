@@ -182,11 +182,13 @@ check "... and the job completed" test "$(job_field "$WALL" state)" = completed
 
 # bg NAME COMMAND...: runs a command as the test user in the background, in a process group of its own (job control
 # on: a background job then keeps SIGINT, which a script's background jobs otherwise ignore), so that SIGINT to the
-# group is what Ctrl-C on a terminal does; its pid in BG_PID, output in $WORK/NAME.out and NAME.err.
+# group is what Ctrl-C on a terminal does; its pid in BG_PID, output in $WORK/NAME.out and NAME.err. SIGINT is set
+# back to its default for the command: a script started in the background by a shell without job control (nohup
+# CMD &) inherits SIGINT ignored, which no shell can undo, and the JVM then never sees Ctrl-C.
 set -m
 bg() {
   local name="$1"; shift
-  runuser -u "$CAROL" -- env -C "$WORK/$CAROL" PATH="$B:/usr/bin:/bin" HOME="$WORK/$CAROL" "$@" \
+  runuser -u "$CAROL" -- env --default-signal=INT -C "$WORK/$CAROL" PATH="$B:/usr/bin:/bin" HOME="$WORK/$CAROL" "$@" \
     >"$WORK/$name.out" 2>"$WORK/$name.err" &
   BG_PID=$!
 }
