@@ -201,4 +201,42 @@ check "sss-pty refuses a listener that cannot prove the job's token (exit 1, no 
   test "$status" -eq 1 -a -n "$(grep "is not the qsub that submitted this job" <<<"$impostor_err")"
 check "... and never sent it the token" bash -c "grep -q '^sss-pty 2 [0-9a-f]\{32\}\$' '$WORK/impostor.out' && ! grep -q the-secret-token '$WORK/impostor.out'"
 
+# A job's end (SIGTERM) hangs the shell up even while sss-pty is blocked writing to a qsub that stopped reading: here a
+# stand-in qsub proves the token, types `yes`, and never reads again.
+STALL_PORT="$(free_port)"
+python3 - "$STALL_PORT" >"$WORK/stall.out" 2>&1 <<'PY' &
+import hashlib, hmac, os, socket, struct, sys, time
+token = b"stall-token"
+server = socket.socket()
+server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+server.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+server.bind(("127.0.0.1", int(sys.argv[1])))
+server.listen(1)
+server.settimeout(60)
+peer, _ = server.accept()
+lines = peer.makefile("rb")
+np = lines.readline().decode().split()[2]
+nq = os.urandom(16).hex()
+peer.sendall(("qsub %s %s\n" % (nq, hmac.new(token, ("qsub %s %s" % (np, nq)).encode(), hashlib.sha256).hexdigest())).encode())
+lines.readline()
+peer.sendall(b"w" + struct.pack(">I", 5) + b"24 80")
+peer.sendall(b"d" + struct.pack(">I", 4) + b"yes\n")
+print("typed", flush=True)
+time.sleep(120)
+PY
+STALL=$!
+wait_until 20 'ss -tlnH "sport = :$STALL_PORT" | grep -q .'
+SSS_PTY_TOKEN=stall-token "$ROOT/mpd/target/native/sss-pty" 127.0.0.1 "$STALL_PORT" >/dev/null 2>&1 &
+PTY=$!
+wait_until 30 'SHELL_SID="$(pgrep -P "$PTY" | head -n 1)"; [ -n "$SHELL_SID" ] && pgrep -s "$SHELL_SID" -x yes >/dev/null'
+SHELL_SID="$(pgrep -P "$PTY" | head -n 1)" # the shell leads its own session (setsid)
+wait_until 20 '[ "$(cat /proc/$PTY/wchan 2>/dev/null)" = sk_stream_wait_memory ]' # blocked in its send to qsub
+kill -TERM "$PTY"
+wait_until 20 '! kill -0 "$PTY" 2>/dev/null'
+check "SIGTERM ends sss-pty while it is blocked on a qsub that does not read" bash -c "! kill -0 $PTY 2>/dev/null"
+wait_until 15 '! pgrep -s "$SHELL_SID" >/dev/null' || pgrep -a -s "$SHELL_SID" >&2
+check "... and its shell's session is gone with it" bash -c "[ -n '$SHELL_SID' ] && ! pgrep -s '$SHELL_SID' >/dev/null"
+kill "$STALL" 2>/dev/null
+wait "$STALL" 2>/dev/null
+
 summary "tests/interactive-pty.sh"

@@ -60,9 +60,12 @@ static void die(const char *what) {
   exit(1);
 }
 
+/* A signal that ends the job interrupts a blocked write or read (the handlers have no SA_RESTART): it then fails, so
+   that a qsub that stopped reading cannot keep sss-pty from hanging the shell up. */
 static int write_all(int fd, const void *buf, size_t len) {
   const char *p = buf;
   while (len > 0) {
+    if (ending) return -1; /* a write cut short by the signal returns what it wrote; the next would block again */
     ssize_t n = write(fd, p, len);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return -1;
@@ -75,6 +78,7 @@ static int write_all(int fd, const void *buf, size_t len) {
 static int read_all(int fd, void *buf, size_t len) {
   char *p = buf;
   while (len > 0) {
+    if (ending) return -1;
     ssize_t n = read(fd, p, len);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return -1;
@@ -259,6 +263,10 @@ static int reap(pid_t shell, int hung_up) {
     pid_t got = waitpid(shell, &wstatus, hung_up ? WNOHANG : 0);
     if (got == shell) return status_of(wstatus);
     if (got < 0 && errno != EINTR) return 1;
+    if (ending && !hung_up) { /* the job ends while the shell, its terminal closed, still runs: hang it up too */
+      hang_up(shell);
+      hung_up = 1;
+    }
     if (hung_up) {
       if (tries == 40) kill(-shell, SIGKILL);
       struct timespec pause = {0, 50 * 1000 * 1000};
@@ -374,9 +382,17 @@ int main(int argc, char **argv) {
     }
   }
   if (status < 0) status = reap(shell, hung_up);
-  char text[16];
-  int text_len = snprintf(text, sizeof text, "%d", status);
-  send_frame(sock, 'x', text, (uint32_t)text_len);
+  /* The status, in one write that never blocks (the job may be ending because qsub stopped reading): qsub, if it
+     reads, gets it; if not, qsub asks the queue manager how the job ended. */
+  char frame[5 + 16];
+  int text_len = snprintf(frame + 5, sizeof frame - 5, "%d", status);
+  frame[0] = 'x';
+  frame[1] = frame[2] = frame[3] = 0;
+  frame[4] = (char)text_len;
+  fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK);
+  if (write(sock, frame, (size_t)(5 + text_len)) < 0) {
+    /* qsub is gone or not reading: it learns the end from the queue manager */
+  }
   shutdown(sock, SHUT_WR);
   close(sock);
   return status;
