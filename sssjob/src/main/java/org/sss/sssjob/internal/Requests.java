@@ -110,14 +110,7 @@ public final class Requests {
         return write(w -> {
             w.writeStartElement("job-query");
             page(w, after);
-            for (String state : states) {
-                w.writeEmptyElement("job");
-                w.writeAttribute("id", "*");
-                if (user != null) {
-                    w.writeAttribute("user", user);
-                }
-                w.writeAttribute("state", state);
-            }
+            stateRestrictions(w, states, user);
             w.writeEndElement();
         });
     }
@@ -141,16 +134,20 @@ public final class Requests {
     public static byte[] jobsInStates(String operation, List<String> states, String user) {
         return write(w -> {
             w.writeStartElement(operation);
-            for (String state : states) {
-                w.writeEmptyElement("job");
-                w.writeAttribute("id", "*");
-                if (user != null) {
-                    w.writeAttribute("user", user);
-                }
-                w.writeAttribute("state", state);
-            }
+            stateRestrictions(w, states, user);
             w.writeEndElement();
         });
+    }
+
+    private static void stateRestrictions(XMLStreamWriter w, List<String> states, String user) throws XMLStreamException {
+        for (String state : states) {
+            w.writeEmptyElement("job");
+            w.writeAttribute("id", "*");
+            if (user != null) {
+                w.writeAttribute("user", user);
+            }
+            w.writeAttribute("state", state);
+        }
     }
 
     /**
