@@ -31,11 +31,6 @@ import org.sss.schema.ObjectFactory;
  * comes. Events are noted from any thread; reads happen on the pass's thread, one at a time.
  */
 final class JobView {
-    /**
-     * Jobs per page of a full read: a page of the longest jobs (a working directory and two output paths of 4 KiB
-     * each) stays well under a message's default 4 MiB.
-     */
-    static final int PAGE = 200;
     private static final ObjectFactory FACTORY = new ObjectFactory();
     private static final Set<String> PLANNED_STATES = Set.of("queued", "running", "exiting");
     private static final int ENDED_KEPT = 4096;
@@ -209,21 +204,11 @@ final class JobView {
             reading = true;
             arrivedWhileReading.clear();
         }
-        List<JobType> all = new java.util.ArrayList<>();
+        List<JobType> all;
         try {
-            // In pages: one reply of a large queue (tens of thousands of jobs, or jobs with long paths) would be
-            // larger than a message may be, and a read that fails every time would stop all scheduling.
-            String after = null;
-            boolean more = true;
-            while (more) {
-                JobListType page = byStates();
-                page.setLimit(PAGE);
-                page.setAfter(after);
-                Jobs jobs = components.call(SchedulingPass.QUEUE_MANAGER, FACTORY.createJobQuery(page), Jobs.class);
-                all.addAll(jobs.getJob());
-                more = Boolean.TRUE.equals(jobs.isMore()) && !jobs.getJob().isEmpty();
-                after = jobs.getJob().isEmpty() ? after : jobs.getJob().getLast().getId();
-            }
+            // In pages: one reply of a large queue would be larger than a message may be, and a read that failed
+            // every time would stop all scheduling.
+            all = org.sss.lib.client.JobPages.all(components, SchedulingPass.QUEUE_MANAGER, byStates());
         } finally {
             synchronized (this) {
                 reading = false;

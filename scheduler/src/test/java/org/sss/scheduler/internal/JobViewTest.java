@@ -72,7 +72,7 @@ class JobViewTest {
     @Test
     void aFullReadTakesEveryPageOfALargeQueue() throws Exception {
         JobView view = new JobView();
-        int queued = JobView.PAGE * 2 + 7;
+        int queued = org.sss.lib.client.JobPages.PAGE * 2 + 7;
         java.util.List<String> asked = new java.util.ArrayList<>();
         org.sss.lib.client.InMemoryComponents components = new org.sss.lib.client.InMemoryComponents();
         components.stub(SchedulingPass.QUEUE_MANAGER).register("job-query", org.sss.schema.JobListType.class,
@@ -88,8 +88,8 @@ class JobViewTest {
                     return page;
                 });
         assertThat(view.read(components, true)).hasSize(queued);
-        assertThat(asked).containsExactly(JobView.PAGE + " after null", JobView.PAGE + " after " + JobView.PAGE,
-                JobView.PAGE + " after " + 2 * JobView.PAGE);
+        assertThat(asked).containsExactly(org.sss.lib.client.JobPages.PAGE + " after null", org.sss.lib.client.JobPages.PAGE + " after " + org.sss.lib.client.JobPages.PAGE,
+                org.sss.lib.client.JobPages.PAGE + " after " + 2 * org.sss.lib.client.JobPages.PAGE);
     }
 
     @Test

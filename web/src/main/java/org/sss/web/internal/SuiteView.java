@@ -33,8 +33,6 @@ import org.sss.schema.Reservations;
  */
 public final class SuiteView implements AutoCloseable {
     /** Made once: looking a factory up costs more than the writing it is for. */
-    /** Jobs per page read from the queue manager (a page of the longest jobs stays well under a message's 4 MiB). */
-    private static final int PAGE = 200;
     private static final XMLOutputFactory OUTPUT = XMLOutputFactory.newDefaultFactory();
     /** The queue manager's name in the directory. */
     static final String QUEUE_MANAGER = "queue-manager";
@@ -75,19 +73,7 @@ public final class SuiteView implements AutoCloseable {
      * @throws SssException if the queue manager cannot be asked
      */
     private List<JobType> allJobs() throws SssException {
-        List<JobType> all = new java.util.ArrayList<>();
-        String after = null;
-        while (true) {
-            JobListType page = select("*");
-            page.setLimit(PAGE);
-            page.setAfter(after);
-            Jobs jobs = components.call(QUEUE_MANAGER, FACTORY.createJobQuery(page), Jobs.class);
-            all.addAll(jobs.getJob());
-            if (!Boolean.TRUE.equals(jobs.isMore()) || jobs.getJob().isEmpty()) {
-                return all;
-            }
-            after = jobs.getJob().getLast().getId();
-        }
+        return org.sss.lib.client.JobPages.all(components, QUEUE_MANAGER, select("*"));
     }
 
     /**
