@@ -56,6 +56,37 @@ class MpdMembershipIntegrationTest {
         }
     }
 
+    /**
+     * A rank's exit written to its tree parent just before that host dies is lost with it; the host below sends it
+     * again straight to the root once the parent has left the ring, so the job ends (before, the root waited for
+     * that rank for ever and mpiexec hung). The parent is stopped first (SIGSTOP), so the exit surely sits unread in
+     * its connection when it dies.
+     */
+    @Test
+    void anExitInFlightThroughAHostThatDiesStillReachesTheRoot() throws Exception {
+        try (LocalRing ring = LocalRing.start(dir, 4, 60, "--fanout", "2", "--grace", "1")) {
+            List<String> hosts = ring.hosts();
+            Path started = dir.resolve("rank-3-started");
+            Path go = dir.resolve("rank-3-go");
+            Path exited = dir.resolve("rank-3-exited");
+            Process mpiexec = ring.startMpiexec("-hosts", String.join(",", hosts), "-n", "4", "sh", "-c",
+                    "if [ \"$PMI_RANK\" = 3 ]; then touch " + started + "; while [ ! -e " + go + " ]; do sleep 0.05; done; "
+                            + "echo $$ > " + exited + "; exit 0; fi; exec sleep 30");
+            ForkedComponent middle = ring.mpds().get(1);
+            await("rank 3 started").atMost(Duration.ofSeconds(20)).until(() -> Files.exists(started));
+            assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(middle.pid())).start().waitFor()).isZero();
+            Files.writeString(go, "");
+            await("rank 3 exited and was reaped").atMost(Duration.ofSeconds(20)).until(() -> Files.exists(exited)
+                    && !Files.readString(exited).isBlank()
+                    && MpdRingIntegrationTest.gone(Integer.parseInt(Files.readString(exited).trim())));
+            middle.kill9();
+            assertThat(mpiexec.waitFor(30, TimeUnit.SECONDS)).as("the job ended").isTrue();
+            String stderr = LocalRing.drain(mpiexec.getErrorStream()).get(10, TimeUnit.SECONDS);
+            assertThat(mpiexec.exitValue()).as(stderr).isNotZero();
+            assertThat(stderr).contains("host " + hosts.get(1));
+        }
+    }
+
     @Test
     void theRingSurvivesItsLeadersDeath() throws Exception {
         try (LocalRing ring = LocalRing.start(dir, 3, 94)) {

@@ -8,7 +8,8 @@ import org.sss.mpd.client.UnixSignals;
 /**
  * What members leaving or dying from the ring mean for jobs: a job whose root is gone is forgotten here and its
  * local ranks killed (nobody would account for them); a job led here ends with a message naming each lost host of
- * its tree (its ranks there count as exited with {@link JobRoot#HOST_LOST}); signal reports stop waiting for them.
+ * its tree (its ranks there count as exited with {@link JobRoot#HOST_LOST}); a host below a lost one sends its ranks'
+ * exits again straight to the root (they may have been lost with it); signal reports stop waiting for them.
  * Thread-safe.
  */
 final class HostLoss {
@@ -18,6 +19,7 @@ final class HostLoss {
     private final RankControl control;
     private final JobAccounting accounting;
     private final SignalReports reports;
+    private final JobTree tree;
 
     /**
      * @param ring       the ring (this mpd's id)
@@ -25,13 +27,16 @@ final class HostLoss {
      * @param control    kills local ranks
      * @param accounting ends jobs led here
      * @param reports    signal reports being gathered
+     * @param tree       sends this host's reports toward roots
      */
-    HostLoss(Ring ring, JobTable table, RankControl control, JobAccounting accounting, SignalReports reports) {
+    HostLoss(Ring ring, JobTable table, RankControl control, JobAccounting accounting, SignalReports reports,
+             JobTree tree) {
         this.ring = ring;
         this.table = table;
         this.control = control;
         this.accounting = accounting;
         this.reports = reports;
+        this.tree = tree;
     }
 
     /** @param lost ids of the members gone */
@@ -46,6 +51,7 @@ final class HostLoss {
                 continue;
             }
             if (job.root == null) {
+                tree.resendExits(job, lost);
                 continue;
             }
             for (String host : job.spec.treeHosts()) {

@@ -92,7 +92,7 @@ public final class JobManager implements AutoCloseable {
         this.singletons = new Singletons(ring, table, pmiJobs, local, fanout, graceMillis);
         this.requests = new ConsoleRequests(ring, peers, table, control, singletons, consoles);
         this.detached = new DetachedJobs(ring, table, timer, keepEnded);
-        this.hostLoss = new HostLoss(ring, table, control, accounting, reports);
+        this.hostLoss = new HostLoss(ring, table, control, accounting, reports, tree);
     }
 
     /** A confined job's group was made here: its limits are watched while it lives. */

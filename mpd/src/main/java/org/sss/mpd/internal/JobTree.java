@@ -76,6 +76,39 @@ final class JobTree {
         }
     }
 
+    /**
+     * Some of the job's hosts have gone from the ring: if one was on the way from this host to the root, the exits of
+     * this host's ranks already sent up may have died with it (written to its connection before it went), and the
+     * root would wait for those ranks for ever. Each is sent again, straight to the root, which counts a rank's exit
+     * once.
+     *
+     * @param job  this mpd's part of the job (not the root's)
+     * @param lost the mpd ids gone
+     */
+    void resendExits(Job job, java.util.Set<String> lost) {
+        JobSpec spec = job.spec;
+        boolean ancestorLost = false;
+        for (int at = job.index; at != 0 && !ancestorLost; ) {
+            at = spec.parentOf(at);
+            ancestorLost = at != 0 && lost.contains(spec.treeHosts().get(at));
+        }
+        if (!ancestorLost) {
+            return;
+        }
+        String rootId = spec.treeHosts().getFirst();
+        int resent = 0;
+        for (LocalRank local : job.ranks.values()) {
+            MpdMessage report = local.exitReport;
+            if (report != null && peers.send(ring.membership(), rootId, direct(report))) {
+                resent++;
+            }
+        }
+        if (resent > 0) {
+            LOG.info("mpd {}: job {}: a host between here and its root {} was lost; sent the exits of {} rank(s) again "
+                    + "straight to the root", ring.self().id(), spec.jid(), rootId, resent);
+        }
+    }
+
     /** @return the exit marked as the copy sent straight to the root, which waits there for the tree's copy */
     private static MpdMessage direct(MpdMessage exit) {
         MpdMessage.Builder copy = MpdMessage.of(exit.cmd());

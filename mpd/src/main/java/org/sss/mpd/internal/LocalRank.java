@@ -28,6 +28,11 @@ final class LocalRank {
     ScheduledFuture<?> killTimer;
     /** Its job was killed or forgotten while it was being started (no pid yet): it is killed once it has one. */
     boolean doomed;
+    /**
+     * The {@code job-exit} sent up the tree for it, kept so that it can be sent again straight to the root when a
+     * host on its way dies (see {@link JobTree#resendExits}); null until it has exited.
+     */
+    volatile MpdMessage exitReport;
 
     LocalRank(int rank) {
         this.rank = rank;

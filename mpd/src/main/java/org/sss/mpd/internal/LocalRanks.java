@@ -241,7 +241,9 @@ final class LocalRanks {
         if (job.allLocalRanksEnded()) {
             withUsage(job, exit);
         }
-        tree.sendExitUp(job, exit.build());
+        MpdMessage report = exit.build();
+        local.exitReport = report;
+        tree.sendExitUp(job, report);
         if (job.allLocalRanksEnded()) {
             pmix.ended(job);
         }
