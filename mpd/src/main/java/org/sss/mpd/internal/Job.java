@@ -50,6 +50,10 @@ final class Job {
     volatile String scopeJid;
     /** Whether this part of the job has passed its use up (only the last local rank's end carries it). */
     boolean usageSent;
+    /** Whether this host holds the job's output: its console is behind ({@link OutputFlow}). */
+    volatile boolean outputHeld;
+    /** The number of the last {@code job-flow} taken here; guarded by the job's monitor. */
+    long flowNumber;
 
     Job(JobSpec spec, int index) {
         this.spec = spec;

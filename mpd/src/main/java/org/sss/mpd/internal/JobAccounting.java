@@ -27,19 +27,24 @@ final class JobAccounting {
     private final RankControl control;
     private final RankLossEvents events;
     private final ScheduledExecutorService timer;
+    private final OutputFlow flow;
 
     /**
      * @param ring    the ring (this mpd's id, for logs)
      * @param table   the jobs
      * @param control kills jobs and makes every host forget them
      * @param events  tells survivors of lost ranks
+     * @param timer   counts exits sent straight to the root after a while
+     * @param flow    passes output to consoles, holding it while one is behind
      */
-    JobAccounting(Ring ring, JobTable table, RankControl control, RankLossEvents events, ScheduledExecutorService timer) {
+    JobAccounting(Ring ring, JobTable table, RankControl control, RankLossEvents events, ScheduledExecutorService timer,
+                  OutputFlow flow) {
         this.ring = ring;
         this.table = table;
         this.control = control;
         this.events = events;
         this.timer = timer;
+        this.flow = flow;
     }
 
     private String selfId() {
@@ -57,7 +62,7 @@ final class JobAccounting {
         JobRoot root = job.root;
         try {
             switch (message.cmd()) {
-                case "job-out", "job-stdin-ok" -> root.send(message);
+                case "job-out", "job-stdin-ok" -> flow.pass(job, message);
                 case "job-coexit" -> {
                     root.send(message);
                     root.coProcessEnded();

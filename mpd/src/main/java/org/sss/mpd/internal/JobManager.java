@@ -52,6 +52,7 @@ public final class JobManager implements AutoCloseable {
     private final NameService names;
     private final JobCgroups cgroups;
     private final CgroupWatch watch;
+    private final OutputFlow flow;
 
     /**
      * @param ring        the ring (membership, this mpd)
@@ -74,7 +75,8 @@ public final class JobManager implements AutoCloseable {
         this.control = new RankControl(ring, peers, table, pmiPort, reports, timer, graceMillis);
         RankLossEvents lossEvents = new RankLossEvents(ring, peers, table, this::notifyLost);
         this.lossEvents = lossEvents;
-        JobAccounting accounting = new JobAccounting(ring, table, control, lossEvents, timer);
+        this.flow = new OutputFlow(ring, peers, table, reactor::reread);
+        JobAccounting accounting = new JobAccounting(ring, table, control, lossEvents, timer, flow);
         this.tree = new JobTree(ring, peers, table, accounting, control);
         this.fences = new KvsFences(ring, peers, table);
         this.names = new NameService(ring, peers, timer);
@@ -134,6 +136,7 @@ public final class JobManager implements AutoCloseable {
                 .on("job-signal", (link, message) -> control.onSignal(message))
                 .on("job-signalled", (link, message) -> reports.onSignalled(message))
                 .on("job-forget", (link, message) -> control.onForget(message))
+                .on("job-flow", (link, message) -> flow.onFlow(message))
                 .on("job-stdin", (link, message) -> control.onStdin(message))
                 .on("attach", detached::attach)
                 .on("release", detached::release)
@@ -180,6 +183,7 @@ public final class JobManager implements AutoCloseable {
      * @param console the link that closed
      */
     public void consoleClosed(Link console) {
+        flow.consoleGone(console);
         requests.consoleClosed(console);
     }
 

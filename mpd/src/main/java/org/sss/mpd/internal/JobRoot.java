@@ -60,6 +60,8 @@ final class JobRoot {
     private final int[] coProcessesOnHost;
     private int coProcessesRunning;
     private Link console;
+    /** Whether the job's hosts were told to hold its output (see {@link OutputFlow}). */
+    private boolean outputHeld;
     private long keptBytes;
     private long droppedBytes;
     private List<Runnable> whenStarted = new ArrayList<>();
@@ -98,6 +100,28 @@ final class JobRoot {
             first += set.count();
         }
         return count;
+    }
+
+    /**
+     * The job's output is to be held because its console is behind ({@link OutputFlow}).
+     *
+     * @return whether it was flowing until now (its hosts must be told)
+     */
+    synchronized boolean holdOutput() {
+        boolean was = outputHeld;
+        outputHeld = true;
+        return !was;
+    }
+
+    /**
+     * The job's console caught up, or went away.
+     *
+     * @return whether its output was held until now (its hosts must be told)
+     */
+    synchronized boolean releaseOutput() {
+        boolean was = outputHeld;
+        outputHeld = false;
+        return was;
     }
 
     /** A co-process ended (or could not start). */

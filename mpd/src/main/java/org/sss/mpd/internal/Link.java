@@ -27,6 +27,9 @@ import org.sss.lib.wire.SharedKey;
  * mode for good after any timed operation, which would cost a poll per read on every ring hop. Time limits are
  * therefore kept by a watchdog: the handshake must finish within its timeout or the socket is closed, and a peer
  * that stops in the middle of a message is dropped by {@link #stalled()} checks.
+ *
+ * <p>A console's link, whose peer may stop reading, is switched to queued sends ({@link #queueSends}): a send then
+ * never blocks, and a {@link LinkOutbox} writes on its own thread.
  */
 public final class Link implements AutoCloseable {
     /**
@@ -49,12 +52,19 @@ public final class Link implements AutoCloseable {
     private final FrameReader reader;
     private final FrameWriter writer = new FrameWriter(MAX_MESSAGE);
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * Guards direct writes to {@link #out} and the switch to queued sends. Not {@code out}'s own monitor: a
+     * {@link LinkOutbox} writer blocked in a write to a peer that does not read holds that one.
+     */
+    private final Object sendLock = new Object();
     private static final ThreadLocal<java.util.Set<Link>> BATCH = new ThreadLocal<>();
     private final java.util.concurrent.atomic.AtomicInteger senders = new java.util.concurrent.atomic.AtomicInteger();
     private volatile String peerId;
     private volatile long frameDeadline;
     /** Who answered our challenge (accepted links only): the ring, or a job's console. */
     private volatile JobConsoles.Scope scope;
+    /** Where sends go once the link is a console's ({@link #queueSends}); null while they are written directly. */
+    private volatile LinkOutbox outbox;
 
     /**
      * Starts a send batch on this thread: until {@link #endBatch()}, messages it sends are written but a link's
@@ -79,8 +89,8 @@ public final class Link implements AutoCloseable {
     }
 
     private void release() {
-        synchronized (out) {
-            if (senders.decrementAndGet() == 0 && !closed.get()) {
+        synchronized (sendLock) {
+            if (senders.decrementAndGet() == 0 && !closed.get() && outbox == null) {
                 try {
                     out.flush();
                 } catch (IOException e) {
@@ -225,30 +235,81 @@ public final class Link implements AutoCloseable {
      * @throws IOException if the link is broken
      */
     public void send(MpdMessage message) throws IOException {
+        // The whole frame in one write to the buffer: it then holds only whole frames (earlier ones are flushed to
+        // make room, a frame larger than the buffer goes out whole). Written in two parts (its length, then the
+        // message), a frame could leave half on the wire and half in the buffer until the batch holding the flush
+        // ended; the peer, inside a frame, drops the link after the frame timeout.
         byte[] payload = message.payload();
+        java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream(payload.length + 12);
+        writer.append(frame, payload);
+        LinkOutbox queued = outbox;
+        if (queued != null) {
+            queued.add(frame.toByteArray());
+            return;
+        }
         java.util.Set<Link> batch = BATCH.get();
         if (batch != null && batch.add(this)) {
             senders.incrementAndGet();
         }
         senders.incrementAndGet();
-        synchronized (out) {
+        synchronized (sendLock) {
             try {
                 if (closed.get()) {
                     throw new IOException("link to " + describe() + " is closed");
                 }
-                // The whole frame in one write to the buffer: it then holds only whole frames (earlier ones are
-                // flushed to make room, a frame larger than the buffer goes out whole). Written in two parts (its
-                // length, then the message), a frame could leave half on the wire and half in the buffer until the
-                // batch holding the flush ended; the peer, inside a frame, drops the link after the frame timeout.
-                java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream(payload.length + 12);
-                writer.append(frame, payload);
-                frame.writeTo(out);
+                queued = outbox;
+                if (queued != null) {
+                    // It became a console's link while this send waited: from now on only the outbox writes.
+                    queued.add(frame.toByteArray());
+                } else {
+                    frame.writeTo(out);
+                }
             } finally {
-                if (senders.decrementAndGet() == 0 && !closed.get()) {
+                if (senders.decrementAndGet() == 0 && !closed.get() && outbox == null) {
                     out.flush();
                 }
             }
         }
+    }
+
+    /**
+     * From now on, sends only queue the message and return; one writer thread sends them in order (see
+     * {@link LinkOutbox}). For a console's link, whose peer may stop reading: a send must then not block the
+     * mpd's shared threads. Once only; later calls change nothing.
+     *
+     * @param caughtUp called, on the writer, each time a link that was {@link #behind()} has caught up
+     */
+    public void queueSends(java.util.function.Consumer<Link> caughtUp) {
+        if (outbox != null) {
+            return;
+        }
+        synchronized (sendLock) {
+            if (outbox != null || closed.get()) {
+                return;
+            }
+            try {
+                out.flush();
+            } catch (IOException e) {
+                close();
+                return;
+            }
+            outbox = new LinkOutbox(describe(), out, this::close, () -> caughtUp.accept(this));
+        }
+        if (closed.get()) {
+            outbox.close();
+        }
+    }
+
+    /** @return whether so much waits to be sent on this link that bulk (a job's output) should be held back */
+    public boolean behind() {
+        LinkOutbox queued = outbox;
+        return queued != null && queued.behind();
+    }
+
+    /** @return the bytes queued to be sent on this link (0 unless {@link #queueSends} was called) */
+    public long backlog() {
+        LinkOutbox queued = outbox;
+        return queued == null ? 0 : queued.waiting();
     }
 
     /**
@@ -310,6 +371,10 @@ public final class Link implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            LinkOutbox queued = outbox;
+            if (queued != null) {
+                queued.close();
+            }
             try {
                 socket.close();
             } catch (IOException e) {

@@ -152,7 +152,7 @@ final class LocalRanks {
         } else {
             Posix.close(spawned.stdin());
         }
-        watch(spawned, local, data -> rankOutput(job, rank, data.stream(), data.bytes()),
+        watch(job, spawned, local, data -> rankOutput(job, rank, data.stream(), data.bytes()),
                 status -> exited(job, local, status, null));
         if (doomed) {
             // Its job was killed while it was being started: it must not run on, unwatched by its job.
@@ -165,12 +165,17 @@ final class LocalRanks {
     private record Chunk(int stream, byte[] bytes) {
     }
 
-    private void watch(Posix.Spawned spawned, LocalRank local, Consumer<Chunk> output, IntConsumer exit) {
+    private void watch(Job job, Posix.Spawned spawned, LocalRank local, Consumer<Chunk> output, IntConsumer exit) {
         try {
             reactor.watch(spawned, new ProcessReactor.Watcher() {
                 @Override
                 public void output(int stream, byte[] data) {
                     output.accept(new Chunk(stream, data));
+                }
+
+                @Override
+                public boolean held() {
+                    return job.outputHeld;
                 }
 
                 @Override
@@ -308,7 +313,7 @@ final class LocalRanks {
                     co.pid = process.pid();
                 }
                 spawned.append("co ").append(process.pid()).append('\n');
-                watch(process, co, data -> coOutput(job, data), status -> coExit(job, co, status, null));
+                watch(job, process, co, data -> coOutput(job, data), status -> coExit(job, co, status, null));
                 LOG.info("mpd {}: job {}: co-process {} (pid {}) for ranks {}", selfId(), spec.jid(), set.coProcess(),
                         process.pid(), rankList);
             } catch (IOException e) {

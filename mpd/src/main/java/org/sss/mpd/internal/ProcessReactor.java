@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * Watches every local rank of an mpd with one thread: a {@code poll} loop over each rank's stdout and stderr
  * pipes and a pidfd per rank. Output is handed to the rank's {@link Watcher} as it is read (chunks of up to
  * 64 KiB, never held back for a newline); when the rank exits, whatever it wrote before exiting is read first,
- * then the exit is reported once. Pipes still held open by a rank's leftover children are closed at its exit.
+ * then the exit is reported once. Pipes still held open by a rank's leftover children are closed at its exit. The
+ * pipes of a process whose watcher says {@link Watcher#held() held} are left unread until it says otherwise.
  */
 public final class ProcessReactor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessReactor.class);
@@ -36,6 +37,14 @@ public final class ProcessReactor implements AutoCloseable {
 
         /** @param waitStatus the raw wait status (see {@link Posix#exitCode}) */
         void exited(int waitStatus);
+
+        /**
+         * @return whether its output is to be left in its pipes for now (its job's console is behind): the process
+         *         then blocks in its writes once a pipe is full; {@link #reread} after this changes
+         */
+        default boolean held() {
+            return false;
+        }
 
         /**
          * Called once the process has exited and before it is reaped: its pid, and the process group it leads, cannot
@@ -73,6 +82,11 @@ public final class ProcessReactor implements AutoCloseable {
         Posix.poke(wake);
     }
 
+    /** Makes the reactor look again at which pipes it reads (a process's {@link Watcher#held} changed). */
+    public void reread() {
+        Posix.poke(wake);
+    }
+
     private void loop() {
         List<Entry> entries = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
@@ -91,11 +105,12 @@ public final class ProcessReactor implements AutoCloseable {
                     pollfds = arena.allocate((long) POLLFD * capacity);
                 }
                 int count = 0;
-                count = set(pollfds, count, wake);
+                count = set(pollfds, count, wake, Posix.POLLIN);
                 for (Entry entry : entries) {
-                    count = set(pollfds, count, entry.stdout);
-                    count = set(pollfds, count, entry.stderr);
-                    count = set(pollfds, count, entry.pidfd);
+                    short events = entry.held() ? 0 : Posix.POLLIN;
+                    count = set(pollfds, count, entry.stdout, events);
+                    count = set(pollfds, count, entry.stderr, events);
+                    count = set(pollfds, count, entry.pidfd, Posix.POLLIN);
                 }
                 if (Posix.poll(pollfds, count, -1) <= 0) {
                     continue;
@@ -133,10 +148,10 @@ public final class ProcessReactor implements AutoCloseable {
         }
     }
 
-    private static int set(MemorySegment pollfds, int index, int fd) {
+    private static int set(MemorySegment pollfds, int index, int fd, short events) {
         long base = (long) index * POLLFD;
         pollfds.set(JAVA_INT, base, fd);
-        pollfds.set(JAVA_SHORT, base + 4, fd < 0 ? 0 : Posix.POLLIN);
+        pollfds.set(JAVA_SHORT, base + 4, fd < 0 ? 0 : events);
         pollfds.set(JAVA_SHORT, base + 6, (short) 0);
         return index + 1;
     }
@@ -213,8 +228,8 @@ public final class ProcessReactor implements AutoCloseable {
          */
         void finish(MemorySegment buffer, MemorySegment pipes) throws IOException {
             for (int reads = 0; reads < FINAL_READS && (stdout >= 0 || stderr >= 0); reads++) {
-                set(pipes, 0, stdout);
-                set(pipes, 1, stderr);
+                set(pipes, 0, stdout, Posix.POLLIN);
+                set(pipes, 1, stderr, Posix.POLLIN);
                 if (Posix.poll(pipes, 2, 0) <= 0) {
                     break;
                 }
@@ -242,6 +257,14 @@ public final class ProcessReactor implements AutoCloseable {
 
         boolean done() {
             return reported;
+        }
+
+        boolean held() {
+            try {
+                return watcher.held();
+            } catch (RuntimeException e) {
+                return false;
+            }
         }
 
         void closeAll() {
