@@ -82,7 +82,9 @@ public final class MpdConsole implements AutoCloseable {
      * @param request  the job
      * @param listener gets the job's events (the first is {@link JobEvent.Launched})
      * @return the job id
-     * @throws IOException            if the connection fails
+     * @throws AnswerLostException    if the launch was sent and its answer lost: the job may run (a detached job can
+     *                                be found by its tag, {@link #detachedJobs})
+     * @throws IOException            if the connection fails before the launch is sent
      * @throws MpdRequestException    if the ring refuses the job (e.g. a host that is not in it)
      */
     public String launch(JobRequest request, Consumer<JobEvent> listener) throws IOException, MpdRequestException {
@@ -225,19 +227,26 @@ public final class MpdConsole implements AutoCloseable {
                         + (closedReason == null ? "" : ": " + closedReason));
             }
             replies.clear();
-            link.send(request);
+            try {
+                link.send(request);
+            } catch (IOException e) {
+                // Part of it, or all of it, may have left before the connection broke.
+                throw new AnswerLostException("the connection to the mpd at " + endpoint + " broke while sending: "
+                        + e.getMessage(), e);
+            }
             MpdMessage reply;
             try {
                 reply = replies.poll(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IOException("interrupted waiting for the mpd at " + endpoint, e);
+                throw new AnswerLostException("interrupted waiting for the mpd at " + endpoint, e);
             }
             if (reply == null) {
-                throw new IOException("no answer from the mpd at " + endpoint + " within " + REPLY_TIMEOUT.toSeconds() + " s");
+                throw new AnswerLostException("no answer from the mpd at " + endpoint + " within "
+                        + REPLY_TIMEOUT.toSeconds() + " s", null);
             }
             if (reply == CLOSED) {
-                throw new IOException("the mpd at " + endpoint + " closed the console: " + closedReason);
+                throw new AnswerLostException("the mpd at " + endpoint + " closed the console: " + closedReason, null);
             }
             return reply;
         }

@@ -198,6 +198,14 @@ public final class GroupManager implements AutoCloseable {
                 throw new SssException(ErrorCode.UNAVAILABLE, "host " + missing + " is not in the ring now: " + e.getMessage());
             }
             throw SssException.badValue("the ring refused the group: " + e.getMessage());
+        } catch (org.sss.mpd.client.AnswerLostException e) {
+            // The mpd may have started it: forgetting the group now would leave its job running untracked, and the
+            // queue manager's next try would start a second copy. It stays being created until its tag is looked for.
+            LOG.warn("process-manager: pg {}: the answer to its launch was lost ({}); looking for its job by tag",
+                    group.pgid(), e.getMessage());
+            recovery.resolveLostLaunch(group);
+            throw new SssException(ErrorCode.TIMED_OUT, "the launch of process group " + group.pgid()
+                    + " was not answered; whether it started is being found out: ask again", e);
         } catch (IOException e) {
             forgetStarting(group);
             throw new SssException(ErrorCode.UNAVAILABLE, "the mpd ring cannot be reached: " + e.getMessage(), e);

@@ -31,6 +31,8 @@ import org.sss.schema.CreatepgType;
  */
 final class GroupRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(GroupRecovery.class);
+    /** How long after a lost launch answer, and again after that, its job is looked for on the ring. */
+    static final java.time.Duration LOST_LAUNCH_CHECK = java.time.Duration.ofSeconds(2);
 
     private final GroupTable table;
     private final GroupStore store;
@@ -153,7 +155,7 @@ final class GroupRecovery {
             switch (group.state()) {
                 case ENDED -> follower.release(group);
                 case RUNNING -> follower.reattach(group, 0);
-                case STARTING -> resolveStarting(group, jobs);
+                case STARTING -> resolveStarting(group, jobs, "when the process manager stopped");
             }
         }
         for (DetachedJob job : jobs) {
@@ -168,11 +170,11 @@ final class GroupRecovery {
      * job. If the ring has a job with its tag, the group was launched and is followed; otherwise it never started and
      * is forgotten, so that whoever asked for it (the queue manager) learns it does not exist and can ask again.
      */
-    private void resolveStarting(ProcessGroup group, List<DetachedJob> jobs) {
+    private void resolveStarting(ProcessGroup group, List<DetachedJob> jobs, String when) {
         DetachedJob launched = jobs.stream().filter(job -> job.tag().equals(group.tag())).findFirst().orElse(null);
         if (launched == null) {
-            LOG.warn("process-manager: pg {} was being created when the process manager stopped and its job never"
-                    + " started; forgotten", group.pgid());
+            LOG.warn("process-manager: pg {} was being created {} and its job never started; forgotten", group.pgid(),
+                    when);
             forgetStarting.accept(group);
             return;
         }
@@ -185,9 +187,41 @@ final class GroupRecovery {
         }
         group.launched(launched.jid());
         outbox.wake();
-        LOG.info("process-manager: pg {} was being created when the process manager stopped; its job {} is followed",
-                group.pgid(), launched.jid());
+        LOG.info("process-manager: pg {} was being created {}; its job {} is followed", group.pgid(), when,
+                launched.jid());
         follower.reattach(group, 0);
+    }
+
+    /**
+     * A group whose launch was sent and not answered: its job may run. The ring's detached jobs are looked through
+     * for its tag (after a while: the mpd may still be starting it), until the ring answers; found, the group is
+     * followed, as after a restart; not found in two listings {@link #LOST_LAUNCH_CHECK} apart, it never started and
+     * is forgotten. Meanwhile it stays being created, and a create asked again waits for the outcome.
+     *
+     * @param group the group, being created
+     */
+    void resolveLostLaunch(ProcessGroup group) {
+        tasks.schedule(() -> resolveLostLaunch(group, 0, false), LOST_LAUNCH_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void resolveLostLaunch(ProcessGroup group, int attempt, boolean missedOnce) {
+        if (closed || group.state() != ProcessGroup.State.STARTING || table.get(group.pgid()) != group) {
+            return;
+        }
+        List<DetachedJob> jobs;
+        try {
+            jobs = ring.detachedJobs();
+        } catch (IOException e) {
+            tasks.schedule(() -> resolveLostLaunch(group, attempt + 1, missedOnce),
+                    Math.min(5000, 250L << Math.min(attempt, 5)), TimeUnit.MILLISECONDS);
+            return;
+        }
+        boolean found = jobs.stream().anyMatch(job -> job.tag().equals(group.tag()));
+        if (!found && !missedOnce) {
+            tasks.schedule(() -> resolveLostLaunch(group, 0, true), LOST_LAUNCH_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        resolveStarting(group, jobs, "when the answer to its launch was lost");
     }
 
     /** A job tagged as a process group this process manager does not know (deleted, or never acknowledged). */

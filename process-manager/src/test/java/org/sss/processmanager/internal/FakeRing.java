@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.sss.lib.wire.Endpoint;
+import org.sss.mpd.client.AnswerLostException;
 import org.sss.mpd.client.DetachedJob;
 import org.sss.mpd.client.JobEvent;
 import org.sss.mpd.client.JobRequest;
@@ -19,7 +20,7 @@ import org.sss.mpd.client.SignalDelivery;
 /**
  * The mpd ring in memory, led by mpd {@code mpd1}: records the jobs launched and what was asked of them (as lines such
  * as {@code kill 1@mpd1 15}), and tells a job's listener what the test says happened to it ({@link #tell}). Can be
- * made to refuse launches, to be unreachable, to list other detached jobs, and to run a test's code inside a launch or
+ * made to refuse launches, to lose their answers, to be unreachable, to list other detached jobs, and to run a test's code inside a launch or
  * a listing. Thread-safe.
  */
 final class FakeRing implements Ring {
@@ -42,10 +43,20 @@ final class FakeRing implements Ring {
             new RingMember("mpd2", "node2", new Endpoint("node2", 7000)));
     private volatile String refusal;
     private volatile boolean unreachable;
+    /** Whether launches lose their answer: null, no; true, after starting the job; false, before. */
+    private volatile Boolean answersLost;
 
     /** @param why the refusal of every launch from now on, or null to accept them again */
     void refuseLaunches(String why) {
         refusal = why;
+    }
+
+    /**
+     * @param started null to answer launches again; else every launch from now on loses its answer, having started
+     *                its job (true: the ring then lists it as a running detached job with its tag) or not (false)
+     */
+    void loseLaunchAnswers(Boolean started) {
+        answersLost = started;
     }
 
     /** @param down whether the ring cannot be reached from now on */
@@ -80,10 +91,18 @@ final class FakeRing implements Ring {
             throw new MpdRequestException(refusal);
         }
         whileLaunching.run();
+        Boolean lost = answersLost;
+        if (Boolean.FALSE.equals(lost)) {
+            throw new AnswerLostException("the test's mpd closed the console before the launch arrived", null);
+        }
         String jid = jobs.incrementAndGet() + "@mpd1";
         listeners.put(jid, listener);
         sizes.put(jid, request.size());
         launched.add(request);
+        if (Boolean.TRUE.equals(lost)) {
+            detached.add(new DetachedJob(jid, "mpd1", true, request.tag()));
+            throw new AnswerLostException("the test's mpd closed the console after starting job " + jid, null);
+        }
         return jid;
     }
 

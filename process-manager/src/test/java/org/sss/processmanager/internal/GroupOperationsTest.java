@@ -296,6 +296,41 @@ class GroupOperationsTest {
         assertThat(ring.launched).as("launched once").hasSize(1);
     }
 
+    /**
+     * The mpd started the group's job but its answer was lost: the create is answered "timed out" (ask again), the
+     * group stays, its job is found on the ring by its tag and followed, and the create asked again gets that group.
+     * Before, the group was forgotten at once, its job ran on untracked, and the queue manager's next try started a
+     * second copy.
+     */
+    @Test
+    void aGroupWhoseLaunchAnswerWasLostIsFoundByItsTagAndNotLaunchedTwice() {
+        String create = HOSTNAMES.replace("totalprocs=", "pgid=\"job-11-1\" submitter=\"alice\" totalprocs=")
+                .replace("exec=", "user=\"alice\" exec=");
+        ring.loseLaunchAnswers(true);
+        assertThat(send(create, QUEUE_MANAGER)).contains("code=\"timed-out\"").contains("ask again");
+        ring.loseLaunchAnswers(null);
+        await("the group's job found and followed").atMost(Duration.ofSeconds(20)).until(() ->
+                send(one("get-process-group-info", "job-11-1"), QUEUE_MANAGER).contains("state=\"running\""));
+        assertThat(send(create, QUEUE_MANAGER)).as("asked again").isEqualTo("<process-group pgid=\"job-11-1\"/>");
+        assertThat(ring.launched).as("launched once").hasSize(1);
+    }
+
+    /** The launch's answer was lost and no job has its tag: the group is forgotten, and a create asked again starts it. */
+    @Test
+    void aGroupWhoseLaunchAnswerWasLostAndThatNeverStartedIsForgottenAndStartedWhenAskedAgain() {
+        String create = HOSTNAMES.replace("totalprocs=", "pgid=\"job-12-1\" submitter=\"alice\" totalprocs=")
+                .replace("exec=", "user=\"alice\" exec=");
+        ring.loseLaunchAnswers(false);
+        assertThat(send(create, QUEUE_MANAGER)).contains("code=\"timed-out\"");
+        ring.loseLaunchAnswers(null);
+        assertThat(send(one("get-process-group-info", "job-12-1"), QUEUE_MANAGER)).as("still being found out")
+                .contains("pgid=\"job-12-1\"");
+        await("forgotten").atMost(Duration.ofSeconds(20)).until(() ->
+                send(one("get-process-group-info", "job-12-1"), QUEUE_MANAGER).contains("<error"));
+        assertThat(send(create, QUEUE_MANAGER)).isEqualTo("<process-group pgid=\"job-12-1\"/>");
+        assertThat(ring.launched).hasSize(1);
+    }
+
     @Test
     void aGroupTheRingWillNotRunIsRefusedAndForgotten() {
         ring.refuseLaunches("exec failed");
