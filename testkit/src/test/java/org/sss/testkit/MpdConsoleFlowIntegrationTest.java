@@ -8,11 +8,22 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sss.lib.wire.Digest;
+import org.sss.lib.wire.Endpoint;
+import org.sss.mpd.client.JobEvent;
+import org.sss.mpd.client.JobRequest;
+import org.sss.mpd.client.JobRequest.ProcessSet;
+import org.sss.mpd.client.MpdConsole;
 
 /**
  * A job whose console stops reading (mpiexec under Ctrl-Z, or piped into a pager that waits): its ranks block in
@@ -56,6 +67,62 @@ class MpdConsoleFlowIntegrationTest {
             assertThat(flood.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(flood.exitValue()).as(floodErrors.get(10, TimeUnit.SECONDS)).isZero();
             assertThat(read).as("every byte of both ranks' output").isEqualTo(2 * PER_RANK);
+        }
+    }
+
+    /**
+     * A detached job held for a console that attached and never read goes on when another console attaches (the new
+     * one has nothing waiting and would never "catch up"), and that console gets the job to its end.
+     */
+    @Test
+    void aDetachedJobHeldForAConsoleThatDoesNotReadGoesOnWhenAnotherAttaches() throws Exception {
+        try (LocalRing ring = LocalRing.start(dir, 1, 126)) {
+            Path go = dir.resolve("go");
+            JobRequest request = JobRequest.of(ProcessSet.of(1, "/bin/sh", "-c", "echo $$ > " + dir + "/pid-0; "
+                    + "while [ ! -e " + go + " ]; do sleep 0.05; done; exec head -c " + PER_RANK + " /dev/zero"))
+                    .detached("flow-1", 1 << 20);
+            String jid;
+            try (MpdConsole first = ring.console()) {
+                jid = first.launch(request, event -> { });
+            }
+            String secret = Files.readString(ring.secret()).trim().substring("MPD_SECRETWORD=".length());
+            try (Socket silent = new Socket()) {
+                Endpoint at = Endpoint.parse(ring.consoleAddress());
+                silent.connect(new java.net.InetSocketAddress(at.host(), at.port()));
+                InputStream in = silent.getInputStream();
+                OutputStream out = silent.getOutputStream();
+                StringBuilder challenge = new StringBuilder();
+                for (int b = in.read(); b != '\n'; b = in.read()) {
+                    challenge.append((char) b);
+                }
+                out.write((Digest.HMAC_SHA256.answer(challenge.toString(), secret.getBytes(StandardCharsets.UTF_8))
+                        + "\n").getBytes(StandardCharsets.US_ASCII));
+                assertThat(in.read()).isEqualTo('1');
+                String attach = "cmd=attach jid=" + jid;
+                out.write((attach.length() + " " + attach).getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                // Never read from here on: the job's output piles up for this console until the job is held.
+                Files.writeString(go, "");
+                await("the rank blocked writing its output").atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(100)).until(() -> blockedInPipeWrite(dir.resolve("pid-0")));
+
+                List<JobEvent> events = new CopyOnWriteArrayList<>();
+                AtomicLong bytes = new AtomicLong();
+                try (MpdConsole second = ring.console()) {
+                    second.attach(jid, event -> {
+                        events.add(event);
+                        if (event instanceof JobEvent.Output output) {
+                            bytes.addAndGet(output.data().length);
+                        }
+                    });
+                    await("the job's end, told to the second console").atMost(Duration.ofSeconds(60))
+                            .until(() -> events.stream().anyMatch(JobEvent.Ended.class::isInstance));
+                    JobEvent.Ended end = events.stream().filter(JobEvent.Ended.class::isInstance)
+                            .map(JobEvent.Ended.class::cast).findFirst().orElseThrow();
+                    assertThat(end.status()).isZero();
+                    assertThat(bytes.get()).as("output after the switch reached the second console").isPositive();
+                }
+            }
         }
     }
 

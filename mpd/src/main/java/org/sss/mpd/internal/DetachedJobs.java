@@ -19,17 +19,20 @@ final class DetachedJobs {
     private final Ring ring;
     private final JobTable table;
     private final Duration keepEnded;
+    private final OutputFlow flow;
 
     /**
      * @param ring      the ring (this mpd's id)
      * @param table     the jobs
      * @param timer     where the sweep of unreleased ends runs
      * @param keepEnded how long an ended job is kept when no console releases it
+     * @param flow      makes a console one whose sends never block, and lets a job held for its last console go on
      */
-    DetachedJobs(Ring ring, JobTable table, ScheduledExecutorService timer, Duration keepEnded) {
+    DetachedJobs(Ring ring, JobTable table, ScheduledExecutorService timer, Duration keepEnded, OutputFlow flow) {
         this.ring = ring;
         this.table = table;
         this.keepEnded = keepEnded;
+        this.flow = flow;
         long sweep = Math.max(1000, Math.min(60_000, keepEnded.toMillis() / 4));
         timer.scheduleWithFixedDelay(this::expireEnded, sweep, sweep, TimeUnit.MILLISECONDS);
     }
@@ -55,10 +58,12 @@ final class DetachedJobs {
             console.trySend(ConsoleMessages.error(jid, null, "no job " + jid + " is led by mpd " + selfId()));
             return;
         }
+        flow.bind(console); // the replay may be large, and the console may not read it
         if (!job.root.attach(console, ConsoleMessages.launched(job.spec))) {
             console.trySend(ConsoleMessages.error(jid, null, "job " + jid + " is not detached"));
             return;
         }
+        flow.consoleChanged(job);
         LOG.info("mpd {}: console {} attached to job {}", selfId(), console.describe(), jid);
     }
 

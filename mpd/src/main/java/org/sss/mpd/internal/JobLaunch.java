@@ -22,6 +22,7 @@ final class JobLaunch {
     private final JobTree tree;
     private final int fanout;
     private final long graceMillis;
+    private final OutputFlow flow;
 
     /**
      * @param ring        the ring (this mpd, the members to place on)
@@ -32,9 +33,10 @@ final class JobLaunch {
      * @param tree        carries failures and pids up
      * @param fanout      children per tree node
      * @param graceMillis SIGTERM to SIGKILL delay of jobs that name none
+     * @param flow        makes a job's console one whose sends never block
      */
     JobLaunch(Ring ring, Peers peers, JobTable table, PmiJobs pmiJobs, LocalRanks local, JobTree tree, int fanout,
-              long graceMillis) {
+              long graceMillis, OutputFlow flow) {
         this.ring = ring;
         this.peers = peers;
         this.table = table;
@@ -43,6 +45,7 @@ final class JobLaunch {
         this.tree = tree;
         this.fanout = fanout;
         this.graceMillis = graceMillis;
+        this.flow = flow;
     }
 
     private String selfId() {
@@ -75,6 +78,7 @@ final class JobLaunch {
         long grace = request.graceMillis() > 0 ? request.graceMillis() : graceMillis;
         JobSpec spec = request.placed(jid, placement.tree(), placement.rankHost(), fanout, grace);
         Job job = pmiJobs.newJob(spec, 0);
+        flow.bind(console);
         job.root = new JobRoot(spec, console, null);
         job.scopeJid = console.scope().map(JobConsoles.Scope::jid).orElse(null);
         table.add(job);

@@ -89,11 +89,11 @@ public final class JobManager implements AutoCloseable {
         this.cgroups = new JobCgroups(found.driver(), found.problem(), ring.self().id(), this::cgroupMade);
         this.watch = new CgroupWatch(ring, peers, table, control, cgroups, timer);
         this.local = new LocalRanks(ring, table, tree, control, pmiPort, launcher, reactor, consoles, pmix, cgroups);
-        this.launch = new JobLaunch(ring, peers, table, pmiJobs, local, tree, fanout, graceMillis);
+        this.launch = new JobLaunch(ring, peers, table, pmiJobs, local, tree, fanout, graceMillis, flow);
         this.spawns = new Spawns(ring, peers, table, pmiJobs, launch, fanout);
         this.singletons = new Singletons(ring, table, pmiJobs, local, fanout, graceMillis);
         this.requests = new ConsoleRequests(ring, peers, table, control, singletons, consoles);
-        this.detached = new DetachedJobs(ring, table, timer, keepEnded);
+        this.detached = new DetachedJobs(ring, table, timer, keepEnded, flow);
         this.hostLoss = new HostLoss(ring, table, control, accounting, reports, tree);
     }
 

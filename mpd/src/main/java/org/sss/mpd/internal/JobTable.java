@@ -9,8 +9,8 @@ import org.sss.lib.util.BoundedMap;
 /**
  * The jobs one mpd takes part in, by id, and — where it is the root — the ended detached jobs it keeps until a
  * console releases them. It also numbers what this mpd starts: the jobs it roots ({@code N@mpdid}, N from 1) and
- * the requests it awaits answers to (spawns and signal reports share one counter), and the kills and forgets that
- * overtook a job's start. Per mpd, never shared between mpds. Thread-safe.
+ * the requests it awaits answers to (spawns and signal reports share one counter), and the kills, forgets and
+ * output holds that overtook a job's start. Per mpd, never shared between mpds. Thread-safe.
  */
 final class JobTable {
     private final String selfId;
@@ -22,6 +22,7 @@ final class JobTable {
     private static final long EARLY_STOP_NANOS = EARLY_STOP_SECONDS * 1_000_000_000L;
     private static final int EARLY_STOPS_KEPT = 4096;
     private final Map<String, EarlyStop> earlyStops = new BoundedMap<>(EARLY_STOPS_KEPT);
+    private final Map<String, EarlyFlow> earlyFlows = new BoundedMap<>(EARLY_STOPS_KEPT);
 
     /** @param selfId this mpd's id, the part of a job id after the {@code @} */
     JobTable(String selfId) {
@@ -72,6 +73,11 @@ final class JobTable {
      * @return what to do with the start
      */
     synchronized Admission admit(Job job) {
+        EarlyFlow flow = earlyFlows.remove(job.jid());
+        if (flow != null && System.nanoTime() - flow.atNanos() < EARLY_STOP_NANOS) {
+            job.flowNumber = flow.number();
+            job.outputHeld = flow.hold();
+        }
         EarlyStop stop = earlyStops.remove(job.jid());
         if (stop != null && System.nanoTime() - stop.atNanos() < EARLY_STOP_NANOS) {
             if (stop.over()) {
@@ -98,6 +104,31 @@ final class JobTable {
             earlyStops.put(jid, new EarlyStop(System.nanoTime(), over || (known != null && known.over())));
         }
         return job;
+    }
+
+    /**
+     * The root holds or releases a job's output ({@code job-flow}, sent to every host directly, so it may overtake
+     * the job's start): this mpd's part of it, or, if its start has not arrived yet, a note that the job starts held
+     * or not ({@link #admit}), kept as a kill's is.
+     *
+     * @param jid    the job
+     * @param number the message's number
+     * @param hold   whether the output is held
+     * @return this mpd's part of the job, or null if it has none yet
+     */
+    synchronized Job flowing(String jid, long number, boolean hold) {
+        Job job = jobs.get(jid);
+        if (job == null) {
+            EarlyFlow known = earlyFlows.get(jid);
+            if (known == null || known.number() < number) {
+                earlyFlows.put(jid, new EarlyFlow(System.nanoTime(), number, hold));
+            }
+        }
+        return job;
+    }
+
+    /** A hold or release of a job's output that came before the job's start. */
+    private record EarlyFlow(long atNanos, long number, boolean hold) {
     }
 
     /** A kill or forget that came before the job's start. */

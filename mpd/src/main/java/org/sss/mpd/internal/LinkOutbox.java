@@ -104,6 +104,7 @@ final class LinkOutbox {
         lock.lock();
         try {
             closed = true;
+            behind = false;
             frames.clear();
             more.signal();
         } finally {

@@ -38,6 +38,33 @@ final class OutputFlow {
     }
 
     /**
+     * Makes a link a job's console: its sends are queued from now on, so that none blocks (see {@link LinkOutbox}).
+     * Before the first message of the job goes to it.
+     *
+     * @param console the console's link
+     */
+    void bind(Link console) {
+        console.queueSends(this::caughtUp);
+    }
+
+    /**
+     * A detached job has a new console: if it was held for the last one, it goes on (the new one starts with nothing
+     * waiting, and would otherwise never catch up).
+     *
+     * @param job the job, led here
+     */
+    void consoleChanged(Job job) {
+        long number;
+        synchronized (this) {
+            if (!job.root.releaseOutput()) {
+                return;
+            }
+            number = ++sequence;
+        }
+        tell(job, false, number);
+    }
+
+    /**
      * At the root: passes a job's output (or its stdin progress) to its console, and holds the job if the console is
      * behind.
      *
@@ -47,7 +74,7 @@ final class OutputFlow {
     void pass(Job job, MpdMessage message) {
         Link console = job.root.console();
         if (console != null) {
-            console.queueSends(this::caughtUp);
+            bind(console);
         }
         job.root.send(message);
         if (console == null || !"job-out".equals(message.cmd())) {
@@ -57,7 +84,8 @@ final class OutputFlow {
         synchronized (this) {
             // Under this monitor, so that a console catching up (which clears "behind" before it takes the monitor)
             // either is seen here or sees this job held.
-            if (!console.behind() || !job.root.holdOutput()) {
+            // A console that closed, or is no longer the job's, holds nothing: it will never catch up.
+            if (!console.behind() || console.isClosed() || job.root.console() != console || !job.root.holdOutput()) {
                 return;
             }
             number = ++sequence;
@@ -118,9 +146,11 @@ final class OutputFlow {
      * @throws MalformedMessageException if a field is missing
      */
     void onFlow(MpdMessage message) throws MalformedMessageException {
-        Job job = table.get(message.require("jid"));
+        boolean hold = message.number("hold") != 0;
+        long number = message.number("n");
+        Job job = table.flowing(message.require("jid"), number, hold);
         if (job != null) {
-            apply(job, message.number("hold") != 0, message.number("n"));
+            apply(job, hold, number);
         }
     }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A kill or forget from the root that overtakes the job's start down the tree. */
+/** A kill, forget or output hold from the root that overtakes the job's start down the tree. */
 class JobTableTest {
     private static Job job(String jid) {
         JobSpec spec = new JobSpec(jid, "u", "/", "merged", List.of(),
@@ -51,5 +51,20 @@ class JobTableTest {
         assertThat(table.admit(job("10@a"))).as("no note was left by the kill of the job it had")
                 .isEqualTo(JobTable.Admission.ADDED);
         assertThat(table.admit(job("11@a"))).isEqualTo(JobTable.Admission.ADDED);
+    }
+
+    @Test
+    void aHoldOfTheJobsOutputThatCameBeforeItsStartHoldsItFromItsStart() {
+        JobTable table = new JobTable("b");
+        assertThat(table.flowing("12@a", 3, true)).isNull();
+        assertThat(table.flowing("12@a", 2, false)).as("an older release, come late").isNull();
+        Job started = job("12@a");
+        assertThat(table.admit(started)).isEqualTo(JobTable.Admission.ADDED);
+        assertThat(started.outputHeld).isTrue();
+        assertThat(started.flowNumber).isEqualTo(3);
+        assertThat(table.flowing("12@a", 4, false)).as("once started, the job itself").isSameAs(started);
+        Job other = job("13@a");
+        table.admit(other);
+        assertThat(other.outputHeld).as("no note for another job").isFalse();
     }
 }
