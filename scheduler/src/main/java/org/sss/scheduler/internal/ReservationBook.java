@@ -20,6 +20,7 @@ import org.sss.lib.store.Migration;
 import org.sss.lib.store.SqliteDatabase;
 import org.sss.scheduler.Scheduler;
 import org.sss.scheduler.internal.plan.PlanNode;
+import org.sss.scheduler.internal.plan.RunningJob;
 import org.sss.scheduler.internal.plan.Reservation;
 import org.sss.schema.ReservationType;
 import org.sss.schema.SuiteEvent;
@@ -123,27 +124,37 @@ public final class ReservationBook implements AutoCloseable {
 
     /**
      * Reserves a number of nodes: the first up nodes (in the node state manager's order) that no other reservation
-     * holds over the window.
+     * holds over the window and no running job holds past its start (by its walltime; a job without one holds its
+     * nodes indefinitely). As Slurm's {@code scontrol create reservation nodecnt=N} does, busy nodes are not taken:
+     * the reservation's users would find them busy when it begins.
      *
      * @param count      how many
      * @param candidates every node
+     * @param running    the jobs holding nodes, with their expected ends
      * @param start      the window's start
      * @param end        its end
      * @param users      who may use them
      * @return the stored reservation
-     * @throws SssException {@code bad-value} when not enough nodes are free of reservations then
+     * @throws SssException {@code bad-value} when not enough nodes are free of reservations and jobs then
      */
-    public synchronized Reservation createByCount(int count, List<PlanNode> candidates, Instant start, Instant end,
-                                                  Set<String> users) throws SssException {
+    public synchronized Reservation createByCount(int count, List<PlanNode> candidates, List<RunningJob> running,
+                                                  Instant start, Instant end, Set<String> users) throws SssException {
+        Set<String> busy = new java.util.HashSet<>();
+        for (RunningJob job : running) {
+            if (job.expectedEnd() == null || job.expectedEnd().isAfter(start)) {
+                busy.addAll(job.nodes());
+            }
+        }
         Set<String> chosen = new LinkedHashSet<>();
         for (PlanNode node : candidates) {
-            if (chosen.size() < count && node.usable() && holding(node.name(), start, end) == null) {
+            if (chosen.size() < count && node.usable() && !busy.contains(node.name())
+                    && holding(node.name(), start, end) == null) {
                 chosen.add(node.name());
             }
         }
         if (chosen.size() < count) {
             throw SssException.badValue("count " + count + ": only " + chosen.size() + " up node(s) are free of"
-                    + " reservations from " + start + " to " + end);
+                    + " reservations and running jobs from " + start + " to " + end);
         }
         return create(chosen, start, end, users);
     }

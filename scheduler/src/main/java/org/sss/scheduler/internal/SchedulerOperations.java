@@ -56,8 +56,8 @@ public final class SchedulerOperations {
             }
         }
         Reservation created = byName ? service.reservations().create(words(request.getNodes()), start, end, users)
-                : service.reservations().createByCount(request.getCount().intValueExact(), service.nodes(), start, end,
-                        users);
+                : service.reservations().createByCount(request.getCount().intValueExact(), service.nodes(),
+                        service.running(), start, end, users);
         service.wake();
         Reservations reply = new Reservations();
         reply.getReservation().add(ReservationBook.toXml(created));

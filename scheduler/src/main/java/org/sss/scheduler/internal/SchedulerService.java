@@ -107,6 +107,11 @@ public final class SchedulerService implements AutoCloseable {
         return pass.nodes();
     }
 
+    /** @return the jobs holding nodes, with their expected ends, as the scheduler last read them */
+    public List<org.sss.scheduler.internal.plan.RunningJob> running() {
+        return pass.running();
+    }
+
     /** @return the reservations */
     public ReservationBook reservations() {
         return reservations;

@@ -122,17 +122,11 @@ public final class SchedulingPass {
             return new Plan(List.of(), Map.of());
         }
         List<JobType> jobs = view.held();
-        List<RunningJob> running = new ArrayList<>();
+        List<RunningJob> running = runningOf(jobs);
         List<QueuedJob> queued = new ArrayList<>();
         for (JobType job : jobs) {
-            Duration walltime = job.getWalltime() == null || job.getWalltime() == 0 ? null
-                    : Duration.ofSeconds(job.getWalltime());
-            if (!"queued".equals(job.getState().value())) {
-                if (job.getAllocated() != null) {
-                    Instant end = walltime == null || job.getStarted() == null ? null : job.getStarted().plus(walltime);
-                    running.add(new RunningJob(job.getId(), List.of(job.getAllocated().split(" ")), end));
-                }
-            } else if (!Boolean.FALSE.equals(job.isDependenciesMet())) {
+            Duration walltime = walltimeOf(job);
+            if ("queued".equals(job.getState().value()) && !Boolean.FALSE.equals(job.isDependenciesMet())) {
                 Instant submitted = job.getSubmitted() == null ? now : job.getSubmitted();
                 long priority = priority(queuePriority.getOrDefault(job.getQueue(), 0),
                         job.getPriority() == null ? 0 : job.getPriority(), Duration.between(submitted, now));
@@ -150,6 +144,27 @@ public final class SchedulingPass {
             notesPending = true;
         }
         return plan;
+    }
+
+    /** @return the jobs holding nodes, as the scheduler's copy of the queue has them now (since its last read) */
+    public List<RunningJob> running() {
+        return runningOf(view.held());
+    }
+
+    private static List<RunningJob> runningOf(List<JobType> jobs) {
+        List<RunningJob> running = new ArrayList<>();
+        for (JobType job : jobs) {
+            if (!"queued".equals(job.getState().value()) && job.getAllocated() != null) {
+                Duration walltime = walltimeOf(job);
+                Instant end = walltime == null || job.getStarted() == null ? null : job.getStarted().plus(walltime);
+                running.add(new RunningJob(job.getId(), List.of(job.getAllocated().split(" ")), end));
+            }
+        }
+        return running;
+    }
+
+    private static Duration walltimeOf(JobType job) {
+        return job.getWalltime() == null || job.getWalltime() == 0 ? null : Duration.ofSeconds(job.getWalltime());
     }
 
     /** @return whether any usable node is held by no job (else no start is possible, whatever the queue holds) */

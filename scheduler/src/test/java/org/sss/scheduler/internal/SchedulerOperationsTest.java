@@ -216,6 +216,27 @@ class SchedulerOperationsTest {
                 .hasSize(3);
     }
 
+    /** A reservation by count takes no node a running job holds into its window (Slurm's nodecnt does the same). */
+    @Test
+    void aReservationByCountTakesNoNodeARunningJobHoldsIntoItsWindow() throws IOException {
+        service.close();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        JobType running = job("5");
+        running.setState(JobState.RUNNING);
+        running.setAllocated("node1");
+        running.setStarted(now);
+        queued.add(running); // walltime 600 s: node1 is busy until now + 10 minutes
+        startService();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !components.requestsTo("queue-manager").isEmpty());
+        assertThat(send("<reservation-create count=\"1\" start=\"" + now.plusSeconds(60) + "\" duration=\"60\""
+                + " users=\"carol\"/>", ADMIN)).as("within the job's walltime").contains("nodes=\"node2\"");
+        assertThat(send("<reservation-create count=\"1\" start=\"" + now.plusSeconds(90) + "\" duration=\"60\""
+                + " users=\"carol\"/>", ADMIN)).contains("code=\"bad-value\"")
+                .contains("only 0 up node(s) are free of reservations and running jobs");
+        assertThat(send("<reservation-create count=\"1\" start=\"" + now.plusSeconds(3600) + "\" duration=\"60\""
+                + " users=\"carol\"/>", ADMIN)).as("after the job's walltime").contains("nodes=\"node1\"");
+    }
+
     @Test
     void onlyAdministratorsCreateOrDeleteAndDeletedReservationsAreGoneForGood() throws IOException {
         assertThat(send("<reservation-create nodes=\"node1\" start=\"" + START + "\" duration=\"60\" users=\"alice\"/>",
