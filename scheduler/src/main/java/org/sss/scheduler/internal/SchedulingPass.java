@@ -112,6 +112,12 @@ public final class SchedulingPass {
         Instant now = Instant.now();
         reservations.expire(now);
         view.refresh(components, full);
+        if (full && notesLost()) {
+            // The queue manager keeps the notes in memory only: restarted, it shows none, and notes are sent only
+            // when they change. A full read shows what it has; all are sent again at the next explaining pass.
+            LOG.info("scheduler: the queue manager lacks notes sent before (it restarted?); sending them again");
+            lastNotes = Map.of();
+        }
         if (full || queuePriority.isEmpty()) {
             queuePriority = queuePriorities();
         }
@@ -255,6 +261,26 @@ public final class SchedulingPass {
         return notesPending;
     }
 
+    /** @return whether a waiting job the last notes named shows another reason at the queue manager now */
+    private boolean notesLost() {
+        Map<String, Plan.Waiting> sent = lastNotes;
+        if (sent.isEmpty()) {
+            return false;
+        }
+        for (JobType job : view.held()) {
+            Plan.Waiting note = sent.get(job.getId());
+            if (note != null && "queued".equals(job.getState().value())
+                    && !clipped(note.reason()).equals(job.getReason())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String clipped(String reason) {
+        return reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason;
+    }
+
     /** Tells the queue manager why each job waits (only when that changed, and at most once per interval). */
     private void annotate(Plan plan) {
         if (plan.waiting().equals(lastNotes)) {
@@ -264,8 +290,7 @@ public final class SchedulingPass {
         for (Map.Entry<String, Plan.Waiting> waiting : plan.waiting().entrySet()) {
             JobAnnotate.Job note = new JobAnnotate.Job();
             note.setId(waiting.getKey());
-            String reason = waiting.getValue().reason();
-            note.setReason(reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason);
+            note.setReason(clipped(waiting.getValue().reason()));
             note.setExpectedStart(waiting.getValue().expectedStart());
             if (!waiting.getValue().expectedNodes().isEmpty()) {
                 note.setExpectedNodes(String.join(" ", waiting.getValue().expectedNodes()));

@@ -62,6 +62,10 @@ class SchedulerOperationsTest {
     private final List<JobType> queued = new CopyOnWriteArrayList<>();
     /** The starts the queue manager stub was asked for, as "id nodes". */
     private final List<String> starts = new CopyOnWriteArrayList<>();
+    /** How many notes each job-annotate carried. */
+    private final List<Integer> annotations = new CopyOnWriteArrayList<>();
+    /** The longest time between the scheduler's full passes. */
+    private volatile Duration interval = Duration.ofHours(1);
     /** How many starts each job-start message carried. */
     private final List<Integer> startMessages = new CopyOnWriteArrayList<>();
     /** The nodes the node state manager stub lists, all up. */
@@ -107,7 +111,14 @@ class SchedulerOperationsTest {
             }
             return reply;
         });
-        queueManager.register("job-annotate", JobAnnotate.class, (request, context) -> new Jobs());
+        queueManager.register("job-annotate", JobAnnotate.class, (request, context) -> {
+            // As the queue manager does, a job-query shows each queued job's note as its reason.
+            annotations.add(request.getJob().size());
+            for (JobAnnotate.Job note : request.getJob()) {
+                queued.stream().filter(job -> job.getId().equals(note.getId())).forEach(job -> job.setReason(note.getReason()));
+            }
+            return new Jobs();
+        });
         components.stub("node-state-manager").register("get-node-state", GetNodeState.class, (request, context) -> {
             NodeStates reply = new NodeStates();
             for (String name : nodeNames) {
@@ -126,7 +137,7 @@ class SchedulerOperationsTest {
         dispatcher = new MessageDispatcher(MessageCodec.messages());
         Subscriptions subscriptions = new Subscriptions(components, "scheduler");
         dispatcher.register("events", Events.class, subscriptions::deliver);
-        service = SchedulerService.start(new SchedulerSettings(null, dir.resolve("scheduler.db"), Duration.ofHours(1),
+        service = SchedulerService.start(new SchedulerSettings(null, dir.resolve("scheduler.db"), interval,
                 SchedulingPolicy.BACKFILL), components, subscriptions, published::add);
         new SchedulerOperations(service).registerOn(dispatcher);
     }
@@ -235,6 +246,32 @@ class SchedulerOperationsTest {
                 .contains("only 0 up node(s) are free of reservations and running jobs");
         assertThat(send("<reservation-create count=\"1\" start=\"" + now.plusSeconds(3600) + "\" duration=\"60\""
                 + " users=\"carol\"/>", ADMIN)).as("after the job's walltime").contains("nodes=\"node1\"");
+    }
+
+    /**
+     * The queue manager keeps the scheduler's notes in memory only: after its restart they are sent again (they were
+     * sent only when they changed, so a waiting job showed no reason until the plan changed).
+     */
+    @Test
+    void notesTheQueueManagerLostInARestartAreSentAgain() throws IOException {
+        service.close();
+        nodeNames = List.of("node1");
+        JobType running = job("5");
+        running.setState(JobState.RUNNING);
+        running.setAllocated("node1");
+        running.setStarted(Instant.now());
+        JobType waiting = job("6");
+        queued.addAll(List.of(running, waiting));
+        interval = Duration.ofMillis(200);
+        startService();
+        await("job 6's note").atMost(Duration.ofSeconds(10)).until(() -> waiting.getReason() != null);
+        String note = waiting.getReason();
+        int sent = annotations.size();
+        await("more full passes").atMost(Duration.ofSeconds(10))
+                .until(() -> components.requestsTo("queue-manager").size() > 20);
+        assertThat(annotations).as("an unchanged note is not sent again").hasSize(sent);
+        waiting.setReason(null); // the queue manager restarted
+        await("the note sent again").atMost(Duration.ofSeconds(10)).until(() -> note.equals(waiting.getReason()));
     }
 
     @Test
