@@ -184,6 +184,31 @@ class DetachedJobsIntegrationTest {
         }
     }
 
+    /**
+     * A confined job's co-process gets SIGTERM and its grace once the ranks have ended, as an unconfined one does;
+     * before, the job's control group was emptied with SIGKILL as the last rank ended, the co-process with it.
+     */
+    @Test
+    void aConfinedJobsCoProcessGetsItsGraceAfterTheRanksEnd(@TempDir Path dir) throws IOException, MpdRequestException {
+        Path co = dir.resolve("monitor");
+        Files.writeString(co, "#!/bin/sh\ntrap 'echo monitor-flushed; exit 0' TERM\necho monitor-up\n"
+                + "while :; do sleep 0.05; done\n");
+        Files.setPosixFilePermissions(co, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Events events = new Events();
+        JobRequest request = new JobRequest(List.of(new ProcessSet(1, "/bin/sh", List.of("-c", "sleep 0.5"), List.of(),
+                "", List.of(), co.toString(), "/tmp")), "tester", "/", "merged", List.of("PATH=/usr/bin:/bin"),
+                List.of("node2"), Duration.ofSeconds(5), false, "", 0)
+                .confinedTo(new org.sss.mpd.internal.Confinement("co-grace", List.of(), 0, 0, ""));
+        try (MpdConsole console = ring.console()) {
+            console.launch(request, events);
+            assertThat(events.awaitEnd().status()).isZero();
+            await("the co-process's end").atMost(WAIT).until(() -> !events.of(JobEvent.CoProcessExited.class).isEmpty());
+            assertThat(events.output()).contains("monitor-up", "monitor-flushed");
+            assertThat(events.of(JobEvent.CoProcessExited.class)).singleElement()
+                    .satisfies(e -> assertThat(e.status()).as("ended by its trap, not killed").isZero());
+        }
+    }
+
     @Test
     void ranksRunAsTheNamedUserOnlyUnderARootMpd() throws IOException, MpdRequestException {
         Events events = new Events();

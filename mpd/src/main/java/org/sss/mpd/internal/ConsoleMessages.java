@@ -101,11 +101,12 @@ final class ConsoleMessages {
      * @param status its exit status
      * @param signal the signal that ended it, or null
      * @param why    what went wrong, or null
-     * @return {@code job-coexit}, sent by the co-process's host and passed to the console as it came
+     * @return {@code job-coexit}, to be built: sent by the co-process's host and passed to the console as it came, but
+     *         for what the last end of a job on a host carries up ({@code cpu peak exceeded}), which the root takes
      */
-    static MpdMessage coExited(String jid, String host, int pid, int status, Integer signal, String why) {
+    static MpdMessage.Builder coExited(String jid, String host, int pid, int status, Integer signal, String why) {
         return MpdMessage.of("job-coexit").with("jid", jid).with("host", host).with("pid", pid).with("status", status)
-                .with("signal", signal).with("why", why).build();
+                .with("signal", signal).with("why", why);
     }
 
     /**

@@ -64,7 +64,7 @@ final class JobAccounting {
             switch (message.cmd()) {
                 case "job-out", "job-stdin-ok" -> flow.pass(job, message);
                 case "job-coexit" -> {
-                    root.send(message);
+                    root.send(usageTaken(job, message));
                     root.coProcessEnded();
                     finishIfDone(job);
                 }
@@ -86,6 +86,27 @@ final class JobAccounting {
         } catch (MalformedMessageException e) {
             LOG.warn("mpd {}: malformed {} for {}: {}", selfId(), message.cmd(), job.jid(), e.getMessage());
         }
+    }
+
+    /**
+     * A co-process's end that was the last of its job on its host carries what the job used there, as a rank's
+     * would: the root counts it (and a memory limit exceeded ends the job), and the console gets the end without it.
+     */
+    private MpdMessage usageTaken(Job job, MpdMessage coexit) throws MalformedMessageException {
+        if (coexit.get("cpu") == null && coexit.get("exceeded") == null) {
+            return coexit;
+        }
+        String exceeded = coexit.get("exceeded");
+        if (exceeded != null && job.root.fail(JobRoot.LIMIT_EXCEEDED, exceeded)) {
+            LOG.info("mpd {}: job {}: {} on host {}; killing the job", selfId(), job.jid(), exceeded, coexit.get("host"));
+            control.killJob(job, UnixSignals.TERM);
+        }
+        if (coexit.get("cpu") != null) {
+            job.root.usage.add(coexit.number("cpu"), coexit.number("peak", 0));
+        }
+        String signal = coexit.get("signal");
+        return ConsoleMessages.coExited(job.jid(), coexit.require("host"), (int) coexit.number("pid"),
+                (int) coexit.number("status"), signal == null ? null : Integer.valueOf(signal), coexit.get("why")).build();
     }
 
     private void spawnedAt(Job job, MpdMessage message) {

@@ -243,14 +243,16 @@ final class LocalRanks {
         MpdMessage.Builder exit = MpdMessage.of("job-exit").with("jid", job.jid()).with("rank", local.rank)
                 .with("status", code).with("signal", signal == 0 ? null : signal).with("host", selfId())
                 .with("pid", local.pid).with("why", why).with("unfinalized", unfinalized ? 1 : null);
-        if (job.allLocalRanksEnded()) {
-            withUsage(job, exit);
-        }
-        MpdMessage report = exit.build();
-        local.exitReport = report;
-        tree.sendExitUp(job, report);
-        if (job.allLocalRanksEnded()) {
-            pmix.ended(job);
+        boolean last = job.allLocalRanksEnded();
+        if (last && claimUsage(job)) {
+            // The control group is emptied and removed, which may take seconds (a process in D state): not on the
+            // process reactor's thread, which every job's output here goes through.
+            Thread.ofVirtual().name("mpd-retire-" + job.jid()).start(() -> {
+                addUsage(job, exit);
+                reportExit(job, local, exit.build(), true);
+            });
+        } else {
+            reportExit(job, local, exit.build(), last);
         }
         if (!job.coProcesses.isEmpty() && job.localRanksDone()) {
             for (LocalRank co : job.coProcesses) {
@@ -259,18 +261,43 @@ final class LocalRanks {
         }
     }
 
+    private void reportExit(Job job, LocalRank local, MpdMessage report, boolean last) {
+        local.exitReport = report;
+        tree.sendExitUp(job, report);
+        if (last) {
+            pmix.ended(job);
+        }
+    }
+
     /**
-     * The last local rank of a job ended: its control group here is emptied and removed (if no other job of its
-     * confinement still runs here), and what it used — with what the jobs started from this part used — goes up
-     * with this rank's end, once.
+     * Whether this end — of the job's last local rank, or of its last co-process after that — is the one that
+     * retires the job here and carries what it used; true once per job, when every local rank and co-process has
+     * ended. Co-processes outlive the ranks by their grace period (SIGTERM first): the group is not killed under
+     * them.
      */
-    private void withUsage(Job job, MpdMessage.Builder exit) {
+    private static boolean claimUsage(Job job) {
         synchronized (job) {
-            if (job.usageSent) {
-                return;
+            if (job.usageSent || !job.allLocalRanksEnded()) {
+                return false;
+            }
+            for (LocalRank co : job.coProcesses) {
+                synchronized (co) {
+                    if (!co.exited) {
+                        return false;
+                    }
+                }
             }
             job.usageSent = true;
+            return true;
         }
+    }
+
+    /**
+     * The job has nothing left running here ({@link #claimUsage}): its control group here is emptied and removed (if
+     * no other job of its confinement still runs here), and what it used — with what the jobs started from this part
+     * used — goes up with the end that claimed it.
+     */
+    private void addUsage(Job job, MpdMessage.Builder exit) {
         JobCgroups.Left left = cgroups.leave(job);
         UsageTally total = new UsageTally();
         if (left != null) {
@@ -347,8 +374,16 @@ final class LocalRanks {
             LOG.warn("mpd {}: job {}: {}", selfId(), job.jid(), why);
         }
         int signal = Posix.termSignal(waitStatus);
-        tree.sendUp(job, ConsoleMessages.coExited(job.jid(), selfId(), co.pid, Posix.exitCode(waitStatus),
-                signal == 0 ? null : signal, why));
+        MpdMessage.Builder coexit = ConsoleMessages.coExited(job.jid(), selfId(), co.pid, Posix.exitCode(waitStatus),
+                signal == 0 ? null : signal, why);
+        if (claimUsage(job)) {
+            Thread.ofVirtual().name("mpd-retire-" + job.jid()).start(() -> {
+                addUsage(job, coexit);
+                tree.sendUp(job, coexit.build());
+            });
+        } else {
+            tree.sendUp(job, coexit.build());
+        }
     }
 
     /** @return one line per running local rank: {@code jid rank pid user exec} */
