@@ -64,9 +64,12 @@ final class JobAccounting {
             switch (message.cmd()) {
                 case "job-out", "job-stdin-ok" -> flow.pass(job, message);
                 case "job-coexit" -> {
-                    root.send(usageTaken(job, message));
-                    root.coProcessEnded();
-                    finishIfDone(job);
+                    if (message.get("direct") != null) {
+                        // Sent again straight here by a host below a lost one: as a rank's exit is (see below).
+                        timer.schedule(() -> directCoExit(job, message), DIRECT_EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                    } else {
+                        coProcessExited(job, message);
+                    }
                 }
                 case "job-spawned" -> spawnedAt(job, message);
                 case "job-exit" -> {
@@ -88,14 +91,28 @@ final class JobAccounting {
         }
     }
 
+    private void coProcessExited(Job job, MpdMessage coexit) throws MalformedMessageException {
+        int host = job.spec.treeHosts().indexOf(coexit.require("host"));
+        if (!job.root.coProcessEnded(host, (int) coexit.number("co", 0))) {
+            return;
+        }
+        job.root.send(usageTaken(job, coexit));
+        finishIfDone(job);
+    }
+
+    private void directCoExit(Job job, MpdMessage coexit) {
+        try {
+            coProcessExited(job, coexit);
+        } catch (MalformedMessageException | RuntimeException e) {
+            LOG.warn("mpd {}: job {}: a co-process's end could not be counted: {}", selfId(), job.jid(), e.toString());
+        }
+    }
+
     /**
      * A co-process's end that was the last of its job on its host carries what the job used there, as a rank's
      * would: the root counts it (and a memory limit exceeded ends the job), and the console gets the end without it.
      */
     private MpdMessage usageTaken(Job job, MpdMessage coexit) throws MalformedMessageException {
-        if (coexit.get("cpu") == null && coexit.get("exceeded") == null) {
-            return coexit;
-        }
         String exceeded = coexit.get("exceeded");
         if (exceeded != null && job.root.fail(JobRoot.LIMIT_EXCEEDED, exceeded)) {
             LOG.info("mpd {}: job {}: {} on host {}; killing the job", selfId(), job.jid(), exceeded, coexit.get("host"));

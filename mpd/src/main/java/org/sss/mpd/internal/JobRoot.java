@@ -59,6 +59,8 @@ final class JobRoot {
     private int liveChildren;
     private final int[] coProcessesOnHost;
     private int coProcessesRunning;
+    /** The co-processes counted as ended, {@code host:index}. */
+    private final java.util.Set<String> coProcessesEnded = new java.util.HashSet<>();
     private Link console;
     /** Whether the job's hosts were told to hold its output (see {@link OutputFlow}). */
     private boolean outputHeld;
@@ -124,11 +126,22 @@ final class JobRoot {
         return was;
     }
 
-    /** A co-process ended (or could not start). */
-    synchronized void coProcessEnded() {
-        if (coProcessesRunning > 0) {
-            coProcessesRunning--;
+    /**
+     * A co-process ended (or could not start). Counted once: a host below a lost one sends its co-processes' ends
+     * again, and a lost host's co-processes count as ended with it.
+     *
+     * @param host  its host's index in the launch tree
+     * @param index its number among the job's co-processes on that host
+     * @return whether this end is news (false: counted already)
+     */
+    synchronized boolean coProcessEnded(int host, int index) {
+        if (host < 0 || host >= coProcessesOnHost.length || coProcessesOnHost[host] <= 0
+                || !coProcessesEnded.add(host + ":" + index)) {
+            return false;
         }
+        coProcessesOnHost[host]--;
+        coProcessesRunning--;
+        return true;
     }
 
     /** @return whether the job outlives its console */

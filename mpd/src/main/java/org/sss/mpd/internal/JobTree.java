@@ -2,6 +2,7 @@ package org.sss.mpd.internal;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.List;
 import org.sss.mpd.client.UnixSignals;
 
 /**
@@ -97,15 +98,17 @@ final class JobTree {
         }
         String rootId = spec.treeHosts().getFirst();
         int resent = 0;
-        for (LocalRank local : job.ranks.values()) {
+        List<LocalRank> ended = new java.util.ArrayList<>(job.ranks.values());
+        ended.addAll(job.coProcesses);
+        for (LocalRank local : ended) {
             MpdMessage report = local.exitReport;
             if (report != null && peers.send(ring.membership(), rootId, direct(report))) {
                 resent++;
             }
         }
         if (resent > 0) {
-            LOG.info("mpd {}: job {}: a host between here and its root {} was lost; sent the exits of {} rank(s) again "
-                    + "straight to the root", ring.self().id(), spec.jid(), rootId, resent);
+            LOG.info("mpd {}: job {}: a host between here and its root {} was lost; sent the ends of {} rank(s) and "
+                    + "co-process(es) again straight to the root", ring.self().id(), spec.jid(), rootId, resent);
         }
     }
 

@@ -375,15 +375,20 @@ final class LocalRanks {
         }
         int signal = Posix.termSignal(waitStatus);
         MpdMessage.Builder coexit = ConsoleMessages.coExited(job.jid(), selfId(), co.pid, Posix.exitCode(waitStatus),
-                signal == 0 ? null : signal, why);
+                signal == 0 ? null : signal, why).with("co", job.coProcesses.indexOf(co));
         if (claimUsage(job)) {
             Thread.ofVirtual().name("mpd-retire-" + job.jid()).start(() -> {
                 addUsage(job, coexit);
-                tree.sendUp(job, coexit.build());
+                reportCoExit(job, co, coexit.build());
             });
         } else {
-            tree.sendUp(job, coexit.build());
+            reportCoExit(job, co, coexit.build());
         }
+    }
+
+    private void reportCoExit(Job job, LocalRank co, MpdMessage report) {
+        co.exitReport = report;
+        tree.sendUp(job, report);
     }
 
     /** @return one line per running local rank: {@code jid rank pid user exec} */
