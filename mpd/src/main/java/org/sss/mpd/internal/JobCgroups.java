@@ -74,6 +74,8 @@ final class JobCgroups implements AutoCloseable {
         final JobCgroup group;
         final Set<String> jobs = new LinkedHashSet<>();
         long oomSeen;
+        /** The OOM kills already given as the reason of a process's SIGKILL ({@link #memoryExceeded(Job)}). */
+        long oomAttributed;
 
         Entry(Confinement held, JobCgroup group) {
             this.held = held;
@@ -200,15 +202,29 @@ final class JobCgroups implements AutoCloseable {
     }
 
     /**
+     * Why a process of the job that was SIGKILLed here died: the memory limit, if the kernel has OOM-killed a process
+     * of its group that no earlier SIGKILL was put down to. Each OOM kill explains one SIGKILL: once a group has had
+     * one, a later SIGKILL (the kill of the job after its grace period) is not the memory's.
+     *
      * @param job this mpd's part of a job
-     * @return the memory limit's reason if the kernel has killed a process of its group here for it, else null
+     * @return the memory limit's reason, or null
      */
     String memoryExceeded(Job job) {
         Entry entry;
         synchronized (this) {
             entry = entries.get(job.spec.confinement().name());
         }
-        return entry != null && entry.group.usage().oomKills() > 0 ? memoryExceeded(entry.group.memoryLimit()) : null;
+        if (entry == null) {
+            return null;
+        }
+        long kills = entry.group.usage().oomKills();
+        synchronized (this) {
+            if (kills <= entry.oomAttributed) {
+                return null;
+            }
+            entry.oomAttributed++;
+        }
+        return memoryExceeded(entry.group.memoryLimit());
     }
 
     /** @return the live groups with what they used so far */

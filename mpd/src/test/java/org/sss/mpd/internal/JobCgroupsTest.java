@@ -70,4 +70,61 @@ class JobCgroupsTest {
         assertThat(left.usage().peakBytes()).as("read before the kill emptied it").isEqualTo(300_000_000);
         assertThat(left.usage().cpuNanos()).as("read after the kill: every process's CPU time").isEqualTo(5_000_000);
     }
+
+    /** Each OOM kill the kernel counts explains one SIGKILLed process, not every later one. */
+    @Test
+    void anOomKillIsTheReasonOfOneSigkilledProcessNotOfEveryLaterOne() {
+        long[] oomKills = {0};
+        JobCgroup group = new JobCgroup() {
+            @Override
+            public List<String> procsFiles() {
+                return List.of();
+            }
+
+            @Override
+            public CgroupUsage usage() {
+                return new CgroupUsage(0, 0, oomKills[0]);
+            }
+
+            @Override
+            public boolean killAll() {
+                return true;
+            }
+
+            @Override
+            public void remove() {
+            }
+
+            @Override
+            public long memoryLimit() {
+                return 100L << 20;
+            }
+        };
+        CgroupDriver driver = new CgroupDriver() {
+            @Override
+            public String describe() {
+                return "test";
+            }
+
+            @Override
+            public JobCgroup create(String name, long memoryBytes) {
+                return group;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        JobCgroups cgroups = new JobCgroups(Optional.of(driver), "", "mpd1");
+        JobSpec.RankSet set = new JobSpec.RankSet(2, "/bin/true", List.of(), List.of(), "", List.of(), "", "/", "", "");
+        JobSpec spec = new JobSpec("4@mpd1", "", "/", "label", List.of(), List.of(set),
+                new JobSpec.Wishes(List.of(), List.of(), List.of(), 1), List.of(), new int[0], 4, 1000, List.of(), "",
+                JobSpec.Supervision.ATTACHED, PmiMode.BOTH, new Confinement("job-4-1", List.of(), 100L << 20, 0, ""));
+        Job job = new Job(spec, 0);
+        cgroups.enter(job);
+        assertThat(cgroups.memoryExceeded(job)).as("no OOM kill yet").isNull();
+        oomKills[0] = 1;
+        assertThat(cgroups.memoryExceeded(job)).as("the rank the kernel killed").contains("memory limit");
+        assertThat(cgroups.memoryExceeded(job)).as("a rank SIGKILLed later, by the job's kill").isNull();
+    }
 }
