@@ -189,7 +189,25 @@ final class LocalRanks {
                 }
             });
         } catch (IOException e) {
+            // No pidfd (out of descriptors): the process cannot be watched. It is killed, its pipes closed and it is
+            // reaped, so it leaves neither open descriptors nor a zombie behind.
+            LOG.warn("mpd {}: job {}: pid {} cannot be watched ({}); killed", selfId(), job.jid(), spawned.pid(),
+                    e.getMessage());
             Posix.kill(-spawned.pid(), UnixSignals.KILL);
+            Posix.close(spawned.stdout());
+            Posix.close(spawned.stderr());
+            Thread.ofVirtual().name("mpd-reap-" + spawned.pid()).start(() -> {
+                try {
+                    // SIGKILLed, it is gone within microseconds unless stuck in the kernel: tried for ten seconds.
+                    for (int tries = 0; tries < 1000 && Posix.reap(spawned.pid()) < 0; tries++) {
+                        Thread.sleep(10);
+                    }
+                } catch (IOException reapFailed) {
+                    LOG.warn("mpd {}: pid {} could not be reaped: {}", selfId(), spawned.pid(), reapFailed.getMessage());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            });
             exit.accept(CANNOT_EXECUTE << 8);
         }
     }
