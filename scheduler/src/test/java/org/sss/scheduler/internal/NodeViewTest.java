@@ -45,4 +45,42 @@ class NodeViewTest {
         assertThat(view.read(components, false)).as("an event older than the copy's state").extracting(PlanNode::usable)
                 .containsExactly(true, true);
     }
+
+    /**
+     * Two full reads at once (a pass's, and a reservation's by count): the one that began later sees the newer state,
+     * and must not be replaced by the earlier one's older snapshot, which takes longer to come. Reads take turns.
+     */
+    @Test
+    void aFullReadThatBeganEarlierAndEndsLaterDoesNotReplaceANewerOne() throws Exception {
+        NodeView view = new NodeView();
+        InMemoryComponents components = new InMemoryComponents();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Thread> second = new java.util.concurrent.atomic.AtomicReference<>();
+        components.stub(SchedulingPass.NODE_STATE_MANAGER).register("get-node-state", GetNodeState.class,
+                (request, context) -> {
+                    NodeStates snapshot = new NodeStates();
+                    if (calls.incrementAndGet() == 1) {
+                        // The older snapshot: it comes only once the second read has ended or waits its turn.
+                        Thread other = Thread.ofPlatform().start(() -> {
+                            try {
+                                view.read(components, true);
+                            } catch (SssException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+                        second.set(other);
+                        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                                other.getState() == Thread.State.BLOCKED || other.getState() == Thread.State.TERMINATED);
+                        snapshot.getNodeState().add(node("node1", NodeState.UP, T1));
+                    } else {
+                        snapshot.getNodeState().add(node("node1", NodeState.DOWN, T2));
+                    }
+                    return snapshot;
+                });
+        view.read(components, true);
+        second.get().join(10_000);
+        assertThat(view.read(components, false)).as("the newer snapshot's state")
+                .extracting(PlanNode::name, PlanNode::usable)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("node1", false));
+    }
 }
