@@ -54,8 +54,11 @@ public final class GroupManager implements AutoCloseable {
     private final ProcessManagerSettings settings;
     private final GroupStore store;
     private final Ring ring;
-    /** How long a create asked again waits for the group it names to leave the starting state. */
-    private static final Duration SETTLE_WAIT = Duration.ofSeconds(10);
+    /**
+     * How long a create asked again, or a kill, waits for the group it names to leave the starting state (then
+     * timed-out: asking again is safe).
+     */
+    static final Duration SETTLE_WAIT = Duration.ofSeconds(10);
     private final OutboxSender outbox;
     private final MessageCodec codec;
     private final GroupPlanner planner;

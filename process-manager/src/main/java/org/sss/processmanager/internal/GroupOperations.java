@@ -29,8 +29,6 @@ import org.sss.schema.WaitProcessGroup;
  * killing a group that has already ended is not an error (it is reported as it is). Stateless.
  */
 public final class GroupOperations {
-    /** How long a kill of a group still starting waits for its launch (then timed-out: asking again is safe). */
-    private static final java.time.Duration KILL_SETTLE_WAIT = java.time.Duration.ofSeconds(10);
     private static final ObjectFactory FACTORY = new ObjectFactory();
     /** The longest a delete waits for the end of a group it names to be stored. */
     private static final Duration END_STORED_WAIT = Duration.ofSeconds(5);
@@ -122,7 +120,7 @@ public final class GroupOperations {
             if (group.state() == ProcessGroup.State.STARTING) {
                 // Being launched, or resolved after a restart: its kill waits for that rather than being skipped and
                 // answered as done (a walltime's or a cancel's kill would be lost, the job running on).
-                group.awaitSettled(KILL_SETTLE_WAIT);
+                group.awaitSettled(GroupManager.SETTLE_WAIT);
             }
             if (group.state() == ProcessGroup.State.RUNNING) {
                 manager.kill(group);
