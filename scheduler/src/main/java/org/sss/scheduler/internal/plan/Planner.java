@@ -22,7 +22,8 @@ import org.sss.scheduler.SchedulingPolicy;
  * later job may then start now only if it leaves the head's start intact: it ends (by its walltime) before the
  * head's start, or it takes none of the head's nodes. A job without a walltime can only take nodes the head does not
  * need. When the head's start cannot be known (the nodes it needs are held by jobs without walltimes), nothing jumps
- * ahead of it: the queue is strictly in priority order until it starts. Nodes that are not usable (down, drained, offline) are never given out; a reservation's nodes go to its users
+ * ahead of it but a job on nodes a reservation keeps from the head for that job's whole run (a reservation's users on
+ * their own idle nodes). Nodes that are not usable (down, drained, offline) are never given out; a reservation's nodes go to its users
  * only while its window is open, and a job whose run would overlap the window is kept off them.
  *
  * <p>First-fit takes jobs in submission order (priorities play no part) and starts each on the first usable free
@@ -187,7 +188,9 @@ public final class Planner {
             if (head == null) {
                 chosen = pickNow(state, job, now, end, null);
             } else if (head.start() == null) {
-                chosen = null;
+                // When the head can start is unknown, nothing may start that could be in its way: only a job on
+                // nodes a reservation keeps from the head for the job's whole run (its users' own idle nodes).
+                chosen = pickNow(state, job, now, end, notReservedAgainst(state, head.job(), now, end));
             } else {
                 chosen = pickNow(state, job, now, end, end.isAfter(head.start()) ? head.nodes() : null);
             }
@@ -258,6 +261,21 @@ public final class Planner {
             }
         }
         return count;
+    }
+
+    /** @return for each node, whether no reservation keeps the job off it over the whole of [from, until) */
+    private static boolean[] notReservedAgainst(Nodes state, QueuedJob job, Instant from, Instant until) {
+        boolean[] open = new boolean[state.nodes.length];
+        for (int i = 0; i < open.length; i++) {
+            open[i] = true;
+            for (Reservation reservation : state.reservations.get(i)) {
+                if (reservation.keepsOffThroughout(job.user(), from, until)) {
+                    open[i] = false;
+                    break;
+                }
+            }
+        }
+        return open;
     }
 
     /**

@@ -34,4 +34,14 @@ public record Reservation(String id, Set<String> nodes, Instant start, Instant e
     boolean excludes(String user, Instant from, Instant until) {
         return !users.contains(user) && from.isBefore(end) && until.isAfter(start);
     }
+
+    /**
+     * @param user  a job's owner
+     * @param from  the start of a time
+     * @param until its end
+     * @return whether the reservation keeps that user's jobs off its nodes for the whole of [from, until)
+     */
+    boolean keepsOffThroughout(String user, Instant from, Instant until) {
+        return !users.contains(user) && !from.isBefore(start) && !until.isAfter(end);
+    }
 }

@@ -111,6 +111,29 @@ class PlannerTest {
         assertThat(plan.waiting().get("narrow").reason()).contains("behind job wide");
     }
 
+    /**
+     * The head (all three nodes; n1 is held by a job without walltime) cannot know its start; a reservation's users may still use their own idle reserved node, when the
+     * reservation keeps the head off it for their job's whole run; a job that would outlast the window may not.
+     */
+    @Test
+    void whenTheHeadsStartCannotBeKnownAReservationsUsersStillUseTheirIdleNodes() {
+        List<RunningJob> unlimited = List.of(new RunningJob("r1", List.of("n1"), null));
+        Reservation forCarol = new Reservation("res1", Set.of("n3"), NOW.minus(Duration.ofMinutes(5)),
+                NOW.plus(Duration.ofHours(1)), Set.of("carol"));
+        Plan plan = planner.plan(NOW, nodes(3), unlimited, List.of(
+                job("wide", "alice", 3, Duration.ofMinutes(10), 0, 10),
+                job("inside", "carol", 1, Duration.ofMinutes(30), 0, 5),
+                job("free", "bob", 1, Duration.ofMinutes(1), 0, 4)), List.of(forCarol));
+        assertThat(plan.starts()).as("carol's job on her reserved node; bob's would take n2, which the head may need")
+                .containsExactly(new Plan.Start("inside", List.of("n3"), true));
+        assertThat(plan.waiting().get("wide").expectedStart()).isNull();
+
+        Plan longer = planner.plan(NOW, nodes(3), unlimited, List.of(
+                job("wide", "alice", 3, Duration.ofMinutes(10), 0, 10),
+                job("outlasting", "carol", 1, Duration.ofHours(2), 0, 5)), List.of(forCarol));
+        assertThat(longer.starts()).as("it would hold n3 past the window, where the head could then go").isEmpty();
+    }
+
     @Test
     void aNodeThatIsNotUpIsNeverGivenOut() {
         List<PlanNode> nodes = List.of(new PlanNode("n1", 8, false), new PlanNode("n2", 8, true));
