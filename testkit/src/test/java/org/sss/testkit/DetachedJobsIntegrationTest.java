@@ -209,6 +209,32 @@ class DetachedJobsIntegrationTest {
         }
     }
 
+    /**
+     * A confined job whose ranks all fail to start (before its co-process is started) still gives the co-process its
+     * start and its grace: the job is not retired on the host, nor its control group emptied, until the co-process
+     * has ended too.
+     */
+    @Test
+    void aCoProcessStartedAfterItsRanksFailedStillGetsItsGrace(@TempDir Path dir) throws IOException, MpdRequestException {
+        Path co = dir.resolve("monitor");
+        Files.writeString(co, "#!/bin/sh\ntrap 'echo monitor-flushed; exit 0' TERM\necho monitor-up\n"
+                + "while :; do sleep 0.05; done\n");
+        Files.setPosixFilePermissions(co, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Events events = new Events();
+        JobRequest request = new JobRequest(List.of(new ProcessSet(2, dir.resolve("no-such-program").toString(),
+                List.of(), List.of(), "", List.of(), co.toString(), "/tmp")), "tester", "/", "merged",
+                List.of("PATH=/usr/bin:/bin"), List.of("node3", "node3"), Duration.ofSeconds(5), false, "", 0)
+                .confinedTo(new org.sss.mpd.internal.Confinement("co-after-failure", List.of(), 0, 0, ""));
+        try (MpdConsole console = ring.console()) {
+            console.launch(request, events);
+            assertThat(events.awaitEnd().status()).as("the ranks could not start").isNotZero();
+            await("the co-process's end").atMost(WAIT).until(() -> !events.of(JobEvent.CoProcessExited.class).isEmpty());
+            assertThat(events.output()).contains("monitor-flushed");
+            assertThat(events.of(JobEvent.CoProcessExited.class)).singleElement()
+                    .satisfies(e -> assertThat(e.status()).as("ended by its trap, not killed").isZero());
+        }
+    }
+
     @Test
     void ranksRunAsTheNamedUserOnlyUnderARootMpd() throws IOException, MpdRequestException {
         Events events = new Events();

@@ -54,6 +54,13 @@ final class Job {
     volatile boolean outputHeld;
     /** The number of the last {@code job-flow} taken here; guarded by the job's monitor. */
     long flowNumber;
+    /**
+     * Whether this host's co-processes of the job are still being started (they start after the ranks): meanwhile no
+     * end retires the job here, and co-processes' ends wait in {@link #heldCoExits}. Guarded by the job's monitor.
+     */
+    boolean coProcessesStarting;
+    /** Co-processes' ends that came while they were being started; guarded by the job's monitor. */
+    final List<Runnable> heldCoExits = new java.util.ArrayList<>();
 
     Job(JobSpec spec, int index) {
         this.spec = spec;

@@ -84,6 +84,9 @@ final class LocalRanks {
         Map<JobSpec.RankSet, Integer> uids = new HashMap<>();
         StringBuilder spawned = new StringBuilder();
         List<Integer> here = spec.ranksOn(job.index);
+        synchronized (job) {
+            job.coProcessesStarting = here.stream().anyMatch(rank -> !spec.setOf(rank).coProcess().isEmpty());
+        }
         JobCgroups.Entered confined = here.isEmpty() ? JobCgroups.Entered.NONE : cgroups.enter(job);
         if (confined.notice() != null) {
             rankOutput(job, here.getFirst(), 2, confined.notice().getBytes(StandardCharsets.UTF_8));
@@ -295,7 +298,7 @@ final class LocalRanks {
      */
     private static boolean claimUsage(Job job) {
         synchronized (job) {
-            if (job.usageSent || !job.allLocalRanksEnded()) {
+            if (job.usageSent || job.coProcessesStarting || !job.allLocalRanksEnded()) {
                 return false;
             }
             for (LocalRank co : job.coProcesses) {
@@ -365,6 +368,13 @@ final class LocalRanks {
                 coExit(job, co, CANNOT_EXECUTE << 8, "cannot execute co-process " + set.coProcess() + ": " + e.getMessage());
             }
         });
+        List<Runnable> held;
+        synchronized (job) {
+            job.coProcessesStarting = false;
+            held = List.copyOf(job.heldCoExits);
+            job.heldCoExits.clear();
+        }
+        held.forEach(Runnable::run);
         if (!job.coProcesses.isEmpty() && job.localRanksDone()) {
             for (LocalRank co : job.coProcesses) {
                 control.terminate(co, UnixSignals.TERM, spec.graceMillis());
@@ -394,17 +404,28 @@ final class LocalRanks {
         int signal = Posix.termSignal(waitStatus);
         MpdMessage.Builder coexit = ConsoleMessages.coExited(job.jid(), selfId(), co.pid, Posix.exitCode(waitStatus),
                 signal == 0 ? null : signal, why).with("co", job.coProcesses.indexOf(co));
+        synchronized (job) {
+            if (job.coProcessesStarting) {
+                // Told once all are started: the last end must know of every co-process to retire the job here.
+                job.heldCoExits.add(() -> reportCoExit(job, co, coexit));
+                return;
+            }
+        }
+        reportCoExit(job, co, coexit);
+    }
+
+    private void reportCoExit(Job job, LocalRank co, MpdMessage.Builder coexit) {
         if (claimUsage(job)) {
             Thread.ofVirtual().name("mpd-retire-" + job.jid()).start(() -> {
                 addUsage(job, coexit);
-                reportCoExit(job, co, coexit.build());
+                sendCoExit(job, co, coexit.build());
             });
         } else {
-            reportCoExit(job, co, coexit.build());
+            sendCoExit(job, co, coexit.build());
         }
     }
 
-    private void reportCoExit(Job job, LocalRank co, MpdMessage report) {
+    private void sendCoExit(Job job, LocalRank co, MpdMessage report) {
         co.exitReport = report;
         tree.sendUp(job, report);
     }
