@@ -210,14 +210,17 @@ public final class MpdConsole implements AutoCloseable {
         return ranks;
     }
 
-    private static MpdMessage expect(MpdMessage reply, String cmd) throws MpdRequestException, IOException {
+    private MpdMessage expect(MpdMessage reply, String cmd) throws MpdRequestException, IOException {
         if (reply.cmd().equals(cmd)) {
             return reply;
         }
         if (reply.cmd().equals("error")) {
             throw new MpdRequestException(reply.get("msg") == null ? "refused" : reply.get("msg"));
         }
-        throw new IOException("unexpected answer " + reply.cmd() + " (expected " + cmd + ")");
+        // An answer to another request (one whose own answer came late): this one's is lost, and may come next.
+        link.close();
+        throw new AnswerLostException("unexpected answer " + reply.cmd() + " (expected " + cmd
+                + "; the console is closed)", null);
     }
 
     private MpdMessage call(MpdMessage request) throws IOException {
@@ -242,8 +245,11 @@ public final class MpdConsole implements AutoCloseable {
                 throw new AnswerLostException("interrupted waiting for the mpd at " + endpoint, e);
             }
             if (reply == null) {
+                // Closed, so that a late answer is never taken for the answer to a later request (there is no
+                // request id): the next request connects again, and detached jobs run on meanwhile.
+                link.close();
                 throw new AnswerLostException("no answer from the mpd at " + endpoint + " within "
-                        + REPLY_TIMEOUT.toSeconds() + " s", null);
+                        + REPLY_TIMEOUT.toSeconds() + " s (the console is closed)", null);
             }
             if (reply == CLOSED) {
                 throw new AnswerLostException("the mpd at " + endpoint + " closed the console: " + closedReason, null);

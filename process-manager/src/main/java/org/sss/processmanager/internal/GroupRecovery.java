@@ -222,6 +222,11 @@ final class GroupRecovery {
             return;
         }
         resolveStarting(group, jobs, "when the answer to its launch was lost");
+        if (group.state() == ProcessGroup.State.STARTING && table.get(group.pgid()) == group) {
+            // Found, but its job could not be recorded: tried again.
+            tasks.schedule(() -> resolveLostLaunch(group, attempt + 1, true), LOST_LAUNCH_CHECK.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
     }
 
     /** A job tagged as a process group this process manager does not know (deleted, or never acknowledged). */
