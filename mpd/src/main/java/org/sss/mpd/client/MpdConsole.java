@@ -185,16 +185,27 @@ public final class MpdConsole implements AutoCloseable {
      * @throws IOException if the connection fails
      */
     public List<DetachedJob> detachedJobs() throws IOException {
+        return detachedListing().jobs();
+    }
+
+    /**
+     * @return every detached job of the ring, asking each member, and the members that did not answer
+     * @throws IOException if the connection fails
+     */
+    public DetachedListing detachedListing() throws IOException {
         try {
             MpdMessage reply = expect(call(MpdMessage.of("detached").build()), "detached");
             List<DetachedJob> found = new ArrayList<>();
+            List<String> unreachable = new ArrayList<>();
             for (String line : new String(reply.body(), StandardCharsets.UTF_8).split("\n")) {
                 String[] parts = line.split(" ", 4);
-                if (parts.length >= 3 && !parts[1].equals("?")) {
+                if (parts.length >= 2 && parts[1].equals("?")) {
+                    unreachable.add(parts[0]);
+                } else if (parts.length >= 3) {
                     found.add(new DetachedJob(parts[1], parts[0], parts[2].equals("running"), parts.length > 3 ? parts[3] : ""));
                 }
             }
-            return found;
+            return new DetachedListing(found, unreachable);
         } catch (MpdRequestException e) {
             throw new IOException("the mpd at " + endpoint + " cannot list detached jobs: " + e.getMessage(), e);
         }

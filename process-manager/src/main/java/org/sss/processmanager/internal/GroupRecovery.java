@@ -19,6 +19,7 @@ import org.sss.lib.wire.Principal;
 import org.sss.lib.wire.Role;
 import org.sss.lib.xml.MessageCodec;
 import org.sss.mpd.client.DetachedJob;
+import org.sss.mpd.client.DetachedListing;
 import org.sss.mpd.client.MpdRequestException;
 import org.sss.mpd.client.UnixSignals;
 import org.sss.schema.CreatepgType;
@@ -135,7 +136,7 @@ final class GroupRecovery {
         if (closed) {
             return;
         }
-        List<DetachedJob> jobs;
+        DetachedListing jobs;
         try {
             jobs = ring.detachedJobs();
         } catch (IOException e) {
@@ -158,7 +159,7 @@ final class GroupRecovery {
                 case STARTING -> resolveStarting(group, jobs, "when the process manager stopped");
             }
         }
-        for (DetachedJob job : jobs) {
+        for (DetachedJob job : jobs.jobs()) {
             if (job.tag().startsWith(GroupManager.TAG) && !known.contains(job.tag())) {
                 orphan(job);
             }
@@ -170,8 +171,15 @@ final class GroupRecovery {
      * job. If the ring has a job with its tag, the group was launched and is followed; otherwise it never started and
      * is forgotten, so that whoever asked for it (the queue manager) learns it does not exist and can ask again.
      */
-    private void resolveStarting(ProcessGroup group, List<DetachedJob> jobs, String when) {
-        DetachedJob launched = jobs.stream().filter(job -> job.tag().equals(group.tag())).findFirst().orElse(null);
+    private void resolveStarting(ProcessGroup group, DetachedListing jobs, String when) {
+        DetachedJob launched = jobs.jobs().stream().filter(job -> job.tag().equals(group.tag())).findFirst().orElse(null);
+        if (launched == null && !jobs.unreachable().isEmpty()) {
+            // Its job may be led by an mpd that did not answer: forgetting it could start a second copy.
+            LOG.info("process-manager: pg {} was being created {}; its job is not listed, but mpd(s) {} did not answer:"
+                    + " looked for again", group.pgid(), when, jobs.unreachable());
+            resolveLostLaunch(group);
+            return;
+        }
         if (launched == null) {
             LOG.warn("process-manager: pg {} was being created {} and its job never started; forgotten", group.pgid(),
                     when);
@@ -208,7 +216,7 @@ final class GroupRecovery {
         if (closed || group.state() != ProcessGroup.State.STARTING || table.get(group.pgid()) != group) {
             return;
         }
-        List<DetachedJob> jobs;
+        DetachedListing jobs;
         try {
             jobs = ring.detachedJobs();
         } catch (IOException e) {
@@ -216,7 +224,7 @@ final class GroupRecovery {
                     Math.min(5000, 250L << Math.min(attempt, 5)), TimeUnit.MILLISECONDS);
             return;
         }
-        boolean found = jobs.stream().anyMatch(job -> job.tag().equals(group.tag()));
+        boolean found = jobs.jobs().stream().anyMatch(job -> job.tag().equals(group.tag()));
         if (!found && !missedOnce) {
             tasks.schedule(() -> resolveLostLaunch(group, 0, true), LOST_LAUNCH_CHECK.toMillis(), TimeUnit.MILLISECONDS);
             return;

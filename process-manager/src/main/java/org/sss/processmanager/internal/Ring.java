@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.function.Consumer;
 import org.sss.mpd.client.DetachedJob;
+import org.sss.mpd.client.DetachedListing;
 import org.sss.mpd.client.JobEvent;
 import org.sss.mpd.client.JobRequest;
 import org.sss.mpd.client.MpdRequestException;
@@ -35,7 +36,7 @@ interface Ring extends AutoCloseable {
      * @return every detached job of the ring
      * @throws IOException if the ring cannot be reached
      */
-    List<DetachedJob> detachedJobs() throws IOException;
+    DetachedListing detachedJobs() throws IOException;
 
     /**
      * @param jid      a detached job

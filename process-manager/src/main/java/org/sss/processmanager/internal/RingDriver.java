@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.sss.lib.wire.Endpoint;
 import org.sss.lib.wire.SharedKey;
 import org.sss.mpd.client.DetachedJob;
+import org.sss.mpd.client.DetachedListing;
 import org.sss.mpd.client.JobEvent;
 import org.sss.mpd.client.JobRequest;
 import org.sss.mpd.client.MpdConsole;
@@ -147,8 +148,8 @@ final class RingDriver implements Ring {
      * @throws IOException if the ring cannot be reached
      */
     @Override
-    public List<DetachedJob> detachedJobs() throws IOException {
-        return launcher().detachedJobs();
+    public DetachedListing detachedJobs() throws IOException {
+        return launcher().detachedListing();
     }
 
     /**

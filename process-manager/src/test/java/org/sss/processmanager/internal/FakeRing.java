@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import org.sss.lib.wire.Endpoint;
 import org.sss.mpd.client.AnswerLostException;
 import org.sss.mpd.client.DetachedJob;
+import org.sss.mpd.client.DetachedListing;
 import org.sss.mpd.client.JobEvent;
 import org.sss.mpd.client.JobRequest;
 import org.sss.mpd.client.MpdRequestException;
@@ -30,6 +31,8 @@ final class FakeRing implements Ring {
     final List<String> actions = new CopyOnWriteArrayList<>();
     /** The detached jobs the ring lists besides those launched here. */
     final List<DetachedJob> detached = new CopyOnWriteArrayList<>();
+    /** The members whose jobs the listing lacks (they did not answer). */
+    final List<String> unlisted = new CopyOnWriteArrayList<>();
     /** Runs inside each listing of the detached jobs, before it answers: a test's way to order a race. */
     volatile Runnable whileListing = () -> { };
     /** Runs inside each launch, before it answers. */
@@ -107,10 +110,10 @@ final class FakeRing implements Ring {
     }
 
     @Override
-    public List<DetachedJob> detachedJobs() throws IOException {
+    public DetachedListing detachedJobs() throws IOException {
         reachable();
         whileListing.run();
-        return List.copyOf(detached);
+        return new DetachedListing(detached, unlisted);
     }
 
     @Override

@@ -331,6 +331,28 @@ class GroupOperationsTest {
         assertThat(ring.launched).hasSize(1);
     }
 
+    /**
+     * The launch's answer was lost and the job is not listed, but an mpd did not answer the listing: the job may be
+     * led there, so the group is kept (not forgotten, which would let a second copy start) until the listing is whole.
+     */
+    @Test
+    void aLostLaunchIsNotForgottenWhileAnMpdCannotBeListed() {
+        String create = HOSTNAMES.replace("totalprocs=", "pgid=\"job-13-1\" submitter=\"alice\" totalprocs=")
+                .replace("exec=", "user=\"alice\" exec=");
+        ring.unlisted.add("mpd2");
+        ring.loseLaunchAnswers(false);
+        assertThat(send(create, QUEUE_MANAGER)).contains("code=\"timed-out\"");
+        ring.loseLaunchAnswers(null);
+        java.util.concurrent.atomic.AtomicInteger listings = new java.util.concurrent.atomic.AtomicInteger();
+        ring.whileListing = listings::incrementAndGet;
+        await("three listings without it").atMost(Duration.ofSeconds(20)).until(() -> listings.get() >= 3);
+        assertThat(send(one("get-process-group-info", "job-13-1"), QUEUE_MANAGER)).as("kept while mpd2 is not listed")
+                .contains("pgid=\"job-13-1\"").doesNotContain("<error");
+        ring.unlisted.clear();
+        await("forgotten once every mpd answered").atMost(Duration.ofSeconds(20)).until(() ->
+                send(one("get-process-group-info", "job-13-1"), QUEUE_MANAGER).contains("<error"));
+    }
+
     @Test
     void aGroupTheRingWillNotRunIsRefusedAndForgotten() {
         ring.refuseLaunches("exec failed");
