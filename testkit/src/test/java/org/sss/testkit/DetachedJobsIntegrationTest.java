@@ -184,16 +184,30 @@ class DetachedJobsIntegrationTest {
         }
     }
 
+    /** @return a co-process that says so when it starts, and flushes and exits 0 on SIGTERM */
+    private static Path monitorThatFlushesOnTerm(Path dir) throws IOException {
+        Path co = dir.resolve("monitor");
+        Files.writeString(co, "#!/bin/sh\ntrap 'echo monitor-flushed; exit 0' TERM\necho monitor-up\n"
+                + "while :; do sleep 0.05; done\n");
+        Files.setPosixFilePermissions(co, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return co;
+    }
+
+    /** Waits for the co-process's end: it got SIGTERM and its grace (flushed, exited by its trap), not SIGKILL. */
+    private static void assertFlushedOnTerm(Events events) {
+        await("the co-process's end").atMost(WAIT).until(() -> !events.of(JobEvent.CoProcessExited.class).isEmpty());
+        assertThat(events.output()).contains("monitor-up", "monitor-flushed");
+        assertThat(events.of(JobEvent.CoProcessExited.class)).singleElement()
+                .satisfies(e -> assertThat(e.status()).as("ended by its trap, not killed").isZero());
+    }
+
     /**
      * A confined job's co-process gets SIGTERM and its grace once the ranks have ended, as an unconfined one does;
      * before, the job's control group was emptied with SIGKILL as the last rank ended, the co-process with it.
      */
     @Test
     void aConfinedJobsCoProcessGetsItsGraceAfterTheRanksEnd(@TempDir Path dir) throws IOException, MpdRequestException {
-        Path co = dir.resolve("monitor");
-        Files.writeString(co, "#!/bin/sh\ntrap 'echo monitor-flushed; exit 0' TERM\necho monitor-up\n"
-                + "while :; do sleep 0.05; done\n");
-        Files.setPosixFilePermissions(co, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path co = monitorThatFlushesOnTerm(dir);
         Events events = new Events();
         JobRequest request = new JobRequest(List.of(new ProcessSet(1, "/bin/sh", List.of("-c", "sleep 0.5"), List.of(),
                 "", List.of(), co.toString(), "/tmp")), "tester", "/", "merged", List.of("PATH=/usr/bin:/bin"),
@@ -202,10 +216,7 @@ class DetachedJobsIntegrationTest {
         try (MpdConsole console = ring.console()) {
             console.launch(request, events);
             assertThat(events.awaitEnd().status()).isZero();
-            await("the co-process's end").atMost(WAIT).until(() -> !events.of(JobEvent.CoProcessExited.class).isEmpty());
-            assertThat(events.output()).contains("monitor-up", "monitor-flushed");
-            assertThat(events.of(JobEvent.CoProcessExited.class)).singleElement()
-                    .satisfies(e -> assertThat(e.status()).as("ended by its trap, not killed").isZero());
+            assertFlushedOnTerm(events);
         }
     }
 
@@ -216,10 +227,7 @@ class DetachedJobsIntegrationTest {
      */
     @Test
     void aCoProcessStartedAfterItsRanksFailedStillGetsItsGrace(@TempDir Path dir) throws IOException, MpdRequestException {
-        Path co = dir.resolve("monitor");
-        Files.writeString(co, "#!/bin/sh\ntrap 'echo monitor-flushed; exit 0' TERM\necho monitor-up\n"
-                + "while :; do sleep 0.05; done\n");
-        Files.setPosixFilePermissions(co, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path co = monitorThatFlushesOnTerm(dir);
         Events events = new Events();
         JobRequest request = new JobRequest(List.of(new ProcessSet(2, dir.resolve("no-such-program").toString(),
                 List.of(), List.of(), "", List.of(), co.toString(), "/tmp")), "tester", "/", "merged",
@@ -228,10 +236,7 @@ class DetachedJobsIntegrationTest {
         try (MpdConsole console = ring.console()) {
             console.launch(request, events);
             assertThat(events.awaitEnd().status()).as("the ranks could not start").isNotZero();
-            await("the co-process's end").atMost(WAIT).until(() -> !events.of(JobEvent.CoProcessExited.class).isEmpty());
-            assertThat(events.output()).contains("monitor-flushed");
-            assertThat(events.of(JobEvent.CoProcessExited.class)).singleElement()
-                    .satisfies(e -> assertThat(e.status()).as("ended by its trap, not killed").isZero());
+            assertFlushedOnTerm(events);
         }
     }
 

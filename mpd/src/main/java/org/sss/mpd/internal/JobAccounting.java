@@ -66,7 +66,7 @@ final class JobAccounting {
                 case "job-coexit" -> {
                     if (message.get("direct") != null) {
                         // Sent again straight here by a host below a lost one: as a rank's exit is (see below).
-                        timer.schedule(() -> directCoExit(job, message), DIRECT_EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                        later(job, message, this::coProcessExited);
                     } else {
                         coProcessExited(job, message);
                     }
@@ -77,7 +77,7 @@ final class JobAccounting {
                         // The copy a host of a job being killed also sends straight here (its parent may be gone):
                         // it counts only if the one through the tree does not come first, which the rank's last
                         // output, going the same way, precedes.
-                        timer.schedule(() -> directExit(job, message), DIRECT_EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                        later(job, message, this::rankExited);
                     } else {
                         rankExited(job, message);
                     }
@@ -98,14 +98,6 @@ final class JobAccounting {
         }
         job.root.send(usageTaken(job, coexit));
         finishIfDone(job);
-    }
-
-    private void directCoExit(Job job, MpdMessage coexit) {
-        try {
-            coProcessExited(job, coexit);
-        } catch (MalformedMessageException | RuntimeException e) {
-            LOG.warn("mpd {}: job {}: a co-process's end could not be counted: {}", selfId(), job.jid(), e.toString());
-        }
     }
 
     /**
@@ -143,12 +135,21 @@ final class JobAccounting {
         job.root.startedCheck();
     }
 
-    private void directExit(Job job, MpdMessage message) {
-        try {
-            rankExited(job, message);
-        } catch (MalformedMessageException | RuntimeException e) {
-            LOG.warn("mpd {}: job {}: a rank's exit could not be counted: {}", selfId(), job.jid(), e.toString());
-        }
+    /** An end handled later, on the timer. */
+    @FunctionalInterface
+    private interface EndHandler {
+        void handle(Job job, MpdMessage message) throws MalformedMessageException;
+    }
+
+    /** Counts, a while from now, an end sent straight here: unless the one through the tree came first. */
+    private void later(Job job, MpdMessage message, EndHandler handler) {
+        timer.schedule(() -> {
+            try {
+                handler.handle(job, message);
+            } catch (MalformedMessageException | RuntimeException e) {
+                LOG.warn("mpd {}: job {}: a {} could not be counted: {}", selfId(), job.jid(), message.cmd(), e.toString());
+            }
+        }, DIRECT_EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void rankExited(Job job, MpdMessage message) throws MalformedMessageException {

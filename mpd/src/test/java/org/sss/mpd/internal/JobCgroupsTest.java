@@ -41,10 +41,9 @@ class JobCgroupsTest {
         }
     }
 
-    @Test
-    void theMemoryReportedIsWhatTheJobHeldNotWhatIsLeftAfterItsGroupIsEmptied() {
-        NoPeakGroup group = new NoPeakGroup();
-        CgroupDriver driver = new CgroupDriver() {
+    /** @return a driver whose every group is this one */
+    private static CgroupDriver driverOf(JobCgroup group) {
+        return new CgroupDriver() {
             @Override
             public String describe() {
                 return "test";
@@ -59,6 +58,12 @@ class JobCgroupsTest {
             public void close() {
             }
         };
+    }
+
+    @Test
+    void theMemoryReportedIsWhatTheJobHeldNotWhatIsLeftAfterItsGroupIsEmptied() {
+        NoPeakGroup group = new NoPeakGroup();
+        CgroupDriver driver = driverOf(group);
         JobCgroups cgroups = new JobCgroups(Optional.of(driver), "", "mpd1");
         JobSpec.RankSet set = new JobSpec.RankSet(1, "/bin/true", List.of(), List.of(), "", List.of(), "", "/", "", "");
         JobSpec spec = new JobSpec("3@mpd1", "", "/", "label", List.of(), List.of(set),
@@ -100,21 +105,7 @@ class JobCgroupsTest {
                 return 100L << 20;
             }
         };
-        CgroupDriver driver = new CgroupDriver() {
-            @Override
-            public String describe() {
-                return "test";
-            }
-
-            @Override
-            public JobCgroup create(String name, long memoryBytes) {
-                return group;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        CgroupDriver driver = driverOf(group);
         JobCgroups cgroups = new JobCgroups(Optional.of(driver), "", "mpd1");
         JobSpec.RankSet set = new JobSpec.RankSet(2, "/bin/true", List.of(), List.of(), "", List.of(), "", "/", "", "");
         JobSpec spec = new JobSpec("4@mpd1", "", "/", "label", List.of(), List.of(set),
