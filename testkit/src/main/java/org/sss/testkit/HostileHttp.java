@@ -114,6 +114,75 @@ public final class HostileHttp {
         return cases.size();
     }
 
+    /**
+     * A crowd of clients that each send a POST's head and then trickle its body, a byte every 0.2 s (each would keep
+     * a handler thread, if the server gave it one, for as long as it went on): while they trickle, the port must
+     * still serve.
+     *
+     * @param host   the port's address
+     * @param port   the port
+     * @param path   a path the port serves by POST
+     * @param count  how many clients (more than the server's threads)
+     * @param serves the check that it still serves, which must pass within 30 s
+     * @throws IOException          if the port cannot be reached
+     * @throws InterruptedException if interrupted
+     * @throws AssertionError       if the port did not serve while they trickled
+     */
+    public static void trickleCrowd(String host, int port, String path, int count, ServesCheck serves)
+            throws IOException, InterruptedException {
+        List<Socket> crowd = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean trickling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread feeder = null;
+        try {
+            byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: 100000\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < count; i++) {
+                Socket socket = new Socket();
+                socket.connect(new InetSocketAddress(host, port), 5000);
+                socket.getOutputStream().write(head);
+                crowd.add(socket);
+            }
+            feeder = Thread.ofPlatform().daemon().name("trickle-crowd").start(() -> {
+                while (trickling.get()) {
+                    for (Socket socket : crowd) {
+                        try {
+                            socket.getOutputStream().write('x');
+                        } catch (IOException cutOff) {
+                            // closed by the server: fair
+                        }
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
+                }
+            });
+            java.util.concurrent.CompletableFuture<Void> served = new java.util.concurrent.CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    serves.run();
+                    served.complete(null);
+                } catch (IOException | InterruptedException | RuntimeException | AssertionError e) {
+                    served.completeExceptionally(e);
+                }
+            });
+            try {
+                served.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("HTTP " + host + ":" + port + " did not serve within 30 s while " + count
+                        + " clients trickled their bodies to " + path);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new AssertionError("HTTP " + host + ":" + port + " while " + count + " clients trickled: "
+                        + e.getCause(), e.getCause());
+            }
+        } finally {
+            trickling.set(false);
+            if (feeder != null) {
+                feeder.join(5000);
+            }
+            for (Socket socket : crowd) {
+                socket.close();
+            }
+        }
+    }
+
     private static Case bad(String name, String request) {
         return new Case(name, request.getBytes(StandardCharsets.ISO_8859_1), false, false);
     }

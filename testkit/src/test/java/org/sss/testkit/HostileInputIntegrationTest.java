@@ -197,6 +197,9 @@ class HostileInputIntegrationTest {
             int raw = HostileHttp.drive(location.host(), Integer.parseInt(location.httpPort()), "/sss",
                     () -> assertThat(post(client, uri, key, normal(location.component())).body())
                             .startsWith(NORMAL.get(location.component()).replyStart()));
+            HostileHttp.trickleCrowd(location.host(), Integer.parseInt(location.httpPort()), "/sss", 80,
+                    () -> assertThat(post(client, uri, key, normal(location.component())).body())
+                            .startsWith(NORMAL.get(location.component()).replyStart()));
             System.out.printf("hostile input: %s HTTP %s: %d cases + an oversized body + %d raw HTTP cases, alive after"
                     + " each%n", location.component(), uri, count, raw);
         }

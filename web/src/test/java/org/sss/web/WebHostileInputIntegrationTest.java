@@ -67,6 +67,7 @@ class WebHostileInputIntegrationTest {
             String base = "http://127.0.0.1:" + web.dashboardPort();
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             int raw = HostileHttp.drive("127.0.0.1", web.dashboardPort(), "/api/session", () -> dashboardServes(client, base));
+            HostileHttp.trickleCrowd("127.0.0.1", web.dashboardPort(), "/api/session", 200, () -> dashboardServes(client, base));
             int bodies = 0;
             for (HostileCorpus.Case hostile : cases) {
                 if (hostile.framing()) {

@@ -1,7 +1,6 @@
 package org.sss.lib.server;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -136,23 +135,42 @@ public final class HttpTransport implements AutoCloseable {
                         ErrorCode.UNSUPPORTED_OPERATION, request.getMethod() + " /sss: only POST is served"));
                 return true;
             }
-            byte[] body;
-            try (InputStream in = Content.Source.asInputStream(request)) {
-                body = in.readNBytes(maxBytes + 1);
-            }
-            if (body.length > maxBytes) {
-                // The rest of the body is still on its way: the connection is closed after the answer, or those bytes
-                // would be read as the client's next request on it (seen as 431, or a signature that does not match).
-                response.getHeaders().put(HttpHeader.CONNECTION, "close");
-                reply(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, handler.errorReply(
-                        ErrorCode.MESSAGE_TOO_LARGE, "the message is larger than " + maxBytes + " bytes"));
+            if (request.getLength() > maxBytes) {
+                tooLarge(response, callback);
                 return true;
             }
+            // Read without holding a thread: a client that sends its request's head and then trickles the body
+            // would otherwise keep a handler thread for as long as it went on (64 such clients, every thread).
+            Content.Source.asByteArrayAsync(request, maxBytes).whenComplete((body, failure) -> {
+                try {
+                    if (failure == null) {
+                        answer(request, response, callback, body, peer);
+                    } else if (failure instanceof IOException) {
+                        callback.failed(failure); // the client went away, or stayed silent past the idle timeout
+                    } else {
+                        tooLarge(response, callback); // no length given, and more than maxBytes came
+                    }
+                } catch (RuntimeException e) {
+                    callback.failed(e);
+                }
+            });
+            return true;
+        }
+
+        private void tooLarge(Response response, Callback callback) {
+            // The rest of the body is still on its way: the connection is closed after the answer, or those bytes
+            // would be read as the client's next request on it (seen as 431, or a signature that does not match).
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            reply(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, handler.errorReply(
+                    ErrorCode.MESSAGE_TOO_LARGE, "the message is larger than " + maxBytes + " bytes"));
+        }
+
+        private void answer(Request request, Response response, Callback callback, byte[] body, String peer) {
             String text = utf8(body);
             if (text == null) {
                 reply(response, callback, HttpStatus.BAD_REQUEST_400, handler.errorReply(ErrorCode.BAD_VALUE,
                         "the body is not UTF-8 (messages are UTF-8 XML, signed as sent)"));
-                return true;
+                return;
             }
             String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
             Optional<Principal> principal = authenticate(authorization, text);
@@ -161,11 +179,10 @@ public final class HttpTransport implements AutoCloseable {
                 response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "SSS-HMAC-SHA256");
                 reply(response, callback, HttpStatus.UNAUTHORIZED_401, handler.errorReply(ErrorCode.PERMISSION_DENIED,
                         refusal(authorization)));
-                return true;
+                return;
             }
-            byte[] answer = handler.handle(body, new RequestContext(component, principal.get(), peer));
-            reply(response, callback, HttpStatus.OK_200, answer);
-            return true;
+            byte[] reply = handler.handle(body, new RequestContext(component, principal.get(), peer));
+            reply(response, callback, HttpStatus.OK_200, reply);
         }
 
         /** @return the body as text, or {@code null} when it is not UTF-8 */

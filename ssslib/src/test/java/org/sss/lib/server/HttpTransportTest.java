@@ -97,4 +97,54 @@ class HttpTransportTest {
         String big = "x".repeat(2000);
         assertThat(post("/sss", big, sign(ALICE, now(), big)).statusCode()).isEqualTo(413);
     }
+
+    /**
+     * Clients that send a request's head and then trickle its body (a byte at a time, to keep a handler thread each)
+     * are cut off, and a client with a whole request is still answered: before, 64 of them held every thread for as
+     * long as they went on trickling.
+     */
+    @Test
+    void clientsThatTrickleTheirBodiesDoNotHoldTheServersThreads() throws Exception {
+        List<java.net.Socket> tricklers = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean trickling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread feeder = null;
+        try {
+            String head = "POST /sss HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\nAuthorization: "
+                    + sign(ALICE, now(), "x") + "\r\n\r\n";
+            for (int i = 0; i < 80; i++) {
+                java.net.Socket socket = new java.net.Socket("127.0.0.1", transport.port());
+                socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                tricklers.add(socket);
+            }
+            feeder = Thread.ofPlatform().daemon().start(() -> {
+                while (trickling.get()) {
+                    for (java.net.Socket socket : tricklers) {
+                        try {
+                            socket.getOutputStream().write('x');
+                            socket.getOutputStream().flush();
+                        } catch (IOException cutOff) {
+                            // the server closed it: what this test wants
+                        }
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
+                }
+            });
+            java.util.concurrent.CompletableFuture<HttpResponse<String>> answer = client.sendAsync(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + transport.port() + "/sss"))
+                            .POST(HttpRequest.BodyPublishers.ofString(BODY)).header("Authorization", sign(ALICE, now(), BODY))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = answer.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).contains("who=\"alice\"");
+        } finally {
+            trickling.set(false);
+            if (feeder != null) {
+                feeder.join(5000);
+            }
+            for (java.net.Socket socket : tricklers) {
+                socket.close();
+            }
+        }
+    }
 }

@@ -1,7 +1,6 @@
 package org.sss.web.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -171,23 +170,23 @@ public final class DashboardServer implements AutoCloseable {
                     return send(response, callback, HttpStatus.OK_200, XML, VisitorXml.of(visitor, cluster));
                 }
                 case "POST" -> {
-                    byte[] body;
-                    try (InputStream in = Content.Source.asInputStream(request)) {
-                        body = in.readNBytes(MAX_KEY_BYTES + 1);
+                    if (request.getLength() > MAX_KEY_BYTES) {
+                        return signIn(request, response, callback, token, null);
                     }
-                    var identified = body.length > MAX_KEY_BYTES ? java.util.Optional.<DashboardAccess.Visitor>empty()
-                            : access.identify(new String(body, StandardCharsets.UTF_8));
-                    if (identified.isEmpty()) {
-                        LOG.warn("web: refused a sign-in from {}: no key of the suite matches", Request.getRemoteAddr(request));
-                        return refuse(response, callback, HttpStatus.UNAUTHORIZED_401, ErrorCode.PERMISSION_DENIED,
-                                "that is not a key of this suite");
-                    }
-                    access.closeSession(token);
-                    String opened = access.openSession(identified.get());
-                    Response.addCookie(response, HttpCookie.build(SESSION_COOKIE, opened).path("/").httpOnly(true)
-                            .sameSite(HttpCookie.SameSite.STRICT).maxAge(DashboardAccess.SESSION_LIFETIME.toSeconds()).build());
-                    LOG.info("web: {} signed in from {}", identified.get().name(), Request.getRemoteAddr(request));
-                    return send(response, callback, HttpStatus.OK_200, XML, VisitorXml.of(identified.get(), cluster));
+                    // Read without holding a thread: a client that trickled its body would keep one for as long as it
+                    // went on, and a few dozen such clients would take the dashboard down.
+                    Content.Source.asByteArrayAsync(request, MAX_KEY_BYTES).whenComplete((body, failure) -> {
+                        try {
+                            if (failure instanceof IOException) {
+                                callback.failed(failure);
+                            } else {
+                                signIn(request, response, callback, token, failure == null ? body : null);
+                            }
+                        } catch (RuntimeException e) {
+                            callback.failed(e);
+                        }
+                    });
+                    return true;
                 }
                 case "DELETE" -> {
                     access.closeSession(token);
@@ -201,6 +200,23 @@ public final class DashboardServer implements AutoCloseable {
                             method + " /api/session: GET, POST or DELETE");
                 }
             }
+        }
+
+        /** A sign-in: the body is a key of the suite (null: it was larger than any). */
+        private boolean signIn(Request request, Response response, Callback callback, String token, byte[] body) {
+            var identified = body == null ? java.util.Optional.<DashboardAccess.Visitor>empty()
+                    : access.identify(new String(body, StandardCharsets.UTF_8));
+            if (identified.isEmpty()) {
+                LOG.warn("web: refused a sign-in from {}: no key of the suite matches", Request.getRemoteAddr(request));
+                return refuse(response, callback, HttpStatus.UNAUTHORIZED_401, ErrorCode.PERMISSION_DENIED,
+                        "that is not a key of this suite");
+            }
+            access.closeSession(token);
+            String opened = access.openSession(identified.get());
+            Response.addCookie(response, HttpCookie.build(SESSION_COOKIE, opened).path("/").httpOnly(true)
+                    .sameSite(HttpCookie.SameSite.STRICT).maxAge(DashboardAccess.SESSION_LIFETIME.toSeconds()).build());
+            LOG.info("web: {} signed in from {}", identified.get().name(), Request.getRemoteAddr(request));
+            return send(response, callback, HttpStatus.OK_200, XML, VisitorXml.of(identified.get(), cluster));
         }
 
         private boolean output(Request request, Response response, Callback callback, String method, String id,
