@@ -87,18 +87,22 @@ final class LocalRanks {
         synchronized (job) {
             job.coProcessesStarting = here.stream().anyMatch(rank -> !spec.setOf(rank).coProcess().isEmpty());
         }
-        JobCgroups.Entered confined = here.isEmpty() ? JobCgroups.Entered.NONE : cgroups.enter(job);
-        if (confined.notice() != null) {
-            rankOutput(job, here.getFirst(), 2, confined.notice().getBytes(StandardCharsets.UTF_8));
+        try {
+            JobCgroups.Entered confined = here.isEmpty() ? JobCgroups.Entered.NONE : cgroups.enter(job);
+            if (confined.notice() != null) {
+                rankOutput(job, here.getFirst(), 2, confined.notice().getBytes(StandardCharsets.UTF_8));
+            }
+            for (int rank : here) {
+                RankLauncher.Launchable launchable = launchables.computeIfAbsent(spec.setOf(rank),
+                        set -> launcher.ranks(spec, set, confined));
+                int uid = uids.computeIfAbsent(spec.setOf(rank), launcher::uidOf);
+                int pid = spawn(job, rank, launchable, uid, served);
+                spawned.append(rank).append(' ').append(pid).append('\n');
+            }
+            startCoProcesses(job, spawned, confined);
+        } finally {
+            coProcessesStarted(job); // even after a failure: the job must still be retired here
         }
-        for (int rank : here) {
-            RankLauncher.Launchable launchable = launchables.computeIfAbsent(spec.setOf(rank),
-                    set -> launcher.ranks(spec, set, confined));
-            int uid = uids.computeIfAbsent(spec.setOf(rank), launcher::uidOf);
-            int pid = spawn(job, rank, launchable, uid, served);
-            spawned.append(rank).append(' ').append(pid).append('\n');
-        }
-        startCoProcesses(job, spawned, confined);
         LOG.debug("mpd {}: job {}: local ranks started in {} us after {} us of PMIx registration", selfId(), spec.jid(),
                 (System.nanoTime() - registered) / 1000, (registered - begin) / 1000);
         return spawned.toString();
@@ -368,6 +372,15 @@ final class LocalRanks {
                 coExit(job, co, CANNOT_EXECUTE << 8, "cannot execute co-process " + set.coProcess() + ": " + e.getMessage());
             }
         });
+        if (!job.coProcesses.isEmpty() && job.localRanksDone()) {
+            for (LocalRank co : job.coProcesses) {
+                control.terminate(co, UnixSignals.TERM, spec.graceMillis());
+            }
+        }
+    }
+
+    /** The job's co-processes here are started (or could not be): their ends that came meanwhile are told now. */
+    private void coProcessesStarted(Job job) {
         List<Runnable> held;
         synchronized (job) {
             job.coProcessesStarting = false;
@@ -375,11 +388,6 @@ final class LocalRanks {
             job.heldCoExits.clear();
         }
         held.forEach(Runnable::run);
-        if (!job.coProcesses.isEmpty() && job.localRanksDone()) {
-            for (LocalRank co : job.coProcesses) {
-                control.terminate(co, UnixSignals.TERM, spec.graceMillis());
-            }
-        }
     }
 
     private void coOutput(Job job, Chunk data) {

@@ -156,7 +156,11 @@ final class GroupRecovery {
             switch (group.state()) {
                 case ENDED -> follower.release(group);
                 case RUNNING -> follower.reattach(group, 0);
-                case STARTING -> resolveStarting(group, jobs, "when the process manager stopped");
+                case STARTING -> {
+                    if (!resolveStarting(group, jobs, "when the process manager stopped")) {
+                        resolveLostLaunch(group);
+                    }
+                }
             }
         }
         for (DetachedJob job : jobs.jobs()) {
@@ -170,34 +174,37 @@ final class GroupRecovery {
      * A group found in the store as being created: the process manager stopped between recording it and recording its
      * job. If the ring has a job with its tag, the group was launched and is followed; otherwise it never started and
      * is forgotten, so that whoever asked for it (the queue manager) learns it does not exist and can ask again.
+     *
+     * @return whether that is settled; false when it is to be looked for again: its job is not listed but an mpd did
+     *         not answer (the job may be led there: forgetting the group could start a second copy), or its job was
+     *         found and could not be recorded
      */
-    private void resolveStarting(ProcessGroup group, DetachedListing jobs, String when) {
+    private boolean resolveStarting(ProcessGroup group, DetachedListing jobs, String when) {
         DetachedJob launched = jobs.jobs().stream().filter(job -> job.tag().equals(group.tag())).findFirst().orElse(null);
         if (launched == null && !jobs.unreachable().isEmpty()) {
-            // Its job may be led by an mpd that did not answer: forgetting it could start a second copy.
             LOG.info("process-manager: pg {} was being created {}; its job is not listed, but mpd(s) {} did not answer:"
                     + " looked for again", group.pgid(), when, jobs.unreachable());
-            resolveLostLaunch(group);
-            return;
+            return false;
         }
         if (launched == null) {
             LOG.warn("process-manager: pg {} was being created {} and its job never started; forgotten", group.pgid(),
                     when);
             forgetStarting.accept(group);
-            return;
+            return true;
         }
         try {
             store.markLaunched(group.pgid(), launched.jid());
         } catch (SQLException e) {
-            LOG.warn("process-manager: pg {}: cannot record its job {} ({}); retried at the next start", group.pgid(),
+            LOG.warn("process-manager: pg {}: cannot record its job {} ({}); tried again", group.pgid(),
                     launched.jid(), e.getMessage());
-            return;
+            return false;
         }
         group.launched(launched.jid());
         outbox.wake();
         LOG.info("process-manager: pg {} was being created {}; its job {} is followed", group.pgid(), when,
                 launched.jid());
         follower.reattach(group, 0);
+        return true;
     }
 
     /**
@@ -229,11 +236,8 @@ final class GroupRecovery {
             tasks.schedule(() -> resolveLostLaunch(group, 0, true), LOST_LAUNCH_CHECK.toMillis(), TimeUnit.MILLISECONDS);
             return;
         }
-        resolveStarting(group, jobs, "when the answer to its launch was lost");
-        if (group.state() == ProcessGroup.State.STARTING && table.get(group.pgid()) == group) {
-            // Found, but its job could not be recorded: tried again.
-            tasks.schedule(() -> resolveLostLaunch(group, attempt + 1, true), LOST_LAUNCH_CHECK.toMillis(),
-                    TimeUnit.MILLISECONDS);
+        if (!resolveStarting(group, jobs, "when the answer to its launch was lost")) {
+            tasks.schedule(() -> resolveLostLaunch(group, 0, true), LOST_LAUNCH_CHECK.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 

@@ -139,22 +139,40 @@ public final class HttpTransport implements AutoCloseable {
                 tooLarge(response, callback);
                 return true;
             }
-            // Read without holding a thread: a client that sends its request's head and then trickles the body
-            // would otherwise keep a handler thread for as long as it went on (64 such clients, every thread).
-            Content.Source.asByteArrayAsync(request, maxBytes).whenComplete((body, failure) -> {
+            String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+            if (!plausible(authorization)) {
+                // Unsigned, malformed or stale: refused before its body is read (which a stranger could trickle).
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                refuse(response, callback, peer, authorization);
+                return true;
+            }
+            RequestBodies.read(request, maxBytes, RequestBodies.DEADLINE).whenComplete((outcome, failure) -> {
                 try {
-                    if (failure == null) {
-                        answer(request, response, callback, body, peer);
-                    } else if (failure instanceof IOException) {
-                        callback.failed(failure); // the client went away, or stayed silent past the idle timeout
-                    } else {
+                    if (failure != null) {
+                        callback.failed(failure);
+                    } else if (outcome.failure() == null) {
+                        answer(request, response, callback, outcome.body(), peer);
+                    } else if (outcome.failure() == RequestBodies.Failure.TOO_LARGE) {
                         tooLarge(response, callback); // no length given, and more than maxBytes came
+                    } else if (outcome.failure() == RequestBodies.Failure.TOO_SLOW) {
+                        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                        reply(response, callback, HttpStatus.REQUEST_TIMEOUT_408, handler.errorReply(ErrorCode.TIMED_OUT,
+                                "the body did not come within " + RequestBodies.DEADLINE.toSeconds() + " s"));
+                    } else {
+                        callback.failed(outcome.cause()); // the client went away
                     }
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
                     callback.failed(e);
                 }
             });
             return true;
+        }
+
+        private void refuse(Response response, Callback callback, String peer, String authorization) {
+            LOG.warn("{}: refused an HTTP request from {}: {}", component, peer, refusal(authorization));
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "SSS-HMAC-SHA256");
+            reply(response, callback, HttpStatus.UNAUTHORIZED_401, handler.errorReply(ErrorCode.PERMISSION_DENIED,
+                    refusal(authorization)));
         }
 
         private void tooLarge(Response response, Callback callback) {
@@ -175,10 +193,7 @@ public final class HttpTransport implements AutoCloseable {
             String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
             Optional<Principal> principal = authenticate(authorization, text);
             if (principal.isEmpty()) {
-                LOG.warn("{}: refused an HTTP request from {}: {}", component, peer, refusal(authorization));
-                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "SSS-HMAC-SHA256");
-                reply(response, callback, HttpStatus.UNAUTHORIZED_401, handler.errorReply(ErrorCode.PERMISSION_DENIED,
-                        refusal(authorization)));
+                refuse(response, callback, peer, authorization);
                 return;
             }
             byte[] reply = handler.handle(body, new RequestContext(component, principal.get(), peer));
@@ -195,16 +210,22 @@ public final class HttpTransport implements AutoCloseable {
             }
         }
 
-        private Optional<Principal> authenticate(String authorization, String body) {
+        /** @return whether the header is a signature of the right form and time (its check needs the body) */
+        private static boolean plausible(String authorization) {
             if (authorization == null) {
+                return false;
+            }
+            Matcher m = AUTHORIZATION.matcher(authorization.strip());
+            return m.matches()
+                    && Math.abs(System.currentTimeMillis() / 1000 - Long.parseLong(m.group(1))) <= MAX_SKEW_SECONDS;
+        }
+
+        private Optional<Principal> authenticate(String authorization, String body) {
+            if (!plausible(authorization)) {
                 return Optional.empty();
             }
             Matcher m = AUTHORIZATION.matcher(authorization.strip());
             if (!m.matches()) {
-                return Optional.empty();
-            }
-            long ts = Long.parseLong(m.group(1));
-            if (Math.abs(System.currentTimeMillis() / 1000 - ts) > MAX_SKEW_SECONDS) {
                 return Optional.empty();
             }
             String signed = m.group(1) + "\n" + body;

@@ -2,6 +2,7 @@ package org.sss.lib.server;
 
 import java.io.IOException;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -9,11 +10,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Jetty server on one address and port, with a bounded thread pool: what the HTTP transport and the dashboard
+ * One Jetty server on one address and port, with a bounded thread pool and a bounded number of open connections
+ * ({@value #CONNECTIONS_PER_THREAD} per thread): what the HTTP transport and the dashboard
  * serve with. Started by {@link #start}; {@link #close} stops it and never throws.
  */
 public final class JettyServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JettyServer.class);
+    /** Open connections allowed per request thread; more wait to be accepted. */
+    static final int CONNECTIONS_PER_THREAD = 8;
     private final String name;
     private final Server server;
     private final ServerConnector connector;
@@ -42,6 +46,8 @@ public final class JettyServer implements AutoCloseable {
         connector.setHost(listen);
         connector.setPort(port);
         server.addConnector(connector);
+        // Each open connection may hold a request's body being read (up to its maximum): their number is bounded.
+        server.addBean(new NetworkConnectionLimit(CONNECTIONS_PER_THREAD * maxThreads, connector));
         server.setHandler(handler);
         try {
             server.start();

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
 import org.sss.lib.server.JettyServer;
+import org.sss.lib.server.RequestBodies;
 import org.sss.schema.JobType;
 
 /**
@@ -173,16 +174,20 @@ public final class DashboardServer implements AutoCloseable {
                     if (request.getLength() > MAX_KEY_BYTES) {
                         return signIn(request, response, callback, token, null);
                     }
-                    // Read without holding a thread: a client that trickled its body would keep one for as long as it
-                    // went on, and a few dozen such clients would take the dashboard down.
-                    Content.Source.asByteArrayAsync(request, MAX_KEY_BYTES).whenComplete((body, failure) -> {
+                    RequestBodies.read(request, MAX_KEY_BYTES, RequestBodies.DEADLINE).whenComplete((outcome, failure) -> {
                         try {
-                            if (failure instanceof IOException) {
+                            if (failure != null) {
                                 callback.failed(failure);
+                            } else if (outcome.failure() == RequestBodies.Failure.GONE) {
+                                callback.failed(outcome.cause());
+                            } else if (outcome.failure() == RequestBodies.Failure.TOO_SLOW) {
+                                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                                refuse(response, callback, HttpStatus.REQUEST_TIMEOUT_408, ErrorCode.TIMED_OUT,
+                                        "the sign-in did not come within " + RequestBodies.DEADLINE.toSeconds() + " s");
                             } else {
-                                signIn(request, response, callback, token, failure == null ? body : null);
+                                signIn(request, response, callback, token, outcome.body());
                             }
-                        } catch (RuntimeException e) {
+                        } catch (Throwable e) {
                             callback.failed(e);
                         }
                     });
@@ -204,6 +209,10 @@ public final class DashboardServer implements AutoCloseable {
 
         /** A sign-in: the body is a key of the suite (null: it was larger than any). */
         private boolean signIn(Request request, Response response, Callback callback, String token, byte[] body) {
+            if (body == null) {
+                // Larger than any key: the rest of it may still be on its way, and must not be read as a request.
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            }
             var identified = body == null ? java.util.Optional.<DashboardAccess.Visitor>empty()
                     : access.identify(new String(body, StandardCharsets.UTF_8));
             if (identified.isEmpty()) {
