@@ -135,15 +135,17 @@ public final class HttpTransport implements AutoCloseable {
                         ErrorCode.UNSUPPORTED_OPERATION, request.getMethod() + " /sss: only POST is served"));
                 return true;
             }
-            if (request.getLength() > maxBytes) {
-                tooLarge(response, callback);
-                return true;
-            }
             String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
             if (!plausible(authorization)) {
-                // Unsigned, malformed or stale: refused before its body is read (which a stranger could trickle).
-                response.getHeaders().put(HttpHeader.CONNECTION, "close");
-                refuse(response, callback, peer, authorization);
+                // Unsigned, malformed or stale: refused without keeping its body (which a stranger could make large).
+                RequestBodies.discard(request, RequestBodies.DEADLINE).whenComplete((nothing, failure) -> {
+                    try {
+                        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                        refuse(response, callback, peer, authorization);
+                    } catch (Throwable e) {
+                        callback.failed(e);
+                    }
+                });
                 return true;
             }
             RequestBodies.read(request, maxBytes, RequestBodies.DEADLINE).whenComplete((outcome, failure) -> {

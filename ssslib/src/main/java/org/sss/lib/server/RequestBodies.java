@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
@@ -40,6 +41,23 @@ public final class RequestBodies {
      * @param cause   the connection's failure, for {@link Failure#GONE}; else null
      */
     public record Outcome(byte[] body, Failure failure, Throwable cause) {
+    }
+
+    /**
+     * Reads a request's body and drops it, without holding a thread, for a request refused before its body was
+     * looked at: a refusal sent while the client still sends would make the close reset the connection, and the
+     * client would see no answer at all.
+     *
+     * @param request  the request
+     * @param deadline the longest to read for (then the refusal goes out and the connection is closed)
+     * @return completed once the body is read, or the client has gone, or the deadline has passed
+     */
+    public static CompletableFuture<Void> discard(Request request, Duration deadline) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Scheduler.Task timer = request.getComponents().getScheduler().schedule(() -> done.complete(null),
+                deadline.toMillis(), TimeUnit.MILLISECONDS);
+        Content.Source.consumeAll(request, Callback.from(() -> done.complete(null), failure -> done.complete(null)));
+        return done.whenComplete((nothing, failure) -> timer.cancel());
     }
 
     /**

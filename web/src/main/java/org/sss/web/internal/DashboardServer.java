@@ -171,9 +171,6 @@ public final class DashboardServer implements AutoCloseable {
                     return send(response, callback, HttpStatus.OK_200, XML, VisitorXml.of(visitor, cluster));
                 }
                 case "POST" -> {
-                    if (request.getLength() > MAX_KEY_BYTES) {
-                        return signIn(request, response, callback, token, null);
-                    }
                     RequestBodies.read(request, MAX_KEY_BYTES, RequestBodies.DEADLINE).whenComplete((outcome, failure) -> {
                         try {
                             if (failure != null) {
