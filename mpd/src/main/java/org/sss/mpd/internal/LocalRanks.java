@@ -203,16 +203,12 @@ final class LocalRanks {
             Posix.kill(-spawned.pid(), UnixSignals.KILL);
             Posix.close(spawned.stdout());
             Posix.close(spawned.stderr());
-            Thread.ofVirtual().name("mpd-reap-" + spawned.pid()).start(() -> {
+            // A platform thread: the wait blocks in the kernel, which would pin a virtual thread's carrier.
+            Thread.ofPlatform().daemon().name("mpd-reap-" + spawned.pid()).start(() -> {
                 try {
-                    // SIGKILLed, it is gone within microseconds unless stuck in the kernel: tried for ten seconds.
-                    for (int tries = 0; tries < 1000 && Posix.reap(spawned.pid()) < 0; tries++) {
-                        Thread.sleep(10);
-                    }
+                    Posix.awaitExit(spawned.pid());
                 } catch (IOException reapFailed) {
                     LOG.warn("mpd {}: pid {} could not be reaped: {}", selfId(), spawned.pid(), reapFailed.getMessage());
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
                 }
             });
             exit.accept(CANNOT_EXECUTE << 8);

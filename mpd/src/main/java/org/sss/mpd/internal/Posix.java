@@ -354,11 +354,25 @@ public final class Posix {
      * @throws IOException if it is not a child of this process
      */
     public static int reap(int pid) throws IOException {
+        return waitpid(pid, WNOHANG);
+    }
+
+    /**
+     * Waits for a child to exit and reaps it, blocking the calling thread (use one of its own).
+     * @param pid the child
+     * @return its wait status
+     * @throws IOException if it is not a child of this process
+     */
+    public static int awaitExit(int pid) throws IOException {
+        return waitpid(pid, 0);
+    }
+
+    private static int waitpid(int pid, int options) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment status = arena.allocate(JAVA_INT);
             MemorySegment state = arena.allocate(CALL_STATE);
             while (true) {
-                int rc = (int) WAITPID.invokeExact(state, pid, status, WNOHANG);
+                int rc = (int) WAITPID.invokeExact(state, pid, status, options);
                 if (rc == pid) {
                     return status.get(JAVA_INT, 0);
                 }

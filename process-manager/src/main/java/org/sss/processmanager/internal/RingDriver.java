@@ -61,7 +61,12 @@ final class RingDriver implements Ring {
         for (Endpoint endpoint : candidates) {
             try {
                 MpdConsole console = MpdConsole.connect(endpoint, secret);
-                members = console.trace();
+                try {
+                    members = console.trace();
+                } catch (IOException | RuntimeException e) {
+                    console.close();
+                    throw e;
+                }
                 String id = idOf(endpoint);
                 launcher = console;
                 if (id != null) {
