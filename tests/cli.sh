@@ -42,9 +42,13 @@ http_post() {
     --data-binary "$body" "http://127.0.0.1:$HTTP_PORT/sss"
 }
 body="$(cat "$ROOT/etc/examples/get-location-all.xml")"
-code="$(http_post "$(date +%s)" "$WORK/var/keys/admin.key" "$body")"
+ts="$(date +%s.%N)"
+code="$(http_post "$ts" "$WORK/var/keys/admin.key" "$body")"
 check "curl POST /sss, signed with the admin key: 200 and the directory's reply" \
   test "$code" = 200 -a "$(grep -c '<component>event-manager</component>' "$WORK/http.out")" -eq 1
+code="$(http_post "$ts" "$WORK/var/keys/admin.key" "$body")"
+check "... the same signed request sent again: 401 (a replay)" \
+  test "$code" = 401 -a "$(grep -c 'code="permission-denied"[^>]*replayed' "$WORK/http.out")" -eq 1
 metrics="$(curl -s "http://127.0.0.1:$HTTP_PORT/metrics")"
 check "GET /metrics counts that request, in OpenMetrics text" \
   test -n "$(grep -E '^sss_requests_total\{component="service-directory",operation="get-location"\} [1-9]' <<<"$metrics")" \

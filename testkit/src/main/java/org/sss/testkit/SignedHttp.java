@@ -7,13 +7,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import org.sss.lib.wire.Digest;
 
 /**
  * Sends {@code POST /sss} as a client of the HTTP transport does: signed {@code SSS-HMAC-SHA256 ts=UNIX,sig=HEX} with
- * the HMAC of the time, a newline and the body (the same {@link Digest} the challenge wire uses).
+ * the HMAC of the time, a newline and the body (the same {@link Digest} the challenge wire uses). Each request's time
+ * is later than the last one's, to the nanosecond, so that the same body sent twice is not taken for a replay.
  */
 public final class SignedHttp {
+    /** The time of the last request signed, in nanoseconds since the epoch. */
+    private static final AtomicLong LAST = new AtomicLong();
+
     private SignedHttp() {
     }
 
@@ -32,7 +38,10 @@ public final class SignedHttp {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (key != null) {
-            String ts = Long.toString(System.currentTimeMillis() / 1000);
+            Instant now = Instant.now();
+            long nanos = LAST.accumulateAndGet(now.getEpochSecond() * 1_000_000_000L + now.getNano(),
+                    (last, clock) -> Math.max(last + 1, clock));
+            String ts = String.format("%d.%09d", nanos / 1_000_000_000L, nanos % 1_000_000_000L);
             String sig = Digest.HMAC_SHA256.answer(ts + "\n" + new String(body, StandardCharsets.UTF_8), key);
             request.header("Authorization", "SSS-HMAC-SHA256 ts=" + ts + ",sig=" + sig);
         }

@@ -28,9 +28,11 @@ import org.sss.lib.wire.Principal;
  * The HTTP transport: a component's XML messages by {@code POST /sss} (Jetty 12), for curl and the dashboard.
  *
  * <p>Every request is signed: {@code Authorization: SSS-HMAC-SHA256 ts=UNIX,sig=HEX}, where {@code HEX} is the
- * HMAC-SHA256, keyed with the caller's key, of the decimal Unix time, a newline and the body (UTF-8). The key that
- * matches names the caller, as on the challenge wire. A request that is unsigned, wrongly signed, or whose time is
- * more than 300 s from the server's is refused with 401 and an {@code <error>} body; a body over the maximum message
+ * HMAC-SHA256, keyed with the caller's key, of the decimal Unix time as sent (whole seconds, or with up to nine
+ * decimals: {@code date +%s.%N}), a newline and the body (UTF-8). The key that matches names the caller, as on the
+ * challenge wire. A request that is unsigned, wrongly signed, whose time is more than 300 s from the server's, or
+ * that was already taken (the same time and body signed again: a replay) is refused with 401 and an {@code <error>}
+ * body (503 when more signed requests came within 300 s than can be remembered); a body over the maximum message
  * size with 413; anything but {@code POST /sss} with 404 or 405. Otherwise the reply is 200 with the component's XML
  * reply, an {@code <error>} included, exactly as the challenge wire would carry it. {@code GET /metrics}, when the
  * component provides metrics, answers them in OpenMetrics text without authentication (counts, not contents).
@@ -41,7 +43,9 @@ public final class HttpTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpTransport.class);
     private static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
     private static final Pattern AUTHORIZATION = Pattern.compile(
-            "SSS-HMAC-SHA256\\s+ts=(\\d{1,12})\\s*,\\s*sig=([0-9a-fA-F]{64})");
+            "SSS-HMAC-SHA256\\s+ts=((\\d{1,12})(?:\\.\\d{1,9})?)\\s*,\\s*sig=([0-9a-fA-F]{64})");
+    /** The most signatures remembered against replays at once (about 60 bytes each). */
+    private static final int REPLAY_CAPACITY = 200_000;
     private final JettyServer server;
 
     private HttpTransport(JettyServer server) {
@@ -105,6 +109,7 @@ public final class HttpTransport implements AutoCloseable {
         private final int maxBytes;
         private final MessageHandler handler;
         private final Supplier<String> metrics;
+        private final ReplayGuard replays = new ReplayGuard(MAX_SKEW_SECONDS, REPLAY_CAPACITY);
 
         SssHandler(String component, KeyRing keys, int maxBytes, MessageHandler handler,
                    Supplier<String> metrics) {
@@ -198,6 +203,30 @@ public final class HttpTransport implements AutoCloseable {
                 refuse(response, callback, peer, authorization);
                 return;
             }
+            Matcher signed = AUTHORIZATION.matcher(authorization.strip());
+            if (!signed.matches()) {
+                throw new IllegalStateException("an authenticated request's signature no longer parses");
+            }
+            switch (replays.admit(Long.parseLong(signed.group(2)), signed.group(3), System.currentTimeMillis() / 1000)) {
+                case REPLAYED -> {
+                    String why = "replayed: this signed request (the same time and body) was already taken; sign each"
+                            + " request anew, with a later ts (ts may carry decimals: date +%s.%N)";
+                    LOG.warn("{}: refused an HTTP request from {} ({}): {}", component, peer, principal.get().name(), why);
+                    response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "SSS-HMAC-SHA256");
+                    reply(response, callback, HttpStatus.UNAUTHORIZED_401,
+                            handler.errorReply(ErrorCode.PERMISSION_DENIED, why));
+                    return;
+                }
+                case FULL -> {
+                    LOG.warn("{}: refused an HTTP request from {} ({}): {} signed requests within {} s", component, peer,
+                            principal.get().name(), REPLAY_CAPACITY, MAX_SKEW_SECONDS);
+                    reply(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, handler.errorReply(
+                            ErrorCode.UNAVAILABLE, "more than " + REPLAY_CAPACITY + " signed requests within "
+                                    + MAX_SKEW_SECONDS + " s: try again shortly"));
+                    return;
+                }
+                case FRESH -> { }
+            }
             byte[] reply = handler.handle(body, new RequestContext(component, principal.get(), peer));
             reply(response, callback, HttpStatus.OK_200, reply);
         }
@@ -219,7 +248,7 @@ public final class HttpTransport implements AutoCloseable {
             }
             Matcher m = AUTHORIZATION.matcher(authorization.strip());
             return m.matches()
-                    && Math.abs(System.currentTimeMillis() / 1000 - Long.parseLong(m.group(1))) <= MAX_SKEW_SECONDS;
+                    && Math.abs(System.currentTimeMillis() / 1000 - Long.parseLong(m.group(2))) <= MAX_SKEW_SECONDS;
         }
 
         private Optional<Principal> authenticate(String authorization, String body) {
@@ -231,7 +260,7 @@ public final class HttpTransport implements AutoCloseable {
                 return Optional.empty();
             }
             String signed = m.group(1) + "\n" + body;
-            return keys.authenticate(Digest.HMAC_SHA256, signed, m.group(2).toLowerCase(Locale.ROOT));
+            return keys.authenticate(Digest.HMAC_SHA256, signed, m.group(3).toLowerCase(Locale.ROOT));
         }
 
         private static String refusal(String authorization) {
@@ -242,7 +271,7 @@ public final class HttpTransport implements AutoCloseable {
             if (!m.matches()) {
                 return "malformed Authorization: expected SSS-HMAC-SHA256 ts=UNIX,sig=HEX";
             }
-            if (Math.abs(System.currentTimeMillis() / 1000 - Long.parseLong(m.group(1))) > MAX_SKEW_SECONDS) {
+            if (Math.abs(System.currentTimeMillis() / 1000 - Long.parseLong(m.group(2))) > MAX_SKEW_SECONDS) {
                 return "stale: ts is more than " + MAX_SKEW_SECONDS + " s from the server's time";
             }
             return "bad signature: no key of this suite signed it";

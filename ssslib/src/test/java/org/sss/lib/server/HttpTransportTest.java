@@ -88,6 +88,24 @@ class HttpTransportTest {
         assertThat(post("/sss", BODY, "Basic YWxpY2U6eA==").statusCode()).isEqualTo(401);
     }
 
+    /** A request taken once is refused when sent again as it was (a replay), whatever the case of its signature. */
+    @Test
+    void aSignedRequestSentAgainIsRefusedAsAReplay() throws Exception {
+        long ts = now();
+        String authorization = sign(ALICE, ts, BODY);
+        assertThat(post("/sss", BODY, authorization).statusCode()).isEqualTo(200);
+        HttpResponse<String> replayed = post("/sss", BODY, authorization);
+        assertThat(replayed.statusCode()).isEqualTo(401);
+        assertThat(replayed.body()).isEqualTo("<error code=\"permission-denied\"/>");
+        int sigAt = authorization.indexOf("sig=") + 4;
+        String upper = authorization.substring(0, sigAt) + authorization.substring(sigAt).toUpperCase(java.util.Locale.ROOT);
+        assertThat(post("/sss", BODY, upper).statusCode()).isEqualTo(401);
+        // The same body signed anew, at a time with decimals in the same second, is another request.
+        String again = "SSS-HMAC-SHA256 ts=" + ts + ".5,sig=" + ALICE.answer(Digest.HMAC_SHA256, ts + ".5\n" + BODY);
+        assertThat(post("/sss", BODY, again).statusCode()).isEqualTo(200);
+        assertThat(post("/sss", BODY, again).statusCode()).isEqualTo(401);
+    }
+
     @Test
     void onlyPostToSssIsServedAndBodiesAreBounded() throws Exception {
         assertThat(post("/other", BODY, sign(ALICE, now(), BODY)).statusCode()).isEqualTo(404);
