@@ -35,6 +35,7 @@ import org.sss.mpd.internal.Peers;
 import org.sss.mpd.internal.ProcessReactor;
 import org.sss.mpd.internal.RankLauncher;
 import org.sss.mpd.internal.Ring;
+import org.sss.mpd.internal.RingGather;
 import org.sss.mpd.internal.RingTest;
 
 /**
@@ -48,6 +49,8 @@ import org.sss.mpd.internal.RingTest;
 public final class Mpd implements AutoCloseable, LinkHandler {
     private static final Logger LOG = LoggerFactory.getLogger(Mpd.class);
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a ring-wide listing waits for all members together (the process manager gives up at 30 s). */
+    private static final Duration GATHER_DEADLINE = Duration.ofSeconds(15);
 
     private final MpdSettings settings;
     private final ServerSocket server;
@@ -245,31 +248,24 @@ public final class Mpd implements AutoCloseable, LinkHandler {
 
     /**
      * Asks every member of the ring for some lines (its local ranks, its detached jobs) and sends the console all of
-     * them, each prefixed with the member's id; an unreachable member gives one {@code ID ? unreachable: WHY} line.
+     * them, each prefixed with the member's id; a member unreachable, or silent for {@link #GATHER_DEADLINE}, gives
+     * one {@code ID ? unreachable: WHY} line.
      */
     private void gather(Link console, String query, java.util.function.Supplier<List<String>> local, String replyCmd) {
-        Thread.ofPlatform().daemon().name("mpd-" + replyCmd).start(() -> {
-            StringBuilder all = new StringBuilder();
-            for (String line : local.get()) {
-                all.append(self.id()).append(' ').append(line).append('\n');
-            }
-            for (Member member : ring.membership().members()) {
-                if (member.id().equals(self.id())) {
-                    continue;
-                }
+        Thread.ofVirtual().name("mpd-" + replyCmd).start(() -> {
+            List<Member> others = ring.membership().members().stream().filter(m -> !m.id().equals(self.id())).toList();
+            String all = RingGather.gather(self.id(), local.get(), others, member -> {
                 try (Link link = Link.connect(member.endpoint(), handshake, secretRingKey(), HANDSHAKE_TIMEOUT)) {
                     link.send(MpdMessage.of(query).build());
                     MpdMessage reply = link.receive();
-                    if (reply != null && reply.body().length > 0) {
-                        for (String line : new String(reply.body(), StandardCharsets.UTF_8).split("\n")) {
-                            all.append(member.id()).append(' ').append(line).append('\n');
-                        }
+                    if (reply == null) {
+                        throw new IOException("the link closed before its answer");
                     }
-                } catch (IOException | MalformedMessageException e) {
-                    all.append(member.id()).append(" ? unreachable: ").append(e.getMessage()).append('\n');
+                    return reply.body().length == 0 ? List.of()
+                            : List.of(new String(reply.body(), StandardCharsets.UTF_8).split("\n"));
                 }
-            }
-            console.trySend(MpdMessage.of(replyCmd).body(all.toString().getBytes(StandardCharsets.UTF_8)).build());
+            }, GATHER_DEADLINE);
+            console.trySend(MpdMessage.of(replyCmd).body(all.getBytes(StandardCharsets.UTF_8)).build());
         });
     }
 
