@@ -23,6 +23,11 @@ final class LocalRank {
     volatile PmiSession session;
     volatile int pmix = PMIX_NONE;
     boolean exited;
+    /**
+     * It has exited and is being reaped: its pid (and the process group it led) may name another process from now on,
+     * so nothing signals it any more, although {@link #exited} may not be set yet.
+     */
+    boolean reaped;
     int waitStatus;
     StdinWriter stdin;
     ScheduledFuture<?> killTimer;
@@ -50,6 +55,11 @@ final class LocalRank {
         return doomed && !exited;
     }
 
+    /** @return whether its pid may be signalled: it has one, and has not exited (caller holds the monitor) */
+    boolean signallable() {
+        return pid > 0 && !exited && !reaped;
+    }
+
     /**
      * Its job is being killed or forgotten.
      *
@@ -57,7 +67,7 @@ final class LocalRank {
      *         kill it)
      */
     synchronized int doom() {
-        if (exited) {
+        if (exited || reaped) {
             return 0;
         }
         if (pid <= 0) {

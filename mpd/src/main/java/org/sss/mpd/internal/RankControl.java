@@ -218,7 +218,7 @@ final class RankControl {
      * A rank (or co-process) being terminated has exited, and is not reaped yet: the members of its process group
      * that outlived the first signal (a child that ignores SIGTERM under a shell that did not) are killed now. The
      * escalation timer is cancelled with the exit, and once the leader is reaped its group id could name another
-     * process's group; while it is a zombie it cannot.
+     * process's group; while it is a zombie it cannot. From here on its pid is not signalled.
      *
      * @param local the rank, exited but not reaped
      */
@@ -227,12 +227,13 @@ final class RankControl {
             if (local.killTimer != null) {
                 escalate(local);
             }
+            local.reaped = true;
         }
     }
 
     private void escalate(LocalRank local) {
         synchronized (local) {
-            if (!local.exited) {
+            if (local.signallable()) {
                 Posix.kill(-local.pid, UnixSignals.KILL);
             }
         }
@@ -260,7 +261,7 @@ final class RankControl {
             synchronized (local) {
                 if (wholeJob && local.pid <= 0) {
                     local.doom(); // being started: killed as soon as it has its pid, as a kill's are
-                } else if (!local.exited && local.pid > 0 && Posix.kill(group ? -local.pid : local.pid, signal) == 0) {
+                } else if (local.signallable() && Posix.kill(group ? -local.pid : local.pid, signal) == 0) {
                     delivered.add(local.rank);
                 }
             }
@@ -268,7 +269,7 @@ final class RankControl {
         if (rank < 0) {
             for (LocalRank co : job.coProcesses) {
                 synchronized (co) {
-                    if (signal == UnixSignals.KILL && !co.exited && co.pid > 0) {
+                    if (signal == UnixSignals.KILL && co.signallable()) {
                         Posix.kill(-co.pid, signal);
                     }
                 }
@@ -334,7 +335,7 @@ final class RankControl {
         }
         for (LocalRank co : job.coProcesses) {
             synchronized (co) {
-                if (!co.exited && co.pid > 0) {
+                if (co.signallable()) {
                     Posix.kill(-co.pid, UnixSignals.KILL);
                 }
             }
