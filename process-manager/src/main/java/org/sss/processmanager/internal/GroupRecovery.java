@@ -3,6 +3,7 @@ package org.sss.processmanager.internal;
 import jakarta.xml.bind.JAXBElement;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -33,7 +34,9 @@ import org.sss.schema.CreatepgType;
 final class GroupRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(GroupRecovery.class);
     /** How long after a lost launch answer, and again after that, its job is looked for on the ring. */
-    static final java.time.Duration LOST_LAUNCH_CHECK = java.time.Duration.ofSeconds(2);
+    static final Duration LOST_LAUNCH_CHECK = Duration.ofSeconds(2);
+    /** The longest pause between two listings while a lost launch cannot be settled. */
+    static final Duration MAX_UNRESOLVED_PAUSE = Duration.ofSeconds(30);
 
     private final GroupTable table;
     private final GroupStore store;
@@ -237,8 +240,17 @@ final class GroupRecovery {
             return;
         }
         if (!resolveStarting(group, jobs, "when the answer to its launch was lost")) {
-            tasks.schedule(() -> resolveLostLaunch(group, 0, true), LOST_LAUNCH_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+            // An mpd that does not answer may stay so for long (its host is down but still a member): each listing
+            // asks the whole ring, so they come less often, up to one every 30 s.
+            tasks.schedule(() -> resolveLostLaunch(group, attempt + 1, true), unresolvedPause(attempt).toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** @return the pause before the listing after {@code attempt} unresolved ones: 2 s, doubling, at most 30 s */
+    static Duration unresolvedPause(int attempt) {
+        Duration pause = LOST_LAUNCH_CHECK.multipliedBy(1L << Math.min(attempt, 4));
+        return pause.compareTo(MAX_UNRESOLVED_PAUSE) > 0 ? MAX_UNRESOLVED_PAUSE : pause;
     }
 
     /** A job tagged as a process group this process manager does not know (deleted, or never acknowledged). */
