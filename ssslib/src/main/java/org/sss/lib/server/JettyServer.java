@@ -11,13 +11,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Jetty server on one address and port, with a bounded thread pool and a bounded number of open connections
- * ({@value #CONNECTIONS_PER_THREAD} per thread): what the HTTP transport and the dashboard
+ * ({@value #CONNECTIONS_PER_THREAD} per thread, a quarter of them at most from one client address): what the HTTP
+ * transport and the dashboard
  * serve with. Started by {@link #start}; {@link #close} stops it and never throws.
  */
 public final class JettyServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JettyServer.class);
     /** Open connections allowed per request thread; more wait to be accepted. */
     static final int CONNECTIONS_PER_THREAD = 8;
+    /** One client address may hold at most this fraction (1/N) of the open connections. */
+    static final int ADDRESS_SHARE = 4;
     private final String name;
     private final Server server;
     private final ServerConnector connector;
@@ -48,6 +51,8 @@ public final class JettyServer implements AutoCloseable {
         server.addConnector(connector);
         // Each open connection may hold a request's body being read (up to its maximum): their number is bounded.
         server.addBean(new NetworkConnectionLimit(CONNECTIONS_PER_THREAD * maxThreads, connector));
+        // ... and one address may hold only a share of them, so that one host cannot take them all.
+        connector.addEventListener(new AddressConnectionLimit(name, CONNECTIONS_PER_THREAD * maxThreads / ADDRESS_SHARE));
         server.setHandler(handler);
         try {
             server.start();
