@@ -296,6 +296,11 @@ check "signing in from login1 with the viewer key works" \
 jobs="$(on login1 curl -s -b "$WORK/cookies" "$URL/api/jobs")"
 check "... and the dashboard shows both users' jobs" \
   bash -c "grep -q 'alice' <<<\"\$1\" && grep -q 'bob' <<<\"\$1\"" _ "$jobs"
+cp "$head_keys/admin.key" "$WORK/admin.key"
+code -c "$WORK/admin-cookies" -X POST --data-binary @"$WORK/admin.key" "$URL/api/session" >/dev/null
+shown="$(on login1 curl -s -D "$WORK/output-headers" -b "$WORK/admin-cookies" "$URL/api/jobs/$id/output?offset=0")"
+check "... and, signed in with the admin key, alice's job output (hers, 0600; the dashboard runs as sss)" \
+  grep -q "^script as alice on node[1-3]" <<<"$shown"
 
 
 # 7. The package goes as it came: every process stopped first, as systemctl would before a removal.

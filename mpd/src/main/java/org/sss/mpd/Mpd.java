@@ -31,6 +31,7 @@ import org.sss.mpd.internal.MessageRoutes;
 import org.sss.mpd.internal.Member;
 import org.sss.mpd.internal.Membership;
 import org.sss.mpd.internal.MpdMessage;
+import org.sss.mpd.internal.OutputReads;
 import org.sss.mpd.internal.Peers;
 import org.sss.mpd.internal.ProcessReactor;
 import org.sss.mpd.internal.RankLauncher;
@@ -64,6 +65,7 @@ public final class Mpd implements AutoCloseable, LinkHandler {
     private final RingTest ringTest;
     private final ProcessReactor reactor;
     private final JobManager jobs;
+    private final OutputReads outputReads;
     private final MessageRoutes routes;
     private final CountDownLatch exited = new CountDownLatch(1);
     private final Thread acceptor;
@@ -84,6 +86,12 @@ public final class Mpd implements AutoCloseable, LinkHandler {
                 RankLauncher.forThisProcess(java.util.Optional.ofNullable(settings.execHelper())), settings.fanout(),
                 settings.killGrace().toMillis(), settings.keepEnded(), new JobConsoles(secret, handshake.digest()),
                 java.util.Optional.ofNullable(settings.pmixHelper()));
+        this.outputReads = new OutputReads(self, () -> ring.membership().members(), (member, request) -> {
+            try (Link link = Link.connect(member.endpoint(), handshake, secretRingKey(), HANDSHAKE_TIMEOUT)) {
+                link.send(request);
+                return link.receive();
+            }
+        });
         this.routes = routes();
         this.acceptor = Thread.ofPlatform().daemon().name("mpd-accept-" + self.id()).unstarted(this::acceptLoop);
     }
@@ -218,6 +226,7 @@ public final class Mpd implements AutoCloseable, LinkHandler {
                 .on("jobs-query", (link, message) -> link.trySend(lines("jobs-info", jobs.localRanks())))
                 .on("detached", (link, message) -> gather(link, "detached-query", jobs::detachedJobs, "detached"))
                 .on("detached-query", (link, message) -> link.trySend(lines("detached-info", jobs.detachedJobs())))
+                .on("output-read", outputReads::onRead)
                 .on("allexit", (link, message) -> exitAll(link, true))
                 .on("exit-all", (link, message) -> exitAll(link, false));
         jobs.addRoutes(routes);

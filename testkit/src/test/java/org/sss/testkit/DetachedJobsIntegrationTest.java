@@ -23,6 +23,7 @@ import org.sss.mpd.client.JobRequest;
 import org.sss.mpd.client.JobRequest.ProcessSet;
 import org.sss.mpd.client.MpdConsole;
 import org.sss.mpd.client.MpdRequestException;
+import org.sss.mpd.client.OutputFile;
 import org.sss.mpd.client.SignalDelivery;
 
 /**
@@ -319,6 +320,40 @@ class DetachedJobsIntegrationTest {
             JobEvent.Ended end = events.awaitEnd();
             assertThat(end.status()).isEqualTo(127);
             assertThat(events.output()).contains("cannot execute /bin/foo");
+        }
+    }
+
+    /**
+     * The dashboard reads a job's output through the ring: the mpd of the named node reads it there as root (the file
+     * is the job's user's, 0600), passed on by the console's mpd; only a regular file of the job's user is read.
+     */
+    @Test
+    void aJobsOutputIsReadByTheMpdOfItsNode(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("job.o7");
+        Files.writeString(out, "hello from nobody\n");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rw-------"));
+        // As root (CI), the file is nobody's; the mpds, root as on a cluster, read it where the dashboard could not.
+        boolean root = "root".equals(System.getProperty("user.name"));
+        String owner = root ? "nobody" : System.getProperty("user.name");
+        if (root) {
+            Files.setOwner(out, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(owner));
+        }
+        try (MpdConsole console = ring.console()) {
+            for (String node : List.of("node1", "node3")) {
+                OutputFile.Chunk chunk = console.readOutput(node, out.toString(), owner, 0);
+                assertThat(new String(chunk.bytes(), StandardCharsets.UTF_8)).as(node).isEqualTo("hello from nobody\n");
+                assertThat(chunk.nextOffset()).isEqualTo(18);
+                assertThat(chunk.problem()).isEmpty();
+                assertThat(console.readOutput(node, out.toString(), owner, 6).bytes()).hasSize(12);
+            }
+            OutputFile.Chunk foreign = console.readOutput("node2", out.toString(), "someone-else", 0);
+            assertThat(foreign.bytes()).isEmpty();
+            assertThat(foreign.problem()).contains("owned by " + owner);
+            OutputFile.Chunk nowhere = console.readOutput("node9", out.toString(), owner, 0);
+            assertThat(nowhere.bytes()).isEmpty();
+            assertThat(nowhere.problem()).contains("node9 is not in the mpd ring");
+            assertThat(console.readOutput("node2", "relative/job.o7", owner, 0).problem()).contains("not an absolute path");
         }
     }
 }

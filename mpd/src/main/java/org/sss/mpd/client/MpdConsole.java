@@ -211,6 +211,29 @@ public final class MpdConsole implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads a piece of a job's output file where the job wrote it: the mpd of {@code node} reads it as root, if it is
+     * a regular file owned by {@code owner} (see {@link OutputFile}).
+     *
+     * @param node   the node whose mpd reads it (the job's first node), by mpd id or host name
+     * @param path   the file
+     * @param owner  the job's user
+     * @param offset where to start
+     * @return the bytes from there (up to {@value OutputFile#MAX_CHUNK}), where to go on, and why nothing was read
+     *         if so (a node not in the ring or not answering is such a problem)
+     * @throws IOException if the console's mpd cannot be asked
+     */
+    public OutputFile.Chunk readOutput(String node, String path, String owner, long offset) throws IOException {
+        try {
+            MpdMessage reply = expect(call(MpdMessage.of("output-read").with("node", node).with("path", path)
+                    .with("owner", owner).with("offset", offset).build()), "output-data");
+            String problem = reply.get("problem");
+            return new OutputFile.Chunk(reply.body(), reply.number("next"), problem == null ? "" : problem);
+        } catch (MpdRequestException | MalformedMessageException e) {
+            throw new IOException("the mpd at " + endpoint + " cannot read output: " + e.getMessage(), e);
+        }
+    }
+
     private static List<Integer> ranks(String text) {
         List<Integer> ranks = new ArrayList<>();
         if (text != null && !text.isEmpty()) {

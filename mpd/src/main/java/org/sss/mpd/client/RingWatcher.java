@@ -10,8 +10,8 @@ import org.sss.lib.wire.SharedKey;
 
 /**
  * Reads the mpd ring's membership: keeps a console to one mpd (the configured ones in order, then any member it
- * has seen) and asks it for the ring. The node state manager polls it; the dashboard shows it. Not thread-safe:
- * one thread at a time may use it.
+ * has seen) and asks it for the ring. The node state manager polls it; the dashboard shows it, and reads jobs' output
+ * through it. Thread-safe: one request at a time.
  */
 public final class RingWatcher implements AutoCloseable {
     private final List<Endpoint> configured;
@@ -37,8 +37,31 @@ public final class RingWatcher implements AutoCloseable {
         this.secret = secret;
     }
 
+    /**
+     * Reads a piece of a job's output where the job wrote it, through the console (see {@link MpdConsole#readOutput}).
+     *
+     * @param node   the job's first node
+     * @param path   the output file
+     * @param owner  the job's user
+     * @param offset where to start
+     * @return what was read, or why nothing was
+     * @throws IOException if no mpd of the ring can be asked
+     */
+    public synchronized OutputFile.Chunk readOutput(String node, String path, String owner, long offset)
+            throws IOException {
+        if (console == null && read().members() == null) {
+            throw new IOException("no mpd of the ring answers");
+        }
+        try {
+            return console.readOutput(node, path, owner, offset);
+        } catch (IOException e) {
+            closeConsole();
+            throw e;
+        }
+    }
+
     /** @return the ring's members, or the reason no mpd answered */
-    public Reading read() {
+    public synchronized Reading read() {
         if (console != null) {
             try {
                 return reading(console.trace());
@@ -78,7 +101,7 @@ public final class RingWatcher implements AutoCloseable {
 
     /** Closes the console it holds, if any. */
     @Override
-    public void close() {
+    public synchronized void close() {
         closeConsole();
     }
 }

@@ -17,6 +17,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sss.mpd.client.OutputFile;
 import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
 import org.sss.lib.server.JettyServer;
@@ -254,7 +255,7 @@ public final class DashboardServer implements AutoCloseable {
                         "job " + id + " is " + job.getUser() + "'s: sign in with their key (or an admin key) to read its output");
             }
             boolean error = "error".equals(query.getValue("stream"));
-            JobOutput.Chunk chunk = JobOutput.read(error ? job.getErrorPath() : job.getOutputPath(), job.getUser(), offset);
+            OutputFile.Chunk chunk = view.output(job, error, offset);
             response.getHeaders().put("X-SSS-Next-Offset", Long.toString(chunk.nextOffset()));
             response.getHeaders().put("X-SSS-Job-State", job.getState() == null ? "" : job.getState().value());
             String problem = JobOutput.problemFor(chunk, visitor.level() == DashboardAccess.Level.ADMIN);

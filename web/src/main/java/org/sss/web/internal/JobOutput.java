@@ -1,97 +1,61 @@
 package org.sss.web.internal;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.util.Arrays;
-import java.util.Objects;
-import java.util.Set;
+import org.sss.mpd.client.OutputFile;
+import org.sss.mpd.client.RingWatcher;
+import org.sss.schema.JobType;
 
 /**
- * Reads a job's output file from an offset, for the page to show it as it grows. The dashboard may run as root, and
- * the file's path is the job owner's to choose, so the file is read only when it is a regular file (not a link)
- * owned by the job's user, checked before and after opening it (same file key); otherwise nothing is read and the
- * chunk says why. At most {@value #MAX_CHUNK} bytes are returned at a time.
+ * A job's output for the page: read by the mpd of the job's first node, where the job wrote it (there the mpd runs as
+ * root, and the file is the job's user's, mode 0600, perhaps on a disk only that node has), else by the dashboard
+ * itself (no ring configured, the job not started, or that mpd cannot read it while the dashboard can: a shared file
+ * system). Both read with {@link OutputFile}'s checks.
  */
 final class JobOutput {
-    /** Most bytes returned by one read. */
-    static final int MAX_CHUNK = 256 * 1024;
-
-    /**
-     * @param bytes      what was read
-     * @param nextOffset where the next read starts
-     * @param problem    why nothing could be read, or empty
-     */
-    record Chunk(byte[] bytes, long nextOffset, String problem) {
-    }
-
     private JobOutput() {
     }
 
     /**
-     * @param path   the file, as the queue manager reports it (may be {@code null} before the job is set up)
-     * @param owner  the job's user
+     * @param ring   the ring, or {@code null} when none is configured
+     * @param job    the job
+     * @param error  its standard error rather than its output
      * @param offset where to start
-     * @return the bytes from the offset, up to {@value #MAX_CHUNK}
+     * @return the bytes from the offset, up to {@value OutputFile#MAX_CHUNK}, where to go on, and why nothing was read
      */
-    static Chunk read(String path, String owner, long offset) {
-        if (path == null || path.isEmpty()) {
-            return new Chunk(new byte[0], offset, "");
+    static OutputFile.Chunk read(RingWatcher ring, JobType job, boolean error, long offset) {
+        String path = error ? job.getErrorPath() : job.getOutputPath();
+        String node = firstNode(job.getAllocated());
+        if (ring == null || node == null || path == null || path.isEmpty()) {
+            return OutputFile.read(path, job.getUser(), offset);
         }
-        Path file = Path.of(path);
+        OutputFile.Chunk atNode;
         try {
-            PosixFileAttributes before = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            String refusal = refusal(before, owner);
-            if (refusal != null) {
-                return new Chunk(new byte[0], offset, path + ": " + refusal);
-            }
-            try (SeekableByteChannel channel = Files.newByteChannel(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
-                PosixFileAttributes after = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                if (!Objects.equals(before.fileKey(), after.fileKey()) || refusal(after, owner) != null) {
-                    return new Chunk(new byte[0], offset, path + ": changed while it was opened");
-                }
-                if (offset >= channel.size()) {
-                    return new Chunk(new byte[0], Math.min(offset, channel.size()), "");
-                }
-                channel.position(offset);
-                ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(MAX_CHUNK, channel.size() - offset));
-                while (buffer.hasRemaining() && channel.read(buffer) > 0) {
-                    // keep reading until the chunk is full or the file ends
-                }
-                byte[] bytes = Arrays.copyOf(buffer.array(), buffer.position());
-                return new Chunk(bytes, offset + bytes.length, "");
-            }
-        } catch (NoSuchFileException e) {
-            return new Chunk(new byte[0], offset, "");
+            atNode = ring.readOutput(node, path, job.getUser(), offset);
         } catch (IOException e) {
-            return new Chunk(new byte[0], offset, path + ": " + e.getMessage());
+            atNode = new OutputFile.Chunk(new byte[0], offset, "the mpd ring cannot be asked: " + e.getMessage());
         }
+        if (atNode.problem().isEmpty() || atNode.bytes().length > 0) {
+            return atNode;
+        }
+        OutputFile.Chunk here = OutputFile.read(path, job.getUser(), offset);
+        return here.problem().isEmpty() ? here : atNode;
     }
 
     /**
      * @param chunk what was read
      * @param admin whether the visitor is an administrator
      * @return the problem to show: an administrator's in full; none to a user, for whom a file refused (another's,
-     *         a link) must look as one not written yet, or the dashboard, reading as its own account, would tell
-     *         a user which paths exist and whose they are
+     *         a link) must look as one not written yet, or the dashboard would tell a user which paths exist and whose
+     *         they are
      */
-    static String problemFor(Chunk chunk, boolean admin) {
+    static String problemFor(OutputFile.Chunk chunk, boolean admin) {
         return admin ? chunk.problem() : "";
     }
 
-    private static String refusal(PosixFileAttributes attributes, String owner) {
-        if (!attributes.isRegularFile()) {
-            return "not a regular file";
+    private static String firstNode(String allocated) {
+        if (allocated == null || allocated.isBlank()) {
+            return null;
         }
-        if (!attributes.owner().getName().equals(owner)) {
-            return "owned by " + attributes.owner().getName() + ", not by the job's user " + owner;
-        }
-        return null;
+        return allocated.strip().split("\\s+")[0];
     }
 }

@@ -12,6 +12,7 @@ import org.sss.lib.error.ErrorReplies;
 import org.sss.lib.error.SssException;
 import org.sss.mpd.RingAccess;
 import org.sss.mpd.client.RingMember;
+import org.sss.mpd.client.OutputFile;
 import org.sss.mpd.client.RingWatcher;
 import org.sss.schema.Accounting;
 import org.sss.schema.AccountingQuery;
@@ -176,6 +177,16 @@ public final class SuiteView implements AutoCloseable {
         ringReply = ringXml(reading);
         ringReadAt = now;
         return ringReply;
+    }
+
+    /**
+     * @param job    a job
+     * @param error  its standard error rather than its output
+     * @param offset where to start
+     * @return a piece of its output, read where the job wrote it (see {@link JobOutput})
+     */
+    public synchronized OutputFile.Chunk output(JobType job, boolean error, long offset) {
+        return JobOutput.read(ring, job, error, offset);
     }
 
     /**

@@ -1,0 +1,95 @@
+package org.sss.mpd.client;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Reads a job's output file from an offset, for the dashboard to show it as it grows: where the mpd of the job's
+ * first node reads it for the dashboard ({@link MpdConsole#readOutput}), and where the dashboard reads it itself when
+ * it has no ring. The reader may be root, and the file's path is the job owner's to choose, so the file is read only
+ * when it is a regular file (not a link) owned by the job's user, checked before and after opening it (same file
+ * key); otherwise nothing is read and the chunk says why. At most {@value #MAX_CHUNK} bytes are returned at a time.
+ */
+public final class OutputFile {
+    /** Most bytes returned by one read. */
+    public static final int MAX_CHUNK = 256 * 1024;
+
+    /**
+     * @param bytes      what was read
+     * @param nextOffset where the next read starts
+     * @param problem    why nothing could be read, or empty
+     */
+    public record Chunk(byte[] bytes, long nextOffset, String problem) {
+    }
+
+    private OutputFile() {
+    }
+
+    /**
+     * @param path   the file, as the queue manager reports it (may be {@code null} before the job is set up)
+     * @param owner  the job's user
+     * @param offset where to start
+     * @return the bytes from the offset, up to {@value #MAX_CHUNK}
+     */
+    public static Chunk read(String path, String owner, long offset) {
+        if (path == null || path.isEmpty()) {
+            return new Chunk(new byte[0], offset, "");
+        }
+        Path file;
+        try {
+            file = Path.of(path);
+        } catch (java.nio.file.InvalidPathException e) {
+            return new Chunk(new byte[0], offset, "not a path: " + e.getMessage());
+        }
+        if (!file.isAbsolute()) {
+            return new Chunk(new byte[0], offset, path + ": not an absolute path");
+        }
+        try {
+            PosixFileAttributes before = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            String refusal = refusal(before, owner);
+            if (refusal != null) {
+                return new Chunk(new byte[0], offset, path + ": " + refusal);
+            }
+            try (SeekableByteChannel channel = Files.newByteChannel(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+                PosixFileAttributes after = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (!Objects.equals(before.fileKey(), after.fileKey()) || refusal(after, owner) != null) {
+                    return new Chunk(new byte[0], offset, path + ": changed while it was opened");
+                }
+                if (offset >= channel.size()) {
+                    return new Chunk(new byte[0], Math.min(offset, channel.size()), "");
+                }
+                channel.position(offset);
+                ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(MAX_CHUNK, channel.size() - offset));
+                while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+                    // keep reading until the chunk is full or the file ends
+                }
+                byte[] bytes = Arrays.copyOf(buffer.array(), buffer.position());
+                return new Chunk(bytes, offset + bytes.length, "");
+            }
+        } catch (NoSuchFileException e) {
+            return new Chunk(new byte[0], offset, "");
+        } catch (IOException e) {
+            return new Chunk(new byte[0], offset, path + ": " + e.getMessage());
+        }
+    }
+
+    private static String refusal(PosixFileAttributes attributes, String owner) {
+        if (!attributes.isRegularFile()) {
+            return "not a regular file";
+        }
+        if (!attributes.owner().getName().equals(owner)) {
+            return "owned by " + attributes.owner().getName() + ", not by the job's user " + owner;
+        }
+        return null;
+    }
+}
