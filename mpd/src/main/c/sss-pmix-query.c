@@ -32,6 +32,7 @@
 typedef struct {
     char nspace[PMIX_MAX_NSLEN + 1];
     uid_t uid;
+    int refused;
 } tool;
 
 static pthread_mutex_t tools_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -50,22 +51,25 @@ static void random_hex(char *out, size_t bytes) {
     }
 }
 
-/* Remembers a tool's name and user; the oldest of MAX_TOOLS is forgotten (its queries then need no name). */
-static void remember_tool(const char *nspace, uid_t uid) {
+/* Remembers a tool's name and user, or that it was refused; the oldest of MAX_TOOLS is forgotten (its queries then
+ * need no name). */
+static void remember_tool(const char *nspace, uid_t uid, int refused) {
     pthread_mutex_lock(&tools_lock);
     tool *t = &tools[tools_added++ % MAX_TOOLS];
     snprintf(t->nspace, sizeof t->nspace, "%s", nspace);
     t->uid = uid;
+    t->refused = refused;
     pthread_mutex_unlock(&tools_lock);
 }
 
+/* 1 and the user of an admitted tool so named, else 0 (unknown, or refused). */
 static int tool_uid(const char *nspace, uid_t *uid) {
     int found = 0;
     pthread_mutex_lock(&tools_lock);
     for (unsigned i = 0; i < MAX_TOOLS && i < tools_added; i++) {
         if (!strcmp(tools[i].nspace, nspace)) {
             *uid = tools[i].uid;
-            found = 1;
+            found = !tools[i].refused;
         }
     }
     pthread_mutex_unlock(&tools_lock);
@@ -90,21 +94,17 @@ void on_tool_connected(pmix_info_t *info, size_t ninfo, pmix_tool_connection_cbf
         }
     }
     (void)rc;
+    /* OpenPMIx 4.2.2 over TCP takes the user a tool claims (with munge alone, munged checks the claim after this):
+     * a tool that says it is another user is refused, and so is one that names itself as a job's namespace or this
+     * server's (the library would take its requests, a spawn included, for that job's). Refusing through the
+     * library is not possible: its error path for a tool crashes the server (it removes from its list of
+     * namespaces one it never added). So every tool is admitted, under the name this returns, which the library
+     * uses whatever the tool asked for: a refused tool, and any tool that did not name itself or named itself as a
+     * job, gets a fresh secret name, and a refused tool's queries are refused (it is remembered as refused). */
+    int job_name = given && (!strncmp(given, "sss.", 4) || !strncmp(given, "sss-mpd.", 8));
+    int refused = uid == (uid_t)-1 || job_name || (uid != 0 && getuid() != 0 && uid != getuid());
     pmix_proc_t proc;
-    PMIX_LOAD_PROCID(&proc, "", PMIX_RANK_UNDEF);
-    /* OpenPMIx 4.2.2 over TCP takes the user a tool claims: this refuses only tools that say they are another user. */
-    if (uid == (uid_t)-1 || (uid != 0 && getuid() != 0 && uid != getuid())) {
-        buffer h = {0};
-        hdr_start(&h, "tool");
-        hdr_str(&h, "status", "refused");
-        hdr_num(&h, "uid", (long long)(int)uid);
-        hdr_num(&h, "pid", pid);
-        send_frame(&h, NULL, 0);
-        free(h.data);
-        cbfunc(PMIX_ERR_NO_PERMISSIONS, &proc, cbdata);
-        return;
-    }
-    if (given && *given) {
+    if (given && *given && !job_name && !refused) {
         PMIX_LOAD_PROCID(&proc, given, rank);
     } else {
         char secret[33];
@@ -113,11 +113,11 @@ void on_tool_connected(pmix_info_t *info, size_t ninfo, pmix_tool_connection_cbf
         snprintf(name, sizeof name, "sss-tool.%s", secret);
         PMIX_LOAD_PROCID(&proc, name, 0);
     }
-    remember_tool(proc.nspace, uid);
+    remember_tool(proc.nspace, uid, refused);
     buffer h = {0};
     hdr_start(&h, "tool");
-    hdr_str(&h, "status", "ok");
-    hdr_num(&h, "uid", (long long)uid);
+    hdr_str(&h, "status", refused ? "refused" : "ok");
+    hdr_num(&h, "uid", (long long)(int)uid);
     hdr_num(&h, "pid", pid);
     send_frame(&h, NULL, 0);
     free(h.data);

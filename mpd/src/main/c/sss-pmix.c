@@ -360,18 +360,21 @@ static void dispatch(const message *m) {
 /* ------------------------------------------------------------------ life */
 
 static void usage(void) {
-    fprintf(stderr, "usage: sss-pmix --host NAME [--tmpdir DIR]\n");
+    fprintf(stderr, "usage: sss-pmix --host NAME [--tmpdir DIR] [--security munge|native]\n");
     exit(EXIT_USAGE);
 }
 
 int main(int argc, char **argv) {
     wire_program("sss-pmix");
-    const char *host = NULL, *base = getenv("TMPDIR");
+    const char *host = NULL, *base = getenv("TMPDIR"), *security = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--host") && i + 1 < argc) {
             host = argv[++i];
         } else if (!strcmp(argv[i], "--tmpdir") && i + 1 < argc) {
             base = argv[++i];
+        } else if (!strcmp(argv[i], "--security") && i + 1 < argc
+                   && (!strcmp(argv[i + 1], "munge") || !strcmp(argv[i + 1], "native"))) {
+            security = argv[++i];
         } else {
             usage();
         }
@@ -407,6 +410,12 @@ int main(int argc, char **argv) {
     /* Deprecated in name only: PMIx 4 still reads it for the dstore's directory. */
     PMIX_INFO_LOAD(&info[7], "pmix.dstpath", helper_dstdir, PMIX_STRING);
     names_module(&module);
+    /* The security modules the server accepts clients with. "native" keeps the library's default (every module
+     * built: munge and native), where a client may choose native, which over TCP takes the uid it claims; "munge"
+     * accepts only clients munged vouches for, and the library fails to start when munged cannot be reached. */
+    if (security && !strcmp(security, "munge")) {
+        setenv("PMIX_MCA_psec", "munge", 1);
+    }
     pmix_status_t rc = PMIx_server_init(&module, info, 8);
     if (rc != PMIX_SUCCESS) {
         hdr_start(&h, "fatal");
@@ -422,6 +431,7 @@ int main(int argc, char **argv) {
     hdr_str(&h, "version", PMIx_Get_version());
     hdr_str(&h, "tmpdir", helper_tmpdir);
     hdr_str(&h, "shmdir", helper_shmdir);
+    hdr_str(&h, "security", security ? security : "default");
     send_frame(&h, NULL, 0);
     free(h.data);
 

@@ -37,9 +37,10 @@ if [ "$flavour" = openmpi ]; then
     echo "build.sh: pkg-config finds no pmix; install Debian's libpmix-dev (bin/sss test does it when run as root)" >&2
     exit 1
   fi
-  for program in pmix_events pmix_spawn pmix_fence; do
+  for program in pmix_events pmix_spawn pmix_fence pmix_impostor; do
     gcc -O2 -Wall -Wextra $(pkg-config --cflags pmix) -o "$out/$program" "$src/$program.c" $(pkg-config --libs pmix) -lpthread
   done
+  gcc -O2 -Wall -Wextra -shared -fPIC -o "$out/fake_uid.so" "$src/fake_uid.c"
 fi
 if [ "$flavour" = mpich ]; then
   for program in pmi_spawn fence pmi_names; do

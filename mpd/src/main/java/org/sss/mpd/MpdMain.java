@@ -102,6 +102,8 @@ public final class MpdMain {
                 case "--pmix-helper" -> pmixHelper = Path.of(value(args, ++i, arg));
                 case "--cgroups" -> System.setProperty(org.sss.mpd.internal.cgroup.Cgroups.PROPERTY,
                         cgroups(value(args, ++i, arg)));
+                case "--pmix-security" -> System.setProperty(PmixSecurity.PROPERTY,
+                        PmixSecurity.parse(value(args, ++i, arg)).option());
                 case "--log-level" -> ComponentMain.logLevel(value(args, ++i, arg));
                 default -> throw new IllegalArgumentException("unknown argument " + arg);
             }
@@ -155,7 +157,8 @@ public final class MpdMain {
     private static void usage(PrintStream out) {
         out.println("usage: mpd [--host NAME] [--listen ADDR:PORT] [--join ADDR:PORT] [--secret FILE] [--console-file FILE]");
         out.println("           [--fanout K] [--grace SECONDS] [--watch-timeout SECONDS] [--frame-timeout SECONDS]");
-        out.println("           [--keep-ended SECONDS] [--exec-helper FILE] [--pmix-helper FILE] [--log-level LEVEL]");
+        out.println("           [--keep-ended SECONDS] [--exec-helper FILE] [--pmix-helper FILE] [--pmix-security MODE]");
+        out.println("           [--log-level LEVEL]");
         out.println("           [--members N]");
         out.println("Runs one member of an mpd ring in the foreground.");
         out.println();
@@ -173,6 +176,10 @@ public final class MpdMain {
         out.println("  --exec-helper FILE   the sss-exec helper that sets limits and users (default: the one built with mpd)");
         out.println("  --pmix-helper FILE   the sss-pmix PMIx server (default: the one built with mpd, if libpmix-dev was");
         out.println("                       there); a FILE that is not a program leaves this mpd serving PMI-1 only");
+        out.println("  --pmix-security MODE how the PMIx server knows who connects: munge (munged vouches for each client's");
+        out.println("                       uid; no PMIx without munged), native (a client's claimed uid is believed: any");
+        out.println("                       local user can pose as another's rank) or auto (default: munge if munged answers");
+        out.println("                       at " + PmixSecurity.MUNGE_SOCKET + " when the server starts, else native)");
         out.println();
         out.println("  --members N          run N members of the ring in this JVM, for measuring large rings on one machine:");
         out.println("                       member k is HOST-k on the (k-1)th address after --listen's (a 127.x.y.z address,");

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sss.mpd.PmixSecurity;
 import org.sss.mpd.internal.pmix.OpenMpiFabric;
 import org.sss.mpd.internal.pmix.PmixHelper;
 import org.sss.mpd.internal.pmix.PmixRegistration;
@@ -137,13 +138,19 @@ final class PmixJobs implements PmixHelper.Upcalls, AutoCloseable {
         }
         PmixHelper started = null;
         try {
-            started = PmixHelper.start(executable.get(), selfId(), this);
+            PmixSecurity security = PmixSecurity.configured().resolve(PmixSecurity.MUNGE_SOCKET);
+            started = PmixHelper.start(executable.get(), selfId(), security.option(), this);
             ready = started.awaitReady(READY_TIMEOUT);
             helper = started;
             unavailable = null;
-            LOG.info("mpd {}: pmix: server up ({}); Open MPI's ranks get {}", selfId(), ready.version(),
-                    fabric.device().map(d -> "no PML setting (fabric device " + d + ")").orElse(OpenMpiFabric.OB1
-                            + " (no fabric device)"));
+            LOG.info("mpd {}: pmix: server up ({}), security {}; Open MPI's ranks get {}", selfId(), ready.version(),
+                    security.option(), fabric.device().map(d -> "no PML setting (fabric device " + d + ")")
+                            .orElse(OpenMpiFabric.OB1 + " (no fabric device)"));
+            if (security == PmixSecurity.NATIVE && Posix.uid() == 0) {
+                LOG.warn("mpd {}: pmix: serving other users' jobs with native security: a local user who learns a job's"
+                        + " namespace can connect as one of its ranks and act as its user; run munged on every node and"
+                        + " --pmix-security munge (docs/PMIX.md, Security)", selfId());
+            }
             return helper;
         } catch (IOException e) {
             if (started != null) {

@@ -276,7 +276,8 @@ final class PmixQueries {
     }
 
     /**
-     * A tool attached to this mpd's PMIx server, or was refused.
+     * A tool attached to this mpd's PMIx server, admitted or refused (a refused one is attached all the same, the
+     * library having no safe way to turn it away, and its queries are refused).
      *
      * @param status {@code ok} or {@code refused}
      * @param uid    the user it says it is
@@ -284,6 +285,8 @@ final class PmixQueries {
      */
     void tool(String status, long uid, long pid) {
         LOG.info("mpd {}: pmix: a tool of uid {}{} {}", selfId(), uid, pid > 0 ? " (pid " + pid + ")" : "",
-                "ok".equals(status) ? "attached" : "was refused: only the mpd's user's and root's tools attach here");
+                "ok".equals(status) ? "attached" : "was refused (only the mpd's user's and root's tools may ask here, and"
+                        + " a tool may not take a job's name): it is attached under a name of its own, and its queries"
+                        + " are refused");
     }
 }

@@ -195,12 +195,13 @@ public final class PmixHelper implements AutoCloseable {
      *
      * @param executable the sss-pmix program
      * @param host       the mpd's host name, as the jobs' node maps name it
+     * @param security   the security modules it accepts clients with: {@code munge} or {@code native}
      * @param upcalls    where the library's reports go
      * @return the helper
      * @throws IOException if it cannot be started
      */
-    public static PmixHelper start(Path executable, String host, Upcalls upcalls) throws IOException {
-        Process process = new ProcessBuilder(executable.toString(), "--host", host).start();
+    public static PmixHelper start(Path executable, String host, String security, Upcalls upcalls) throws IOException {
+        Process process = new ProcessBuilder(executable.toString(), "--host", host, "--security", security).start();
         PmixHelper helper = new PmixHelper(host, process, upcalls);
         Thread.ofPlatform().daemon().name("mpd-pmix-" + host).start(helper::readLoop);
         Thread.ofPlatform().daemon().name("mpd-pmix-err-" + host).start(helper::logErrors);

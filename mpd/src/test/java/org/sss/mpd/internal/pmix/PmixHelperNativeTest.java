@@ -77,7 +77,7 @@ class PmixHelperNativeTest {
     void registersAJobAndGivesEachLocalRankItsVariables() throws Exception {
         assumeThat(Files.isExecutable(HELPER)).as("sss-pmix was built (libpmix-dev is installed)").isTrue();
         Recorder recorder = new Recorder();
-        PmixHelper helper = PmixHelper.start(HELPER, "nodeq", recorder);
+        PmixHelper helper = PmixHelper.start(HELPER, "nodeq", "native", recorder);
         try {
             PmixHelper.Ready ready = helper.awaitReady(Duration.ofSeconds(20));
             assertThat(ready.version()).contains("PMIx");
@@ -108,7 +108,7 @@ class PmixHelperNativeTest {
     void notifiesAJobsRanksOfLostProcessesAndRefusesWhatItCannotName() throws Exception {
         assumeThat(Files.isExecutable(HELPER)).as("sss-pmix was built (libpmix-dev is installed)").isTrue();
         Recorder recorder = new Recorder();
-        PmixHelper helper = PmixHelper.start(HELPER, "noden", recorder);
+        PmixHelper helper = PmixHelper.start(HELPER, "noden", "native", recorder);
         try {
             helper.awaitReady(Duration.ofSeconds(20));
             PmixHelper.Registration registration = helper.register(PmixRegistration.of("sss.1@noden", "1@noden", 4, false,

@@ -113,7 +113,7 @@ class PmixQueryNativeTest {
     void aToolsQueriesReachTheMpdAndItsAnswersComeBackAsPmixResults() throws Exception {
         assumeThat(Files.isExecutable(HELPER) && Files.isExecutable(TOOL)).as("built where libpmix-dev is installed").isTrue();
         FakeMpd mpd = new FakeMpd();
-        PmixHelper helper = PmixHelper.start(HELPER, "qhost", mpd);
+        PmixHelper helper = PmixHelper.start(HELPER, "qhost", "native", mpd);
         mpd.helper = helper;
         try {
             helper.awaitReady(Duration.ofSeconds(20));
