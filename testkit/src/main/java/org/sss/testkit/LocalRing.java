@@ -278,14 +278,32 @@ public final class LocalRing implements AutoCloseable {
      * @return exit status and output
      */
     public Result mpiexec(String... args) {
-        Process process = startMpiexec(args);
+        return finish(startMpiexec(args), "mpiexec " + String.join(" ", args), 120);
+    }
+
+    /**
+     * Runs a command (a tool, a client) to its end, with no input.
+     *
+     * @param command the program and its arguments
+     * @return exit status and output
+     * @throws IllegalStateException if it does not end within 60 s
+     */
+    public static Result run(List<String> command) {
+        try {
+            return finish(new ProcessBuilder(command).start(), String.join(" ", command), 60);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Result finish(Process process, String what, int seconds) {
         try {
             process.getOutputStream().close();
             CompletableFuture<String> out = drain(process.getInputStream());
             CompletableFuture<String> err = drain(process.getErrorStream());
-            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new IllegalStateException("mpiexec " + String.join(" ", args) + " did not end within 120 s");
+                throw new IllegalStateException(what + " did not end within " + seconds + " s");
             }
             return new Result(process.exitValue(), out.join(), err.join());
         } catch (IOException e) {

@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sss.mpd.PmixSecurity;
@@ -28,30 +25,8 @@ import org.sss.mpd.PmixSecurity;
 class PmixSecurityIntegrationTest {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
-    private record Run(int exit, String stdout, String stderr) {
-    }
-
-    private static Run run(List<String> command) {
-        try {
-            Process process = new ProcessBuilder(command).start();
-            process.getOutputStream().close();
-            CompletableFuture<String> out = LocalRing.drain(process.getInputStream());
-            CompletableFuture<String> err = LocalRing.drain(process.getErrorStream());
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(command + " did not end within 60 s");
-            }
-            return new Run(process.exitValue(), out.join(), err.join());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** What the impostors said: posing as root's rank, as a tool named as the job, as a tool named otherwise. */
-    private record Attempts(Run asRank, Run asJobNamedTool, Run asOwnTool) {
+    private record Attempts(LocalRing.Result asRank, LocalRing.Result asJobNamedTool, LocalRing.Result asOwnTool) {
     }
 
     /**
@@ -89,7 +64,7 @@ class PmixSecurityIntegrationTest {
                 jobNamedTool.addAll(List.of(impostor, "--tool", nspace));
                 List<String> ownTool = new ArrayList<>(tool);
                 ownTool.addAll(List.of(impostor, "--tool", "nobodys-tool"));
-                return new Attempts(run(rank), run(jobNamedTool), run(ownTool));
+                return new Attempts(LocalRing.run(rank), LocalRing.run(jobNamedTool), LocalRing.run(ownTool));
             } finally {
                 job.destroyForcibly();
             }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,22 +55,8 @@ class PmixToolIntegrationTest {
     }
 
     private static Run run(List<String> command) {
-        try {
-            Process process = new ProcessBuilder(command).start();
-            process.getOutputStream().close();
-            CompletableFuture<String> out = LocalRing.drain(process.getInputStream());
-            CompletableFuture<String> err = LocalRing.drain(process.getErrorStream());
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(command + " did not end within 60 s");
-            }
-            return new Run(process.exitValue(), out.join(), err.join());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        LocalRing.Result result = LocalRing.run(command);
+        return new Run(result.exit(), result.stdout(), result.stderr());
     }
 
     private static Run proctable(String... args) {
