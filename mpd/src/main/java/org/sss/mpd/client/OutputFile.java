@@ -4,21 +4,20 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.util.Arrays;
-import java.util.Objects;
-import java.util.Set;
+import org.sss.mpd.internal.PathHandle;
 
 /**
  * Reads a job's output file from an offset, for the dashboard to show it as it grows: where the mpd of the job's
  * first node reads it for the dashboard ({@link MpdConsole#readOutput}), and where the dashboard reads it itself when
  * it has no ring. The reader may be root, and the file's path is the job owner's to choose, so the file is read only
- * when it is a regular file (not a link) owned by the job's user, checked before and after opening it (same file
- * key); otherwise nothing is read and the chunk says why. At most {@value #MAX_CHUNK} bytes are returned at a time.
+ * when it is a regular file (not a link) owned by the job's user: the file is pinned ({@link PathHandle}), then what
+ * was pinned is checked and read, so that nothing can be swapped in between; otherwise nothing is read and the chunk
+ * says why. At most {@value #MAX_CHUNK} bytes are returned at a time.
  */
 public final class OutputFile {
     /** Most bytes returned by one read. */
@@ -54,17 +53,16 @@ public final class OutputFile {
         if (!file.isAbsolute()) {
             return new Chunk(new byte[0], offset, path + ": not an absolute path");
         }
-        try {
-            PosixFileAttributes before = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            String refusal = refusal(before, owner);
+        // The file is pinned first (O_PATH, not following a last link), then what was pinned is checked and read:
+        // checking the path and then opening it would let a directory on the way be swapped for a link in between,
+        // and a reader running as root read any file, or block on a FIFO.
+        try (PathHandle pinned = PathHandle.open(file)) {
+            PosixFileAttributes attributes = Files.readAttributes(pinned.path(), PosixFileAttributes.class);
+            String refusal = refusal(attributes, owner);
             if (refusal != null) {
                 return new Chunk(new byte[0], offset, path + ": " + refusal);
             }
-            try (SeekableByteChannel channel = Files.newByteChannel(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
-                PosixFileAttributes after = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                if (!Objects.equals(before.fileKey(), after.fileKey()) || refusal(after, owner) != null) {
-                    return new Chunk(new byte[0], offset, path + ": changed while it was opened");
-                }
+            try (SeekableByteChannel channel = Files.newByteChannel(pinned.path(), StandardOpenOption.READ)) {
                 if (offset >= channel.size()) {
                     return new Chunk(new byte[0], Math.min(offset, channel.size()), "");
                 }
@@ -78,6 +76,8 @@ public final class OutputFile {
             }
         } catch (NoSuchFileException e) {
             return new Chunk(new byte[0], offset, "");
+        } catch (PathHandle.SymbolicLinkException e) {
+            return new Chunk(new byte[0], offset, path + ": not a regular file (a symbolic link)");
         } catch (IOException e) {
             return new Chunk(new byte[0], offset, path + ": " + e.getMessage());
         }
