@@ -32,7 +32,8 @@ import org.sss.lib.wire.Principal;
  * decimals: {@code date +%s.%N}), a newline and the body (UTF-8). The key that matches names the caller, as on the
  * challenge wire. A request that is unsigned, wrongly signed, whose time is more than 300 s from the server's, or
  * that was already taken (the same time and body signed again: a replay) is refused with 401 and an {@code <error>}
- * body (503 when more signed requests came within 300 s than can be remembered); a body over the maximum message
+ * body (503 when more signed requests came within 300 s than can be remembered: 200,000, a quarter of them from
+ * one key's principal); a body over the maximum message
  * size with 413; anything but {@code POST /sss} with 404 or 405. Otherwise the reply is 200 with the component's XML
  * reply, an {@code <error>} included, exactly as the challenge wire would carry it. {@code GET /metrics}, when the
  * component provides metrics, answers them in OpenMetrics text without authentication (counts, not contents).
@@ -207,7 +208,8 @@ public final class HttpTransport implements AutoCloseable {
             if (!signed.matches()) {
                 throw new IllegalStateException("an authenticated request's signature no longer parses");
             }
-            switch (replays.admit(Long.parseLong(signed.group(2)), signed.group(3), System.currentTimeMillis() / 1000)) {
+            switch (replays.admit(Long.parseLong(signed.group(2)), signed.group(3), System.currentTimeMillis() / 1000,
+                    principal.get().name())) {
                 case REPLAYED -> {
                     String why = "replayed: this signed request (the same time and body) was already taken; sign each"
                             + " request anew, with a later ts (ts may carry decimals: date +%s.%N)";
@@ -218,11 +220,11 @@ public final class HttpTransport implements AutoCloseable {
                     return;
                 }
                 case FULL -> {
-                    LOG.warn("{}: refused an HTTP request from {} ({}): {} signed requests within {} s", component, peer,
-                            principal.get().name(), REPLAY_CAPACITY, MAX_SKEW_SECONDS);
+                    LOG.warn("{}: refused an HTTP request from {} ({}): too many signed requests within {} s", component,
+                            peer, principal.get().name(), MAX_SKEW_SECONDS);
                     reply(response, callback, HttpStatus.SERVICE_UNAVAILABLE_503, handler.errorReply(
-                            ErrorCode.UNAVAILABLE, "more than " + REPLAY_CAPACITY + " signed requests within "
-                                    + MAX_SKEW_SECONDS + " s: try again shortly"));
+                            ErrorCode.UNAVAILABLE, "too many signed requests within " + MAX_SKEW_SECONDS
+                                    + " s (from this key, or from all): try again shortly"));
                     return;
                 }
                 case FRESH -> { }
