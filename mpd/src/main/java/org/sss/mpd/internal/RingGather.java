@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,9 +15,13 @@ import java.util.concurrent.TimeUnit;
  * that cannot be reached, or has not answered when the deadline passes, gives one {@code ID ? unreachable: WHY} line
  * instead of its own. Before, members were asked one after the other, and each that accepted a connection and then
  * said nothing held the listing for as long as it stayed silent. Each question is asked on a virtual thread of its
- * own; those still asking at the deadline are interrupted, which closes their sockets.
+ * own, at most {@value #AT_ONCE} at a time; those still asking at the deadline are interrupted, which closes their
+ * sockets.
  */
 public final class RingGather {
+    /** Members asked at once (each a connection): a large ring's listings must not use up the mpd's descriptors. */
+    static final int AT_ONCE = 32;
+
     /** How a member is asked: its lines, or an exception saying why not. */
     @FunctionalInterface
     public interface Question {
@@ -50,8 +55,20 @@ public final class RingGather {
         Map<String, String> inTime = Map.of();
         ExecutorService askers = Executors.newVirtualThreadPerTaskExecutor();
         try {
+            Semaphore asking = new Semaphore(AT_ONCE);
             for (Member member : others) {
-                askers.execute(() -> answers.put(member.id(), answer(member, question)));
+                askers.execute(() -> {
+                    try {
+                        asking.acquire();
+                    } catch (InterruptedException e) {
+                        return; // the deadline passed before its turn
+                    }
+                    try {
+                        answers.put(member.id(), answer(member, question));
+                    } finally {
+                        asking.release();
+                    }
+                });
             }
             askers.shutdown();
             askers.awaitTermination(deadline.toMillis(), TimeUnit.MILLISECONDS);

@@ -42,4 +42,25 @@ class RingGatherTest {
         assertThat(tookMillis).isLessThan(900);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> interrupted.get() == 2);
     }
+
+    @Test
+    void aLargeRingIsAskedAFewAtATime() {
+        java.util.concurrent.atomic.AtomicInteger now = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        List<Member> others = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            others.add(member("m" + i));
+        }
+        String all = RingGather.gather("a", List.of(), others, member -> {
+            most.accumulateAndGet(now.incrementAndGet(), Math::max);
+            try {
+                Thread.yield();
+                return List.of("x");
+            } finally {
+                now.decrementAndGet();
+            }
+        }, Duration.ofSeconds(20));
+        assertThat(all.lines()).hasSize(200).allMatch(line -> line.endsWith(" x"));
+        assertThat(most.get()).isLessThanOrEqualTo(RingGather.AT_ONCE);
+    }
 }
