@@ -26,6 +26,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "munge_cred.h"
+
 static pmix_proc_t me;
 
 static void usage(FILE *to, int status) {
@@ -81,11 +83,18 @@ static pmix_status_t ask(const char *key, const char *nspace, pmix_info_t **resu
     pmix_status_t rc;
     PMIX_ARGV_APPEND(rc, query.keys, key);
     bool yes = true;
-    PMIX_QUERY_QUALIFIERS_CREATE(&query, nspace ? 3 : 2);
+    /* Proof of who asks, where munged runs: a server that takes only munge's clients answers nothing without it. */
+    char *credential = munge_query_credential();
+    size_t n = 2;
+    PMIX_QUERY_QUALIFIERS_CREATE(&query, 2 + (nspace ? 1 : 0) + (credential ? 1 : 0));
     PMIX_INFO_LOAD(&query.qualifiers[0], PMIX_QUERY_REFRESH_CACHE, &yes, PMIX_BOOL);
     PMIX_INFO_LOAD(&query.qualifiers[1], "sss.requester", me.nspace, PMIX_STRING);
     if (nspace) {
-        PMIX_INFO_LOAD(&query.qualifiers[2], PMIX_NSPACE, nspace, PMIX_STRING);
+        PMIX_INFO_LOAD(&query.qualifiers[n++], PMIX_NSPACE, nspace, PMIX_STRING);
+    }
+    if (credential) {
+        PMIX_INFO_LOAD(&query.qualifiers[n++], "sss.credential", credential, PMIX_STRING);
+        free(credential);
     }
     *results = NULL;
     *nresults = 0;

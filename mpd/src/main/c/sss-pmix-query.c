@@ -23,7 +23,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "munge_cred.h"
 #include "sss-pmix.h"
+
+int helper_munge;
 
 /* ------------------------------------------------------------------ tools */
 
@@ -180,16 +183,23 @@ static const char *qualifier(const pmix_query_t *q, const char *key) {
     return NULL;
 }
 
-/* Who asks: the tool the `sss.requester` qualifier names, else the helper's own user unless it is root (root's
- * helper serves every user's tools, so a query that names no tool is refused). 1 and the user's name (empty: every
- * job) into `user`, or 0. */
+/* Who asks: the user a munge credential in the `sss.credential` qualifier proves (a credential that does not hold is
+ * refused); else, unless the server takes only munge's clients, the tool the `sss.requester` qualifier names (the
+ * user it claimed when it attached: its secret name stands for it, which is all a native server can go by); else the
+ * helper's own user unless it is root (root's helper serves every user's tools, so a query that proves nothing is
+ * refused). 1 and the user's name (empty: every job) into `user`, or 0. */
 static int requester(const pmix_query_t *queries, size_t nqueries, char *user, size_t size) {
-    const char *named = NULL;
-    for (size_t i = 0; i < nqueries && !named; i++) {
-        named = qualifier(&queries[i], "sss.requester");
+    const char *named = NULL, *credential = NULL;
+    for (size_t i = 0; i < nqueries; i++) {
+        named = named ? named : qualifier(&queries[i], "sss.requester");
+        credential = credential ? credential : qualifier(&queries[i], "sss.credential");
     }
     uid_t uid;
-    if (named) {
+    if (credential) {
+        if (!munge_query_user(credential, &uid)) {
+            return 0;
+        }
+    } else if (named && !helper_munge) {
         if (!tool_uid(named, &uid)) {
             return 0;
         }

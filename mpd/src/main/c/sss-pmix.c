@@ -415,6 +415,7 @@ int main(int argc, char **argv) {
      * accepts only clients munged vouches for, and the library fails to start when munged cannot be reached. */
     if (security && !strcmp(security, "munge")) {
         setenv("PMIX_MCA_psec", "munge", 1);
+        helper_munge = 1;
     }
     pmix_status_t rc = PMIx_server_init(&module, info, 8);
     if (rc != PMIX_SUCCESS) {

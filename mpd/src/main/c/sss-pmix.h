@@ -59,6 +59,9 @@ int add_parent_id(void *list, const char *parent);
 
 /* The library's directory and the ranks' shared-memory directory, made by make_dirs. */
 extern char helper_tmpdir[4096];
+/* Whether the server takes only clients munged vouches for (--security munge): tools then prove their user in
+ * each query with a munge credential (sss-pmix-query.c). */
+extern int helper_munge;
 extern char helper_shmdir[4096 + 8];
 extern char helper_dstdir[4096 + 16];
 

@@ -19,14 +19,19 @@ import org.sss.mpd.PmixSecurity;
  * {@code fake_uid.so} preloaded so that the library claims uid 0. With {@code --pmix-security munge} the server takes
  * only clients munged vouches for, and refuses it; with {@code native} (OpenPMIx's default when munged is not used)
  * the same impostor gets in, which is what the munge mode is for. A tool that names itself as the job is attached under
- * a name of its own, in both modes: its queries are refused and its spawn is not the job's. Needs munged (bin/sss
- * test starts it as root) and root, to run the impostor as nobody.
+ * a name of its own, in both modes: its queries are refused and its spawn is not the job's. With munge a tool's query
+ * must carry a munge credential: nobody asking in the name of root's tool (its secret name, learnt) is refused, which
+ * native cannot tell. Needs munged (bin/sss test starts it as root) and root, to run the impostor as nobody.
  */
 class PmixSecurityIntegrationTest {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
-    /** What the impostors said: posing as root's rank, as a tool named as the job, as a tool named otherwise. */
-    private record Attempts(LocalRing.Result asRank, LocalRing.Result asJobNamedTool, LocalRing.Result asOwnTool) {
+    /**
+     * What the impostors said: posing as root's rank, as a tool named as the job, as a tool named otherwise, and as a
+     * tool asking in the name of root's tool (its secret name, learnt) without a credential; and root's own tool.
+     */
+    private record Attempts(LocalRing.Result asRank, LocalRing.Result asJobNamedTool, LocalRing.Result asOwnTool,
+                            LocalRing.Result asRootsTool, LocalRing.Result rootsTool) {
     }
 
     /**
@@ -64,7 +69,17 @@ class PmixSecurityIntegrationTest {
                 jobNamedTool.addAll(List.of(impostor, "--tool", nspace));
                 List<String> ownTool = new ArrayList<>(tool);
                 ownTool.addAll(List.of(impostor, "--tool", "nobodys-tool"));
-                return new Attempts(LocalRing.run(rank), LocalRing.run(jobNamedTool), LocalRing.run(ownTool));
+                // Root's tool, named by the server; a tool of nobody's then asks in its name.
+                List<String> rootTool = new ArrayList<>(tool.subList(4, tool.size()));
+                rootTool.addAll(List.of(impostor, "--tool", "-"));
+                LocalRing.Result roots = LocalRing.run(rootTool);
+                String rootsName = roots.stdout().lines().findFirst().orElse("").replaceFirst("^connected as ", "")
+                        .replaceFirst(":0$", "");
+                assertThat(rootsName).as(roots.stdout() + roots.stderr()).startsWith("sss-tool.");
+                List<String> asRoots = new ArrayList<>(tool);
+                asRoots.addAll(List.of(impostor, "--query-as", rootsName));
+                return new Attempts(LocalRing.run(rank), LocalRing.run(jobNamedTool), LocalRing.run(ownTool),
+                        LocalRing.run(asRoots), roots);
             } finally {
                 job.destroyForcibly();
             }
@@ -86,7 +101,11 @@ class PmixSecurityIntegrationTest {
         assertThat(munge.asJobNamedTool().stdout()).as(munge.asJobNamedTool().stderr())
                 .contains("query: NO-PERMISSIONS").containsPattern("spawn: (?!SUCCESS)");
         assertThat(munge.asOwnTool().stdout()).as("nobody's own tool, named otherwise, attaches: "
-                + munge.asOwnTool().stderr()).startsWith("connected as nobodys-tool:").contains("query: SUCCESS");
+                + munge.asOwnTool().stderr()).startsWith("connected as nobodys-tool:");
+        // With munge a query proves its user by a credential (mpdproctable sends one): a name alone is no proof.
+        assertThat(munge.rootsTool().stdout()).as("root's tool, without a credential").contains("query: NO-PERMISSIONS");
+        assertThat(munge.asRootsTool().stdout()).as("nobody asking in the name of root's tool")
+                .contains("query: NO-PERMISSIONS");
 
         Attempts nativeMode = poseAsRootsRank(dir.resolve("native"), "native", 216);
         assertThat(nativeMode.asRank().exit()).as("the same impostor, native: " + nativeMode.asRank().stdout()
@@ -94,5 +113,7 @@ class PmixSecurityIntegrationTest {
         assertThat(nativeMode.asRank().stdout()).startsWith("connected as sss.");
         assertThat(nativeMode.asJobNamedTool().stdout()).contains("query: NO-PERMISSIONS")
                 .containsPattern("spawn: (?!SUCCESS)");
+        assertThat(nativeMode.asRootsTool().stdout()).as("native goes by the name: the weakness munge closes")
+                .contains("query: SUCCESS");
     }
 }
