@@ -50,6 +50,14 @@ static int find_server(const char *base, const char *host, long want_pid, char *
             continue;
         }
         char path[4200];
+        /* Another user could plant a directory of that name pointing at a server of their own, which would then get
+         * this tool's queries and their credentials: only root's or this user's own, not writable by others. */
+        struct stat dir;
+        snprintf(path, sizeof path, "%s/%s", base, e->d_name);
+        if (lstat(path, &dir) || !S_ISDIR(dir.st_mode) || (dir.st_uid != 0 && dir.st_uid != getuid())
+            || (dir.st_mode & (S_IWGRP | S_IWOTH))) {
+            continue;
+        }
         snprintf(path, sizeof path, "%s/%s/pid", base, e->d_name);
         FILE *f = fopen(path, "r");
         long pid = 0;

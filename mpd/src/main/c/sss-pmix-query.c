@@ -183,11 +183,13 @@ static const char *qualifier(const pmix_query_t *q, const char *key) {
     return NULL;
 }
 
-/* Who asks: the user a munge credential in the `sss.credential` qualifier proves (a credential that does not hold is
- * refused); else, unless the server takes only munge's clients, the tool the `sss.requester` qualifier names (the
- * user it claimed when it attached: its secret name stands for it, which is all a native server can go by); else the
- * helper's own user unless it is root (root's helper serves every user's tools, so a query that proves nothing is
- * refused). 1 and the user's name (empty: every job) into `user`, or 0. */
+/* Who asks. Where the server takes only munge's clients: the user a munge credential in the `sss.credential`
+ * qualifier proves, and only if the tool the `sss.requester` qualifier names attached as that user (a credential
+ * alone could have been taken from another user's tool by a server that posed as this one; a name alone could have
+ * been handed out before the library checked the tool's credential); anything less is refused. Otherwise (native),
+ * the tool `sss.requester` names (the user it claimed when it attached: its secret name stands for it, which is all a
+ * native server can go by), else the helper's own user unless it is root (root's helper serves every user's tools, so
+ * a query that names none is refused). 1 and the user's name (empty: every job) into `user`, or 0. */
 static int requester(const pmix_query_t *queries, size_t nqueries, char *user, size_t size) {
     const char *named = NULL, *credential = NULL;
     for (size_t i = 0; i < nqueries; i++) {
@@ -195,11 +197,13 @@ static int requester(const pmix_query_t *queries, size_t nqueries, char *user, s
         credential = credential ? credential : qualifier(&queries[i], "sss.credential");
     }
     uid_t uid;
-    if (credential) {
-        if (!munge_query_user(credential, &uid)) {
+    if (helper_munge) {
+        uid_t attached;
+        if (!credential || !named || !munge_query_user(credential, &uid) || !tool_uid(named, &attached)
+            || attached != uid) {
             return 0;
         }
-    } else if (named && !helper_munge) {
+    } else if (named) {
         if (!tool_uid(named, &uid)) {
             return 0;
         }
