@@ -76,9 +76,7 @@ public final class OutputFile {
             }
         } catch (NoSuchFileException e) {
             return new Chunk(new byte[0], offset, "");
-        } catch (PathHandle.SymbolicLinkException e) {
-            return new Chunk(new byte[0], offset, path + ": not a regular file (a symbolic link)");
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             return new Chunk(new byte[0], offset, path + ": " + e.getMessage());
         }
     }

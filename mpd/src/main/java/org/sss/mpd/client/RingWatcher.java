@@ -11,7 +11,7 @@ import org.sss.lib.wire.SharedKey;
 /**
  * Reads the mpd ring's membership: keeps a console to one mpd (the configured ones in order, then any member it
  * has seen) and asks it for the ring. The node state manager polls it; the dashboard shows it, and reads jobs' output
- * through it. Thread-safe: one request at a time.
+ * through it (each read on a console of its own). Thread-safe.
  */
 public final class RingWatcher implements AutoCloseable {
     private final List<Endpoint> configured;
@@ -38,7 +38,8 @@ public final class RingWatcher implements AutoCloseable {
     }
 
     /**
-     * Reads a piece of a job's output where the job wrote it, through the console (see {@link MpdConsole#readOutput}).
+     * Reads a piece of a job's output where the job wrote it (see {@link MpdConsole#readOutput}), through a console of
+     * its own, opened for this read and closed after it: a slow node holds up no other read, nor the ring's view.
      *
      * @param node   the job's first node
      * @param path   the output file
@@ -47,17 +48,26 @@ public final class RingWatcher implements AutoCloseable {
      * @return what was read, or why nothing was
      * @throws IOException if no mpd of the ring can be asked
      */
-    public synchronized OutputFile.Chunk readOutput(String node, String path, String owner, long offset)
-            throws IOException {
-        if (console == null && read().members() == null) {
-            throw new IOException("no mpd of the ring answers");
+    public OutputFile.Chunk readOutput(String node, String path, String owner, long offset) throws IOException {
+        List<Endpoint> candidates;
+        synchronized (this) {
+            candidates = new ArrayList<>(configured);
+            candidates.addAll(seen);
         }
-        try {
-            return console.readOutput(node, path, owner, offset);
-        } catch (IOException e) {
-            closeConsole();
-            throw e;
+        IOException last = new IOException("no mpd configured");
+        for (Endpoint endpoint : candidates) {
+            MpdConsole attempt;
+            try {
+                attempt = MpdConsole.connect(endpoint, secret);
+            } catch (IOException e) {
+                last = e;
+                continue;
+            }
+            try (attempt) {
+                return attempt.readOutput(node, path, owner, offset);
+            }
         }
+        throw new IOException("no mpd of the ring answers (last: " + last.getMessage() + ")", last);
     }
 
     /** @return the ring's members, or the reason no mpd answered */

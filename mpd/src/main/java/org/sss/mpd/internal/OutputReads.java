@@ -3,10 +3,13 @@ package org.sss.mpd.internal;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -21,12 +24,19 @@ import org.sss.mpd.client.OutputFile;
  * owned by the job's user, no link). A request naming another node is passed to that node's mpd (within
  * {@value #FORWARD_SECONDS} s). Only consoles holding the ring's secret may ask, as for everything else they can do;
  * a job's own console may not. The answer is {@code output-data next=OFFSET [problem=WHY]} with the bytes as body; a
- * node not in the ring, or not answering, is a problem, not an error. Reads run on virtual threads, never on the
- * link's reader.
+ * node not in the ring, or not answering, is a problem, not an error. Requests are handled on virtual threads, never on
+ * the link's reader; the file itself is read on one of {@value #READERS} platform threads (a file on a hung file
+ * system, or one its owner holds a lease on, blocks the thread that opens it, which would otherwise pin a virtual
+ * thread's carrier), within {@value #READ_SECONDS} s; with all of them busy a read is refused.
  */
 public final class OutputReads {
     /** How long a read passed to another node's mpd may take. */
     static final long FORWARD_SECONDS = 10;
+    /** Threads that read files; a read that finds them all busy and {@value #QUEUED} waiting is refused. */
+    static final int READERS = 4;
+    /** How long a file may take to be read here: less than {@link #FORWARD_SECONDS}, so the answer is not too late. */
+    static final long READ_SECONDS = 8;
+    static final int QUEUED = 64;
     private static final Logger LOG = LoggerFactory.getLogger(OutputReads.class);
 
     /** How a request is passed to another member: its answer. */
@@ -45,7 +55,9 @@ public final class OutputReads {
     private final Member self;
     private final Supplier<List<Member>> members;
     private final Forwarder forwarder;
-    private final ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService readers = new ThreadPoolExecutor(READERS, READERS, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(QUEUED), Thread.ofPlatform().daemon().name("mpd-output-read-", 0).factory());
 
     /**
      * @param self      this mpd
@@ -73,12 +85,12 @@ public final class OutputReads {
             throw new MalformedMessageException("offset must be a byte count, not " + offset);
         }
         String node = message.get("node");
-        readers.execute(() -> link.trySend(answer(node, path, owner, offset)));
+        requests.execute(() -> link.trySend(answer(node, path, owner, offset)));
     }
 
     private MpdMessage answer(String node, String path, String owner, long offset) {
         if (node == null || node.isEmpty() || node.equals(self.id()) || node.equals(self.host())) {
-            OutputFile.Chunk chunk = OutputFile.read(path, owner, offset);
+            OutputFile.Chunk chunk = readHere(path, owner, offset);
             return data(chunk.nextOffset(), chunk.problem()).body(chunk.bytes()).build();
         }
         Member target = memberNamed(node);
@@ -87,7 +99,7 @@ public final class OutputReads {
         }
         MpdMessage request = MpdMessage.of("output-read").with("path", path).with("owner", owner).with("offset", offset)
                 .build();
-        Future<MpdMessage> asked = readers.submit(() -> forwarder.ask(target, request));
+        Future<MpdMessage> asked = requests.submit(() -> forwarder.ask(target, request));
         try {
             MpdMessage reply = asked.get(FORWARD_SECONDS, TimeUnit.SECONDS);
             if (reply != null && reply.cmd().equals("output-data")) {
@@ -103,6 +115,26 @@ public final class OutputReads {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return data(offset, "interrupted").build();
+        }
+    }
+
+    private OutputFile.Chunk readHere(String path, String owner, long offset) {
+        Future<OutputFile.Chunk> read;
+        try {
+            read = readers.submit(() -> OutputFile.read(path, owner, offset));
+        } catch (RejectedExecutionException e) {
+            return new OutputFile.Chunk(new byte[0], offset, "the mpd of " + self.id() + " is busy reading other output");
+        }
+        try {
+            return read.get(READ_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("mpd {}: output {} not read within {} s (a hung file system?)", self.id(), path, READ_SECONDS);
+            return new OutputFile.Chunk(new byte[0], offset, path + ": not read within " + READ_SECONDS + " s");
+        } catch (ExecutionException e) {
+            return new OutputFile.Chunk(new byte[0], offset, path + ": " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new OutputFile.Chunk(new byte[0], offset, "interrupted");
         }
     }
 

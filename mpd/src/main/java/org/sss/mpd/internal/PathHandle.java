@@ -28,6 +28,9 @@ public final class PathHandle implements AutoCloseable {
     private static final MethodHandle OPEN = LINKER.downcallHandle(LINKER.defaultLookup().find("open").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2),
             Linker.Option.captureCallState("errno"));
+    /** Its own, not {@link Posix}'s: the dashboard uses this class too, and needs none of Posix's other bindings. */
+    private static final MethodHandle CLOSE = LINKER.downcallHandle(LINKER.defaultLookup().find("close").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final boolean AARCH64 = "aarch64".equals(System.getProperty("os.arch"));
     private static final int O_PATH = 0x200000;
     private static final int O_NOFOLLOW = AARCH64 ? 0x8000 : 0x20000;
@@ -44,7 +47,8 @@ public final class PathHandle implements AutoCloseable {
      * @param path the file
      * @return it, pinned
      * @throws NoSuchFileException     if there is no such file
-     * @throws SymbolicLinkException   if the path's last component is a symbolic link
+     * @throws SymbolicLinkException   if a component on the way loops (a link to a link...); a last component that
+     *                                 is a link is pinned itself, and is then not a regular file
      * @throws IOException             if it cannot be opened otherwise
      */
     public static PathHandle open(Path path) throws IOException {
@@ -59,7 +63,7 @@ public final class PathHandle implements AutoCloseable {
                 throw new NoSuchFileException(path.toString());
             }
             if (errno == ELOOP) {
-                throw new SymbolicLinkException(path + ": a symbolic link");
+                throw new SymbolicLinkException(path + ": too many levels of symbolic links");
             }
             throw new IOException(path + ": " + Errno.describe(errno));
         } catch (IOException e) {
@@ -76,10 +80,14 @@ public final class PathHandle implements AutoCloseable {
 
     @Override
     public void close() {
-        Posix.close(fd);
+        try {
+            int ignored = (int) CLOSE.invokeExact(fd);
+        } catch (Throwable e) {
+            throw new IllegalStateException("close failed: " + e, e);
+        }
     }
 
-    /** The path named a symbolic link, which is not followed. */
+    /** The path's links loop. */
     public static final class SymbolicLinkException extends IOException {
         private static final long serialVersionUID = 1L;
 

@@ -45,8 +45,6 @@ public final class SuiteView implements AutoCloseable {
     private static final ObjectFactory FACTORY = new ObjectFactory();
     private final ComponentClient components;
     private final RingWatcher ring;
-    /** A console of its own for jobs' output, so that a slow node's read never holds up the ring's view. */
-    private final RingWatcher outputRing;
     private byte[] ringReply;
     private long ringReadAt;
 
@@ -57,7 +55,6 @@ public final class SuiteView implements AutoCloseable {
     public SuiteView(ComponentClient components, RingAccess ring) {
         this.components = components;
         this.ring = ring == null ? null : new RingWatcher(ring.mpds(), ring.secret());
-        this.outputRing = ring == null ? null : new RingWatcher(ring.mpds(), ring.secret());
     }
 
     /**
@@ -189,7 +186,7 @@ public final class SuiteView implements AutoCloseable {
      * @return a piece of its output, read where the job wrote it (see {@link JobOutput})
      */
     public OutputFile.Chunk output(JobType job, boolean error, long offset) {
-        return JobOutput.read(outputRing, job, error, offset);
+        return JobOutput.read(ring, job, error, offset);
     }
 
     /**
@@ -256,7 +253,6 @@ public final class SuiteView implements AutoCloseable {
     public synchronized void close() {
         if (ring != null) {
             ring.close();
-            outputRing.close();
         }
     }
 }
