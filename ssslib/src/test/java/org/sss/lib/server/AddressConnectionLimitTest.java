@@ -16,7 +16,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.sss.lib.error.ErrorCode;
 import org.sss.lib.wire.Digest;
 import org.sss.lib.wire.KeyRing;
 import org.sss.lib.wire.Principal;
@@ -37,18 +36,7 @@ class AddressConnectionLimitTest {
 
     @BeforeEach
     void start() throws IOException {
-        MessageHandler echo = new MessageHandler() {
-            @Override
-            public byte[] handle(byte[] payload, RequestContext context) {
-                return "<ok/>".getBytes(StandardCharsets.UTF_8);
-            }
-
-            @Override
-            public byte[] errorReply(ErrorCode code, String message) {
-                return ("<error code=\"" + code.wireCode() + "\"/>").getBytes(StandardCharsets.UTF_8);
-            }
-        };
-        transport = HttpTransport.start("test", "127.0.0.1", 0, new KeyRing(List.of(ALICE), "alice"), 1024, echo);
+        transport = HttpTransport.start("test", "127.0.0.1", 0, new KeyRing(List.of(ALICE), "alice"), 1024, HttpTransportTest.echo());
     }
 
     @AfterEach

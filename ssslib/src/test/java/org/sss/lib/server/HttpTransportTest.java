@@ -27,9 +27,11 @@ class HttpTransportTest {
     private final HttpClient client = HttpClient.newHttpClient();
     private HttpTransport transport;
 
-    @BeforeEach
-    void start() throws IOException {
-        MessageHandler echo = new MessageHandler() {
+    /**
+     * @return a handler that answers {@code <ok who="PRINCIPAL" bytes="N"/>}, and errors as {@code <error code/>}
+     */
+    static MessageHandler echo() {
+        return new MessageHandler() {
             @Override
             public byte[] handle(byte[] payload, RequestContext context) {
                 return ("<ok who=\"" + context.principal().name() + "\" bytes=\"" + payload.length + "\"/>")
@@ -41,7 +43,11 @@ class HttpTransportTest {
                 return ("<error code=\"" + code.wireCode() + "\"/>").getBytes(StandardCharsets.UTF_8);
             }
         };
-        transport = HttpTransport.start("test", "127.0.0.1", 0, new KeyRing(List.of(ALICE), "alice"), 1024, echo);
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        transport = HttpTransport.start("test", "127.0.0.1", 0, new KeyRing(List.of(ALICE), "alice"), 1024, echo());
     }
 
     @AfterEach
