@@ -10,7 +10,8 @@
 #         fences inside it as each host's mpd logs them (bench/pmix-fences.py), and the memory of the 32 mpds.
 # The mpds listen on BENCH_NET.FIRST, FIRST+1, ... (default 127.0.0.2 on, as mpdboot --local); set BENCH_NET and
 # BENCH_FIRST to keep to a block of loopback addresses. ROUNDS (default 15) and WIDE_ROUNDS (default 3) runs each;
-# BENCH_KEEP=1 keeps the mpds' logs.
+# BENCH_KEEP=1 keeps the mpds' logs. BENCH_PMIX_SECURITY (auto, munge or native; default auto) is each mpd's
+# --pmix-security, to measure what munge costs (docs/PMIX.md, Security).
 # Needs Python 3, Debian's mpich, openmpi-bin, libopenmpi-dev and libpmix-dev (installed when missing
 # and run as root; the suite is then rebuilt for sss-pmix).
 # Usage: bench/pmix.sh [cpi] [wide]
@@ -57,12 +58,14 @@ ring() {
   first="$NET.$FIRST"
   echo "\$ a ring of $n mpds at $first-$NET.$((FIRST + n - 1))"
   setsid "$ROOT/bin/mpd" --host "$first" --secret "$MPD_CONF_FILE" --console-file "$MPD_CONSOLE_FILE" \
+    --pmix-security "${BENCH_PMIX_SECURITY:-auto}" \
     >>"$WORK/logs/$first.log" 2>&1 </dev/null &
   PIDS+=("$!")
   wait_until 60 '[ -s "$MPD_CONSOLE_FILE" ]' || sss_die "the first mpd did not start: $(tail -n 3 "$WORK/logs/$first.log")"
   for i in $(seq 1 $((n - 1))); do
     address="$NET.$((FIRST + i))"
     setsid "$ROOT/bin/mpd" --host "$address" --secret "$MPD_CONF_FILE" --join "$(cat "$MPD_CONSOLE_FILE")" \
+      --pmix-security "${BENCH_PMIX_SECURITY:-auto}" \
       >>"$WORK/logs/$address.log" 2>&1 </dev/null &
     PIDS+=("$!")
   done
@@ -79,6 +82,7 @@ load() {
   echo "  load: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
+echo "PMIx security: ${BENCH_PMIX_SECURITY:-auto} (munged $(munge -n </dev/null >/dev/null 2>&1 && echo answers || echo "does not answer"))"
 echo "machine: $(nproc) cores, $(uname -sr), $("$JAVA" -version 2>&1 | head -n 1), Open MPI $(ompi_info --version 2>/dev/null | sed -n 's/^Open MPI v//p' | head -n 1), Hydra $(mpiexec.hydra --version 2>/dev/null | sed -n 's/^ *Version: *//p' | head -n 1), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 what="${*:-cpi wide}"
 mkdir -p "$WORK/openmpi" "$WORK/mpich"
