@@ -86,12 +86,7 @@ public final class Mpd implements AutoCloseable, LinkHandler {
                 RankLauncher.forThisProcess(java.util.Optional.ofNullable(settings.execHelper())), settings.fanout(),
                 settings.killGrace().toMillis(), settings.keepEnded(), new JobConsoles(secret, handshake.digest()),
                 java.util.Optional.ofNullable(settings.pmixHelper()));
-        this.outputReads = new OutputReads(self, () -> ring.membership().members(), (member, request) -> {
-            try (Link link = Link.connect(member.endpoint(), handshake, secretRingKey(), HANDSHAKE_TIMEOUT)) {
-                link.send(request);
-                return link.receive();
-            }
-        });
+        this.outputReads = new OutputReads(self, () -> ring.membership().members(), this::ask);
         this.routes = routes();
         this.acceptor = Thread.ofPlatform().daemon().name("mpd-accept-" + self.id()).unstarted(this::acceptLoop);
     }
@@ -264,18 +259,23 @@ public final class Mpd implements AutoCloseable, LinkHandler {
         Thread.ofVirtual().name("mpd-" + replyCmd).start(() -> {
             List<Member> others = ring.membership().members().stream().filter(m -> !m.id().equals(self.id())).toList();
             String all = RingGather.gather(self.id(), local.get(), others, member -> {
-                try (Link link = Link.connect(member.endpoint(), handshake, secretRingKey(), HANDSHAKE_TIMEOUT)) {
-                    link.send(MpdMessage.of(query).build());
-                    MpdMessage reply = link.receive();
-                    if (reply == null) {
-                        throw new IOException("the link closed before its answer");
-                    }
-                    return reply.body().length == 0 ? List.of()
-                            : List.of(new String(reply.body(), StandardCharsets.UTF_8).split("\n"));
+                MpdMessage reply = ask(member, MpdMessage.of(query).build());
+                if (reply == null) {
+                    throw new IOException("the link closed before its answer");
                 }
+                return reply.body().length == 0 ? List.of()
+                        : List.of(new String(reply.body(), StandardCharsets.UTF_8).split("\n"));
             }, GATHER_DEADLINE);
             console.trySend(MpdMessage.of(replyCmd).body(all.getBytes(StandardCharsets.UTF_8)).build());
         });
+    }
+
+    /** Sends one request to another member on a connection of its own; its answer, or null if the link closed first. */
+    private MpdMessage ask(Member member, MpdMessage request) throws IOException, MalformedMessageException {
+        try (Link link = Link.connect(member.endpoint(), handshake, secretRingKey(), HANDSHAKE_TIMEOUT)) {
+            link.send(request);
+            return link.receive();
+        }
     }
 
     private SharedKey secretRingKey() {

@@ -51,24 +51,16 @@ class PmixToolIntegrationTest {
         return LocalRing.mpiexecBinary().resolveSibling("mpdproctable");
     }
 
-    private record Run(int exit, String stdout, String stderr) {
-    }
-
-    private static Run run(List<String> command) {
-        LocalRing.Result result = LocalRing.run(command);
-        return new Run(result.exit(), result.stdout(), result.stderr());
-    }
-
-    private static Run proctable(String... args) {
+    private static LocalRing.Result proctable(String... args) {
         List<String> command = new ArrayList<>(List.of(tool().toString()));
         command.addAll(List.of(args));
-        return run(command);
+        return LocalRing.run(command);
     }
 
     /** @return mpdlistjobs's blocks, run as the tool a user would run */
     private static List<Proc> listjobs() {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Run listed = run(List.of(java, "-cp", System.getProperty("java.class.path"), MpdListJobsMain.class.getName(),
+        LocalRing.Result listed = LocalRing.run(List.of(java, "-cp", System.getProperty("java.class.path"), MpdListJobsMain.class.getName(),
                 "--mpd", ring.consoleAddress(), "--secret", ring.secret().toString()));
         assertThat(listed.exit()).as(listed.stderr()).isZero();
         List<Proc> procs = new ArrayList<>();
@@ -142,7 +134,7 @@ class PmixToolIntegrationTest {
             listed.forEach(p -> hosts.add(p.host()));
             assertThat(hosts).hasSize(4);
 
-            Run all = proctable("--host", "127.0.0.232", "--namespaces", "--status", jid, jid);
+            LocalRing.Result all = proctable("--host", "127.0.0.232", "--namespaces", "--status", jid, jid);
             assertThat(all.exit()).as(all.stderr()).isZero();
             assertThat(all.stdout()).containsPattern("(?m)^namespaces (.*,)?sss\\." + java.util.regex.Pattern.quote(jid)
                     + "(,.*)?$");
@@ -150,12 +142,12 @@ class PmixToolIntegrationTest {
             assertThat(table(all.stdout())).as(all.stdout()).containsExactlyInAnyOrderElementsOf(listed);
             assertThat(all.stdout()).contains("PROC EXECUTING");
 
-            Run local = proctable("--host", "127.0.0.231", "--local", jid);
+            LocalRing.Result local = proctable("--host", "127.0.0.231", "--local", jid);
             assertThat(local.exit()).as(local.stderr()).isZero();
             assertThat(table(local.stdout())).as(local.stdout()).isNotEmpty()
                     .containsExactlyInAnyOrderElementsOf(listed.stream().filter(p -> p.host().equals("127.0.0.231")).toList());
 
-            Run unknown = proctable("--host", "127.0.0.230", "no-such-job");
+            LocalRing.Result unknown = proctable("--host", "127.0.0.230", "no-such-job");
             assertThat(unknown.exit()).isEqualTo(1);
             assertThat(unknown.stderr()).contains("sss.no-such-job").contains("NOT-FOUND");
         } finally {
@@ -163,7 +155,7 @@ class PmixToolIntegrationTest {
         }
         Awaitility.await("the ended job's status gone").atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
                 .until(() -> proctable("--host", "127.0.0.233", "--status", jid).exit() == 1);
-        Run ended = proctable("--host", "127.0.0.233", "--namespaces");
+        LocalRing.Result ended = proctable("--host", "127.0.0.233", "--namespaces");
         assertThat(ended.exit()).as(ended.stderr()).isZero();
         assertThat(ended.stdout().strip()).isEqualTo("namespaces");
     }
@@ -176,9 +168,9 @@ class PmixToolIntegrationTest {
         assumeThat(Path.of("/usr/sbin/runuser")).isExecutable();
         WaitingJob job = startWaitingJob(2, "go-2");
         try {
-            Run own = proctable("--host", "127.0.0.230", job.jid());
+            LocalRing.Result own = proctable("--host", "127.0.0.230", job.jid());
             assertThat(table(own.stdout())).as(own.stderr()).hasSize(2);
-            Run other = run(List.of("/usr/sbin/runuser", "-u", "nobody", "--", tool().toString(), "--attach",
+            LocalRing.Result other = LocalRing.run(List.of("/usr/sbin/runuser", "-u", "nobody", "--", tool().toString(), "--attach",
                     rendezvous("127.0.0.230").toString(), "--namespaces", job.jid()));
             assertThat(other.exit()).as(other.stdout() + other.stderr()).isEqualTo(1);
             assertThat(other.stdout().strip()).isEqualTo("namespaces");

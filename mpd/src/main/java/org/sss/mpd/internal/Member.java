@@ -13,6 +13,20 @@ import org.sss.lib.wire.Endpoint;
  * @param endpoint where the mpd listens
  */
 public record Member(String id, String host, Endpoint endpoint) {
+    /**
+     * @param members the ring's members
+     * @param name    an mpd id, else a host name
+     * @return the member of that id, else the first of that host name
+     */
+    public static java.util.Optional<Member> named(List<Member> members, String name) {
+        for (Member member : members) {
+            if (member.id().equals(name)) {
+                return java.util.Optional.of(member);
+            }
+        }
+        return members.stream().filter(member -> member.host().equals(name)).findFirst();
+    }
+
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
 
     /** Checks the names. */

@@ -93,7 +93,7 @@ public final class OutputReads {
             OutputFile.Chunk chunk = readHere(path, owner, offset);
             return data(chunk.nextOffset(), chunk.problem()).body(chunk.bytes()).build();
         }
-        Member target = memberNamed(node);
+        Member target = Member.named(members.get(), node).orElse(null);
         if (target == null) {
             return data(offset, "node " + node + " is not in the mpd ring now").build();
         }
@@ -136,21 +136,6 @@ public final class OutputReads {
             Thread.currentThread().interrupt();
             return new OutputFile.Chunk(new byte[0], offset, "interrupted");
         }
-    }
-
-    private Member memberNamed(String node) {
-        List<Member> now = members.get();
-        for (Member member : now) {
-            if (member.id().equals(node)) {
-                return member;
-            }
-        }
-        for (Member member : now) {
-            if (member.host().equals(node)) {
-                return member;
-            }
-        }
-        return null;
     }
 
     private static MpdMessage.Builder data(long next, String problem) {

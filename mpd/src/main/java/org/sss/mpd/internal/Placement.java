@@ -113,16 +113,7 @@ public record Placement(List<String> tree, int[] rankHost) {
     }
 
     private static Member find(List<Member> members, String name) {
-        for (Member member : members) {
-            if (member.id().equals(name)) {
-                return member;
-            }
-        }
-        for (Member member : members) {
-            if (member.host().equals(name)) {
-                return member;
-            }
-        }
-        throw new IllegalArgumentException("host " + name + " is not in the ring (mpdtrace lists it)");
+        return Member.named(members, name).orElseThrow(
+                () -> new IllegalArgumentException("host " + name + " is not in the ring (mpdtrace lists it)"));
     }
 }
