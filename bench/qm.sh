@@ -11,6 +11,7 @@
 #      jobs per second end to end, ROUNDS times on the same suite (the first round pays for the components' JIT; the
 #      later ones are the steady state of a suite that has been up a while); each round with the CPU time per job of
 #      every component and mpd (an mpd's with the jobs it ran), which compares across machines where a rate does not,
+#      and the part of it the JVMs' JIT compiler threads took (the warm-up a suite that has just started pays),
 #      the request/reply exchanges and events per job read from the components' /metrics, the process manager's group
 #      table and its live heap; beside it, once, the machine's floor for the same jobs (bench/c/job-floor.c).
 # Slurm's figures on this kind of machine (sbatch 130-220 submits/s, 10-34 trivial jobs/s end to end, squeue 24-33 ms)

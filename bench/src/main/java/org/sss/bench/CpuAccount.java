@@ -12,13 +12,16 @@ import java.util.Map;
  * CPU time spent by named processes (with the children they reaped and those still alive) between two readings of
  * {@code /proc}: a benchmark reads it before a round and after, and divides by the work done, so that a figure such
  * as "CPU milliseconds per job" can be compared across machines of different speeds where a rate cannot. Also reads the
- * whole machine's busy time from {@code /proc/stat}, which tells whether the round was bound by the CPUs.
+ * whole machine's busy time from {@code /proc/stat}, which tells whether the round was bound by the CPUs, and the
+ * part of the processes' time their JVMs' JIT compiler threads took (a daemon's warm-up, which a round of a suite that
+ * has just started pays and a later round mostly does not).
  */
 final class CpuAccount {
     /** Clock ticks per second of the {@code /proc} counters ({@code getconf CLK_TCK}: 100 on Linux). */
     private static final double TICKS_PER_SECOND = 100.0;
     private final Map<String, Long> pids;
     private final Map<String, Long> startTicks = new LinkedHashMap<>();
+    private final Map<String, Long> startCompilerTicks = new LinkedHashMap<>();
     private long machineBusyStart;
     private long machineTotalStart;
 
@@ -34,7 +37,10 @@ final class CpuAccount {
 
     /** Takes the readings a round starts from. */
     void start() {
-        pids.forEach((name, pid) -> startTicks.put(name, ticksOf(pid)));
+        pids.forEach((name, pid) -> {
+            startTicks.put(name, ticksOf(pid));
+            startCompilerTicks.put(name, compilerTicksOf(pid));
+        });
         long[] machine = machineTicks();
         machineBusyStart = machine[0];
         machineTotalStart = machine[1];
@@ -43,22 +49,57 @@ final class CpuAccount {
     /**
      * @param units how much work the round did (jobs)
      * @param unit  its name in the line ("job")
-     * @return one line: CPU milliseconds per unit by process, their sum, and how busy the machine was
+     * @return two lines: CPU milliseconds per unit by process, their sum and how busy the machine was; then the part
+     *         of each the JVMs' JIT compiler threads took
      */
     String report(int units, String unit) {
         StringBuilder line = new StringBuilder("CPU per " + unit + ":");
+        StringBuilder compilers = new StringBuilder("of which the JIT compilers' threads:");
         double sum = 0;
+        double compiling = 0;
         for (Map.Entry<String, Long> entry : pids.entrySet()) {
-            long ticks = ticksOf(entry.getValue()) - startTicks.get(entry.getKey());
-            double millis = ticks * 1000.0 / TICKS_PER_SECOND / units;
+            double millis = (ticksOf(entry.getValue()) - startTicks.get(entry.getKey())) * 1000.0 / TICKS_PER_SECOND
+                    / units;
+            double compiled = (compilerTicksOf(entry.getValue()) - startCompilerTicks.get(entry.getKey())) * 1000.0
+                    / TICKS_PER_SECOND / units;
             sum += millis;
+            compiling += compiled;
             line.append(String.format(" %s %.2f ms,", entry.getKey(), millis));
+            compilers.append(String.format(" %s %.2f ms,", entry.getKey(), compiled));
         }
         long[] machine = machineTicks();
         long total = machine[1] - machineTotalStart;
         double busy = total == 0 ? 0 : 100.0 * (machine[0] - machineBusyStart) / total;
         line.append(String.format(" all of these %.2f ms; the machine was %.0f %% busy", sum, busy));
-        return line.toString();
+        compilers.append(String.format(" all of these %.2f ms", compiling));
+        return line + System.lineSeparator() + compilers;
+    }
+
+    /**
+     * utime + stime of a process's JIT compiler threads (HotSpot names them "C1 CompilerThreadN" and "C2
+     * CompilerThreadN", which {@code comm} cuts to 15 characters), or 0 for a process without them or gone. A compiler
+     * thread that ended between two readings (HotSpot retires idle ones) takes its time with it, so a round's figure
+     * can be a little low, never high.
+     */
+    private static long compilerTicksOf(long pid) {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // the process ended meanwhile
+        }
+        return ticks;
     }
 
     /**
