@@ -136,6 +136,30 @@ STEP="$(as "$ALICE" "$B/sbatch" --parsable step.sh)"
 wait_until 60 'finished "$STEP"'
 check "--array=1-9:4 ran 1, 5 and 9 into slurm-%A_%a.out" test "$(cat "$A/slurm-${STEP}_1.out" "$A/slurm-${STEP}_5.out" "$A/slurm-${STEP}_9.out" 2>/dev/null | tr '\n' ' ')" = "step=4 task=1 step=4 task=5 step=4 task=9 "
 
+# 3b. A throttled array: --array=1-6%2 on three idle nodes runs at most two elements at once; the others wait with
+# the reason JobArrayTaskLimit. Each element waits for a file the test makes once it has seen that, and records how
+# many elements were running when it started.
+script throttle.sh <<'SCRIPT'
+#!/bin/sh
+#SBATCH --array=1-6%2
+#SBATCH --output=throttle_%a.out
+touch "running.$SLURM_ARRAY_TASK_ID"
+echo "seen=$(ls | grep -c '^running\.')"
+until [ -e throttle.go ]; do sleep 0.1; done
+rm "running.$SLURM_ARRAY_TASK_ID"
+SCRIPT
+THROTTLE="$(as "$ALICE" "$B/sbatch" --parsable throttle.sh)"
+# states THROTTLE: the array's elements' states and reasons, "R" or "PD(reason)", sorted, on one line.
+throttle_states() {
+  as "$ALICE" "$B/squeue" -h -j "$THROTTLE" -o '%t%r' | sed 's/^R.*/R/' | sort | uniq -c | tr -s ' ' | tr '\n' ';'
+}
+wait_until 30 '[ "$(throttle_states)" = " 4 PDJobArrayTaskLimit; 2 R;" ]' || true
+check "--array=1-6%2: two elements run, four wait as JobArrayTaskLimit (a node left idle)" test "$(throttle_states)" = " 4 PDJobArrayTaskLimit; 2 R;"
+touch "$A/throttle.go"
+wait_until 60 'finished "$THROTTLE"'
+seen="$(cat "$A"/throttle_[1-6].out 2>/dev/null | sort | uniq -c | tr -s ' ' | tr '\n' ';')"
+check "... all six ran, none beside more than one other ($seen)" test "$(cat "$A"/throttle_[1-6].out 2>/dev/null | grep -c '^seen=[12]$')" -eq 6
+
 # 4. An MPI-style shape: -N 3 --ntasks-per-node=2.
 script mpi.sh <<'SCRIPT'
 #!/bin/sh
@@ -301,8 +325,8 @@ check "sbatch --gres: exit 2, unrecognized option --gres" test "$status" -eq 2 -
 printf '#!/bin/sh\n#SBATCH -J ok\n#SBATCH --exclusive\necho\n' >"$A/excl.sh" && chown "$ALICE" "$A/excl.sh"
 err="$(as "$ALICE" "$B/sbatch" excl.sh 2>&1)"; status=$?
 check "#SBATCH --exclusive: exit 2, naming the line" test "$status" -eq 2 -a "$err" = "sbatch: excl.sh:3: #SBATCH --exclusive: unrecognized option"
-err="$(as "$ALICE" "$B/sbatch" --array=1-10%2 hello.sh 2>&1)"; status=$?
-check "--array with a %N throttle: exit 2, saying it is not supported" test "$status" -eq 2 -a -n "$(grep 'not supported' <<<"$err")"
+err="$(as "$ALICE" "$B/sbatch" --array=1-10%0 hello.sh 2>&1)"; status=$?
+check "--array=1-10%0: exit 2, the limit after % must be at least 1" test "$status" -eq 2 -a -n "$(grep 'at least 1' <<<"$err")"
 err="$(as "$ALICE" "$B/sbatch" -p short -N 2 hello.sh 2>&1)"; status=$?
 check "-p short -N 2 (short allows one node): exit 2" test "$status" -eq 2
 check "nothing was stored by the refusals" test "$(as "$ALICE" "$B/squeue" -h -t all | wc -l)" -eq "$before"

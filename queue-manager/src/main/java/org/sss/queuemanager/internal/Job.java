@@ -112,15 +112,29 @@ public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, St
      * @param mailUsers   -M, or empty
      * @param environment the job's environment besides the PBS_ variables (-V, -v)
      * @param limits      its memory and CPU-time limits (-l mem, pmem, vmem, cput)
+     * @param arrayLimit  for an element of an array submitted with {@code %L} ({@code -t 1-100%10}): the most elements
+     *                    of its array that may hold nodes at once; null for none
      */
     public record JobSpec(String user, String name, String queue, int nodes, int ppn, long walltime, int priority,
                           String account, String workdir, String submitHost, String scriptName, String script,
                           String outputPath, String errorPath, String join, String depend, String mailEvents,
-                          String mailUsers, Map<String, String> environment, JobLimits limits) {
+                          String mailUsers, Map<String, String> environment, JobLimits limits, Integer arrayLimit) {
         /** Copies the map, keeping its order. */
         public JobSpec {
             environment = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environment));
             limits = limits == null ? JobLimits.NONE : limits;
+            if (arrayLimit != null && arrayLimit < 1) {
+                throw new IllegalArgumentException("an array's limit is at least 1, not " + arrayLimit);
+            }
+        }
+
+        /** A job's request that is not an element of a limited array. */
+        public JobSpec(String user, String name, String queue, int nodes, int ppn, long walltime, int priority,
+                       String account, String workdir, String submitHost, String scriptName, String script,
+                       String outputPath, String errorPath, String join, String depend, String mailEvents,
+                       String mailUsers, Map<String, String> environment, JobLimits limits) {
+            this(user, name, queue, nodes, ppn, walltime, priority, account, workdir, submitHost, scriptName, script,
+                    outputPath, errorPath, join, depend, mailEvents, mailUsers, environment, limits, null);
         }
     }
 

@@ -80,6 +80,8 @@ final class JobReplies {
         type.setJoin(spec.join());
         type.setDepend(blankToNull(spec.depend()));
         type.setArrayIndex(job.arrayIndex());
+        type.setArray(job.arrayIndex() == null ? null : job.sequence() + "[]");
+        type.setArrayLimit(spec.arrayLimit());
         type.setMailEvents(blankToNull(spec.mailEvents()));
         type.setMailUsers(blankToNull(spec.mailUsers()));
         type.setSubmitted(job.submitted());

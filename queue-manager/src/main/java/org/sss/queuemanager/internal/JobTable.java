@@ -265,7 +265,28 @@ public final class JobTable {
                 throw SssException.invalidState("node " + node + " is allocated to job " + holder);
             }
         }
+        Integer limit = job.spec().arrayLimit();
+        if (job.arrayIndex() != null && limit != null && elementsHoldingNodes(job.sequence(), claimed) >= limit) {
+            throw SssException.invalidState("job " + id + " cannot start: at most " + limit + " element"
+                    + (limit == 1 ? "" : "s") + " of array " + job.sequence() + "[] may run at once");
+        }
         return job;
+    }
+
+    /**
+     * @param sequence an array's number
+     * @param claimed  the starts of the batch so far (their jobs under the keys {@code " job ID"})
+     * @return how many of its elements hold nodes, or are started earlier in the batch
+     */
+    private int elementsHoldingNodes(long sequence, Map<String, String> claimed) {
+        int count = 0;
+        for (Job element : unfinished.subMap(new Order(sequence, Integer.MIN_VALUE), true,
+                new Order(sequence, Integer.MAX_VALUE), true).values()) {
+            if (element.holdsNodes() || claimed.containsKey(" job " + element.id())) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /**

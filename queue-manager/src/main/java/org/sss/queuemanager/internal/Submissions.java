@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.sss.lib.error.SssException;
 import org.sss.lib.wire.Principal;
 import org.sss.queuemanager.QueueManagerSettings;
+import org.sss.queuemanager.internal.pbs.ArraySpec;
 import org.sss.queuemanager.internal.pbs.Dependency;
 import org.sss.queuemanager.internal.pbs.Join;
 import org.sss.queuemanager.internal.pbs.JobRequest;
@@ -124,7 +125,7 @@ public final class Submissions {
         return new Job.JobSpec(old.user(), change.name().orElse(old.name()), queue.name(), shape.nodes(), shape.ppn(), walltime,
                 change.priority().orElse(old.priority()), change.account().orElse(old.account()), old.workdir(),
                 old.submitHost(), old.scriptName(), old.script(), old.outputPath(), old.errorPath(), old.join(), depend,
-                old.mailEvents(), old.mailUsers(), old.environment(), limitsOf(change, old.limits()));
+                old.mailEvents(), old.mailUsers(), old.environment(), limitsOf(change, old.limits()), old.arrayLimit());
     }
 
     private String owner(JobSubmit request, Principal principal) throws SssException {
@@ -191,7 +192,8 @@ public final class Submissions {
                 asked.account().orElse(""), workdir, request.getHost() == null ? "" : request.getHost(),
                 request.getScript().getName(), request.getScript().getValue(), output, error,
                 join == Join.OUTPUT_AND_ERROR ? "oe" : join == Join.ERROR_AND_OUTPUT ? "eo" : "n", depend, mailEvents,
-                String.join(",", asked.mailUsers()), environment, limitsOf(asked, JobLimits.NONE));
+                String.join(",", asked.mailUsers()), environment, limitsOf(asked, JobLimits.NONE),
+                index == null ? null : asked.array().flatMap(ArraySpec::maxRunning).orElse(null));
     }
 
     /** The most slots a configured node has, or 0 when the configuration lists no nodes. */

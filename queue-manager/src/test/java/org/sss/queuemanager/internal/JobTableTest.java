@@ -43,6 +43,43 @@ class JobTableTest {
         }
     }
 
+    private static Job element(long sequence, int index, Integer limit) {
+        Job.JobSpec spec = new Job.JobSpec("alice", "array", "batch", 1, 1, 60, 0, "", "/tmp", "login1", "job.sh",
+                "#!/bin/sh\ntrue\n", "/tmp/job.o" + sequence + "-" + index, "/tmp/job.e" + sequence + "-" + index, "", "",
+                "", "", Map.of(), JobLimits.NONE, limit);
+        return new Job(sequence + "[" + index + "]", sequence, index, spec, Job.State.QUEUED, Job.Hold.NONE,
+                Instant.now(), null, null, List.of(), null, null, "", 0, JobUsage.NONE);
+    }
+
+    @Test
+    void anArraysLimitHoldsItsElementsThatRunAtOnceAndOutlivesARestart() throws Exception {
+        try (JobStore store = JobStore.open(dir.resolve("qm.db"))) {
+            JobTable table = new JobTable(store, store.loadAll());
+            table.add(List.of(element(5, 1, 2), element(5, 2, 2), element(5, 3, 2), element(5, 4, 2)));
+            table.add(List.of(element(6, 1, null), element(6, 2, null)));
+            JobTable.Started batch = table.start(List.of(new JobTable.Start("5[1]", List.of("node1"), "a"),
+                    new JobTable.Start("5[2]", List.of("node2"), "b"), new JobTable.Start("5[3]", List.of("node3"), "c")));
+            assertThat(batch.started()).extracting(Job::id).containsExactly("5[1]", "5[2]");
+            assertThat(batch.refused().get("5[3]")).hasMessage(
+                    "job 5[3] cannot start: at most 2 elements of array 5[] may run at once");
+            assertThat(table.start("6[1]", List.of("node3"), "d").state())
+                    .as("another array without a limit is not held by it").isEqualTo(Job.State.RUNNING);
+            assertThat(table.start("6[2]", List.of("node4"), "e").state()).isEqualTo(Job.State.RUNNING);
+        }
+        try (JobStore store = JobStore.open(dir.resolve("qm.db"))) {
+            JobTable table = new JobTable(store, store.loadAll());
+            assertThat(table.get("5[4]").orElseThrow().spec().arrayLimit()).isEqualTo(2);
+            assertThatThrownBy(() -> table.start("5[3]", List.of("node5"), "f"))
+                    .isInstanceOfSatisfying(SssException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_STATE))
+                    .hasMessageContaining("at most 2 elements");
+            table.change("5[1]", current -> current.completed(0, "", Instant.now()),
+                    current -> org.sss.schema.SuiteEvent.JOB_FINISHED);
+            assertThat(table.start("5[3]", List.of("node5"), "f").state()).as("an element's end makes room")
+                    .isEqualTo(Job.State.RUNNING);
+            assertThatThrownBy(() -> table.start("5[4]", List.of("node6"), "g")).hasMessageContaining("at most 2");
+        }
+    }
+
     @Test
     void aNumberIsNotGivenAgainAfterItsJobLeftTheHistory() throws Exception {
         try (JobStore store = JobStore.open(dir.resolve("qm.db"))) {

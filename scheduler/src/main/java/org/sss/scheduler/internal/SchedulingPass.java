@@ -32,7 +32,8 @@ import org.sss.schema.Queues;
  * nodes ({@link NodeView}), which the events keep current and the periodic pass reads whole, and asks the queue manager
  * to start what the plan starts. A job's priority is its queue's priority × 1,000,000 + its own (-p, set by its owner
  * or an administrator with qalter) × 1,000 + its age in minutes (at most 999). Jobs whose dependencies are not met
- * are left out. The pass's starts are sent in one {@code job-start} (answered once they are recorded, in one
+ * are left out, and so are the elements of an array beyond its limit of elements running at once
+ * ({@link ArrayLimits}). The pass's starts are sent in one {@code job-start} (answered once they are recorded, in one
  * transaction); a refused start is logged and planned again at the next pass.
  *
  * <p>Why each job waits is worked out at most once per {@link #NOTES_INTERVAL} (a busy queue changes it at every
@@ -130,9 +131,15 @@ public final class SchedulingPass {
         List<JobType> jobs = view.held();
         List<RunningJob> running = runningOf(jobs);
         List<QueuedJob> queued = new ArrayList<>();
+        ArrayLimits arrayLimits = ArrayLimits.of(jobs);
+        Map<String, Plan.Waiting> throttled = new HashMap<>();
         for (JobType job : jobs) {
             Duration walltime = walltimeOf(job);
             if ("queued".equals(job.getState().value()) && !Boolean.FALSE.equals(job.isDependenciesMet())) {
+                if (!arrayLimits.admit(job)) {
+                    throttled.put(job.getId(), ArrayLimits.waiting(job));
+                    continue;
+                }
                 Instant submitted = job.getSubmitted() == null ? now : job.getSubmitted();
                 long priority = priority(queuePriority.getOrDefault(job.getQueue(), 0),
                         job.getPriority() == null ? 0 : job.getPriority(), Duration.between(submitted, now));
@@ -141,6 +148,10 @@ public final class SchedulingPass {
             }
         }
         Plan plan = planner.plan(now, nodes, running, queued, reservations.all(), explain);
+        if (explain && !throttled.isEmpty()) {
+            throttled.putAll(plan.waiting());
+            plan = new Plan(plan.starts(), throttled);
+        }
         start(plan.starts());
         if (explain) {
             lastExplained = System.nanoTime();

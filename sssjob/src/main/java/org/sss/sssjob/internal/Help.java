@@ -73,7 +73,7 @@ final class Help {
                   -V                   pass the whole environment; -v A=1,B  pass these variables
                   -A ACCOUNT, -p PRIO  account and priority (-1024..1023)
                   -W depend=afterok:ID[:ID],afterany:ID,afternotok:ID
-                  -t 1-5 | -t 1,3,7    an array job (PBS_ARRAYID)
+                  -t 1-5 | -t 1,3,7    an array job (PBS_ARRAYID); -t 1-100%10: at most 10 run at once
                   -h                   submit held
                   -z                   do not print the job id
                   -I                   (qsub) an interactive job: no script; once it starts, your login shell on

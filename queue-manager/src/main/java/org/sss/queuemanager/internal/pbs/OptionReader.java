@@ -114,13 +114,7 @@ final class OptionReader {
             case 'q' -> request.queue(Attributes.queue(value));
             case 'r' -> request.rerunnable(Attributes.rerunnable(value));
             case 'S' -> request.shell(Attributes.shell(value));
-            case 't' -> {
-                if (value.contains("%")) {
-                    // Parsed by ArraySpec, but nothing would hold an array to it: refused rather than ignored.
-                    throw new BadValueException("the %N limit on running elements is not supported; submit without it");
-                }
-                request.array(ArraySpec.parse(value));
-            }
+            case 't' -> request.array(ArraySpec.parse(value));
             case 'v' -> Attributes.variables(value, environment).forEach(request::variable);
             default -> throw new IllegalStateException("no handler for -" + letter);
         }

@@ -135,7 +135,7 @@ final class SlurmOptionReader {
                 case OUTPUT -> base.outputPath(OutputPattern.check(value));
                 case ERROR -> base.errorPath(OutputPattern.check(value));
                 case PARTITION -> base.queue(Attributes.queue(value));
-                case ARRAY -> base.array(array(value));
+                case ARRAY -> base.array(ArraySpec.parse(value));
                 case DEPENDENCY -> base.dependencies(dependencies(value));
                 case MEM -> memPerNode = megabytes(value, true);
                 case MEM_PER_CPU -> memPerCpu = megabytes(value, false);
@@ -184,13 +184,6 @@ final class SlurmOptionReader {
             throw new BadValueException("cpus per task must be at most 1024");
         }
         return count;
-    }
-
-    private static ArraySpec array(String value) throws BadValueException {
-        if (value.contains("%")) {
-            throw new BadValueException("the %N limit on running tasks is not supported; submit without it");
-        }
-        return ArraySpec.parse(value);
     }
 
     private static List<Dependency> dependencies(String value) throws BadValueException {

@@ -98,6 +98,18 @@ class PbsParserTest {
     }
 
     @Test
+    void anArraysLimitOfElementsAtOnceIsReadFromTheDirectiveOrTheCommandLine() throws PbsException {
+        assertThat(parse("#PBS -t 1-100%10\ntrue\n").array()).hasValueSatisfying(array -> {
+            assertThat(array.indices()).hasSize(100);
+            assertThat(array.maxRunning()).contains(10);
+        });
+        assertThat(parse("#PBS -t 1-100%10\ntrue\n", "-t", "0-3%1").array()).hasValueSatisfying(array -> {
+            assertThat(array.indices()).containsExactly(0, 1, 2, 3);
+            assertThat(array.maxRunning()).contains(1);
+        });
+    }
+
+    @Test
     void theCommandLineNodeShapeReplacesTheScriptsHoweverSpelled() throws PbsException {
         String script = "#PBS -l nodes=2:ppn=4\ntrue\n";
         assertThat(parse(script, "-l", "select=3:ncpus=2").nodes()).contains(new NodeShape(3, 2));
@@ -187,7 +199,7 @@ class PbsParserTest {
             "#PBS -I\\necho                                 | -I | job.sh:1: #PBS -I: an interactive job is asked for on qsub's command line (qsub -I), not in a script",
             "#PBS -l nodes=2\\n#PBS -l ncpus=4\\necho      | -l ncpus | job.sh:2: #PBS -l ncpus=4: cannot be combined with nodes",
             "#PBS -W depend=afterok:abc\\necho              | -W depend | job.sh:1: #PBS -W depend=afterok:abc: job id abc is not numeric",
-            "#PBS -t 1-100%10\\necho                       | -t | job.sh:1: #PBS -t 1-100%10: the %N limit on running elements is not supported; submit without it",
+            "#PBS -t 1-100%0\\necho                        | -t | job.sh:1: #PBS -t 1-100%0: the limit after % must be at least 1",
     })
     void refusesBadDirectivesNamingTheLine(String script, String field, String message) {
         PbsException e = refusal(script.replace("\\n", "\n"));

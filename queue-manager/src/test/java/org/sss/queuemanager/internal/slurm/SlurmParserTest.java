@@ -40,6 +40,11 @@ class SlurmParserTest {
         assertThat(base.errorPath()).contains("err-%j.txt");
         assertThat(base.queue()).contains("short");
         assertThat(base.array().orElseThrow().indices()).containsExactly(1, 3, 5, 7, 9);
+        assertThat(base.array().orElseThrow().maxRunning()).isEmpty();
+        assertThat(options("--array=0-99%5").base().array()).hasValueSatisfying(array -> {
+            assertThat(array.indices()).hasSize(100);
+            assertThat(array.maxRunning()).contains(5);
+        });
         assertThat(base.dependencies()).extracting(Dependency::type).containsExactly(Dependency.Type.AFTEROK,
                 Dependency.Type.AFTERANY);
         assertThat(base.dependencies().getFirst().jobIds()).containsExactly("12", "13");
@@ -138,7 +143,8 @@ class SlurmParserTest {
             "--ntasks=abc | --ntasks=abc: task count must be a whole number",
             "--cpus-per-task=2000 | --cpus-per-task=2000: cpus per task must be at most 1024",
             "--time=1h | --time=1h: expected M, M:S, H:M:S, D-H, D-H:M or D-H:M:S",
-            "--array=1-10%2 | --array=1-10%2: the %N limit on running tasks is not supported; submit without it",
+            "--array=1-10%0 | --array=1-10%0: the limit after % must be at least 1",
+            "--array=1-10% | --array=1-10%: expected N, N-M or N-M:STEP, separated by commas, optionally followed by %LIMIT",
             "--array=5-1 | --array=5-1: range 5-1 is reversed",
             "--dependency=singleton | --dependency=singleton: unsupported dependency type singleton; use afterok, "
                     + "afterany or afternotok",

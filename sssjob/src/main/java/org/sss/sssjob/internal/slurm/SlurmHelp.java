@@ -33,7 +33,7 @@ final class SlurmHelp {
                                               a width pads numbers (%4a); relative to -D
                   -e, --error=PATTERN         standard error, apart (default: joined to the output)
                   -p, --partition=NAME        partition: the suite's queue
-                  -a, --array=LIST            1-5, 1,3,7, 1-9:2 (a %N throttle is refused)
+                  -a, --array=LIST            1-5, 1,3,7, 1-9:2; %N: at most N at once
                   -d, --dependency=LIST       afterok:ID[:ID...], afterany:..., afternotok:..., comma-separated
                       --mem=SIZE              memory per node, megabytes or with K, M, G, T (0: no limit)
                       --mem-per-cpu=SIZE      memory per slot (PBS pmem)
@@ -75,7 +75,7 @@ final class SlurmHelp {
                                           %N node list  %C cpus  %V submit time  %S start time  %r reason
                                           %a account  %A array job id  %% percent
                                           default "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R"
-                Reasons: (None), (Resources), (Dependency), (JobHeldUser).
+                Reasons: (None), (Resources), (Dependency), (JobHeldUser), (JobArrayTaskLimit).
                 """ + EXIT;
     }
 

@@ -76,8 +76,9 @@ final class SlurmJobs {
 
     /**
      * @param job a job
-     * @return why it waits as squeue names it: JobHeldUser, Dependency, Resources, None; or for a job that is not
-     *     pending, None
+     * @return why it waits as squeue names it: JobHeldUser, Dependency, JobArrayTaskLimit (an element of an array
+     *     whose limit of elements at once is reached: the scheduler's note says "array limit"), Resources, None; or
+     *     for a job that is not pending, None
      */
     static String reason(Job job) {
         if (job.state().equals("held")) {
@@ -88,6 +89,9 @@ final class SlurmJobs {
         }
         if (job.get("dependencies-met").equals("false")) {
             return "Dependency";
+        }
+        if (!job.get("array-limit").isEmpty() && job.get("reason").startsWith("array limit")) {
+            return "JobArrayTaskLimit";
         }
         return job.get("reason").isEmpty() ? "None" : "Resources";
     }
