@@ -226,6 +226,14 @@ check "an array job's id is N[]" grep -qE '^[0-9]+\[\]$' <<<"$ARR"
 as "$BOB" "$B/sssjob" wait --quiet "$ARR"; status=$?
 seq_id="${ARR%[]}"
 check "... its elements each ran with PBS_ARRAYID" test "$status" -eq 0 -a "$(cat "$WORK/$BOB"/arr.o"$seq_id"-* 2>/dev/null | sort | tr '\n' ' ')" = "index=1 index=2 index=3 "
+# PBS Pro's spelling: qsub -J with a limit of one element at once, each element's file named by ^array_index^.
+printf '#!/bin/sh\necho "index=$PBS_ARRAY_INDEX of=$PBS_ARRAY_ID"\n' >"$WORK/$BOB/pro.sh"
+PRO="$(as "$BOB" "$B/qsub" -J 1-3%1 -j oe -o "$WORK/$BOB/pro.^array_index^" "$WORK/$BOB/pro.sh")"; status=$?
+check "qsub -J 1-3%1 prints the array's id N[].HOST" test "$status" -eq 0 -a -n "$(grep -E '^[0-9]+\[\]\.' <<<"$PRO")"
+as "$BOB" "$B/sssjob" wait --quiet "${PRO%%.*}"; status=$?
+check "... each element wrote its own pro.INDEX with PBS_ARRAY_INDEX and PBS_ARRAY_ID" test "$status" -eq 0 -a \
+  "$(cat "$WORK/$BOB"/pro.1 "$WORK/$BOB"/pro.2 "$WORK/$BOB"/pro.3 2>/dev/null | tr '\n' ' ')" = \
+  "index=1 of=${PRO%%.*} index=2 of=${PRO%%.*} index=3 of=${PRO%%.*} "
 # A listing longer than a page (the queue manager answers 200 jobs a page): every job in it, each once.
 printf '#!/bin/sh\ntrue\n' >"$WORK/$BOB/many.sh"
 MANY="$(as "$BOB" "$B/sssjob" submit -h -t 0-449 "$WORK/$BOB/many.sh")"

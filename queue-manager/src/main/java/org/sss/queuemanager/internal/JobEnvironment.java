@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 /**
  * The environment of a job's script: the variables it carried from its submission ({@code -V}, {@code -v}), then
  * the PBS ones (which win): PBS_JOBID, PBS_JOBNAME, PBS_O_WORKDIR, PBS_O_HOST, PBS_QUEUE, PBS_NODEFILE, PBS_NP,
- * PBS_NUM_NODES, PBS_NUM_PPN, PBS_WALLTIME, PBS_ENVIRONMENT, and PBS_ARRAYID for an array element; then Slurm's
+ * PBS_NUM_NODES, PBS_NUM_PPN, PBS_WALLTIME, PBS_ENVIRONMENT, and for an array element Torque's PBS_ARRAYID and PBS
+ * Pro's PBS_ARRAY_INDEX and PBS_ARRAY_ID (the array's id, {@code 17[]}); then Slurm's
  * ({@link SlurmVariables}). Variables whose names a shell could not use are left out, and so are the queue
  * manager's internal ones.
  */
@@ -51,6 +52,7 @@ final class JobEnvironment {
         if (job.arrayIndex() != null) {
             env.put("PBS_ARRAYID", String.valueOf(job.arrayIndex()));
             env.put("PBS_ARRAY_INDEX", String.valueOf(job.arrayIndex()));
+            env.put("PBS_ARRAY_ID", job.sequence() + "[]");
         }
         SlurmVariables.add(job, internal, env);
         return env;

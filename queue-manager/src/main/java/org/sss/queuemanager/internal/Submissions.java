@@ -30,6 +30,8 @@ import org.sss.schema.JobSubmit;
  * A {@code dialect="slurm"} submission is read by {@link SlurmSubmission} instead, into the same kind of job.
  */
 public final class Submissions {
+    /** PBS Pro's place for an array element's index in {@code -o} and {@code -e} paths. */
+    static final String ARRAY_INDEX = "^array_index^";
     private final QueueManagerSettings settings;
     private final JobTable table;
 
@@ -109,7 +111,7 @@ public final class Submissions {
             throw SssException.badValue(e.getMessage());
         }
         if (change.array().isPresent()) {
-            throw SssException.badValue("-t: an array cannot be made by altering a job");
+            throw SssException.badValue("-t/-J: an array cannot be made by altering a job");
         }
         Job.JobSpec old = job.spec();
         QueueManagerSettings.Queue queue = queue(change.queue().orElse(old.queue()), old.user(), false);
@@ -157,8 +159,8 @@ public final class Submissions {
         String workdir = slurm == null ? request.getWorkdir() : slurm.workdir();
         String suffix = sequence + (index == null ? "" : "-" + index);
         Join join = asked.join().orElse(Join.NONE);
-        String output = path(asked.outputPath(), workdir, name + ".o" + suffix);
-        String error = path(asked.errorPath(), workdir, name + ".e" + suffix);
+        String output = path(asked.outputPath().map(path -> indexed(path, index)), workdir, name + ".o" + suffix);
+        String error = path(asked.errorPath().map(path -> indexed(path, index)), workdir, name + ".e" + suffix);
         if (join == Join.OUTPUT_AND_ERROR) {
             error = output;
         } else if (join == Join.ERROR_AND_OUTPUT) {
@@ -259,6 +261,15 @@ public final class Submissions {
             parts.add(dependency.type().keyword() + ":" + String.join(":", dependency.jobIds()));
         }
         return String.join(",", parts);
+    }
+
+    /**
+     * @param path  an output or error path as asked
+     * @param index an array element's index, or null
+     * @return the path with PBS Pro's {@code ^array_index^} replaced by the element's index (an element's own file)
+     */
+    static String indexed(String path, Integer index) {
+        return index == null ? path : path.replace(ARRAY_INDEX, String.valueOf(index));
     }
 
     private static String path(Optional<String> asked, String workdir, String defaultName) {

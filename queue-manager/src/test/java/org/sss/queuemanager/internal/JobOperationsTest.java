@@ -30,8 +30,19 @@ class JobOperationsTest extends QueueManagerOperationsTestBase {
     @Test
     void anArraySubmissionMakesOneJobPerIndex() {
         assertThat(submit(null, "#PBS -t 1-3&#10;", ALICE)).contains("id=\"1[1]\"").contains("id=\"1[2]\"")
-                .contains("id=\"1[3]\"").contains("array-index=\"3\"");
+                .contains("id=\"1[3]\"").contains("array-index=\"3\"").contains("array=\"1[]\"")
+                .doesNotContain("array-limit");
         assertThat(send("<job-query><job id=\"1[]\"/></job-query>", ALICE).split("<job ")).hasSize(4);
+    }
+
+    @Test
+    void aPbsProArrayWithALimitGivesEachElementItsOwnFileAndTheLimit() {
+        String reply = submit(null, "#PBS -J 1-2%1&#10;#PBS -o out.^array_index^ -e /tmp/err&#10;", ALICE);
+        assertThat(reply).contains("id=\"1[1]\"").contains("id=\"1[2]\"").contains("array-limit=\"1\"")
+                .contains("output-path=\"/home/w/out.1\"").contains("output-path=\"/home/w/out.2\"")
+                .contains("error-path=\"/tmp/err\"");
+        assertThat(submit(null, "#PBS -o out.^array_index^&#10;", ALICE)).as("no array: the path as given")
+                .contains("output-path=\"/home/w/out.^array_index^\"");
     }
 
     @Test

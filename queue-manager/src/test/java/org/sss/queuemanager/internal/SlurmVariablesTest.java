@@ -56,7 +56,8 @@ class SlurmVariablesTest {
                 .containsEntry("SLURM_ARRAY_TASK_MIN", "1").containsEntry("SLURM_ARRAY_TASK_MAX", "9")
                 .containsEntry("SLURM_ARRAY_TASK_STEP", "4").containsEntry("SLURM_NTASKS", "3")
                 .containsEntry("SLURM_TASKS_PER_NODE", "2,1").containsEntry("SLURM_JOB_NODELIST", "cn[01-02]")
-                .containsEntry("SLURM_SUBMIT_DIR", "/work").containsEntry("PBS_ARRAYID", "5");
+                .containsEntry("SLURM_SUBMIT_DIR", "/work").containsEntry("PBS_ARRAYID", "5")
+                .containsEntry("PBS_ARRAY_INDEX", "5").containsEntry("PBS_ARRAY_ID", "7[]");
         assertThat(env).doesNotContainKeys(SlurmSubmission.TASKS, SlurmSubmission.CPUS_PER_TASK,
                 SlurmSubmission.SUBMIT_DIR, SlurmVariables.ARRAY, JobGroups.ARGUMENTS_VARIABLE);
     }

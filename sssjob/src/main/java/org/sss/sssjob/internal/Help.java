@@ -74,6 +74,8 @@ final class Help {
                   -A ACCOUNT, -p PRIO  account and priority (-1024..1023)
                   -W depend=afterok:ID[:ID],afterany:ID,afternotok:ID
                   -t 1-5 | -t 1,3,7    an array job (PBS_ARRAYID); -t 1-100%10: at most 10 run at once
+                  -J 1-5[:STEP][%N]    the same, as PBS Pro spells it (PBS_ARRAY_INDEX, PBS_ARRAY_ID);
+                                       ^array_index^ in -o/-e is the element's index
                   -h                   submit held
                   -z                   do not print the job id
                   -I                   (qsub) an interactive job: no script; once it starts, your login shell on

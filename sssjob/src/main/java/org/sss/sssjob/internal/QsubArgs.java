@@ -17,7 +17,7 @@ import java.util.List;
  */
 public record QsubArgs(List<String> options, List<String> operands, boolean quiet, String socket, boolean help) {
     /** Options that take a value (those of qsub and qalter); every other letter is a flag. */
-    private static final String VALUED = "aAceojlmMNpqrStuvWPC";
+    private static final String VALUED = "aAceojJlmMNpqrStuvWPC";
 
     /** Copies the lists. */
     public QsubArgs {

@@ -110,6 +110,19 @@ class PbsParserTest {
     }
 
     @Test
+    void pbsProsJIsAnArrayAsTorquesTIs() throws PbsException {
+        assertThat(parse("#PBS -J 1-9:4\ntrue\n").array()).hasValueSatisfying(array -> {
+            assertThat(array.indices()).containsExactly(1, 5, 9);
+            assertThat(array.maxRunning()).isEmpty();
+        });
+        assertThat(parse("true\n", "-J", "0-99%5").array()).hasValueSatisfying(array -> {
+            assertThat(array.indices()).hasSize(100);
+            assertThat(array.maxRunning()).contains(5);
+        });
+        assertThat(refusal("true\n", "-J", "5-1")).hasMessage("-J 5-1: range 5-1 is reversed");
+    }
+
+    @Test
     void theCommandLineNodeShapeReplacesTheScriptsHoweverSpelled() throws PbsException {
         String script = "#PBS -l nodes=2:ppn=4\ntrue\n";
         assertThat(parse(script, "-l", "select=3:ncpus=2").nodes()).contains(new NodeShape(3, 2));
