@@ -127,15 +127,6 @@ public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, St
                 throw new IllegalArgumentException("an array's limit is at least 1, not " + arrayLimit);
             }
         }
-
-        /** A job's request that is not an element of a limited array. */
-        public JobSpec(String user, String name, String queue, int nodes, int ppn, long walltime, int priority,
-                       String account, String workdir, String submitHost, String scriptName, String script,
-                       String outputPath, String errorPath, String join, String depend, String mailEvents,
-                       String mailUsers, Map<String, String> environment, JobLimits limits) {
-            this(user, name, queue, nodes, ppn, walltime, priority, account, workdir, submitHost, scriptName, script,
-                    outputPath, errorPath, join, depend, mailEvents, mailUsers, environment, limits, null);
-        }
     }
 
     /** @return whether it has ended for good */

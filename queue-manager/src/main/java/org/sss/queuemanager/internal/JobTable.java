@@ -213,12 +213,16 @@ public final class JobTable {
             List<Job> started = new ArrayList<>();
             Map<String, SssException> refused = new LinkedHashMap<>();
             Map<String, String> claimed = new HashMap<>();
+            Map<Long, Integer> arraysHolding = new HashMap<>();
             Instant now = Instant.now();
             for (Start start : starts) {
                 try {
-                    Job job = checkStart(start, claimed);
+                    Job job = checkStart(start, claimed, arraysHolding);
                     start.nodes().forEach(node -> claimed.put(node, start.id()));
                     claimed.put(" job " + start.id(), start.id());
+                    if (limited(job)) {
+                        arraysHolding.merge(job.sequence(), 1, Integer::sum);
+                    }
                     started.add(job.startedOn(start.nodes(), start.pgid(), now));
                 } catch (SssException e) {
                     refused.put(start.id(), e);
@@ -235,7 +239,13 @@ public final class JobTable {
         }
     }
 
-    private Job checkStart(Start start, Map<String, String> claimed) throws SssException {
+    /**
+     * @param claimed       the nodes and jobs (keys {@code " job ID"}) the batch's earlier starts took
+     * @param arraysHolding how many elements hold nodes, by array number, for the limited arrays the batch has met
+     *                      (counted once, then added to as the batch starts more)
+     */
+    private Job checkStart(Start start, Map<String, String> claimed, Map<Long, Integer> arraysHolding)
+            throws SssException {
         String id = start.id();
         List<String> nodes = start.nodes();
         Job job = jobs.get(id);
@@ -265,24 +275,27 @@ public final class JobTable {
                 throw SssException.invalidState("node " + node + " is allocated to job " + holder);
             }
         }
-        Integer limit = job.spec().arrayLimit();
-        if (job.arrayIndex() != null && limit != null && elementsHoldingNodes(job.sequence(), claimed) >= limit) {
-            throw SssException.invalidState("job " + id + " cannot start: at most " + limit + " element"
-                    + (limit == 1 ? "" : "s") + " of array " + job.sequence() + "[] may run at once");
+        if (limited(job)) {
+            int limit = job.spec().arrayLimit();
+            if (arraysHolding.computeIfAbsent(job.sequence(), this::elementsHoldingNodes) >= limit) {
+                throw SssException.invalidState("job " + id + " cannot start: at most " + limit + " element"
+                        + (limit == 1 ? "" : "s") + " of array " + job.sequence() + "[] may run at once");
+            }
         }
         return job;
     }
 
-    /**
-     * @param sequence an array's number
-     * @param claimed  the starts of the batch so far (their jobs under the keys {@code " job ID"})
-     * @return how many of its elements hold nodes, or are started earlier in the batch
-     */
-    private int elementsHoldingNodes(long sequence, Map<String, String> claimed) {
+    /** @return whether the job is an element of an array with a limit of elements at once */
+    private static boolean limited(Job job) {
+        return job.arrayIndex() != null && job.spec().arrayLimit() != null;
+    }
+
+    /** @return how many elements of the array with this number hold nodes now (running or exiting) */
+    private int elementsHoldingNodes(long sequence) {
         int count = 0;
         for (Job element : unfinished.subMap(new Order(sequence, Integer.MIN_VALUE), true,
                 new Order(sequence, Integer.MAX_VALUE), true).values()) {
-            if (element.holdsNodes() || claimed.containsKey(" job " + element.id())) {
+            if (element.holdsNodes()) {
                 count++;
             }
         }

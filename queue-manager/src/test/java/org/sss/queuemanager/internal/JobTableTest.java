@@ -20,7 +20,7 @@ class JobTableTest {
     private static Job job(long sequence, String depend, boolean held) {
         Job.JobSpec spec = new Job.JobSpec("alice", "job" + sequence, "batch", 1, 1, 60, 0, "", "/tmp", "login1",
                 "job.sh", "#!/bin/sh\ntrue\n", "/tmp/job.o" + sequence, "/tmp/job.e" + sequence, "", depend, "", "",
-                Map.of("A", "1"), JobLimits.NONE);
+                Map.of("A", "1"), JobLimits.NONE, null);
         return new Job(String.valueOf(sequence), sequence, null, spec, held ? Job.State.HELD : Job.State.QUEUED, held ? Job.Hold.USER : Job.Hold.NONE,
                 Instant.now(), null, null, List.of(), null, null, held ? "held" : "", 0, JobUsage.NONE);
     }

@@ -1,17 +1,23 @@
 package org.sss.scheduler.internal;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.sss.scheduler.internal.plan.Plan;
+import org.sss.scheduler.internal.plan.QueuedJob;
 import org.sss.schema.JobType;
 
 /**
  * The limits of arrays submitted with one ({@code -t 1-100%10}, {@code --array=1-100%10}: at most ten of the array's
  * elements hold nodes at once), for one pass: which queued elements the pass may offer its planner (as many, in the
- * order asked, as their array has room for beside its elements that hold nodes), and why the others wait. The queue
- * manager refuses a start beyond the limit too; this keeps the plan from counting on such starts. Not thread-safe:
- * made and used by one pass.
+ * order of their priorities, as their array has room for beside its elements that hold nodes), and why the others
+ * wait. The queue manager refuses a start beyond the limit too; this keeps the plan from counting on such starts. An
+ * element offered that cannot start this pass (it asks for more nodes than are free) keeps its array's room: the
+ * room is not passed on to a lower element. Not thread-safe: made and used by one pass.
  */
 final class ArrayLimits {
     /** Elements that hold nodes or were offered this pass, by array, for the arrays that have a limit. */
@@ -30,6 +36,37 @@ final class ArrayLimits {
             }
         }
         return limits;
+    }
+
+    /**
+     * @param candidates the queued jobs a pass would plan
+     * @param jobs       the same jobs as the scheduler's copy has them, by id
+     * @param waiting    where the elements left out are put, with why they wait
+     * @return the candidates the pass may offer, in the order given: every job outside a limited array, and as many of
+     *         a limited array's elements as it has room for, the room going to the highest priorities first (then in
+     *         the order given)
+     */
+    List<QueuedJob> offer(List<QueuedJob> candidates, Map<String, JobType> jobs, Map<String, Plan.Waiting> waiting) {
+        List<QueuedJob> byPriority = new ArrayList<>(candidates);
+        byPriority.sort(Comparator.comparingLong(QueuedJob::priority).reversed());
+        Set<String> refused = new HashSet<>();
+        for (QueuedJob candidate : byPriority) {
+            JobType job = jobs.get(candidate.id());
+            if (!admit(job)) {
+                refused.add(candidate.id());
+                waiting.put(candidate.id(), waiting(job));
+            }
+        }
+        if (refused.isEmpty()) {
+            return candidates;
+        }
+        List<QueuedJob> offered = new ArrayList<>(candidates.size() - refused.size());
+        for (QueuedJob candidate : candidates) {
+            if (!refused.contains(candidate.id())) {
+                offered.add(candidate);
+            }
+        }
+        return offered;
     }
 
     /**

@@ -131,15 +131,11 @@ public final class SchedulingPass {
         List<JobType> jobs = view.held();
         List<RunningJob> running = runningOf(jobs);
         List<QueuedJob> queued = new ArrayList<>();
-        ArrayLimits arrayLimits = ArrayLimits.of(jobs);
-        Map<String, Plan.Waiting> throttled = new HashMap<>();
+        Map<String, JobType> queuedJobs = new HashMap<>();
         for (JobType job : jobs) {
             Duration walltime = walltimeOf(job);
             if ("queued".equals(job.getState().value()) && !Boolean.FALSE.equals(job.isDependenciesMet())) {
-                if (!arrayLimits.admit(job)) {
-                    throttled.put(job.getId(), ArrayLimits.waiting(job));
-                    continue;
-                }
+                queuedJobs.put(job.getId(), job);
                 Instant submitted = job.getSubmitted() == null ? now : job.getSubmitted();
                 long priority = priority(queuePriority.getOrDefault(job.getQueue(), 0),
                         job.getPriority() == null ? 0 : job.getPriority(), Duration.between(submitted, now));
@@ -147,6 +143,8 @@ public final class SchedulingPass {
                         submitted));
             }
         }
+        Map<String, Plan.Waiting> throttled = new HashMap<>();
+        queued = ArrayLimits.of(jobs).offer(queued, queuedJobs, throttled);
         Plan plan = planner.plan(now, nodes, running, queued, reservations.all(), explain);
         if (explain && !throttled.isEmpty()) {
             throttled.putAll(plan.waiting());

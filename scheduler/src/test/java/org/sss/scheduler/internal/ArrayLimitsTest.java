@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.sss.scheduler.internal.plan.QueuedJob;
 import org.sss.schema.JobState;
 import org.sss.schema.JobType;
 
@@ -33,6 +34,24 @@ class ArrayLimitsTest {
         assertThat(limits.admit(free)).isTrue();
         assertThat(limits.admit(unlimited)).isTrue();
         assertThat(ArrayLimits.waiting(fourth).reason()).isEqualTo("array limit: at most 3 elements of 7[] run at once");
+    }
+
+    @Test
+    void theRoomGoesToTheHighestPrioritiesAndTheOfferKeepsTheOrderGiven() {
+        JobType running = job("7[1]", "7[]", 2, JobState.RUNNING, "node1");
+        JobType low = job("7[2]", "7[]", 2, JobState.QUEUED, null);
+        JobType high = job("7[3]", "7[]", 2, JobState.QUEUED, null);
+        JobType other = job("8", null, null, JobState.QUEUED, null);
+        java.time.Instant now = java.time.Instant.now();
+        QueuedJob lowQueued = new QueuedJob("7[2]", "alice", 1, 1, null, 10, now);
+        QueuedJob highQueued = new QueuedJob("7[3]", "alice", 1, 1, null, 1_000, now);
+        QueuedJob otherQueued = new QueuedJob("8", "bob", 1, 1, null, 5, now);
+        java.util.Map<String, org.sss.scheduler.internal.plan.Plan.Waiting> waiting = new java.util.HashMap<>();
+        List<QueuedJob> offered = ArrayLimits.of(List.of(running, low, high, other)).offer(
+                List.of(lowQueued, highQueued, otherQueued), java.util.Map.of("7[2]", low, "7[3]", high, "8", other),
+                waiting);
+        assertThat(offered).containsExactly(highQueued, otherQueued);
+        assertThat(waiting).containsOnlyKeys("7[2]");
     }
 
     @Test
