@@ -182,6 +182,20 @@ check "qrls releases a held job, which then runs (exit 7)" test "$status" -eq 0 
 printf '#!/bin/sh\nsleep 300\n' >"$WORK/$BOB/long.sh"
 LONG="$(as "$BOB" "$B/sssjob" submit "$WORK/$BOB/long.sh")"
 wait_until 10 '"$B/sssjob" status "$LONG" | grep -q " R "'
+# Torque's node listing and state filters, on a running job and a held one.
+H0="$(as "$BOB" "$B/sssjob" submit -h "$WORK/$BOB/long.sh")"
+out="$(as "$BOB" "$B/qstat" -rn1)"
+check "qstat -rn1: the running job with its node/slot on its line, not the held one" \
+  test -n "$(grep -E "^$LONG\..* R +[0-9:]+ +node[1-4]/0\$" <<<"$out")" -a -z "$(grep "^$H0\." <<<"$out")"
+out="$(as "$BOB" "$B/qstat" -n)"
+check "qstat -n: the nodes on the line below each job (-- for one that holds none)" \
+  test "$(grep -A1 "^$LONG\." <<<"$out" | tail -1 | grep -cE '^   node[1-4]/0$')" -eq 1 \
+  -a "$(grep -A1 "^$H0\." <<<"$out" | tail -1)" = "   --"
+out="$(as "$BOB" "$B/qstat" -i)"
+check "qstat -i: the held job, not the running one" test -n "$(grep "^$H0\." <<<"$out")" -a -z "$(grep "^$LONG\." <<<"$out")"
+as "$BOB" "$B/qstat" -1 >/dev/null 2>&1; status=$?
+check "qstat -1 without -n: exit 2" test "$status" -eq 2
+as "$BOB" "$B/qdel" "$H0"
 "$B/qdel" "$LONG"; status=$?
 as "$BOB" "$B/sssjob" wait --quiet "$LONG"; wstatus=$?
 check "root cancels $BOB's running job" test "$status" -eq 0 -a "$wstatus" -ne 0

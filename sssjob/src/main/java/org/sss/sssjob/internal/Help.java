@@ -36,7 +36,7 @@ final class Help {
                   history [--since WHEN] [-n N]    your completed jobs' accounting records: nodes, times, exit
                                                    status, walltime, CPU time and peak memory
 
-                PBS faces: qsub, qstat [-f] [-a] [-x] [-u USER], qdel, qhold, qrls, qsig -s SIGNAL, qalter.
+                PBS faces: qsub, qstat [-f] [-a] [-n [-1]] [-r] [-i] [-x] [-u USER], qdel, qhold, qrls, qsig -s SIGNAL, qalter.
                 Slurm faces: sbatch, squeue, scancel, sinfo (each with --help), on the same jobs.
                 """ + EXIT;
     }
@@ -101,12 +101,14 @@ final class Help {
 
     static String qstat() {
         return """
-                usage: qstat [-f] [-a] [-x] [-u USER] [ID...]
+                usage: qstat [-f] [-a] [-n [-1]] [-r] [-i] [-x] [-u USER] [ID...]
 
                 PBS's job table: Job ID, Name, User, Time Use (wall time used), S (Q H R E C), Queue, of the jobs
                 not yet completed. -x: with the completed ones the queue manager still keeps (PBS Pro's -x); -a: the
-                alternate table (nodes, tasks, requested and elapsed time); -f: every attribute of each job;
-                -u USER: that user's jobs only. Named jobs are shown in any state.
+                alternate table (nodes, tasks, requested and elapsed time); -n: the alternate table with each job's
+                nodes (node/slot+...) below its line, -1: on its line; -r: running jobs only, -i: waiting (queued
+                and held) ones only, both in the alternate table; -f: every attribute of each job; -u USER: that
+                user's jobs only. Flags may be bundled (-an1). Named jobs are shown in any state.
                 """ + EXIT;
     }
 

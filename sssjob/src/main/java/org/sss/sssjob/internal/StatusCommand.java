@@ -14,8 +14,10 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code sssjob status [-a] [--xml] [ID…]}: a table of the jobs not yet completed ({@code -a}: with the
  *       completed ones still kept; named ids: those, in any state).</li>
- *   <li>{@code qstat [-f] [-a] [-x] [-u USER] [ID…]}: PBS's table of the jobs not yet completed ({@code -x}: with
- *       the completed ones kept, as PBS Pro), its alternate {@code -a} table, or {@code -f}'s full listing.</li>
+ *   <li>{@code qstat [-f] [-a] [-n [-1]] [-r] [-i] [-x] [-u USER] [ID…]}: PBS's table of the jobs not yet
+ *       completed ({@code -x}: with the completed ones kept, as PBS Pro), its alternate {@code -a} table (also for
+ *       {@code -n}, which adds each job's nodes below its line, or on it with {@code -1}; {@code -r}: running jobs
+ *       only; {@code -i}: waiting ones only), or {@code -f}'s full listing. Flags may be bundled ({@code -an1}).</li>
  * </ul>
  * Only the jobs to show are asked for: a table without {@code -a}/{@code -x} does not fetch the history.
  */
@@ -26,14 +28,21 @@ public final class StatusCommand {
     /** The states a job has before it completes: what a table shows unless asked for history. */
     private static final List<String> NOT_COMPLETED = List.of("queued", "held", "running", "exiting");
 
+    /** The states qstat -r shows. */
+    private static final List<String> RUNNING = List.of("running", "exiting");
+    /** The states qstat -i shows. */
+    private static final List<String> WAITING = List.of("queued", "held");
+
     /**
      * What to show.
      *
      * @param all       with the completed jobs still kept (sssjob -a, qstat -x)
      * @param alternate qstat -a's table
+     * @param nodes     qstat -n: each job's nodes, below its line ({@code oneLine}: on it, qstat -1)
+     * @param states    qstat -r and -i: only jobs in these states, or empty for all not completed
      */
     private record Options(boolean all, boolean alternate, boolean xml, boolean full, String user, String socket,
-                           List<String> ids, boolean help) {
+                           List<String> ids, boolean help, boolean nodes, boolean oneLine, List<String> states) {
     }
 
     /**
@@ -52,10 +61,10 @@ public final class StatusCommand {
         byte[] request;
         if (!options.ids().isEmpty()) {
             request = Requests.jobs("job-query", options.ids(), options.user());
-        } else if (options.all()) {
+        } else if (options.all() && options.states().isEmpty()) {
             request = Requests.jobs("job-query", List.of("*"), options.user());
         } else {
-            request = Requests.jobsInStates("job-query", NOT_COMPLETED, options.user());
+            request = Requests.jobsInStates("job-query", shown(options), options.user());
         }
         try (JobsClient client = new JobsClient(QueueManagerSocket.locate(options.socket(), invocation.environment()))) {
             if (options.xml()) {
@@ -63,15 +72,16 @@ public final class StatusCommand {
                 return ExitStatus.OK;
             }
             List<Job> jobs = options.ids().isEmpty()
-                    ? client.allJobs(after -> options.all() ? Requests.jobQueryPage(List.of("*"), options.user(), after)
-                            : Requests.jobQueryPageInStates(NOT_COMPLETED, options.user(), after))
+                    ? client.allJobs(after -> options.all() && options.states().isEmpty()
+                            ? Requests.jobQueryPage(List.of("*"), options.user(), after)
+                            : Requests.jobQueryPageInStates(shown(options), options.user(), after))
                     : client.jobs(request);
             Instant now = Instant.now();
             String text;
             if (options.full()) {
                 text = full(jobs, now);
             } else if (pbsFace) {
-                text = options.alternate() ? pbsAlternate(jobs, now) : pbsTable(jobs, now);
+                text = options.alternate() ? pbsAlternate(jobs, now, options) : pbsTable(jobs, now);
             } else {
                 text = table(jobs, now);
             }
@@ -80,18 +90,56 @@ public final class StatusCommand {
         return ExitStatus.OK;
     }
 
-    private static Options parse(List<String> args, boolean pbsFace) throws CliException {
+    /** @return the states a listing without ids asks for: -r's and -i's, else those before completion */
+    private static List<String> shown(Options options) {
+        return options.states().isEmpty() ? NOT_COMPLETED : options.states();
+    }
+
+    /** @return qstat's arguments with bundled flags apart ({@code -an1} is {@code -a -n -1}); a value stays whole */
+    private static List<String> unbundled(List<String> args) {
+        List<String> words = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if ((arg.equals("-u") || arg.equals("--socket")) && i + 1 < args.size()) {
+                words.add(arg);
+                words.add(args.get(++i));
+            } else if (arg.matches("-[afxnri1]{2,}")) {
+                arg.substring(1).chars().forEach(flag -> words.add("-" + (char) flag));
+            } else {
+                words.add(arg);
+            }
+        }
+        return words;
+    }
+
+    private static Options parse(List<String> given, boolean pbsFace) throws CliException {
+        List<String> args = pbsFace ? unbundled(given) : given;
         boolean all = false;
         boolean alternate = false;
         boolean xml = false;
         boolean full = false;
         boolean help = false;
+        boolean nodes = false;
+        boolean oneLine = false;
+        List<String> states = new ArrayList<>();
         String user = null;
         String socket = null;
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
+                case "-n", "-1", "-r", "-i" -> {
+                    if (!pbsFace) {
+                        throw CliException.usage("unknown option " + arg);
+                    }
+                    alternate = true;
+                    switch (arg) {
+                        case "-n" -> nodes = true;
+                        case "-1" -> oneLine = true;
+                        case "-r" -> states.addAll(RUNNING);
+                        default -> states.addAll(WAITING);
+                    }
+                }
                 case "-a" -> {
                     if (pbsFace) {
                         alternate = true;
@@ -123,7 +171,14 @@ public final class StatusCommand {
                 }
             }
         }
-        return new Options(all, alternate, xml, full, user, socket, ids, help);
+        if (oneLine && !nodes) {
+            throw CliException.usage("-1 goes with -n (each job's nodes on its line)");
+        }
+        if (!states.isEmpty() && all) {
+            throw CliException.usage("-x shows completed jobs, -r and -i only running or waiting ones: not both");
+        }
+        return new Options(all, alternate, xml, full, user, socket, ids, help, nodes, oneLine,
+                states.stream().distinct().toList());
     }
 
     private static String table(List<Job> jobs, Instant now) {
@@ -169,7 +224,7 @@ public final class StatusCommand {
         return out.toString();
     }
 
-    private static String pbsAlternate(List<Job> jobs, Instant now) {
+    private static String pbsAlternate(List<Job> jobs, Instant now, Options options) {
         if (jobs.isEmpty()) {
             return "";
         }
@@ -187,6 +242,15 @@ public final class StatusCommand {
             out.append(String.format(format, cut(pbsId(job), 23), cut(job.get("user"), 11), cut(job.get("queue"), 8),
                     cut(job.get("name"), 16), "--", nodes, tasks, "--", limit(job).equals("none") ? "--" : limit(job),
                     job.stateLetter(), job.elapsed(now).map(d -> Job.hms(d.toSeconds())).orElse("--")));
+            if (options.nodes()) {
+                String where = job.get("allocated").isBlank() ? "--" : execHost(job);
+                if (options.oneLine()) {
+                    out.setLength(out.length() - System.lineSeparator().length());
+                    out.append("   ").append(where).append(System.lineSeparator());
+                } else {
+                    out.append("   ").append(where).append(System.lineSeparator());
+                }
+            }
         }
         return out.toString();
     }
