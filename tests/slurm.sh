@@ -160,6 +160,28 @@ wait_until 60 'finished "$THROTTLE"'
 seen="$(cat "$A"/throttle_[1-6].out 2>/dev/null | sort | uniq -c | tr -s ' ' | tr '\n' ';')"
 check "... all six ran, none beside more than one other ($seen)" test "$(cat "$A"/throttle_[1-6].out 2>/dev/null | grep -c '^seen=[12]$')" -eq 6
 
+# 3c. The header lines scripts from Slurm clusters commonly carry: mail (recorded, as qsub -m/-M), --exclusive (what
+# every job gets here), --hint, --nice; -Q prints nothing.
+script header.sh <<'SCRIPT'
+#!/bin/bash
+#SBATCH --job-name=header
+#SBATCH --mail-type=END,FAIL
+#SBATCH --mail-user=alice@example.org
+#SBATCH --exclusive
+#SBATCH --hint=nomultithread
+#SBATCH --nice=10
+#SBATCH --output=header.out
+echo "ran on $SLURM_JOB_NODELIST"
+SCRIPT
+out="$(as "$ALICE" "$B/sbatch" -Q header.sh 2>&1)"; status=$?
+check "sbatch -Q with --mail-type, --mail-user, --exclusive, --hint, --nice: exit 0, nothing printed" test "$status" -eq 0 -a -z "$out"
+HEADER="$(as "$ALICE" "$B/squeue" -h -t all -o '%i %j' | awk '$2 == "header" { print $1; exit }')"
+wait_until 60 'finished "$HEADER"'
+full="$(as "$ALICE" "$B/qstat" -f "$HEADER")"
+check "... it ran; qstat -f shows its mail (ae, alice@example.org) and priority -10" \
+  test "$(grep -c '^ran on node' "$A/header.out" 2>/dev/null)" -eq 1 \
+  -a "$(grep -cE 'Mail_Points = ae|Mail_Users = alice@example.org|Priority = -10' <<<"$full")" -eq 3
+
 # 4. An MPI-style shape: -N 3 --ntasks-per-node=2.
 script mpi.sh <<'SCRIPT'
 #!/bin/sh
@@ -322,9 +344,9 @@ check "-t 0:02: the job ends at its limit, TO in squeue" test "$(as "$ALICE" "$B
 before="$(as "$ALICE" "$B/squeue" -h -t all | wc -l)"
 err="$(as "$ALICE" "$B/sbatch" --gres=gpu:1 hello.sh 2>&1)"; status=$?
 check "sbatch --gres: exit 2, unrecognized option --gres" test "$status" -eq 2 -a "$err" = "sbatch: unrecognized option --gres"
-printf '#!/bin/sh\n#SBATCH -J ok\n#SBATCH --exclusive\necho\n' >"$A/excl.sh" && chown "$ALICE" "$A/excl.sh"
+printf '#!/bin/sh\n#SBATCH -J ok\n#SBATCH --constraint=ib\necho\n' >"$A/excl.sh" && chown "$ALICE" "$A/excl.sh"
 err="$(as "$ALICE" "$B/sbatch" excl.sh 2>&1)"; status=$?
-check "#SBATCH --exclusive: exit 2, naming the line" test "$status" -eq 2 -a "$err" = "sbatch: excl.sh:3: #SBATCH --exclusive: unrecognized option"
+check "#SBATCH --constraint=ib: exit 2, naming the line" test "$status" -eq 2 -a "$err" = "sbatch: excl.sh:3: #SBATCH --constraint: unrecognized option"
 err="$(as "$ALICE" "$B/sbatch" --array=1-10%0 hello.sh 2>&1)"; status=$?
 check "--array=1-10%0: exit 2, the limit after % must be at least 1" test "$status" -eq 2 -a -n "$(grep 'at least 1' <<<"$err")"
 err="$(as "$ALICE" "$B/sbatch" -p short -N 2 hello.sh 2>&1)"; status=$?

@@ -141,7 +141,7 @@ public final class Attributes {
      * @return the addresses, in order
      * @throws BadValueException if an address is empty or holds whitespace or a control character
      */
-    static List<String> mailUsers(String value) throws BadValueException {
+    public static List<String> mailUsers(String value) throws BadValueException {
         List<String> users = new ArrayList<>();
         for (String item : value.split(",", -1)) {
             String user = item.strip();

@@ -5,7 +5,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The sbatch options this queue manager reads, by long name and short letter, and whether each takes a value.
+ * The sbatch options this queue manager reads, by long name and short letter, and whether each takes a value. Some
+ * are taken without acting on them, because what they ask for is what every job gets here or is only a hint:
+ * {@code --exclusive} (a job holds its nodes whole), {@code --hint} (ranks are not bound to cores),
+ * {@code --time-min} (a job runs with its {@code --time}), {@code --kill-on-invalid-dep=yes}, {@code --quiet} and
+ * {@code --verbose} (the sbatch command's).
  * Options that only the sbatch command itself acts on ({@code --wrap}, {@code --parsable}, {@code --wait}) are
  * listed so that a script giving one as a directive is told why it is refused. Long names may be abbreviated to any
  * unambiguous prefix, as sbatch's getopt_long allows.
@@ -28,6 +32,15 @@ enum SlurmOption {
     CHDIR("chdir", 'D', true),
     HOLD("hold", 'H', false),
     ACCOUNT("account", 'A', true),
+    MAIL_TYPE("mail-type", '\0', true),
+    MAIL_USER("mail-user", '\0', true),
+    NICE("nice", '\0', true),
+    EXCLUSIVE("exclusive", '\0', false),
+    HINT("hint", '\0', true),
+    TIME_MIN("time-min", '\0', true),
+    KILL_ON_INVALID_DEP("kill-on-invalid-dep", '\0', true),
+    QUIET("quiet", 'Q', false),
+    VERBOSE("verbose", 'v', false),
     WRAP("wrap", '\0', true),
     PARSABLE("parsable", '\0', false),
     WAIT("wait", 'W', false);

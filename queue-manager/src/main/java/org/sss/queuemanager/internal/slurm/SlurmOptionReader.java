@@ -143,8 +143,14 @@ final class SlurmOptionReader {
                 case CHDIR -> chdir = chdir(value);
                 case HOLD -> base.hold();
                 case ACCOUNT -> base.account(Attributes.account(value));
-                case WRAP, PARSABLE, WAIT -> {
-                    // acted on by the sbatch command; the request carries nothing for them
+                case MAIL_TYPE -> base.mailEvents(SlurmExtras.mailEvents(value));
+                case MAIL_USER -> base.mailUsers(Attributes.mailUsers(value));
+                case NICE -> base.priority(SlurmExtras.priorityOfNice(value));
+                case HINT -> SlurmExtras.checkHint(value);
+                case TIME_MIN -> SlurmTime.parse(value);
+                case KILL_ON_INVALID_DEP -> SlurmExtras.checkKillOnInvalidDependency(value);
+                case EXCLUSIVE, QUIET, VERBOSE, WRAP, PARSABLE, WAIT -> {
+                    // what every job gets here, or acted on by the sbatch command: the request carries nothing
                 }
                 default -> throw new IllegalStateException("no handler for " + option);
             }

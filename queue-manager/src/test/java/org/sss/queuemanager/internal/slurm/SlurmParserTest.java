@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sss.queuemanager.internal.pbs.Dependency;
 import org.sss.queuemanager.internal.pbs.JobRequest;
+import org.sss.queuemanager.internal.pbs.MailEvent;
 
 class SlurmParserTest {
     private static final String BODY = "#!/bin/bash\necho hi\n";
@@ -67,7 +69,20 @@ class SlurmParserTest {
     @Test
     void refusesAnAmbiguousAbbreviation() {
         assertThatThrownBy(() -> options("--mem-per=1", "--ntasks-per=1", "--n=1"))
-                .hasMessage("--n: ambiguous (--nodes, --ntasks, --ntasks-per-node)");
+                .hasMessage("--n: ambiguous (--nodes, --ntasks, --ntasks-per-node, --nice)");
+    }
+
+    @Test
+    void takesTheOptionsScriptsFromSlurmClustersCommonlyCarry() throws SlurmParseException {
+        SlurmRequest r = options("--mail-type=END,fail", "--mail-user=a@x.org, b@x.org", "--nice=10", "--exclusive",
+                "--hint=nomultithread", "--time-min=5", "--kill-on-invalid-dep=yes", "-Q", "-v");
+        assertThat(r.base().mailEvents()).contains(Set.of(MailEvent.END, MailEvent.ABORT));
+        assertThat(r.base().mailUsers()).containsExactly("a@x.org", "b@x.org");
+        assertThat(r.base().priority()).contains(-10);
+        assertThat(options("--mail-type=ALL").base().mailEvents())
+                .contains(Set.of(MailEvent.BEGIN, MailEvent.END, MailEvent.ABORT));
+        assertThat(options("--mail-type=NONE").base().mailEvents()).contains(Set.of());
+        assertThat(options("--nice=-5000").base().priority()).as("within PBS's range").contains(1023);
     }
 
     @Test
@@ -134,7 +149,7 @@ class SlurmParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "--exclusive | unrecognized option --exclusive",
+            "--constraint=ib | unrecognized option --constraint",
             "--gres=gpu:2 | unrecognized option --gres",
             "-x | unrecognized option -x",
             "--qos=high | unrecognized option --qos",
@@ -144,6 +159,14 @@ class SlurmParserTest {
             "--cpus-per-task=2000 | --cpus-per-task=2000: cpus per task must be at most 1024",
             "--time=1h | --time=1h: expected M, M:S, H:M:S, D-H, D-H:M or D-H:M:S",
             "--array=1-10%0 | --array=1-10%0: the limit after % must be at least 1",
+            "--mail-type=SOMETIMES | --mail-type=SOMETIMES: unknown mail type SOMETIMES (expected NONE, BEGIN, END, "
+                    + "FAIL, REQUEUE, ALL, INVALID_DEPEND, STAGE_OUT, TIME_LIMIT, TIME_LIMIT_90, TIME_LIMIT_80, "
+                    + "TIME_LIMIT_50, ARRAY_TASKS)",
+            "--kill-on-invalid-dep=no | --kill-on-invalid-dep=no: not supported: a job whose dependency can never be "
+                    + "met is ended (as with yes)",
+            "--hint=fast | --hint=fast: unknown hint (expected compute_bound, memory_bound, multithread or "
+                    + "nomultithread)",
+            "--nice=x | --nice=x: expected a whole number",
             "--array=1-10% | --array=1-10%: expected N, N-M or N-M:STEP, separated by commas, optionally followed by %LIMIT",
             "--array=5-1 | --array=5-1: range 5-1 is reversed",
             "--dependency=singleton | --dependency=singleton: unsupported dependency type singleton; use afterok, "

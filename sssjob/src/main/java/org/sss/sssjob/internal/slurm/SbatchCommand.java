@@ -23,7 +23,7 @@ import org.sss.sssjob.internal.WaitCommand;
  * {@code sbatch [options] [SCRIPT [ARGS...]]}: sends the script (a file, standard input when none is named, or one
  * made from {@code --wrap}) with the options to the queue manager as a {@code slurm} submission, which reads the
  * {@code #SBATCH} lines and the options (it alone checks them, and refuses an unsupported one by name); prints
- * {@code Submitted batch job 17}, or {@code 17} alone with {@code --parsable}. {@code -W/--wait} waits for the job
+ * {@code Submitted batch job 17} (nothing with {@code -Q/--quiet}), or {@code 17} alone with {@code --parsable}. {@code -W/--wait} waits for the job
  * (every element of an array) to complete and exits with its exit status. An option neither this command nor the
  * queue manager knows is refused here by name, exit 2.
  */
@@ -47,6 +47,15 @@ public final class SbatchCommand {
             new LongOptions.Spec("chdir", 'D', true),
             new LongOptions.Spec("hold", 'H', false),
             new LongOptions.Spec("account", 'A', true),
+            new LongOptions.Spec("mail-type", '\0', true),
+            new LongOptions.Spec("mail-user", '\0', true),
+            new LongOptions.Spec("nice", '\0', true),
+            new LongOptions.Spec("exclusive", '\0', false),
+            new LongOptions.Spec("hint", '\0', true),
+            new LongOptions.Spec("time-min", '\0', true),
+            new LongOptions.Spec("kill-on-invalid-dep", '\0', true),
+            new LongOptions.Spec("quiet", 'Q', false),
+            new LongOptions.Spec("verbose", 'v', false),
             new LongOptions.Spec("wrap", '\0', true),
             new LongOptions.Spec("parsable", '\0', false),
             new LongOptions.Spec("wait", 'W', false),
@@ -71,7 +80,7 @@ public final class SbatchCommand {
         }
         List<String> forwarded = new ArrayList<>();
         for (LongOptions.Given given : parsed.options()) {
-            if (!List.of("wrap", "parsable", "wait", "socket", "help").contains(given.name())) {
+            if (!List.of("wrap", "parsable", "wait", "socket", "help", "quiet", "verbose").contains(given.name())) {
                 forwarded.add(given.value() == null ? "--" + given.name() : "--" + given.name() + "=" + given.value());
             }
         }
@@ -109,7 +118,7 @@ public final class SbatchCommand {
         String id = String.valueOf(SlurmJobs.sequence(jobs.getFirst()));
         if (LongOptions.last(parsed, "parsable").isPresent()) {
             invocation.out().println(id);
-        } else {
+        } else if (LongOptions.last(parsed, "quiet").isEmpty()) {
             invocation.out().println("Submitted batch job " + id);
         }
         invocation.out().flush();

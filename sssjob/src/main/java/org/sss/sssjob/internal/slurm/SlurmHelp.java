@@ -41,8 +41,17 @@ final class SlurmHelp {
                   -D, --chdir=DIR             working directory of the script (default: where sbatch runs)
                   -H, --hold                  submit held (scancel, or release with qrls / sssjob release)
                   -A, --account=NAME          account to charge
+                      --mail-type=TYPES       BEGIN, END, FAIL, ALL, NONE, ... and --mail-user=ADDR[,...]:
+                                              recorded, as qsub -m/-M (qstat -f shows them)
+                      --nice=N                lower the job's place in line by N (its priority becomes -N)
                       --wrap=COMMAND          run COMMAND in a generated /bin/sh script instead of a SCRIPT
                       --parsable              print the job id alone
+                  -Q, --quiet                 print nothing but errors; -v, --verbose: taken, no more output
+                      --exclusive             taken: every job holds its nodes whole here
+                      --hint=HINT             taken (compute_bound, memory_bound, [no]multithread): ranks are
+                                              not bound to cores here
+                      --time-min=TIME         taken: a job runs with its --time
+                      --kill-on-invalid-dep=yes  taken: a job whose dependency can never be met is ended
                   -W, --wait                  wait until the job (every element of an array) completes; exit with
                                               its exit status (the highest of an array's)
                       --socket PATH           the queue manager's socket

@@ -1,0 +1,89 @@
+package org.sss.queuemanager.internal.slurm;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+import org.sss.queuemanager.internal.pbs.BadValueException;
+import org.sss.queuemanager.internal.pbs.MailEvent;
+
+/**
+ * The values of the sbatch options that map onto what a PBS job already has: {@code --mail-type} onto {@code -m}'s
+ * events, {@code --nice} onto {@code -p}'s priority; and the checks of the options this queue manager takes without
+ * acting on them ({@code --hint}, {@code --kill-on-invalid-dep=yes}), which a script from a Slurm cluster commonly
+ * carries. Stateless.
+ */
+final class SlurmExtras {
+    private static final String MAIL_TYPES = "NONE, BEGIN, END, FAIL, REQUEUE, ALL, INVALID_DEPEND, STAGE_OUT, "
+            + "TIME_LIMIT, TIME_LIMIT_90, TIME_LIMIT_80, TIME_LIMIT_50, ARRAY_TASKS";
+    private static final Set<String> HINTS = Set.of("compute_bound", "memory_bound", "multithread", "nomultithread");
+
+    private SlurmExtras() {
+    }
+
+    /**
+     * @param value {@code --mail-type}'s comma-separated types, as sbatch takes them (any case)
+     * @return the PBS mail events they come to: BEGIN begins, END and STAGE_OUT end, FAIL, REQUEUE, INVALID_DEPEND
+     *         and the TIME_LIMIT types abort, ALL all three, NONE none (ARRAY_TASKS, which says mail goes per element,
+     *         adds none: an element is a job of its own here)
+     * @throws BadValueException naming a type sbatch does not know, or an empty item
+     */
+    static Set<MailEvent> mailEvents(String value) throws BadValueException {
+        Set<MailEvent> events = EnumSet.noneOf(MailEvent.class);
+        for (String item : value.split(",", -1)) {
+            switch (item.strip().toUpperCase(Locale.ROOT)) {
+                case "NONE", "ARRAY_TASKS" -> {
+                    // no event of its own
+                }
+                case "BEGIN" -> events.add(MailEvent.BEGIN);
+                case "END", "STAGE_OUT" -> events.add(MailEvent.END);
+                case "FAIL", "REQUEUE", "INVALID_DEPEND", "TIME_LIMIT", "TIME_LIMIT_90", "TIME_LIMIT_80",
+                     "TIME_LIMIT_50" -> events.add(MailEvent.ABORT);
+                case "ALL" -> events.addAll(EnumSet.allOf(MailEvent.class));
+                case "" -> throw new BadValueException("empty mail type in the list");
+                default -> throw new BadValueException("unknown mail type " + item.strip() + " (expected " + MAIL_TYPES
+                        + ")");
+            }
+        }
+        return events;
+    }
+
+    /**
+     * @param value {@code --nice}'s adjustment: a positive one lowers the job's place in line
+     * @return the PBS priority it comes to: its negation, within -1024..1023
+     * @throws BadValueException if it is not a whole number
+     */
+    static int priorityOfNice(String value) throws BadValueException {
+        if (!value.matches("[+-]?\\d{1,10}")) {
+            throw new BadValueException("expected a whole number");
+        }
+        long nice = Long.parseLong(value);
+        return (int) Math.max(-1024, Math.min(1023, -nice));
+    }
+
+    /**
+     * @param value {@code --hint}'s value
+     * @throws BadValueException for a hint sbatch does not know
+     */
+    static void checkHint(String value) throws BadValueException {
+        if (!HINTS.contains(value)) {
+            throw new BadValueException("unknown hint (expected compute_bound, memory_bound, multithread or"
+                    + " nomultithread)");
+        }
+    }
+
+    /**
+     * @param value {@code --kill-on-invalid-dep}'s value
+     * @throws BadValueException for {@code no} (a job whose dependency can never be met is ended here, as with
+     *     {@code yes}), or anything but yes or no
+     */
+    static void checkKillOnInvalidDependency(String value) throws BadValueException {
+        switch (value) {
+            case "yes" -> {
+                // what every job gets here
+            }
+            case "no" -> throw new BadValueException("not supported: a job whose dependency can never be met is"
+                    + " ended (as with yes)");
+            default -> throw new BadValueException("expected yes or no");
+        }
+    }
+}
