@@ -172,8 +172,9 @@ script header.sh <<'SCRIPT'
 #SBATCH --nice=10
 #SBATCH --output=header.out
 echo "ran on $SLURM_JOB_NODELIST"
+"$SCONTROL" show hostnames | sed 's/^/host /'
 SCRIPT
-out="$(as "$ALICE" "$B/sbatch" -Q header.sh 2>&1)"; status=$?
+out="$(as "$ALICE" "$B/sbatch" -Q --export=ALL,SCONTROL="$B/scontrol" header.sh 2>&1)"; status=$?
 check "sbatch -Q with --mail-type, --mail-user, --exclusive, --hint, --nice: exit 0, nothing printed" test "$status" -eq 0 -a -z "$out"
 HEADER="$(as "$ALICE" "$B/squeue" -h -t all -o '%i %j' | awk '$2 == "header" { print $1; exit }')"
 wait_until 60 'finished "$HEADER"'
@@ -181,6 +182,24 @@ full="$(as "$ALICE" "$B/qstat" -f "$HEADER")"
 check "... it ran; qstat -f shows its mail (ae, alice@example.org) and priority -10" \
   test "$(grep -c '^ran on node' "$A/header.out" 2>/dev/null)" -eq 1 \
   -a "$(grep -cE 'Mail_Points = ae|Mail_Users = alice@example.org|Priority = -10' <<<"$full")" -eq 3
+check "... scontrol show hostnames in the job printed its node" grep -qE '^host node[1-3]$' "$A/header.out"
+
+# scontrol: host lists, a job's Key=Value listing, hold and release.
+check "scontrol show hostnames node[1-2,04],login expands in order" \
+  test "$(as "$ALICE" "$B/scontrol" show hostnames 'node[1-2,04],login' | tr '\n' ' ')" = "node1 node2 node04 login "
+check "scontrol show hostlist node1,node2,node3 compresses" test "$(as "$ALICE" "$B/scontrol" show hostlist node1,node2,node3)" = "node[1-3]"
+SC="$(as "$ALICE" "$B/sbatch" --parsable -H -J held1 --wrap true)"
+out="$(as "$ALICE" "$B/scontrol" show job "$SC")"
+check "scontrol show job: JobId, JobName, JobState=PENDING Reason=JobHeldUser, Partition" \
+  test "$(grep -cE "^JobId=$SC JobName=held1\$|^   JobState=PENDING Reason=JobHeldUser |^   Partition=batch\$" <<<"$out")" -eq 3
+as "$ALICE" "$B/scontrol" release "$SC"; status=$?
+wait_until 30 'finished "$SC"'
+check "scontrol release: exit 0, the job ran (COMPLETED in scontrol show job)" \
+  test "$status" -eq 0 -a -n "$(as "$ALICE" "$B/scontrol" show job "$SC" | grep '^   JobState=COMPLETED ')"
+as "$BOB" "$B/scontrol" hold "$SC" >/dev/null 2>&1; status=$?
+check "scontrol hold of another's job: exit 1" test "$status" -eq 1
+as "$ALICE" "$B/scontrol" shutdown >/dev/null 2>&1; status=$?
+check "scontrol shutdown (not a user's command): exit 2" test "$status" -eq 2
 
 # 4. An MPI-style shape: -N 3 --ntasks-per-node=2.
 script mpi.sh <<'SCRIPT'
@@ -356,7 +375,7 @@ check "nothing was stored by the refusals" test "$(as "$ALICE" "$B/squeue" -h -t
 check "squeue --bogus: exit 2" test "$status" -eq 2
 "$B/squeue" -o '%Z' >/dev/null 2>&1; status=$?
 check "squeue -o %Z: exit 2" test "$status" -eq 2
-for face in sbatch squeue scancel sinfo; do
+for face in sbatch squeue scancel scontrol sinfo; do
   check "$face --help prints its usage" grep -q "^usage: $face" <<<"$("$B/$face" --help)"
 done
 

@@ -18,6 +18,7 @@ import org.sss.sssjob.internal.SubmitCommand;
 import org.sss.sssjob.internal.WaitCommand;
 import org.sss.sssjob.internal.slurm.SbatchCommand;
 import org.sss.sssjob.internal.slurm.ScancelCommand;
+import org.sss.sssjob.internal.slurm.ScontrolCommand;
 import org.sss.sssjob.internal.slurm.SinfoCommand;
 import org.sss.sssjob.internal.slurm.SqueueCommand;
 
@@ -99,6 +100,9 @@ public final class SssjobMain {
             }
             case "sinfo" -> {
                 return SinfoCommand.run(invocation, args);
+            }
+            case "scontrol" -> {
+                return ScontrolCommand.run(invocation, args);
             }
             case "srun" -> {
                 return LaunchCommands.run(invocation, args);

@@ -88,6 +88,23 @@ final class SlurmHelp {
                 """ + EXIT;
     }
 
+    static String scontrol() {
+        return """
+                usage: scontrol show hostnames [LIST] | show hostlist NAME[,NAME...] | show job [ID]
+                       scontrol hold|release|requeue ID[,ID...] ...
+
+                The parts of Slurm's control command that users and job scripts call:
+                  show hostnames [LIST]   a host list's names, one a line: node[1-3],login1 gives node1, node2,
+                                          node3, login1 (LIST defaults to $SLURM_JOB_NODELIST, as inside a job)
+                  show hostlist NAMES     comma-separated names compressed into a host list (node[1-3])
+                  show job [ID]           the job (every job you may see, without ID) as Key=Value pairs:
+                                          JobId, JobName, JobState, Reason, RunTime, TimeLimit, NodeList, ...
+                  hold ID, release ID     hold a pending job, release a held one (qhold, qrls)
+                  requeue ID              put a running job back in the queue (sssjob requeue)
+                ID: 17 (the job, or every element of array 17) or 17_3. Other scontrol commands are refused.
+                """ + EXIT;
+    }
+
     static String scancel() {
         return """
                 usage: scancel [-s SIGNAL] [-u USER] [-n NAME] [-t STATE] [-p PARTITION] [--me] [ID...]
