@@ -261,6 +261,19 @@ FAILING="$(as "$ALICE" "$B/sbatch" --parsable --wrap='exit 3')"
 RESCUE="$(as "$ALICE" "$B/sbatch" --parsable -o rescue.out --dependency=afternotok:"$FAILING" --wrap='echo rescued')"
 as "$ALICE" "$B/sssjob" wait --quiet "$RESCUE"
 check "afternotok: the rescue job ran after the failure" test "$(cat "$A/rescue.out" 2>/dev/null)" = "rescued"
+# sacct: the completed jobs from the accounting records, the pending ones from the queue.
+PENDING="$(as "$ALICE" "$B/sbatch" --parsable -H --wrap true)"
+out="$(as "$ALICE" "$B/sacct" -n -P -j "$FAILING,$RESCUE,$PENDING" -o JobID,State,ExitCode)"
+check "sacct -j -P: FAILED 3:0, COMPLETED 0:0 and PENDING, one line each" \
+  test "$(tr '\n' ' ' <<<"$out")" = "$FAILING|FAILED|3:0 $RESCUE|COMPLETED|0:0 $PENDING|PENDING|0:0 "
+out="$(as "$ALICE" "$B/sacct")"
+check "sacct: Slurm's default header, and today's jobs" \
+  test "$(head -1 <<<"$out" | tr -s ' ')" = "JobID JobName Partition Account AllocCPUS State ExitCode " \
+  -a -n "$(grep -E "^$RESCUE +wrap +batch +1 +COMPLETED +0:0 \$" <<<"$out")"
+check "sacct as $BOB shows none of $ALICE's jobs" test -z "$(as "$BOB" "$B/sacct" -n -j "$FAILING")"
+as "$ALICE" "$B/sacct" -o JobID,CPUTimeRAW >/dev/null 2>&1; status=$?
+check "sacct -o with a field it cannot show: exit 2" test "$status" -eq 2
+as "$ALICE" "$B/scancel" "$PENDING"
 
 # 9. --export: ALL by default, NONE, or a list.
 script env.sh <<'SCRIPT'
@@ -375,7 +388,7 @@ check "nothing was stored by the refusals" test "$(as "$ALICE" "$B/squeue" -h -t
 check "squeue --bogus: exit 2" test "$status" -eq 2
 "$B/squeue" -o '%Z' >/dev/null 2>&1; status=$?
 check "squeue -o %Z: exit 2" test "$status" -eq 2
-for face in sbatch squeue scancel scontrol sinfo; do
+for face in sbatch squeue scancel scontrol sacct sinfo; do
   check "$face --help prints its usage" grep -q "^usage: $face" <<<"$("$B/$face" --help)"
 done
 

@@ -63,7 +63,7 @@ dist_runtime() {
 dist_man_pages() {
   local tree="$1" name help summary
   mkdir -p "$tree/man/man1"
-  for name in sssjob qsub qstat qdel qhold qrls qsig qalter sbatch squeue scancel scontrol sinfo srun salloc mpiexec sssadmin; do
+  for name in sssjob qsub qstat qdel qhold qrls qsig qalter sbatch squeue scancel scontrol sacct sinfo srun salloc mpiexec sssadmin; do
     help="$("$tree/bin/$name" --help 2>&1)" || true
     [ -n "$help" ] || sss_die "dist: $name --help printed nothing"
     summary="$(grep -m 1 -v '^ *$' <<<"$help" | sed 's/^usage: *//I' | cut -c1-70)"
@@ -101,6 +101,7 @@ dist_man_purpose() {
     squeue) echo "show batch jobs as Slurm shows them" ;;
     scancel) echo "cancel or signal batch jobs, as Slurm does" ;;
     scontrol) echo "show host lists and jobs, hold, release and requeue jobs, as Slurm does" ;;
+    sacct) echo "show completed, running and pending jobs as Slurm's accounting does" ;;
     sinfo) echo "show queues and node states, as Slurm does" ;;
     srun) echo "run a parallel program on a new or the current allocation (sssjob run)" ;;
     salloc) echo "hold an allocation while a command or shell runs (sssjob alloc)" ;;
@@ -159,7 +160,7 @@ dist_deb() {
   cp "$SSS_HOME/etc/cluster/head.xml" "$root/etc/sss/sss.xml"
   cp "$SSS_HOME/etc/cluster/compute.env" "$root/etc/default/sss-mpd"
   cp -a "$SSS_HOME"/etc/systemd/* "$root/lib/systemd/system/"
-  for link in sssjob qsub qstat qdel qhold qrls qsig qalter sbatch squeue scancel scontrol sinfo srun salloc; do ln -s "/opt/sss/bin/$link" "$root/usr/bin/$link"; done
+  for link in sssjob qsub qstat qdel qhold qrls qsig qalter sbatch squeue scancel scontrol sacct sinfo srun salloc; do ln -s "/opt/sss/bin/$link" "$root/usr/bin/$link"; done
   ln -s /opt/sss/bin/sss "$root/usr/sbin/sss"
   ln -s /opt/sss/bin/sssadmin "$root/usr/sbin/sssadmin"
   # mpiexec's page is the mpirun alternative's (postinst), as MPICH's and Open MPI's are: a plain file there would be

@@ -16,6 +16,7 @@ import org.sss.sssjob.internal.QueuesCommand;
 import org.sss.sssjob.internal.StatusCommand;
 import org.sss.sssjob.internal.SubmitCommand;
 import org.sss.sssjob.internal.WaitCommand;
+import org.sss.sssjob.internal.slurm.SacctCommand;
 import org.sss.sssjob.internal.slurm.SbatchCommand;
 import org.sss.sssjob.internal.slurm.ScancelCommand;
 import org.sss.sssjob.internal.slurm.ScontrolCommand;
@@ -103,6 +104,9 @@ public final class SssjobMain {
             }
             case "scontrol" -> {
                 return ScontrolCommand.run(invocation, args);
+            }
+            case "sacct" -> {
+                return SacctCommand.run(invocation, args);
             }
             case "srun" -> {
                 return LaunchCommands.run(invocation, args);

@@ -37,7 +37,7 @@ final class Help {
                                                    status, walltime, CPU time and peak memory
 
                 PBS faces: qsub, qstat [-f] [-a] [-n [-1]] [-r] [-i] [-x] [-u USER], qdel, qhold, qrls, qsig -s SIGNAL, qalter.
-                Slurm faces: sbatch, squeue, scancel, scontrol, sinfo (each with --help), on the same jobs.
+                Slurm faces: sbatch, squeue, scancel, scontrol, sacct, sinfo (each with --help), on the same jobs.
                 """ + EXIT;
     }
 

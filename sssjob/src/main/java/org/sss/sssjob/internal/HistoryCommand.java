@@ -76,8 +76,14 @@ public final class HistoryCommand {
     /**
      * A time on the command line: an ISO date ({@code 2026-12-01}, that day's local midnight), a local or offset ISO
      * date-time, or how long ago ({@code 7d}, {@code 12h}, {@code 30m}).
+     *
+     * @param option the option it was given to, for the message
+     * @param text   what was given
+     * @param now    the time an age counts back from
+     * @return the instant
+     * @throws CliException (exit 2) naming the option when the text is none of these
      */
-    static Instant when(String option, String text, Instant now) throws CliException {
+    public static Instant when(String option, String text, Instant now) throws CliException {
         Matcher ago = AGO.matcher(text);
         if (ago.matches()) {
             long amount = Long.parseLong(ago.group(1));

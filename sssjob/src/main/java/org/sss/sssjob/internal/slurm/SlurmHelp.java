@@ -88,6 +88,31 @@ final class SlurmHelp {
                 """ + EXIT;
     }
 
+    static String sacct() {
+        return """
+                usage: sacct [-j ID[,ID...]] [-u USER[,...]] [-a] [-S TIME] [-E TIME] [-s STATE[,...]]
+                             [-o FIELD[%WIDTH][,...]] [-b] [-n] [-p|-P] [-X]
+
+                Jobs as Slurm's accounting shows them: those that completed within the window (from the queue
+                manager's accounting records, kept after the jobs leave squeue), and those still pending or running.
+                You see your own jobs; an administrator sees everyone's (-u narrows, -a is taken).
+                  -j, --jobs=ID,...         these jobs only (17: the job or every element of array 17; 17_3)
+                  -S, --starttime=TIME      from TIME (default: today at 00:00; all time with -j)
+                  -E, --endtime=TIME        to TIME (default: now)
+                                            TIME: 2026-12-01, 2026-12-01T08:00, now, now-7days (hours, minutes),
+                                            or an age such as 12h
+                  -s, --state=STATE,...     jobs in these states (PD, R, CG, CD, CA, F, TO or their names)
+                  -o, --format=FIELDS       columns: JobID, JobIDRaw, JobName, Partition, Account, User, AllocCPUS,
+                                            AllocNodes, NNodes, NodeList, State, ExitCode, Submit, Start, End,
+                                            Elapsed, Timelimit, TotalCPU, MaxRSS, Reason; FIELD%30 sets a width
+                  -b, --brief               JobID, State, ExitCode
+                  -n, --noheader            no header
+                  -p, --parsable            fields separated by |, a | at the end; -P, --parsable2: none at the end
+                  -X, --allocations         taken: a job here has no steps listed apart
+                Default columns: JobID JobName Partition Account AllocCPUS State ExitCode.
+                """ + EXIT;
+    }
+
     static String scontrol() {
         return """
                 usage: scontrol show hostnames [LIST] | show hostlist NAME[,NAME...] | show job [ID]
