@@ -69,6 +69,15 @@ if command -v mpicc.mpich >/dev/null; then
 else
   check "mpicc.mpich is installed (bin/sss test installs mpich)" false
 fi
+# An Open MPI program as Open MPI batch scripts start it under Slurm: srun --mpi=pmix (the ring serves PMIx).
+if command -v mpicc.openmpi >/dev/null; then
+  mpicc.openmpi -O2 -o "$WORK/$CAROL/ompi_hello" "$ROOT/testkit/src/test/c/hello.c" && chown "$CAROL" "$WORK/$CAROL/ompi_hello"
+  out="$(as srun --mpi=pmix --cpu-bind=cores -N 2 -n 4 ./ompi_hello 2>"$WORK/ompi.err")"; status=$?
+  check "srun --mpi=pmix --cpu-bind=cores -N 2 -n 4 ./ompi_hello (Open MPI): four ranks, exit 0" \
+    test "$status" -eq 0 -a "$(grep -c 'hello from rank [0-3] of 4' <<<"$out")" -eq 4
+else
+  check "mpicc.openmpi is installed (bin/sss test installs openmpi-bin and libopenmpi-dev)" false
+fi
 
 before="$(jobs_known)"
 started_ns="$(date +%s%N)"

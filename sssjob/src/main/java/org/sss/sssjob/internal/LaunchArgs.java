@@ -6,7 +6,9 @@ import java.util.Set;
 /**
  * The options of {@code sssjob run} and {@code sssjob alloc}, read as srun and salloc read theirs: options first
  * ({@code -N 2}, {@code -N2}, {@code --nodes=2}), then the program and its arguments, which are never read as
- * options. An option neither command has is refused by name (exit 2), never ignored.
+ * options. An option neither command has is refused by name (exit 2). run also takes srun's {@code --mpi=TYPE} and
+ * {@code --cpu-bind=...}, which MPI job scripts carry, without effect: every rank is served PMI-1 and PMIx, and no
+ * rank is bound to cores.
  *
  * @param nodes    {@code -N}, nodes wanted, or 0 when not given
  * @param ranks    {@code -n}, processes wanted, or 0 when not given
@@ -22,7 +24,11 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
                          boolean help, List<String> command) {
     private static final Set<String> FLAGS = Set.of("--help", "-h", "-l", "--label");
     private static final Set<String> VALUED = Set.of("-N", "--nodes", "-n", "--ntasks", "--ppn", "--ntasks-per-node",
-            "-t", "--time", "-q", "-p", "--partition", "--socket");
+            "-t", "--time", "-q", "-p", "--partition", "--socket", "--mpi", "--cpu-bind", "--cpu_bind");
+    /** srun's {@code --mpi} types: every rank here is served PMI-1 and PMIx, whichever is named. */
+    private static final java.util.regex.Pattern MPI_TYPES =
+            java.util.regex.Pattern.compile("none|pmi1|pmi2|pmix(_v[2-9])?|openmpi|mpich");
+    private static final java.util.regex.Pattern CPU_BINDS = java.util.regex.Pattern.compile("[A-Za-z0-9_,:=.\\-]{1,200}");
 
     /** Copies the command. */
     public LaunchArgs {
@@ -77,6 +83,17 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
                 case "--ppn", "--ntasks-per-node" -> ppn = count(name, value);
                 case "-t", "--time" -> walltime = SlurmTime.toPbs(value);
                 case "-q", "-p", "--partition" -> queue = value;
+                case "--mpi", "--cpu-bind", "--cpu_bind" -> {
+                    if (!forRun) {
+                        throw CliException.usage("unsupported option " + name + " (sssjob run takes it)");
+                    }
+                    java.util.regex.Pattern allowed = name.equals("--mpi") ? MPI_TYPES : CPU_BINDS;
+                    if (!allowed.matcher(value).matches()) {
+                        throw CliException.usage(name + "=" + value + ": " + (name.equals("--mpi")
+                                ? "unknown MPI type (none, pmi2, pmix, pmix_v3, pmix_v4, pmix_v5)" : "not a binding"));
+                    }
+                    // Taken without effect: the ring serves every rank PMI-1 and PMIx, and binds no rank to cores.
+                }
                 default -> socket = value;
             }
         }

@@ -39,6 +39,9 @@ final class LaunchHelp {
                 a batch job) it launches there at once, without queueing: -N then takes the allocation's first N
                 nodes, and -t and -q are refused.
                   -l, --label                 prefix each output line with its rank ("RANK: line")
+                      --mpi=TYPE              taken (none, pmi2, pmix, pmix_v3, ...): every rank is served PMI-1
+                                              and PMIx here, for MPICH and Open MPI alike
+                      --cpu-bind=...          taken: ranks are not bound to cores here
                 """ + OPTIONS + HOW + """
 
                 Exit status: the program's; 1 refused or the job ended before it started; 2 bad arguments;

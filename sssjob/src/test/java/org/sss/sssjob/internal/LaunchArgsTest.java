@@ -31,6 +31,18 @@ class LaunchArgsTest {
     }
 
     @Test
+    void takesTheMpiTypeAndCpuBindingMpiScriptsCarry() throws CliException {
+        LaunchArgs args = LaunchArgs.parse(List.of("--mpi=pmix", "--cpu-bind=cores", "-n", "2", "./a.out", "--mpi=x"),
+                true);
+        assertThat(args.ranks()).isEqualTo(2);
+        assertThat(args.command()).containsExactly("./a.out", "--mpi=x");
+        assertThat(LaunchArgs.parse(List.of("--mpi", "pmix_v4", "--cpu_bind=map_cpu:0,1", "x"), true).command())
+                .containsExactly("x");
+        assertThatThrownBy(() -> LaunchArgs.parse(List.of("--mpi=lam", "x"), true)).hasMessageContaining("unknown MPI type");
+        assertThatThrownBy(() -> LaunchArgs.parse(List.of("--mpi=pmix", "x"), false)).hasMessageContaining("--mpi");
+    }
+
+    @Test
     void refusesWhatItDoesNotTakeByName() {
         assertThatThrownBy(() -> LaunchArgs.parse(List.of("--mem", "1G", "x"), true))
                 .hasMessageContaining("--mem").extracting(e -> ((CliException) e).status()).isEqualTo(2);
