@@ -191,6 +191,7 @@ out="$(as "$BOB" "$B/qstat" -n)"
 check "qstat -n: the nodes on the line below each job (-- for one that holds none)" \
   test "$(grep -A1 "^$LONG\." <<<"$out" | tail -1 | grep -cE '^   node[1-4]/0$')" -eq 1 \
   -a "$(grep -A1 "^$H0\." <<<"$out" | tail -1)" = "   --"
+check "qstat -au $BOB (a bundle ending in -u): his running job" test -n "$(as "$BOB" "$B/qstat" -au "$BOB" | grep "^$LONG\.")"
 out="$(as "$BOB" "$B/qstat" -i)"
 check "qstat -i: the held job, not the running one" test -n "$(grep "^$H0\." <<<"$out")" -a -z "$(grep "^$LONG\." <<<"$out")"
 as "$BOB" "$B/qstat" -1 >/dev/null 2>&1; status=$?

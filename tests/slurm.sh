@@ -196,6 +196,24 @@ as "$ALICE" "$B/scontrol" release "$SC"; status=$?
 wait_until 30 'finished "$SC"'
 check "scontrol release: exit 0, the job ran (COMPLETED in scontrol show job)" \
   test "$status" -eq 0 -a -n "$(as "$ALICE" "$B/scontrol" show job "$SC" | grep '^   JobState=COMPLETED ')"
+check "scontrol -o show job: one line" test "$(as "$ALICE" "$B/scontrol" -o show job "$SC" | wc -l)" -eq 1 \
+  -a -n "$(as "$ALICE" "$B/scontrol" -o show job "$SC" | grep "^JobId=$SC JobName=held1 .* Partition=batch ")"
+# An array with one element running and one waiting: hold and release act on the waiting one only.
+script pair.sh <<'SCRIPT'
+#!/bin/sh
+#SBATCH --array=1-2%1
+#SBATCH --output=pair_%a.out
+until [ -e pair.go ]; do sleep 0.1; done
+SCRIPT
+PAIR="$(as "$ALICE" "$B/sbatch" --parsable pair.sh)"
+wait_until 30 '[ "$(as "$ALICE" "$B/squeue" -h -j "$PAIR" -t R | wc -l)" -eq 1 ]' || true
+as "$ALICE" "$B/scontrol" hold "$PAIR"; status=$?
+check "scontrol hold ARRAY with one element running: exit 0, the waiting one held, the running one running" \
+  test "$status" -eq 0 -a "$(as "$ALICE" "$B/squeue" -h -j "$PAIR" -o '%t%r' | sort | tr '\n' ' ')" = "PDJobHeldUser RNone "
+as "$ALICE" "$B/scontrol" release "$PAIR"; status=$?
+touch "$A/pair.go"
+wait_until 60 'finished "$PAIR"'
+check "... scontrol release ARRAY: exit 0, and both elements ran" test "$status" -eq 0 -a -f "$A/pair_1.out" -a -f "$A/pair_2.out"
 as "$BOB" "$B/scontrol" hold "$SC" >/dev/null 2>&1; status=$?
 check "scontrol hold of another's job: exit 1" test "$status" -eq 1
 as "$ALICE" "$B/scontrol" shutdown >/dev/null 2>&1; status=$?

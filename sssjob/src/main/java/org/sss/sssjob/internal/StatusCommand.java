@@ -95,7 +95,10 @@ public final class StatusCommand {
         return options.states().isEmpty() ? NOT_COMPLETED : options.states();
     }
 
-    /** @return qstat's arguments with bundled flags apart ({@code -an1} is {@code -a -n -1}); a value stays whole */
+    /**
+     * @return qstat's arguments with bundled flags apart ({@code -an1} is {@code -a -n -1}, {@code -au alice} is
+     *         {@code -a -u alice}); a value stays whole
+     */
     private static List<String> unbundled(List<String> args) {
         List<String> words = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
@@ -103,8 +106,19 @@ public final class StatusCommand {
             if ((arg.equals("-u") || arg.equals("--socket")) && i + 1 < args.size()) {
                 words.add(arg);
                 words.add(args.get(++i));
-            } else if (arg.matches("-[afxnri1]{2,}")) {
-                arg.substring(1).chars().forEach(flag -> words.add("-" + (char) flag));
+            } else if (arg.matches("-[afxnri1]{2,}") || arg.matches("-[afxnri1]+u.*")) {
+                // Flags, the last of which may be -u with its value in the rest of the word or the next word.
+                int user = arg.indexOf('u');
+                String flags = user < 0 ? arg.substring(1) : arg.substring(1, user);
+                flags.chars().forEach(flag -> words.add("-" + (char) flag));
+                if (user >= 0) {
+                    words.add("-u");
+                    if (user + 1 < arg.length()) {
+                        words.add(arg.substring(user + 1));
+                    } else if (i + 1 < args.size()) {
+                        words.add(args.get(++i));
+                    }
+                }
             } else {
                 words.add(arg);
             }

@@ -61,6 +61,17 @@ final class SlurmExtras {
     }
 
     /**
+     * @param value {@code --exclusive}'s value, or null for none
+     * @throws BadValueException for a value sbatch does not know (user, mcs and topo are taken: every job holds its
+     *     nodes whole here)
+     */
+    static void checkExclusive(String value) throws BadValueException {
+        if (value != null && !Set.of("user", "mcs", "topo").contains(value)) {
+            throw new BadValueException("expected --exclusive, or =user, =mcs or =topo");
+        }
+    }
+
+    /**
      * @param value {@code --hint}'s value
      * @throws BadValueException for a hint sbatch does not know
      */

@@ -34,7 +34,7 @@ enum SlurmOption {
     ACCOUNT("account", 'A', true),
     MAIL_TYPE("mail-type", '\0', true),
     MAIL_USER("mail-user", '\0', true),
-    NICE("nice", '\0', true),
+    NICE("nice", '\0', false),
     EXCLUSIVE("exclusive", '\0', false),
     HINT("hint", '\0', true),
     TIME_MIN("time-min", '\0', true),
@@ -63,6 +63,11 @@ enum SlurmOption {
     /** @return whether it takes a value */
     boolean valued() {
         return valued;
+    }
+
+    /** @return for a flag, whether it may take a value after {@code =} ({@code --nice=10}, {@code --exclusive=user}) */
+    boolean optionalValue() {
+        return this == NICE || this == EXCLUSIVE;
     }
 
     /** @return whether only the sbatch command acts on it (a directive giving it is refused) */

@@ -71,6 +71,8 @@ final class SlurmOptionReader {
                     } else {
                         throw source.bad("--" + option.get().longName(), "needs a value");
                     }
+                } else if (equals >= 0 && option.get().optionalValue()) {
+                    value = word.substring(equals + 1);
                 } else if (equals >= 0) {
                     throw source.bad(word, "takes no value");
                 }
@@ -145,11 +147,12 @@ final class SlurmOptionReader {
                 case ACCOUNT -> base.account(Attributes.account(value));
                 case MAIL_TYPE -> base.mailEvents(SlurmExtras.mailEvents(value));
                 case MAIL_USER -> base.mailUsers(Attributes.mailUsers(value));
-                case NICE -> base.priority(SlurmExtras.priorityOfNice(value));
+                case NICE -> base.priority(SlurmExtras.priorityOfNice(value == null ? "100" : value));
                 case HINT -> SlurmExtras.checkHint(value);
                 case TIME_MIN -> SlurmTime.parse(value);
                 case KILL_ON_INVALID_DEP -> SlurmExtras.checkKillOnInvalidDependency(value);
-                case EXCLUSIVE, QUIET, VERBOSE, WRAP, PARSABLE, WAIT -> {
+                case EXCLUSIVE -> SlurmExtras.checkExclusive(value);
+                case QUIET, VERBOSE, WRAP, PARSABLE, WAIT -> {
                     // what every job gets here, or acted on by the sbatch command: the request carries nothing
                 }
                 default -> throw new IllegalStateException("no handler for " + option);

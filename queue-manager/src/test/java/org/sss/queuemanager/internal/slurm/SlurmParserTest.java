@@ -83,6 +83,10 @@ class SlurmParserTest {
                 .contains(Set.of(MailEvent.BEGIN, MailEvent.END, MailEvent.ABORT));
         assertThat(options("--mail-type=NONE").base().mailEvents()).contains(Set.of());
         assertThat(options("--nice=-5000").base().priority()).as("within PBS's range").contains(1023);
+        assertThat(options("--nice").base().priority()).as("sbatch's default adjustment").contains(-100);
+        assertThat(options("--exclusive=user").base().priority()).isEmpty();
+        assertThatThrownBy(() -> options("--exclusive=node")).hasMessageContaining("=user, =mcs or =topo");
+        assertThatThrownBy(() -> options("--hold=yes")).hasMessageContaining("takes no value");
     }
 
     @Test

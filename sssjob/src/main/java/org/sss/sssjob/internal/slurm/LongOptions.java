@@ -15,11 +15,17 @@ public final class LongOptions {
     /**
      * One option a command knows.
      *
-     * @param longName its long name without dashes
-     * @param letter   its short letter, or {@code 0}
-     * @param valued   whether it takes a value
+     * @param longName      its long name without dashes
+     * @param letter        its short letter, or {@code 0}
+     * @param valued        whether it takes a value
+     * @param optionalValue for a flag, whether it may take a value after {@code =} ({@code --nice},
+     *                      {@code --nice=10})
      */
-    public record Spec(String longName, char letter, boolean valued) {
+    public record Spec(String longName, char letter, boolean valued, boolean optionalValue) {
+        /** An option that takes a value, or a flag that takes none. */
+        public Spec(String longName, char letter, boolean valued) {
+            this(longName, letter, valued, false);
+        }
     }
 
     /**
@@ -74,6 +80,8 @@ public final class LongOptions {
                     } else {
                         throw CliException.usage("option --" + spec.longName() + " needs a value");
                     }
+                } else if (equals >= 0 && spec.optionalValue()) {
+                    value = word.substring(equals + 1);
                 } else if (equals >= 0) {
                     throw CliException.usage("option --" + spec.longName() + " takes no value");
                 }

@@ -46,7 +46,8 @@ public final class SacctCommand {
             new LongOptions.Spec("allocations", 'X', false),
             new LongOptions.Spec("socket", '\0', true),
             new LongOptions.Spec("help", 'h', false));
-    private static final Pattern NOW_MINUS = Pattern.compile("now(?:-(\\d{1,6})(days?|hours?|minutes?|seconds?)?)?");
+    private static final Pattern NOW_MINUS =
+            Pattern.compile("now(?:-(\\d{1,6})(weeks?|days?|hours?|minutes?|seconds?)?)?");
     private static final int MOST_RECORDS = 100_000;
 
     private SacctCommand() {
@@ -134,18 +135,24 @@ public final class SacctCommand {
     }
 
     /**
-     * @return a time as sacct takes it: {@code now}, {@code now-7days} (also hours, minutes, seconds), or what
+     * @return a time as sacct takes it: {@code now}, {@code now-7days} (also weeks, hours, minutes, seconds),
+     *         {@code today} and {@code midnight} (today at 00:00), or what
      *         {@code sssjob history} takes (a date, a date and time, an age such as {@code 12h})
      */
     private static Instant when(String option, String text, Instant now) throws CliException {
-        Matcher m = NOW_MINUS.matcher(text.toLowerCase(Locale.ROOT));
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (lower.equals("today") || lower.equals("midnight")) {
+            return LocalDate.now().atStartOfDay(ZoneId.systemDefault()).toInstant();
+        }
+        Matcher m = NOW_MINUS.matcher(lower);
         if (m.matches()) {
             if (m.group(1) == null) {
                 return now;
             }
             long amount = Long.parseLong(m.group(1));
             String unit = m.group(2) == null ? "seconds" : m.group(2);
-            Duration step = unit.startsWith("day") ? Duration.ofDays(1) : unit.startsWith("hour") ? Duration.ofHours(1)
+            Duration step = unit.startsWith("week") ? Duration.ofDays(7) : unit.startsWith("day") ? Duration.ofDays(1)
+                    : unit.startsWith("hour") ? Duration.ofHours(1)
                     : unit.startsWith("minute") ? Duration.ofMinutes(1) : Duration.ofSeconds(1);
             return now.minus(step.multipliedBy(amount));
         }

@@ -44,7 +44,11 @@ final class SacctFields {
                 new Field("User", 9, (job, now) -> job.get("user")),
                 new Field("AllocCPUS", 10, (job, now) -> job.get("allocated").isBlank() ? "0"
                         : String.valueOf(number(job, "nodes") * number(job, "ppn"))),
+                new Field("NCPUS", 10, (job, now) -> job.get("allocated").isBlank() ? "0"
+                        : String.valueOf(number(job, "nodes") * number(job, "ppn"))),
+                new Field("ReqCPUS", 8, (job, now) -> String.valueOf(number(job, "nodes") * number(job, "ppn"))),
                 new Field("AllocNodes", 10, (job, now) -> job.get("allocated").isBlank() ? "0" : job.get("nodes")),
+                new Field("ReqNodes", 8, (job, now) -> job.get("nodes")),
                 new Field("NNodes", 8, (job, now) -> job.get("nodes")),
                 new Field("NodeList", 15, (job, now) -> job.get("allocated").isBlank() ? "None assigned"
                         : SlurmJobs.nodeList(job)),
@@ -57,6 +61,10 @@ final class SacctFields {
                 new Field("End", 19, (job, now) -> job.get("ended").isEmpty() ? "Unknown"
                         : SlurmJobs.time(job, "ended")),
                 new Field("Elapsed", 10, (job, now) -> Job.hms(job.elapsed(now).orElse(Duration.ZERO).toSeconds())),
+                new Field("ElapsedRaw", 10, (job, now) -> String.valueOf(job.elapsed(now).orElse(Duration.ZERO)
+                        .toSeconds())),
+                new Field("CPUTime", 10, (job, now) -> Job.hms(job.elapsed(now).orElse(Duration.ZERO).toSeconds()
+                        * (job.get("allocated").isBlank() ? 0 : number(job, "nodes") * number(job, "ppn")))),
                 new Field("Timelimit", 10, (job, now) -> number(job, "walltime") == 0 ? "UNLIMITED"
                         : Job.hms(number(job, "walltime"))),
                 new Field("TotalCPU", 10, (job, now) -> job.get("cpu-time").isEmpty() ? ""

@@ -15,14 +15,22 @@ import org.sss.sssjob.internal.Requests;
  * {@code scontrol}: the parts of Slurm's control command that users and their scripts call. {@code show hostnames
  * [LIST]} prints a host list's names one a line (LIST defaults to {@code $SLURM_JOB_NODELIST}, as inside a job);
  * {@code show hostlist NAME[,NAME...]} compresses names into a list; {@code show job [ID]} prints Slurm's
- * {@code Key=Value} listing of the jobs the caller may see (every such job without an ID); {@code hold},
- * {@code release} and {@code requeue ID...} act on jobs as qhold, qrls and {@code sssjob requeue} do. Anything else
+ * {@code Key=Value} listing of the jobs the caller may see (every such job without an ID; {@code -o}: each on one
+ * line; {@code -d} is taken); {@code hold}, {@code release} and {@code requeue ID...} act on jobs as qhold, qrls and
+ * {@code sssjob requeue} do, on those of an array's elements that are waiting (hold), held (release) or running
+ * (requeue). Anything else
  * is refused by name, exit 2. Ids are Slurm's ({@code 17}: the job or every element of array 17; {@code 17_3}).
  */
 public final class ScontrolCommand {
     private static final List<LongOptions.Spec> OPTIONS = List.of(
+            new LongOptions.Spec("oneliner", 'o', false),
+            new LongOptions.Spec("details", 'd', false),
             new LongOptions.Spec("socket", '\0', true),
             new LongOptions.Spec("help", 'h', false));
+    /** The states each action applies to: an array's other elements are left alone, as scancel does. */
+    private static final java.util.Map<String, java.util.Set<String>> APPLIES = java.util.Map.of(
+            "job-hold", java.util.Set.of("queued"), "job-release", java.util.Set.of("held"),
+            "job-requeue", java.util.Set.of("running"));
 
     private ScontrolCommand() {
     }
@@ -43,8 +51,9 @@ public final class ScontrolCommand {
         String socket = LongOptions.last(parsed, "socket").orElse(null);
         String verb = words.getFirst().toLowerCase(java.util.Locale.ROOT);
         List<String> rest = words.subList(1, words.size());
+        boolean oneLine = LongOptions.last(parsed, "oneliner").isPresent();
         return switch (verb) {
-            case "show" -> show(invocation, rest, socket);
+            case "show" -> show(invocation, rest, socket, oneLine);
             case "hold" -> act(invocation, rest, "job-hold", socket);
             case "release" -> act(invocation, rest, "job-release", socket);
             case "requeue" -> act(invocation, rest, "job-requeue", socket);
@@ -53,7 +62,8 @@ public final class ScontrolCommand {
         };
     }
 
-    private static int show(Invocation invocation, List<String> rest, String socket) throws CliException {
+    private static int show(Invocation invocation, List<String> rest, String socket, boolean oneLine)
+            throws CliException {
         if (rest.isEmpty()) {
             throw CliException.usage("show what? (hostnames, hostlist or job)");
         }
@@ -79,14 +89,16 @@ public final class ScontrolCommand {
                         HostListExpansion.expand(operands.getFirst()).stream().distinct().toList()));
             }
             case "job", "jobs" -> {
-                return showJobs(invocation, operands.isEmpty() ? null : checkedId(operands.getFirst()), socket);
+                return showJobs(invocation, operands.isEmpty() ? null : checkedId(operands.getFirst()), socket,
+                        oneLine);
             }
             default -> throw CliException.usage("unsupported entity " + rest.getFirst() + " (hostnames, hostlist, job)");
         }
         return ExitStatus.OK;
     }
 
-    private static int showJobs(Invocation invocation, String id, String socket) throws CliException {
+    private static int showJobs(Invocation invocation, String id, String socket, boolean oneLine)
+            throws CliException {
         try (JobsClient client = new JobsClient(QueueManagerSocket.locate(socket, invocation.environment()))) {
             List<Job> jobs = client.allJobs(after -> Requests.jobQueryPage(List.of("*"), null, after)).stream()
                     .filter(job -> id == null || SlurmJobs.matchesId(job, id)).toList();
@@ -100,8 +112,13 @@ public final class ScontrolCommand {
             }
             Instant now = Instant.now();
             for (Job job : jobs) {
-                invocation.out().print(ScontrolJob.describe(job, now));
-                invocation.out().println();
+                String listing = ScontrolJob.describe(job, now);
+                if (oneLine) {
+                    invocation.out().println(listing.strip().replaceAll("\\s*\n\\s*", " "));
+                } else {
+                    invocation.out().print(listing);
+                    invocation.out().println();
+                }
             }
         }
         return ExitStatus.OK;
@@ -122,9 +139,17 @@ public final class ScontrolCommand {
         try (JobsClient client = new JobsClient(QueueManagerSocket.locate(socket, invocation.environment()))) {
             List<Job> all = client.allJobs(after -> Requests.jobQueryPage(List.of("*"), null, after));
             for (String id : wanted) {
-                List<Job> chosen = all.stream().filter(job -> SlurmJobs.matchesId(job, id)).toList();
-                if (chosen.isEmpty()) {
+                List<Job> named = all.stream().filter(job -> SlurmJobs.matchesId(job, id)).toList();
+                if (named.isEmpty()) {
                     invocation.err().println("Invalid job id specified for job " + id);
+                    status = ExitStatus.REFUSED;
+                    continue;
+                }
+                List<Job> chosen = named.stream().filter(job -> APPLIES.get(operation).contains(job.state())).toList();
+                if (chosen.isEmpty()) {
+                    invocation.err().println(invocation.program() + ": error: job " + id + ": "
+                            + (operation.equals("job-requeue") ? "not running" : operation.equals("job-hold")
+                            ? "Job is no longer pending execution" : "not held"));
                     status = ExitStatus.REFUSED;
                     continue;
                 }

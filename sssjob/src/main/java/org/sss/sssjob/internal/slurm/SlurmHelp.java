@@ -43,11 +43,12 @@ final class SlurmHelp {
                   -A, --account=NAME          account to charge
                       --mail-type=TYPES       BEGIN, END, FAIL, ALL, NONE, ... and --mail-user=ADDR[,...]:
                                               recorded, as qsub -m/-M (qstat -f shows them)
-                      --nice=N                lower the job's place in line by N (its priority becomes -N)
+                      --nice[=N]              lower the job's place in line by N, default 100 (its priority
+                                              becomes -N)
                       --wrap=COMMAND          run COMMAND in a generated /bin/sh script instead of a SCRIPT
                       --parsable              print the job id alone
                   -Q, --quiet                 print nothing but errors; -v, --verbose: taken, no more output
-                      --exclusive             taken: every job holds its nodes whole here
+                      --exclusive[=user|mcs]  taken: every job holds its nodes whole here
                       --hint=HINT             taken (compute_bound, memory_bound, [no]multithread): ranks are
                                               not bound to cores here
                       --time-min=TIME         taken: a job runs with its --time
@@ -99,12 +100,13 @@ final class SlurmHelp {
                   -j, --jobs=ID,...         these jobs only (17: the job or every element of array 17; 17_3)
                   -S, --starttime=TIME      from TIME (default: today at 00:00; all time with -j)
                   -E, --endtime=TIME        to TIME (default: now)
-                                            TIME: 2026-12-01, 2026-12-01T08:00, now, now-7days (hours, minutes),
-                                            or an age such as 12h
+                                            TIME: 2026-12-01, 2026-12-01T08:00, now, now-7days (weeks, hours,
+                                            minutes), today, midnight, or an age such as 12h
                   -s, --state=STATE,...     jobs in these states (PD, R, CG, CD, CA, F, TO or their names)
                   -o, --format=FIELDS       columns: JobID, JobIDRaw, JobName, Partition, Account, User, AllocCPUS,
-                                            AllocNodes, NNodes, NodeList, State, ExitCode, Submit, Start, End,
-                                            Elapsed, Timelimit, TotalCPU, MaxRSS, Reason; FIELD%30 sets a width
+                                            NCPUS, ReqCPUS, AllocNodes, ReqNodes, NNodes, NodeList, State,
+                                            ExitCode, Submit, Start, End, Elapsed, ElapsedRaw, CPUTime, Timelimit,
+                                            TotalCPU, MaxRSS, Reason; FIELD%30 sets a width
                   -b, --brief               JobID, State, ExitCode
                   -n, --noheader            no header
                   -p, --parsable            fields separated by |, a | at the end; -P, --parsable2: none at the end
@@ -124,6 +126,7 @@ final class SlurmHelp {
                   show hostlist NAMES     comma-separated names compressed into a host list (node[1-3])
                   show job [ID]           the job (every job you may see, without ID) as Key=Value pairs:
                                           JobId, JobName, JobState, Reason, RunTime, TimeLimit, NodeList, ...
+                                          (-o, --oneliner: each job on one line; -d is taken)
                   hold ID, release ID     hold a pending job, release a held one (qhold, qrls)
                   requeue ID              put a running job back in the queue (sssjob requeue)
                 ID: 17 (the job, or every element of array 17) or 17_3. Other scontrol commands are refused.
