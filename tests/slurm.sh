@@ -279,6 +279,18 @@ FAILING="$(as "$ALICE" "$B/sbatch" --parsable --wrap='exit 3')"
 RESCUE="$(as "$ALICE" "$B/sbatch" --parsable -o rescue.out --dependency=afternotok:"$FAILING" --wrap='echo rescued')"
 as "$ALICE" "$B/sssjob" wait --quiet "$RESCUE"
 check "afternotok: the rescue job ran after the failure" test "$(cat "$A/rescue.out" 2>/dev/null)" = "rescued"
+# after (once the job has started) and singleton (once the earlier job of the same name has ended).
+ONE="$(as "$ALICE" "$B/sbatch" --parsable -J single -o single1.out --wrap 'until [ -e single.go ]; do sleep 0.1; done; echo one')"
+TWO="$(as "$ALICE" "$B/sbatch" --parsable -J single -d singleton -o single2.out --wrap 'echo two')"
+AFTER="$(as "$ALICE" "$B/sbatch" --parsable -d after:"$ONE" -o after.out --wrap 'echo after')"
+wait_until 60 'finished "$AFTER"'
+check "--dependency=after:ID ran once ID had started, while it still runs" \
+  test "$(cat "$A/after.out" 2>/dev/null)" = "after" -a -n "$(as "$ALICE" "$B/squeue" -h -j "$ONE" -t R)"
+check "--dependency=singleton waits (Dependency) while the earlier job of its name runs" \
+  test "$(as "$ALICE" "$B/squeue" -h -j "$TWO" -o '%t %r')" = "PD Dependency"
+touch "$A/single.go"
+wait_until 60 'finished "$TWO"'
+check "... and runs once it has ended" test "$(cat "$A/single1.out" "$A/single2.out" 2>/dev/null | tr '\n' ' ')" = "one two "
 # sacct: the completed jobs from the accounting records, the pending ones from the queue.
 PENDING="$(as "$ALICE" "$B/sbatch" --parsable -H --wrap true)"
 out="$(as "$ALICE" "$B/sacct" -n -P -j "$FAILING,$RESCUE,$PENDING" -o JobID,State,ExitCode)"

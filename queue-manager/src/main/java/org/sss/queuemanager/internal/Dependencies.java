@@ -6,7 +6,9 @@ import java.util.List;
  * Whether a waiting job's dependencies ({@code afterok:12:13,afterany:14}) allow it to run. A dependency on a job
  * number covers the job or every element of the array of that number. {@code afterok} needs each to complete
  * with status 0, {@code afternotok} with another status (or none: it never ran), {@code afterany} just to
- * complete. A dependency that can no longer be met (an afterok job failed) makes the job unrunnable.
+ * complete, {@code after} to have started (or completed without starting). {@code singleton} needs every job of
+ * the same user and name submitted before it (a lower number) to have completed. A dependency that can no longer be
+ * met (an afterok job failed) makes the job unrunnable.
  */
 final class Dependencies {
     /** What a job's dependencies say now. */
@@ -94,9 +96,25 @@ final class Dependencies {
         for (String part : job.spec().depend().split(",")) {
             String[] fields = part.split(":");
             String type = fields[0];
+            if (type.equals("singleton")) {
+                for (Job other : table.unfinished()) {
+                    if (other.sequence() < job.sequence() && other.spec().user().equals(job.spec().user())
+                            && other.spec().name().equals(job.spec().name())) {
+                        return new Status(Verdict.WAITING, "waiting for job " + other.id() + " of the same name"
+                                + " (singleton)");
+                    }
+                }
+                continue;
+            }
             for (int i = 1; i < fields.length; i++) {
                 List<Job> others = jobsNamed(table, fields[i]);
                 for (Job other : others) {
+                    if (type.equals("after")) {
+                        if (other.state() == Job.State.QUEUED || other.state() == Job.State.HELD) {
+                            return new Status(Verdict.WAITING, "waiting for job " + other.id() + " to start (after)");
+                        }
+                        continue;
+                    }
                     if (!other.isCompleted()) {
                         return new Status(Verdict.WAITING, "waiting for job " + other.id() + " (" + type + ")");
                     }

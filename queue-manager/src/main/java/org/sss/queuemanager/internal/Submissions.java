@@ -258,7 +258,8 @@ public final class Submissions {
                             + ":" + id + ": no job " + id);
                 }
             }
-            parts.add(dependency.type().keyword() + ":" + String.join(":", dependency.jobIds()));
+            parts.add(dependency.type() == Dependency.Type.SINGLETON ? dependency.type().keyword()
+                    : dependency.type().keyword() + ":" + String.join(":", dependency.jobIds()));
         }
         return String.join(",", parts);
     }

@@ -72,7 +72,7 @@ final class Help {
                   -m abe, -M ADDR      mail events and users (recorded)
                   -V                   pass the whole environment; -v A=1,B  pass these variables
                   -A ACCOUNT, -p PRIO  account and priority (-1024..1023)
-                  -W depend=afterok:ID[:ID],afterany:ID,afternotok:ID
+                  -W depend=afterok:ID[:ID],afterany:ID,afternotok:ID,after:ID (once ID has started)
                   -t 1-5 | -t 1,3,7    an array job (PBS_ARRAYID); -t 1-100%10: at most 10 run at once
                   -J 1-5[:STEP][%N]    the same, as PBS Pro spells it (PBS_ARRAY_INDEX, PBS_ARRAY_ID);
                                        ^array_index^ in -o/-e is the element's index

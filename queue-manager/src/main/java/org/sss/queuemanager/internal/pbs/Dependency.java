@@ -11,20 +11,27 @@ import java.util.regex.Pattern;
  * jobs reach the state the type names.
  *
  * @param type the kind of dependency
- * @param jobs the job ids as typed, at least one, each a number optionally followed by {@code []} (an array job)
- *             and {@code .server}, such as {@code 17}, {@code 17.host} or {@code 17[]}
+ * @param jobs the job ids as typed, at least one (none for {@code singleton}), each a number optionally followed by
+ *             {@code []} (an array job) and {@code .server}, such as {@code 17}, {@code 17.host} or {@code 17[]}
  */
 public record Dependency(Type type, List<String> jobs) {
     private static final Pattern JOB_ID = Pattern.compile("(\\d{1,18})(?:\\[\\])?(?:\\..+)?");
 
     /** The supported dependency types; {@code before*}, {@code afterstart}, {@code on} and others are refused. */
     public enum Type {
+        /** {@code after}: after the jobs have started (or ended without starting). */
+        AFTER("after"),
         /** {@code afterok}: after the jobs end successfully (exit status 0). */
         AFTEROK("afterok"),
         /** {@code afterany}: after the jobs end, however they end. */
         AFTERANY("afterany"),
         /** {@code afternotok}: after the jobs end unsuccessfully. */
-        AFTERNOTOK("afternotok");
+        AFTERNOTOK("afternotok"),
+        /**
+         * {@code singleton} (Slurm's): after every job of the same user and name submitted before it has ended; it
+         * names no job ids.
+         */
+        SINGLETON("singleton");
 
         private final String keyword;
 
@@ -46,8 +53,9 @@ public record Dependency(Type type, List<String> jobs) {
     public Dependency {
         Objects.requireNonNull(type, "type");
         jobs = List.copyOf(jobs);
-        if (jobs.isEmpty() || !jobs.stream().allMatch(j -> JOB_ID.matcher(j).matches())) {
-            throw new IllegalArgumentException("bad job ids " + jobs);
+        if (type == Type.SINGLETON ? !jobs.isEmpty()
+                : jobs.isEmpty() || !jobs.stream().allMatch(j -> JOB_ID.matcher(j).matches())) {
+            throw new IllegalArgumentException("bad job ids " + jobs + " for " + type.keyword());
         }
     }
 
@@ -55,7 +63,8 @@ public record Dependency(Type type, List<String> jobs) {
      * @param text the value after {@code depend=}, e.g. {@code afterok:1:2,afterany:3}
      * @return one dependency per comma-separated item, in order
      * @throws BadValueException {@code the dependency list is empty}, {@code empty dependency in the list},
-     *     {@code unsupported dependency type before; use afterok, afterany or afternotok},
+     *     {@code unsupported dependency type before; use after, afterok, afterany, afternotok or singleton},
+     *     {@code singleton names no job ids},
      *     {@code afterok needs at least one job id}, {@code missing dependency type before the job ids},
      *     {@code empty job id}, or {@code job id abc is not numeric}
      */
@@ -76,6 +85,12 @@ public record Dependency(Type type, List<String> jobs) {
         }
         String[] parts = item.split(":", -1);
         Type type = type(parts[0]);
+        if (type == Type.SINGLETON) {
+            if (parts.length > 1) {
+                throw new BadValueException("singleton names no job ids");
+            }
+            return new Dependency(type, List.of());
+        }
         if (parts.length == 1 || parts.length == 2 && parts[1].isEmpty()) {
             throw new BadValueException(type.keyword() + " needs at least one job id");
         }
@@ -102,7 +117,8 @@ public record Dependency(Type type, List<String> jobs) {
                 return type;
             }
         }
-        throw new BadValueException("unsupported dependency type " + keyword + "; use afterok, afterany or afternotok");
+        throw new BadValueException("unsupported dependency type " + keyword
+                + "; use after, afterok, afterany, afternotok or singleton");
     }
 
     /**

@@ -20,6 +20,14 @@ class PbsDependencyTest {
     }
 
     @Test
+    void readsAfterAndSingletonWhichNamesNoJob() throws BadValueException {
+        assertThat(Dependency.parseList("after:5,singleton")).containsExactly(
+                new Dependency(Dependency.Type.AFTER, List.of("5")), new Dependency(Dependency.Type.SINGLETON, List.of()));
+        assertThatThrownBy(() -> Dependency.parseList("singleton:5")).hasMessage("singleton names no job ids");
+        assertThatIllegalArgumentException().isThrownBy(() -> new Dependency(Dependency.Type.AFTER, List.of()));
+    }
+
+    @Test
     void keepsTheTextAndExposesTheNumericIds() throws BadValueException {
         Dependency dependency = Dependency.parseList("afterok:17.host.example:18[]:007:19[].srv").getFirst();
         assertThat(dependency.jobs()).containsExactly("17.host.example", "18[]", "007", "19[].srv");
@@ -33,9 +41,9 @@ class PbsDependencyTest {
             "afterok:          | afterok needs at least one job id",
             "afterok           | afterok needs at least one job id",
             "afterany:1,       | empty dependency in the list",
-            "before:1          | unsupported dependency type before; use afterok, afterany or afternotok",
-            "afterstart:1      | unsupported dependency type afterstart; use afterok, afterany or afternotok",
-            "AFTEROK:1         | unsupported dependency type AFTEROK; use afterok, afterany or afternotok",
+            "before:1          | unsupported dependency type before; use after, afterok, afterany, afternotok or singleton",
+            "afterstart:1      | unsupported dependency type afterstart; use after, afterok, afterany, afternotok or singleton",
+            "AFTEROK:1         | unsupported dependency type AFTEROK; use after, afterok, afterany, afternotok or singleton",
             ":1                | missing dependency type before the job ids",
             "afterok:abc       | job id abc is not numeric",
             "afterok:1:x2      | job id x2 is not numeric",

@@ -165,7 +165,7 @@ class PbsOptionsTest {
             "-v 1A=x                 | -v | -v 1A=x: bad variable name 1A",
             "-v A=1,,B               | -v | -v A=1,,B: empty variable in the list",
             "-W depend=afterok:      | -W depend | -W depend=afterok:: afterok needs at least one job id",
-            "-W depend=before:1      | -W depend | -W depend=before:1: unsupported dependency type before; use afterok, afterany or afternotok",
+            "-W depend=before:1      | -W depend | -W depend=before:1: unsupported dependency type before; use after, afterok, afterany, afternotok or singleton",
             "-W depend=afterok:abc   | -W depend | -W depend=afterok:abc: job id abc is not numeric",
             "-W depend=              | -W depend | -W depend=: the dependency list is empty",
             "-W depend               | -W depend | -W depend: expected depend=TYPE:JOB[:JOB...]",

@@ -173,8 +173,8 @@ class SlurmParserTest {
             "--nice=x | --nice=x: expected a whole number",
             "--array=1-10% | --array=1-10%: expected N, N-M or N-M:STEP, separated by commas, optionally followed by %LIMIT",
             "--array=5-1 | --array=5-1: range 5-1 is reversed",
-            "--dependency=singleton | --dependency=singleton: unsupported dependency type singleton; use afterok, "
-                    + "afterany or afternotok",
+            "--dependency=aftercorr:1 | --dependency=aftercorr:1: unsupported dependency type aftercorr; use after, "
+                    + "afterok, afterany, afternotok or singleton",
             "--dependency=afterok:1?afterok:2 | --dependency=afterok:1?afterok:2: dependencies joined by ? (any of) "
                     + "are not supported; use , (all of)",
             "--mem=4X | --mem=4X: expected a size in megabytes, or with a K, M, G or T suffix (4096, 4G)",

@@ -34,7 +34,9 @@ final class SlurmHelp {
                   -e, --error=PATTERN         standard error, apart (default: joined to the output)
                   -p, --partition=NAME        partition: the suite's queue
                   -a, --array=LIST            1-5, 1,3,7, 1-9:2; %N: at most N at once
-                  -d, --dependency=LIST       afterok:ID[:ID...], afterany:..., afternotok:..., comma-separated
+                  -d, --dependency=LIST       afterok:ID[:ID...], afterany:..., afternotok:..., after:... (once
+                                              they have started), singleton (once your earlier jobs of the same
+                                              name have ended), comma-separated
                       --mem=SIZE              memory per node, megabytes or with K, M, G, T (0: no limit)
                       --mem-per-cpu=SIZE      memory per slot (PBS pmem)
                       --export=ALL|NONE|LIST  environment: ALL (default), NONE, or VAR[=value],... (ALL,VAR=... too)
