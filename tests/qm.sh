@@ -241,6 +241,11 @@ check "an array job's id is N[]" grep -qE '^[0-9]+\[\]$' <<<"$ARR"
 as "$BOB" "$B/sssjob" wait --quiet "$ARR"; status=$?
 seq_id="${ARR%[]}"
 check "... its elements each ran with PBS_ARRAYID" test "$status" -eq 0 -a "$(cat "$WORK/$BOB"/arr.o"$seq_id"-* 2>/dev/null | sort | tr '\n' ' ')" = "index=1 index=2 index=3 "
+# qsub -a: not before then (a held job, so that it stays in the queue to be looked at).
+LATE="$(as "$BOB" "$B/qsub" -h -a 2359 "$WORK/$BOB/long.sh" 2>&1)"; status=$?
+check "qsub -a 2359: exit 0, qstat -f shows its Execution_Time at 23:59:00" \
+  test "$status" -eq 0 -a -n "$(as "$BOB" "$B/qstat" -f "${LATE%%.*}" | grep -E '^ +Execution_Time = .* 23:59:00 ')"
+as "$BOB" "$B/qdel" "${LATE%%.*}"
 # PBS Pro's spelling: qsub -J with a limit of one element at once, each element's file named by ^array_index^.
 printf '#!/bin/sh\necho "index=$PBS_ARRAY_INDEX of=$PBS_ARRAY_ID"\n' >"$WORK/$BOB/pro.sh"
 PRO="$(as "$BOB" "$B/qsub" -J 1-3%1 -j oe -o "$WORK/$BOB/pro.^array_index^" "$WORK/$BOB/pro.sh")"; status=$?

@@ -291,6 +291,14 @@ check "--dependency=singleton waits (Dependency) while the earlier job of its na
 touch "$A/single.go"
 wait_until 60 'finished "$TWO"'
 check "... and runs once it has ended" test "$(cat "$A/single1.out" "$A/single2.out" 2>/dev/null | tr '\n' ' ')" = "one two "
+# --begin: the job waits (BeginTime) until then, then runs.
+LATER="$(as "$ALICE" "$B/sbatch" --parsable --begin=now+4 -o later.out --wrap 'echo began')"
+check "--begin=now+4: pending with the reason BeginTime" test "$(as "$ALICE" "$B/squeue" -h -j "$LATER" -o '%t %r')" = "PD BeginTime"
+wait_until 60 'finished "$LATER"'
+times="$(as "$ALICE" "$B/sacct" -n -P -j "$LATER" -o Submit,Start)"
+waited=$(( $(date -d "${times#*|}" +%s) - $(date -d "${times%|*}" +%s) ))
+check "... and ran once its time had come (started ${waited} s after its submission)" \
+  test "$(cat "$A/later.out" 2>/dev/null)" = "began" -a "$waited" -ge 3
 # sacct: the completed jobs from the accounting records, the pending ones from the queue.
 PENDING="$(as "$ALICE" "$B/sbatch" --parsable -H --wrap true)"
 out="$(as "$ALICE" "$B/sacct" -n -P -j "$FAILING,$RESCUE,$PENDING" -o JobID,State,ExitCode)"

@@ -114,11 +114,13 @@ public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, St
      * @param limits      its memory and CPU-time limits (-l mem, pmem, vmem, cput)
      * @param arrayLimit  for an element of an array submitted with {@code %L} ({@code -t 1-100%10}): the most elements
      *                    of its array that may hold nodes at once; null for none
+     * @param begin       the time before which it does not start (qsub -a, sbatch --begin); null for none
      */
     public record JobSpec(String user, String name, String queue, int nodes, int ppn, long walltime, int priority,
                           String account, String workdir, String submitHost, String scriptName, String script,
                           String outputPath, String errorPath, String join, String depend, String mailEvents,
-                          String mailUsers, Map<String, String> environment, JobLimits limits, Integer arrayLimit) {
+                          String mailUsers, Map<String, String> environment, JobLimits limits, Integer arrayLimit,
+                          java.time.Instant begin) {
         /** Copies the map, keeping its order. */
         public JobSpec {
             environment = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environment));

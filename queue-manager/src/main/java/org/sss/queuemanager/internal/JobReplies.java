@@ -82,6 +82,7 @@ final class JobReplies {
         type.setArrayIndex(job.arrayIndex());
         type.setArray(job.arrayIndex() == null ? null : job.sequence() + "[]");
         type.setArrayLimit(spec.arrayLimit());
+        type.setBegin(spec.begin());
         type.setMailEvents(blankToNull(spec.mailEvents()));
         type.setMailUsers(blankToNull(spec.mailUsers()));
         type.setSubmitted(job.submitted());

@@ -258,6 +258,9 @@ public final class JobTable {
         if (job.state() != Job.State.QUEUED) {
             throw SssException.invalidState("job " + id + " is " + job.state().xmlName() + ", not queued");
         }
+        if (job.spec().begin() != null && Instant.now().isBefore(job.spec().begin())) {
+            throw SssException.invalidState("job " + id + " cannot start before " + job.spec().begin());
+        }
         Dependencies.Status deps = Dependencies.of(this, job); // under the lock: a qalter cannot slip in between
         if (deps.verdict() != Dependencies.Verdict.MET) {
             throw SssException.invalidState("job " + id + " cannot start: " + deps.why());

@@ -127,7 +127,8 @@ public final class Submissions {
         return new Job.JobSpec(old.user(), change.name().orElse(old.name()), queue.name(), shape.nodes(), shape.ppn(), walltime,
                 change.priority().orElse(old.priority()), change.account().orElse(old.account()), old.workdir(),
                 old.submitHost(), old.scriptName(), old.script(), old.outputPath(), old.errorPath(), old.join(), depend,
-                old.mailEvents(), old.mailUsers(), old.environment(), limitsOf(change, old.limits()), old.arrayLimit());
+                old.mailEvents(), old.mailUsers(), old.environment(), limitsOf(change, old.limits()), old.arrayLimit(),
+                change.begin().orElse(old.begin()));
     }
 
     private String owner(JobSubmit request, Principal principal) throws SssException {
@@ -195,7 +196,8 @@ public final class Submissions {
                 request.getScript().getName(), request.getScript().getValue(), output, error,
                 join == Join.OUTPUT_AND_ERROR ? "oe" : join == Join.ERROR_AND_OUTPUT ? "eo" : "n", depend, mailEvents,
                 String.join(",", asked.mailUsers()), environment, limitsOf(asked, JobLimits.NONE),
-                index == null ? null : asked.array().flatMap(ArraySpec::maxRunning).orElse(null));
+                index == null ? null : asked.array().flatMap(ArraySpec::maxRunning).orElse(null),
+                asked.begin().orElse(null));
     }
 
     /** The most slots a configured node has, or 0 when the configuration lists no nodes. */

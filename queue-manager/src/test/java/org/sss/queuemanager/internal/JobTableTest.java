@@ -20,7 +20,7 @@ class JobTableTest {
     private static Job job(long sequence, String depend, boolean held) {
         Job.JobSpec spec = new Job.JobSpec("alice", "job" + sequence, "batch", 1, 1, 60, 0, "", "/tmp", "login1",
                 "job.sh", "#!/bin/sh\ntrue\n", "/tmp/job.o" + sequence, "/tmp/job.e" + sequence, "", depend, "", "",
-                Map.of("A", "1"), JobLimits.NONE, null);
+                Map.of("A", "1"), JobLimits.NONE, null, null);
         return new Job(String.valueOf(sequence), sequence, null, spec, held ? Job.State.HELD : Job.State.QUEUED, held ? Job.Hold.USER : Job.Hold.NONE,
                 Instant.now(), null, null, List.of(), null, null, held ? "held" : "", 0, JobUsage.NONE);
     }
@@ -46,7 +46,7 @@ class JobTableTest {
     private static Job element(long sequence, int index, Integer limit) {
         Job.JobSpec spec = new Job.JobSpec("alice", "array", "batch", 1, 1, 60, 0, "", "/tmp", "login1", "job.sh",
                 "#!/bin/sh\ntrue\n", "/tmp/job.o" + sequence + "-" + index, "/tmp/job.e" + sequence + "-" + index, "", "",
-                "", "", Map.of(), JobLimits.NONE, limit);
+                "", "", Map.of(), JobLimits.NONE, limit, null);
         return new Job(sequence + "[" + index + "]", sequence, index, spec, Job.State.QUEUED, Job.Hold.NONE,
                 Instant.now(), null, null, List.of(), null, null, "", 0, JobUsage.NONE);
     }
@@ -77,6 +77,26 @@ class JobTableTest {
             assertThat(table.start("5[3]", List.of("node5"), "f").state()).as("an element's end makes room")
                     .isEqualTo(Job.State.RUNNING);
             assertThatThrownBy(() -> table.start("5[4]", List.of("node6"), "g")).hasMessageContaining("at most 2");
+        }
+    }
+
+    @Test
+    void aJobIsNotStartedBeforeItsBeginTime() throws Exception {
+        try (JobStore store = JobStore.open(dir.resolve("qm.db"))) {
+            JobTable table = new JobTable(store, store.loadAll());
+            Job later = job(1, "", false);
+            Job.JobSpec spec = later.spec();
+            Instant begin = Instant.now().plusSeconds(3600);
+            table.add(List.of(new Job("1", 1, null, new Job.JobSpec(spec.user(), spec.name(), spec.queue(), 1, 1, 60, 0,
+                    "", "/tmp", "login1", "job.sh", spec.script(), "/tmp/o", "/tmp/e", "", "", "", "", Map.of(),
+                    JobLimits.NONE, null, begin), Job.State.QUEUED, Job.Hold.NONE, Instant.now(), null, null, List.of(),
+                    null, null, "", 0, JobUsage.NONE)));
+            assertThatThrownBy(() -> table.start("1", List.of("node1"), "job-1-1"))
+                    .isInstanceOfSatisfying(SssException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_STATE))
+                    .hasMessageContaining("cannot start before");
+        }
+        try (JobStore store = JobStore.open(dir.resolve("qm.db"))) {
+            assertThat(store.loadAll().getFirst().spec().begin()).as("kept across a restart").isNotNull();
         }
     }
 

@@ -32,8 +32,8 @@ import org.sss.schema.Queues;
  * nodes ({@link NodeView}), which the events keep current and the periodic pass reads whole, and asks the queue manager
  * to start what the plan starts. A job's priority is its queue's priority × 1,000,000 + its own (-p, set by its owner
  * or an administrator with qalter) × 1,000 + its age in minutes (at most 999). Jobs whose dependencies are not met
- * are left out, and so are the elements of an array beyond its limit of elements running at once
- * ({@link ArrayLimits}). The pass's starts are sent in one {@code job-start} (answered once they are recorded, in one
+ * or whose begin time has not come are left out, and so are the elements of an array beyond its limit of elements
+ * running at once ({@link ArrayLimits}). The pass's starts are sent in one {@code job-start} (answered once they are recorded, in one
  * transaction); a refused start is logged and planned again at the next pass.
  *
  * <p>Why each job waits is worked out at most once per {@link #NOTES_INTERVAL} (a busy queue changes it at every
@@ -132,9 +132,13 @@ public final class SchedulingPass {
         List<RunningJob> running = runningOf(jobs);
         List<QueuedJob> queued = new ArrayList<>();
         Map<String, JobType> queuedJobs = new HashMap<>();
+        Map<String, Plan.Waiting> leftOut = new HashMap<>();
         for (JobType job : jobs) {
             Duration walltime = walltimeOf(job);
-            if ("queued".equals(job.getState().value()) && !Boolean.FALSE.equals(job.isDependenciesMet())) {
+            if ("queued".equals(job.getState().value()) && job.getBegin() != null && job.getBegin().isAfter(now)) {
+                leftOut.put(job.getId(), new Plan.Waiting("not before " + job.getBegin() + " (begin time)", null,
+                        List.of()));
+            } else if ("queued".equals(job.getState().value()) && !Boolean.FALSE.equals(job.isDependenciesMet())) {
                 queuedJobs.put(job.getId(), job);
                 Instant submitted = job.getSubmitted() == null ? now : job.getSubmitted();
                 long priority = priority(queuePriority.getOrDefault(job.getQueue(), 0),
@@ -143,12 +147,11 @@ public final class SchedulingPass {
                         submitted));
             }
         }
-        Map<String, Plan.Waiting> throttled = new HashMap<>();
-        queued = ArrayLimits.of(jobs).offer(queued, queuedJobs, throttled);
+        queued = ArrayLimits.of(jobs).offer(queued, queuedJobs, leftOut);
         Plan plan = planner.plan(now, nodes, running, queued, reservations.all(), explain);
-        if (explain && !throttled.isEmpty()) {
-            throttled.putAll(plan.waiting());
-            plan = new Plan(plan.starts(), throttled);
+        if (explain && !leftOut.isEmpty()) {
+            leftOut.putAll(plan.waiting());
+            plan = new Plan(plan.starts(), leftOut);
         }
         start(plan.starts());
         if (explain) {

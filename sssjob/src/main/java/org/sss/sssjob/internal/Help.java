@@ -76,6 +76,8 @@ final class Help {
                   -t 1-5 | -t 1,3,7    an array job (PBS_ARRAYID); -t 1-100%10: at most 10 run at once
                   -J 1-5[:STEP][%N]    the same, as PBS Pro spells it (PBS_ARRAY_INDEX, PBS_ARRAY_ID);
                                        ^array_index^ in -o/-e is the element's index
+                  -a [[[[CC]YY]MM]DD]hhmm[.SS]  not to start before then (-a 2330: today at 23:30, or
+                                       tomorrow once that has passed)
                   -h                   submit held
                   -z                   do not print the job id
                   -I                   (qsub) an interactive job: no script; once it starts, your login shell on

@@ -322,6 +322,7 @@ public final class StatusCommand {
             if (job.exitStatus().isPresent()) {
                 attribute(out, "exit_status", String.valueOf(job.exitStatus().getAsInt()));
             }
+            job.time("begin").ifPresent(t -> attribute(out, "Execution_Time", PbsTime.FORMAT.format(t)));
             attribute(out, "comment", job.get("reason"));
             job.time("expected-start").ifPresent(t -> attribute(out, "estimated.start_time", PbsTime.FORMAT.format(t)));
             out.append('\n');

@@ -37,6 +37,7 @@ import java.util.Set;
  * @param priority     {@code -p}: from -1024 to 1023
  * @param rerunnable   {@code -r y|n}
  * @param shell        {@code -S}: the absolute path of the shell that runs the script
+ * @param begin        {@code -a} (sbatch's {@code --begin}): not to start before this time
  */
 public record JobRequest(
         Optional<String> name,
@@ -60,7 +61,8 @@ public record JobRequest(
         boolean hold,
         Optional<Integer> priority,
         Optional<Boolean> rerunnable,
-        Optional<String> shell) {
+        Optional<String> shell,
+        Optional<java.time.Instant> begin) {
 
     /** A request that gives nothing. */
     public static final JobRequest EMPTY = new Builder().build();
@@ -91,6 +93,7 @@ public record JobRequest(
         Objects.requireNonNull(priority, "priority");
         Objects.requireNonNull(rerunnable, "rerunnable");
         Objects.requireNonNull(shell, "shell");
+        Objects.requireNonNull(begin, "begin");
     }
 
     /**
@@ -127,7 +130,8 @@ public record JobRequest(
                 hold || other.hold,
                 other.priority.or(() -> priority),
                 other.rerunnable.or(() -> rerunnable),
-                other.shell.or(() -> shell));
+                other.shell.or(() -> shell),
+                other.begin.or(() -> begin));
     }
 
     private static Set<MailEvent> copyOf(Set<MailEvent> events) {
@@ -161,6 +165,7 @@ public record JobRequest(
         private Integer priority;
         private Boolean rerunnable;
         private String shell;
+        private java.time.Instant begin;
 
         /** Starts with nothing set. */
         public Builder() {
@@ -359,6 +364,15 @@ public record JobRequest(
             return this;
         }
 
+        /**
+         * @param value the time before which the job does not start
+         * @return this builder
+         */
+        public Builder begin(java.time.Instant value) {
+            begin = value;
+            return this;
+        }
+
         /** @return a request holding what has been set */
         public JobRequest build() {
             return new JobRequest(Optional.ofNullable(name), Optional.ofNullable(queue), Optional.ofNullable(nodes),
@@ -367,7 +381,7 @@ public record JobRequest(
                     Optional.ofNullable(outputPath), Optional.ofNullable(errorPath), Optional.ofNullable(join),
                     Optional.ofNullable(mailEvents), mailUsers, exportAll, variables, Optional.ofNullable(account),
                     dependencies, Optional.ofNullable(array), hold, Optional.ofNullable(priority),
-                    Optional.ofNullable(rerunnable), Optional.ofNullable(shell));
+                    Optional.ofNullable(rerunnable), Optional.ofNullable(shell), Optional.ofNullable(begin));
         }
     }
 }

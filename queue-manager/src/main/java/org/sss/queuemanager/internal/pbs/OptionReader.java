@@ -18,7 +18,7 @@ import java.util.Objects;
  */
 final class OptionReader {
     private static final String FLAGS = "Vh";
-    private static final String VALUED = "AeojJlmMNpqrStvW";
+    private static final String VALUED = "aAeojJlmMNpqrStvW";
     private final JobRequest.Builder request = new JobRequest.Builder();
     private final Map<String, String> environment;
     private String shapeSpelling;
@@ -114,6 +114,7 @@ final class OptionReader {
             case 'q' -> request.queue(Attributes.queue(value));
             case 'r' -> request.rerunnable(Attributes.rerunnable(value));
             case 'S' -> request.shell(Attributes.shell(value));
+            case 'a' -> request.begin(BeginTime.ofPbs(value, java.time.ZonedDateTime.now()));
             case 't', 'J' -> request.array(ArraySpec.parse(value)); // Torque's -t, PBS Pro's -J
 
             case 'v' -> Attributes.variables(value, environment).forEach(request::variable);

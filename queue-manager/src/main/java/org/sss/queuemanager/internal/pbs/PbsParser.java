@@ -12,7 +12,8 @@ import java.util.Map;
  * {@code -l resource=value[,...]} (resources {@code nodes=N[:ppn=M]}, {@code select=N[:ncpus=M]}, {@code ncpus=M},
  * {@code walltime=[[HH:]MM:]SS}, {@code cput=[[HH:]MM:]SS}, {@code mem=SIZE}, {@code pmem=SIZE}, {@code vmem=SIZE}), {@code -m a|b|e...|n},
  * {@code -M address[,...]}, {@code -N name}, {@code -o [host:]path}, {@code -p -1024..1023}, {@code -q queue},
- * {@code -r y|n}, {@code -S /path}, {@code -t array}, {@code -v NAME[=value][,...]}, {@code -V} and
+ * {@code -r y|n}, {@code -S /path}, {@code -t array} (or {@code -J}), {@code -a [[[[CC]YY]MM]DD]hhmm[.SS]},
+ * {@code -v NAME[=value][,...]}, {@code -V} and
  * {@code -W depend=...}. {@code -I} is taken from the command line only (qsub -I's terminal script makes the job
  * interactive); anything else, {@code -X} included, is refused. Directive text is split into words as a
  * shell would ({@link ShellWords}), without expansion. Stateless.

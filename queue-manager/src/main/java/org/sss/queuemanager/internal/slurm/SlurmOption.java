@@ -32,6 +32,7 @@ enum SlurmOption {
     CHDIR("chdir", 'D', true),
     HOLD("hold", 'H', false),
     ACCOUNT("account", 'A', true),
+    BEGIN("begin", 'b', true),
     MAIL_TYPE("mail-type", '\0', true),
     MAIL_USER("mail-user", '\0', true),
     NICE("nice", '\0', false),

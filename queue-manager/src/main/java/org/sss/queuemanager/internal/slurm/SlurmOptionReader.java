@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import org.sss.queuemanager.internal.pbs.ArraySpec;
 import org.sss.queuemanager.internal.pbs.Attributes;
 import org.sss.queuemanager.internal.pbs.BadValueException;
+import org.sss.queuemanager.internal.pbs.BeginTime;
 import org.sss.queuemanager.internal.pbs.Dependency;
 import org.sss.queuemanager.internal.pbs.JobRequest;
 
@@ -145,6 +146,7 @@ final class SlurmOptionReader {
                 case CHDIR -> chdir = chdir(value);
                 case HOLD -> base.hold();
                 case ACCOUNT -> base.account(Attributes.account(value));
+                case BEGIN -> base.begin(BeginTime.ofSlurm(value, java.time.ZonedDateTime.now()));
                 case MAIL_TYPE -> base.mailEvents(SlurmExtras.mailEvents(value));
                 case MAIL_USER -> base.mailUsers(Attributes.mailUsers(value));
                 case NICE -> base.priority(SlurmExtras.priorityOfNice(value == null ? "100" : value));

@@ -47,6 +47,7 @@ public final class SbatchCommand {
             new LongOptions.Spec("chdir", 'D', true),
             new LongOptions.Spec("hold", 'H', false),
             new LongOptions.Spec("account", 'A', true),
+            new LongOptions.Spec("begin", 'b', true),
             new LongOptions.Spec("mail-type", '\0', true),
             new LongOptions.Spec("mail-user", '\0', true),
             new LongOptions.Spec("nice", '\0', false, true),

@@ -35,7 +35,9 @@ final class ScontrolJob {
         long walltime = Long.parseLong(orZero(job.get("walltime")));
         line(out, "   ", "RunTime=" + Job.hms(job.elapsed(now).orElse(Duration.ZERO).toSeconds()),
                 "TimeLimit=" + (walltime == 0 ? "UNLIMITED" : Job.hms(walltime)));
-        line(out, "   ", "SubmitTime=" + SlurmJobs.time(job, "submitted"));
+        line(out, "   ", "SubmitTime=" + SlurmJobs.time(job, "submitted"),
+                "EligibleTime=" + (job.get("begin").isEmpty() ? SlurmJobs.time(job, "submitted")
+                        : SlurmJobs.time(job, "begin")));
         line(out, "   ", "StartTime=" + (job.get("started").isEmpty() && !job.get("expected-start").isEmpty()
                 ? SlurmJobs.time(job, "expected-start") : SlurmJobs.time(job, "started")),
                 "EndTime=" + SlurmJobs.time(job, "ended"));

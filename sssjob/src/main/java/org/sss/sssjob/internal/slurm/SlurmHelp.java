@@ -42,6 +42,9 @@ final class SlurmHelp {
                       --export=ALL|NONE|LIST  environment: ALL (default), NONE, or VAR[=value],... (ALL,VAR=... too)
                   -D, --chdir=DIR             working directory of the script (default: where sbatch runs)
                   -H, --hold                  submit held (scancel, or release with qrls / sssjob release)
+                  -b, --begin=TIME            not to start before TIME: now+N[seconds|minutes|hours|days|weeks],
+                                              HH:MM[:SS], YYYY-MM-DD[THH:MM[:SS]], MM/DD[/YY], midnight, noon,
+                                              teatime, today, tomorrow (squeue's reason: BeginTime)
                   -A, --account=NAME          account to charge
                       --mail-type=TYPES       BEGIN, END, FAIL, ALL, NONE, ... and --mail-user=ADDR[,...]:
                                               recorded, as qsub -m/-M (qstat -f shows them)

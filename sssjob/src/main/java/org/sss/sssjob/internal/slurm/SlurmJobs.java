@@ -76,7 +76,8 @@ final class SlurmJobs {
 
     /**
      * @param job a job
-     * @return why it waits as squeue names it: JobHeldUser, Dependency, JobArrayTaskLimit (an element of an array
+     * @return why it waits as squeue names it: JobHeldUser, BeginTime (its begin time is still to come), Dependency,
+     *     JobArrayTaskLimit (an element of an array
      *     whose limit of elements at once is reached: the scheduler's note says "array limit"), Resources, None; or
      *     for a job that is not pending, None
      */
@@ -86,6 +87,9 @@ final class SlurmJobs {
         }
         if (!job.state().equals("queued")) {
             return "None";
+        }
+        if (job.time("begin").filter(begin -> begin.isAfter(Instant.now())).isPresent()) {
+            return "BeginTime";
         }
         if (job.get("dependencies-met").equals("false")) {
             return "Dependency";
