@@ -16,6 +16,9 @@ class HostListExpansionTest {
         assertThat(HostListExpansion.expand("node[1-3,05],login1,gpu[08-10]-ib")).containsExactly("node1", "node2",
                 "node3", "node05", "login1", "gpu08-ib", "gpu09-ib", "gpu10-ib");
         assertThat(HostListExpansion.expand("cn7")).containsExactly("cn7");
+        assertThat(HostListExpansion.expand("rack[1-2]n[01-02]-ib n9")).containsExactly("rack1n01-ib", "rack1n02-ib",
+                "rack2n01-ib", "rack2n02-ib", "n9");
+        assertThat(HostListExpansion.expand(" a1  a2 , a3 ")).containsExactly("a1", "a2", "a3");
     }
 
     @Test
@@ -33,7 +36,8 @@ class HostListExpansionTest {
             "node[1-99999999]   | more than 100000 hosts",
             "node[a-b]          | bad item node[a-b]",
             "'node1,,node2'     | empty item",
-            "node[1-2]x[3-4]    | bad item node[1-2]x[3-4]",
+            "n[1-400]x[1-400]   | more than 100000 hosts",
+            "a[1]b[x]           | bad item a[1]b[x]",
     })
     void refusesMalformedOrHugeExpressions(String expression, String why) {
         assertThatThrownBy(() -> HostListExpansion.expand(expression)).isInstanceOf(CliException.class)
