@@ -11,15 +11,40 @@ import org.sss.sssjob.internal.CliException;
  * commas (or spaces) outside brackets, each a name with any number of bracketed range lists in it
  * ({@code node[1-3]}, {@code rack[1-2]n[01-02]-ib}), where a list is {@code N}, {@code N-M} or several of them
  * separated by commas, a range's numbers keeping the zero padding of its first ({@code n[01-03]} gives {@code n01 n02
- * n03}); the leftmost list varies slowest. The inverse of {@link HostList#compress}. Bounded: at most
- * {@value #MAX_HOSTS} names, so that a hostile expression cannot exhaust memory. Stateless.
+ * n03}); the leftmost list varies slowest. The inverse of {@link HostList#compress}. Bounded, so that a hostile
+ * expression costs neither memory nor time: at most {@value #MAX_HOSTS} names in all (counted before any is made),
+ * {@value #MAX_LISTS} lists in an item and {@value #MAX_ITEM} characters in an item. Stateless.
  */
 final class HostListExpansion {
     /** The most names one expression may give. */
     static final int MAX_HOSTS = 100_000;
-    private static final Pattern FIRST_LIST = Pattern.compile("([^\\[\\]]*)\\[([0-9,\\-]+)\\](.*)");
-    private static final Pattern PLAIN = Pattern.compile("[^\\[\\],\\s]+");
+    /** The most bracketed lists in one item. */
+    static final int MAX_LISTS = 8;
+    /** The longest item, in characters. */
+    static final int MAX_ITEM = 1024;
+    private static final Pattern LIST = Pattern.compile("\\[([0-9,\\-]+)\\]");
+    private static final Pattern LITERAL = Pattern.compile("[^\\[\\],\\s]*");
     private static final Pattern RANGE = Pattern.compile("(\\d{1,9})(?:-(\\d{1,9}))?");
+
+    /** One range of a list: its bounds and the width its numbers are padded to. */
+    private record Range(long low, long high, int width) {
+        long size() {
+            return high - low + 1;
+        }
+    }
+
+    /** One item taken apart: the literal texts around its lists (one more than the lists) and the lists. */
+    private record Item(List<String> literals, List<List<Range>> lists) {
+        /** @return how many names it gives, or more than {@code cap} (never overflowing) once past it */
+        long count(long cap) {
+            long product = 1;
+            for (List<Range> list : lists) {
+                long size = list.stream().mapToLong(Range::size).sum();
+                product = product > cap / Math.max(1, size) ? cap + 1 : product * size;
+            }
+            return product;
+        }
+    }
 
     private HostListExpansion() {
     }
@@ -27,34 +52,113 @@ final class HostListExpansion {
     /**
      * @param expression a host list, such as {@code node[1-3,5],login1}
      * @return its names, in order
-     * @throws CliException (exit 2) for a malformed expression, or one of more than {@value #MAX_HOSTS} names
+     * @throws CliException (exit 2) for a malformed expression, or one past the bounds
      */
     static List<String> expand(String expression) throws CliException {
-        List<String> hosts = new ArrayList<>();
-        for (String item : items(expression)) {
-            expandItem(hosts, item, item, expression);
+        List<Item> items = new ArrayList<>();
+        long total = 0;
+        for (String text : items(expression)) {
+            Item item = parse(text, expression);
+            total += item.count(MAX_HOSTS);
+            if (total > MAX_HOSTS) {
+                throw CliException.usage("invalid host list " + shown(expression) + ": more than " + MAX_HOSTS
+                        + " hosts");
+            }
+            items.add(item);
+        }
+        List<String> hosts = new ArrayList<>((int) total);
+        for (Item item : items) {
+            names(item, hosts);
         }
         return hosts;
     }
 
-    /** Adds the names of one item: its first bracketed list expanded, each name's remaining lists in turn. */
-    private static void expandItem(List<String> hosts, String item, String whole, String expression)
-            throws CliException {
-        Matcher first = FIRST_LIST.matcher(item);
-        if (first.matches()) {
-            for (String range : first.group(2).split(",", -1)) {
-                for (String name : range(first.group(1), range, expression)) {
-                    expandItem(hosts, name + first.group(3), whole, expression);
-                }
+    /** Adds an item's names, the leftmost list varying slowest (an odometer over the lists' numbers). */
+    private static void names(Item item, List<String> hosts) {
+        int lists = item.lists().size();
+        int[] range = new int[lists];
+        long[] value = new long[lists];
+        for (int i = 0; i < lists; i++) {
+            value[i] = item.lists().get(i).getFirst().low();
+        }
+        while (true) {
+            StringBuilder name = new StringBuilder(item.literals().getFirst());
+            for (int i = 0; i < lists; i++) {
+                Range r = item.lists().get(i).get(range[i]);
+                name.append(String.format("%0" + r.width() + "d", value[i])).append(item.literals().get(i + 1));
             }
-        } else if (PLAIN.matcher(item).matches()) {
-            add(hosts, item);
-        } else {
-            throw CliException.usage("invalid host list " + expression + ": bad item " + whole);
+            hosts.add(name.toString());
+            int i = lists - 1;
+            while (i >= 0) {
+                List<Range> list = item.lists().get(i);
+                if (value[i] < list.get(range[i]).high()) {
+                    value[i]++;
+                    break;
+                }
+                if (range[i] + 1 < list.size()) {
+                    range[i]++;
+                    value[i] = list.get(range[i]).low();
+                    break;
+                }
+                range[i] = 0;
+                value[i] = list.getFirst().low();
+                i--;
+            }
+            if (i < 0) {
+                return;
+            }
         }
     }
 
-    /** The expression's items: split at the commas outside brackets. */
+    private static Item parse(String text, String expression) throws CliException {
+        if (text.length() > MAX_ITEM) {
+            throw CliException.usage("invalid host list: an item longer than " + MAX_ITEM + " characters");
+        }
+        List<String> literals = new ArrayList<>();
+        List<List<Range>> lists = new ArrayList<>();
+        Matcher m = LIST.matcher(text);
+        int at = 0;
+        while (m.find()) {
+            literals.add(literal(text.substring(at, m.start()), text, expression));
+            if (lists.size() == MAX_LISTS) {
+                throw CliException.usage("invalid host list " + shown(expression) + ": more than " + MAX_LISTS
+                        + " bracketed lists in " + shown(text));
+            }
+            List<Range> list = new ArrayList<>();
+            for (String range : m.group(1).split(",", -1)) {
+                list.add(range(range, expression));
+            }
+            lists.add(list);
+            at = m.end();
+        }
+        literals.add(literal(text.substring(at), text, expression));
+        if (lists.isEmpty() && literals.getFirst().isEmpty()) {
+            throw CliException.usage("invalid host list " + shown(expression) + ": empty item");
+        }
+        return new Item(literals, lists);
+    }
+
+    private static String literal(String text, String item, String expression) throws CliException {
+        if (!LITERAL.matcher(text).matches()) {
+            throw CliException.usage("invalid host list " + shown(expression) + ": bad item " + shown(item));
+        }
+        return text;
+    }
+
+    private static Range range(String text, String expression) throws CliException {
+        Matcher m = RANGE.matcher(text);
+        if (!m.matches()) {
+            throw CliException.usage("invalid host list " + shown(expression) + ": bad range " + text);
+        }
+        long low = Long.parseLong(m.group(1));
+        long high = m.group(2) == null ? low : Long.parseLong(m.group(2));
+        if (high < low) {
+            throw CliException.usage("invalid host list " + shown(expression) + ": range " + text + " is reversed");
+        }
+        return new Range(low, high, m.group(1).length());
+    }
+
+    /** The expression's items: split at the commas and spaces outside brackets. */
     private static List<String> items(String given) throws CliException {
         String expression = given.strip().replaceAll("\\s*,\\s*", ",").replaceAll("\\s+", " ");
         List<String> items = new ArrayList<>();
@@ -68,7 +172,7 @@ final class HostListExpansion {
                 depth--;
             }
             if (depth < 0 || depth > 1) {
-                throw CliException.usage("invalid host list " + expression + ": unbalanced brackets");
+                throw CliException.usage("invalid host list " + shown(expression) + ": unbalanced brackets");
             }
             if ((c == ',' || c == ' ') && depth == 0) {
                 items.add(expression.substring(start, i));
@@ -76,43 +180,19 @@ final class HostListExpansion {
             }
         }
         if (depth != 0) {
-            throw CliException.usage("invalid host list " + expression + ": unbalanced brackets");
+            throw CliException.usage("invalid host list " + shown(expression) + ": unbalanced brackets");
         }
         items.add(expression.substring(start));
         for (String item : items) {
             if (item.isEmpty()) {
-                throw CliException.usage("invalid host list " + expression + ": empty item");
+                throw CliException.usage("invalid host list " + shown(expression) + ": empty item");
             }
         }
         return items;
     }
 
-    /** @return the prefix followed by each number of one range, padded as the range's first number is */
-    private static List<String> range(String prefix, String range, String expression) throws CliException {
-        Matcher m = RANGE.matcher(range);
-        if (!m.matches()) {
-            throw CliException.usage("invalid host list " + expression + ": bad range " + range);
-        }
-        String first = m.group(1);
-        long low = Long.parseLong(first);
-        long high = m.group(2) == null ? low : Long.parseLong(m.group(2));
-        if (high < low) {
-            throw CliException.usage("invalid host list " + expression + ": range " + range + " is reversed");
-        }
-        if (high - low + 1 > MAX_HOSTS) {
-            throw CliException.usage("invalid host list " + expression + ": more than " + MAX_HOSTS + " hosts");
-        }
-        List<String> names = new ArrayList<>((int) (high - low + 1));
-        for (long n = low; n <= high; n++) {
-            names.add(prefix + String.format("%0" + first.length() + "d", n));
-        }
-        return names;
-    }
-
-    private static void add(List<String> hosts, String host) throws CliException {
-        if (hosts.size() >= MAX_HOSTS) {
-            throw CliException.usage("invalid host list: more than " + MAX_HOSTS + " hosts");
-        }
-        hosts.add(host);
+    /** @return the text for a message, cut to 80 characters */
+    private static String shown(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 77) + "...";
     }
 }

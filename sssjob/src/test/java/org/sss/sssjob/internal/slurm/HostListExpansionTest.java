@@ -38,8 +38,20 @@ class HostListExpansionTest {
             "'node1,,node2'     | empty item",
             "n[1-400]x[1-400]   | more than 100000 hosts",
             "a[1]b[x]           | bad item a[1]b[x]",
+            "a[1][2][3][4][5][6][7][8][9] | more than 8 bracketed lists",
     })
     void refusesMalformedOrHugeExpressions(String expression, String why) {
+        refuses(expression, why);
+    }
+
+    @Test
+    void hostileExpressionsAreRefusedBeforeAnyNameIsMade() {
+        refuses("a" + "[1-99999]".repeat(8), "more than 100000 hosts");
+        refuses("x".repeat(20_000) + "[1-2]", "longer than 1024 characters");
+        refuses("n[1-60000],m[1-60000]", "more than 100000 hosts");
+    }
+
+    private static void refuses(String expression, String why) {
         assertThatThrownBy(() -> HostListExpansion.expand(expression)).isInstanceOf(CliException.class)
                 .hasMessageContaining(why);
     }
