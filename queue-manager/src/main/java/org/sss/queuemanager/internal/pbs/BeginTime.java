@@ -22,6 +22,7 @@ public final class BeginTime {
             "now(?:\\+(\\d{1,9})(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?|d|days?|w|weeks?)?)?");
     private static final Pattern TIME_OF_DAY = Pattern.compile("(\\d{1,2}):(\\d{2})(?::(\\d{2}))?\\s*(am|pm)?");
     private static final Pattern US_DATE = Pattern.compile("(\\d{1,2})/(\\d{1,2})(?:/(\\d{2}))?");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
     private static final String SLURM_FORMS = "expected now[+N[seconds|minutes|hours|days|weeks]], HH:MM[:SS], "
             + "YYYY-MM-DD[THH:MM[:SS]], MM/DD[/YY], midnight, noon, teatime, today or tomorrow";
 
@@ -46,25 +47,35 @@ public final class BeginTime {
         int second = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
         try {
             LocalTime time = LocalTime.of(hour, minute, second);
-            ZonedDateTime at;
+            LocalDate today = now.toLocalDate();
             if (n == 4) {
-                at = now.with(time);
-                at = at.isBefore(now) ? at.plusDays(1) : at;
-            } else if (n == 6) {
-                at = now.withDayOfMonth(Integer.parseInt(digits.substring(0, 2))).with(time);
-                at = at.isBefore(now) ? at.plusMonths(1) : at;
-            } else if (n == 8) {
-                at = now.withMonth(Integer.parseInt(digits.substring(0, 2)))
-                        .withDayOfMonth(Integer.parseInt(digits.substring(2, 4))).with(time);
-                at = at.isBefore(now) ? at.plusYears(1) : at;
-            } else {
-                int year = n == 10 ? 2000 + Integer.parseInt(digits.substring(0, 2))
-                        : Integer.parseInt(digits.substring(0, 4));
-                int rest = n - 8;
-                at = now.withYear(year).withMonth(Integer.parseInt(digits.substring(rest, rest + 2)))
-                        .withDayOfMonth(Integer.parseInt(digits.substring(rest + 2, rest + 4))).with(time);
+                return next(now, time);
             }
-            return at.toInstant();
+            int day = Integer.parseInt(digits.substring(n - 6, n - 4));
+            if (n == 6) {
+                // This month's day, else the next month's that has it (31 skips the months of 30 days).
+                for (int months = 0; months <= 12; months++) {
+                    java.time.YearMonth month = java.time.YearMonth.from(today).plusMonths(months);
+                    if (month.isValidDay(day) && !at(month.atDay(day), time, now).isBefore(now.toInstant())) {
+                        return at(month.atDay(day), time, now);
+                    }
+                }
+                throw new BadValueException("no such time: no month has a day " + day);
+            }
+            int month = Integer.parseInt(digits.substring(n - 8, n - 6));
+            if (n == 8) {
+                // This year's date, else the next year's that has it (29 February waits for a leap year).
+                for (int years = 0; years <= 8; years++) {
+                    int year = today.getYear() + years;
+                    if (java.time.MonthDay.of(month, day).isValidYear(year)
+                            && !at(LocalDate.of(year, month, day), time, now).isBefore(now.toInstant())) {
+                        return at(LocalDate.of(year, month, day), time, now);
+                    }
+                }
+                throw new BadValueException("no such time: " + month + "/" + day);
+            }
+            int year = n == 10 ? 2000 + Integer.parseInt(digits.substring(0, 2)) : Integer.parseInt(digits.substring(0, 4));
+            return at(LocalDate.of(year, month, day), time, now);
         } catch (DateTimeException e) {
             throw new BadValueException("no such time: " + e.getMessage());
         }
@@ -84,8 +95,8 @@ public final class BeginTime {
         try {
             Matcher m = NOW.matcher(text);
             if (m.matches()) {
-                return m.group(1) == null ? now.toInstant() : now.toInstant().plus(unit(m.group(2))
-                        .multipliedBy(Long.parseLong(m.group(1))));
+                return m.group(1) == null ? now.toInstant() : bounded(now.toInstant().plus(unit(m.group(2))
+                        .multipliedBy(Long.parseLong(m.group(1)))));
             }
             switch (text) {
                 case "midnight" -> {
@@ -124,15 +135,20 @@ public final class BeginTime {
             }
             m = US_DATE.matcher(text);
             if (m.matches()) {
-                int year = m.group(3) == null ? now.getYear() : 2000 + Integer.parseInt(m.group(3));
-                LocalDate date = LocalDate.of(year, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
-                return date.atStartOfDay(now.getZone()).toInstant();
+                int month = Integer.parseInt(m.group(1));
+                int day = Integer.parseInt(m.group(2));
+                if (m.group(3) != null) {
+                    return at(LocalDate.of(2000 + Integer.parseInt(m.group(3)), month, day), LocalTime.MIDNIGHT, now);
+                }
+                LocalDate date = LocalDate.of(now.getYear(), month, day);
+                return at(date.isBefore(now.toLocalDate()) ? date.plusYears(1) : date, LocalTime.MIDNIGHT, now);
             }
             if (text.matches("\\d{4}-\\d{2}-\\d{2}")) {
-                return LocalDate.parse(text).atStartOfDay(now.getZone()).toInstant();
+                return at(LocalDate.parse(text), LocalTime.MIDNIGHT, now);
             }
             if (text.matches("\\d{4}-\\d{2}-\\d{2}t\\d{2}:\\d{2}(:\\d{2})?")) {
-                return LocalDateTime.parse(text.toUpperCase(Locale.ROOT)).atZone(now.getZone()).toInstant();
+                LocalDateTime at = LocalDateTime.parse(text.toUpperCase(Locale.ROOT));
+                return at(at.toLocalDate(), at.toLocalTime(), now);
             }
         } catch (DateTimeException | ArithmeticException e) {
             throw new BadValueException("no such time: " + e.getMessage());
@@ -141,9 +157,24 @@ public final class BeginTime {
     }
 
     /** @return the next time of day at {@code time}: today's if it is still to come, else tomorrow's */
-    private static Instant next(ZonedDateTime now, LocalTime time) {
-        ZonedDateTime at = now.with(time);
-        return (at.isBefore(now) ? at.plusDays(1) : at).toInstant();
+    private static Instant next(ZonedDateTime now, LocalTime time) throws BadValueException {
+        Instant today = at(now.toLocalDate(), time, now);
+        return today.isBefore(now.toInstant()) ? at(now.toLocalDate().plusDays(1), time, now) : today;
+    }
+
+    /**
+     * @return that date and time in now's zone (a time a clock change skips is the first after it), within years
+     *         1970 to 9999, which a message's {@code dateTime} can carry
+     */
+    private static Instant at(LocalDate date, LocalTime time, ZonedDateTime now) throws BadValueException {
+        return bounded(date.atTime(time).atZone(now.getZone()).toInstant());
+    }
+
+    private static Instant bounded(Instant instant) throws BadValueException {
+        if (instant.isAfter(LATEST) || instant.isBefore(Instant.EPOCH)) {
+            throw new BadValueException("no such time: " + instant + " is not between 1970 and 9999");
+        }
+        return instant;
     }
 
     private static Duration unit(String unit) {

@@ -58,8 +58,26 @@ class BeginTimeTest {
         assertThat(BeginTime.ofSlurm(value, NOW)).isEqualTo(local(expected));
     }
 
+    @org.junit.jupiter.api.Test
+    void datesThatHavePassedMoveToTheNextMonthOrYearThatHasThem() throws BadValueException {
+        ZoneId paris = NOW.getZone();
+        ZonedDateTime endOfJanuary = ZonedDateTime.of(2027, 1, 31, 13, 0, 0, 0, paris);
+        assertThat(BeginTime.ofPbs("301200", endOfJanuary)).as("February has no 30th")
+                .isEqualTo(java.time.LocalDateTime.parse("2027-03-30T12:00:00").atZone(paris).toInstant());
+        ZonedDateTime firstOfMarch = ZonedDateTime.of(2028, 3, 1, 0, 0, 0, 0, paris);
+        assertThat(BeginTime.ofPbs("02291200", firstOfMarch)).as("the next 29 February")
+                .isEqualTo(java.time.LocalDateTime.parse("2032-02-29T12:00:00").atZone(paris).toInstant());
+        ZonedDateTime december = ZonedDateTime.of(2026, 12, 20, 9, 0, 0, 0, paris);
+        assertThat(BeginTime.ofSlurm("01/15", december)).as("a date without a year that has passed: next year's")
+                .isEqualTo(java.time.LocalDateTime.parse("2027-01-15T00:00:00").atZone(paris).toInstant());
+        ZonedDateTime afterTheClockChange = ZonedDateTime.of(2027, 3, 28, 4, 0, 0, 0, paris);
+        assertThat(BeginTime.ofSlurm("02:30", afterTheClockChange)).as("tomorrow's 02:30, not an hour late")
+                .isEqualTo(java.time.LocalDateTime.parse("2027-03-29T02:30:00").atZone(paris).toInstant());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
+            "slurm | now+3000000days | no such time",
             "pbs   | 2500      | no such time",
             "pbs   | 12345     | expected [[[[CC]YY]MM]DD]hhmm[.SS]",
             "pbs   | 1302300000 | no such time",
