@@ -37,32 +37,35 @@ final class Dependencies {
      * @return the job, or the array's elements, of that number
      */
     static List<Job> jobsNamed(JobTable table, String number) {
-        long sequence = Long.parseLong(number);
-        return table.all().stream().filter(job -> job.sequence() == sequence).toList();
+        return table.numbered(Long.parseLong(number));
     }
 
     /**
      * @param table    the jobs
-     * @param depend   dependencies as a job's spec holds them ({@code afterok:12:13,afterany:14})
+     * @param depend   dependencies as a job's spec holds them ({@code afterok:12:13,afterany:14}, {@code singleton})
      * @param sequence a job number
+     * @param user     the job's owner
+     * @param name     the job's name (its new one, when an alteration renames it)
      * @return the number of a job through which these dependencies come back to {@code sequence} (itself, or a job
-     *         that waits on it, directly or through others), or -1 if they never do: a job with such a dependency
-     *         would wait for itself for ever
+     *         that waits on it, directly or through others, a {@code singleton} waiting on the earlier jobs of its
+     *         owner and name), or -1 if they never do: a job with such a dependency would wait for itself for ever
      */
-    static long cycleThrough(JobTable table, String depend, long sequence) {
-        java.util.Deque<String> todo = new java.util.ArrayDeque<>(numbers(depend));
-        java.util.Set<String> seen = new java.util.HashSet<>();
+    static long cycleThrough(JobTable table, String depend, long sequence, String user, String name) {
+        Names names = new Names(table, sequence, user, name);
+        java.util.Deque<Long> todo = new java.util.ArrayDeque<>(targets(names, depend, sequence, user, name));
+        java.util.Set<Long> seen = new java.util.HashSet<>();
         while (!todo.isEmpty()) {
-            String number = todo.pop();
-            if (Long.parseLong(number) == sequence) {
+            long number = todo.pop();
+            if (number == sequence) {
                 return sequence;
             }
             if (seen.add(number)) {
-                for (Job other : jobsNamed(table, number)) {
+                for (Job other : table.numbered(number)) {
                     if (!other.isCompleted()) {
-                        for (String next : numbers(other.spec().depend())) {
-                            if (Long.parseLong(next) == sequence) {
-                                return Long.parseLong(number);
+                        for (long next : targets(names, other.spec().depend(), other.sequence(), other.spec().user(),
+                                names.nameOf(other))) {
+                            if (next == sequence) {
+                                return number;
                             }
                             todo.push(next);
                         }
@@ -73,15 +76,58 @@ final class Dependencies {
         return -1;
     }
 
-    private static List<String> numbers(String depend) {
-        List<String> numbers = new java.util.ArrayList<>();
+    /** The owners' and names' view a cycle check takes: the table's, with the checked job under its new name. */
+    private record Names(JobTable table, long sequence, String user, String name) {
+        String nameOf(Job job) {
+            return job.sequence() == sequence ? name : job.spec().name();
+        }
+
+        /** @return the unfinished jobs of that owner and name, the checked job counted under its new name */
+        List<Job> unfinished(String owner, String jobName) {
+            List<Job> named = new java.util.ArrayList<>();
+            for (Job job : table.unfinishedNamed(owner, jobName)) {
+                if (nameOf(job).equals(jobName)) {
+                    named.add(job);
+                }
+            }
+            if (owner.equals(user) && jobName.equals(name)) {
+                for (Job job : table.numbered(sequence)) {
+                    if (!job.isCompleted() && !named.contains(job)) {
+                        named.add(job);
+                    }
+                }
+            }
+            return named;
+        }
+    }
+
+    /** @return the numbers a job's dependencies wait on: those they name, and for singleton its blockers' */
+    private static List<Long> targets(Names names, String depend, long sequence, String user, String name) {
+        List<Long> numbers = new java.util.ArrayList<>();
         if (!depend.isEmpty()) {
             for (String part : depend.split(",")) {
                 String[] fields = part.split(":");
-                numbers.addAll(List.of(fields).subList(1, fields.length));
+                if (fields[0].equals("singleton")) {
+                    for (Job other : names.unfinished(user, name)) {
+                        if (other.sequence() != sequence && blocksSingleton(other, sequence)) {
+                            numbers.add(other.sequence());
+                        }
+                    }
+                }
+                for (int i = 1; i < fields.length; i++) {
+                    numbers.add(Long.parseLong(fields[i]));
+                }
             }
         }
         return numbers;
+    }
+
+    /**
+     * @return whether an unfinished job of the same owner and name keeps a {@code singleton} job of that number
+     *         waiting: it holds nodes, or it waits and was submitted earlier
+     */
+    private static boolean blocksSingleton(Job other, long sequence) {
+        return other.holdsNodes() || other.sequence() < sequence;
     }
 
     /**
@@ -97,9 +143,9 @@ final class Dependencies {
             String[] fields = part.split(":");
             String type = fields[0];
             if (type.equals("singleton")) {
-                for (Job other : table.unfinished()) {
-                    if (other.sequence() < job.sequence() && other.spec().user().equals(job.spec().user())
-                            && other.spec().name().equals(job.spec().name())) {
+                long order = JobIndex.order(job);
+                for (Job other : table.unfinishedNamed(job.spec().user(), job.spec().name())) {
+                    if (!other.id().equals(job.id()) && (other.holdsNodes() || JobIndex.order(other) < order)) {
                         return new Status(Verdict.WAITING, "waiting for job " + other.id() + " of the same name"
                                 + " (singleton)");
                     }

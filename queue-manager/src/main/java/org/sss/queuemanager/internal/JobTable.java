@@ -42,6 +42,7 @@ public final class JobTable {
     private final NavigableMap<Order, Job> dependent = new TreeMap<>();
     /** Jobs not completed (queued, held, running, exiting): what counts and queue views walk, not the history. */
     private final NavigableMap<Order, Job> unfinished = new TreeMap<>();
+    private final JobIndex index = new JobIndex();
     private final AtomicLong sequence;
 
     /** Submission order: the job number, then the array index. */
@@ -123,6 +124,23 @@ public final class JobTable {
         }
     }
 
+    /**
+     * @param sequence a job number
+     * @return the job of that number, or the array's elements (completed ones too, while the history keeps them)
+     */
+    public List<Job> numbered(long sequence) {
+        synchronized (lock) {
+            return index.numbered(sequence);
+        }
+    }
+
+    /** @return the user's jobs of that name that have not completed, in submission order */
+    public List<Job> unfinishedNamed(String user, String name) {
+        synchronized (lock) {
+            return index.unfinishedNamed(user, name);
+        }
+    }
+
     /** @return the jobs not completed, in submission order */
     public List<Job> unfinished() {
         synchronized (lock) {
@@ -140,6 +158,7 @@ public final class JobTable {
     /** Records a job's current version in the table and its indexes; the caller holds the lock. */
     private void put(Job job) {
         Job before = jobs.put(job.id(), job);
+        index.put(before, job);
         if (before != null && before.pgid() != null) {
             groups.remove(before.pgid(), before.id());
         }
@@ -413,6 +432,7 @@ public final class JobTable {
             for (String id : ids) {
                 Job removed = jobs.remove(id);
                 if (removed != null) {
+                    index.remove(removed);
                     if (removed.pgid() != null) {
                         groups.remove(removed.pgid(), id);
                     }

@@ -119,9 +119,11 @@ public final class Submissions {
         checkShape(shape, queue, false);
         long walltime = walltime(queue, change.walltime().orElse(old.walltime()), false);
         String depend = change.dependencies().isEmpty() ? old.depend() : depend(change.dependencies(), false);
-        long cycle = Dependencies.cycleThrough(table, depend, job.sequence());
+        String name = change.name().orElse(old.name());
+        long cycle = Dependencies.cycleThrough(table, depend, job.sequence(), old.user(), name);
         if (cycle >= 0) {
-            throw SssException.badValue("-W depend=" + depend + ": job " + job.sequence() + " would wait for itself"
+            throw SssException.badValue((change.dependencies().isEmpty() ? "-N " + name : "-W depend=" + depend)
+                    + ": job " + job.sequence() + " would wait for itself"
                     + (cycle == job.sequence() ? "" : " (job " + cycle + " waits for it)"));
         }
         return new Job.JobSpec(old.user(), change.name().orElse(old.name()), queue.name(), shape.nodes(), shape.ppn(), walltime,
