@@ -61,7 +61,7 @@ public final class ActivityLog {
      * @throws SssException if the event manager cannot be read
      */
     public synchronized Events eventsOf(String id) throws SssException {
-        catchUp();
+        catchUp(Instant.now());
         Events reply = new Events();
         Deque<EventType> events = byJob.get(id);
         if (events != null) {
@@ -79,7 +79,7 @@ public final class ActivityLog {
      * @throws SssException if the event manager cannot be read
      */
     public synchronized Activity activity(List<JobType> current, int nodes, Instant now) throws SssException {
-        catchUp();
+        catchUp(now);
         Map<String, JobType> jobs = new LinkedHashMap<>(finished);
         for (JobType job : current) {
             jobs.put(job.getId(), job);
@@ -133,7 +133,8 @@ public final class ActivityLog {
         }
     }
 
-    private void catchUp() throws SssException {
+    /** Reads the events logged since the last read; forgets the finished jobs that ended a day or more before now. */
+    private void catchUp(Instant now) throws SssException {
         for (int page = 0; page < PAGES_PER_CALL; page++) {
             GetEvents request = new GetEvents();
             request.setSince(cursor);
@@ -151,7 +152,7 @@ public final class ActivityLog {
                 break;
             }
         }
-        Instant horizon = Instant.now().minus(DAY);
+        Instant horizon = now.minus(DAY);
         finished.values().removeIf(job -> job.getEnded() != null && job.getEnded().isBefore(horizon));
     }
 
