@@ -236,7 +236,7 @@ public final class JobTable {
             Instant now = Instant.now();
             for (Start start : starts) {
                 try {
-                    Job job = checkStart(start, claimed, arraysHolding);
+                    Job job = checkStart(start, now, claimed, arraysHolding);
                     start.nodes().forEach(node -> claimed.put(node, start.id()));
                     claimed.put(" job " + start.id(), start.id());
                     if (limited(job)) {
@@ -259,11 +259,12 @@ public final class JobTable {
     }
 
     /**
+     * @param now           the batch's start time (a job's begin time is checked against it)
      * @param claimed       the nodes and jobs (keys {@code " job ID"}) the batch's earlier starts took
      * @param arraysHolding how many elements hold nodes, by array number, for the limited arrays the batch has met
      *                      (counted once, then added to as the batch starts more)
      */
-    private Job checkStart(Start start, Map<String, String> claimed, Map<Long, Integer> arraysHolding)
+    private Job checkStart(Start start, Instant now, Map<String, String> claimed, Map<Long, Integer> arraysHolding)
             throws SssException {
         String id = start.id();
         List<String> nodes = start.nodes();
@@ -277,7 +278,7 @@ public final class JobTable {
         if (job.state() != Job.State.QUEUED) {
             throw SssException.invalidState("job " + id + " is " + job.state().xmlName() + ", not queued");
         }
-        if (job.spec().begin() != null && Instant.now().isBefore(job.spec().begin())) {
+        if (job.spec().begin() != null && now.isBefore(job.spec().begin())) {
             throw SssException.invalidState("job " + id + " cannot start before " + job.spec().begin());
         }
         Dependencies.Status deps = Dependencies.of(this, job); // under the lock: a qalter cannot slip in between

@@ -47,10 +47,18 @@ final class ArrayLimits {
      *         the order given)
      */
     List<QueuedJob> offer(List<QueuedJob> candidates, Map<String, JobType> jobs, Map<String, Plan.Waiting> waiting) {
-        List<QueuedJob> byPriority = new ArrayList<>(candidates);
-        byPriority.sort(Comparator.comparingLong(QueuedJob::priority).reversed());
+        List<QueuedJob> limitedByPriority = new ArrayList<>();
+        for (QueuedJob candidate : candidates) {
+            if (limited(jobs.get(candidate.id()))) {
+                limitedByPriority.add(candidate);
+            }
+        }
+        if (limitedByPriority.isEmpty()) {
+            return candidates; // the common pass: no limited array waits, nothing to sort
+        }
+        limitedByPriority.sort(Comparator.comparingLong(QueuedJob::priority).reversed());
         Set<String> refused = new HashSet<>();
-        for (QueuedJob candidate : byPriority) {
+        for (QueuedJob candidate : limitedByPriority) {
             JobType job = jobs.get(candidate.id());
             if (!admit(job)) {
                 refused.add(candidate.id());

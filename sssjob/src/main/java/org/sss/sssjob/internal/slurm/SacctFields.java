@@ -42,10 +42,8 @@ final class SacctFields {
                 new Field("Partition", 10, (job, now) -> job.get("queue")),
                 new Field("Account", 10, (job, now) -> job.get("account")),
                 new Field("User", 9, (job, now) -> job.get("user")),
-                new Field("AllocCPUS", 10, (job, now) -> job.get("allocated").isBlank() ? "0"
-                        : String.valueOf(number(job, "nodes") * number(job, "ppn"))),
-                new Field("NCPUS", 10, (job, now) -> job.get("allocated").isBlank() ? "0"
-                        : String.valueOf(number(job, "nodes") * number(job, "ppn"))),
+                new Field("AllocCPUS", 10, (job, now) -> String.valueOf(allocatedCpus(job))),
+                new Field("NCPUS", 10, (job, now) -> String.valueOf(allocatedCpus(job))),
                 new Field("ReqCPUS", 8, (job, now) -> String.valueOf(number(job, "nodes") * number(job, "ppn"))),
                 new Field("AllocNodes", 10, (job, now) -> job.get("allocated").isBlank() ? "0" : job.get("nodes")),
                 new Field("ReqNodes", 8, (job, now) -> job.get("nodes")),
@@ -64,7 +62,7 @@ final class SacctFields {
                 new Field("ElapsedRaw", 10, (job, now) -> String.valueOf(job.elapsed(now).orElse(Duration.ZERO)
                         .toSeconds())),
                 new Field("CPUTime", 10, (job, now) -> Job.hms(job.elapsed(now).orElse(Duration.ZERO).toSeconds()
-                        * (job.get("allocated").isBlank() ? 0 : number(job, "nodes") * number(job, "ppn")))),
+                        * allocatedCpus(job))),
                 new Field("Timelimit", 10, (job, now) -> number(job, "walltime") == 0 ? "UNLIMITED"
                         : Job.hms(number(job, "walltime"))),
                 new Field("TotalCPU", 10, (job, now) -> job.get("cpu-time").isEmpty() ? ""
@@ -143,6 +141,11 @@ final class SacctFields {
         String shown = value.length() > width ? value.substring(0, Math.max(0, width - 1)) + "+" : value;
         boolean left = column.field().name().startsWith("JobID") || column.field().name().equals("JobName");
         return left ? String.format("%-" + width + "s", shown) : String.format("%" + width + "s", shown);
+    }
+
+    /** @return the slots a job holds (or held): its nodes × ppn once allocated, 0 before */
+    private static long allocatedCpus(Job job) {
+        return job.get("allocated").isBlank() ? 0 : number(job, "nodes") * number(job, "ppn");
     }
 
     private static long number(Job job, String name) {
