@@ -168,6 +168,9 @@ sssjob run -N 2 -l sh -c 'echo "on $MPD_HOST"'
 echo "run-status=$?"
 sort -u "$PBS_NODEFILE" | tr '\n' ' ' | sed 's/^/nodes: /'
 echo
+first="$(head -n 1 "$PBS_NODEFILE")"
+echo "without-first: $(sssjob run -x "$first" sh -c 'echo "$MPD_HOST"') first=$first"
+echo "only-first: $(sssjob run -w "$first" sh -c 'echo "$MPD_HOST"')"
 echo "default-tasks: $(sssjob run hostname | wc -l) of $SLURM_NTASKS"
 SCRIPT
 chown "$CAROL" "$WORK/$CAROL/batch.sh"
@@ -182,6 +185,18 @@ check "sssjob run -N 2 -l in a batch script launches in the job, labelled, one r
   -a "$(jobs_known)" -eq $((before + 1))
 check "... and sssjob run with neither -n nor -N runs the job's tasks (SLURM_NTASKS), as srun does" \
   grep -q '^default-tasks: 2 of 2$' <<<"$out"
+first="$(sed -n 's/.* first=//p' <<<"$out")"
+check "... sssjob run -x FIRST in it runs on the other node only, -w FIRST on that one only" \
+  test -n "$first" -a "$(sed -n 's/^without-first: \(node[1-4]\) first=.*/\1/p' <<<"$out")" = "$(tr ' ' '\n' <<<"$batch_nodes" | grep -v "^$first\$" | grep .)" \
+  -a "$(sed -n 's/^only-first: //p' <<<"$out")" = "$first"
+
+# Named nodes: srun -w NODE runs there; -x keeps the allocation off nodes; a node nobody knows is refused.
+out="$(as srun -w node3 -l sh -c 'echo "on $MPD_HOST"' 2>/dev/null)"; status=$?
+check "srun -w node3: one rank, on node3 (exit 0)" test "$status" -eq 0 -a "$out" = "0: on node3"
+out="$(as srun -N 2 -x 'node[1-2]' -l sh -c 'echo "on $MPD_HOST"' 2>/dev/null | sort)"; status=$?
+check "srun -N 2 -x node[1-2]: on node3 and node4 (exit 0)" test "$status" -eq 0 -a "$(tr '\n' ' ' <<<"$out")" = "0: on node3 1: on node4 "
+out="$(as srun -w node9 true 2>&1)"; status=$?
+check "srun -w node9 (no such node): exit 2, the error names it" test "$status" -eq 2 -a -n "$(grep 'node9' <<<"$out")"
 
 as sssjob alloc -N 1 -t 0:03 sleep 120 2>"$WORK/wall.err"; status=$?
 WALL="$(grep -o 'job [0-9]* granted' "$WORK/wall.err" | awk '{print $2}')"

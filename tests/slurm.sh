@@ -219,6 +219,53 @@ check "scontrol hold of another's job: exit 1" test "$status" -eq 1
 as "$ALICE" "$B/scontrol" shutdown >/dev/null 2>&1; status=$?
 check "scontrol shutdown (not a user's command): exit 2" test "$status" -eq 2
 
+# 3e. Named nodes (sbatch -w/--nodelist, -x/--exclude; qsub -l nodes=NAME): a job goes where it is told and nowhere
+# it is told not to; one whose node is busy waits for it (Resources); one whose node is drained says ReqNodeNotAvail
+# until the node is back; a node nobody knows is refused at submission.
+script where.sh <<'SCRIPT'
+#!/bin/sh
+#SBATCH --nodelist=node3
+#SBATCH --output=where.out
+echo "on $SLURM_JOB_NODELIST nodes=$SLURM_JOB_NUM_NODES"
+SCRIPT
+WHERE="$(as "$ALICE" "$B/sbatch" --parsable where.sh)"
+EXCL="$(as "$ALICE" "$B/sbatch" --parsable -x 'node[1-2]' -o exclude.out --wrap 'echo "on $SLURM_JOB_NODELIST"')"
+TWO="$(as "$ALICE" "$B/sbatch" --parsable -w 'node[1,3]' -o two.out --wrap 'echo "on $SLURM_JOB_NODELIST nodes=$SLURM_JOB_NUM_NODES"')"
+wait_until 60 'finished "$WHERE" && finished "$EXCL" && finished "$TWO"'
+check "sbatch with #SBATCH --nodelist=node3 ran on node3" test "$(cat "$A/where.out" 2>/dev/null)" = "on node3 nodes=1"
+check "sbatch -x node[1-2] ran on node3" test "$(cat "$A/exclude.out" 2>/dev/null)" = "on node3"
+check "sbatch -w node[1,3] (no -N) ran on both" test "$(cat "$A/two.out" 2>/dev/null)" = "on node[1,3] nodes=2"
+BUSY="$(as "$ALICE" "$B/sbatch" --parsable -w node2 -o busy.out --wrap 'until [ -e busy.go ]; do sleep 0.1; done')"
+wait_until 30 '[ "$(as "$ALICE" "$B/squeue" -h -j "$BUSY" -o %t)" = R ]' || true
+PINNED="$(as "$ALICE" "$B/sbatch" --parsable -w node2 -x node3 -o pinned.out --wrap 'echo "on $SLURM_JOB_NODELIST"')"
+wait_until 30 '[ "$(as "$ALICE" "$B/squeue" -h -j "$PINNED" -o %t%r)" = PDResources ]' || true
+check "a job whose named node is busy waits (PD Resources)" test "$(as "$ALICE" "$B/squeue" -h -j "$PINNED" -o %t%r)" = PDResources
+check "... squeue -o '%n|%x' shows the nodes it named" test "$(as "$ALICE" "$B/squeue" -h -j "$PINNED" -o '%n|%x')" = "node2|node3"
+check "... scontrol show job: ReqNodeList=node2 ExcNodeList=node3" \
+  grep -q '^   ReqNodeList=node2 ExcNodeList=node3$' <<<"$(as "$ALICE" "$B/scontrol" show job "$PINNED")"
+touch "$A/busy.go"
+wait_until 60 'finished "$PINNED"'
+check "... and runs there once it is free" test "$(cat "$A/pinned.out" 2>/dev/null)" = "on node2"
+"$B/sssadmin" drain node1 --reason "named-node test" >/dev/null
+DRAINED="$(as "$ALICE" "$B/sbatch" --parsable -w node1 -o drained.out --wrap 'echo "on $SLURM_JOB_NODELIST"')"
+wait_until 30 '[ "$(as "$ALICE" "$B/squeue" -h -j "$DRAINED" -o %t%r)" = PDReqNodeNotAvail ]' || true
+check "a job whose named node is drained waits as ReqNodeNotAvail" \
+  test "$(as "$ALICE" "$B/squeue" -h -j "$DRAINED" -o %t%r)" = PDReqNodeNotAvail
+"$B/sssadmin" resume node1 >/dev/null
+wait_until 60 'finished "$DRAINED"'
+check "... and runs there once the node is resumed" test "$(cat "$A/drained.out" 2>/dev/null)" = "on node1"
+out="$(as "$ALICE" "$B/sbatch" -w node9 --wrap true 2>&1)"; status=$?
+check "sbatch -w node9 (no such node): exit 2, the error names it" \
+  test "$status" -eq 2 -a -n "$(grep -- '--nodelist: unknown node node9' <<<"$out")"
+out="$(as "$ALICE" "$B/sbatch" -N 3 -x node1 --wrap true 2>&1)"; status=$?
+check "sbatch -N 3 -x node1 on three nodes: exit 2, too few left" test "$status" -eq 2 -a -n "$(grep -- '--exclude: 2 node' <<<"$out")"
+printf '#!/bin/sh\n#PBS -l nodes=node2:ppn=2\n#PBS -j oe\nsort -u "$PBS_NODEFILE"\n' >"$A/named.pbs" && chown "$ALICE" "$A/named.pbs"
+NAMED="$(as "$ALICE" "$B/qsub" -N named named.pbs)"
+as "$ALICE" "$B/sssjob" wait --quiet "$NAMED"
+check "qsub with #PBS -l nodes=node2:ppn=2 ran on node2; qstat -f shows Resource_List.nodes = node2:ppn=2" \
+  test "$(cat "$A/named.o${NAMED%%.*}" 2>/dev/null)" = node2 \
+  -a -n "$(as "$ALICE" "$B/qstat" -f "$NAMED" | grep 'Resource_List.nodes = node2:ppn=2$')"
+
 # 4. An MPI-style shape: -N 3 --ntasks-per-node=2.
 script mpi.sh <<'SCRIPT'
 #!/bin/sh

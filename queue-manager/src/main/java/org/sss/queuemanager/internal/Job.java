@@ -115,14 +115,16 @@ public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, St
      * @param arrayLimit  for an element of an array submitted with {@code %L} ({@code -t 1-100%10}): the most elements
      *                    of its array that may hold nodes at once; null for none
      * @param begin       the time before which it does not start (qsub -a, sbatch --begin); null for none
+     * @param nodeChoice  the nodes it must be given and must not be given, by name
      */
     public record JobSpec(String user, String name, String queue, int nodes, int ppn, long walltime, int priority,
                           String account, String workdir, String submitHost, String scriptName, String script,
                           String outputPath, String errorPath, String join, String depend, String mailEvents,
                           String mailUsers, Map<String, String> environment, JobLimits limits, Integer arrayLimit,
-                          java.time.Instant begin) {
-        /** Copies the map, keeping its order. */
+                          java.time.Instant begin, NodeChoice nodeChoice) {
+        /** Copies the map, keeping its order; a null node choice is {@link NodeChoice#NONE}. */
         public JobSpec {
+            nodeChoice = nodeChoice == null ? NodeChoice.NONE : nodeChoice;
             environment = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environment));
             limits = limits == null ? JobLimits.NONE : limits;
             if (arrayLimit != null && arrayLimit < 1) {

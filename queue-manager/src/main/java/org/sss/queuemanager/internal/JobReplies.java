@@ -83,6 +83,8 @@ final class JobReplies {
         type.setArray(job.arrayIndex() == null ? null : job.sequence() + "[]");
         type.setArrayLimit(spec.arrayLimit());
         type.setBegin(spec.begin());
+        type.setRequiredNodes(NodeChoice.stored(spec.nodeChoice().required()));
+        type.setExcludedNodes(NodeChoice.stored(spec.nodeChoice().excluded()));
         type.setMailEvents(blankToNull(spec.mailEvents()));
         type.setMailUsers(blankToNull(spec.mailUsers()));
         type.setSubmitted(job.submitted());

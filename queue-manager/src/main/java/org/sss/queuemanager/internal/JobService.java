@@ -55,13 +55,13 @@ public final class JobService implements AutoCloseable {
         this.settings = settings;
         this.store = store;
         this.table = table;
-        this.submissions = new Submissions(settings, table);
+        this.nodes = new NodeDirectory(components);
+        this.submissions = new Submissions(settings, table, nodes::check);
         this.events = new OutboxSender(store.outbox(), components, "queue-manager");
         this.runner = new JobRunner(table, new ProcessManagerClient(components), new JobSpool(settings.spool()), job -> {
             events.wake();
             kick();
         }, settings.jobPath(), store);
-        this.nodes = new NodeDirectory(components);
     }
 
     /**

@@ -56,13 +56,17 @@ public final class JobStore implements AutoCloseable {
             new Migration(5, "the most elements of an array that may run at once", List.of(
                     "ALTER TABLE jobs ADD COLUMN array_limit INTEGER")),
             new Migration(6, "the time before which a job does not start", List.of(
-                    "ALTER TABLE jobs ADD COLUMN begin_ms INTEGER")));
+                    "ALTER TABLE jobs ADD COLUMN begin_ms INTEGER")),
+            new Migration(7, "the nodes a job must be given and must not be given", List.of(
+                    "ALTER TABLE jobs ADD COLUMN required_nodes TEXT",
+                    "ALTER TABLE jobs ADD COLUMN excluded_nodes TEXT")));
 
     private static final String COLUMNS = "id, seq, array_index, user, name, queue, nodes, ppn, walltime, priority,"
             + " account, workdir, submit_host, script_name, script, output_path, error_path, join_mode, depend,"
             + " mail_events, mail_users, state, held, submitted_ms, started_ms, ended_ms, allocated, pgid, exit_status,"
-            + " reason, runs, mem_limit, pmem_limit, vmem_limit, cput_limit, cpu_ms, max_memory, array_limit, begin_ms";
-    private static final String PLACES = "?, ".repeat(38) + "?";
+            + " reason, runs, mem_limit, pmem_limit, vmem_limit, cput_limit, cpu_ms, max_memory, array_limit, begin_ms,"
+            + " required_nodes, excluded_nodes";
+    private static final String PLACES = "?, ".repeat(40) + "?";
 
     private final SqliteDatabase database;
     private final Outbox outbox;
@@ -338,7 +342,9 @@ public final class JobStore implements AutoCloseable {
             setLong(statement, i++, job.usage().cpuMillis());
             setLong(statement, i++, job.usage().maxMemoryBytes());
             setInteger(statement, i++, spec.arrayLimit());
-            setInstant(statement, i, spec.begin());
+            setInstant(statement, i++, spec.begin());
+            statement.setString(i++, NodeChoice.stored(spec.nodeChoice().required()));
+            statement.setString(i, NodeChoice.stored(spec.nodeChoice().excluded()));
             statement.executeUpdate();
         }
     }
@@ -350,7 +356,8 @@ public final class JobStore implements AutoCloseable {
                 rs.getString("script"), rs.getString("output_path"), rs.getString("error_path"), rs.getString("join_mode"),
                 rs.getString("depend"), rs.getString("mail_events"), rs.getString("mail_users"), environment,
                 new JobLimits(rs.getLong("mem_limit"), rs.getLong("pmem_limit"), rs.getLong("vmem_limit"),
-                        rs.getLong("cput_limit")), integer(rs, "array_limit"), instant(rs, "begin_ms"));
+                        rs.getLong("cput_limit")), integer(rs, "array_limit"), instant(rs, "begin_ms"),
+                NodeChoice.ofStored(rs.getString("required_nodes"), rs.getString("excluded_nodes")));
         String allocated = rs.getString("allocated");
         return new Job(rs.getString("id"), rs.getLong("seq"), integer(rs, "array_index"), spec,
                 Job.State.valueOf(rs.getString("state").toUpperCase(java.util.Locale.ROOT)), holdOf(rs.getInt("held")),

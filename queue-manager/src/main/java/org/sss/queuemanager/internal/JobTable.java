@@ -292,6 +292,11 @@ public final class JobTable {
         if (nodes.stream().distinct().count() != nodes.size()) {
             throw SssException.invalidRequest("a node is listed twice: " + String.join(" ", nodes));
         }
+        String refusal = job.spec().nodeChoice().refusal(nodes);
+        if (refusal != null) {
+            throw SssException.invalidRequest("job " + id + " cannot start on " + String.join(" ", nodes) + ": "
+                    + refusal);
+        }
         for (String node : nodes) {
             String holder = nodeHolders.getOrDefault(node, claimed.get(node));
             if (holder != null) {

@@ -26,22 +26,39 @@ import org.sss.schema.JobSubmit;
  * Turns a {@code job-submit} into jobs, refusing bad input before anything is stored with one line naming the
  * directive or option: the script's directives and the options (options win), then the queue's rules (it must
  * exist and admit the user; walltime and node limits), the cluster's size, and dependencies (each job named must
- * exist). Output paths default to {@code NAME.oSEQ} and {@code NAME.eSEQ} in the submit directory, as qsub's do.
+ * exist), and the nodes a job names (each must be one the node state manager knows, with the slots the job asks, and
+ * none both required and excluded). Output paths default to {@code NAME.oSEQ} and {@code NAME.eSEQ} in the submit directory, as qsub's do.
  * A {@code dialect="slurm"} submission is read by {@link SlurmSubmission} instead, into the same kind of job.
  */
 public final class Submissions {
     /** PBS Pro's place for an array element's index in {@code -o} and {@code -e} paths. */
     static final String ARRAY_INDEX = "^array_index^";
+    /** The most characters a job's required or excluded node names may take, spaces between them included. */
+    static final int MAX_NODE_LIST = 65_536;
     private final QueueManagerSettings settings;
     private final JobTable table;
+    private final NodeCheck known;
+
+    /** Checks that nodes a job names exist. */
+    @FunctionalInterface
+    public interface NodeCheck {
+        /**
+         * @param nodes names a job gives
+         * @throws SssException {@code bad-value} naming one that is not a node; the check's own failure when it
+         *                      cannot be made
+         */
+        void check(List<String> nodes) throws SssException;
+    }
 
     /**
      * @param settings the queues and nodes
      * @param table    the jobs (for the numbers and the dependencies)
+     * @param known    checks node names (against the node state manager's nodes)
      */
-    public Submissions(QueueManagerSettings settings, JobTable table) {
+    public Submissions(QueueManagerSettings settings, JobTable table, NodeCheck known) {
         this.settings = settings;
         this.table = table;
+        this.known = known;
     }
 
     /**
@@ -115,8 +132,10 @@ public final class Submissions {
         }
         Job.JobSpec old = job.spec();
         QueueManagerSettings.Queue queue = queue(change.queue().orElse(old.queue()), old.user(), false);
-        NodeShape shape = change.nodes().orElse(new NodeShape(old.nodes(), old.ppn()));
+        NodeShape shape = change.nodes().orElse(new NodeShape(old.nodes(), old.ppn(), old.nodeChoice().required()));
         checkShape(shape, queue, false);
+        NodeChoice nodeChoice = nodeChoice(shape, change.excludedNodes().isEmpty() ? old.nodeChoice().excluded()
+                : change.excludedNodes(), false);
         long walltime = walltime(queue, change.walltime().orElse(old.walltime()), false);
         String depend = change.dependencies().isEmpty() ? old.depend() : depend(change.dependencies(), false);
         String name = change.name().orElse(old.name());
@@ -130,7 +149,7 @@ public final class Submissions {
                 change.priority().orElse(old.priority()), change.account().orElse(old.account()), old.workdir(),
                 old.submitHost(), old.scriptName(), old.script(), old.outputPath(), old.errorPath(), old.join(), depend,
                 old.mailEvents(), old.mailUsers(), old.environment(), limitsOf(change, old.limits()), old.arrayLimit(),
-                change.begin().orElse(old.begin()));
+                change.begin().orElse(old.begin()), nodeChoice);
     }
 
     private String owner(JobSubmit request, Principal principal) throws SssException {
@@ -156,6 +175,7 @@ public final class Submissions {
         QueueManagerSettings.Queue queue = queue(asked.queue().orElse(settings.defaultQueue().name()), user, sbatch);
         NodeShape shape = asked.nodes().orElse(new NodeShape(1, 1));
         checkShape(shape, queue, sbatch);
+        NodeChoice nodeChoice = nodeChoice(shape, asked.excludedNodes(), sbatch);
         long walltime = walltime(queue, asked.walltime().orElse(queue.defaultWalltime()), sbatch);
         String depend = depend(asked.dependencies(), sbatch);
         String name = asked.name().orElseThrow();
@@ -199,7 +219,57 @@ public final class Submissions {
                 join == Join.OUTPUT_AND_ERROR ? "oe" : join == Join.ERROR_AND_OUTPUT ? "eo" : "n", depend, mailEvents,
                 String.join(",", asked.mailUsers()), environment, limitsOf(asked, JobLimits.NONE),
                 index == null ? null : asked.array().flatMap(ArraySpec::maxRunning).orElse(null),
-                asked.begin().orElse(null));
+                asked.begin().orElse(null), nodeChoice);
+    }
+
+    /**
+     * The nodes a job names, checked: each known, none both required and excluded, each required one with the slots
+     * asked, and enough nodes with those slots left once the excluded are taken away.
+     */
+    private NodeChoice nodeChoice(NodeShape shape, List<String> excluded, boolean sbatch) throws SssException {
+        if (shape.hosts().isEmpty() && excluded.isEmpty()) {
+            return NodeChoice.NONE;
+        }
+        String required = sbatch ? "--nodelist" : "-l nodes";
+        for (List<String> names : List.of(shape.hosts(), excluded)) {
+            if (String.join(" ", names).length() > MAX_NODE_LIST) {
+                throw SssException.badValue((names == excluded ? "--exclude" : required) + ": the names take more than "
+                        + MAX_NODE_LIST + " characters");
+            }
+        }
+        java.util.Set<String> excludedSet = new java.util.HashSet<>(excluded);
+        for (String node : shape.hosts()) {
+            if (excludedSet.contains(node)) {
+                throw SssException.badValue(required + ": node " + node + " is also excluded (--exclude)");
+            }
+        }
+        try {
+            known.check(shape.hosts());
+        } catch (SssException e) {
+            throw e.code() == org.sss.lib.error.ErrorCode.BAD_VALUE ? SssException.badValue(required + ": " + e.getMessage()) : e;
+        }
+        try {
+            known.check(excluded);
+        } catch (SssException e) {
+            throw e.code() == org.sss.lib.error.ErrorCode.BAD_VALUE ? SssException.badValue("--exclude: " + e.getMessage()) : e;
+        }
+        if (!settings.nodes().isEmpty()) {
+            Map<String, Integer> slots = new java.util.HashMap<>();
+            settings.nodes().forEach(node -> slots.put(node.name(), node.slots()));
+            for (String node : shape.hosts()) {
+                if (slots.containsKey(node) && slots.get(node) < shape.ppn()) {
+                    throw SssException.badValue(required + ": node " + node + " has " + slots.get(node) + " slot(s), "
+                            + shape.ppn() + " asked");
+                }
+            }
+            long fitting = settings.nodes().stream().filter(node -> node.slots() >= shape.ppn()
+                    && !excludedSet.contains(node.name())).count();
+            if (fitting < shape.nodes()) {
+                throw SssException.badValue("--exclude: " + fitting + " node(s) with " + shape.ppn()
+                        + " or more slots are left for a job of " + shape.nodes());
+            }
+        }
+        return new NodeChoice(shape.hosts(), excluded);
     }
 
     /** The most slots a configured node has, or 0 when the configuration lists no nodes. */

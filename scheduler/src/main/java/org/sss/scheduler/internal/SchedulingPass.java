@@ -144,7 +144,7 @@ public final class SchedulingPass {
                 long priority = priority(queuePriority.getOrDefault(job.getQueue(), 0),
                         job.getPriority() == null ? 0 : job.getPriority(), Duration.between(submitted, now));
                 queued.add(new QueuedJob(job.getId(), job.getUser(), job.getNodes(), job.getPpn(), walltime, priority,
-                        submitted));
+                        submitted, names(job.getRequiredNodes()), java.util.Set.copyOf(names(job.getExcludedNodes()))));
             }
         }
         queued = ArrayLimits.of(jobs).offer(queued, queuedJobs, leftOut);
@@ -179,6 +179,11 @@ public final class SchedulingPass {
             }
         }
         return running;
+    }
+
+    /** @return the names of a node list attribute (separated by spaces), none when absent */
+    private static List<String> names(String nodeList) {
+        return nodeList == null || nodeList.isBlank() ? List.of() : List.of(nodeList.strip().split(" +"));
     }
 
     private static Duration walltimeOf(JobType job) {

@@ -45,8 +45,8 @@ final class Allocator {
     Allocation allocate(LaunchArgs.Shape shape, LaunchArgs args, String name) throws CliException {
         Path dir = Allocation.makeDirectory(invocation.environment());
         output = dir.resolve("job-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".out");
-        List<String> options = new ArrayList<>(List.of("-N", name, "-l", "nodes=" + shape.nodes() + ":ppn=" + shape.ppn(),
-                "-j", "oe", "-o", output.toString()));
+        List<String> options = new ArrayList<>(List.of("-N", name, "-j", "oe", "-o", output.toString()));
+        options.addAll(shape.qsubOptions());
         if (args.walltime() != null) {
             options.addAll(List.of("-l", "walltime=" + args.walltime()));
         }

@@ -2,6 +2,7 @@ package org.sss.sssjob.internal;
 
 import java.util.List;
 import java.util.Set;
+import org.sss.sssjob.internal.slurm.HostListExpansion;
 
 /**
  * The options of {@code sssjob run} and {@code sssjob alloc}, read as srun and salloc read theirs: options first
@@ -19,20 +20,25 @@ import java.util.Set;
  * @param socket   {@code --socket}, or {@code null}
  * @param help     {@code --help}
  * @param command  the program and its arguments (may be empty for alloc)
+ * @param nodelist {@code -w}, nodes that must be among the allocation's (inside one: that run must use), each once
+ * @param exclude  {@code -x}, nodes that must not be
  */
 public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String queue, boolean label, String socket,
-                         boolean help, List<String> command) {
+                         boolean help, List<String> command, List<String> nodelist, List<String> exclude) {
     private static final Set<String> FLAGS = Set.of("--help", "-h", "-l", "--label");
     private static final Set<String> VALUED = Set.of("-N", "--nodes", "-n", "--ntasks", "--ppn", "--ntasks-per-node",
-            "-t", "--time", "-q", "-p", "--partition", "--socket", "--mpi", "--cpu-bind", "--cpu_bind");
+            "-t", "--time", "-q", "-p", "--partition", "--socket", "--mpi", "--cpu-bind", "--cpu_bind", "-w",
+            "--nodelist", "-x", "--exclude");
     /** srun's {@code --mpi} types: every rank here is served PMI-1 and PMIx, whichever is named. */
     private static final java.util.regex.Pattern MPI_TYPES =
             java.util.regex.Pattern.compile("none|pmi1|pmi2|pmix(_v[2-9])?|openmpi|mpich");
     private static final java.util.regex.Pattern CPU_BINDS = java.util.regex.Pattern.compile("[A-Za-z0-9_,:=.\\-]{1,200}");
 
-    /** Copies the command. */
+    /** Copies the lists. */
     public LaunchArgs {
         command = List.copyOf(command);
+        nodelist = List.copyOf(nodelist);
+        exclude = List.copyOf(exclude);
     }
 
     /**
@@ -50,6 +56,8 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
         boolean label = false;
         String socket = null;
         boolean help = false;
+        List<String> nodelist = List.of();
+        List<String> exclude = List.of();
         int i = 0;
         for (; i < args.size(); i++) {
             String word = args.get(i);
@@ -83,6 +91,8 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
                 case "--ppn", "--ntasks-per-node" -> ppn = count(name, value);
                 case "-t", "--time" -> walltime = SlurmTime.toPbs(value);
                 case "-q", "-p", "--partition" -> queue = value;
+                case "-w", "--nodelist" -> nodelist = HostListExpansion.nodeNames(name, value);
+                case "-x", "--exclude" -> exclude = HostListExpansion.nodeNames(name, value);
                 case "--mpi", "--cpu-bind", "--cpu_bind" -> {
                     if (!forRun) {
                         throw CliException.usage("unsupported option " + name + " (sssjob run takes it)");
@@ -103,7 +113,20 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
         if (ranks > 0 && nodes > 0 && ppn > 0 && ranks > nodes * ppn) {
             throw CliException.usage("-n " + ranks + " does not fit on -N " + nodes + " nodes with --ppn " + ppn);
         }
-        return new LaunchArgs(nodes, ranks, ppn, walltime, queue, label, socket, help, args.subList(i, args.size()));
+        if (nodes > 0 && nodelist.size() > nodes) {
+            throw CliException.usage("-w names " + nodelist.size() + " nodes, more than -N " + nodes);
+        }
+        if (ranks > 0 && ranks < nodelist.size()) {
+            throw CliException.usage("-n " + ranks + " is fewer processes than the " + nodelist.size()
+                    + " nodes of -w");
+        }
+        for (String node : nodelist) {
+            if (exclude.contains(node)) {
+                throw CliException.usage("node " + node + " is both in -w and in -x");
+            }
+        }
+        return new LaunchArgs(nodes, ranks, ppn, walltime, queue, label, socket, help, args.subList(i, args.size()),
+                nodelist, exclude);
     }
 
     /**
@@ -116,27 +139,56 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
     public Shape shape() {
         int perNode;
         int nodeCount;
-        if (nodes > 0) {
-            nodeCount = nodes;
-            perNode = ppn > 0 ? ppn : ranks > 0 ? (ranks + nodes - 1) / nodes : 1;
+        if (nodes > 0 || (!nodelist.isEmpty() && ranks == 0)) {
+            nodeCount = nodes > 0 ? nodes : nodelist.size();
+            perNode = ppn > 0 ? ppn : ranks > 0 ? (ranks + nodeCount - 1) / nodeCount : 1;
         } else if (ranks > 0) {
             perNode = ppn > 0 ? Math.min(ppn, ranks) : ranks;
             nodeCount = (ranks + perNode - 1) / perNode;
+            if (nodeCount < nodelist.size()) {
+                nodeCount = nodelist.size();
+                perNode = ppn > 0 ? ppn : (ranks + nodeCount - 1) / nodeCount;
+            }
         } else {
             nodeCount = 1;
             perNode = ppn > 0 ? ppn : 1;
         }
-        return new Shape(nodeCount, perNode, ranks > 0 ? ranks : nodeCount * perNode);
+        return new Shape(nodeCount, perNode, ranks > 0 ? ranks : nodeCount * perNode, nodelist, exclude);
     }
 
     /**
      * An allocation's shape.
      *
-     * @param nodes nodes
-     * @param ppn   slots on each
-     * @param ranks processes to start (at most nodes × ppn)
+     * @param nodes    nodes
+     * @param ppn      slots on each
+     * @param ranks    processes to start (at most nodes × ppn)
+     * @param required nodes it must include (at most {@code nodes})
+     * @param excluded nodes it must not include
      */
-    public record Shape(int nodes, int ppn, int ranks) {
+    public record Shape(int nodes, int ppn, int ranks, List<String> required, List<String> excluded) {
+        /** Copies the lists. */
+        public Shape {
+            required = List.copyOf(required);
+            excluded = List.copyOf(excluded);
+        }
+
+        /**
+         * @return the qsub options asking for it: {@code -l nodes=N:ppn=K}, or Torque's named form with the required
+         *     nodes first ({@code node1:ppn=K+node2:ppn=K+1:ppn=K}), and the suite's {@code -W exclude=...}
+         */
+        public List<String> qsubOptions() {
+            String each = ":ppn=" + ppn;
+            List<String> parts = new java.util.ArrayList<>();
+            required.forEach(node -> parts.add(node + each));
+            if (nodes > required.size()) {
+                parts.add((nodes - required.size()) + each);
+            }
+            List<String> options = new java.util.ArrayList<>(List.of("-l", "nodes=" + String.join("+", parts)));
+            if (!excluded.isEmpty()) {
+                options.addAll(List.of("-W", "exclude=" + String.join(",", excluded)));
+            }
+            return options;
+        }
     }
 
     /** The option's name: {@code --nodes=2} is {@code --nodes}, {@code -N2} is {@code -N}. */

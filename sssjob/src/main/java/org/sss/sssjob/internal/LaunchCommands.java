@@ -123,15 +123,12 @@ public final class LaunchCommands {
     private static List<String> mpiexecInside(Path bin, LaunchArgs parsed, Map<String, String> env)
             throws CliException {
         List<String> mpiexec = new ArrayList<>(List.of(bin.resolve("mpiexec").toString()));
-        if (parsed.nodes() > 0) {
-            List<String> nodes = nodesOf(env);
-            if (parsed.nodes() > nodes.size()) {
-                throw CliException.usage("-N " + parsed.nodes() + ": allocation " + jobOf(env) + " has "
-                        + nodes.size() + " node" + (nodes.size() == 1 ? "" : "s"));
-            }
-            mpiexec.addAll(List.of("-hosts", String.join(",", nodes.subList(0, parsed.nodes()))));
+        boolean choosesHosts = parsed.nodes() > 0 || !parsed.nodelist().isEmpty() || !parsed.exclude().isEmpty();
+        if (choosesHosts) {
+            List<String> hosts = hostsInside(parsed, env);
+            mpiexec.addAll(List.of("-hosts", String.join(",", hosts)));
             if (parsed.ranks() == 0) {
-                mpiexec.addAll(List.of("-n", String.valueOf(parsed.nodes() * Math.max(1, parsed.ppn()))));
+                mpiexec.addAll(List.of("-n", String.valueOf(hosts.size() * Math.max(1, parsed.ppn()))));
             }
             if (parsed.ppn() == 0 && parsed.ranks() == 0) {
                 mpiexec.addAll(List.of("-ppn", "1"));
@@ -139,7 +136,7 @@ public final class LaunchCommands {
         }
         if (parsed.ranks() > 0) {
             mpiexec.addAll(List.of("-n", String.valueOf(parsed.ranks())));
-        } else if (parsed.nodes() == 0) {
+        } else if (!choosesHosts) {
             mpiexec.addAll(List.of("-n", String.valueOf(defaultTasks(parsed, env))));
         }
         if (parsed.ppn() > 0) {
@@ -150,6 +147,37 @@ public final class LaunchCommands {
         }
         mpiexec.addAll(parsed.command());
         return mpiexec;
+    }
+
+    /**
+     * The allocation's nodes a run inside it uses: those {@code -w} names (each must be the allocation's), then its
+     * others in order, none that {@code -x} names, as many as {@code -N} says (without it: as many as {@code -w}
+     * names, or all that {@code -x} leaves).
+     */
+    private static List<String> hostsInside(LaunchArgs parsed, Map<String, String> env) throws CliException {
+        List<String> all = nodesOf(env);
+        for (String node : parsed.nodelist()) {
+            if (!all.contains(node)) {
+                throw CliException.usage("-w " + node + ": not a node of allocation " + jobOf(env) + " ("
+                        + String.join(",", all) + ")");
+            }
+        }
+        List<String> left = new ArrayList<>(all);
+        left.removeAll(parsed.exclude());
+        int wanted = parsed.nodes() > 0 ? parsed.nodes() : parsed.nodelist().isEmpty() ? left.size()
+                : parsed.nodelist().size();
+        List<String> hosts = new ArrayList<>(parsed.nodelist());
+        for (String node : left) {
+            if (hosts.size() < wanted && !hosts.contains(node)) {
+                hosts.add(node);
+            }
+        }
+        if (hosts.size() < wanted || hosts.isEmpty()) {
+            throw CliException.usage((parsed.nodes() > 0 ? "-N " + parsed.nodes() : "-x") + ": allocation "
+                    + jobOf(env) + " has " + left.size() + " node" + (left.size() == 1 ? "" : "s")
+                    + (parsed.exclude().isEmpty() ? "" : " not excluded"));
+        }
+        return hosts;
     }
 
     /**

@@ -9,6 +9,9 @@ final class LaunchHelp {
               -t, --time T                walltime, as Slurm writes it: MINUTES, MINUTES:SECONDS, H:MM:SS,
                                           DAYS-HOURS[:MINUTES[:SECONDS]] (default: the queue's)
               -q, -p, --partition QUEUE   the queue (default: the default queue)
+              -w, --nodelist LIST         nodes the allocation must include (node[1-4],node7); without -N it
+                                          has as many nodes as named; inside an allocation, the nodes to run on
+              -x, --exclude LIST          nodes it must not include (inside an allocation: not to run on)
               --socket PATH               the queue manager's socket
             Any other option is refused by name (exit 2).
             """;
@@ -29,7 +32,8 @@ final class LaunchHelp {
 
     static String run() {
         return """
-                usage: sssjob run [-N NODES] [-n RANKS] [--ppn K] [-t TIME] [-q QUEUE] [-l] PROG [ARGS...]
+                usage: sssjob run [-N NODES] [-n RANKS] [--ppn K] [-w LIST] [-x LIST] [-t TIME] [-q QUEUE] [-l] PROG
+                                  [ARGS...]
 
                 What srun does: gets an allocation, starts PROG as RANKS processes on it through the ring (the
                 suite's mpiexec), prints their output as it comes, feeds standard input to rank 0, and exits with
@@ -37,7 +41,7 @@ final class LaunchHelp {
                 get SIGINT, and SIGKILL 5 s later if still running; a second Ctrl-C sends SIGKILL at once (exit 130
                 either way). SIGTERM is passed on the same way. Inside an allocation (sssjob alloc's shell, or
                 a batch job) it launches there at once, without queueing: -N then takes the allocation's first N
-                nodes, and -t and -q are refused.
+                nodes (those -w names first, none -x names), and -t and -q are refused.
                   -l, --label                 prefix each output line with its rank ("RANK: line")
                       --mpi=TYPE              taken (none, pmi2, pmix, pmix_v3, ...): every rank is served PMI-1
                                               and PMIx here, for MPICH and Open MPI alike
@@ -51,7 +55,8 @@ final class LaunchHelp {
 
     static String alloc() {
         return """
-                usage: sssjob alloc [-N NODES] [-n RANKS] [--ppn K] [-t TIME] [-q QUEUE] [COMMAND [ARGS...]]
+                usage: sssjob alloc [-N NODES] [-n RANKS] [--ppn K] [-w LIST] [-x LIST] [-t TIME] [-q QUEUE]
+                                    [COMMAND [ARGS...]]
 
                 What salloc does: gets an allocation and, once it is granted, runs COMMAND (default: $SHELL) here, on
                 the login host, where mpiexec and sssjob run use the allocation. The allocation ends when COMMAND

@@ -300,7 +300,7 @@ public final class StatusCommand {
             attribute(out, "Output_Path", job.get("submit-host") + ":" + job.get("output-path"));
             attribute(out, "Priority", job.get("priority"));
             attribute(out, "Account_Name", job.get("account"));
-            attribute(out, "Resource_List.nodes", job.get("nodes") + ":ppn=" + job.get("ppn"));
+            attribute(out, "Resource_List.nodes", nodesResource(job));
             attribute(out, "Resource_List.nodect", job.get("nodes"));
             if (!limit(job).equals("none")) {
                 attribute(out, "Resource_List.walltime", limit(job));
@@ -373,5 +373,26 @@ public final class StatusCommand {
         } catch (NumberFormatException e) {
             return 0;
         }
+    }
+
+    /**
+     * @return Torque's {@code Resource_List.nodes}: {@code N:ppn=M}, or with the nodes the job named first
+     *     ({@code node1:ppn=M+node2:ppn=M}, then {@code +K:ppn=M} for the K it left to the scheduler)
+     */
+    private static String nodesResource(Job job) {
+        String ppn = ":ppn=" + job.get("ppn");
+        String named = job.get("required-nodes").strip();
+        if (named.isEmpty()) {
+            return job.get("nodes") + ppn;
+        }
+        List<String> parts = new java.util.ArrayList<>();
+        for (String node : named.split("\\s+")) {
+            parts.add(node + ppn);
+        }
+        int rest = Integer.parseInt(job.get("nodes")) - parts.size();
+        if (rest > 0) {
+            parts.add(rest + ppn);
+        }
+        return String.join("+", parts);
     }
 }

@@ -19,9 +19,19 @@ public final class Attributes {
     private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
     private static final Pattern HOST_PREFIX = Pattern.compile("^[^/:]+:");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,254}");
     private static final Pattern PRIORITY = Pattern.compile("[+-]?\\d{1,5}");
 
     private Attributes() {
+    }
+
+    /**
+     * @param value a word given as a node's name
+     * @return whether it can be one: a host's name (letters, digits, dots, dashes, underscores; not starting with a
+     *     dot or dash; at most 255 characters)
+     */
+    public static boolean isNodeName(String value) {
+        return NODE_NAME.matcher(value).matches();
     }
 
     /**

@@ -38,6 +38,7 @@ import java.util.Set;
  * @param rerunnable   {@code -r y|n}
  * @param shell        {@code -S}: the absolute path of the shell that runs the script
  * @param begin        {@code -a} (sbatch's {@code --begin}): not to start before this time
+ * @param excludedNodes sbatch's {@code --exclude}: nodes the job must not be given, each once; empty when not given
  */
 public record JobRequest(
         Optional<String> name,
@@ -62,7 +63,8 @@ public record JobRequest(
         Optional<Integer> priority,
         Optional<Boolean> rerunnable,
         Optional<String> shell,
-        Optional<java.time.Instant> begin) {
+        Optional<java.time.Instant> begin,
+        List<String> excludedNodes) {
 
     /** A request that gives nothing. */
     public static final JobRequest EMPTY = new Builder().build();
@@ -94,13 +96,15 @@ public record JobRequest(
         Objects.requireNonNull(rerunnable, "rerunnable");
         Objects.requireNonNull(shell, "shell");
         Objects.requireNonNull(begin, "begin");
+        excludedNodes = List.copyOf(excludedNodes);
     }
 
     /**
      * Merges two requests the way qsub lets command-line options override script directives: what {@code other}
      * gives replaces what this gives, attribute by attribute. Each {@code -l} resource counts separately (the node
      * shape, however spelled, is one); {@code -v} variables are merged, {@code other}'s value winning per variable;
-     * {@code -V} and {@code -h} are set if either sets them; mail users and dependencies are replaced as whole lists.
+     * {@code -V} and {@code -h} are set if either sets them; mail users, dependencies and excluded nodes are replaced
+     * as whole lists.
      *
      * @param other the request that wins, such as the command line's over the script's
      * @return the merged request
@@ -131,7 +135,8 @@ public record JobRequest(
                 other.priority.or(() -> priority),
                 other.rerunnable.or(() -> rerunnable),
                 other.shell.or(() -> shell),
-                other.begin.or(() -> begin));
+                other.begin.or(() -> begin),
+                other.excludedNodes.isEmpty() ? excludedNodes : other.excludedNodes);
     }
 
     private static Set<MailEvent> copyOf(Set<MailEvent> events) {
@@ -166,6 +171,7 @@ public record JobRequest(
         private Boolean rerunnable;
         private String shell;
         private java.time.Instant begin;
+        private List<String> excludedNodes = List.of();
 
         /** Starts with nothing set. */
         public Builder() {
@@ -373,6 +379,15 @@ public record JobRequest(
             return this;
         }
 
+        /**
+         * @param value the nodes the job must not be given
+         * @return this builder
+         */
+        public Builder excludedNodes(List<String> value) {
+            excludedNodes = value;
+            return this;
+        }
+
         /** @return a request holding what has been set */
         public JobRequest build() {
             return new JobRequest(Optional.ofNullable(name), Optional.ofNullable(queue), Optional.ofNullable(nodes),
@@ -381,7 +396,8 @@ public record JobRequest(
                     Optional.ofNullable(outputPath), Optional.ofNullable(errorPath), Optional.ofNullable(join),
                     Optional.ofNullable(mailEvents), mailUsers, exportAll, variables, Optional.ofNullable(account),
                     dependencies, Optional.ofNullable(array), hold, Optional.ofNullable(priority),
-                    Optional.ofNullable(rerunnable), Optional.ofNullable(shell), Optional.ofNullable(begin));
+                    Optional.ofNullable(rerunnable), Optional.ofNullable(shell), Optional.ofNullable(begin),
+                    excludedNodes);
         }
     }
 }

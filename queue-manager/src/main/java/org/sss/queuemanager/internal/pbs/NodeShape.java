@@ -1,17 +1,40 @@
 package org.sss.queuemanager.internal.pbs;
 
+import java.util.LinkedHashSet;
+import java.util.List;
+
 /**
- * How many nodes a job asks for and how many processors on each, from {@code -l nodes=N[:ppn=M]},
- * {@code -l select=N[:ncpus=M]} or {@code -l ncpus=M} (one node).
+ * How many nodes a job asks for, how many processors on each, and which nodes by name it must have among them: from
+ * {@code -l nodes=N[:ppn=M]} or Torque's named form {@code -l nodes=node1:ppn=M+node2:ppn=M[+N:ppn=M]},
+ * {@code -l select=N[:ncpus=M]}, {@code -l ncpus=M} (one node), or sbatch's {@code --nodelist}.
  *
- * @param nodes the number of nodes (or chunks), at least 1
+ * @param nodes the number of nodes (or chunks), at least 1 and at least as many as {@code hosts}
  * @param ppn   the processors wanted on each node, at least 1
+ * @param hosts the nodes the job must be given, each once (the rest, if {@code nodes} is larger, are any); empty for
+ *              none
  */
-public record NodeShape(int nodes, int ppn) {
-    /** @throws IllegalArgumentException if a count is below 1 */
+public record NodeShape(int nodes, int ppn, List<String> hosts) {
+    /** @throws IllegalArgumentException if a count is below 1, a host is named twice, or there are more hosts than nodes */
     public NodeShape {
         if (nodes < 1 || ppn < 1) {
             throw new IllegalArgumentException("nodes and ppn must be at least 1: " + nodes + ", " + ppn);
         }
+        hosts = List.copyOf(hosts);
+        if (new LinkedHashSet<>(hosts).size() != hosts.size()) {
+            throw new IllegalArgumentException("a node is named twice: " + hosts);
+        }
+        if (hosts.size() > nodes) {
+            throw new IllegalArgumentException(hosts.size() + " named nodes for a job of " + nodes);
+        }
+    }
+
+    /**
+     * A shape that names no node.
+     *
+     * @param nodes the number of nodes, at least 1
+     * @param ppn   the processors on each, at least 1
+     */
+    public NodeShape(int nodes, int ppn) {
+        this(nodes, ppn, List.of());
     }
 }

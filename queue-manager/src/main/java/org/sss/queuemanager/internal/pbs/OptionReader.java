@@ -171,6 +171,15 @@ final class OptionReader {
         int equals = value.indexOf('=');
         String attribute = equals < 0 ? value : value.substring(0, equals);
         String shown = "-W " + Source.show(value);
+        if (attribute.equals("exclude") && equals >= 0) {
+            try {
+                request.excludedNodes(HostListExpansion.nodeNames(
+                        value.substring(equals + 1)));
+            } catch (BadValueException e) {
+                throw source.bad("-W exclude", shown, e.getMessage());
+            }
+            return;
+        }
         if (!attribute.equals("depend")) {
             throw source.bad("-W " + attribute, shown, "unsupported attribute");
         }

@@ -1,5 +1,6 @@
 package org.sss.queuemanager.internal.pbs;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,17 +20,48 @@ final class Resources {
     }
 
     /**
-     * @param value the {@code nodes} value, {@code N} or {@code N:ppn=M}
-     * @return N nodes of M processors (M is 1 when not given)
-     * @throws BadValueException for any other shape, or a count outside 1 to {@value #MAX_COUNT}
+     * @param value the {@code nodes} value: {@code N} or {@code N:ppn=M}, or Torque's parts joined by {@code +}, each
+     *              a count or a node's name with the same {@code :ppn=M} ({@code node1:ppn=4+node2:ppn=4},
+     *              {@code node1+1}): whole nodes, so every part asks the same processors per node
+     * @return the nodes (the counts and the names together), M processors each (1 when not given), the named ones
+     *     required
+     * @throws BadValueException for any other shape, parts asking different ppn, a name given twice, or a count
+     *     outside 1 to {@value #MAX_COUNT}
      */
     static NodeShape nodes(String value) throws BadValueException {
-        Matcher m = NODES.matcher(value);
-        if (!m.matches()) {
-            throw new BadValueException("expected nodes=N or nodes=N:ppn=M");
+        String[] parts = value.split("\\+", -1);
+        if (parts.length > MAX_COUNT) {
+            throw new BadValueException("more than " + MAX_COUNT + " parts");
         }
-        return new NodeShape(count("nodes", m.group(1), "expected nodes=N or nodes=N:ppn=M"),
-                m.group(2) == null ? 1 : count("ppn", m.group(2), "expected nodes=N or nodes=N:ppn=M"));
+        long total = 0;
+        Integer ppn = null;
+        java.util.LinkedHashSet<String> hosts = new java.util.LinkedHashSet<>();
+        for (String part : parts) {
+            Matcher m = NODES.matcher(part);
+            if (!m.matches() || m.group(1).isEmpty()) {
+                throw new BadValueException("expected nodes=N[:ppn=M], or node names and counts joined by +"
+                        + " (node1:ppn=M+node2:ppn=M)");
+            }
+            int partPpn = m.group(2) == null ? 1 : count("ppn", m.group(2), "expected nodes=N or nodes=N:ppn=M");
+            if (ppn != null && partPpn != ppn) {
+                throw new BadValueException("every part must ask the same ppn (" + ppn + " and " + partPpn
+                        + "): nodes are given whole, one shape per job");
+            }
+            ppn = partPpn;
+            if (m.group(1).chars().allMatch(Character::isDigit)) {
+                total += count("nodes", m.group(1), "expected nodes=N or nodes=N:ppn=M");
+            } else if (!Attributes.isNodeName(m.group(1))) {
+                throw new BadValueException("bad node name " + Source.show(m.group(1)));
+            } else if (!hosts.add(m.group(1))) {
+                throw new BadValueException("node " + m.group(1) + " is named twice");
+            } else {
+                total++;
+            }
+        }
+        if (total > MAX_COUNT) {
+            throw new BadValueException("more than " + MAX_COUNT + " nodes");
+        }
+        return new NodeShape((int) total, ppn, List.copyOf(hosts));
     }
 
     /**

@@ -33,6 +33,8 @@ enum SlurmOption {
     HOLD("hold", 'H', false),
     ACCOUNT("account", 'A', true),
     BEGIN("begin", 'b', true),
+    NODELIST("nodelist", 'w', true),
+    EXCLUDE("exclude", 'x', true),
     MAIL_TYPE("mail-type", '\0', true),
     MAIL_USER("mail-user", '\0', true),
     NICE("nice", '\0', false),

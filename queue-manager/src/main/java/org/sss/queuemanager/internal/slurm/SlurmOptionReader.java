@@ -13,6 +13,7 @@ import org.sss.queuemanager.internal.pbs.Attributes;
 import org.sss.queuemanager.internal.pbs.BadValueException;
 import org.sss.queuemanager.internal.pbs.BeginTime;
 import org.sss.queuemanager.internal.pbs.Dependency;
+import org.sss.queuemanager.internal.pbs.HostListExpansion;
 import org.sss.queuemanager.internal.pbs.JobRequest;
 
 /**
@@ -37,6 +38,7 @@ final class SlurmOptionReader {
     private SequencedMap<String, String> exported = new java.util.LinkedHashMap<>();
     private Long memPerNode;
     private Long memPerCpu;
+    private List<String> nodelist = List.of();
 
     /** @param environment the submitter's environment, for {@code --export=NAME} without a value */
     SlurmOptionReader(Map<String, String> environment) {
@@ -119,7 +121,7 @@ final class SlurmOptionReader {
         }
         return new SlurmRequest(built.build(), Optional.ofNullable(nodes), Optional.ofNullable(tasks),
                 Optional.ofNullable(tasksPerNode), cpusPerTask, Optional.ofNullable(chdir),
-                Optional.ofNullable(memPerNode));
+                Optional.ofNullable(memPerNode), nodelist);
     }
 
     private void apply(SlurmOption option, String typed, String value, SlurmSource source) throws SlurmParseException {
@@ -147,6 +149,8 @@ final class SlurmOptionReader {
                 case HOLD -> base.hold();
                 case ACCOUNT -> base.account(Attributes.account(value));
                 case BEGIN -> base.begin(BeginTime.ofSlurm(value, java.time.ZonedDateTime.now()));
+                case NODELIST -> nodelist = HostListExpansion.nodeNames(value);
+                case EXCLUDE -> base.excludedNodes(HostListExpansion.nodeNames(value));
                 case MAIL_TYPE -> base.mailEvents(SlurmExtras.mailEvents(value));
                 case MAIL_USER -> base.mailUsers(Attributes.mailUsers(value));
                 case NICE -> base.priority(SlurmExtras.priorityOfNice(value == null ? "100" : value));

@@ -18,10 +18,15 @@ import org.sss.queuemanager.internal.pbs.NodeShape;
  * @param cpusPerTask  {@code -c}, 1 when not given
  * @param chdir        {@code -D}, as typed (relative to the submit directory)
  * @param memoryPerNode {@code --mem}, bytes on each node; 0 for {@code --mem=0} (all of it: no limit)
+ * @param nodelist     {@code -w}, the nodes the job must be given, each once; empty when not given
  */
 public record SlurmRequest(JobRequest base, Optional<Integer> nodes, Optional<Integer> tasks,
                            Optional<Integer> tasksPerNode, int cpusPerTask, Optional<String> chdir,
-                           Optional<Long> memoryPerNode) {
+                           Optional<Long> memoryPerNode, List<String> nodelist) {
+    /** Copies the node list. */
+    public SlurmRequest {
+        nodelist = List.copyOf(nodelist);
+    }
 
     /**
      * A job's geometry in both models.
@@ -30,11 +35,17 @@ public record SlurmRequest(JobRequest base, Optional<Integer> nodes, Optional<In
      * @param ppn          slots per node ({@code PBS_NUM_PPN}): tasks on the fullest node × cpus per task
      * @param tasks        {@code SLURM_NTASKS}
      * @param cpusPerTask  {@code SLURM_CPUS_PER_TASK}
+     * @param hosts        the nodes it must be given ({@code -w}), at most {@code nodes}
      */
-    public record Shape(int nodes, int ppn, int tasks, int cpusPerTask) {
+    public record Shape(int nodes, int ppn, int tasks, int cpusPerTask, List<String> hosts) {
+        /** Copies the hosts. */
+        public Shape {
+            hosts = List.copyOf(hosts);
+        }
+
         /** @return the shape as the queue manager's node request */
         public NodeShape nodeShape() {
-            return new NodeShape(nodes, ppn);
+            return new NodeShape(nodes, ppn, hosts);
         }
 
         /**
@@ -80,7 +91,8 @@ public record SlurmRequest(JobRequest base, Optional<Integer> nodes, Optional<In
      *       the configuration gives (one node when no nodes are configured), tasks spread evenly; with
      *       {@code --ntasks-per-node K} too, ceil(T / K) nodes.</li>
      * </ul>
-     * Each task takes {@code -c} slots.
+     * Each task takes {@code -c} slots. {@code -w} names nodes the job must be given: without {@code -N} the job
+     * has at least that many nodes (one task each when nothing else is given); with {@code -N} it must not name more.
      *
      * @param maxSlots the most slots any configured node has, or 0 when the configuration lists none
      * @return the shape
@@ -88,24 +100,32 @@ public record SlurmRequest(JobRequest base, Optional<Integer> nodes, Optional<In
      */
     public Shape shape(int maxSlots) throws SlurmParseException {
         int c = cpusPerTask;
-        if (nodes.isPresent()) {
-            int n = nodes.get();
+        int named = nodelist.size();
+        if (nodes.isPresent() && nodes.get() < named) {
+            throw new SlurmParseException("--nodelist names " + named + " nodes, more than --nodes=" + nodes.get());
+        }
+        if (nodes.isPresent() || (named > 0 && tasks.isEmpty())) {
+            int n = nodes.orElse(named);
             int t = tasks.orElse(n * tasksPerNode.orElse(1));
             if (t < n) {
-                throw new SlurmParseException("--ntasks=" + t + " is fewer than --nodes=" + n
-                        + " (every node runs at least one task)");
+                throw new SlurmParseException("--ntasks=" + t + " is fewer than " + (nodes.isPresent()
+                        ? "--nodes=" + n : "the " + n + " nodes of --nodelist") + " (every node runs at least one task)");
             }
             if (tasks.isPresent() && tasksPerNode.isPresent() && t > n * tasksPerNode.get()) {
                 throw new SlurmParseException("--ntasks=" + t + " does not fit " + n + " node(s) of --ntasks-per-node="
                         + tasksPerNode.get());
             }
-            return new Shape(n, ceil(t, n) * c, t, c);
+            return new Shape(n, ceil(t, n) * c, t, c, nodelist);
         }
         if (tasks.isEmpty()) {
             int k = tasksPerNode.orElse(1);
-            return new Shape(1, k * c, k, c);
+            return new Shape(1, k * c, k, c, nodelist);
         }
         int t = tasks.get();
+        if (t < named) {
+            throw new SlurmParseException("--ntasks=" + t + " is fewer than the " + named
+                    + " nodes of --nodelist (every node runs at least one task)");
+        }
         int n;
         if (tasksPerNode.isPresent()) {
             n = ceil(t, tasksPerNode.get());
@@ -115,7 +135,8 @@ public record SlurmRequest(JobRequest base, Optional<Integer> nodes, Optional<In
             int perNode = Math.max(1, maxSlots / c);
             n = ceil(t, perNode);
         }
-        return new Shape(n, ceil(t, n) * c, t, c);
+        n = Math.max(n, named);
+        return new Shape(n, ceil(t, n) * c, t, c, nodelist);
     }
 
     private static int ceil(int a, int b) {

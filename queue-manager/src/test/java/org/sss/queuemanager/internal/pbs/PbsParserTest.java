@@ -131,6 +131,31 @@ class PbsParserTest {
     }
 
     @Test
+    void torquesNamedNodesAreRequiredAndCountedWithTheOthers() throws PbsException {
+        assertThat(parse("#PBS -l nodes=node01:ppn=4+node02:ppn=4\ntrue\n").nodes())
+                .contains(new NodeShape(2, 4, List.of("node01", "node02")));
+        assertThat(parse("true\n", "-l", "nodes=node3+2").nodes()).contains(new NodeShape(3, 1, List.of("node3")));
+        assertThat(parse("#PBS -l nodes=node1\ntrue\n", "-l", "nodes=2").nodes()).as("the command line's replaces it")
+                .contains(new NodeShape(2, 1));
+        assertThat(refusal("true\n", "-l", "nodes=n1:ppn=2+n2:ppn=4")).hasMessage("-l nodes=n1:ppn=2+n2:ppn=4: every "
+                + "part must ask the same ppn (2 and 4): nodes are given whole, one shape per job");
+        assertThat(refusal("true\n", "-l", "nodes=n1+n1")).hasMessage("-l nodes=n1+n1: node n1 is named twice");
+        assertThat(refusal("true\n", "-l", "nodes=n1++n2")).hasMessageStartingWith("-l nodes=n1++n2: expected nodes=N[:ppn=M]");
+        assertThat(refusal("true\n", "-l", "nodes=-x")).hasMessage("-l nodes=-x: bad node name -x");
+    }
+
+    @Test
+    void theSuitesOwnExcludeAttributeTakesAHostList() throws PbsException {
+        assertThat(parse("#PBS -W exclude=node[1-2],node5\ntrue\n").excludedNodes())
+                .containsExactly("node1", "node2", "node5");
+        assertThat(parse("#PBS -W exclude=node1\ntrue\n", "-W", "exclude=node2").excludedNodes())
+                .as("the command line's replaces it").containsExactly("node2");
+        assertThat(refusal("true\n", "-W", "exclude=n[1-")).hasMessage("-W exclude=n[1-: invalid host list n[1-: "
+                + "unbalanced brackets");
+        assertThat(refusal("true\n", "-W", "exclude")).hasMessage("-W exclude: unsupported attribute");
+    }
+
+    @Test
     void laterDirectivesReplaceEarlierOnes() throws PbsException {
         JobRequest request = parse("#PBS -N first\n#PBS -l walltime=10\n#PBS -N second\n#PBS -l mem=1kb\ntrue\n");
         assertThat(request.name()).contains("second");

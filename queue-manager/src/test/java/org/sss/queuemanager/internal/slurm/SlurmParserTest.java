@@ -69,7 +69,7 @@ class SlurmParserTest {
     @Test
     void refusesAnAmbiguousAbbreviation() {
         assertThatThrownBy(() -> options("--mem-per=1", "--ntasks-per=1", "--n=1"))
-                .hasMessage("--n: ambiguous (--nodes, --ntasks, --ntasks-per-node, --nice)");
+                .hasMessage("--n: ambiguous (--nodes, --ntasks, --ntasks-per-node, --nodelist, --nice)");
     }
 
     @Test
@@ -155,7 +155,12 @@ class SlurmParserTest {
     @CsvSource(delimiter = '|', value = {
             "--constraint=ib | unrecognized option --constraint",
             "--gres=gpu:2 | unrecognized option --gres",
-            "-x | unrecognized option -x",
+            "-x | -x: needs a value",
+            "--nodelist=node[1-3 | --nodelist=node[1-3: invalid host list node[1-3: unbalanced brackets",
+            "--nodelist=node[3-1] | --nodelist=node[3-1]: invalid host list node[3-1]: range 3-1 is reversed",
+            "-w./hosts | -w=./hosts: a file of node names is not read here; give the names (node[1-4],node7)",
+            "--exclude=n[1-20000] | --exclude=n[1-20000]: invalid host list n[1-20000]: more than 10000 hosts",
+            "--exclude=a;b | --exclude=a;b: bad node name a;b",
             "--qos=high | unrecognized option --qos",
             "-N | -N: needs a value",
             "--nodes=2-4 | --nodes=2-4: node count ranges (MIN-MAX) are not supported; give one number",
@@ -220,6 +225,11 @@ class SlurmParserTest {
             "-n6 --ntasks-per-node=2         | 8 | 3 | 2 | 6",
             "-n4 -c2                         | 4 | 2 | 4 | 4",
             "-N2 -c3                         | 8 | 2 | 3 | 2",
+            "-w n[1-3]                       | 8 | 3 | 1 | 3",
+            "-w n[1-2] -n6                   | 8 | 2 | 3 | 6",
+            "-w n1 -n6                       | 2 | 3 | 2 | 6",
+            "-w n1 -N3                       | 8 | 3 | 1 | 3",
+            "-w n[1-2] --ntasks-per-node=2   | 8 | 2 | 2 | 4",
     })
     void mapsTasksOntoNodesAndSlots(String words, int maxSlots, int nodes, int ppn, int tasks)
             throws SlurmParseException {
@@ -228,6 +238,26 @@ class SlurmParserTest {
         assertThat(shape.nodes()).isEqualTo(nodes);
         assertThat(shape.ppn()).isEqualTo(ppn);
         assertThat(shape.tasks()).isEqualTo(tasks);
+    }
+
+    @Test
+    void readsTheNodesAJobMustAndMustNotBeGiven() throws SlurmParseException {
+        SlurmRequest request = script("#!/bin/sh\n#SBATCH -w node[01-02],login1\n#SBATCH --exclude=node[03-04]\necho\n",
+                "--nodelist=node[02,01]");
+        assertThat(request.nodelist()).as("the command line's list replaces the script's").containsExactly("node02", "node01");
+        assertThat(request.base().excludedNodes()).containsExactly("node03", "node04");
+        assertThat(request.shape(8).nodeShape().hosts()).containsExactly("node02", "node01");
+        assertThat(options("-x", "n1,n1,n2").base().excludedNodes()).as("each once").containsExactly("n1", "n2");
+        assertThat(options("--exclud=n[1-2]").base().excludedNodes()).as("abbreviated").containsExactly("n1", "n2");
+        assertThatThrownBy(() -> options("--excl=n1")).hasMessage("--excl: ambiguous (--exclude, --exclusive)");
+    }
+
+    @Test
+    void refusesANodeListLongerThanTheJob() {
+        assertThatThrownBy(() -> options("-N1", "-w", "n[1-2]").shape(8))
+                .hasMessage("--nodelist names 2 nodes, more than --nodes=1");
+        assertThatThrownBy(() -> options("-n1", "-w", "n[1-2]").shape(8))
+                .hasMessageContaining("--ntasks=1 is fewer than the 2 nodes of --nodelist");
     }
 
     @Test

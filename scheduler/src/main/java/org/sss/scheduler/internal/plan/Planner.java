@@ -24,7 +24,8 @@ import org.sss.scheduler.SchedulingPolicy;
  * need. When the head's start cannot be known (the nodes it needs are held by jobs without walltimes), nothing jumps
  * ahead of it but a job on nodes a reservation keeps from the head for that job's whole run (a reservation's users on
  * their own idle nodes). Nodes that are not usable (down, drained, offline) are never given out; a reservation's nodes go to its users
- * only while its window is open, and a job whose run would overlap the window is kept off them.
+ * only while its window is open, and a job whose run would overlap the window is kept off them. A job that names nodes
+ * is given every node it requires and none it excludes; one whose required node is not usable waits, in no one's way.
  *
  * <p>First-fit takes jobs in submission order (priorities play no part) and starts each on the first usable free
  * nodes that fit it and that no reservation keeps it off, until one cannot start: it and every later job wait (no job
@@ -56,6 +57,7 @@ public final class Planner {
     /** The state of the nodes during one pass. */
     private static final class Nodes {
         final PlanNode[] nodes;
+        final Map<String, Integer> index = new HashMap<>();
         final Instant[] availableAt;
         /** Usable nodes nobody holds now, by index (ordered, so that picks are deterministic). */
         final BitSet free;
@@ -67,7 +69,6 @@ public final class Planner {
             nodes = list.toArray(PlanNode[]::new);
             availableAt = new Instant[nodes.length];
             free = new BitSet(nodes.length);
-            Map<String, Integer> index = new HashMap<>();
             for (int i = 0; i < nodes.length; i++) {
                 index.put(nodes[i].name(), i);
                 availableAt[i] = nodes[i].usable() ? now : Instant.MAX;
@@ -100,8 +101,15 @@ public final class Planner {
             freeCount = free.cardinality();
         }
 
-        /** @return how many usable nodes have the job's slots (counted once per ppn and pass) */
+        /** @return how many usable nodes have the job's slots (counted once per ppn and pass) and are not excluded */
         int fitting(QueuedJob job) {
+            if (!job.excluded().isEmpty()) {
+                int count = 0;
+                for (int i = 0; i < nodes.length; i++) {
+                    count += fits(i, job) ? 1 : 0;
+                }
+                return count;
+            }
             return fittingByPpn.computeIfAbsent(job.ppn(), ppn -> {
                 int count = 0;
                 for (PlanNode node : nodes) {
@@ -112,7 +120,19 @@ public final class Planner {
         }
 
         boolean fits(int i, QueuedJob job) {
-            return nodes[i].usable() && nodes[i].slots() >= job.ppn();
+            return nodes[i].usable() && nodes[i].slots() >= job.ppn()
+                    && (job.excluded().isEmpty() || !job.excluded().contains(nodes[i].name()));
+        }
+
+        /** @return the first node the job requires that cannot hold it (unknown, not usable, too few slots), or null */
+        String unfitRequired(QueuedJob job) {
+            for (String name : job.required()) {
+                Integer i = index.get(name);
+                if (i == null || !fits(i, job)) {
+                    return name;
+                }
+            }
+            return null;
         }
 
         /** @return the reservation keeping the job off node i over [from, until), or null */
@@ -177,10 +197,7 @@ public final class Planner {
             if (!explain && state.freeCount == 0) {
                 break;
             }
-            int fitting = state.fitting(job);
-            if (fitting < job.nodes()) {
-                waiting.put(job.id(), new Plan.Waiting("needs " + job.nodes() + " node(s) with " + job.ppn()
-                        + " slot(s); " + fitting + " usable"));
+            if (!fitsAtAll(state, job, waiting)) {
                 continue;
             }
             Instant end = job.endIfStartedAt(now);
@@ -225,10 +242,7 @@ public final class Planner {
                 waiting.put(job.id(), new Plan.Waiting("first-fit: behind job " + first.id()));
                 continue;
             }
-            int fitting = state.fitting(job);
-            if (fitting < job.nodes()) {
-                waiting.put(job.id(), new Plan.Waiting("needs " + job.nodes() + " node(s) with " + job.ppn()
-                        + " slot(s); " + fitting + " usable"));
+            if (!fitsAtAll(state, job, waiting)) {
                 continue;
             }
             Instant end = job.endIfStartedAt(now);
@@ -252,8 +266,33 @@ public final class Planner {
         return new Plan(starts, waiting);
     }
 
-    /** @return how many nodes free now could hold the job, reservations aside */
+    /**
+     * @return whether the usable nodes could ever hold the job (enough of them, every node it requires among them);
+     *     if not, says why it waits
+     */
+    private static boolean fitsAtAll(Nodes state, QueuedJob job, Map<String, Plan.Waiting> waiting) {
+        String unfit = state.unfitRequired(job);
+        if (unfit != null) {
+            waiting.put(job.id(), new Plan.Waiting("required node " + unfit + " is not available (unknown, down, "
+                    + "drained, offline, or fewer than " + job.ppn() + " slot(s))"));
+            return false;
+        }
+        int fitting = state.fitting(job);
+        if (fitting < job.nodes()) {
+            waiting.put(job.id(), new Plan.Waiting("needs " + job.nodes() + " node(s) with " + job.ppn()
+                    + " slot(s)" + (job.excluded().isEmpty() ? "" : ", not excluded") + "; " + fitting + " usable"));
+            return false;
+        }
+        return true;
+    }
+
+    /** @return how many nodes free now could hold the job, reservations aside (none while a node it requires is busy) */
     private static int freeFitting(Nodes state, QueuedJob job) {
+        for (String name : job.required()) {
+            if (!state.free.get(state.index.get(name))) {
+                return 0;
+            }
+        }
         int count = 0;
         for (int i = state.free.nextSetBit(0); i >= 0; i = state.free.nextSetBit(i + 1)) {
             if (state.fits(i, job)) {
@@ -287,8 +326,19 @@ public final class Planner {
             return null;
         }
         List<Integer> chosen = new ArrayList<>(job.nodes());
+        BitSet required = new BitSet();
+        for (String name : job.required()) {
+            int i = state.index.get(name);
+            if (!state.free.get(i) || !state.fits(i, job) || (avoid != null && avoid[i])
+                    || state.excluding(i, job, now, end) != null) {
+                return null;
+            }
+            chosen.add(i);
+            required.set(i);
+        }
         for (int i = state.free.nextSetBit(0); i >= 0 && chosen.size() < job.nodes(); i = state.free.nextSetBit(i + 1)) {
-            if (state.fits(i, job) && (avoid == null || !avoid[i]) && state.excluding(i, job, now, end) == null) {
+            if (state.fits(i, job) && (avoid == null || !avoid[i]) && state.excluding(i, job, now, end) == null
+                    && !required.get(i)) {
                 chosen.add(i);
             }
         }
@@ -313,7 +363,15 @@ public final class Planner {
                 return new HeadReservation(job, null, new boolean[state.nodes.length]);
             }
             available.sort(null);
-            times = new TreeSet<>(List.of(available.get(job.nodes() - 1)));
+            Instant earliest = available.get(job.nodes() - 1);
+            for (String name : job.required()) {
+                Instant at = state.availableAt[state.index.get(name)];
+                if (at == Instant.MAX) {
+                    return new HeadReservation(job, null, new boolean[state.nodes.length]);
+                }
+                earliest = at.isAfter(earliest) ? at : earliest;
+            }
+            times = new TreeSet<>(List.of(earliest));
         } else {
             times.addAll(available);
         }
@@ -331,12 +389,16 @@ public final class Planner {
                     (state.free.get(i) ? freeNow : busyNow).add(i);
                 }
             }
-            if (busyNow.size() + freeNow.size() >= job.nodes()) {
+            if (busyNow.size() + freeNow.size() >= job.nodes() && allRequiredAmong(state, job, busyNow, freeNow)) {
                 boolean[] chosen = new boolean[state.nodes.length];
                 int taken = 0;
+                for (String name : job.required()) {
+                    chosen[state.index.get(name)] = true;
+                    taken++;
+                }
                 for (List<Integer> group : List.of(busyNow, freeNow)) {
                     for (int i : group) {
-                        if (taken < job.nodes()) {
+                        if (taken < job.nodes() && !chosen[i]) {
                             chosen[i] = true;
                             taken++;
                         }
@@ -346,6 +408,22 @@ public final class Planner {
             }
         }
         return new HeadReservation(job, null, new boolean[state.nodes.length]);
+    }
+
+    /** @return whether every node the job requires is among the candidates */
+    private static boolean allRequiredAmong(Nodes state, QueuedJob job, List<Integer> busyNow, List<Integer> freeNow) {
+        if (job.required().isEmpty()) {
+            return true;
+        }
+        BitSet candidates = new BitSet(state.nodes.length);
+        busyNow.forEach(candidates::set);
+        freeNow.forEach(candidates::set);
+        for (String name : job.required()) {
+            if (!candidates.get(state.index.get(name))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** One line on what keeps a job from starting now. */
@@ -363,6 +441,15 @@ public final class Planner {
             }
         }
         String resources = "resources: needs " + job.nodes() + " node(s), " + free + " free";
+        List<String> busyRequired = new ArrayList<>();
+        for (String name : job.required()) {
+            if (!state.free.get(state.index.get(name))) {
+                busyRequired.add(name);
+            }
+        }
+        if (!busyRequired.isEmpty()) {
+            resources += "; required node(s) busy: " + String.join(" ", busyRequired);
+        }
         return blocking == null ? resources : resources + " (reservation " + blocking.id() + " holds others)";
     }
 

@@ -2,7 +2,9 @@ package org.sss.scheduler.internal.plan;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A job that may start: queued, not held, its dependencies met.
@@ -14,8 +16,11 @@ import java.util.Objects;
  * @param walltime  its limit; {@code null} or zero for none (it can never be fitted in before a reservation)
  * @param priority  larger first
  * @param submitted when it was submitted (older first among equal priorities)
+ * @param required  the nodes it must be given, by name (at most {@code nodes}); empty for any
+ * @param excluded  the nodes it must not be given; empty for none
  */
-public record QueuedJob(String id, String user, int nodes, int ppn, Duration walltime, long priority, Instant submitted) {
+public record QueuedJob(String id, String user, int nodes, int ppn, Duration walltime, long priority, Instant submitted,
+                        List<String> required, Set<String> excluded) {
     /** Checks the values. */
     public QueuedJob {
         Objects.requireNonNull(id, "id");
@@ -24,6 +29,21 @@ public record QueuedJob(String id, String user, int nodes, int ppn, Duration wal
             throw new IllegalArgumentException("job " + id + " needs at least one node and one slot");
         }
         walltime = walltime == null || walltime.isZero() || walltime.isNegative() ? null : walltime;
+        required = List.copyOf(required);
+        excluded = Set.copyOf(excluded);
+        if (required.size() > nodes) {
+            throw new IllegalArgumentException("job " + id + " names " + required.size() + " nodes, needs " + nodes);
+        }
+    }
+
+    /** A job that may go on any nodes. */
+    public QueuedJob(String id, String user, int nodes, int ppn, Duration walltime, long priority, Instant submitted) {
+        this(id, user, nodes, ppn, walltime, priority, submitted, List.of(), Set.of());
+    }
+
+    /** @return whether it names nodes it must or must not be given */
+    public boolean choosesNodes() {
+        return !required.isEmpty() || !excluded.isEmpty();
     }
 
     /**

@@ -15,7 +15,7 @@ import org.sss.sssjob.internal.CliException;
  * expression costs neither memory nor time: at most {@value #MAX_HOSTS} names in all (counted before any is made),
  * {@value #MAX_LISTS} lists in an item and {@value #MAX_ITEM} characters in an item. Stateless.
  */
-final class HostListExpansion {
+public final class HostListExpansion {
     /** The most names one expression may give. */
     static final int MAX_HOSTS = 100_000;
     /** The most bracketed lists in one item. */
@@ -71,6 +71,20 @@ final class HostListExpansion {
             names(item, hosts);
         }
         return hosts;
+    }
+
+    /**
+     * @param option the option that gave it ({@code -w}), for messages
+     * @param value  a host list naming nodes
+     * @return the names, each once, in order
+     * @throws CliException (exit 2) for a malformed list or a file's path (srun's other form, not read here)
+     */
+    public static List<String> nodeNames(String option, String value) throws CliException {
+        if (value.contains("/")) {
+            throw CliException.usage(option + " " + value + ": a file of node names is not read here; give the names "
+                    + "(node[1-4],node7)");
+        }
+        return expand(value).stream().distinct().toList();
     }
 
     /** Adds an item's names, the leftmost list varying slowest (an odometer over the lists' numbers). */

@@ -48,6 +48,8 @@ public final class SbatchCommand {
             new LongOptions.Spec("hold", 'H', false),
             new LongOptions.Spec("account", 'A', true),
             new LongOptions.Spec("begin", 'b', true),
+            new LongOptions.Spec("nodelist", 'w', true),
+            new LongOptions.Spec("exclude", 'x', true),
             new LongOptions.Spec("mail-type", '\0', true),
             new LongOptions.Spec("mail-user", '\0', true),
             new LongOptions.Spec("nice", '\0', false, true),

@@ -42,6 +42,10 @@ final class ScontrolJob {
                 ? SlurmJobs.time(job, "expected-start") : SlurmJobs.time(job, "started")),
                 "EndTime=" + SlurmJobs.time(job, "ended"));
         line(out, "   ", "Partition=" + job.get("queue"));
+        String required = SlurmJobs.compressed(job, "required-nodes");
+        String excluded = SlurmJobs.compressed(job, "excluded-nodes");
+        line(out, "   ", "ReqNodeList=" + (required.isEmpty() ? "(null)" : required),
+                "ExcNodeList=" + (excluded.isEmpty() ? "(null)" : excluded));
         String nodes = SlurmJobs.nodeList(job);
         line(out, "   ", "NodeList=" + (nodes.isEmpty() ? "(null)" : nodes));
         int nodeCount = Integer.parseInt(orZero(job.get("nodes")));

@@ -45,6 +45,10 @@ final class SlurmHelp {
                   -b, --begin=TIME            not to start before TIME: now+N[seconds|minutes|hours|days|weeks],
                                               HH:MM[:SS], YYYY-MM-DD[THH:MM[:SS]], MM/DD[/YY], midnight, noon,
                                               teatime, today, tomorrow (squeue's reason: BeginTime)
+                  -w, --nodelist=LIST         nodes the job must be given (node[1-4],node7); without -N it gets
+                                              as many nodes as named (squeue's reason while one is down:
+                                              ReqNodeNotAvail)
+                  -x, --exclude=LIST          nodes the job must not be given
                   -A, --account=NAME          account to charge
                       --mail-type=TYPES       BEGIN, END, FAIL, ALL, NONE, ... and --mail-user=ADDR[,...]:
                                               recorded, as qsub -m/-M (qstat -f shows them)
@@ -88,9 +92,11 @@ final class SlurmHelp {
                                           %i id  %j name  %u user  %t state code  %T state  %M time used
                                           %l time limit  %D nodes  %R nodes or (reason)  %P partition
                                           %N node list  %C cpus  %V submit time  %S start time  %r reason
-                                          %a account  %A array job id  %% percent
+                                          %a account  %A array job id  %n nodes required (-w)
+                                          %x nodes excluded (-x)  %% percent
                                           default "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R"
-                Reasons: (None), (Resources), (Dependency), (JobHeldUser), (JobArrayTaskLimit).
+                Reasons: (None), (Resources), (Dependency), (JobHeldUser), (JobArrayTaskLimit), (BeginTime),
+                (ReqNodeNotAvail).
                 """ + EXIT;
     }
 

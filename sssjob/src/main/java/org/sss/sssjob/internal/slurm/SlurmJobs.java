@@ -78,7 +78,8 @@ final class SlurmJobs {
      * @param job a job
      * @return why it waits as squeue names it: JobHeldUser, BeginTime (its begin time is still to come), Dependency,
      *     JobArrayTaskLimit (an element of an array
-     *     whose limit of elements at once is reached: the scheduler's note says "array limit"), Resources, None; or
+     *     whose limit of elements at once is reached: the scheduler's note says "array limit"), ReqNodeNotAvail (a node
+     *     it requires cannot be used: "required node ... is not available"), Resources, None; or
      *     for a job that is not pending, None
      */
     static String reason(Job job) {
@@ -97,6 +98,9 @@ final class SlurmJobs {
         if (!job.get("array-limit").isEmpty() && job.get("reason").startsWith("array limit")) {
             return "JobArrayTaskLimit";
         }
+        if (job.get("reason").startsWith("required node")) {
+            return "ReqNodeNotAvail";
+        }
         return job.get("reason").isEmpty() ? "None" : "Resources";
     }
 
@@ -105,8 +109,17 @@ final class SlurmJobs {
      * @return its nodes compressed ({@code node[1-3]}), empty before it starts
      */
     static String nodeList(Job job) {
-        String allocated = job.get("allocated").strip();
-        return allocated.isEmpty() ? "" : HostList.compress(Arrays.asList(allocated.split("\\s+")));
+        return compressed(job, "allocated");
+    }
+
+    /**
+     * @param job       a job
+     * @param attribute a node list attribute: allocated, required-nodes, excluded-nodes
+     * @return its nodes compressed ({@code node[1-3]}), empty when it has none
+     */
+    static String compressed(Job job, String attribute) {
+        String names = job.get(attribute).strip();
+        return names.isEmpty() ? "" : HostList.compress(Arrays.asList(names.split("\\s+")));
     }
 
     /**

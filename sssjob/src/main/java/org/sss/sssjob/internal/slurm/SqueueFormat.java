@@ -58,9 +58,9 @@ final class SqueueFormat {
                 text.append('%');
                 continue;
             }
-            if ("ijutTMlDRPNCVSraA".indexOf(field) < 0) {
+            if ("ijutTMlDRPNCVSraAnx".indexOf(field) < 0) {
                 throw CliException.usage("--format: field %" + field + " is not supported (supported: "
-                        + "%i %j %u %t %T %M %l %D %R %P %N %C %V %S %r %a %A)");
+                        + "%i %j %u %t %T %M %l %D %R %P %N %C %V %S %r %a %A %n %x)");
             }
             items.add(new Item(text.toString(), '\0', 0, false));
             text.setLength(0);
@@ -120,6 +120,8 @@ final class SqueueFormat {
             case 'r' -> "REASON";
             case 'a' -> "ACCOUNT";
             case 'A' -> "ARRAY_JOB_ID";
+            case 'n' -> "REQ_NODES";
+            case 'x' -> "EXC_NODES";
             default -> throw new IllegalStateException("no title for %" + field);
         };
     }
@@ -144,6 +146,8 @@ final class SqueueFormat {
             case 'r' -> SlurmJobs.reason(job);
             case 'a' -> job.get("account").isEmpty() ? "(null)" : job.get("account");
             case 'A' -> String.valueOf(SlurmJobs.sequence(job));
+            case 'n' -> SlurmJobs.compressed(job, "required-nodes");
+            case 'x' -> SlurmJobs.compressed(job, "excluded-nodes");
             default -> throw new IllegalStateException("no value for %" + field);
         };
     }

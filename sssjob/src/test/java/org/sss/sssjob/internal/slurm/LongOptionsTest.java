@@ -32,8 +32,8 @@ class LongOptionsTest {
     void refusesUnknownAmbiguousAndValuelessOptionsByName() {
         assertThatThrownBy(() -> LongOptions.parse(SbatchCommand.OPTIONS, List.of("--gres=gpu"), true))
                 .isInstanceOf(CliException.class).hasMessage("unrecognized option --gres");
-        assertThatThrownBy(() -> LongOptions.parse(SbatchCommand.OPTIONS, List.of("-x"), true))
-                .hasMessage("unrecognized option -x");
+        assertThatThrownBy(() -> LongOptions.parse(SbatchCommand.OPTIONS, List.of("-y"), true))
+                .hasMessage("unrecognized option -y");
         assertThatThrownBy(() -> LongOptions.parse(SbatchCommand.OPTIONS, List.of("--n=1"), true))
                 .hasMessageStartingWith("option --n is ambiguous");
         assertThatThrownBy(() -> LongOptions.parse(SbatchCommand.OPTIONS, List.of("--time"), true))

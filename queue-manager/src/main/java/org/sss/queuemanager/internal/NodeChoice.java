@@ -1,0 +1,76 @@
+package org.sss.queuemanager.internal;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The nodes a job named: those it must be given (Torque's {@code -l nodes=node1+node2}, sbatch's {@code --nodelist})
+ * and those it must not ({@code --exclude}). Its other nodes, if it asks for more than it names, are any. Stored and
+ * sent as names separated by single spaces, as the allocation is.
+ *
+ * @param required the nodes it must be given, each once, in the order named
+ * @param excluded the nodes it must not be given, each once, none of them required
+ */
+public record NodeChoice(List<String> required, List<String> excluded) {
+    /** A job that names no node. */
+    public static final NodeChoice NONE = new NodeChoice(List.of(), List.of());
+
+    /** Copies the lists; @throws IllegalArgumentException if a node is both required and excluded */
+    public NodeChoice {
+        required = List.copyOf(required);
+        excluded = List.copyOf(excluded);
+        Set<String> both = new HashSet<>(required);
+        both.retainAll(excluded);
+        if (!both.isEmpty()) {
+            throw new IllegalArgumentException("node " + both.iterator().next() + " is both required and excluded");
+        }
+    }
+
+    /**
+     * @param required the required nodes as stored (names separated by spaces), or null
+     * @param excluded the excluded nodes as stored, or null
+     * @return the choice
+     */
+    static NodeChoice ofStored(String required, String excluded) {
+        return required == null && excluded == null ? NONE : new NodeChoice(names(required), names(excluded));
+    }
+
+    /** @return whether it names no node */
+    public boolean isEmpty() {
+        return required.isEmpty() && excluded.isEmpty();
+    }
+
+    /**
+     * @param nodes an allocation
+     * @return why the job may not have it (a required node missing, an excluded one given), or null when it may
+     */
+    public String refusal(List<String> nodes) {
+        Set<String> given = new HashSet<>(nodes);
+        List<String> missing = new ArrayList<>();
+        for (String node : required) {
+            if (!given.contains(node)) {
+                missing.add(node);
+            }
+        }
+        if (!missing.isEmpty()) {
+            return "it must be given node(s) " + String.join(" ", missing);
+        }
+        for (String node : excluded) {
+            if (given.contains(node)) {
+                return "it excludes node " + node;
+            }
+        }
+        return null;
+    }
+
+    /** @return a list as stored and sent: names separated by single spaces, or null when empty */
+    static String stored(List<String> names) {
+        return names.isEmpty() ? null : String.join(" ", names);
+    }
+
+    private static List<String> names(String stored) {
+        return stored == null || stored.isBlank() ? List.of() : List.of(stored.strip().split(" +"));
+    }
+}

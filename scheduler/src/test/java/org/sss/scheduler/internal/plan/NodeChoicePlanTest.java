@@ -1,0 +1,114 @@
+package org.sss.scheduler.internal.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.sss.scheduler.SchedulingPolicy;
+
+/** Jobs that name nodes (sbatch --nodelist and --exclude, qsub -l nodes=node1+node2), under both policies. */
+class NodeChoicePlanTest {
+    private static final Instant NOW = Instant.parse("2026-12-07T12:00:00Z");
+    private static final Duration HOUR = Duration.ofHours(1);
+    private final Planner backfill = new Planner();
+    private final Planner firstFit = new Planner(SchedulingPolicy.FIRST_FIT);
+
+    private static List<PlanNode> nodes(int count) {
+        List<PlanNode> nodes = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            nodes.add(new PlanNode("n" + i, 4, true));
+        }
+        return nodes;
+    }
+
+    private static QueuedJob job(String id, int nodes, int age, List<String> required, Set<String> excluded) {
+        return new QueuedJob(id, "alice", nodes, 1, HOUR, 0, NOW.minus(Duration.ofMinutes(age)), required, excluded);
+    }
+
+    private static RunningJob running(String id, Duration left, String... nodes) {
+        return new RunningJob(id, List.of(nodes), NOW.plus(left));
+    }
+
+    @Test
+    void aRequiredNodeIsGivenAndTheRestFilledFromTheFreeOnes() {
+        for (Planner planner : List.of(backfill, firstFit)) {
+            Plan plan = planner.plan(NOW, nodes(4), List.of(), List.of(job("1", 2, 1, List.of("n3"), Set.of())),
+                    List.of());
+            assertThat(plan.starts()).containsExactly(new Plan.Start("1", List.of("n3", "n1"), false));
+        }
+    }
+
+    @Test
+    void anExcludedNodeIsNeverGiven() {
+        for (Planner planner : List.of(backfill, firstFit)) {
+            Plan plan = planner.plan(NOW, nodes(4), List.of(), List.of(job("1", 3, 1, List.of(), Set.of("n1", "n2"))),
+                    List.of());
+            assertThat(plan.starts()).isEmpty();
+            assertThat(plan.waiting().get("1").reason()).isEqualTo("needs 3 node(s) with 1 slot(s), not excluded; 2 usable");
+            plan = planner.plan(NOW, nodes(4), List.of(), List.of(job("1", 2, 1, List.of(), Set.of("n1", "n2"))),
+                    List.of());
+            assertThat(plan.starts()).containsExactly(new Plan.Start("1", List.of("n3", "n4"), false));
+        }
+    }
+
+    @Test
+    void aJobWhoseRequiredNodeIsBusyWaitsForItWhileOthersRunElsewhere() {
+        Plan plan = backfill.plan(NOW, nodes(3), List.of(running("r", Duration.ofMinutes(30), "n1")), List.of(
+                job("pinned", 1, 10, List.of("n1"), Set.of()),
+                job("other", 1, 5, List.of(), Set.of())), List.of());
+        assertThat(plan.starts()).extracting(Plan.Start::jobId).containsExactly("other");
+        assertThat(plan.starts().getFirst().nodes()).doesNotContain("n1");
+        Plan.Waiting pinned = plan.waiting().get("pinned");
+        assertThat(pinned.reason()).contains("required node(s) busy: n1").contains("first in line");
+        assertThat(pinned.expectedStart()).isEqualTo(NOW.plus(Duration.ofMinutes(30)));
+        assertThat(pinned.expectedNodes()).containsExactly("n1");
+    }
+
+    @Test
+    void theHeadsReservationHoldsItsRequiredNodesEvenWhenOthersFreeSooner() {
+        Plan plan = backfill.plan(NOW, nodes(3), List.of(running("a", Duration.ofMinutes(10), "n1"),
+                        running("b", Duration.ofMinutes(50), "n2")),
+                List.of(job("pinned", 2, 10, List.of("n2"), Set.of())), List.of());
+        assertThat(plan.starts()).isEmpty();
+        assertThat(plan.waiting().get("pinned").expectedStart()).as("when n2 frees, not when the second node does")
+                .isEqualTo(NOW.plus(Duration.ofMinutes(50)));
+        assertThat(plan.waiting().get("pinned").expectedNodes()).contains("n2").hasSize(2);
+    }
+
+    @Test
+    void aRequiredNodeThatIsDownOrUnknownKeepsOnlyThatJobWaiting() {
+        List<PlanNode> nodes = new ArrayList<>(nodes(2));
+        nodes.set(1, new PlanNode("n2", 4, false));
+        for (Planner planner : List.of(backfill, firstFit)) {
+            Plan plan = planner.plan(NOW, nodes, List.of(), List.of(
+                    job("down", 1, 10, List.of("n2"), Set.of()),
+                    job("unknown", 1, 9, List.of("n9"), Set.of()),
+                    job("any", 1, 5, List.of(), Set.of())), List.of());
+            assertThat(plan.starts()).containsExactly(new Plan.Start("any", List.of("n1"), false));
+            assertThat(plan.waiting().get("down").reason()).startsWith("required node n2 is not available");
+            assertThat(plan.waiting().get("unknown").reason()).startsWith("required node n9 is not available");
+        }
+    }
+
+    @Test
+    void underFirstFitAJobWaitingForItsBusyNodeStopsTheJobsBehindIt() {
+        Plan plan = firstFit.plan(NOW, nodes(3), List.of(running("r", Duration.ofMinutes(30), "n1")), List.of(
+                job("pinned", 1, 10, List.of("n1"), Set.of()),
+                job("later", 1, 5, List.of(), Set.of())), List.of());
+        assertThat(plan.starts()).isEmpty();
+        assertThat(plan.waiting().get("later").reason()).isEqualTo("first-fit: behind job pinned");
+    }
+
+    @Test
+    void twoJobsRequiringTheSameFreeNodeStartOneAtATime() {
+        Plan plan = backfill.plan(NOW, nodes(2), List.of(), List.of(
+                job("first", 1, 10, List.of("n2"), Set.of()),
+                job("second", 1, 5, List.of("n2"), Set.of())), List.of());
+        assertThat(plan.starts()).containsExactly(new Plan.Start("first", List.of("n2"), false));
+        assertThat(plan.waiting().get("second").reason()).contains("required node(s) busy: n2");
+    }
+}
