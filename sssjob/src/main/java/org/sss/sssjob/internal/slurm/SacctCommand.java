@@ -71,10 +71,7 @@ public final class SacctCommand {
         Instant now = Instant.now();
         List<String> ids = new ArrayList<>();
         for (String id : LongOptions.last(parsed, "jobs").map(list -> list.split(",")).orElse(new String[0])) {
-            if (!id.matches("\\d{1,18}(_\\d{1,9})?")) {
-                throw CliException.usage("Invalid job id " + id + " (17 or 17_3)");
-            }
-            ids.add(id);
+            ids.add(SlurmJobs.checkedId(id));
         }
         Instant since = LongOptions.last(parsed, "starttime").isPresent()
                 ? when("--starttime", LongOptions.last(parsed, "starttime").get(), now)

@@ -50,10 +50,7 @@ public final class ScancelCommand {
         List<String> ids = new ArrayList<>();
         for (String operand : parsed.operands()) {
             for (String id : operand.split(",")) {
-                if (!id.matches("\\d{1,18}(_(\\d{1,9}|\\[[0-9,\\-]{1,200}\\]))?")) {
-                    throw CliException.usage("Invalid job id " + id + " (17, 17_3 or 17_[1-3])");
-                }
-                ids.add(id);
+                ids.add(SlurmJobs.checkedSelector(id));
             }
         }
         List<String> filterArgs = new ArrayList<>();

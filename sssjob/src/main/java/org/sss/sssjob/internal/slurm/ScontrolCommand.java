@@ -89,7 +89,7 @@ public final class ScontrolCommand {
                         HostListExpansion.expand(operands.getFirst()).stream().distinct().toList()));
             }
             case "job", "jobs" -> {
-                return showJobs(invocation, operands.isEmpty() ? null : checkedId(operands.getFirst()), socket,
+                return showJobs(invocation, operands.isEmpty() ? null : SlurmJobs.checkedId(operands.getFirst()), socket,
                         oneLine);
             }
             default -> throw CliException.usage("unsupported entity " + rest.getFirst() + " (hostnames, hostlist, job)");
@@ -132,7 +132,7 @@ public final class ScontrolCommand {
         List<String> wanted = new ArrayList<>();
         for (String operand : ids) {
             for (String id : operand.split(",")) {
-                wanted.add(checkedId(id));
+                wanted.add(SlurmJobs.checkedId(id));
             }
         }
         int status = ExitStatus.OK;
@@ -167,10 +167,4 @@ public final class ScontrolCommand {
         return status;
     }
 
-    private static String checkedId(String id) throws CliException {
-        if (!id.matches("\\d{1,18}(_\\d{1,9})?")) {
-            throw CliException.usage("Invalid job id " + id + " (17 or 17_3)");
-        }
-        return id;
-    }
 }

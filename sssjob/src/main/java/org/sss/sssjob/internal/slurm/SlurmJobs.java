@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
+import org.sss.sssjob.internal.CliException;
 import org.sss.sssjob.internal.Job;
 
 /**
@@ -72,6 +73,34 @@ final class SlurmJobs {
                 yield job.exitStatus().orElse(-1) == 0 ? "COMPLETED" : "FAILED";
             }
         };
+    }
+
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("\\d{1,18}(_\\d{1,9})?");
+    private static final java.util.regex.Pattern SELECTOR =
+            java.util.regex.Pattern.compile("\\d{1,18}(_(\\d{1,9}|\\[[0-9,\\-]{1,200}\\]))?");
+
+    /**
+     * @param id a job id as a user typed it
+     * @return it, when it names one job: {@code 17} or an element {@code 17_3}
+     * @throws CliException (exit 2) otherwise
+     */
+    static String checkedId(String id) throws CliException {
+        if (!ID.matcher(id).matches()) {
+            throw CliException.usage("Invalid job id " + id + " (17 or 17_3)");
+        }
+        return id;
+    }
+
+    /**
+     * @param id a job id as a user typed it
+     * @return it, when it names jobs as squeue and scancel take them: {@code 17}, {@code 17_3} or {@code 17_[1-3]}
+     * @throws CliException (exit 2) otherwise
+     */
+    static String checkedSelector(String id) throws CliException {
+        if (!SELECTOR.matcher(id).matches()) {
+            throw CliException.usage("Invalid job id " + id + " (17, 17_3 or 17_[1-3])");
+        }
+        return id;
     }
 
     /**

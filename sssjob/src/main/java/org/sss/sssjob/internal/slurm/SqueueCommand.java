@@ -85,9 +85,7 @@ public final class SqueueCommand {
             }
             List<String> ids = list(LongOptions.last(parsed, "jobs").orElse(""));
             for (String id : ids) {
-                if (!id.matches("\\d{1,18}(_(\\d{1,9}|\\[[0-9,\\-]{1,200}\\]))?")) {
-                    throw CliException.usage("invalid job id " + id + " (17, 17_3 or 17_[1-3])");
-                }
+                SlurmJobs.checkedSelector(id);
             }
             String statesText = LongOptions.last(parsed, "states").orElse(null);
             Set<String> states = statesText == null ? defaultStates : SlurmStates.parse(statesText);

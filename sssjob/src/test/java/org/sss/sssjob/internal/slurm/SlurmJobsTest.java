@@ -75,4 +75,23 @@ class SlurmJobsTest {
     void mapsNodeStatesOntoSinfos(String state, String slots, String used, String shown) {
         assertThat(SinfoCommand.state(Map.of("state", state, "slots", slots, "used-slots", used))).isEqualTo(shown);
     }
+
+    @Test
+    void idsNameOneJobOrElementAndSelectorsRangesOfElements() throws Exception {
+        assertThat(SlurmJobs.checkedId("17")).isEqualTo("17");
+        assertThat(SlurmJobs.checkedId("17_3")).isEqualTo("17_3");
+        assertThatThrownBy(() -> SlurmJobs.checkedId("17_[1-3]")).hasMessage("Invalid job id 17_[1-3] (17 or 17_3)");
+        assertThatThrownBy(() -> SlurmJobs.checkedId("1".repeat(19))).hasMessageStartingWith("Invalid job id");
+        assertThat(SlurmJobs.checkedSelector("17_[1-3,5]")).isEqualTo("17_[1-3,5]");
+        assertThatThrownBy(() -> SlurmJobs.checkedSelector("17.host")).hasMessage("Invalid job id 17.host (17, 17_3 or "
+                + "17_[1-3])");
+    }
+
+    @Test
+    void aJobWhoseRequiredNodeCannotBeUsedWaitsAsReqNodeNotAvail() {
+        assertThat(SlurmJobs.reason(job("queued", "", "required node n2 is not available (unknown, down, ...)")))
+                .isEqualTo("ReqNodeNotAvail");
+        assertThat(SlurmJobs.reason(job("queued", "", "resources: needs 1 node(s), 0 free; required node(s) busy: n2")))
+                .isEqualTo("Resources");
+    }
 }
