@@ -266,6 +266,29 @@ check "qsub with #PBS -l nodes=node2:ppn=2 ran on node2; qstat -f shows Resource
   test "$(cat "$A/named.o${NAMED%%.*}" 2>/dev/null)" = node2 \
   -a -n "$(as "$ALICE" "$B/qstat" -f "$NAMED" | grep 'Resource_List.nodes = node2:ppn=2$')"
 
+# 3f. --signal: USR1 eight seconds before a ten-second limit reaches the script's shell (B:), whose trap saves its
+# work and ends the job well before the kill; without B: the script's children get it too.
+script signal.sh <<'SCRIPT'
+#!/bin/sh
+#SBATCH --time=0:10
+#SBATCH --signal=B:USR1@8
+#SBATCH --output=signal.out
+trap 'echo "caught USR1"; exit 0' USR1
+echo started
+i=0
+while [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+echo "not signalled"
+SCRIPT
+SIG="$(as "$ALICE" "$B/sbatch" --parsable signal.sh)"
+wait_until 60 'finished "$SIG"'
+check "sbatch --time=0:10 --signal=B:USR1@8: the script's trap ran and the job completed (exit 0) before its limit" \
+  test "$(cat "$A/signal.out" 2>/dev/null | tr '\n' ' ')" = "started caught USR1 " \
+  -a -n "$(as "$ALICE" "$B/scontrol" show job "$SIG" | grep '^   JobState=COMPLETED .*ExitCode=0:0\|^   JobState=COMPLETED ')"
+WHOLE="$(as "$ALICE" "$B/sbatch" --parsable --time=0:10 --signal=USR2@8 -o whole.out --wrap 'trap "echo shell got USR2" USR2; sleep 30; echo "sleep ended: $?"')"
+wait_until 60 'finished "$WHOLE"'
+check "... --signal=USR2@8 (no B:): the shell and its child both got it (the sleep ended by the signal, 140)" \
+  test "$(grep -cxE 'shell got USR2|sleep ended: 140' "$A/whole.out" 2>/dev/null)" -eq 2
+
 # 4. An MPI-style shape: -N 3 --ntasks-per-node=2.
 script mpi.sh <<'SCRIPT'
 #!/bin/sh

@@ -116,12 +116,14 @@ public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, St
      *                    of its array that may hold nodes at once; null for none
      * @param begin       the time before which it does not start (qsub -a, sbatch --begin); null for none
      * @param nodeChoice  the nodes it must be given and must not be given, by name
+     * @param endSignal   a signal it gets before its walltime ends (sbatch --signal); null for none
      */
     public record JobSpec(String user, String name, String queue, int nodes, int ppn, long walltime, int priority,
                           String account, String workdir, String submitHost, String scriptName, String script,
                           String outputPath, String errorPath, String join, String depend, String mailEvents,
                           String mailUsers, Map<String, String> environment, JobLimits limits, Integer arrayLimit,
-                          java.time.Instant begin, NodeChoice nodeChoice) {
+                          java.time.Instant begin, NodeChoice nodeChoice,
+                          org.sss.queuemanager.internal.pbs.EndSignal endSignal) {
         /** Copies the map, keeping its order; a null node choice is {@link NodeChoice#NONE}. */
         public JobSpec {
             nodeChoice = nodeChoice == null ? NodeChoice.NONE : nodeChoice;

@@ -54,6 +54,7 @@ public final class JobRunner implements AutoCloseable {
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("qm-timers").factory());
     private final Map<String, ScheduledFuture<?>> walltimes = new ConcurrentHashMap<>();
+    private final Map<String, ScheduledFuture<?>> endSignals = new ConcurrentHashMap<>();
     /** Jobs whose create is on its way, by id: true once a cancel asked to kill the group as soon as it exists. */
     private final Map<String, Boolean> launching = new ConcurrentHashMap<>();
     private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
@@ -345,6 +346,31 @@ public final class JobRunner implements AutoCloseable {
         if (before != null) {
             before.cancel(false);
         }
+        if (job.spec().endSignal() != null) {
+            // At least once: after a restart past its time it is sent again at once, rather than never.
+            long signalLeft = left - job.spec().endSignal().secondsBefore() * 1000L;
+            ScheduledFuture<?> signalTimer = timers.schedule(() -> endSignalDue(job.id(), pgid),
+                    Math.max(0, signalLeft), TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> earlier = endSignals.put(job.id(), signalTimer);
+            if (earlier != null) {
+                earlier.cancel(false);
+            }
+        }
+    }
+
+    private void endSignalDue(String id, String pgid) {
+        endSignals.remove(id);
+        table.get(id).filter(job -> job.state() == Job.State.RUNNING && pgid.equals(job.pgid())).ifPresent(job -> {
+            org.sss.queuemanager.internal.pbs.EndSignal end = job.spec().endSignal();
+            LOG.info("queue-manager: job {}: {} s before its walltime: signal {} to {}", id, end.secondsBefore(),
+                    end.signal(), end.shellOnly() ? "its script's shell" : "its script and all it started");
+            try {
+                processManager.signal(pgid, end.signal(), !end.shellOnly(), end.shellOnly() ? 0 : null);
+            } catch (SssException e) {
+                LOG.warn("queue-manager: job {}: signal {} before its walltime not delivered: {}", id, end.signal(),
+                        e.getMessage());
+            }
+        });
     }
 
     private void walltimeReached(String id, String pgid) {
@@ -361,9 +387,11 @@ public final class JobRunner implements AutoCloseable {
     }
 
     private void cancelTimer(String id) {
-        ScheduledFuture<?> timer = walltimes.remove(id);
-        if (timer != null) {
-            timer.cancel(false);
+        for (Map<String, ScheduledFuture<?>> timersOf : List.of(walltimes, endSignals)) {
+            ScheduledFuture<?> timer = timersOf.remove(id);
+            if (timer != null) {
+                timer.cancel(false);
+            }
         }
     }
 

@@ -94,14 +94,15 @@ public final class Submissions {
             throw SssException.badValue("dialect " + request.getDialect() + ": expected pbs or slurm");
         }
         long sequence = table.nextSequence();
-        Job.JobSpec spec = specOf(asked, user, request, environment, sequence, null, slurm);
+        Job.JobSpec spec = specOf(asked, user, request, environment, sequence, null, slurm, null);
         List<Job> jobs = new ArrayList<>();
         Instant now = Instant.now();
         Job.State state = asked.hold() ? Job.State.HELD : Job.State.QUEUED;
         Job.Hold hold = asked.hold() ? Job.Hold.USER : Job.Hold.NONE; // qsub -h: a user hold, as in PBS
         if (asked.array().isPresent()) {
             for (int index : asked.array().get().indices()) {
-                Job.JobSpec element = specOf(asked, user, request, environment, sequence, index, slurm);
+                Job.JobSpec element = specOf(asked, user, request, environment, sequence, index, slurm,
+                        spec.nodeChoice()); // checked once for the whole array
                 jobs.add(new Job(sequence + "[" + index + "]", sequence, index, element, state, hold, now, null, null,
                         List.of(), null, null, asked.hold() ? "held" : "", 0, JobUsage.NONE));
             }
@@ -134,8 +135,9 @@ public final class Submissions {
         QueueManagerSettings.Queue queue = queue(change.queue().orElse(old.queue()), old.user(), false);
         NodeShape shape = change.nodes().orElse(new NodeShape(old.nodes(), old.ppn(), old.nodeChoice().required()));
         checkShape(shape, queue, false);
-        NodeChoice nodeChoice = nodeChoice(shape, change.excludedNodes().isEmpty() ? old.nodeChoice().excluded()
-                : change.excludedNodes(), false);
+        NodeChoice nodeChoice = change.nodes().isEmpty() && change.excludedNodes().isEmpty() ? old.nodeChoice()
+                : nodeChoice(shape, change.excludedNodes().isEmpty() ? old.nodeChoice().excluded()
+                        : change.excludedNodes(), false);
         long walltime = walltime(queue, change.walltime().orElse(old.walltime()), false);
         String depend = change.dependencies().isEmpty() ? old.depend() : depend(change.dependencies(), false);
         String name = change.name().orElse(old.name());
@@ -149,7 +151,7 @@ public final class Submissions {
                 change.priority().orElse(old.priority()), change.account().orElse(old.account()), old.workdir(),
                 old.submitHost(), old.scriptName(), old.script(), old.outputPath(), old.errorPath(), old.join(), depend,
                 old.mailEvents(), old.mailUsers(), old.environment(), limitsOf(change, old.limits()), old.arrayLimit(),
-                change.begin().orElse(old.begin()), nodeChoice);
+                change.begin().orElse(old.begin()), nodeChoice, old.endSignal());
     }
 
     private String owner(JobSubmit request, Principal principal) throws SssException {
@@ -170,12 +172,13 @@ public final class Submissions {
     }
 
     private Job.JobSpec specOf(JobRequest asked, String user, JobSubmit request, Map<String, String> submitterEnv,
-                               long sequence, Integer index, SlurmSubmission slurm) throws SssException {
+                               long sequence, Integer index, SlurmSubmission slurm, NodeChoice checked)
+            throws SssException {
         boolean sbatch = slurm != null;
         QueueManagerSettings.Queue queue = queue(asked.queue().orElse(settings.defaultQueue().name()), user, sbatch);
         NodeShape shape = asked.nodes().orElse(new NodeShape(1, 1));
         checkShape(shape, queue, sbatch);
-        NodeChoice nodeChoice = nodeChoice(shape, asked.excludedNodes(), sbatch);
+        NodeChoice nodeChoice = checked != null ? checked : nodeChoice(shape, asked.excludedNodes(), sbatch);
         long walltime = walltime(queue, asked.walltime().orElse(queue.defaultWalltime()), sbatch);
         String depend = depend(asked.dependencies(), sbatch);
         String name = asked.name().orElseThrow();
@@ -219,7 +222,17 @@ public final class Submissions {
                 join == Join.OUTPUT_AND_ERROR ? "oe" : join == Join.ERROR_AND_OUTPUT ? "eo" : "n", depend, mailEvents,
                 String.join(",", asked.mailUsers()), environment, limitsOf(asked, JobLimits.NONE),
                 index == null ? null : asked.array().flatMap(ArraySpec::maxRunning).orElse(null),
-                asked.begin().orElse(null), nodeChoice);
+                asked.begin().orElse(null), nodeChoice, endSignal(asked, walltime));
+    }
+
+    /** sbatch's --signal, refused for a job without a time limit (there is no end to signal before). */
+    private static org.sss.queuemanager.internal.pbs.EndSignal endSignal(JobRequest asked, long walltime)
+            throws SssException {
+        if (asked.endSignal().isPresent() && walltime <= 0) {
+            throw SssException.badValue("--signal=" + asked.endSignal().get() + ": the job has no time limit to "
+                    + "signal before (give --time, or use a partition with a default)");
+        }
+        return asked.endSignal().orElse(null);
     }
 
     /**
@@ -231,16 +244,17 @@ public final class Submissions {
             return NodeChoice.NONE;
         }
         String required = sbatch ? "--nodelist" : "-l nodes";
+        String exclude = sbatch ? "--exclude" : "-W exclude";
         for (List<String> names : List.of(shape.hosts(), excluded)) {
             if (String.join(" ", names).length() > MAX_NODE_LIST) {
-                throw SssException.badValue((names == excluded ? "--exclude" : required) + ": the names take more than "
+                throw SssException.badValue((names == excluded ? exclude : required) + ": the names take more than "
                         + MAX_NODE_LIST + " characters");
             }
         }
         java.util.Set<String> excludedSet = new java.util.HashSet<>(excluded);
         for (String node : shape.hosts()) {
             if (excludedSet.contains(node)) {
-                throw SssException.badValue(required + ": node " + node + " is also excluded (--exclude)");
+                throw SssException.badValue(required + ": node " + node + " is also excluded (" + exclude + ")");
             }
         }
         try {
@@ -251,7 +265,7 @@ public final class Submissions {
         try {
             known.check(excluded);
         } catch (SssException e) {
-            throw e.code() == org.sss.lib.error.ErrorCode.BAD_VALUE ? SssException.badValue("--exclude: " + e.getMessage()) : e;
+            throw e.code() == org.sss.lib.error.ErrorCode.BAD_VALUE ? SssException.badValue(exclude + ": " + e.getMessage()) : e;
         }
         if (!settings.nodes().isEmpty()) {
             Map<String, Integer> slots = new java.util.HashMap<>();
@@ -265,7 +279,7 @@ public final class Submissions {
             long fitting = settings.nodes().stream().filter(node -> node.slots() >= shape.ppn()
                     && !excludedSet.contains(node.name())).count();
             if (fitting < shape.nodes()) {
-                throw SssException.badValue("--exclude: " + fitting + " node(s) with " + shape.ppn()
+                throw SssException.badValue(exclude + ": " + fitting + " node(s) with " + shape.ppn()
                         + " or more slots are left for a job of " + shape.nodes());
             }
         }

@@ -310,6 +310,42 @@ class JobOperationsTest extends QueueManagerOperationsTestBase {
     }
 
     @Test
+    void namedNodesAreCheckedAtSubmissionAndHeldToAtTheStart() {
+        assertThat(submit(null, "#PBS -l nodes=node9&#10;", ALICE)).isEqualTo("<error type=\"Data\" code=\"bad-value\""
+                + " msg=\"-l nodes: unknown node node9: the node state manager does not know it\"/>");
+        assertThat(submit(null, "#PBS -l nodes=node1&#10;#PBS -W exclude=node1&#10;", ALICE))
+                .contains("-l nodes: node node1 is also excluded (-W exclude)");
+        assertThat(submit(null, "#PBS -l nodes=2&#10;#PBS -W exclude=node2&#10;", ALICE))
+                .contains("-W exclude: 1 node(s) with 1 or more slots are left for a job of 2");
+        String reply = submit(OWN, "#PBS -l nodes=node2&#10;", SCHEDULER);
+        assertThat(reply).contains("required-nodes=\"node2\"");
+        String id = reply.replaceFirst("(?s).*<job id=\"(\\d+)\".*", "$1");
+        assertThat(send("<job-start id=\"" + id + "\" nodes=\"node1\"/>", SCHEDULER)).isEqualTo("<error type=\"Semantic\""
+                + " code=\"invalid-request\" msg=\"job " + id + " cannot start on node1: it must be given node(s) node2\"/>");
+        assertThat(send("<job-start id=\"" + id + "\" nodes=\"node2\"/>", SCHEDULER)).contains("state=\"running\"");
+    }
+
+    @Test
+    void qalterKeepsTheNamedNodesUnlessItGivesNewOnes() {
+        submit(null, "#PBS -l nodes=node2&#10;#PBS -W exclude=node1&#10;", ALICE);
+        String modify = "<job-modify><job id=\"1\"/><option>-l</option><option>%s</option></job-modify>";
+        assertThat(send(modify.formatted("walltime=300"), ALICE)).contains("required-nodes=\"node2\"")
+                .contains("excluded-nodes=\"node1\"").contains("walltime=\"300\"");
+        assertThat(send(modify.formatted("nodes=node1"), ALICE)).contains("code=\"bad-value\"")
+                .contains("-l nodes: node node1 is also excluded (-W exclude)");
+        String renamed = send(modify.formatted("nodes=1"), ALICE);
+        assertThat(renamed).as("a new shape replaces the named nodes").doesNotContain("required-nodes")
+                .contains("excluded-nodes=\"node1\"");
+    }
+
+    @Test
+    void theSignalBeforeTheWalltimeIsKeptWithTheJob() {
+        String reply = sendTimeless("<job-submit dialect=\"slurm\" workdir=\"/home/w\"><script name=\"job.sh\">"
+                + "#!/bin/sh&#10;#SBATCH --signal=B:SIGUSR1@30&#10;true&#10;</script></job-submit>", ALICE);
+        assertThat(reply).contains("end-signal=\"B:USR1@30\"").contains("walltime=\"600\"");
+    }
+
+    @Test
     void badSubmissionsAreRefusedBeforeAnythingIsStored() {
         assertThat(submit(null, "#PBS -l nodes=3&#10;", ALICE)).contains("type=\"Data\"").contains("code=\"bad-value\"")
                 .contains("the cluster has 2 node(s)");

@@ -20,7 +20,7 @@ class SlurmVariablesTest {
 
     private static Job job(int nodes, int ppn, Integer index, List<String> allocated, Map<String, String> env) {
         Job.JobSpec spec = new Job.JobSpec("root", "sim", "batch", nodes, ppn, 600, 0, "proj", "/work/run", "login1",
-                "job.sh", "#!/bin/sh\necho\n", "/work/run/o", "/work/run/o", "oe", "", "", "", env, JobLimits.NONE, null, null, null);
+                "job.sh", "#!/bin/sh\necho\n", "/work/run/o", "/work/run/o", "oe", "", "", "", env, JobLimits.NONE, null, null, null, null);
         return new Job(index == null ? "7" : "7[" + index + "]", 7, index, spec, Job.State.RUNNING, Job.Hold.NONE,
                 Instant.now(), Instant.now(), null, allocated, null, null, "", 1, JobUsage.NONE);
     }

@@ -48,6 +48,9 @@ class LaunchArgsTest {
                 .hasMessageContaining("unbalanced brackets");
         assertThatThrownBy(() -> LaunchArgs.parse(List.of("-w", "./hosts", "x"), true))
                 .hasMessageContaining("a file of node names is not read here");
+        assertThatThrownBy(() -> LaunchArgs.parse(List.of("-w", "7", "x"), true)).hasMessage("-w 7: 7 is not a node's name");
+        assertThatThrownBy(() -> LaunchArgs.parse(List.of("-x", "a+b", "x"), true))
+                .hasMessage("-x a+b: a+b is not a node's name");
     }
 
     @Test

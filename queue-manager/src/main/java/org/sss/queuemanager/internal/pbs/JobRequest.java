@@ -39,6 +39,7 @@ import java.util.Set;
  * @param shell        {@code -S}: the absolute path of the shell that runs the script
  * @param begin        {@code -a} (sbatch's {@code --begin}): not to start before this time
  * @param excludedNodes sbatch's {@code --exclude}: nodes the job must not be given, each once; empty when not given
+ * @param endSignal    sbatch's {@code --signal}: a signal before the time limit
  */
 public record JobRequest(
         Optional<String> name,
@@ -64,7 +65,8 @@ public record JobRequest(
         Optional<Boolean> rerunnable,
         Optional<String> shell,
         Optional<java.time.Instant> begin,
-        List<String> excludedNodes) {
+        List<String> excludedNodes,
+        Optional<EndSignal> endSignal) {
 
     /** A request that gives nothing. */
     public static final JobRequest EMPTY = new Builder().build();
@@ -97,6 +99,7 @@ public record JobRequest(
         Objects.requireNonNull(shell, "shell");
         Objects.requireNonNull(begin, "begin");
         excludedNodes = List.copyOf(excludedNodes);
+        Objects.requireNonNull(endSignal, "endSignal");
     }
 
     /**
@@ -136,7 +139,8 @@ public record JobRequest(
                 other.rerunnable.or(() -> rerunnable),
                 other.shell.or(() -> shell),
                 other.begin.or(() -> begin),
-                other.excludedNodes.isEmpty() ? excludedNodes : other.excludedNodes);
+                other.excludedNodes.isEmpty() ? excludedNodes : other.excludedNodes,
+                other.endSignal.or(() -> endSignal));
     }
 
     private static Set<MailEvent> copyOf(Set<MailEvent> events) {
@@ -172,6 +176,7 @@ public record JobRequest(
         private String shell;
         private java.time.Instant begin;
         private List<String> excludedNodes = List.of();
+        private EndSignal endSignal;
 
         /** Starts with nothing set. */
         public Builder() {
@@ -388,6 +393,15 @@ public record JobRequest(
             return this;
         }
 
+        /**
+         * @param value the signal before the time limit
+         * @return this builder
+         */
+        public Builder endSignal(EndSignal value) {
+            endSignal = value;
+            return this;
+        }
+
         /** @return a request holding what has been set */
         public JobRequest build() {
             return new JobRequest(Optional.ofNullable(name), Optional.ofNullable(queue), Optional.ofNullable(nodes),
@@ -397,7 +411,7 @@ public record JobRequest(
                     Optional.ofNullable(mailEvents), mailUsers, exportAll, variables, Optional.ofNullable(account),
                     dependencies, Optional.ofNullable(array), hold, Optional.ofNullable(priority),
                     Optional.ofNullable(rerunnable), Optional.ofNullable(shell), Optional.ofNullable(begin),
-                    excludedNodes);
+                    excludedNodes, Optional.ofNullable(endSignal));
         }
     }
 }

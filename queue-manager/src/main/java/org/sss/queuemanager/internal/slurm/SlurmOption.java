@@ -35,6 +35,7 @@ enum SlurmOption {
     BEGIN("begin", 'b', true),
     NODELIST("nodelist", 'w', true),
     EXCLUDE("exclude", 'x', true),
+    SIGNAL("signal", '\0', true),
     MAIL_TYPE("mail-type", '\0', true),
     MAIL_USER("mail-user", '\0', true),
     NICE("nice", '\0', false),

@@ -13,6 +13,7 @@ import org.sss.queuemanager.internal.pbs.Attributes;
 import org.sss.queuemanager.internal.pbs.BadValueException;
 import org.sss.queuemanager.internal.pbs.BeginTime;
 import org.sss.queuemanager.internal.pbs.Dependency;
+import org.sss.queuemanager.internal.pbs.EndSignal;
 import org.sss.queuemanager.internal.pbs.HostListExpansion;
 import org.sss.queuemanager.internal.pbs.JobRequest;
 
@@ -151,6 +152,7 @@ final class SlurmOptionReader {
                 case BEGIN -> base.begin(BeginTime.ofSlurm(value, java.time.ZonedDateTime.now()));
                 case NODELIST -> nodelist = HostListExpansion.nodeNames(value);
                 case EXCLUDE -> base.excludedNodes(HostListExpansion.nodeNames(value));
+                case SIGNAL -> base.endSignal(EndSignal.ofSlurm(value));
                 case MAIL_TYPE -> base.mailEvents(SlurmExtras.mailEvents(value));
                 case MAIL_USER -> base.mailUsers(Attributes.mailUsers(value));
                 case NICE -> base.priority(SlurmExtras.priorityOfNice(value == null ? "100" : value));

@@ -161,6 +161,7 @@ class SlurmParserTest {
             "-w./hosts | -w=./hosts: a file of node names is not read here; give the names (node[1-4],node7)",
             "--exclude=n[1-20000] | --exclude=n[1-20000]: invalid host list n[1-20000]: more than 10000 hosts",
             "--exclude=a;b | --exclude=a;b: bad node name a;b",
+            "--signal=USR3 | --signal=USR3: unknown signal USR3",
             "--qos=high | unrecognized option --qos",
             "-N | -N: needs a value",
             "--nodes=2-4 | --nodes=2-4: node count ranges (MIN-MAX) are not supported; give one number",
@@ -250,6 +251,14 @@ class SlurmParserTest {
         assertThat(options("-x", "n1,n1,n2").base().excludedNodes()).as("each once").containsExactly("n1", "n2");
         assertThat(options("--exclud=n[1-2]").base().excludedNodes()).as("abbreviated").containsExactly("n1", "n2");
         assertThatThrownBy(() -> options("--excl=n1")).hasMessage("--excl: ambiguous (--exclude, --exclusive)");
+    }
+
+    @Test
+    void readsTheSignalBeforeTheTimeLimit() throws SlurmParseException {
+        assertThat(script("#!/bin/sh\n#SBATCH --signal=B:USR1@90\necho\n").base().endSignal())
+                .contains(new org.sss.queuemanager.internal.pbs.EndSignal("USR1", 90, true));
+        assertThat(options("--signal", "TERM").base().endSignal())
+                .contains(new org.sss.queuemanager.internal.pbs.EndSignal("TERM", 60, false));
     }
 
     @Test

@@ -25,7 +25,8 @@ import org.sss.scheduler.SchedulingPolicy;
  * ahead of it but a job on nodes a reservation keeps from the head for that job's whole run (a reservation's users on
  * their own idle nodes). Nodes that are not usable (down, drained, offline) are never given out; a reservation's nodes go to its users
  * only while its window is open, and a job whose run would overlap the window is kept off them. A job that names nodes
- * is given every node it requires and none it excludes; one whose required node is not usable waits, in no one's way.
+ * is given every node it requires and none it excludes; one whose required node is not usable, or whose start cannot be
+ * known (the nodes it may have are held by jobs without walltimes), waits in no one's way rather than being the head.
  *
  * <p>First-fit takes jobs in submission order (priorities play no part) and starts each on the first usable free
  * nodes that fit it and that no reservation keeps it off, until one cannot start: it and every later job wait (no job
@@ -63,6 +64,7 @@ public final class Planner {
         final BitSet free;
         final List<List<Reservation>> reservations = new ArrayList<>();
         final Map<Integer, Integer> fittingByPpn = new HashMap<>();
+        final Map<List<Object>, Integer> fittingByExclusion = new HashMap<>();
         int freeCount;
 
         Nodes(Instant now, List<PlanNode> list, List<RunningJob> running, List<Reservation> reserved) {
@@ -101,14 +103,19 @@ public final class Planner {
             freeCount = free.cardinality();
         }
 
-        /** @return how many usable nodes have the job's slots (counted once per ppn and pass) and are not excluded */
+        /**
+         * @return how many usable nodes have the job's slots and are not excluded (counted once per ppn, excluded
+         *     nodes and pass: an array's elements share one count)
+         */
         int fitting(QueuedJob job) {
             if (!job.excluded().isEmpty()) {
-                int count = 0;
-                for (int i = 0; i < nodes.length; i++) {
-                    count += fits(i, job) ? 1 : 0;
-                }
-                return count;
+                return fittingByExclusion.computeIfAbsent(List.of(job.ppn(), job.excluded()), key -> {
+                    int count = 0;
+                    for (int i = 0; i < nodes.length; i++) {
+                        count += fits(i, job) ? 1 : 0;
+                    }
+                    return count;
+                });
             }
             return fittingByPpn.computeIfAbsent(job.ppn(), ppn -> {
                 int count = 0;
@@ -217,7 +224,16 @@ public final class Planner {
                 continue;
             }
             if (head == null) {
-                head = reserve(state, job, now, reservations);
+                HeadReservation reserved = reserve(state, job, now, reservations);
+                if (reserved.start() == null && job.choosesNodes()) {
+                    // The nodes it names are held with no known end: it waits for them, in no one's way.
+                    if (explain) {
+                        waiting.put(job.id(), new Plan.Waiting(whyNot(state, job, now, end)
+                                + "; the nodes it names have no known end"));
+                    }
+                    continue;
+                }
+                head = reserved;
                 if (explain) {
                     waiting.put(job.id(), new Plan.Waiting(whyNot(state, job, now, end) + "; first in line", head.start(),
                             head.start() == null ? List.of() : names(state, head.nodes())));

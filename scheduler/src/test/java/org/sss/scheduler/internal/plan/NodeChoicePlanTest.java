@@ -111,4 +111,16 @@ class NodeChoicePlanTest {
         assertThat(plan.starts()).containsExactly(new Plan.Start("first", List.of("n2"), false));
         assertThat(plan.waiting().get("second").reason()).contains("required node(s) busy: n2");
     }
+
+    @Test
+    void aJobWhoseNamedNodeIsHeldWithoutAnEndDoesNotStopTheOthersUnderBackfill() {
+        Plan plan = backfill.plan(NOW, nodes(4), List.of(new RunningJob("forever", List.of("n1"), null)), List.of(
+                job("pinned", 1, 10, List.of("n1"), Set.of()),
+                job("onlyN1", 1, 9, List.of(), Set.of("n2", "n3", "n4")),
+                job("a", 1, 5, List.of(), Set.of()),
+                job("b", 1, 4, List.of(), Set.of())), List.of());
+        assertThat(plan.starts()).extracting(Plan.Start::jobId).containsExactly("a", "b");
+        assertThat(plan.waiting().get("pinned").reason()).endsWith("; the nodes it names have no known end");
+        assertThat(plan.waiting().get("onlyN1").reason()).endsWith("; the nodes it names have no known end");
+    }
 }

@@ -24,6 +24,8 @@ public final class HostListExpansion {
     static final int MAX_ITEM = 1024;
     private static final Pattern LIST = Pattern.compile("\\[([0-9,\\-]+)\\]");
     private static final Pattern LITERAL = Pattern.compile("[^\\[\\],\\s]*");
+    /** A node's name, as the queue manager takes it; all digits would read as a count in qsub's nodes=. */
+    private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,254}");
     private static final Pattern RANGE = Pattern.compile("(\\d{1,9})(?:-(\\d{1,9}))?");
 
     /** One range of a list: its bounds and the width its numbers are padded to. */
@@ -84,7 +86,13 @@ public final class HostListExpansion {
             throw CliException.usage(option + " " + value + ": a file of node names is not read here; give the names "
                     + "(node[1-4],node7)");
         }
-        return expand(value).stream().distinct().toList();
+        List<String> names = expand(value).stream().distinct().toList();
+        for (String name : names) {
+            if (!NODE_NAME.matcher(name).matches() || name.chars().allMatch(Character::isDigit)) {
+                throw CliException.usage(option + " " + shown(value) + ": " + shown(name) + " is not a node's name");
+            }
+        }
+        return names;
     }
 
     /** Adds an item's names, the leftmost list varying slowest (an odometer over the lists' numbers). */

@@ -49,6 +49,8 @@ final class SlurmHelp {
                                               as many nodes as named (squeue's reason while one is down:
                                               ReqNodeNotAvail)
                   -x, --exclude=LIST          nodes the job must not be given
+                      --signal=[B:]SIG[@SECS] send SIG (USR1, 10, ...) SECS (default 60) before the time limit:
+                                              to the script and all it started, or with B: to its shell alone
                   -A, --account=NAME          account to charge
                       --mail-type=TYPES       BEGIN, END, FAIL, ALL, NONE, ... and --mail-user=ADDR[,...]:
                                               recorded, as qsub -m/-M (qstat -f shows them)
