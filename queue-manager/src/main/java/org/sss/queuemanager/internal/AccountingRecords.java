@@ -132,9 +132,13 @@ public final class AccountingRecords {
     public List<Record> read(Query query) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM accounting WHERE 1 = 1");
         List<Object> values = new ArrayList<>();
-        if (query.job() != null) {
+        String job = query.job() == null ? "*" : query.job().replaceFirst("\\..*$", ""); // 17.host is 17
+        if (job.endsWith("[]")) {
+            sql.append(" AND job_id LIKE ?"); // every element of array 17: 17[1], 17[2], ...
+            values.add(job.substring(0, job.length() - 1) + "%");
+        } else if (!job.equals("*")) {
             sql.append(" AND job_id = ?");
-            values.add(query.job());
+            values.add(job);
         }
         if (query.user() != null) {
             sql.append(" AND user = ?");

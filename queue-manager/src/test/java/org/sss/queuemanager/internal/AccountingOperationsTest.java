@@ -55,6 +55,23 @@ class AccountingOperationsTest extends QueueManagerOperationsTestBase {
     }
 
     @Test
+    void oneJobsRecordsAreFoundByItsIdHoweverMoreRecentOnesCrowdTheLimit() {
+        submit(null, "#PBS -t 1-3&#10;", ALICE);
+        submit(null, "", ALICE);
+        for (String id : List.of("1[1]", "1[2]", "1[3]", "2")) {
+            assertThat(send("<job-cancel><job id=\"" + id + "\"/></job-cancel>", ALICE)).contains("state=\"completed\"");
+        }
+        assertThat(send("<accounting-query limit=\"1\"/>", ALICE)).contains("id=\"2\"").doesNotContain("id=\"1[");
+        assertThat(send("<accounting-query job=\"1[]\" limit=\"5\"/>", ALICE)).as("every element of the array")
+                .contains("id=\"1[1]\"").contains("id=\"1[2]\"").contains("id=\"1[3]\"").doesNotContain("id=\"2\"");
+        assertThat(send("<accounting-query job=\"1[2].login1\" limit=\"1\"/>", ALICE)).contains("id=\"1[2]\"")
+                .doesNotContain("id=\"1[1]\"");
+        assertThat(send("<accounting-query job=\"2.login1\"/>", ALICE)).contains("id=\"2\"").doesNotContain("id=\"1[");
+        assertThat(send("<accounting-query job=\"1\"/>", ALICE)).as("an array's own id names no record")
+                .isEqualTo("<accounting/>");
+    }
+
+    @Test
     void recordsOutliveTheJobsHistoryAndARestart() throws SssException, IOException {
         runToCompletion(OWN, 1, 1);
         service.table().forget(List.of("1"));

@@ -204,8 +204,23 @@ public final class Requests {
      * @return an {@code accounting-query} for the caller's own records
      */
     public static byte[] accounting(java.time.Instant since, java.time.Instant until, int limit) {
+        return accounting(null, since, until, limit);
+    }
+
+    /**
+     * @param job   one job's records only ({@code 17}, {@code 17[3]}, or every element of array 17: {@code 17[]}), or
+     *              null for any
+     * @param since the earliest end time, or null
+     * @param until the end time before which the jobs ended, or null
+     * @param limit the most records
+     * @return an {@code accounting-query}
+     */
+    public static byte[] accounting(String job, java.time.Instant since, java.time.Instant until, int limit) {
         return write(w -> {
             w.writeEmptyElement("accounting-query");
+            if (job != null) {
+                w.writeAttribute("job", job);
+            }
             if (since != null) {
                 w.writeAttribute("since", since.toString());
             }

@@ -94,10 +94,17 @@ public final class SacctCommand {
                 client.allJobs(after -> Requests.jobQueryPageInStates(List.of("queued", "held", "running", "exiting"),
                         null, after)).forEach(job -> byId.put(job.id(), job));
             }
-            for (Map<String, String> record : client.call(Requests.accounting(since, until, MOST_RECORDS),
-                    "accounting")) {
-                Job job = completed(record);
-                byId.put(job.id(), job);
+            // With -j, each job's own records (however old); else the window's most recent.
+            List<String> asked = new ArrayList<>();
+            for (String id : ids) {
+                asked.addAll(id.contains("_") ? List.of(id.replace("_", "[") + "]") : List.of(id, id + "[]"));
+            }
+            for (String job : ids.isEmpty() ? java.util.Collections.<String>singletonList(null) : asked) {
+                for (Map<String, String> record : client.call(Requests.accounting(job, since, until, MOST_RECORDS),
+                        "accounting")) {
+                    Job completed = completed(record);
+                    byId.put(completed.id(), completed);
+                }
             }
             List<Job> jobs = new ArrayList<>(byId.values());
             jobs.sort(Comparator.comparingLong(SlurmJobs::sequence).thenComparingInt(
