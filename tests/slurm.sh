@@ -42,7 +42,7 @@ start_ring 127.0.0.170 127.0.0.171 127.0.0.172
 check "a ring of node1, node2, node3 is up" test "$("$B/mpdtrace" --mpd "$CONSOLE" | wc -l)" -eq 3
 
 CONFIG="$WORK/etc/sss.xml"
-suite_config "$CONFIG" "  $(ring_element)\n  <process-manager host=\"127.0.0.1\" port=\"0\" kill-grace=\"1\" allow-root=\"true\"/>\n  <node-state-manager host=\"127.0.0.1\" port=\"0\" poll-interval=\"0.5\"/>\n  <scheduler host=\"127.0.0.1\" port=\"0\" interval=\"1\" policy=\"first-fit\"/>\n  <queue-manager host=\"127.0.0.1\" port=\"0\" history=\"3600\">\n    <queue name=\"batch\" default=\"true\" max-walltime=\"3600\"/>\n    <queue name=\"short\" max-walltime=\"60\" max-nodes=\"1\"/>\n  </queue-manager>\n  <nodes><node name=\"node1\" slots=\"2\"/><node name=\"node2\" slots=\"2\"/><node name=\"node3\" slots=\"2\"/></nodes>"
+suite_config "$CONFIG" "  $(ring_element)\n  <process-manager host=\"127.0.0.1\" port=\"0\" kill-grace=\"1\" allow-root=\"true\"/>\n  <node-state-manager host=\"127.0.0.1\" port=\"0\" poll-interval=\"0.5\"/>\n  <scheduler host=\"127.0.0.1\" port=\"0\" interval=\"1\" policy=\"first-fit\"/>\n  <queue-manager host=\"127.0.0.1\" port=\"0\" history=\"3600\">\n    <queue name=\"batch\" default=\"true\" max-walltime=\"3600\"/>\n    <queue name=\"short\" max-walltime=\"60\" max-nodes=\"1\"/>\n  </queue-manager>\n  <nodes><node name=\"node1\" slots=\"2\"/><node name=\"node2\" slots=\"2\" features=\"gpu ib\"/><node name=\"node3\" slots=\"2\"/></nodes>"
 chmod 755 "$WORK/etc" && chmod 644 "$CONFIG"
 export SSS_CONFIG="$CONFIG"
 
@@ -266,6 +266,18 @@ check "qsub with #PBS -l nodes=node2:ppn=2 ran on node2; qstat -f shows Resource
   test "$(cat "$A/named.o${NAMED%%.*}" 2>/dev/null)" = node2 \
   -a -n "$(as "$ALICE" "$B/qstat" -f "$NAMED" | grep 'Resource_List.nodes = node2:ppn=2$')"
 
+# 3e'. Features (sbatch -C/--constraint, qsub -l nodes=N:FEATURE): node2 alone has gpu and ib.
+GPU="$(as "$ALICE" "$B/sbatch" --parsable -C 'gpu&ib' -o gpu.out --wrap 'echo "on $SLURM_JOB_NODELIST"')"
+printf '#!/bin/sh\n#PBS -l nodes=1:gpu\n#PBS -j oe\nsort -u "$PBS_NODEFILE"\n' >"$A/gpu.pbs" && chown "$ALICE" "$A/gpu.pbs"
+PGPU="$(as "$ALICE" "$B/qsub" -N pgpu gpu.pbs)"
+check "squeue -o %f shows what a job asks for" test "$(as "$ALICE" "$B/squeue" -h -t all -j "$GPU" -o %f)" = "gpu&ib"
+wait_until 60 'finished "$GPU" && finished "${PGPU%%.*}"'
+check "sbatch -C 'gpu&ib' ran on node2, the node with both" test "$(cat "$A/gpu.out" 2>/dev/null)" = "on node2"
+check "qsub -l nodes=1:gpu ran on node2" test "$(cat "$A/pgpu.o${PGPU%%.*}" 2>/dev/null)" = node2
+out="$(as "$ALICE" "$B/sbatch" -C bigmem --wrap true 2>&1)"; status=$?
+check "sbatch -C bigmem (no node has it): exit 2, saying so" \
+  test "$status" -eq 2 -a -n "$(grep -- '--constraint: 0 node(s) with 1 or more slots and feature(s) bigmem' <<<"$out")"
+
 # 3f. --signal: USR1 eight seconds before a ten-second limit reaches the script's shell (B:), whose trap saves its
 # work and ends the job well before the kill; without B: the script's children get it too.
 script signal.sh <<'SCRIPT'
@@ -484,9 +496,9 @@ check "-t 0:02: the job ends at its limit, TO in squeue" test "$(as "$ALICE" "$B
 before="$(as "$ALICE" "$B/squeue" -h -t all | wc -l)"
 err="$(as "$ALICE" "$B/sbatch" --gres=gpu:1 hello.sh 2>&1)"; status=$?
 check "sbatch --gres: exit 2, unrecognized option --gres" test "$status" -eq 2 -a "$err" = "sbatch: unrecognized option --gres"
-printf '#!/bin/sh\n#SBATCH -J ok\n#SBATCH --constraint=ib\necho\n' >"$A/excl.sh" && chown "$ALICE" "$A/excl.sh"
+printf '#!/bin/sh\n#SBATCH -J ok\n#SBATCH --qos=high\necho\n' >"$A/excl.sh" && chown "$ALICE" "$A/excl.sh"
 err="$(as "$ALICE" "$B/sbatch" excl.sh 2>&1)"; status=$?
-check "#SBATCH --constraint=ib: exit 2, naming the line" test "$status" -eq 2 -a "$err" = "sbatch: excl.sh:3: #SBATCH --constraint: unrecognized option"
+check "#SBATCH --qos=high: exit 2, naming the line" test "$status" -eq 2 -a "$err" = "sbatch: excl.sh:3: #SBATCH --qos: unrecognized option"
 err="$(as "$ALICE" "$B/sbatch" --array=1-10%0 hello.sh 2>&1)"; status=$?
 check "--array=1-10%0: exit 2, the limit after % must be at least 1" test "$status" -eq 2 -a -n "$(grep 'at least 1' <<<"$err")"
 err="$(as "$ALICE" "$B/sbatch" -p short -N 2 hello.sh 2>&1)"; status=$?

@@ -85,6 +85,7 @@ final class JobReplies {
         type.setBegin(spec.begin());
         type.setRequiredNodes(NodeChoice.stored(spec.nodeChoice().required()));
         type.setExcludedNodes(NodeChoice.stored(spec.nodeChoice().excluded()));
+        type.setFeatures(NodeChoice.stored(spec.nodeChoice().features()));
         type.setEndSignal(spec.endSignal() == null ? null : spec.endSignal().toString());
         type.setMailEvents(blankToNull(spec.mailEvents()));
         type.setMailUsers(blankToNull(spec.mailUsers()));

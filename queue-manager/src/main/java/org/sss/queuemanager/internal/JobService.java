@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -141,6 +142,10 @@ public final class JobService implements AutoCloseable {
      */
     public Job start(String id, List<String> nodeNames) throws SssException {
         nodes.check(nodeNames);
+        Optional<Job> asked = table.get(id);
+        if (asked.isPresent()) {
+            checkFeatures(asked.get(), nodeNames);
+        }
         Set<String> marked = runner.willLaunch(List.of(id));
         Job started;
         try {
@@ -151,6 +156,15 @@ public final class JobService implements AutoCloseable {
         }
         runner.launch(started);
         return started;
+    }
+
+    /** Refuses a start on a node without the features its job asks for (the node state manager's features). */
+    private void checkFeatures(Job job, List<String> nodeNames) throws SssException {
+        String lacking = nodes.lacking(nodeNames, job.spec().nodeChoice().features());
+        if (lacking != null) {
+            throw SssException.invalidRequest("job " + job.id() + " cannot start on " + String.join(" ", nodeNames)
+                    + ": node " + lacking + " lacks feature(s) " + String.join(" ", job.spec().nodeChoice().features()));
+        }
     }
 
     /**
@@ -168,6 +182,7 @@ public final class JobService implements AutoCloseable {
             try {
                 nodes.check(start.getValue());
                 Job known = table.get(id).orElseThrow(() -> SssException.notFound("no job " + id));
+                checkFeatures(known, start.getValue());
                 allowed.add(new JobTable.Start(id, start.getValue(), pgidOf(known)));
             } catch (SssException e) {
                 LOG.info("queue-manager: job {}: start on {} refused: {}", id, String.join(",", start.getValue()),

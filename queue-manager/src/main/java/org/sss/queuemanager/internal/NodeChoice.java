@@ -6,21 +6,24 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The nodes a job named: those it must be given (Torque's {@code -l nodes=node1+node2}, sbatch's {@code --nodelist})
- * and those it must not ({@code --exclude}). Its other nodes, if it asks for more than it names, are any. Stored and
- * sent as names separated by single spaces, as the allocation is.
+ * Which nodes a job may have: those it must be given (Torque's {@code -l nodes=node1+node2}, sbatch's
+ * {@code --nodelist}), those it must not ({@code --exclude}), and the features every one of its nodes must have
+ * (Torque's {@code -l nodes=2:gpu}, sbatch's {@code --constraint=gpu}). Its other nodes, if it asks for more than it
+ * names, are any with the features. Stored and sent as names separated by single spaces, as the allocation is.
  *
  * @param required the nodes it must be given, each once, in the order named
  * @param excluded the nodes it must not be given, each once, none of them required
+ * @param features the features each of its nodes must have, each once
  */
-public record NodeChoice(List<String> required, List<String> excluded) {
-    /** A job that names no node. */
-    public static final NodeChoice NONE = new NodeChoice(List.of(), List.of());
+public record NodeChoice(List<String> required, List<String> excluded, List<String> features) {
+    /** A job that names no node and no feature. */
+    public static final NodeChoice NONE = new NodeChoice(List.of(), List.of(), List.of());
 
     /** Copies the lists; @throws IllegalArgumentException if a node is both required and excluded */
     public NodeChoice {
         required = List.copyOf(required);
         excluded = List.copyOf(excluded);
+        features = List.copyOf(features);
         Set<String> both = new HashSet<>(required);
         both.retainAll(excluded);
         if (!both.isEmpty()) {
@@ -29,17 +32,29 @@ public record NodeChoice(List<String> required, List<String> excluded) {
     }
 
     /**
-     * @param required the required nodes as stored (names separated by spaces), or null
-     * @param excluded the excluded nodes as stored, or null
-     * @return the choice
+     * A choice of nodes by name only.
+     *
+     * @param required the nodes it must be given
+     * @param excluded the nodes it must not be given
      */
-    static NodeChoice ofStored(String required, String excluded) {
-        return required == null && excluded == null ? NONE : new NodeChoice(names(required), names(excluded));
+    public NodeChoice(List<String> required, List<String> excluded) {
+        this(required, excluded, List.of());
     }
 
-    /** @return whether it names no node */
+    /**
+     * @param required the required nodes as stored (names separated by spaces), or null
+     * @param excluded the excluded nodes as stored, or null
+     * @param features the features as stored, or null
+     * @return the choice
+     */
+    static NodeChoice ofStored(String required, String excluded, String features) {
+        return required == null && excluded == null && features == null ? NONE
+                : new NodeChoice(names(required), names(excluded), names(features));
+    }
+
+    /** @return whether it names no node and no feature */
     public boolean isEmpty() {
-        return required.isEmpty() && excluded.isEmpty();
+        return required.isEmpty() && excluded.isEmpty() && features.isEmpty();
     }
 
     /**

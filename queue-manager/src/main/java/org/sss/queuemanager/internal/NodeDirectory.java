@@ -1,7 +1,9 @@
 package org.sss.queuemanager.internal;
 
-import java.util.HashSet;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.sss.lib.client.ComponentCalls;
 import org.sss.lib.error.SssException;
@@ -10,15 +12,17 @@ import org.sss.schema.NodeStateType;
 import org.sss.schema.NodeStates;
 
 /**
- * The compute nodes' names as the node state manager knows them, against which a start's nodes are checked (a start
- * naming a node nobody knows is a scheduler's mistake, refused before anything is allocated). Learned from the node
+ * The compute nodes' names and features as the node state manager knows them, against which a start's nodes are
+ * checked (a start naming a node nobody knows, or a node without the features its job asks for, is a scheduler's
+ * mistake, refused before anything is allocated). Learned from the node
  * state manager: asked when a start names a node not seen yet (at most once a second), and told of new nodes by the
  * {@code node-state-changed} events. Thread-safe.
  */
 final class NodeDirectory {
     private static final long ASK_AGAIN_NANOS = 1_000_000_000L;
     private final ComponentCalls components;
-    private final Set<String> known = new HashSet<>();
+    /** Each known node's features. */
+    private final Map<String, Set<String>> known = new HashMap<>();
     private long askedAt = System.nanoTime() - ASK_AGAIN_NANOS;
 
     /** @param components how to reach the node state manager */
@@ -28,7 +32,29 @@ final class NodeDirectory {
 
     /** @param node a node's new state, from its event */
     synchronized void note(NodeStateType node) {
-        known.add(node.getName());
+        known.put(node.getName(), featuresOf(node));
+    }
+
+    /**
+     * @param nodes    a start's nodes, each known ({@link #check} passed)
+     * @param features what each must offer
+     * @return the first node without them, or null
+     */
+    synchronized String lacking(List<String> nodes, List<String> features) {
+        if (features.isEmpty()) {
+            return null;
+        }
+        for (String node : nodes) {
+            if (!known.getOrDefault(node, Set.of()).containsAll(features)) {
+                return node;
+            }
+        }
+        return null;
+    }
+
+    private static Set<String> featuresOf(NodeStateType node) {
+        String features = node.getFeatures();
+        return features == null || features.isBlank() ? Set.of() : Set.copyOf(Arrays.asList(features.strip().split("\\s+")));
     }
 
     /**
@@ -44,7 +70,7 @@ final class NodeDirectory {
         if (mayAsk()) {
             List<NodeStateType> all = ask();
             synchronized (this) {
-                all.forEach(node -> known.add(node.getName()));
+                all.forEach(this::note);
             }
             unknown = firstUnknown(nodes);
             if (unknown == null) {
@@ -56,7 +82,7 @@ final class NodeDirectory {
 
     private synchronized String firstUnknown(List<String> nodes) {
         for (String node : nodes) {
-            if (!known.contains(node)) {
+            if (!known.containsKey(node)) {
                 return node;
             }
         }
@@ -79,7 +105,7 @@ final class NodeDirectory {
     List<NodeStateType> states() throws SssException {
         List<NodeStateType> all = ask();
         synchronized (this) {
-            all.forEach(node -> known.add(node.getName()));
+            all.forEach(this::note);
         }
         return all;
     }

@@ -33,11 +33,9 @@ import org.sss.schema.JobSubmit;
 public final class Submissions {
     /** PBS Pro's place for an array element's index in {@code -o} and {@code -e} paths. */
     static final String ARRAY_INDEX = "^array_index^";
-    /** The most characters a job's required or excluded node names may take, spaces between them included. */
-    static final int MAX_NODE_LIST = 65_536;
     private final QueueManagerSettings settings;
     private final JobTable table;
-    private final NodeCheck known;
+    private final NodeChoices nodeChoices;
 
     /** Checks that nodes a job names exist. */
     @FunctionalInterface
@@ -58,7 +56,7 @@ public final class Submissions {
     public Submissions(QueueManagerSettings settings, JobTable table, NodeCheck known) {
         this.settings = settings;
         this.table = table;
-        this.known = known;
+        this.nodeChoices = new NodeChoices(settings, known);
     }
 
     /**
@@ -136,7 +134,7 @@ public final class Submissions {
         NodeShape shape = change.nodes().orElse(new NodeShape(old.nodes(), old.ppn(), old.nodeChoice().required()));
         checkShape(shape, queue, false);
         NodeChoice nodeChoice = change.nodes().isEmpty() && change.excludedNodes().isEmpty() ? old.nodeChoice()
-                : nodeChoice(shape, change.excludedNodes().isEmpty() ? old.nodeChoice().excluded()
+                : nodeChoices.checked(shape, change.excludedNodes().isEmpty() ? old.nodeChoice().excluded()
                         : change.excludedNodes(), false);
         long walltime = walltime(queue, change.walltime().orElse(old.walltime()), false);
         String depend = change.dependencies().isEmpty() ? old.depend() : depend(change.dependencies(), false);
@@ -178,7 +176,7 @@ public final class Submissions {
         QueueManagerSettings.Queue queue = queue(asked.queue().orElse(settings.defaultQueue().name()), user, sbatch);
         NodeShape shape = asked.nodes().orElse(new NodeShape(1, 1));
         checkShape(shape, queue, sbatch);
-        NodeChoice nodeChoice = checked != null ? checked : nodeChoice(shape, asked.excludedNodes(), sbatch);
+        NodeChoice nodeChoice = checked != null ? checked : nodeChoices.checked(shape, asked.excludedNodes(), sbatch);
         long walltime = walltime(queue, asked.walltime().orElse(queue.defaultWalltime()), sbatch);
         String depend = depend(asked.dependencies(), sbatch);
         String name = asked.name().orElseThrow();
@@ -233,57 +231,6 @@ public final class Submissions {
                     + "signal before (give --time, or use a partition with a default)");
         }
         return asked.endSignal().orElse(null);
-    }
-
-    /**
-     * The nodes a job names, checked: each known, none both required and excluded, each required one with the slots
-     * asked, and enough nodes with those slots left once the excluded are taken away.
-     */
-    private NodeChoice nodeChoice(NodeShape shape, List<String> excluded, boolean sbatch) throws SssException {
-        if (shape.hosts().isEmpty() && excluded.isEmpty()) {
-            return NodeChoice.NONE;
-        }
-        String required = sbatch ? "--nodelist" : "-l nodes";
-        String exclude = sbatch ? "--exclude" : "-W exclude";
-        for (List<String> names : List.of(shape.hosts(), excluded)) {
-            if (String.join(" ", names).length() > MAX_NODE_LIST) {
-                throw SssException.badValue((names == excluded ? exclude : required) + ": the names take more than "
-                        + MAX_NODE_LIST + " characters");
-            }
-        }
-        java.util.Set<String> excludedSet = new java.util.HashSet<>(excluded);
-        for (String node : shape.hosts()) {
-            if (excludedSet.contains(node)) {
-                throw SssException.badValue(required + ": node " + node + " is also excluded (" + exclude + ")");
-            }
-        }
-        try {
-            known.check(shape.hosts());
-        } catch (SssException e) {
-            throw e.code() == org.sss.lib.error.ErrorCode.BAD_VALUE ? SssException.badValue(required + ": " + e.getMessage()) : e;
-        }
-        try {
-            known.check(excluded);
-        } catch (SssException e) {
-            throw e.code() == org.sss.lib.error.ErrorCode.BAD_VALUE ? SssException.badValue(exclude + ": " + e.getMessage()) : e;
-        }
-        if (!settings.nodes().isEmpty()) {
-            Map<String, Integer> slots = new java.util.HashMap<>();
-            settings.nodes().forEach(node -> slots.put(node.name(), node.slots()));
-            for (String node : shape.hosts()) {
-                if (slots.containsKey(node) && slots.get(node) < shape.ppn()) {
-                    throw SssException.badValue(required + ": node " + node + " has " + slots.get(node) + " slot(s), "
-                            + shape.ppn() + " asked");
-                }
-            }
-            long fitting = settings.nodes().stream().filter(node -> node.slots() >= shape.ppn()
-                    && !excludedSet.contains(node.name())).count();
-            if (fitting < shape.nodes()) {
-                throw SssException.badValue(exclude + ": " + fitting + " node(s) with " + shape.ppn()
-                        + " or more slots are left for a job of " + shape.nodes());
-            }
-        }
-        return new NodeChoice(shape.hosts(), excluded);
     }
 
     /** The most slots a configured node has, or 0 when the configuration lists no nodes. */

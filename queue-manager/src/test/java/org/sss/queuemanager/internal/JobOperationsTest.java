@@ -316,12 +316,27 @@ class JobOperationsTest extends QueueManagerOperationsTestBase {
         assertThat(submit(null, "#PBS -l nodes=node1&#10;#PBS -W exclude=node1&#10;", ALICE))
                 .contains("-l nodes: node node1 is also excluded (-W exclude)");
         assertThat(submit(null, "#PBS -l nodes=2&#10;#PBS -W exclude=node2&#10;", ALICE))
-                .contains("-W exclude: 1 node(s) with 1 or more slots are left for a job of 2");
+                .contains("-W exclude: 1 node(s) with 1 or more slots, not excluded, for a job of 2");
         String reply = submit(OWN, "#PBS -l nodes=node2&#10;", SCHEDULER);
         assertThat(reply).contains("required-nodes=\"node2\"");
         String id = reply.replaceFirst("(?s).*<job id=\"(\\d+)\".*", "$1");
         assertThat(send("<job-start id=\"" + id + "\" nodes=\"node1\"/>", SCHEDULER)).isEqualTo("<error type=\"Semantic\""
                 + " code=\"invalid-request\" msg=\"job " + id + " cannot start on node1: it must be given node(s) node2\"/>");
+        assertThat(send("<job-start id=\"" + id + "\" nodes=\"node2\"/>", SCHEDULER)).contains("state=\"running\"");
+    }
+
+    @Test
+    void featuresAreCheckedAtSubmissionAndHeldToAtTheStart() {
+        assertThat(submit(null, "#PBS -l nodes=1:bigmem&#10;", ALICE)).contains("code=\"bad-value\"")
+                .contains("-l nodes: 0 node(s) with 1 or more slots and feature(s) bigmem for a job of 1");
+        assertThat(submit(null, "#PBS -l nodes=node1:gpu&#10;", ALICE)).contains("-l nodes: node node1 lacks feature(s) gpu");
+        String reply = submit(OWN, "#PBS -l nodes=1:ppn=2:gpu&#10;", SCHEDULER);
+        assertThat(reply).contains("features=\"gpu\"").contains("ppn=\"2\"");
+        String id = reply.replaceFirst("(?s).*<job id=\"(\\d+)\".*", "$1");
+        assertThat(send("<job-start id=\"" + id + "\" nodes=\"node1\"/>", SCHEDULER)).isEqualTo("<error type=\"Semantic\""
+                + " code=\"invalid-request\" msg=\"job " + id + " cannot start on node1: node node1 lacks feature(s) gpu\"/>");
+        assertThat(send("<job-start><job id=\"" + id + "\" nodes=\"node1\"/></job-start>", SCHEDULER))
+                .as("nor in a pass's batch").isEqualTo("<jobs/>");
         assertThat(send("<job-start id=\"" + id + "\" nodes=\"node2\"/>", SCHEDULER)).contains("state=\"running\"");
     }
 

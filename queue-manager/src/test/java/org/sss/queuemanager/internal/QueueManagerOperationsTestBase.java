@@ -78,6 +78,7 @@ abstract class QueueManagerOperationsTestBase {
                 NodeStateType node = new NodeStateType();
                 node.setName(name);
                 node.setState(NodeState.UP);
+                node.setFeatures(name.equals("node2") ? "gpu" : null);
                 reply.getNodeState().add(node);
             }
             return reply;
@@ -104,7 +105,7 @@ abstract class QueueManagerOperationsTestBase {
                 dir.resolve("qm.sock"), Set.of(), Duration.ofHours(1), List.of(
                         new QueueManagerSettings.Queue("batch", true, 3600, 600, 0, 0, Set.of("*")),
                         new QueueManagerSettings.Queue("fast", false, 0, 0, 1, 10, Set.of("alice"))),
-                List.of(new ClusterNodes.Node("node1", 4, Set.of()), new ClusterNodes.Node("node2", 4, Set.of())),
+                List.of(new ClusterNodes.Node("node1", 4, Set.of()), new ClusterNodes.Node("node2", 4, Set.of("gpu"))),
                 "/usr/bin:/bin");
         startService();
     }

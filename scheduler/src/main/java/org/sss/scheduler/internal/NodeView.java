@@ -82,10 +82,17 @@ final class NodeView {
             List<PlanNode> planned = new ArrayList<>(nodes.size());
             for (NodeStateType node : nodes.values()) {
                 planned.add(new PlanNode(node.getName(), node.getSlots() == null ? 1 : node.getSlots(),
-                        node.getState() == NodeState.UP));
+                        node.getState() == NodeState.UP, featuresOf(node)));
             }
             return planned;
         }
+    }
+
+    /** A node's features, as the node state manager writes them: separated by spaces. */
+    private static java.util.Set<String> featuresOf(NodeStateType node) {
+        String features = node.getFeatures();
+        return features == null || features.isBlank() ? java.util.Set.of()
+                : java.util.Set.copyOf(java.util.Arrays.asList(features.strip().split("\\s+")));
     }
 
     private static List<NodeStateType> readAll(ComponentCalls components) throws SssException {

@@ -144,7 +144,8 @@ public final class SchedulingPass {
                 long priority = priority(queuePriority.getOrDefault(job.getQueue(), 0),
                         job.getPriority() == null ? 0 : job.getPriority(), Duration.between(submitted, now));
                 queued.add(new QueuedJob(job.getId(), job.getUser(), job.getNodes(), job.getPpn(), walltime, priority,
-                        submitted, names(job.getRequiredNodes()), java.util.Set.copyOf(names(job.getExcludedNodes()))));
+                        submitted, names(job.getRequiredNodes()), java.util.Set.copyOf(names(job.getExcludedNodes())),
+                        java.util.Set.copyOf(names(job.getFeatures()))));
             }
         }
         queued = ArrayLimits.of(jobs).offer(queued, queuedJobs, leftOut);

@@ -22,13 +22,16 @@ import org.sss.sssjob.internal.slurm.HostListExpansion;
  * @param command  the program and its arguments (may be empty for alloc)
  * @param nodelist {@code -w}, nodes that must be among the allocation's (inside one: that run must use), each once
  * @param exclude  {@code -x}, nodes that must not be
+ * @param features {@code -C}, features every node of the allocation must have (outside an allocation only)
  */
 public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String queue, boolean label, String socket,
-                         boolean help, List<String> command, List<String> nodelist, List<String> exclude) {
+                         boolean help, List<String> command, List<String> nodelist, List<String> exclude,
+                         List<String> features) {
     private static final Set<String> FLAGS = Set.of("--help", "-h", "-l", "--label");
     private static final Set<String> VALUED = Set.of("-N", "--nodes", "-n", "--ntasks", "--ppn", "--ntasks-per-node",
             "-t", "--time", "-q", "-p", "--partition", "--socket", "--mpi", "--cpu-bind", "--cpu_bind", "-w",
-            "--nodelist", "-x", "--exclude");
+            "--nodelist", "-x", "--exclude", "-C", "--constraint");
+    private static final java.util.regex.Pattern FEATURE = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,63}");
     /** srun's {@code --mpi} types: every rank here is served PMI-1 and PMIx, whichever is named. */
     private static final java.util.regex.Pattern MPI_TYPES =
             java.util.regex.Pattern.compile("none|pmi1|pmi2|pmix(_v[2-9])?|openmpi|mpich");
@@ -39,6 +42,7 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
         command = List.copyOf(command);
         nodelist = List.copyOf(nodelist);
         exclude = List.copyOf(exclude);
+        features = List.copyOf(features);
     }
 
     /**
@@ -58,6 +62,7 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
         boolean help = false;
         List<String> nodelist = List.of();
         List<String> exclude = List.of();
+        List<String> features = List.of();
         int i = 0;
         for (; i < args.size(); i++) {
             String word = args.get(i);
@@ -93,6 +98,7 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
                 case "-q", "-p", "--partition" -> queue = value;
                 case "-w", "--nodelist" -> nodelist = HostListExpansion.nodeNames(name, value);
                 case "-x", "--exclude" -> exclude = HostListExpansion.nodeNames(name, value);
+                case "-C", "--constraint" -> features = features(name, value);
                 case "--mpi", "--cpu-bind", "--cpu_bind" -> {
                     if (!forRun) {
                         throw CliException.usage("unsupported option " + name + " (sssjob run takes it)");
@@ -126,7 +132,7 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
             }
         }
         return new LaunchArgs(nodes, ranks, ppn, walltime, queue, label, socket, help, args.subList(i, args.size()),
-                nodelist, exclude);
+                nodelist, exclude, features);
     }
 
     /**
@@ -153,7 +159,7 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
             nodeCount = 1;
             perNode = ppn > 0 ? ppn : 1;
         }
-        return new Shape(nodeCount, perNode, ranks > 0 ? ranks : nodeCount * perNode, nodelist, exclude);
+        return new Shape(nodeCount, perNode, ranks > 0 ? ranks : nodeCount * perNode, nodelist, exclude, features);
     }
 
     /**
@@ -164,20 +170,24 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
      * @param ranks    processes to start (at most nodes × ppn)
      * @param required nodes it must include (at most {@code nodes})
      * @param excluded nodes it must not include
+     * @param features what each of its nodes must offer
      */
-    public record Shape(int nodes, int ppn, int ranks, List<String> required, List<String> excluded) {
+    public record Shape(int nodes, int ppn, int ranks, List<String> required, List<String> excluded,
+                        List<String> features) {
         /** Copies the lists. */
         public Shape {
             required = List.copyOf(required);
             excluded = List.copyOf(excluded);
+            features = List.copyOf(features);
         }
 
         /**
-         * @return the qsub options asking for it: {@code -l nodes=N:ppn=K}, or Torque's named form with the required
-         *     nodes first ({@code node1:ppn=K+node2:ppn=K+1:ppn=K}), and the suite's {@code -W exclude=...}
+         * @return the qsub options asking for it: {@code -l nodes=N:ppn=K[:FEATURE...]}, or Torque's named form with
+         *     the required nodes first ({@code node1:ppn=K+node2:ppn=K+1:ppn=K}), and the suite's
+         *     {@code -W exclude=...}
          */
         public List<String> qsubOptions() {
-            String each = ":ppn=" + ppn;
+            String each = ":ppn=" + ppn + features.stream().map(feature -> ":" + feature).reduce("", String::concat);
             List<String> parts = new java.util.ArrayList<>();
             required.forEach(node -> parts.add(node + each));
             if (nodes > required.size()) {
@@ -189,6 +199,20 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
             }
             return options;
         }
+    }
+
+    /** srun's {@code -C}: one feature or several joined by {@code &}. */
+    private static List<String> features(String name, String value) throws CliException {
+        List<String> features = new java.util.ArrayList<>();
+        for (String feature : value.split("&", -1)) {
+            if (!FEATURE.matcher(feature.strip()).matches()) {
+                throw CliException.usage(name + " " + value + ": only feature names joined by & are taken");
+            }
+            if (!features.contains(feature.strip())) {
+                features.add(feature.strip());
+            }
+        }
+        return features;
     }
 
     /** The option's name: {@code --nodes=2} is {@code --nodes}, {@code -N2} is {@code -N}. */

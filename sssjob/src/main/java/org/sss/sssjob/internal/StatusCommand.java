@@ -376,11 +376,12 @@ public final class StatusCommand {
     }
 
     /**
-     * @return Torque's {@code Resource_List.nodes}: {@code N:ppn=M}, or with the nodes the job named first
-     *     ({@code node1:ppn=M+node2:ppn=M}, then {@code +K:ppn=M} for the K it left to the scheduler)
+     * @return Torque's {@code Resource_List.nodes}: {@code N:ppn=M[:FEATURE...]}, or with the nodes the job named
+     *     first ({@code node1:ppn=M+node2:ppn=M}, then {@code +K:ppn=M} for the K it left to the scheduler)
      */
     private static String nodesResource(Job job) {
-        String ppn = ":ppn=" + job.get("ppn");
+        String features = job.get("features").strip();
+        String ppn = ":ppn=" + job.get("ppn") + (features.isEmpty() ? "" : ":" + String.join(":", features.split("\\s+")));
         String named = job.get("required-nodes").strip();
         if (named.isEmpty()) {
             return job.get("nodes") + ppn;

@@ -12,7 +12,10 @@ import java.util.regex.Pattern;
 final class Resources {
     /** The most nodes, chunks or processors per node accepted. */
     static final int MAX_COUNT = 1_000_000;
-    private static final Pattern NODES = Pattern.compile("([^:]*)(?::ppn=([^:]*))?");
+    /** A node feature (Torque's property): a letter, then letters, digits, dots, dashes and underscores. */
+    static final Pattern FEATURE = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,63}");
+    private static final String NODES_FORMS = "expected nodes=N[:ppn=M][:FEATURE...], or node names and counts "
+            + "joined by + (node1:ppn=M+node2:ppn=M)";
     private static final Pattern SELECT = Pattern.compile("([^:]*)(?::ncpus=([^:]*))?");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,19})([kmgt]?b?)", Pattern.CASE_INSENSITIVE);
 
@@ -20,13 +23,14 @@ final class Resources {
     }
 
     /**
-     * @param value the {@code nodes} value: {@code N} or {@code N:ppn=M}, or Torque's parts joined by {@code +}, each
-     *              a count or a node's name with the same {@code :ppn=M} ({@code node1:ppn=4+node2:ppn=4},
-     *              {@code node1+1}): whole nodes, so every part asks the same processors per node
+     * @param value the {@code nodes} value: {@code N[:ppn=M][:FEATURE...]}, or Torque's parts joined by {@code +},
+     *              each a count or a node's name with the same {@code :ppn=M} and features
+     *              ({@code node1:ppn=4+node2:ppn=4}, {@code node1+1}, {@code 2:ppn=8:gpu}): whole nodes, so every part
+     *              asks the same processors per node and the same features
      * @return the nodes (the counts and the names together), M processors each (1 when not given), the named ones
-     *     required
-     * @throws BadValueException for any other shape, parts asking different ppn, a name given twice, or a count
-     *     outside 1 to {@value #MAX_COUNT}
+     *     required, and the features every node must have
+     * @throws BadValueException for any other shape, parts asking different ppn or features, a name given twice, or a
+     *     count outside 1 to {@value #MAX_COUNT}
      */
     static NodeShape nodes(String value) throws BadValueException {
         String[] parts = value.split("\\+", -1);
@@ -35,25 +39,41 @@ final class Resources {
         }
         long total = 0;
         Integer ppn = null;
+        java.util.Set<String> features = null;
         java.util.LinkedHashSet<String> hosts = new java.util.LinkedHashSet<>();
         for (String part : parts) {
-            Matcher m = NODES.matcher(part);
-            if (!m.matches() || m.group(1).isEmpty()) {
-                throw new BadValueException("expected nodes=N[:ppn=M], or node names and counts joined by +"
-                        + " (node1:ppn=M+node2:ppn=M)");
+            String[] words = part.split(":", -1);
+            String first = words[0];
+            int partPpn = 1;
+            java.util.LinkedHashSet<String> partFeatures = new java.util.LinkedHashSet<>();
+            for (int i = 1; i < words.length; i++) {
+                if (words[i].startsWith("ppn=")) {
+                    partPpn = count("ppn", words[i].substring(4), "expected nodes=N or nodes=N:ppn=M");
+                } else if (FEATURE.matcher(words[i]).matches()) {
+                    partFeatures.add(words[i]);
+                } else {
+                    throw new BadValueException(NODES_FORMS);
+                }
             }
-            int partPpn = m.group(2) == null ? 1 : count("ppn", m.group(2), "expected nodes=N or nodes=N:ppn=M");
+            if (first.isEmpty()) {
+                throw new BadValueException(NODES_FORMS);
+            }
             if (ppn != null && partPpn != ppn) {
                 throw new BadValueException("every part must ask the same ppn (" + ppn + " and " + partPpn
                         + "): nodes are given whole, one shape per job");
             }
+            if (features != null && !features.equals(partFeatures)) {
+                throw new BadValueException("every part must ask the same features (" + String.join(":", features)
+                        + " and " + String.join(":", partFeatures) + ")");
+            }
             ppn = partPpn;
-            if (m.group(1).chars().allMatch(Character::isDigit)) {
-                total += count("nodes", m.group(1), "expected nodes=N or nodes=N:ppn=M");
-            } else if (!Attributes.isNodeName(m.group(1))) {
-                throw new BadValueException("bad node name " + Source.show(m.group(1)));
-            } else if (!hosts.add(m.group(1))) {
-                throw new BadValueException("node " + m.group(1) + " is named twice");
+            features = partFeatures;
+            if (first.chars().allMatch(Character::isDigit)) {
+                total += count("nodes", first, "expected nodes=N or nodes=N:ppn=M");
+            } else if (!Attributes.isNodeName(first)) {
+                throw new BadValueException("bad node name " + Source.show(first));
+            } else if (!hosts.add(first)) {
+                throw new BadValueException("node " + first + " is named twice");
             } else {
                 total++;
             }
@@ -61,7 +81,7 @@ final class Resources {
         if (total > MAX_COUNT) {
             throw new BadValueException("more than " + MAX_COUNT + " nodes");
         }
-        return new NodeShape((int) total, ppn, List.copyOf(hosts));
+        return new NodeShape((int) total, ppn, List.copyOf(hosts), List.copyOf(features));
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.sss.queuemanager.internal.slurm;
 
+import java.util.List;
+
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -13,6 +15,8 @@ import org.sss.queuemanager.internal.pbs.MailEvent;
  * carries. Stateless.
  */
 final class SlurmExtras {
+    private static final java.util.regex.Pattern FEATURE =
+            java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,63}");
     private static final String MAIL_TYPES = "NONE, BEGIN, END, FAIL, REQUEUE, ALL, INVALID_DEPEND, STAGE_OUT, "
             + "TIME_LIMIT, TIME_LIMIT_90, TIME_LIMIT_80, TIME_LIMIT_50, ARRAY_TASKS";
     private static final Set<String> HINTS = Set.of("compute_bound", "memory_bound", "multithread", "nomultithread");
@@ -96,5 +100,28 @@ final class SlurmExtras {
                     + " ended (as with yes)");
             default -> throw new BadValueException("expected yes or no");
         }
+    }
+
+    /**
+     * @param value {@code --constraint}: one feature, or several that every node must have joined by {@code &}
+     *              ({@code gpu&bigmem})
+     * @return the features, each once
+     * @throws BadValueException for Slurm's other forms (any of, {@code |}; brackets; counts, {@code *}), which
+     *     this scheduler does not take, or a name no feature can have
+     */
+    static List<String> features(String value) throws BadValueException {
+        if (value.contains("|") || value.contains("[") || value.contains("*")) {
+            throw new BadValueException("only features joined by & (all of them on every node) are supported: not "
+                    + "OR lists, brackets or counts");
+        }
+        java.util.LinkedHashSet<String> features = new java.util.LinkedHashSet<>();
+        for (String feature : value.split("&", -1)) {
+            String name = feature.strip();
+            if (!FEATURE.matcher(name).matches()) {
+                throw new BadValueException("bad feature name " + (name.isEmpty() ? "(empty)" : name));
+            }
+            features.add(name);
+        }
+        return List.copyOf(features);
     }
 }

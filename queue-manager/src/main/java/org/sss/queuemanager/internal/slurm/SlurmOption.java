@@ -36,6 +36,7 @@ enum SlurmOption {
     NODELIST("nodelist", 'w', true),
     EXCLUDE("exclude", 'x', true),
     SIGNAL("signal", '\0', true),
+    CONSTRAINT("constraint", 'C', true),
     MAIL_TYPE("mail-type", '\0', true),
     MAIL_USER("mail-user", '\0', true),
     NICE("nice", '\0', false),

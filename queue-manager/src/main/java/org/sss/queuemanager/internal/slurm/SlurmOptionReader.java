@@ -40,6 +40,7 @@ final class SlurmOptionReader {
     private Long memPerNode;
     private Long memPerCpu;
     private List<String> nodelist = List.of();
+    private List<String> constraint = List.of();
 
     /** @param environment the submitter's environment, for {@code --export=NAME} without a value */
     SlurmOptionReader(Map<String, String> environment) {
@@ -122,7 +123,7 @@ final class SlurmOptionReader {
         }
         return new SlurmRequest(built.build(), Optional.ofNullable(nodes), Optional.ofNullable(tasks),
                 Optional.ofNullable(tasksPerNode), cpusPerTask, Optional.ofNullable(chdir),
-                Optional.ofNullable(memPerNode), nodelist);
+                Optional.ofNullable(memPerNode), nodelist, constraint);
     }
 
     private void apply(SlurmOption option, String typed, String value, SlurmSource source) throws SlurmParseException {
@@ -153,6 +154,7 @@ final class SlurmOptionReader {
                 case NODELIST -> nodelist = HostListExpansion.nodeNames(value);
                 case EXCLUDE -> base.excludedNodes(HostListExpansion.nodeNames(value));
                 case SIGNAL -> base.endSignal(EndSignal.ofSlurm(value));
+                case CONSTRAINT -> constraint = SlurmExtras.features(value);
                 case MAIL_TYPE -> base.mailEvents(SlurmExtras.mailEvents(value));
                 case MAIL_USER -> base.mailUsers(Attributes.mailUsers(value));
                 case NICE -> base.priority(SlurmExtras.priorityOfNice(value == null ? "100" : value));

@@ -19,13 +19,15 @@ import org.sss.queuemanager.internal.pbs.NodeShape;
  * @param chdir        {@code -D}, as typed (relative to the submit directory)
  * @param memoryPerNode {@code --mem}, bytes on each node; 0 for {@code --mem=0} (all of it: no limit)
  * @param nodelist     {@code -w}, the nodes the job must be given, each once; empty when not given
+ * @param constraint   {@code -C}, the features every node of the job must have; empty when not given
  */
 public record SlurmRequest(JobRequest base, Optional<Integer> nodes, Optional<Integer> tasks,
                            Optional<Integer> tasksPerNode, int cpusPerTask, Optional<String> chdir,
-                           Optional<Long> memoryPerNode, List<String> nodelist) {
-    /** Copies the node list. */
+                           Optional<Long> memoryPerNode, List<String> nodelist, List<String> constraint) {
+    /** Copies the lists. */
     public SlurmRequest {
         nodelist = List.copyOf(nodelist);
+        constraint = List.copyOf(constraint);
     }
 
     /**
@@ -36,16 +38,18 @@ public record SlurmRequest(JobRequest base, Optional<Integer> nodes, Optional<In
      * @param tasks        {@code SLURM_NTASKS}
      * @param cpusPerTask  {@code SLURM_CPUS_PER_TASK}
      * @param hosts        the nodes it must be given ({@code -w}), at most {@code nodes}
+     * @param features     the features each of its nodes must have ({@code -C})
      */
-    public record Shape(int nodes, int ppn, int tasks, int cpusPerTask, List<String> hosts) {
-        /** Copies the hosts. */
+    public record Shape(int nodes, int ppn, int tasks, int cpusPerTask, List<String> hosts, List<String> features) {
+        /** Copies the lists. */
         public Shape {
             hosts = List.copyOf(hosts);
+            features = List.copyOf(features);
         }
 
         /** @return the shape as the queue manager's node request */
         public NodeShape nodeShape() {
-            return new NodeShape(nodes, ppn, hosts);
+            return new NodeShape(nodes, ppn, hosts, features);
         }
 
         /**
@@ -115,11 +119,11 @@ public record SlurmRequest(JobRequest base, Optional<Integer> nodes, Optional<In
                 throw new SlurmParseException("--ntasks=" + t + " does not fit " + n + " node(s) of --ntasks-per-node="
                         + tasksPerNode.get());
             }
-            return new Shape(n, ceil(t, n) * c, t, c, nodelist);
+            return new Shape(n, ceil(t, n) * c, t, c, nodelist, constraint);
         }
         if (tasks.isEmpty()) {
             int k = tasksPerNode.orElse(1);
-            return new Shape(1, k * c, k, c, nodelist);
+            return new Shape(1, k * c, k, c, nodelist, constraint);
         }
         int t = tasks.get();
         if (t < named) {
@@ -136,7 +140,7 @@ public record SlurmRequest(JobRequest base, Optional<Integer> nodes, Optional<In
             n = ceil(t, perNode);
         }
         n = Math.max(n, named);
-        return new Shape(n, ceil(t, n) * c, t, c, nodelist);
+        return new Shape(n, ceil(t, n) * c, t, c, nodelist, constraint);
     }
 
     private static int ceil(int a, int b) {

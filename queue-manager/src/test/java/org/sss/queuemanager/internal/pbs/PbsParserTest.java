@@ -145,6 +145,18 @@ class PbsParserTest {
     }
 
     @Test
+    void torquesNodePropertiesAreFeaturesEveryNodeMustHave() throws PbsException {
+        assertThat(parse("#PBS -l nodes=2:ppn=4:gpu:ib\ntrue\n").nodes())
+                .contains(new NodeShape(2, 4, List.of(), List.of("gpu", "ib")));
+        assertThat(parse("true\n", "-l", "nodes=n1:gpu:ppn=2+1:ppn=2:gpu").nodes())
+                .contains(new NodeShape(2, 2, List.of("n1"), List.of("gpu")));
+        assertThat(refusal("true\n", "-l", "nodes=n1:gpu+1")).hasMessage("-l nodes=n1:gpu+1: every part must ask the "
+                + "same features (gpu and )");
+        assertThat(refusal("true\n", "-l", "nodes=2:gpus=1")).hasMessageStartingWith("-l nodes=2:gpus=1: expected "
+                + "nodes=N[:ppn=M][:FEATURE...]");
+    }
+
+    @Test
     void theSuitesOwnExcludeAttributeTakesAHostList() throws PbsException {
         assertThat(parse("#PBS -W exclude=node[1-2],node5\ntrue\n").excludedNodes())
                 .containsExactly("node1", "node2", "node5");

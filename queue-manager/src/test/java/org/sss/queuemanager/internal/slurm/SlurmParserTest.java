@@ -153,7 +153,9 @@ class SlurmParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "--constraint=ib | unrecognized option --constraint",
+            "--constraint=ib*2 | --constraint=ib*2: only features joined by & (all of them on every node) are "
+                    + "supported: not OR lists, brackets or counts",
+            "-Ca&&b | -C=a&&b: bad feature name (empty)",
             "--gres=gpu:2 | unrecognized option --gres",
             "-x | -x: needs a value",
             "--nodelist=node[1-3 | --nodelist=node[1-3: invalid host list node[1-3: unbalanced brackets",
@@ -251,6 +253,13 @@ class SlurmParserTest {
         assertThat(options("-x", "n1,n1,n2").base().excludedNodes()).as("each once").containsExactly("n1", "n2");
         assertThat(options("--exclud=n[1-2]").base().excludedNodes()).as("abbreviated").containsExactly("n1", "n2");
         assertThatThrownBy(() -> options("--excl=n1")).hasMessage("--excl: ambiguous (--exclude, --exclusive)");
+    }
+
+    @Test
+    void readsTheFeaturesEveryNodeMustHave() throws SlurmParseException {
+        assertThat(script("#!/bin/sh\n#SBATCH --constraint=gpu&bigmem\n#SBATCH -N2\necho\n").shape(8).nodeShape())
+                .isEqualTo(new org.sss.queuemanager.internal.pbs.NodeShape(2, 1, List.of(), List.of("gpu", "bigmem")));
+        assertThat(options("-C", "ib").shape(8).features()).containsExactly("ib");
     }
 
     @Test

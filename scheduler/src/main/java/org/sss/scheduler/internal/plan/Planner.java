@@ -25,7 +25,8 @@ import org.sss.scheduler.SchedulingPolicy;
  * ahead of it but a job on nodes a reservation keeps from the head for that job's whole run (a reservation's users on
  * their own idle nodes). Nodes that are not usable (down, drained, offline) are never given out; a reservation's nodes go to its users
  * only while its window is open, and a job whose run would overlap the window is kept off them. A job that names nodes
- * is given every node it requires and none it excludes; one whose required node is not usable, or whose start cannot be
+ * is given every node it requires, none it excludes, and only nodes with the features it asks for; one whose required
+ * node is not usable, or whose start cannot be
  * known (the nodes it may have are held by jobs without walltimes), waits in no one's way rather than being the head.
  *
  * <p>First-fit takes jobs in submission order (priorities play no part) and starts each on the first usable free
@@ -108,8 +109,8 @@ public final class Planner {
          *     nodes and pass: an array's elements share one count)
          */
         int fitting(QueuedJob job) {
-            if (!job.excluded().isEmpty()) {
-                return fittingByExclusion.computeIfAbsent(List.of(job.ppn(), job.excluded()), key -> {
+            if (!job.excluded().isEmpty() || !job.features().isEmpty()) {
+                return fittingByExclusion.computeIfAbsent(List.of(job.ppn(), job.excluded(), job.features()), key -> {
                     int count = 0;
                     for (int i = 0; i < nodes.length; i++) {
                         count += fits(i, job) ? 1 : 0;
@@ -128,7 +129,8 @@ public final class Planner {
 
         boolean fits(int i, QueuedJob job) {
             return nodes[i].usable() && nodes[i].slots() >= job.ppn()
-                    && (job.excluded().isEmpty() || !job.excluded().contains(nodes[i].name()));
+                    && (job.excluded().isEmpty() || !job.excluded().contains(nodes[i].name()))
+                    && (job.features().isEmpty() || nodes[i].features().containsAll(job.features()));
         }
 
         /** @return the first node the job requires that cannot hold it (unknown, not usable, too few slots), or null */
@@ -290,13 +292,16 @@ public final class Planner {
         String unfit = state.unfitRequired(job);
         if (unfit != null) {
             waiting.put(job.id(), new Plan.Waiting("required node " + unfit + " is not available (unknown, down, "
-                    + "drained, offline, or fewer than " + job.ppn() + " slot(s))"));
+                    + "drained, offline, fewer than " + job.ppn() + " slot(s)" + (job.features().isEmpty() ? ""
+                    : ", or without " + String.join(" ", job.features().stream().sorted().toList())) + ")"));
             return false;
         }
         int fitting = state.fitting(job);
         if (fitting < job.nodes()) {
             waiting.put(job.id(), new Plan.Waiting("needs " + job.nodes() + " node(s) with " + job.ppn()
-                    + " slot(s)" + (job.excluded().isEmpty() ? "" : ", not excluded") + "; " + fitting + " usable"));
+                    + " slot(s)" + (job.features().isEmpty() ? "" : " and feature(s) "
+                    + String.join(" ", job.features().stream().sorted().toList()))
+                    + (job.excluded().isEmpty() ? "" : ", not excluded") + "; " + fitting + " usable"));
             return false;
         }
         return true;

@@ -18,9 +18,10 @@ import java.util.Set;
  * @param submitted when it was submitted (older first among equal priorities)
  * @param required  the nodes it must be given, by name (at most {@code nodes}); empty for any
  * @param excluded  the nodes it must not be given; empty for none
+ * @param features  what each of its nodes must offer; empty for nothing
  */
 public record QueuedJob(String id, String user, int nodes, int ppn, Duration walltime, long priority, Instant submitted,
-                        List<String> required, Set<String> excluded) {
+                        List<String> required, Set<String> excluded, Set<String> features) {
     /** Checks the values. */
     public QueuedJob {
         Objects.requireNonNull(id, "id");
@@ -31,6 +32,7 @@ public record QueuedJob(String id, String user, int nodes, int ppn, Duration wal
         walltime = walltime == null || walltime.isZero() || walltime.isNegative() ? null : walltime;
         required = List.copyOf(required);
         excluded = Set.copyOf(excluded);
+        features = Set.copyOf(features);
         if (required.size() > nodes) {
             throw new IllegalArgumentException("job " + id + " names " + required.size() + " nodes, needs " + nodes);
         }
@@ -38,12 +40,18 @@ public record QueuedJob(String id, String user, int nodes, int ppn, Duration wal
 
     /** A job that may go on any nodes. */
     public QueuedJob(String id, String user, int nodes, int ppn, Duration walltime, long priority, Instant submitted) {
-        this(id, user, nodes, ppn, walltime, priority, submitted, List.of(), Set.of());
+        this(id, user, nodes, ppn, walltime, priority, submitted, List.of(), Set.of(), Set.of());
     }
 
-    /** @return whether it names nodes it must or must not be given */
+    /** A job that names nodes but asks for no feature. */
+    public QueuedJob(String id, String user, int nodes, int ppn, Duration walltime, long priority, Instant submitted,
+                     List<String> required, Set<String> excluded) {
+        this(id, user, nodes, ppn, walltime, priority, submitted, required, excluded, Set.of());
+    }
+
+    /** @return whether it names nodes it must or must not be given, or features they must offer */
     public boolean choosesNodes() {
-        return !required.isEmpty() || !excluded.isEmpty();
+        return !required.isEmpty() || !excluded.isEmpty() || !features.isEmpty();
     }
 
     /**

@@ -123,4 +123,28 @@ class NodeChoicePlanTest {
         assertThat(plan.waiting().get("pinned").reason()).endsWith("; the nodes it names have no known end");
         assertThat(plan.waiting().get("onlyN1").reason()).endsWith("; the nodes it names have no known end");
     }
+
+    @Test
+    void aJobAskingForFeaturesGoesOnlyToNodesThatHaveThem() {
+        List<PlanNode> nodes = List.of(new PlanNode("n1", 4, true), new PlanNode("n2", 4, true, Set.of("gpu", "ib")),
+                new PlanNode("n3", 4, true, Set.of("gpu")));
+        for (Planner planner : List.of(backfill, firstFit)) {
+            QueuedJob both = new QueuedJob("both", "alice", 1, 1, HOUR, 0, NOW, List.of(), Set.of(), Set.of("gpu", "ib"));
+            QueuedJob gpus = new QueuedJob("gpus", "alice", 2, 1, HOUR, 0, NOW.plusSeconds(1), List.of(), Set.of(),
+                    Set.of("gpu"));
+            Plan plan = planner.plan(NOW, nodes, List.of(), List.of(both, gpus), List.of());
+            assertThat(plan.starts()).as("both takes n2; gpus then finds one gpu node free")
+                    .containsExactly(new Plan.Start("both", List.of("n2"), false));
+            plan = planner.plan(NOW, nodes, List.of(), List.of(gpus), List.of());
+            assertThat(plan.starts()).containsExactly(new Plan.Start("gpus", List.of("n2", "n3"), false));
+            QueuedJob wide = new QueuedJob("wide", "alice", 3, 1, HOUR, 0, NOW, List.of(), Set.of(), Set.of("gpu"));
+            plan = planner.plan(NOW, nodes, List.of(), List.of(wide), List.of());
+            assertThat(plan.waiting().get("wide").reason()).isEqualTo("needs 3 node(s) with 1 slot(s) and feature(s) gpu; "
+                    + "2 usable");
+            QueuedJob pinned = new QueuedJob("pinned", "alice", 1, 1, HOUR, 0, NOW, List.of("n1"), Set.of(), Set.of("gpu"));
+            plan = planner.plan(NOW, nodes, List.of(), List.of(pinned), List.of());
+            assertThat(plan.waiting().get("pinned").reason()).startsWith("required node n1 is not available")
+                    .endsWith("or without gpu)");
+        }
+    }
 }

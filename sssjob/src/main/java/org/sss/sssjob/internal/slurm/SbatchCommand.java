@@ -51,6 +51,7 @@ public final class SbatchCommand {
             new LongOptions.Spec("nodelist", 'w', true),
             new LongOptions.Spec("exclude", 'x', true),
             new LongOptions.Spec("signal", '\0', true),
+            new LongOptions.Spec("constraint", 'C', true),
             new LongOptions.Spec("mail-type", '\0', true),
             new LongOptions.Spec("mail-user", '\0', true),
             new LongOptions.Spec("nice", '\0', false, true),

@@ -46,6 +46,8 @@ final class ScontrolJob {
         String excluded = SlurmJobs.compressed(job, "excluded-nodes");
         line(out, "   ", "ReqNodeList=" + (required.isEmpty() ? "(null)" : required),
                 "ExcNodeList=" + (excluded.isEmpty() ? "(null)" : excluded));
+        String features = job.get("features").strip();
+        line(out, "   ", "Features=" + (features.isEmpty() ? "(null)" : String.join("&", features.split("\\s+"))));
         String nodes = SlurmJobs.nodeList(job);
         line(out, "   ", "NodeList=" + (nodes.isEmpty() ? "(null)" : nodes));
         int nodeCount = Integer.parseInt(orZero(job.get("nodes")));

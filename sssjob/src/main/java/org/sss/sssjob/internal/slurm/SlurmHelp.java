@@ -49,6 +49,8 @@ final class SlurmHelp {
                                               as many nodes as named (squeue's reason while one is down:
                                               ReqNodeNotAvail)
                   -x, --exclude=LIST          nodes the job must not be given
+                  -C, --constraint=FEATURES   features every node of the job must have (the configuration's
+                                              <node features>): one, or several joined by & (gpu&bigmem)
                       --signal=[B:]SIG[@SECS] send SIG (USR1, 10, ...) SECS (default 60) before the time limit:
                                               to the script and all it started, or with B: to its shell alone
                   -A, --account=NAME          account to charge
@@ -95,7 +97,7 @@ final class SlurmHelp {
                                           %l time limit  %D nodes  %R nodes or (reason)  %P partition
                                           %N node list  %C cpus  %V submit time  %S start time  %r reason
                                           %a account  %A array job id  %n nodes required (-w)
-                                          %x nodes excluded (-x)  %% percent
+                                          %x nodes excluded (-x)  %f features (-C)  %% percent
                                           default "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R"
                 Reasons: (None), (Resources), (Dependency), (JobHeldUser), (JobArrayTaskLimit), (BeginTime),
                 (ReqNodeNotAvail).

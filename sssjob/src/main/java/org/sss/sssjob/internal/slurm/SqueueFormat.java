@@ -58,9 +58,9 @@ final class SqueueFormat {
                 text.append('%');
                 continue;
             }
-            if ("ijutTMlDRPNCVSraAnx".indexOf(field) < 0) {
+            if ("ijutTMlDRPNCVSraAnxf".indexOf(field) < 0) {
                 throw CliException.usage("--format: field %" + field + " is not supported (supported: "
-                        + "%i %j %u %t %T %M %l %D %R %P %N %C %V %S %r %a %A %n %x)");
+                        + "%i %j %u %t %T %M %l %D %R %P %N %C %V %S %r %a %A %n %x %f)");
             }
             items.add(new Item(text.toString(), '\0', 0, false));
             text.setLength(0);
@@ -122,6 +122,7 @@ final class SqueueFormat {
             case 'A' -> "ARRAY_JOB_ID";
             case 'n' -> "REQ_NODES";
             case 'x' -> "EXC_NODES";
+            case 'f' -> "FEATURES";
             default -> throw new IllegalStateException("no title for %" + field);
         };
     }
@@ -148,6 +149,7 @@ final class SqueueFormat {
             case 'A' -> String.valueOf(SlurmJobs.sequence(job));
             case 'n' -> SlurmJobs.compressed(job, "required-nodes");
             case 'x' -> SlurmJobs.compressed(job, "excluded-nodes");
+            case 'f' -> job.get("features").isBlank() ? "(null)" : String.join("&", job.get("features").strip().split("\\s+"));
             default -> throw new IllegalStateException("no value for %" + field);
         };
     }
