@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,112 +55,6 @@ public final class Planner {
         this.policy = policy;
     }
 
-    /** The state of the nodes during one pass. */
-    private static final class Nodes {
-        final PlanNode[] nodes;
-        final Map<String, Integer> index = new HashMap<>();
-        final Instant[] availableAt;
-        /** Usable nodes nobody holds now, by index (ordered, so that picks are deterministic). */
-        final BitSet free;
-        final List<List<Reservation>> reservations = new ArrayList<>();
-        final Map<Integer, Integer> fittingByPpn = new HashMap<>();
-        final Map<List<Object>, Integer> fittingByExclusion = new HashMap<>();
-        int freeCount;
-
-        Nodes(Instant now, List<PlanNode> list, List<RunningJob> running, List<Reservation> reserved) {
-            nodes = list.toArray(PlanNode[]::new);
-            availableAt = new Instant[nodes.length];
-            free = new BitSet(nodes.length);
-            for (int i = 0; i < nodes.length; i++) {
-                index.put(nodes[i].name(), i);
-                availableAt[i] = nodes[i].usable() ? now : Instant.MAX;
-                free.set(i, nodes[i].usable());
-                reservations.add(List.of());
-            }
-            for (RunningJob job : running) {
-                Instant end = job.expectedEnd() == null ? Instant.MAX : job.expectedEnd().isBefore(now) ? now
-                        : job.expectedEnd();
-                for (String name : job.nodes()) {
-                    Integer i = index.get(name);
-                    if (i != null) {
-                        free.clear(i);
-                        if (nodes[i].usable()) {
-                            availableAt[i] = end;
-                        }
-                    }
-                }
-            }
-            for (Reservation reservation : reserved) {
-                for (String name : reservation.nodes()) {
-                    Integer i = index.get(name);
-                    if (i != null) {
-                        List<Reservation> onNode = new ArrayList<>(reservations.get(i));
-                        onNode.add(reservation);
-                        reservations.set(i, onNode);
-                    }
-                }
-            }
-            freeCount = free.cardinality();
-        }
-
-        /**
-         * @return how many usable nodes have the job's slots and are not excluded (counted once per ppn, excluded
-         *     nodes and pass: an array's elements share one count)
-         */
-        int fitting(QueuedJob job) {
-            if (!job.excluded().isEmpty() || !job.features().isEmpty()) {
-                return fittingByExclusion.computeIfAbsent(List.of(job.ppn(), job.excluded(), job.features()), key -> {
-                    int count = 0;
-                    for (int i = 0; i < nodes.length; i++) {
-                        count += fits(i, job) ? 1 : 0;
-                    }
-                    return count;
-                });
-            }
-            return fittingByPpn.computeIfAbsent(job.ppn(), ppn -> {
-                int count = 0;
-                for (PlanNode node : nodes) {
-                    count += node.usable() && node.slots() >= ppn ? 1 : 0;
-                }
-                return count;
-            });
-        }
-
-        boolean fits(int i, QueuedJob job) {
-            return nodes[i].usable() && nodes[i].slots() >= job.ppn()
-                    && (job.excluded().isEmpty() || !job.excluded().contains(nodes[i].name()))
-                    && (job.features().isEmpty() || nodes[i].features().containsAll(job.features()));
-        }
-
-        /** @return the first node the job requires that cannot hold it (unknown, not usable, too few slots), or null */
-        String unfitRequired(QueuedJob job) {
-            for (String name : job.required()) {
-                Integer i = index.get(name);
-                if (i == null || !fits(i, job)) {
-                    return name;
-                }
-            }
-            return null;
-        }
-
-        /** @return the reservation keeping the job off node i over [from, until), or null */
-        Reservation excluding(int i, QueuedJob job, Instant from, Instant until) {
-            for (Reservation reservation : reservations.get(i)) {
-                if (reservation.excludes(job.user(), from, until)) {
-                    return reservation;
-                }
-            }
-            return null;
-        }
-
-        void take(List<Integer> chosen, Instant until) {
-            for (int i : chosen) {
-                free.clear(i);
-                availableAt[i] = until;
-                freeCount--;
-            }
-        }
-    }
 
     /** The head's own reservation: when it starts and on which nodes. */
     private record HeadReservation(QueuedJob job, Instant start, boolean[] nodes) {
@@ -193,7 +86,7 @@ public final class Planner {
      */
     public Plan plan(Instant now, List<PlanNode> nodes, List<RunningJob> running, List<QueuedJob> queued,
                      List<Reservation> reservations, boolean explain) {
-        Nodes state = new Nodes(now, nodes, running, reservations);
+        PlanState state = new PlanState(now, nodes, running, reservations);
         List<QueuedJob> order = new ArrayList<>(queued);
         order.sort(policy == SchedulingPolicy.FIRST_FIT ? SUBMISSION : ORDER);
         if (policy == SchedulingPolicy.FIRST_FIT) {
@@ -248,7 +141,7 @@ public final class Planner {
     }
 
     /** First-fit: each job in submission order on the first nodes free now, until one cannot start. */
-    private static Plan firstFit(Nodes state, List<QueuedJob> order, Instant now, boolean explain) {
+    private static Plan firstFit(PlanState state, List<QueuedJob> order, Instant now, boolean explain) {
         List<Plan.Start> starts = new ArrayList<>();
         Map<String, Plan.Waiting> waiting = new LinkedHashMap<>();
         QueuedJob first = null;
@@ -288,7 +181,7 @@ public final class Planner {
      * @return whether the usable nodes could ever hold the job (enough of them, every node it requires among them);
      *     if not, says why it waits
      */
-    private static boolean fitsAtAll(Nodes state, QueuedJob job, Map<String, Plan.Waiting> waiting) {
+    private static boolean fitsAtAll(PlanState state, QueuedJob job, Map<String, Plan.Waiting> waiting) {
         String unfit = state.unfitRequired(job);
         if (unfit != null) {
             waiting.put(job.id(), new Plan.Waiting("required node " + unfit + " is not available (unknown, down, "
@@ -308,7 +201,7 @@ public final class Planner {
     }
 
     /** @return how many nodes free now could hold the job, reservations aside (none while a node it requires is busy) */
-    private static int freeFitting(Nodes state, QueuedJob job) {
+    private static int freeFitting(PlanState state, QueuedJob job) {
         for (String name : job.required()) {
             if (!state.free.get(state.index.get(name))) {
                 return 0;
@@ -324,7 +217,7 @@ public final class Planner {
     }
 
     /** @return for each node, whether no reservation keeps the job off it over the whole of [from, until) */
-    private static boolean[] notReservedAgainst(Nodes state, QueuedJob job, Instant from, Instant until) {
+    private static boolean[] notReservedAgainst(PlanState state, QueuedJob job, Instant from, Instant until) {
         boolean[] open = new boolean[state.nodes.length];
         for (int i = 0; i < open.length; i++) {
             open[i] = true;
@@ -342,7 +235,7 @@ public final class Planner {
      * @param avoid nodes it must not take (the head's), or null
      * @return the first free nodes that fit, or null when there are not enough
      */
-    private static List<Integer> pickNow(Nodes state, QueuedJob job, Instant now, Instant end, boolean[] avoid) {
+    private static List<Integer> pickNow(PlanState state, QueuedJob job, Instant now, Instant end, boolean[] avoid) {
         if (state.freeCount < job.nodes()) {
             return null;
         }
@@ -370,7 +263,7 @@ public final class Planner {
      * The head's reservation: the earliest time enough nodes fitting it are available and not kept from it by a
      * reservation over its whole run; its nodes are chosen among those busy now first.
      */
-    private static HeadReservation reserve(Nodes state, QueuedJob job, Instant now, List<Reservation> reservations) {
+    private static HeadReservation reserve(PlanState state, QueuedJob job, Instant now, List<Reservation> reservations) {
         TreeSet<Instant> times = new TreeSet<>();
         times.add(now);
         List<Instant> available = new ArrayList<>();
@@ -432,7 +325,7 @@ public final class Planner {
     }
 
     /** @return whether every node the job requires is among the candidates */
-    private static boolean allRequiredAmong(Nodes state, QueuedJob job, List<Integer> busyNow, List<Integer> freeNow) {
+    private static boolean allRequiredAmong(PlanState state, QueuedJob job, List<Integer> busyNow, List<Integer> freeNow) {
         if (job.required().isEmpty()) {
             return true;
         }
@@ -448,7 +341,7 @@ public final class Planner {
     }
 
     /** One line on what keeps a job from starting now. */
-    private static String whyNot(Nodes state, QueuedJob job, Instant now, Instant end) {
+    private static String whyNot(PlanState state, QueuedJob job, Instant now, Instant end) {
         int free = 0;
         Reservation blocking = null;
         for (int i = state.free.nextSetBit(0); i >= 0; i = state.free.nextSetBit(i + 1)) {
@@ -474,7 +367,7 @@ public final class Planner {
         return blocking == null ? resources : resources + " (reservation " + blocking.id() + " holds others)";
     }
 
-    private static List<String> names(Nodes state, boolean[] chosen) {
+    private static List<String> names(PlanState state, boolean[] chosen) {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < chosen.length; i++) {
             if (chosen[i]) {
@@ -484,7 +377,7 @@ public final class Planner {
         return names;
     }
 
-    private static List<String> names(Nodes state, List<Integer> chosen) {
+    private static List<String> names(PlanState state, List<Integer> chosen) {
         List<String> names = new ArrayList<>(chosen.size());
         for (int i : chosen) {
             names.add(state.nodes[i].name());
