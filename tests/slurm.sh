@@ -258,7 +258,7 @@ out="$(as "$ALICE" "$B/sbatch" -w node9 --wrap true 2>&1)"; status=$?
 check "sbatch -w node9 (no such node): exit 2, the error names it" \
   test "$status" -eq 2 -a -n "$(grep -- '--nodelist: unknown node node9' <<<"$out")"
 out="$(as "$ALICE" "$B/sbatch" -N 3 -x node1 --wrap true 2>&1)"; status=$?
-check "sbatch -N 3 -x node1 on three nodes: exit 2, too few left" test "$status" -eq 2 -a -n "$(grep -- '--exclude: 2 node' <<<"$out")"
+check "sbatch -N 3 -x node1 on three nodes: exit 2, too few left" test "$status" -eq 2 -a -n "$(grep -- '--exclude: only 2 node' <<<"$out")"
 printf '#!/bin/sh\n#PBS -l nodes=node2:ppn=2\n#PBS -j oe\nsort -u "$PBS_NODEFILE"\n' >"$A/named.pbs" && chown "$ALICE" "$A/named.pbs"
 NAMED="$(as "$ALICE" "$B/qsub" -N named named.pbs)"
 as "$ALICE" "$B/sssjob" wait --quiet "$NAMED"
@@ -274,9 +274,11 @@ check "squeue -o %f shows what a job asks for" test "$(as "$ALICE" "$B/squeue" -
 wait_until 60 'finished "$GPU" && finished "${PGPU%%.*}"'
 check "sbatch -C 'gpu&ib' ran on node2, the node with both" test "$(cat "$A/gpu.out" 2>/dev/null)" = "on node2"
 check "qsub -l nodes=1:gpu ran on node2" test "$(cat "$A/pgpu.o${PGPU%%.*}" 2>/dev/null)" = node2
+check "sinfo -o '%N %f' lists the nodes by their features" \
+  test "$(as "$ALICE" "$B/sinfo" -h -p batch -o '%N %f' | tr '\n' ';')" = "node[1,3] (null);node2 gpu,ib;"
 out="$(as "$ALICE" "$B/sbatch" -C bigmem --wrap true 2>&1)"; status=$?
 check "sbatch -C bigmem (no node has it): exit 2, saying so" \
-  test "$status" -eq 2 -a -n "$(grep -- '--constraint: 0 node(s) with 1 or more slots and feature(s) bigmem' <<<"$out")"
+  test "$status" -eq 2 -a -n "$(grep -- '--constraint: only 0 node(s) have 1 or more slots and feature(s) bigmem' <<<"$out")"
 
 # 3f. --signal: USR1 eight seconds before a ten-second limit reaches the script's shell (B:), whose trap saves its
 # work and ends the job well before the kill; without B: the script's children get it too.
@@ -295,7 +297,8 @@ SIG="$(as "$ALICE" "$B/sbatch" --parsable signal.sh)"
 wait_until 60 'finished "$SIG"'
 check "sbatch --time=0:10 --signal=B:USR1@8: the script's trap ran and the job completed (exit 0) before its limit" \
   test "$(cat "$A/signal.out" 2>/dev/null | tr '\n' ' ')" = "started caught USR1 " \
-  -a -n "$(as "$ALICE" "$B/scontrol" show job "$SIG" | grep '^   JobState=COMPLETED .*ExitCode=0:0\|^   JobState=COMPLETED ')"
+  -a -n "$(as "$ALICE" "$B/scontrol" show job "$SIG" | grep '^   JobState=COMPLETED ')" \
+  -a -n "$(as "$ALICE" "$B/scontrol" show job "$SIG" | grep ' ExitCode=0:0$')"
 WHOLE="$(as "$ALICE" "$B/sbatch" --parsable --time=0:10 --signal=USR2@8 -o whole.out --wrap 'trap "echo shell got USR2" USR2; sleep 30; echo "sleep ended: $?"')"
 wait_until 60 'finished "$WHOLE"'
 check "... --signal=USR2@8 (no B:): the shell and its child both got it (the sleep ended by the signal, 140)" \

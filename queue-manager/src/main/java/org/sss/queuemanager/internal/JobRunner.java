@@ -55,6 +55,8 @@ public final class JobRunner implements AutoCloseable {
             Thread.ofPlatform().daemon().name("qm-timers").factory());
     private final Map<String, ScheduledFuture<?>> walltimes = new ConcurrentHashMap<>();
     private final Map<String, ScheduledFuture<?>> endSignals = new ConcurrentHashMap<>();
+    /** How often a --signal the process manager could not take is tried. */
+    private static final int END_SIGNAL_TRIES = 3;
     /** Jobs whose create is on its way, by id: true once a cancel asked to kill the group as soon as it exists. */
     private final Map<String, Boolean> launching = new ConcurrentHashMap<>();
     private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
@@ -349,7 +351,7 @@ public final class JobRunner implements AutoCloseable {
         if (job.spec().endSignal() != null) {
             // At least once: after a restart past its time it is sent again at once, rather than never.
             long signalLeft = left - job.spec().endSignal().secondsBefore() * 1000L;
-            ScheduledFuture<?> signalTimer = timers.schedule(() -> endSignalDue(job.id(), pgid),
+            ScheduledFuture<?> signalTimer = timers.schedule(() -> endSignalDue(job.id(), pgid, 1),
                     Math.max(0, signalLeft), TimeUnit.MILLISECONDS);
             ScheduledFuture<?> earlier = endSignals.put(job.id(), signalTimer);
             if (earlier != null) {
@@ -358,7 +360,8 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
-    private void endSignalDue(String id, String pgid) {
+    /** Sends a job's --signal, tried up to {@value #END_SIGNAL_TRIES} times a second apart while it cannot be. */
+    private void endSignalDue(String id, String pgid, int attempt) {
         endSignals.remove(id);
         table.get(id).filter(job -> job.state() == Job.State.RUNNING && pgid.equals(job.pgid())).ifPresent(job -> {
             org.sss.queuemanager.internal.pbs.EndSignal end = job.spec().endSignal();
@@ -367,8 +370,14 @@ public final class JobRunner implements AutoCloseable {
             try {
                 processManager.signal(pgid, end.signal(), !end.shellOnly(), end.shellOnly() ? 0 : null);
             } catch (SssException e) {
-                LOG.warn("queue-manager: job {}: signal {} before its walltime not delivered: {}", id, end.signal(),
-                        e.getMessage());
+                boolean again = attempt < END_SIGNAL_TRIES && e.code() != org.sss.lib.error.ErrorCode.INVALID_STATE
+                        && e.code() != org.sss.lib.error.ErrorCode.NOT_FOUND && !closed;
+                LOG.warn("queue-manager: job {}: signal {} before its walltime not delivered{}: {}", id, end.signal(),
+                        again ? " (trying again in 1 s)" : "", e.getMessage());
+                if (again) {
+                    endSignals.put(id, timers.schedule(() -> endSignalDue(id, pgid, attempt + 1), 1,
+                            TimeUnit.SECONDS));
+                }
             }
         });
     }

@@ -57,6 +57,7 @@ public final class JobService implements AutoCloseable {
         this.store = store;
         this.table = table;
         this.nodes = new NodeDirectory(components);
+        table.checkFeaturesWith(nodes::lacking);
         this.submissions = new Submissions(settings, table, nodes::check);
         this.events = new OutboxSender(store.outbox(), components, "queue-manager");
         this.runner = new JobRunner(table, new ProcessManagerClient(components), new JobSpool(settings.spool()), job -> {
@@ -144,7 +145,7 @@ public final class JobService implements AutoCloseable {
         nodes.check(nodeNames);
         Optional<Job> asked = table.get(id);
         if (asked.isPresent()) {
-            checkFeatures(asked.get(), nodeNames);
+            nodes.freshen(nodeNames, asked.get().spec().nodeChoice().features());
         }
         Set<String> marked = runner.willLaunch(List.of(id));
         Job started;
@@ -156,15 +157,6 @@ public final class JobService implements AutoCloseable {
         }
         runner.launch(started);
         return started;
-    }
-
-    /** Refuses a start on a node without the features its job asks for (the node state manager's features). */
-    private void checkFeatures(Job job, List<String> nodeNames) throws SssException {
-        String lacking = nodes.lacking(nodeNames, job.spec().nodeChoice().features());
-        if (lacking != null) {
-            throw SssException.invalidRequest("job " + job.id() + " cannot start on " + String.join(" ", nodeNames)
-                    + ": node " + lacking + " lacks feature(s) " + String.join(" ", job.spec().nodeChoice().features()));
-        }
     }
 
     /**
@@ -182,7 +174,7 @@ public final class JobService implements AutoCloseable {
             try {
                 nodes.check(start.getValue());
                 Job known = table.get(id).orElseThrow(() -> SssException.notFound("no job " + id));
-                checkFeatures(known, start.getValue());
+                nodes.freshen(start.getValue(), known.spec().nodeChoice().features());
                 allowed.add(new JobTable.Start(id, start.getValue(), pgidOf(known)));
             } catch (SssException e) {
                 LOG.info("queue-manager: job {}: start on {} refused: {}", id, String.join(",", start.getValue()),

@@ -44,6 +44,19 @@ public final class JobTable {
     private final NavigableMap<Order, Job> unfinished = new TreeMap<>();
     private final JobIndex index = new JobIndex();
     private final AtomicLong sequence;
+    /** Which of a start's nodes lacks its job's features (the node state manager's, as last learned). */
+    private volatile NodeFeatures nodeFeatures = (nodes, features) -> null;
+
+    /** Tells which node of a start lacks the features its job asks for. */
+    @FunctionalInterface
+    public interface NodeFeatures {
+        /**
+         * @param nodes    a start's nodes
+         * @param features what each must offer
+         * @return the first node without them, or null; never blocks (it is asked under the table's lock)
+         */
+        String lacking(List<String> nodes, List<String> features);
+    }
 
     /** Submission order: the job number, then the array index. */
     private record Order(long sequence, int index) implements Comparable<Order> {
@@ -56,6 +69,11 @@ public final class JobTable {
             int bySequence = Long.compare(sequence, other.sequence);
             return bySequence != 0 ? bySequence : Integer.compare(index, other.index);
         }
+    }
+
+    /** @param check how starts are checked against the nodes' features from now on */
+    public void checkFeaturesWith(NodeFeatures check) {
+        nodeFeatures = check;
     }
 
     /**
@@ -293,6 +311,10 @@ public final class JobTable {
             throw SssException.invalidRequest("a node is listed twice: " + String.join(" ", nodes));
         }
         String refusal = job.spec().nodeChoice().refusal(nodes);
+        String lacking = refusal == null ? nodeFeatures.lacking(nodes, job.spec().nodeChoice().features()) : null;
+        if (lacking != null) {
+            refusal = "node " + lacking + " lacks feature(s) " + String.join(" ", job.spec().nodeChoice().features());
+        }
         if (refusal != null) {
             throw SssException.invalidRequest("job " + id + " cannot start on " + String.join(" ", nodes) + ": "
                     + refusal);

@@ -57,6 +57,13 @@ final class NodeChoices {
                 throw SssException.badValue(required + ": node " + node + " is also excluded (" + exclude + ")");
             }
         }
+        for (String host : shape.hosts()) {
+            if (!sbatch && settings.nodes().stream().anyMatch(node -> node.features().contains(host))
+                    && settings.nodes().stream().noneMatch(node -> node.name().equals(host))) {
+                throw SssException.badValue(required + ": " + host + " is a feature, not a node (a node with it: "
+                        + "-l nodes=1:" + host + ")");
+            }
+        }
         check(shape.hosts(), required);
         check(excluded, exclude);
         if (!settings.nodes().isEmpty()) {
@@ -77,11 +84,12 @@ final class NodeChoices {
             long fitting = settings.nodes().stream().filter(node -> node.slots() >= shape.ppn()
                     && !excludedSet.contains(node.name()) && node.features().containsAll(shape.features())).count();
             if (fitting < shape.nodes()) {
-                String option = !shape.features().isEmpty() ? features : exclude;
-                throw SssException.badValue(option + ": " + fitting + " node(s) with " + shape.ppn()
+                String option = shape.features().isEmpty() ? exclude : excluded.isEmpty() ? features
+                        : features + " and " + exclude;
+                throw SssException.badValue(option + ": only " + fitting + " node(s) have " + shape.ppn()
                         + " or more slots" + (shape.features().isEmpty() ? ""
                         : " and feature(s) " + String.join(" ", shape.features()))
-                        + (excluded.isEmpty() ? "" : ", not excluded,") + " for a job of " + shape.nodes());
+                        + (excluded.isEmpty() ? "" : " and are not excluded") + "; the job needs " + shape.nodes());
             }
         }
         return new NodeChoice(shape.hosts(), excluded, shape.features());

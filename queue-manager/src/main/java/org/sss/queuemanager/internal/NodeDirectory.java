@@ -52,6 +52,25 @@ final class NodeDirectory {
         return null;
     }
 
+    /**
+     * Learns the nodes' features again from the node state manager (at most once a second) when one of a start's
+     * nodes seems to lack its job's: a copy that missed an event would otherwise refuse a start the scheduler, which
+     * reads them afresh, keeps proposing. Call it outside the job table's lock: it may ask.
+     *
+     * @param nodes    a start's nodes
+     * @param features what its job asks of each
+     */
+    void freshen(List<String> nodes, List<String> features) {
+        if (lacking(nodes, features) == null || !mayAsk()) {
+            return;
+        }
+        try {
+            ask().forEach(this::note);
+        } catch (SssException e) {
+            // the start is then checked against what is known
+        }
+    }
+
     private static Set<String> featuresOf(NodeStateType node) {
         String features = node.getFeatures();
         return features == null || features.isBlank() ? Set.of() : Set.copyOf(Arrays.asList(features.strip().split("\\s+")));

@@ -43,13 +43,18 @@ public final class NodeUsageOperations {
     private NodeUsage usage() {
         Map<String, NodeUsageType> byName = new LinkedHashMap<>();
         for (ClusterNodes.Node node : settings.nodes()) {
-            byName.put(node.name(), node(node.name(), node.slots(), "unknown", null));
+            NodeUsageType usage = node(node.name(), node.slots(), "unknown", null);
+            usage.setFeatures(node.features().isEmpty() ? null : String.join(" ", node.features().stream().sorted().toList()));
+            byName.put(node.name(), usage);
         }
         try {
             for (NodeStateType state : service.nodeStates()) {
                 NodeUsageType known = byName.get(state.getName());
                 int slots = state.getSlots() != null ? state.getSlots() : known != null ? known.getSlots() : 1;
-                byName.put(state.getName(), node(state.getName(), slots, state.getState().value(), state.getReason()));
+                NodeUsageType usage = node(state.getName(), slots, state.getState().value(), state.getReason());
+                usage.setFeatures(state.getFeatures() != null ? state.getFeatures()
+                        : known != null ? known.getFeatures() : null);
+                byName.put(state.getName(), usage);
             }
         } catch (SssException e) {
             LOG.warn("queue-manager: node-usage-query: node states unknown, the node state manager did not answer: {}",

@@ -131,7 +131,8 @@ public final class Submissions {
         }
         Job.JobSpec old = job.spec();
         QueueManagerSettings.Queue queue = queue(change.queue().orElse(old.queue()), old.user(), false);
-        NodeShape shape = change.nodes().orElse(new NodeShape(old.nodes(), old.ppn(), old.nodeChoice().required()));
+        NodeShape shape = change.nodes().orElse(new NodeShape(old.nodes(), old.ppn(), old.nodeChoice().required(),
+                old.nodeChoice().features()));
         checkShape(shape, queue, false);
         NodeChoice nodeChoice = change.nodes().isEmpty() && change.excludedNodes().isEmpty() ? old.nodeChoice()
                 : nodeChoices.checked(shape, change.excludedNodes().isEmpty() ? old.nodeChoice().excluded()
@@ -149,7 +150,7 @@ public final class Submissions {
                 change.priority().orElse(old.priority()), change.account().orElse(old.account()), old.workdir(),
                 old.submitHost(), old.scriptName(), old.script(), old.outputPath(), old.errorPath(), old.join(), depend,
                 old.mailEvents(), old.mailUsers(), old.environment(), limitsOf(change, old.limits()), old.arrayLimit(),
-                change.begin().orElse(old.begin()), nodeChoice, old.endSignal());
+                change.begin().orElse(old.begin()), nodeChoice, keptEndSignal(old, walltime));
     }
 
     private String owner(JobSubmit request, Principal principal) throws SssException {
@@ -221,6 +222,16 @@ public final class Submissions {
                 String.join(",", asked.mailUsers()), environment, limitsOf(asked, JobLimits.NONE),
                 index == null ? null : asked.array().flatMap(ArraySpec::maxRunning).orElse(null),
                 asked.begin().orElse(null), nodeChoice, endSignal(asked, walltime));
+    }
+
+    /** A job's --signal through a qalter, which may not take away the walltime it is sent before. */
+    private static org.sss.queuemanager.internal.pbs.EndSignal keptEndSignal(Job.JobSpec old, long walltime)
+            throws SssException {
+        if (old.endSignal() != null && walltime <= 0) {
+            throw SssException.badValue("-l walltime: the job has --signal=" + old.endSignal() + ", which needs a "
+                    + "time limit to be sent before");
+        }
+        return old.endSignal();
     }
 
     /** sbatch's --signal, refused for a job without a time limit (there is no end to signal before). */

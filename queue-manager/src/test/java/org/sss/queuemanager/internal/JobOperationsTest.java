@@ -316,7 +316,7 @@ class JobOperationsTest extends QueueManagerOperationsTestBase {
         assertThat(submit(null, "#PBS -l nodes=node1&#10;#PBS -W exclude=node1&#10;", ALICE))
                 .contains("-l nodes: node node1 is also excluded (-W exclude)");
         assertThat(submit(null, "#PBS -l nodes=2&#10;#PBS -W exclude=node2&#10;", ALICE))
-                .contains("-W exclude: 1 node(s) with 1 or more slots, not excluded, for a job of 2");
+                .contains("-W exclude: only 1 node(s) have 1 or more slots and are not excluded; the job needs 2");
         String reply = submit(OWN, "#PBS -l nodes=node2&#10;", SCHEDULER);
         assertThat(reply).contains("required-nodes=\"node2\"");
         String id = reply.replaceFirst("(?s).*<job id=\"(\\d+)\".*", "$1");
@@ -328,7 +328,9 @@ class JobOperationsTest extends QueueManagerOperationsTestBase {
     @Test
     void featuresAreCheckedAtSubmissionAndHeldToAtTheStart() {
         assertThat(submit(null, "#PBS -l nodes=1:bigmem&#10;", ALICE)).contains("code=\"bad-value\"")
-                .contains("-l nodes: 0 node(s) with 1 or more slots and feature(s) bigmem for a job of 1");
+                .contains("-l nodes: only 0 node(s) have 1 or more slots and feature(s) bigmem; the job needs 1");
+        assertThat(submit(null, "#PBS -l nodes=gpu&#10;", ALICE)).contains("-l nodes: gpu is a feature, not a node "
+                + "(a node with it: -l nodes=1:gpu)");
         assertThat(submit(null, "#PBS -l nodes=node1:gpu&#10;", ALICE)).contains("-l nodes: node node1 lacks feature(s) gpu");
         String reply = submit(OWN, "#PBS -l nodes=1:ppn=2:gpu&#10;", SCHEDULER);
         assertThat(reply).contains("features=\"gpu\"").contains("ppn=\"2\"");
@@ -348,6 +350,10 @@ class JobOperationsTest extends QueueManagerOperationsTestBase {
                 .contains("excluded-nodes=\"node1\"").contains("walltime=\"300\"");
         assertThat(send(modify.formatted("nodes=node1"), ALICE)).contains("code=\"bad-value\"")
                 .contains("-l nodes: node node1 is also excluded (-W exclude)");
+        assertThat(submit(null, "#PBS -l nodes=1:gpu&#10;", ALICE)).contains("features=\"gpu\"");
+        assertThat(send("<job-modify><job id=\"2\"/><option>-W</option><option>exclude=node1</option></job-modify>",
+                ALICE)).as("an exclusion keeps the features").contains("features=\"gpu\"")
+                .contains("excluded-nodes=\"node1\"");
         String renamed = send(modify.formatted("nodes=1"), ALICE);
         assertThat(renamed).as("a new shape replaces the named nodes").doesNotContain("required-nodes")
                 .contains("excluded-nodes=\"node1\"");
@@ -358,6 +364,31 @@ class JobOperationsTest extends QueueManagerOperationsTestBase {
         String reply = sendTimeless("<job-submit dialect=\"slurm\" workdir=\"/home/w\"><script name=\"job.sh\">"
                 + "#!/bin/sh&#10;#SBATCH --signal=B:SIGUSR1@30&#10;true&#10;</script></job-submit>", ALICE);
         assertThat(reply).contains("end-signal=\"B:USR1@30\"").contains("walltime=\"600\"");
+        String id = reply.replaceFirst("(?s).*<job id=\"(\\d+)\".*", "$1");
+        assertThat(send("<job-modify><job id=\"" + id + "\"/><option>-q</option><option>fast</option><option>-l</option>"
+                + "<option>walltime=0</option></job-modify>", ALICE)).as("a qalter may not take its walltime away")
+                .contains("code=\"bad-value\"").contains("the job has --signal=B:USR1@30, which needs a time limit");
+        assertThat(sendTimeless("<job-submit dialect=\"slurm\" workdir=\"/home/w\"><script name=\"job.sh\">"
+                + "#!/bin/sh&#10;#SBATCH --signal=USR1 -p fast&#10;true&#10;</script></job-submit>", ALICE))
+                .as("a queue without a default walltime").contains("code=\"bad-value\"")
+                .contains("--signal=USR1@60: the job has no time limit to signal before");
+    }
+
+    @Test
+    void theSignalGoesToTheShellAloneOrTheWholeGroupItsTimeBeforeTheWalltime() {
+        for (String spec : List.of("B:USR1@2", "USR2@2")) {
+            String reply = sendTimeless("<job-submit dialect=\"slurm\" user=\"" + OWN + "\" workdir=\"/home/w\">"
+                    + "<script name=\"job.sh\">#!/bin/sh&#10;#SBATCH --time=0:03 --signal=" + spec
+                    + "&#10;true&#10;</script></job-submit>", SCHEDULER);
+            String id = reply.replaceFirst("(?s).*<job id=\"(\\d+)\".*", "$1");
+            long before = System.nanoTime();
+            assertThat(send("<job-start id=\"" + id + "\" nodes=\"node" + id + "\"/>", SCHEDULER)).contains("running");
+            await().atMost(Duration.ofSeconds(5)).until(() -> signalled.size() == Integer.parseInt(id));
+            assertThat((System.nanoTime() - before) / 1_000_000).as("about a second after the start, not at once")
+                    .isGreaterThanOrEqualTo(800);
+        }
+        assertThat(signalled).extracting(request -> request.getSignal() + " " + request.getScope().value() + " "
+                + request.getRank()).containsExactly("USR1 single 0", "USR2 group null");
     }
 
     @Test

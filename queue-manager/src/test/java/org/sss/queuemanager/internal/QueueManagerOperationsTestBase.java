@@ -54,6 +54,8 @@ abstract class QueueManagerOperationsTestBase {
     protected final InMemoryComponents components = new InMemoryComponents();
     protected final List<EventType> events = components.recordEvents();
     protected final List<CreatepgType> created = new CopyOnWriteArrayList<>();
+    /** The signal-process-group requests the process manager got, in order. */
+    protected final List<SignalProcessGroup> signalled = new CopyOnWriteArrayList<>();
     /** Runs inside each create-process-group before it answers: a test's way to order a race. */
     protected volatile Runnable whileCreating = () -> { };
     /** What the process manager refuses the next create-process-group with, once (none: it creates). */
@@ -96,7 +98,10 @@ abstract class QueueManagerOperationsTestBase {
             refuseOnce(refuseKill);
             return groups(request);
         });
-        processManager.register("signal-process-group", SignalProcessGroup.class, (request, context) -> groups(request));
+        processManager.register("signal-process-group", SignalProcessGroup.class, (request, context) -> {
+            signalled.add(request);
+            return groups(request);
+        });
         processManager.register("del-process-group-info", PgListType.class, (request, context) -> {
             refuseOnce(refuseDelete);
             return groups(request);

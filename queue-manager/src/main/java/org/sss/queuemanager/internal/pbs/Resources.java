@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 final class Resources {
     /** The most nodes, chunks or processors per node accepted. */
     static final int MAX_COUNT = 1_000_000;
-    /** A node feature (Torque's property): a letter, then letters, digits, dots, dashes and underscores. */
-    static final Pattern FEATURE = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,63}");
+    /** A node feature (Torque's property): letters, digits, dots, dashes and underscores, not starting with . or -. */
+    static final Pattern FEATURE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
     private static final String NODES_FORMS = "expected nodes=N[:ppn=M][:FEATURE...], or node names and counts "
             + "joined by + (node1:ppn=M+node2:ppn=M)";
     private static final Pattern SELECT = Pattern.compile("([^:]*)(?::ncpus=([^:]*))?");
@@ -45,9 +45,14 @@ final class Resources {
             String[] words = part.split(":", -1);
             String first = words[0];
             int partPpn = 1;
+            boolean ppnGiven = false;
             java.util.LinkedHashSet<String> partFeatures = new java.util.LinkedHashSet<>();
             for (int i = 1; i < words.length; i++) {
                 if (words[i].startsWith("ppn=")) {
+                    if (ppnGiven) {
+                        throw new BadValueException("ppn is given twice in " + Source.show(part));
+                    }
+                    ppnGiven = true;
                     partPpn = count("ppn", words[i].substring(4), "expected nodes=N or nodes=N:ppn=M");
                 } else if (FEATURE.matcher(words[i]).matches()) {
                     partFeatures.add(words[i]);
@@ -63,8 +68,8 @@ final class Resources {
                         + "): nodes are given whole, one shape per job");
             }
             if (features != null && !features.equals(partFeatures)) {
-                throw new BadValueException("every part must ask the same features (" + String.join(":", features)
-                        + " and " + String.join(":", partFeatures) + ")");
+                throw new BadValueException("every part must ask the same features (" + shownFeatures(features)
+                        + " and " + shownFeatures(partFeatures) + ")");
             }
             ppn = partPpn;
             features = partFeatures;
@@ -82,6 +87,10 @@ final class Resources {
             throw new BadValueException("more than " + MAX_COUNT + " nodes");
         }
         return new NodeShape((int) total, ppn, List.copyOf(hosts), List.copyOf(features));
+    }
+
+    private static String shownFeatures(java.util.Set<String> features) {
+        return features.isEmpty() ? "none" : String.join(":", features);
     }
 
     /**

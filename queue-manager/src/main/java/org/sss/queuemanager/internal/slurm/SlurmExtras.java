@@ -16,7 +16,7 @@ import org.sss.queuemanager.internal.pbs.MailEvent;
  */
 final class SlurmExtras {
     private static final java.util.regex.Pattern FEATURE =
-            java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,63}");
+            java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
     private static final String MAIL_TYPES = "NONE, BEGIN, END, FAIL, REQUEUE, ALL, INVALID_DEPEND, STAGE_OUT, "
             + "TIME_LIMIT, TIME_LIMIT_90, TIME_LIMIT_80, TIME_LIMIT_50, ARRAY_TASKS";
     private static final Set<String> HINTS = Set.of("compute_bound", "memory_bound", "multithread", "nomultithread");

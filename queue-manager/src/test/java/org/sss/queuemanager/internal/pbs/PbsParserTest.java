@@ -151,7 +151,11 @@ class PbsParserTest {
         assertThat(parse("true\n", "-l", "nodes=n1:gpu:ppn=2+1:ppn=2:gpu").nodes())
                 .contains(new NodeShape(2, 2, List.of("n1"), List.of("gpu")));
         assertThat(refusal("true\n", "-l", "nodes=n1:gpu+1")).hasMessage("-l nodes=n1:gpu+1: every part must ask the "
-                + "same features (gpu and )");
+                + "same features (gpu and none)");
+        assertThat(refusal("true\n", "-l", "nodes=2:ppn=4:ppn=2")).hasMessage("-l nodes=2:ppn=4:ppn=2: ppn is given "
+                + "twice in 2:ppn=4:ppn=2");
+        assertThat(parse("true\n", "-l", "nodes=1:100gbe").nodes()).as("a feature may start with a digit")
+                .contains(new NodeShape(1, 1, List.of(), List.of("100gbe")));
         assertThat(refusal("true\n", "-l", "nodes=2:gpus=1")).hasMessageStartingWith("-l nodes=2:gpus=1: expected "
                 + "nodes=N[:ppn=M][:FEATURE...]");
     }

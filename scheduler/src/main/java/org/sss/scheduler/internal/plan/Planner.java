@@ -121,10 +121,10 @@ public final class Planner {
             if (head == null) {
                 HeadReservation reserved = reserve(state, job, now, reservations);
                 if (reserved.start() == null && job.choosesNodes()) {
-                    // The nodes it names are held with no known end: it waits for them, in no one's way.
+                    // The nodes it may have are held with no known end: it waits for them, in no one's way.
                     if (explain) {
                         waiting.put(job.id(), new Plan.Waiting(whyNot(state, job, now, end)
-                                + "; the nodes it names have no known end"));
+                                + "; the nodes it may have are held with no known end"));
                     }
                     continue;
                 }

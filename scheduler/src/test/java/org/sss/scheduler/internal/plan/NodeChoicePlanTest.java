@@ -120,8 +120,8 @@ class NodeChoicePlanTest {
                 job("a", 1, 5, List.of(), Set.of()),
                 job("b", 1, 4, List.of(), Set.of())), List.of());
         assertThat(plan.starts()).extracting(Plan.Start::jobId).containsExactly("a", "b");
-        assertThat(plan.waiting().get("pinned").reason()).endsWith("; the nodes it names have no known end");
-        assertThat(plan.waiting().get("onlyN1").reason()).endsWith("; the nodes it names have no known end");
+        assertThat(plan.waiting().get("pinned").reason()).endsWith("; the nodes it may have are held with no known end");
+        assertThat(plan.waiting().get("onlyN1").reason()).endsWith("; the nodes it may have are held with no known end");
     }
 
     @Test

@@ -19,13 +19,15 @@ import org.sss.sssjob.internal.Requests;
  * is {@code idle} with no running job, {@code mix} with some of its slots held, {@code alloc} with all; a down node
  * is {@code down}, a drained one {@code drain} ({@code drng} while jobs still run on it), an offline one
  * {@code down}, and {@code unk} when the node state manager could not be asked. {@code -N/--Node}: one line per node
- * and partition ({@code NODELIST NODES PARTITION STATE}); {@code -p/--partition}, {@code -h/--noheader}.
+ * and partition ({@code NODELIST NODES PARTITION STATE}); {@code -p/--partition}, {@code -h/--noheader};
+ * {@code -o/--format} ({@link SinfoFormat}).
  */
 public final class SinfoCommand {
     private static final List<LongOptions.Spec> OPTIONS = List.of(
             new LongOptions.Spec("partition", 'p', true),
             new LongOptions.Spec("noheader", 'h', false),
             new LongOptions.Spec("Node", 'N', false),
+            new LongOptions.Spec("format", 'o', true),
             new LongOptions.Spec("socket", '\0', true),
             new LongOptions.Spec("help", '\0', false));
 
@@ -57,8 +59,13 @@ public final class SinfoCommand {
             nodes = client.call(Requests.nodeUsage(), "node-usage");
         }
         boolean header = LongOptions.last(parsed, "noheader").isEmpty();
-        List<String[]> rows = new ArrayList<>();
         boolean byNode = LongOptions.last(parsed, "Node").isPresent();
+        if (LongOptions.last(parsed, "format").isPresent()) {
+            SinfoFormat format = SinfoFormat.parse(LongOptions.last(parsed, "format").get());
+            format.lines(queues, nodes, partitions, byNode, header).forEach(invocation.out()::println);
+            return ExitStatus.OK;
+        }
+        List<String[]> rows = new ArrayList<>();
         rows.add(byNode ? new String[] {"NODELIST", "NODES", "PARTITION", "STATE"}
                 : new String[] {"PARTITION", "AVAIL", "TIMELIMIT", "NODES", "STATE", "NODELIST"});
         for (Map<String, String> queue : queues) {
@@ -103,7 +110,8 @@ public final class SinfoCommand {
         };
     }
 
-    private static String limit(String seconds) {
+    /** @return a queue's time limit as sinfo shows it: {@code infinite}, or D-HH:MM:SS */
+    static String limit(String seconds) {
         long value = parse(seconds);
         return value <= 0 ? "infinite" : SlurmTimes.format(value);
     }

@@ -166,7 +166,7 @@ final class SlurmHelp {
 
     static String sinfo() {
         return """
-                usage: sinfo [-N] [-p PARTITION[,...]] [-h] [--socket PATH]
+                usage: sinfo [-N] [-p PARTITION[,...]] [-h] [-o FORMAT] [--socket PATH]
 
                 The partitions (queues; each spans every node) and their nodes by state:
                   PARTITION AVAIL TIMELIMIT NODES STATE NODELIST    (the default partition marked *)
@@ -175,6 +175,11 @@ final class SlurmHelp {
                   -N, --Node              one line per node: NODELIST NODES PARTITION STATE
                   -p, --partition=LIST    these partitions only
                   -h, --noheader          no header line
+                  -o, --format=FORMAT     %[.][WIDTH]FIELD items: %P partition (* default)  %R partition name
+                                          %a avail  %l time limit  %D nodes  %t state  %T long state
+                                          %N node list  %f features  %c cpus per node  %E reason  %% percent;
+                                          nodes that differ in a shown state, features, cpus or reason get a
+                                          line each (sinfo -o "%N %f" lists the features)
                 """ + EXIT;
     }
 }

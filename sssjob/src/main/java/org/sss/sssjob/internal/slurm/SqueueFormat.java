@@ -1,29 +1,24 @@
 package org.sss.sssjob.internal.slurm;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import org.sss.sssjob.internal.CliException;
 import org.sss.sssjob.internal.Job;
 
 /**
- * squeue's {@code -o/--format}: text with {@code %[.][WIDTH]FIELD} items; WIDTH pads (and cuts) the field to that
- * many characters, left-justified (also written {@code %-WIDTH}), or right-justified with the {@code .}. Fields: {@code %i} id, {@code %j} name,
+ * squeue's {@code -o/--format} ({@link PercentFormat}). Fields: {@code %i} id, {@code %j} name,
  * {@code %u} user, {@code %t} state code, {@code %T} state, {@code %M} time used, {@code %l} time limit, {@code %D}
  * nodes, {@code %R} node list or (reason), {@code %P} partition, {@code %N} node list, {@code %C} cpus, {@code %V}
  * submit time, {@code %S} start time, {@code %r} reason, {@code %a} account, {@code %A} array job id (the job's own
- * for a job not in an array), {@code %%} a percent sign. Another field letter is refused by name.
+ * for a job not in an array), {@code %n} nodes required, {@code %x} nodes excluded, {@code %f} features.
  */
 final class SqueueFormat {
     /** squeue's default format. */
     static final String DEFAULT = "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R";
-    private final List<Item> items;
+    private static final String FIELDS = "ijutTMlDRPNCVSraAnxf";
+    private final PercentFormat format;
 
-    private record Item(String text, char field, int width, boolean right) {
-    }
-
-    private SqueueFormat(List<Item> items) {
-        this.items = List.copyOf(items);
+    private SqueueFormat(PercentFormat format) {
+        this.format = format;
     }
 
     /**
@@ -32,51 +27,12 @@ final class SqueueFormat {
      * @throws CliException (exit 2) naming an unsupported field
      */
     static SqueueFormat parse(String format) throws CliException {
-        List<Item> items = new ArrayList<>();
-        StringBuilder text = new StringBuilder();
-        int i = 0;
-        while (i < format.length()) {
-            char c = format.charAt(i++);
-            if (c != '%') {
-                text.append(c);
-                continue;
-            }
-            boolean right = i < format.length() && format.charAt(i) == '.';
-            if (right || i < format.length() && format.charAt(i) == '-') {
-                i++;
-            }
-            int start = i;
-            while (i < format.length() && Character.isDigit(format.charAt(i)) && i - start < 4) {
-                i++;
-            }
-            int width = i > start ? Integer.parseInt(format.substring(start, i)) : 0;
-            if (i >= format.length()) {
-                throw CliException.usage("--format: % at the end of the format");
-            }
-            char field = format.charAt(i++);
-            if (field == '%') {
-                text.append('%');
-                continue;
-            }
-            if ("ijutTMlDRPNCVSraAnxf".indexOf(field) < 0) {
-                throw CliException.usage("--format: field %" + field + " is not supported (supported: "
-                        + "%i %j %u %t %T %M %l %D %R %P %N %C %V %S %r %a %A %n %x %f)");
-            }
-            items.add(new Item(text.toString(), '\0', 0, false));
-            text.setLength(0);
-            items.add(new Item("", field, width, right));
-        }
-        items.add(new Item(text.toString(), '\0', 0, false));
-        return new SqueueFormat(items);
+        return new SqueueFormat(PercentFormat.parse(format, FIELDS));
     }
 
     /** @return the header line */
     String header() {
-        StringBuilder out = new StringBuilder();
-        for (Item item : items) {
-            out.append(item.field() == '\0' ? item.text() : cell(title(item.field()), item));
-        }
-        return out.toString().stripTrailing();
+        return format.render(SqueueFormat::title);
     }
 
     /**
@@ -85,20 +41,7 @@ final class SqueueFormat {
      * @return its line
      */
     String line(Job job, Instant now) {
-        StringBuilder out = new StringBuilder();
-        for (Item item : items) {
-            out.append(item.field() == '\0' ? item.text() : cell(value(item.field(), job, now), item));
-        }
-        return out.toString().stripTrailing();
-    }
-
-    private static String cell(String value, Item item) {
-        if (item.width() == 0) {
-            return value;
-        }
-        String cut = value.length() > item.width() ? value.substring(0, item.width()) : value;
-        String pad = " ".repeat(item.width() - cut.length());
-        return item.right() ? pad + cut : cut + pad;
+        return format.render(field -> value(field, job, now));
     }
 
     private static String title(char field) {
