@@ -42,7 +42,7 @@ start_ring 127.0.0.170 127.0.0.171 127.0.0.172
 check "a ring of node1, node2, node3 is up" test "$("$B/mpdtrace" --mpd "$CONSOLE" | wc -l)" -eq 3
 
 CONFIG="$WORK/etc/sss.xml"
-suite_config "$CONFIG" "  $(ring_element)\n  <process-manager host=\"127.0.0.1\" port=\"0\" kill-grace=\"1\" allow-root=\"true\"/>\n  <node-state-manager host=\"127.0.0.1\" port=\"0\" poll-interval=\"0.5\"/>\n  <scheduler host=\"127.0.0.1\" port=\"0\" interval=\"1\" policy=\"first-fit\"/>\n  <queue-manager host=\"127.0.0.1\" port=\"0\" history=\"3600\">\n    <queue name=\"batch\" default=\"true\" max-walltime=\"3600\"/>\n    <queue name=\"short\" max-walltime=\"60\" max-nodes=\"1\"/>\n  </queue-manager>\n  <nodes><node name=\"node1\" slots=\"2\"/><node name=\"node2\" slots=\"2\" features=\"gpu ib\"/><node name=\"node3\" slots=\"2\"/></nodes>"
+suite_config "$CONFIG" "  $(ring_element)\n  <process-manager host=\"127.0.0.1\" port=\"0\" kill-grace=\"1\" allow-root=\"true\"/>\n  <node-state-manager host=\"127.0.0.1\" port=\"0\" poll-interval=\"0.5\"/>\n  <scheduler host=\"127.0.0.1\" port=\"0\" interval=\"1\" policy=\"first-fit\"/>\n  <queue-manager host=\"127.0.0.1\" port=\"0\" history=\"3600\">\n    <queue name=\"batch\" default=\"true\" max-walltime=\"3600\"/>\n    <queue name=\"short\" max-walltime=\"60\" max-nodes=\"1\"/>\n  </queue-manager>\n  <nodes><node name=\"node1\" slots=\"2\"/><node name=\"node2\" slots=\"2\" features=\"gpu ib\"/><node name=\"node3\" slots=\"2\" gpus=\"2\"/></nodes>"
 chmod 755 "$WORK/etc" && chmod 644 "$CONFIG"
 export SSS_CONFIG="$CONFIG"
 
@@ -276,9 +276,19 @@ check "sbatch -C 'gpu&ib' ran on node2, the node with both" test "$(cat "$A/gpu.
 check "qsub -l nodes=1:gpu ran on node2" test "$(cat "$A/pgpu.o${PGPU%%.*}" 2>/dev/null)" = node2
 check "sinfo -o '%N %f' lists the nodes by their features" \
   test "$(as "$ALICE" "$B/sinfo" -h -p batch -o '%N %f' | tr '\n' ';')" = "node[1,3] (null);node2 gpu,ib;"
+GRES="$(as "$ALICE" "$B/sbatch" --parsable --gres=gpu:2 -o gres.out --wrap 'echo "on $SLURM_JOB_NODELIST cuda=$CUDA_VISIBLE_DEVICES"')"
+check "squeue -o %b shows the GPUs a job asks for" test "$(as "$ALICE" "$B/squeue" -h -t all -j "$GRES" -o %b)" = "gres/gpu:2"
+wait_until 60 'finished "$GRES"'
+check "sbatch --gres=gpu:2 ran on node3, the node with two GPUs, and saw them" \
+  test "$(cat "$A/gres.out" 2>/dev/null)" = "on node3 cuda=0,1"
+check "sinfo -o '%N %G' lists the nodes by their GPUs" \
+  test "$(as "$ALICE" "$B/sinfo" -h -p batch -o '%N %G' | tr '\n' ';')" = "node[1-2] (null);node3 gpu:2;"
+out="$(as "$ALICE" "$B/sbatch" --gres=gpu:3 --wrap true 2>&1)"; status=$?
+check "sbatch --gres=gpu:3 (no node has three): exit 2, saying so" \
+  test "$status" -eq 2 -a -n "$(grep -- '--gres: only 0 node(s) have 1 or more slots, 3 or more GPUs' <<<"$out")"
 out="$(as "$ALICE" "$B/sbatch" -C bigmem --wrap true 2>&1)"; status=$?
 check "sbatch -C bigmem (no node has it): exit 2, saying so" \
-  test "$status" -eq 2 -a -n "$(grep -- '--constraint: only 0 node(s) have 1 or more slots and feature(s) bigmem' <<<"$out")"
+  test "$status" -eq 2 -a -n "$(grep -- '--constraint: only 0 node(s) have 1 or more slots, feature(s) bigmem' <<<"$out")"
 
 # 3f. --signal: USR1 eight seconds before a ten-second limit reaches the script's shell (B:), whose trap saves its
 # work and ends the job well before the kill; without B: the script's children get it too.
@@ -497,8 +507,8 @@ check "-t 0:02: the job ends at its limit, TO in squeue" test "$(as "$ALICE" "$B
 
 # Refusals: by name, exit 2, nothing stored.
 before="$(as "$ALICE" "$B/squeue" -h -t all | wc -l)"
-err="$(as "$ALICE" "$B/sbatch" --gres=gpu:1 hello.sh 2>&1)"; status=$?
-check "sbatch --gres: exit 2, unrecognized option --gres" test "$status" -eq 2 -a "$err" = "sbatch: unrecognized option --gres"
+err="$(as "$ALICE" "$B/sbatch" --licenses=matlab hello.sh 2>&1)"; status=$?
+check "sbatch --licenses: exit 2, unrecognized option --licenses" test "$status" -eq 2 -a "$err" = "sbatch: unrecognized option --licenses"
 printf '#!/bin/sh\n#SBATCH -J ok\n#SBATCH --qos=high\necho\n' >"$A/excl.sh" && chown "$ALICE" "$A/excl.sh"
 err="$(as "$ALICE" "$B/sbatch" excl.sh 2>&1)"; status=$?
 check "#SBATCH --qos=high: exit 2, naming the line" test "$status" -eq 2 -a "$err" = "sbatch: excl.sh:3: #SBATCH --qos: unrecognized option"

@@ -42,19 +42,21 @@ public final class NodeTable {
      * @param name       its name
      * @param slots      its slots
      * @param features   its features
+     * @param gpus       its GPUs
      * @param state      its state
      * @param reason     why it is not up, or empty
      * @param since      when it entered the state
      * @param configured whether the configuration lists it
      */
-    public record View(String name, int slots, Set<String> features, NodeState state, String reason, Instant since,
-                       boolean configured) {
+    public record View(String name, int slots, Set<String> features, int gpus, NodeState state, String reason,
+                       Instant since, boolean configured) {
         /** @return the node as replies and events carry it */
         public NodeStateType toXml() {
             NodeStateType type = new NodeStateType();
             type.setName(name);
             type.setSlots(slots);
             type.setFeatures(features.isEmpty() ? null : String.join(" ", features.stream().sorted().toList()));
+            type.setGpus(gpus > 0 ? gpus : null);
             type.setState(org.sss.schema.NodeState.fromValue(state.xmlName()));
             type.setReason(reason.isEmpty() ? null : reason);
             type.setSince(since);
@@ -189,7 +191,8 @@ public final class NodeTable {
         if (after == before && reason.equals(reasonBefore)) {
             return List.of();
         }
-        View changed = new View(entry.node.name(), entry.node.slots(), entry.node.features(), after, reason,
+        View changed = new View(entry.node.name(), entry.node.slots(), entry.node.features(), entry.node.gpus(), after,
+                reason,
                 after == before ? entry.since : now, entry.configured);
         return List.of(new Outbox.Event(Events.node(NodeStateManager.NAME, changed.toXml())));
     }
@@ -233,7 +236,8 @@ public final class NodeTable {
     }
 
     private static View view(Entry entry) {
-        return new View(entry.node.name(), entry.node.slots(), entry.node.features(), entry.state, entry.reason,
+        return new View(entry.node.name(), entry.node.slots(), entry.node.features(), entry.node.gpus(),
+                entry.state, entry.reason,
                 entry.since, entry.configured);
     }
 }

@@ -54,6 +54,14 @@ final class JobEnvironment {
             env.put("PBS_ARRAY_INDEX", String.valueOf(job.arrayIndex()));
             env.put("PBS_ARRAY_ID", job.sequence() + "[]");
         }
+        int gpus = spec.nodeChoice().gpus();
+        if (gpus > 0) {
+            // The job holds its nodes whole; it is shown the GPUs it asked for, the node's first ones.
+            String devices = String.join(",", java.util.stream.IntStream.range(0, gpus).mapToObj(String::valueOf).toList());
+            env.put("CUDA_VISIBLE_DEVICES", devices);
+            env.put("GPU_DEVICE_ORDINAL", devices);
+            env.put("SLURM_GPUS_ON_NODE", String.valueOf(gpus));
+        }
         SlurmVariables.add(job, internal, env);
         return env;
     }

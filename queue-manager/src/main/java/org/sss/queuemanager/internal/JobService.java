@@ -145,7 +145,8 @@ public final class JobService implements AutoCloseable {
         nodes.check(nodeNames);
         Optional<Job> asked = table.get(id);
         if (asked.isPresent()) {
-            nodes.freshen(nodeNames, asked.get().spec().nodeChoice().features());
+            NodeChoice choice = asked.get().spec().nodeChoice();
+            nodes.freshen(nodeNames, choice.features(), choice.gpus());
         }
         Set<String> marked = runner.willLaunch(List.of(id));
         Job started;
@@ -174,7 +175,7 @@ public final class JobService implements AutoCloseable {
             try {
                 nodes.check(start.getValue());
                 Job known = table.get(id).orElseThrow(() -> SssException.notFound("no job " + id));
-                nodes.freshen(start.getValue(), known.spec().nodeChoice().features());
+                nodes.freshen(start.getValue(), known.spec().nodeChoice().features(), known.spec().nodeChoice().gpus());
                 allowed.add(new JobTable.Start(id, start.getValue(), pgidOf(known)));
             } catch (SssException e) {
                 LOG.info("queue-manager: job {}: start on {} refused: {}", id, String.join(",", start.getValue()),

@@ -63,14 +63,17 @@ public final class JobStore implements AutoCloseable {
             new Migration(8, "the signal a job gets before its walltime ends", List.of(
                     "ALTER TABLE jobs ADD COLUMN end_signal TEXT")),
             new Migration(9, "the features every node of a job must have", List.of(
-                    "ALTER TABLE jobs ADD COLUMN node_features TEXT")));
+                    "ALTER TABLE jobs ADD COLUMN node_features TEXT")),
+            new Migration(10, "the GPUs every node of a job must have", List.of(
+                    "ALTER TABLE jobs ADD COLUMN node_gpus INTEGER NOT NULL DEFAULT 0")));
 
     private static final String COLUMNS = "id, seq, array_index, user, name, queue, nodes, ppn, walltime, priority,"
             + " account, workdir, submit_host, script_name, script, output_path, error_path, join_mode, depend,"
             + " mail_events, mail_users, state, held, submitted_ms, started_ms, ended_ms, allocated, pgid, exit_status,"
             + " reason, runs, mem_limit, pmem_limit, vmem_limit, cput_limit, cpu_ms, max_memory, array_limit, begin_ms,"
-            + " required_nodes, excluded_nodes, end_signal, node_features";
-    private static final String PLACES = "?, ".repeat(42) + "?";
+            + " required_nodes, excluded_nodes, end_signal, node_features,"
+            + " node_gpus";
+    private static final String PLACES = "?, ".repeat(43) + "?";
 
     private final SqliteDatabase database;
     private final Outbox outbox;
@@ -350,7 +353,8 @@ public final class JobStore implements AutoCloseable {
             statement.setString(i++, NodeChoice.stored(spec.nodeChoice().required()));
             statement.setString(i++, NodeChoice.stored(spec.nodeChoice().excluded()));
             statement.setString(i++, spec.endSignal() == null ? null : spec.endSignal().toString());
-            statement.setString(i, NodeChoice.stored(spec.nodeChoice().features()));
+            statement.setString(i++, NodeChoice.stored(spec.nodeChoice().features()));
+            statement.setInt(i, spec.nodeChoice().gpus());
             statement.executeUpdate();
         }
     }
@@ -364,7 +368,7 @@ public final class JobStore implements AutoCloseable {
                 new JobLimits(rs.getLong("mem_limit"), rs.getLong("pmem_limit"), rs.getLong("vmem_limit"),
                         rs.getLong("cput_limit")), integer(rs, "array_limit"), instant(rs, "begin_ms"),
                 NodeChoice.ofStored(rs.getString("required_nodes"), rs.getString("excluded_nodes"),
-                        rs.getString("node_features")),
+                        rs.getString("node_features"), rs.getInt("node_gpus")),
                 org.sss.queuemanager.internal.pbs.EndSignal.ofStored(rs.getString("end_signal")));
         String allocated = rs.getString("allocated");
         return new Job(rs.getString("id"), rs.getLong("seq"), integer(rs, "array_index"), spec,

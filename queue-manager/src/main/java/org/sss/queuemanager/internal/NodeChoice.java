@@ -14,10 +14,11 @@ import java.util.Set;
  * @param required the nodes it must be given, each once, in the order named
  * @param excluded the nodes it must not be given, each once, none of them required
  * @param features the features each of its nodes must have, each once
+ * @param gpus     the GPUs each of its nodes must have, 0 for none
  */
-public record NodeChoice(List<String> required, List<String> excluded, List<String> features) {
-    /** A job that names no node and no feature. */
-    public static final NodeChoice NONE = new NodeChoice(List.of(), List.of(), List.of());
+public record NodeChoice(List<String> required, List<String> excluded, List<String> features, int gpus) {
+    /** A job that names no node, no feature and no GPU. */
+    public static final NodeChoice NONE = new NodeChoice(List.of(), List.of(), List.of(), 0);
 
     /** Copies the lists; @throws IllegalArgumentException if a node is both required and excluded */
     public NodeChoice {
@@ -38,23 +39,24 @@ public record NodeChoice(List<String> required, List<String> excluded, List<Stri
      * @param excluded the nodes it must not be given
      */
     public NodeChoice(List<String> required, List<String> excluded) {
-        this(required, excluded, List.of());
+        this(required, excluded, List.of(), 0);
     }
 
     /**
      * @param required the required nodes as stored (names separated by spaces), or null
      * @param excluded the excluded nodes as stored, or null
      * @param features the features as stored, or null
+     * @param gpus     the GPUs per node as stored, 0 for none
      * @return the choice
      */
-    static NodeChoice ofStored(String required, String excluded, String features) {
-        return required == null && excluded == null && features == null ? NONE
-                : new NodeChoice(names(required), names(excluded), names(features));
+    static NodeChoice ofStored(String required, String excluded, String features, int gpus) {
+        return required == null && excluded == null && features == null && gpus <= 0 ? NONE
+                : new NodeChoice(names(required), names(excluded), names(features), Math.max(0, gpus));
     }
 
-    /** @return whether it names no node and no feature */
+    /** @return whether it names no node, no feature and no GPU */
     public boolean isEmpty() {
-        return required.isEmpty() && excluded.isEmpty() && features.isEmpty();
+        return required.isEmpty() && excluded.isEmpty() && features.isEmpty() && gpus == 0;
     }
 
     /**

@@ -12,7 +12,7 @@ import org.sss.queuemanager.internal.pbs.NodeShape;
 /**
  * Checks the nodes and features a submission (or a qalter) names before anything is stored: each named node one the
  * node state manager knows, none both required and excluded, each required node with the slots and features asked,
- * and enough configured nodes with them left once the excluded are taken away. A refusal is one line naming the
+ * and GPUs, and enough configured nodes with them left once the excluded are taken away. A refusal is one line naming the
  * option as the submitter spelled it (qsub's or sbatch's). Thread-safe (stateless but for what it is given).
  */
 final class NodeChoices {
@@ -39,12 +39,13 @@ final class NodeChoices {
      *                      asked and cannot be
      */
     NodeChoice checked(NodeShape shape, List<String> excluded, boolean sbatch) throws SssException {
-        if (shape.hosts().isEmpty() && excluded.isEmpty() && shape.features().isEmpty()) {
+        if (shape.hosts().isEmpty() && excluded.isEmpty() && shape.features().isEmpty() && shape.gpus() == 0) {
             return NodeChoice.NONE;
         }
         String required = sbatch ? "--nodelist" : "-l nodes";
         String exclude = sbatch ? "--exclude" : "-W exclude";
         String features = sbatch ? "--constraint" : "-l nodes";
+        String gpus = sbatch ? "--gres" : "-l nodes";
         for (List<String> names : List.of(shape.hosts(), excluded)) {
             if (String.join(" ", names).length() > MAX_NODE_LIST) {
                 throw SssException.badValue((names == excluded ? exclude : required) + ": the names take more than "
@@ -76,23 +77,29 @@ final class NodeChoices {
                     throw SssException.badValue(required + ": node " + node.name() + " has " + node.slots()
                             + " slot(s), " + shape.ppn() + " asked");
                 }
+                if (node.gpus() < shape.gpus()) {
+                    throw SssException.badValue(required + ": node " + node.name() + " has " + node.gpus()
+                            + " GPU(s), " + shape.gpus() + " asked");
+                }
                 if (!node.features().containsAll(shape.features())) {
                     throw SssException.badValue(required + ": node " + node.name() + " lacks feature(s) "
                             + String.join(" ", missing(node, shape.features())));
                 }
             }
             long fitting = settings.nodes().stream().filter(node -> node.slots() >= shape.ppn()
-                    && !excludedSet.contains(node.name()) && node.features().containsAll(shape.features())).count();
+                    && !excludedSet.contains(node.name()) && node.features().containsAll(shape.features())
+                    && node.gpus() >= shape.gpus()).count();
             if (fitting < shape.nodes()) {
-                String option = shape.features().isEmpty() ? exclude : excluded.isEmpty() ? features
-                        : features + " and " + exclude;
+                String option = shape.gpus() > 0 ? gpus : shape.features().isEmpty() ? exclude
+                        : excluded.isEmpty() ? features : features + " and " + exclude;
                 throw SssException.badValue(option + ": only " + fitting + " node(s) have " + shape.ppn()
                         + " or more slots" + (shape.features().isEmpty() ? ""
-                        : " and feature(s) " + String.join(" ", shape.features()))
+                        : ", feature(s) " + String.join(" ", shape.features()))
+                        + (shape.gpus() == 0 ? "" : ", " + shape.gpus() + " or more GPUs")
                         + (excluded.isEmpty() ? "" : " and are not excluded") + "; the job needs " + shape.nodes());
             }
         }
-        return new NodeChoice(shape.hosts(), excluded, shape.features());
+        return new NodeChoice(shape.hosts(), excluded, shape.features(), shape.gpus());
     }
 
     private void check(List<String> names, String option) throws SssException {

@@ -21,8 +21,12 @@ import org.sss.schema.NodeStates;
 final class NodeDirectory {
     private static final long ASK_AGAIN_NANOS = 1_000_000_000L;
     private final ComponentCalls components;
-    /** Each known node's features. */
-    private final Map<String, Set<String>> known = new HashMap<>();
+    /** What a known node offers jobs. */
+    private record Offer(Set<String> features, int gpus) {
+    }
+
+    /** Each known node's offer. */
+    private final Map<String, Offer> known = new HashMap<>();
     private long askedAt = System.nanoTime() - ASK_AGAIN_NANOS;
 
     /** @param components how to reach the node state manager */
@@ -32,20 +36,22 @@ final class NodeDirectory {
 
     /** @param node a node's new state, from its event */
     synchronized void note(NodeStateType node) {
-        known.put(node.getName(), featuresOf(node));
+        known.put(node.getName(), new Offer(featuresOf(node), node.getGpus() == null ? 0 : node.getGpus()));
     }
 
     /**
      * @param nodes    a start's nodes, each known ({@link #check} passed)
      * @param features what each must offer
+     * @param gpus     the GPUs each must have
      * @return the first node without them, or null
      */
-    synchronized String lacking(List<String> nodes, List<String> features) {
-        if (features.isEmpty()) {
+    synchronized String lacking(List<String> nodes, List<String> features, int gpus) {
+        if (features.isEmpty() && gpus == 0) {
             return null;
         }
         for (String node : nodes) {
-            if (!known.getOrDefault(node, Set.of()).containsAll(features)) {
+            Offer offer = known.getOrDefault(node, new Offer(Set.of(), 0));
+            if (!offer.features().containsAll(features) || offer.gpus() < gpus) {
                 return node;
             }
         }
@@ -59,9 +65,10 @@ final class NodeDirectory {
      *
      * @param nodes    a start's nodes
      * @param features what its job asks of each
+     * @param gpus     the GPUs its job asks of each
      */
-    void freshen(List<String> nodes, List<String> features) {
-        if (lacking(nodes, features) == null || !mayAsk()) {
+    void freshen(List<String> nodes, List<String> features, int gpus) {
+        if (lacking(nodes, features, gpus) == null || !mayAsk()) {
             return;
         }
         try {

@@ -45,6 +45,7 @@ public final class NodeUsageOperations {
         for (ClusterNodes.Node node : settings.nodes()) {
             NodeUsageType usage = node(node.name(), node.slots(), "unknown", null);
             usage.setFeatures(node.features().isEmpty() ? null : String.join(" ", node.features().stream().sorted().toList()));
+            usage.setGpus(node.gpus() > 0 ? node.gpus() : null);
             byName.put(node.name(), usage);
         }
         try {
@@ -54,6 +55,7 @@ public final class NodeUsageOperations {
                 NodeUsageType usage = node(state.getName(), slots, state.getState().value(), state.getReason());
                 usage.setFeatures(state.getFeatures() != null ? state.getFeatures()
                         : known != null ? known.getFeatures() : null);
+                usage.setGpus(state.getGpus() != null ? state.getGpus() : known != null ? known.getGpus() : null);
                 byName.put(state.getName(), usage);
             }
         } catch (SssException e) {

@@ -328,7 +328,7 @@ class JobOperationsTest extends QueueManagerOperationsTestBase {
     @Test
     void featuresAreCheckedAtSubmissionAndHeldToAtTheStart() {
         assertThat(submit(null, "#PBS -l nodes=1:bigmem&#10;", ALICE)).contains("code=\"bad-value\"")
-                .contains("-l nodes: only 0 node(s) have 1 or more slots and feature(s) bigmem; the job needs 1");
+                .contains("-l nodes: only 0 node(s) have 1 or more slots, feature(s) bigmem; the job needs 1");
         assertThat(submit(null, "#PBS -l nodes=gpu&#10;", ALICE)).contains("-l nodes: gpu is a feature, not a node "
                 + "(a node with it: -l nodes=1:gpu)");
         assertThat(submit(null, "#PBS -l nodes=node1:gpu&#10;", ALICE)).contains("-l nodes: node node1 lacks feature(s) gpu");
@@ -339,6 +339,18 @@ class JobOperationsTest extends QueueManagerOperationsTestBase {
                 + " code=\"invalid-request\" msg=\"job " + id + " cannot start on node1: node node1 lacks feature(s) gpu\"/>");
         assertThat(send("<job-start><job id=\"" + id + "\" nodes=\"node1\"/></job-start>", SCHEDULER))
                 .as("nor in a pass's batch").isEqualTo("<jobs/>");
+        assertThat(send("<job-start id=\"" + id + "\" nodes=\"node2\"/>", SCHEDULER)).contains("state=\"running\"");
+    }
+
+    @Test
+    void gpusAreCheckedAtSubmissionAndHeldToAtTheStart() {
+        assertThat(submit(null, "#PBS -l nodes=1:gpus=4&#10;", ALICE)).contains("code=\"bad-value\"")
+                .contains("-l nodes: only 0 node(s) have 1 or more slots, 4 or more GPUs; the job needs 1");
+        String reply = submit(OWN, "#PBS -l nodes=1:gpus=2&#10;", SCHEDULER);
+        assertThat(reply).contains("gpus=\"2\"");
+        String id = reply.replaceFirst("(?s).*<job id=\"(\\d+)\".*", "$1");
+        assertThat(send("<job-start id=\"" + id + "\" nodes=\"node1\"/>", SCHEDULER)).isEqualTo("<error type=\"Semantic\""
+                + " code=\"invalid-request\" msg=\"job " + id + " cannot start on node1: node node1 lacks 2 GPU(s)\"/>");
         assertThat(send("<job-start id=\"" + id + "\" nodes=\"node2\"/>", SCHEDULER)).contains("state=\"running\"");
     }
 

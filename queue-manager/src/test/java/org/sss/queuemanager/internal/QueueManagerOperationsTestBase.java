@@ -81,6 +81,7 @@ abstract class QueueManagerOperationsTestBase {
                 node.setName(name);
                 node.setState(NodeState.UP);
                 node.setFeatures(name.equals("node2") ? "gpu" : null);
+                node.setGpus(name.equals("node2") ? 2 : null);
                 reply.getNodeState().add(node);
             }
             return reply;
@@ -110,7 +111,7 @@ abstract class QueueManagerOperationsTestBase {
                 dir.resolve("qm.sock"), Set.of(), Duration.ofHours(1), List.of(
                         new QueueManagerSettings.Queue("batch", true, 3600, 600, 0, 0, Set.of("*")),
                         new QueueManagerSettings.Queue("fast", false, 0, 0, 1, 10, Set.of("alice"))),
-                List.of(new ClusterNodes.Node("node1", 4, Set.of()), new ClusterNodes.Node("node2", 4, Set.of("gpu"))),
+                List.of(new ClusterNodes.Node("node1", 4, Set.of()), new ClusterNodes.Node("node2", 4, Set.of("gpu"), 2)),
                 "/usr/bin:/bin");
         startService();
     }

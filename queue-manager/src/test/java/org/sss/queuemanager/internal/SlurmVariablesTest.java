@@ -26,6 +26,20 @@ class SlurmVariablesTest {
     }
 
     @Test
+    void aJobThatAskedForGpusSeesThatManyOnEachNode() {
+        Job plain = job(1, 1, null, List.of("node1"), Map.of());
+        Job.JobSpec spec = plain.spec();
+        Job.JobSpec withGpus = new Job.JobSpec(spec.user(), spec.name(), spec.queue(), 1, 1, 600, 0, "", spec.workdir(),
+                spec.submitHost(), spec.scriptName(), spec.script(), spec.outputPath(), spec.errorPath(), spec.join(), "",
+                "", "", Map.of(), JobLimits.NONE, null, null, new NodeChoice(List.of(), List.of(), List.of(), 3), null);
+        Job gpuJob = new Job("7", 7, null, withGpus, Job.State.RUNNING, Job.Hold.NONE, Instant.now(), Instant.now(), null,
+                List.of("node1"), null, null, "", 1, JobUsage.NONE);
+        assertThat(JobEnvironment.of(gpuJob, FILES)).containsEntry("CUDA_VISIBLE_DEVICES", "0,1,2")
+                .containsEntry("GPU_DEVICE_ORDINAL", "0,1,2").containsEntry("SLURM_GPUS_ON_NODE", "3");
+        assertThat(JobEnvironment.of(plain, FILES)).doesNotContainKey("CUDA_VISIBLE_DEVICES");
+    }
+
+    @Test
     void aQsubJobGetsSlurmsVariablesWithATaskPerSlot() {
         Map<String, String> env = JobEnvironment.of(job(4, 2, null, List.of("node1", "node2", "node3", "node5"),
                 Map.of("HOME", "/home/a")), FILES);

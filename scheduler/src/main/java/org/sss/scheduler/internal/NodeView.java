@@ -82,7 +82,7 @@ final class NodeView {
             List<PlanNode> planned = new ArrayList<>(nodes.size());
             for (NodeStateType node : nodes.values()) {
                 planned.add(new PlanNode(node.getName(), node.getSlots() == null ? 1 : node.getSlots(),
-                        node.getState() == NodeState.UP, featuresOf(node)));
+                        node.getState() == NodeState.UP, featuresOf(node), node.getGpus() == null ? 0 : node.getGpus()));
             }
             return planned;
         }

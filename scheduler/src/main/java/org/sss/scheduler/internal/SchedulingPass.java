@@ -145,7 +145,7 @@ public final class SchedulingPass {
                         job.getPriority() == null ? 0 : job.getPriority(), Duration.between(submitted, now));
                 queued.add(new QueuedJob(job.getId(), job.getUser(), job.getNodes(), job.getPpn(), walltime, priority,
                         submitted, names(job.getRequiredNodes()), java.util.Set.copyOf(names(job.getExcludedNodes())),
-                        java.util.Set.copyOf(names(job.getFeatures()))));
+                        java.util.Set.copyOf(names(job.getFeatures())), job.getGpus() == null ? 0 : job.getGpus()));
             }
         }
         queued = ArrayLimits.of(jobs).offer(queued, queuedJobs, leftOut);

@@ -23,14 +23,17 @@ import org.sss.sssjob.internal.slurm.HostListExpansion;
  * @param nodelist {@code -w}, nodes that must be among the allocation's (inside one: that run must use), each once
  * @param exclude  {@code -x}, nodes that must not be
  * @param features {@code -C}, features every node of the allocation must have (outside an allocation only)
+ * @param gpus     {@code --gres=gpu:N} or {@code --gpus-per-node=N}, GPUs on each node, 0 for none (outside an
+ *                 allocation only)
  */
 public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String queue, boolean label, String socket,
                          boolean help, List<String> command, List<String> nodelist, List<String> exclude,
-                         List<String> features) {
+                         List<String> features, int gpus) {
     private static final Set<String> FLAGS = Set.of("--help", "-h", "-l", "--label");
     private static final Set<String> VALUED = Set.of("-N", "--nodes", "-n", "--ntasks", "--ppn", "--ntasks-per-node",
             "-t", "--time", "-q", "-p", "--partition", "--socket", "--mpi", "--cpu-bind", "--cpu_bind", "-w",
-            "--nodelist", "-x", "--exclude", "-C", "--constraint");
+            "--nodelist", "-x", "--exclude", "-C", "--constraint", "--gres",
+            "--gpus-per-node");
     private static final java.util.regex.Pattern FEATURE = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
     /** srun's {@code --mpi} types: every rank here is served PMI-1 and PMIx, whichever is named. */
     private static final java.util.regex.Pattern MPI_TYPES =
@@ -63,6 +66,7 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
         List<String> nodelist = List.of();
         List<String> exclude = List.of();
         List<String> features = List.of();
+        int gpus = 0;
         int i = 0;
         for (; i < args.size(); i++) {
             String word = args.get(i);
@@ -99,6 +103,7 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
                 case "-w", "--nodelist" -> nodelist = HostListExpansion.nodeNames(name, value);
                 case "-x", "--exclude" -> exclude = HostListExpansion.nodeNames(name, value);
                 case "-C", "--constraint" -> features = features(name, value);
+                case "--gres", "--gpus-per-node" -> gpus = gpus(name, value);
                 case "--mpi", "--cpu-bind", "--cpu_bind" -> {
                     if (!forRun) {
                         throw CliException.usage("unsupported option " + name + " (sssjob run takes it)");
@@ -132,7 +137,7 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
             }
         }
         return new LaunchArgs(nodes, ranks, ppn, walltime, queue, label, socket, help, args.subList(i, args.size()),
-                nodelist, exclude, features);
+                nodelist, exclude, features, gpus);
     }
 
     /**
@@ -159,7 +164,8 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
             nodeCount = 1;
             perNode = ppn > 0 ? ppn : 1;
         }
-        return new Shape(nodeCount, perNode, ranks > 0 ? ranks : nodeCount * perNode, nodelist, exclude, features);
+        return new Shape(nodeCount, perNode, ranks > 0 ? ranks : nodeCount * perNode, nodelist, exclude, features,
+                gpus);
     }
 
     /**
@@ -171,9 +177,10 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
      * @param required nodes it must include (at most {@code nodes})
      * @param excluded nodes it must not include
      * @param features what each of its nodes must offer
+     * @param gpus     the GPUs each of its nodes must have
      */
     public record Shape(int nodes, int ppn, int ranks, List<String> required, List<String> excluded,
-                        List<String> features) {
+                        List<String> features, int gpus) {
         /** Copies the lists. */
         public Shape {
             required = List.copyOf(required);
@@ -187,7 +194,8 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
          *     {@code -W exclude=...}
          */
         public List<String> qsubOptions() {
-            String each = ":ppn=" + ppn + features.stream().map(feature -> ":" + feature).reduce("", String::concat);
+            String each = ":ppn=" + ppn + (gpus > 0 ? ":gpus=" + gpus : "")
+                    + features.stream().map(feature -> ":" + feature).reduce("", String::concat);
             List<String> parts = new java.util.ArrayList<>();
             required.forEach(node -> parts.add(node + each));
             if (nodes > required.size()) {
@@ -199,6 +207,17 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
             }
             return options;
         }
+    }
+
+    /** srun's {@code --gres=gpu:N} ({@code gpu} alone is 1) and {@code --gpus-per-node=N}. */
+    private static int gpus(String name, String value) throws CliException {
+        String count = name.equals("--gres") ? value.equals("gpu") ? "1" : value.startsWith("gpu:") ? value.substring(4)
+                : "" : value;
+        if (!count.matches("\\d{1,4}") || Integer.parseInt(count) < 1 || Integer.parseInt(count) > 1024) {
+            throw CliException.usage(name + "=" + value + ": expected " + (name.equals("--gres") ? "gpu:N" : "N")
+                    + ", N GPUs on each node (1 to 1024)");
+        }
+        return Integer.parseInt(count);
     }
 
     /** srun's {@code -C}: one feature or several joined by {@code &}. */

@@ -43,9 +43,9 @@ public final class LaunchCommands {
         Path bin = bin(invocation);
         Map<String, String> env = invocation.environment();
         if (inside(env)) {
-            if (parsed.walltime() != null || parsed.queue() != null || !parsed.features().isEmpty()) {
+            if (parsed.walltime() != null || parsed.queue() != null || !parsed.features().isEmpty() || parsed.gpus() > 0) {
                 throw CliException.usage("unsupported option " + (parsed.walltime() != null ? "-t"
-                        : parsed.queue() != null ? "-q" : "-C")
+                        : parsed.queue() != null ? "-q" : parsed.gpus() > 0 ? "--gres" : "-C")
                         + " inside allocation " + jobOf(env) + ": it runs under that job's limits and queue");
             }
             List<String> mpiexec = mpiexecInside(bin, parsed, env);

@@ -381,7 +381,8 @@ public final class StatusCommand {
      */
     private static String nodesResource(Job job) {
         String features = job.get("features").strip();
-        String ppn = ":ppn=" + job.get("ppn") + (features.isEmpty() ? "" : ":" + String.join(":", features.split("\\s+")));
+        String ppn = ":ppn=" + job.get("ppn") + (job.get("gpus").isEmpty() ? "" : ":gpus=" + job.get("gpus"))
+                + (features.isEmpty() ? "" : ":" + String.join(":", features.split("\\s+")));
         String named = job.get("required-nodes").strip();
         if (named.isEmpty()) {
             return job.get("nodes") + ppn;

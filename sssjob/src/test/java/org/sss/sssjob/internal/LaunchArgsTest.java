@@ -21,24 +21,24 @@ class LaunchArgsTest {
 
     @Test
     void shapesTheAllocationAsSrunWould() throws CliException {
-        assertThat(shape("-N", "2", "-n", "4", "x")).isEqualTo(new LaunchArgs.Shape(2, 2, 4, List.of(), List.of(), List.of()));
-        assertThat(shape("-N", "2", "-n", "3", "x")).isEqualTo(new LaunchArgs.Shape(2, 2, 3, List.of(), List.of(), List.of()));
-        assertThat(shape("-n", "2", "x")).isEqualTo(new LaunchArgs.Shape(1, 2, 2, List.of(), List.of(), List.of()));
-        assertThat(shape("-n", "5", "--ppn", "2", "x")).isEqualTo(new LaunchArgs.Shape(3, 2, 5, List.of(), List.of(), List.of()));
-        assertThat(shape("-N", "3", "x")).isEqualTo(new LaunchArgs.Shape(3, 1, 3, List.of(), List.of(), List.of()));
-        assertThat(shape("-N", "2", "--ntasks-per-node", "2", "x")).isEqualTo(new LaunchArgs.Shape(2, 2, 4, List.of(), List.of(), List.of()));
-        assertThat(shape("x")).isEqualTo(new LaunchArgs.Shape(1, 1, 1, List.of(), List.of(), List.of()));
+        assertThat(shape("-N", "2", "-n", "4", "x")).isEqualTo(new LaunchArgs.Shape(2, 2, 4, List.of(), List.of(), List.of(), 0));
+        assertThat(shape("-N", "2", "-n", "3", "x")).isEqualTo(new LaunchArgs.Shape(2, 2, 3, List.of(), List.of(), List.of(), 0));
+        assertThat(shape("-n", "2", "x")).isEqualTo(new LaunchArgs.Shape(1, 2, 2, List.of(), List.of(), List.of(), 0));
+        assertThat(shape("-n", "5", "--ppn", "2", "x")).isEqualTo(new LaunchArgs.Shape(3, 2, 5, List.of(), List.of(), List.of(), 0));
+        assertThat(shape("-N", "3", "x")).isEqualTo(new LaunchArgs.Shape(3, 1, 3, List.of(), List.of(), List.of(), 0));
+        assertThat(shape("-N", "2", "--ntasks-per-node", "2", "x")).isEqualTo(new LaunchArgs.Shape(2, 2, 4, List.of(), List.of(), List.of(), 0));
+        assertThat(shape("x")).isEqualTo(new LaunchArgs.Shape(1, 1, 1, List.of(), List.of(), List.of(), 0));
     }
 
     @Test
     void namedNodesAreRequiredAndAskedForInTorquesNamedForm() throws CliException {
         LaunchArgs.Shape named = shape("-w", "node[1-2]", "x");
-        assertThat(named).isEqualTo(new LaunchArgs.Shape(2, 1, 2, List.of("node1", "node2"), List.of(), List.of()));
+        assertThat(named).isEqualTo(new LaunchArgs.Shape(2, 1, 2, List.of("node1", "node2"), List.of(), List.of(), 0));
         assertThat(named.qsubOptions()).containsExactly("-l", "nodes=node1:ppn=1+node2:ppn=1");
         LaunchArgs.Shape more = shape("-N", "3", "-n", "6", "--nodelist=node2", "-x", "node[3-4]", "x");
         assertThat(more.qsubOptions()).containsExactly("-l", "nodes=node2:ppn=2+2:ppn=2", "-W", "exclude=node3,node4");
         assertThat(shape("-n", "4", "-w", "a,b", "x")).as("at least as many nodes as named")
-                .isEqualTo(new LaunchArgs.Shape(2, 2, 4, List.of("a", "b"), List.of(), List.of()));
+                .isEqualTo(new LaunchArgs.Shape(2, 2, 4, List.of("a", "b"), List.of(), List.of(), 0));
         assertThat(shape("-x", "n1", "x").qsubOptions()).containsExactly("-l", "nodes=1:ppn=1", "-W", "exclude=n1");
         assertThat(shape("-N", "2", "-C", "gpu&ib", "-w", "n1", "x").qsubOptions())
                 .containsExactly("-l", "nodes=n1:ppn=1:gpu:ib+1:ppn=1:gpu:ib");

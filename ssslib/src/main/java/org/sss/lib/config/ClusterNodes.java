@@ -21,8 +21,9 @@ public final class ClusterNodes {
      * @param name     its name: the name its mpd has in the ring
      * @param slots    processes it runs at most
      * @param features its feature tags
+     * @param gpus     its GPUs, 0 for none
      */
-    public record Node(String name, int slots, Set<String> features) {
+    public record Node(String name, int slots, Set<String> features, int gpus) {
         /** Checks the values and copies the set. */
         public Node {
             Objects.requireNonNull(name, "name");
@@ -30,6 +31,14 @@ public final class ClusterNodes {
                 throw new IllegalArgumentException("node " + name + " needs at least one slot");
             }
             features = Set.copyOf(features);
+            if (gpus < 0) {
+                throw new IllegalArgumentException("node " + name + " cannot have " + gpus + " GPUs");
+            }
+        }
+
+        /** A node without GPUs. */
+        public Node(String name, int slots, Set<String> features) {
+            this(name, slots, features, 0);
         }
     }
 
@@ -50,7 +59,12 @@ public final class ClusterNodes {
                 throw ConfigSections.error(config, node, "<node> name", "node " + node.getName() + " is listed twice");
             }
             String features = node.getFeatures().strip();
-            nodes.add(new Node(node.getName(), node.getSlots(), features.isEmpty() ? Set.of() : Set.of(features.split("\\s+"))));
+            if (node.getGpus().bitLength() > 20) {
+                throw ConfigSections.error(config, node, "<node> gpus", "node " + node.getName() + ": "
+                        + node.getGpus() + " GPUs is more than a node has");
+            }
+            nodes.add(new Node(node.getName(), node.getSlots(), features.isEmpty() ? Set.of()
+                    : Set.copyOf(java.util.Arrays.asList(features.split("\\s+"))), node.getGpus().intValue()));
         }
         return nodes;
     }

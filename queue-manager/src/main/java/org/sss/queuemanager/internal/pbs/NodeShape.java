@@ -15,8 +15,9 @@ import java.util.List;
  *              none
  * @param features what every node of the job must have (the configuration's {@code <node features>}), each once;
  *              empty for none
+ * @param gpus  the GPUs it wants on each node ({@code gpus=M}, sbatch's {@code --gres=gpu:M}), 0 for none
  */
-public record NodeShape(int nodes, int ppn, List<String> hosts, List<String> features) {
+public record NodeShape(int nodes, int ppn, List<String> hosts, List<String> features, int gpus) {
     /** @throws IllegalArgumentException if a count is below 1, a host is named twice, or there are more hosts than nodes */
     public NodeShape {
         if (nodes < 1 || ppn < 1) {
@@ -26,6 +27,9 @@ public record NodeShape(int nodes, int ppn, List<String> hosts, List<String> fea
         features = List.copyOf(new LinkedHashSet<>(features));
         if (new LinkedHashSet<>(hosts).size() != hosts.size()) {
             throw new IllegalArgumentException("a node is named twice: " + hosts);
+        }
+        if (gpus < 0) {
+            throw new IllegalArgumentException("gpus must not be negative: " + gpus);
         }
         if (hosts.size() > nodes) {
             throw new IllegalArgumentException(hosts.size() + " named nodes for a job of " + nodes);
@@ -39,7 +43,7 @@ public record NodeShape(int nodes, int ppn, List<String> hosts, List<String> fea
      * @param ppn   the processors on each, at least 1
      */
     public NodeShape(int nodes, int ppn) {
-        this(nodes, ppn, List.of(), List.of());
+        this(nodes, ppn, List.of(), List.of(), 0);
     }
 
     /**
@@ -50,6 +54,18 @@ public record NodeShape(int nodes, int ppn, List<String> hosts, List<String> fea
      * @param hosts the nodes it must be given
      */
     public NodeShape(int nodes, int ppn, List<String> hosts) {
-        this(nodes, ppn, hosts, List.of());
+        this(nodes, ppn, hosts, List.of(), 0);
+    }
+
+    /**
+     * A shape that asks for no GPU.
+     *
+     * @param nodes    the number of nodes, at least 1
+     * @param ppn      the processors on each, at least 1
+     * @param hosts    the nodes it must be given
+     * @param features what each must have
+     */
+    public NodeShape(int nodes, int ppn, List<String> hosts, List<String> features) {
+        this(nodes, ppn, hosts, features, 0);
     }
 }

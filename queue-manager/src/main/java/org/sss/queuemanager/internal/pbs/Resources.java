@@ -12,9 +12,11 @@ import java.util.regex.Pattern;
 final class Resources {
     /** The most nodes, chunks or processors per node accepted. */
     static final int MAX_COUNT = 1_000_000;
+    /** The most GPUs per node a job may ask for. */
+    static final int MAX_GPUS = 1024;
     /** A node feature (Torque's property): letters, digits, dots, dashes and underscores, not starting with . or -. */
     static final Pattern FEATURE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
-    private static final String NODES_FORMS = "expected nodes=N[:ppn=M][:FEATURE...], or node names and counts "
+    private static final String NODES_FORMS = "expected nodes=N[:ppn=M][:gpus=G][:FEATURE...], or node names and counts "
             + "joined by + (node1:ppn=M+node2:ppn=M)";
     private static final Pattern SELECT = Pattern.compile("([^:]*)(?::ncpus=([^:]*))?");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,19})([kmgt]?b?)", Pattern.CASE_INSENSITIVE);
@@ -23,7 +25,7 @@ final class Resources {
     }
 
     /**
-     * @param value the {@code nodes} value: {@code N[:ppn=M][:FEATURE...]}, or Torque's parts joined by {@code +},
+     * @param value the {@code nodes} value: {@code N[:ppn=M][:gpus=G][:FEATURE...]}, or Torque's parts joined by {@code +},
      *              each a count or a node's name with the same {@code :ppn=M} and features
      *              ({@code node1:ppn=4+node2:ppn=4}, {@code node1+1}, {@code 2:ppn=8:gpu}): whole nodes, so every part
      *              asks the same processors per node and the same features
@@ -39,6 +41,7 @@ final class Resources {
         }
         long total = 0;
         Integer ppn = null;
+        Integer gpus = null;
         java.util.Set<String> features = null;
         java.util.LinkedHashSet<String> hosts = new java.util.LinkedHashSet<>();
         for (String part : parts) {
@@ -46,6 +49,7 @@ final class Resources {
             String first = words[0];
             int partPpn = 1;
             boolean ppnGiven = false;
+            int partGpus = 0;
             java.util.LinkedHashSet<String> partFeatures = new java.util.LinkedHashSet<>();
             for (int i = 1; i < words.length; i++) {
                 if (words[i].startsWith("ppn=")) {
@@ -54,6 +58,8 @@ final class Resources {
                     }
                     ppnGiven = true;
                     partPpn = count("ppn", words[i].substring(4), "expected nodes=N or nodes=N:ppn=M");
+                } else if (words[i].startsWith("gpus=")) {
+                    partGpus = gpus(words[i].substring(5));
                 } else if (FEATURE.matcher(words[i]).matches()) {
                     partFeatures.add(words[i]);
                 } else {
@@ -71,8 +77,12 @@ final class Resources {
                 throw new BadValueException("every part must ask the same features (" + shownFeatures(features)
                         + " and " + shownFeatures(partFeatures) + ")");
             }
+            if (gpus != null && partGpus != gpus) {
+                throw new BadValueException("every part must ask the same gpus (" + gpus + " and " + partGpus + ")");
+            }
             ppn = partPpn;
             features = partFeatures;
+            gpus = partGpus;
             if (first.chars().allMatch(Character::isDigit)) {
                 total += count("nodes", first, "expected nodes=N or nodes=N:ppn=M");
             } else if (!Attributes.isNodeName(first)) {
@@ -86,7 +96,19 @@ final class Resources {
         if (total > MAX_COUNT) {
             throw new BadValueException("more than " + MAX_COUNT + " nodes");
         }
-        return new NodeShape((int) total, ppn, List.copyOf(hosts), List.copyOf(features));
+        return new NodeShape((int) total, ppn, List.copyOf(hosts), List.copyOf(features), gpus);
+    }
+
+    /**
+     * @param value a GPU count per node
+     * @return it, 1 to {@value #MAX_GPUS}
+     * @throws BadValueException for anything else
+     */
+    public static int gpus(String value) throws BadValueException {
+        if (!value.matches("\\d{1,4}") || Integer.parseInt(value) < 1 || Integer.parseInt(value) > MAX_GPUS) {
+            throw new BadValueException("the GPUs per node must be a whole number from 1 to " + MAX_GPUS);
+        }
+        return Integer.parseInt(value);
     }
 
     private static String shownFeatures(java.util.Set<String> features) {

@@ -124,4 +124,47 @@ final class SlurmExtras {
         }
         return List.copyOf(features);
     }
+
+    /**
+     * GPUs as sbatch asks for them: a count, with an optional type before it.
+     *
+     * @param count how many (per node, or in all for {@code --gpus})
+     * @param type  the GPU type ({@code a100}), matched against the nodes' features; null for any
+     */
+    record GpuAsk(int count, String type) {
+    }
+
+    /**
+     * @param value {@code --gres}: {@code gpu}, {@code gpu:N} or {@code gpu:TYPE:N} (per node); other generic
+     *              resources are refused
+     * @return the GPUs asked for on each node
+     * @throws BadValueException for another resource or form
+     */
+    static GpuAsk gres(String value) throws BadValueException {
+        String[] parts = value.split(":", -1);
+        if (value.contains(",") || !parts[0].equals("gpu") || parts.length > 3) {
+            throw new BadValueException("only gpu[:TYPE]:COUNT is supported (GPUs on each node)");
+        }
+        if (parts.length == 1) {
+            return new GpuAsk(1, null);
+        }
+        return gpus(parts.length == 2 ? parts[1] : parts[1] + ":" + parts[2]);
+    }
+
+    /**
+     * @param value {@code --gpus-per-node} or {@code --gpus}: {@code N} or {@code TYPE:N}
+     * @return the count and type
+     * @throws BadValueException for another form, or a count outside 1 to 1024
+     */
+    static GpuAsk gpus(String value) throws BadValueException {
+        String[] parts = value.split(":", -1);
+        if (parts.length > 2 || (parts.length == 2 && !FEATURE.matcher(parts[0]).matches())) {
+            throw new BadValueException("expected [TYPE:]COUNT");
+        }
+        String count = parts[parts.length - 1];
+        if (!count.matches("\\d{1,4}") || Integer.parseInt(count) < 1 || Integer.parseInt(count) > 1024) {
+            throw new BadValueException("the GPU count must be a whole number from 1 to 1024");
+        }
+        return new GpuAsk(Integer.parseInt(count), parts.length == 2 ? parts[0] : null);
+    }
 }

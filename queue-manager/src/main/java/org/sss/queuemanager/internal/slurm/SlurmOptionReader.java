@@ -41,6 +41,8 @@ final class SlurmOptionReader {
     private Long memPerCpu;
     private List<String> nodelist = List.of();
     private List<String> constraint = List.of();
+    private SlurmExtras.GpuAsk gpusPerNode;
+    private SlurmExtras.GpuAsk gpusInAll;
 
     /** @param environment the submitter's environment, for {@code --export=NAME} without a value */
     SlurmOptionReader(Map<String, String> environment) {
@@ -123,7 +125,8 @@ final class SlurmOptionReader {
         }
         return new SlurmRequest(built.build(), Optional.ofNullable(nodes), Optional.ofNullable(tasks),
                 Optional.ofNullable(tasksPerNode), cpusPerTask, Optional.ofNullable(chdir),
-                Optional.ofNullable(memPerNode), nodelist, constraint);
+                Optional.ofNullable(memPerNode), nodelist, constraint, Optional.ofNullable(gpusPerNode),
+                Optional.ofNullable(gpusInAll));
     }
 
     private void apply(SlurmOption option, String typed, String value, SlurmSource source) throws SlurmParseException {
@@ -155,6 +158,9 @@ final class SlurmOptionReader {
                 case EXCLUDE -> base.excludedNodes(HostListExpansion.nodeNames(value));
                 case SIGNAL -> base.endSignal(EndSignal.ofSlurm(value));
                 case CONSTRAINT -> constraint = SlurmExtras.features(value);
+                case GRES -> gpusPerNode = SlurmExtras.gres(value);
+                case GPUS_PER_NODE -> gpusPerNode = SlurmExtras.gpus(value);
+                case GPUS -> gpusInAll = SlurmExtras.gpus(value);
                 case MAIL_TYPE -> base.mailEvents(SlurmExtras.mailEvents(value));
                 case MAIL_USER -> base.mailUsers(Attributes.mailUsers(value));
                 case NICE -> base.priority(SlurmExtras.priorityOfNice(value == null ? "100" : value));

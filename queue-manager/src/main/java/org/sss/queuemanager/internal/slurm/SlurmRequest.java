@@ -20,10 +20,13 @@ import org.sss.queuemanager.internal.pbs.NodeShape;
  * @param memoryPerNode {@code --mem}, bytes on each node; 0 for {@code --mem=0} (all of it: no limit)
  * @param nodelist     {@code -w}, the nodes the job must be given, each once; empty when not given
  * @param constraint   {@code -C}, the features every node of the job must have; empty when not given
+ * @param gpusPerNode  {@code --gres=gpu:N} or {@code --gpus-per-node}: GPUs on each node (and their type)
+ * @param gpusInAll    {@code -G/--gpus}: GPUs in all, spread over the nodes (and their type)
  */
 public record SlurmRequest(JobRequest base, Optional<Integer> nodes, Optional<Integer> tasks,
                            Optional<Integer> tasksPerNode, int cpusPerTask, Optional<String> chdir,
-                           Optional<Long> memoryPerNode, List<String> nodelist, List<String> constraint) {
+                           Optional<Long> memoryPerNode, List<String> nodelist, List<String> constraint,
+                           Optional<SlurmExtras.GpuAsk> gpusPerNode, Optional<SlurmExtras.GpuAsk> gpusInAll) {
     /** Copies the lists. */
     public SlurmRequest {
         nodelist = List.copyOf(nodelist);
@@ -38,9 +41,11 @@ public record SlurmRequest(JobRequest base, Optional<Integer> nodes, Optional<In
      * @param tasks        {@code SLURM_NTASKS}
      * @param cpusPerTask  {@code SLURM_CPUS_PER_TASK}
      * @param hosts        the nodes it must be given ({@code -w}), at most {@code nodes}
-     * @param features     the features each of its nodes must have ({@code -C})
+     * @param features     the features each of its nodes must have ({@code -C}, and a GPU type)
+     * @param gpus         the GPUs on each node, 0 for none
      */
-    public record Shape(int nodes, int ppn, int tasks, int cpusPerTask, List<String> hosts, List<String> features) {
+    public record Shape(int nodes, int ppn, int tasks, int cpusPerTask, List<String> hosts, List<String> features,
+                        int gpus) {
         /** Copies the lists. */
         public Shape {
             hosts = List.copyOf(hosts);
@@ -49,7 +54,7 @@ public record SlurmRequest(JobRequest base, Optional<Integer> nodes, Optional<In
 
         /** @return the shape as the queue manager's node request */
         public NodeShape nodeShape() {
-            return new NodeShape(nodes, ppn, hosts, features);
+            return new NodeShape(nodes, ppn, hosts, features, gpus);
         }
 
         /**
@@ -103,6 +108,24 @@ public record SlurmRequest(JobRequest base, Optional<Integer> nodes, Optional<In
      * @throws SlurmParseException when the combination cannot be met
      */
     public Shape shape(int maxSlots) throws SlurmParseException {
+        Shape geometry = geometry(maxSlots);
+        if (gpusPerNode.isPresent() && gpusInAll.isPresent()) {
+            throw new SlurmParseException("--gpus and --gres/--gpus-per-node cannot be combined; give one");
+        }
+        Optional<SlurmExtras.GpuAsk> asked = gpusPerNode.or(() -> gpusInAll);
+        if (asked.isEmpty()) {
+            return geometry;
+        }
+        int perNode = gpusPerNode.isPresent() ? asked.get().count() : ceil(asked.get().count(), geometry.nodes());
+        List<String> features = new ArrayList<>(geometry.features());
+        if (asked.get().type() != null && !features.contains(asked.get().type())) {
+            features.add(asked.get().type());
+        }
+        return new Shape(geometry.nodes(), geometry.ppn(), geometry.tasks(), geometry.cpusPerTask(), geometry.hosts(),
+                features, perNode);
+    }
+
+    private Shape geometry(int maxSlots) throws SlurmParseException {
         int c = cpusPerTask;
         int named = nodelist.size();
         if (nodes.isPresent() && nodes.get() < named) {
@@ -119,11 +142,11 @@ public record SlurmRequest(JobRequest base, Optional<Integer> nodes, Optional<In
                 throw new SlurmParseException("--ntasks=" + t + " does not fit " + n + " node(s) of --ntasks-per-node="
                         + tasksPerNode.get());
             }
-            return new Shape(n, ceil(t, n) * c, t, c, nodelist, constraint);
+            return new Shape(n, ceil(t, n) * c, t, c, nodelist, constraint, 0);
         }
         if (tasks.isEmpty()) {
             int k = tasksPerNode.orElse(1);
-            return new Shape(1, k * c, k, c, nodelist, constraint);
+            return new Shape(1, k * c, k, c, nodelist, constraint, 0);
         }
         int t = tasks.get();
         if (t < named) {
@@ -140,7 +163,7 @@ public record SlurmRequest(JobRequest base, Optional<Integer> nodes, Optional<In
             n = ceil(t, perNode);
         }
         n = Math.max(n, named);
-        return new Shape(n, ceil(t, n) * c, t, c, nodelist, constraint);
+        return new Shape(n, ceil(t, n) * c, t, c, nodelist, constraint, 0);
     }
 
     private static int ceil(int a, int b) {

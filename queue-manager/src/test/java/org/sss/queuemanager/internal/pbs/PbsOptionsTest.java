@@ -123,8 +123,8 @@ class PbsOptionsTest {
     @CsvSource(delimiter = '|', value = {
             "-l nodes=0              | -l nodes | -l nodes=0: nodes must be at least 1",
             "-l nodes=2:ppn=0        | -l nodes | -l nodes=2:ppn=0: ppn must be at least 1",
-            "-l nodes=2:gpus=1       | -l nodes | -l nodes=2:gpus=1: expected nodes=N[:ppn=M][:FEATURE...], or node names and counts joined by + (node1:ppn=M+node2:ppn=M)",
-            "-l nodes=n1+            | -l nodes | -l nodes=n1+: expected nodes=N[:ppn=M][:FEATURE...], or node names and counts joined by + (node1:ppn=M+node2:ppn=M)",
+            "-l nodes=2:mics=1       | -l nodes | -l nodes=2:mics=1: expected nodes=N[:ppn=M][:gpus=G][:FEATURE...], or node names and counts joined by + (node1:ppn=M+node2:ppn=M)",
+            "-l nodes=n1+            | -l nodes | -l nodes=n1+: expected nodes=N[:ppn=M][:gpus=G][:FEATURE...], or node names and counts joined by + (node1:ppn=M+node2:ppn=M)",
             "-l nodes=-1             | -l nodes | -l nodes=-1: bad node name -1",
             "-l nodes=2000000        | -l nodes | -l nodes=2000000: nodes must be at most 1000000",
             "-l select=0:ncpus=4     | -l select | -l select=0:ncpus=4: select must be at least 1",

@@ -154,10 +154,14 @@ class PbsParserTest {
                 + "same features (gpu and none)");
         assertThat(refusal("true\n", "-l", "nodes=2:ppn=4:ppn=2")).hasMessage("-l nodes=2:ppn=4:ppn=2: ppn is given "
                 + "twice in 2:ppn=4:ppn=2");
+        assertThat(parse("true\n", "-l", "nodes=2:ppn=4:gpus=2:k80").nodes()).as("Torque's GPUs per node")
+                .contains(new NodeShape(2, 4, List.of(), List.of("k80"), 2));
+        assertThat(refusal("true\n", "-l", "nodes=1:gpus=0")).hasMessage("-l nodes=1:gpus=0: the GPUs per node must be a "
+                + "whole number from 1 to 1024");
         assertThat(parse("true\n", "-l", "nodes=1:100gbe").nodes()).as("a feature may start with a digit")
                 .contains(new NodeShape(1, 1, List.of(), List.of("100gbe")));
-        assertThat(refusal("true\n", "-l", "nodes=2:gpus=1")).hasMessageStartingWith("-l nodes=2:gpus=1: expected "
-                + "nodes=N[:ppn=M][:FEATURE...]");
+        assertThat(refusal("true\n", "-l", "nodes=2:mics=1")).hasMessageStartingWith("-l nodes=2:mics=1: expected "
+                + "nodes=N[:ppn=M][:gpus=G][:FEATURE...]");
     }
 
     @Test

@@ -145,8 +145,8 @@ class SlurmParserTest {
 
     @Test
     void namesTheScriptLineOfABadDirective() {
-        assertThatThrownBy(() -> script("#!/bin/sh\n#SBATCH -J ok\n#SBATCH --gres=gpu:1\necho\n"))
-                .hasMessage("job.sh:3: #SBATCH --gres: unrecognized option");
+        assertThatThrownBy(() -> script("#!/bin/sh\n#SBATCH -J ok\n#SBATCH --licenses=matlab\necho\n"))
+                .hasMessage("job.sh:3: #SBATCH --licenses: unrecognized option");
         assertThatThrownBy(() -> script("#!/bin/sh\n#SBATCH --nodes=0\necho\n"))
                 .hasMessage("job.sh:2: #SBATCH --nodes=0: node count must be at least 1");
     }
@@ -156,7 +156,9 @@ class SlurmParserTest {
             "--constraint=ib*2 | --constraint=ib*2: only features joined by & (all of them on every node) are "
                     + "supported: not OR lists, brackets or counts",
             "-Ca&&b | -C=a&&b: bad feature name (empty)",
-            "--gres=gpu:2 | unrecognized option --gres",
+            "--gres=mps:100 | --gres=mps:100: only gpu[:TYPE]:COUNT is supported (GPUs on each node)",
+            "--gpus=0 | --gpus=0: the GPU count must be a whole number from 1 to 1024",
+            "--licenses=x | unrecognized option --licenses",
             "-x | -x: needs a value",
             "--nodelist=node[1-3 | --nodelist=node[1-3: invalid host list node[1-3: unbalanced brackets",
             "--nodelist=node[3-1] | --nodelist=node[3-1]: invalid host list node[3-1]: range 3-1 is reversed",
@@ -260,6 +262,19 @@ class SlurmParserTest {
         assertThat(script("#!/bin/sh\n#SBATCH --constraint=gpu&bigmem\n#SBATCH -N2\necho\n").shape(8).nodeShape())
                 .isEqualTo(new org.sss.queuemanager.internal.pbs.NodeShape(2, 1, List.of(), List.of("gpu", "bigmem")));
         assertThat(options("-C", "ib").shape(8).features()).containsExactly("ib");
+    }
+
+    @Test
+    void readsGpusPerNodeOrInAllWithTheirType() throws SlurmParseException {
+        assertThat(options("-N2", "--gres=gpu:a100:2").shape(8)).satisfies(shape -> {
+            assertThat(shape.gpus()).isEqualTo(2);
+            assertThat(shape.features()).containsExactly("a100");
+        });
+        assertThat(options("--gres=gpu").shape(8).gpus()).isEqualTo(1);
+        assertThat(options("-N3", "-G", "4").shape(8).gpus()).as("4 in all over 3 nodes").isEqualTo(2);
+        assertThat(options("--gpus-per-node=v100:1", "-C", "ib").shape(8).features()).containsExactly("ib", "v100");
+        assertThatThrownBy(() -> options("-G2", "--gres=gpu:1").shape(8))
+                .hasMessage("--gpus and --gres/--gpus-per-node cannot be combined; give one");
     }
 
     @Test

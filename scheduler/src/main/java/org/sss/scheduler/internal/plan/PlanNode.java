@@ -10,8 +10,9 @@ import java.util.Set;
  * @param slots  processes it runs at most (a job's ppn must fit)
  * @param usable whether new work may go there (up; not down, drained or offline)
  * @param features what it offers (the configuration's {@code <node features>}), for jobs that ask for them
+ * @param gpus   its GPUs
  */
-public record PlanNode(String name, int slots, boolean usable, Set<String> features) {
+public record PlanNode(String name, int slots, boolean usable, Set<String> features, int gpus) {
     /** Checks the values. */
     public PlanNode {
         Objects.requireNonNull(name, "name");
@@ -21,8 +22,13 @@ public record PlanNode(String name, int slots, boolean usable, Set<String> featu
         }
     }
 
-    /** A node without features. */
+    /** A node without features or GPUs. */
     public PlanNode(String name, int slots, boolean usable) {
-        this(name, slots, usable, Set.of());
+        this(name, slots, usable, Set.of(), 0);
+    }
+
+    /** A node without GPUs. */
+    public PlanNode(String name, int slots, boolean usable, Set<String> features) {
+        this(name, slots, usable, features, 0);
     }
 }

@@ -64,8 +64,8 @@ final class PlanState {
      *     nodes and pass: an array's elements share one count)
      */
     int fitting(QueuedJob job) {
-        if (!job.excluded().isEmpty() || !job.features().isEmpty()) {
-            return fittingByExclusion.computeIfAbsent(List.of(job.ppn(), job.excluded(), job.features()), key -> {
+        if (!job.excluded().isEmpty() || !job.features().isEmpty() || job.gpus() > 0) {
+            return fittingByExclusion.computeIfAbsent(List.of(job.ppn(), job.excluded(), job.features(), job.gpus()), key -> {
                 int count = 0;
                 for (int i = 0; i < nodes.length; i++) {
                     count += fits(i, job) ? 1 : 0;
@@ -85,10 +85,11 @@ final class PlanState {
     boolean fits(int i, QueuedJob job) {
         return nodes[i].usable() && nodes[i].slots() >= job.ppn()
                 && (job.excluded().isEmpty() || !job.excluded().contains(nodes[i].name()))
-                && (job.features().isEmpty() || nodes[i].features().containsAll(job.features()));
+                && (job.features().isEmpty() || nodes[i].features().containsAll(job.features()))
+                && nodes[i].gpus() >= job.gpus();
     }
 
-    /** @return the first node the job requires that cannot hold it (unknown, not usable, too few slots), or null */
+    /** @return the first node the job requires that cannot hold it (unknown, not usable, too small), or null */
     String unfitRequired(QueuedJob job) {
         for (String name : job.required()) {
             Integer i = index.get(name);

@@ -185,14 +185,16 @@ public final class Planner {
         String unfit = state.unfitRequired(job);
         if (unfit != null) {
             waiting.put(job.id(), new Plan.Waiting("required node " + unfit + " is not available (unknown, down, "
-                    + "drained, offline, fewer than " + job.ppn() + " slot(s)" + (job.features().isEmpty() ? ""
+                    + "drained, offline, fewer than " + job.ppn() + " slot(s)" + (job.gpus() == 0 ? ""
+                    : " or " + job.gpus() + " GPU(s)") + (job.features().isEmpty() ? ""
                     : ", or without " + String.join(" ", job.features().stream().sorted().toList())) + ")"));
             return false;
         }
         int fitting = state.fitting(job);
         if (fitting < job.nodes()) {
             waiting.put(job.id(), new Plan.Waiting("needs " + job.nodes() + " node(s) with " + job.ppn()
-                    + " slot(s)" + (job.features().isEmpty() ? "" : " and feature(s) "
+                    + " slot(s)" + (job.gpus() == 0 ? "" : ", " + job.gpus() + " GPU(s)")
+                    + (job.features().isEmpty() ? "" : " and feature(s) "
                     + String.join(" ", job.features().stream().sorted().toList()))
                     + (job.excluded().isEmpty() ? "" : ", not excluded") + "; " + fitting + " usable"));
             return false;

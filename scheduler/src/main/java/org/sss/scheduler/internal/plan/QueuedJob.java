@@ -19,9 +19,10 @@ import java.util.Set;
  * @param required  the nodes it must be given, by name (at most {@code nodes}); empty for any
  * @param excluded  the nodes it must not be given; empty for none
  * @param features  what each of its nodes must offer; empty for nothing
+ * @param gpus      the GPUs each of its nodes must have, 0 for none
  */
 public record QueuedJob(String id, String user, int nodes, int ppn, Duration walltime, long priority, Instant submitted,
-                        List<String> required, Set<String> excluded, Set<String> features) {
+                        List<String> required, Set<String> excluded, Set<String> features, int gpus) {
     /** Checks the values. */
     public QueuedJob {
         Objects.requireNonNull(id, "id");
@@ -40,18 +41,24 @@ public record QueuedJob(String id, String user, int nodes, int ppn, Duration wal
 
     /** A job that may go on any nodes. */
     public QueuedJob(String id, String user, int nodes, int ppn, Duration walltime, long priority, Instant submitted) {
-        this(id, user, nodes, ppn, walltime, priority, submitted, List.of(), Set.of(), Set.of());
+        this(id, user, nodes, ppn, walltime, priority, submitted, List.of(), Set.of(), Set.of(), 0);
     }
 
     /** A job that names nodes but asks for no feature. */
     public QueuedJob(String id, String user, int nodes, int ppn, Duration walltime, long priority, Instant submitted,
                      List<String> required, Set<String> excluded) {
-        this(id, user, nodes, ppn, walltime, priority, submitted, required, excluded, Set.of());
+        this(id, user, nodes, ppn, walltime, priority, submitted, required, excluded, Set.of(), 0);
     }
 
-    /** @return whether it names nodes it must or must not be given, or features they must offer */
+    /** A job that asks for no GPU. */
+    public QueuedJob(String id, String user, int nodes, int ppn, Duration walltime, long priority, Instant submitted,
+                     List<String> required, Set<String> excluded, Set<String> features) {
+        this(id, user, nodes, ppn, walltime, priority, submitted, required, excluded, features, 0);
+    }
+
+    /** @return whether it names nodes it must or must not be given, or features or GPUs they must offer */
     public boolean choosesNodes() {
-        return !required.isEmpty() || !excluded.isEmpty() || !features.isEmpty();
+        return !required.isEmpty() || !excluded.isEmpty() || !features.isEmpty() || gpus > 0;
     }
 
     /**

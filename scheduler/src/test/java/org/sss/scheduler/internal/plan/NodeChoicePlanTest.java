@@ -147,4 +147,21 @@ class NodeChoicePlanTest {
                     .endsWith("or without gpu)");
         }
     }
+
+    @Test
+    void aJobAskingForGpusGoesOnlyToNodesWithThatMany() {
+        List<PlanNode> nodes = List.of(new PlanNode("n1", 4, true), new PlanNode("n2", 4, true, Set.of(), 1),
+                new PlanNode("n3", 4, true, Set.of(), 4));
+        for (Planner planner : List.of(backfill, firstFit)) {
+            QueuedJob two = new QueuedJob("two", "alice", 1, 1, HOUR, 0, NOW, List.of(), Set.of(), Set.of(), 2);
+            assertThat(planner.plan(NOW, nodes, List.of(), List.of(two), List.of()).starts())
+                    .containsExactly(new Plan.Start("two", List.of("n3"), false));
+            QueuedJob wide = new QueuedJob("wide", "alice", 2, 1, HOUR, 0, NOW, List.of(), Set.of(), Set.of(), 1);
+            assertThat(planner.plan(NOW, nodes, List.of(), List.of(wide), List.of()).starts())
+                    .containsExactly(new Plan.Start("wide", List.of("n2", "n3"), false));
+            QueuedJob many = new QueuedJob("many", "alice", 1, 1, HOUR, 0, NOW, List.of(), Set.of(), Set.of(), 8);
+            assertThat(planner.plan(NOW, nodes, List.of(), List.of(many), List.of()).waiting().get("many").reason())
+                    .isEqualTo("needs 1 node(s) with 1 slot(s), 8 GPU(s); 0 usable");
+        }
+    }
 }

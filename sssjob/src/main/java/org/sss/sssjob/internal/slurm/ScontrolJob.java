@@ -48,6 +48,9 @@ final class ScontrolJob {
                 "ExcNodeList=" + (excluded.isEmpty() ? "(null)" : excluded));
         String features = job.get("features").strip();
         line(out, "   ", "Features=" + (features.isEmpty() ? "(null)" : String.join("&", features.split("\\s+"))));
+        if (!job.get("gpus").isEmpty()) {
+            line(out, "   ", "TresPerNode=gres/gpu:" + job.get("gpus"));
+        }
         String nodes = SlurmJobs.nodeList(job);
         line(out, "   ", "NodeList=" + (nodes.isEmpty() ? "(null)" : nodes));
         int nodeCount = Integer.parseInt(orZero(job.get("nodes")));

@@ -12,14 +12,14 @@ import org.sss.sssjob.internal.CliException;
  * {@code %R} partition name, {@code %a} availability, {@code %l} time limit, {@code %D} node count, {@code %t} state
  * (compact: {@code idle}, {@code mix}, {@code alloc}, {@code drain}, {@code drng}, {@code down}, {@code unk}),
  * {@code %T} state (long: {@code idle}, {@code mixed}, {@code allocated}, {@code drained}, {@code draining},
- * {@code down}, {@code unknown}), {@code %N} node list, {@code %f} features, {@code %c} cpus (slots) per node,
+ * {@code down}, {@code unknown}), {@code %N} node list, {@code %f} features, {@code %G} GPUs ({@code gpu:4}), {@code %c} cpus (slots) per node,
  * {@code %E} reason. As sinfo does, each partition's nodes are grouped by the node fields the format shows (state,
- * features, cpus, reason), one line per group; with {@code -N}, one line per node. Immutable.
+ * features, GPUs, cpus, reason), one line per group; with {@code -N}, one line per node. Immutable.
  */
 final class SinfoFormat {
-    private static final String FIELDS = "PRalDtTNfcE";
+    private static final String FIELDS = "PRalDtTNfGcE";
     /** The fields that belong to a node; a line groups the nodes equal in those the format shows. */
-    private static final String NODE_FIELDS = "tTfcE";
+    private static final String NODE_FIELDS = "tTfGcE";
     private final PercentFormat format;
 
     private SinfoFormat(PercentFormat format) {
@@ -94,6 +94,7 @@ final class SinfoFormat {
                 String features = node.getOrDefault("features", "").strip();
                 yield features.isEmpty() ? "(null)" : String.join(",", features.split("\\s+"));
             }
+            case 'G' -> node.getOrDefault("gpus", "").isBlank() ? "(null)" : "gpu:" + node.get("gpus");
             case 'c' -> node.getOrDefault("slots", "1");
             case 'E' -> node.getOrDefault("reason", "").isBlank() ? "none" : node.get("reason");
             default -> throw new IllegalStateException("no value for %" + field);
@@ -120,6 +121,7 @@ final class SinfoFormat {
             case 't', 'T' -> "STATE";
             case 'N' -> "NODELIST";
             case 'f' -> "AVAIL_FEATURES";
+            case 'G' -> "GRES";
             case 'c' -> "CPUS";
             case 'E' -> "REASON";
             default -> throw new IllegalStateException("no title for %" + field);

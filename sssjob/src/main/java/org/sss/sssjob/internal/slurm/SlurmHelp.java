@@ -51,6 +51,10 @@ final class SlurmHelp {
                   -x, --exclude=LIST          nodes the job must not be given
                   -C, --constraint=FEATURES   features every node of the job must have (the configuration's
                                               <node features>): one, or several joined by & (gpu&bigmem)
+                      --gres=gpu[:TYPE]:N     N GPUs on each node (the configuration's <node gpus>; a TYPE must
+                                              be one of the node's features); --gpus-per-node=[TYPE:]N the same;
+                  -G, --gpus=[TYPE:]N         N GPUs in all, spread over the nodes. The job sees
+                                              CUDA_VISIBLE_DEVICES=0,...,N-1 on each node
                       --signal=[B:]SIG[@SECS] send SIG (USR1, 10, ...) SECS (default 60) before the time limit:
                                               to the script and all it started, or with B: to its shell alone
                   -A, --account=NAME          account to charge
@@ -97,7 +101,8 @@ final class SlurmHelp {
                                           %l time limit  %D nodes  %R nodes or (reason)  %P partition
                                           %N node list  %C cpus  %V submit time  %S start time  %r reason
                                           %a account  %A array job id  %n nodes required (-w)
-                                          %x nodes excluded (-x)  %f features (-C)  %% percent
+                                          %x nodes excluded (-x)  %f features (-C)  %b GPUs per node
+                                          %% percent
                                           default "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R"
                 Reasons: (None), (Resources), (Dependency), (JobHeldUser), (JobArrayTaskLimit), (BeginTime),
                 (ReqNodeNotAvail).
@@ -177,7 +182,8 @@ final class SlurmHelp {
                   -h, --noheader          no header line
                   -o, --format=FORMAT     %[.][WIDTH]FIELD items: %P partition (* default)  %R partition name
                                           %a avail  %l time limit  %D nodes  %t state  %T long state
-                                          %N node list  %f features  %c cpus per node  %E reason  %% percent;
+                                          %N node list  %f features  %G GPUs  %c cpus per node  %E reason
+                                          %% percent;
                                           nodes that differ in a shown state, features, cpus or reason get a
                                           line each (sinfo -o "%N %f" lists the features)
                 """ + EXIT;

@@ -9,12 +9,12 @@ import org.sss.sssjob.internal.Job;
  * {@code %u} user, {@code %t} state code, {@code %T} state, {@code %M} time used, {@code %l} time limit, {@code %D}
  * nodes, {@code %R} node list or (reason), {@code %P} partition, {@code %N} node list, {@code %C} cpus, {@code %V}
  * submit time, {@code %S} start time, {@code %r} reason, {@code %a} account, {@code %A} array job id (the job's own
- * for a job not in an array), {@code %n} nodes required, {@code %x} nodes excluded, {@code %f} features.
+ * for a job not in an array), {@code %n} nodes required, {@code %x} nodes excluded, {@code %f} features, {@code %b} GPUs per node.
  */
 final class SqueueFormat {
     /** squeue's default format. */
     static final String DEFAULT = "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R";
-    private static final String FIELDS = "ijutTMlDRPNCVSraAnxf";
+    private static final String FIELDS = "ijutTMlDRPNCVSraAnxfb";
     private final PercentFormat format;
 
     private SqueueFormat(PercentFormat format) {
@@ -66,6 +66,7 @@ final class SqueueFormat {
             case 'n' -> "REQ_NODES";
             case 'x' -> "EXC_NODES";
             case 'f' -> "FEATURES";
+            case 'b' -> "TRES_PER_NODE";
             default -> throw new IllegalStateException("no title for %" + field);
         };
     }
@@ -92,6 +93,7 @@ final class SqueueFormat {
             case 'A' -> String.valueOf(SlurmJobs.sequence(job));
             case 'n' -> SlurmJobs.compressed(job, "required-nodes");
             case 'x' -> SlurmJobs.compressed(job, "excluded-nodes");
+            case 'b' -> job.get("gpus").isEmpty() ? "N/A" : "gres/gpu:" + job.get("gpus");
             case 'f' -> job.get("features").isBlank() ? "(null)" : String.join("&", job.get("features").strip().split("\\s+"));
             default -> throw new IllegalStateException("no value for %" + field);
         };

@@ -30,8 +30,8 @@ class LongOptionsTest {
 
     @Test
     void refusesUnknownAmbiguousAndValuelessOptionsByName() {
-        assertThatThrownBy(() -> LongOptions.parse(SbatchCommand.OPTIONS, List.of("--gres=gpu"), true))
-                .isInstanceOf(CliException.class).hasMessage("unrecognized option --gres");
+        assertThatThrownBy(() -> LongOptions.parse(SbatchCommand.OPTIONS, List.of("--licenses=x"), true))
+                .isInstanceOf(CliException.class).hasMessage("unrecognized option --licenses");
         assertThatThrownBy(() -> LongOptions.parse(SbatchCommand.OPTIONS, List.of("-y"), true))
                 .hasMessage("unrecognized option -y");
         assertThatThrownBy(() -> LongOptions.parse(SbatchCommand.OPTIONS, List.of("--n=1"), true))

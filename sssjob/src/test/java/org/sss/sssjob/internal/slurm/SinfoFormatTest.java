@@ -34,6 +34,6 @@ class SinfoFormatTest {
     @Test
     void refusesAFieldItDoesNotHave() {
         assertThatThrownBy(() -> SinfoFormat.parse("%N %m")).hasMessage("--format: field %m is not supported "
-                + "(supported: %P %R %a %l %D %t %T %N %f %c %E)");
+                + "(supported: %P %R %a %l %D %t %T %N %f %G %c %E)");
     }
 }
