@@ -45,7 +45,7 @@ final class NodeChoices {
         String required = sbatch ? "--nodelist" : "-l nodes";
         String exclude = sbatch ? "--exclude" : "-W exclude";
         String features = sbatch ? "--constraint" : "-l nodes";
-        String gpus = sbatch ? "--gres" : "-l nodes";
+        String gpus = sbatch ? "--gres/--gpus" : "-l nodes";
         for (List<String> names : List.of(shape.hosts(), excluded)) {
             if (String.join(" ", names).length() > MAX_NODE_LIST) {
                 throw SssException.badValue((names == excluded ? exclude : required) + ": the names take more than "
@@ -90,8 +90,11 @@ final class NodeChoices {
                     && !excludedSet.contains(node.name()) && node.features().containsAll(shape.features())
                     && node.gpus() >= shape.gpus()).count();
             if (fitting < shape.nodes()) {
-                String option = shape.gpus() > 0 ? gpus : shape.features().isEmpty() ? exclude
-                        : excluded.isEmpty() ? features : features + " and " + exclude;
+                long withoutGpus = settings.nodes().stream().filter(node -> node.slots() >= shape.ppn()
+                        && !excludedSet.contains(node.name()) && node.features().containsAll(shape.features())).count();
+                String option = shape.gpus() > 0 && withoutGpus >= shape.nodes() ? gpus
+                        : shape.features().isEmpty() ? exclude : excluded.isEmpty() ? features
+                        : features + " and " + exclude;
                 throw SssException.badValue(option + ": only " + fitting + " node(s) have " + shape.ppn()
                         + " or more slots" + (shape.features().isEmpty() ? ""
                         : ", feature(s) " + String.join(" ", shape.features()))

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.sss.lib.config.ClusterNodes;
 import org.sss.lib.error.SssException;
 import org.sss.queuemanager.internal.pbs.Attributes;
 import org.sss.queuemanager.internal.pbs.BadValueException;
@@ -50,15 +51,21 @@ final class SlurmSubmission {
      * @param options     the sbatch options
      * @param environment the submitter's environment
      * @param submitDir   the directory sbatch ran in
-     * @param maxSlots    the most slots a configured node has, 0 when none are configured
+     * @param nodes       the configured nodes (none: the geometry cannot look at them)
      * @return the submission
      * @throws SssException {@code bad-value} with the parser's one-line message
      */
     static SlurmSubmission parse(String scriptName, String scriptText, List<String> options,
-                                 Map<String, String> environment, String submitDir, int maxSlots) throws SssException {
+                                 Map<String, String> environment, String submitDir, List<ClusterNodes.Node> nodes)
+            throws SssException {
         try {
             SlurmRequest slurm = SlurmParser.parse(scriptName, scriptText, options, environment);
-            SlurmRequest.Shape shape = slurm.shape(maxSlots);
+            // The nodes that could hold the job (its features and GPUs) decide how many a task count takes.
+            List<ClusterNodes.Node> able = nodes.stream().filter(node -> node.features().containsAll(slurm.wantedFeatures())
+                    && node.gpus() >= slurm.leastGpusPerNode()).toList();
+            List<ClusterNodes.Node> sized = able.isEmpty() ? nodes : able;
+            SlurmRequest.Shape shape = slurm.shape(sized.stream().mapToInt(ClusterNodes.Node::slots).max().orElse(0),
+                    able.stream().mapToInt(ClusterNodes.Node::gpus).max().orElse(0));
             JobRequest.Builder derived = new JobRequest.Builder().nodes(shape.nodeShape())
                     .join(slurm.base().errorPath().isPresent() ? Join.NONE : Join.OUTPUT_AND_ERROR);
             slurm.memoryPerNode().filter(bytes -> bytes > 0).ifPresent(bytes -> derived.memory(bytes * shape.nodes()));

@@ -79,7 +79,7 @@ public final class Submissions {
         SlurmSubmission slurm = null;
         if ("slurm".equals(request.getDialect())) {
             slurm = SlurmSubmission.parse(request.getScript().getName(), request.getScript().getValue(),
-                    request.getOption(), environment, request.getWorkdir(), maxSlots());
+                    request.getOption(), environment, request.getWorkdir(), settings.nodes());
             asked = slurm.request();
         } else if (request.getDialect() == null || request.getDialect().equals("pbs")) {
             try {
@@ -132,7 +132,7 @@ public final class Submissions {
         Job.JobSpec old = job.spec();
         QueueManagerSettings.Queue queue = queue(change.queue().orElse(old.queue()), old.user(), false);
         NodeShape shape = change.nodes().orElse(new NodeShape(old.nodes(), old.ppn(), old.nodeChoice().required(),
-                old.nodeChoice().features()));
+                old.nodeChoice().features(), old.nodeChoice().gpus()));
         checkShape(shape, queue, false);
         NodeChoice nodeChoice = change.nodes().isEmpty() && change.excludedNodes().isEmpty() ? old.nodeChoice()
                 : nodeChoices.checked(shape, change.excludedNodes().isEmpty() ? old.nodeChoice().excluded()
@@ -244,10 +244,6 @@ public final class Submissions {
         return asked.endSignal().orElse(null);
     }
 
-    /** The most slots a configured node has, or 0 when the configuration lists no nodes. */
-    private int maxSlots() {
-        return settings.nodes().stream().mapToInt(node -> node.slots()).max().orElse(0);
-    }
 
     /** The request's -l mem, pmem, vmem and cput, each replacing the one in {@code old}. */
     private static JobLimits limitsOf(JobRequest asked, JobLimits old) {

@@ -362,10 +362,10 @@ class JobOperationsTest extends QueueManagerOperationsTestBase {
                 .contains("excluded-nodes=\"node1\"").contains("walltime=\"300\"");
         assertThat(send(modify.formatted("nodes=node1"), ALICE)).contains("code=\"bad-value\"")
                 .contains("-l nodes: node node1 is also excluded (-W exclude)");
-        assertThat(submit(null, "#PBS -l nodes=1:gpu&#10;", ALICE)).contains("features=\"gpu\"");
+        assertThat(submit(null, "#PBS -l nodes=1:gpu:gpus=2&#10;", ALICE)).contains("features=\"gpu\"");
         assertThat(send("<job-modify><job id=\"2\"/><option>-W</option><option>exclude=node1</option></job-modify>",
-                ALICE)).as("an exclusion keeps the features").contains("features=\"gpu\"")
-                .contains("excluded-nodes=\"node1\"");
+                ALICE)).as("an exclusion keeps the features and GPUs").contains("features=\"gpu\"")
+                .contains("gpus=\"2\"").contains("excluded-nodes=\"node1\"");
         String renamed = send(modify.formatted("nodes=1"), ALICE);
         assertThat(renamed).as("a new shape replaces the named nodes").doesNotContain("required-nodes")
                 .contains("excluded-nodes=\"node1\"");

@@ -107,7 +107,8 @@ class JobTableTest {
             Job.JobSpec spec = job(1, "", false).spec();
             table.add(List.of(new Job("1", 1, null, new Job.JobSpec(spec.user(), spec.name(), spec.queue(), 2, 1, 60, 0,
                     "", "/tmp", "login1", "job.sh", spec.script(), "/tmp/o", "/tmp/e", "", "", "", "", Map.of(),
-                    JobLimits.NONE, null, null, new NodeChoice(List.of("node3"), List.of("node1", "node2")), null),
+                    JobLimits.NONE, null, null, new NodeChoice(List.of("node3"), List.of("node1", "node2"), List.of("ib"), 2),
+                    null),
                     Job.State.QUEUED, Job.Hold.NONE, Instant.now(), null, null, List.of(), null, null, "", 0,
                     JobUsage.NONE)));
             assertThatThrownBy(() -> table.start("1", List.of("node4", "node5"), "job-1-1"))
@@ -119,7 +120,7 @@ class JobTableTest {
         }
         try (JobStore store = JobStore.open(dir.resolve("qm.db"))) {
             assertThat(store.loadAll().getFirst().spec().nodeChoice()).as("kept across a restart")
-                    .isEqualTo(new NodeChoice(List.of("node3"), List.of("node1", "node2")));
+                    .isEqualTo(new NodeChoice(List.of("node3"), List.of("node1", "node2"), List.of("ib"), 2));
         }
     }
 

@@ -103,7 +103,14 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
                 case "-w", "--nodelist" -> nodelist = HostListExpansion.nodeNames(name, value);
                 case "-x", "--exclude" -> exclude = HostListExpansion.nodeNames(name, value);
                 case "-C", "--constraint" -> features = features(name, value);
-                case "--gres", "--gpus-per-node" -> gpus = gpus(name, value);
+                case "--gres", "--gpus-per-node" -> {
+                    Gpus asked = gpus(name, value);
+                    gpus = asked.count();
+                    if (asked.type() != null && !features.contains(asked.type())) {
+                        features = java.util.stream.Stream.concat(features.stream(), java.util.stream.Stream.of(asked.type()))
+                                .toList();
+                    }
+                }
                 case "--mpi", "--cpu-bind", "--cpu_bind" -> {
                     if (!forRun) {
                         throw CliException.usage("unsupported option " + name + " (sssjob run takes it)");
@@ -209,15 +216,26 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
         }
     }
 
-    /** srun's {@code --gres=gpu:N} ({@code gpu} alone is 1) and {@code --gpus-per-node=N}. */
-    private static int gpus(String name, String value) throws CliException {
-        String count = name.equals("--gres") ? value.equals("gpu") ? "1" : value.startsWith("gpu:") ? value.substring(4)
+    /**
+     * srun's {@code --gres=gpu[:TYPE][:N]} and {@code --gpus-per-node=[TYPE:]N}: GPUs on each node, and a type the
+     * nodes must have as a feature.
+     */
+    private record Gpus(int count, String type) {
+    }
+
+    private static Gpus gpus(String name, String value) throws CliException {
+        String rest = name.equals("--gres") ? value.equals("gpu") ? "1" : value.startsWith("gpu:") ? value.substring(4)
                 : "" : value;
-        if (!count.matches("\\d{1,4}") || Integer.parseInt(count) < 1 || Integer.parseInt(count) > 1024) {
-            throw CliException.usage(name + "=" + value + ": expected " + (name.equals("--gres") ? "gpu:N" : "N")
-                    + ", N GPUs on each node (1 to 1024)");
+        String[] parts = rest.split(":", -1);
+        String type = parts.length == 2 ? parts[0] : parts.length == 1 && name.equals("--gres")
+                && !parts[0].matches("\\d*") ? parts[0] : null;
+        String count = type != null && parts.length == 1 ? "1" : parts[parts.length - 1];
+        if (parts.length > 2 || (type != null && !FEATURE.matcher(type).matches()) || !count.matches("\\d{1,4}")
+                || Integer.parseInt(count) < 1 || Integer.parseInt(count) > 1024) {
+            throw CliException.usage(name + "=" + value + ": expected " + (name.equals("--gres") ? "gpu[:TYPE][:N]"
+                    : "[TYPE:]N") + ", N GPUs on each node (1 to 1024)");
         }
-        return Integer.parseInt(count);
+        return new Gpus(Integer.parseInt(count), type);
     }
 
     /** srun's {@code -C}: one feature or several joined by {@code &}. */

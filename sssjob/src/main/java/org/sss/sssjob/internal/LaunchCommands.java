@@ -43,9 +43,13 @@ public final class LaunchCommands {
         Path bin = bin(invocation);
         Map<String, String> env = invocation.environment();
         if (inside(env)) {
-            if (parsed.walltime() != null || parsed.queue() != null || !parsed.features().isEmpty() || parsed.gpus() > 0) {
+            if (parsed.gpus() > gpusOnNode(env)) {
+                throw CliException.usage("--gres: " + parsed.gpus() + " GPU(s) on each node, but allocation "
+                        + jobOf(env) + " has " + gpusOnNode(env) + " (SLURM_GPUS_ON_NODE)");
+            }
+            if (parsed.walltime() != null || parsed.queue() != null || !parsed.features().isEmpty()) {
                 throw CliException.usage("unsupported option " + (parsed.walltime() != null ? "-t"
-                        : parsed.queue() != null ? "-q" : parsed.gpus() > 0 ? "--gres" : "-C")
+                        : parsed.queue() != null ? "-q" : "-C")
                         + " inside allocation " + jobOf(env) + ": it runs under that job's limits and queue");
             }
             List<String> mpiexec = mpiexecInside(bin, parsed, env);
@@ -198,6 +202,15 @@ public final class LaunchCommands {
             // not set (or not a number): one per node, as srun does
         }
         return nodesOf(env).size();
+    }
+
+    /** @return the GPUs the allocation shows each node ({@code SLURM_GPUS_ON_NODE}), 0 for none */
+    private static int gpusOnNode(Map<String, String> env) {
+        try {
+            return Integer.parseInt(env.getOrDefault("SLURM_GPUS_ON_NODE", "0").strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static List<String> nodesOf(Map<String, String> env) throws CliException {

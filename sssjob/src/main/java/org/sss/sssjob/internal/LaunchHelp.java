@@ -13,7 +13,9 @@ final class LaunchHelp {
                                           has as many nodes as named; inside an allocation, the nodes to run on
               -x, --exclude LIST          nodes it must not include (inside an allocation: not to run on)
               -C, --constraint FEATURES   features each of its nodes must have (gpu, gpu&bigmem)
-              --gres gpu:N                N GPUs on each of its nodes (--gpus-per-node N the same)
+              --gres gpu[:TYPE]:N         N GPUs on each of its nodes (--gpus-per-node [TYPE:]N the same; a
+                                          TYPE is one of the nodes' features); inside an allocation: at
+                                          most the GPUs it has
               --socket PATH               the queue manager's socket
             Any other option is refused by name (exit 2).
             """;
@@ -43,7 +45,7 @@ final class LaunchHelp {
                 get SIGINT, and SIGKILL 5 s later if still running; a second Ctrl-C sends SIGKILL at once (exit 130
                 either way). SIGTERM is passed on the same way. Inside an allocation (sssjob alloc's shell, or
                 a batch job) it launches there at once, without queueing: -N then takes the allocation's first N
-                nodes (those -w names first, none -x names), and -t, -q, -C and --gres are refused.
+                nodes (those -w names first, none -x names), and -t, -q and -C are refused.
                   -l, --label                 prefix each output line with its rank ("RANK: line")
                       --mpi=TYPE              taken (none, pmi2, pmix, pmix_v3, ...): every rank is served PMI-1
                                               and PMIx here, for MPICH and Open MPI alike

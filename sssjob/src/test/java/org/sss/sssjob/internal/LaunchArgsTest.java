@@ -42,6 +42,10 @@ class LaunchArgsTest {
         assertThat(shape("-x", "n1", "x").qsubOptions()).containsExactly("-l", "nodes=1:ppn=1", "-W", "exclude=n1");
         assertThat(shape("-N", "2", "-C", "gpu&ib", "-w", "n1", "x").qsubOptions())
                 .containsExactly("-l", "nodes=n1:ppn=1:gpu:ib+1:ppn=1:gpu:ib");
+        assertThat(shape("--gres=gpu:a100:2", "x").qsubOptions()).containsExactly("-l", "nodes=1:ppn=1:gpus=2:a100");
+        assertThat(shape("--gres=gpu", "x").qsubOptions()).containsExactly("-l", "nodes=1:ppn=1:gpus=1");
+        assertThat(shape("--gpus-per-node=3", "-C", "ib", "x").qsubOptions()).containsExactly("-l", "nodes=1:ppn=1:gpus=3:ib");
+        assertThatThrownBy(() -> LaunchArgs.parse(List.of("--gres=mps:1", "x"), true)).hasMessageContaining("expected gpu[:TYPE][:N]");
         assertThatThrownBy(() -> LaunchArgs.parse(List.of("-C", "gpu|ib", "x"), true))
                 .hasMessage("-C gpu|ib: only feature names joined by & are taken");
         assertThatThrownBy(() -> LaunchArgs.parse(List.of("-N", "1", "-w", "a,b", "x"), true))

@@ -59,6 +59,9 @@ final class Resources {
                     ppnGiven = true;
                     partPpn = count("ppn", words[i].substring(4), "expected nodes=N or nodes=N:ppn=M");
                 } else if (words[i].startsWith("gpus=")) {
+                    if (partGpus > 0) {
+                        throw new BadValueException("gpus is given twice in " + Source.show(part));
+                    }
                     partGpus = gpus(words[i].substring(5));
                 } else if (FEATURE.matcher(words[i]).matches()) {
                     partFeatures.add(words[i]);

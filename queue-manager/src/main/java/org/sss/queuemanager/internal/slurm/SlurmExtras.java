@@ -135,7 +135,7 @@ final class SlurmExtras {
     }
 
     /**
-     * @param value {@code --gres}: {@code gpu}, {@code gpu:N} or {@code gpu:TYPE:N} (per node); other generic
+     * @param value {@code --gres}: {@code gpu}, {@code gpu:N}, {@code gpu:TYPE} or {@code gpu:TYPE:N} (per node); other generic
      *              resources are refused
      * @return the GPUs asked for on each node
      * @throws BadValueException for another resource or form
@@ -147,6 +147,9 @@ final class SlurmExtras {
         }
         if (parts.length == 1) {
             return new GpuAsk(1, null);
+        }
+        if (parts.length == 2 && !parts[1].matches("\\d+") && FEATURE.matcher(parts[1]).matches()) {
+            return new GpuAsk(1, parts[1]); // gpu:TYPE: one of that type
         }
         return gpus(parts.length == 2 ? parts[1] : parts[1] + ":" + parts[2]);
     }

@@ -88,6 +88,19 @@ public record SlurmRequest(JobRequest base, Optional<Integer> nodes, Optional<In
         }
     }
 
+    /** @return the features a node must have to hold the job: {@code -C}'s and a GPU type */
+    public List<String> wantedFeatures() {
+        List<String> wanted = new ArrayList<>(constraint);
+        gpusPerNode.or(() -> gpusInAll).map(SlurmExtras.GpuAsk::type).filter(type -> !wanted.contains(type))
+                .ifPresent(wanted::add);
+        return wanted;
+    }
+
+    /** @return the GPUs a node must have at least to hold the job: its GPUs per node, 1 for -G, else 0 */
+    public int leastGpusPerNode() {
+        return gpusPerNode.map(SlurmExtras.GpuAsk::count).orElse(gpusInAll.isPresent() ? 1 : 0);
+    }
+
     /**
      * Maps the task geometry onto nodes × slots, as documented in the README:
      * <ul>
@@ -108,6 +121,19 @@ public record SlurmRequest(JobRequest base, Optional<Integer> nodes, Optional<In
      * @throws SlurmParseException when the combination cannot be met
      */
     public Shape shape(int maxSlots) throws SlurmParseException {
+        return shape(maxSlots, 0);
+    }
+
+    /**
+     * As {@link #shape(int)}, knowing how many GPUs the nodes that could hold the job have: {@code -G N} without
+     * {@code -N} then takes as many nodes as hold N GPUs.
+     *
+     * @param maxSlots the most slots a node that could hold the job has (its features and GPUs), 0 when unknown
+     * @param maxGpus  the most GPUs such a node has, 0 when unknown
+     * @return the shape
+     * @throws SlurmParseException when the combination cannot be met
+     */
+    public Shape shape(int maxSlots, int maxGpus) throws SlurmParseException {
         Shape geometry = geometry(maxSlots);
         if (gpusPerNode.isPresent() && gpusInAll.isPresent()) {
             throw new SlurmParseException("--gpus and --gres/--gpus-per-node cannot be combined; give one");
@@ -115,6 +141,12 @@ public record SlurmRequest(JobRequest base, Optional<Integer> nodes, Optional<In
         Optional<SlurmExtras.GpuAsk> asked = gpusPerNode.or(() -> gpusInAll);
         if (asked.isEmpty()) {
             return geometry;
+        }
+        if (gpusInAll.isPresent() && nodes.isEmpty() && maxGpus > 0
+                && ceil(gpusInAll.get().count(), maxGpus) > geometry.nodes()) {
+            int n = ceil(gpusInAll.get().count(), maxGpus); // as many nodes as hold the GPUs
+            geometry = new Shape(n, Math.max(1, ceil(geometry.tasks(), n)) * geometry.cpusPerTask(), geometry.tasks(),
+                    geometry.cpusPerTask(), geometry.hosts(), geometry.features(), 0);
         }
         int perNode = gpusPerNode.isPresent() ? asked.get().count() : ceil(asked.get().count(), geometry.nodes());
         List<String> features = new ArrayList<>(geometry.features());

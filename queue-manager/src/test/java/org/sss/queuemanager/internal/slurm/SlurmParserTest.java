@@ -273,6 +273,16 @@ class SlurmParserTest {
         assertThat(options("--gres=gpu").shape(8).gpus()).isEqualTo(1);
         assertThat(options("-N3", "-G", "4").shape(8).gpus()).as("4 in all over 3 nodes").isEqualTo(2);
         assertThat(options("--gpus-per-node=v100:1", "-C", "ib").shape(8).features()).containsExactly("ib", "v100");
+        assertThat(options("-G", "8").shape(64, 4)).as("without -N, as many nodes as hold the GPUs").satisfies(shape -> {
+            assertThat(shape.nodes()).isEqualTo(2);
+            assertThat(shape.gpus()).isEqualTo(4);
+        });
+        assertThat(options("--gres=gpu:tesla").shape(8)).as("a type alone is one GPU of it").satisfies(shape -> {
+            assertThat(shape.gpus()).isEqualTo(1);
+            assertThat(shape.features()).containsExactly("tesla");
+        });
+        assertThat(options("-C", "ib", "--gres=gpu:a100:1").wantedFeatures()).containsExactly("ib", "a100");
+        assertThat(options("-G", "3").leastGpusPerNode()).isEqualTo(1);
         assertThatThrownBy(() -> options("-G2", "--gres=gpu:1").shape(8))
                 .hasMessage("--gpus and --gres/--gpus-per-node cannot be combined; give one");
     }

@@ -159,6 +159,13 @@ class NodeChoicePlanTest {
             QueuedJob wide = new QueuedJob("wide", "alice", 2, 1, HOUR, 0, NOW, List.of(), Set.of(), Set.of(), 1);
             assertThat(planner.plan(NOW, nodes, List.of(), List.of(wide), List.of()).starts())
                     .containsExactly(new Plan.Start("wide", List.of("n2", "n3"), false));
+            QueuedJob one = new QueuedJob("one", "alice", 1, 1, HOUR, 0, NOW, List.of(), Set.of(), Set.of(), 1);
+            QueuedJob four = new QueuedJob("four", "alice", 2, 1, HOUR, 0, NOW.plusSeconds(1), List.of(), Set.of(),
+                    Set.of(), 4);
+            Plan plan = planner.plan(NOW, nodes, List.of(), List.of(one, four), List.of());
+            assertThat(plan.starts()).containsExactly(new Plan.Start("one", List.of("n2"), false));
+            assertThat(plan.waiting().get("four").reason()).as("one pass, two GPU counts: each counted on its own")
+                    .isEqualTo("needs 2 node(s) with 1 slot(s), 4 GPU(s); 1 usable");
             QueuedJob many = new QueuedJob("many", "alice", 1, 1, HOUR, 0, NOW, List.of(), Set.of(), Set.of(), 8);
             assertThat(planner.plan(NOW, nodes, List.of(), List.of(many), List.of()).waiting().get("many").reason())
                     .isEqualTo("needs 1 node(s) with 1 slot(s), 8 GPU(s); 0 usable");
