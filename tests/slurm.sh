@@ -285,7 +285,7 @@ check "sinfo -o '%N %G' lists the nodes by their GPUs" \
   test "$(as "$ALICE" "$B/sinfo" -h -p batch -o '%N %G' | tr '\n' ';')" = "node[1-2] (null);node3 gpu:2;"
 out="$(as "$ALICE" "$B/sbatch" --gres=gpu:3 --wrap true 2>&1)"; status=$?
 check "sbatch --gres=gpu:3 (no node has three): exit 2, saying so" \
-  test "$status" -eq 2 -a -n "$(grep -- '--gres: only 0 node(s) have 1 or more slots, 3 or more GPUs' <<<"$out")"
+  test "$status" -eq 2 -a -n "$(grep -- '--gres/--gpus: only 0 node(s) have 1 or more slots, 3 or more GPUs' <<<"$out")"
 out="$(as "$ALICE" "$B/sbatch" -C bigmem --wrap true 2>&1)"; status=$?
 check "sbatch -C bigmem (no node has it): exit 2, saying so" \
   test "$status" -eq 2 -a -n "$(grep -- '--constraint: only 0 node(s) have 1 or more slots, feature(s) bigmem' <<<"$out")"
