@@ -24,6 +24,10 @@ export SSS_CONFIG="$CONFIG"
 
 out="$("$ROOT/bin/sss" start 2>&1)"; status=$?
 check "bin/sss start exits 0 once both components are registered" test "$status" -eq 0
+if [ "$status" -ne 0 ]; then # say why, for a failure seen once in CI and not since
+  sed 's/^/  | /' <<<"$out"
+  tail -n 20 "$SSS_VAR"/log/*.log 2>/dev/null | sed 's/^/  | /'
+fi
 check "bin/sss start prints where each component listens" grep -q "service-directory .*$SD_PORT" <<<"$out"
 
 reply="$("$ROOT/bin/ssssend" service-directory "$ROOT/etc/examples/get-location-all.xml")"; status=$?

@@ -62,6 +62,11 @@ commands="$(grep -cvE '^\s*(#|$)' "$WORK/readme.sh")"
 cp "$WORK/readme.sh" "$CLONE/.readme.sh" && chown "$NEWBIE" "$CLONE/.readme.sh"
 as_newbie "PS4='+ README: ' bash -ex -o pipefail .readme.sh" >"$WORK/readme.log" 2>&1; status=$?
 sed 's/^/  | /' "$WORK/readme.log"
+if [ "$status" -ne 0 ]; then # the logs of what did not start (a failure seen once in CI and not since)
+  for log in "$CLONE"/var/log/*.log; do
+    [ -f "$log" ] && { echo "  | == $log"; tail -n 15 "$log" | sed 's/^/  | /'; }
+  done
+fi
 check "the README's first two sections run as typed by a new user from a fresh clone ($commands lines): exit 0" \
   test "$status" -eq 0
 check "bin/sss demo, the first command, built the product on a machine without mpicc" \

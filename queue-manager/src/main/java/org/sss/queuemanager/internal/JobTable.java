@@ -47,18 +47,6 @@ public final class JobTable {
     /** Which of a start's nodes lacks its job's features or GPUs (the node state manager's, as last learned). */
     private volatile NodeFeatures nodeFeatures = (nodes, features, gpus) -> null;
 
-    /** Tells which node of a start lacks the features or GPUs its job asks for. */
-    @FunctionalInterface
-    public interface NodeFeatures {
-        /**
-         * @param nodes    a start's nodes
-         * @param features what each must offer
-         * @param gpus     the GPUs each must have
-         * @return the first node without them, or null; never blocks (it is asked under the table's lock)
-         */
-        String lacking(List<String> nodes, List<String> features, int gpus);
-    }
-
     /** Submission order: the job number, then the array index. */
     private record Order(long sequence, int index) implements Comparable<Order> {
         static Order of(Job job) {
@@ -311,14 +299,7 @@ public final class JobTable {
         if (nodes.stream().distinct().count() != nodes.size()) {
             throw SssException.invalidRequest("a node is listed twice: " + String.join(" ", nodes));
         }
-        String refusal = job.spec().nodeChoice().refusal(nodes);
-        NodeChoice choice = job.spec().nodeChoice();
-        String lacking = refusal == null ? nodeFeatures.lacking(nodes, choice.features(), choice.gpus()) : null;
-        if (lacking != null) {
-            refusal = "node " + lacking + " lacks " + (choice.features().isEmpty() ? ""
-                    : "feature(s) " + String.join(" ", choice.features()) + (choice.gpus() > 0 ? " or " : ""))
-                    + (choice.gpus() > 0 ? choice.gpus() + " GPU(s)" : "");
-        }
+        String refusal = job.spec().nodeChoice().refusal(nodes, nodeFeatures);
         if (refusal != null) {
             throw SssException.invalidRequest("job " + id + " cannot start on " + String.join(" ", nodes) + ": "
                     + refusal);

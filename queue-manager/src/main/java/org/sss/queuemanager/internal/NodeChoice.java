@@ -60,6 +60,22 @@ public record NodeChoice(List<String> required, List<String> excluded, List<Stri
     }
 
     /**
+     * @param nodes   an allocation
+     * @param offered what the nodes offer
+     * @return why the job may not have it (a required node missing, an excluded one given, a node without the
+     *     features or GPUs), or null when it may
+     */
+    public String refusal(List<String> nodes, NodeFeatures offered) {
+        String refusal = refusal(nodes);
+        String lacking = refusal == null ? offered.lacking(nodes, features, gpus) : null;
+        if (lacking == null) {
+            return refusal;
+        }
+        return "node " + lacking + " lacks " + (features.isEmpty() ? ""
+                : "feature(s) " + String.join(" ", features) + (gpus > 0 ? " or " : "")) + (gpus > 0 ? gpus + " GPU(s)" : "");
+    }
+
+    /**
      * @param nodes an allocation
      * @return why the job may not have it (a required node missing, an excluded one given), or null when it may
      */
