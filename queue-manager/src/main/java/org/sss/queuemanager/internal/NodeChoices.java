@@ -58,11 +58,18 @@ final class NodeChoices {
                 throw SssException.badValue(required + ": node " + node + " is also excluded (" + exclude + ")");
             }
         }
-        for (String host : shape.hosts()) {
-            if (!sbatch && settings.nodes().stream().anyMatch(node -> node.features().contains(host))
-                    && settings.nodes().stream().noneMatch(node -> node.name().equals(host))) {
-                throw SssException.badValue(required + ": " + host + " is a feature, not a node (a node with it: "
-                        + "-l nodes=1:" + host + ")");
+        if (!sbatch && !shape.hosts().isEmpty()) {
+            Set<String> nodeNames = new HashSet<>();
+            Set<String> offered = new HashSet<>();
+            settings.nodes().forEach(node -> {
+                nodeNames.add(node.name());
+                offered.addAll(node.features());
+            });
+            for (String host : shape.hosts()) {
+                if (offered.contains(host) && !nodeNames.contains(host)) {
+                    throw SssException.badValue(required + ": " + host + " is a feature, not a node (a node with it: "
+                            + "-l nodes=1:" + host + ")");
+                }
             }
         }
         check(shape.hosts(), required);
