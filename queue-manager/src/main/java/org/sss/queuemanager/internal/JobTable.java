@@ -85,9 +85,14 @@ public final class JobTable {
         this.sequence = new AtomicLong(highest);
     }
 
-    /** @return the next job number (never reused: numbers of uncommitted jobs are simply skipped) */
+    /** @return the next job number (never reused once a job may have had it: see {@link #giveBack}) */
     public long nextSequence() {
         return sequence.incrementAndGet();
+    }
+
+    /** @param number a number no job got (refused before anything was stored): taken back unless a later was given */
+    public void giveBack(long number) {
+        sequence.compareAndSet(number, number - 1);
     }
 
     /**

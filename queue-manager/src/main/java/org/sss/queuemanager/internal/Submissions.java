@@ -92,7 +92,13 @@ public final class Submissions {
             throw SssException.badValue("dialect " + request.getDialect() + ": expected pbs or slurm");
         }
         long sequence = table.nextSequence();
-        Job.JobSpec spec = specOf(asked, user, request, environment, sequence, null, slurm, null);
+        Job.JobSpec spec;
+        try {
+            spec = specOf(asked, user, request, environment, sequence, null, slurm, null);
+        } catch (SssException | RuntimeException e) {
+            table.giveBack(sequence); // a refused submission leaves no gap in the numbers
+            throw e;
+        }
         List<Job> jobs = new ArrayList<>();
         Instant now = Instant.now();
         Job.State state = asked.hold() ? Job.State.HELD : Job.State.QUEUED;

@@ -404,6 +404,13 @@ class JobOperationsTest extends QueueManagerOperationsTestBase {
     }
 
     @Test
+    void aRefusedSubmissionLeavesNoGapInTheJobNumbers() {
+        assertThat(submit(null, "#PBS -l nodes=3&#10;", ALICE)).contains("code=\"bad-value\"");
+        assertThat(submit(null, "#PBS -l nodes=node9&#10;", ALICE)).contains("code=\"bad-value\"");
+        assertThat(submit(null, "", ALICE)).contains("<job id=\"1\"");
+    }
+
+    @Test
     void badSubmissionsAreRefusedBeforeAnythingIsStored() {
         assertThat(submit(null, "#PBS -l nodes=3&#10;", ALICE)).contains("type=\"Data\"").contains("code=\"bad-value\"")
                 .contains("the cluster has 2 node(s)");

@@ -24,9 +24,9 @@ import org.sss.scheduler.SchedulingPolicy;
  * ahead of it but a job on nodes a reservation keeps from the head for that job's whole run (a reservation's users on
  * their own idle nodes). Nodes that are not usable (down, drained, offline) are never given out; a reservation's nodes go to its users
  * only while its window is open, and a job whose run would overlap the window is kept off them. A job that names nodes
- * is given every node it requires, none it excludes, and only nodes with the features it asks for; one whose required
- * node is not usable, or whose start cannot be
- * known (the nodes it may have are held by jobs without walltimes), waits in no one's way rather than being the head.
+ * is given every node it requires, none it excludes, and only nodes with the features and GPUs it asks for; one whose
+ * required node is not usable, or whose start cannot be known (the nodes it may have are held by jobs without
+ * walltimes), waits in no one's way rather than being the head.
  *
  * <p>First-fit takes jobs in submission order (priorities play no part) and starts each on the first usable free
  * nodes that fit it and that no reservation keeps it off, until one cannot start: it and every later job wait (no job
@@ -54,7 +54,6 @@ public final class Planner {
     public Planner(SchedulingPolicy policy) {
         this.policy = policy;
     }
-
 
     /** The head's own reservation: when it starts and on which nodes. */
     private record HeadReservation(QueuedJob job, Instant start, boolean[] nodes) {
