@@ -11,6 +11,7 @@ import org.sss.lib.config.ComponentSettings;
 import org.sss.lib.config.ConfigException;
 import org.sss.lib.config.ConfigSections;
 import org.sss.lib.config.SssConfig;
+import org.sss.lib.util.Words;
 import org.sss.schema.config.QueueConfigType;
 import org.sss.schema.config.QueueManagerType;
 
@@ -94,7 +95,7 @@ public record QueueManagerSettings(ComponentSettings component, Path database, P
                 throw ConfigSections.error(config, queue, "<queue> default-walltime", "longer than max-walltime " + max);
             }
             queues.add(new Queue(queue.getName(), queue.isDefault(), max, dflt, queue.getMaxNodes().intValueExact(),
-                    queue.getPriority(), Set.of(queue.getUsers().strip().split("\\s+"))));
+                    queue.getPriority(), Words.set(queue.getUsers())));
         }
         if (queues.isEmpty()) {
             queues.add(new Queue("batch", true, 0, 0, 0, 0, Set.of("*")));
@@ -104,10 +105,9 @@ public record QueueManagerSettings(ComponentSettings component, Path database, P
                     first.priority(), first.users()));
         }
         List<ClusterNodes.Node> nodes = ClusterNodes.from(config);
-        String admins = element.getAdmins().strip();
         return new QueueManagerSettings(ConfigSections.component(config, element, ELEMENT),
                 ConfigSections.inState(config, element.getDatabase()), ConfigSections.inState(config, element.getSpool()),
-                ConfigSections.inState(config, element.getSocket()), admins.isEmpty() ? Set.of() : Set.of(admins.split("\\s+")),
+                ConfigSections.inState(config, element.getSocket()), Words.set(element.getAdmins()),
                 ConfigSections.seconds(element.getHistory()), queues, nodes, element.getJobPath() != null ? element.getJobPath().strip() : defaultJobPath());
     }
 

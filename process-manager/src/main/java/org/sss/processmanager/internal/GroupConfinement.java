@@ -1,6 +1,7 @@
 package org.sss.processmanager.internal;
 
 import java.util.List;
+import org.sss.lib.util.Words;
 import org.sss.mpd.internal.Confinement;
 import org.sss.schema.CreatepgType;
 
@@ -14,8 +15,7 @@ final class GroupConfinement {
      * limits its creator gave.
      */
     static Confinement of(String pgid, CreatepgType request) {
-        List<String> allocation = request.getAllocation() == null || request.getAllocation().isBlank() ? List.of()
-                : List.of(request.getAllocation().trim().split("\\s+"));
+        List<String> allocation = Words.list(request.getAllocation());
         long memory = request.getMemoryLimit() == null ? 0 : Math.max(0, request.getMemoryLimit());
         long cpu = request.getCpuLimit() == null ? 0 : Math.max(0, request.getCpuLimit());
         // One name per pgid (a_b, a:b and a@b must not share a control group, its limits and its CPU account).

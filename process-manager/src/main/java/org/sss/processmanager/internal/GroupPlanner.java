@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.sss.lib.error.SssException;
+import org.sss.lib.util.Words;
 import org.sss.lib.wire.Principal;
 import org.sss.mpd.client.JobRequest;
 import org.sss.schema.ArgType;
@@ -90,7 +91,7 @@ final class GroupPlanner {
             if (item instanceof PgSpec spec) {
                 specs.add(spec);
             } else if (item instanceof String hosts) {
-                hostSlots.addAll(words(hosts));
+                hostSlots.addAll(Words.list(hosts));
             }
         }
         if (specs.isEmpty()) {
@@ -105,7 +106,7 @@ final class GroupPlanner {
         }
         for (PgSpec spec : specs) {
             if (spec.getHost() != null && !spec.getHost().isBlank()) {
-                List<String> own = words(spec.getHost());
+                List<String> own = Words.list(spec.getHost());
                 int k = 0;
                 for (int rank = 0; rank < size; rank++) {
                     if (specOfRank[rank] == spec) {
@@ -269,15 +270,5 @@ final class GroupPlanner {
                     + " allow-root=\"true\"");
         }
         return user;
-    }
-
-    private static List<String> words(String text) {
-        List<String> words = new ArrayList<>();
-        for (String word : text.strip().split("\\s+")) {
-            if (!word.isEmpty()) {
-                words.add(word);
-            }
-        }
-        return words;
     }
 }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.sss.lib.store.SqliteDatabase;
+import org.sss.lib.util.Words;
 
 /**
  * The queue manager's accounting: one durable record per completed job — who, where, when, how it ended and what it
@@ -174,7 +175,7 @@ public final class AccountingRecords {
     private static Record read(ResultSet rs) throws SQLException {
         String nodes = rs.getString("nodes");
         return new Record(rs.getString("job_id"), rs.getString("user"), rs.getString("name"), rs.getString("queue"),
-                rs.getString("account"), nodes.isEmpty() ? List.of() : List.of(nodes.split(" ")), rs.getInt("node_count"),
+                rs.getString("account"), Words.list(nodes), rs.getInt("node_count"),
                 rs.getInt("ppn"), rs.getLong("walltime_limit"), Instant.ofEpochMilli(rs.getLong("submitted_ms")),
                 JobStore.instant(rs, "started_ms"), Instant.ofEpochMilli(rs.getLong("ended_ms")),
                 JobStore.integer(rs, "exit_status"), rs.getString("reason"), rs.getInt("runs"),

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.sss.lib.error.SssException;
 import org.sss.lib.server.MessageDispatcher;
 import org.sss.lib.server.RequestContext;
+import org.sss.lib.util.Words;
 import org.sss.lib.wire.Principal;
 import org.sss.lib.wire.Role;
 import org.sss.queuemanager.QueueManagerSettings;
@@ -103,14 +104,14 @@ public final class JobOperations {
             if (request.getId() == null || request.getNodes() == null) {
                 throw SssException.invalidRequest("job-start names a job and its nodes (id and nodes), or has <job>s");
             }
-            return JobReplies.of(List.of(service.start(baseId(request.getId()), nodesOf(request.getNodes()))));
+            return JobReplies.of(List.of(service.start(baseId(request.getId()), Words.list(request.getNodes()))));
         }
         if (request.getId() != null || request.getNodes() != null) {
             throw SssException.invalidRequest("job-start has either id and nodes or <job>s, not both");
         }
         Map<String, List<String>> starts = new LinkedHashMap<>();
         for (JobStart.Job job : request.getJob()) {
-            if (starts.putIfAbsent(baseId(job.getId()), nodesOf(job.getNodes())) != null) {
+            if (starts.putIfAbsent(baseId(job.getId()), Words.list(job.getNodes())) != null) {
                 throw SssException.invalidRequest("job " + job.getId() + " is started twice in one job-start");
             }
         }
@@ -120,10 +121,6 @@ public final class JobOperations {
     private static String baseId(String id) {
         int dot = id.indexOf('.');
         return dot < 0 ? id : id.substring(0, dot);
-    }
-
-    private static List<String> nodesOf(String nodes) {
-        return List.of(nodes.strip().split("\\s+"));
     }
 
     private Object act(JobListType request, RequestContext context, Action action) throws SssException {

@@ -16,6 +16,7 @@ import java.util.Map;
 import org.sss.lib.store.Migration;
 import org.sss.lib.store.Outbox;
 import org.sss.lib.store.SqliteDatabase;
+import org.sss.lib.util.Words;
 
 /**
  * The queue manager's durable state in SQLite (WAL, {@code synchronous=FULL}, versioned schema): every job with
@@ -374,7 +375,7 @@ public final class JobStore implements AutoCloseable {
         return new Job(rs.getString("id"), rs.getLong("seq"), integer(rs, "array_index"), spec,
                 Job.State.valueOf(rs.getString("state").toUpperCase(java.util.Locale.ROOT)), holdOf(rs.getInt("held")),
                 Instant.ofEpochMilli(rs.getLong("submitted_ms")), instant(rs, "started_ms"), instant(rs, "ended_ms"),
-                allocated.isEmpty() ? List.of() : List.of(allocated.split(" ")), rs.getString("pgid"),
+                Words.list(allocated), rs.getString("pgid"),
                 integer(rs, "exit_status"), rs.getString("reason"), rs.getInt("runs"),
                 new JobUsage(longOrNull(rs, "cpu_ms"), longOrNull(rs, "max_memory")));
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.sss.lib.util.Words;
 
 /**
  * Which nodes a job may have: those it must be given (Torque's {@code -l nodes=node1+node2}, sbatch's
@@ -51,7 +52,7 @@ public record NodeChoice(List<String> required, List<String> excluded, List<Stri
      */
     static NodeChoice ofStored(String required, String excluded, String features, int gpus) {
         return required == null && excluded == null && features == null && gpus <= 0 ? NONE
-                : new NodeChoice(names(required), names(excluded), names(features), Math.max(0, gpus));
+                : new NodeChoice(Words.list(required), Words.list(excluded), Words.list(features), Math.max(0, gpus));
     }
 
     /** @return whether it names no node, no feature and no GPU */
@@ -100,10 +101,6 @@ public record NodeChoice(List<String> required, List<String> excluded, List<Stri
 
     /** @return a list as stored and sent: names separated by single spaces, or null when empty */
     static String stored(List<String> names) {
-        return names.isEmpty() ? null : String.join(" ", names);
-    }
-
-    private static List<String> names(String stored) {
-        return stored == null || stored.isBlank() ? List.of() : List.of(stored.strip().split(" +"));
+        return Words.join(names);
     }
 }

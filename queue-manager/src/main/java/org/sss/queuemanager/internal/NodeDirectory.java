@@ -1,12 +1,12 @@
 package org.sss.queuemanager.internal;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.sss.lib.client.ComponentCalls;
 import org.sss.lib.error.SssException;
+import org.sss.lib.util.Words;
 import org.sss.schema.GetNodeState;
 import org.sss.schema.NodeStateType;
 import org.sss.schema.NodeStates;
@@ -36,7 +36,7 @@ final class NodeDirectory {
 
     /** @param node a node's new state, from its event */
     synchronized void note(NodeStateType node) {
-        known.put(node.getName(), new Offer(featuresOf(node), node.getGpus() == null ? 0 : node.getGpus()));
+        known.put(node.getName(), new Offer(Words.set(node.getFeatures()), node.getGpus() == null ? 0 : node.getGpus()));
     }
 
     /**
@@ -76,11 +76,6 @@ final class NodeDirectory {
         } catch (SssException e) {
             // the start is then checked against what is known
         }
-    }
-
-    private static Set<String> featuresOf(NodeStateType node) {
-        String features = node.getFeatures();
-        return features == null || features.isBlank() ? Set.of() : Set.copyOf(Arrays.asList(features.strip().split("\\s+")));
     }
 
     /**

@@ -10,6 +10,7 @@ import org.sss.lib.client.ComponentCalls;
 import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
 import org.sss.lib.util.BoundedMap;
+import org.sss.lib.util.Words;
 import org.sss.schema.EventType;
 import org.sss.schema.JobListType;
 import org.sss.schema.JobRestrictionType;
@@ -264,9 +265,7 @@ final class JobView {
     synchronized Set<String> heldNodes() {
         Set<String> nodes = new java.util.HashSet<>();
         for (JobType job : holding.values()) {
-            if (job.getAllocated() != null && !job.getAllocated().isBlank()) {
-                nodes.addAll(List.of(job.getAllocated().split(" ")));
-            }
+            nodes.addAll(Words.list(job.getAllocated()));
         }
         return nodes;
     }

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sss.lib.client.ComponentCalls;
 import org.sss.lib.error.SssException;
+import org.sss.lib.util.Words;
 import org.sss.scheduler.internal.plan.PlanNode;
 import org.sss.schema.GetNodeState;
 import org.sss.schema.NodeState;
@@ -82,17 +83,10 @@ final class NodeView {
             List<PlanNode> planned = new ArrayList<>(nodes.size());
             for (NodeStateType node : nodes.values()) {
                 planned.add(new PlanNode(node.getName(), node.getSlots() == null ? 1 : node.getSlots(),
-                        node.getState() == NodeState.UP, featuresOf(node), node.getGpus() == null ? 0 : node.getGpus()));
+                        node.getState() == NodeState.UP, Words.set(node.getFeatures()), node.getGpus() == null ? 0 : node.getGpus()));
             }
             return planned;
         }
-    }
-
-    /** A node's features, as the node state manager writes them: separated by spaces. */
-    private static java.util.Set<String> featuresOf(NodeStateType node) {
-        String features = node.getFeatures();
-        return features == null || features.isBlank() ? java.util.Set.of()
-                : java.util.Set.copyOf(java.util.Arrays.asList(features.strip().split("\\s+")));
     }
 
     private static List<NodeStateType> readAll(ComponentCalls components) throws SssException {

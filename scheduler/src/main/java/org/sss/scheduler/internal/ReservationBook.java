@@ -8,7 +8,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -18,6 +17,7 @@ import org.sss.lib.runtime.EventSink;
 import org.sss.lib.runtime.Events;
 import org.sss.lib.store.Migration;
 import org.sss.lib.store.SqliteDatabase;
+import org.sss.lib.util.Words;
 import org.sss.scheduler.Scheduler;
 import org.sss.scheduler.internal.plan.PlanNode;
 import org.sss.scheduler.internal.plan.RunningJob;
@@ -59,9 +59,9 @@ public final class ReservationBook implements AutoCloseable {
                         "SELECT seq, nodes, start_ms, end_ms, users FROM reservations ORDER BY seq");
                      ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        loaded.add(new Reservation("res" + rows.getLong(1), words(rows.getString(2)),
+                        loaded.add(new Reservation("res" + rows.getLong(1), Words.set(rows.getString(2)),
                                 Instant.ofEpochMilli(rows.getLong(3)), Instant.ofEpochMilli(rows.getLong(4)),
-                                words(rows.getString(5))));
+                                Words.set(rows.getString(5))));
                     }
                 }
                 return loaded;
@@ -221,10 +221,6 @@ public final class ReservationBook implements AutoCloseable {
                 }
             }
         }
-    }
-
-    private static Set<String> words(String text) {
-        return new LinkedHashSet<>(Arrays.asList(text.strip().split("\\s+")));
     }
 
     @Override

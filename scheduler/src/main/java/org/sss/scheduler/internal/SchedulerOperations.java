@@ -2,12 +2,11 @@ package org.sss.scheduler.internal;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.Set;
 import org.sss.lib.error.SssException;
 import org.sss.lib.server.MessageDispatcher;
 import org.sss.lib.server.RequestContext;
+import org.sss.lib.util.Words;
 import org.sss.lib.xml.Restriction;
 import org.sss.scheduler.internal.plan.Reservation;
 import org.sss.schema.ReservationCreate;
@@ -44,18 +43,18 @@ public final class SchedulerOperations {
         }
         Instant start = request.getStart();
         Instant end = start.plus(Duration.ofSeconds(request.getDuration().longValueExact()));
-        Set<String> users = words(request.getUsers());
+        Set<String> users = Words.set(request.getUsers());
         if (byName) {
             // A name the node state manager does not know (a typo: n01 for node01) would reserve nothing at all.
             Set<String> known = new java.util.HashSet<>();
             service.nodes().forEach(node -> known.add(node.name()));
-            for (String node : words(request.getNodes())) {
+            for (String node : Words.set(request.getNodes())) {
                 if (!known.contains(node)) {
                     throw SssException.badValue("unknown node " + node + ": the node state manager does not know it");
                 }
             }
         }
-        Reservation created = byName ? service.reservations().create(words(request.getNodes()), start, end, users)
+        Reservation created = byName ? service.reservations().create(Words.set(request.getNodes()), start, end, users)
                 : service.reservations().createByCount(request.getCount().intValueExact(), service.nodes(),
                         service.running(), start, end, users);
         service.wake();
@@ -91,9 +90,5 @@ public final class SchedulerOperations {
         if (!context.principal().isPrivileged()) {
             throw SssException.permissionDenied(context.principal() + " may not " + what + "; administrators do");
         }
-    }
-
-    private static Set<String> words(String text) {
-        return new LinkedHashSet<>(Arrays.asList(text.strip().split("\\s+")));
     }
 }

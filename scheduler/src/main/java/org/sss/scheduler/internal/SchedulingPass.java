@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.sss.lib.client.ComponentCalls;
 import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
+import org.sss.lib.util.Words;
 import org.sss.scheduler.internal.plan.Plan;
 import org.sss.scheduler.internal.plan.PlanNode;
 import org.sss.scheduler.SchedulingPolicy;
@@ -144,8 +145,8 @@ public final class SchedulingPass {
                 long priority = priority(queuePriority.getOrDefault(job.getQueue(), 0),
                         job.getPriority() == null ? 0 : job.getPriority(), Duration.between(submitted, now));
                 queued.add(new QueuedJob(job.getId(), job.getUser(), job.getNodes(), job.getPpn(), walltime, priority,
-                        submitted, names(job.getRequiredNodes()), java.util.Set.copyOf(names(job.getExcludedNodes())),
-                        java.util.Set.copyOf(names(job.getFeatures())), job.getGpus() == null ? 0 : job.getGpus()));
+                        submitted, Words.list(job.getRequiredNodes()), Words.set(job.getExcludedNodes()),
+                        Words.set(job.getFeatures()), job.getGpus() == null ? 0 : job.getGpus()));
             }
         }
         queued = ArrayLimits.of(jobs).offer(queued, queuedJobs, leftOut);
@@ -176,15 +177,10 @@ public final class SchedulingPass {
             if (!"queued".equals(job.getState().value()) && job.getAllocated() != null) {
                 Duration walltime = walltimeOf(job);
                 Instant end = walltime == null || job.getStarted() == null ? null : job.getStarted().plus(walltime);
-                running.add(new RunningJob(job.getId(), List.of(job.getAllocated().split(" ")), end));
+                running.add(new RunningJob(job.getId(), Words.list(job.getAllocated()), end));
             }
         }
         return running;
-    }
-
-    /** @return the names of a node list attribute (separated by spaces), none when absent */
-    private static List<String> names(String nodeList) {
-        return nodeList == null || nodeList.isBlank() ? List.of() : List.of(nodeList.strip().split(" +"));
     }
 
     private static Duration walltimeOf(JobType job) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -26,6 +27,15 @@ public record Job(Map<String, String> attributes) {
      */
     public String get(String name) {
         return attributes.getOrDefault(name, "");
+    }
+
+    /**
+     * @param name a list attribute (allocated, required-nodes, excluded-nodes, features): names separated by spaces
+     * @return its names in order, none when absent
+     */
+    public List<String> words(String name) {
+        String value = get(name).strip();
+        return value.isEmpty() ? List.of() : List.of(value.split("\\s+"));
     }
 
     /** @return the job id ({@code 17}, {@code 17[3]}) */

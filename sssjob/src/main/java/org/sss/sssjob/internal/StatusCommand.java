@@ -333,7 +333,7 @@ public final class StatusCommand {
     private static String execHost(Job job) {
         int ppn = Math.max(1, parseInt(job.get("ppn")));
         List<String> slots = new ArrayList<>();
-        for (String node : job.get("allocated").split(" ")) {
+        for (String node : job.words("allocated")) {
             for (int slot = 0; slot < ppn; slot++) {
                 slots.add(node + "/" + slot);
             }
@@ -380,15 +380,15 @@ public final class StatusCommand {
      *     first ({@code node1:ppn=M+node2:ppn=M}, then {@code +K:ppn=M} for the K it left to the scheduler)
      */
     private static String nodesResource(Job job) {
-        String features = job.get("features").strip();
+        List<String> features = job.words("features");
         String ppn = ":ppn=" + job.get("ppn") + (job.get("gpus").isEmpty() ? "" : ":gpus=" + job.get("gpus"))
-                + (features.isEmpty() ? "" : ":" + String.join(":", features.split("\\s+")));
-        String named = job.get("required-nodes").strip();
+                + (features.isEmpty() ? "" : ":" + String.join(":", features));
+        List<String> named = job.words("required-nodes");
         if (named.isEmpty()) {
             return job.get("nodes") + ppn;
         }
         List<String> parts = new java.util.ArrayList<>();
-        for (String node : named.split("\\s+")) {
+        for (String node : named) {
             parts.add(node + ppn);
         }
         int rest = Integer.parseInt(job.get("nodes")) - parts.size();

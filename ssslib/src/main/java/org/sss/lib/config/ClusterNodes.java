@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.sss.lib.util.Words;
 import org.sss.schema.config.NodesType;
 
 /**
@@ -58,13 +59,11 @@ public final class ClusterNodes {
             if (!seen.add(node.getName())) {
                 throw ConfigSections.error(config, node, "<node> name", "node " + node.getName() + " is listed twice");
             }
-            String features = node.getFeatures().strip();
             if (node.getGpus().bitLength() > 20) {
                 throw ConfigSections.error(config, node, "<node> gpus", "node " + node.getName() + ": "
                         + node.getGpus() + " GPUs is more than a node has");
             }
-            nodes.add(new Node(node.getName(), node.getSlots(), features.isEmpty() ? Set.of()
-                    : Set.copyOf(java.util.Arrays.asList(features.split("\\s+"))), node.getGpus().intValue()));
+            nodes.add(new Node(node.getName(), node.getSlots(), Words.set(node.getFeatures()), node.getGpus().intValue()));
         }
         return nodes;
     }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.sss.lib.client.ComponentCalls;
 import org.sss.lib.error.SssException;
+import org.sss.lib.util.Words;
 import org.sss.schema.Activity;
 import org.sss.schema.EventType;
 import org.sss.schema.Events;
@@ -97,8 +98,9 @@ public final class ActivityLog {
             if (submitted != null) {
                 spread(waiting, from, submitted, started != null ? started : ended, 1);
             }
-            if (started != null && job.getAllocated() != null && !job.getAllocated().isBlank()) {
-                spread(busy, from, started, ended, job.getAllocated().trim().split("\\s+").length);
+            int held = Words.list(job.getAllocated()).size();
+            if (started != null && held > 0) {
+                spread(busy, from, started, ended, held);
             }
         }
         Activity activity = new Activity();

@@ -1,6 +1,8 @@
 package org.sss.web.internal;
 
 import java.io.IOException;
+import java.util.List;
+import org.sss.lib.util.Words;
 import org.sss.mpd.client.OutputFile;
 import org.sss.mpd.client.RingWatcher;
 import org.sss.schema.JobType;
@@ -53,9 +55,7 @@ final class JobOutput {
     }
 
     private static String firstNode(String allocated) {
-        if (allocated == null || allocated.isBlank()) {
-            return null;
-        }
-        return allocated.strip().split("\\s+")[0];
+        List<String> nodes = Words.list(allocated);
+        return nodes.isEmpty() ? null : nodes.getFirst();
     }
 }

@@ -46,8 +46,7 @@ final class ScontrolJob {
         String excluded = SlurmJobs.compressed(job, "excluded-nodes");
         line(out, "   ", "ReqNodeList=" + (required.isEmpty() ? "(null)" : required),
                 "ExcNodeList=" + (excluded.isEmpty() ? "(null)" : excluded));
-        String features = job.get("features").strip();
-        line(out, "   ", "Features=" + (features.isEmpty() ? "(null)" : String.join("&", features.split("\\s+"))));
+        line(out, "   ", "Features=" + SlurmJobs.features(job));
         if (!job.get("gpus").isEmpty()) {
             line(out, "   ", "TresPerNode=gres/gpu:" + job.get("gpus"));
         }

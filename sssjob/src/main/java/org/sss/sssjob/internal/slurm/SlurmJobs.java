@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.List;
 import org.sss.sssjob.internal.CliException;
 import org.sss.sssjob.internal.Job;
@@ -147,8 +146,17 @@ final class SlurmJobs {
      * @return its nodes compressed ({@code node[1-3]}), empty when it has none
      */
     static String compressed(Job job, String attribute) {
-        String names = job.get(attribute).strip();
-        return names.isEmpty() ? "" : HostList.compress(Arrays.asList(names.split("\\s+")));
+        List<String> names = job.words(attribute);
+        return names.isEmpty() ? "" : HostList.compress(names);
+    }
+
+    /**
+     * @param job a job
+     * @return the features it asked of its nodes as Slurm writes a constraint ({@code gpu&ib}), {@code (null)} for none
+     */
+    static String features(Job job) {
+        List<String> features = job.words("features");
+        return features.isEmpty() ? "(null)" : String.join("&", features);
     }
 
     /**

@@ -94,7 +94,7 @@ final class SqueueFormat {
             case 'n' -> SlurmJobs.compressed(job, "required-nodes");
             case 'x' -> SlurmJobs.compressed(job, "excluded-nodes");
             case 'b' -> job.get("gpus").isEmpty() ? "N/A" : "gres/gpu:" + job.get("gpus");
-            case 'f' -> job.get("features").isBlank() ? "(null)" : String.join("&", job.get("features").strip().split("\\s+"));
+            case 'f' -> SlurmJobs.features(job);
             default -> throw new IllegalStateException("no value for %" + field);
         };
     }
