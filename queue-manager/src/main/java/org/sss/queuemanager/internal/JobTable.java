@@ -244,16 +244,14 @@ public final class JobTable {
             List<Job> started = new ArrayList<>();
             Map<String, SssException> refused = new LinkedHashMap<>();
             Map<String, String> claimed = new HashMap<>();
-            Map<Long, Integer> arraysHolding = new HashMap<>();
+            ArrayLimitBatch arrays = new ArrayLimitBatch(this::elementsHoldingNodes);
             Instant now = Instant.now();
             for (Start start : starts) {
                 try {
-                    Job job = checkStart(start, now, claimed, arraysHolding);
+                    Job job = checkStart(start, now, claimed, arrays);
                     start.nodes().forEach(node -> claimed.put(node, start.id()));
                     claimed.put(" job " + start.id(), start.id());
-                    if (limited(job)) {
-                        arraysHolding.merge(job.sequence(), 1, Integer::sum);
-                    }
+                    arrays.started(job);
                     started.add(job.startedOn(start.nodes(), start.pgid(), now));
                 } catch (SssException e) {
                     refused.put(start.id(), e);
@@ -273,10 +271,9 @@ public final class JobTable {
     /**
      * @param now           the batch's start time (a job's begin time is checked against it)
      * @param claimed       the nodes and jobs (keys {@code " job ID"}) the batch's earlier starts took
-     * @param arraysHolding how many elements hold nodes, by array number, for the limited arrays the batch has met
-     *                      (counted once, then added to as the batch starts more)
+     * @param arrays        the limits of elements at once, over the batch
      */
-    private Job checkStart(Start start, Instant now, Map<String, String> claimed, Map<Long, Integer> arraysHolding)
+    private Job checkStart(Start start, Instant now, Map<String, String> claimed, ArrayLimitBatch arrays)
             throws SssException {
         String id = start.id();
         List<String> nodes = start.nodes();
@@ -315,19 +312,8 @@ public final class JobTable {
                 throw SssException.invalidState("node " + node + " is allocated to job " + holder);
             }
         }
-        if (limited(job)) {
-            int limit = job.spec().arrayLimit();
-            if (arraysHolding.computeIfAbsent(job.sequence(), this::elementsHoldingNodes) >= limit) {
-                throw SssException.invalidState("job " + id + " cannot start: at most " + limit + " element"
-                        + (limit == 1 ? "" : "s") + " of array " + job.sequence() + "[] may run at once");
-            }
-        }
+        arrays.check(job);
         return job;
-    }
-
-    /** @return whether the job is an element of an array with a limit of elements at once */
-    private static boolean limited(Job job) {
-        return job.arrayIndex() != null && job.spec().arrayLimit() != null;
     }
 
     /** @return how many elements of the array with this number hold nodes now (running or exiting) */
