@@ -61,6 +61,29 @@ check "sssadmin res create --count 2 picks two nodes" test "$status" -eq 0 -a "$
 "$B/sssadmin" res create --count 3 --start +60 --duration 60 --users nobody >/dev/null 2>&1; status=$?
 check "... and a third overlapping one for 3 nodes is refused (exit 1)" test "$status" -eq 1
 
+# Jobs that name a reservation (Torque's -l advres, sbatch --reservation): root's reservation of node3 now; a job in it
+# runs there though node1 and node2 are free; one in a reservation still to begin waits, saying so; one in no reservation is refused.
+out="$("$B/sssadmin" res create --nodes node3 --start now --duration 00:10:00 --users root)"
+RES3="$(awk 'NR==2 {print $1}' <<<"$out")"
+printf '#!/bin/sh\n#PBS -l advres=%s\n#PBS -l walltime=00:01:00\ncat "$PBS_NODEFILE"\n' "$RES3" >"$WORK/inres.sh"
+INRES="$("$B/sssjob" submit "$WORK/inres.sh")"
+"$B/sssjob" wait --quiet "$INRES"; wstatus=$?
+check "a job with -l advres=$RES3 runs on the reservation's node3 alone" \
+  test "$wstatus" -eq 0 -a "$(cat "$WORK/inres.sh.o${INRES%%.*}" 2>/dev/null)" = "node3"
+check "... qstat -f shows Resource_List.advres" grep -q "Resource_List.advres = $RES3" <<<"$("$B/qstat" -f "$INRES")"
+out="$("$B/srun" --reservation="$RES3" -t 1 sh -c 'echo $SLURM_JOB_NODELIST' 2>"$WORK/srun.err")"; status=$?
+check "srun --reservation=$RES3 runs there too" test "$status" -eq 0 -a "$out" = "node3"
+out="$("$B/sssadmin" res create --nodes node2 --start +30 --duration 60 --users root)"
+RES2="$(awk 'NR==2 {print $1}' <<<"$out")"
+LATER="$("$B/sbatch" --parsable --reservation="$RES2" -t 1 --wrap true)"
+wait_until 5 '[ "$("$B/squeue" -h -j "$LATER" -o "%r %v")" = "Reservation $RES2" ]'
+check "sbatch --reservation=$RES2 (its window 30 minutes away): squeue says Reservation" \
+  test "$("$B/squeue" -h -j "$LATER" -o "%r %v")" = "Reservation $RES2"
+check "... and sssjob status says when it begins" grep -q "reservation $RES2 starts at" <<<"$("$B/sssjob" status "$LATER")"
+"$B/scancel" "$LATER"
+out="$("$B/sbatch" --reservation=res999 --wrap true 2>&1)"; status=$?
+check "sbatch --reservation of none: refused, naming it" test "$status" -ne 0 -a -n "$(grep 'reservation res999 does not exist' <<<"$out")"
+
 "$B/sssadmin" drain >/dev/null 2>&1; status=$?
 check "sssadmin drain without a node: exit 2" test "$status" -eq 2
 "$B/sssadmin" drain node9 >/dev/null 2>&1; status=$?

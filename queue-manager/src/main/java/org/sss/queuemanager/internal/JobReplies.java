@@ -87,6 +87,7 @@ final class JobReplies {
         type.setExcludedNodes(NodeChoice.stored(spec.nodeChoice().excluded()));
         type.setFeatures(NodeChoice.stored(spec.nodeChoice().features()));
         type.setGpus(spec.nodeChoice().gpus() > 0 ? spec.nodeChoice().gpus() : null);
+        type.setReservation(spec.reservation());
         type.setEndSignal(spec.endSignal() == null ? null : spec.endSignal().toString());
         type.setMailEvents(blankToNull(spec.mailEvents()));
         type.setMailUsers(blankToNull(spec.mailUsers()));

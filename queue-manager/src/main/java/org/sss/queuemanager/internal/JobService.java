@@ -58,7 +58,7 @@ public final class JobService implements AutoCloseable {
         this.table = table;
         this.nodes = new NodeDirectory(components);
         table.checkFeaturesWith(nodes::lacking);
-        this.submissions = new Submissions(settings, table, nodes::check);
+        this.submissions = new Submissions(settings, table, nodes::check, new ReservationCheck(components)::check);
         this.events = new OutboxSender(store.outbox(), components, "queue-manager");
         this.runner = new JobRunner(table, new ProcessManagerClient(components), new JobSpool(settings.spool()), job -> {
             events.wake();

@@ -36,6 +36,7 @@ public final class Submissions {
     private final QueueManagerSettings settings;
     private final JobTable table;
     private final NodeChoices nodeChoices;
+    private final ReservationAccess reservations;
 
     /** Checks that nodes a job names exist. */
     @FunctionalInterface
@@ -48,15 +49,29 @@ public final class Submissions {
         void check(List<String> nodes) throws SssException;
     }
 
+    /** Checks that a job may run in an advance reservation. */
+    @FunctionalInterface
+    public interface ReservationAccess {
+        /**
+         * @param reservation the reservation a job names
+         * @param user        the job's owner
+         * @param nodes       how many nodes it asks
+         * @throws SssException {@code bad-value} when it may not; the check's own failure when it cannot be made
+         */
+        void check(String reservation, String user, int nodes) throws SssException;
+    }
+
     /**
-     * @param settings the queues and nodes
-     * @param table    the jobs (for the numbers and the dependencies)
-     * @param known    checks node names (against the node state manager's nodes)
+     * @param settings     the queues and nodes
+     * @param table        the jobs (for the numbers and the dependencies)
+     * @param known        checks node names (against the node state manager's nodes)
+     * @param reservations checks a job's advance reservation (against the scheduler's)
      */
-    public Submissions(QueueManagerSettings settings, JobTable table, NodeCheck known) {
+    public Submissions(QueueManagerSettings settings, JobTable table, NodeCheck known, ReservationAccess reservations) {
         this.settings = settings;
         this.table = table;
         this.nodeChoices = new NodeChoices(settings, known);
+        this.reservations = reservations;
     }
 
     /**
@@ -144,6 +159,10 @@ public final class Submissions {
                 : nodeChoices.checked(shape, change.excludedNodes().isEmpty() ? old.nodeChoice().excluded()
                         : change.excludedNodes(), false);
         long walltime = walltime(queue, change.walltime().orElse(old.walltime()), false);
+        String reservation = change.reservation().orElse(old.reservation());
+        if (reservation != null && (change.reservation().isPresent() || shape.nodes() != old.nodes())) {
+            reservations.check(reservation, old.user(), shape.nodes());
+        }
         String depend = change.dependencies().isEmpty() ? old.depend() : depend(change.dependencies(), false);
         String name = change.name().orElse(old.name());
         long cycle = Dependencies.cycleThrough(table, depend, job.sequence(), old.user(), name);
@@ -156,7 +175,7 @@ public final class Submissions {
                 change.priority().orElse(old.priority()), change.account().orElse(old.account()), old.workdir(),
                 old.submitHost(), old.scriptName(), old.script(), old.outputPath(), old.errorPath(), old.join(), depend,
                 old.mailEvents(), old.mailUsers(), old.environment(), limitsOf(change, old.limits()), old.arrayLimit(),
-                change.begin().orElse(old.begin()), nodeChoice, keptEndSignal(old, walltime));
+                change.begin().orElse(old.begin()), nodeChoice, keptEndSignal(old, walltime), reservation);
     }
 
     private String owner(JobSubmit request, Principal principal) throws SssException {
@@ -184,6 +203,10 @@ public final class Submissions {
         NodeShape shape = asked.nodes().orElse(new NodeShape(1, 1));
         checkShape(shape, queue, sbatch);
         NodeChoice nodeChoice = checked != null ? checked : nodeChoices.checked(shape, asked.excludedNodes(), sbatch);
+        String reservation = asked.reservation().orElse(null);
+        if (reservation != null && checked == null) { // an array's elements: checked once, with the first
+            reservations.check(reservation, user, shape.nodes());
+        }
         long walltime = walltime(queue, asked.walltime().orElse(queue.defaultWalltime()), sbatch);
         String depend = depend(asked.dependencies(), sbatch);
         String name = asked.name().orElseThrow();
@@ -227,7 +250,7 @@ public final class Submissions {
                 join == Join.OUTPUT_AND_ERROR ? "oe" : join == Join.ERROR_AND_OUTPUT ? "eo" : "n", depend, mailEvents,
                 String.join(",", asked.mailUsers()), environment, limitsOf(asked, JobLimits.NONE),
                 index == null ? null : asked.array().flatMap(ArraySpec::maxRunning).orElse(null),
-                asked.begin().orElse(null), nodeChoice, endSignal(asked, walltime));
+                asked.begin().orElse(null), nodeChoice, endSignal(asked, walltime), reservation);
     }
 
     /** A job's --signal through a qalter, which may not take away the walltime it is sent before. */

@@ -355,6 +355,44 @@ class JobOperationsTest extends QueueManagerOperationsTestBase {
     }
 
     @Test
+    void aReservationIsCheckedWithTheSchedulerAtSubmissionAndKeptWithTheJob() {
+        assertThat(submit(null, "#PBS -l advres=res1&#10;", ALICE)).contains("code=\"not-registered\"")
+                .contains("reservation res1: reservations are the scheduler's, and no scheduler is running");
+        components.stub("scheduler").register("reservation-query", org.sss.schema.ReservationListType.class,
+                (request, context) -> {
+                    org.sss.schema.Reservations reply = new org.sss.schema.Reservations();
+                    if (request.getReservation().getFirst().getId().equals("res1")) {
+                        org.sss.schema.ReservationType reservation = new org.sss.schema.ReservationType();
+                        reservation.setId("res1");
+                        reservation.setNodes("node2");
+                        reservation.setStart(java.time.Instant.parse("2030-01-01T08:00:00Z"));
+                        reservation.setEnd(java.time.Instant.parse("2030-01-01T10:00:00Z"));
+                        reservation.setUsers("carol alice");
+                        reply.getReservation().add(reservation);
+                    }
+                    return reply;
+                });
+        assertThat(submit(null, "#PBS -l advres=res9&#10;", ALICE)).contains("code=\"bad-value\"")
+                .contains("reservation res9 does not exist");
+        assertThat(submit(null, "#PBS -l advres=res1&#10;", BOB)).contains("code=\"bad-value\"")
+                .contains("reservation res1 is not bob's (its users: carol alice)");
+        assertThat(submit(null, "#PBS -l advres=res1&#10;#PBS -l nodes=2&#10;", ALICE)).contains("code=\"bad-value\"")
+                .contains("reservation res1 holds 1 node(s); the job asks for 2");
+        String reply = submit(null, "#PBS -l advres=res1&#10;", ALICE);
+        assertThat(reply).contains("reservation=\"res1\"");
+        String id = reply.replaceFirst("(?s).*<job id=\"(\\d+)\".*", "$1");
+        assertThat(send("<job-modify><job id=\"" + id + "\"/><option>-l</option><option>nodes=2</option></job-modify>",
+                ALICE)).as("a qalter that outgrows it").contains("reservation res1 holds 1 node(s); the job asks for 2");
+        assertThat(send("<job-modify><job id=\"" + id + "\"/><option>-l</option><option>advres=res9</option></job-modify>",
+                ALICE)).contains("reservation res9 does not exist");
+        assertThat(send("<job-modify><job id=\"" + id + "\"/><option>-l</option><option>walltime=60</option></job-modify>",
+                ALICE)).as("kept through other changes").contains("reservation=\"res1\"");
+        assertThat(sendTimeless("<job-submit dialect=\"slurm\" workdir=\"/home/w\"><script name=\"job.sh\">"
+                + "#!/bin/sh&#10;#SBATCH --reservation=res1&#10;true&#10;</script></job-submit>", ALICE))
+                .contains("reservation=\"res1\"");
+    }
+
+    @Test
     void qalterKeepsTheNamedNodesUnlessItGivesNewOnes() {
         submit(null, "#PBS -l nodes=node2&#10;#PBS -W exclude=node1&#10;", ALICE);
         String modify = "<job-modify><job id=\"1\"/><option>-l</option><option>%s</option></job-modify>";

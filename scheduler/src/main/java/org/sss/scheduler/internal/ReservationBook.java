@@ -73,6 +73,19 @@ public final class ReservationBook implements AutoCloseable {
         return book;
     }
 
+    /**
+     * @param id a reservation's id ({@code res1})
+     * @return that reservation, or null when there is none of that id (never made, deleted or ended)
+     */
+    public synchronized Reservation named(String id) {
+        for (Reservation reservation : reservations) {
+            if (reservation.id().equals(id)) {
+                return reservation;
+            }
+        }
+        return null;
+    }
+
     /** @return the reservations, oldest first */
     public synchronized List<Reservation> all() {
         return List.copyOf(reservations);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sss.lib.client.ComponentCalls;
@@ -17,6 +18,7 @@ import org.sss.scheduler.internal.plan.PlanNode;
 import org.sss.scheduler.SchedulingPolicy;
 import org.sss.scheduler.internal.plan.Planner;
 import org.sss.scheduler.internal.plan.QueuedJob;
+import org.sss.scheduler.internal.plan.Reservation;
 import org.sss.scheduler.internal.plan.RunningJob;
 import org.sss.schema.EventType;
 import org.sss.schema.JobAnnotate;
@@ -140,12 +142,22 @@ public final class SchedulingPass {
                 leftOut.put(job.getId(), new Plan.Waiting("not before " + job.getBegin() + " (begin time)", null,
                         List.of()));
             } else if ("queued".equals(job.getState().value()) && !Boolean.FALSE.equals(job.isDependenciesMet())) {
+                Set<String> excluded = Words.set(job.getExcludedNodes());
+                if (job.getReservation() != null) {
+                    Reservation reservation = reservations.named(job.getReservation());
+                    String why = InReservation.whyNot(job.getReservation(), reservation, job.getUser(), walltime, now);
+                    if (why != null) {
+                        leftOut.put(job.getId(), new Plan.Waiting(why, null, List.of()));
+                        continue;
+                    }
+                    excluded = InReservation.excluding(excluded, reservation, nodes);
+                }
                 queuedJobs.put(job.getId(), job);
                 Instant submitted = job.getSubmitted() == null ? now : job.getSubmitted();
                 long priority = priority(queuePriority.getOrDefault(job.getQueue(), 0),
                         job.getPriority() == null ? 0 : job.getPriority(), Duration.between(submitted, now));
                 queued.add(new QueuedJob(job.getId(), job.getUser(), job.getNodes(), job.getPpn(), walltime, priority,
-                        submitted, Words.list(job.getRequiredNodes()), Words.set(job.getExcludedNodes()),
+                        submitted, Words.list(job.getRequiredNodes()), excluded,
                         Words.set(job.getFeatures()), job.getGpus() == null ? 0 : job.getGpus()));
             }
         }
@@ -188,7 +200,7 @@ public final class SchedulingPass {
     }
 
     /** @return whether any usable node is held by no job (else no start is possible, whatever the queue holds) */
-    private static boolean anyFree(List<PlanNode> nodes, java.util.Set<String> held) {
+    private static boolean anyFree(List<PlanNode> nodes, Set<String> held) {
         for (PlanNode node : nodes) {
             if (node.usable() && !held.contains(node.name())) {
                 return true;
@@ -221,7 +233,7 @@ public final class SchedulingPass {
             request.getJob().add(job);
         }
         try {
-            java.util.Set<String> started = new java.util.HashSet<>();
+            Set<String> started = new java.util.HashSet<>();
             for (JobType job : components.call(QUEUE_MANAGER, request, Jobs.class).getJob()) {
                 view.started(job);
                 started.add(job.getId());

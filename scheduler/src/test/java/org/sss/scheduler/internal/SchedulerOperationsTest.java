@@ -309,6 +309,47 @@ class SchedulerOperationsTest {
                 .as("node1 is bob's now").containsExactly("1 node2"));
     }
 
+    /**
+     * A job that names a reservation (qsub -l advres, sbatch --reservation) runs only on its nodes, only while its
+     * window is open, only if it ends inside it, and only for its users; otherwise it waits and says why.
+     */
+    @Test
+    void aJobInAReservationRunsOnItsNodesInsideItsWindowAndOthersSayWhyTheyWait() throws IOException {
+        service.close();
+        nodeNames = List.of("node1", "node2", "node3");
+        startService();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        send("<reservation-create nodes=\"node3\" start=\"" + now.minusSeconds(60) + "\" duration=\"3600\""
+                + " users=\"alice\"/>", ADMIN);
+        send("<reservation-create nodes=\"node2\" start=\"" + now.plusSeconds(3600) + "\" duration=\"3600\""
+                + " users=\"alice\"/>", ADMIN);
+        service.close();
+        JobType inside = job("1");
+        inside.setReservation("res1");
+        JobType later = job("2");
+        later.setReservation("res2");
+        JobType tooLong = job("3");
+        tooLong.setReservation("res1");
+        tooLong.setWalltime(7200L);
+        JobType gone = job("4");
+        gone.setReservation("res9");
+        JobType notHers = job("5");
+        notHers.setUser("bob");
+        notHers.setReservation("res1");
+        queued.addAll(List.of(inside, later, tooLong, gone, notHers));
+        startService();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(starts)
+                .as("node1 is free, yet the job may have only its reservation's node").containsExactly("1 node3"));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(later.getReason()).isEqualTo("reservation res2 starts at " + now.plusSeconds(3600));
+            assertThat(tooLong.getReason()).isEqualTo("reservation res1 ends at " + now.plusSeconds(3540)
+                    + ", before the job's walltime would");
+            assertThat(gone.getReason()).startsWith("reservation res9 does not exist");
+            assertThat(notHers.getReason()).isEqualTo("reservation res1 is not bob's");
+        });
+        assertThat(starts).containsExactly("1 node3");
+    }
+
     @Test
     void aPassSendsAllItsStartsInOneMessageAndARefusedOneIsPlannedAgain() throws IOException {
         service.close();

@@ -53,6 +53,9 @@ final class Allocator {
         if (args.queue() != null) {
             options.addAll(List.of("-q", args.queue()));
         }
+        if (args.reservation() != null) {
+            options.addAll(List.of("-l", "advres=" + args.reservation()));
+        }
         Signals.route(number -> signalled.compareAndSet(0, number));
         Requests.Submission submission = new Requests.Submission("sssjob-" + name, HolderScript.text(dir), options,
                 invocation.environment(), invocation.workdir().toString(), HostName.local());

@@ -25,15 +25,17 @@ import org.sss.sssjob.internal.slurm.HostListExpansion;
  * @param features {@code -C}, features every node of the allocation must have (outside an allocation only)
  * @param gpus     {@code --gres=gpu:N} or {@code --gpus-per-node=N}, GPUs on each node, 0 for none (outside an
  *                 allocation only)
+ * @param reservation {@code --reservation}, the advance reservation the allocation runs in, or {@code null} (outside
+ *                 an allocation only)
  */
 public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String queue, boolean label, String socket,
                          boolean help, List<String> command, List<String> nodelist, List<String> exclude,
-                         List<String> features, int gpus) {
+                         List<String> features, int gpus, String reservation) {
     private static final Set<String> FLAGS = Set.of("--help", "-h", "-l", "--label");
     private static final Set<String> VALUED = Set.of("-N", "--nodes", "-n", "--ntasks", "--ppn", "--ntasks-per-node",
             "-t", "--time", "-q", "-p", "--partition", "--socket", "--mpi", "--cpu-bind", "--cpu_bind", "-w",
             "--nodelist", "-x", "--exclude", "-C", "--constraint", "--gres",
-            "--gpus-per-node");
+            "--gpus-per-node", "--reservation");
     private static final java.util.regex.Pattern FEATURE = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
     /** srun's {@code --mpi} types: every rank here is served PMI-1 and PMIx, whichever is named. */
     private static final java.util.regex.Pattern MPI_TYPES =
@@ -67,6 +69,7 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
         List<String> exclude = List.of();
         List<String> features = List.of();
         int gpus = 0;
+        String reservation = null;
         int i = 0;
         for (; i < args.size(); i++) {
             String word = args.get(i);
@@ -103,6 +106,13 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
                 case "-w", "--nodelist" -> nodelist = HostListExpansion.nodeNames(name, value);
                 case "-x", "--exclude" -> exclude = HostListExpansion.nodeNames(name, value);
                 case "-C", "--constraint" -> features = features(name, value);
+                case "--reservation" -> {
+                    if (!FEATURE.matcher(value).matches()) {
+                        throw CliException.usage("--reservation=" + value + ": not a reservation's name (sssadmin res "
+                                + "list shows them: res1)");
+                    }
+                    reservation = value;
+                }
                 case "--gres", "--gpus-per-node" -> {
                     Gpus asked = gpus(name, value);
                     gpus = asked.count();
@@ -144,7 +154,7 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
             }
         }
         return new LaunchArgs(nodes, ranks, ppn, walltime, queue, label, socket, help, args.subList(i, args.size()),
-                nodelist, exclude, features, gpus);
+                nodelist, exclude, features, gpus, reservation);
     }
 
     /**

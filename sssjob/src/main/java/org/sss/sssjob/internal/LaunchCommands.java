@@ -47,9 +47,10 @@ public final class LaunchCommands {
                 throw CliException.usage("--gres: " + parsed.gpus() + " GPU(s) on each node, but allocation "
                         + jobOf(env) + " has " + gpusOnNode(env) + " (SLURM_GPUS_ON_NODE)");
             }
-            if (parsed.walltime() != null || parsed.queue() != null || !parsed.features().isEmpty()) {
+            if (parsed.walltime() != null || parsed.queue() != null || !parsed.features().isEmpty()
+                    || parsed.reservation() != null) {
                 throw CliException.usage("unsupported option " + (parsed.walltime() != null ? "-t"
-                        : parsed.queue() != null ? "-q" : "-C")
+                        : parsed.queue() != null ? "-q" : !parsed.features().isEmpty() ? "-C" : "--reservation")
                         + " inside allocation " + jobOf(env) + ": it runs under that job's limits and queue");
             }
             List<String> mpiexec = mpiexecInside(bin, parsed, env);

@@ -16,6 +16,7 @@ final class LaunchHelp {
               --gres gpu[:TYPE]:N         N GPUs on each of its nodes (--gpus-per-node [TYPE:]N the same; a
                                           TYPE is one of the nodes' features); inside an allocation: at
                                           most the GPUs it has
+              --reservation NAME          run in that advance reservation: on its nodes, in its window
               --socket PATH               the queue manager's socket
             Any other option is refused by name (exit 2).
             """;

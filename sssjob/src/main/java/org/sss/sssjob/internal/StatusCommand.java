@@ -302,6 +302,7 @@ public final class StatusCommand {
             attribute(out, "Account_Name", job.get("account"));
             attribute(out, "Resource_List.nodes", nodesResource(job));
             attribute(out, "Resource_List.nodect", job.get("nodes"));
+            attribute(out, "Resource_List.advres", job.get("reservation"));
             if (!limit(job).equals("none")) {
                 attribute(out, "Resource_List.walltime", limit(job));
             }

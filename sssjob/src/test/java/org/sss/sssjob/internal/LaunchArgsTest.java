@@ -74,6 +74,15 @@ class LaunchArgsTest {
     }
 
     @Test
+    void aReservationIsAskedForAsTorquesAdvres() throws CliException {
+        assertThat(LaunchArgs.parse(List.of("--reservation=res2", "x"), true).reservation()).isEqualTo("res2");
+        assertThat(LaunchArgs.parse(List.of("--reservation", "maint.1", "x"), false).reservation()).isEqualTo("maint.1");
+        assertThat(LaunchArgs.parse(List.of("x"), true).reservation()).isNull();
+        assertThatThrownBy(() -> LaunchArgs.parse(List.of("--reservation=a;b", "x"), true))
+                .hasMessageContaining("--reservation=a;b: not a reservation's name");
+    }
+
+    @Test
     void refusesWhatItDoesNotTakeByName() {
         assertThatThrownBy(() -> LaunchArgs.parse(List.of("--mem", "1G", "x"), true))
                 .hasMessageContaining("--mem").extracting(e -> ((CliException) e).status()).isEqualTo(2);

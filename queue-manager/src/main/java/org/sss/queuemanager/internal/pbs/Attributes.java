@@ -92,6 +92,20 @@ public final class Attributes {
     }
 
     /**
+     * @param value the {@code -l advres=} or {@code --reservation} value: a reservation's name ({@code res1})
+     * @return the name
+     * @throws BadValueException unless it is 1 to 64 letters, digits, underscores, dots or dashes (Moab's
+     *                           {@code advres=NAME.ID} form is read as one name)
+     */
+    public static String reservation(String value) throws BadValueException {
+        if (!QUEUE.matcher(value).matches()) {
+            throw new BadValueException("a reservation's name must be 1 to 64 letters, digits, underscores, dots or "
+                    + "dashes (sssadmin res list shows them: res1)");
+        }
+        return value;
+    }
+
+    /**
      * @param value the {@code -o} or {@code -e} value, {@code [host:]path}
      * @return the path without the host
      * @throws BadValueException if the path is empty or holds a control character

@@ -40,6 +40,7 @@ import java.util.Set;
  * @param begin        {@code -a} (sbatch's {@code --begin}): not to start before this time
  * @param excludedNodes sbatch's {@code --exclude}: nodes the job must not be given, each once; empty when not given
  * @param endSignal    sbatch's {@code --signal}: a signal before the time limit
+ * @param reservation  Torque's {@code -l advres=}, sbatch's {@code --reservation}: the advance reservation it runs in
  */
 public record JobRequest(
         Optional<String> name,
@@ -66,7 +67,8 @@ public record JobRequest(
         Optional<String> shell,
         Optional<java.time.Instant> begin,
         List<String> excludedNodes,
-        Optional<EndSignal> endSignal) {
+        Optional<EndSignal> endSignal,
+        Optional<String> reservation) {
 
     /** A request that gives nothing. */
     public static final JobRequest EMPTY = new Builder().build();
@@ -100,6 +102,7 @@ public record JobRequest(
         Objects.requireNonNull(begin, "begin");
         excludedNodes = List.copyOf(excludedNodes);
         Objects.requireNonNull(endSignal, "endSignal");
+        Objects.requireNonNull(reservation, "reservation");
     }
 
     /**
@@ -140,7 +143,8 @@ public record JobRequest(
                 other.shell.or(() -> shell),
                 other.begin.or(() -> begin),
                 other.excludedNodes.isEmpty() ? excludedNodes : other.excludedNodes,
-                other.endSignal.or(() -> endSignal));
+                other.endSignal.or(() -> endSignal),
+                other.reservation.or(() -> reservation));
     }
 
     private static Set<MailEvent> copyOf(Set<MailEvent> events) {
@@ -177,6 +181,7 @@ public record JobRequest(
         private java.time.Instant begin;
         private List<String> excludedNodes = List.of();
         private EndSignal endSignal;
+        private String reservation;
 
         /** Starts with nothing set. */
         public Builder() {
@@ -402,6 +407,15 @@ public record JobRequest(
             return this;
         }
 
+        /**
+         * @param value the advance reservation the job runs in
+         * @return this builder
+         */
+        public Builder reservation(String value) {
+            reservation = value;
+            return this;
+        }
+
         /** @return a request holding what has been set */
         public JobRequest build() {
             return new JobRequest(Optional.ofNullable(name), Optional.ofNullable(queue), Optional.ofNullable(nodes),
@@ -411,7 +425,7 @@ public record JobRequest(
                     Optional.ofNullable(mailEvents), mailUsers, exportAll, variables, Optional.ofNullable(account),
                     dependencies, Optional.ofNullable(array), hold, Optional.ofNullable(priority),
                     Optional.ofNullable(rerunnable), Optional.ofNullable(shell), Optional.ofNullable(begin),
-                    excludedNodes, Optional.ofNullable(endSignal));
+                    excludedNodes, Optional.ofNullable(endSignal), Optional.ofNullable(reservation));
         }
     }
 }

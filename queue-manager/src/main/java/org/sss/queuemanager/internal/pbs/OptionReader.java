@@ -141,7 +141,7 @@ final class OptionReader {
     }
 
     private void resource(String name, String value) throws BadValueException {
-        if (!List.of("nodes", "select", "ncpus", "walltime", "cput", "mem", "pmem", "vmem").contains(name)) {
+        if (!List.of("nodes", "select", "ncpus", "walltime", "cput", "mem", "pmem", "vmem", "advres").contains(name)) {
             throw new BadValueException("unknown resource");
         }
         if (value == null) {
@@ -155,6 +155,7 @@ final class OptionReader {
             case "cput" -> request.cputime(Walltime.parse(value));
             case "pmem" -> request.processMemory(Resources.bytes(value));
             case "vmem" -> request.virtualMemory(Resources.bytes(value));
+            case "advres" -> request.reservation(Attributes.reservation(value));
             default -> request.memory(Resources.bytes(value));
         }
     }

@@ -40,6 +40,7 @@ enum SlurmOption {
     GRES("gres", '\0', true),
     GPUS_PER_NODE("gpus-per-node", '\0', true),
     GPUS("gpus", 'G', true),
+    RESERVATION("reservation", '\0', true),
     MAIL_TYPE("mail-type", '\0', true),
     MAIL_USER("mail-user", '\0', true),
     NICE("nice", '\0', false),

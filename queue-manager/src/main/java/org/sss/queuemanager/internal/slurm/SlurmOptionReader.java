@@ -161,6 +161,7 @@ final class SlurmOptionReader {
                 case GRES -> gpusPerNode = SlurmExtras.gres(value);
                 case GPUS_PER_NODE -> gpusPerNode = SlurmExtras.gpus(value);
                 case GPUS -> gpusInAll = SlurmExtras.gpus(value);
+                case RESERVATION -> base.reservation(Attributes.reservation(value));
                 case MAIL_TYPE -> base.mailEvents(SlurmExtras.mailEvents(value));
                 case MAIL_USER -> base.mailUsers(Attributes.mailUsers(value));
                 case NICE -> base.priority(SlurmExtras.priorityOfNice(value == null ? "100" : value));

@@ -176,6 +176,16 @@ class PbsParserTest {
     }
 
     @Test
+    void torquesAdvanceReservationResource() throws PbsException {
+        assertThat(parse("#PBS -l advres=res2\ntrue\n").reservation()).contains("res2");
+        assertThat(parse("#PBS -l advres=res2\ntrue\n", "-l", "advres=res3").reservation())
+                .as("the command line's replaces it").contains("res3");
+        assertThat(parse("#PBS -l nodes=2,advres=res2,walltime=60\ntrue\n").reservation()).contains("res2");
+        assertThat(refusal("true\n", "-l", "advres=res*")).hasMessageStartingWith("-l advres=res*: a reservation's name");
+        assertThat(refusal("true\n", "-l", "advres")).hasMessage("-l advres: expected advres=VALUE");
+    }
+
+    @Test
     void laterDirectivesReplaceEarlierOnes() throws PbsException {
         JobRequest request = parse("#PBS -N first\n#PBS -l walltime=10\n#PBS -N second\n#PBS -l mem=1kb\ntrue\n");
         assertThat(request.name()).contains("second");

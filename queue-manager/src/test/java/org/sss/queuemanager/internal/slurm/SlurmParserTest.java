@@ -296,6 +296,14 @@ class SlurmParserTest {
     }
 
     @Test
+    void readsTheReservation() throws SlurmParseException {
+        assertThat(script("#!/bin/sh\n#SBATCH --reservation=res4\necho\n").base().reservation()).contains("res4");
+        assertThat(options("--reservation", "maint.7").base().reservation()).contains("maint.7");
+        assertThatThrownBy(() -> options("--reservation=a b")).hasMessageContaining("\"--reservation=a b\": a reservation's "
+                + "name must be 1 to 64 letters");
+    }
+
+    @Test
     void refusesANodeListLongerThanTheJob() {
         assertThatThrownBy(() -> options("-N1", "-w", "n[1-2]").shape(8))
                 .hasMessage("--nodelist names 2 nodes, more than --nodes=1");

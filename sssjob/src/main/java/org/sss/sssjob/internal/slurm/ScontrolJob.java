@@ -41,7 +41,8 @@ final class ScontrolJob {
         line(out, "   ", "StartTime=" + (job.get("started").isEmpty() && !job.get("expected-start").isEmpty()
                 ? SlurmJobs.time(job, "expected-start") : SlurmJobs.time(job, "started")),
                 "EndTime=" + SlurmJobs.time(job, "ended"));
-        line(out, "   ", "Partition=" + job.get("queue"));
+        line(out, "   ", "Partition=" + job.get("queue"),
+                "Reservation=" + (job.get("reservation").isEmpty() ? "(null)" : job.get("reservation")));
         String required = SlurmJobs.compressed(job, "required-nodes");
         String excluded = SlurmJobs.compressed(job, "excluded-nodes");
         line(out, "   ", "ReqNodeList=" + (required.isEmpty() ? "(null)" : required),

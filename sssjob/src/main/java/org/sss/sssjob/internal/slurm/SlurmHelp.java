@@ -55,6 +55,9 @@ final class SlurmHelp {
                                               be one of the node's features); --gpus-per-node=[TYPE:]N the same;
                   -G, --gpus=[TYPE:]N         N GPUs in all, spread over the nodes. The job sees
                                               CUDA_VISIBLE_DEVICES=0,...,N-1 on each node
+                      --reservation=NAME      run in that advance reservation (sssadmin res list): on its
+                                              nodes, inside its window, for its users (squeue's reason while
+                                              it has not begun: Reservation)
                       --signal=[B:]SIG[@SECS] send SIG (USR1, 10, ...) SECS (default 60) before the time limit:
                                               to the script and all it started, or with B: to its shell alone
                   -A, --account=NAME          account to charge
@@ -102,10 +105,10 @@ final class SlurmHelp {
                                           %N node list  %C cpus  %V submit time  %S start time  %r reason
                                           %a account  %A array job id  %n nodes required (-w)
                                           %x nodes excluded (-x)  %f features (-C)  %b GPUs per node
-                                          %% percent
+                                          %v reservation  %% percent
                                           default "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R"
                 Reasons: (None), (Resources), (Dependency), (JobHeldUser), (JobArrayTaskLimit), (BeginTime),
-                (ReqNodeNotAvail).
+                (ReqNodeNotAvail), (Reservation).
                 """ + EXIT;
     }
 

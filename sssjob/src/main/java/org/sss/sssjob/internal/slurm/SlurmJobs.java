@@ -107,7 +107,8 @@ final class SlurmJobs {
      * @return why it waits as squeue names it: JobHeldUser, BeginTime (its begin time is still to come), Dependency,
      *     JobArrayTaskLimit (an element of an array
      *     whose limit of elements at once is reached: the scheduler's note says "array limit"), ReqNodeNotAvail (a node
-     *     it requires cannot be used: "required node ... is not available"), Resources, None; or
+     *     it requires cannot be used: "required node ... is not available"), Reservation (the reservation it runs in
+     *     has not begun, or does not hold it: "reservation res1 ..."), Resources, None; or
      *     for a job that is not pending, None
      */
     static String reason(Job job) {
@@ -128,6 +129,9 @@ final class SlurmJobs {
         }
         if (job.get("reason").startsWith("required node")) {
             return "ReqNodeNotAvail";
+        }
+        if (!job.get("reservation").isEmpty() && job.get("reason").startsWith("reservation " + job.get("reservation") + " ")) {
+            return "Reservation";
         }
         return job.get("reason").isEmpty() ? "None" : "Resources";
     }

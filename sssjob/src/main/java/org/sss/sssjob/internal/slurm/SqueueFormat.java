@@ -9,12 +9,13 @@ import org.sss.sssjob.internal.Job;
  * {@code %u} user, {@code %t} state code, {@code %T} state, {@code %M} time used, {@code %l} time limit, {@code %D}
  * nodes, {@code %R} node list or (reason), {@code %P} partition, {@code %N} node list, {@code %C} cpus, {@code %V}
  * submit time, {@code %S} start time, {@code %r} reason, {@code %a} account, {@code %A} array job id (the job's own
- * for a job not in an array), {@code %n} nodes required, {@code %x} nodes excluded, {@code %f} features, {@code %b} GPUs per node.
+ * for a job not in an array), {@code %n} nodes required, {@code %x} nodes excluded, {@code %f} features, {@code %b} GPUs per node,
+ * {@code %v} reservation.
  */
 final class SqueueFormat {
     /** squeue's default format. */
     static final String DEFAULT = "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R";
-    private static final String FIELDS = "ijutTMlDRPNCVSraAnxfb";
+    private static final String FIELDS = "ijutTMlDRPNCVSraAnxfbv";
     private final PercentFormat format;
 
     private SqueueFormat(PercentFormat format) {
@@ -67,6 +68,7 @@ final class SqueueFormat {
             case 'x' -> "EXC_NODES";
             case 'f' -> "FEATURES";
             case 'b' -> "TRES_PER_NODE";
+            case 'v' -> "RESERVATION";
             default -> throw new IllegalStateException("no title for %" + field);
         };
     }
@@ -95,6 +97,7 @@ final class SqueueFormat {
             case 'x' -> SlurmJobs.compressed(job, "excluded-nodes");
             case 'b' -> job.get("gpus").isEmpty() ? "N/A" : "gres/gpu:" + job.get("gpus");
             case 'f' -> SlurmJobs.features(job);
+            case 'v' -> job.get("reservation").isEmpty() ? "(null)" : job.get("reservation");
             default -> throw new IllegalStateException("no value for %" + field);
         };
     }

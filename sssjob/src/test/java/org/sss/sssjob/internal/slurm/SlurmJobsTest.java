@@ -94,4 +94,14 @@ class SlurmJobsTest {
         assertThat(SlurmJobs.reason(job("queued", "", "resources: needs 1 node(s), 0 free; required node(s) busy: n2")))
                 .isEqualTo("Resources");
     }
+
+    @Test
+    void aJobWaitingForItsReservationWaitsAsReservation() {
+        Job inRes = new Job(java.util.Map.of("id", "3", "state", "queued", "reservation", "res1",
+                "reason", "reservation res1 starts at 2030-01-01T08:00:00Z"));
+        assertThat(SlurmJobs.reason(inRes)).isEqualTo("Reservation");
+        Job other = new Job(java.util.Map.of("id", "4", "state", "queued",
+                "reason", "reservation res1 starts at 2030-01-01T08:00:00Z"));
+        assertThat(SlurmJobs.reason(other)).as("not its reservation").isEqualTo("Resources");
+    }
 }
