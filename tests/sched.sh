@@ -81,8 +81,11 @@ check "sbatch --reservation=$RES2 (its window 30 minutes away): squeue says Rese
   test "$("$B/squeue" -h -j "$LATER" -o "%r %v")" = "Reservation $RES2"
 check "... and sssjob status says when it begins" grep -q "reservation $RES2 starts at" <<<"$("$B/sssjob" status "$LATER")"
 "$B/scancel" "$LATER"
-out="$("$B/sbatch" --reservation=res999 --wrap true 2>&1)"; status=$?
-check "sbatch --reservation of none: refused, naming it" test "$status" -ne 0 -a -n "$(grep 'reservation res999 does not exist' <<<"$out")"
+out="$("$B/sbatch" --reservation=res999 -t 1 --wrap true 2>&1)"; status=$?
+check "sbatch --reservation of none: refused (exit 2), naming it" test "$status" -eq 2 -a -n "$(grep 'reservation res999 does not exist' <<<"$out")"
+out="$("$B/sbatch" --reservation="$RES3" --wrap true 2>&1)"; status=$?
+check "... and one without a walltime (the queue gives none): refused" \
+  test "$status" -eq 2 -a -n "$(grep 'needs a walltime' <<<"$out")"
 
 "$B/sssadmin" drain >/dev/null 2>&1; status=$?
 check "sssadmin drain without a node: exit 2" test "$status" -eq 2

@@ -500,6 +500,16 @@ as "$ALICE" "$B/scancel" "$HELLO" 2>"$WORK/done.err"; status=$?
 check "scancel of a completed job: exit 1, already completed" test "$status" -eq 1 -a -n "$(grep 'already completing or completed' "$WORK/done.err")"
 check "squeue -t CD,F shows the finished jobs' states" test "$(as "$ALICE" "$B/squeue" -h -t CD,F -j "$HELLO,$FAILING" -o '%i %t' | tr '\n' ' ')" = "$HELLO CD $FAILING F "
 
+# --no-requeue: scontrol requeue refuses the running job, and scontrol show job says Requeue=0.
+NORQ="$(as "$ALICE" "$B/sbatch" --parsable --no-requeue -o /dev/null --wrap='sleep 30')"
+wait_until 30 '[ "$(as "$ALICE" "$B/squeue" -h -j "$NORQ" -o %t)" = R ]' || true
+err="$(as "$ALICE" "$B/scontrol" requeue "$NORQ" 2>&1)"; status=$?
+check "sbatch --no-requeue: scontrol requeue of it running is refused (exit 1), saying why" \
+  test "$status" -eq 1 -a -n "$(grep 'not rerunnable' <<<"$err")"
+check "... scontrol show job says Requeue=0, and it still runs" test -n "$(as "$ALICE" "$B/scontrol" show job "$NORQ" | grep -w 'Requeue=0')" \
+  -a "$(as "$ALICE" "$B/squeue" -h -j "$NORQ" -o %t)" = R
+as "$ALICE" "$B/scancel" "$NORQ"
+
 # A time limit: TIMEOUT.
 TO="$(as "$ALICE" "$B/sbatch" --parsable -t 0:02 -o /dev/null --wrap='sleep 30')"
 wait_until 40 'finished "$TO"'

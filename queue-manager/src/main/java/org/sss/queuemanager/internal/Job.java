@@ -119,13 +119,16 @@ public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, St
      * @param endSignal   a signal it gets before its walltime ends (sbatch --signal); null for none
      * @param reservation the scheduler's advance reservation it runs in (qsub -l advres, sbatch --reservation); null
      *                    for none
+     * @param rerunnable  whether it may be put back in the queue once it has run (qsub -r, sbatch --requeue,
+     *                    --no-requeue)
      */
     public record JobSpec(String user, String name, String queue, int nodes, int ppn, long walltime, int priority,
                           String account, String workdir, String submitHost, String scriptName, String script,
                           String outputPath, String errorPath, String join, String depend, String mailEvents,
                           String mailUsers, Map<String, String> environment, JobLimits limits, Integer arrayLimit,
                           java.time.Instant begin, NodeChoice nodeChoice,
-                          org.sss.queuemanager.internal.pbs.EndSignal endSignal, String reservation) {
+                          org.sss.queuemanager.internal.pbs.EndSignal endSignal, String reservation,
+                          boolean rerunnable) {
         /** Copies the map, keeping its order; a null node choice is {@link NodeChoice#NONE}. */
         public JobSpec {
             nodeChoice = nodeChoice == null ? NodeChoice.NONE : nodeChoice;

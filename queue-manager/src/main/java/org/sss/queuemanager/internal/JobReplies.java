@@ -88,6 +88,7 @@ final class JobReplies {
         type.setFeatures(NodeChoice.stored(spec.nodeChoice().features()));
         type.setGpus(spec.nodeChoice().gpus() > 0 ? spec.nodeChoice().gpus() : null);
         type.setReservation(spec.reservation());
+        type.setRerunnable(spec.rerunnable() ? null : Boolean.FALSE);
         type.setEndSignal(spec.endSignal() == null ? null : spec.endSignal().toString());
         type.setMailEvents(blankToNull(spec.mailEvents()));
         type.setMailUsers(blankToNull(spec.mailUsers()));

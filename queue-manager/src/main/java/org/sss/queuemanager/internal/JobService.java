@@ -58,7 +58,7 @@ public final class JobService implements AutoCloseable {
         this.table = table;
         this.nodes = new NodeDirectory(components);
         table.checkFeaturesWith(nodes::lacking);
-        this.submissions = new Submissions(settings, table, nodes::check, new ReservationCheck(components)::check);
+        this.submissions = new Submissions(settings, table, nodes::check, new ReservationCheck(components, settings.nodes())::check);
         this.events = new OutboxSender(store.outbox(), components, "queue-manager");
         this.runner = new JobRunner(table, new ProcessManagerClient(components), new JobSpool(settings.spool()), job -> {
             events.wake();
@@ -318,9 +318,13 @@ public final class JobService implements AutoCloseable {
      * @param job the job
      * @param by  who requeues
      * @return the job after (a running job is exiting until its processes end, then queued)
-     * @throws SssException if it has completed
+     * @throws SssException if it has completed, or may not run again (qsub -r n, sbatch --no-requeue)
      */
     public Job requeue(Job job, Principal by) throws SssException {
+        if (!job.spec().rerunnable() && job.state() == Job.State.RUNNING) {
+            throw SssException.invalidState("job " + job.id() + " is not rerunnable (submitted with qsub -r n or"
+                    + " sbatch --no-requeue)");
+        }
         return switch (job.state()) {
             case QUEUED, HELD -> job;
             case RUNNING -> runner.kill(job, JobRunner.REQUEUE + " by " + (by.user() != null ? by.user() : by.name()));

@@ -1,8 +1,13 @@
 package org.sss.queuemanager.internal;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.sss.lib.client.ComponentCalls;
+import org.sss.lib.config.ClusterNodes;
 import org.sss.lib.error.ErrorCode;
 import org.sss.lib.error.SssException;
 import org.sss.lib.util.Words;
@@ -12,29 +17,74 @@ import org.sss.schema.ReservationType;
 import org.sss.schema.Reservations;
 
 /**
- * Whether a job may run in an advance reservation ({@code qsub -l advres=res1}, {@code sbatch --reservation=res1}), as
- * the scheduler, which keeps the reservations, has it at submission: the reservation exists, the job's owner is one of
- * its users, and it has at least as many nodes as the job asks. The scheduler places the job inside it afterwards.
+ * Whether a job may run in the advance reservation it names ({@code qsub -l advres=res1}, {@code sbatch
+ * --reservation=res1}), as the scheduler, which keeps the reservations, has it at submission: the job has a walltime
+ * that fits in what is left of the window, the reservation exists and is the job's owner's, holds every node the job
+ * requires, and has enough nodes the job does not exclude with its slots, features and GPUs (as the configuration
+ * gives them). The scheduler then starts the job only on the reservation's nodes, inside the window.
  */
 final class ReservationCheck {
     private static final ObjectFactory FACTORY = new ObjectFactory();
     private static final String SCHEDULER = "scheduler";
     private final ComponentCalls components;
+    private final Map<String, ClusterNodes.Node> configured = new HashMap<>();
 
-    /** @param components how to reach the scheduler */
-    ReservationCheck(ComponentCalls components) {
+    /**
+     * @param components how to reach the scheduler
+     * @param nodes      the configuration's nodes (their slots, features and GPUs)
+     */
+    ReservationCheck(ComponentCalls components, List<ClusterNodes.Node> nodes) {
         this.components = components;
+        nodes.forEach(node -> configured.put(node.name(), node));
     }
 
     /**
-     * @param name  the reservation the job names
-     * @param user  the job's owner
-     * @param nodes how many nodes the job asks
-     * @throws SssException {@code bad-value} when it does not exist, is too small for the job, or is not the user's;
-     *                      {@code not-registered} naming the scheduler when none runs; the scheduler's failure
-     *                      otherwise
+     * @param spec a job's request, naming a reservation
+     * @throws SssException {@code bad-value} saying why the job could never run in it; {@code not-registered} when
+     *                      no scheduler runs; the scheduler's failure otherwise
      */
-    void check(String name, String user, int nodes) throws SssException {
+    void check(Job.JobSpec spec) throws SssException {
+        String name = spec.reservation();
+        if (spec.walltime() <= 0) {
+            throw SssException.badValue("reservation " + name + ": a job in a reservation needs a walltime (-l "
+                    + "walltime=, -t) to end inside its window");
+        }
+        ReservationType reservation = lookUp(name);
+        Set<String> users = Words.set(reservation.getUsers());
+        if (!users.contains(spec.user())) {
+            throw SssException.badValue("reservation " + name + " is not " + spec.user() + "'s");
+        }
+        Instant from = reservation.getStart().isAfter(Instant.now()) ? reservation.getStart() : Instant.now();
+        Duration left = Duration.between(from, reservation.getEnd());
+        if (Duration.ofSeconds(spec.walltime()).compareTo(left) > 0) {
+            throw SssException.badValue("reservation " + name + " ends at " + reservation.getEnd() + ": the job's "
+                    + "walltime of " + spec.walltime() + " s would outlast it");
+        }
+        Set<String> reserved = Words.set(reservation.getNodes());
+        NodeChoice choice = spec.nodeChoice();
+        for (String node : choice.required()) {
+            if (!reserved.contains(node)) {
+                throw SssException.badValue("reservation " + name + " does not hold node " + node
+                        + ", which the job requires");
+            }
+        }
+        int able = 0;
+        for (String node : reserved) {
+            ClusterNodes.Node known = configured.get(node);
+            if (!choice.excluded().contains(node) && (known == null || known.slots() >= spec.ppn()
+                    && known.features().containsAll(choice.features()) && known.gpus() >= choice.gpus())) {
+                able++;
+            }
+        }
+        if (able < spec.nodes()) {
+            throw SssException.badValue("reservation " + name + " holds " + able + " node(s) that could hold the job"
+                    + " (not excluded, " + spec.ppn() + " slot(s)" + (choice.features().isEmpty() ? ""
+                    : ", feature(s) " + String.join(" ", choice.features())) + (choice.gpus() > 0
+                    ? ", " + choice.gpus() + " GPU(s)" : "") + "); the job asks for " + spec.nodes());
+        }
+    }
+
+    private ReservationType lookUp(String name) throws SssException {
         ReservationListType query = new ReservationListType();
         ReservationListType.Reservation wanted = new ReservationListType.Reservation();
         wanted.setId(name);
@@ -50,17 +100,8 @@ final class ReservationCheck {
             }
             throw e;
         }
-        ReservationType reservation = found.stream().filter(r -> name.equals(r.getId())).findFirst()
+        return found.stream().filter(r -> name.equals(r.getId())).findFirst()
                 .orElseThrow(() -> SssException.badValue("reservation " + name
                         + " does not exist (sssadmin res list shows the reservations)"));
-        Set<String> users = Words.set(reservation.getUsers());
-        if (!users.contains(user)) {
-            throw SssException.badValue("reservation " + name + " is not " + user + "'s (its users: "
-                    + String.join(" ", users) + ")");
-        }
-        int size = Words.set(reservation.getNodes()).size();
-        if (nodes > size) {
-            throw SssException.badValue("reservation " + name + " holds " + size + " node(s); the job asks for " + nodes);
-        }
     }
 }

@@ -20,7 +20,8 @@ import org.sss.queuemanager.internal.slurm.SlurmRequest;
  * SLURM_NODELIST (compressed, {@code node[1-3,5]}), SLURM_NODEID, SLURM_PROCID and SLURM_LOCALID (0: the batch
  * script is task 0 on the first node), SLURM_TASKS_PER_NODE ({@code 2(x3)}), SLURM_CPUS_ON_NODE,
  * SLURM_JOB_CPUS_PER_NODE, SLURM_CPUS_PER_TASK, SLURM_SUBMIT_DIR, SLURM_SUBMIT_HOST, SLURM_JOB_PARTITION,
- * SLURM_JOB_USER, SLURM_JOB_UID, SLURM_JOB_ACCOUNT when one was given, and for an array element SLURM_ARRAY_JOB_ID,
+ * SLURM_JOB_USER, SLURM_JOB_UID, SLURM_JOB_ACCOUNT when one was given, SLURM_JOB_RESERVATION for a job in one,
+ * and for an array element SLURM_ARRAY_JOB_ID,
  * SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT/MIN/MAX/STEP. A qsub job has as many tasks as slots
  * (nodes × ppn) and one cpu per task. Thread-safe.
  */
@@ -85,6 +86,9 @@ final class SlurmVariables {
         uid(spec.user()).ifPresent(uid -> env.put("SLURM_JOB_UID", uid));
         if (!spec.account().isEmpty()) {
             env.put("SLURM_JOB_ACCOUNT", spec.account());
+        }
+        if (spec.reservation() != null) {
+            env.put("SLURM_JOB_RESERVATION", spec.reservation());
         }
         if (job.arrayIndex() != null) {
             env.put("SLURM_ARRAY_JOB_ID", String.valueOf(job.sequence()));

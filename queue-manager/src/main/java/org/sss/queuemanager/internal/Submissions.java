@@ -53,12 +53,11 @@ public final class Submissions {
     @FunctionalInterface
     public interface ReservationAccess {
         /**
-         * @param reservation the reservation a job names
-         * @param user        the job's owner
-         * @param nodes       how many nodes it asks
-         * @throws SssException {@code bad-value} when it may not; the check's own failure when it cannot be made
+         * @param spec a job's request, naming a reservation
+         * @throws SssException {@code bad-value} when it could never run there; the check's own failure when it
+         *                      cannot be made
          */
-        void check(String reservation, String user, int nodes) throws SssException;
+        void check(Job.JobSpec spec) throws SssException;
     }
 
     /**
@@ -160,9 +159,6 @@ public final class Submissions {
                         : change.excludedNodes(), false);
         long walltime = walltime(queue, change.walltime().orElse(old.walltime()), false);
         String reservation = change.reservation().orElse(old.reservation());
-        if (reservation != null && (change.reservation().isPresent() || shape.nodes() != old.nodes())) {
-            reservations.check(reservation, old.user(), shape.nodes());
-        }
         String depend = change.dependencies().isEmpty() ? old.depend() : depend(change.dependencies(), false);
         String name = change.name().orElse(old.name());
         long cycle = Dependencies.cycleThrough(table, depend, job.sequence(), old.user(), name);
@@ -171,11 +167,17 @@ public final class Submissions {
                     + ": job " + job.sequence() + " would wait for itself"
                     + (cycle == job.sequence() ? "" : " (job " + cycle + " waits for it)"));
         }
-        return new Job.JobSpec(old.user(), change.name().orElse(old.name()), queue.name(), shape.nodes(), shape.ppn(), walltime,
+        Job.JobSpec changed = new Job.JobSpec(old.user(), change.name().orElse(old.name()), queue.name(), shape.nodes(), shape.ppn(), walltime,
                 change.priority().orElse(old.priority()), change.account().orElse(old.account()), old.workdir(),
                 old.submitHost(), old.scriptName(), old.script(), old.outputPath(), old.errorPath(), old.join(), depend,
                 old.mailEvents(), old.mailUsers(), old.environment(), limitsOf(change, old.limits()), old.arrayLimit(),
-                change.begin().orElse(old.begin()), nodeChoice, keptEndSignal(old, walltime), reservation);
+                change.begin().orElse(old.begin()), nodeChoice, keptEndSignal(old, walltime), reservation,
+                change.rerunnable().orElse(old.rerunnable()));
+        if (reservation != null && (change.reservation().isPresent() || change.nodes().isPresent()
+                || change.walltime().isPresent() || !change.excludedNodes().isEmpty() || change.queue().isPresent())) {
+            reservations.check(changed); // last: the local checks first, then the scheduler's round trip
+        }
+        return changed;
     }
 
     private String owner(JobSubmit request, Principal principal) throws SssException {
@@ -204,9 +206,6 @@ public final class Submissions {
         checkShape(shape, queue, sbatch);
         NodeChoice nodeChoice = checked != null ? checked : nodeChoices.checked(shape, asked.excludedNodes(), sbatch);
         String reservation = asked.reservation().orElse(null);
-        if (reservation != null && checked == null) { // an array's elements: checked once, with the first
-            reservations.check(reservation, user, shape.nodes());
-        }
         long walltime = walltime(queue, asked.walltime().orElse(queue.defaultWalltime()), sbatch);
         String depend = depend(asked.dependencies(), sbatch);
         String name = asked.name().orElseThrow();
@@ -244,13 +243,18 @@ public final class Submissions {
         String mailEvents = asked.mailEvents().map(events -> events.isEmpty() ? "n"
                 : String.join("", events.stream().map(event -> event.name().substring(0, 1).toLowerCase(java.util.Locale.ROOT)).toList()))
                 .orElse("");
-        return new Job.JobSpec(user, name, queue.name(), shape.nodes(), shape.ppn(), walltime, asked.priority().orElse(0),
+        Job.JobSpec spec = new Job.JobSpec(user, name, queue.name(), shape.nodes(), shape.ppn(), walltime, asked.priority().orElse(0),
                 asked.account().orElse(""), workdir, request.getHost() == null ? "" : request.getHost(),
                 request.getScript().getName(), request.getScript().getValue(), output, error,
                 join == Join.OUTPUT_AND_ERROR ? "oe" : join == Join.ERROR_AND_OUTPUT ? "eo" : "n", depend, mailEvents,
                 String.join(",", asked.mailUsers()), environment, limitsOf(asked, JobLimits.NONE),
                 index == null ? null : asked.array().flatMap(ArraySpec::maxRunning).orElse(null),
-                asked.begin().orElse(null), nodeChoice, endSignal(asked, walltime), reservation);
+                asked.begin().orElse(null), nodeChoice, endSignal(asked, walltime), reservation,
+                asked.rerunnable().orElse(true));
+        if (reservation != null && checked == null) { // an array's elements: checked once, with the first
+            reservations.check(spec); // last: the local checks first, then the scheduler's round trip
+        }
+        return spec;
     }
 
     /** A job's --signal through a qalter, which may not take away the walltime it is sent before. */

@@ -109,6 +109,27 @@ class JobLaunchTest extends QueueManagerOperationsTestBase {
     }
 
     @Test
+    void aJobSubmittedNotRerunnableIsNotRequeuedOnceItRuns() {
+        assertThat(submit(OWN, "#PBS -r n&#10;", SCHEDULER)).contains("rerunnable=\"false\"");
+        assertThat(submit(OWN, "#PBS -r y&#10;", SCHEDULER)).doesNotContain("rerunnable");
+        assertThat(send("<job-requeue><job id=\"1\"/></job-requeue>", ADMIN)).as("waiting: nothing to do")
+                .contains("state=\"queued\"");
+        send("<job-start id=\"1\" nodes=\"node1\"/>", SCHEDULER);
+        assertThat(send("<job-requeue><job id=\"1\"/></job-requeue>", ADMIN)).isEqualTo("<error type=\"Semantic\""
+                + " code=\"invalid-state\" msg=\"job 1 is not rerunnable (submitted with qsub -r n or sbatch"
+                + " --no-requeue)\"/>");
+        assertThat(kills()).isZero();
+        send("<job-start id=\"2\" nodes=\"node2\"/>", SCHEDULER);
+        assertThat(send("<job-requeue><job id=\"2\"/></job-requeue>", ADMIN)).contains("state=\"exiting\"");
+        assertThat(sendTimeless("<job-submit dialect=\"slurm\" workdir=\"/home/w\"><script name=\"job.sh\">"
+                + "#!/bin/sh&#10;#SBATCH --no-requeue&#10;true&#10;</script></job-submit>", ALICE))
+                .contains("rerunnable=\"false\"");
+        assertThat(sendTimeless("<job-submit dialect=\"slurm\" workdir=\"/home/w\"><script name=\"job.sh\">"
+                + "#!/bin/sh&#10;#SBATCH --no-requeue&#10;#SBATCH --requeue&#10;true&#10;</script></job-submit>", ALICE))
+                .as("the later one wins").doesNotContain("rerunnable");
+    }
+
+    @Test
     void aCancelDecidedOnAJobReadAsQueuedKillsItIfItStartedMeanwhile() throws Exception {
         submit(OWN, "", SCHEDULER);
         Job readWhileQueued = service.table().get("1").orElseThrow();

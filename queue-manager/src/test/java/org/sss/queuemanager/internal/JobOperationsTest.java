@@ -366,7 +366,7 @@ class JobOperationsTest extends QueueManagerOperationsTestBase {
                         reservation.setId("res1");
                         reservation.setNodes("node2");
                         reservation.setStart(java.time.Instant.parse("2030-01-01T08:00:00Z"));
-                        reservation.setEnd(java.time.Instant.parse("2030-01-01T10:00:00Z"));
+                        reservation.setEnd(java.time.Instant.parse("2030-01-01T08:30:00Z"));
                         reservation.setUsers("carol alice");
                         reply.getReservation().add(reservation);
                     }
@@ -375,14 +375,25 @@ class JobOperationsTest extends QueueManagerOperationsTestBase {
         assertThat(submit(null, "#PBS -l advres=res9&#10;", ALICE)).contains("code=\"bad-value\"")
                 .contains("reservation res9 does not exist");
         assertThat(submit(null, "#PBS -l advres=res1&#10;", BOB)).contains("code=\"bad-value\"")
-                .contains("reservation res1 is not bob's (its users: carol alice)");
+                .contains("reservation res1 is not bob's");
         assertThat(submit(null, "#PBS -l advres=res1&#10;#PBS -l nodes=2&#10;", ALICE)).contains("code=\"bad-value\"")
-                .contains("reservation res1 holds 1 node(s); the job asks for 2");
+                .contains("reservation res1 holds 1 node(s) that could hold the job (not excluded, 1 slot(s)); the job"
+                        + " asks for 2");
+        assertThat(submit(null, "#PBS -l advres=res1&#10;#PBS -l nodes=1:ppn=1:bigmem&#10;", ALICE))
+                .as("the features first: no node has bigmem").contains("only 0 node(s) have");
+        assertThat(submit(null, "#PBS -l advres=res1&#10;#PBS -W exclude=node2&#10;", ALICE))
+                .contains("reservation res1 holds 0 node(s) that could hold the job");
+        assertThat(submit(null, "#PBS -l advres=res1&#10;#PBS -l nodes=node1&#10;", ALICE))
+                .contains("reservation res1 does not hold node node1, which the job requires");
+        assertThat(submit(null, "#PBS -l advres=res1&#10;#PBS -l walltime=3600&#10;", ALICE))
+                .contains("reservation res1 ends at 2030-01-01T08:30:00Z: the job's walltime of 3600 s would outlast it");
+        assertThat(submit(null, "#PBS -l advres=res1&#10;#PBS -q fast&#10;", ALICE)).as("a queue without walltimes")
+                .contains("a job in a reservation needs a walltime (-l walltime=, -t) to end inside its window");
         String reply = submit(null, "#PBS -l advres=res1&#10;", ALICE);
         assertThat(reply).contains("reservation=\"res1\"");
         String id = reply.replaceFirst("(?s).*<job id=\"(\\d+)\".*", "$1");
         assertThat(send("<job-modify><job id=\"" + id + "\"/><option>-l</option><option>nodes=2</option></job-modify>",
-                ALICE)).as("a qalter that outgrows it").contains("reservation res1 holds 1 node(s); the job asks for 2");
+                ALICE)).as("a qalter that outgrows it").contains("reservation res1 holds 1 node(s) that could hold the job");
         assertThat(send("<job-modify><job id=\"" + id + "\"/><option>-l</option><option>advres=res9</option></job-modify>",
                 ALICE)).contains("reservation res9 does not exist");
         assertThat(send("<job-modify><job id=\"" + id + "\"/><option>-l</option><option>walltime=60</option></job-modify>",

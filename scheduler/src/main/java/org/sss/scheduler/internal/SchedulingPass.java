@@ -142,23 +142,25 @@ public final class SchedulingPass {
                 leftOut.put(job.getId(), new Plan.Waiting("not before " + job.getBegin() + " (begin time)", null,
                         List.of()));
             } else if ("queued".equals(job.getState().value()) && !Boolean.FALSE.equals(job.isDependenciesMet())) {
-                Set<String> excluded = Words.set(job.getExcludedNodes());
+                List<String> required = Words.list(job.getRequiredNodes());
+                Set<String> within = Set.of();
                 if (job.getReservation() != null) {
                     Reservation reservation = reservations.named(job.getReservation());
-                    String why = InReservation.whyNot(job.getReservation(), reservation, job.getUser(), walltime, now);
+                    String why = InReservation.whyNot(job.getReservation(), reservation, job.getUser(), walltime,
+                            required, now);
                     if (why != null) {
                         leftOut.put(job.getId(), new Plan.Waiting(why, null, List.of()));
                         continue;
                     }
-                    excluded = InReservation.excluding(excluded, reservation, nodes);
+                    within = reservation.nodes();
                 }
                 queuedJobs.put(job.getId(), job);
                 Instant submitted = job.getSubmitted() == null ? now : job.getSubmitted();
                 long priority = priority(queuePriority.getOrDefault(job.getQueue(), 0),
                         job.getPriority() == null ? 0 : job.getPriority(), Duration.between(submitted, now));
                 queued.add(new QueuedJob(job.getId(), job.getUser(), job.getNodes(), job.getPpn(), walltime, priority,
-                        submitted, Words.list(job.getRequiredNodes()), excluded,
-                        Words.set(job.getFeatures()), job.getGpus() == null ? 0 : job.getGpus()));
+                        submitted, required, Words.set(job.getExcludedNodes()),
+                        Words.set(job.getFeatures()), job.getGpus() == null ? 0 : job.getGpus(), within));
             }
         }
         queued = ArrayLimits.of(jobs).offer(queued, queuedJobs, leftOut);

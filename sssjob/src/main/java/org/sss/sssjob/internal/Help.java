@@ -67,6 +67,8 @@ final class Help {
                   -q QUEUE             queue (default: the default queue)
                   -l nodes=N:ppn=M     nodes and processes per node (also select=N:ncpus=M, ncpus=M)
                   -l walltime=HH:MM:SS walltime limit (the job is killed at it)
+                  -l advres=RES        run in that advance reservation (sssadmin res list): on its nodes, in
+                                       its window (the walltime must end inside it)
                   -o PATH, -e PATH     output and error files (default NAME.oID, NAME.eID in this directory)
                   -j oe | -j eo        join error into output (or output into error)
                   -m abe, -M ADDR      mail events and users (recorded)
@@ -79,6 +81,7 @@ final class Help {
                   -a [[[[CC]YY]MM]DD]hhmm[.SS]  not to start before then (-a 2330: today at 23:30, or
                                        tomorrow once that has passed)
                   -h                   submit held
+                  -r y | -r n          whether the job may be requeued once it runs (default y)
                   -z                   do not print the job id
                   -I                   (qsub) an interactive job: no script; once it starts, your login shell on
                                        its first node on a terminal of its own, relayed to this one (keys, ^C, ^Z
@@ -137,8 +140,8 @@ final class Help {
         return "usage: " + program + """
                  [qsub options] ID...
 
-                Changes queued or held jobs with qsub's options: -N, -q, -l nodes=/walltime=, -p, -A, -W depend=,
-                -o, -e, -j, -m, -M. The queue manager checks them as it checks a submission.
+                Changes queued or held jobs with qsub's options: -N, -q, -l nodes=/walltime=/advres=, -p, -A,
+                -W depend=, -r, -o, -e, -j, -m, -M. The queue manager checks them as it checks a submission.
                 """ + EXIT;
     }
 

@@ -299,6 +299,7 @@ public final class StatusCommand {
             attribute(out, "Mail_Users", job.get("mail-users"));
             attribute(out, "Output_Path", job.get("submit-host") + ":" + job.get("output-path"));
             attribute(out, "Priority", job.get("priority"));
+            attribute(out, "Rerunable", job.get("rerunnable").equals("false") ? "False" : "True");
             attribute(out, "Account_Name", job.get("account"));
             attribute(out, "Resource_List.nodes", nodesResource(job));
             attribute(out, "Resource_List.nodect", job.get("nodes"));

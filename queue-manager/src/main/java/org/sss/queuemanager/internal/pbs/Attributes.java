@@ -100,7 +100,8 @@ public final class Attributes {
     public static String reservation(String value) throws BadValueException {
         if (!QUEUE.matcher(value).matches()) {
             throw new BadValueException("a reservation's name must be 1 to 64 letters, digits, underscores, dots or "
-                    + "dashes (sssadmin res list shows them: res1)");
+                    + "dashes, not starting with a dot or dash; one name, not a list (sssadmin res list shows them: "
+                    + "res1)");
         }
         return value;
     }

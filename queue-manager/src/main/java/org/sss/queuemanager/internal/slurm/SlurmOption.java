@@ -31,6 +31,8 @@ enum SlurmOption {
     EXPORT("export", '\0', true),
     CHDIR("chdir", 'D', true),
     HOLD("hold", 'H', false),
+    REQUEUE("requeue", '\0', false),
+    NO_REQUEUE("no-requeue", '\0', false),
     ACCOUNT("account", 'A', true),
     BEGIN("begin", 'b', true),
     NODELIST("nodelist", 'w', true),

@@ -152,6 +152,8 @@ final class SlurmOptionReader {
                 case EXPORT -> export(value);
                 case CHDIR -> chdir = chdir(value);
                 case HOLD -> base.hold();
+                case REQUEUE -> base.rerunnable(true);
+                case NO_REQUEUE -> base.rerunnable(false);
                 case ACCOUNT -> base.account(Attributes.account(value));
                 case BEGIN -> base.begin(BeginTime.ofSlurm(value, java.time.ZonedDateTime.now()));
                 case NODELIST -> nodelist = HostListExpansion.nodeNames(value);

@@ -69,7 +69,7 @@ class SlurmParserTest {
     @Test
     void refusesAnAmbiguousAbbreviation() {
         assertThatThrownBy(() -> options("--mem-per=1", "--ntasks-per=1", "--n=1"))
-                .hasMessage("--n: ambiguous (--nodes, --ntasks, --ntasks-per-node, --nodelist, --nice)");
+                .hasMessage("--n: ambiguous (--nodes, --ntasks, --ntasks-per-node, --no-requeue, --nodelist, --nice)");
     }
 
     @Test

@@ -64,8 +64,9 @@ final class PlanState {
      *     nodes and pass: an array's elements share one count)
      */
     int fitting(QueuedJob job) {
-        if (!job.excluded().isEmpty() || !job.features().isEmpty() || job.gpus() > 0) {
-            return fittingByExclusion.computeIfAbsent(List.of(job.ppn(), job.excluded(), job.features(), job.gpus()), key -> {
+        if (job.choosesNodes()) {
+            return fittingByExclusion.computeIfAbsent(List.of(job.ppn(), job.excluded(), job.features(), job.gpus(),
+                    job.within()), key -> {
                 int count = 0;
                 for (int i = 0; i < nodes.length; i++) {
                     count += fits(i, job) ? 1 : 0;
@@ -86,7 +87,8 @@ final class PlanState {
         return nodes[i].usable() && nodes[i].slots() >= job.ppn()
                 && (job.excluded().isEmpty() || !job.excluded().contains(nodes[i].name()))
                 && (job.features().isEmpty() || nodes[i].features().containsAll(job.features()))
-                && nodes[i].gpus() >= job.gpus();
+                && nodes[i].gpus() >= job.gpus()
+                && (job.within().isEmpty() || job.within().contains(nodes[i].name()));
     }
 
     /** @return the first node the job requires that cannot hold it (unknown, not usable, too small), or null */

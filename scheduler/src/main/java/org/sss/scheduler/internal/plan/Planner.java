@@ -118,12 +118,13 @@ public final class Planner {
                 continue;
             }
             if (head == null) {
-                HeadReservation reserved = reserve(state, job, now, reservations);
-                if (reserved.start() == null && job.choosesNodes()) {
-                    // The nodes it may have are held with no known end: it waits for them, in no one's way.
+                HeadReservation reserved = job.confined() ? null : reserve(state, job, now, reservations);
+                if (reserved == null || reserved.start() == null && job.choosesNodes()) {
+                    // The nodes it may have are held with no known end, or are its reservation's (whose window a
+                    // planned start could outlast): it waits for them, in no one's way.
                     if (explain) {
-                        waiting.put(job.id(), new Plan.Waiting(whyNot(state, job, now, end)
-                                + "; the nodes it may have are held with no known end"));
+                        waiting.put(job.id(), new Plan.Waiting(whyNot(state, job, now, end) + (job.confined()
+                                ? "; it waits for its reservation's nodes" : "; the nodes it may have are held with no known end")));
                     }
                     continue;
                 }
@@ -160,9 +161,10 @@ public final class Planner {
             if (chosen != null) {
                 state.take(chosen, end);
                 starts.add(new Plan.Start(job.id(), names(state, chosen), false));
-            } else if (freeFitting(state, job) >= job.nodes()) {
+            } else if (freeFitting(state, job) >= job.nodes() || job.confined()) {
                 // Free nodes enough, but reservations keep it off some: it waits without stopping the jobs behind
-                // it (the reservation's own users among them), or the cluster would idle until the window passed.
+                // it (the reservation's own users among them), or the cluster would idle until the window passed;
+                // so does a job in a reservation, whose nodes are not the others' to wait for.
                 if (explain) {
                     waiting.put(job.id(), new Plan.Waiting(whyNot(state, job, now, end)));
                 }
@@ -195,7 +197,8 @@ public final class Planner {
                     + " slot(s)" + (job.gpus() == 0 ? "" : ", " + job.gpus() + " GPU(s)")
                     + (job.features().isEmpty() ? "" : " and feature(s) "
                     + String.join(" ", job.features().stream().sorted().toList()))
-                    + (job.excluded().isEmpty() ? "" : ", not excluded") + "; " + fitting + " usable"));
+                    + (job.excluded().isEmpty() ? "" : ", not excluded")
+                    + (job.confined() ? " in its reservation" : "") + "; " + fitting + " usable"));
             return false;
         }
         return true;

@@ -20,9 +20,12 @@ import java.util.Set;
  * @param excluded  the nodes it must not be given; empty for none
  * @param features  what each of its nodes must offer; empty for nothing
  * @param gpus      the GPUs each of its nodes must have, 0 for none
+ * @param within    the nodes of the advance reservation it runs in, the only ones it may be given; empty for any
+ *                  (a reservation has at least one node)
  */
 public record QueuedJob(String id, String user, int nodes, int ppn, Duration walltime, long priority, Instant submitted,
-                        List<String> required, Set<String> excluded, Set<String> features, int gpus) {
+                        List<String> required, Set<String> excluded, Set<String> features, int gpus,
+                        Set<String> within) {
     /** Checks the values. */
     public QueuedJob {
         Objects.requireNonNull(id, "id");
@@ -34,9 +37,16 @@ public record QueuedJob(String id, String user, int nodes, int ppn, Duration wal
         required = List.copyOf(required);
         excluded = Set.copyOf(excluded);
         features = Set.copyOf(features);
+        within = Set.copyOf(within);
         if (required.size() > nodes) {
             throw new IllegalArgumentException("job " + id + " names " + required.size() + " nodes, needs " + nodes);
         }
+    }
+
+    /** A job outside any reservation. */
+    public QueuedJob(String id, String user, int nodes, int ppn, Duration walltime, long priority, Instant submitted,
+                     List<String> required, Set<String> excluded, Set<String> features, int gpus) {
+        this(id, user, nodes, ppn, walltime, priority, submitted, required, excluded, features, gpus, Set.of());
     }
 
     /** A job that may go on any nodes. */
@@ -58,7 +68,12 @@ public record QueuedJob(String id, String user, int nodes, int ppn, Duration wal
 
     /** @return whether it names nodes it must or must not be given, or features or GPUs they must offer */
     public boolean choosesNodes() {
-        return !required.isEmpty() || !excluded.isEmpty() || !features.isEmpty() || gpus > 0;
+        return !required.isEmpty() || !excluded.isEmpty() || !features.isEmpty() || gpus > 0 || confined();
+    }
+
+    /** @return whether it runs in a reservation (only on {@link #within}) */
+    public boolean confined() {
+        return !within.isEmpty();
     }
 
     /**

@@ -171,4 +171,31 @@ class NodeChoicePlanTest {
                     .isEqualTo("needs 1 node(s) with 1 slot(s), 8 GPU(s); 0 usable");
         }
     }
+
+    /**
+     * A job in a reservation goes only on its nodes, and one that cannot start there now waits in no one's way: under
+     * first-fit it does not stop the jobs behind it, under backfill it does not become the head (a start planned for it
+     * could fall after its window).
+     */
+    @Test
+    void aJobInAReservationGoesOnlyOnItsNodesAndWaitsInNoOnesWay() {
+        Reservation window = new Reservation("res1", Set.of("n3"), NOW.minusSeconds(60), NOW.plus(Duration.ofHours(2)),
+                Set.of("alice"));
+        QueuedJob inside = new QueuedJob("in", "alice", 1, 1, HOUR, 0, NOW.minusSeconds(10), List.of(), Set.of(),
+                Set.of(), 0, Set.of("n3"));
+        QueuedJob behind = job("behind", 1, 0, List.of(), Set.of());
+        for (Planner planner : List.of(backfill, firstFit)) {
+            Plan plan = planner.plan(NOW, nodes(3), List.of(), List.of(inside), List.of(window));
+            assertThat(plan.starts()).as("n1 and n2 are free: still n3").containsExactly(new Plan.Start("in", List.of("n3"), false));
+            plan = planner.plan(NOW, nodes(3), List.of(running("r", Duration.ofMinutes(30), "n3")), List.of(inside, behind),
+                    List.of(window), true);
+            assertThat(plan.starts()).as("its node busy: the job behind it starts").extracting(Plan.Start::jobId)
+                    .containsExactly("behind");
+            assertThat(plan.waiting().get("in").expectedStart()).isNull();
+            QueuedJob wide = new QueuedJob("wide", "alice", 2, 1, HOUR, 0, NOW, List.of(), Set.of(), Set.of(), 0,
+                    Set.of("n3"));
+            assertThat(planner.plan(NOW, nodes(3), List.of(), List.of(wide), List.of(window), true).waiting().get("wide")
+                    .reason()).isEqualTo("needs 2 node(s) with 1 slot(s) in its reservation; 1 usable");
+        }
+    }
 }

@@ -46,6 +46,8 @@ public final class SbatchCommand {
             new LongOptions.Spec("export", '\0', true),
             new LongOptions.Spec("chdir", 'D', true),
             new LongOptions.Spec("hold", 'H', false),
+            new LongOptions.Spec("requeue", '\0', false),
+            new LongOptions.Spec("no-requeue", '\0', false),
             new LongOptions.Spec("account", 'A', true),
             new LongOptions.Spec("begin", 'b', true),
             new LongOptions.Spec("nodelist", 'w', true),

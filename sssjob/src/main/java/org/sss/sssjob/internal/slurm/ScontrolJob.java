@@ -30,7 +30,8 @@ final class ScontrolJob {
         String depend = job.get("depend");
         line(out, "   ", "JobState=" + SlurmJobs.state(job), "Reason=" + SlurmJobs.reason(job),
                 "Dependency=" + (depend.isEmpty() ? "(null)" : depend));
-        line(out, "   ", "Restarts=" + Math.max(0, Integer.parseInt(orZero(job.get("runs"))) - 1),
+        line(out, "   ", "Requeue=" + (job.get("rerunnable").equals("false") ? 0 : 1),
+                "Restarts=" + Math.max(0, Integer.parseInt(orZero(job.get("runs"))) - 1),
                 "ExitCode=" + (job.exitStatus().isPresent() ? job.exitStatus().getAsInt() : 0) + ":0");
         long walltime = Long.parseLong(orZero(job.get("walltime")));
         line(out, "   ", "RunTime=" + Job.hms(job.elapsed(now).orElse(Duration.ZERO).toSeconds()),
@@ -41,8 +42,10 @@ final class ScontrolJob {
         line(out, "   ", "StartTime=" + (job.get("started").isEmpty() && !job.get("expected-start").isEmpty()
                 ? SlurmJobs.time(job, "expected-start") : SlurmJobs.time(job, "started")),
                 "EndTime=" + SlurmJobs.time(job, "ended"));
-        line(out, "   ", "Partition=" + job.get("queue"),
-                "Reservation=" + (job.get("reservation").isEmpty() ? "(null)" : job.get("reservation")));
+        line(out, "   ", "Partition=" + job.get("queue"));
+        if (!job.get("reservation").isEmpty()) {
+            line(out, "   ", "Reservation=" + job.get("reservation"));
+        }
         String required = SlurmJobs.compressed(job, "required-nodes");
         String excluded = SlurmJobs.compressed(job, "excluded-nodes");
         line(out, "   ", "ReqNodeList=" + (required.isEmpty() ? "(null)" : required),

@@ -42,6 +42,8 @@ final class SlurmHelp {
                       --export=ALL|NONE|LIST  environment: ALL (default), NONE, or VAR[=value],... (ALL,VAR=... too)
                   -D, --chdir=DIR             working directory of the script (default: where sbatch runs)
                   -H, --hold                  submit held (scancel, or release with qrls / sssjob release)
+                      --requeue, --no-requeue whether scontrol requeue may put it back in the queue once it has
+                                              run (default: it may; a node lost still ends it)
                   -b, --begin=TIME            not to start before TIME: now+N[seconds|minutes|hours|days|weeks],
                                               HH:MM[:SS], YYYY-MM-DD[THH:MM[:SS]], MM/DD[/YY], midnight, noon,
                                               teatime, today, tomorrow (squeue's reason: BeginTime)
