@@ -93,6 +93,14 @@ check "$BOB cannot read $ALICE's output file, even in a directory he can enter" 
 check "$BOB's sssjob output of $ALICE's job is refused (exit 1)" \
   bash -c '"$@" >/dev/null 2>&1; test $? -eq 1' _ runuser -u "$BOB" -- "$B/sssjob" output "$HELLO"
 
+# PBS Pro's executable form: qsub [options] -- PROGRAM ARGS; the job is named after the program.
+PROG="$(as "$ALICE" "$B/qsub" -j oe -- /bin/echo "two  words" 'and $HOME unexpanded')"; PROG="${PROG%%.*}"
+as "$ALICE" "$B/sssjob" wait --quiet "$PROG"; status=$?
+check "qsub -- /bin/echo ARGS runs the program with its arguments as given (exit 0)" \
+  test "$status" -eq 0 -a "$(cat "$WORK/$ALICE/echo.o$PROG" 2>/dev/null)" = 'two  words and $HOME unexpanded'
+err="$(as "$ALICE" "$B/qsub" -- -x 2>&1)"; status=$?
+check "qsub -- -x: exit 2, a program's name is wanted" test "$status" -eq 2 -a -n "$(grep 'the program to run' <<<"$err")"
+
 printf '#!/bin/sh\necho failing\nexit 7\n' >"$WORK/$ALICE/fail.sh"
 FAIL="$(as "$ALICE" "$B/sssjob" submit "$WORK/$ALICE/fail.sh")"
 as "$ALICE" "$B/sssjob" wait "$FAIL" 2>"$WORK/wait.err"; status=$?

@@ -58,11 +58,13 @@ final class Help {
     }
 
     static String submit(String program) {
-        return "usage: " + program + """
-                 [qsub options] [SCRIPT]
+        return "usage: " + program + " [qsub options] [SCRIPT]\n       " + program + """
+                 [qsub options] -- PROGRAM [ARGS...]
 
                 Submits a PBS batch script: a file, or standard input when no SCRIPT is named. #PBS directives in the
-                script are read by the queue manager; options given here override them. Options:
+                script are read by the queue manager; options given here override them. After --, a job that runs
+                PROGRAM with ARGS as given (PBS Pro's form; named after the program; PROGRAM is looked up in the
+                job's PATH unless it has a /); a text file alone after -- is read as the script. Options:
                   -N NAME              job name (default: the script's file name)
                   -q QUEUE             queue (default: the default queue)
                   -l nodes=N:ppn=M     nodes and processes per node (also select=N:ncpus=M, ncpus=M)

@@ -9,13 +9,16 @@ import java.util.List;
  * unread — it alone decides what they mean and refuses bad ones — except {@code -z} (do not print the job id),
  * which only the command line uses, and {@code --socket PATH}. {@code --} ends the options.
  *
- * @param options  the qsub options, one token each, for the request
- * @param operands the words after the options (the script; job ids for qalter)
- * @param quiet    whether {@code -z} was given
- * @param socket   the {@code --socket} value, or {@code null}
- * @param help     whether {@code --help} was given
+ * @param options    the qsub options, one token each, for the request
+ * @param operands   the words after the options (the script; job ids for qalter; after {@code --}, PBS Pro's
+ *                   program and its arguments, or a script)
+ * @param quiet      whether {@code -z} was given
+ * @param socket     the {@code --socket} value, or {@code null}
+ * @param help       whether {@code --help} was given
+ * @param doubleDash whether {@code --} ended the options
  */
-public record QsubArgs(List<String> options, List<String> operands, boolean quiet, String socket, boolean help) {
+public record QsubArgs(List<String> options, List<String> operands, boolean quiet, String socket, boolean help,
+                       boolean doubleDash) {
     /** Options that take a value (those of qsub and qalter); every other letter is a flag. */
     private static final String VALUED = "aAceojJlmMNpqrStuvWPC";
 
@@ -35,10 +38,12 @@ public record QsubArgs(List<String> options, List<String> operands, boolean quie
         boolean quiet = false;
         boolean help = false;
         String socket = null;
+        boolean doubleDash = false;
         int i = 0;
         while (i < args.size()) {
             String word = args.get(i);
             if (word.equals("--")) {
+                doubleDash = true;
                 i++;
                 break;
             }
@@ -88,7 +93,7 @@ public record QsubArgs(List<String> options, List<String> operands, boolean quie
             flushFlags(options, flags);
             i++;
         }
-        return new QsubArgs(options, args.subList(i, args.size()), quiet, socket, help);
+        return new QsubArgs(options, args.subList(i, args.size()), quiet, socket, help, doubleDash);
     }
 
     /**

@@ -16,7 +16,9 @@ import java.util.List;
  * host name, and prints the id the queue manager returns once the job is stored: {@code 17} (or {@code 17[]} for an
  * array) from sssjob, {@code 17.HOST} from qsub. A script that is not a readable regular file is refused here, with
  * exit 2, before anything is sent. {@code qsub -I} (or {@code sssjob submit -I}) is an interactive job
- * ({@link InteractiveCommand}).
+ * ({@link InteractiveCommand}). PBS Pro's {@code qsub [options] -- PROGRAM [ARGS...]} is a job that runs the program
+ * with its arguments (named after the program); one text file alone after {@code --} is read as the script, as
+ * Torque's qsub reads it.
  */
 public final class SubmitCommand {
     /** Largest script accepted (PBS servers take about as much). */
@@ -41,6 +43,10 @@ public final class SubmitCommand {
         if (parsed.hasFlag('I')) {
             return InteractiveCommand.run(invocation, parsed);
         }
+        if (parsed.doubleDash() && !parsed.operands().isEmpty()
+                && (parsed.operands().size() > 1 || !isText(invocation.workdir().resolve(parsed.operands().getFirst())))) {
+            return submit(invocation, parsed, pbsFace, programJob(invocation, parsed));
+        }
         if (parsed.operands().size() > 1) {
             throw CliException.usage("one script at a time; unexpected " + parsed.operands().get(1)
                     + " after " + parsed.operands().getFirst() + " (options go before the script)");
@@ -55,8 +61,47 @@ public final class SubmitCommand {
             scriptName = script.getFileName() == null ? script.toString() : script.getFileName().toString();
             text = decode(readScript(script, parsed.operands().getFirst()), parsed.operands().getFirst());
         }
-        Requests.Submission submission = new Requests.Submission(scriptName, text, parsed.options(),
-                invocation.environment(), invocation.workdir().toString(), HostName.local());
+        return submit(invocation, parsed, pbsFace, new Requests.Submission(scriptName, text, parsed.options(),
+                invocation.environment(), invocation.workdir().toString(), HostName.local()));
+    }
+
+    /** The script of a {@code qsub -- PROGRAM [ARGS...]} job: it runs its arguments, given as the job's. */
+    static final String PROGRAM_SCRIPT = "#!/bin/sh\n# Made by qsub -- PROGRAM [ARGS...]: runs the program with its"
+            + " arguments.\nexec \"$@\"\n";
+
+    private static Requests.Submission programJob(Invocation invocation, QsubArgs parsed) throws CliException {
+        List<String> command = parsed.operands();
+        String program = command.getFirst();
+        if (program.isEmpty() || program.startsWith("-")) {
+            throw CliException.usage("after --, the program to run (qsub [options] -- PROGRAM [ARGS...]), not '"
+                    + program + "'");
+        }
+        String name = program.substring(program.lastIndexOf('/') + 1);
+        return new Requests.Submission(name.isEmpty() ? "program" : name, PROGRAM_SCRIPT, parsed.options(),
+                invocation.environment(), invocation.workdir().toString(), HostName.local(), "pbs", command);
+    }
+
+    /** @return whether the path is a regular file of UTF-8 text without NUL bytes (a script, not a program) */
+    private static boolean isText(Path file) {
+        try {
+            if (!Files.isRegularFile(file) || Files.size(file) > MAX_SCRIPT_BYTES) {
+                return false;
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            for (byte b : bytes) {
+                if (b == 0) {
+                    return false;
+                }
+            }
+            decode(bytes, file.toString());
+            return true;
+        } catch (IOException | CliException e) {
+            return false;
+        }
+    }
+
+    private static int submit(Invocation invocation, QsubArgs parsed, boolean pbsFace, Requests.Submission submission)
+            throws CliException {
         Path socket = QueueManagerSocket.locate(parsed.socket(), invocation.environment());
         try (JobsClient client = new JobsClient(socket)) {
             List<Job> jobs = client.jobs(Requests.submit(submission));

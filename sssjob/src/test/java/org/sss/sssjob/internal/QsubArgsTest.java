@@ -35,6 +35,10 @@ class QsubArgsTest {
     void doubleDashEndsTheOptions() throws CliException {
         QsubArgs args = QsubArgs.parse(List.of("-N", "x", "--", "-weird-name.sh"));
         assertThat(args.operands()).containsExactly("-weird-name.sh");
+        assertThat(args.doubleDash()).isTrue();
+        assertThat(QsubArgs.parse(List.of("-N", "x", "job.sh")).doubleDash()).isFalse();
+        assertThat(QsubArgs.parse(List.of("-l", "nodes=2", "--", "/bin/sleep", "60")).operands())
+                .containsExactly("/bin/sleep", "60");
     }
 
     @Test
