@@ -155,10 +155,10 @@ public final class Submissions {
                 old.nodeChoice().features(), old.nodeChoice().gpus()));
         checkShape(shape, queue, false);
         NodeChoice nodeChoice = change.nodes().isEmpty() && change.excludedNodes().isEmpty() ? old.nodeChoice()
-                : nodeChoices.checked(shape, change.excludedNodes().isEmpty() ? old.nodeChoice().excluded()
-                        : change.excludedNodes(), false);
+                : nodeChoices.checked(shape, change.excludedNodes().orElse(old.nodeChoice().excluded()), false);
         long walltime = walltime(queue, change.walltime().orElse(old.walltime()), false);
-        String reservation = change.reservation().orElse(old.reservation());
+        String reservation = change.reservation().isEmpty() ? old.reservation()
+                : change.reservation().get().isEmpty() ? null : change.reservation().get(); // advres= takes it out
         String depend = change.dependencies().isEmpty() ? old.depend() : depend(change.dependencies(), false);
         String name = change.name().orElse(old.name());
         long cycle = Dependencies.cycleThrough(table, depend, job.sequence(), old.user(), name);
@@ -174,7 +174,7 @@ public final class Submissions {
                 change.begin().orElse(old.begin()), nodeChoice, keptEndSignal(old, walltime), reservation,
                 change.rerunnable().orElse(old.rerunnable()));
         if (reservation != null && (change.reservation().isPresent() || change.nodes().isPresent()
-                || change.walltime().isPresent() || !change.excludedNodes().isEmpty() || change.queue().isPresent())) {
+                || change.walltime().isPresent() || change.excludedNodes().isPresent() || change.queue().isPresent())) {
             reservations.check(changed); // last: the local checks first, then the scheduler's round trip
         }
         return changed;
@@ -204,8 +204,8 @@ public final class Submissions {
         QueueManagerSettings.Queue queue = queue(asked.queue().orElse(settings.defaultQueue().name()), user, sbatch);
         NodeShape shape = asked.nodes().orElse(new NodeShape(1, 1));
         checkShape(shape, queue, sbatch);
-        NodeChoice nodeChoice = checked != null ? checked : nodeChoices.checked(shape, asked.excludedNodes(), sbatch);
-        String reservation = asked.reservation().orElse(null);
+        NodeChoice nodeChoice = checked != null ? checked : nodeChoices.checked(shape, asked.excludedNodes().orElse(List.of()), sbatch);
+        String reservation = asked.reservation().filter(name -> !name.isEmpty()).orElse(null);
         long walltime = walltime(queue, asked.walltime().orElse(queue.defaultWalltime()), sbatch);
         String depend = depend(asked.dependencies(), sbatch);
         String name = asked.name().orElseThrow();

@@ -398,6 +398,8 @@ class JobOperationsTest extends QueueManagerOperationsTestBase {
                 ALICE)).contains("reservation res9 does not exist");
         assertThat(send("<job-modify><job id=\"" + id + "\"/><option>-l</option><option>walltime=60</option></job-modify>",
                 ALICE)).as("kept through other changes").contains("reservation=\"res1\"");
+        assertThat(send("<job-modify><job id=\"" + id + "\"/><option>-l</option><option>advres=</option></job-modify>",
+                ALICE)).as("taken out of it").doesNotContain("reservation=").contains("walltime=\"60\"");
         assertThat(sendTimeless("<job-submit dialect=\"slurm\" workdir=\"/home/w\"><script name=\"job.sh\">"
                 + "#!/bin/sh&#10;#SBATCH --reservation=res1&#10;true&#10;</script></job-submit>", ALICE))
                 .contains("reservation=\"res1\"");
@@ -418,6 +420,8 @@ class JobOperationsTest extends QueueManagerOperationsTestBase {
         String renamed = send(modify.formatted("nodes=1"), ALICE);
         assertThat(renamed).as("a new shape replaces the named nodes").doesNotContain("required-nodes")
                 .contains("excluded-nodes=\"node1\"");
+        assertThat(send("<job-modify><job id=\"1\"/><option>-W</option><option>exclude=</option></job-modify>", ALICE))
+                .as("an empty exclusion clears it").doesNotContain("excluded-nodes").contains("walltime=\"300\"");
     }
 
     @Test

@@ -27,8 +27,8 @@ final class InReservation {
     static String whyNot(String name, Reservation reservation, String user, Duration walltime, List<String> required,
                          Instant now) {
         if (reservation == null) {
-            return "reservation " + name + " does not exist (ended or deleted): qalter -l advres=ANOTHER, or cancel"
-                    + " the job";
+            return "reservation " + name + " does not exist (ended or deleted): qalter -l advres=ANOTHER, or"
+                    + " advres= for none, or cancel the job";
         }
         if (!reservation.users().contains(user)) {
             return "reservation " + name + " is not " + user + "'s";

@@ -38,9 +38,11 @@ import java.util.Set;
  * @param rerunnable   {@code -r y|n}
  * @param shell        {@code -S}: the absolute path of the shell that runs the script
  * @param begin        {@code -a} (sbatch's {@code --begin}): not to start before this time
- * @param excludedNodes sbatch's {@code --exclude}: nodes the job must not be given, each once; empty when not given
+ * @param excludedNodes sbatch's {@code --exclude}, {@code -W exclude=}: nodes the job must not be given, each once;
+ *                     empty when not given, an empty list to clear them ({@code qalter -W exclude=})
  * @param endSignal    sbatch's {@code --signal}: a signal before the time limit
- * @param reservation  Torque's {@code -l advres=}, sbatch's {@code --reservation}: the advance reservation it runs in
+ * @param reservation  Torque's {@code -l advres=}, sbatch's {@code --reservation}: the advance reservation it runs in;
+ *                     an empty name for none ({@code qalter -l advres=} takes the job out of its reservation)
  */
 public record JobRequest(
         Optional<String> name,
@@ -66,7 +68,7 @@ public record JobRequest(
         Optional<Boolean> rerunnable,
         Optional<String> shell,
         Optional<java.time.Instant> begin,
-        List<String> excludedNodes,
+        Optional<List<String>> excludedNodes,
         Optional<EndSignal> endSignal,
         Optional<String> reservation) {
 
@@ -100,7 +102,7 @@ public record JobRequest(
         Objects.requireNonNull(rerunnable, "rerunnable");
         Objects.requireNonNull(shell, "shell");
         Objects.requireNonNull(begin, "begin");
-        excludedNodes = List.copyOf(excludedNodes);
+        excludedNodes = excludedNodes.map(List::copyOf);
         Objects.requireNonNull(endSignal, "endSignal");
         Objects.requireNonNull(reservation, "reservation");
     }
@@ -142,7 +144,7 @@ public record JobRequest(
                 other.rerunnable.or(() -> rerunnable),
                 other.shell.or(() -> shell),
                 other.begin.or(() -> begin),
-                other.excludedNodes.isEmpty() ? excludedNodes : other.excludedNodes,
+                other.excludedNodes.or(() -> excludedNodes),
                 other.endSignal.or(() -> endSignal),
                 other.reservation.or(() -> reservation));
     }
@@ -179,7 +181,7 @@ public record JobRequest(
         private Boolean rerunnable;
         private String shell;
         private java.time.Instant begin;
-        private List<String> excludedNodes = List.of();
+        private List<String> excludedNodes;
         private EndSignal endSignal;
         private String reservation;
 
@@ -425,7 +427,7 @@ public record JobRequest(
                     Optional.ofNullable(mailEvents), mailUsers, exportAll, variables, Optional.ofNullable(account),
                     dependencies, Optional.ofNullable(array), hold, Optional.ofNullable(priority),
                     Optional.ofNullable(rerunnable), Optional.ofNullable(shell), Optional.ofNullable(begin),
-                    excludedNodes, Optional.ofNullable(endSignal), Optional.ofNullable(reservation));
+                    Optional.ofNullable(excludedNodes), Optional.ofNullable(endSignal), Optional.ofNullable(reservation));
         }
     }
 }

@@ -155,7 +155,7 @@ final class OptionReader {
             case "cput" -> request.cputime(Walltime.parse(value));
             case "pmem" -> request.processMemory(Resources.bytes(value));
             case "vmem" -> request.virtualMemory(Resources.bytes(value));
-            case "advres" -> request.reservation(Attributes.reservation(value));
+            case "advres" -> request.reservation(value.isEmpty() ? "" : Attributes.reservation(value));
             default -> request.memory(Resources.bytes(value));
         }
     }
@@ -174,8 +174,8 @@ final class OptionReader {
         String shown = "-W " + Source.show(value);
         if (attribute.equals("exclude") && equals >= 0) {
             try {
-                request.excludedNodes(HostListExpansion.nodeNames(
-                        value.substring(equals + 1)));
+                String names = value.substring(equals + 1);
+                request.excludedNodes(names.isEmpty() ? List.of() : HostListExpansion.nodeNames(names));
             } catch (BadValueException e) {
                 throw source.bad("-W exclude", shown, e.getMessage());
             }

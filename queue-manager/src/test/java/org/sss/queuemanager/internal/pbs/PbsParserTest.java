@@ -166,13 +166,16 @@ class PbsParserTest {
 
     @Test
     void theSuitesOwnExcludeAttributeTakesAHostList() throws PbsException {
-        assertThat(parse("#PBS -W exclude=node[1-2],node5\ntrue\n").excludedNodes())
+        assertThat(parse("#PBS -W exclude=node[1-2],node5\ntrue\n").excludedNodes().orElseThrow())
                 .containsExactly("node1", "node2", "node5");
-        assertThat(parse("#PBS -W exclude=node1\ntrue\n", "-W", "exclude=node2").excludedNodes())
+        assertThat(parse("#PBS -W exclude=node1\ntrue\n", "-W", "exclude=node2").excludedNodes().orElseThrow())
                 .as("the command line's replaces it").containsExactly("node2");
         assertThat(refusal("true\n", "-W", "exclude=n[1-")).hasMessage("-W exclude=n[1-: invalid host list n[1-: "
                 + "unbalanced brackets");
         assertThat(refusal("true\n", "-W", "exclude")).hasMessage("-W exclude: unsupported attribute");
+        assertThat(parse("#PBS -W exclude=node1\ntrue\n", "-W", "exclude=").excludedNodes()).as("cleared")
+                .contains(List.of());
+        assertThat(parse("true\n").excludedNodes()).as("not given").isEmpty();
     }
 
     @Test
@@ -183,6 +186,7 @@ class PbsParserTest {
         assertThat(parse("#PBS -l nodes=2,advres=res2,walltime=60\ntrue\n").reservation()).contains("res2");
         assertThat(refusal("true\n", "-l", "advres=res*")).hasMessageStartingWith("-l advres=res*: a reservation's name");
         assertThat(refusal("true\n", "-l", "advres")).hasMessage("-l advres: expected advres=VALUE");
+        assertThat(parse("#PBS -l advres=res2\ntrue\n", "-l", "advres=").reservation()).as("none").contains("");
     }
 
     @Test

@@ -250,10 +250,10 @@ class SlurmParserTest {
         SlurmRequest request = script("#!/bin/sh\n#SBATCH -w node[01-02],login1\n#SBATCH --exclude=node[03-04]\necho\n",
                 "--nodelist=node[02,01]");
         assertThat(request.nodelist()).as("the command line's list replaces the script's").containsExactly("node02", "node01");
-        assertThat(request.base().excludedNodes()).containsExactly("node03", "node04");
+        assertThat(request.base().excludedNodes().orElseThrow()).containsExactly("node03", "node04");
         assertThat(request.shape(8).nodeShape().hosts()).containsExactly("node02", "node01");
-        assertThat(options("-x", "n1,n1,n2").base().excludedNodes()).as("each once").containsExactly("n1", "n2");
-        assertThat(options("--exclud=n[1-2]").base().excludedNodes()).as("abbreviated").containsExactly("n1", "n2");
+        assertThat(options("-x", "n1,n1,n2").base().excludedNodes().orElseThrow()).as("each once").containsExactly("n1", "n2");
+        assertThat(options("--exclud=n[1-2]").base().excludedNodes().orElseThrow()).as("abbreviated").containsExactly("n1", "n2");
         assertThatThrownBy(() -> options("--excl=n1")).hasMessage("--excl: ambiguous (--exclude, --exclusive)");
     }
 
