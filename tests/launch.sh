@@ -196,7 +196,8 @@ check "srun -w node3: one rank, on node3 (exit 0)" test "$status" -eq 0 -a "$out
 out="$(as srun -N 2 -x 'node[1-2]' -l sh -c 'echo "on $MPD_HOST"' 2>/dev/null | sort)"; status=$?
 check "srun -N 2 -x node[1-2]: on node3 and node4 (exit 0)" test "$status" -eq 0 -a "$(tr '\n' ' ' <<<"$out")" = "0: on node3 1: on node4 "
 out="$(as srun -w node9 true 2>&1)"; status=$?
-check "srun -w node9 (no such node): exit 2, the error names it" test "$status" -eq 2 -a -n "$(grep 'node9' <<<"$out")"
+check "srun -w node9 (no such node): exit 2, the error names it in srun's options" \
+  test "$status" -eq 2 -a -n "$(grep -- '-w/.*unknown node node9' <<<"$out")" -a -z "$(grep -- '-l nodes' <<<"$out")"
 
 as sssjob alloc -N 1 -t 0:03 sleep 120 2>"$WORK/wall.err"; status=$?
 WALL="$(grep -o 'job [0-9]* granted' "$WORK/wall.err" | awk '{print $2}')"

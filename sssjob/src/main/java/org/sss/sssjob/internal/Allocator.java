@@ -59,7 +59,12 @@ final class Allocator {
         Signals.route(number -> signalled.compareAndSet(0, number));
         Requests.Submission submission = new Requests.Submission("sssjob-" + name, HolderScript.text(dir), options,
                 invocation.environment(), invocation.workdir().toString(), HostName.local());
-        List<Job> jobs = client.jobs(Requests.submit(submission));
+        List<Job> jobs;
+        try {
+            jobs = client.jobs(Requests.submit(submission));
+        } catch (CliException e) {
+            throw SrunTerms.of(e);
+        }
         if (jobs.isEmpty()) {
             throw new CliException(ExitStatus.REFUSED, "the queue manager acknowledged no job");
         }
