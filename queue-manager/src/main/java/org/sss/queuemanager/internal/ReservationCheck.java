@@ -45,11 +45,11 @@ final class ReservationCheck {
      */
     void check(Job.JobSpec spec) throws SssException {
         String name = spec.reservation();
-        if (spec.walltime() <= 0) {
-            throw SssException.badValue("reservation " + name + ": a job in a reservation needs a walltime (-l "
-                    + "walltime=, -t) to end inside its window");
-        }
         ReservationType reservation = lookUp(name);
+        if (spec.walltime() <= 0) {
+            throw SssException.badValue("reservation " + name + ": a job in a reservation needs a walltime (qsub -l "
+                    + "walltime=, sbatch -t) to end inside its window");
+        }
         Set<String> users = Words.set(reservation.getUsers());
         if (!users.contains(spec.user())) {
             throw SssException.badValue("reservation " + name + " is not " + spec.user() + "'s");

@@ -30,6 +30,9 @@ final class InReservation {
             return "reservation " + name + " does not exist (ended or deleted): qalter -l advres=ANOTHER, or"
                     + " advres= for none, or cancel the job";
         }
+        if (reservation.nodes().isEmpty()) {
+            return "reservation " + name + " holds no node";
+        }
         if (!reservation.users().contains(user)) {
             return "reservation " + name + " is not " + user + "'s";
         }

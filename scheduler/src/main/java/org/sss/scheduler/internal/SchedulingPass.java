@@ -144,6 +144,7 @@ public final class SchedulingPass {
             } else if ("queued".equals(job.getState().value()) && !Boolean.FALSE.equals(job.isDependenciesMet())) {
                 List<String> required = Words.list(job.getRequiredNodes());
                 Set<String> within = Set.of();
+                Instant until = null;
                 if (job.getReservation() != null) {
                     Reservation reservation = reservations.named(job.getReservation());
                     String why = InReservation.whyNot(job.getReservation(), reservation, job.getUser(), walltime,
@@ -153,6 +154,7 @@ public final class SchedulingPass {
                         continue;
                     }
                     within = reservation.nodes();
+                    until = reservation.end();
                 }
                 queuedJobs.put(job.getId(), job);
                 Instant submitted = job.getSubmitted() == null ? now : job.getSubmitted();
@@ -160,7 +162,7 @@ public final class SchedulingPass {
                         job.getPriority() == null ? 0 : job.getPriority(), Duration.between(submitted, now));
                 queued.add(new QueuedJob(job.getId(), job.getUser(), job.getNodes(), job.getPpn(), walltime, priority,
                         submitted, required, Words.set(job.getExcludedNodes()),
-                        Words.set(job.getFeatures()), job.getGpus() == null ? 0 : job.getGpus(), within));
+                        Words.set(job.getFeatures()), job.getGpus() == null ? 0 : job.getGpus(), within, until));
             }
         }
         queued = ArrayLimits.of(jobs).offer(queued, queuedJobs, leftOut);

@@ -26,11 +26,14 @@ import org.sss.scheduler.SchedulingPolicy;
  * only while its window is open, and a job whose run would overlap the window is kept off them. A job that names nodes
  * is given every node it requires, none it excludes, and only nodes with the features and GPUs it asks for; one whose
  * required node is not usable, or whose start cannot be known (the nodes it may have are held by jobs without
- * walltimes), waits in no one's way rather than being the head.
+ * walltimes), waits in no one's way rather than being the head. A job that runs in a reservation ({@code within}) is
+ * given only the reservation's nodes, and may be the head only if the start kept for it ends inside the window
+ * ({@code until}); otherwise it waits in no one's way.
  *
  * <p>First-fit takes jobs in submission order (priorities play no part) and starts each on the first usable free
  * nodes that fit it and that no reservation keeps it off, until one cannot start: it and every later job wait (no job
- * overtakes another). It plans nothing ahead, so it says no expected start.
+ * overtakes another), except a job that reservations keep off free nodes or that runs in a reservation, which waits
+ * without stopping the others. It plans nothing ahead, so it says no expected start.
  *
  * <p>The planner allocates nothing: its starts are proposals for the queue manager's {@code job-start}, the single
  * point that commits an allocation; a refused start is simply planned again at the next pass. Not thread-safe;
@@ -118,13 +121,14 @@ public final class Planner {
                 continue;
             }
             if (head == null) {
-                HeadReservation reserved = job.confined() ? null : reserve(state, job, now, reservations);
-                if (reserved == null || reserved.start() == null && job.choosesNodes()) {
-                    // The nodes it may have are held with no known end, or are its reservation's (whose window a
-                    // planned start could outlast): it waits for them, in no one's way.
+                HeadReservation reserved = reserve(state, job, now, reservations);
+                if (reserved.start() == null && job.choosesNodes() || !job.endsInWindow(reserved.start())) {
+                    // The nodes it may have are held with no known end, or its reservation's window would end before
+                    // it could: it waits for them, in no one's way.
                     if (explain) {
                         waiting.put(job.id(), new Plan.Waiting(whyNot(state, job, now, end) + (job.confined()
-                                ? "; it waits for its reservation's nodes" : "; the nodes it may have are held with no known end")));
+                                ? "; its reservation's nodes are not free in time within its window"
+                                : "; the nodes it may have are held with no known end")));
                     }
                     continue;
                 }

@@ -22,10 +22,11 @@ import java.util.Set;
  * @param gpus      the GPUs each of its nodes must have, 0 for none
  * @param within    the nodes of the advance reservation it runs in, the only ones it may be given; empty for any
  *                  (a reservation has at least one node)
+ * @param until     the end of that reservation's window, by which it must end; null outside a reservation
  */
 public record QueuedJob(String id, String user, int nodes, int ppn, Duration walltime, long priority, Instant submitted,
                         List<String> required, Set<String> excluded, Set<String> features, int gpus,
-                        Set<String> within) {
+                        Set<String> within, Instant until) {
     /** Checks the values. */
     public QueuedJob {
         Objects.requireNonNull(id, "id");
@@ -38,6 +39,9 @@ public record QueuedJob(String id, String user, int nodes, int ppn, Duration wal
         excluded = Set.copyOf(excluded);
         features = Set.copyOf(features);
         within = Set.copyOf(within);
+        if (within.isEmpty() != (until == null)) {
+            throw new IllegalArgumentException("job " + id + ": a reservation's nodes and its end go together");
+        }
         if (required.size() > nodes) {
             throw new IllegalArgumentException("job " + id + " names " + required.size() + " nodes, needs " + nodes);
         }
@@ -46,7 +50,7 @@ public record QueuedJob(String id, String user, int nodes, int ppn, Duration wal
     /** A job outside any reservation. */
     public QueuedJob(String id, String user, int nodes, int ppn, Duration walltime, long priority, Instant submitted,
                      List<String> required, Set<String> excluded, Set<String> features, int gpus) {
-        this(id, user, nodes, ppn, walltime, priority, submitted, required, excluded, features, gpus, Set.of());
+        this(id, user, nodes, ppn, walltime, priority, submitted, required, excluded, features, gpus, Set.of(), null);
     }
 
     /** A job that may go on any nodes. */
@@ -69,6 +73,14 @@ public record QueuedJob(String id, String user, int nodes, int ppn, Duration wal
     /** @return whether it names nodes it must or must not be given, or features or GPUs they must offer */
     public boolean choosesNodes() {
         return !required.isEmpty() || !excluded.isEmpty() || !features.isEmpty() || gpus > 0 || confined();
+    }
+
+    /**
+     * @param start when it would start
+     * @return whether it would end by then inside its reservation's window (always, outside a reservation)
+     */
+    public boolean endsInWindow(Instant start) {
+        return until == null || start != null && !endIfStartedAt(start).isAfter(until);
     }
 
     /** @return whether it runs in a reservation (only on {@link #within}) */

@@ -173,29 +173,45 @@ class NodeChoicePlanTest {
     }
 
     /**
-     * A job in a reservation goes only on its nodes, and one that cannot start there now waits in no one's way: under
-     * first-fit it does not stop the jobs behind it, under backfill it does not become the head (a start planned for it
-     * could fall after its window).
+     * A job in a reservation goes only on its nodes. One that cannot start now does not stop the jobs behind it under
+     * first-fit; under backfill it is the head when the start kept for it ends inside the window (so smaller jobs
+     * cannot take its nodes away one by one), and waits in no one's way when it would not.
      */
     @Test
-    void aJobInAReservationGoesOnlyOnItsNodesAndWaitsInNoOnesWay() {
-        Reservation window = new Reservation("res1", Set.of("n3"), NOW.minusSeconds(60), NOW.plus(Duration.ofHours(2)),
-                Set.of("alice"));
+    void aJobInAReservationGoesOnlyOnItsNodesAndIsTheHeadOnlyInsideItsWindow() {
+        Instant end = NOW.plus(Duration.ofHours(2));
+        Reservation window = new Reservation("res1", Set.of("n2", "n3"), NOW.minusSeconds(60), end, Set.of("alice"));
         QueuedJob inside = new QueuedJob("in", "alice", 1, 1, HOUR, 0, NOW.minusSeconds(10), List.of(), Set.of(),
-                Set.of(), 0, Set.of("n3"));
+                Set.of(), 0, Set.of("n3"), end);
         QueuedJob behind = job("behind", 1, 0, List.of(), Set.of());
         for (Planner planner : List.of(backfill, firstFit)) {
             Plan plan = planner.plan(NOW, nodes(3), List.of(), List.of(inside), List.of(window));
-            assertThat(plan.starts()).as("n1 and n2 are free: still n3").containsExactly(new Plan.Start("in", List.of("n3"), false));
+            assertThat(plan.starts()).as("n1 is free: still n3").containsExactly(new Plan.Start("in", List.of("n3"), false));
             plan = planner.plan(NOW, nodes(3), List.of(running("r", Duration.ofMinutes(30), "n3")), List.of(inside, behind),
                     List.of(window), true);
             assertThat(plan.starts()).as("its node busy: the job behind it starts").extracting(Plan.Start::jobId)
                     .containsExactly("behind");
-            assertThat(plan.waiting().get("in").expectedStart()).isNull();
-            QueuedJob wide = new QueuedJob("wide", "alice", 2, 1, HOUR, 0, NOW, List.of(), Set.of(), Set.of(), 0,
-                    Set.of("n3"));
+            QueuedJob wide = new QueuedJob("wide", "alice", 3, 1, HOUR, 0, NOW, List.of(), Set.of(), Set.of(), 0,
+                    Set.of("n2", "n3"), end);
             assertThat(planner.plan(NOW, nodes(3), List.of(), List.of(wide), List.of(window), true).waiting().get("wide")
-                    .reason()).isEqualTo("needs 2 node(s) with 1 slot(s) in its reservation; 1 usable");
+                    .reason()).isEqualTo("needs 3 node(s) with 1 slot(s) in its reservation; 2 usable");
         }
+        QueuedJob pair = new QueuedJob("pair", "alice", 2, 1, HOUR, 0, NOW.minusSeconds(10), List.of(), Set.of(),
+                Set.of(), 0, Set.of("n2", "n3"), end);
+        QueuedJob small = new QueuedJob("small", "alice", 1, 1, HOUR, 0, NOW, List.of(), Set.of(), Set.of());
+        Plan plan = backfill.plan(NOW, nodes(3), List.of(running("r", Duration.ofMinutes(30), "n3")),
+                List.of(pair, small), List.of(window), true);
+        assertThat(plan.waiting().get("pair").expectedStart()).as("the head, inside its window")
+                .isEqualTo(NOW.plus(Duration.ofMinutes(30)));
+        assertThat(plan.starts()).as("the small job does not take n2 from it").containsExactly(
+                new Plan.Start("small", List.of("n1"), true));
+        QueuedJob late = new QueuedJob("late", "alice", 1, 1, HOUR, 0, NOW, List.of(), Set.of(), Set.of(), 0,
+                Set.of("n3"), NOW.plus(Duration.ofMinutes(80)));
+        plan = backfill.plan(NOW, nodes(3), List.of(running("r", Duration.ofMinutes(30), "n3")), List.of(late, small),
+                List.of(window), true);
+        assertThat(plan.waiting().get("late").expectedStart()).as("its window would end before it could: not the head")
+                .isNull();
+        assertThat(plan.waiting().get("late").reason()).endsWith("its reservation's nodes are not free in time within"
+                + " its window");
     }
 }
