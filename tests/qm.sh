@@ -100,6 +100,8 @@ check "qsub -- /bin/echo ARGS runs the program with its arguments as given (exit
   test "$status" -eq 0 -a "$(cat "$WORK/$ALICE/echo.o$PROG" 2>/dev/null)" = 'two  words and $HOME unexpanded'
 err="$(as "$ALICE" "$B/qsub" -- -x 2>&1)"; status=$?
 check "qsub -- -x: exit 2, a program's name is wanted" test "$status" -eq 2 -a -n "$(grep 'the program to run' <<<"$err")"
+err="$(as "$ALICE" "$B/qsub" -S /bin/bash -- /bin/true 2>&1)"; status=$?
+check "qsub -S SHELL -- PROGRAM: exit 2, there is no script for the shell" test "$status" -eq 2 -a -n "$(grep -- '-S:' <<<"$err")"
 
 printf '#!/bin/sh\necho failing\nexit 7\n' >"$WORK/$ALICE/fail.sh"
 FAIL="$(as "$ALICE" "$B/sssjob" submit "$WORK/$ALICE/fail.sh")"

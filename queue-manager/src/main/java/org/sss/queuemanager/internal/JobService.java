@@ -322,8 +322,7 @@ public final class JobService implements AutoCloseable {
      */
     public Job requeue(Job job, Principal by) throws SssException {
         if (!job.spec().rerunnable() && job.state() == Job.State.RUNNING) {
-            throw SssException.invalidState("job " + job.id() + " is not rerunnable (submitted with qsub -r n or"
-                    + " sbatch --no-requeue)");
+            throw SssException.invalidState("job " + job.id() + " is not rerunnable (qsub -r n, sbatch --no-requeue)");
         }
         return switch (job.state()) {
             case QUEUED, HELD -> job;

@@ -149,6 +149,10 @@ public final class Submissions {
         if (change.array().isPresent()) {
             throw SssException.badValue("-t/-J: an array cannot be made by altering a job");
         }
+        String fixed = fixedAtSubmission(change);
+        if (fixed != null) {
+            throw SssException.badValue(fixed + ": qalter cannot change it; it is fixed when the job is submitted");
+        }
         Job.JobSpec old = job.spec();
         QueueManagerSettings.Queue queue = queue(change.queue().orElse(old.queue()), old.user(), false);
         NodeShape shape = change.nodes().orElse(new NodeShape(old.nodes(), old.ppn(), old.nodeChoice().required(),
@@ -170,7 +174,9 @@ public final class Submissions {
         Job.JobSpec changed = new Job.JobSpec(old.user(), change.name().orElse(old.name()), queue.name(), shape.nodes(), shape.ppn(), walltime,
                 change.priority().orElse(old.priority()), change.account().orElse(old.account()), old.workdir(),
                 old.submitHost(), old.scriptName(), old.script(), old.outputPath(), old.errorPath(), old.join(), depend,
-                old.mailEvents(), old.mailUsers(), old.environment(), limitsOf(change, old.limits()), old.arrayLimit(),
+                change.mailEvents().map(Submissions::mailPoints).orElse(old.mailEvents()),
+                change.mailUsers().isEmpty() ? old.mailUsers() : String.join(",", change.mailUsers()), old.environment(),
+                limitsOf(change, old.limits()), old.arrayLimit(),
                 change.begin().orElse(old.begin()), nodeChoice, keptEndSignal(old, walltime), reservation,
                 change.rerunnable().orElse(old.rerunnable()));
         if (reservation != null && (change.reservation().isPresent() || change.nodes().isPresent()
@@ -240,9 +246,7 @@ public final class Submissions {
         }
         asked.array().ifPresent(array -> environment.put(SlurmVariables.ARRAY, SlurmVariables.arrayShape(array)));
         asked.shell().ifPresent(shell -> environment.put(JobRunner.SHELL_VARIABLE, shell));
-        String mailEvents = asked.mailEvents().map(events -> events.isEmpty() ? "n"
-                : String.join("", events.stream().map(event -> event.name().substring(0, 1).toLowerCase(java.util.Locale.ROOT)).toList()))
-                .orElse("");
+        String mailEvents = asked.mailEvents().map(Submissions::mailPoints).orElse("");
         Job.JobSpec spec = new Job.JobSpec(user, name, queue.name(), shape.nodes(), shape.ppn(), walltime, asked.priority().orElse(0),
                 asked.account().orElse(""), workdir, request.getHost() == null ? "" : request.getHost(),
                 request.getScript().getName(), request.getScript().getValue(), output, error,
@@ -346,6 +350,32 @@ public final class Submissions {
      */
     static String indexed(String path, Integer index) {
         return index == null ? path : path.replace(ARRAY_INDEX, String.valueOf(index));
+    }
+
+    /** @return {@code -m}'s events as PBS writes them ({@code abe}, {@code n} for none) */
+    private static String mailPoints(java.util.Set<org.sss.queuemanager.internal.pbs.MailEvent> events) {
+        return events.isEmpty() ? "n" : String.join("", events.stream()
+                .map(event -> event.name().substring(0, 1).toLowerCase(java.util.Locale.ROOT)).toList());
+    }
+
+    /** @return the first option given that a qalter cannot change (output, environment, shell, hold), or null */
+    private static String fixedAtSubmission(JobRequest change) {
+        if (change.outputPath().isPresent()) {
+            return "-o";
+        }
+        if (change.errorPath().isPresent()) {
+            return "-e";
+        }
+        if (change.join().isPresent()) {
+            return "-j";
+        }
+        if (change.exportAll() || !change.variables().isEmpty()) {
+            return change.exportAll() ? "-V" : "-v";
+        }
+        if (change.shell().isPresent()) {
+            return "-S";
+        }
+        return change.hold() ? "-h (qhold holds a job)" : null;
     }
 
     private static String path(Optional<String> asked, String workdir, String defaultName) {

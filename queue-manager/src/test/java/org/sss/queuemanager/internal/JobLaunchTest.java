@@ -116,7 +116,7 @@ class JobLaunchTest extends QueueManagerOperationsTestBase {
                 .contains("state=\"queued\"");
         send("<job-start id=\"1\" nodes=\"node1\"/>", SCHEDULER);
         assertThat(send("<job-requeue><job id=\"1\"/></job-requeue>", ADMIN)).isEqualTo("<error type=\"Semantic\""
-                + " code=\"invalid-state\" msg=\"job 1 is not rerunnable (submitted with qsub -r n or sbatch"
+                + " code=\"invalid-state\" msg=\"job 1 is not rerunnable (qsub -r n, sbatch"
                 + " --no-requeue)\"/>");
         assertThat(kills()).isZero();
         send("<job-start id=\"2\" nodes=\"node2\"/>", SCHEDULER);

@@ -388,7 +388,7 @@ class JobOperationsTest extends QueueManagerOperationsTestBase {
         assertThat(submit(null, "#PBS -l advres=res1&#10;#PBS -l walltime=3600&#10;", ALICE))
                 .contains("reservation res1 ends at 2030-01-01T08:30:00Z: the job's walltime of 3600 s would outlast it");
         assertThat(submit(null, "#PBS -l advres=res1&#10;#PBS -q fast&#10;", ALICE)).as("a queue without walltimes")
-                .contains("a job in a reservation needs a walltime (-l walltime=, -t) to end inside its window");
+                .contains("a job in a reservation needs a walltime (qsub -l walltime=, sbatch -t) to end inside its window");
         String reply = submit(null, "#PBS -l advres=res1&#10;", ALICE);
         assertThat(reply).contains("reservation=\"res1\"");
         String id = reply.replaceFirst("(?s).*<job id=\"(\\d+)\".*", "$1");
@@ -403,6 +403,24 @@ class JobOperationsTest extends QueueManagerOperationsTestBase {
         assertThat(sendTimeless("<job-submit dialect=\"slurm\" workdir=\"/home/w\"><script name=\"job.sh\">"
                 + "#!/bin/sh&#10;#SBATCH --reservation=res1&#10;true&#10;</script></job-submit>", ALICE))
                 .contains("reservation=\"res1\"");
+    }
+
+    @Test
+    void qalterChangesMailAndRefusesWhatIsFixedAtSubmission() {
+        submit(null, "#PBS -m a&#10;", ALICE);
+        String modify = "<job-modify><job id=\"1\"/><option>%s</option><option>%s</option></job-modify>";
+        assertThat(send(modify.formatted("-m", "be"), ALICE)).contains("mail-events=\"be\"");
+        assertThat(send(modify.formatted("-M", "a@x.org"), ALICE)).contains("mail-users=\"a@x.org\"")
+                .contains("mail-events=\"be\"");
+        for (String[] fixed : new String[][] {{"-o", "/tmp/x"}, {"-e", "/tmp/y"}, {"-j", "oe"}, {"-v", "A=1"},
+                {"-S", "/bin/bash"}}) {
+            assertThat(send(modify.formatted(fixed[0], fixed[1]), ALICE)).as(fixed[0]).contains("code=\"bad-value\"")
+                    .contains(fixed[0] + ": qalter cannot change it; it is fixed when the job is submitted");
+        }
+        assertThat(send("<job-modify><job id=\"1\"/><option>-V</option></job-modify>", ALICE))
+                .contains("-V: qalter cannot change it");
+        assertThat(send("<job-query><job id=\"1\"/></job-query>", ALICE)).contains("mail-events=\"be\"")
+                .doesNotContain("/tmp/x");
     }
 
     @Test

@@ -142,8 +142,10 @@ final class Help {
         return "usage: " + program + """
                  [qsub options] ID...
 
-                Changes queued or held jobs with qsub's options: -N, -q, -l nodes=/walltime=/advres=, -p, -A,
-                -W depend=, -r, -o, -e, -j, -m, -M. The queue manager checks them as it checks a submission.
+                Changes queued or held jobs with qsub's options: -N, -q, -l nodes=/walltime=/mem=/advres=, -p,
+                -A, -a, -W depend=, -W exclude= (none given: clears it), -l advres= (none: out of it), -r, -m,
+                -M. The queue manager checks them as it checks a submission; -o, -e, -j, -v, -V, -S and -h are
+                fixed at submission and refused.
                 """ + EXIT;
     }
 

@@ -65,6 +65,10 @@ public final class SubmitCommand {
                 invocation.environment(), invocation.workdir().toString(), HostName.local()));
     }
 
+    /** The most arguments a job takes, and the longest (the queue manager's schema). */
+    private static final int MAX_ARGUMENTS = 1000;
+    private static final int MAX_ARGUMENT_CHARS = 4096;
+
     /** The script of a {@code qsub -- PROGRAM [ARGS...]} job: it runs its arguments, given as the job's. */
     static final String PROGRAM_SCRIPT = "#!/bin/sh\n# Made by qsub -- PROGRAM [ARGS...]: runs the program with its"
             + " arguments.\nexec \"$@\"\n";
@@ -75,6 +79,13 @@ public final class SubmitCommand {
         if (program.isEmpty() || program.startsWith("-")) {
             throw CliException.usage("after --, the program to run (qsub [options] -- PROGRAM [ARGS...]), not '"
                     + program + "'");
+        }
+        if (parsed.options().contains("-S")) {
+            throw CliException.usage("-S: a job that runs a program (after --) has no script for a shell to run");
+        }
+        if (command.size() > MAX_ARGUMENTS || command.stream().anyMatch(word -> word.length() > MAX_ARGUMENT_CHARS)) {
+            throw CliException.usage("after --, at most " + MAX_ARGUMENTS + " words of at most " + MAX_ARGUMENT_CHARS
+                    + " characters each (write a script for more)");
         }
         String name = program.substring(program.lastIndexOf('/') + 1);
         return new Requests.Submission(name.isEmpty() ? "program" : name, PROGRAM_SCRIPT, parsed.options(),
