@@ -93,12 +93,11 @@ final class NodeChoices {
                             + String.join(" ", missing(node, shape.features())));
                 }
             }
-            long fitting = settings.nodes().stream().filter(node -> node.slots() >= shape.ppn()
-                    && !excludedSet.contains(node.name()) && node.features().containsAll(shape.features())
-                    && node.gpus() >= shape.gpus()).count();
+            long fitting = settings.nodes().stream().filter(node -> !excludedSet.contains(node.name())
+                    && node.holds(shape.ppn(), shape.features(), shape.gpus())).count();
             if (fitting < shape.nodes()) {
-                long withoutGpus = settings.nodes().stream().filter(node -> node.slots() >= shape.ppn()
-                        && !excludedSet.contains(node.name()) && node.features().containsAll(shape.features())).count();
+                long withoutGpus = settings.nodes().stream().filter(node -> !excludedSet.contains(node.name())
+                        && node.holds(shape.ppn(), shape.features(), 0)).count();
                 String option = shape.gpus() > 0 && withoutGpus >= shape.nodes() ? gpus
                         : shape.features().isEmpty() ? exclude : excluded.isEmpty() ? features
                         : features + " and " + exclude;

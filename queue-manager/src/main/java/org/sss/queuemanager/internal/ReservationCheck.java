@@ -71,8 +71,8 @@ final class ReservationCheck {
         int able = 0;
         for (String node : reserved) {
             ClusterNodes.Node known = configured.get(node);
-            if (!choice.excluded().contains(node) && (known == null || known.slots() >= spec.ppn()
-                    && known.features().containsAll(choice.features()) && known.gpus() >= choice.gpus())) {
+            if (!choice.excluded().contains(node)
+                    && (known == null || known.holds(spec.ppn(), choice.features(), choice.gpus()))) {
                 able++;
             }
         }

@@ -61,8 +61,8 @@ final class SlurmSubmission {
         try {
             SlurmRequest slurm = SlurmParser.parse(scriptName, scriptText, options, environment);
             // The nodes that could hold the job (its features and GPUs) decide how many a task count takes.
-            List<ClusterNodes.Node> able = nodes.stream().filter(node -> node.features().containsAll(slurm.wantedFeatures())
-                    && node.gpus() >= slurm.leastGpusPerNode()).toList();
+            List<ClusterNodes.Node> able = nodes.stream()
+                    .filter(node -> node.holds(1, slurm.wantedFeatures(), slurm.leastGpusPerNode())).toList();
             List<ClusterNodes.Node> sized = able.isEmpty() ? nodes : able;
             SlurmRequest.Shape shape = slurm.shape(sized.stream().mapToInt(ClusterNodes.Node::slots).max().orElse(0),
                     able.stream().mapToInt(ClusterNodes.Node::gpus).max().orElse(0));

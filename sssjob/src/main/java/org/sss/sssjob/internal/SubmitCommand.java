@@ -43,9 +43,13 @@ public final class SubmitCommand {
         if (parsed.hasFlag('I')) {
             return InteractiveCommand.run(invocation, parsed);
         }
-        if (parsed.doubleDash() && !parsed.operands().isEmpty()
-                && (parsed.operands().size() > 1 || !isText(invocation.workdir().resolve(parsed.operands().getFirst())))) {
-            return submit(invocation, parsed, pbsFace, programJob(invocation, parsed));
+        String afterDoubleDash = null;
+        if (parsed.doubleDash() && !parsed.operands().isEmpty()) {
+            afterDoubleDash = parsed.operands().size() > 1 ? null
+                    : textOf(invocation.workdir().resolve(parsed.operands().getFirst()));
+            if (afterDoubleDash == null) {
+                return submit(invocation, parsed, pbsFace, programJob(invocation, parsed));
+            }
         }
         if (parsed.operands().size() > 1) {
             throw CliException.usage("one script at a time; unexpected " + parsed.operands().get(1)
@@ -59,7 +63,8 @@ public final class SubmitCommand {
         } else {
             Path script = invocation.workdir().resolve(parsed.operands().getFirst());
             scriptName = script.getFileName() == null ? script.toString() : script.getFileName().toString();
-            text = decode(readScript(script, parsed.operands().getFirst()), parsed.operands().getFirst());
+            text = afterDoubleDash != null ? afterDoubleDash
+                    : decode(readScript(script, parsed.operands().getFirst()), parsed.operands().getFirst());
         }
         return submit(invocation, parsed, pbsFace, new Requests.Submission(scriptName, text, parsed.options(),
                 invocation.environment(), invocation.workdir().toString(), HostName.local()));
@@ -92,22 +97,21 @@ public final class SubmitCommand {
                 invocation.environment(), invocation.workdir().toString(), HostName.local(), "pbs", command);
     }
 
-    /** @return whether the path is a regular file of UTF-8 text without NUL bytes (a script, not a program) */
-    private static boolean isText(Path file) {
+    /** @return the file's text when it is a regular file of UTF-8 text without NUL bytes (a script), else null */
+    private static String textOf(Path file) {
         try {
             if (!Files.isRegularFile(file) || Files.size(file) > MAX_SCRIPT_BYTES) {
-                return false;
+                return null;
             }
             byte[] bytes = Files.readAllBytes(file);
             for (byte b : bytes) {
                 if (b == 0) {
-                    return false;
+                    return null;
                 }
             }
-            decode(bytes, file.toString());
-            return true;
+            return decode(bytes, file.toString());
         } catch (IOException | CliException e) {
-            return false;
+            return null;
         }
     }
 

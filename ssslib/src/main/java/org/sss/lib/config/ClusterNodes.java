@@ -37,6 +37,16 @@ public final class ClusterNodes {
             }
         }
 
+        /**
+         * @param ppn      the slots a job asks on each node
+         * @param wanted   the features it asks each node to have
+         * @param gpusEach the GPUs it asks on each node
+         * @return whether this node could hold the job's share (its exclusions aside)
+         */
+        public boolean holds(int ppn, java.util.Collection<String> wanted, int gpusEach) {
+            return slots >= ppn && features.containsAll(wanted) && gpus >= gpusEach;
+        }
+
         /** A node without GPUs. */
         public Node(String name, int slots, Set<String> features) {
             this(name, slots, features, 0);
