@@ -42,7 +42,7 @@ start_ring 127.0.0.170 127.0.0.171 127.0.0.172
 check "a ring of node1, node2, node3 is up" test "$("$B/mpdtrace" --mpd "$CONSOLE" | wc -l)" -eq 3
 
 CONFIG="$WORK/etc/sss.xml"
-suite_config "$CONFIG" "  $(ring_element)\n  <process-manager host=\"127.0.0.1\" port=\"0\" kill-grace=\"1\" allow-root=\"true\"/>\n  <node-state-manager host=\"127.0.0.1\" port=\"0\" poll-interval=\"0.5\"/>\n  <scheduler host=\"127.0.0.1\" port=\"0\" interval=\"1\" policy=\"first-fit\"/>\n  <queue-manager host=\"127.0.0.1\" port=\"0\" history=\"3600\">\n    <queue name=\"batch\" default=\"true\" max-walltime=\"3600\"/>\n    <queue name=\"short\" max-walltime=\"60\" max-nodes=\"1\"/>\n  </queue-manager>\n  <nodes><node name=\"node1\" slots=\"2\"/><node name=\"node2\" slots=\"2\" features=\"gpu ib\"/><node name=\"node3\" slots=\"2\" gpus=\"2\"/></nodes>"
+suite_config "$CONFIG" "  $(ring_element)\n  <process-manager host=\"127.0.0.1\" port=\"0\" kill-grace=\"1\" allow-root=\"true\"/>\n  <node-state-manager host=\"127.0.0.1\" port=\"0\" poll-interval=\"0.5\"/>\n  <scheduler host=\"127.0.0.1\" port=\"0\" interval=\"1\" policy=\"first-fit\"/>\n  <queue-manager host=\"127.0.0.1\" port=\"0\" history=\"3600\">\n    <queue name=\"batch\" default=\"true\" max-walltime=\"3600\"/>\n    <queue name=\"short\" max-walltime=\"60\" max-nodes=\"1\"/>\n    <qos name=\"normal\" default=\"true\"/>\n    <qos name=\"debug\" priority=\"100\" max-walltime=\"600\" max-jobs-per-user=\"1\" users=\"$ALICE\"/>\n  </queue-manager>\n  <nodes><node name=\"node1\" slots=\"2\"/><node name=\"node2\" slots=\"2\" features=\"gpu ib\"/><node name=\"node3\" slots=\"2\" gpus=\"2\"/></nodes>"
 chmod 755 "$WORK/etc" && chmod 644 "$CONFIG"
 export SSS_CONFIG="$CONFIG"
 
@@ -510,6 +510,23 @@ check "... scontrol show job says Requeue=0, and it still runs" test -n "$(as "$
   -a "$(as "$ALICE" "$B/squeue" -h -j "$NORQ" -o %t)" = R
 as "$ALICE" "$B/scancel" "$NORQ"
 
+# A quality of service: its priority, its limits, and where it shows.
+Q1="$(as "$ALICE" "$B/sbatch" --parsable --qos=debug -o q1.out --wrap='echo "qos=$SLURM_JOB_QOS"; sleep 30')"
+Q2="$(as "$ALICE" "$B/sbatch" --parsable -q debug --wrap='true')"
+wait_until 20 '[ "$(as "$ALICE" "$B/squeue" -h -j "$Q1" -o %t)" = R ]'
+wait_until 20 '[ "$(as "$ALICE" "$B/squeue" -h -j "$Q2" -o %r)" = QOSMaxJobsPerUserLimit ]'
+check "sbatch --qos=debug (max-jobs-per-user 1): the first runs, the second waits as QOSMaxJobsPerUserLimit" \
+  test "$(as "$ALICE" "$B/squeue" -h -j "$Q1,$Q2" -o '%i %q %t %r' | sort | tr '\n' ';')" = "$Q1 debug R None;$Q2 debug PD QOSMaxJobsPerUserLimit;"
+wait_until 20 '[ -s "$A/q1.out" ]'
+check "... the job sees SLURM_JOB_QOS=debug; scontrol shows QOS=debug; a job naming none has the default" \
+  test "$(cat "$A/q1.out")" = qos=debug -a -n "$(as "$ALICE" "$B/scontrol" show job "$Q1" | grep -E '^   Priority=[0-9]+ QOS=debug$')" \
+  -a "$(as "$ALICE" "$B/squeue" -h -t all -j "$NORQ" -o %q)" = normal
+check "sssjob queues lists the QOS with their limits" \
+  test -n "$(as "$ALICE" "$B/sssjob" queues | grep -E '^debug +00:10:00 +none +1 +100 +'"$ALICE"'$')"
+as "$ALICE" "$B/scancel" "$Q1"
+wait_until 20 'finished "$Q2"'
+check "... the second runs once the first has ended" test "$(as "$ALICE" "$B/sacct" -n -X -j "$Q2" -o State | tr -d ' ')" = COMPLETED
+
 # A time limit: TIMEOUT.
 TO="$(as "$ALICE" "$B/sbatch" --parsable -t 0:02 -o /dev/null --wrap='sleep 30')"
 wait_until 40 'finished "$TO"'
@@ -519,9 +536,19 @@ check "-t 0:02: the job ends at its limit, TO in squeue" test "$(as "$ALICE" "$B
 before="$(as "$ALICE" "$B/squeue" -h -t all | wc -l)"
 err="$(as "$ALICE" "$B/sbatch" --licenses=matlab hello.sh 2>&1)"; status=$?
 check "sbatch --licenses: exit 2, unrecognized option --licenses" test "$status" -eq 2 -a "$err" = "sbatch: unrecognized option --licenses"
-printf '#!/bin/sh\n#SBATCH -J ok\n#SBATCH --qos=high\necho\n' >"$A/excl.sh" && chown "$ALICE" "$A/excl.sh"
+printf '#!/bin/sh\n#SBATCH -J ok\n#SBATCH --licenses=matlab\necho\n' >"$A/excl.sh" && chown "$ALICE" "$A/excl.sh"
 err="$(as "$ALICE" "$B/sbatch" excl.sh 2>&1)"; status=$?
-check "#SBATCH --qos=high: exit 2, naming the line" test "$status" -eq 2 -a "$err" = "sbatch: excl.sh:3: #SBATCH --qos: unrecognized option"
+check "#SBATCH --licenses=matlab: exit 2, naming the line" test "$status" -eq 2 -a "$err" = "sbatch: excl.sh:3: #SBATCH --licenses: unrecognized option"
+printf '#!/bin/sh\n#SBATCH --qos=high\necho\n' >"$A/qos.sh" && chown "$ALICE" "$A/qos.sh"
+err="$(as "$ALICE" "$B/sbatch" qos.sh 2>&1)"; status=$?
+check "#SBATCH --qos=high (not configured): exit 2, naming the QOS there are" \
+  test "$status" -eq 2 -a "$err" = "sbatch: --qos=high: unknown QOS (QOS: normal, debug)"
+err="$(as "$BOB" "$B/sbatch" -q debug --wrap=true 2>&1)"; status=$?
+check "sbatch -q debug by bob (debug admits alice only): exit 1, saying so" \
+  test "$status" -eq 1 -a "$err" = "sbatch: --qos=debug: the QOS does not admit user $BOB"
+err="$(as "$ALICE" "$B/sbatch" -q debug -t 20 --wrap=true 2>&1)"; status=$?
+check "sbatch -q debug -t 20 (debug allows 10 minutes): exit 2, saying so" \
+  test "$status" -eq 2 -a "$err" = "sbatch: --time=00:20:00: QOS debug allows at most 00:10:00"
 err="$(as "$ALICE" "$B/sbatch" --array=1-10%0 hello.sh 2>&1)"; status=$?
 check "--array=1-10%0: exit 2, the limit after % must be at least 1" test "$status" -eq 2 -a -n "$(grep 'at least 1' <<<"$err")"
 err="$(as "$ALICE" "$B/sbatch" -p short -N 2 hello.sh 2>&1)"; status=$?

@@ -12,6 +12,7 @@ import org.sss.lib.config.ConfigException;
 import org.sss.lib.config.ConfigSections;
 import org.sss.lib.config.SssConfig;
 import org.sss.lib.util.Words;
+import org.sss.schema.config.QosConfigType;
 import org.sss.schema.config.QueueConfigType;
 import org.sss.schema.config.QueueManagerType;
 
@@ -26,11 +27,12 @@ import org.sss.schema.config.QueueManagerType;
  * @param admins    users who may act on every job through the socket (besides root)
  * @param history   how long completed jobs stay queryable
  * @param queues    the queues, the default one marked
+ * @param qos       the qualities of service jobs may ask for (empty: none), at most one marked default
  * @param nodes     the compute nodes (empty when the configuration lists none)
  * @param jobPath   the PATH a job's script runs with
  */
 public record QueueManagerSettings(ComponentSettings component, Path database, Path spool, Path socket, Set<String> admins,
-                                   Duration history, List<Queue> queues,
+                                   Duration history, List<Queue> queues, List<Qos> qos,
                                    List<ClusterNodes.Node> nodes, String jobPath) {
     /** The element's name. */
     public static final String ELEMENT = "queue-manager";
@@ -41,6 +43,7 @@ public record QueueManagerSettings(ComponentSettings component, Path database, P
     public QueueManagerSettings {
         admins = Set.copyOf(admins);
         queues = List.copyOf(queues);
+        qos = List.copyOf(qos);
         nodes = List.copyOf(nodes);
     }
 
@@ -65,6 +68,33 @@ public record QueueManagerSettings(ComponentSettings component, Path database, P
         /**
          * @param user a user
          * @return whether the user may submit to this queue
+         */
+        public boolean admits(String user) {
+            return users.contains("*") || users.contains(user);
+        }
+    }
+
+    /**
+     * A quality of service (Slurm's QOS): a priority and limits beyond a job's queue.
+     *
+     * @param name           its name
+     * @param isDefault      whether jobs naming none have it
+     * @param priority       added to its jobs' priority
+     * @param maxWalltime    longest walltime a job may ask for, seconds (0: no limit)
+     * @param maxNodes       most nodes a job may ask for (0: no limit)
+     * @param maxJobsPerUser most jobs of one user in it holding nodes at once (0: no limit)
+     * @param users          who may ask for it ({@code *}: everyone)
+     */
+    public record Qos(String name, boolean isDefault, int priority, long maxWalltime, int maxNodes, int maxJobsPerUser,
+                      Set<String> users) {
+        /** Copies the set. */
+        public Qos {
+            users = Set.copyOf(users);
+        }
+
+        /**
+         * @param user a user
+         * @return whether the user may ask for it
          */
         public boolean admits(String user) {
             return users.contains("*") || users.contains(user);
@@ -108,7 +138,7 @@ public record QueueManagerSettings(ComponentSettings component, Path database, P
         return new QueueManagerSettings(ConfigSections.component(config, element, ELEMENT),
                 ConfigSections.inState(config, element.getDatabase()), ConfigSections.inState(config, element.getSpool()),
                 ConfigSections.inState(config, element.getSocket()), Words.set(element.getAdmins()),
-                ConfigSections.seconds(element.getHistory()), queues, nodes, element.getJobPath() != null ? element.getJobPath().strip() : defaultJobPath());
+                ConfigSections.seconds(element.getHistory()), queues, qosOf(config, element), nodes, element.getJobPath() != null ? element.getJobPath().strip() : defaultJobPath());
     }
 
     /**
@@ -124,6 +154,38 @@ public record QueueManagerSettings(ComponentSettings component, Path database, P
             }
         }
         return SYSTEM_PATH;
+    }
+
+    private static List<Qos> qosOf(SssConfig config, QueueManagerType element) throws ConfigException {
+        List<Qos> list = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
+        boolean anyDefault = false;
+        for (QosConfigType qos : element.getQos()) {
+            if (!names.add(qos.getName())) {
+                throw ConfigSections.error(config, qos, "<qos> name", "qos " + qos.getName() + " is defined twice");
+            }
+            if (qos.isDefault() && anyDefault) {
+                throw ConfigSections.error(config, qos, "<qos> default", "only one qos may be the default");
+            }
+            anyDefault |= qos.isDefault();
+            list.add(new Qos(qos.getName(), qos.isDefault(), qos.getPriority(), qos.getMaxWalltime().longValueExact(),
+                    qos.getMaxNodes().intValueExact(), qos.getMaxJobsPerUser().intValueExact(),
+                    Words.set(qos.getUsers())));
+        }
+        return list;
+    }
+
+    /**
+     * @param name a quality of service's name
+     * @return it, when configured
+     */
+    public java.util.Optional<Qos> qos(String name) {
+        return qos.stream().filter(q -> q.name().equals(name)).findFirst();
+    }
+
+    /** @return the quality of service jobs have when they name none, when one is configured as the default */
+    public java.util.Optional<Qos> defaultQos() {
+        return qos.stream().filter(Qos::isDefault).findFirst();
     }
 
     /** @return the queue jobs go to when they name none */

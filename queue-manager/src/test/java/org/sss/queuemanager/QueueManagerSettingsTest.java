@@ -1,6 +1,7 @@
 package org.sss.queuemanager;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,5 +46,36 @@ class QueueManagerSettingsTest {
         assertThat(settings.admins()).containsExactly("root");
         assertThat(settings.queues().getFirst().users()).containsExactlyInAnyOrder("alice", "bob");
         assertThat(settings.nodes().getFirst().features()).containsExactlyInAnyOrder("gpu", "ib");
+    }
+
+    @Test
+    void qualitiesOfServiceAreReadWithTheirLimitsAndAtMostOneDefault() throws IOException, ConfigException {
+        QueueManagerSettings settings = load("""
+                <queue-manager host="127.0.0.1" port="0">
+                  <qos name="normal" default="true"/>
+                  <qos name="debug" priority="100" max-walltime="1800" max-nodes="2" max-jobs-per-user="1" users="alice"/>
+                </queue-manager>""", "<node name=\"node1\"/>");
+        assertThat(settings.defaultQos()).map(QueueManagerSettings.Qos::name).contains("normal");
+        assertThat(settings.qos("debug")).contains(new QueueManagerSettings.Qos("debug", false, 100, 1800, 2, 1,
+                java.util.Set.of("alice")));
+        assertThat(settings.qos("none")).isEmpty();
+
+        assertThatThrownBy(() -> load("""
+                <queue-manager host="127.0.0.1" port="0">
+                  <qos name="a" default="true"/>
+                  <qos name="b" default="true"/>
+                </queue-manager>""", "<node name=\"node1\"/>")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("only one qos may be the default");
+        assertThatThrownBy(() -> load("""
+                <queue-manager host="127.0.0.1" port="0">
+                  <qos name="a"/>
+                  <qos name="a"/>
+                </queue-manager>""", "<node name=\"node1\"/>")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("qos a is defined twice");
+        assertThatThrownBy(() -> load("""
+                <queue-manager host="127.0.0.1" port="0">
+                  <qos name="a" priority="5000"/>
+                </queue-manager>""", "<node name=\"node1\"/>")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("priority");
     }
 }

@@ -121,6 +121,7 @@ public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, St
      *                    for none
      * @param rerunnable  whether it may be put back in the queue once it has run (qsub -r, sbatch --requeue,
      *                    --no-requeue)
+     * @param qos         its quality of service (qsub -l qos, sbatch --qos, or the configured default); null for none
      */
     public record JobSpec(String user, String name, String queue, int nodes, int ppn, long walltime, int priority,
                           String account, String workdir, String submitHost, String scriptName, String script,
@@ -128,7 +129,7 @@ public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, St
                           String mailUsers, Map<String, String> environment, JobLimits limits, Integer arrayLimit,
                           java.time.Instant begin, NodeChoice nodeChoice,
                           org.sss.queuemanager.internal.pbs.EndSignal endSignal, String reservation,
-                          boolean rerunnable) {
+                          boolean rerunnable, String qos) {
         /** Copies the map, keeping its order; a null node choice is {@link NodeChoice#NONE}. */
         public JobSpec {
             nodeChoice = nodeChoice == null ? NodeChoice.NONE : nodeChoice;

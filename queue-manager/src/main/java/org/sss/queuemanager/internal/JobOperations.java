@@ -19,6 +19,7 @@ import org.sss.schema.JobSignal;
 import org.sss.schema.JobStart;
 import org.sss.schema.JobSubmit;
 import org.sss.schema.Jobs;
+import org.sss.schema.QosType;
 import org.sss.schema.QueueQuery;
 import org.sss.schema.QueueType;
 import org.sss.schema.Queues;
@@ -173,6 +174,17 @@ public final class JobOperations {
             type.setHeld(count[HELD]);
             type.setRunning(count[RUNNING]);
             reply.getQueue().add(type);
+        }
+        for (QueueManagerSettings.Qos qos : settings.qos()) {
+            QosType type = new QosType();
+            type.setName(qos.name());
+            type.setDefault(qos.isDefault());
+            type.setPriority(qos.priority());
+            type.setMaxWalltime(qos.maxWalltime());
+            type.setMaxNodes(qos.maxNodes());
+            type.setMaxJobsPerUser(qos.maxJobsPerUser());
+            type.setUsers(String.join(" ", qos.users().stream().sorted().toList()));
+            reply.getQos().add(type);
         }
         return reply;
     }

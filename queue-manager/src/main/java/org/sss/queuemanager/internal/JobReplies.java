@@ -89,6 +89,7 @@ final class JobReplies {
         type.setGpus(spec.nodeChoice().gpus() > 0 ? spec.nodeChoice().gpus() : null);
         type.setReservation(spec.reservation());
         type.setRerunnable(spec.rerunnable() ? null : Boolean.FALSE);
+        type.setQos(spec.qos());
         type.setEndSignal(spec.endSignal() == null ? null : spec.endSignal().toString());
         type.setMailEvents(blankToNull(spec.mailEvents()));
         type.setMailUsers(blankToNull(spec.mailUsers()));

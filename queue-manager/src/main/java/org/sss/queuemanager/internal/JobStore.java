@@ -70,15 +70,17 @@ public final class JobStore implements AutoCloseable {
             new Migration(11, "the advance reservation a job runs in", List.of(
                     "ALTER TABLE jobs ADD COLUMN reservation TEXT")),
             new Migration(12, "whether a job may be requeued once it has run", List.of(
-                    "ALTER TABLE jobs ADD COLUMN rerunnable INTEGER NOT NULL DEFAULT 1")));
+                    "ALTER TABLE jobs ADD COLUMN rerunnable INTEGER NOT NULL DEFAULT 1")),
+            new Migration(13, "the quality of service a job has", List.of(
+                    "ALTER TABLE jobs ADD COLUMN qos TEXT")));
 
     private static final String COLUMNS = "id, seq, array_index, user, name, queue, nodes, ppn, walltime, priority,"
             + " account, workdir, submit_host, script_name, script, output_path, error_path, join_mode, depend,"
             + " mail_events, mail_users, state, held, submitted_ms, started_ms, ended_ms, allocated, pgid, exit_status,"
             + " reason, runs, mem_limit, pmem_limit, vmem_limit, cput_limit, cpu_ms, max_memory, array_limit, begin_ms,"
             + " required_nodes, excluded_nodes, end_signal, node_features,"
-            + " node_gpus, reservation, rerunnable";
-    private static final String PLACES = "?, ".repeat(45) + "?";
+            + " node_gpus, reservation, rerunnable, qos";
+    private static final String PLACES = "?, ".repeat(46) + "?";
 
     private final SqliteDatabase database;
     private final Outbox outbox;
@@ -361,7 +363,8 @@ public final class JobStore implements AutoCloseable {
             statement.setString(i++, NodeChoice.stored(spec.nodeChoice().features()));
             statement.setInt(i++, spec.nodeChoice().gpus());
             statement.setString(i++, spec.reservation());
-            statement.setInt(i, spec.rerunnable() ? 1 : 0);
+            statement.setInt(i++, spec.rerunnable() ? 1 : 0);
+            statement.setString(i, spec.qos());
             statement.executeUpdate();
         }
     }
@@ -377,7 +380,7 @@ public final class JobStore implements AutoCloseable {
                 NodeChoice.ofStored(rs.getString("required_nodes"), rs.getString("excluded_nodes"),
                         rs.getString("node_features"), rs.getInt("node_gpus")),
                 org.sss.queuemanager.internal.pbs.EndSignal.ofStored(rs.getString("end_signal")),
-                rs.getString("reservation"), rs.getInt("rerunnable") != 0);
+                rs.getString("reservation"), rs.getInt("rerunnable") != 0, rs.getString("qos"));
         String allocated = rs.getString("allocated");
         return new Job(rs.getString("id"), rs.getLong("seq"), integer(rs, "array_index"), spec,
                 Job.State.valueOf(rs.getString("state").toUpperCase(java.util.Locale.ROOT)), holdOf(rs.getInt("held")),

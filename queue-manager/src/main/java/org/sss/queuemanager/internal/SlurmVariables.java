@@ -21,6 +21,7 @@ import org.sss.queuemanager.internal.slurm.SlurmRequest;
  * script is task 0 on the first node), SLURM_TASKS_PER_NODE ({@code 2(x3)}), SLURM_CPUS_ON_NODE,
  * SLURM_JOB_CPUS_PER_NODE, SLURM_CPUS_PER_TASK, SLURM_SUBMIT_DIR, SLURM_SUBMIT_HOST, SLURM_JOB_PARTITION,
  * SLURM_JOB_USER, SLURM_JOB_UID, SLURM_JOB_ACCOUNT when one was given, SLURM_JOB_RESERVATION for a job in one,
+ * SLURM_JOB_QOS for a job with one,
  * and for an array element SLURM_ARRAY_JOB_ID,
  * SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT/MIN/MAX/STEP. A qsub job has as many tasks as slots
  * (nodes × ppn) and one cpu per task. Thread-safe.
@@ -89,6 +90,9 @@ final class SlurmVariables {
         }
         if (spec.reservation() != null) {
             env.put("SLURM_JOB_RESERVATION", spec.reservation());
+        }
+        if (spec.qos() != null) {
+            env.put("SLURM_JOB_QOS", spec.qos());
         }
         if (job.arrayIndex() != null) {
             env.put("SLURM_ARRAY_JOB_ID", String.valueOf(job.sequence()));

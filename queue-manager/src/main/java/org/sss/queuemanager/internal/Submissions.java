@@ -37,6 +37,7 @@ public final class Submissions {
     private final JobTable table;
     private final NodeChoices nodeChoices;
     private final ReservationAccess reservations;
+    private final QosChoice qosChoice;
 
     /** Checks that nodes a job names exist. */
     @FunctionalInterface
@@ -71,6 +72,7 @@ public final class Submissions {
         this.table = table;
         this.nodeChoices = new NodeChoices(settings, known);
         this.reservations = reservations;
+        this.qosChoice = new QosChoice(settings);
     }
 
     /**
@@ -158,9 +160,20 @@ public final class Submissions {
         NodeShape shape = change.nodes().orElse(new NodeShape(old.nodes(), old.ppn(), old.nodeChoice().required(),
                 old.nodeChoice().features(), old.nodeChoice().gpus()));
         checkShape(shape, queue, false);
+        QueueManagerSettings.Qos qos = change.qos().isPresent() ? qosChoice.of(change.qos(), old.user(), false)
+                : old.qos() == null ? null : settings.qos(old.qos()).orElse(null); // one no longer configured: no limits
+        QosChoice.checkNodes(qos, shape.nodes(), shapeWords(shape, false));
         NodeChoice nodeChoice = change.nodes().isEmpty() && change.excludedNodes().isEmpty() ? old.nodeChoice()
                 : nodeChoices.checked(shape, change.excludedNodes().orElse(old.nodeChoice().excluded()), false);
         long walltime = walltime(queue, change.walltime().orElse(old.walltime()), false);
+        if (change.walltime().filter(asked -> asked > 0).isPresent()) {
+            walltime = QosChoice.walltime(qos, walltime, true, false);
+        } else if (change.walltime().isPresent() || change.qos().isPresent()) {
+            // -l walltime=0 (none) or the queue's default walltime is cut to the QOS's; a walltime asked for before
+            // is kept, or refused when over the QOS's longest
+            boolean defaulted = change.walltime().isPresent() || walltime == walltime(queue, queue.defaultWalltime(), false);
+            walltime = defaulted ? QosChoice.walltime(qos, walltime, false, false) : QosChoice.keptWalltime(qos, walltime);
+        }
         String reservation = change.reservation().isEmpty() ? old.reservation()
                 : change.reservation().get().isEmpty() ? null : change.reservation().get(); // advres= takes it out
         String depend = change.dependencies().isEmpty() ? old.depend() : depend(change.dependencies(), false);
@@ -178,7 +191,8 @@ public final class Submissions {
                 change.mailUsers().isEmpty() ? old.mailUsers() : String.join(",", change.mailUsers()), old.environment(),
                 limitsOf(change, old.limits()), old.arrayLimit(),
                 change.begin().orElse(old.begin()), nodeChoice, keptEndSignal(old, walltime), reservation,
-                change.rerunnable().orElse(old.rerunnable()));
+                change.rerunnable().orElse(old.rerunnable()),
+                change.qos().isPresent() ? (qos == null ? null : qos.name()) : old.qos());
         if (reservation != null && (change.reservation().isPresent() || change.nodes().isPresent()
                 || change.walltime().isPresent() || change.excludedNodes().isPresent() || change.queue().isPresent())) {
             reservations.check(changed); // last: the local checks first, then the scheduler's round trip
@@ -210,9 +224,12 @@ public final class Submissions {
         QueueManagerSettings.Queue queue = queue(asked.queue().orElse(settings.defaultQueue().name()), user, sbatch);
         NodeShape shape = asked.nodes().orElse(new NodeShape(1, 1));
         checkShape(shape, queue, sbatch);
+        QueueManagerSettings.Qos qos = qosChoice.of(asked.qos(), user, sbatch);
+        QosChoice.checkNodes(qos, shape.nodes(), shapeWords(shape, sbatch));
         NodeChoice nodeChoice = checked != null ? checked : nodeChoices.checked(shape, asked.excludedNodes().orElse(List.of()), sbatch);
         String reservation = asked.reservation().filter(name -> !name.isEmpty()).orElse(null);
-        long walltime = walltime(queue, asked.walltime().orElse(queue.defaultWalltime()), sbatch);
+        long walltime = QosChoice.walltime(qos, walltime(queue, asked.walltime().orElse(queue.defaultWalltime()), sbatch),
+                asked.walltime().filter(seconds -> seconds > 0).isPresent(), sbatch); // 0 (none): cut, as not asked
         String depend = depend(asked.dependencies(), sbatch);
         String name = asked.name().orElseThrow();
         String workdir = slurm == null ? request.getWorkdir() : slurm.workdir();
@@ -254,7 +271,7 @@ public final class Submissions {
                 String.join(",", asked.mailUsers()), environment, limitsOf(asked, JobLimits.NONE),
                 index == null ? null : asked.array().flatMap(ArraySpec::maxRunning).orElse(null),
                 asked.begin().orElse(null), nodeChoice, endSignal(asked, walltime), reservation,
-                asked.rerunnable().orElse(true));
+                asked.rerunnable().orElse(true), qos == null ? null : qos.name());
         if (reservation != null && checked == null) { // an array's elements: checked once, with the first
             reservations.check(spec); // last: the local checks first, then the scheduler's round trip
         }
@@ -301,9 +318,14 @@ public final class Submissions {
         return queue;
     }
 
-    private void checkShape(NodeShape shape, QueueManagerSettings.Queue queue, boolean sbatch) throws SssException {
-        String asked = sbatch ? shape.nodes() + " node(s) of " + shape.ppn() + " slot(s) (from --nodes, --ntasks, "
+    /** @return a job's shape as its owner asked for it, for a refusal: qsub's {@code -l nodes}, or sbatch's options */
+    private static String shapeWords(NodeShape shape, boolean sbatch) {
+        return sbatch ? shape.nodes() + " node(s) of " + shape.ppn() + " slot(s) (from --nodes, --ntasks, "
                 + "--ntasks-per-node and --cpus-per-task)" : "-l nodes=" + shape.nodes() + ":ppn=" + shape.ppn();
+    }
+
+    private void checkShape(NodeShape shape, QueueManagerSettings.Queue queue, boolean sbatch) throws SssException {
+        String asked = shapeWords(shape, sbatch);
         if (queue.maxNodes() > 0 && shape.nodes() > queue.maxNodes()) {
             throw SssException.badValue(asked + ": queue " + queue.name() + " allows at most " + queue.maxNodes() + " node(s)");
         }

@@ -18,7 +18,7 @@ class DependenciesTest {
     private static Job job(long sequence, String user, String name, String depend) {
         Job.JobSpec spec = new Job.JobSpec(user, name, "batch", 1, 1, 60, 0, "", "/tmp", "login1", "job.sh",
                 "#!/bin/sh\ntrue\n", "/tmp/o" + sequence, "/tmp/e" + sequence, "", depend, "", "", Map.of(),
-                JobLimits.NONE, null, null, null, null, null, true);
+                JobLimits.NONE, null, null, null, null, null, true, null);
         return new Job(String.valueOf(sequence), sequence, null, spec, Job.State.QUEUED, Job.Hold.NONE, Instant.now(),
                 null, null, List.of(), null, null, "", 0, JobUsage.NONE);
     }
@@ -94,7 +94,7 @@ class DependenciesTest {
 
     private static Job element(long sequence, int index) {
         Job.JobSpec spec = new Job.JobSpec("alice", "arr", "batch", 1, 1, 60, 0, "", "/tmp", "login1", "job.sh",
-                "#!/bin/sh\ntrue\n", "/tmp/o", "/tmp/e", "", "singleton", "", "", Map.of(), JobLimits.NONE, null, null, null, null, null, true);
+                "#!/bin/sh\ntrue\n", "/tmp/o", "/tmp/e", "", "singleton", "", "", Map.of(), JobLimits.NONE, null, null, null, null, null, true, null);
         return new Job(sequence + "[" + index + "]", sequence, index, spec, Job.State.QUEUED, Job.Hold.NONE,
                 Instant.now(), null, null, List.of(), null, null, "", 0, JobUsage.NONE);
     }

@@ -17,7 +17,7 @@ class JobCommandTest {
 
     private static Job job(String script, Map<String, String> environment) {
         Job.JobSpec spec = new Job.JobSpec("alice", "job", "batch", 1, 1, 60, 0, "", "/tmp", "login1", "job.sh", script,
-                "/tmp/job.o7", "/tmp/job.e7", "", "", "", "", environment, JobLimits.NONE, null, null, null, null, null, true);
+                "/tmp/job.o7", "/tmp/job.e7", "", "", "", "", environment, JobLimits.NONE, null, null, null, null, null, true, null);
         return new Job("7", 7, null, spec, Job.State.RUNNING, Job.Hold.NONE, Instant.now(), Instant.now(), null, List.of("node1"),
                 null, null, "", 0, JobUsage.NONE);
     }

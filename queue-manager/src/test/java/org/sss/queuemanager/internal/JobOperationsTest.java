@@ -18,7 +18,8 @@ class JobOperationsTest extends QueueManagerOperationsTestBase {
         assertThat(submit(null, "#PBS -N run1&#10;#PBS -l nodes=1:ppn=2&#10;", ALICE)).isEqualTo("<jobs><job id=\"1\""
                 + " name=\"run1\" user=\"alice\" queue=\"batch\" state=\"queued\" nodes=\"1\" ppn=\"2\" walltime=\"600\""
                 + " priority=\"0\" workdir=\"/home/w\" submit-host=\"login1\" script-name=\"job.sh\""
-                + " output-path=\"/home/w/run1.o1\" error-path=\"/home/w/run1.e1\" join=\"n\" submitted=\"T\" runs=\"0\"/>"
+                + " output-path=\"/home/w/run1.o1\" error-path=\"/home/w/run1.e1\" join=\"n\" qos=\"normal\" submitted=\"T\""
+                + " runs=\"0\"/>"
                 + "</jobs>");
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(published()).containsExactly("job-submitted 1 queued"));
@@ -167,7 +168,10 @@ class JobOperationsTest extends QueueManagerOperationsTestBase {
                 + "<queue name=\"batch\" default=\"true\" max-walltime=\"3600\" default-walltime=\"600\" max-nodes=\"0\""
                 + " priority=\"0\" users=\"*\" queued=\"1\" held=\"0\" running=\"0\"/>"
                 + "<queue name=\"fast\" default=\"false\" max-walltime=\"0\" default-walltime=\"0\" max-nodes=\"1\""
-                + " priority=\"10\" users=\"alice\" queued=\"0\" held=\"1\" running=\"0\"/></queues>");
+                + " priority=\"10\" users=\"alice\" queued=\"0\" held=\"1\" running=\"0\"/>"
+                + "<qos name=\"normal\" default=\"true\" priority=\"0\" max-walltime=\"0\" max-nodes=\"0\""
+                + " max-jobs-per-user=\"0\" users=\"*\"/><qos name=\"debug\" default=\"false\" priority=\"100\""
+                + " max-walltime=\"1800\" max-nodes=\"1\" max-jobs-per-user=\"1\" users=\"alice\"/></queues>");
         assertThat(send("<queue-query><queue name=\"fast\"/></queue-query>", BOB)).doesNotContain("batch")
                 .contains("name=\"fast\"");
         assertThat(submit(null, "#PBS -q fast&#10;", BOB)).as("the queue admits alice only")

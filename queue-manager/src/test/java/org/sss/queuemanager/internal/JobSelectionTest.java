@@ -24,7 +24,7 @@ class JobSelectionTest {
 
     private static Job job(long sequence, String user) {
         Job.JobSpec spec = new Job.JobSpec(user, "job" + sequence, "batch", 1, 1, 60, 0, "", "/tmp", "login1", "job.sh",
-                "#!/bin/sh\ntrue\n", "/tmp/job.o" + sequence, "/tmp/job.e" + sequence, "", "", "", "", Map.of(), JobLimits.NONE, null, null, null, null, null, true);
+                "#!/bin/sh\ntrue\n", "/tmp/job.o" + sequence, "/tmp/job.e" + sequence, "", "", "", "", Map.of(), JobLimits.NONE, null, null, null, null, null, true, null);
         return new Job(String.valueOf(sequence), sequence, null, spec, Job.State.QUEUED, Job.Hold.NONE, Instant.now(), null, null,
                 List.of(), null, null, "", 0, JobUsage.NONE);
     }

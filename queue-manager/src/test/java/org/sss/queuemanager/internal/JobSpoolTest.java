@@ -32,7 +32,7 @@ class JobSpoolTest {
         String user = System.getProperty("user.name");
         Job.JobSpec spec = new Job.JobSpec(user, "job", "batch", 1, 1, 60, 0, "", "/tmp", "login1", "job.sh",
                 "#!/bin/sh\n" + "# secret\n".repeat(800_000), "/tmp/job.o7", "/tmp/job.e7", "", "", "", "", Map.of(),
-                JobLimits.NONE, null, null, null, null, null, true);
+                JobLimits.NONE, null, null, null, null, null, true, null);
         Job job = new Job("7", 7, null, spec, Job.State.RUNNING, Job.Hold.NONE, Instant.now(), Instant.now(), null,
                 List.of("node1"), null, null, "", 0, JobUsage.NONE);
         Path script = dir.resolve("spool/7/script");

@@ -20,7 +20,7 @@ class JobTableTest {
     private static Job job(long sequence, String depend, boolean held) {
         Job.JobSpec spec = new Job.JobSpec("alice", "job" + sequence, "batch", 1, 1, 60, 0, "", "/tmp", "login1",
                 "job.sh", "#!/bin/sh\ntrue\n", "/tmp/job.o" + sequence, "/tmp/job.e" + sequence, "", depend, "", "",
-                Map.of("A", "1"), JobLimits.NONE, null, null, null, null, null, true);
+                Map.of("A", "1"), JobLimits.NONE, null, null, null, null, null, true, null);
         return new Job(String.valueOf(sequence), sequence, null, spec, held ? Job.State.HELD : Job.State.QUEUED, held ? Job.Hold.USER : Job.Hold.NONE,
                 Instant.now(), null, null, List.of(), null, null, held ? "held" : "", 0, JobUsage.NONE);
     }
@@ -46,7 +46,7 @@ class JobTableTest {
     private static Job element(long sequence, int index, Integer limit) {
         Job.JobSpec spec = new Job.JobSpec("alice", "array", "batch", 1, 1, 60, 0, "", "/tmp", "login1", "job.sh",
                 "#!/bin/sh\ntrue\n", "/tmp/job.o" + sequence + "-" + index, "/tmp/job.e" + sequence + "-" + index, "", "",
-                "", "", Map.of(), JobLimits.NONE, limit, null, null, null, null, true);
+                "", "", Map.of(), JobLimits.NONE, limit, null, null, null, null, true, null);
         return new Job(sequence + "[" + index + "]", sequence, index, spec, Job.State.QUEUED, Job.Hold.NONE,
                 Instant.now(), null, null, List.of(), null, null, "", 0, JobUsage.NONE);
     }
@@ -89,7 +89,7 @@ class JobTableTest {
             Instant begin = Instant.now().plusSeconds(3600);
             table.add(List.of(new Job("1", 1, null, new Job.JobSpec(spec.user(), spec.name(), spec.queue(), 1, 1, 60, 0,
                     "", "/tmp", "login1", "job.sh", spec.script(), "/tmp/o", "/tmp/e", "", "", "", "", Map.of(),
-                    JobLimits.NONE, null, begin, null, null, null, true), Job.State.QUEUED, Job.Hold.NONE, Instant.now(), null, null, List.of(),
+                    JobLimits.NONE, null, begin, null, null, null, true, null), Job.State.QUEUED, Job.Hold.NONE, Instant.now(), null, null, List.of(),
                     null, null, "", 0, JobUsage.NONE)));
             assertThatThrownBy(() -> table.start("1", List.of("node1"), "job-1-1"))
                     .isInstanceOfSatisfying(SssException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_STATE))
@@ -108,7 +108,7 @@ class JobTableTest {
             table.add(List.of(new Job("1", 1, null, new Job.JobSpec(spec.user(), spec.name(), spec.queue(), 2, 1, 60, 0,
                     "", "/tmp", "login1", "job.sh", spec.script(), "/tmp/o", "/tmp/e", "", "", "", "", Map.of(),
                     JobLimits.NONE, null, null, new NodeChoice(List.of("node3"), List.of("node1", "node2"), List.of("ib"), 2),
-                    null, null, true),
+                    null, null, true, null),
                     Job.State.QUEUED, Job.Hold.NONE, Instant.now(), null, null, List.of(), null, null, "", 0,
                     JobUsage.NONE)));
             assertThatThrownBy(() -> table.start("1", List.of("node4", "node5"), "job-1-1"))

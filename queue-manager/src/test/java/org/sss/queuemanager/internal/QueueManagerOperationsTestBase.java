@@ -111,6 +111,8 @@ abstract class QueueManagerOperationsTestBase {
                 dir.resolve("qm.sock"), Set.of(), Duration.ofHours(1), List.of(
                         new QueueManagerSettings.Queue("batch", true, 3600, 600, 0, 0, Set.of("*")),
                         new QueueManagerSettings.Queue("fast", false, 0, 0, 1, 10, Set.of("alice"))),
+                List.of(new QueueManagerSettings.Qos("normal", true, 0, 0, 0, 0, Set.of("*")),
+                        new QueueManagerSettings.Qos("debug", false, 100, 1800, 1, 1, Set.of("alice"))),
                 List.of(new ClusterNodes.Node("node1", 4, Set.of()), new ClusterNodes.Node("node2", 4, Set.of("gpu"), 2)),
                 "/usr/bin:/bin");
         startService();

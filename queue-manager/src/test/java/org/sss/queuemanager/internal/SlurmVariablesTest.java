@@ -20,7 +20,7 @@ class SlurmVariablesTest {
 
     private static Job job(int nodes, int ppn, Integer index, List<String> allocated, Map<String, String> env) {
         Job.JobSpec spec = new Job.JobSpec("root", "sim", "batch", nodes, ppn, 600, 0, "proj", "/work/run", "login1",
-                "job.sh", "#!/bin/sh\necho\n", "/work/run/o", "/work/run/o", "oe", "", "", "", env, JobLimits.NONE, null, null, null, null, null, true);
+                "job.sh", "#!/bin/sh\necho\n", "/work/run/o", "/work/run/o", "oe", "", "", "", env, JobLimits.NONE, null, null, null, null, null, true, null);
         return new Job(index == null ? "7" : "7[" + index + "]", 7, index, spec, Job.State.RUNNING, Job.Hold.NONE,
                 Instant.now(), Instant.now(), null, allocated, null, null, "", 1, JobUsage.NONE);
     }
@@ -31,7 +31,7 @@ class SlurmVariablesTest {
         Job.JobSpec spec = plain.spec();
         Job.JobSpec withGpus = new Job.JobSpec(spec.user(), spec.name(), spec.queue(), 1, 1, 600, 0, "", spec.workdir(),
                 spec.submitHost(), spec.scriptName(), spec.script(), spec.outputPath(), spec.errorPath(), spec.join(), "",
-                "", "", Map.of(), JobLimits.NONE, null, null, new NodeChoice(List.of(), List.of(), List.of(), 3), null, "res2", true);
+                "", "", Map.of(), JobLimits.NONE, null, null, new NodeChoice(List.of(), List.of(), List.of(), 3), null, "res2", true, null);
         Job gpuJob = new Job("7", 7, null, withGpus, Job.State.RUNNING, Job.Hold.NONE, Instant.now(), Instant.now(), null,
                 List.of("node1"), null, null, "", 1, JobUsage.NONE);
         assertThat(JobEnvironment.of(gpuJob, FILES)).containsEntry("CUDA_VISIBLE_DEVICES", "0,1,2")

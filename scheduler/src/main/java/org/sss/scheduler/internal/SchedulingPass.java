@@ -20,12 +20,14 @@ import org.sss.scheduler.internal.plan.Planner;
 import org.sss.scheduler.internal.plan.QueuedJob;
 import org.sss.scheduler.internal.plan.Reservation;
 import org.sss.scheduler.internal.plan.RunningJob;
+import org.sss.scheduler.internal.plan.StartGate;
 import org.sss.schema.EventType;
 import org.sss.schema.JobAnnotate;
 import org.sss.schema.JobStart;
 import org.sss.schema.JobType;
 import org.sss.schema.Jobs;
 import org.sss.schema.ObjectFactory;
+import org.sss.schema.QosType;
 import org.sss.schema.QueueQuery;
 import org.sss.schema.QueueType;
 import org.sss.schema.Queues;
@@ -33,10 +35,11 @@ import org.sss.schema.Queues;
 /**
  * One scheduling pass: plans over the scheduler's copies of the waiting and running jobs ({@link JobView}) and of the
  * nodes ({@link NodeView}), which the events keep current and the periodic pass reads whole, and asks the queue manager
- * to start what the plan starts. A job's priority is its queue's priority × 1,000,000 + its own (-p, set by its owner
- * or an administrator with qalter) × 1,000 + its age in minutes (at most 999). Jobs whose dependencies are not met
- * or whose begin time has not come are left out, and so are the elements of an array beyond its limit of elements
- * running at once ({@link ArrayLimits}). The pass's starts are sent in one {@code job-start} (answered once they are recorded, in one
+ * to start what the plan starts. A job's priority is its queue's priority × {@value #QUEUE_STEP} + (its own, -p, set
+ * by its owner or an administrator with qalter, plus its quality of service's) × 1,000 + its age in minutes (at most
+ * 999). Jobs whose dependencies are not met or whose begin time has not come are left out, and so are the elements of
+ * an array beyond its limit of elements running at once and a user's jobs beyond their QOS's
+ * {@code max-jobs-per-user} ({@link RunLimits}). The pass's starts are sent in one {@code job-start} (answered once they are recorded, in one
  * transaction); a refused start is logged and planned again at the next pass.
  *
  * <p>Why each job waits is worked out at most once per {@link #NOTES_INTERVAL} (a busy queue changes it at every
@@ -52,7 +55,7 @@ public final class SchedulingPass {
     static final int STARTS_PER_MESSAGE = 4096;
     /**
      * @param queue the job's queue's priority
-     * @param own   the job's own ({@code -p}, -1024 to 1023)
+     * @param own   the job's own ({@code -p}, -1024 to 1023) plus its quality of service's (the same range)
      * @param age   how long it has waited
      * @return its place in line, highest first: the queue's priority, then its own, then its age (minutes, to 999)
      */
@@ -62,7 +65,7 @@ public final class SchedulingPass {
 
     /**
      * A queue's priority step in a job's priority, above all a job's own {@code -p} can add or take away
-     * (±1,024 × 1,000, plus its age in minutes up to 999): a queue's priority always comes first.
+     * (±2,048 × 1,000 with its QOS's, plus its age in minutes up to 999): a queue's priority always comes first.
      */
     static final long QUEUE_STEP = 10_000_000L;
     private static final Logger LOG = LoggerFactory.getLogger(SchedulingPass.class);
@@ -76,6 +79,8 @@ public final class SchedulingPass {
     private final JobView view = new JobView();
     private final NodeView nodeView = new NodeView();
     private Map<String, Integer> queuePriority = Map.of();
+    private Map<String, Integer> qosPriority = Map.of();
+    private Map<String, Integer> qosMaxPerUser = Map.of();
     private Map<String, Plan.Waiting> lastNotes = Map.of();
     private long lastExplained = System.nanoTime() - NOTES_INTERVAL.toNanos();
     private boolean notesPending;
@@ -123,7 +128,7 @@ public final class SchedulingPass {
             lastNotes = Map.of();
         }
         if (full || queuePriority.isEmpty()) {
-            queuePriority = queuePriorities();
+            readQueues();
         }
         List<PlanNode> nodes = nodeView.read(components, full);
         boolean explain = System.nanoTime() - lastExplained >= NOTES_INTERVAL.toNanos();
@@ -159,14 +164,17 @@ public final class SchedulingPass {
                 queuedJobs.put(job.getId(), job);
                 Instant submitted = job.getSubmitted() == null ? now : job.getSubmitted();
                 long priority = priority(queuePriority.getOrDefault(job.getQueue(), 0),
-                        job.getPriority() == null ? 0 : job.getPriority(), Duration.between(submitted, now));
+                        (job.getPriority() == null ? 0 : job.getPriority())
+                                + (job.getQos() == null ? 0 : qosPriority.getOrDefault(job.getQos(), 0)),
+                        Duration.between(submitted, now));
                 queued.add(new QueuedJob(job.getId(), job.getUser(), job.getNodes(), job.getPpn(), walltime, priority,
                         submitted, required, Words.set(job.getExcludedNodes()),
                         Words.set(job.getFeatures()), job.getGpus() == null ? 0 : job.getGpus(), within, until));
             }
         }
-        queued = ArrayLimits.of(jobs).offer(queued, queuedJobs, leftOut);
-        Plan plan = planner.plan(now, nodes, running, queued, reservations.all(), explain);
+        queued = RunLimits.arrays(jobs).offer(queued, queuedJobs, leftOut);
+        StartGate gate = qosMaxPerUser.isEmpty() ? StartGate.NONE : RunLimits.qos(jobs, qosMaxPerUser).gate(queuedJobs);
+        Plan plan = planner.plan(now, nodes, running, queued, reservations.all(), explain, gate);
         if (explain && !leftOut.isEmpty()) {
             leftOut.putAll(plan.waiting());
             plan = new Plan(plan.starts(), leftOut);
@@ -262,17 +270,31 @@ public final class SchedulingPass {
         return true;
     }
 
-    /** @return each queue's priority (read at the periodic pass: queues change only with the configuration) */
-    private Map<String, Integer> queuePriorities() throws SssException {
+    /**
+     * Reads each queue's priority and each quality of service's priority and limit of jobs per user (at the periodic
+     * pass: they change only with the configuration).
+     */
+    private void readQueues() throws SssException {
         QueueQuery queueQuery = new QueueQuery();
         QueueQuery.Queue all = new QueueQuery.Queue();
         all.setName("*");
         queueQuery.getQueue().add(all);
+        Queues reply = components.call(QUEUE_MANAGER, queueQuery, Queues.class);
         Map<String, Integer> priorities = new HashMap<>();
-        for (QueueType queue : components.call(QUEUE_MANAGER, queueQuery, Queues.class).getQueue()) {
+        for (QueueType queue : reply.getQueue()) {
             priorities.put(queue.getName(), queue.getPriority() == null ? 0 : queue.getPriority());
         }
-        return priorities;
+        Map<String, Integer> qos = new HashMap<>();
+        Map<String, Integer> perUser = new HashMap<>();
+        for (QosType one : reply.getQos()) {
+            qos.put(one.getName(), one.getPriority() == null ? 0 : one.getPriority());
+            if (one.getMaxJobsPerUser() != null && one.getMaxJobsPerUser() > 0) {
+                perUser.put(one.getName(), one.getMaxJobsPerUser());
+            }
+        }
+        queuePriority = priorities;
+        qosPriority = qos;
+        qosMaxPerUser = perUser;
     }
 
     /**

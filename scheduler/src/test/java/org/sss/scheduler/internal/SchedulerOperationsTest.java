@@ -37,6 +37,7 @@ import org.sss.schema.NodeState;
 import org.sss.schema.NodeStateType;
 import org.sss.schema.NodeStates;
 import org.sss.schema.QueueQuery;
+import org.sss.schema.QosType;
 import org.sss.schema.QueueType;
 import org.sss.schema.Queues;
 
@@ -70,6 +71,8 @@ class SchedulerOperationsTest {
     private final List<Integer> startMessages = new CopyOnWriteArrayList<>();
     /** The nodes the node state manager stub lists, all up. */
     private volatile List<String> nodeNames = List.of("node1", "node2");
+    /** The qualities of service the queue manager stub lists. */
+    private volatile List<QosType> qos = List.of();
     /** The job the queue manager stub leaves out of its reply (a start it refused). */
     private static final String REFUSED = "9";
     private MessageDispatcher dispatcher;
@@ -93,6 +96,7 @@ class SchedulerOperationsTest {
             batch.setName("batch");
             batch.setPriority(0);
             reply.getQueue().add(batch);
+            reply.getQos().addAll(qos);
             return reply;
         });
         queueManager.register("job-start", JobStart.class, (request, context) -> {
@@ -272,6 +276,32 @@ class SchedulerOperationsTest {
         assertThat(annotations).as("an unchanged note is not sent again").hasSize(sent);
         waiting.setReason(null); // the queue manager restarted
         await("the note sent again").atMost(Duration.ofSeconds(10)).until(() -> note.equals(waiting.getReason()));
+    }
+
+    /** A QOS's priority ranks its jobs before older ones of the same queue; its max-jobs-per-user holds the rest. */
+    @Test
+    void aQosRaisesItsJobsPriorityAndLimitsAUsersJobsAtOnce() throws IOException {
+        service.close();
+        QosType debug = new QosType();
+        debug.setName("debug");
+        debug.setPriority(100);
+        debug.setMaxJobsPerUser(1);
+        QosType normal = new QosType();
+        normal.setName("normal");
+        qos = List.of(normal, debug);
+        JobType older = job("1");
+        older.setQos("normal");
+        older.setSubmitted(Instant.now().minus(Duration.ofMinutes(30)));
+        JobType first = job("2");
+        first.setQos("debug");
+        JobType second = job("3");
+        second.setQos("debug");
+        queued.addAll(List.of(older, first, second));
+        startService();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(starts)
+                .as("debug's job first, its second held back").containsExactly("2 node1", "1 node2"));
+        await("job 3's note").atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(second.getReason())
+                .isEqualTo("QOS debug: at most 1 job of alice at once (max-jobs-per-user)"));
     }
 
     @Test

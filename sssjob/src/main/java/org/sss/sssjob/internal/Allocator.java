@@ -56,6 +56,9 @@ final class Allocator {
         if (args.reservation() != null) {
             options.addAll(List.of("-l", "advres=" + args.reservation()));
         }
+        if (args.qos() != null) {
+            options.addAll(List.of("-l", "qos=" + args.qos()));
+        }
         Signals.route(number -> signalled.compareAndSet(0, number));
         Requests.Submission submission = new Requests.Submission("sssjob-" + name, HolderScript.text(dir), options,
                 invocation.environment(), invocation.workdir().toString(), HostName.local());

@@ -71,6 +71,8 @@ final class Help {
                   -l walltime=HH:MM:SS walltime limit (the job is killed at it)
                   -l advres=RES        run in that advance reservation (sssadmin res list): on its nodes, in
                                        its window (the walltime must end inside it)
+                  -l qos=NAME          its quality of service (sssjob queues lists them): a priority and limits
+                                       (default: the configured default)
                   -o PATH, -e PATH     output and error files (default NAME.oID, NAME.eID in this directory)
                   -j oe | -j eo        join error into output (or output into error)
                   -m abe, -M ADDR      mail events and users (recorded)
@@ -142,9 +144,9 @@ final class Help {
         return "usage: " + program + """
                  [qsub options] ID...
 
-                Changes queued or held jobs with qsub's options: -N, -q, -l nodes=/walltime=/mem=/advres=, -p,
-                -A, -a, -W depend=, -W exclude= (none given: clears it), -l advres= (none: out of it), -r, -m,
-                -M. The queue manager checks them as it checks a submission; -o, -e, -j, -v, -V, -S and -h are
+                Changes queued or held jobs with qsub's options: -N, -q, -l nodes=/walltime=/mem=/advres=/qos=,
+                -p, -A, -a, -W depend=, -W exclude= (none given: clears it), -l advres= (none: out of it), -l qos=
+                (none: the default one), -r, -m, -M. The queue manager checks them as it checks a submission; -o, -e, -j, -v, -V, -S and -h are
                 fixed at submission and refused.
                 """ + EXIT;
     }
@@ -171,7 +173,9 @@ final class Help {
                 usage: sssjob queues
 
                 The queues: whether default, their walltime and node limits, priority, who may use them, and how
-                many jobs are queued, held and running in each.
+                many jobs are queued, held and running in each. Then the qualities of service (sbatch --qos,
+                qsub -l qos=), when the queue manager's configuration has any: whether default, their limits
+                (a job's walltime and nodes; jobs of one user running at once), priority and who may ask for them.
                 """ + EXIT;
     }
 }

@@ -66,6 +66,17 @@ public final class JobsClient implements AutoCloseable {
     /**
      * @param request a message
      * @param root    its reply's element
+     * @param kind    the element name of the items wanted
+     * @return the reply's items of that name
+     * @throws CliException the queue manager's refusal, or a failure to reach it
+     */
+    public List<Map<String, String>> call(byte[] request, String root, String kind) throws CliException {
+        return reply(request).itemsOf(root, kind);
+    }
+
+    /**
+     * @param request a message
+     * @param root    its reply's element
      * @return the reply as received
      * @throws CliException the queue manager's refusal, or a failure to reach it
      */
@@ -75,7 +86,12 @@ public final class JobsClient implements AutoCloseable {
         return reply.text();
     }
 
-    private Reply reply(byte[] request) throws CliException {
+    /**
+     * @param request a message
+     * @return the reply, whatever it is (an error is the caller's to read with {@link Reply#itemsOf})
+     * @throws CliException a failure to reach the queue manager
+     */
+    public Reply reply(byte[] request) throws CliException {
         if (connection == null) {
             connection = QueueManagerConnection.open(socket);
         }

@@ -27,15 +27,17 @@ import org.sss.sssjob.internal.slurm.HostListExpansion;
  *                 allocation only)
  * @param reservation {@code --reservation}, the advance reservation the allocation runs in, or {@code null} (outside
  *                 an allocation only)
+ * @param qos      {@code --qos} (srun's and salloc's {@code -q} too), the allocation's quality of service, or
+ *                 {@code null} for the default one (outside an allocation only)
  */
 public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String queue, boolean label, String socket,
                          boolean help, List<String> command, List<String> nodelist, List<String> exclude,
-                         List<String> features, int gpus, String reservation) {
+                         List<String> features, int gpus, String reservation, String qos) {
     private static final Set<String> FLAGS = Set.of("--help", "-h", "-l", "--label");
     private static final Set<String> VALUED = Set.of("-N", "--nodes", "-n", "--ntasks", "--ppn", "--ntasks-per-node",
             "-t", "--time", "-q", "-p", "--partition", "--socket", "--mpi", "--cpu-bind", "--cpu_bind", "-w",
             "--nodelist", "-x", "--exclude", "-C", "--constraint", "--gres",
-            "--gpus-per-node", "--reservation");
+            "--gpus-per-node", "--reservation", "--qos");
     private static final java.util.regex.Pattern FEATURE = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
     /** srun's {@code --mpi} types: every rank here is served PMI-1 and PMIx, whichever is named. */
     private static final java.util.regex.Pattern MPI_TYPES =
@@ -57,6 +59,17 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
      * @throws CliException (exit 2) for an unknown option, a missing or bad value
      */
     public static LaunchArgs parse(List<String> args, boolean forRun) throws CliException {
+        return parse(args, forRun, false);
+    }
+
+    /**
+     * @param args   the words after {@code run} or {@code alloc}, or srun's or salloc's
+     * @param forRun whether {@code -l} is allowed (run's)
+     * @param slurm  whether they are srun's or salloc's, whose {@code -q} is {@code --qos} (sssjob's is the queue)
+     * @return them read
+     * @throws CliException (exit 2) for an unknown option, a missing or bad value
+     */
+    public static LaunchArgs parse(List<String> args, boolean forRun, boolean slurm) throws CliException {
         int nodes = 0;
         int ranks = 0;
         int ppn = 0;
@@ -70,6 +83,7 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
         List<String> features = List.of();
         int gpus = 0;
         String reservation = null;
+        String qos = null;
         int i = 0;
         for (; i < args.size(); i++) {
             String word = args.get(i);
@@ -102,7 +116,14 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
                 case "-n", "--ntasks" -> ranks = count(name, value);
                 case "--ppn", "--ntasks-per-node" -> ppn = count(name, value);
                 case "-t", "--time" -> walltime = SlurmTime.toPbs(value);
-                case "-q", "-p", "--partition" -> queue = value;
+                case "-q", "-p", "--partition" -> {
+                    if (slurm && name.equals("-q")) {
+                        qos = named("-q", value);
+                    } else {
+                        queue = value;
+                    }
+                }
+                case "--qos" -> qos = named(name, value);
                 case "-w", "--nodelist" -> nodelist = HostListExpansion.nodeNames(name, value);
                 case "-x", "--exclude" -> exclude = HostListExpansion.nodeNames(name, value);
                 case "-C", "--constraint" -> features = features(name, value);
@@ -154,7 +175,15 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
             }
         }
         return new LaunchArgs(nodes, ranks, ppn, walltime, queue, label, socket, help, args.subList(i, args.size()),
-                nodelist, exclude, features, gpus, reservation);
+                nodelist, exclude, features, gpus, reservation, qos);
+    }
+
+    /** @return a quality of service's name, once it looks like one */
+    private static String named(String option, String value) throws CliException {
+        if (!FEATURE.matcher(value).matches()) {
+            throw CliException.usage(option + "=" + value + ": not a QOS name (sssjob queues lists them: normal)");
+        }
+        return value;
     }
 
     /**

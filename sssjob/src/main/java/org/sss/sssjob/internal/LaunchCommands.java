@@ -32,7 +32,7 @@ public final class LaunchCommands {
      * @throws CliException bad arguments (2), a refusal (1), or a signal while waiting for the allocation
      */
     public static int run(Invocation invocation, List<String> args) throws CliException {
-        LaunchArgs parsed = LaunchArgs.parse(args, true);
+        LaunchArgs parsed = LaunchArgs.parse(args, true, slurmFace(invocation));
         if (parsed.help()) {
             invocation.out().print(LaunchHelp.run());
             return ExitStatus.OK;
@@ -48,9 +48,10 @@ public final class LaunchCommands {
                         + jobOf(env) + " has " + gpusOnNode(env) + " (SLURM_GPUS_ON_NODE)");
             }
             if (parsed.walltime() != null || parsed.queue() != null || !parsed.features().isEmpty()
-                    || parsed.reservation() != null) {
+                    || parsed.reservation() != null || parsed.qos() != null) {
                 throw CliException.usage("unsupported option " + (parsed.walltime() != null ? "-t"
-                        : parsed.queue() != null ? "-q" : !parsed.features().isEmpty() ? "-C" : "--reservation")
+                        : parsed.queue() != null ? "-p/-q" : !parsed.features().isEmpty() ? "-C"
+                        : parsed.reservation() != null ? "--reservation" : "--qos")
                         + " inside allocation " + jobOf(env) + ": it runs under that job's limits and queue");
             }
             List<String> mpiexec = mpiexecInside(bin, parsed, env);
@@ -73,7 +74,7 @@ public final class LaunchCommands {
      * @throws CliException bad arguments (2), a refusal (1), or a signal while waiting for the allocation
      */
     public static int alloc(Invocation invocation, List<String> args) throws CliException {
-        LaunchArgs parsed = LaunchArgs.parse(args, false);
+        LaunchArgs parsed = LaunchArgs.parse(args, false, slurmFace(invocation));
         if (parsed.help()) {
             invocation.out().print(LaunchHelp.alloc());
             return ExitStatus.OK;
@@ -228,6 +229,11 @@ public final class LaunchCommands {
             throw new CliException(ExitStatus.REFUSED, "cannot read the allocation's node file (PBS_NODEFILE="
                     + file + ")");
         }
+    }
+
+    /** @return whether the command is srun or salloc (whose -q is --qos), not sssjob run or alloc */
+    private static boolean slurmFace(Invocation invocation) {
+        return invocation.program().equals("srun") || invocation.program().equals("salloc");
     }
 
     /** Whether the process is inside an allocation: sssjob alloc's command, or a batch job's script. */

@@ -8,7 +8,7 @@ final class LaunchHelp {
               --ppn, --ntasks-per-node K  processes per node
               -t, --time T                walltime, as Slurm writes it: MINUTES, MINUTES:SECONDS, H:MM:SS,
                                           DAYS-HOURS[:MINUTES[:SECONDS]] (default: the queue's)
-              -q, -p, --partition QUEUE   the queue (default: the default queue)
+              -p, --partition QUEUE       the queue (default: the default queue; sssjob's -q too)
               -w, --nodelist LIST         nodes the allocation must include (node[1-4],node7); without -N it
                                           has as many nodes as named; inside an allocation, the nodes to run on
               -x, --exclude LIST          nodes it must not include (inside an allocation: not to run on)
@@ -17,6 +17,8 @@ final class LaunchHelp {
                                           TYPE is one of the nodes' features); inside an allocation: at
                                           most the GPUs it has
               --reservation NAME          run in that advance reservation: on its nodes, in its window
+              --qos NAME                  its quality of service (srun's and salloc's -q; sssjob queues
+                                          lists them; default: the configured default)
               --socket PATH               the queue manager's socket
             Any other option is refused by name (exit 2).
             """;
@@ -46,7 +48,7 @@ final class LaunchHelp {
                 get SIGINT, and SIGKILL 5 s later if still running; a second Ctrl-C sends SIGKILL at once (exit 130
                 either way). SIGTERM is passed on the same way. Inside an allocation (sssjob alloc's shell, or
                 a batch job) it launches there at once, without queueing: -N then takes the allocation's first N
-                nodes (those -w names first, none -x names), and -t, -q and -C are refused.
+                nodes (those -w names first, none -x names), and -t, -p, -C, --reservation and --qos are refused.
                   -l, --label                 prefix each output line with its rank ("RANK: line")
                       --mpi=TYPE              taken (none, pmi2, pmix, pmix_v3, ...): every rank is served PMI-1
                                               and PMIx here, for MPICH and Open MPI alike

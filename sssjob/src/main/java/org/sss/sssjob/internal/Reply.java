@@ -17,11 +17,13 @@ import javax.xml.stream.XMLStreamReader;
  *
  * @param root  the reply's root element name
  * @param items the children's attributes
+ * @param kinds the children's element names, one for each item
  * @param error the error, or {@code null}
  * @param text  the reply as received (UTF-8), for {@code --xml}
  * @param more  whether a page of a paged query has more after it (its root's {@code more="true"})
  */
-public record Reply(String root, List<Map<String, String>> items, Error error, String text, boolean more) {
+public record Reply(String root, List<Map<String, String>> items, List<String> kinds, Error error, String text,
+                    boolean more) {
     private static final int MAX_DEPTH = 8;
 
     /**
@@ -37,6 +39,7 @@ public record Reply(String root, List<Map<String, String>> items, Error error, S
     /** Copies the list. */
     public Reply {
         items = List.copyOf(items);
+        kinds = List.copyOf(kinds);
     }
 
     /**
@@ -62,6 +65,7 @@ public record Reply(String root, List<Map<String, String>> items, Error error, S
         Error error = null;
         boolean more = false;
         List<Map<String, String>> items = new ArrayList<>();
+        List<String> kinds = new ArrayList<>();
         int depth = 0;
         while (reader.hasNext()) {
             int event = reader.next();
@@ -81,6 +85,7 @@ public record Reply(String root, List<Map<String, String>> items, Error error, S
                     }
                 } else if (depth == 2) {
                     items.add(attributes(reader));
+                    kinds.add(reader.getLocalName());
                 }
             } else if (event == XMLStreamConstants.END_ELEMENT) {
                 depth--;
@@ -89,7 +94,7 @@ public record Reply(String root, List<Map<String, String>> items, Error error, S
         if (root == null) {
             throw new CliException(ExitStatus.REFUSED, "the queue manager sent an empty reply");
         }
-        return new Reply(root, items, error, text, more);
+        return new Reply(root, items, kinds, error, text, more);
     }
 
     private static Map<String, String> attributes(XMLStreamReader reader) {
@@ -120,6 +125,23 @@ public record Reply(String root, List<Map<String, String>> items, Error error, S
                     + "> was expected");
         }
         return items;
+    }
+
+    /**
+     * @param root the element a successful reply must have
+     * @param kind the element name of the items wanted ({@code queue} of {@code <queues>}, not its {@code qos})
+     * @return this reply's items of that name
+     * @throws CliException as {@link #itemsOf(String)}
+     */
+    public List<Map<String, String>> itemsOf(String root, String kind) throws CliException {
+        List<Map<String, String>> all = itemsOf(root);
+        List<Map<String, String>> wanted = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            if (kinds.get(i).equals(kind)) {
+                wanted.add(all.get(i));
+            }
+        }
+        return wanted;
     }
 
     private static int statusOf(Error error) {

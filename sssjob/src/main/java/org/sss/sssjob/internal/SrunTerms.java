@@ -16,6 +16,7 @@ final class SrunTerms {
             Map.entry("-l walltime=", "-t "),
             Map.entry("-l walltime", "-t"),
             Map.entry("-l advres=", "--reservation="),
+            Map.entry("-l qos=", "--qos="),
             Map.entry("-q ", "-p "));
 
     private SrunTerms() {

@@ -304,6 +304,7 @@ public final class StatusCommand {
             attribute(out, "Resource_List.nodes", nodesResource(job));
             attribute(out, "Resource_List.nodect", job.get("nodes"));
             attribute(out, "Resource_List.advres", job.get("reservation"));
+            attribute(out, "Resource_List.qos", job.get("qos"));
             if (!limit(job).equals("none")) {
                 attribute(out, "Resource_List.walltime", limit(job));
             }

@@ -83,6 +83,19 @@ class LaunchArgsTest {
     }
 
     @Test
+    void aQosIsAskedForWithQosAndSrunsDashQButSssjobsDashQIsTheQueue() throws CliException {
+        assertThat(LaunchArgs.parse(List.of("--qos=debug", "x"), true).qos()).isEqualTo("debug");
+        LaunchArgs srun = LaunchArgs.parse(List.of("-q", "debug", "x"), true, true);
+        assertThat(srun.qos()).isEqualTo("debug");
+        assertThat(srun.queue()).isNull();
+        LaunchArgs sssjob = LaunchArgs.parse(List.of("-q", "fast", "x"), true, false);
+        assertThat(sssjob.queue()).isEqualTo("fast");
+        assertThat(sssjob.qos()).isNull();
+        assertThatThrownBy(() -> LaunchArgs.parse(List.of("--qos=a,b", "x"), false))
+                .hasMessageContaining("--qos=a,b: not a QOS name");
+    }
+
+    @Test
     void refusesWhatItDoesNotTakeByName() {
         assertThatThrownBy(() -> LaunchArgs.parse(List.of("--mem", "1G", "x"), true))
                 .hasMessageContaining("--mem").extracting(e -> ((CliException) e).status()).isEqualTo(2);

@@ -23,6 +23,16 @@ class ReplyTest {
     }
 
     @Test
+    void itemsAreReadByTheirElementNameToo() throws CliException {
+        Reply reply = parse("<queues><queue name=\"batch\" queued=\"1\"/><queue name=\"short\"/>"
+                + "<qos name=\"normal\" default=\"true\"/></queues>");
+        assertThat(reply.itemsOf("queues")).hasSize(3);
+        assertThat(reply.itemsOf("queues", "queue")).extracting(item -> item.get("name")).containsExactly("batch", "short");
+        assertThat(reply.itemsOf("queues", "qos")).extracting(item -> item.get("name")).containsExactly("normal");
+        assertThatThrownBy(() -> reply.itemsOf("jobs", "job")).isInstanceOf(CliException.class);
+    }
+
+    @Test
     void anErrorReplyBecomesItsMessageWithAnExitStatusByCode() throws CliException {
         Reply bad = parse("<error type=\"Data\" code=\"bad-value\" msg=\"-l walltime=10:61:00: minutes and seconds must be below 60\"/>");
         assertThatThrownBy(() -> bad.itemsOf("jobs"))

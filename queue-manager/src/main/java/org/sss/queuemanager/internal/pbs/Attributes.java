@@ -107,6 +107,19 @@ public final class Attributes {
     }
 
     /**
+     * @param value the {@code -l qos=} or {@code --qos} value: a quality of service's name ({@code normal})
+     * @return the name
+     * @throws BadValueException unless it is 1 to 64 letters, digits, underscores, dots or dashes
+     */
+    public static String qos(String value) throws BadValueException {
+        if (!QUEUE.matcher(value).matches()) {
+            throw new BadValueException("a QOS name must be 1 to 64 letters, digits, underscores, dots or dashes, not "
+                    + "starting with a dot or dash; one name, not a list (sssjob queues lists them: normal)");
+        }
+        return value;
+    }
+
+    /**
      * @param value the {@code -o} or {@code -e} value, {@code [host:]path}
      * @return the path without the host
      * @throws BadValueException if the path is empty or holds a control character

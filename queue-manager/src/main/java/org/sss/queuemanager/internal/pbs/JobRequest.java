@@ -43,6 +43,8 @@ import java.util.Set;
  * @param endSignal    sbatch's {@code --signal}: a signal before the time limit
  * @param reservation  Torque's {@code -l advres=}, sbatch's {@code --reservation}: the advance reservation it runs in;
  *                     an empty name for none ({@code qalter -l advres=} takes the job out of its reservation)
+ * @param qos          Torque's {@code -l qos=}, sbatch's {@code -q/--qos}: its quality of service; an empty name for
+ *                     the default one
  */
 public record JobRequest(
         Optional<String> name,
@@ -70,7 +72,8 @@ public record JobRequest(
         Optional<java.time.Instant> begin,
         Optional<List<String>> excludedNodes,
         Optional<EndSignal> endSignal,
-        Optional<String> reservation) {
+        Optional<String> reservation,
+        Optional<String> qos) {
 
     /** A request that gives nothing. */
     public static final JobRequest EMPTY = new Builder().build();
@@ -105,6 +108,7 @@ public record JobRequest(
         excludedNodes = excludedNodes.map(List::copyOf);
         Objects.requireNonNull(endSignal, "endSignal");
         Objects.requireNonNull(reservation, "reservation");
+        Objects.requireNonNull(qos, "qos");
     }
 
     /**
@@ -146,7 +150,8 @@ public record JobRequest(
                 other.begin.or(() -> begin),
                 other.excludedNodes.or(() -> excludedNodes),
                 other.endSignal.or(() -> endSignal),
-                other.reservation.or(() -> reservation));
+                other.reservation.or(() -> reservation),
+                other.qos.or(() -> qos));
     }
 
     private static Set<MailEvent> copyOf(Set<MailEvent> events) {
@@ -184,6 +189,7 @@ public record JobRequest(
         private List<String> excludedNodes;
         private EndSignal endSignal;
         private String reservation;
+        private String qos;
 
         /** Starts with nothing set. */
         public Builder() {
@@ -418,6 +424,15 @@ public record JobRequest(
             return this;
         }
 
+        /**
+         * @param value the quality of service the job asks for (empty: the default one)
+         * @return this builder
+         */
+        public Builder qos(String value) {
+            qos = value;
+            return this;
+        }
+
         /** @return a request holding what has been set */
         public JobRequest build() {
             return new JobRequest(Optional.ofNullable(name), Optional.ofNullable(queue), Optional.ofNullable(nodes),
@@ -427,7 +442,8 @@ public record JobRequest(
                     Optional.ofNullable(mailEvents), mailUsers, exportAll, variables, Optional.ofNullable(account),
                     dependencies, Optional.ofNullable(array), hold, Optional.ofNullable(priority),
                     Optional.ofNullable(rerunnable), Optional.ofNullable(shell), Optional.ofNullable(begin),
-                    Optional.ofNullable(excludedNodes), Optional.ofNullable(endSignal), Optional.ofNullable(reservation));
+                    Optional.ofNullable(excludedNodes), Optional.ofNullable(endSignal), Optional.ofNullable(reservation),
+                    Optional.ofNullable(qos));
         }
     }
 }

@@ -141,7 +141,7 @@ final class OptionReader {
     }
 
     private void resource(String name, String value) throws BadValueException {
-        if (!List.of("nodes", "select", "ncpus", "walltime", "cput", "mem", "pmem", "vmem", "advres").contains(name)) {
+        if (!List.of("nodes", "select", "ncpus", "walltime", "cput", "mem", "pmem", "vmem", "advres", "qos").contains(name)) {
             throw new BadValueException("unknown resource");
         }
         if (value == null) {
@@ -156,6 +156,7 @@ final class OptionReader {
             case "pmem" -> request.processMemory(Resources.bytes(value));
             case "vmem" -> request.virtualMemory(Resources.bytes(value));
             case "advres" -> request.reservation(value.isEmpty() ? "" : Attributes.reservation(value));
+            case "qos" -> request.qos(value.isEmpty() ? "" : Attributes.qos(value));
             default -> request.memory(Resources.bytes(value));
         }
     }

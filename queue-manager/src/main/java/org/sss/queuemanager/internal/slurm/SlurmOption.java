@@ -43,6 +43,7 @@ enum SlurmOption {
     GPUS_PER_NODE("gpus-per-node", '\0', true),
     GPUS("gpus", 'G', true),
     RESERVATION("reservation", '\0', true),
+    QOS("qos", 'q', true),
     MAIL_TYPE("mail-type", '\0', true),
     MAIL_USER("mail-user", '\0', true),
     NICE("nice", '\0', false),

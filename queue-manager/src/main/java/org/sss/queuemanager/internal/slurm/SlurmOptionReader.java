@@ -164,6 +164,7 @@ final class SlurmOptionReader {
                 case GPUS_PER_NODE -> gpusPerNode = SlurmExtras.gpus(value);
                 case GPUS -> gpusInAll = SlurmExtras.gpus(value);
                 case RESERVATION -> base.reservation(Attributes.reservation(value));
+                case QOS -> base.qos(Attributes.qos(value));
                 case MAIL_TYPE -> base.mailEvents(SlurmExtras.mailEvents(value));
                 case MAIL_USER -> base.mailUsers(Attributes.mailUsers(value));
                 case NICE -> base.priority(SlurmExtras.priorityOfNice(value == null ? "100" : value));

@@ -166,7 +166,8 @@ class SlurmParserTest {
             "--exclude=n[1-20000] | --exclude=n[1-20000]: invalid host list n[1-20000]: more than 10000 hosts",
             "--exclude=a;b | --exclude=a;b: bad node name a;b",
             "--signal=USR3 | --signal=USR3: unknown signal USR3",
-            "--qos=high | unrecognized option --qos",
+            "--qos=high,low | --qos=high,low: a QOS name must be 1 to 64 letters, digits, underscores, dots or dashes, not"
+                    + " starting with a dot or dash; one name, not a list (sssjob queues lists them: normal)",
             "-N | -N: needs a value",
             "--nodes=2-4 | --nodes=2-4: node count ranges (MIN-MAX) are not supported; give one number",
             "--ntasks=abc | --ntasks=abc: task count must be a whole number",

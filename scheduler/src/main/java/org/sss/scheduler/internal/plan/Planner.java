@@ -88,11 +88,26 @@ public final class Planner {
      */
     public Plan plan(Instant now, List<PlanNode> nodes, List<RunningJob> running, List<QueuedJob> queued,
                      List<Reservation> reservations, boolean explain) {
+        return plan(now, nodes, running, queued, reservations, explain, StartGate.NONE);
+    }
+
+    /**
+     * @param now          the pass's time
+     * @param nodes        every node, usable or not
+     * @param running      the jobs holding nodes
+     * @param queued       the jobs that may start (queued, not held, dependencies met), in any order
+     * @param reservations the advance reservations
+     * @param explain      as {@link #plan(Instant, List, List, List, List, boolean)}
+     * @param gate         a limit on jobs of a kind at once: a job whose kind is full waits in no one's way
+     * @return what to start now, and (when explaining) why the others wait
+     */
+    public Plan plan(Instant now, List<PlanNode> nodes, List<RunningJob> running, List<QueuedJob> queued,
+                     List<Reservation> reservations, boolean explain, StartGate gate) {
         PlanState state = new PlanState(now, nodes, running, reservations);
         List<QueuedJob> order = new ArrayList<>(queued);
         order.sort(policy == SchedulingPolicy.FIRST_FIT ? SUBMISSION : ORDER);
         if (policy == SchedulingPolicy.FIRST_FIT) {
-            return firstFit(state, order, now, explain);
+            return firstFit(state, order, now, explain, gate);
         }
         List<Plan.Start> starts = new ArrayList<>();
         Map<String, Plan.Waiting> waiting = new LinkedHashMap<>();
@@ -101,7 +116,7 @@ public final class Planner {
             if (!explain && state.freeCount == 0) {
                 break;
             }
-            if (!fitsAtAll(state, job, waiting)) {
+            if (!mayStart(gate, job, waiting, explain) || !fitsAtAll(state, job, waiting)) {
                 continue;
             }
             Instant end = job.endIfStartedAt(now);
@@ -118,6 +133,7 @@ public final class Planner {
             if (chosen != null) {
                 state.take(chosen, end);
                 starts.add(new Plan.Start(job.id(), names(state, chosen), head != null));
+                gate.started(job);
                 continue;
             }
             if (head == null) {
@@ -145,7 +161,8 @@ public final class Planner {
     }
 
     /** First-fit: each job in submission order on the first nodes free now, until one cannot start. */
-    private static Plan firstFit(PlanState state, List<QueuedJob> order, Instant now, boolean explain) {
+    private static Plan firstFit(PlanState state, List<QueuedJob> order, Instant now, boolean explain,
+                                 StartGate gate) {
         List<Plan.Start> starts = new ArrayList<>();
         Map<String, Plan.Waiting> waiting = new LinkedHashMap<>();
         QueuedJob first = null;
@@ -157,7 +174,7 @@ public final class Planner {
                 waiting.put(job.id(), new Plan.Waiting("first-fit: behind job " + first.id()));
                 continue;
             }
-            if (!fitsAtAll(state, job, waiting)) {
+            if (!mayStart(gate, job, waiting, explain) || !fitsAtAll(state, job, waiting)) {
                 continue;
             }
             Instant end = job.endIfStartedAt(now);
@@ -165,6 +182,7 @@ public final class Planner {
             if (chosen != null) {
                 state.take(chosen, end);
                 starts.add(new Plan.Start(job.id(), names(state, chosen), false));
+                gate.started(job);
             } else if (freeFitting(state, job) >= job.nodes() || job.confined()) {
                 // Free nodes enough, but reservations keep it off some: it waits without stopping the jobs behind
                 // it (the reservation's own users among them), or the cluster would idle until the window passed;
@@ -180,6 +198,15 @@ public final class Planner {
             }
         }
         return new Plan(starts, waiting);
+    }
+
+    /** @return whether the gate lets the job start in this pass; if not, says why it waits (when explaining) */
+    private static boolean mayStart(StartGate gate, QueuedJob job, Map<String, Plan.Waiting> waiting, boolean explain) {
+        String full = gate.full(job);
+        if (full != null && explain) {
+            waiting.put(job.id(), new Plan.Waiting(full));
+        }
+        return full == null;
     }
 
     /**

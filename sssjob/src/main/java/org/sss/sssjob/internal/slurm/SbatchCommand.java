@@ -55,6 +55,7 @@ public final class SbatchCommand {
             new LongOptions.Spec("signal", '\0', true),
             new LongOptions.Spec("constraint", 'C', true),
             new LongOptions.Spec("reservation", '\0', true),
+            new LongOptions.Spec("qos", 'q', true),
             new LongOptions.Spec("gres", '\0', true),
             new LongOptions.Spec("gpus-per-node", '\0', true),
             new LongOptions.Spec("gpus", 'G', true),

@@ -26,7 +26,7 @@ final class ScontrolJob {
                     job.get("array-limit").isEmpty() ? "" : "ArrayTaskThrottle=" + job.get("array-limit"));
         }
         line(out, "   ", "UserId=" + job.get("user"), "Account=" + orNull(job.get("account")));
-        line(out, "   ", "Priority=" + orZero(job.get("priority")));
+        line(out, "   ", "Priority=" + orZero(job.get("priority")), "QOS=" + orNull(job.get("qos")));
         String depend = job.get("depend");
         line(out, "   ", "JobState=" + SlurmJobs.state(job), "Reason=" + SlurmJobs.reason(job),
                 "Dependency=" + (depend.isEmpty() ? "(null)" : depend));

@@ -55,7 +55,7 @@ public final class SinfoCommand {
         List<Map<String, String>> nodes;
         try (JobsClient client = new JobsClient(QueueManagerSocket.locate(LongOptions.last(parsed, "socket")
                 .orElse(null), invocation.environment()))) {
-            queues = client.call(Requests.queues(), "queues");
+            queues = client.call(Requests.queues(), "queues", "queue");
             nodes = client.call(Requests.nodeUsage(), "node-usage");
         }
         boolean header = LongOptions.last(parsed, "noheader").isEmpty();

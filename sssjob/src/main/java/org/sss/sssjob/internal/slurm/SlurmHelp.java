@@ -60,6 +60,9 @@ final class SlurmHelp {
                       --reservation=NAME      run in that advance reservation (sssadmin res list): on its
                                               nodes, inside its window, for its users (squeue's reason while
                                               it has not begun: Reservation)
+                  -q, --qos=NAME              the job's quality of service, one the queue manager's <qos>
+                                              elements configure (sssjob queues lists them): its priority
+                                              and limits (default: the one marked default, if any)
                       --signal=[B:]SIG[@SECS] send SIG (USR1, 10, ...) SECS (default 60) before the time limit:
                                               to the script and all it started, or with B: to its shell alone
                   -A, --account=NAME          account to charge
@@ -107,10 +110,10 @@ final class SlurmHelp {
                                           %N node list  %C cpus  %V submit time  %S start time  %r reason
                                           %a account  %A array job id  %n nodes required (-w)
                                           %x nodes excluded (-x)  %f features (-C)  %b GPUs per node
-                                          %v reservation  %% percent
+                                          %v reservation  %q QOS  %% percent
                                           default "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R"
                 Reasons: (None), (Resources), (Dependency), (JobHeldUser), (JobArrayTaskLimit), (BeginTime),
-                (ReqNodeNotAvail), (Reservation).
+                (ReqNodeNotAvail), (Reservation), (QOSMaxJobsPerUserLimit).
                 """ + EXIT;
     }
 

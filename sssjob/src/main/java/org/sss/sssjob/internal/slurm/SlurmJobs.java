@@ -108,7 +108,8 @@ final class SlurmJobs {
      *     JobArrayTaskLimit (an element of an array
      *     whose limit of elements at once is reached: the scheduler's note says "array limit"), ReqNodeNotAvail (a node
      *     it requires cannot be used: "required node ... is not available"), Reservation (the reservation it runs in
-     *     has not begun, or does not hold it: "reservation res1 ..."), Resources, None; or
+     *     has not begun, or does not hold it: "reservation res1 ..."), QOSMaxJobsPerUserLimit (its QOS's most jobs of
+     *     one user at once are running: "QOS normal: ..."), Resources, None; or
      *     for a job that is not pending, None
      */
     static String reason(Job job) {
@@ -132,6 +133,9 @@ final class SlurmJobs {
         }
         if (!job.get("reservation").isEmpty() && job.get("reason").startsWith("reservation " + job.get("reservation") + " ")) {
             return "Reservation";
+        }
+        if (!job.get("qos").isEmpty() && job.get("reason").startsWith("QOS " + job.get("qos") + ": ")) {
+            return "QOSMaxJobsPerUserLimit";
         }
         return job.get("reason").isEmpty() ? "None" : "Resources";
     }

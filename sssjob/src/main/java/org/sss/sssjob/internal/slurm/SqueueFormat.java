@@ -10,12 +10,12 @@ import org.sss.sssjob.internal.Job;
  * nodes, {@code %R} node list or (reason), {@code %P} partition, {@code %N} node list, {@code %C} cpus, {@code %V}
  * submit time, {@code %S} start time, {@code %r} reason, {@code %a} account, {@code %A} array job id (the job's own
  * for a job not in an array), {@code %n} nodes required, {@code %x} nodes excluded, {@code %f} features, {@code %b} GPUs per node,
- * {@code %v} reservation.
+ * {@code %v} reservation, {@code %q} quality of service.
  */
 final class SqueueFormat {
     /** squeue's default format. */
     static final String DEFAULT = "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R";
-    private static final String FIELDS = "ijutTMlDRPNCVSraAnxfbv";
+    private static final String FIELDS = "ijutTMlDRPNCVSraAnxfbvq";
     private final PercentFormat format;
 
     private SqueueFormat(PercentFormat format) {
@@ -69,6 +69,7 @@ final class SqueueFormat {
             case 'f' -> "FEATURES";
             case 'b' -> "TRES_PER_NODE";
             case 'v' -> "RESERVATION";
+            case 'q' -> "QOS";
             default -> throw new IllegalStateException("no title for %" + field);
         };
     }
@@ -98,6 +99,7 @@ final class SqueueFormat {
             case 'b' -> job.get("gpus").isEmpty() ? "N/A" : "gres/gpu:" + job.get("gpus");
             case 'f' -> SlurmJobs.features(job);
             case 'v' -> job.get("reservation").isEmpty() ? "(null)" : job.get("reservation");
+            case 'q' -> job.get("qos").isEmpty() ? "(null)" : job.get("qos");
             default -> throw new IllegalStateException("no value for %" + field);
         };
     }

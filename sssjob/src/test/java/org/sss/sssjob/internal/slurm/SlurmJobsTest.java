@@ -104,4 +104,14 @@ class SlurmJobsTest {
                 "reason", "reservation res1 starts at 2030-01-01T08:00:00Z"));
         assertThat(SlurmJobs.reason(other)).as("not its reservation").isEqualTo("Resources");
     }
+
+    @Test
+    void aJobHeldBackByItsQosWaitsAsQosMaxJobsPerUserLimit() {
+        Job held = new Job(java.util.Map.of("id", "3", "state", "queued", "qos", "debug",
+                "reason", "QOS debug: at most 1 job of alice at once (max-jobs-per-user)"));
+        assertThat(SlurmJobs.reason(held)).isEqualTo("QOSMaxJobsPerUserLimit");
+        Job other = new Job(java.util.Map.of("id", "4", "state", "queued", "qos", "normal",
+                "reason", "QOS debug: at most 1 job of alice at once (max-jobs-per-user)"));
+        assertThat(SlurmJobs.reason(other)).as("not its QOS").isEqualTo("Resources");
+    }
 }
