@@ -475,6 +475,24 @@ check "squeue -o with widths: %.10i right-justified, %5j padded" test "$(as "$AL
 check "squeue as bob shows none of alice's jobs" test -z "$(as "$BOB" "$B/squeue" -h)"
 check "sinfo: with jobs running, some nodes are mix or alloc" test -n "$(as "$ALICE" "$B/sinfo" -h -p batch | grep -E ' (mix|alloc) ')"
 
+# scontrol update: a pending job's fields, checked as sbatch's options; a running job's are fixed.
+UPD="$(as "$ALICE" "$B/sbatch" --parsable --hold -J upd -p short --wrap='true')"
+as "$ALICE" "$B/scontrol" update JobId="$UPD" TimeLimit=0:30 JobName=renamed qos=debug Requeue=0; status=$?
+check "scontrol update JobId TimeLimit JobName QOS Requeue: exit 0, each changed" \
+  test "$status" -eq 0 -a "$(as "$ALICE" "$B/squeue" -h -j "$UPD" -o '%j %l %q')" = "renamed 0:30 debug" \
+  -a -n "$(as "$ALICE" "$B/scontrol" show job "$UPD" | grep 'Requeue=0')"
+err="$(as "$ALICE" "$B/scontrol" update JobId="$UPD" TimeLimit=5 2>&1)"; status=$?
+check "scontrol update TimeLimit over the partition's: exit 2, saying so" \
+  test "$status" -eq 2 -a "$err" = "scontrol: error: job $UPD: --time=00:05:00: queue short allows at most 00:01:00"
+err="$(as "$ALICE" "$B/scontrol" update JobId="$UPD" NumNodes=2 2>&1)"; status=$?
+check "scontrol update NumNodes: exit 2, naming the key" test "$status" -eq 2 -a -n "$(grep 'NumNodes cannot be updated here' <<<"$err")"
+wait_until 10 'grep -q started "$A/long.out" 2>/dev/null'
+err="$(as "$ALICE" "$B/scontrol" update JobId="$LONG" TimeLimit=10 2>&1)"; status=$?
+check "scontrol update of a running job: exit 1, no longer pending" test "$status" -eq 1 -a -n "$(grep 'no longer pending' <<<"$err")"
+err="$(as "$BOB" "$B/scontrol" update JobId="$UPD" TimeLimit=0:20 2>&1)"; status=$?
+check "scontrol update of another's job: exit 1, Invalid job id" test "$status" -eq 1 -a -n "$(grep 'Invalid job id' <<<"$err")"
+as "$ALICE" "$B/scancel" "$UPD"
+
 wait_until 10 'grep -q started "$A/long.out" 2>/dev/null'
 as "$ALICE" "$B/scancel" -s USR1 "$LONG"; status=$?
 check "scancel -s USR1: exit 0" test "$status" -eq 0

@@ -71,16 +71,17 @@ final class QosChoice {
     /**
      * @param qos      the quality of service a qalter gives a job, or null
      * @param walltime the job's walltime, which the qalter does not change (seconds, 0 for none)
+     * @param sbatch   whether the refusal names sbatch's options
      * @return the walltime: as it was, or the QOS's longest for a job without one
      * @throws SssException {@code bad-value} when it is longer than the QOS allows
      */
-    static long keptWalltime(Qos qos, long walltime) throws SssException {
+    static long keptWalltime(Qos qos, long walltime, boolean sbatch) throws SssException {
         if (qos != null && qos.maxWalltime() > 0 && walltime > qos.maxWalltime()) {
-            throw SssException.badValue(option(qos.name(), false) + ": the job's walltime of " + Walltime.format(walltime)
+            throw SssException.badValue(option(qos.name(), sbatch) + ": the job's walltime of " + Walltime.format(walltime)
                     + " is longer than the QOS allows (" + Walltime.format(qos.maxWalltime())
-                    + "); give a shorter -l walltime with it");
+                    + "); give a shorter " + (sbatch ? "--time" : "-l walltime") + " with it");
         }
-        return walltime(qos, walltime, false, false);
+        return walltime(qos, walltime, false, sbatch);
     }
 
     /**

@@ -19,6 +19,8 @@ import org.sss.queuemanager.internal.pbs.NodeShape;
 import org.sss.queuemanager.internal.pbs.PbsException;
 import org.sss.queuemanager.internal.pbs.PbsParser;
 import org.sss.queuemanager.internal.pbs.Walltime;
+import org.sss.queuemanager.internal.slurm.SlurmParseException;
+import org.sss.queuemanager.internal.slurm.SlurmParser;
 import org.sss.schema.JobEnvType;
 import org.sss.schema.JobSubmit;
 
@@ -155,32 +157,56 @@ public final class Submissions {
         if (fixed != null) {
             throw SssException.badValue(fixed + ": qalter cannot change it; it is fixed when the job is submitted");
         }
+        return modified(job, change, false);
+    }
+
+    /**
+     * Checks sbatch-style options (scontrol update's, in their long form) against a waiting job and applies them.
+     *
+     * @param job     the job, queued or held
+     * @param options the options: only those a waiting job may change ({@link SlurmParser#update})
+     * @return the job's new request
+     * @throws SssException {@code bad-value} naming the option
+     */
+    public Job.JobSpec modifiedSlurm(Job job, List<String> options) throws SssException {
+        try {
+            return modified(job, SlurmParser.update(options), true);
+        } catch (SlurmParseException e) {
+            throw SssException.badValue(e.getMessage());
+        }
+    }
+
+    /** Applies a change to a waiting job's request, checked as a submission is; refusals name qsub's or sbatch's options. */
+    private Job.JobSpec modified(Job job, JobRequest change, boolean sbatch) throws SssException {
         Job.JobSpec old = job.spec();
-        QueueManagerSettings.Queue queue = queue(change.queue().orElse(old.queue()), old.user(), false);
+        QueueManagerSettings.Queue queue = queue(change.queue().orElse(old.queue()), old.user(), sbatch);
         NodeShape shape = change.nodes().orElse(new NodeShape(old.nodes(), old.ppn(), old.nodeChoice().required(),
                 old.nodeChoice().features(), old.nodeChoice().gpus()));
-        checkShape(shape, queue, false);
-        QueueManagerSettings.Qos qos = change.qos().isPresent() ? qosChoice.of(change.qos(), old.user(), false)
+        checkShape(shape, queue, sbatch);
+        QueueManagerSettings.Qos qos = change.qos().isPresent() ? qosChoice.of(change.qos(), old.user(), sbatch)
                 : old.qos() == null ? null : settings.qos(old.qos()).orElse(null); // one no longer configured: no limits
-        QosChoice.checkNodes(qos, shape.nodes(), shapeWords(shape, false));
+        QosChoice.checkNodes(qos, shape.nodes(), shapeWords(shape, sbatch));
         NodeChoice nodeChoice = change.nodes().isEmpty() && change.excludedNodes().isEmpty() ? old.nodeChoice()
-                : nodeChoices.checked(shape, change.excludedNodes().orElse(old.nodeChoice().excluded()), false);
-        long walltime = walltime(queue, change.walltime().orElse(old.walltime()), false);
+                : nodeChoices.checked(shape, change.excludedNodes().orElse(old.nodeChoice().excluded()), sbatch);
+        long walltime = walltime(queue, change.walltime().orElse(old.walltime()), sbatch);
         if (change.walltime().filter(asked -> asked > 0).isPresent()) {
-            walltime = QosChoice.walltime(qos, walltime, true, false);
+            walltime = QosChoice.walltime(qos, walltime, true, sbatch);
         } else if (change.walltime().isPresent() || change.qos().isPresent()) {
             // -l walltime=0 (none) or the queue's default walltime is cut to the QOS's; a walltime asked for before
             // is kept, or refused when over the QOS's longest
-            boolean defaulted = change.walltime().isPresent() || walltime == walltime(queue, queue.defaultWalltime(), false);
-            walltime = defaulted ? QosChoice.walltime(qos, walltime, false, false) : QosChoice.keptWalltime(qos, walltime);
+            boolean defaulted = change.walltime().isPresent()
+                    || walltime == walltime(queue, queue.defaultWalltime(), sbatch);
+            walltime = defaulted ? QosChoice.walltime(qos, walltime, false, sbatch)
+                    : QosChoice.keptWalltime(qos, walltime, sbatch);
         }
         String reservation = change.reservation().isEmpty() ? old.reservation()
                 : change.reservation().get().isEmpty() ? null : change.reservation().get(); // advres= takes it out
-        String depend = change.dependencies().isEmpty() ? old.depend() : depend(change.dependencies(), false);
+        String depend = change.dependencies().isEmpty() ? old.depend() : depend(change.dependencies(), sbatch);
         String name = change.name().orElse(old.name());
         long cycle = Dependencies.cycleThrough(table, depend, job.sequence(), old.user(), name);
         if (cycle >= 0) {
-            throw SssException.badValue((change.dependencies().isEmpty() ? "-N " + name : "-W depend=" + depend)
+            throw SssException.badValue((change.dependencies().isEmpty() ? (sbatch ? "--job-name=" : "-N ") + name
+                    : (sbatch ? "--dependency=" : "-W depend=") + depend)
                     + ": job " + job.sequence() + " would wait for itself"
                     + (cycle == job.sequence() ? "" : " (job " + cycle + " waits for it)"));
         }

@@ -170,8 +170,21 @@ public final class Requests {
      * @return a {@code job-modify}
      */
     public static byte[] modify(List<String> ids, List<String> options) {
+        return modify(ids, options, "pbs");
+    }
+
+    /**
+     * @param ids     the jobs
+     * @param options the options, one token each: qalter's ({@code pbs}), or sbatch's long forms ({@code slurm})
+     * @param dialect {@code pbs} or {@code slurm}
+     * @return a {@code job-modify}
+     */
+    public static byte[] modify(List<String> ids, List<String> options, String dialect) {
         return write(w -> {
             w.writeStartElement("job-modify");
+            if (!dialect.equals("pbs")) {
+                w.writeAttribute("dialect", dialect);
+            }
             jobRestrictions(w, ids, null);
             for (String option : options) {
                 w.writeStartElement("option");

@@ -82,6 +82,18 @@ enum SlurmOption {
         return this == NICE || this == EXCLUSIVE;
     }
 
+    /**
+     * @return whether a waiting job's update (scontrol update) may give it: what the queue manager's job-modify
+     *     applies, not the job's shape, files, environment or array, fixed at submission
+     */
+    boolean changeable() {
+        return switch (this) {
+            case TIME, JOB_NAME, PARTITION, DEPENDENCY, ACCOUNT, BEGIN, EXCLUDE, RESERVATION, QOS, MAIL_TYPE, MAIL_USER,
+                 NICE, REQUEUE, NO_REQUEUE -> true;
+            default -> false;
+        };
+    }
+
     /** @return whether only the sbatch command acts on it (a directive giving it is refused) */
     boolean commandOnly() {
         return this == WRAP || this == PARSABLE || this == WAIT;

@@ -134,6 +134,9 @@ final class SlurmOptionReader {
         if (option.commandOnly() && !source.isCommandLine()) {
             throw source.bad(typed, "give it on the sbatch command line, not in the script");
         }
+        if (source.isUpdate() && !option.changeable()) {
+            throw source.bad(typed, "cannot be changed once the job is submitted");
+        }
         try {
             switch (option) {
                 case NODES -> nodes = nodeCount(value);

@@ -3,6 +3,7 @@ package org.sss.queuemanager.internal.slurm;
 import java.util.List;
 import java.util.Map;
 import org.sss.queuemanager.internal.pbs.BadValueException;
+import org.sss.queuemanager.internal.pbs.JobRequest;
 import org.sss.queuemanager.internal.pbs.PbsException;
 import org.sss.queuemanager.internal.pbs.ScriptScanner;
 import org.sss.queuemanager.internal.pbs.ShellWords;
@@ -57,5 +58,18 @@ public final class SlurmParser {
         }
         reader.read(options, SlurmSource.commandLine());
         return reader.request();
+    }
+
+    /**
+     * @param options sbatch options changing a waiting job (scontrol update): only those a waiting job may change
+     *                (time, job-name, partition, qos, dependency, begin, exclude, reservation, account, nice,
+     *                mail-type, mail-user, requeue, no-requeue)
+     * @return what they ask for, nothing else set
+     * @throws SlurmParseException for the first bad option, or one that cannot be changed once submitted
+     */
+    public static JobRequest update(List<String> options) throws SlurmParseException {
+        SlurmOptionReader reader = new SlurmOptionReader(Map.of());
+        reader.read(options, SlurmSource.update());
+        return reader.request().base();
     }
 }

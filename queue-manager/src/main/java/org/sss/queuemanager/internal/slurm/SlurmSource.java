@@ -11,18 +11,30 @@ import org.sss.queuemanager.internal.pbs.Source;
 final class SlurmSource {
     private final String script;
     private final int line;
+    private final boolean update;
 
-    private SlurmSource(String script, int line) {
+    private SlurmSource(String script, int line, boolean update) {
         this.script = script;
         this.line = line;
+        this.update = update;
     }
 
     static SlurmSource commandLine() {
-        return new SlurmSource(null, 0);
+        return new SlurmSource(null, 0, false);
     }
 
     static SlurmSource directive(String script, int line) {
-        return new SlurmSource(script, line);
+        return new SlurmSource(script, line, false);
+    }
+
+    /** @return options changing a waiting job (scontrol update), read as the command line's */
+    static SlurmSource update() {
+        return new SlurmSource(null, 0, true);
+    }
+
+    /** @return whether the options change a waiting job rather than submit one */
+    boolean isUpdate() {
+        return update;
     }
 
     /** @return whether this is the command line (not a script line) */

@@ -18,7 +18,7 @@ import org.sss.sssjob.internal.Requests;
  * {@code Key=Value} listing of the jobs the caller may see (every such job without an ID; {@code -o}: each on one
  * line; {@code -d} is taken); {@code hold}, {@code release} and {@code requeue ID...} act on jobs as qhold, qrls and
  * {@code sssjob requeue} do, on those of an array's elements that are waiting (hold), held (release) or running
- * (requeue). Anything else
+ * (requeue); {@code update JobId=ID KEY=VALUE...} changes waiting jobs ({@link ScontrolUpdate}). Anything else
  * is refused by name, exit 2. Ids are Slurm's ({@code 17}: the job or every element of array 17; {@code 17_3}).
  */
 public final class ScontrolCommand {
@@ -57,8 +57,9 @@ public final class ScontrolCommand {
             case "hold" -> act(invocation, rest, "job-hold", socket);
             case "release" -> act(invocation, rest, "job-release", socket);
             case "requeue" -> act(invocation, rest, "job-requeue", socket);
+            case "update" -> ScontrolUpdate.run(invocation, rest, socket);
             default -> throw CliException.usage("unsupported command " + words.getFirst()
-                    + " (show hostnames|hostlist|job, hold, release, requeue)");
+                    + " (show hostnames|hostlist|job, hold, release, requeue, update)");
         };
     }
 

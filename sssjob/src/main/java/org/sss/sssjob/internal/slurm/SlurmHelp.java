@@ -147,6 +147,7 @@ final class SlurmHelp {
         return """
                 usage: scontrol show hostnames [LIST] | show hostlist NAME[,NAME...] | show job [ID]
                        scontrol hold|release|requeue ID[,ID...] ...
+                       scontrol update JobId=ID[,ID...] KEY=VALUE...
 
                 The parts of Slurm's control command that users and job scripts call:
                   show hostnames [LIST]   a host list's names, one a line: node[1-3],login1 gives node1, node2,
@@ -157,6 +158,12 @@ final class SlurmHelp {
                                           (-o, --oneliner: each job on one line; -d is taken)
                   hold ID, release ID     hold a pending job, release a held one (qhold, qrls)
                   requeue ID              put a running job back in the queue (sssjob requeue)
+                  update JobId=ID KEY=VALUE...
+                                          change pending jobs, checked as sbatch's options are: TimeLimit
+                                          (--time), Partition, QOS, JobName (Name), Nice, Dependency,
+                                          StartTime (--begin), ExcNodeList (--exclude), Reservation, Account,
+                                          MailType, MailUser, Requeue=0|1. Other keys are refused; a running
+                                          job's are fixed
                 ID: 17 (the job, or every element of array 17) or 17_3. Other scontrol commands are refused.
                 """ + EXIT;
     }

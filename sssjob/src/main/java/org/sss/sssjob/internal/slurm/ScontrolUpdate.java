@@ -1,0 +1,124 @@
+package org.sss.sssjob.internal.slurm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.sss.sssjob.internal.CliException;
+import org.sss.sssjob.internal.ExitStatus;
+import org.sss.sssjob.internal.Invocation;
+import org.sss.sssjob.internal.Job;
+import org.sss.sssjob.internal.JobsClient;
+import org.sss.sssjob.internal.QueueManagerSocket;
+import org.sss.sssjob.internal.Requests;
+
+/**
+ * {@code scontrol update JobId=ID[,ID...] KEY=VALUE...}: changes pending jobs, each key as the sbatch option it
+ * corresponds to ({@code TimeLimit=30} is {@code --time=30}), which the queue manager checks as it checks a
+ * submission's ({@code job-modify} in the Slurm dialect). Keys are case-insensitive, as Slurm's. A key this suite
+ * cannot change (a job's shape, files or environment, fixed when it is submitted) is refused by name, exit 2; a job
+ * that is not pending, or a refusal, is an error for that job (exit 1), the others are still changed. Stateless.
+ */
+final class ScontrolUpdate {
+    /** scontrol's keys, lowercased, and the sbatch option each is. */
+    private static final Map<String, String> KEYS = Map.ofEntries(
+            Map.entry("timelimit", "--time"), Map.entry("partition", "--partition"), Map.entry("qos", "--qos"),
+            Map.entry("jobname", "--job-name"), Map.entry("name", "--job-name"), Map.entry("nice", "--nice"),
+            Map.entry("dependency", "--dependency"), Map.entry("starttime", "--begin"),
+            Map.entry("excnodelist", "--exclude"), Map.entry("reservation", "--reservation"),
+            Map.entry("account", "--account"), Map.entry("mailtype", "--mail-type"),
+            Map.entry("mailuser", "--mail-user"));
+    private static final String TAKEN = "TimeLimit, Partition, QOS, JobName, Nice, Dependency, StartTime, ExcNodeList,"
+            + " Reservation, Account, MailType, MailUser, Requeue";
+
+    private ScontrolUpdate() {
+    }
+
+    /**
+     * @param invocation the process
+     * @param words      the words after {@code update}
+     * @param socket     the queue manager's socket, or null
+     * @return the exit status
+     * @throws CliException for bad arguments (2) or an unreachable queue manager (3)
+     */
+    static int run(Invocation invocation, List<String> words, String socket) throws CliException {
+        List<String> ids = new ArrayList<>();
+        List<String> options = new ArrayList<>();
+        for (String word : words) {
+            int equals = word.indexOf('=');
+            if (equals <= 0) {
+                throw CliException.usage("update: expected KEY=VALUE, not " + word + " (JobId=ID TimeLimit=30 ...)");
+            }
+            String key = word.substring(0, equals).toLowerCase(Locale.ROOT);
+            String value = word.substring(equals + 1);
+            switch (key) {
+                case "jobid" -> {
+                    for (String id : value.split(",")) {
+                        ids.add(SlurmJobs.checkedId(id));
+                    }
+                }
+                case "requeue" -> options.add(switch (value) {
+                    case "0" -> "--no-requeue";
+                    case "1" -> "--requeue";
+                    default -> throw CliException.usage("update: Requeue=" + value + ": expected 0 or 1");
+                });
+                case "timelimit" -> {
+                    if (value.startsWith("+") || value.startsWith("-")) {
+                        throw CliException.usage("update: TimeLimit=" + value + ": a limit relative to the job's"
+                                + " is not taken here; give the whole limit");
+                    }
+                    options.add("--time=" + value);
+                }
+                default -> {
+                    String option = KEYS.get(key);
+                    if (option == null) {
+                        throw CliException.usage("update: " + word.substring(0, equals) + " cannot be updated here ("
+                                + TAKEN + " can)");
+                    }
+                    options.add(option + "=" + value);
+                }
+            }
+        }
+        if (ids.isEmpty()) {
+            throw CliException.usage("update: which job? (JobId=ID)");
+        }
+        if (options.isEmpty()) {
+            throw CliException.usage("update: nothing to change (" + TAKEN + ")");
+        }
+        return update(invocation, ids, options, socket);
+    }
+
+    private static int update(Invocation invocation, List<String> ids, List<String> options, String socket)
+            throws CliException {
+        int status = ExitStatus.OK;
+        try (JobsClient client = new JobsClient(QueueManagerSocket.locate(socket, invocation.environment()))) {
+            List<Job> all = client.allJobs(after -> Requests.jobQueryPage(List.of("*"), null, after));
+            for (String id : ids) {
+                List<Job> named = all.stream().filter(job -> SlurmJobs.matchesId(job, id)).toList();
+                if (named.isEmpty()) {
+                    invocation.err().println("Invalid job id specified for job " + id);
+                    status = ExitStatus.REFUSED;
+                    continue;
+                }
+                List<Job> pending = named.stream().filter(job -> job.state().equals("queued")
+                        || job.state().equals("held")).toList();
+                if (pending.isEmpty()) {
+                    invocation.err().println(invocation.program() + ": error: job " + id
+                            + ": Job is no longer pending execution; only a pending job's fields are changed here");
+                    status = ExitStatus.REFUSED;
+                    continue;
+                }
+                try {
+                    client.jobs(Requests.modify(pending.stream().map(Job::id).toList(), options, "slurm"));
+                } catch (CliException e) {
+                    if (e.status() == ExitStatus.UNREACHABLE) {
+                        throw e;
+                    }
+                    invocation.err().println(invocation.program() + ": error: job " + id + ": " + e.getMessage());
+                    status = Math.max(status, e.status());
+                }
+            }
+        }
+        return status;
+    }
+}
