@@ -473,6 +473,24 @@ check "squeue -u alice -o: fields as asked" test "$(as "$ALICE" "$B/squeue" -h -
 check "squeue --me -p short: the held job" test "$(as "$ALICE" "$B/squeue" --me -h -p short -o %i)" = "$HELD"
 check "squeue -o with widths: %.10i right-justified, %5j padded" test "$(as "$ALICE" "$B/squeue" -h -j "$LONG" -o '%.10i|%5j|')" = "$(printf '%10s' "$LONG")|long |"
 check "squeue as bob shows none of alice's jobs" test -z "$(as "$BOB" "$B/squeue" -h)"
+LONGNODE="$(as "$ALICE" "$B/squeue" -h -j "$LONG" -o %N)"
+check "squeue -n NAME, -w NODE, -A ACCOUNT: the jobs so named, on that node, of that account" \
+  test "$(as "$ALICE" "$B/squeue" -h -n held,nosuch -o %i)" = "$HELD" \
+  -a -n "$(as "$ALICE" "$B/squeue" -h -w "$LONGNODE" -o %i | grep -x "$LONG")" \
+  -a -z "$(as "$ALICE" "$B/squeue" -h -w "$LONGNODE" -o %i | grep -x "$HELD")" \
+  -a -z "$(as "$ALICE" "$B/squeue" -h -A nosuch)"
+out="$(as "$ALICE" "$B/squeue" -l -j "$LONG")"
+check "squeue -l: the time, then Slurm's long header and STATE" \
+  test "$(wc -l <<<"$out")" -eq 3 -a -n "$(head -1 <<<"$out" | grep -E '^[A-Z][a-z]{2} [A-Z][a-z]{2} [0-9]{2} [0-9:]{8} [0-9]{4}$')" \
+  -a "$(sed -n 2p <<<"$out" | tr -s ' ' | sed 's/^ //')" = "JOBID PARTITION NAME USER STATE TIME TIME_LIMI NODES NODELIST(REASON)" \
+  -a -n "$(tail -1 <<<"$out" | grep -E " RUNNING ")"
+check "squeue --start: pending jobs only, with START_TIME" \
+  test "$(as "$ALICE" "$B/squeue" --start | head -1 | tr -s ' ' | sed 's/^ //')" = "JOBID PARTITION NAME USER ST START_TIME NODES NODELIST(REASON)" \
+  -a -n "$(as "$ALICE" "$B/squeue" --start -h -o %i | grep -x "$HELD")" -a -z "$(as "$ALICE" "$B/squeue" --start -h -o %i | grep -x "$LONG")"
+check "squeue -O JobID:12,Name:.6,State: fields padded as asked" \
+  test "$(as "$ALICE" "$B/squeue" -h -j "$HELD" -O JobID:12,Name:.6,State)" = "$(printf '%-12s%6s%s' "$HELD" held PENDING)"
+err="$(as "$ALICE" "$B/squeue" -O JobID,Bogus 2>&1)"; status=$?
+check "squeue -O with an unknown field: exit 2, naming it" test "$status" -eq 2 -a -n "$(grep 'field Bogus is not supported' <<<"$err")"
 check "sinfo: with jobs running, some nodes are mix or alloc" test -n "$(as "$ALICE" "$B/sinfo" -h -p batch | grep -E ' (mix|alloc) ')"
 
 # scontrol update: a pending job's fields, checked as sbatch's options; a running job's are fixed.

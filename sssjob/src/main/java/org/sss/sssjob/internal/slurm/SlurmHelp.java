@@ -91,8 +91,9 @@ final class SlurmHelp {
 
     static String squeue() {
         return """
-                usage: squeue [-u USER[,...]] [-j ID[,...]] [-t STATE[,...]] [-p PARTITION[,...]] [--me]
-                              [-h] [-o FORMAT] [--socket PATH]
+                usage: squeue [-u USER[,...]] [-j ID[,...]] [-t STATE[,...]] [-p PARTITION[,...]] [-n NAME[,...]]
+                              [-q QOS[,...]] [-A ACCOUNT[,...]] [-w NODELIST] [--me] [-h]
+                              [-o FORMAT | -O FIELDS | -l | --start] [--socket PATH]
 
                 The queue manager's jobs, one line each; array elements as ID_INDEX. A user sees their own jobs.
                 Default: pending, running and completing jobs, as
@@ -102,12 +103,25 @@ final class SlurmHelp {
                   -t, --states=LIST       PD (PENDING), R (RUNNING), CG (COMPLETING), CD (COMPLETED),
                                           CA (CANCELLED), F (FAILED), TO (TIMEOUT), or all
                   -p, --partition=LIST    jobs in these partitions (queues)
+                  -n, --name=LIST         jobs with these names
+                  -q, --qos=LIST          jobs in these qualities of service
+                  -A, --account=LIST      jobs charged to these accounts
+                  -w, --nodelist=LIST     jobs on any of these nodes (node[1-3],node7)
                       --me                your own jobs
+                  -l, --long              the time, then "%.18i %.9P %.8j %.8u %.8T %.10M %.9l %.6D %R"
+                      --start             pending jobs with their expected start times (%S), earliest first
+                  -O, --Format=FIELDS     NAME[:[.]WIDTH],... (width 20 unless given): JobID, ArrayJobID, Name,
+                                          UserName, State, StateCompact, TimeUsed, TimeLimit, NumNodes,
+                                          NumCPUs, NodeList, ReasonList, Reason, Partition, SubmitTime,
+                                          StartTime, Account, QOS, Reservation, Feature, ReqNodes, ExcNodes,
+                                          tres-per-node
+                  -r, --array, -a, --all  taken: every array element has a line; no partition is hidden
                   -h, --noheader          no header line
                   -o, --format=FORMAT     %[.][WIDTH]FIELD items (. right-justifies; WIDTH pads and cuts):
                                           %i id  %j name  %u user  %t state code  %T state  %M time used
                                           %l time limit  %D nodes  %R nodes or (reason)  %P partition
-                                          %N node list  %C cpus  %V submit time  %S start time  %r reason
+                                          %N node list  %C cpus  %V submit time  %S start time (pending:
+                                          expected)  %r reason
                                           %a account  %A array job id  %n nodes required (-w)
                                           %x nodes excluded (-x)  %f features (-C)  %b GPUs per node
                                           %v reservation  %q QOS  %% percent

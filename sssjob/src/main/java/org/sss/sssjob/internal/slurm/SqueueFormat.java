@@ -8,7 +8,7 @@ import org.sss.sssjob.internal.Job;
  * squeue's {@code -o/--format} ({@link PercentFormat}). Fields: {@code %i} id, {@code %j} name,
  * {@code %u} user, {@code %t} state code, {@code %T} state, {@code %M} time used, {@code %l} time limit, {@code %D}
  * nodes, {@code %R} node list or (reason), {@code %P} partition, {@code %N} node list, {@code %C} cpus, {@code %V}
- * submit time, {@code %S} start time, {@code %r} reason, {@code %a} account, {@code %A} array job id (the job's own
+ * submit time, {@code %S} start time (a pending job's expected one, when the scheduler has said), {@code %r} reason, {@code %a} account, {@code %A} array job id (the job's own
  * for a job not in an array), {@code %n} nodes required, {@code %x} nodes excluded, {@code %f} features, {@code %b} GPUs per node,
  * {@code %v} reservation, {@code %q} quality of service.
  */
@@ -90,7 +90,7 @@ final class SqueueFormat {
             case 'N' -> SlurmJobs.nodeList(job);
             case 'C' -> String.valueOf(number(job.get("nodes")) * number(job.get("ppn")));
             case 'V' -> SlurmJobs.time(job, "submitted");
-            case 'S' -> SlurmJobs.time(job, "started");
+            case 'S' -> SlurmJobs.time(job, job.state().equals("queued") ? "expected-start" : "started");
             case 'r' -> SlurmJobs.reason(job);
             case 'a' -> job.get("account").isEmpty() ? "(null)" : job.get("account");
             case 'A' -> String.valueOf(SlurmJobs.sequence(job));
