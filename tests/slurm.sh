@@ -73,6 +73,13 @@ check "sinfo: the header as Slurm's" test "$(head -1 <<<"$out" | tr -s ' ')" = "
 check "sinfo: batch* up 1:00:00 3 idle node[1-3]" grep -qE '^batch\* +up +1:00:00 +3 +idle +node\[1-3\]$' <<<"$out"
 check "sinfo: short up 1:00 3 idle node[1-3]" grep -qE '^short +up +1:00 +3 +idle +node\[1-3\]$' <<<"$out"
 check "sinfo -N: a line per node and partition" test "$(as "$ALICE" "$B/sinfo" -N -h | grep -c ' idle$')" -eq 6
+check "sinfo -s: a line per partition, nodes as allocated/idle/other/total" \
+  test -n "$(as "$ALICE" "$B/sinfo" -s | grep -E '^batch\* +up +1:00:00 +0/3/0/3 +node\[1-3\]$')"
+check "sinfo -t idle -n node2 -N: that node, in each partition; -t alloc: the header alone" \
+  test "$(as "$ALICE" "$B/sinfo" -t idle -n node2 -N -h | wc -l)" -eq 2 -a "$(as "$ALICE" "$B/sinfo" -t alloc | wc -l)" -eq 1
+check "sinfo -R with every node up: the header alone" test "$(as "$ALICE" "$B/sinfo" -R | tr -s ' ')" = "REASON NODELIST"
+"$B/sinfo" -t bogus >/dev/null 2>&1; status=$?
+check "sinfo -t bogus: exit 2" test "$status" -eq 2
 
 # 1. The first example of Slurm's quick start: a named job, its output pattern, the SLURM_* variables.
 script hello.sh <<'SCRIPT'
@@ -251,6 +258,8 @@ DRAINED="$(as "$ALICE" "$B/sbatch" --parsable -w node1 -o drained.out --wrap 'ec
 wait_until 30 '[ "$(as "$ALICE" "$B/squeue" -h -j "$DRAINED" -o %t%r)" = PDReqNodeNotAvail ]' || true
 check "a job whose named node is drained waits as ReqNodeNotAvail" \
   test "$(as "$ALICE" "$B/squeue" -h -j "$DRAINED" -o %t%r)" = PDReqNodeNotAvail
+check "sinfo -R: the drained node by its reason" \
+  test -n "$(as "$ALICE" "$B/sinfo" -R -h | grep -E '^named-node test +node1$')"
 "$B/sssadmin" resume node1 >/dev/null
 wait_until 60 'finished "$DRAINED"'
 check "... and runs there once the node is resumed" test "$(cat "$A/drained.out" 2>/dev/null)" = "on node1"

@@ -20,7 +20,10 @@ import org.sss.sssjob.internal.Requests;
  * is {@code down}, a drained one {@code drain} ({@code drng} while jobs still run on it), an offline one
  * {@code down}, and {@code unk} when the node state manager could not be asked. {@code -N/--Node}: one line per node
  * and partition ({@code NODELIST NODES PARTITION STATE}); {@code -p/--partition}, {@code -h/--noheader};
- * {@code -o/--format} ({@link SinfoFormat}).
+ * {@code -o/--format} ({@link SinfoFormat}); {@code -t/--states} and {@code -n/--nodes} (a host list) show only those
+ * nodes; {@code -s/--summarize} one line per partition with its nodes by state ({@code NODES(A/I/O/T)});
+ * {@code -R/--list-reasons} the nodes that are down, drained or unknown, by reason; {@code -l/--long} long state
+ * names (with {@code -N}, each node's cpus, features and reason too).
  */
 public final class SinfoCommand {
     private static final List<LongOptions.Spec> OPTIONS = List.of(
@@ -28,8 +31,28 @@ public final class SinfoCommand {
             new LongOptions.Spec("noheader", 'h', false),
             new LongOptions.Spec("Node", 'N', false),
             new LongOptions.Spec("format", 'o', true),
+            new LongOptions.Spec("states", 't', true),
+            new LongOptions.Spec("nodes", 'n', true),
+            new LongOptions.Spec("summarize", 's', false),
+            new LongOptions.Spec("list-reasons", 'R', false),
+            new LongOptions.Spec("long", 'l', false),
             new LongOptions.Spec("socket", '\0', true),
             new LongOptions.Spec("help", '\0', false));
+
+    /** sinfo -s's format. */
+    static final String SUMMARY = "%9P %.5a %.10l %.16F %N";
+    /** sinfo -R's format (the suite keeps no user or time for a reason). */
+    static final String REASONS = "%20E %N";
+    /** sinfo -l's format. */
+    static final String LONG = "%9P %.5a %.10l %.6D %.11T %N";
+    /** sinfo -N -l's format. */
+    static final String NODE_LONG = "%10N %.6D %10P %.11T %.4c %20f %E";
+    /** The states -t takes, compact and long, and the compact one each is. */
+    private static final Map<String, String> STATES = Map.ofEntries(Map.entry("idle", "idle"),
+            Map.entry("mix", "mix"), Map.entry("mixed", "mix"), Map.entry("alloc", "alloc"),
+            Map.entry("allocated", "alloc"), Map.entry("drain", "drain"), Map.entry("drained", "drain"),
+            Map.entry("drng", "drng"), Map.entry("draining", "drng"), Map.entry("down", "down"),
+            Map.entry("unk", "unk"), Map.entry("unknown", "unk"));
 
     private SinfoCommand() {
     }
@@ -58,12 +81,30 @@ public final class SinfoCommand {
             queues = client.call(Requests.queues(), "queues", "queue");
             nodes = client.call(Requests.nodeUsage(), "node-usage");
         }
+        boolean filtered = LongOptions.last(parsed, "states").isPresent() || LongOptions.last(parsed, "nodes").isPresent()
+                || LongOptions.last(parsed, "list-reasons").isPresent();
+        nodes = chosen(parsed, nodes);
         boolean header = LongOptions.last(parsed, "noheader").isEmpty();
         boolean byNode = LongOptions.last(parsed, "Node").isPresent();
-        if (LongOptions.last(parsed, "format").isPresent()) {
-            SinfoFormat format = SinfoFormat.parse(LongOptions.last(parsed, "format").get());
-            format.lines(queues, nodes, partitions, byNode, header).forEach(invocation.out()::println);
+        boolean reasons = LongOptions.last(parsed, "list-reasons").isPresent();
+        String formatText = LongOptions.last(parsed, "format").orElse(reasons ? REASONS
+                : LongOptions.last(parsed, "summarize").isPresent() ? SUMMARY
+                : LongOptions.last(parsed, "long").isPresent() ? (byNode ? NODE_LONG : LONG) : null);
+        if (formatText != null) {
+            if (reasons) { // the nodes out of use, whatever their partition: one line per reason
+                nodes = nodes.stream().filter(node -> !List.of("idle", "mix", "alloc").contains(state(node))).toList();
+                queues = queues.isEmpty() ? queues : queues.subList(0, 1);
+                partitions = List.of();
+            }
+            if (filtered && nodes.isEmpty()) {
+                queues = List.of(); // no node chosen: the header alone, as sinfo prints
+            }
+            SinfoFormat format = SinfoFormat.parse(formatText);
+            format.lines(queues, nodes, partitions, byNode && !reasons, header).forEach(invocation.out()::println);
             return ExitStatus.OK;
+        }
+        if (filtered && nodes.isEmpty()) {
+            queues = List.of();
         }
         List<String[]> rows = new ArrayList<>();
         rows.add(byNode ? new String[] {"NODELIST", "NODES", "PARTITION", "STATE"}
@@ -93,6 +134,25 @@ public final class SinfoCommand {
         }
         print(invocation, header ? rows : rows.subList(1, rows.size()), byNode);
         return ExitStatus.OK;
+    }
+
+    /** @return the nodes -t (states) and -n (a host list) choose, all without them */
+    private static List<Map<String, String>> chosen(LongOptions.Parsed parsed, List<Map<String, String>> nodes)
+            throws CliException {
+        java.util.Set<String> states = new java.util.HashSet<>();
+        for (String state : LongOptions.last(parsed, "states").map(s -> s.split(",")).orElse(new String[0])) {
+            String compact = STATES.get(state.strip().toLowerCase(java.util.Locale.ROOT));
+            if (compact == null) {
+                throw CliException.usage("--states=" + state + ": unknown state (idle, mix, alloc, drain, drng, down,"
+                        + " unk, or their long names)");
+            }
+            states.add(compact);
+        }
+        String nodeList = LongOptions.last(parsed, "nodes").orElse("");
+        java.util.Set<String> names = nodeList.isBlank() ? java.util.Set.of()
+                : java.util.Set.copyOf(HostListExpansion.nodeNames("--nodes", nodeList));
+        return nodes.stream().filter(node -> states.isEmpty() || states.contains(state(node)))
+                .filter(node -> names.isEmpty() || names.contains(node.get("name"))).toList();
     }
 
     /**

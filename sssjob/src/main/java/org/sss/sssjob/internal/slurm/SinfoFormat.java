@@ -13,11 +13,12 @@ import org.sss.sssjob.internal.CliException;
  * (compact: {@code idle}, {@code mix}, {@code alloc}, {@code drain}, {@code drng}, {@code down}, {@code unk}),
  * {@code %T} state (long: {@code idle}, {@code mixed}, {@code allocated}, {@code drained}, {@code draining},
  * {@code down}, {@code unknown}), {@code %N} node list, {@code %f} features, {@code %G} GPUs ({@code gpu:4}), {@code %c} cpus (slots) per node,
- * {@code %E} reason. As sinfo does, each partition's nodes are grouped by the node fields the format shows (state,
+ * {@code %E} reason, {@code %F} nodes by state as {@code allocated/idle/other/total} (allocated: alloc and mix; other:
+ * down, drain, drng, unk). As sinfo does, each partition's nodes are grouped by the node fields the format shows (state,
  * features, GPUs, cpus, reason), one line per group; with {@code -N}, one line per node. Immutable.
  */
 final class SinfoFormat {
-    private static final String FIELDS = "PRalDtTNfGcE";
+    private static final String FIELDS = "PRalDtTNfGcEF";
     /** The fields that belong to a node; a line groups the nodes equal in those the format shows. */
     private static final String NODE_FIELDS = "tTfGcE";
     private final PercentFormat format;
@@ -81,6 +82,7 @@ final class SinfoFormat {
             case 'a' -> "up";
             case 'l' -> SinfoCommand.limit(queue.get("max-walltime"));
             case 'D' -> String.valueOf(group.size());
+            case 'F' -> byState(group);
             case 'N' -> HostList.compress(group.stream().map(node -> node.get("name")).toList());
             default -> group.isEmpty() ? "n/a" : nodeValue(field, group.getFirst());
         };
@@ -101,7 +103,22 @@ final class SinfoFormat {
         };
     }
 
-    private static String longState(String compact) {
+    /** @return the group's nodes as allocated/idle/other/total */
+    private static String byState(List<Map<String, String>> group) {
+        int allocated = 0;
+        int idle = 0;
+        for (Map<String, String> node : group) {
+            switch (SinfoCommand.state(node)) {
+                case "alloc", "mix" -> allocated++;
+                case "idle" -> idle++;
+                default -> {
+                }
+            }
+        }
+        return allocated + "/" + idle + "/" + (group.size() - allocated - idle) + "/" + group.size();
+    }
+
+    static String longState(String compact) {
         return switch (compact) {
             case "mix" -> "mixed";
             case "alloc" -> "allocated";
@@ -124,6 +141,7 @@ final class SinfoFormat {
             case 'G' -> "GRES";
             case 'c' -> "CPUS";
             case 'E' -> "REASON";
+            case 'F' -> "NODES(A/I/O/T)";
             default -> throw new IllegalStateException("no title for %" + field);
         };
     }

@@ -200,7 +200,8 @@ final class SlurmHelp {
 
     static String sinfo() {
         return """
-                usage: sinfo [-N] [-p PARTITION[,...]] [-h] [-o FORMAT] [--socket PATH]
+                usage: sinfo [-N] [-p PARTITION[,...]] [-t STATE[,...]] [-n NODELIST] [-h]
+                             [-o FORMAT | -s | -R | -l] [--socket PATH]
 
                 The partitions (queues; each spans every node) and their nodes by state:
                   PARTITION AVAIL TIMELIMIT NODES STATE NODELIST    (the default partition marked *)
@@ -208,11 +209,17 @@ final class SlurmHelp {
                 down (down or offline), unk (the node state manager could not be asked).
                   -N, --Node              one line per node: NODELIST NODES PARTITION STATE
                   -p, --partition=LIST    these partitions only
+                  -t, --states=LIST       nodes in these states only (idle, mix, alloc, drain, drng, down, unk,
+                                          or mixed, allocated, drained, draining, unknown)
+                  -n, --nodes=LIST        these nodes only (node[1-3],node7)
+                  -s, --summarize         a line per partition: NODES(A/I/O/T) allocated/idle/other/total
+                  -R, --list-reasons      the nodes down, drained or unknown, by reason: REASON NODELIST
+                  -l, --long              long state names (with -N: each node's cpus, features, reason)
                   -h, --noheader          no header line
                   -o, --format=FORMAT     %[.][WIDTH]FIELD items: %P partition (* default)  %R partition name
                                           %a avail  %l time limit  %D nodes  %t state  %T long state
                                           %N node list  %f features  %G GPUs  %c cpus per node  %E reason
-                                          %% percent;
+                                          %F nodes allocated/idle/other/total  %% percent;
                                           nodes that differ in a shown state, features, cpus or reason get a
                                           line each (sinfo -o "%N %f" lists the features)
                 """ + EXIT;

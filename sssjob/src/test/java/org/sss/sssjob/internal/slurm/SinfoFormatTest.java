@@ -32,8 +32,18 @@ class SinfoFormatTest {
     }
 
     @Test
+    void summarizesEachPartitionsNodesAsAllocatedIdleOtherTotal() throws Exception {
+        assertThat(SinfoFormat.parse(SinfoCommand.SUMMARY).lines(QUEUES, NODES, List.of(), false, true)).containsExactly(
+                "PARTITION AVAIL  TIMELIMIT   NODES(A/I/O/T) NODELIST",
+                "batch*       up    1:00:00          1/2/1/4 node[1-4]",
+                "short        up   infinite          1/2/1/4 node[1-4]");
+        assertThat(SinfoFormat.parse(SinfoCommand.REASONS).lines(QUEUES.subList(0, 1), NODES.subList(2, 3), List.of(),
+                false, true)).containsExactly("REASON               NODELIST", "fan                  node3");
+    }
+
+    @Test
     void refusesAFieldItDoesNotHave() {
         assertThatThrownBy(() -> SinfoFormat.parse("%N %m")).hasMessage("--format: field %m is not supported "
-                + "(supported: %P %R %a %l %D %t %T %N %f %G %c %E)");
+                + "(supported: %P %R %a %l %D %t %T %N %f %G %c %E %F)");
     }
 }
