@@ -490,7 +490,7 @@ check "squeue -n NAME, -w NODE, -A ACCOUNT: the jobs so named, on that node, of 
   -a -z "$(as "$ALICE" "$B/squeue" -h -A nosuch)"
 out="$(as "$ALICE" "$B/squeue" -l -j "$LONG")"
 check "squeue -l: the time, then Slurm's long header and STATE" \
-  test "$(wc -l <<<"$out")" -eq 3 -a -n "$(head -1 <<<"$out" | grep -E '^[A-Z][a-z]{2} [A-Z][a-z]{2} [0-9]{2} [0-9:]{8} [0-9]{4}$')" \
+  test "$(wc -l <<<"$out")" -eq 3 -a -n "$(head -1 <<<"$out" | grep -E '^[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} [0-9]{4}$')" \
   -a "$(sed -n 2p <<<"$out" | tr -s ' ' | sed 's/^ //')" = "JOBID PARTITION NAME USER STATE TIME TIME_LIMI NODES NODELIST(REASON)" \
   -a -n "$(tail -1 <<<"$out" | grep -E " RUNNING ")"
 check "squeue --start: pending jobs only, with START_TIME" \
@@ -511,6 +511,9 @@ check "scontrol update JobId TimeLimit JobName QOS Requeue: exit 0, each changed
 err="$(as "$ALICE" "$B/scontrol" update JobId="$UPD" TimeLimit=5 2>&1)"; status=$?
 check "scontrol update TimeLimit over the partition's: exit 2, saying so" \
   test "$status" -eq 2 -a "$err" = "scontrol: error: job $UPD: --time=00:05:00: queue short allows at most 00:01:00"
+as "$ALICE" "$B/scontrol" update JobId="$UPD" QOS= Account=proj; status=$?
+check "scontrol update QOS= (empty): the default QOS again" \
+  test "$status" -eq 0 -a "$(as "$ALICE" "$B/squeue" -h -j "$UPD" -o '%q %a')" = "normal proj"
 err="$(as "$ALICE" "$B/scontrol" update JobId="$UPD" NumNodes=2 2>&1)"; status=$?
 check "scontrol update NumNodes: exit 2, naming the key" test "$status" -eq 2 -a -n "$(grep 'NumNodes cannot be updated here' <<<"$err")"
 wait_until 10 'grep -q started "$A/long.out" 2>/dev/null'

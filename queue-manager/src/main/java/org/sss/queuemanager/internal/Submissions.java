@@ -201,7 +201,8 @@ public final class Submissions {
         }
         String reservation = change.reservation().isEmpty() ? old.reservation()
                 : change.reservation().get().isEmpty() ? null : change.reservation().get(); // advres= takes it out
-        String depend = change.dependencies().isEmpty() ? old.depend() : depend(change.dependencies(), sbatch);
+        String depend = change.dependenciesCleared() ? "" : change.dependencies().isEmpty() ? old.depend()
+                : depend(change.dependencies(), sbatch);
         String name = change.name().orElse(old.name());
         long cycle = Dependencies.cycleThrough(table, depend, job.sequence(), old.user(), name);
         if (cycle >= 0) {
@@ -216,7 +217,7 @@ public final class Submissions {
                 change.mailEvents().map(Submissions::mailPoints).orElse(old.mailEvents()),
                 change.mailUsers().isEmpty() ? old.mailUsers() : String.join(",", change.mailUsers()), old.environment(),
                 limitsOf(change, old.limits()), old.arrayLimit(),
-                change.begin().orElse(old.begin()), nodeChoice, keptEndSignal(old, walltime), reservation,
+                change.begin().orElse(old.begin()), nodeChoice, keptEndSignal(old, walltime, sbatch), reservation,
                 change.rerunnable().orElse(old.rerunnable()),
                 change.qos().isPresent() ? (qos == null ? null : qos.name()) : old.qos());
         if (reservation != null && (change.reservation().isPresent() || change.nodes().isPresent()
@@ -305,11 +306,11 @@ public final class Submissions {
     }
 
     /** A job's --signal through a qalter, which may not take away the walltime it is sent before. */
-    private static org.sss.queuemanager.internal.pbs.EndSignal keptEndSignal(Job.JobSpec old, long walltime)
-            throws SssException {
+    private static org.sss.queuemanager.internal.pbs.EndSignal keptEndSignal(Job.JobSpec old, long walltime,
+                                                                             boolean sbatch) throws SssException {
         if (old.endSignal() != null && walltime <= 0) {
-            throw SssException.badValue("-l walltime: the job has --signal=" + old.endSignal() + ", which needs a "
-                    + "time limit to be sent before");
+            throw SssException.badValue((sbatch ? "--time" : "-l walltime") + ": the job has --signal="
+                    + old.endSignal() + ", which needs a time limit to be sent before");
         }
         return old.endSignal();
     }

@@ -32,6 +32,12 @@ class SlurmUpdateOperationsTest extends QueueManagerOperationsTestBase {
                 .contains("--partition=nope: unknown partition (partitions: batch, fast)");
         assertThat(send(update("1", "--dependency=afterok:9"), ALICE)).contains("--dependency=afterok:9: no job 9");
         assertThat(send(update("1", "--begin=2030-01-01T08:00:00"), ALICE)).contains("begin=\"2030-01-01T");
+        submit(null, "#PBS -W depend=afterany:1&#10;#PBS -A proj&#10;", ALICE);
+        assertThat(send(update("2", "--dependency=", "--exclude=", "--qos=", "--account="), ALICE))
+                .as("an empty value clears, or gives the default QOS").doesNotContain("depend=")
+                .contains("qos=\"normal\"").doesNotContain("account=");
+        assertThat(send(update("1", "--exclude=", "--reservation="), ALICE)).doesNotContain("excluded-nodes=");
+        assertThat(send(update("1", "--time="), ALICE)).as("a time is not cleared").contains("code=\"bad-value\"");
     }
 
     @Test

@@ -45,6 +45,7 @@ import java.util.Set;
  *                     an empty name for none ({@code qalter -l advres=} takes the job out of its reservation)
  * @param qos          Torque's {@code -l qos=}, sbatch's {@code -q/--qos}: its quality of service; an empty name for
  *                     the default one
+ * @param dependenciesCleared scontrol update's {@code Dependency=} (nothing): the job's dependencies are dropped
  */
 public record JobRequest(
         Optional<String> name,
@@ -73,7 +74,8 @@ public record JobRequest(
         Optional<List<String>> excludedNodes,
         Optional<EndSignal> endSignal,
         Optional<String> reservation,
-        Optional<String> qos) {
+        Optional<String> qos,
+        boolean dependenciesCleared) {
 
     /** A request that gives nothing. */
     public static final JobRequest EMPTY = new Builder().build();
@@ -151,7 +153,8 @@ public record JobRequest(
                 other.excludedNodes.or(() -> excludedNodes),
                 other.endSignal.or(() -> endSignal),
                 other.reservation.or(() -> reservation),
-                other.qos.or(() -> qos));
+                other.qos.or(() -> qos),
+                other.dependenciesCleared || dependenciesCleared && other.dependencies.isEmpty());
     }
 
     private static Set<MailEvent> copyOf(Set<MailEvent> events) {
@@ -190,6 +193,7 @@ public record JobRequest(
         private EndSignal endSignal;
         private String reservation;
         private String qos;
+        private boolean dependenciesCleared;
 
         /** Starts with nothing set. */
         public Builder() {
@@ -343,6 +347,18 @@ public record JobRequest(
          */
         public Builder dependencies(List<Dependency> value) {
             dependencies = value;
+            dependenciesCleared = false;
+            return this;
+        }
+
+        /**
+         * Drops the job's dependencies (scontrol update's {@code Dependency=}).
+         *
+         * @return this builder
+         */
+        public Builder clearDependencies() {
+            dependencies = List.of();
+            dependenciesCleared = true;
             return this;
         }
 
@@ -443,7 +459,7 @@ public record JobRequest(
                     dependencies, Optional.ofNullable(array), hold, Optional.ofNullable(priority),
                     Optional.ofNullable(rerunnable), Optional.ofNullable(shell), Optional.ofNullable(begin),
                     Optional.ofNullable(excludedNodes), Optional.ofNullable(endSignal), Optional.ofNullable(reservation),
-                    Optional.ofNullable(qos));
+                    Optional.ofNullable(qos), dependenciesCleared);
         }
     }
 }

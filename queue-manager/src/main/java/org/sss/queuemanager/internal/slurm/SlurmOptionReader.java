@@ -137,6 +137,9 @@ final class SlurmOptionReader {
         if (source.isUpdate() && !option.changeable()) {
             throw source.bad(typed, "cannot be changed once the job is submitted");
         }
+        if (source.isUpdate() && value != null && value.isEmpty() && clear(option)) {
+            return;
+        }
         try {
             switch (option) {
                 case NODES -> nodes = nodeCount(value);
@@ -183,6 +186,26 @@ final class SlurmOptionReader {
         } catch (BadValueException e) {
             throw source.bad(shown, e.getMessage());
         }
+    }
+
+    /**
+     * An update's option given no value (scontrol update's {@code Dependency=}): clears what it sets, where that
+     * means something.
+     *
+     * @return whether it was cleared (else its value is read as given, and refused when empty)
+     */
+    private boolean clear(SlurmOption option) {
+        switch (option) {
+            case DEPENDENCY -> base.clearDependencies();
+            case EXCLUDE -> base.excludedNodes(List.of());
+            case RESERVATION -> base.reservation(""); // out of it
+            case QOS -> base.qos(""); // the default one
+            case ACCOUNT -> base.account("");
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int nodeCount(String value) throws BadValueException {

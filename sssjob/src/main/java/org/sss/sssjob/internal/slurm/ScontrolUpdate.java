@@ -15,9 +15,12 @@ import org.sss.sssjob.internal.Requests;
 /**
  * {@code scontrol update JobId=ID[,ID...] KEY=VALUE...}: changes pending jobs, each key as the sbatch option it
  * corresponds to ({@code TimeLimit=30} is {@code --time=30}), which the queue manager checks as it checks a
- * submission's ({@code job-modify} in the Slurm dialect). Keys are case-insensitive, as Slurm's. A key this suite
- * cannot change (a job's shape, files or environment, fixed when it is submitted) is refused by name, exit 2; a job
- * that is not pending, or a refusal, is an error for that job (exit 1), the others are still changed. Stateless.
+ * submission's ({@code job-modify} in the Slurm dialect). Keys are case-insensitive, as Slurm's; an empty value
+ * clears what it can ({@code Dependency=}, {@code ExcNodeList=}, {@code Reservation=}, {@code Account=}; {@code QOS=}
+ * gives the default one). A key this suite cannot change (a job's shape, files or environment, fixed when it is
+ * submitted) is refused by name, exit 2; a job that is not pending is an error for that job (exit 1), a refusal too
+ * (exit 2 for a bad value, 1 otherwise), and the others are still changed; an array's elements that are no longer
+ * pending are left as they are, saying so. Stateless.
  */
 final class ScontrolUpdate {
     /** scontrol's keys, lowercased, and the sbatch option each is. */
@@ -51,6 +54,10 @@ final class ScontrolUpdate {
             }
             String key = word.substring(0, equals).toLowerCase(Locale.ROOT);
             String value = word.substring(equals + 1);
+            if (key.endsWith("+") || key.endsWith("-")) {
+                throw CliException.usage("update: " + word.substring(0, equals + 1) + ": a change relative to the"
+                        + " job's is not taken here; give the whole value (TimeLimit=90)");
+            }
             switch (key) {
                 case "jobid" -> {
                     for (String id : value.split(",")) {
@@ -107,6 +114,10 @@ final class ScontrolUpdate {
                             + ": Job is no longer pending execution; only a pending job's fields are changed here");
                     status = ExitStatus.REFUSED;
                     continue;
+                }
+                if (pending.size() < named.size()) {
+                    invocation.err().println(invocation.program() + ": job " + id + ": "
+                            + (named.size() - pending.size()) + " element(s) no longer pending are left as they are");
                 }
                 try {
                     client.jobs(Requests.modify(pending.stream().map(Job::id).toList(), options, "slurm"));

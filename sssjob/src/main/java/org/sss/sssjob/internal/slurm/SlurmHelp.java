@@ -176,8 +176,9 @@ final class SlurmHelp {
                                           change pending jobs, checked as sbatch's options are: TimeLimit
                                           (--time), Partition, QOS, JobName (Name), Nice, Dependency,
                                           StartTime (--begin), ExcNodeList (--exclude), Reservation, Account,
-                                          MailType, MailUser, Requeue=0|1. Other keys are refused; a running
-                                          job's are fixed
+                                          MailType, MailUser, Requeue=0|1; an empty Dependency,
+                                          ExcNodeList, Reservation or Account clears it, QOS= gives the
+                                          default. Other keys are refused; a running job's are fixed
                 ID: 17 (the job, or every element of array 17) or 17_3. Other scontrol commands are refused.
                 """ + EXIT;
     }

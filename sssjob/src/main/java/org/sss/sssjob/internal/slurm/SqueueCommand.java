@@ -72,6 +72,10 @@ public final class SqueueCommand {
         boolean longForm = LongOptions.last(parsed, "long").isPresent();
         JobFilter filter = JobFilter.of(parsed, invocation, start ? Set.of("PENDING") : UNFINISHED);
         String longFields = LongOptions.last(parsed, "Format").orElse(null);
+        if (LongOptions.last(parsed, "format").isPresent() && longFields != null
+                || longForm && (LongOptions.last(parsed, "format").isPresent() || longFields != null)) {
+            throw CliException.usage("give one of -o, -O and -l");
+        }
         SqueueFormat format = SqueueFormat.parse(LongOptions.last(parsed, "format")
                 .orElse(longFields != null ? SqueueFields.asFormat(longFields) : start ? START : longForm ? LONG
                         : SqueueFormat.DEFAULT));
@@ -85,7 +89,7 @@ public final class SqueueCommand {
         Instant now = Instant.now();
         if (LongOptions.last(parsed, "noheader").isEmpty()) {
             if (longForm) {
-                invocation.out().println(java.time.format.DateTimeFormatter.ofPattern("EEE MMM dd HH:mm:ss yyyy",
+                invocation.out().println(java.time.format.DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy",
                         java.util.Locale.ROOT).format(now.atZone(java.time.ZoneId.systemDefault())));
             }
             invocation.out().println(format.header());

@@ -7,8 +7,8 @@ import org.sss.sssjob.internal.CliException;
 /**
  * squeue's {@code -O/--Format}: a comma-separated list of field names, each {@code NAME[:[.][WIDTH]]} (case-insensitive,
  * as Slurm's), read into the equivalent {@code -o} format ({@link SqueueFormat}): each field padded to WIDTH (20 when
- * not given, as Slurm's), left-justified, or right-justified with the {@code .}; the fields are not otherwise
- * separated. Stateless.
+ * not given, as Slurm's; none after a bare {@code :}), left-justified, or right-justified with the {@code .}; the
+ * fields are not otherwise separated. Stateless.
  */
 final class SqueueFields {
     /** Slurm's long names, lowercased, and the {@code -o} letter each is. */
@@ -52,7 +52,7 @@ final class SqueueFields {
             if (!digits.isEmpty() && !digits.matches("\\d{1,4}")) {
                 throw CliException.usage("--Format: " + trimmed + ": the size after : is [.]WIDTH (JobID:10, State:.12)");
             }
-            int width = digits.isEmpty() ? DEFAULT_WIDTH : Integer.parseInt(digits);
+            int width = colon >= 0 && digits.isEmpty() ? 0 : digits.isEmpty() ? DEFAULT_WIDTH : Integer.parseInt(digits);
             format.append('%').append(right ? "." : "").append(width == 0 ? "" : String.valueOf(width)).append(letter);
         }
         if (format.isEmpty()) {

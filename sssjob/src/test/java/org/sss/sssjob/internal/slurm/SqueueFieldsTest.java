@@ -21,7 +21,7 @@ class SqueueFieldsTest {
 
     @Test
     void longNamesBecomeTheFormatLetterPaddedToTwentyOrTheirWidth() throws CliException {
-        assertThat(SqueueFields.asFormat("JobID,name:6,State:.9,QOS")).isEqualTo("%20i%6j%.9T%20q");
+        assertThat(SqueueFields.asFormat("JobID,name:6,State:.9,QOS,Reason:")).isEqualTo("%20i%6j%.9T%20q%r");
         SqueueFormat format = SqueueFormat.parse(SqueueFields.asFormat("jobid:5,Name:6,statecompact:3"));
         assertThat(format.line(RUNNING, Instant.now())).isEqualTo("17   sim   R");
         assertThatThrownBy(() -> SqueueFields.asFormat("JobID,Bogus")).isInstanceOf(CliException.class)
