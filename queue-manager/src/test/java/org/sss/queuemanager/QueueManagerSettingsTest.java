@@ -77,5 +77,10 @@ class QueueManagerSettingsTest {
                   <qos name="a" priority="5000"/>
                 </queue-manager>""", "<node name=\"node1\"/>")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("priority");
+        assertThatThrownBy(() -> load("""
+                <queue-manager host="127.0.0.1" port="0">
+                  <qos name="-x"/>
+                </queue-manager>""", "<node name=\"node1\"/>")).as("a name no job could ask for")
+                .isInstanceOf(ConfigException.class).hasMessageContaining("sss.xml");
     }
 }
