@@ -573,7 +573,8 @@ check "sssjob queues lists the QOS with their limits" \
   test -n "$(as "$ALICE" "$B/sssjob" queues | grep -E '^debug +00:10:00 +none +1 +100 +'"$ALICE"'$')"
 as "$ALICE" "$B/scancel" "$Q1"
 wait_until 20 'finished "$Q2"'
-check "... the second runs once the first has ended" test "$(as "$ALICE" "$B/sacct" -n -X -j "$Q2" -o State | tr -d ' ')" = COMPLETED
+check "... the second runs once the first has ended; sacct shows its QOS" \
+  test "$(as "$ALICE" "$B/sacct" -n -X -j "$Q2" -o State,QOS | tr -s ' ' | sed 's/^ //; s/ $//')" = "COMPLETED debug"
 
 # A time limit: TIMEOUT.
 TO="$(as "$ALICE" "$B/sbatch" --parsable -t 0:02 -o /dev/null --wrap='sleep 30')"

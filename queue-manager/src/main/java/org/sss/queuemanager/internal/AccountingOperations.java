@@ -63,6 +63,7 @@ public final class AccountingOperations {
         if (!record.account().isEmpty()) {
             type.setAccount(record.account());
         }
+        type.setQos(record.qos());
         if (!record.nodes().isEmpty()) {
             type.setAllocated(String.join(" ", record.nodes()));
         }

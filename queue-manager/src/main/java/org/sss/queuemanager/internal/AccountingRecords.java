@@ -30,7 +30,7 @@ public final class AccountingRecords {
                     + " WHERE state = 'completed' AND ended_ms IS NOT NULL");
 
     private static final String COLUMNS = "job_id, user, name, queue, account, nodes, node_count, ppn, walltime_limit,"
-            + " submitted_ms, started_ms, ended_ms, exit_status, reason, runs, cpu_ms, max_memory";
+            + " submitted_ms, started_ms, ended_ms, exit_status, reason, runs, cpu_ms, max_memory, qos";
 
     /**
      * One job's record.
@@ -51,10 +51,11 @@ public final class AccountingRecords {
      * @param reason        how it ended when not by exiting 0 on its own; may be empty
      * @param runs          how many times it was started
      * @param usage         what its processes used
+     * @param qos           its quality of service, or null for none
      */
     public record Record(String id, String user, String name, String queue, String account, List<String> nodes,
                          int nodeCount, int ppn, long walltimeLimit, Instant submitted, Instant started, Instant ended,
-                         Integer exitStatus, String reason, int runs, JobUsage usage) {
+                         Integer exitStatus, String reason, int runs, JobUsage usage, String qos) {
         /** Copies the list. */
         public Record {
             nodes = List.copyOf(nodes);
@@ -88,7 +89,7 @@ public final class AccountingRecords {
     static void write(Connection connection, Job job) throws SQLException {
         Job.JobSpec spec = job.spec();
         try (PreparedStatement statement = connection.prepareStatement("INSERT OR REPLACE INTO accounting (" + COLUMNS
-                + ") VALUES (" + "?, ".repeat(16) + "?)")) {
+                + ") VALUES (" + "?, ".repeat(17) + "?)")) {
             int i = 1;
             statement.setString(i++, job.id());
             statement.setString(i++, spec.user());
@@ -106,7 +107,8 @@ public final class AccountingRecords {
             statement.setString(i++, job.reason());
             statement.setInt(i++, job.runs());
             JobStore.setLong(statement, i++, job.usage().cpuMillis());
-            JobStore.setLong(statement, i, job.usage().maxMemoryBytes());
+            JobStore.setLong(statement, i++, job.usage().maxMemoryBytes());
+            statement.setString(i, spec.qos());
             statement.executeUpdate();
         }
     }
@@ -179,6 +181,7 @@ public final class AccountingRecords {
                 rs.getInt("ppn"), rs.getLong("walltime_limit"), Instant.ofEpochMilli(rs.getLong("submitted_ms")),
                 JobStore.instant(rs, "started_ms"), Instant.ofEpochMilli(rs.getLong("ended_ms")),
                 JobStore.integer(rs, "exit_status"), rs.getString("reason"), rs.getInt("runs"),
-                new JobUsage(JobStore.longOrNull(rs, "cpu_ms"), JobStore.longOrNull(rs, "max_memory")));
+                new JobUsage(JobStore.longOrNull(rs, "cpu_ms"), JobStore.longOrNull(rs, "max_memory")),
+                rs.getString("qos"));
     }
 }

@@ -72,7 +72,10 @@ public final class JobStore implements AutoCloseable {
             new Migration(12, "whether a job may be requeued once it has run", List.of(
                     "ALTER TABLE jobs ADD COLUMN rerunnable INTEGER NOT NULL DEFAULT 1")),
             new Migration(13, "the quality of service a job has", List.of(
-                    "ALTER TABLE jobs ADD COLUMN qos TEXT")));
+                    "ALTER TABLE jobs ADD COLUMN qos TEXT")),
+            new Migration(14, "the quality of service in a job's accounting record", List.of(
+                    "ALTER TABLE accounting ADD COLUMN qos TEXT",
+                    "UPDATE accounting SET qos = (SELECT qos FROM jobs WHERE jobs.id = accounting.job_id)")));
 
     private static final String COLUMNS = "id, seq, array_index, user, name, queue, nodes, ppn, walltime, priority,"
             + " account, workdir, submit_host, script_name, script, output_path, error_path, join_mode, depend,"

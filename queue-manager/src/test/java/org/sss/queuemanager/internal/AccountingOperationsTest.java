@@ -25,7 +25,8 @@ class AccountingOperationsTest extends QueueManagerOperationsTestBase {
         assertThat(record).contains("id=\"1\"").contains("user=\"" + OWN + "\"").contains("name=\"acct\"")
                 .contains("queue=\"batch\"").contains("allocated=\"node1 node2\"").contains("nodes=\"2\"")
                 .contains("ppn=\"2\"").contains("exit-status=\"0\"").contains("runs=\"1\"")
-                .contains("cpu-time=\"12.345\"").contains("max-memory=\"104857600\"").contains("walltime-used=\"");
+                .contains("cpu-time=\"12.345\"").contains("max-memory=\"104857600\"").contains("walltime-used=\"")
+                .as("the default QOS").contains("qos=\"normal\"");
         assertThat(send("<job-query><job id=\"1\"/></job-query>", ADMIN)).as("the job shows its limits and use")
                 .contains("mem=\"104857600\"").contains("cput=\"5\"").contains("cpu-time=\"12.345\"")
                 .contains("max-memory=\"104857600\"");

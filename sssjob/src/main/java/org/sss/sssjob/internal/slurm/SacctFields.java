@@ -41,6 +41,7 @@ final class SacctFields {
                 new Field("JobName", 10, (job, now) -> job.get("name")),
                 new Field("Partition", 10, (job, now) -> job.get("queue")),
                 new Field("Account", 10, (job, now) -> job.get("account")),
+                new Field("QOS", 10, (job, now) -> job.get("qos")),
                 new Field("User", 9, (job, now) -> job.get("user")),
                 new Field("AllocCPUS", 10, (job, now) -> String.valueOf(allocatedCpus(job))),
                 new Field("NCPUS", 10, (job, now) -> String.valueOf(allocatedCpus(job))),

@@ -145,8 +145,8 @@ final class SlurmHelp {
                                             TIME: 2026-12-01, 2026-12-01T08:00, now, now-7days (weeks, hours,
                                             minutes), today, midnight, or an age such as 12h
                   -s, --state=STATE,...     jobs in these states (PD, R, CG, CD, CA, F, TO or their names)
-                  -o, --format=FIELDS       columns: JobID, JobIDRaw, JobName, Partition, Account, User, AllocCPUS,
-                                            NCPUS, ReqCPUS, AllocNodes, ReqNodes, NNodes, NodeList, State,
+                  -o, --format=FIELDS       columns: JobID, JobIDRaw, JobName, Partition, Account, QOS, User,
+                                            AllocCPUS, NCPUS, ReqCPUS, AllocNodes, ReqNodes, NNodes, NodeList, State,
                                             ExitCode, Submit, Start, End, Elapsed, ElapsedRaw, CPUTime, Timelimit,
                                             TotalCPU, MaxRSS, Reason; FIELD%30 sets a width
                   -b, --brief               JobID, State, ExitCode
