@@ -76,7 +76,8 @@ public final class JobOperations {
             List<Job> jobs = JobSelection.select(service.table(), request.getJob(), context.principal(), true);
             List<Job> after = new ArrayList<>();
             for (Job job : jobs) {
-                after.add(service.modify(job, request.getOption(), "slurm".equals(request.getDialect())));
+                after.add(service.modify(job, request.getOption(), "slurm".equals(request.getDialect()),
+                        context.principal()));
             }
             return JobReplies.of(after);
         });

@@ -350,11 +350,12 @@ public final class JobService implements AutoCloseable {
      * @param job     the job
      * @param options qalter options, or with {@code slurm} sbatch's that a waiting job may change (scontrol update)
      * @param slurm   whether the options are sbatch's
+     * @param by      who asks
      * @return the job after
      * @throws SssException if it is not waiting, or an option is bad
      */
-    public Job modify(Job job, List<String> options, boolean slurm) throws SssException {
-        Job.JobSpec spec = slurm ? submissions.modifiedSlurm(job, options) : submissions.modified(job, options);
+    public Job modify(Job job, List<String> options, boolean slurm, Principal by) throws SssException {
+        Job.JobSpec spec = slurm ? submissions.modifiedSlurm(job, options, by) : submissions.modified(job, options);
         Job changed = table.change(job.id(), current -> {
             if (current.state() != Job.State.QUEUED && current.state() != Job.State.HELD) {
                 throw SssException.invalidState("job " + current.id() + " is " + current.state().xmlName()

@@ -99,6 +99,10 @@ public final class Submissions {
             slurm = SlurmSubmission.parse(request.getScript().getName(), request.getScript().getValue(),
                     request.getOption(), environment, request.getWorkdir(), settings.nodes());
             asked = slurm.request();
+            if (asked.priority().orElse(0) > 0 && !principal.isPrivileged()) {
+                throw SssException.permissionDenied("--nice=" + -asked.priority().get() + ": only an administrator may"
+                        + " give a negative nice, which would put the job ahead of others' (Slurm's rule)");
+            }
         } else if (request.getDialect() == null || request.getDialect().equals("pbs")) {
             try {
                 asked = PbsParser.parse(request.getScript().getName(), request.getScript().getValue(),
@@ -161,19 +165,36 @@ public final class Submissions {
     }
 
     /**
-     * Checks sbatch-style options (scontrol update's, in their long form) against a waiting job and applies them.
+     * Checks sbatch-style options (scontrol update's, in their long form) against a waiting job and applies them. As
+     * in Slurm, only an administrator raises a job's time limit or gives it a negative nice.
      *
      * @param job     the job, queued or held
      * @param options the options: only those a waiting job may change ({@link SlurmParser#update})
+     * @param by      who asks
      * @return the job's new request
-     * @throws SssException {@code bad-value} naming the option
+     * @throws SssException {@code bad-value} naming the option, {@code permission-denied} for a raise by a user
      */
-    public Job.JobSpec modifiedSlurm(Job job, List<String> options) throws SssException {
+    public Job.JobSpec modifiedSlurm(Job job, List<String> options, Principal by) throws SssException {
+        JobRequest change;
         try {
-            return modified(job, SlurmParser.update(options), true);
+            change = SlurmParser.update(options);
         } catch (SlurmParseException e) {
             throw SssException.badValue(e.getMessage());
         }
+        Job.JobSpec changed = modified(job, change, true);
+        if (!by.isPrivileged()) {
+            long before = job.spec().walltime();
+            if (change.walltime().isPresent() && before > 0 && (changed.walltime() == 0 || changed.walltime() > before)) {
+                throw SssException.permissionDenied("--time=" + (changed.walltime() == 0 ? "UNLIMITED"
+                        : Walltime.format(changed.walltime())) + ": only an administrator may raise a job's time limit"
+                        + " (it is " + Walltime.format(before) + ")");
+            }
+            if (change.priority().isPresent() && changed.priority() > 0) {
+                throw SssException.permissionDenied("--nice=" + -changed.priority() + ": only an administrator may give"
+                        + " a negative nice");
+            }
+        }
+        return changed;
     }
 
     /** Applies a change to a waiting job's request, checked as a submission is; refusals name qsub's or sbatch's options. */

@@ -20,13 +20,13 @@ class SlurmUpdateOperationsTest extends QueueManagerOperationsTestBase {
 
     @Test
     void theOptionsAWaitingJobMayChangeAreAppliedAndCheckedAsASubmissions() {
-        submit(null, "", ALICE);
+        submit(null, "#PBS -l walltime=3000&#10;", ALICE);
         assertThat(send(update("1", "--time=20", "--job-name=renamed", "--nice=10", "--account=proj", "--qos=debug",
                 "--exclude=node2", "--no-requeue"), ALICE))
                 .contains("name=\"renamed\"").contains("walltime=\"1200\"").contains("priority=\"-10\"")
                 .contains("account=\"proj\"").contains("qos=\"debug\"").contains("excluded-nodes=\"node2\"")
                 .contains("rerunnable=\"false\"");
-        assertThat(send(update("1", "--time=45"), ALICE)).as("over the QOS's longest, named as sbatch's")
+        assertThat(send(update("1", "--time=45"), ADMIN)).as("over the QOS's longest, named as sbatch's")
                 .contains("code=\"bad-value\"").contains("--time=00:45:00: QOS debug allows at most 00:30:00");
         assertThat(send(update("1", "--partition=nope"), ALICE))
                 .contains("--partition=nope: unknown partition (partitions: batch, fast)");
@@ -38,6 +38,27 @@ class SlurmUpdateOperationsTest extends QueueManagerOperationsTestBase {
                 .contains("qos=\"normal\"").doesNotContain("account=");
         assertThat(send(update("1", "--exclude=", "--reservation="), ALICE)).doesNotContain("excluded-nodes=");
         assertThat(send(update("1", "--time="), ALICE)).as("a time is not cleared").contains("code=\"bad-value\"");
+    }
+
+    @Test
+    void asInSlurmOnlyAnAdministratorRaisesATimeLimitOrGivesANegativeNice() {
+        submit(null, "#PBS -l walltime=1200&#10;", ALICE);
+        assertThat(send(update("1", "--time=30"), ALICE)).contains("code=\"permission-denied\"")
+                .contains("--time=00:30:00: only an administrator may raise a job's time limit (it is 00:20:00)");
+        assertThat(send(update("1", "--time=0"), ALICE)).as("none: the queue's longest, a raise too")
+                .contains("code=\"permission-denied\"");
+        assertThat(send(update("1", "--time=10"), ALICE)).contains("walltime=\"600\"");
+        assertThat(send(update("1", "--time=30"), ADMIN)).contains("walltime=\"1800\"");
+        assertThat(send(update("1", "--nice=-5"), ALICE)).contains("code=\"permission-denied\"")
+                .contains("--nice=-5: only an administrator may give a negative nice");
+        assertThat(send(update("1", "--nice=5"), ALICE)).contains("priority=\"-5\"");
+        assertThat(send(update("1", "--nice=-5"), ADMIN)).contains("priority=\"5\"");
+        String sbatch = "<job-submit dialect=\"slurm\" workdir=\"/home/w\"><script name=\"job.sh\">#!/bin/sh&#10;"
+                + "#SBATCH --nice=-5&#10;true&#10;</script></job-submit>";
+        assertThat(sendTimeless(sbatch, ALICE)).as("at submission too").contains("code=\"permission-denied\"")
+                .contains("--nice=-5: only an administrator may give a negative nice");
+        assertThat(sendTimeless(sbatch.replace("<job-submit", "<job-submit user=\"alice\""), ADMIN))
+                .contains("priority=\"5\"");
     }
 
     @Test

@@ -69,7 +69,7 @@ final class SlurmHelp {
                       --mail-type=TYPES       BEGIN, END, FAIL, ALL, NONE, ... and --mail-user=ADDR[,...]:
                                               recorded, as qsub -m/-M (qstat -f shows them)
                       --nice[=N]              lower the job's place in line by N, default 100 (its priority
-                                              becomes -N)
+                                              becomes -N); a negative N from administrators only
                       --wrap=COMMAND          run COMMAND in a generated /bin/sh script instead of a SCRIPT
                       --parsable              print the job id alone
                   -Q, --quiet                 print nothing but errors; -v, --verbose: taken, no more output
@@ -178,7 +178,8 @@ final class SlurmHelp {
                                           StartTime (--begin), ExcNodeList (--exclude), Reservation, Account,
                                           MailType, MailUser, Requeue=0|1; an empty Dependency,
                                           ExcNodeList, Reservation or Account clears it, QOS= gives the
-                                          default. Other keys are refused; a running job's are fixed
+                                          default. Only an administrator raises a TimeLimit or gives a
+                                          negative Nice. Other keys are refused; a running job's are fixed
                 ID: 17 (the job, or every element of array 17) or 17_3. Other scontrol commands are refused.
                 """ + EXIT;
     }
