@@ -136,36 +136,10 @@ public final class ScontrolCommand {
                 wanted.add(SlurmJobs.checkedId(id));
             }
         }
-        int status = ExitStatus.OK;
-        try (JobsClient client = new JobsClient(QueueManagerSocket.locate(socket, invocation.environment()))) {
-            List<Job> all = client.allJobs(after -> Requests.jobQueryPage(List.of("*"), null, after));
-            for (String id : wanted) {
-                List<Job> named = all.stream().filter(job -> SlurmJobs.matchesId(job, id)).toList();
-                if (named.isEmpty()) {
-                    invocation.err().println("Invalid job id specified for job " + id);
-                    status = ExitStatus.REFUSED;
-                    continue;
-                }
-                List<Job> chosen = named.stream().filter(job -> APPLIES.get(operation).contains(job.state())).toList();
-                if (chosen.isEmpty()) {
-                    invocation.err().println(invocation.program() + ": error: job " + id + ": "
-                            + (operation.equals("job-requeue") ? "not running" : operation.equals("job-hold")
-                            ? "Job is no longer pending execution" : "not held"));
-                    status = ExitStatus.REFUSED;
-                    continue;
-                }
-                try {
-                    client.jobs(Requests.jobs(operation, chosen.stream().map(Job::id).toList(), null));
-                } catch (CliException e) {
-                    if (e.status() == ExitStatus.UNREACHABLE) {
-                        throw e;
-                    }
-                    invocation.err().println(invocation.program() + ": error: job " + id + ": " + e.getMessage());
-                    status = Math.max(status, e.status());
-                }
-            }
-        }
-        return status;
+        String notInState = operation.equals("job-requeue") ? "not running" : operation.equals("job-hold")
+                ? "Job is no longer pending execution" : "not held";
+        return new ScontrolTargets(APPLIES.get(operation), notInState, null,
+                chosen -> Requests.jobs(operation, chosen, null)).actOn(invocation, wanted, socket);
     }
 
 }

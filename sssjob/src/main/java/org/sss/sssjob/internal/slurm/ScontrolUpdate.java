@@ -5,11 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.sss.sssjob.internal.CliException;
-import org.sss.sssjob.internal.ExitStatus;
 import org.sss.sssjob.internal.Invocation;
-import org.sss.sssjob.internal.Job;
-import org.sss.sssjob.internal.JobsClient;
-import org.sss.sssjob.internal.QueueManagerSocket;
 import org.sss.sssjob.internal.Requests;
 
 /**
@@ -92,44 +88,9 @@ final class ScontrolUpdate {
         if (options.isEmpty()) {
             throw CliException.usage("update: nothing to change (" + TAKEN + ")");
         }
-        return update(invocation, ids, options, socket);
-    }
-
-    private static int update(Invocation invocation, List<String> ids, List<String> options, String socket)
-            throws CliException {
-        int status = ExitStatus.OK;
-        try (JobsClient client = new JobsClient(QueueManagerSocket.locate(socket, invocation.environment()))) {
-            List<Job> all = client.allJobs(after -> Requests.jobQueryPage(List.of("*"), null, after));
-            for (String id : ids) {
-                List<Job> named = all.stream().filter(job -> SlurmJobs.matchesId(job, id)).toList();
-                if (named.isEmpty()) {
-                    invocation.err().println("Invalid job id specified for job " + id);
-                    status = ExitStatus.REFUSED;
-                    continue;
-                }
-                List<Job> pending = named.stream().filter(job -> job.state().equals("queued")
-                        || job.state().equals("held")).toList();
-                if (pending.isEmpty()) {
-                    invocation.err().println(invocation.program() + ": error: job " + id
-                            + ": Job is no longer pending execution; only a pending job's fields are changed here");
-                    status = ExitStatus.REFUSED;
-                    continue;
-                }
-                if (pending.size() < named.size()) {
-                    invocation.err().println(invocation.program() + ": job " + id + ": "
-                            + (named.size() - pending.size()) + " element(s) no longer pending are left as they are");
-                }
-                try {
-                    client.jobs(Requests.modify(pending.stream().map(Job::id).toList(), options, "slurm"));
-                } catch (CliException e) {
-                    if (e.status() == ExitStatus.UNREACHABLE) {
-                        throw e;
-                    }
-                    invocation.err().println(invocation.program() + ": error: job " + id + ": " + e.getMessage());
-                    status = Math.max(status, e.status());
-                }
-            }
-        }
-        return status;
+        return new ScontrolTargets(java.util.Set.of("queued", "held"),
+                "Job is no longer pending execution; only a pending job's fields are changed here",
+                "no longer pending are left as they are", chosen -> Requests.modify(chosen, options, "slurm"))
+                .actOn(invocation, ids, socket);
     }
 }
