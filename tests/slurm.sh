@@ -260,6 +260,8 @@ check "a job whose named node is drained waits as ReqNodeNotAvail" \
   test "$(as "$ALICE" "$B/squeue" -h -j "$DRAINED" -o %t%r)" = PDReqNodeNotAvail
 check "sinfo -R: the drained node by its reason" \
   test -n "$(as "$ALICE" "$B/sinfo" -R -h | grep -E '^named-node test +node1$')"
+check "sinfo -t drain: the drained node; -t fail: none, exit 0" \
+  test "$(as "$ALICE" "$B/sinfo" -t drain -h -p batch -o %N)" = node1 -a -z "$(as "$ALICE" "$B/sinfo" -t fail -h)"
 "$B/sssadmin" resume node1 >/dev/null
 wait_until 60 'finished "$DRAINED"'
 check "... and runs there once the node is resumed" test "$(cat "$A/drained.out" 2>/dev/null)" = "on node1"

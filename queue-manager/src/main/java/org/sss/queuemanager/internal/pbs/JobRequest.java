@@ -143,7 +143,7 @@ public record JobRequest(
                 exportAll || other.exportAll,
                 merged,
                 other.account.or(() -> account),
-                other.dependencies.isEmpty() ? dependencies : other.dependencies,
+                other.dependenciesCleared || !other.dependencies.isEmpty() ? other.dependencies : dependencies,
                 other.array.or(() -> array),
                 hold || other.hold,
                 other.priority.or(() -> priority),

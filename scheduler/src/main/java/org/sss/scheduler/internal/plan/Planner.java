@@ -116,7 +116,7 @@ public final class Planner {
             if (!explain && state.freeCount == 0) {
                 break;
             }
-            if (!mayStart(gate, job, waiting, explain) || !fitsAtAll(state, job, waiting)) {
+            if (!fitsAtAll(state, job, waiting) || !mayStart(gate, job, waiting, explain)) {
                 continue;
             }
             Instant end = job.endIfStartedAt(now);
@@ -174,7 +174,7 @@ public final class Planner {
                 waiting.put(job.id(), new Plan.Waiting("first-fit: behind job " + first.id()));
                 continue;
             }
-            if (!mayStart(gate, job, waiting, explain) || !fitsAtAll(state, job, waiting)) {
+            if (!fitsAtAll(state, job, waiting) || !mayStart(gate, job, waiting, explain)) {
                 continue;
             }
             Instant end = job.endIfStartedAt(now);

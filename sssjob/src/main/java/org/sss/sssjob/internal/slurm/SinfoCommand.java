@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.sss.sssjob.internal.CliException;
 import org.sss.sssjob.internal.ExitStatus;
 import org.sss.sssjob.internal.Invocation;
@@ -47,12 +48,19 @@ public final class SinfoCommand {
     static final String LONG = "%9P %.5a %.10l %.6D %.11T %N";
     /** sinfo -N -l's format. */
     static final String NODE_LONG = "%10N %.6D %10P %.11T %.4c %20f %E";
-    /** The states -t takes, compact and long, and the compact one each is. */
-    private static final Map<String, String> STATES = Map.ofEntries(Map.entry("idle", "idle"),
-            Map.entry("mix", "mix"), Map.entry("mixed", "mix"), Map.entry("alloc", "alloc"),
-            Map.entry("allocated", "alloc"), Map.entry("drain", "drain"), Map.entry("drained", "drain"),
-            Map.entry("drng", "drng"), Map.entry("draining", "drng"), Map.entry("down", "down"),
-            Map.entry("unk", "unk"), Map.entry("unknown", "unk"));
+    /**
+     * The states -t takes, compact and long, and the compact ones each chooses: {@code drain} both drained and
+     * draining nodes, as Slurm's; Slurm's states no node here is ever in ({@code fail}, {@code maint}, ...) none.
+     */
+    private static final Map<String, java.util.Set<String>> STATES = Map.ofEntries(Map.entry("idle", Set.of("idle")),
+            Map.entry("mix", Set.of("mix")), Map.entry("mixed", Set.of("mix")), Map.entry("alloc", Set.of("alloc")),
+            Map.entry("allocated", Set.of("alloc")), Map.entry("drain", Set.of("drain", "drng")),
+            Map.entry("drained", Set.of("drain")), Map.entry("drng", Set.of("drng")),
+            Map.entry("draining", Set.of("drng")), Map.entry("down", Set.of("down")), Map.entry("unk", Set.of("unk")),
+            Map.entry("unknown", Set.of("unk")), Map.entry("fail", Set.of()), Map.entry("failing", Set.of()),
+            Map.entry("maint", Set.of()), Map.entry("resv", Set.of()), Map.entry("reserved", Set.of()),
+            Map.entry("future", Set.of()), Map.entry("comp", Set.of()), Map.entry("completing", Set.of()),
+            Map.entry("plnd", Set.of()), Map.entry("planned", Set.of()));
 
     private SinfoCommand() {
     }
@@ -90,6 +98,10 @@ public final class SinfoCommand {
         String formatText = LongOptions.last(parsed, "format").orElse(reasons ? REASONS
                 : LongOptions.last(parsed, "summarize").isPresent() ? SUMMARY
                 : LongOptions.last(parsed, "long").isPresent() ? (byNode ? NODE_LONG : LONG) : null);
+        if (header && LongOptions.last(parsed, "long").isPresent()) {
+            invocation.out().println(java.time.format.DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy",
+                    java.util.Locale.ROOT).format(java.time.ZonedDateTime.now()));
+        }
         if (formatText != null) {
             if (reasons) { // the nodes out of use, whatever their partition: one line per reason
                 nodes = nodes.stream().filter(node -> !List.of("idle", "mix", "alloc").contains(state(node))).toList();
@@ -140,18 +152,19 @@ public final class SinfoCommand {
     private static List<Map<String, String>> chosen(LongOptions.Parsed parsed, List<Map<String, String>> nodes)
             throws CliException {
         java.util.Set<String> states = new java.util.HashSet<>();
-        for (String state : LongOptions.last(parsed, "states").map(s -> s.split(",")).orElse(new String[0])) {
-            String compact = STATES.get(state.strip().toLowerCase(java.util.Locale.ROOT));
+        String[] asked = LongOptions.last(parsed, "states").map(s -> s.split(",")).orElse(new String[0]);
+        for (String state : asked) {
+            java.util.Set<String> compact = STATES.get(state.strip().toLowerCase(java.util.Locale.ROOT));
             if (compact == null) {
                 throw CliException.usage("--states=" + state + ": unknown state (idle, mix, alloc, drain, drng, down,"
                         + " unk, or their long names)");
             }
-            states.add(compact);
+            states.addAll(compact);
         }
         String nodeList = LongOptions.last(parsed, "nodes").orElse("");
         java.util.Set<String> names = nodeList.isBlank() ? java.util.Set.of()
                 : java.util.Set.copyOf(HostListExpansion.nodeNames("--nodes", nodeList));
-        return nodes.stream().filter(node -> states.isEmpty() || states.contains(state(node)))
+        return nodes.stream().filter(node -> asked.length == 0 || states.contains(state(node)))
                 .filter(node -> names.isEmpty() || names.contains(node.get("name"))).toList();
     }
 

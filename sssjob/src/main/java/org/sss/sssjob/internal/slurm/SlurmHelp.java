@@ -211,12 +211,14 @@ final class SlurmHelp {
                 down (down or offline), unk (the node state manager could not be asked).
                   -N, --Node              one line per node: NODELIST NODES PARTITION STATE
                   -p, --partition=LIST    these partitions only
-                  -t, --states=LIST       nodes in these states only (idle, mix, alloc, drain, drng, down, unk,
-                                          or mixed, allocated, drained, draining, unknown)
+                  -t, --states=LIST       nodes in these states only (idle, mix, alloc, drain (drained and
+                                          draining), drng, down, unk, or mixed, allocated, drained, draining,
+                                          unknown; Slurm's fail, maint, resv, future match no node here)
                   -n, --nodes=LIST        these nodes only (node[1-3],node7)
                   -s, --summarize         a line per partition: NODES(A/I/O/T) allocated/idle/other/total
                   -R, --list-reasons      the nodes down, drained or unknown, by reason: REASON NODELIST
-                  -l, --long              long state names (with -N: each node's cpus, features, reason)
+                  -l, --long              the time, then long state names (with -N: each node's cpus,
+                                          features, reason)
                   -h, --noheader          no header line
                   -o, --format=FORMAT     %[.][WIDTH]FIELD items: %P partition (* default)  %R partition name
                                           %a avail  %l time limit  %D nodes  %t state  %T long state
