@@ -519,8 +519,16 @@ check "scontrol update QOS= (empty): the default QOS again" \
 err="$(as "$ALICE" "$B/scontrol" update JobId="$UPD" NumNodes=2 2>&1)"; status=$?
 check "scontrol update NumNodes: exit 2, naming the key" test "$status" -eq 2 -a -n "$(grep 'NumNodes cannot be updated here' <<<"$err")"
 wait_until 10 'grep -q started "$A/long.out" 2>/dev/null'
-err="$(as "$ALICE" "$B/scontrol" update JobId="$LONG" TimeLimit=10 2>&1)"; status=$?
-check "scontrol update of a running job: exit 1, no longer pending" test "$status" -eq 1 -a -n "$(grep 'no longer pending' <<<"$err")"
+err="$(as "$ALICE" "$B/scontrol" update JobId="$LONG" JobName=x 2>&1)"; status=$?
+check "scontrol update of a running job's name: exit 1, no longer pending" test "$status" -eq 1 -a -n "$(grep 'no longer pending' <<<"$err")"
+as "$ALICE" "$B/scontrol" update JobId="$LONG" TimeLimit=50; status=$?
+check "scontrol update of a running job's TimeLimit downward by its owner: exit 0, squeue shows it" \
+  test "$status" -eq 0 -a "$(as "$ALICE" "$B/squeue" -h -j "$LONG" -o %l)" = "50:00"
+err="$(as "$ALICE" "$B/scontrol" update JobId="$LONG" TimeLimit=55 2>&1)"; status=$?
+check "... upward by its owner: exit 1, only an administrator; by root: exit 0" \
+  test "$status" -eq 1 -a -n "$(grep 'only an administrator may raise' <<<"$err")" \
+  -a "$(as "$ALICE" "$B/squeue" -h -j "$LONG" -o %l)" = "50:00" -a "$("$B/scontrol" update JobId="$LONG" TimeLimit=55; echo $?)" = 0 \
+  -a "$(as "$ALICE" "$B/squeue" -h -j "$LONG" -o %l)" = "55:00"
 err="$(as "$BOB" "$B/scontrol" update JobId="$UPD" TimeLimit=0:20 2>&1)"; status=$?
 check "scontrol update of another's job: exit 1, Invalid job id" test "$status" -eq 1 -a -n "$(grep 'Invalid job id' <<<"$err")"
 as "$ALICE" "$B/scancel" "$UPD"

@@ -130,6 +130,16 @@ public record Job(String id, long sequence, Integer arrayIndex, JobSpec spec, St
                           java.time.Instant begin, NodeChoice nodeChoice,
                           org.sss.queuemanager.internal.pbs.EndSignal endSignal, String reservation,
                           boolean rerunnable, String qos) {
+        /**
+         * @param seconds a new walltime, 0 for none
+         * @return this request with it
+         */
+        public JobSpec withWalltime(long seconds) {
+            return new JobSpec(user, name, queue, nodes, ppn, seconds, priority, account, workdir, submitHost, scriptName,
+                    script, outputPath, errorPath, join, depend, mailEvents, mailUsers, environment, limits, arrayLimit,
+                    begin, nodeChoice, endSignal, reservation, rerunnable, qos);
+        }
+
         /** Copies the map, keeping its order; a null node choice is {@link NodeChoice#NONE}. */
         public JobSpec {
             nodeChoice = nodeChoice == null ? NodeChoice.NONE : nodeChoice;

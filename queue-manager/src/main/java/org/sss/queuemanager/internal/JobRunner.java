@@ -335,6 +335,15 @@ public final class JobRunner implements AutoCloseable {
         processManager.signal(job.pgid(), signal, true, null);
     }
 
+    /** @param job a running job whose walltime changed: its timer (and its --signal's) follow the new limit */
+    public void walltimeChanged(Job job) {
+        if (job.spec().walltime() <= 0) {
+            cancelTimer(job.id());
+        } else {
+            scheduleWalltime(job);
+        }
+    }
+
     private void scheduleWalltime(Job job) {
         long limit = job.spec().walltime();
         if (limit <= 0 || job.started() == null || closed) {

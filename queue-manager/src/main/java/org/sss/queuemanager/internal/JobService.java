@@ -355,6 +355,9 @@ public final class JobService implements AutoCloseable {
      * @throws SssException if it is not waiting, or an option is bad
      */
     public Job modify(Job job, List<String> options, boolean slurm, Principal by) throws SssException {
+        if (job.state() == Job.State.RUNNING) {
+            return modifyRunning(job, options, slurm, by);
+        }
         Job.JobSpec spec = slurm ? submissions.modifiedSlurm(job, options, by) : submissions.modified(job, options);
         Job changed = table.change(job.id(), current -> {
             if (current.state() != Job.State.QUEUED && current.state() != Job.State.HELD) {
@@ -365,6 +368,23 @@ public final class JobService implements AutoCloseable {
         }, current -> SuiteEvent.JOB_MODIFIED);
         events.wake();
         kick();
+        return changed;
+    }
+
+    /** A running job's new walltime, recorded, then its timer set to it (a limit already past ends it at once). */
+    private Job modifyRunning(Job job, List<String> options, boolean slurm, Principal by) throws SssException {
+        Job.JobSpec spec = submissions.runningWalltime(job, options, slurm, by);
+        Job changed = table.change(job.id(), current -> {
+            if (current.state() != Job.State.RUNNING || !job.pgid().equals(current.pgid())) {
+                throw SssException.invalidState("job " + current.id() + " is " + current.state().xmlName()
+                        + " and no longer the run that was asked about; ask again");
+            }
+            return current.withSpec(spec);
+        }, current -> SuiteEvent.JOB_MODIFIED);
+        events.wake();
+        runner.walltimeChanged(changed);
+        LOG.info("queue-manager: job {}: walltime now {} (asked by {})", job.id(),
+                spec.walltime() == 0 ? "none" : org.sss.queuemanager.internal.pbs.Walltime.format(spec.walltime()), by);
         return changed;
     }
 

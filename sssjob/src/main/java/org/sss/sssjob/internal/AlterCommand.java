@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code sssjob alter [qalter options] ID…} and {@code qalter}: changes queued or held jobs with qsub's options
+ * {@code sssjob alter [qalter options] ID…} and {@code qalter}: changes queued or held jobs (and a running job's
+ * walltime) with qsub's options
  * ({@code -N}, {@code -l walltime=}, {@code -l nodes=}, {@code -q}, {@code -p}, {@code -A}, {@code -W depend=} …);
  * the queue manager checks them as it checks a submission. sssjob prints each altered job.
  */

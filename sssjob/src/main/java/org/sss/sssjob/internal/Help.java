@@ -146,7 +146,8 @@ final class Help {
 
                 Changes queued or held jobs with qsub's options: -N, -q, -l nodes=/walltime=/mem=/advres=/qos=,
                 -p, -A, -a, -W depend=, -W exclude= (none given: clears it), -l advres= (none: out of it), -l qos=
-                (none: the default one), -r, -m, -M. The queue manager checks them as it checks a submission; -o, -e, -j, -v, -V, -S and -h are
+                (none: the default one), -r, -m, -M. Of a running job only -l walltime= changes (within its
+                queue's and QOS's longest; only an administrator raises it); the job ends at the new limit. The queue manager checks them as it checks a submission; -o, -e, -j, -v, -V, -S and -h are
                 fixed at submission and refused.
                 """ + EXIT;
     }

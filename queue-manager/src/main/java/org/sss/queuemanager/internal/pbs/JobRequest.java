@@ -157,6 +157,11 @@ public record JobRequest(
                 other.dependenciesCleared || dependenciesCleared && other.dependencies.isEmpty());
     }
 
+    /** @return whether it asks for a walltime and nothing else (all a running job's change may ask for) */
+    public boolean onlyWalltime() {
+        return walltime.isPresent() && equals(new Builder().walltime(walltime.get()).build());
+    }
+
     private static Set<MailEvent> copyOf(Set<MailEvent> events) {
         return Collections.unmodifiableSet(events.isEmpty() ? EnumSet.noneOf(MailEvent.class) : EnumSet.copyOf(events));
     }

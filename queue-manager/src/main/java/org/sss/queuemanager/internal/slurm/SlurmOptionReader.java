@@ -113,6 +113,11 @@ final class SlurmOptionReader {
         }
     }
 
+    /** @return what an update's options ask for, nothing else (no defaults of a submission's) */
+    JobRequest update() {
+        return base.build();
+    }
+
     /** @return what the options read so far ask for */
     SlurmRequest request() {
         JobRequest.Builder built = base;

@@ -70,6 +70,6 @@ public final class SlurmParser {
     public static JobRequest update(List<String> options) throws SlurmParseException {
         SlurmOptionReader reader = new SlurmOptionReader(Map.of());
         reader.read(options, SlurmSource.update());
-        return reader.request().base();
+        return reader.update();
     }
 }

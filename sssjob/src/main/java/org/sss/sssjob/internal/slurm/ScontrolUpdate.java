@@ -14,7 +14,8 @@ import org.sss.sssjob.internal.Requests;
  * submission's ({@code job-modify} in the Slurm dialect). Keys are case-insensitive, as Slurm's; an empty value
  * clears what it can ({@code Dependency=}, {@code ExcNodeList=}, {@code Reservation=}, {@code Account=}; {@code QOS=}
  * gives the default one). A key this suite cannot change (a job's shape, files or environment, fixed when it is
- * submitted) is refused by name, exit 2; a job that is not pending is an error for that job (exit 1), a refusal too
+ * submitted) is refused by name, exit 2; a running job's TimeLimit alone may change (only an administrator raises
+ * it, as in Slurm); a job that is not pending otherwise is an error for that job (exit 1), a refusal too
  * (exit 2 for a bad value, 1 otherwise), and the others are still changed; an array's elements that are no longer
  * pending are left as they are, saying so. Stateless.
  */
@@ -88,9 +89,12 @@ final class ScontrolUpdate {
         if (options.isEmpty()) {
             throw CliException.usage("update: nothing to change (" + TAKEN + ")");
         }
-        return new ScontrolTargets(java.util.Set.of("queued", "held"),
-                "Job is no longer pending execution; only a pending job's fields are changed here",
-                "no longer pending are left as they are", chosen -> Requests.modify(chosen, options, "slurm"))
+        boolean timeOnly = options.size() == 1 && options.getFirst().startsWith("--time=");
+        return new ScontrolTargets(timeOnly ? java.util.Set.of("queued", "held", "running")
+                : java.util.Set.of("queued", "held"), timeOnly ? "Job is no longer running or pending"
+                : "Job is no longer pending execution; only a pending job's fields are changed here (a running job's"
+                + " TimeLimit alone)", timeOnly ? "no longer running or pending are left as they are"
+                : "no longer pending are left as they are", chosen -> Requests.modify(chosen, options, "slurm"))
                 .actOn(invocation, ids, socket);
     }
 }

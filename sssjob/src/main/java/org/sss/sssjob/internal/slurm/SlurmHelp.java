@@ -179,7 +179,8 @@ final class SlurmHelp {
                                           MailType, MailUser, Requeue=0|1; an empty Dependency,
                                           ExcNodeList, Reservation or Account clears it, QOS= gives the
                                           default. Only an administrator raises a TimeLimit or gives a
-                                          negative Nice. Other keys are refused; a running job's are fixed
+                                          negative Nice. Other keys are refused; of a running job only the
+                                          TimeLimit changes (raised by administrators only)
                 ID: 17 (the job, or every element of array 17) or 17_3. Other scontrol commands are refused.
                 """ + EXIT;
     }
