@@ -1,7 +1,6 @@
 package org.sss.queuemanager.internal;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -10,7 +9,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -53,10 +51,7 @@ public final class JobRunner implements AutoCloseable {
     private final JobEnds ends;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("qm-timers").factory());
-    private final Map<String, ScheduledFuture<?>> walltimes = new ConcurrentHashMap<>();
-    private final Map<String, ScheduledFuture<?>> endSignals = new ConcurrentHashMap<>();
-    /** How often a --signal the process manager could not take is tried. */
-    private static final int END_SIGNAL_TRIES = 3;
+    private final JobTimers jobTimers;
     /** Jobs whose create is on its way, by id: true once a cancel asked to kill the group as soon as it exists. */
     private final Map<String, Boolean> launching = new ConcurrentHashMap<>();
     private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
@@ -77,7 +72,8 @@ public final class JobRunner implements AutoCloseable {
         this.spool = spool;
         this.groups = new JobGroups(jobPath);
         this.releases = new GroupReleases(processManager, store, timers);
-        this.ends = new JobEnds(table, spool, releases, onEnd, this::cancelTimer);
+        this.jobTimers = new JobTimers(table, processManager, timers, this::kill);
+        this.ends = new JobEnds(table, spool, releases, onEnd, id -> jobTimers.cancel(id, true));
     }
 
     /**
@@ -168,7 +164,7 @@ public final class JobRunner implements AutoCloseable {
         }
         LOG.info("queue-manager: job {}: started on {} as process group {}", job.id(), String.join(",", job.allocated()),
                 job.pgid());
-        table.get(job.id()).filter(now -> now.holdsNodes() && job.pgid().equals(now.pgid())).ifPresent(this::scheduleWalltime);
+        jobTimers.follow(job.id(), job.pgid());
         if (Boolean.TRUE.equals(launching.remove(job.id()))) {
             killLaunched(current, retry);
         }
@@ -271,7 +267,7 @@ public final class JobRunner implements AutoCloseable {
             ended(group);
             return;
         }
-        scheduleWalltime(job);
+        jobTimers.follow(job.id(), job.pgid()); // the table's copy: its walltime may have changed since it was read
         if (kill) {
             killLaunched(job, retry);
         }
@@ -335,82 +331,9 @@ public final class JobRunner implements AutoCloseable {
         processManager.signal(job.pgid(), signal, true, null);
     }
 
-    /** @param job a running job whose walltime changed: its timer (and its --signal's) follow the new limit */
+    /** @param job a running job whose walltime changed: its timers follow the table's latest limit */
     public void walltimeChanged(Job job) {
-        if (job.spec().walltime() <= 0) {
-            cancelTimer(job.id());
-        } else {
-            scheduleWalltime(job);
-        }
-    }
-
-    private void scheduleWalltime(Job job) {
-        long limit = job.spec().walltime();
-        if (limit <= 0 || job.started() == null || closed) {
-            return;
-        }
-        long left = Duration.between(Instant.now(), job.started().plusSeconds(limit)).toMillis();
-        String pgid = job.pgid();
-        ScheduledFuture<?> timer = timers.schedule(() -> walltimeReached(job.id(), pgid), Math.max(0, left),
-                TimeUnit.MILLISECONDS);
-        ScheduledFuture<?> before = walltimes.put(job.id(), timer);
-        if (before != null) {
-            before.cancel(false);
-        }
-        if (job.spec().endSignal() != null) {
-            // At least once: after a restart past its time it is sent again at once, rather than never.
-            long signalLeft = left - job.spec().endSignal().secondsBefore() * 1000L;
-            ScheduledFuture<?> signalTimer = timers.schedule(() -> endSignalDue(job.id(), pgid, 1),
-                    Math.max(0, signalLeft), TimeUnit.MILLISECONDS);
-            ScheduledFuture<?> earlier = endSignals.put(job.id(), signalTimer);
-            if (earlier != null) {
-                earlier.cancel(false);
-            }
-        }
-    }
-
-    /** Sends a job's --signal, tried up to {@value #END_SIGNAL_TRIES} times a second apart while it cannot be. */
-    private void endSignalDue(String id, String pgid, int attempt) {
-        endSignals.remove(id);
-        table.get(id).filter(job -> job.state() == Job.State.RUNNING && pgid.equals(job.pgid())).ifPresent(job -> {
-            org.sss.queuemanager.internal.pbs.EndSignal end = job.spec().endSignal();
-            LOG.info("queue-manager: job {}: {} s before its walltime: signal {} to {}", id, end.secondsBefore(),
-                    end.signal(), end.shellOnly() ? "its script's shell" : "its script and all it started");
-            try {
-                processManager.signal(pgid, end.signal(), !end.shellOnly(), end.shellOnly() ? 0 : null);
-            } catch (SssException e) {
-                boolean again = attempt < END_SIGNAL_TRIES && e.code() != org.sss.lib.error.ErrorCode.INVALID_STATE
-                        && e.code() != org.sss.lib.error.ErrorCode.NOT_FOUND && !closed;
-                LOG.warn("queue-manager: job {}: signal {} before its walltime not delivered{}: {}", id, end.signal(),
-                        again ? " (trying again in 1 s)" : "", e.getMessage());
-                if (again) {
-                    endSignals.put(id, timers.schedule(() -> endSignalDue(id, pgid, attempt + 1), 1,
-                            TimeUnit.SECONDS));
-                }
-            }
-        });
-    }
-
-    private void walltimeReached(String id, String pgid) {
-        walltimes.remove(id);
-        table.get(id).filter(job -> job.state() == Job.State.RUNNING && pgid.equals(job.pgid())).ifPresent(job -> {
-            String why = "walltime " + org.sss.queuemanager.internal.pbs.Walltime.format(job.spec().walltime()) + " exceeded";
-            LOG.info("queue-manager: job {}: {}; killing it", id, why);
-            try {
-                kill(job, why);
-            } catch (SssException e) {
-                LOG.warn("queue-manager: job {}: could not be killed at its walltime: {}", id, e.getMessage());
-            }
-        });
-    }
-
-    private void cancelTimer(String id) {
-        for (Map<String, ScheduledFuture<?>> timersOf : List.of(walltimes, endSignals)) {
-            ScheduledFuture<?> timer = timersOf.remove(id);
-            if (timer != null) {
-                timer.cancel(false);
-            }
-        }
+        jobTimers.follow(job.id(), job.pgid());
     }
 
     private static Duration min(Duration a, Duration b) {

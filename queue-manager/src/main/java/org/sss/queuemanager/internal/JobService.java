@@ -375,9 +375,13 @@ public final class JobService implements AutoCloseable {
     private Job modifyRunning(Job job, List<String> options, boolean slurm, Principal by) throws SssException {
         Job.JobSpec spec = submissions.runningWalltime(job, options, slurm, by);
         Job changed = table.change(job.id(), current -> {
-            if (current.state() != Job.State.RUNNING || !job.pgid().equals(current.pgid())) {
+            if (current.state() != Job.State.RUNNING) {
                 throw SssException.invalidState("job " + current.id() + " is " + current.state().xmlName()
-                        + " and no longer the run that was asked about; ask again");
+                        + " now; its walltime is no longer changed");
+            }
+            if (!job.pgid().equals(current.pgid()) || !job.spec().equals(current.spec())) {
+                // checked against what was read: another change, or another run, came in between
+                throw SssException.invalidState("job " + current.id() + " changed while this was asked; ask again");
             }
             return current.withSpec(spec);
         }, current -> SuiteEvent.JOB_MODIFIED);

@@ -232,7 +232,7 @@ public final class Submissions {
         QueueManagerSettings.Qos qos = old.qos() == null ? null : settings.qos(old.qos()).orElse(null);
         walltime = QosChoice.walltime(qos, walltime, walltime > 0, slurm);
         if (!by.isPrivileged() && old.walltime() > 0 && (walltime == 0 || walltime > old.walltime())) {
-            throw SssException.permissionDenied(option + "=" + (walltime == 0 ? "none" : Walltime.format(walltime))
+            throw SssException.permissionDenied(option + "=" + (walltime == 0 ? (slurm ? "UNLIMITED" : "none") : Walltime.format(walltime))
                     + ": only an administrator may raise a running job's walltime (it is "
                     + Walltime.format(old.walltime()) + ")");
         }

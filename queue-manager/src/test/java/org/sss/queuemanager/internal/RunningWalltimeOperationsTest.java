@@ -50,4 +50,24 @@ class RunningWalltimeOperationsTest extends QueueManagerOperationsTestBase {
                 .contains("<kill-process-group><process-group pgid=\"job-1-1\"/></kill-process-group>"));
         assertThat(send("<job-query><job id=\"1\"/></job-query>", USER)).contains("walltime 00:00:01 exceeded");
     }
+
+    @Test
+    void aRaiseJustBeforeTheLimitIsNotUndoneByTheOldTimer() {
+        runningAlicesJob("#PBS -l walltime=2&#10;");
+        assertThat(send(PBS.formatted("1200"), ADMIN)).contains("walltime=\"1200\"");
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() ->
+                !components.requestsTo("process-manager").contains(
+                        "<kill-process-group><process-group pgid=\"job-1-1\"/></kill-process-group>"));
+    }
+
+    @Test
+    void aSignalBeforeTheWalltimeIsSentOncePerRunWhateverChangesAfter() {
+        sendTimeless("<job-submit dialect=\"slurm\" user=\"" + OWN + "\" workdir=\"/home/w\"><script name=\"job.sh\">"
+                + "#!/bin/sh&#10;#SBATCH --signal=USR1@60&#10;#SBATCH -t 1:02&#10;true&#10;</script></job-submit>",
+                SCHEDULER);
+        assertThat(send("<job-start id=\"1\" nodes=\"node1\"/>", SCHEDULER)).contains("state=\"running\"");
+        await().atMost(Duration.ofSeconds(10)).until(() -> signalled.size() == 1);
+        assertThat(send(PBS.formatted("61"), ADMIN)).as("its signal time long past").contains("walltime=\"61\"");
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> signalled.size() == 1);
+    }
 }
