@@ -373,7 +373,7 @@ public final class JobService implements AutoCloseable {
 
     /** A running job's new walltime, recorded, then its timer set to it (a limit already past ends it at once). */
     private Job modifyRunning(Job job, List<String> options, boolean slurm, Principal by) throws SssException {
-        Job.JobSpec spec = submissions.runningWalltime(job, options, slurm, by);
+        Job.JobSpec spec = new RunningWalltime(settings).changed(job, options, slurm, by);
         Job changed = table.change(job.id(), current -> {
             if (current.state() != Job.State.RUNNING) {
                 throw SssException.invalidState("job " + current.id() + " is " + current.state().xmlName()

@@ -197,49 +197,6 @@ public final class Submissions {
         return changed;
     }
 
-    /**
-     * The walltime a running job's change gives it: only its walltime may change (qalter {@code -l walltime=},
-     * scontrol update's TimeLimit); within its queue's and QOS's longest; as in PBS and Slurm, only an administrator
-     * raises it (or takes it away). The queue manager's timer then follows the new limit.
-     *
-     * @param job     the job, running
-     * @param options qalter's options, or with {@code slurm} sbatch's
-     * @param slurm   whether the options are sbatch's
-     * @param by      who asks
-     * @return the job's new request
-     * @throws SssException {@code invalid-state} when the options change more than the walltime, {@code bad-value}
-     *                      over a limit, {@code permission-denied} for a user's raise
-     */
-    public Job.JobSpec runningWalltime(Job job, List<String> options, boolean slurm, Principal by) throws SssException {
-        JobRequest change;
-        try {
-            change = slurm ? SlurmParser.update(options) : PbsParser.options(options);
-        } catch (PbsException | SlurmParseException e) {
-            throw SssException.badValue(e.getMessage());
-        }
-        String option = slurm ? "--time" : "-l walltime";
-        if (!change.onlyWalltime()) {
-            throw SssException.invalidState("job " + job.id() + " is " + job.state().xmlName() + "; only its walltime ("
-                    + option + ") can be changed now");
-        }
-        Job.JobSpec old = job.spec();
-        QueueManagerSettings.Queue queue = settings.queues().stream().filter(q -> q.name().equals(old.queue()))
-                .findFirst().orElse(null);
-        long walltime = change.walltime().get();
-        if (queue != null) {
-            walltime = walltime(queue, walltime, slurm);
-        }
-        QueueManagerSettings.Qos qos = old.qos() == null ? null : settings.qos(old.qos()).orElse(null);
-        walltime = QosChoice.walltime(qos, walltime, walltime > 0, slurm);
-        if (!by.isPrivileged() && old.walltime() > 0 && (walltime == 0 || walltime > old.walltime())) {
-            throw SssException.permissionDenied(option + "=" + (walltime == 0 ? (slurm ? "UNLIMITED" : "none") : Walltime.format(walltime))
-                    + ": only an administrator may raise a running job's walltime (it is "
-                    + Walltime.format(old.walltime()) + ")");
-        }
-        keptEndSignal(old, walltime, slurm);
-        return old.withWalltime(walltime);
-    }
-
     /** Applies a change to a waiting job's request, checked as a submission is; refusals name qsub's or sbatch's options. */
     private Job.JobSpec modified(Job job, JobRequest change, boolean sbatch) throws SssException {
         Job.JobSpec old = job.spec();
@@ -370,7 +327,7 @@ public final class Submissions {
     }
 
     /** A job's --signal through a qalter, which may not take away the walltime it is sent before. */
-    private static org.sss.queuemanager.internal.pbs.EndSignal keptEndSignal(Job.JobSpec old, long walltime,
+    static org.sss.queuemanager.internal.pbs.EndSignal keptEndSignal(Job.JobSpec old, long walltime,
                                                                              boolean sbatch) throws SssException {
         if (old.endSignal() != null && walltime <= 0) {
             throw SssException.badValue((sbatch ? "--time" : "-l walltime") + ": the job has --signal="
@@ -429,7 +386,7 @@ public final class Submissions {
         }
     }
 
-    private static long walltime(QueueManagerSettings.Queue queue, long value, boolean sbatch) throws SssException {
+    static long walltime(QueueManagerSettings.Queue queue, long value, boolean sbatch) throws SssException {
         if (queue.maxWalltime() > 0 && value > queue.maxWalltime()) {
             throw SssException.badValue((sbatch ? "--time=" : "-l walltime=") + Walltime.format(value) + ": queue "
                     + queue.name()
