@@ -176,6 +176,14 @@ public record QueueManagerSettings(ComponentSettings component, Path database, P
     }
 
     /**
+     * @param name a queue's name
+     * @return it, when configured
+     */
+    public java.util.Optional<Queue> queue(String name) {
+        return queues.stream().filter(q -> q.name().equals(name)).findFirst();
+    }
+
+    /**
      * @param name a quality of service's name
      * @return it, when configured
      */

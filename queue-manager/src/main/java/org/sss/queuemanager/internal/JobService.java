@@ -38,6 +38,7 @@ public final class JobService implements AutoCloseable {
     /** The queue manager's subscription to the process manager's and the node state manager's events. */
     public static final String SUBSCRIPTION = "queue-manager";
     private final QueueManagerSettings settings;
+    private final RunningWalltime runningWalltime;
     private final JobStore store;
     private final JobTable table;
     private final Submissions submissions;
@@ -54,6 +55,7 @@ public final class JobService implements AutoCloseable {
     private JobService(QueueManagerSettings settings, JobStore store, JobTable table, ComponentCalls components)
             throws IOException {
         this.settings = settings;
+        this.runningWalltime = new RunningWalltime(settings);
         this.store = store;
         this.table = table;
         this.nodes = new NodeDirectory(components);
@@ -373,7 +375,7 @@ public final class JobService implements AutoCloseable {
 
     /** A running job's new walltime, recorded, then its timer set to it (a limit already past ends it at once). */
     private Job modifyRunning(Job job, List<String> options, boolean slurm, Principal by) throws SssException {
-        Job.JobSpec spec = new RunningWalltime(settings).changed(job, options, slurm, by);
+        Job.JobSpec spec = runningWalltime.changed(job, options, slurm, by);
         Job changed = table.change(job.id(), current -> {
             if (current.state() != Job.State.RUNNING) {
                 throw SssException.invalidState("job " + current.id() + " is " + current.state().xmlName()

@@ -46,8 +46,7 @@ final class RunningWalltime {
                     + option + ") can be changed now");
         }
         Job.JobSpec old = job.spec();
-        QueueManagerSettings.Queue queue = settings.queues().stream().filter(q -> q.name().equals(old.queue()))
-                .findFirst().orElse(null);
+        QueueManagerSettings.Queue queue = settings.queue(old.queue()).orElse(null);
         long walltime = change.walltime().get();
         if (queue != null) {
             walltime = Submissions.walltime(queue, walltime, slurm);

@@ -356,8 +356,7 @@ public final class Submissions {
     /** Queue, shape and walltime refusals name the option as the submitter spelled it: qsub's, or sbatch's. */
     private QueueManagerSettings.Queue queue(String name, String user, boolean sbatch) throws SssException {
         String option = sbatch ? "--partition=" + name : "-q " + name;
-        QueueManagerSettings.Queue queue = settings.queues().stream().filter(q -> q.name().equals(name)).findFirst()
-                .orElseThrow(() -> SssException.badValue(option + ": unknown "
+        QueueManagerSettings.Queue queue = settings.queue(name).orElseThrow(() -> SssException.badValue(option + ": unknown "
                         + (sbatch ? "partition (partitions: " : "queue (queues: ")
                         + String.join(", ", settings.queues().stream().map(QueueManagerSettings.Queue::name).toList()) + ")"));
         if (!queue.admits(user)) {

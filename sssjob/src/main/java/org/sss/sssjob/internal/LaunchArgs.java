@@ -38,6 +38,7 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
             "-t", "--time", "-q", "-p", "--partition", "--socket", "--mpi", "--cpu-bind", "--cpu_bind", "-w",
             "--nodelist", "-x", "--exclude", "-C", "--constraint", "--gres",
             "--gpus-per-node", "--reservation", "--qos");
+    private static final String NOT_QOS = "not a QOS name (sssjob queues lists them: normal)";
     private static final java.util.regex.Pattern FEATURE = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
     /** srun's {@code --mpi} types: every rank here is served PMI-1 and PMIx, whichever is named. */
     private static final java.util.regex.Pattern MPI_TYPES =
@@ -118,22 +119,17 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
                 case "-t", "--time" -> walltime = SlurmTime.toPbs(value);
                 case "-q", "-p", "--partition" -> {
                     if (slurm && name.equals("-q")) {
-                        qos = named("-q", value);
+                        qos = named("-q", value, NOT_QOS);
                     } else {
                         queue = value;
                     }
                 }
-                case "--qos" -> qos = named(name, value);
+                case "--qos" -> qos = named(name, value, NOT_QOS);
                 case "-w", "--nodelist" -> nodelist = HostListExpansion.nodeNames(name, value);
                 case "-x", "--exclude" -> exclude = HostListExpansion.nodeNames(name, value);
                 case "-C", "--constraint" -> features = features(name, value);
-                case "--reservation" -> {
-                    if (!FEATURE.matcher(value).matches()) {
-                        throw CliException.usage("--reservation=" + value + ": not a reservation's name (sssadmin res "
-                                + "list shows them: res1)");
-                    }
-                    reservation = value;
-                }
+                case "--reservation" -> reservation = named("--reservation", value,
+                        "not a reservation's name (sssadmin res list shows them: res1)");
                 case "--gres", "--gpus-per-node" -> {
                     Gpus asked = gpus(name, value);
                     gpus = asked.count();
@@ -178,10 +174,10 @@ public record LaunchArgs(int nodes, int ranks, int ppn, String walltime, String 
                 nodelist, exclude, features, gpus, reservation, qos);
     }
 
-    /** @return a quality of service's name, once it looks like one */
-    private static String named(String option, String value) throws CliException {
+    /** @return a reservation's or quality of service's name, once it looks like one; else says {@code what} it is not */
+    private static String named(String option, String value, String what) throws CliException {
         if (!FEATURE.matcher(value).matches()) {
-            throw CliException.usage(option + "=" + value + ": not a QOS name (sssjob queues lists them: normal)");
+            throw CliException.usage(option + "=" + value + ": " + what);
         }
         return value;
     }

@@ -99,8 +99,7 @@ public final class SinfoCommand {
                 : LongOptions.last(parsed, "summarize").isPresent() ? SUMMARY
                 : LongOptions.last(parsed, "long").isPresent() ? (byNode ? NODE_LONG : LONG) : null);
         if (header && LongOptions.last(parsed, "long").isPresent()) {
-            invocation.out().println(java.time.format.DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy",
-                    java.util.Locale.ROOT).format(java.time.ZonedDateTime.now()));
+            invocation.out().println(SlurmTimes.ctime(java.time.Instant.now()));
         }
         if (formatText != null) {
             if (reasons) { // the nodes out of use, whatever their partition: one line per reason

@@ -1,8 +1,18 @@
 package org.sss.sssjob.internal.slurm;
 
-/** Durations as Slurm's commands print them. Stateless. */
+/** Durations and times as Slurm's commands print them. Stateless. */
 final class SlurmTimes {
     private SlurmTimes() {
+    }
+
+    /**
+     * @param when a time
+     * @return it as the first line of squeue's and sinfo's {@code -l} (C's ctime: {@code Mon Dec  7 20:01:02 2026}),
+     *     in the local time zone
+     */
+    static String ctime(java.time.Instant when) {
+        return java.time.format.DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", java.util.Locale.ROOT)
+                .format(when.atZone(java.time.ZoneId.systemDefault()));
     }
 
     /**

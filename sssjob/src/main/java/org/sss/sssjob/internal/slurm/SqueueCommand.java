@@ -89,8 +89,7 @@ public final class SqueueCommand {
         Instant now = Instant.now();
         if (LongOptions.last(parsed, "noheader").isEmpty()) {
             if (longForm) {
-                invocation.out().println(java.time.format.DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy",
-                        java.util.Locale.ROOT).format(now.atZone(java.time.ZoneId.systemDefault())));
+                invocation.out().println(SlurmTimes.ctime(now));
             }
             invocation.out().println(format.header());
         }
